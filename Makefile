@@ -1,0 +1,22 @@
+# Two entry points, used by README and .ci/run.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+$(BIN)/python: requirements.txt
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q -r requirements.txt
+	touch $(BIN)/python
+
+.PHONY: setup run test chromium
+setup: $(BIN)/python
+
+run: setup
+	$(BIN)/streamlit run app.py
+
+# Debian's chromium for the browser tests (root; skipped when already present)
+chromium:
+	@command -v chromium >/dev/null 2>&1 || (apt-get update -q && apt-get install -y -q chromium)
+
+test: setup chromium
+	$(BIN)/python -m pytest

@@ -1,0 +1,49 @@
+"""``python -m calc convert``: common shares delivered for a number of preferred."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from decimal import Decimal
+
+from calc.cli_types import positive_decimal, iso_date, whole_number
+from calc.conversion import convert, rate_at
+from calc.terms import load_terms
+
+NAME = "convert"
+HELP = "Common shares, fraction and cash in lieu for converting N preferred shares."
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    market = load_terms().market
+    parser.add_argument("--preferred", type=whole_number, required=True, help="preferred shares to convert (>= 0)")
+    parser.add_argument("--date", type=iso_date, default=market.valuation_date,
+                        help=f"conversion date YYYY-MM-DD; picks the rate in force (default {market.valuation_date})")
+    parser.add_argument("--liquidation-preference", type=positive_decimal, default=Decimal("1000.00"),
+                        help="accreted liquidation preference per share, USD (default 1000.00)")
+    parser.add_argument("--price", type=positive_decimal, default=market.closing_price_usd,
+                        help=f"common price for the cash in lieu, USD (default {market.closing_price_usd})")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+
+
+def run(args: argparse.Namespace) -> int:
+    rate = rate_at(load_terms(), args.date)
+    result = convert(args.preferred, args.liquidation_preference, rate, args.price)
+    cash = Decimal(result.cash_in_lieu_usd.numerator) / Decimal(result.cash_in_lieu_usd.denominator)
+    payload = {
+        "conversion_rate": float(result.conversion_rate),
+        "liquidation_preference_usd": float(result.liquidation_preference_usd),
+        "common_shares": result.common_shares,
+        "fractional_share": float(result.fractional_share),
+        "cash_in_lieu_usd": float(cash.quantize(Decimal("0.01"))),
+    }
+    if args.json:
+        print(json.dumps(payload))
+        return 0
+    print(f"conversion date:          {args.date.isoformat()}")
+    print(f"conversion rate:          {result.conversion_rate} common per preferred (per $1,000 LP)")
+    print(f"liquidation preference:   ${result.liquidation_preference_usd:,.2f} per preferred")
+    print(f"common shares delivered:  {result.common_shares:,} (floor of {args.preferred:,} × LP/1000 × rate)")
+    print(f"fractional share:         {float(result.fractional_share):.6f}")
+    print(f"cash in lieu:             ${cash:,.2f} at ${args.price} per common share")
+    return 0

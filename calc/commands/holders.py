@@ -1,0 +1,51 @@
+"""``python -m calc holders``: parse a filing's Selling Securityholders table."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from calc.output import write_csv
+from calc.register import FILING_PATH, RegisterSummary, parse_filing, summarize
+from calc.terms import load_terms
+
+NAME = "holders"
+HELP = "Parse the Selling Securityholders table of a prospectus supplement into a register CSV."
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--filing", type=Path, default=FILING_PATH,
+                        help="text of a prospectus supplement (default: the Aug 28, 2002 copy in data/)")
+    parser.add_argument("--out", type=Path, required=True, help="register CSV to write")
+
+
+def format_summary(summary: RegisterSummary, rate: object) -> str:
+    t = summary.totals
+    lines = [
+        f"holders listed:            {summary.holders:,}",
+        f"conversion rate (filing):  {rate}",
+        f"preferred shares:          {t['preferred_shares']:,}",
+        f"debenture principal USD:   {t['debenture_principal_usd']:,} reported, "
+        f"{t['expected_debenture_principal_usd']:,} expected",
+        f"common shares (note 4):    {t['common_shares']:,} reported, {t['expected_common_shares']:,} expected",
+        f"common owned prior:        {t['common_owned_prior']:,}",
+        f"rows with issues:          {summary.rows_with_issues:,}",
+    ]
+    excess = summary.listed_excess_shares
+    verdict = (
+        f"exceeds the {summary.issued_preferred_shares:,} shares issued by {excess:,} "
+        f"({excess / summary.issued_preferred_shares:.1%}): the table is a registration list "
+        "restated across supplements, not a snapshot of holdings"
+        if excess > 0 else f"is within the {summary.issued_preferred_shares:,} shares issued"
+    )
+    lines.append(f"listed preferred total {summary.listed_preferred_shares:,} {verdict}")
+    return "\n".join(lines)
+
+
+def run(args: argparse.Namespace) -> int:
+    parsed = parse_filing(args.filing)
+    write_csv(parsed.register, args.out)
+    summary = summarize(parsed.register, load_terms().preferred.shares_issued)
+    print(format_summary(summary, parsed.conversion_rate))
+    print(f"wrote {args.out}")
+    return 0

@@ -1,0 +1,31 @@
+"""``python -m calc terms``: the instrument terms in force, with provenance."""
+
+from __future__ import annotations
+
+import argparse
+
+from calc.terms import TERMS_PATH, load_terms
+
+NAME = "terms"
+HELP = "Print the instrument terms loaded from data/terms.toml with the source of each field."
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--sources", action="store_true", help="also print each field's source")
+
+
+def run(args: argparse.Namespace) -> int:
+    terms = load_terms()
+    print(f"terms file: {TERMS_PATH}")
+    for section in (terms.preferred, terms.registered, terms.market):
+        prefix = type(section).__name__.replace("Terms", "").replace("Amounts", "").replace("Defaults", "").lower()
+        for field, value in vars(section).items():
+            key = f"{prefix}.{field}"
+            print(f"{key:45} {value}")
+            if args.sources:
+                print(f"{'':45}   source: {terms.source(key)}")
+    for step in terms.conversion_rates:
+        print(f"conversion rate from {step.effective_date}: {step.rate} (price ${step.conversion_price_usd}) [{step.event}]")
+        if args.sources:
+            print(f"{'':45}   source: {step.source}")
+    return 0

@@ -1,0 +1,70 @@
+"""Safe file output: whole-or-nothing writes and spreadsheet-safe CSV cells.
+
+Atomic rule: write to a temporary file beside the target, then ``os.replace`` it
+onto the target; on any exception (Ctrl-C included) the temporary file is removed,
+so a target is either the complete new file or untouched.
+
+Spreadsheet rule: a *text* cell that begins with ``=``, ``+``, ``-``, ``@``, tab or
+carriage return is prefixed with a single quote so a spreadsheet shows it as text
+instead of evaluating it; numeric columns are never altered.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+from typing import Iterator
+
+import pandas as pd
+
+from calc.errors import InputError
+
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+EXCEL_ENCODING = "utf-8-sig"  # UTF-8 with byte-order mark
+
+
+def neutralize_text(value: object) -> object:
+    """Prefix ``'`` to a string starting with a formula trigger; other values unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+        return "'" + value
+    return value
+
+
+def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """Copy of ``frame`` with text (object/string) columns neutralized; numbers untouched."""
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
+            out[column] = out[column].map(neutralize_text)
+    return out
+
+
+@contextlib.contextmanager
+def atomic_path(target: Path | str) -> Iterator[Path]:
+    """Yield a temporary path beside ``target``; move it onto ``target`` on success only."""
+    target = Path(target)
+    directory = target.parent if str(target.parent) else Path(".")
+    if not directory.is_dir():
+        raise InputError(f"output {target}: directory {directory} does not exist")
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=directory)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        yield tmp
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def to_csv_bytes(frame: pd.DataFrame, excel: bool = True) -> bytes:
+    """CSV bytes for a download: spreadsheet-safe cells, UTF-8 with BOM when ``excel``."""
+    text = spreadsheet_safe(frame).to_csv(index=False, lineterminator="\n")
+    return text.encode(EXCEL_ENCODING if excel else "utf-8")
+
+
+def write_csv(frame: pd.DataFrame, target: Path | str, excel: bool = False) -> None:
+    """Write ``frame`` as CSV atomically (spreadsheet-safe cells; BOM when ``excel``)."""
+    with atomic_path(target) as tmp:
+        tmp.write_bytes(to_csv_bytes(frame, excel))

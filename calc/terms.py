@@ -1,0 +1,157 @@
+"""Instrument terms, loaded from ``data/terms.toml`` into frozen dataclasses.
+
+Every field of the TOML file carries ``value`` and ``source``; the sources are kept in
+``Terms.provenance`` (dotted field name -> source text) so any number the product uses
+can be traced to the document and page that states it, or to a named assumption.
+Holdings are not terms: they live in the register (``calc.register``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import lru_cache
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Mapping
+
+from calc.errors import InputError
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+TERMS_PATH = DATA_DIR / "terms.toml"
+
+
+@dataclass(frozen=True)
+class RateStep:
+    """One entry of the conversion-rate history (rate in force from ``effective_date``)."""
+
+    effective_date: dt.date
+    rate: Decimal  # common shares per preferred share of $1,000 liquidation preference
+    conversion_price_usd: Decimal
+    event: str
+    source: str
+
+
+@dataclass(frozen=True)
+class PreferredTerms:
+    shares_issued: int
+    initial_liquidation_preference_usd: Decimal
+    dividend_rate: Decimal
+    dividends_per_year: int
+    cumulative_dividends: bool
+    dividend_months_days: tuple[tuple[int, int], ...]
+    first_dividend_date: dt.date
+    issue_date: dt.date
+    stock_dividends_allowed: bool
+    mandatory_redemption_date: dt.date
+    put_dates: tuple[dt.date, ...]
+    put_settlement_options: tuple[str, ...]
+    issuer_call_from: dt.date
+    exchange_debenture_rate: Decimal
+    exchange_principal_rule: str
+    fractional_shares_rule: str
+    registration_rounding_rule: str
+
+
+@dataclass(frozen=True)
+class RegisteredAmounts:
+    conversion_common_shares: int
+    dividend_common_shares: int
+    debenture_principal_usd: Decimal
+
+
+@dataclass(frozen=True)
+class MarketDefaults:
+    closing_price_usd: Decimal
+    closing_price_date: dt.date
+    valuation_date: dt.date
+    common_shares_outstanding: int
+    common_shares_outstanding_date: dt.date
+    authorized_common_shares: int
+
+
+@dataclass(frozen=True)
+class Terms:
+    preferred: PreferredTerms
+    conversion_rates: tuple[RateStep, ...]
+    registered: RegisteredAmounts
+    market: MarketDefaults
+    provenance: Mapping[str, str]
+
+    def source(self, field: str) -> str:
+        """Provenance of a dotted field name, e.g. ``preferred.put_dates``."""
+        return self.provenance[field]
+
+
+def _convert(value: Any, annotation: str) -> Any:
+    if annotation == "Decimal":
+        return Decimal(str(value))
+    if annotation.startswith("tuple[tuple"):
+        return tuple(tuple(v) for v in value)
+    if annotation.startswith("tuple"):
+        return tuple(value)
+    return value
+
+
+def _section(raw: dict[str, Any], name: str, cls: type, provenance: dict[str, str]) -> Any:
+    table = raw.get(name)
+    if not isinstance(table, dict):
+        raise InputError(f"terms file: section [{name}] is missing")
+    kwargs = {}
+    for field_name, annotation in cls.__annotations__.items():
+        entry = table.get(field_name)
+        if not isinstance(entry, dict) or "value" not in entry or "source" not in entry:
+            raise InputError(
+                f"terms file: [{name}.{field_name}] must be a table with 'value' and 'source'"
+            )
+        provenance[f"{name}.{field_name}"] = str(entry["source"])
+        kwargs[field_name] = _convert(entry["value"], str(annotation))
+    return cls(**kwargs)
+
+
+def _rate_steps(raw: dict[str, Any], provenance: dict[str, str]) -> tuple[RateStep, ...]:
+    steps = []
+    for i, entry in enumerate(raw.get("conversion_rates", [])):
+        try:
+            step = RateStep(
+                effective_date=entry["effective_date"],
+                rate=Decimal(str(entry["rate"])),
+                conversion_price_usd=Decimal(str(entry["conversion_price_usd"])),
+                event=str(entry["event"]),
+                source=str(entry["source"]),
+            )
+        except KeyError as exc:
+            raise InputError(f"terms file: [[conversion_rates]] entry {i + 1} lacks {exc}") from exc
+        provenance[f"conversion_rates.{step.effective_date.isoformat()}"] = step.source
+        steps.append(step)
+    if not steps:
+        raise InputError("terms file: no [[conversion_rates]] entries")
+    dates = [s.effective_date for s in steps]
+    if dates != sorted(dates) or len(set(dates)) != len(dates):
+        raise InputError("terms file: [[conversion_rates]] must be in strictly increasing date order")
+    return tuple(steps)
+
+
+def load_terms_file(path: Path) -> Terms:
+    """Parse and validate a terms TOML file."""
+    try:
+        raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise InputError(f"terms file {path}: {exc}") from exc
+    provenance: dict[str, str] = {}
+    terms = Terms(
+        preferred=_section(raw, "preferred", PreferredTerms, provenance),
+        conversion_rates=_rate_steps(raw, provenance),
+        registered=_section(raw, "registered", RegisteredAmounts, provenance),
+        market=_section(raw, "market", MarketDefaults, provenance),
+        provenance=MappingProxyType(provenance),
+    )
+    return terms
+
+
+@lru_cache(maxsize=1)
+def load_terms() -> Terms:
+    """The shipped terms (``data/terms.toml``), loaded once per process."""
+    return load_terms_file(TERMS_PATH)
