@@ -6,7 +6,7 @@ import argparse
 import json
 from decimal import Decimal
 
-from calc.cli_types import positive_decimal, iso_date, whole_number
+from calc.cli_types import iso_date, positive_decimal, whole_number
 from calc.conversion import convert, rate_at
 from calc.terms import load_terms
 

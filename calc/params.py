@@ -1,0 +1,198 @@
+"""Scenario parameters: one set of names for the Python API, the CLI flags
+(``--dividend-policy`` for ``dividend_policy``) and the batch grid's columns.
+
+``parse_params`` turns a mapping of names to values (strings from a CSV or the
+command line, or Python values) into a frozen ``ScenarioParams``; every unknown
+name and every value that breaks its rule is reported at once in an ``InputError``.
+Missing names and empty strings take the defaults.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from calc.errors import InputError
+from calc.terms import Terms, load_terms
+
+DIVIDEND_POLICIES = ("cash", "stock", "accrue")
+PUT_POLICIES = ("none", "all", "rational")
+SETTLEMENTS = ("cash", "stock")
+CONVERSION_POLICIES = ("none", "all", "rational")
+HOLDER_BASES = ("registered", "pro_rata")
+
+
+@dataclass(frozen=True)
+class ScenarioParams:
+    price: float = 1.89
+    annual_drift: float = 0.0
+    valuation_date: dt.date = dt.date(2002, 8, 28)
+    horizon: dt.date = dt.date(2004, 8, 2)
+    dividend_policy: str = "stock"
+    sale_factor: float = 1.0
+    put: str = "rational"
+    put_settlement: str = "stock"
+    put_factor: float = 1.0
+    conversion: str = "rational"
+    conversion_date: dt.date | None = None  # None: the valuation date
+    exchange_date: dt.date | None = None  # None: no exchange
+    base_shares: int = 3_607_381_493
+    holder_basis: str = "pro_rata"
+
+    @property
+    def effective_conversion_date(self) -> dt.date:
+        return self.conversion_date or self.valuation_date
+
+    def as_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+@dataclass(frozen=True)
+class ParamSpec:
+    name: str
+    kind: str  # "float", "int", "date", "optional_date", "choice"
+    help: str
+    unit: str = ""
+    choices: tuple[str, ...] = ()
+
+
+SPECS: tuple[ParamSpec, ...] = (
+    ParamSpec("price", "float", "common price at the valuation date, > 0", "USD"),
+    ParamSpec("annual_drift", "float", "deterministic path: price × (1 + drift)^years, drift > -1", "per year"),
+    ParamSpec("valuation_date", "date", "start of the projection; LP is $1,000.00 here", "YYYY-MM-DD"),
+    ParamSpec("horizon", "date", "last date projected, on or after the valuation date", "YYYY-MM-DD"),
+    ParamSpec("dividend_policy", "choice", "how every dividend in the window is paid", choices=DIVIDEND_POLICIES),
+    ParamSpec("sale_factor", "float", "stock dividends: fraction of the price the transfer agent realizes, in (0, 1]"),
+    ParamSpec("put", "choice", "holder behaviour at put dates in the window", choices=PUT_POLICIES),
+    ParamSpec("put_settlement", "choice", "how the issuer settles puts and the mandatory redemption",
+              choices=SETTLEMENTS),
+    ParamSpec("put_factor", "float", "stock-settled puts: stock valued at price × put_factor, in (0, 1]"),
+    ParamSpec("conversion", "choice", "holder conversion: none, all (at conversion_date) or rational (at put dates)",
+              choices=CONVERSION_POLICIES),
+    ParamSpec("conversion_date", "optional_date", "date for conversion = all (empty: the valuation date)",
+              "YYYY-MM-DD"),
+    ParamSpec("exchange_date", "optional_date", "issuer exchanges all preferred into debentures (empty: never)",
+              "YYYY-MM-DD"),
+    ParamSpec("base_shares", "int", "common shares outstanding before the preferred's effects, > 0", "shares"),
+    ParamSpec("holder_basis", "choice", "registered (as listed) or pro_rata (scaled to the shares outstanding)",
+              choices=HOLDER_BASES),
+)
+SPEC_BY_NAME = {s.name: s for s in SPECS}
+PARAM_NAMES = tuple(s.name for s in SPECS)
+
+
+def default_params(terms: Terms | None = None) -> ScenarioParams:
+    """Defaults, with the market figures taken from the terms file."""
+    market = (terms or load_terms()).market
+    return ScenarioParams(
+        price=float(market.closing_price_usd),
+        valuation_date=market.valuation_date,
+        base_shares=market.common_shares_outstanding,
+    )
+
+
+def _to_float(value: Any) -> float:
+    result = float(str(value).replace(",", "")) if isinstance(value, str) else float(value)
+    if not math.isfinite(result):
+        raise ValueError
+    return result
+
+
+def _to_int(value: Any) -> int:
+    if isinstance(value, str):
+        return int(value.replace(",", "").strip())
+    if isinstance(value, float) and not value.is_integer():
+        raise ValueError
+    return int(value)
+
+
+def _to_date(value: Any) -> dt.date:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value).strip())
+
+
+CONVERTERS: dict[str, tuple[Callable[[Any], Any], str]] = {
+    "float": (_to_float, "a number"),
+    "int": (_to_int, "a whole number"),
+    "date": (_to_date, "a date in YYYY-MM-DD form"),
+    "optional_date": (_to_date, "a date in YYYY-MM-DD form or empty"),
+}
+
+
+def _is_empty(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and value.strip() == "") or (
+        isinstance(value, float) and math.isnan(value))
+
+
+def _convert(spec: ParamSpec, value: Any) -> Any:
+    if spec.kind == "choice":
+        text = str(value).strip()
+        if text not in spec.choices:
+            raise InputError(f"{spec.name}: '{text}' is not one of {', '.join(spec.choices)}")
+        return text
+    convert, expected = CONVERTERS[spec.kind]
+    try:
+        return convert(value)
+    except (TypeError, ValueError):
+        raise InputError(f"{spec.name}: '{value}' is not {expected}") from None
+
+
+def _range_problems(p: ScenarioParams, terms: Terms) -> list[str]:
+    problems = []
+    if p.price <= 0:
+        problems.append(f"price: {p.price} must be > 0 USD")
+    if p.annual_drift <= -1:
+        problems.append(f"annual_drift: {p.annual_drift} must be > -1")
+    for name in ("sale_factor", "put_factor"):
+        value = getattr(p, name)
+        if not 0 < value <= 1:
+            problems.append(f"{name}: {value} must be in (0, 1]")
+    if p.base_shares <= 0:
+        problems.append(f"base_shares: {p.base_shares} must be > 0")
+    first = terms.conversion_rates[0].effective_date
+    if p.valuation_date < first:
+        problems.append(f"valuation_date: {p.valuation_date} must be on or after the issue date {first}")
+    if p.horizon < p.valuation_date:
+        problems.append(f"horizon: {p.horizon} must be on or after valuation_date {p.valuation_date}")
+    if p.conversion == "all" and not p.valuation_date <= p.effective_conversion_date <= p.horizon:
+        problems.append(f"conversion_date: {p.effective_conversion_date} must lie between valuation_date "
+                        f"{p.valuation_date} and horizon {p.horizon} when conversion = all")
+    if p.exchange_date is not None and not p.valuation_date <= p.exchange_date <= p.horizon:
+        problems.append(f"exchange_date: {p.exchange_date} must lie between valuation_date {p.valuation_date} "
+                        f"and horizon {p.horizon}")
+    return problems
+
+
+def param_problems(values: Mapping[str, Any], terms: Terms | None = None) -> tuple[ScenarioParams | None, list[str]]:
+    """(params, []) when valid, else (None, every problem found)."""
+    terms = terms or load_terms()
+    problems = [f"{name}: unknown parameter (known: {', '.join(PARAM_NAMES)})"
+                for name in values if name not in SPEC_BY_NAME]
+    converted: dict[str, Any] = {}
+    for name, value in values.items():
+        if name not in SPEC_BY_NAME or _is_empty(value):
+            continue
+        try:
+            converted[name] = _convert(SPEC_BY_NAME[name], value)
+        except InputError as exc:
+            problems.append(str(exc))
+    if problems:
+        return None, problems
+    params = dataclasses.replace(default_params(terms), **converted)
+    problems = _range_problems(params, terms)
+    return (None, problems) if problems else (params, [])
+
+
+def parse_params(values: Mapping[str, Any] | None = None, terms: Terms | None = None) -> ScenarioParams:
+    """Validated ``ScenarioParams`` from names and values; raises ``InputError`` listing every problem."""
+    params, problems = param_problems(values or {}, terms)
+    if params is None:
+        raise InputError(f"invalid scenario: {len(problems)} problem(s)", tuple(problems))
+    return params

@@ -1,0 +1,98 @@
+"""Event dates of a projection window and the price path at those dates.
+
+Window: (valuation_date, horizon]. Events, one column per distinct date:
+  start        the valuation date itself (column 0, always present)
+  dividend     Feb 1 / Aug 1 strictly after the valuation date, on or before the horizon
+  put          holder put dates in the window (terms ``preferred.put_dates``)
+  mandatory    the mandatory redemption date, if in the window
+  conversion   ``conversion_date`` when ``conversion = all``
+  exchange     ``exchange_date`` when given
+  horizon      the horizon itself (always present)
+On one date the steps run in this order: dividend, conversion (all), exchange,
+put decisions, mandatory redemption.
+
+Time: years t = (date − valuation_date) / 365.25 days.
+Deterministic price: P_t = P_0 × (1 + drift)^t.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import numpy as np
+
+from calc.conversion import rate_at
+from calc.terms import Terms
+
+DAYS_PER_YEAR = 365.25
+
+
+@dataclass(frozen=True)
+class Schedule:
+    dates: tuple[dt.date, ...]
+    years: np.ndarray  # (E,) years since the valuation date
+    is_dividend: np.ndarray  # (E,) bool
+    is_put: np.ndarray
+    is_mandatory: np.ndarray
+    is_conversion: np.ndarray  # conversion_date column (used only by conversion = all)
+    is_exchange: np.ndarray
+    after_exchange: np.ndarray  # (E,) bool: strictly after the exchange date
+    rate: np.ndarray  # (E,) conversion rate in force (float)
+
+    @property
+    def size(self) -> int:
+        return len(self.dates)
+
+    def labels(self) -> list[str]:
+        """Human-readable event names per column, e.g. 'dividend + put'."""
+        names = []
+        flags = (("dividend", self.is_dividend), ("conversion", self.is_conversion),
+                 ("exchange", self.is_exchange), ("put", self.is_put), ("mandatory redemption", self.is_mandatory))
+        for e in range(self.size):
+            parts = [name for name, mask in flags if mask[e]]
+            if e == 0:
+                parts.insert(0, "start")
+            if e == self.size - 1:
+                parts.append("horizon")
+            names.append(" + ".join(parts))
+        return names
+
+
+def dividend_dates(terms: Terms, after: dt.date, until: dt.date) -> list[dt.date]:
+    """Dividend dates d with after < d <= until (month/day pairs from the terms)."""
+    dates = []
+    for year in range(after.year, until.year + 1):
+        for month, day in terms.preferred.dividend_months_days:
+            date = dt.date(year, month, day)
+            if after < date <= until and date >= terms.preferred.first_dividend_date:
+                dates.append(date)
+    return sorted(dates)
+
+
+def build_schedule(terms: Terms, valuation_date: dt.date, horizon: dt.date,
+                   conversion_date: dt.date | None, exchange_date: dt.date | None) -> Schedule:
+    """Event columns for a window; ``conversion_date`` only when some path converts all."""
+    in_window = lambda d: valuation_date < d <= horizon  # noqa: E731
+    dividends = set(dividend_dates(terms, valuation_date, horizon))
+    puts = {d for d in terms.preferred.put_dates if in_window(d)}
+    mandatory = {d for d in [terms.preferred.mandatory_redemption_date] if in_window(d)}
+    extra = {d for d in (conversion_date, exchange_date) if d is not None}
+    dates = tuple(sorted({valuation_date, horizon} | dividends | puts | mandatory | extra))
+    mark = lambda chosen: np.array([d in chosen for d in dates])  # noqa: E731
+    return Schedule(
+        dates=dates,
+        years=np.array([(d - valuation_date).days / DAYS_PER_YEAR for d in dates]),
+        is_dividend=mark(dividends),
+        is_put=mark(puts),
+        is_mandatory=mark(mandatory),
+        is_conversion=mark({conversion_date} if conversion_date else set()),
+        is_exchange=mark({exchange_date} if exchange_date else set()),
+        after_exchange=np.array([exchange_date is not None and d > exchange_date for d in dates]),
+        rate=np.array([float(rate_at(terms, d)) for d in dates]),
+    )
+
+
+def deterministic_prices(price: np.ndarray, drift: np.ndarray, years: np.ndarray) -> np.ndarray:
+    """(P, E) prices ``P_0 × (1 + drift)^t`` computed as ``P_0 × exp(t × log1p(drift))``."""
+    return price[:, None] * np.exp(years[None, :] * np.log1p(drift)[:, None])
