@@ -32,6 +32,7 @@ Fund families are rows too: member sums, with the family's own o in its denomina
 from __future__ import annotations
 
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -139,15 +140,22 @@ class ExitTerms:
     pro_rata: np.ndarray  # bool: holder_basis == pro_rata
 
 
+def _allocate(exact: np.ndarray, totals: np.ndarray, pro_rata: np.ndarray,
+              alone: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
+    """Largest-remainder rows where ``pro_rata``; elsewhere each holder rounds ``alone``."""
+    shares = alone(exact)
+    if pro_rata.any():
+        shares[pro_rata] = largest_remainder(exact[pro_rata], totals[pro_rata])
+    return shares
+
+
 def holder_arrays(book: HolderBook, ex: ExitTerms) -> dict[str, np.ndarray]:
     """(S, H + F) arrays: holders then families; see the module docstring."""
     basis = np.where(ex.pro_rata[:, None], book.pro_rata[None, :], book.registered[None, :])
     conv_exact = basis * ex.conversion_per_share[:, None]
     red_exact = basis * ex.redemption_per_share[:, None]
-    conversion = np.where(ex.pro_rata[:, None], largest_remainder(conv_exact, ex.conversion_total),
-                          floor_shares(conv_exact))
-    redemption = np.where(ex.pro_rata[:, None], largest_remainder(red_exact, ex.redemption_total),
-                          ceil_shares(red_exact))
+    conversion = _allocate(conv_exact, ex.conversion_total, ex.pro_rata, floor_shares)
+    redemption = _allocate(red_exact, ex.redemption_total, ex.pro_rata, ceil_shares)
     obtainable = floor_shares(basis * ex.obtainable_per_share[:, None])
     prior = np.broadcast_to(book.prior[None, :], basis.shape)
     columns = {"registered_preferred_shares": np.broadcast_to(book.registered[None, :], basis.shape),

@@ -183,10 +183,8 @@ def param_problems(values: Mapping[str, Any], terms: Terms | None = None) -> tup
             converted[name] = _convert(SPEC_BY_NAME[name], value)
         except InputError as exc:
             problems.append(str(exc))
-    if problems:
-        return None, problems
     params = dataclasses.replace(default_params(terms), **converted)
-    problems = _range_problems(params, terms)
+    problems += _range_problems(params, terms)
     return (None, problems) if problems else (params, [])
 
 

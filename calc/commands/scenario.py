@@ -1,0 +1,49 @@
+"""``python -m calc scenario``: one deterministic scenario: summary, timeline, holders."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from calc.cli_params import add_scenario_flags, params_from_args
+from calc.output import write_csv
+from calc.scenario import SUMMARY_KEYS, run_scenario
+
+NAME = "scenario"
+HELP = "Project the share issuance of one scenario; print the summary, optionally write timeline and holders."
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    add_scenario_flags(parser)
+    parser.add_argument("--timeline", type=Path, help="write the event timeline CSV here")
+    parser.add_argument("--holders", type=Path, help="write the holder table (holders and fund families) CSV here")
+    parser.add_argument("--excel", action="store_true", help="CSV with UTF-8 byte-order mark for spreadsheets")
+    parser.add_argument("--json", action="store_true", help="print the summary as one JSON object")
+
+
+def _json_value(value: object) -> object:
+    return value.item() if hasattr(value, "item") else value
+
+
+def run(args: argparse.Namespace) -> int:
+    params = params_from_args(args)
+    result = run_scenario(params)
+    summary = {key: _json_value(result.summary[key]) for key in SUMMARY_KEYS}
+    if args.timeline:
+        write_csv(result.timeline, args.timeline, excel=args.excel)
+    if args.holders:
+        write_csv(result.holders, args.holders, excel=args.excel)
+    if args.json:
+        print(json.dumps(summary))
+        return 0
+    print("scenario: " + ", ".join(f"{k}={v}" for k, v in params.as_dict().items()))
+    print(result.timeline[["date", "event", "price_usd", "dividend_shares", "conversion_shares",
+                           "redemption_shares", "total_common_shares", "new_shares_pct"]].to_string(index=False))
+    for key in SUMMARY_KEYS:
+        value = summary[key]
+        print(f"{key:22} {value:,.4f}" if isinstance(value, float) else f"{key:22} {value:,}")
+    for path in (args.timeline, args.holders):
+        if path:
+            print(f"wrote {path}")
+    return 0

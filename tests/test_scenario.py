@@ -1,0 +1,247 @@
+"""Scenario engine: hand-worked cases from the conventions, invariants and rejections.
+
+N = 1,885,000 preferred (SUPP cover), LP = $1,000, r = 8.00% / 2 = 4% per half year,
+CR = 168.3502 (SUPP cover), base = 3,607,381,493 common (10-K, per the brief).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import math
+from fractions import Fraction
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from calc.errors import InputError
+from calc.montecarlo import run_monte_carlo
+from calc.params import parse_params
+from calc.scenario import run_batch, run_scenario
+
+N = 1_885_000
+BASE = 3_607_381_493
+
+
+def summary(**values):
+    return run_scenario(parse_params(values)).summary
+
+
+def test_default_stock_dividends_and_stock_put_at_1_89():
+    result = run_scenario(parse_params({}))
+    tl = result.timeline
+    # dividend dates in (2002-08-28, 2004-08-02]: 2003-02-01, 2003-08-01, 2004-02-01, 2004-08-01
+    assert list(tl["date"]) == [dt.date(2002, 8, 28), dt.date(2003, 2, 1), dt.date(2003, 8, 1),
+                                dt.date(2004, 2, 1), dt.date(2004, 8, 1), dt.date(2004, 8, 2)]
+    # each dividend: 1,885,000 × $1,000 × 4% = $75,400,000; / $1.89 = 39,894,179.89 -> ceil 39,894,180
+    assert list(tl["dividend_due_usd"][1:5]) == [75_400_000.0] * 4
+    assert list(tl["dividend_shares"][1:5]) == [39_894_180] * 4
+    # put 2004-08-02: $1.89 × 168.3502 = 318.18 < 1000 so holders put; stock-settled:
+    # 1,885,000 × $1,000 / $1.89 = 997,354,497.35 -> ceil 997,354,498
+    assert tl["redemption_shares"].iloc[-1] == 997_354_498
+    s = result.summary
+    assert s["dividend_shares"] == 4 * 39_894_180 == 159_576_720
+    assert s["new_shares"] == 159_576_720 + 997_354_498 == 1_156_931_218
+    assert s["total_shares"] == BASE + 1_156_931_218 == 4_764_312_711
+    assert s["dilution_pct"] == pytest.approx(100 * 1_156_931_218 / 4_764_312_711)  # 24.2833 %
+    assert s["as_converted_shares"] == 317_340_127  # 1,885,000 × 168.3502
+
+
+def test_cash_everything_issues_nothing():
+    s = summary(dividend_policy="cash", put_settlement="cash")
+    assert s["new_shares"] == 0 and s["total_shares"] == BASE
+
+
+def test_sale_factor_and_put_factor():
+    s = summary(sale_factor=0.95, put_factor=0.95)
+    # 75,400,000 / (1.89 × 0.95 = 1.7955) = 41,993,873.57 -> 41,993,874 per dividend
+    assert s["dividend_shares"] == 4 * 41_993_874
+    # 1,885,000,000 / 1.7955 = 1,049,846,839.32 -> 1,049,846,840
+    assert s["redemption_shares"] == 1_049_846_840
+
+
+def test_accrued_dividends_compound_into_conversion():
+    # accrue: LP 1000 -> 1040 -> 1081.60 -> 1124.864 -> 1169.85856 (Aug 1, 2004).
+    # At $7.00, 7 × 168.3502 = 1178.45 >= 1000, so holders convert on 2004-08-02:
+    # 1,885,000 × 1.16985856 = 2,205,183.3856 preferred-equivalents of $1,000;
+    # × 168.3502 = 370,470,808.78 + 772,255.22 = 371,243,064.0... -> floor 371,243,064
+    result = run_scenario(parse_params({"price": 7, "dividend_policy": "accrue"}))
+    assert list(result.timeline["lp_per_share_usd"][1:5]) == pytest.approx([1040, 1081.6, 1124.864, 1169.85856])
+    exact = N * Fraction("1169.85856") / 1000 * Fraction("168.3502")
+    assert result.summary["conversion_shares"] == math.floor(exact) == 371_243_064
+    assert result.summary["dividend_shares"] == 0 and result.summary["redemption_shares"] == 0
+
+
+def test_conversion_all_at_valuation_date_stops_dividends():
+    s = summary(conversion="all")
+    assert s["conversion_shares"] == 317_340_127
+    assert s["dividend_shares"] == 0 and s["redemption_shares"] == 0
+
+
+def test_conversion_all_before_put_date_pre_empts_put():
+    result = run_scenario(parse_params({"conversion": "all", "conversion_date": "2003-08-01"}))
+    # two stock dividends (2003-02-01 and 2003-08-01, that date's dividend first), then conversion
+    assert result.summary["dividend_shares"] == 2 * 39_894_180
+    assert result.summary["conversion_shares"] == 317_340_127
+    assert result.summary["redemption_shares"] == 0
+
+
+def test_exchange_into_debentures():
+    result = run_scenario(parse_params({"exchange_date": "2003-03-01"}))
+    tl = result.timeline.set_index("date")
+    # one stock dividend before the exchange, then cash interest 1,885,000,000 × 4% = 75,400,000
+    assert result.summary["dividend_shares"] == 39_894_180
+    assert tl.loc[dt.date(2003, 8, 1), "interest_due_usd"] == 75_400_000
+    assert tl.loc[dt.date(2003, 3, 1), "debenture_principal_usd"] == 1_885_000_000
+    assert tl.loc[dt.date(2003, 3, 1), "preferred_outstanding"] == 0
+    # the 2004 put applies to the debentures alike
+    assert result.summary["redemption_shares"] == 997_354_498
+
+
+def test_put_all_overrides_rational_conversion():
+    # $7.00 is in the money (conversion would give 317,340,127), but put=all redeems:
+    # 1,885,000,000 / 7 = 269,285,714.29 -> 269,285,715
+    s = summary(price=7, put="all", dividend_policy="cash")
+    assert s["redemption_shares"] == 269_285_715 and s["conversion_shares"] == 0
+
+
+def test_rational_put_with_no_conversion_keeps_holding_in_the_money():
+    s = summary(price=7, conversion="none", dividend_policy="cash")
+    assert s["new_shares"] == 0
+
+
+def test_mandatory_redemption_2031():
+    s = summary(horizon="2031-08-01", put="none", conversion="none", dividend_policy="cash")
+    assert s["redemption_shares"] == 997_354_498
+
+
+def test_drift_prices_the_put():
+    # drift 10%/yr: P(2004-08-02) = 1.89 × 1.1^(705/365.25)
+    result = run_scenario(parse_params({"annual_drift": 0.1, "dividend_policy": "cash"}))
+    price = 1.89 * 1.1 ** (705 / 365.25)
+    assert result.timeline["price_usd"].iloc[-1] == pytest.approx(price)
+    assert result.summary["redemption_shares"] == math.ceil(1_885_000_000 / price)
+
+
+def test_holder_shares_sum_to_aggregate_pro_rata():
+    result = run_scenario(parse_params({}))
+    holders = result.holders[result.holders["kind"] == "holder"]
+    assert holders["basis_preferred_shares"].sum() == N
+    assert holders["redemption_shares"].sum() == result.summary["redemption_shares"]
+    conv = run_scenario(parse_params({"conversion": "all"})).holders
+    assert conv.loc[conv["kind"] == "holder", "conversion_shares"].sum() == 317_340_127
+
+
+def test_registered_basis_rounds_each_holder():
+    result = run_scenario(parse_params({"conversion": "all", "holder_basis": "registered"}))
+    h = result.holders[result.holders["kind"] == "holder"]
+    assert h["basis_preferred_shares"].sum() == 2_338_914  # listed total (SUPP table)
+    aim = h[h["name"] == "Aim Charter Fund"].iloc[0]
+    assert aim["conversion_shares"] == 2_525_253  # floor(15,000 × 168.3502) = 2,525,253
+
+
+def test_families_and_beneficial_ownership():
+    result = run_scenario(parse_params({}))
+    h = result.holders
+    fmr = h[(h["kind"] == "family") & (h["name"] == "FMR Corp.")].iloc[0]
+    members = h[(h["kind"] == "holder") & h["family"].str.contains("FMR Corp.")]
+    assert len(members) == 24
+    assert fmr["pro_forma_shares"] == members["pro_forma_shares"].sum()
+    # at the horizon the preferred is gone (put), so 13d-3 % equals the pro forma %
+    assert fmr["beneficial_pct_13d3"] == pytest.approx(fmr["pro_forma_pct"])
+
+
+def test_beneficial_ownership_counts_own_convertible_only():
+    # horizon before the put: the preferred is still held, convertible within 60 days
+    result = run_scenario(parse_params({"horizon": "2003-01-01", "holder_basis": "registered"}))
+    h = result.holders.set_index("name")
+    aim = h.loc["Aim Charter Fund"]
+    own = math.floor(15_000 * 168.3502)  # 2,525,253 obtainable on conversion
+    assert aim["obtainable_shares_60d"] == own
+    assert aim["beneficial_pct_13d3"] == pytest.approx(100 * own / (BASE + own))
+
+
+def test_batch_equals_one_by_one():
+    grid = [parse_params({"price": p, "dividend_policy": d, "conversion": c})
+            for p in (0.8, 1.89, 6.5) for d in ("cash", "stock", "accrue") for c in ("none", "all", "rational")]
+    batch = run_batch(grid)
+    for i, params in enumerate(grid):
+        single = run_scenario(params)
+        for key in ("dividend_shares", "conversion_shares", "redemption_shares", "total_shares"):
+            assert batch.summary[key].iloc[i] == single.summary[key]
+        assert np.array_equal(batch.holders["pro_forma_shares"][i], single.holders["pro_forma_shares"].to_numpy())
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(1, 2000), st.sampled_from(["cash", "stock", "accrue"]), st.sampled_from(["cash", "stock"]))
+def test_more_shares_at_lower_prices(cents, policy, settlement):
+    low = parse_params({"price": cents / 100, "dividend_policy": policy, "put_settlement": settlement})
+    high = dataclasses.replace(low, price=cents / 100 + 0.37)
+    s_low, s_high = run_scenario(low).summary, run_scenario(high).summary
+    assert s_low["new_shares"] >= s_high["new_shares"] >= 0
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(1, 100_000))
+def test_stock_dividend_rounding_matches_exact_arithmetic(cents):
+    price = Fraction(cents, 100)
+    s = summary(price=cents / 100, put="none", conversion="none")
+    per_date = math.ceil(Fraction(75_400_000) / price)
+    assert s["dividend_shares"] == 4 * per_date
+
+
+def test_monte_carlo_zero_volatility_equals_deterministic():
+    params = parse_params({"horizon": "2011-08-01", "annual_drift": 0.25})
+    mc = run_monte_carlo(params, volatility=0.0, paths=5, seed=3)
+    det = run_scenario(params)
+    assert np.array_equal(mc.total_percentiles["p50"].to_numpy(), det.timeline["total_common_shares"].to_numpy())
+    assert np.array_equal(mc.total_percentiles["p5"].to_numpy(), mc.total_percentiles["p95"].to_numpy())
+
+
+def test_monte_carlo_percentiles_ordered_and_reproducible():
+    params = parse_params({"horizon": "2006-08-01"})
+    a = run_monte_carlo(params, volatility=0.6, paths=3000, seed=7)
+    b = run_monte_carlo(params, volatility=0.6, paths=3000, seed=7)
+    pct = a.total_percentiles[["p5", "p25", "p50", "p75", "p95"]].to_numpy()
+    assert (np.diff(pct, axis=1) >= 0).all()
+    assert np.array_equal(a.horizon_total_shares, b.horizon_total_shares)
+    assert (a.horizon_total_shares >= params.base_shares).all()
+
+
+@pytest.mark.parametrize(
+    "values, message",
+    [
+        ({"price": 0}, "price: 0.0 must be > 0 USD"),
+        ({"price": -1.5}, "price: -1.5 must be > 0 USD"),
+        ({"price": "abc"}, "price: 'abc' is not a number"),
+        ({"sale_factor": 0}, "sale_factor: 0.0 must be in (0, 1]"),
+        ({"put_factor": 1.2}, "put_factor: 1.2 must be in (0, 1]"),
+        ({"horizon": "2002-01-01"}, "horizon: 2002-01-01 must be on or after valuation_date"),
+        ({"horizon": "2002-02-30"}, "horizon: '2002-02-30' is not a date"),
+        ({"dividend_policy": "scrip"}, "dividend_policy: 'scrip' is not one of cash, stock, accrue"),
+        ({"put": "some"}, "put: 'some' is not one of none, all, rational"),
+        ({"conversion": "half"}, "conversion: 'half' is not one of"),
+        ({"holder_basis": "float"}, "holder_basis: 'float' is not one of registered, pro_rata"),
+        ({"volatility": 0.3}, "volatility: unknown parameter"),
+        ({"base_shares": 0}, "base_shares: 0 must be > 0"),
+        ({"base_shares": 1.5}, "base_shares: '1.5' is not a whole number"),
+        ({"annual_drift": -1}, "annual_drift: -1.0 must be > -1"),
+        ({"conversion": "all", "conversion_date": "2010-01-01"}, "conversion_date: 2010-01-01 must lie between"),
+        ({"exchange_date": "2001-01-01"}, "exchange_date: 2001-01-01 must lie between"),
+        ({"valuation_date": "2000-01-01", "horizon": "2001-01-01"}, "valuation_date: 2000-01-01 must be on or after"),
+    ],
+)
+def test_rejections_name_parameter_and_rule(values, message):
+    with pytest.raises(InputError) as info:
+        parse_params(values)
+    assert any(message in p for p in info.value.problems), info.value.problems
+
+
+def test_monte_carlo_rejections():
+    params = parse_params({})
+    with pytest.raises(InputError, match="volatility"):
+        run_monte_carlo(params, volatility=-0.1, paths=10)
+    with pytest.raises(InputError, match="paths"):
+        run_monte_carlo(params, volatility=0.1, paths=0)
