@@ -12,6 +12,7 @@ settlement overtakes conversion below the conversion price 1000 / CR ($5.94).
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -28,7 +29,7 @@ def price_grid(low_usd: float = 0.25, high_usd: float = 10.0, points: int = 79) 
 
 def price_sensitivity(params: ScenarioParams, prices: np.ndarray, terms: Terms | None = None) -> pd.DataFrame:
     """One row per price: the four share counts described in the module docstring."""
-    variants = {
+    variants: dict[str, dict[str, Any]] = {
         "dividend_shares": dict(dividend_policy="stock", put="none", conversion="none", exchange_date=None),
         "put_stock_shares": dict(put="all", put_settlement="stock", conversion="none"),
         "conversion_shares": dict(put="none", conversion="all", conversion_date=params.horizon),
