@@ -1,0 +1,96 @@
+"""``python -m calc eps``: diluted share count and diluted EPS (ASC 260) with the waterfall."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+from pathlib import Path
+
+from calc.cli_types import iso_date, positive_decimal, whole_number
+from calc.eps import DilutedEps, lucent_diluted_eps, waterfall_rows
+from calc.options import read_grants_csv
+from calc.terms import load_terms
+
+NAME = "eps"
+HELP = "Basic and diluted EPS: options (treasury stock), preferred or debentures (if-converted), antidilution."
+
+
+def signed_usd(text: str) -> Fraction:
+    try:
+        value = Decimal(text.replace(",", ""))
+    except InvalidOperation:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number") from None
+    if not value.is_finite():
+        raise argparse.ArgumentTypeError(f"{text} must be a finite number")
+    return Fraction(str(value))
+
+
+def rate(text: str) -> Fraction:
+    value = signed_usd(text)
+    if not 0 <= value < 1:
+        raise argparse.ArgumentTypeError(f"{text} must be a rate in [0, 1), e.g. 0.35")
+    return value
+
+
+def period(text: str) -> Fraction:
+    value = signed_usd(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"{text} must be > 0 years")
+    return value
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    market = load_terms().market
+    parser.add_argument("--net-income", type=signed_usd, required=True,
+                        help="income (loss) from continuing operations for the period, USD, before preferred dividends")
+    parser.add_argument("--basic-shares", type=whole_number, default=market.common_shares_outstanding,
+                        help=f"basic weighted-average common shares (default {market.common_shares_outstanding:,})")
+    parser.add_argument("--price", type=positive_decimal, default=market.closing_price_usd,
+                        help=f"average common price for the period, USD (default {market.closing_price_usd})")
+    parser.add_argument("--date", type=iso_date, default=market.common_shares_outstanding_date,
+                        help=f"period end YYYY-MM-DD (default {market.common_shares_outstanding_date})")
+    parser.add_argument("--grants", type=Path, help="grants CSV for the options (omit: no options)")
+    parser.add_argument("--period-years", type=period, default=Fraction(1), help="period length in years (default 1)")
+    parser.add_argument("--exchanged", action="store_true",
+                        help="the preferred has been exchanged for the 8.00%% debentures")
+    parser.add_argument("--tax-rate", type=rate, default=Fraction(0),
+                        help="tax rate for the after-tax debenture interest (default 0)")
+    parser.add_argument("--liquidation-preference", type=positive_decimal, default=Decimal("1000.00"),
+                        help="accreted liquidation preference per preferred share, USD (default 1000.00)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+
+
+def payload(result: DilutedEps) -> dict[str, object]:
+    return {
+        "net_income_usd": float(result.net_income_usd),
+        "preferred_dividends_usd": float(result.preferred_dividends_usd),
+        "basic_numerator_usd": float(result.basic_numerator_usd),
+        "basic_shares": result.basic_shares,
+        "basic_eps_usd": float(result.basic_eps_usd),
+        "diluted_numerator_usd": float(result.diluted_numerator_usd),
+        "diluted_shares": result.diluted_shares,
+        "diluted_eps_usd": float(result.diluted_eps_usd),
+        "waterfall": waterfall_rows(result),
+    }
+
+
+def run(args: argparse.Namespace) -> int:
+    grants = read_grants_csv(args.grants) if args.grants else []
+    result = lucent_diluted_eps(
+        load_terms(), net_income_usd=args.net_income, basic_shares=args.basic_shares, date=args.date,
+        average_price_usd=args.price, grants=grants, period_years=args.period_years,
+        exchanged=args.exchanged, tax_rate=args.tax_rate, lp_usd=args.liquidation_preference)
+    if args.json:
+        print(json.dumps(payload(result)))
+        return 0
+    print(f"{'step':45s} {'shares':>16s}  {'add-back USD':>16s}  {'incr. EPS':>10s}  status")
+    for row in waterfall_rows(result):
+        inc = "" if row["incremental_eps_usd"] is None else f"{row['incremental_eps_usd']:.4f}"
+        status = row["reason"] if row["reason"] else ""
+        print(f"{row['step']:45s} {row['incremental_shares']:>16,}  {row['numerator_addback_usd']:>16,.2f}  "
+              f"{inc:>10s}  {status}")
+    print(f"basic EPS:   ${float(result.basic_eps_usd):.4f}  ((NI − preferred dividends) / basic shares)")
+    print(f"diluted EPS: ${float(result.diluted_eps_usd):.4f}")
+    return 0

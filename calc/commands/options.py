@@ -1,0 +1,58 @@
+"""``python -m calc options``: vested, exercisable, expired and cancelled option shares on a date."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from calc.cli_types import iso_date, positive_decimal
+from calc.errors import InputError
+from calc.option_forms import load_forms
+from calc.options import positions_frame, read_grants_csv, schedule_frame, totals
+from calc.output import write_csv
+
+NAME = "options"
+HELP = "Employee stock options from a grants CSV: vested/exercisable/expired/cancelled shares on a date."
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--forms", action="store_true", help="list the agreement form ids and exit")
+    parser.add_argument("--grants", type=Path, help="grants CSV (grant_id, form, shares, exercise_price_usd, "
+                        "grant_date, termination_date, termination_reason)")
+    parser.add_argument("--date", type=iso_date, help="as-of date YYYY-MM-DD")
+    parser.add_argument("--price", type=positive_decimal,
+                        help="average common price, USD: adds treasury-stock incremental shares")
+    parser.add_argument("--schedule", action="store_true", help="also print each grant's position at its key dates")
+    parser.add_argument("--out", type=Path, help="write the per-grant table to this CSV")
+    parser.add_argument("--json", action="store_true", help="print the totals as one JSON object")
+
+
+def _list_forms() -> int:
+    for form_id, form in load_forms().items():
+        print(f"{form_id:48s} {form.plan:22s} {form.title}")
+    return 0
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.forms:
+        return _list_forms()
+    if args.grants is None or args.date is None:
+        raise InputError("options: --grants and --date are required (or use --forms)")
+    grants = read_grants_csv(args.grants)
+    frame = positions_frame(grants, args.date, args.price)
+    if args.out is not None:
+        write_csv(frame, args.out)
+    if args.json:
+        print(json.dumps(totals(frame)))
+        return 0
+    print(f"as of {args.date.isoformat()}" + (f", average price ${args.price}" if args.price else ""))
+    print(frame.drop(columns=["form"]).to_string(index=False))
+    print("totals: " + ", ".join(f"{k} {v:,}" for k, v in totals(frame).items()))
+    if args.schedule:
+        print(pd.concat([schedule_frame(g) for g in grants]).to_string(index=False))
+    if args.out is not None:
+        print(f"wrote {args.out}")
+    return 0

@@ -1,0 +1,214 @@
+"""Stock option agreement forms, loaded from ``data/option_forms.toml`` into frozen dataclasses.
+
+Each form of ``data/option_agreement_forms_2002-11.txt`` (Nov 2002: 1997 LTIP, 1996 LTIP
+for officers, French Plan) is one ``OptionForm``; every rule keeps ``source`` =
+"<document> lines a-b" (plus any note), checked on load to lie inside the document.
+The rule vocabulary is described at the top of the TOML file.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from fractions import Fraction
+from functools import lru_cache
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from calc.errors import InputError
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+FORMS_PATH = DATA_DIR / "option_forms.toml"
+
+SCHEDULES = ("installments", "at_grant")
+EXERCISE_DATE_RULES = ("on_vesting", "anniversary")
+EXPIRATION_RULES = ("day_before_anniversary", "days_after_grant", "none")
+KEEP_RULES = ("none", "vested", "all", "vested_plus_company_action_portion")
+NEWLY_EXERCISABLE = ("at_termination", "from_exercise_date")
+REASONS = ("retirement", "death", "disability", "cause", "company_action", "company_action_retirement", "other")
+STATUSES = ("active", "company-action", "death", "death-disability")
+
+
+@dataclass(frozen=True)
+class Vesting:
+    schedule: str
+    installment_rate: Fraction  # share of N vesting on each date (1 for at_grant)
+    first_months: int
+    every_months: int
+    source: str
+
+    @property
+    def installments(self) -> int:
+        """Number of vesting dates: 1 / installment_rate (5 for 20%)."""
+        return 1 if self.schedule == "at_grant" else int(1 / self.installment_rate)
+
+
+@dataclass(frozen=True)
+class DateRule:
+    rule: str
+    years: int
+    days: int
+    source: str
+
+
+@dataclass(frozen=True)
+class RetirementDefinition:
+    age_plus_service_at_least: int
+    age_at_least: int  # 0 = no age-with-service route
+    service_years_at_least: int
+    source: str
+
+    def qualifies(self, age: int, service_years: int) -> bool:
+        """Retirement by age and service: age + service >= 75, or (officers) age >= 50 with service >= 15."""
+        if age + service_years >= self.age_plus_service_at_least:
+            return True
+        return self.age_at_least > 0 and age >= self.age_at_least and service_years >= self.service_years_at_least
+
+
+@dataclass(frozen=True)
+class CompanyActionPortion:
+    early_months: int
+    early_rate: Fraction
+    source: str
+
+
+@dataclass(frozen=True)
+class TerminationRule:
+    reason: str
+    keep: str
+    newly_exercisable: str
+    window_days: int  # 0 = until the Expiration Date
+    deferred_window_days: int  # 0 = until the Expiration Date
+    source: str
+
+
+@dataclass(frozen=True)
+class OptionForm:
+    form_id: str
+    title: str
+    plan: str
+    country_group: str
+    officer: bool
+    status: str
+    source: str
+    vesting: Vesting
+    exercise_date: DateRule
+    expiration: DateRule
+    expiration_if_retirement: DateRule | None
+    retirement_definition: RetirementDefinition | None
+    company_action_portion: CompanyActionPortion | None
+    termination: Mapping[str, TerminationRule]
+
+    @property
+    def terminated_before_grant(self) -> bool:
+        return self.status != "active"
+
+
+class _Reader:
+    """Reads rule tables of one form, building ``source`` strings and collecting problems."""
+
+    def __init__(self, documents: dict[str, tuple[str, int]], form_id: str, form_doc: str) -> None:
+        self.documents, self.form_id, self.form_doc = documents, form_id, form_doc
+
+    def fail(self, what: str) -> InputError:
+        return InputError(f"option forms file: [forms.{self.form_id}] {what}")
+
+    def source(self, table: dict[str, Any], name: str) -> str:
+        doc_key = table.get("document", self.form_doc)
+        if doc_key not in self.documents:
+            raise self.fail(f"{name}: unknown document '{doc_key}'")
+        path, n_lines = self.documents[doc_key]
+        lines = table.get("lines")
+        if not (isinstance(lines, list) and len(lines) == 2 and 1 <= lines[0] <= lines[1] <= n_lines):
+            raise self.fail(f"{name}: lines must be [first, last] within 1..{n_lines} of {path}")
+        note = f" ({table['note']})" if "note" in table else ""
+        return f"{path} lines {lines[0]}-{lines[1]}{note}"
+
+    def table(self, raw: dict[str, Any], name: str, required: bool = True) -> dict[str, Any] | None:
+        value = raw.get(name)
+        if value is None and not required:
+            return None
+        if not isinstance(value, dict):
+            raise self.fail(f"lacks table {name}")
+        return value
+
+    def choice(self, table: dict[str, Any], key: str, allowed: tuple[str, ...], name: str) -> str:
+        value = table.get(key)
+        if value not in allowed:
+            raise self.fail(f"{name}.{key} = {value!r}; must be one of {', '.join(allowed)}")
+        return str(value)
+
+    def date_rule(self, raw: dict[str, Any], name: str) -> DateRule:
+        t = self.table(raw, name)
+        allowed = EXERCISE_DATE_RULES if name == "exercise_date" else EXPIRATION_RULES
+        return DateRule(self.choice(t, "rule", allowed, name), int(t.get("years", 0)), int(t.get("days", 0)),
+                        self.source(t, name))
+
+
+def _form(form_id: str, raw: dict[str, Any], documents: dict[str, tuple[str, int]]) -> OptionForm:
+    r = _Reader(documents, form_id, raw.get("document", "forms"))
+    v = r.table(raw, "vesting")
+    vesting = Vesting(r.choice(v, "schedule", SCHEDULES, "vesting"), Fraction(str(v["installment_rate"])),
+                      int(v["first_months"]), int(v["every_months"]), r.source(v, "vesting"))
+    retire, ca = r.table(raw, "retirement_definition", False), r.table(raw, "company_action_portion", False)
+    exp_ret = r.table(raw, "expiration_if_retirement", False)
+    terms = r.table(raw, "termination", False) or {}
+    status = r.choice(raw, "status", STATUSES, "status")
+    if status == "active" and set(terms) != set(REASONS):
+        raise r.fail(f"an active-employee form needs termination rules for {', '.join(REASONS)}")
+    return OptionForm(
+        form_id=form_id, title=str(raw["title"]), plan=str(raw["plan"]), country_group=str(raw["country_group"]),
+        officer=bool(raw["officer"]), status=status, source=r.source(raw, "form"),
+        vesting=vesting, exercise_date=r.date_rule(raw, "exercise_date"), expiration=r.date_rule(raw, "expiration"),
+        expiration_if_retirement=r.date_rule(raw, "expiration_if_retirement") if exp_ret else None,
+        retirement_definition=None if retire is None else RetirementDefinition(
+            int(retire["age_plus_service_at_least"]), int(retire["age_at_least"]),
+            int(retire["service_years_at_least"]), r.source(retire, "retirement_definition")),
+        company_action_portion=None if ca is None else CompanyActionPortion(
+            int(ca["early_months"]), Fraction(str(ca["early_rate"])), r.source(ca, "company_action_portion")),
+        termination=MappingProxyType({
+            reason: TerminationRule(
+                reason, r.choice(t, "keep", KEEP_RULES, reason),
+                r.choice(t, "newly_exercisable", NEWLY_EXERCISABLE, reason),
+                int(t["window_days"]), int(t["deferred_window_days"]), r.source(t, f"termination.{reason}"))
+            for reason, t in terms.items()
+        }),
+    )
+
+
+def _documents(raw: dict[str, Any], directory: Path) -> dict[str, tuple[str, int]]:
+    docs = {}
+    for key, name in raw.get("documents", {}).items():
+        path = directory / str(name)
+        try:
+            n_lines = len(path.read_text(encoding="utf-8").split("\n"))
+        except OSError as exc:
+            raise InputError(f"option forms file: document {key} = {name}: {exc}") from exc
+        docs[key] = (f"data/{name}", n_lines)
+    return docs
+
+
+def load_forms_file(path: Path) -> Mapping[str, OptionForm]:
+    """Parse and validate an option-forms TOML file: form id -> ``OptionForm``."""
+    try:
+        raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise InputError(f"option forms file {path}: {exc}") from exc
+    documents = _documents(raw, Path(path).parent)
+    forms = raw.get("forms")
+    if not isinstance(forms, dict) or not forms:
+        raise InputError(f"option forms file {path}: no [forms.<id>] tables")
+    try:
+        return MappingProxyType({fid: _form(fid, table, documents) for fid, table in forms.items()})
+    except (KeyError, TypeError, ValueError) as exc:
+        if isinstance(exc, InputError):
+            raise
+        raise InputError(f"option forms file {path}: missing or bad field {exc}") from exc
+
+
+@lru_cache(maxsize=1)
+def load_forms() -> Mapping[str, OptionForm]:
+    """The shipped catalogue (``data/option_forms.toml``), loaded once per process."""
+    return load_forms_file(FORMS_PATH)

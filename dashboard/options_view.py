@@ -1,0 +1,131 @@
+"""Streamlit section: employee options and the full diluted share count.
+
+Every number comes from ``calc``; this module only lays out inputs, tables and charts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from fractions import Fraction
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from calc.eps import DilutedEps, lucent_diluted_eps, waterfall_rows
+from calc.errors import InputError
+from calc.options import (
+    ILLUSTRATIVE_GRANTS_PATH,
+    Grant,
+    key_dates,
+    parse_grants_text,
+    position,
+    positions_frame,
+    read_grants_csv,
+    totals,
+    tsm_curve,
+)
+from calc.terms import load_terms
+
+STATE_KEY = "options_grants"
+
+
+def _grants() -> list[Grant]:
+    """Uploaded grants (validated) or the illustrative file; a bad upload keeps the previous grants."""
+    if STATE_KEY not in st.session_state:
+        illustrative = read_grants_csv(ILLUSTRATIVE_GRANTS_PATH)
+        st.session_state[STATE_KEY] = (illustrative, "illustrative grants (made-up counts)")
+    upload = st.file_uploader("Grants CSV", type="csv", key="options_upload",
+                              help="columns: grant_id, form, shares, exercise_price_usd, grant_date, "
+                                   "termination_date, termination_reason")
+    if upload is not None:
+        try:
+            grants = parse_grants_text(upload.getvalue().decode("utf-8"), upload.name)
+            st.session_state[STATE_KEY] = (grants, upload.name)
+        except (InputError, UnicodeDecodeError) as exc:
+            st.error(f"{upload.name} rejected; still showing the previous grants.\n\n{exc}")
+    grants, label = st.session_state[STATE_KEY]
+    st.caption(f"Grants loaded: {label} ({len(grants)} grants)")
+    return grants
+
+
+def _timeline(grants: list[Grant]) -> pd.DataFrame:
+    dates = sorted({d for g in grants for d in key_dates(g)})
+    rows = []
+    for d in dates:
+        ps = [position(g, d) for g in grants]
+        rows.append({"date": d, "vested": sum(p.vested for p in ps), "exercisable": sum(p.exercisable for p in ps),
+                     "outstanding": sum(p.outstanding for p in ps)})
+    return pd.DataFrame(rows)
+
+
+def _timeline_chart(frame: pd.DataFrame) -> go.Figure:
+    fig = go.Figure()
+    for column in ("outstanding", "vested", "exercisable"):
+        fig.add_scatter(x=frame["date"], y=frame[column], name=column, line_shape="hv",
+                        hovertemplate="%{x|%Y-%m-%d}: %{y:,} shares<extra>" + column + "</extra>")
+    fig.update_layout(title="Option shares over time (all grants loaded)", xaxis_title="date",
+                      yaxis_title="shares")
+    return fig
+
+
+def _tsm_chart(frame: pd.DataFrame, price: float) -> go.Figure:
+    fig = go.Figure(go.Scatter(x=frame["average_price_usd"], y=frame["tsm_incremental_shares"], mode="lines",
+                               hovertemplate="P = $%{x:.2f}: %{y:,} incremental shares<extra></extra>"))
+    fig.add_vline(x=price, line_dash="dot", annotation_text=f"P = ${price:.2f}")
+    fig.update_layout(title="Treasury-stock incremental shares vs average price",
+                      xaxis_title="average common price (USD)", yaxis_title="incremental shares")
+    return fig
+
+
+def _waterfall_chart(result: DilutedEps) -> go.Figure:
+    rows = waterfall_rows(result)
+    measures = ["absolute"] + ["relative"] * (len(rows) - 2) + ["total"]
+    labels = [r["step"] + ("" if r["included"] else " (antidilutive, excluded)") for r in rows]
+    values = [r["incremental_shares"] if r["included"] else 0 for r in rows]
+    text = [f"{r['incremental_shares']:,}" for r in rows]
+    fig = go.Figure(go.Waterfall(x=labels, y=values, measure=measures, text=text,
+                                 hovertemplate="%{x}: %{text} shares<extra></extra>"))
+    fig.update_layout(title="Diluted share count: basic → each security → diluted",
+                      yaxis_title="common shares", xaxis_title="")
+    return fig
+
+
+def render_options_section() -> None:
+    """Employee options (vesting/exercisability, TSM) and the diluted-share waterfall with EPS."""
+    market = load_terms().market
+    st.subheader("Employee options and the full diluted share count")
+    grants = _grants()
+    c1, c2, c3 = st.columns(3)
+    as_of = c1.date_input("As of", value=dt.date(2004, 2, 1), key="options_date")
+    price = c2.number_input("Average price (USD)", min_value=0.01, value=float(market.closing_price_usd),
+                            step=0.25, key="options_price")
+    net_income = c3.number_input("Income from continuing operations (USD)", value=1_000_000_000.0,
+                                 step=1e8, format="%.0f", key="options_ni")
+    c4, c5, c6 = st.columns(3)
+    basic = c4.number_input("Basic weighted shares", min_value=1, value=market.common_shares_outstanding,
+                            key="options_basic")
+    exchanged = c5.checkbox("Preferred exchanged for debentures", key="options_exchanged")
+    tax = c6.number_input("Tax rate", min_value=0.0, max_value=0.99, value=0.35, key="options_tax")
+    avg_price = Decimal(str(price))
+    frame = positions_frame(grants, as_of, avg_price)
+    t = totals(frame)
+    m = st.columns(4)
+    m[0].metric("Vested shares", f"{t['vested_shares']:,}")
+    m[1].metric("Exercisable shares", f"{t['exercisable_shares']:,}")
+    m[2].metric("Outstanding option shares", f"{t['outstanding_shares']:,}")
+    m[3].metric("TSM incremental shares", f"{t['tsm_incremental_shares']:,}")
+    st.dataframe(frame, width="stretch", hide_index=True)
+    st.plotly_chart(_timeline_chart(_timeline(grants)))
+    prices = [Decimal(p) / 4 for p in range(1, 41)]
+    st.plotly_chart(_tsm_chart(tsm_curve(grants, as_of, prices), price))
+    result = lucent_diluted_eps(load_terms(), net_income_usd=Fraction(str(net_income)), basic_shares=int(basic),
+                                date=as_of, average_price_usd=avg_price, grants=grants,
+                                exchanged=exchanged, tax_rate=Fraction(str(tax)))
+    e = st.columns(3)
+    e[0].metric("Basic EPS (USD)", f"{float(result.basic_eps_usd):.4f}")
+    e[1].metric("Diluted EPS (USD)", f"{float(result.diluted_eps_usd):.4f}")
+    e[2].metric("Diluted shares", f"{result.diluted_shares:,}")
+    st.plotly_chart(_waterfall_chart(result))
+    st.dataframe(pd.DataFrame(waterfall_rows(result)), width="stretch", hide_index=True)
