@@ -1,0 +1,89 @@
+"""``python -m calc export``: run every scenario of a grid CSV and write results (and a summary)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+from typing import TextIO
+
+from calc.export import DEFAULT_CHUNK_SIZE, FORMATS, export, load_book, read_grid
+from calc.terms import load_terms
+
+NAME = "export"
+HELP = "Run every scenario of a grid CSV; write one row per scenario × holder (and a per-scenario summary)."
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} must be >= 1")
+    return value
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--scenarios", type=Path, required=True,
+                        help="grid CSV: scenario_id plus scenario parameter columns (see `grid`)")
+    parser.add_argument("--out", type=Path, required=True, help="results file: one row per scenario × holder/family")
+    parser.add_argument("--summary", type=Path, help="summary file: one row per scenario")
+    parser.add_argument("--holders", type=Path, help="register CSV to use instead of the shipped register")
+    parser.add_argument("--format", choices=FORMATS, default="csv", help="output format (default csv)")
+    parser.add_argument("--excel", action="store_true", help="CSV as UTF-8 with a byte-order mark for Excel")
+    parser.add_argument("--chunk-size", type=_positive, default=DEFAULT_CHUNK_SIZE,
+                        help=f"scenarios run and written per batch (default {DEFAULT_CHUNK_SIZE})")
+
+
+class ProgressBar:
+    """``[#####.....] done/total scenarios`` redrawn in place on a terminal; silent otherwise."""
+
+    WIDTH = 30
+    DELAY_S = 0.5  # only grids that take more than a moment get a bar
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.enabled = stream.isatty()
+        self.start = time.monotonic()
+        self.drawn = False
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.enabled or time.monotonic() - self.start < self.DELAY_S:
+            return
+        filled = self.WIDTH * done // total
+        self.stream.write(f"\r[{'#' * filled}{'.' * (self.WIDTH - filled)}] {done:,}/{total:,} scenarios")
+        self.stream.flush()
+        self.drawn = True
+
+    def clear(self) -> None:
+        if self.drawn:
+            self.stream.write("\n")
+            self.stream.flush()
+            self.drawn = False
+
+
+def run(args: argparse.Namespace) -> int:
+    start = time.perf_counter()
+    terms = load_terms()
+    book = load_book(args.holders, terms)
+    grid = read_grid(args.scenarios, terms)
+    progress = ProgressBar(sys.stderr)
+    try:
+        stats = export(grid, args.out, args.summary, fmt=args.format, excel=args.excel, book=book, terms=terms,
+                       chunk_size=args.chunk_size, progress=progress)
+    except KeyboardInterrupt:
+        progress.clear()
+        print("interrupted: no output written", file=sys.stderr)
+        return 130
+    except Exception:
+        progress.clear()
+        print("export failed: no output written", file=sys.stderr)
+        raise
+    progress.clear()
+    for path in (args.out, args.summary):
+        if path is not None:
+            print(f"wrote {path}")
+    print(f"{stats.scenarios:,} scenarios, {stats.rows:,} rows in {time.perf_counter() - start:.1f} s")
+    return 0

@@ -1,0 +1,360 @@
+"""Batch export: run every scenario of a grid and stream the results to CSV or Parquet.
+
+Grid file (CSV, UTF-8, a BOM is accepted): a ``scenario_id`` column plus any of the
+scenario parameters (``calc.params.PARAM_NAMES``) as columns; a missing column or an
+empty cell takes the default. Line 1 is the header; a record's line number is the
+line it starts on. Before anything runs, every problem is collected and reported at
+once (``InputError``, exit code 2), each as ``line L, column C: 'value' <rule>``:
+  - unknown or repeated column; no ``scenario_id`` column; no scenario rows
+  - a row with more or fewer cells than the header
+  - empty or duplicate ``scenario_id`` (the duplicate names the line of the first)
+  - a value that is not a number / whole number / YYYY-MM-DD date / listed choice,
+    or out of range (the rules of ``calc.params``)
+
+Outputs (``export``), written in chunks of ``chunk_size`` scenarios, each chunk run
+through ``calc.scenario.run_batch`` as arrays and turned into Arrow columns with
+numpy (no Python loop over scenario × holder), so memory stays flat as the grid grows:
+  results  one row per scenario × (holder, then fund family): ``RESULT_COLUMNS``
+  summary  one row per scenario: ``scenario_id``, the parameters, ``SUMMARY_KEYS``
+Every file is written to a temporary file beside its target and renamed only when the
+whole grid has been written (``calc.output.atomic_path``): an interrupted or failed run
+leaves no output file. CSV text cells go through ``calc.output.neutralize_text``
+(formula triggers prefixed with ``'``); numbers are written as numbers, unaltered.
+Parquet keeps text as given (it is a typed format that spreadsheets do not evaluate).
+
+Grid generation (``make_grid``): one axis per parameter, a comma-separated list whose
+items are values or inclusive ranges ``start:stop:step`` (for dates the step is whole days),
+combined as a cartesian product (first parameter in ``PARAM_NAMES`` order varies
+slowest), ids ``s0001``, ``s0002``, ... .
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import datetime as dt
+import itertools
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pa_csv
+import pyarrow.parquet as pq
+
+from calc.dilution import HolderBook, build_book, row_labels
+from calc.errors import InputError
+from calc.output import atomic_path, neutralize_text
+from calc.params import PARAM_NAMES, SPEC_BY_NAME, ScenarioParams, param_problems
+from calc.register import read_register_csv
+from calc.scenario import SUMMARY_KEYS, default_book, run_batch
+from calc.terms import Terms, load_terms
+
+ID_COLUMN = "scenario_id"
+LABEL_COLUMNS = ("kind", "name", "family")
+HOLDER_COLUMNS: dict[str, pa.DataType] = {
+    "registered_preferred_shares": pa.int64(),
+    "basis_preferred_shares": pa.int64(),
+    "conversion_shares": pa.int64(),
+    "redemption_shares": pa.int64(),
+    "common_owned_prior": pa.int64(),
+    "obtainable_shares_60d": pa.int64(),
+    "pro_forma_shares": pa.int64(),
+    "pro_forma_pct": pa.float64(),
+    "beneficial_pct_13d3": pa.float64(),
+    "flag_5pct": pa.bool_(),
+    "flag_10pct": pa.bool_(),
+}
+RESULT_COLUMNS = (ID_COLUMN, *LABEL_COLUMNS, *HOLDER_COLUMNS)
+RESULT_SCHEMA = pa.schema([(ID_COLUMN, pa.string()), *((c, pa.string()) for c in LABEL_COLUMNS),
+                          *HOLDER_COLUMNS.items()])
+
+_KIND_TYPES = {"float": pa.float64(), "int": pa.int64(), "date": pa.date32(), "optional_date": pa.date32(),
+               "choice": pa.string()}
+_SUMMARY_TYPES = {key: pa.int64() for key in SUMMARY_KEYS} | {"dilution_pct": pa.float64(),
+                                                               "exceeds_authorized": pa.bool_()}
+SUMMARY_SCHEMA = pa.schema([(ID_COLUMN, pa.string()),
+                           *((n, _KIND_TYPES[SPEC_BY_NAME[n].kind]) for n in PARAM_NAMES),
+                           *((k, _SUMMARY_TYPES[k]) for k in SUMMARY_KEYS)])
+SUMMARY_COLUMNS = tuple(SUMMARY_SCHEMA.names)
+
+FORMATS = ("csv", "parquet")
+DEFAULT_CHUNK_SIZE = 1000
+MAX_GRID_SCENARIOS = 1_000_000
+BOM = "\ufeff".encode()
+
+
+# --------------------------------------------------------------------------- grid input
+
+@dataclass(frozen=True)
+class Grid:
+    """Validated scenarios, in file order."""
+
+    ids: tuple[str, ...]
+    params: tuple[ScenarioParams, ...]
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+def _header_problems(header: Sequence[str]) -> list[str]:
+    known = (ID_COLUMN, *PARAM_NAMES)
+    problems = [f"line 1, column '{name}': unknown column (known: {', '.join(known)})"
+                for name in header if name not in known]
+    problems += [f"line 1, column '{name}': appears {header.count(name)} times"
+                 for name in dict.fromkeys(header) if header.count(name) > 1]
+    if ID_COLUMN not in header:
+        problems.append(f"line 1: no '{ID_COLUMN}' column")
+    return problems
+
+
+def _id_problems(scenario_id: str, line: int, first_line: dict[str, int]) -> list[str]:
+    """Empty or repeated id; records the line of each id's first use in ``first_line``."""
+    if not scenario_id:
+        return [f"line {line}, column {ID_COLUMN}: empty; every scenario needs an id"]
+    if scenario_id in first_line:
+        return [f"line {line}, column {ID_COLUMN}: '{scenario_id}' duplicates line {first_line[scenario_id]}"]
+    first_line[scenario_id] = line
+    return []
+
+
+def parse_grid(header: Sequence[str], records: Iterable[tuple[int, Sequence[str]]], source: str,
+               terms: Terms | None = None) -> Grid:
+    """Validate (line number, cells) records under ``header``; raise ``InputError`` listing every problem."""
+    terms = terms or load_terms()
+    header = [h.strip() for h in header]
+    problems = _header_problems(header)
+    # unknown and repeated columns are reported; the rows are still checked on the first of each known column
+    known = {name: header.index(name) for name in header if name in SPEC_BY_NAME}
+    ids: list[str] = []
+    params: list[ScenarioParams] = []
+    first_line: dict[str, int] = {}
+    for line, cells in records:
+        if len(cells) != len(header):
+            problems.append(f"line {line}: {len(cells)} cell(s), the header has {len(header)}")
+            continue
+        scenario_id = cells[header.index(ID_COLUMN)].strip() if ID_COLUMN in header else ""
+        if ID_COLUMN in header:
+            problems += _id_problems(scenario_id, line, first_line)
+        scenario, row_problems = param_problems({name: cells[i] for name, i in known.items()}, terms)
+        problems += [f"line {line}, column {p}" for p in row_problems]
+        ids.append(scenario_id)
+        if scenario is not None:
+            params.append(scenario)
+    if not problems and not ids:
+        problems.append("no scenario rows")
+    if problems:
+        raise InputError(f"{source}: {len(problems)} problem(s); nothing was run", tuple(problems))
+    return Grid(tuple(ids), tuple(params))
+
+
+def _csv_records(reader: Iterator[list[str]]) -> Iterator[tuple[int, list[str]]]:
+    """(first line number, cells) per record, skipping blank lines."""
+    line = reader.line_num + 1  # type: ignore[attr-defined]
+    for cells in reader:
+        if any(c.strip() for c in cells):
+            yield line, cells
+        line = reader.line_num + 1  # type: ignore[attr-defined]
+
+
+def read_grid(path: Path | str, terms: Terms | None = None) -> Grid:
+    """Read and validate a grid CSV (see the module docstring for the rules)."""
+    try:
+        with open(path, encoding="utf-8-sig", newline="") as handle:
+            reader = csv.reader(handle)
+            header = next(reader, None)
+            if header is None:
+                raise InputError(f"grid {path}: empty file; expected a header with '{ID_COLUMN}'")
+            return parse_grid(header, _csv_records(reader), f"grid {path}", terms)
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise InputError(f"grid {path}: not a readable CSV ({exc})") from exc
+
+
+# --------------------------------------------------------------------------- grid generation
+
+def _range_values(text: str, kind: str) -> list[str]:
+    """Inclusive range ``start:stop:step``: numbers, or dates with a step in whole days."""
+    parts = [p.strip() for p in text.split(":")]
+    dates = kind in ("date", "optional_date")
+    what = "dates with a step in whole days" if dates else "numbers"
+    try:
+        start, stop = (Decimal(dt.date.fromisoformat(p).toordinal()) if dates else Decimal(p) for p in parts[:2])
+        step = Decimal(parts[2])
+    except (ValueError, IndexError, InvalidOperation):
+        raise ValueError(f"'{text}' is not a range start:stop:step of {what}") from None
+    if len(parts) != 3 or not all(v.is_finite() for v in (start, stop, step)):
+        raise ValueError(f"'{text}' is not a range start:stop:step of {what}")
+    if step <= 0 or (dates and step != step.to_integral_value()):
+        raise ValueError(f"'{text}': step must be {'a whole number of days' if dates else 'a number'} > 0")
+    if stop < start:
+        raise ValueError(f"'{text}': stop is before start")
+    count = int((stop - start) // step) + 1
+    if count > MAX_GRID_SCENARIOS:
+        raise ValueError(f"'{text}': {count:,} values, more than {MAX_GRID_SCENARIOS:,}")
+    values = (start + step * i for i in range(count))
+    return [dt.date.fromordinal(int(v)).isoformat() if dates else format(v.normalize(), "f") for v in values]
+
+
+def axis_values(name: str, text: str, terms: Terms | None = None) -> list[str]:
+    """Values of one grid axis: comma-separated items, each a value or a range ``start:stop:step``.
+
+    Every value is checked alone against its parameter's rule (``calc.params``).
+    """
+    kind = SPEC_BY_NAME[name].kind
+    values = [v for item in text.split(",") for v in (_range_values(item, kind) if ":" in item else [item.strip()])]
+    problems = [p for v in values for p in param_problems({name: v}, terms)[1]]
+    if problems:
+        raise ValueError("; ".join(dict.fromkeys(p.removeprefix(f"{name}: ") for p in problems)))
+    return values
+
+
+@dataclass(frozen=True)
+class GridTable:
+    header: tuple[str, ...]
+    rows: list[tuple[str, ...]]
+
+
+def make_grid(axes: Mapping[str, str], terms: Terms | None = None) -> GridTable:
+    """Cartesian product of the axes (name -> list or range text), ids assigned, every row validated."""
+    terms = terms or load_terms()
+    names = [n for n in PARAM_NAMES if n in axes]
+    values: dict[str, list[str]] = {}
+    problems = []
+    for name in names:
+        try:
+            values[name] = axis_values(name, axes[name], terms)
+        except ValueError as exc:
+            problems.append(f"--{name.replace('_', '-')}: {exc}")
+    if problems:
+        raise InputError(f"grid: {len(problems)} problem(s)", tuple(problems))
+    count = int(np.prod([len(values[n]) for n in names], dtype=np.float64))
+    if count > MAX_GRID_SCENARIOS:
+        raise InputError(f"grid: {count:,} scenarios, more than the {MAX_GRID_SCENARIOS:,} allowed; "
+                         "use coarser steps or fewer values")
+    width = max(4, len(str(count)))
+    rows = [(f"s{i + 1:0{width}d}", *combo) for i, combo in enumerate(itertools.product(*values.values()))]
+    header = (ID_COLUMN, *names)
+    parse_grid(header, ((i + 2, row) for i, row in enumerate(rows)), "grid", terms)
+    return GridTable(header, rows)
+
+
+def write_grid(table: GridTable, target: Path | str) -> None:
+    """Write a grid CSV atomically (plain UTF-8: it is an input file, cells are not neutralized)."""
+    with atomic_path(target) as tmp, open(tmp, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(table.header)
+        writer.writerows(table.rows)
+
+
+# --------------------------------------------------------------------------- batch run
+
+def load_book(register_path: Path | str | None, terms: Terms | None = None) -> HolderBook:
+    """Holder book from a register CSV (``--holders``), or the shipped register."""
+    if register_path is None:
+        return default_book()
+    terms = terms or load_terms()
+    return build_book(read_register_csv(register_path), terms.preferred.shares_issued)
+
+
+def _text(values: Iterable[str], safe: bool) -> pa.Array:
+    return pa.array([neutralize_text(v) for v in values] if safe else list(values), pa.string())
+
+
+@dataclass(frozen=True)
+class Chunk:
+    scenarios: int
+    results: pa.Table  # RESULT_SCHEMA
+    summary: pa.Table  # SUMMARY_SCHEMA
+
+
+def _results_table(ids: pa.Array, labels: Mapping[str, pa.Array], holders: Mapping[str, np.ndarray]) -> pa.Table:
+    scenarios, rows = holders["pro_forma_shares"].shape
+    scenario_index = pa.array(np.repeat(np.arange(scenarios, dtype=np.int32), rows))
+    row_index = pa.array(np.tile(np.arange(rows, dtype=np.int32), scenarios))
+    columns = [ids.take(scenario_index)] + [labels[c].take(row_index) for c in LABEL_COLUMNS]
+    columns += [pa.array(holders[c].reshape(-1), type=t) for c, t in HOLDER_COLUMNS.items()]
+    return pa.Table.from_arrays(columns, schema=RESULT_SCHEMA)
+
+
+def _summary_table(ids: pa.Array, params: Sequence[ScenarioParams], summary: pd.DataFrame) -> pa.Table:
+    columns = [ids]
+    columns += [pa.array([getattr(p, n) for p in params], type=SUMMARY_SCHEMA.field(n).type) for n in PARAM_NAMES]
+    columns += [pa.array(summary[k].to_numpy(), type=_SUMMARY_TYPES[k]) for k in SUMMARY_KEYS]
+    return pa.Table.from_arrays(columns, schema=SUMMARY_SCHEMA)
+
+
+def result_chunks(grid: Grid, book: HolderBook | None = None, terms: Terms | None = None,
+                  chunk_size: int = DEFAULT_CHUNK_SIZE, spreadsheet_safe: bool = True) -> Iterator[Chunk]:
+    """Run the grid ``chunk_size`` scenarios at a time; yield each chunk's results and summary tables.
+
+    ``spreadsheet_safe`` neutralizes the text cells (scenario ids, holder names, families).
+    """
+    if chunk_size < 1:
+        raise InputError(f"chunk size {chunk_size} must be >= 1")
+    terms = terms or load_terms()
+    book = book or default_book()
+    label_frame = row_labels(book)
+    labels = {c: _text(label_frame[c], spreadsheet_safe) for c in LABEL_COLUMNS}
+    for start in range(0, len(grid), chunk_size):
+        params = list(grid.params[start:start + chunk_size])
+        batch = run_batch(params, terms, book)
+        ids = _text(grid.ids[start:start + chunk_size], spreadsheet_safe)
+        yield Chunk(len(params), _results_table(ids, labels, batch.holders), _summary_table(ids, params, batch.summary))
+
+
+# --------------------------------------------------------------------------- streamed writers
+
+def _open_writer(stack: contextlib.ExitStack, target: Path, schema: pa.Schema, fmt: str,
+                 excel: bool) -> pa_csv.CSVWriter | pq.ParquetWriter:
+    """A writer of ``schema`` tables onto a temporary file that replaces ``target`` when ``stack`` closes cleanly."""
+    tmp = stack.enter_context(atomic_path(target))
+    if fmt == "parquet":
+        writer = pq.ParquetWriter(str(tmp), schema)
+        stack.callback(writer.close)
+        return writer
+    sink = pa.OSFile(str(tmp), "wb")
+    stack.callback(sink.close)
+    if excel:
+        sink.write(BOM)
+    writer = pa_csv.CSVWriter(sink, schema)
+    stack.callback(writer.close)
+    return writer
+
+
+@dataclass(frozen=True)
+class ExportStats:
+    scenarios: int
+    rows: int
+
+
+def export(grid: Grid, results: Path | str, summary: Path | str | None = None, *, fmt: str = "csv",
+           excel: bool = False, book: HolderBook | None = None, terms: Terms | None = None,
+           chunk_size: int = DEFAULT_CHUNK_SIZE,
+           progress: Callable[[int, int], None] | None = None) -> ExportStats:
+    """Run ``grid`` and write the results (and summary) files whole, or not at all.
+
+    ``fmt``: csv or parquet; ``excel``: CSV with a UTF-8 byte-order mark.
+    ``progress(done, total)`` is called after each chunk.
+    """
+    if fmt not in FORMATS:
+        raise InputError(f"format '{fmt}' is not one of {', '.join(FORMATS)}")
+    if excel and fmt != "csv":
+        raise InputError("--excel applies to CSV output only")
+    targets = [Path(results)] + ([Path(summary)] if summary is not None else [])
+    if len({t.resolve() for t in targets}) != len(targets):
+        raise InputError(f"results and summary must be different files (both {targets[0]})")
+    done = rows = 0
+    with contextlib.ExitStack() as stack:
+        writers = [_open_writer(stack, target, schema, fmt, excel)
+                   for target, schema in zip(targets, (RESULT_SCHEMA, SUMMARY_SCHEMA))]
+        for chunk in result_chunks(grid, book, terms, chunk_size, spreadsheet_safe=fmt == "csv"):
+            for writer, table in zip(writers, (chunk.results, chunk.summary)):
+                writer.write_table(table)
+            done += chunk.scenarios
+            rows += chunk.results.num_rows
+            if progress is not None:
+                progress(done, len(grid))
+    return ExportStats(done, rows)
