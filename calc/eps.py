@@ -15,8 +15,11 @@ Each potential common share source has incremental shares ΔS and a numerator ad
   preferred (if-converted)          ΔS = floor(n_pref × LP/1000 × CR), ΔN = Div
   debentures (if-converted)         ΔS = floor(principal/1000 × CR), ΔN = Int
 Incremental EPS = ΔN / ΔS. Sources are taken from the lowest incremental EPS up; each is
-included only if it lowers EPS: (N + ΔN)/(S + ΔS) < N/S for the running N, S. With a loss
-(NI − Div < 0) every potential share is antidilutive and diluted EPS = basic EPS.
+included only if it lowers EPS: (N + ΔN)/(S + ΔS) < N/S for the running N, S; a source that
+leaves EPS unchanged (e.g. options when NI − Div = 0) is not dilutive and is excluded. With a
+loss to common shareholders (NI − Div < 0, ASC 260-10-45-19; this can happen with NI > 0
+when the preferred dividends exceed it) every potential share is antidilutive and diluted
+EPS = basic EPS.
 """
 
 from __future__ import annotations
@@ -116,6 +119,14 @@ def options_treasury_stock(grants: list[Grant], date: dt.date, average_price_usd
     return PotentialShares("employee stock options", "treasury stock", shares, Fraction(0))
 
 
+LOSS_REASON = ("antidilutive: loss to common shareholders (income from continuing operations less preferred "
+               "dividends < 0): every potential share is antidilutive")
+NO_SHARES_REASON = "no incremental shares (out of the money or none exercisable)"
+DILUTIVE_REASON = "dilutive: lowers EPS"
+UNCHANGED_REASON = "not dilutive: EPS unchanged (excluded)"
+ANTIDILUTIVE_REASON = "antidilutive: would raise EPS"
+
+
 def _order_key(p: PotentialShares) -> tuple[int, Fraction]:
     eps = p.incremental_eps_usd
     return (1, Fraction(0)) if eps is None else (0, eps)
@@ -132,13 +143,15 @@ def diluted_eps(net_income_usd: Fraction, preferred_dividends: Fraction, basic_s
     for p in sorted(potentials, key=_order_key):
         trial = (numerator + p.numerator_addback_usd) / (shares + p.incremental_shares)
         if loss:
-            included, reason = False, "antidilutive: loss from continuing operations"
+            included, reason = False, LOSS_REASON
         elif p.incremental_shares == 0:
-            included, reason = False, "no incremental shares (out of the money or none exercisable)"
+            included, reason = False, NO_SHARES_REASON
         elif trial < numerator / shares:
-            included, reason = True, "dilutive: lowers EPS"
+            included, reason = True, DILUTIVE_REASON
+        elif trial == numerator / shares:
+            included, reason = False, UNCHANGED_REASON
         else:
-            included, reason = False, "antidilutive: would raise EPS"
+            included, reason = False, ANTIDILUTIVE_REASON
         if included:
             numerator, shares = numerator + p.numerator_addback_usd, shares + p.incremental_shares
         steps.append(WaterfallStep(p, included, reason, shares, numerator / shares))

@@ -145,6 +145,15 @@ def company_action_portion(form: OptionForm, shares: int, grant_date: dt.date, t
 
 
 def _is_retirement(grant: Grant) -> bool:
+    """The termination also meets the form's Retirement definition.
+
+    Either the reason says so (``company_action_retirement``: any route, including the
+    pension-based ones the grants file cannot test, e.g. "Service Pension under the Lucent
+    Retirement Income Plan", FORMS 2336-2347) or the optional age + service columns meet the
+    age/service routes.
+    """
+    if grant.termination_reason == "company_action_retirement":
+        return True
     definition = grant.form.retirement_definition
     if grant.age_at_termination is None or grant.years_of_service is None or definition is None:
         return False
@@ -220,10 +229,11 @@ def position(grant: Grant, date: dt.date) -> Position:
     """Vested, exercisable, expired and cancelled shares of a grant on ``date``.
 
     A lot is expired on days after its last exercise day; vested and exercisable count
-    only unexpired shares; nothing exists before the grant date.
+    only unexpired shares. Nothing exists before the grant date: every count (granted,
+    vested, exercisable, expired, cancelled, hence outstanding) is 0 there.
     """
     if date < grant.grant_date:
-        return Position(grant.shares, 0, 0, 0, 0)
+        return Position(0, 0, 0, 0, 0)
     lots, cancelled = lots_on(grant, date)
     live = [lot for lot in lots if lot.last_exercise_date is None or date <= lot.last_exercise_date]
     return Position(
@@ -355,15 +365,39 @@ class _Row:
             return None
 
 
+# Reasons a before-grant form accepts (the date stays empty: the form itself says employment
+# ended before the grant). A Company Action form also takes "company_action_retirement":
+# FORMS 2455-2457 "both a Company Action and Retirement" -> day before the 5th anniversary.
+BEFORE_GRANT_REASONS = {"company-action": (None, "company_action", "company_action_retirement")}
+
+
+def _before_grant_termination(row: _Row, form: OptionForm, reason: str | None) -> None:
+    allowed = BEFORE_GRANT_REASONS.get(form.status, (None,))
+    retirement_hint = ("; termination_reason may be empty, company_action, or company_action_retirement when "
+                       "the termination was also Retirement (e.g. Service Pension)") if len(allowed) > 1 else ""
+    if row.text("termination_date"):
+        empty = "termination_date" if len(allowed) > 1 else "termination_date and termination_reason"
+        row.bad("termination_date", f"form {form.form_id} is for employment that ended before the grant date; "
+                                    f"leave {empty} empty{retirement_hint}")
+    elif reason not in allowed and reason in CSV_REASONS:
+        if len(allowed) > 1:
+            message = (f"'{reason}' does not apply to form {form.form_id} (employment ended before the grant by "
+                       f"Company Action){retirement_hint}")
+        else:
+            message = (f"'{reason}' does not apply to form {form.form_id} (employment ended before the grant "
+                       f"by {form.status.replace('-', ' or ')}); leave termination_date and termination_reason empty")
+        row.bad("termination_reason", message)
+
+
 def _termination(row: _Row, form: OptionForm | None, grant_date: dt.date | None) -> tuple[dt.date | None, str | None]:
     end, reason = row.date("termination_date", optional=True), row.text("termination_reason") or None
     if reason is not None and reason not in CSV_REASONS:
         row.bad("termination_reason", f"'{reason}' must be empty or one of {', '.join(CSV_REASONS)}")
+    if form is not None and form.terminated_before_grant:
+        _before_grant_termination(row, form, reason)
+        return None, reason
     if bool(row.text("termination_date")) != (reason is not None):
         row.bad("termination_reason", "termination_date and termination_reason must both be given or both be empty")
-    if form is not None and form.terminated_before_grant and (end or reason):
-        row.bad("termination_date", f"form {form.form_id} is for employment that ended before the grant date; "
-                                    "leave termination_date and termination_reason empty")
     if end is not None and grant_date is not None and end < grant_date:
         row.bad("termination_date", f"{end.isoformat()} is before the grant date {grant_date.isoformat()}")
     return end, reason
@@ -396,7 +430,9 @@ def validate_grants(frame: pd.DataFrame, source: str = "grants") -> list[Grant]:
         raise InputError(f"{source}: missing required column(s): {', '.join(missing)}")
     if frame.empty:
         raise InputError(f"{source}: no grant rows")
-    forms, problems, seen = load_forms(), [], set()
+    forms = load_forms()
+    problems: list[str] = []
+    seen: set[str] = set()
     grants = [_grant(_Row(rec, i + 2, problems), forms, seen) for i, rec in enumerate(frame.to_dict("records"))]
     if problems:
         raise InputError(f"{source}: {len(problems)} problem(s)", tuple(problems))

@@ -12,6 +12,8 @@ from decimal import Decimal
 from fractions import Fraction
 
 from calc.eps import (
+    LOSS_REASON,
+    UNCHANGED_REASON,
     PotentialShares,
     debentures_if_converted,
     diluted_eps,
@@ -78,6 +80,46 @@ def test_loss_makes_everything_antidilutive():
     r = diluted_eps(Fraction(-100), Fraction(0), 100, [options])
     assert not r.steps[0].included and "loss" in r.steps[0].reason
     assert r.diluted_eps_usd == r.basic_eps_usd == Fraction(-1)
+
+
+def test_loss_to_common_with_positive_income_is_worded_as_such(terms):
+    # NI +$100,000,000 but dividends $150,800,000 (1,885,000 × $1,000 × 8%, SUPP p. 1):
+    # NI − Div = −50,800,000 < 0 -> loss to common shareholders (ASC 260-10-45-19), although
+    # there is no loss from continuing operations. Basic = diluted = −50,800,000 / 3,607,381,493.
+    r = lucent_diluted_eps(terms, net_income_usd=Fraction(100_000_000), basic_shares=BASIC, date=DATE,
+                           average_price_usd=Decimal("1.89"), grants=[])
+    assert r.basic_numerator_usd == -50_800_000
+    assert r.diluted_eps_usd == r.basic_eps_usd == Fraction(-50_800_000, BASIC)
+    assert r.steps[0].reason == LOSS_REASON
+    assert "loss to common shareholders (income from continuing operations less preferred dividends < 0)" \
+        in r.steps[0].reason
+    assert "loss from continuing operations" not in r.steps[0].reason
+
+
+def test_zero_income_to_common_leaves_options_not_dilutive(terms):
+    # NI = Div = $150,800,000 -> NI − Div = 0, basic EPS 0.
+    # Options (FORMS 2242-2248): 401 of 1,003 exercisable on 2004-02-01; TSM at P = $3:
+    # floor(401 × (1 − 1.24/3)) = 235 shares, add-back 0 -> trial EPS 0 / (B + 235) = 0 = basic:
+    # EPS unchanged, not "would raise EPS". Preferred next: 150,800,000 / (B + 317,340,127) > 0:
+    # raises EPS, antidilutive. Diluted = basic = 0 on B shares.
+    g = Grant("g", load_forms()["us-nonofficer-active"], 1003, Decimal("1.24"), dt.date(2002, 11, 15))
+    r = lucent_diluted_eps(terms, net_income_usd=Fraction(150_800_000), basic_shares=BASIC,
+                           date=dt.date(2004, 2, 1), average_price_usd=Decimal("3"), grants=[g])
+    assert [(s.potential.incremental_shares, s.included, s.reason) for s in r.steps] == [
+        (235, False, UNCHANGED_REASON), (317_340_127, False, "antidilutive: would raise EPS")]
+    assert UNCHANGED_REASON == "not dilutive: EPS unchanged (excluded)"
+    assert r.diluted_shares == BASIC and r.diluted_eps_usd == r.basic_eps_usd == 0
+
+
+def test_eps_cli_loss_reason_and_price_help():
+    result = run_cli("eps", "--net-income", "100000000", "--json")
+    assert result.returncode == 0, result.stderr
+    step = json.loads(result.stdout)["waterfall"][1]
+    assert step["reason"] == LOSS_REASON and not step["included"]
+    help_text = " ".join(run_cli("eps", "--help").stdout.split())
+    # default $1.89 = SUPP p. 11 "On August 27, 2002, the closing sale price ... was $1.89"
+    assert "AVERAGE common price for the period" in help_text
+    assert "default 1.89 = the Aug 27, 2002 closing price" in help_text and "stand-in" in help_text
 
 
 def test_security_antidilutive_only_after_another_is_included():

@@ -208,6 +208,53 @@ def test_pre_grant_company_action_with_retirement_runs_to_fifth_anniversary():
     assert state(g, D(2007, 11, 14)) == (1003, 1003, 0, 0)
 
 
+def test_pre_grant_company_action_pension_retirement_via_reason():
+    # FORMS 2449-2457: Expiration = 90th day after grant (2003-02-13) for a Company Action, or
+    # the day preceding the 5th anniversary (2007-11-14) if "both a Company Action and
+    # Retirement". FORMS 2336-2347: Retirement includes "Service Pension" (no age/service
+    # needed), stated as reason company_action_retirement; the termination date stays empty.
+    rows = ("a,us-nonofficer-company-action,1003,1.24,2002-11-15,,company_action_retirement\n"
+            "b,us-nonofficer-company-action,1003,1.24,2002-11-15,,company_action\n"
+            "c,us-officer-company-action,1003,1.24,2002-11-15,,company_action_retirement\n")
+    pension, plain, officer = parse_grants_text(HEADER + rows)
+    assert pension.termination_date is None and pension.termination_reason == "company_action_retirement"
+    for g in (pension, officer):
+        assert state(g, GRANT) == (1003, 1003, 0, 0)
+        assert state(g, D(2003, 2, 14)) == (1003, 1003, 0, 0)   # past the 90th day: still exercisable
+        assert state(g, D(2007, 11, 14)) == (1003, 1003, 0, 0)
+        assert state(g, D(2007, 11, 15)) == (0, 0, 1003, 0)
+    # plain Company Action (no Retirement): last day 2002-11-15 + 90 days = 2003-02-13
+    assert state(plain, D(2003, 2, 13)) == (1003, 1003, 0, 0)
+    assert state(plain, D(2003, 2, 14)) == (0, 0, 1003, 0)
+
+
+@pytest.mark.parametrize("row, message", [
+    # a date on a before-grant form is meaningless (the form says employment ended before the grant)
+    ("a,us-nonofficer-company-action,10,1.00,2002-11-15,2002-10-01,company_action_retirement",
+     "column termination_date: form us-nonofficer-company-action is for employment that ended before the "
+     "grant date; leave termination_date empty; termination_reason may be empty, company_action, or "
+     "company_action_retirement"),
+    ("a,us-nonofficer-company-action,10,1.00,2002-11-15,,death",
+     "column termination_reason: 'death' does not apply to form us-nonofficer-company-action"),
+    ("a,us-nonofficer-company-action,10,1.00,2002-11-15,,retirement", "'retirement' does not apply"),
+    ("a,us-nonofficer-death-disability,10,1.00,2002-11-15,,company_action_retirement",
+     "'company_action_retirement' does not apply to form us-nonofficer-death-disability (employment ended "
+     "before the grant by death or disability); leave termination_date and termination_reason empty"),
+])
+def test_before_grant_form_rejects_meaningless_termination(row, message):
+    with pytest.raises(InputError) as exc:
+        parse_grants_text(HEADER + row + "\n")
+    assert any(message in p for p in exc.value.problems), exc.value.problems
+
+
+def test_nothing_exists_before_the_grant_date():
+    # the grant is made on 2002-11-15 (FORMS 2432 "Grant Date"); the day before, every count is 0
+    for g in (grant(), grant(form="us-nonofficer-company-action"), grant(end=D(2004, 1, 20), reason="company_action")):
+        p = position(g, D(2002, 11, 14))
+        assert (p.granted, p.vested, p.exercisable, p.expired, p.cancelled, p.outstanding) == (0, 0, 0, 0, 0, 0)
+        assert position(g, GRANT).outstanding == 1003
+
+
 # --- treasury stock method -------------------------------------------------------------------
 
 def test_treasury_stock_by_hand():

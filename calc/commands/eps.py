@@ -47,10 +47,14 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="income (loss) from continuing operations for the period, USD, before preferred dividends")
     parser.add_argument("--basic-shares", type=whole_number, default=market.common_shares_outstanding,
                         help=f"basic weighted-average common shares (default {market.common_shares_outstanding:,})")
+    close = market.closing_price_date.strftime("%b %d, %Y").replace(" 0", " ")
     parser.add_argument("--price", type=positive_decimal, default=market.closing_price_usd,
-                        help=f"average common price for the period, USD (default {market.closing_price_usd})")
+                        help="AVERAGE common price for the period, USD, for the treasury stock method "
+                             f"(default {market.closing_price_usd} = the {close} closing price, used only "
+                             "as a stand-in for the period average; pass the real average)")
     parser.add_argument("--date", type=iso_date, default=market.common_shares_outstanding_date,
-                        help=f"period end YYYY-MM-DD (default {market.common_shares_outstanding_date})")
+                        help=f"period end YYYY-MM-DD; exercisable options are measured on this date, not weighted "
+                             f"over the period (default {market.common_shares_outstanding_date})")
     parser.add_argument("--grants", type=Path, help="grants CSV for the options (omit: no options)")
     parser.add_argument("--period-years", type=period, default=Fraction(1), help="period length in years (default 1)")
     parser.add_argument("--exchanged", action="store_true",
