@@ -126,13 +126,14 @@ class _Reader:
         note = f" ({table['note']})" if "note" in table else ""
         return f"{path} lines {lines[0]}-{lines[1]}{note}"
 
-    def table(self, raw: dict[str, Any], name: str, required: bool = True) -> dict[str, Any] | None:
+    def table(self, raw: dict[str, Any], name: str) -> dict[str, Any]:
         value = raw.get(name)
-        if value is None and not required:
-            return None
         if not isinstance(value, dict):
             raise self.fail(f"lacks table {name}")
         return value
+
+    def optional_table(self, raw: dict[str, Any], name: str) -> dict[str, Any] | None:
+        return None if raw.get(name) is None else self.table(raw, name)
 
     def choice(self, table: dict[str, Any], key: str, allowed: tuple[str, ...], name: str) -> str:
         value = table.get(key)
@@ -152,9 +153,9 @@ def _form(form_id: str, raw: dict[str, Any], documents: dict[str, tuple[str, int
     v = r.table(raw, "vesting")
     vesting = Vesting(r.choice(v, "schedule", SCHEDULES, "vesting"), Fraction(str(v["installment_rate"])),
                       int(v["first_months"]), int(v["every_months"]), r.source(v, "vesting"))
-    retire, ca = r.table(raw, "retirement_definition", False), r.table(raw, "company_action_portion", False)
-    exp_ret = r.table(raw, "expiration_if_retirement", False)
-    terms = r.table(raw, "termination", False) or {}
+    retire, ca = r.optional_table(raw, "retirement_definition"), r.optional_table(raw, "company_action_portion")
+    exp_ret = r.optional_table(raw, "expiration_if_retirement")
+    terms = r.optional_table(raw, "termination") or {}
     status = r.choice(raw, "status", STATUSES, "status")
     if status == "active" and set(terms) != set(REASONS):
         raise r.fail(f"an active-employee form needs termination rules for {', '.join(REASONS)}")
