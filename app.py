@@ -1,14 +1,76 @@
-"""Streamlit dashboard (placeholder until the dashboard lands): terms and register."""
+"""Streamlit dashboard: how many new Lucent common shares the 8.00% preferred can put into the
+market, when, under which choices, and who would own them.
+
+Run: ``streamlit run app.py``. Every number comes from ``calc``; this file gathers the
+inputs, calls ``calc`` (through the caches in ``dashboard.cache``) and lays out the page.
+"""
 
 import streamlit as st
 
-from calc.register import load_register
-from calc.terms import load_terms
+from dashboard import cache, inputs, narrative, views
+from dashboard.options_view import render_options_section
 
-st.set_page_config(page_title="Lucent 8.00% preferred: dilution", layout="wide")
-st.title("Lucent 8.00% Redeemable Convertible Preferred")
-terms = load_terms()
-st.subheader("Terms and provenance")
-st.dataframe([{"field": k, "source": v} for k, v in terms.provenance.items()], width="stretch")
-st.subheader("Holder register (Selling Securityholders, Aug 28, 2002 supplement)")
-st.dataframe(load_register(), width="stretch")
+st.set_page_config(page_title="Lucent 8.00% preferred: share dilution", layout="wide")
+st.markdown("<style>[data-testid='stMetricValue'] {font-size: 1.55rem;}</style>", unsafe_allow_html=True)
+st.title("Lucent 8.00% Redeemable Convertible Preferred: new common shares and who owns them")
+st.caption("1,885,000 preferred shares ($1,000 liquidation preference, 8.00% dividends, convertible at $5.94). "
+           "Choose how dividends, puts and conversion play out in the sidebar; the page shows how many new "
+           "Lucent common shares follow, when, and who would own them. Hover over a (?) icon for what a figure means; "
+           "the Terms tab gives the source of every term and the conventions used.")
+
+terms, defaults = cache.terms(), cache.defaults()
+if "register" not in st.session_state:
+    st.session_state["register"] = cache.filing_register()
+    st.session_state["register_label"] = cache.FILING_LABEL
+    st.session_state["register_token"] = cache.register_token(st.session_state["register"])
+register, register_label = st.session_state["register"], st.session_state["register_label"]
+book_token = st.session_state["register_token"]
+book = cache.book(book_token, register)
+
+st.sidebar.header("Scenario inputs")
+st.sidebar.caption("Every input of the scenario engine (same names as the CLI flags). Hover (?) for units and rules.")
+raw = inputs.render_sidebar(defaults)
+params, problems = views.validate(raw, terms)
+
+result = sensitivity = figs = None
+if params is None:
+    st.error("These inputs cannot be combined — fix them in the sidebar:\n\n"
+             + "\n".join(f"- {p}" for p in problems))
+else:
+    key = cache.key_of(params)
+    result = cache.scenario(key, book_token, params, book)
+    sensitivity = cache.sensitivity(cache.key_any_price(params), params)
+    figs = cache.scenario_figures(key, book_token, params, result, sensitivity)
+    views.render_metrics(params, result.summary, terms)
+    st.markdown(narrative.explain(params, result.timeline, result.summary, result.holders,
+                                  cache.conversion_price(params.horizon)))
+
+tabs = st.tabs(["Share issuance", "Price sensitivity", "Holders", "Monte Carlo", "Saved scenarios",
+                "Terms and provenance", "Employee options"])
+FIX_INPUTS = "Fix the scenario inputs in the sidebar to see this section."
+with tabs[0]:
+    if result is None:
+        st.info(FIX_INPUTS)
+    else:
+        views.render_issuance(result, figs[0], register_label)
+with tabs[1]:
+    if result is None:
+        st.info(FIX_INPUTS)
+    else:
+        views.render_sensitivity(sensitivity, figs[1], cache.conversion_price(params.horizon))
+with tabs[2]:
+    if result is None:
+        st.info(FIX_INPUTS)
+    else:
+        views.render_holders(result, figs[2], register, register_label, terms)
+with tabs[3]:
+    if result is None:
+        st.info(FIX_INPUTS)
+    else:
+        views.render_monte_carlo(params, result, terms)
+with tabs[4]:
+    views.render_saved(params, book_token, book, terms)
+with tabs[5]:
+    views.render_terms(terms, params, defaults)
+with tabs[6]:
+    render_options_section()

@@ -1,0 +1,113 @@
+"""Sidebar inputs, built from ``calc.params.SPECS`` (one widget per scenario parameter).
+
+Widget values live in ``st.session_state`` under ``param_<name>``; they are seeded
+from the defaults once per session, so loading a saved scenario (or resetting) is a
+matter of writing new values there from a callback. Validation is ``calc``'s
+``param_problems``: the dashboard never re-implements a rule.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import streamlit as st
+
+from calc.params import SPECS, ParamSpec, ScenarioParams
+
+KEY_PREFIX = "param_"
+DATE_MIN, DATE_MAX = dt.date(1996, 1, 1), dt.date(2040, 12, 31)
+FLOAT_FORMAT = {"price": ("%.4f", 0.01), "annual_drift": ("%.4f", 0.05)}
+INT_STEP = {"base_shares": 1_000_000}
+GROUPS = (  # sidebar grouping; any parameter not named here is shown under "Other"
+    ("Market", ("price", "annual_drift", "base_shares")),
+    ("Projection window", ("valuation_date", "horizon")),
+    ("Dividends", ("dividend_policy", "sale_factor")),
+    ("Puts and mandatory redemption", ("put", "put_settlement", "put_factor")),
+    ("Conversion and exchange", ("conversion", "conversion_date", "exchange_date")),
+    ("Holder table", ("holder_basis",)),
+)
+CHOICE_HELP = {
+    "dividend_policy": {"cash": "cash: no new shares", "stock": "stock: shares sold for the cash due",
+                        "accrue": "accrue: unpaid, the liquidation preference grows"},
+    "put": {"none": "none: nobody puts", "all": "all: every share put at the first put date",
+            "rational": "rational: put when conversion is out of the money"},
+    "conversion": {"none": "none: nobody converts", "all": "all: everyone converts at conversion_date",
+                   "rational": "rational: convert at put dates when in the money"},
+}
+
+
+def key(name: str) -> str:
+    return KEY_PREFIX + name
+
+
+def label(spec: ParamSpec) -> str:
+    return f"{spec.name} ({spec.unit})" if spec.unit and spec.unit != "YYYY-MM-DD" else spec.name
+
+
+def help_text(spec: ParamSpec, default: Any) -> str:
+    extra = CHOICE_HELP.get(spec.name)
+    choices = ("  \n" + "  \n".join(extra.values())) if extra else ""
+    shown = "empty" if default is None else (f"{default:,}" if isinstance(default, int) else default)
+    return f"{spec.help}. Default: {shown}.{choices}"
+
+
+def widget_value(spec: ParamSpec, value: Any) -> Any:
+    """A parameter value in the form its widget holds."""
+    if spec.kind == "float":
+        return float(value)
+    if spec.kind == "int":
+        return int(value)
+    return value
+
+
+def seed_state(defaults: ScenarioParams) -> None:
+    """Give every parameter widget its default once per session."""
+    values = defaults.as_dict()
+    for spec in SPECS:
+        st.session_state.setdefault(key(spec.name), widget_value(spec, values[spec.name]))
+
+
+def set_state(params: ScenarioParams) -> None:
+    """Write ``params`` into the widgets (call from a callback, before the widgets render)."""
+    values = params.as_dict()
+    for spec in SPECS:
+        st.session_state[key(spec.name)] = widget_value(spec, values[spec.name])
+
+
+def _widget(spec: ParamSpec, default: Any) -> Any:
+    k, lab, hlp = key(spec.name), label(spec), help_text(spec, default)
+    if spec.kind == "choice":
+        return st.selectbox(lab, spec.choices, key=k, help=hlp)
+    if spec.kind == "float":
+        fmt, step = FLOAT_FORMAT.get(spec.name, ("%.4f", 0.01))
+        return st.number_input(lab, step=step, format=fmt, key=k, help=hlp)
+    if spec.kind == "int":
+        return st.number_input(lab, step=INT_STEP.get(spec.name, 1), format="%d", key=k, help=hlp)
+    if spec.kind in ("date", "optional_date"):
+        return st.date_input(lab, min_value=DATE_MIN, max_value=DATE_MAX, key=k, help=hlp,
+                             format="YYYY-MM-DD")
+    return st.text_input(lab, key=k, help=hlp)
+
+
+def render_sidebar(defaults: ScenarioParams) -> dict[str, Any]:
+    """Draw one widget per ``SPECS`` entry, grouped; return {name: raw widget value}."""
+    seed_state(defaults)
+    default_values = defaults.as_dict()
+    by_name = {spec.name: spec for spec in SPECS}
+    grouped = {name for _, names in GROUPS for name in names}
+    groups = [(title, [by_name[n] for n in names if n in by_name]) for title, names in GROUPS]
+    groups.append(("Other", [s for s in SPECS if s.name not in grouped]))
+    raw: dict[str, Any] = {}
+    for title, specs in groups:
+        if not specs:
+            continue
+        st.sidebar.markdown(f"**{title}**")
+        with st.sidebar:
+            for spec in specs:
+                raw[spec.name] = _widget(spec, default_values[spec.name])
+                if spec.kind == "date" and raw[spec.name] is None:
+                    st.caption(f":orange[{spec.name} is empty: the default {default_values[spec.name]} is used]")
+    st.sidebar.button("Reset inputs to defaults", key="reset_inputs", on_click=set_state, args=(defaults,))
+    return raw
+

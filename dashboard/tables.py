@@ -1,0 +1,148 @@
+"""Display and download tables assembled from ``calc`` results (selection and labelling only)."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Iterable, Mapping
+
+import pandas as pd
+
+from calc.params import SPECS, ScenarioParams
+from calc.terms import Terms
+
+HOLDER_COLUMNS = {  # holder-table column -> header shown in the page
+    "name": "Holder / family",
+    "kind": "Row",
+    "family": "Fund family",
+    "registered_preferred_shares": "Preferred listed",
+    "basis_preferred_shares": "Preferred (basis)",
+    "common_owned_prior": "Common owned prior",
+    "conversion_shares": "From conversion",
+    "redemption_shares": "From redemption",
+    "pro_forma_shares": "Pro forma common",
+    "pro_forma_pct": "Pro forma %",
+    "obtainable_shares_60d": "Obtainable in 60 days",
+    "beneficial_pct_13d3": "13d-3 beneficial %",
+    "flag_5pct": "≥ 5%",
+    "flag_10pct": "≥ 10%",
+    "footnotes": "Footnotes",
+    "issues": "Filing data-quality issues",
+}
+SUMMARY_LABELS = {
+    "as_converted_shares": "As-converted shares today (all preferred converted at the valuation date)",
+    "dividend_shares": "New shares from dividends paid in stock",
+    "conversion_shares": "New shares from conversion",
+    "redemption_shares": "New shares from redemption / puts paid in stock",
+    "new_shares": "New shares, all sources",
+    "total_shares": "Total common outstanding at the horizon",
+    "dilution_pct": "Dilution % (new shares / total outstanding)",
+    "authorized_shares": "Authorized common shares",
+    "headroom_shares": "Headroom (authorized minus total outstanding)",
+    "exceeds_authorized": "Exceeds authorized shares",
+}
+PROBLEM_RE = re.compile(r"^line (\d+), column ([^:]+): (.*)$")
+
+
+def filter_holders(holders: pd.DataFrame, query: str = "", kinds: Iterable[str] = ("holder", "family"),
+                   flagged_only: bool = False) -> pd.DataFrame:
+    """Rows whose name, family or footnotes contain ``query`` (case-insensitive), by pro forma %."""
+    rows = holders[holders["kind"].isin(list(kinds))]
+    text = query.strip().lower()
+    if text:
+        haystack = (rows["name"] + " " + rows["family"] + " " + rows["footnotes"]).str.lower()
+        rows = rows[haystack.str.contains(text, regex=False)]
+    if flagged_only:
+        rows = rows[rows["flag_5pct"] | rows["flag_10pct"]]
+    return rows.sort_values("pro_forma_pct", ascending=False, kind="stable")
+
+
+def holder_view(holders: pd.DataFrame) -> pd.DataFrame:
+    """The holder table's columns in display order (names unchanged; headers set by column_config)."""
+    return holders[[c for c in HOLDER_COLUMNS if c in holders.columns]]
+
+
+def summary_table(params: ScenarioParams, summary: Mapping[str, object], register_label: str) -> pd.DataFrame:
+    """Long-form summary for download: the inputs, then the results, one row each."""
+    rows = [("input", spec.name, getattr(params, spec.name), spec.unit or "", spec.help) for spec in SPECS]
+    rows.append(("input", "holder_register", register_label, "", "holder table used for the holder rows"))
+    rows += [("result", k, summary[k], "%" if k.endswith("_pct") else ("" if k == "exceeds_authorized" else
+                                                                             "shares"), SUMMARY_LABELS.get(k, ""))
+             for k in summary]
+    frame = pd.DataFrame(rows, columns=["section", "item", "value", "unit", "meaning"])
+    frame["value"] = frame["value"].map(lambda v: "" if v is None else v)
+    return frame
+
+
+def rate_history(terms: Terms) -> pd.DataFrame:
+    return pd.DataFrame([{"effective date": s.effective_date, "conversion rate (common per preferred)": str(s.rate),
+                          "conversion price (USD)": str(s.conversion_price_usd), "event": s.event,
+                          "source": s.source} for s in terms.conversion_rates])
+
+
+def _show(value: object) -> str:
+    if isinstance(value, tuple):
+        if value and isinstance(value[0], tuple):
+            return ", ".join("(" + _show(v) + ")" for v in value)
+        return ", ".join(_show(v) for v in value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return f"{value:,}"
+    return str(value)
+
+
+def term_rows(terms: Terms) -> pd.DataFrame:
+    """Every term in force (preferred, registered amounts, market defaults) with its source."""
+    rows = []
+    for section in ("preferred", "registered", "market"):
+        obj = getattr(terms, section)
+        for field in dataclasses.fields(obj):
+            dotted = f"{section}.{field.name}"
+            rows.append({"field": dotted, "value": _show(getattr(obj, field.name)),
+                         "source": terms.provenance.get(dotted, "")})
+    return pd.DataFrame(rows)
+
+
+def assumption_rows(terms: Terms) -> pd.DataFrame:
+    """Terms whose source is an assumption or the product brief rather than the filing."""
+    rows = term_rows(terms)
+    return rows[rows["source"].str.contains(r"assumption:|brief:", regex=True)].reset_index(drop=True)
+
+
+def params_rows(params: ScenarioParams, defaults: ScenarioParams) -> pd.DataFrame:
+    """The scenario's inputs, each with its unit, meaning and whether it differs from the default."""
+    return pd.DataFrame([{"parameter": s.name, "value": _show(getattr(params, s.name)) or "",
+                          "default": _show(getattr(defaults, s.name)), "unit": s.unit,
+                          "changed": getattr(params, s.name) != getattr(defaults, s.name), "meaning": s.help}
+                         for s in SPECS])
+
+
+def problem_rows(problems: Iterable[str]) -> pd.DataFrame:
+    """Split 'line N, column X: reason' messages into columns (other messages keep line/column empty)."""
+    rows = []
+    for problem in problems:
+        match = PROBLEM_RE.match(problem)
+        rows.append({"line": int(match.group(1)), "column": match.group(2), "reason": match.group(3)}
+                    if match else {"line": None, "column": "", "reason": problem})
+    frame = pd.DataFrame(rows, columns=["line", "column", "reason"])
+    return frame.sort_values("line", kind="stable", na_position="first").reset_index(drop=True)
+
+
+def compare_table(results: Mapping[str, tuple[ScenarioParams, Mapping[str, object]]]) -> pd.DataFrame:
+    """Saved scenarios side by side: inputs that differ between them, then every summary metric."""
+    names = list(results)
+    rows = []
+    for spec in SPECS:
+        values = [getattr(results[n][0], spec.name) for n in names]
+        if len({str(v) for v in values}) > 1:
+            rows.append({"item": f"input: {spec.name}", **{n: _show(v) for n, v in zip(names, values)}})
+    for key, label in SUMMARY_LABELS.items():
+        rows.append({"item": label, **{n: _metric(key, results[n][1][key]) for n in names}})
+    return pd.DataFrame(rows)
+
+
+def _metric(key: str, value: object) -> str:
+    if key.endswith("_pct"):
+        return f"{float(value):.2f}%"  # type: ignore[arg-type]
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return f"{int(value):,}"  # type: ignore[call-overload]

@@ -1,0 +1,232 @@
+"""The dashboard headless (``streamlit.testing.v1.AppTest``): defaults, input changes, errors, saved scenarios."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from calc.params import SPECS, default_params, parse_params
+from calc.scenario import run_scenario
+from dashboard.narrative import pct, shares
+from dashboard.store import ENV_VAR, ScenarioStore
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+TIMEOUT = 60
+HEADLINE = {  # metric label -> (summary key, formatter)
+    "As-converted shares today": ("as_converted_shares", shares),
+    "New shares under this scenario": ("new_shares", shares),
+    "Total common outstanding": ("total_shares", shares),
+    "Dilution": ("dilution_pct", pct),
+    "Headroom vs authorized": ("headroom_shares", shares),
+    "From dividends": ("dividend_shares", shares),
+    "From conversion": ("conversion_shares", shares),
+    "From redemption": ("redemption_shares", shares),
+}
+
+
+@pytest.fixture
+def app(tmp_path, monkeypatch) -> AppTest:
+    monkeypatch.setenv(ENV_VAR, str(tmp_path / "scenarios.sqlite3"))
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.run(timeout=TIMEOUT)
+    return at
+
+
+def metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def expected(params) -> dict[str, str]:
+    summary = run_scenario(params).summary
+    return {label: fmt(summary[key]) for label, (key, fmt) in HEADLINE.items()}
+
+
+def assert_headline(at: AppTest, params) -> None:
+    shown = metrics(at)
+    for label, value in expected(params).items():
+        assert shown[label] == value, label
+
+
+def frame_with(at: AppTest, column: str):
+    """The first dataframe on the page that has ``column`` (display tables carry no key in AppTest)."""
+    return next(d.value for d in at.dataframe if column in d.value.columns)
+
+
+def charts(at: AppTest) -> dict[str, dict]:
+    """Plotly charts on the page, by title."""
+    out = {}
+    for element in at.get("plotly_chart"):
+        spec = json.loads(element.proto.spec)
+        out[spec["layout"].get("title", {}).get("text", "")] = spec
+    return out
+
+
+def test_defaults_run_without_exception(app):
+    assert not app.exception
+    assert not app.error
+    assert_headline(app, default_params())
+    assert metrics(app)["As-converted shares today"] == "317,340,127"  # floor(1,885,000 × 168.3502)
+    titles = list(charts(app))
+    for words in ("shares outstanding after each event", "Price sensitivity", "Holder concentration",
+                  "Monte Carlo"):
+        assert any(words in t for t in titles), words
+    assert [t.label for t in app.tabs][:6] == ["Share issuance", "Price sensitivity", "Holders", "Monte Carlo",
+                                               "Saved scenarios", "Terms and provenance"]
+    assert "Employee options" in [t.label for t in app.tabs]
+
+
+def test_sidebar_has_one_widget_per_spec(app):
+    keys = {w.key for kind in ("number_input", "selectbox", "date_input", "text_input")
+            for w in getattr(app.sidebar, kind)}
+    assert {f"param_{s.name}" for s in SPECS} <= keys
+    assert app.sidebar.number_input(key="param_price").value == pytest.approx(1.89)
+    assert app.sidebar.date_input(key="param_horizon").value == dt.date(2004, 8, 2)
+
+
+def test_plain_language_answer_for_the_default_scenario(app):
+    text = "\n".join(m.value for m in app.markdown)
+    assert "In plain words" in text
+    summary = run_scenario(default_params()).summary
+    assert shares(summary["new_shares"]) in text and "FMR Corp." in text
+    assert "settles in stock" in text
+
+
+@pytest.mark.parametrize("price, policy", [(3.25, "cash"), (0.75, "accrue"), (6.5, "stock")])
+def test_price_and_dividend_policy_change_the_headline(app, price, policy):
+    app.sidebar.number_input(key="param_price").set_value(price)
+    app.sidebar.selectbox(key="param_dividend_policy").set_value(policy)
+    app.run(timeout=TIMEOUT)
+    assert not app.exception and not app.error
+    params = parse_params({"price": price, "dividend_policy": policy})
+    assert_headline(app, params)
+    assert metrics(app) != {label: v for label, v in expected(default_params()).items()}
+
+
+def test_invalid_input_shows_error_not_exception(app):
+    app.sidebar.number_input(key="param_price").set_value(0.0)
+    app.sidebar.date_input(key="param_horizon").set_value(dt.date(2002, 1, 1))
+    app.run(timeout=TIMEOUT)
+    assert not app.exception
+    message = " ".join(e.value for e in app.error)
+    assert "price: 0.0 must be > 0 USD" in message
+    assert "horizon: 2002-01-01 must be on or after valuation_date 2002-08-28" in message
+    assert "As-converted shares today" not in metrics(app)
+    # fixing the inputs brings the results back
+    app.sidebar.number_input(key="param_price").set_value(1.89)
+    app.sidebar.date_input(key="param_horizon").set_value(dt.date(2004, 8, 2))
+    app.run(timeout=TIMEOUT)
+    assert not app.error
+    assert_headline(app, default_params())
+
+
+def test_conversion_all_without_valid_date_is_explained(app):
+    app.sidebar.selectbox(key="param_conversion").set_value("all")
+    app.sidebar.date_input(key="param_conversion_date").set_value(dt.date(2010, 1, 1))
+    app.run(timeout=TIMEOUT)
+    assert not app.exception
+    assert any("conversion_date" in e.value for e in app.error)
+
+
+def test_save_and_load_round_trip(app, tmp_path):
+    changed = dict(price=2.75, dividend_policy="accrue", put_settlement="cash")
+    app.sidebar.number_input(key="param_price").set_value(changed["price"])
+    app.sidebar.selectbox(key="param_dividend_policy").set_value(changed["dividend_policy"])
+    app.sidebar.selectbox(key="param_put_settlement").set_value(changed["put_settlement"])
+    app.run(timeout=TIMEOUT)
+    app.text_input(key="save_name").input("accrue and cash put")
+    app.button(key="save_scenario").click()
+    app.run(timeout=TIMEOUT)
+    assert not app.exception
+    assert any("Saved 'accrue and cash put'" in s.value for s in app.success)
+    stored = ScenarioStore(tmp_path / "scenarios.sqlite3").load("accrue and cash put")
+    assert stored == dataclasses.replace(default_params(), **changed)
+
+    app.button(key="reset_inputs").click()
+    app.run(timeout=TIMEOUT)
+    assert_headline(app, default_params())
+
+    app.selectbox(key="saved_pick").set_value("accrue and cash put")
+    app.button(key="load_scenario").click()
+    app.run(timeout=TIMEOUT)
+    assert not app.exception
+    assert app.sidebar.number_input(key="param_price").value == pytest.approx(2.75)
+    assert app.sidebar.selectbox(key="param_dividend_policy").value == "accrue"
+    assert_headline(app, stored)
+
+
+def test_saved_scenarios_compare_and_delete(app):
+    for name, price in (("low", 1.0), ("high", 4.0)):
+        app.sidebar.number_input(key="param_price").set_value(price)
+        app.run(timeout=TIMEOUT)
+        app.text_input(key="save_name").input(name)
+        app.button(key="save_scenario").click()
+        app.run(timeout=TIMEOUT)
+    app.multiselect(key="compare_pick").set_value(["high", "low"])
+    app.run(timeout=TIMEOUT)
+    assert not app.exception
+    assert any("Saved scenarios" in t for t in charts(app))
+    table = frame_with(app, "item")
+    assert list(table.columns) == ["item", "high", "low"]
+    low = run_scenario(dataclasses.replace(default_params(), price=1.0)).summary
+    row = table[table["item"] == "New shares, all sources"].iloc[0]
+    assert row["low"] == shares(low["new_shares"])
+    app.selectbox(key="saved_pick").set_value("low")
+    app.button(key="delete_scenario").click()
+    app.run(timeout=TIMEOUT)
+    assert app.selectbox(key="saved_pick").options == ["high"]
+
+
+def test_holder_basis_switch_follows_sidebar(app):
+    app.radio(key="holder_basis_switch").set_value("registered")
+    app.run(timeout=TIMEOUT)
+    assert not app.exception
+    assert app.sidebar.selectbox(key="param_holder_basis").value == "registered"
+    holders = frame_with(app, "beneficial_pct_13d3")
+    calc_holders = run_scenario(parse_params({"holder_basis": "registered"})).holders
+    top = calc_holders.sort_values("pro_forma_pct", ascending=False).iloc[0]
+    assert holders.iloc[0]["name"] == top["name"]
+    assert holders.iloc[0]["pro_forma_shares"] == top["pro_forma_shares"]
+
+
+def test_holder_search_filters_rows(app):
+    app.text_input(key="holder_search").input("lehman")
+    app.run(timeout=TIMEOUT)
+    names = frame_with(app, "beneficial_pct_13d3")["name"].tolist()
+    assert names and all("lehman" in n.lower() for n in names)
+
+
+def test_monte_carlo_settings_error_is_inline(app):
+    app.number_input(key="mc_volatility").set_value(-0.5)
+    app.run(timeout=TIMEOUT)
+    assert not app.exception
+    assert any("volatility" in e.value for e in app.error)
+
+
+def test_terms_tab_shows_agere_adjustment_and_sources(app):
+    frames = [d.value for d in app.dataframe]
+    tables = [t.value for t in app.table]
+    rates = next(f for f in tables if "conversion rate (common per preferred)" in f.columns)
+    assert rates["conversion rate (common per preferred)"].tolist() == ["133.6898", "168.3502"]
+    assert "preferred.put_dates" in next(f for f in frames if "field" in f.columns)["field"].tolist()
+    assert "Agere" in rates["event"].iloc[1]
+    assert rates["source"].str.len().min() > 0
+    code = " ".join(c.value for c in app.code)
+    assert "in the money" in code and "13d-3" in code  # conventions from calc's module docstrings
+
+
+def test_apply_edits_and_restore_register(app):
+    app.button(key="apply_edits").click()
+    app.run(timeout=TIMEOUT)
+    assert not app.exception
+    assert any("Edits applied" in s.value for s in app.success)
+    assert "holdings edited in the page" in " ".join(c.value for c in app.caption)
+    assert_headline(app, default_params())  # same holdings: same class-level results
+    app.button(key="restore_register").click()
+    app.run(timeout=TIMEOUT)
+    assert any("Restored" in s.value for s in app.success)
+    assert "Selling Securityholders table" in " ".join(c.value for c in app.caption)

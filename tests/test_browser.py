@@ -1,0 +1,214 @@
+"""The dashboard in a real browser: Debian chromium driven by playwright against ``streamlit run app.py``.
+
+Needs /usr/bin/chromium (``make test`` installs it through the Makefile's ``chromium`` target);
+playwright's own browser download is never used. Screenshots go to ``artifacts/`` (gitignored).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import io
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from calc.params import default_params
+from calc.scenario import run_scenario
+from dashboard.narrative import shares
+from dashboard.tables import holder_view
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = ROOT / "artifacts"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+STARTUP_S = 90
+WAIT_MS = 60_000
+CHART_TITLES = {
+    "Share issuance": "Lucent common shares outstanding after each event",
+    "Price sensitivity": "Price sensitivity",
+    "Holders": "Holder concentration",
+    "Monte Carlo": "Monte Carlo: total common shares outstanding",
+}
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium not installed at /usr/bin/chromium "
+                                                     "(run `make chromium` as root)"),
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """``streamlit run app.py`` headless on a free local port; yields the base URL."""
+    port = free_port()
+    log = tmp_path_factory.mktemp("streamlit") / "server.log"
+    env = dict(os.environ, LUCENT_SCENARIO_DB=str(log.parent / "scenarios.sqlite3"), PYTHONPATH=str(ROOT))
+    with open(log, "wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+             "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
+            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + STARTUP_S
+        while True:
+            try:
+                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                    if response.read().strip() == b"ok":
+                        break
+            except OSError:
+                pass
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"streamlit did not become healthy on port {port}:\n{log.read_text()[-3000:]}")
+            time.sleep(0.25)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    context = browser.new_context(viewport={"width": 1500, "height": 2400}, accept_downloads=True)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(server)
+    page.locator('[data-testid="stMetric"]').first.wait_for(timeout=WAIT_MS)
+    wait_idle(page)
+    yield page
+    context.close()
+    assert not errors, f"JavaScript errors in the page: {errors}"
+
+
+def wait_idle(page) -> None:
+    """Wait until Streamlit has finished the current run (the status widget shows 'Running' meanwhile)."""
+    page.wait_for_timeout(300)
+    page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden", timeout=WAIT_MS)
+
+
+def metric(page, label: str) -> str:
+    box = page.locator('[data-testid="stMetric"]', has=page.locator('[data-testid="stMetricLabel"]',
+                                                                     has_text=label)).first
+    return box.locator('[data-testid="stMetricValue"]').inner_text().strip()
+
+
+def open_tab(page, name: str) -> None:
+    page.get_by_role("tab", name=name, exact=True).click()
+    wait_idle(page)
+
+
+def no_exception(page) -> None:
+    assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def test_page_shows_metrics_and_all_four_charts(page):
+    summary = run_scenario(default_params()).summary
+    assert metric(page, "New shares under this scenario") == shares(summary["new_shares"])
+    assert metric(page, "As-converted shares today") == "317,340,127"
+    assert metric(page, "Total common outstanding") == shares(summary["total_shares"])
+    assert page.get_by_text("In plain words.").is_visible()
+    for tab, title in CHART_TITLES.items():
+        open_tab(page, tab)
+        chart = page.locator(".js-plotly-plot", has_text=title).first
+        chart.wait_for(state="visible", timeout=WAIT_MS)
+        assert chart.locator(".main-svg").first.bounding_box()["height"] > 200, tab
+        assert chart.locator(".modebar-btn[data-title*='png']").count() == 1 or \
+            chart.locator(".modebar-btn").count() > 0
+    no_exception(page)
+    open_tab(page, "Share issuance")
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "dashboard.png"), full_page=True)
+    assert page.locator('[data-testid="stAlertContentError"]').count() == 0
+
+
+def test_changing_an_input_updates_a_metric(page):
+    before = metric(page, "New shares under this scenario")
+    field = page.locator(".st-key-param_price input")
+    field.fill("3.25")
+    field.press("Enter")
+    wanted = shares(run_scenario(dataclasses.replace(default_params(), price=3.25)).summary["new_shares"])
+    assert wanted != before
+    page.locator('[data-testid="stMetricValue"]', has_text=wanted).first.wait_for(timeout=WAIT_MS)
+    assert metric(page, "New shares under this scenario") == wanted
+    no_exception(page)
+
+
+def test_holder_table_download_parses_back(page):
+    open_tab(page, "Holders")
+    with page.expect_download(timeout=WAIT_MS) as info:
+        page.get_by_role("button", name="Download holder table (CSV)").click()
+    download = info.value
+    raw = Path(download.path()).read_bytes()
+    assert download.suggested_filename == "lucent_holders.csv"
+    assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM for Excel
+    got = pd.read_csv(io.BytesIO(raw), encoding="utf-8-sig", keep_default_na=False)
+    want = holder_view(run_scenario(default_params()).holders)
+    assert list(got.columns) == list(want.columns)
+    assert len(got) == len(want)
+    assert got["name"].tolist() == want["name"].tolist()
+    for column in ("registered_preferred_shares", "basis_preferred_shares", "pro_forma_shares"):
+        assert got[column].tolist() == want[column].tolist(), column
+    assert got["pro_forma_pct"].round(9).tolist() == want["pro_forma_pct"].round(9).tolist()
+
+
+def test_invalid_upload_shows_its_errors_and_keeps_data(page):
+    before = metric(page, "New shares under this scenario")
+    open_tab(page, "Holders")
+    page.get_by_text("Upload or edit holdings").click()
+    bad = b"name,preferred_shares,common_owned_prior\nGood Fund,100,0\n,abc,0\nOther Fund,-5,x\n"
+    page.locator(".st-key-register_upload input[type=file]").set_input_files(
+        {"name": "bad_register.csv", "mimeType": "text/csv", "buffer": bad})
+    page.get_by_text("bad_register.csv rejected").first.wait_for(timeout=WAIT_MS)
+    wait_idle(page)
+    errors = page.locator(".st-key-upload_problems")
+    errors.wait_for(timeout=WAIT_MS)
+    listed = errors.inner_text()
+    for expected in ("name", "preferred_shares", "common_owned_prior", "must be a whole number",
+                     "holder name must not be empty", "'abc'", "'-5'", "'x'"):
+        assert expected in listed, expected
+    assert "3" in listed and "4" in listed  # CSV lines of the bad rows (line 1 = header)
+    text = page.locator('[data-testid="stExpander"]', has_text="Upload or edit holdings").inner_text()
+    assert "previous holder data is still in use" in text
+    assert metric(page, "New shares under this scenario") == before
+    assert page.get_by_text("Selling Securityholders table, prospectus supplement").first.is_visible()
+    ARTIFACTS.mkdir(exist_ok=True)
+    errors.scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / "dashboard_invalid_upload.png"))
+    no_exception(page)
+    # a valid file in the register's format replaces the holder data
+    good = (ROOT / "data" / "register.csv").read_text(encoding="utf-8").splitlines()[:11]
+    page.locator(".st-key-register_upload input[type=file]").set_input_files(
+        {"name": "ten_holders.csv", "mimeType": "text/csv", "buffer": "\n".join(good).encode()})
+    page.get_by_text("Loaded ten_holders.csv: 10 holders.").first.wait_for(timeout=WAIT_MS)
+    wait_idle(page)
+    assert page.get_by_text("uploaded file ten_holders.csv").first.is_visible()
+    no_exception(page)

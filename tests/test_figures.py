@@ -1,0 +1,119 @@
+"""Dashboard figure builders: valid plotly figures, titled, with axis units, plotting calc's numbers."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import plotly.graph_objects as go
+import pytest
+
+from calc.montecarlo import run_monte_carlo
+from calc.params import default_params
+from calc.scenario import run_scenario
+from calc.sensitivity import price_grid, price_sensitivity
+from dashboard import figures
+
+
+@pytest.fixture(scope="module")
+def scenario():
+    params = default_params()
+    return params, run_scenario(params), price_sensitivity(params, price_grid())
+
+
+def _validated(fig: go.Figure) -> go.Figure:
+    """Rebuild with plotly's property validation on (the app builds without it for speed)."""
+    return go.Figure(fig.to_dict())
+
+
+def _check_common(fig: go.Figure) -> None:
+    fig = _validated(fig)
+    assert fig.layout.title.text
+    assert fig.layout.xaxis.title.text
+    for trace in fig.data:
+        assert trace.hovertemplate, f"trace {trace.name} has no hover text"
+    fig.to_json()
+
+
+def test_issuance_figure_stacks_sources_on_the_base(scenario):
+    params, result, _ = scenario
+    fig = figures.issuance_figure(result.timeline, params.base_shares, 10_000_000_000)
+    _check_common(fig)
+    assert fig.layout.barmode == "stack"
+    names = [t.name for t in fig.data]
+    assert names[0] == "Common outstanding before the preferred"
+    assert set(figures.SOURCE_COLUMNS.values()) <= set(names)
+    assert list(fig.data[0].y) == [params.base_shares] * len(result.timeline)
+    by_name = {t.name: t for t in fig.data}
+    redemption = by_name[figures.SOURCE_COLUMNS["redemption_shares"]]
+    assert redemption.y[-1] == result.summary["redemption_shares"]
+    assert by_name["Total common outstanding"].y[-1] == result.summary["total_shares"]
+    # stacked layers add up to the total calc reports after every event
+    layers = [by_name[n].y for n in names[:4]]
+    for i in range(len(result.timeline)):
+        assert sum(layer[i] for layer in layers) == result.timeline["total_common_shares"].iloc[i]
+    assert "Common shares" in fig.layout.yaxis.title.text
+    assert any("authorized" in a.text for a in fig.layout.annotations)
+
+
+def test_sensitivity_figure_marks_conversion_price_and_crossover(scenario):
+    params, _, sens = scenario
+    fig = figures.sensitivity_figure(sens, 5.94, params.price)
+    _check_common(fig)
+    assert "USD" in fig.layout.xaxis.title.text
+    assert fig.layout.yaxis.type == "log"
+    texts = [a.text for a in fig.layout.annotations]
+    assert "conversion price $5.94" in texts
+    assert "scenario price $1.89" in texts
+    assert any("more shares than conversion" in t for t in texts)
+    rect = next(s for s in fig.layout.shapes if s.type == "rect")
+    crossing = sens.loc[sens["put_stock_shares"] > sens["conversion_shares"], "price_usd"].max()
+    assert rect.x1 == pytest.approx(crossing)
+    assert rect.x1 < 5.94 + (sens["price_usd"].iloc[1] - sens["price_usd"].iloc[0])
+    assert len(fig.data) == 4
+    assert list(fig.data[1].y) == sens["put_stock_shares"].tolist()
+
+
+def test_concentration_figure_top_rows_and_thresholds(scenario):
+    _, result, _ = scenario
+    fig = figures.concentration_figure(result.holders, top=10)
+    _check_common(fig)
+    bar = fig.data[0]
+    assert len(bar.y) == 10
+    top = result.holders.sort_values("pro_forma_pct", ascending=False).iloc[0]
+    assert bar.x[-1] == pytest.approx(top["pro_forma_pct"])  # largest drawn last (top of the chart)
+    assert bar.y[-1].startswith(top["name"])
+    lines = sorted(s.x0 for s in fig.layout.shapes if s.type == "line")
+    assert lines == [5.0, 10.0]
+    assert "%" in fig.layout.xaxis.title.text
+
+
+def test_fan_figure_percentile_bands(scenario):
+    params, result, _ = scenario
+    mc = run_monte_carlo(params, 0.6, 500, seed=1)
+    fig = figures.fan_figure(mc.total_percentiles, 10_000_000_000, result.timeline)
+    _check_common(fig)
+    names = [t.name for t in fig.data]
+    assert {"5th-95th percentile", "25th-75th percentile", "median", "deterministic scenario"} <= set(names)
+    median = next(t for t in fig.data if t.name == "median")
+    assert list(median.y) == mc.total_percentiles["p50"].tolist()
+
+
+def test_compare_figure_one_line_per_scenario(scenario):
+    params, result, _ = scenario
+    other = run_scenario(dataclasses.replace(params, dividend_policy="cash"))
+    fig = figures.compare_issuance_figure({"stock": result.timeline, "cash": other.timeline})
+    _check_common(fig)
+    assert [t.name for t in fig.data] == ["stock", "cash"]
+    assert fig.data[1].y[-1] == other.summary["new_shares"]
+
+
+def test_png_config_sets_camera_button():
+    config = figures.png_config("chart")
+    assert config["toImageButtonOptions"] == {"format": "png", "filename": "chart", "scale": 2}
+
+
+def test_all_figures_returns_three(scenario):
+    params, result, sens = scenario
+    figs = figures.all_figures(result.timeline, sens, result.holders, params.base_shares, 10_000_000_000, 5.94,
+                               params.price)
+    assert len(figs) == 3 and all(isinstance(f, go.Figure) for f in figs)

@@ -1,0 +1,121 @@
+"""Saved scenarios in SQLite: round trip, list/delete, env-var path, and no loss on a failed write."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import sqlite3
+
+import pytest
+
+from calc.errors import InputError
+from calc.params import default_params
+from dashboard import store as store_module
+from dashboard.store import ScenarioStore, params_from_json, params_to_json
+
+
+@pytest.fixture
+def store(tmp_path):
+    return ScenarioStore(tmp_path / "scenarios.sqlite3")
+
+
+def test_round_trip_every_field(store):
+    params = dataclasses.replace(default_params(), price=2.5, dividend_policy="accrue", put="all",
+                                 conversion="all", conversion_date=dt.date(2003, 1, 15),
+                                 exchange_date=dt.date(2003, 6, 1), holder_basis="registered")
+    store.save("  my scenario ", params)
+    assert store.load("my scenario") == params
+    assert store.names() == ["my scenario"]
+
+
+def test_json_has_iso_dates_and_nulls():
+    payload = json.loads(params_to_json(default_params()))
+    assert payload["valuation_date"] == "2002-08-28"
+    assert payload["conversion_date"] is None
+    assert params_from_json(json.dumps(payload)) == default_params()
+
+
+def test_list_overwrite_delete(store):
+    store.save("b", default_params())
+    store.save("a", dataclasses.replace(default_params(), price=1.0))
+    store.save("a", dataclasses.replace(default_params(), price=3.0))  # overwrite
+    listed = store.list()
+    assert [s.name for s in listed] == ["a", "b"]
+    assert listed[0].params.price == 3.0
+    with pytest.raises(InputError, match="already exists"):
+        store.save("a", default_params(), overwrite=False)
+    assert store.delete("a") is True
+    assert store.delete("a") is False
+    assert store.names() == ["b"]
+
+
+def test_survives_a_new_store_object(tmp_path):
+    path = tmp_path / "s.sqlite3"
+    ScenarioStore(path).save("kept", default_params())
+    assert ScenarioStore(path).load("kept") == default_params()
+
+
+def test_empty_and_missing(store):
+    assert store.list() == []
+    assert not store.path.exists()  # listing does not create the file
+    with pytest.raises(InputError, match="not saved"):
+        store.load("nope")
+    with pytest.raises(InputError, match="must not be empty"):
+        store.save("   ", default_params())
+
+
+def test_default_path_and_env_var(monkeypatch, tmp_path):
+    monkeypatch.delenv(store_module.ENV_VAR, raising=False)
+    assert ScenarioStore().path == store_module.DEFAULT_PATH
+    assert store_module.DEFAULT_PATH.name == "scenarios.sqlite3"
+    monkeypatch.setenv(store_module.ENV_VAR, str(tmp_path / "elsewhere.db"))
+    assert ScenarioStore().path == tmp_path / "elsewhere.db"
+
+
+def test_failed_write_loses_nothing(store, monkeypatch):
+    store.save("first", default_params())
+    store.save("second", dataclasses.replace(default_params(), price=4.0))
+    before = store.list()
+
+    real_connect = sqlite3.connect
+
+    class FailingConnection(sqlite3.Connection):
+        def execute(self, sql, *args):  # the upsert fails after the transaction began
+            if sql.startswith("INSERT"):
+                super().execute("DELETE FROM scenarios")  # a partial change inside the transaction ...
+                raise sqlite3.OperationalError("disk I/O error (simulated)")
+            return super().execute(sql, *args)
+
+    monkeypatch.setattr(store_module.sqlite3, "connect",
+                        lambda *a, **k: real_connect(*a, factory=FailingConnection, **k))
+    with pytest.raises(InputError, match="nothing already saved was changed"):
+        store.save("second", default_params())
+    monkeypatch.setattr(store_module.sqlite3, "connect", real_connect)
+    assert store.list() == before  # ... is rolled back
+
+
+def test_unwritable_directory_is_an_input_error(tmp_path):
+    with pytest.raises(InputError, match="does not exist"):
+        ScenarioStore(tmp_path / "missing" / "s.sqlite3").save("x", default_params())
+
+
+def test_corrupt_file_is_an_input_error(tmp_path):
+    path = tmp_path / "bad.sqlite3"
+    path.write_bytes(b"this is not a database" * 100)
+    with pytest.raises(InputError):
+        ScenarioStore(path).save("x", default_params())
+    assert path.read_bytes() == b"this is not a database" * 100
+
+
+def test_invalid_stored_inputs_are_reported_not_raised(store):
+    store.save("ok", default_params())
+    connection = sqlite3.connect(store.path)
+    with connection:
+        connection.execute("INSERT INTO scenarios VALUES ('broken', '{\"price\": -1}', 'now')")
+    connection.close()
+    listed = {s.name: s for s in store.list()}
+    assert listed["ok"].params == default_params()
+    assert listed["broken"].params is None and "price" in listed["broken"].problem
+    with pytest.raises(InputError, match="price"):
+        store.load("broken")
