@@ -32,3 +32,10 @@ def positive_decimal(text: str) -> Decimal:
     if not value.is_finite() or value <= 0:
         raise argparse.ArgumentTypeError(f"{text} must be a finite number > 0")
     return value
+
+
+def positive_whole_number(text: str) -> int:
+    value = whole_number(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} must be >= 1")
+    return value

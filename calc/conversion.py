@@ -25,6 +25,7 @@ from calc.errors import InputError
 from calc.terms import RateStep, Terms
 
 RATE_DECIMALS = Decimal("0.0001")
+CENT = Decimal("0.01")
 Number = int | Decimal | Fraction
 
 
@@ -74,6 +75,11 @@ def convert(n_preferred: int, lp_usd: Decimal, rate: Decimal, price_usd: Decimal
     )
 
 
+def round_cents(amount_usd: Fraction) -> Decimal:
+    """An exact USD amount rounded to cents, half up (for display and payment)."""
+    return (Decimal(amount_usd.numerator) / Decimal(amount_usd.denominator)).quantize(CENT, ROUND_HALF_UP)
+
+
 def rate_step_at(terms: Terms, date: dt.date) -> RateStep:
     """The conversion-rate history entry in force on ``date`` (latest effective_date <= date)."""
     steps = [s for s in terms.conversion_rates if s.effective_date <= date]
@@ -104,7 +110,8 @@ def adjust_for_distribution(rate: Fraction, market_price_usd: Number, fmv_per_sh
     if sp <= 0:
         raise InputError(f"market price SP must be > 0, got {market_price_usd}")
     if not 0 <= fmv < sp:
-        raise InputError(f"distributed value FMV must satisfy 0 <= FMV < SP, got FMV={fmv_per_share_usd}, SP={market_price_usd}")
+        raise InputError(f"distributed value FMV must satisfy 0 <= FMV < SP, "
+                         f"got FMV={fmv_per_share_usd}, SP={market_price_usd}")
     return rate * sp / (sp - fmv)
 
 

@@ -98,21 +98,30 @@ class PathResult:
         return np.cumsum(dividend + conversion + redemption, axis=1)
 
 
+def in_the_money(schedule: Schedule, prices: np.ndarray) -> np.ndarray:
+    """(P, E) bool: conversion value ≥ LP, i.e. ``S × CR ≥ 1000`` (price ≥ conversion price)."""
+    return prices * schedule.rate[None, :] >= 1000.0
+
+
 def _decisions(schedule: Schedule, prices: np.ndarray, pol: Policies) -> tuple[np.ndarray, np.ndarray]:
-    in_the_money = prices * schedule.rate[None, :] >= 1000.0
+    itm = in_the_money(schedule, prices)
     decision_date = (schedule.is_put | schedule.is_mandatory)[None, :]
     conv_all = (pol.conversion == ALL)[:, None] & schedule.is_conversion[None, :]
     put_all = (pol.put == ALL)[:, None] & schedule.is_put[None, :]
-    conv_rational = (pol.conversion == RATIONAL)[:, None] & decision_date & in_the_money
-    put_rational = (pol.put == RATIONAL)[:, None] & schedule.is_put[None, :] & ~in_the_money
+    conv_rational = (pol.conversion == RATIONAL)[:, None] & decision_date & itm
+    put_rational = (pol.put == RATIONAL)[:, None] & schedule.is_put[None, :] & ~itm
     convert = conv_all | (~put_all & conv_rational)
     redeem = ~convert & (put_all | put_rational | schedule.is_mandatory[None, :])
     return convert, redeem
 
 
 def run_paths(schedule: Schedule, prices: np.ndarray, pol: Policies, n_preferred: int,
-              lp0_usd: float, coupon_rate: float) -> PathResult:
-    """Project every path; see the module docstring for the rules. ``coupon_rate`` = r."""
+              lp0_usd: float, coupon_rate: float, interest_rate: float) -> PathResult:
+    """Project every path; see the module docstring for the rules.
+
+    ``coupon_rate`` = r, the preferred's semiannual dividend rate; ``interest_rate`` the
+    debentures' semiannual interest rate (8.00% / 2 as well).
+    """
     P, E = prices.shape
     rows = np.arange(P)
     preferred_dividend = schedule.is_dividend & ~schedule.after_exchange
@@ -138,7 +147,8 @@ def run_paths(schedule: Schedule, prices: np.ndarray, pol: Policies, n_preferred
     stock_dividend = (pol.dividend == STOCK)[:, None] & (dividend_due > 0)
     dividend_shares = np.where(
         stock_dividend, ceil_shares(dividend_due / (prices * pol.sale_factor[:, None])), 0)
-    interest_due = np.where((schedule.is_dividend & schedule.after_exchange)[None, :] & alive, due, 0.0)
+    interest = n_preferred * lp_start * interest_rate
+    interest_due = np.where((schedule.is_dividend & schedule.after_exchange)[None, :] & alive, interest, 0.0)
     return PathResult(
         prices=prices, lp_start=lp_start, lp_end=lp_end, exit_column=exit_column, exit_action=action,
         dividend_due_usd=dividend_due, interest_due_usd=interest_due, dividend_shares=dividend_shares,

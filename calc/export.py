@@ -307,10 +307,12 @@ def result_chunks(grid: Grid, book: HolderBook | None = None, terms: Terms | Non
 
 # --------------------------------------------------------------------------- streamed writers
 
-def _open_writer(stack: contextlib.ExitStack, target: Path, schema: pa.Schema, fmt: str,
-                 excel: bool) -> pa_csv.CSVWriter | pq.ParquetWriter:
-    """A writer of ``schema`` tables onto a temporary file that replaces ``target`` when ``stack`` closes cleanly."""
-    tmp = stack.enter_context(atomic_path(target))
+def _open_writer(files: contextlib.ExitStack, stack: contextlib.ExitStack, target: Path, schema: pa.Schema,
+                 fmt: str, excel: bool) -> pa_csv.CSVWriter | pq.ParquetWriter:
+    """A writer of ``schema`` tables onto a temporary file (registered on ``files``) that replaces
+    ``target`` when ``files`` closes cleanly; the writer itself closes with ``stack``, which the
+    caller closes first, so every file is complete before any is renamed."""
+    tmp = files.enter_context(atomic_path(target))
     if fmt == "parquet":
         writer = pq.ParquetWriter(str(tmp), schema)
         stack.callback(writer.close)
@@ -347,8 +349,8 @@ def export(grid: Grid, results: Path | str, summary: Path | str | None = None, *
     if len({t.resolve() for t in targets}) != len(targets):
         raise InputError(f"results and summary must be different files (both {targets[0]})")
     done = rows = 0
-    with contextlib.ExitStack() as stack:
-        writers = [_open_writer(stack, target, schema, fmt, excel)
+    with contextlib.ExitStack() as files, contextlib.ExitStack() as stack:
+        writers = [_open_writer(files, stack, target, schema, fmt, excel)
                    for target, schema in zip(targets, (RESULT_SCHEMA, SUMMARY_SCHEMA))]
         for chunk in result_chunks(grid, book, terms, chunk_size, spreadsheet_safe=fmt == "csv"):
             for writer, table in zip(writers, (chunk.results, chunk.summary)):

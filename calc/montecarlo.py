@@ -17,10 +17,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from calc.engine import Policies, run_paths
+from calc.engine import Policies
 from calc.errors import InputError
 from calc.params import ScenarioParams
-from calc.scenario import coupon_rate, scenario_schedule
+from calc.scenario import project, scenario_schedule
 from calc.schedule import Schedule
 from calc.terms import Terms, load_terms
 
@@ -83,8 +83,7 @@ def run_monte_carlo(params: ScenarioParams, volatility: float, paths: int, seed:
     for start in range(0, paths, CHUNK_PATHS):
         count = min(CHUNK_PATHS, paths - start)
         prices = gbm_prices(params, schedule.years, volatility, count, rng)
-        result = run_paths(schedule, prices, policy.repeat(count), terms.preferred.shares_issued,
-                           float(terms.preferred.initial_liquidation_preference_usd), coupon_rate(terms))
+        result = project(schedule, prices, policy.repeat(count), terms)
         new[start:start + count] = result.new_shares_cumulative()
         sources[start:start + count] = np.stack(
             [result.dividend_shares.sum(axis=1), result.conversion_shares, result.redemption_shares], axis=1)

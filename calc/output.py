@@ -73,5 +73,13 @@ def to_csv_bytes(frame: pd.DataFrame, excel: bool = True) -> bytes:
 
 def write_csv(frame: pd.DataFrame, target: Path | str, excel: bool = False) -> None:
     """Write ``frame`` as CSV atomically (spreadsheet-safe cells; BOM when ``excel``)."""
-    with atomic_path(target) as tmp:
-        tmp.write_bytes(to_csv_bytes(frame, excel))
+    write_csvs({target: frame}, excel)
+
+
+def write_csvs(frames: dict[Path | str, pd.DataFrame], excel: bool = False) -> None:
+    """Write several CSVs as one unit: every target is checked and written to its temporary
+    file before any is renamed, so a bad second path leaves no first file behind."""
+    with contextlib.ExitStack() as stack:
+        temps = [(stack.enter_context(atomic_path(target)), frame) for target, frame in frames.items()]
+        for tmp, frame in temps:
+            tmp.write_bytes(to_csv_bytes(frame, excel))

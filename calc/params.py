@@ -28,20 +28,22 @@ HOLDER_BASES = ("registered", "pro_rata")
 
 @dataclass(frozen=True)
 class ScenarioParams:
-    price: float = 1.89
-    annual_drift: float = 0.0
-    valuation_date: dt.date = dt.date(2002, 8, 28)
-    horizon: dt.date = dt.date(2004, 8, 2)
-    dividend_policy: str = "stock"
-    sale_factor: float = 1.0
-    put: str = "rational"
-    put_settlement: str = "stock"
-    put_factor: float = 1.0
-    conversion: str = "rational"
-    conversion_date: dt.date | None = None  # None: the valuation date
-    exchange_date: dt.date | None = None  # None: no exchange
-    base_shares: int = 3_607_381_493
-    holder_basis: str = "pro_rata"
+    """One scenario. Build with ``default_params`` / ``parse_params`` (defaults come from the terms)."""
+
+    price: float  # USD
+    annual_drift: float
+    valuation_date: dt.date
+    horizon: dt.date
+    dividend_policy: str
+    sale_factor: float
+    put: str
+    put_settlement: str
+    put_factor: float
+    conversion: str
+    conversion_date: dt.date | None  # None: the valuation date
+    exchange_date: dt.date | None  # None: no exchange
+    base_shares: int
+    holder_basis: str
 
     @property
     def effective_conversion_date(self) -> dt.date:
@@ -86,12 +88,14 @@ PARAM_NAMES = tuple(s.name for s in SPECS)
 
 
 def default_params(terms: Terms | None = None) -> ScenarioParams:
-    """Defaults, with the market figures taken from the terms file."""
-    market = (terms or load_terms()).market
+    """Defaults: market figures from the terms file, horizon = the first holder put date."""
+    terms = terms or load_terms()
+    market = terms.market
     return ScenarioParams(
-        price=float(market.closing_price_usd),
-        valuation_date=market.valuation_date,
-        base_shares=market.common_shares_outstanding,
+        price=float(market.closing_price_usd), annual_drift=0.0, valuation_date=market.valuation_date,
+        horizon=terms.preferred.put_dates[0], dividend_policy="stock", sale_factor=1.0, put="rational",
+        put_settlement="stock", put_factor=1.0, conversion="rational", conversion_date=None, exchange_date=None,
+        base_shares=market.common_shares_outstanding, holder_basis="pro_rata",
     )
 
 

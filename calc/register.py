@@ -257,6 +257,21 @@ class RegisterSummary:
         """Listed preferred total minus shares issued (> 0: the list over-counts)."""
         return self.listed_preferred_shares - self.issued_preferred_shares
 
+    @property
+    def listed_excess_pct(self) -> float:
+        """100 × listed excess / shares issued."""
+        return 100.0 * self.listed_excess_shares / self.issued_preferred_shares
+
+    def listed_total_note(self) -> str:
+        """Plain-words comparison of the listed preferred total with the shares issued."""
+        total, issued = self.listed_preferred_shares, self.issued_preferred_shares
+        if self.listed_excess_shares <= 0:
+            return f"listed preferred total {total:,} is within the {issued:,} shares issued"
+        return (f"listed preferred total {total:,} exceeds the {issued:,} shares issued by "
+                f"{self.listed_excess_shares:,} ({self.listed_excess_pct:.1f}%): the table is a registration "
+                "list, 'amended by the addition of, or the listing of additional shares for, selling "
+                "securityholders and ... restated' across supplements (SUPP p. 1), not a snapshot of holdings")
+
 
 SUMMED_COLUMNS = (
     "preferred_shares", "debenture_principal_usd", "common_shares", "common_owned_prior",
@@ -277,14 +292,18 @@ def summarize(register: pd.DataFrame, issued_preferred_shares: int) -> RegisterS
     )
 
 
+WHOLE_RE = re.compile(r"(\d+)(?:\.0*)?")  # "12", "12.0" (a spreadsheet's whole number)
+
+
 def _check_int(value: object, line: int, column: str, problems: list[str]) -> int:
     text = "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value).strip()
     if column == "common_owned_prior" and text in ("", "Nil"):
         return 0
-    if not re.fullmatch(r"\d+", text.replace(",", "")) or (text.count(",") and not WELL_FORMED_RE.match(text)):
+    whole = WHOLE_RE.fullmatch(text.replace(",", ""))
+    if whole is None or (text.count(",") and not WELL_FORMED_RE.match(text.split(".")[0])):
         problems.append(f"line {line}, column {column}: '{text}' must be a whole number >= 0")
         return 0
-    return int(text.replace(",", ""))
+    return int(whole.group(1))
 
 
 def validate_register(frame: pd.DataFrame, source: str = "register") -> pd.DataFrame:

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from calc.dilution import ExitTerms, HolderBook, build_book, holder_arrays, holder_frame
-from calc.engine import CONVERT, HOLD, REDEEM, SETTLE_STOCK, PathResult, Policies, run_paths
+from calc.engine import CONVERT, HOLD, REDEEM, SETTLE_STOCK, PathResult, Policies, in_the_money, run_paths
 from calc.params import ScenarioParams
 from calc.register import load_register
 from calc.rounding import floor_shares
@@ -44,6 +44,18 @@ def coupon_rate(terms: Terms) -> float:
     return float(terms.preferred.dividend_rate) / terms.preferred.dividends_per_year
 
 
+def interest_rate(terms: Terms) -> float:
+    """Semiannual debenture interest = annual debenture rate / payments per year."""
+    return float(terms.preferred.exchange_debenture_rate) / terms.preferred.dividends_per_year
+
+
+def project(schedule: Schedule, prices: np.ndarray, pol: Policies, terms: Terms) -> PathResult:
+    """``calc.engine.run_paths`` with the instrument's terms filled in."""
+    return run_paths(schedule, prices, pol, terms.preferred.shares_issued,
+                     float(terms.preferred.initial_liquidation_preference_usd), coupon_rate(terms),
+                     interest_rate(terms))
+
+
 def scenario_schedule(params: ScenarioParams, terms: Terms) -> Schedule:
     conversion_date = params.effective_conversion_date if params.conversion == "all" else None
     return build_schedule(terms, params.valuation_date, params.horizon, conversion_date, params.exchange_date)
@@ -54,8 +66,8 @@ def _schedule_key(p: ScenarioParams) -> tuple:
             p.exchange_date)
 
 
-def exit_terms(path: PathResult, schedule: Schedule, pol: Policies, n_preferred: int,
-               base_shares: np.ndarray, pro_rata: np.ndarray) -> ExitTerms:
+def exit_terms(path: PathResult, schedule: Schedule, pol: Policies, base_shares: np.ndarray,
+               pro_rata: np.ndarray) -> ExitTerms:
     """Per-scenario class outcome for the holder allocation (see ``calc.dilution``)."""
     P, E = path.prices.shape
     rows, col = np.arange(P), np.minimum(path.exit_column, E - 1)
@@ -110,6 +122,8 @@ def timeline_frame(path: PathResult, schedule: Schedule, base_shares: int, n_pre
         "cumulative_new_shares": cumulative,
         "total_common_shares": total,
         "new_shares_pct": 100.0 * cumulative / total,
+        "conversion_price_usd": 1000.0 / schedule.rate,
+        "in_the_money": in_the_money(schedule, path.prices[:1])[0],
     })
 
 
@@ -128,8 +142,7 @@ def _run_group(group: list[ScenarioParams], terms: Terms) -> tuple[Schedule, Pol
     pol = Policies.from_params(group)
     prices = deterministic_prices(np.array([p.price for p in group]), np.array([p.annual_drift for p in group]),
                                   schedule.years)
-    path = run_paths(schedule, prices, pol, terms.preferred.shares_issued,
-                     float(terms.preferred.initial_liquidation_preference_usd), coupon_rate(terms))
+    path = project(schedule, prices, pol, terms)
     return schedule, pol, path, np.array([p.base_shares for p in group], dtype=np.int64)
 
 
@@ -138,7 +151,7 @@ def run_scenario(params: ScenarioParams, terms: Terms | None = None, book: Holde
     terms = terms or load_terms()
     book = book or default_book()
     schedule, pol, path, base = _run_group([params], terms)
-    ex = exit_terms(path, schedule, pol, terms.preferred.shares_issued, base,
+    ex = exit_terms(path, schedule, pol, base,
                     np.array([params.holder_basis == "pro_rata"]))
     summary = summary_frame(path, base, schedule, terms).iloc[0].to_dict()
     return ScenarioResult(params, schedule, path,
@@ -153,8 +166,11 @@ class BatchResult:
 
 
 def run_batch(params: list[ScenarioParams], terms: Terms | None = None,
-              book: HolderBook | None = None) -> BatchResult:
-    """Many deterministic scenarios, vectorized within groups sharing event dates."""
+              book: HolderBook | None = None, with_holders: bool = True) -> BatchResult:
+    """Many deterministic scenarios, vectorized within groups sharing event dates.
+
+    ``with_holders=False`` skips the holder allocation (``holders`` is then empty).
+    """
     terms = terms or load_terms()
     book = book or default_book()
     groups: dict[tuple, list[int]] = {}
@@ -164,12 +180,13 @@ def run_batch(params: list[ScenarioParams], terms: Terms | None = None,
     for indices in groups.values():
         group = [params[i] for i in indices]
         schedule, pol, path, base = _run_group(group, terms)
-        ex = exit_terms(path, schedule, pol, terms.preferred.shares_issued, base,
-                        np.array([p.holder_basis == "pro_rata" for p in group]))
         summaries.append(summary_frame(path, base, schedule, terms))
-        holder_parts.append(holder_arrays(book, ex))
+        if with_holders:
+            pro_rata = np.array([p.holder_basis == "pro_rata" for p in group])
+            holder_parts.append(holder_arrays(book, exit_terms(path, schedule, pol, base, pro_rata)))
         order.extend(indices)
     inverse = np.argsort(np.array(order), kind="stable")
     summary = pd.concat(summaries, ignore_index=True).iloc[inverse].reset_index(drop=True)
-    holders = {k: np.concatenate([part[k] for part in holder_parts])[inverse] for k in holder_parts[0]}
+    holders = {k: np.concatenate([part[k] for part in holder_parts])[inverse] for k in holder_parts[0]} \
+        if holder_parts else {}
     return BatchResult(summary, holders)

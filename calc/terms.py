@@ -12,7 +12,7 @@ import datetime as dt
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
@@ -86,13 +86,28 @@ class Terms:
         return self.provenance[field]
 
 
-def _convert(value: Any, annotation: str) -> Any:
-    if annotation == "Decimal":
-        return Decimal(str(value))
-    if annotation.startswith("tuple[tuple"):
-        return tuple(tuple(v) for v in value)
+SCALAR_TYPES: dict[str, tuple[type, ...]] = {
+    "int": (int,), "bool": (bool,), "str": (str,), "dt.date": (dt.date,), "Decimal": (str, int, float),
+}
+
+
+def _convert(value: Any, annotation: str, where: str) -> Any:
+    """Check a TOML value against the field's annotation and convert it (Decimal, tuples)."""
     if annotation.startswith("tuple"):
-        return tuple(value)
+        if not isinstance(value, list):
+            raise InputError(f"terms file: [{where}] value must be a list, got {value!r}")
+        return tuple(tuple(v) for v in value) if annotation.startswith("tuple[tuple") else tuple(value)
+    expected = SCALAR_TYPES[annotation]
+    if not isinstance(value, expected) or (annotation == "int" and isinstance(value, bool)):
+        raise InputError(f"terms file: [{where}] value {value!r} must be of type {annotation}")
+    if annotation == "Decimal":
+        try:
+            result = Decimal(str(value))
+        except InvalidOperation:
+            raise InputError(f"terms file: [{where}] value {value!r} is not a number") from None
+        if not result.is_finite():
+            raise InputError(f"terms file: [{where}] value {value!r} is not a finite number")
+        return result
     return value
 
 
@@ -108,18 +123,20 @@ def _section(raw: dict[str, Any], name: str, cls: type, provenance: dict[str, st
                 f"terms file: [{name}.{field_name}] must be a table with 'value' and 'source'"
             )
         provenance[f"{name}.{field_name}"] = str(entry["source"])
-        kwargs[field_name] = _convert(entry["value"], str(annotation))
+        kwargs[field_name] = _convert(entry["value"], str(annotation), f"{name}.{field_name}")
     return cls(**kwargs)
 
 
 def _rate_steps(raw: dict[str, Any], provenance: dict[str, str]) -> tuple[RateStep, ...]:
     steps = []
     for i, entry in enumerate(raw.get("conversion_rates", [])):
+        where = f"conversion_rates entry {i + 1}"
         try:
             step = RateStep(
-                effective_date=entry["effective_date"],
-                rate=Decimal(str(entry["rate"])),
-                conversion_price_usd=Decimal(str(entry["conversion_price_usd"])),
+                effective_date=_convert(entry["effective_date"], "dt.date", f"{where}.effective_date"),
+                rate=_convert(entry["rate"], "Decimal", f"{where}.rate"),
+                conversion_price_usd=_convert(entry["conversion_price_usd"], "Decimal",
+                                              f"{where}.conversion_price_usd"),
                 event=str(entry["event"]),
                 source=str(entry["source"]),
             )

@@ -79,3 +79,11 @@ def test_montecarlo_json():
     payload = json.loads(result.stdout)
     # zero volatility: every path is the default deterministic scenario (4,764,312,711)
     assert payload["total_shares_p5"] == payload["total_shares_p95"] == 4_764_312_711
+
+
+def test_scenario_bad_second_output_leaves_no_first_file(tmp_path):
+    timeline = tmp_path / "timeline.csv"
+    result = run_cli("scenario", "--timeline", str(timeline), "--holders", str(tmp_path / "missing" / "h.csv"))
+    assert result.returncode == 2
+    assert "does not exist" in result.stderr
+    assert list(tmp_path.iterdir()) == []

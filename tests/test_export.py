@@ -12,7 +12,7 @@ import pytest
 
 import calc.export as export_mod
 from calc.cli import main
-from calc.commands.export import ProgressBar
+from calc.cli_progress import ProgressBar
 from calc.dilution import build_book, row_labels
 from calc.errors import InputError
 from calc.export import (
@@ -348,7 +348,7 @@ class FakeTerminal(io.StringIO):
 def test_progress_bar_only_on_a_terminal(tty, monkeypatch):
     monkeypatch.setattr(ProgressBar, "DELAY_S", 0.0)
     stream = FakeTerminal(tty)
-    bar = ProgressBar(stream)
+    bar = ProgressBar(stream, "scenarios")
     bar(500, 1000)
     bar(1000, 1000)
     bar.clear()

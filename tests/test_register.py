@@ -202,3 +202,13 @@ def test_register_csv_validation(tmp_path):
     assert "line 3, column name: holder name must not be empty" in problems
     with pytest.raises(InputError, match="missing required column"):
         validate_register(pd.DataFrame({"name": ["A"]}))
+
+
+def test_spreadsheet_whole_numbers_accepted():
+    # a spreadsheet or an edited table may hand back 12.0 for 12 and blanks for Nil
+    frame = pd.DataFrame({"name": ["A", "B"], "preferred_shares": ["12.0", "1,000"], "common_owned_prior": [None, 3.0]})
+    clean = validate_register(frame)
+    assert list(clean["preferred_shares"]) == [12, 1000]
+    assert list(clean["common_owned_prior"]) == [0, 3]
+    with pytest.raises(InputError, match="'12.5' must be a whole number"):
+        validate_register(pd.DataFrame({"name": ["A"], "preferred_shares": ["12.5"]}))

@@ -254,3 +254,12 @@ def test_monte_carlo_rejections():
         run_monte_carlo(params, volatility=-0.1, paths=10)
     with pytest.raises(InputError, match="paths"):
         run_monte_carlo(params, volatility=0.1, paths=0)
+
+
+def test_timeline_marks_moneyness_on_each_date():
+    # drift -30%/yr from $7.00: in the money at the start (7 × 168.3502 >= 1000), out of the
+    # money by the 2004 put (7 × 0.7^1.93 = $3.52 < $5.94), so the rational holder puts
+    tl = run_scenario(parse_params({"price": 7, "annual_drift": -0.3})).timeline
+    assert bool(tl["in_the_money"].iloc[0]) and not bool(tl["in_the_money"].iloc[-1])
+    assert tl["conversion_price_usd"].iloc[-1] == pytest.approx(1000 / 168.3502)
+    assert tl["redemption_shares"].iloc[-1] > 0

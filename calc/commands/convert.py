@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import argparse
 import json
-from decimal import Decimal
 
 from calc.cli_types import iso_date, positive_decimal, whole_number
-from calc.conversion import convert, rate_at
+from calc.conversion import convert, rate_at, round_cents
 from calc.terms import load_terms
 
 NAME = "convert"
@@ -19,8 +18,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--preferred", type=whole_number, required=True, help="preferred shares to convert (>= 0)")
     parser.add_argument("--date", type=iso_date, default=market.valuation_date,
                         help=f"conversion date YYYY-MM-DD; picks the rate in force (default {market.valuation_date})")
-    parser.add_argument("--liquidation-preference", type=positive_decimal, default=Decimal("1000.00"),
-                        help="accreted liquidation preference per share, USD (default 1000.00)")
+    initial_lp = load_terms().preferred.initial_liquidation_preference_usd
+    parser.add_argument("--liquidation-preference", type=positive_decimal, default=initial_lp,
+                        help=f"accreted liquidation preference per share, USD (default {initial_lp})")
     parser.add_argument("--price", type=positive_decimal, default=market.closing_price_usd,
                         help=f"common price for the cash in lieu, USD (default {market.closing_price_usd})")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
@@ -29,13 +29,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     rate = rate_at(load_terms(), args.date)
     result = convert(args.preferred, args.liquidation_preference, rate, args.price)
-    cash = Decimal(result.cash_in_lieu_usd.numerator) / Decimal(result.cash_in_lieu_usd.denominator)
+    cash = round_cents(result.cash_in_lieu_usd)
     payload = {
         "conversion_rate": float(result.conversion_rate),
         "liquidation_preference_usd": float(result.liquidation_preference_usd),
         "common_shares": result.common_shares,
         "fractional_share": float(result.fractional_share),
-        "cash_in_lieu_usd": float(cash.quantize(Decimal("0.01"))),
+        "cash_in_lieu_usd": float(cash),
     }
     if args.json:
         print(json.dumps(payload))

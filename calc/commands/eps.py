@@ -61,8 +61,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help="the preferred has been exchanged for the 8.00%% debentures")
     parser.add_argument("--tax-rate", type=rate, default=Fraction(0),
                         help="tax rate for the after-tax debenture interest (default 0)")
-    parser.add_argument("--liquidation-preference", type=positive_decimal, default=Decimal("1000.00"),
-                        help="accreted liquidation preference per preferred share, USD (default 1000.00)")
+    initial_lp = load_terms().preferred.initial_liquidation_preference_usd
+    parser.add_argument("--liquidation-preference", type=positive_decimal, default=initial_lp,
+                        help=f"accreted liquidation preference per preferred share, USD (default {initial_lp})")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
 
 

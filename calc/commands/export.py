@@ -6,23 +6,14 @@ import argparse
 import sys
 import time
 from pathlib import Path
-from typing import TextIO
 
+from calc.cli_progress import ProgressBar
+from calc.cli_types import positive_whole_number
 from calc.export import DEFAULT_CHUNK_SIZE, FORMATS, export, load_book, read_grid
 from calc.terms import load_terms
 
 NAME = "export"
 HELP = "Run every scenario of a grid CSV; write one row per scenario × holder (and a per-scenario summary)."
-
-
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{value} must be >= 1")
-    return value
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -33,35 +24,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--holders", type=Path, help="register CSV to use instead of the shipped register")
     parser.add_argument("--format", choices=FORMATS, default="csv", help="output format (default csv)")
     parser.add_argument("--excel", action="store_true", help="CSV as UTF-8 with a byte-order mark for Excel")
-    parser.add_argument("--chunk-size", type=_positive, default=DEFAULT_CHUNK_SIZE,
+    parser.add_argument("--chunk-size", type=positive_whole_number, default=DEFAULT_CHUNK_SIZE,
                         help=f"scenarios run and written per batch (default {DEFAULT_CHUNK_SIZE})")
-
-
-class ProgressBar:
-    """``[#####.....] done/total scenarios`` redrawn in place on a terminal; silent otherwise."""
-
-    WIDTH = 30
-    DELAY_S = 0.5  # only grids that take more than a moment get a bar
-
-    def __init__(self, stream: TextIO) -> None:
-        self.stream = stream
-        self.enabled = stream.isatty()
-        self.start = time.monotonic()
-        self.drawn = False
-
-    def __call__(self, done: int, total: int) -> None:
-        if not self.enabled or time.monotonic() - self.start < self.DELAY_S:
-            return
-        filled = self.WIDTH * done // total
-        self.stream.write(f"\r[{'#' * filled}{'.' * (self.WIDTH - filled)}] {done:,}/{total:,} scenarios")
-        self.stream.flush()
-        self.drawn = True
-
-    def clear(self) -> None:
-        if self.drawn:
-            self.stream.write("\n")
-            self.stream.flush()
-            self.drawn = False
 
 
 def run(args: argparse.Namespace) -> int:
@@ -69,7 +33,7 @@ def run(args: argparse.Namespace) -> int:
     terms = load_terms()
     book = load_book(args.holders, terms)
     grid = read_grid(args.scenarios, terms)
-    progress = ProgressBar(sys.stderr)
+    progress = ProgressBar(sys.stderr, "scenarios")
     try:
         stats = export(grid, args.out, args.summary, fmt=args.format, excel=args.excel, book=book, terms=terms,
                        chunk_size=args.chunk_size, progress=progress)

@@ -31,14 +31,7 @@ def format_summary(summary: RegisterSummary, rate: object) -> str:
         f"common owned prior:        {t['common_owned_prior']:,}",
         f"rows with issues:          {summary.rows_with_issues:,}",
     ]
-    excess = summary.listed_excess_shares
-    verdict = (
-        f"exceeds the {summary.issued_preferred_shares:,} shares issued by {excess:,} "
-        f"({excess / summary.issued_preferred_shares:.1%}): the table is a registration list "
-        "restated across supplements, not a snapshot of holdings"
-        if excess > 0 else f"is within the {summary.issued_preferred_shares:,} shares issued"
-    )
-    lines.append(f"listed preferred total {summary.listed_preferred_shares:,} {verdict}")
+    lines.append(summary.listed_total_note())
     return "\n".join(lines)
 
 

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from calc.cli_params import add_scenario_flags, params_from_args
+from calc.cli_progress import ProgressBar
 from calc.cli_types import whole_number
 from calc.montecarlo import run_monte_carlo
 from calc.output import write_csv
@@ -25,18 +26,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print the horizon percentiles as one JSON object")
 
 
-def _progress(done: int, total: int) -> None:
-    if sys.stderr.isatty():
-        width = 30
-        filled = width * done // total
-        print(f"\r[{'#' * filled}{'.' * (width - filled)}] {done:,}/{total:,} paths", end="", file=sys.stderr)
-        if done == total:
-            print(file=sys.stderr)
-
-
 def run(args: argparse.Namespace) -> int:
     params = params_from_args(args)
-    result = run_monte_carlo(params, args.volatility, args.paths, args.seed, progress=_progress)
+    progress = ProgressBar(sys.stderr, "paths")
+    try:
+        result = run_monte_carlo(params, args.volatility, args.paths, args.seed, progress=progress)
+    finally:
+        progress.clear()
     horizon = result.total_percentiles.iloc[-1]
     if args.out:
         write_csv(result.total_percentiles, args.out)

@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 from calc.cli_params import add_scenario_flags, params_from_args
-from calc.output import write_csv
+from calc.output import write_csvs
 from calc.scenario import SUMMARY_KEYS, run_scenario
 
 NAME = "scenario"
@@ -30,10 +30,9 @@ def run(args: argparse.Namespace) -> int:
     params = params_from_args(args)
     result = run_scenario(params)
     summary = {key: _json_value(result.summary[key]) for key in SUMMARY_KEYS}
-    if args.timeline:
-        write_csv(result.timeline, args.timeline, excel=args.excel)
-    if args.holders:
-        write_csv(result.holders, args.holders, excel=args.excel)
+    outputs = {path: frame for path, frame in ((args.timeline, result.timeline), (args.holders, result.holders))
+               if path}
+    write_csvs(outputs, excel=args.excel)
     if args.json:
         print(json.dumps(summary))
         return 0

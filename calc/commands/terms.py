@@ -25,7 +25,8 @@ def run(args: argparse.Namespace) -> int:
             if args.sources:
                 print(f"{'':45}   source: {terms.source(key)}")
     for step in terms.conversion_rates:
-        print(f"conversion rate from {step.effective_date}: {step.rate} (price ${step.conversion_price_usd}) [{step.event}]")
+        print(f"conversion rate from {step.effective_date}: {step.rate} "
+              f"(price ${step.conversion_price_usd}) [{step.event}]")
         if args.sources:
             print(f"{'':45}   source: {step.source}")
     return 0
