@@ -5,8 +5,10 @@ Price at event time t_e (years since the valuation date), path p:
     W_pe = Σ_{k<=e} sqrt(t_k − t_{k−1}) × Z_pk,   Z ~ N(0, 1) i.i.d. (seeded)
 so E[S_pe] = S_0 (1 + drift)^t_e and σ = 0 reproduces the deterministic path exactly.
 Each path runs through ``calc.engine.run_paths`` (rational choices use that path's
-price). Paths are processed in chunks of ``CHUNK_PATHS`` so memory stays bounded;
-cost grows linearly in paths × event dates.
+price). Percentiles are taken on the empirical distribution without interpolation
+(``inverted_cdf``), so each is a share count some path actually reached. Paths are
+processed in chunks of ``CHUNK_PATHS`` so memory stays bounded; cost grows linearly in
+paths × event dates.
 """
 
 from __future__ import annotations
@@ -62,7 +64,7 @@ def gbm_prices(params: ScenarioParams, years: np.ndarray, volatility: float, pat
 
 
 def _frame(schedule: Schedule, values: np.ndarray) -> pd.DataFrame:
-    pct = np.percentile(values, PERCENTILES, axis=0)
+    pct = np.percentile(values, PERCENTILES, axis=0, method="inverted_cdf").astype(np.int64)
     frame = pd.DataFrame({"date": list(schedule.dates), "event": schedule.labels()})
     for q, row in zip(PERCENTILES, pct):
         frame[f"p{q}"] = row
@@ -91,8 +93,8 @@ def run_monte_carlo(params: ScenarioParams, volatility: float, paths: int, seed:
             progress(start + count, paths)
     total = params.base_shares + new
     by_source = pd.DataFrame(sources, columns=["dividend_shares", "conversion_shares", "redemption_shares"])
-    stats = pd.DataFrame({"mean": by_source.mean(), "p5": by_source.quantile(0.05),
-                          "p50": by_source.quantile(0.5), "p95": by_source.quantile(0.95)})
+    stats = pd.DataFrame({"mean": by_source.mean()} | {
+        f"p{q}": by_source.quantile(q / 100, interpolation="lower") for q in (5, 50, 95)})
     return MonteCarloResult(
         schedule=schedule,
         total_percentiles=_frame(schedule, total),

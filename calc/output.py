@@ -33,10 +33,13 @@ def neutralize_text(value: object) -> object:
 
 
 def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
-    """Copy of ``frame`` with text (object/string) columns neutralized; numbers untouched."""
+    """Copy of ``frame`` with text (object/string) columns neutralized; numbers untouched;
+    booleans written ``true``/``false`` (as the batch export writes them)."""
     out = frame.copy()
     for column in out.columns:
-        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
+        if pd.api.types.is_bool_dtype(out[column]):
+            out[column] = out[column].map({True: "true", False: "false"})
+        elif out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
             out[column] = out[column].map(neutralize_text)
     return out
 

@@ -241,7 +241,10 @@ def parse_filing(path: Path) -> ParsedFiling:
         text = Path(path).read_text(encoding="utf-8", errors="replace")
     except OSError as exc:
         raise InputError(f"filing {path}: {exc.strerror or exc}") from exc
-    return parse_filing_text(text)
+    try:
+        return parse_filing_text(text)
+    except InputError as exc:
+        raise InputError(f"{path}: {exc}", exc.problems) from exc
 
 
 @dataclass(frozen=True)

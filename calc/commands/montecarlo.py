@@ -36,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
     horizon = result.total_percentiles.iloc[-1]
     if args.out:
         write_csv(result.total_percentiles, args.out)
-    payload = {f"total_shares_{k}": float(horizon[k]) for k in ("p5", "p25", "p50", "p75", "p95")}
+    payload: dict[str, object] = {f"total_shares_{k}": int(horizon[k]) for k in ("p5", "p25", "p50", "p75", "p95")}
     payload["exceeds_authorized_probability"] = result.exceeds_authorized_probability
     if args.json:
         print(json.dumps(payload))

@@ -26,6 +26,12 @@ def _json_value(value: object) -> object:
     return value.item() if hasattr(value, "item") else value
 
 
+def _display(value: object) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return f"{value:,.4f}" if isinstance(value, float) else f"{value:,}"
+
+
 def run(args: argparse.Namespace) -> int:
     params = params_from_args(args)
     result = run_scenario(params)
@@ -40,8 +46,7 @@ def run(args: argparse.Namespace) -> int:
     print(result.timeline[["date", "event", "price_usd", "dividend_shares", "conversion_shares",
                            "redemption_shares", "total_common_shares", "new_shares_pct"]].to_string(index=False))
     for key in SUMMARY_KEYS:
-        value = summary[key]
-        print(f"{key:22} {value:,.4f}" if isinstance(value, float) else f"{key:22} {value:,}")
+        print(f"{key:22} {_display(summary[key])}")
     for path in (args.timeline, args.holders):
         if path:
             print(f"wrote {path}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 
 from calc.terms import TERMS_PATH, load_terms
 
@@ -14,6 +15,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--sources", action="store_true", help="also print each field's source")
 
 
+def _display(value: object) -> str:
+    """Dates ISO, lists comma-separated, month/day pairs as MM-DD."""
+    if isinstance(value, tuple):
+        return ", ".join(f"{v[0]:02d}-{v[1]:02d}" if isinstance(v, tuple) else _display(v) for v in value)
+    return value.isoformat() if isinstance(value, dt.date) else str(value)
+
+
 def run(args: argparse.Namespace) -> int:
     terms = load_terms()
     print(f"terms file: {TERMS_PATH}")
@@ -21,7 +29,7 @@ def run(args: argparse.Namespace) -> int:
         prefix = type(section).__name__.replace("Terms", "").replace("Amounts", "").replace("Defaults", "").lower()
         for field, value in vars(section).items():
             key = f"{prefix}.{field}"
-            print(f"{key:45} {value}")
+            print(f"{key:45} {_display(value)}")
             if args.sources:
                 print(f"{'':45}   source: {terms.source(key)}")
     for step in terms.conversion_rates:
