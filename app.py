@@ -5,10 +5,27 @@ Run: ``streamlit run app.py``. Every number comes from ``calc``; this file gathe
 inputs, calls ``calc`` (through the caches in ``dashboard.cache``) and lays out the page.
 """
 
+from typing import NamedTuple
+
+import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
+from calc.params import ScenarioParams, param_problems
+from calc.scenario import ScenarioResult
 from dashboard import cache, inputs, narrative, views
 from dashboard.options_view import render_options_section
+
+
+class Computed(NamedTuple):
+    """Everything the scenario tabs show, once the sidebar inputs are valid."""
+
+    params: ScenarioParams
+    result: ScenarioResult
+    sensitivity: pd.DataFrame
+    figs: tuple[go.Figure, ...]
+    conversion_price: float  # in force at the horizon (timeline's last row)
+
 
 st.set_page_config(page_title="Lucent 8.00% preferred: share dilution", layout="wide")
 st.markdown("<style>[data-testid='stMetricValue'] {font-size: 1.55rem;}</style>", unsafe_allow_html=True)
@@ -30,9 +47,9 @@ book = cache.book(book_token, register)
 st.sidebar.header("Scenario inputs")
 st.sidebar.caption("Every input of the scenario engine (same names as the CLI flags). Hover (?) for units and rules.")
 raw = inputs.render_sidebar(defaults)
-params, problems = views.validate(raw, terms)
+params, problems = param_problems(raw, terms)
 
-result = sensitivity = figs = None
+computed: Computed | None = None
 if params is None:
     st.error("These inputs cannot be combined — fix them in the sidebar:\n\n"
              + "\n".join(f"- {p}" for p in problems))
@@ -40,34 +57,35 @@ else:
     key = cache.key_of(params)
     result = cache.scenario(key, book_token, params, book)
     sensitivity = cache.sensitivity(cache.key_any_price(params), params)
-    figs = cache.scenario_figures(key, book_token, params, result, sensitivity)
+    computed = Computed(params, result, sensitivity,
+                        cache.scenario_figures(key, book_token, params, result, sensitivity),
+                        cache.horizon_conversion_price(result))
     views.render_metrics(params, result.summary, terms)
-    st.markdown(narrative.explain(params, result.timeline, result.summary, result.holders,
-                                  cache.conversion_price(params.horizon)))
+    st.markdown(narrative.explain(params, result.timeline, result.summary, result.holders))
 
 tabs = st.tabs(["Share issuance", "Price sensitivity", "Holders", "Monte Carlo", "Saved scenarios",
                 "Terms and provenance", "Employee options"])
 FIX_INPUTS = "Fix the scenario inputs in the sidebar to see this section."
 with tabs[0]:
-    if result is None:
+    if computed is None:
         st.info(FIX_INPUTS)
     else:
-        views.render_issuance(result, figs[0], register_label)
+        views.render_issuance(computed.result, computed.figs[0], register_label)
 with tabs[1]:
-    if result is None:
+    if computed is None:
         st.info(FIX_INPUTS)
     else:
-        views.render_sensitivity(sensitivity, figs[1], cache.conversion_price(params.horizon))
+        views.render_sensitivity(computed.sensitivity, computed.figs[1], computed.conversion_price)
 with tabs[2]:
-    if result is None:
+    if computed is None:
         st.info(FIX_INPUTS)
     else:
-        views.render_holders(result, figs[2], register, register_label, terms)
+        views.render_holders(computed.result, computed.figs[2], register, register_label, terms)
 with tabs[3]:
-    if result is None:
+    if computed is None:
         st.info(FIX_INPUTS)
     else:
-        views.render_monte_carlo(params, result, terms)
+        views.render_monte_carlo(computed.params, computed.result, terms)
 with tabs[4]:
     views.render_saved(params, book_token, book, terms)
 with tabs[5]:

@@ -273,6 +273,24 @@ def schedule_frame(grant: Grant) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def option_timeline(grants: list[Grant], dates: list[dt.date] | None = None) -> pd.DataFrame:
+    """Shares vested, exercisable and outstanding across all ``grants`` on each date.
+
+    One row per date (ascending, duplicates dropped), columns ``date``, ``vested``,
+    ``exercisable``, ``outstanding``: the sums over grants of ``position(grant, date)``.
+    ``dates`` defaults to the union of every grant's ``key_dates`` (the only dates on which
+    a total can change), so the frame is a complete step function of the totals.
+    """
+    days = sorted(set(dates) if dates is not None else {d for g in grants for d in key_dates(g)})
+    rows = []
+    for day in days:
+        ps = [position(g, day) for g in grants]
+        rows.append({"date": day, "vested": sum(p.vested for p in ps),
+                     "exercisable": sum(p.exercisable for p in ps),
+                     "outstanding": sum(p.outstanding for p in ps)})
+    return pd.DataFrame(rows, columns=["date", "vested", "exercisable", "outstanding"])
+
+
 def tsm_incremental_shares(shares: int, exercise_price_usd: Decimal, average_price_usd: Decimal) -> int:
     """Treasury stock method: floor(n × (1 − K/P)) when K < P, else 0 (out of the money).
 

@@ -16,7 +16,6 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from calc.conversion import rate_step_at
 from calc.dilution import HolderBook, build_book
 from calc.params import ScenarioParams, default_params
 from calc.register import load_register
@@ -67,8 +66,9 @@ def sensitivity(params_json_any_price: str, _params: ScenarioParams) -> pd.DataF
     return price_sensitivity(_params, price_grid(), terms())
 
 
-def conversion_price(date) -> float:
-    return float(rate_step_at(terms(), date).conversion_price_usd)
+def horizon_conversion_price(result: ScenarioResult) -> float:
+    """Conversion price (1000 / CR) in force at the horizon, as calc reports it in the timeline's last row."""
+    return float(result.timeline["conversion_price_usd"].iloc[-1])
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
@@ -76,7 +76,7 @@ def scenario_figures(params_json: str, book_token: str, _params: ScenarioParams,
                      _result: ScenarioResult, _sensitivity: pd.DataFrame) -> tuple[go.Figure, ...]:
     return tuple(figures.all_figures(_result.timeline, _sensitivity, _result.holders, _params.base_shares,
                                      terms().market.authorized_common_shares,
-                                     conversion_price(_params.horizon), _params.price))
+                                     horizon_conversion_price(_result), _params.price))
 
 
 def key_of(params: ScenarioParams) -> str:

@@ -47,11 +47,11 @@ def vline(x: float, text: str, colour: str, dash: str = "dash", position: str = 
     return shape, note
 
 
-def hline(y: float, text: str, colour: str) -> tuple[dict, dict]:
-    """A horizontal line across the plot and its label."""
-    shape = dict(type="line", xref="paper", yref="y", x0=0, x1=1, y0=y, y1=y,
+def hline(y: float, text: str, colour: str, yref: str = "y") -> tuple[dict, dict]:
+    """A horizontal line across the plot and its label (``yref``: the y axis it is drawn against)."""
+    shape = dict(type="line", xref="paper", yref=yref, x0=0, x1=1, y0=y, y1=y,
                  line=dict(color=colour, dash="dash", width=1.5))
-    note = dict(xref="paper", yref="y", x=0, y=y, text=text, showarrow=False, xanchor="left", yanchor="bottom",
+    note = dict(xref="paper", yref=yref, x=0, y=y, text=text, showarrow=False, xanchor="left", yanchor="bottom",
                 font=dict(color=colour))
     return shape, note
 
@@ -88,26 +88,31 @@ def _dates(series) -> list[str]:
 
 
 def issuance_figure(timeline: pd.DataFrame, base_shares: int, authorized_shares: int | None = None) -> go.Figure:
-    """Common shares outstanding after each event: the base count with cumulative new shares stacked by source."""
+    """New common shares issued on each event date, stacked by source, with calc's cumulative new shares
+    (left axis) and total common outstanding against the authorized shares (right axis)."""
     x = _event_labels(timeline)
-    data = [dict(type="bar", x=x, y=[int(base_shares)] * len(timeline), name="Common outstanding before the preferred",
-                 marker=dict(color="#D5CFCB"), hovertemplate="base: %{y:,.0f}<extra></extra>")]
-    for column, label in SOURCE_COLUMNS.items():
-        data.append(dict(
-            type="bar", x=x, y=_values(timeline[column].cumsum()), name=label,
-            marker=dict(color=SOURCE_COLOURS[column]), customdata=_values(timeline[column]),
-            hovertemplate=f"{label}: %{{y:,.0f}} cumulative (this date: %{{customdata:,.0f}})<extra></extra>"))
+    data = [dict(type="bar", x=x, y=_values(timeline[column]), name=label, marker=dict(color=SOURCE_COLOURS[column]),
+                 hovertemplate=f"{label}: %{{y:,.0f}} new shares on this date<extra></extra>")
+            for column, label in SOURCE_COLUMNS.items()]
     data.append(dict(
-        type="scatter", x=x, y=_values(timeline["total_common_shares"]), mode="lines+markers",
-        name="Total common outstanding", line=dict(color="#222222", width=1.5),
+        type="scatter", x=x, y=_values(timeline["cumulative_new_shares"]), mode="lines+markers",
+        name="Cumulative new shares, all sources", line=dict(color="#7A3E9D", width=2, shape="hv"),
         customdata=_values(timeline["new_shares_pct"]),
-        hovertemplate="<b>total: %{y:,.0f}</b> (new shares: %{customdata:.2f}% of total)<extra></extra>"))
-    shapes, notes = _lines(hline(authorized_shares, f"authorized {authorized_shares:,.0f}", "#B22222")) \
-        if authorized_shares else ([], [])
+        hovertemplate="<b>cumulative new: %{y:,.0f}</b> (%{customdata:.2f}% of total outstanding)<extra></extra>"))
+    data.append(dict(
+        type="scatter", x=x, y=_values(timeline["total_common_shares"]), mode="lines+markers", yaxis="y2",
+        name=f"Total common outstanding (right axis; {int(base_shares):,} before the preferred)",
+        line=dict(color="#222222", width=1.5, dash="dot"),
+        hovertemplate="total outstanding: %{y:,.0f}<extra></extra>"))
+    shapes, notes = _lines(hline(authorized_shares, f"authorized {authorized_shares:,.0f} (right axis)", "#B22222",
+                                 "y2")) if authorized_shares else ([], [])
     return build(data, _layout(
-        "Lucent common shares outstanding after each event, new shares stacked by source",
-        "Event (date, kind)", "Common shares outstanding", shapes, notes, barmode="stack", bargap=0.35,
-        xaxis=dict(type="category"), yaxis=dict(tickformat=",.3s", rangemode="tozero")))
+        "Lucent common shares outstanding after each event: new shares issued on each date by source",
+        "Event (date, kind)", "New common shares", shapes, notes, barmode="stack", bargap=0.35,
+        xaxis=dict(type="category"), yaxis=dict(tickformat=",.3s", rangemode="tozero"),
+        margin=dict(l=60, r=90, t=70, b=60),  # LAYOUT's margin, wider on the right for the second axis
+        yaxis2=dict(title=dict(text="Total common shares outstanding"), overlaying="y", side="right",
+                    tickformat=",.3s", rangemode="tozero", showgrid=False)))
 
 
 def sensitivity_figure(sensitivity: pd.DataFrame, conversion_price_usd: float,

@@ -26,7 +26,7 @@ def _date(value: object) -> str:
     return pd.Timestamp(value).strftime("%b %d, %Y").replace(" 0", " ")
 
 
-def _dividends(params: ScenarioParams, timeline: pd.DataFrame) -> str:
+def _dividends(params: ScenarioParams, timeline: pd.DataFrame, summary: Mapping[str, object]) -> str:
     paid = timeline[timeline["dividend_due_usd"] > 0]
     count = len(paid)
     if params.dividend_policy == "accrue":
@@ -42,24 +42,26 @@ def _dividends(params: ScenarioParams, timeline: pd.DataFrame) -> str:
     if params.dividend_policy == "cash":
         return f"Lucent pays {count} semiannual dividend(s) of about {due} million in cash: no new shares."
     return (f"Lucent pays {count} semiannual dividend(s) of about {due} million in stock: the transfer agent sells "
-            f"new shares for the cash due, **{shares(paid['dividend_shares'].sum())} new shares** in all.")
+            f"new shares for the cash due, **{shares(summary['dividend_shares'])} new shares** in all.")
 
 
-def _exit(params: ScenarioParams, timeline: pd.DataFrame, conversion_price: float) -> str:
-    moneyness = ("out of the money" if params.price < conversion_price else "in the money")
+def _exit(timeline: pd.DataFrame) -> str:
+    """The exit event, read from its timeline row (price, conversion price and moneyness on that date)."""
     converted = timeline[timeline["conversion_shares"] > 0]
     if not converted.empty:
         row = converted.iloc[0]
         return (f"On {_date(row['date'])} the holders convert: **{shares(row['conversion_shares'])} new shares** "
-                f"at the conversion price of {usd(conversion_price)} (the fraction is paid in cash).")
+                f"at the conversion price of {usd(row['conversion_price_usd'])} (the fraction is paid in cash).")
     redeemed = timeline[timeline["redemption_shares"] > 0]
     if not redeemed.empty:
         row = redeemed.iloc[0]
+        moneyness = "in the money" if bool(row["in_the_money"]) else "out of the money"
         return (f"On {_date(row['date'])} ({row['event']}) the preferred is put back to Lucent — conversion at "
-                f"{usd(conversion_price)} is {moneyness} at {usd(row['price_usd'])} — and Lucent settles in stock "
-                f"valued at the market price: **{shares(row['redemption_shares'])} new shares**.")
+                f"{usd(row['conversion_price_usd'])} is {moneyness} at {usd(row['price_usd'])} — and Lucent "
+                f"settles in stock valued at the market price: **{shares(row['redemption_shares'])} new shares**.")
     outstanding = timeline["preferred_outstanding"].to_numpy()
-    debentures = timeline["debenture_principal_usd"].iloc[-1]
+    last = timeline.iloc[-1]
+    debentures = last["debenture_principal_usd"]
     if debentures > 0:
         return ("The preferred is exchanged into 8.00% convertible debentures "
                 f"({usd(debentures / 1e6, 1)} million of principal at the horizon, convertible at the same rate).")
@@ -68,7 +70,9 @@ def _exit(params: ScenarioParams, timeline: pd.DataFrame, conversion_price: floa
         return (f"On {_date(gone['date'])} ({gone['event']}) the preferred leaves the market for cash: "
                 "no new shares from the put or redemption.")
     return ("At the horizon the preferred is still outstanding; it could still convert "
-            f"(conversion price {usd(conversion_price)}), which the as-converted figure shows.")
+            f"(conversion price {usd(last['conversion_price_usd'])}, "
+            f"{'in' if bool(last['in_the_money']) else 'out of'} the money at {usd(last['price_usd'])}), "
+            "which the as-converted figure shows.")
 
 
 def _owners(holders: pd.DataFrame, basis: str, top: int = 3) -> str:
@@ -84,7 +88,7 @@ def _owners(holders: pd.DataFrame, basis: str, top: int = 3) -> str:
 
 
 def explain(params: ScenarioParams, timeline: pd.DataFrame, summary: Mapping[str, object],
-            holders: pd.DataFrame, conversion_price: float) -> str:
+            holders: pd.DataFrame) -> str:
     """Markdown paragraph answering: how many new shares, when, why, and who owns them."""
     drift = "flat" if params.annual_drift == 0 else f"drifting {pct(100 * params.annual_drift, 1)} a year"
     head = (f"**In plain words.** Common at {usd(params.price)} ({drift}), from {_date(params.valuation_date)} "
@@ -93,5 +97,5 @@ def explain(params: ScenarioParams, timeline: pd.DataFrame, summary: Mapping[str
              f"{shares(params.base_shares)} to **{shares(summary['total_shares'])}** — the new shares are "
              f"**{pct(summary['dilution_pct'])}** of the total. Headroom against the "
              f"{shares(summary['authorized_shares'])} authorized shares: {shares(summary['headroom_shares'])}.")
-    return "\n".join([head, f"- {_dividends(params, timeline)}", f"- {_exit(params, timeline, conversion_price)}",
+    return "\n".join([head, f"- {_dividends(params, timeline, summary)}", f"- {_exit(timeline)}",
                       f"- {total}", f"- {_owners(holders, params.holder_basis)}"])

@@ -6,6 +6,7 @@ Every number comes from ``calc``; this module only lays out inputs, tables and c
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from decimal import Decimal
 from fractions import Fraction
 
@@ -18,17 +19,18 @@ from calc.errors import InputError
 from calc.options import (
     ILLUSTRATIVE_GRANTS_PATH,
     Grant,
-    key_dates,
+    option_timeline,
     parse_grants_text,
-    position,
     positions_frame,
     read_grants_csv,
     totals,
     tsm_curve,
 )
-from calc.terms import load_terms
+from calc.sensitivity import price_grid
+from dashboard import cache
 
 STATE_KEY = "options_grants"
+TSM_PRICES_USD = (0.25, 10.0, 40)  # price_grid(low, high, points): $0.25 steps up to $10
 
 
 def _grants() -> list[Grant]:
@@ -50,21 +52,28 @@ def _grants() -> list[Grant]:
     return grants
 
 
-def _timeline(grants: list[Grant]) -> pd.DataFrame:
-    dates = sorted({d for g in grants for d in key_dates(g)})
-    rows = []
-    for d in dates:
-        ps = [position(g, d) for g in grants]
-        rows.append({"date": d, "vested": sum(p.vested for p in ps), "exercisable": sum(p.exercisable for p in ps),
-                     "outstanding": sum(p.outstanding for p in ps)})
-    return pd.DataFrame(rows)
+def grants_key(grants: list[Grant]) -> str:
+    """Content hash of the loaded grants (grants hold mapping proxies, so ``st.cache_data`` cannot hash them)."""
+    return hashlib.sha256(repr(grants).encode()).hexdigest()[:16]
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _timeline(key: str, _grants: list[Grant]) -> pd.DataFrame:
+    """``calc.options.option_timeline`` of the grants whose content hash is ``key``."""
+    return option_timeline(_grants)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _tsm(key: str, as_of: dt.date, _grants: list[Grant]) -> pd.DataFrame:
+    """``calc.options.tsm_curve`` over ``calc.sensitivity.price_grid`` for the grants hashed as ``key``."""
+    return tsm_curve(_grants, as_of, [Decimal(str(p)) for p in price_grid(*TSM_PRICES_USD)])
 
 
 def _timeline_chart(frame: pd.DataFrame) -> go.Figure:
     fig = go.Figure()
     for column in ("outstanding", "vested", "exercisable"):
         fig.add_scatter(x=frame["date"], y=frame[column], name=column, line_shape="hv",
-                        hovertemplate="%{x|%Y-%m-%d}: %{y:,} shares<extra>" + column + "</extra>")
+                        hovertemplate=f"%{{x|%Y-%m-%d}}: %{{y:,}} shares<extra>{column}</extra>")
     fig.update_layout(title="Option shares over time (all grants loaded)", xaxis_title="date",
                       yaxis_title="shares")
     return fig
@@ -82,7 +91,7 @@ def _tsm_chart(frame: pd.DataFrame, price: float) -> go.Figure:
 def _waterfall_chart(result: DilutedEps) -> go.Figure:
     rows = waterfall_rows(result)
     measures = ["absolute"] + ["relative"] * (len(rows) - 2) + ["total"]
-    labels = [r["step"] + ("" if r["included"] else " (antidilutive, excluded)") for r in rows]
+    labels = [f"{r['step']}{'' if r['included'] else ' (antidilutive, excluded)'}" for r in rows]
     values = [r["incremental_shares"] if r["included"] else 0 for r in rows]
     text = [f"{r['incremental_shares']:,}" for r in rows]
     fig = go.Figure(go.Waterfall(x=labels, y=values, measure=measures, text=text,
@@ -94,7 +103,8 @@ def _waterfall_chart(result: DilutedEps) -> go.Figure:
 
 def render_options_section() -> None:
     """Employee options (vesting/exercisability, TSM) and the diluted-share waterfall with EPS."""
-    market = load_terms().market
+    terms = cache.terms()
+    market = terms.market
     st.subheader("Employee options and the full diluted share count")
     grants = _grants()
     c1, c2, c3 = st.columns(3)
@@ -117,10 +127,9 @@ def render_options_section() -> None:
     m[2].metric("Outstanding option shares", f"{t['outstanding_shares']:,}")
     m[3].metric("TSM incremental shares", f"{t['tsm_incremental_shares']:,}")
     st.dataframe(frame, width="stretch", hide_index=True)
-    st.plotly_chart(_timeline_chart(_timeline(grants)))
-    prices = [Decimal(p) / 4 for p in range(1, 41)]
-    st.plotly_chart(_tsm_chart(tsm_curve(grants, as_of, prices), price))
-    result = lucent_diluted_eps(load_terms(), net_income_usd=Fraction(str(net_income)), basic_shares=int(basic),
+    st.plotly_chart(_timeline_chart(_timeline(grants_key(grants), grants)))
+    st.plotly_chart(_tsm_chart(_tsm(grants_key(grants), as_of, grants), price))
+    result = lucent_diluted_eps(terms, net_income_usd=Fraction(str(net_income)), basic_shares=int(basic),
                                 date=as_of, average_price_usd=avg_price, grants=grants,
                                 exchanged=exchanged, tax_rate=Fraction(str(tax)))
     e = st.columns(3)

@@ -94,8 +94,12 @@ class ScenarioStore:
             raise InputError(f"scenario name: at most {MAX_NAME} characters (got {len(clean)})")
         return clean
 
-    def save(self, name: str, params: ScenarioParams, overwrite: bool = True) -> str:
-        """Store ``params`` under ``name`` (replacing it when ``overwrite``); returns the clean name."""
+    def save(self, name: str, params: ScenarioParams, overwrite: bool = False) -> str:
+        """Store ``params`` under ``name``; returns the clean name.
+
+        An existing scenario of that name is replaced only with ``overwrite=True``; otherwise
+        ``InputError`` ("already exists") and nothing changes.
+        """
         clean = self.check_name(name)
         payload = params_to_json(params)
         stamp = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
@@ -127,7 +131,7 @@ class ScenarioStore:
         finally:
             connection.close()
 
-    def list(self) -> list[SavedScenario]:
+    def entries(self) -> list[SavedScenario]:
         """Every saved scenario, by name; rows whose inputs no longer validate carry ``problem``."""
         out = []
         for name, payload, stamp in self._rows(
@@ -139,6 +143,7 @@ class ScenarioStore:
         return out
 
     def names(self) -> list[str]:
+        """Saved scenario names, sorted case-insensitively."""
         return [row[0] for row in self._rows("SELECT name, 1, 1 FROM scenarios ORDER BY name COLLATE NOCASE")]
 
     def load(self, name: str) -> ScenarioParams:

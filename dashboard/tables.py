@@ -10,6 +10,7 @@ import pandas as pd
 
 from calc.params import SPECS, ScenarioParams
 from calc.terms import Terms
+from dashboard.narrative import pct, shares
 
 HOLDER_COLUMNS = {  # holder-table column -> header shown in the page
     "name": "Holder / family",
@@ -141,8 +142,9 @@ def compare_table(results: Mapping[str, tuple[ScenarioParams, Mapping[str, objec
 
 
 def _metric(key: str, value: object) -> str:
+    """A summary value as the headline shows it (``narrative.pct`` / ``narrative.shares``), booleans as yes/no."""
     if key.endswith("_pct"):
-        return f"{float(value):.2f}%"  # type: ignore[arg-type]
+        return pct(value)
     if isinstance(value, bool):
         return "yes" if value else "no"
-    return f"{int(value):,}"  # type: ignore[call-overload]
+    return shares(value)

@@ -15,10 +15,11 @@ import calc.montecarlo
 import calc.scenario
 import calc.schedule
 import calc.sensitivity
+from calc.conversion import rate_step_at
 from calc.errors import InputError
 from calc.montecarlo import run_monte_carlo
 from calc.output import to_csv_bytes
-from calc.params import HOLDER_BASES, ScenarioParams, param_problems
+from calc.params import HOLDER_BASES, ScenarioParams
 from calc.register import summarize, validate_register
 from calc.scenario import ScenarioResult
 from calc.terms import Terms
@@ -33,32 +34,41 @@ SOURCE_CONFIG = {"field": st.column_config.TextColumn("field", width="medium"),
                  "value": st.column_config.TextColumn("value", width="small"),
                  "source": st.column_config.TextColumn("source", width="large",
                                                        help="where the term is stated; hover a cell for all of it")}
+
+
+def _holder_column(column: str, kind: str = "number", **options):
+    """``st.column_config`` entry for a holder-table column, headed by its ``tables.HOLDER_COLUMNS`` label."""
+    label = tables.HOLDER_COLUMNS[column]
+    if kind == "text":
+        return st.column_config.TextColumn(label, **options)
+    if kind == "checkbox":
+        return st.column_config.CheckboxColumn(label, **options)
+    return st.column_config.NumberColumn(label, format=options.pop("format", "localized"), **options)
+
+
 HOLDER_CONFIG = {
-    "name": st.column_config.TextColumn("Holder / family", width="medium", pinned=True),
-    "kind": st.column_config.TextColumn("Row", help="holder: one listed holder; family: fund-family total"),
-    "family": st.column_config.TextColumn("Fund family"),
-    "registered_preferred_shares": st.column_config.NumberColumn(
-        "Preferred listed", format="localized", help="preferred shares as listed in the filing"),
-    "basis_preferred_shares": st.column_config.NumberColumn(
-        "Preferred (basis)", format="localized", help="preferred shares on the chosen basis"),
-    "common_owned_prior": st.column_config.NumberColumn("Common owned prior", format="localized"),
-    "conversion_shares": st.column_config.NumberColumn("From conversion", format="localized"),
-    "redemption_shares": st.column_config.NumberColumn("From redemption", format="localized"),
-    "pro_forma_shares": st.column_config.NumberColumn(
-        "Pro forma common", format="localized", help="owned prior + conversion + redemption shares"),
-    "pro_forma_pct": st.column_config.NumberColumn(
-        "Pro forma %", format="%.3f%%", help="pro forma common / total common outstanding at the horizon"),
-    "obtainable_shares_60d": st.column_config.NumberColumn(
-        "Obtainable in 60 days", format="localized", help="common the holder could get by converting what it "
-                                                          "still holds at the horizon"),
-    "beneficial_pct_13d3": st.column_config.NumberColumn(
-        "13d-3 beneficial %", format="%.3f%%",
-        help="SEC Rule 13d-3(d)(1): own obtainable shares added to numerator and denominator"),
-    "flag_5pct": st.column_config.CheckboxColumn("≥ 5%", help="beneficial % at or above 5 (Schedule 13D/G)"),
-    "flag_10pct": st.column_config.CheckboxColumn("≥ 10%", help="beneficial % at or above 10 (Section 16)"),
-    "footnotes": st.column_config.TextColumn("Footnotes", help="the filing's footnote markers"),
-    "issues": st.column_config.TextColumn("Filing data-quality issues", width="large",
-                                          help="where the filing's own figures disagree with each other"),
+    "name": _holder_column("name", "text", width="medium", pinned=True),
+    "kind": _holder_column("kind", "text", help="holder: one listed holder; family: fund-family total"),
+    "family": _holder_column("family", "text"),
+    "registered_preferred_shares": _holder_column("registered_preferred_shares",
+                                                  help="preferred shares as listed in the filing"),
+    "basis_preferred_shares": _holder_column("basis_preferred_shares", help="preferred shares on the chosen basis"),
+    "common_owned_prior": _holder_column("common_owned_prior"),
+    "conversion_shares": _holder_column("conversion_shares"),
+    "redemption_shares": _holder_column("redemption_shares"),
+    "pro_forma_shares": _holder_column("pro_forma_shares", help="owned prior + conversion + redemption shares"),
+    "pro_forma_pct": _holder_column("pro_forma_pct", format="%.3f%%",
+                                    help="pro forma common / total common outstanding at the horizon"),
+    "obtainable_shares_60d": _holder_column("obtainable_shares_60d", help="common the holder could get by converting "
+                                                                          "what it still holds at the horizon"),
+    "beneficial_pct_13d3": _holder_column("beneficial_pct_13d3", format="%.3f%%",
+                                          help="SEC Rule 13d-3(d)(1): own obtainable shares added to numerator and "
+                                               "denominator"),
+    "flag_5pct": _holder_column("flag_5pct", "checkbox", help="beneficial % at or above 5 (Schedule 13D/G)"),
+    "flag_10pct": _holder_column("flag_10pct", "checkbox", help="beneficial % at or above 10 (Section 16)"),
+    "footnotes": _holder_column("footnotes", "text", help="the filing's footnote markers"),
+    "issues": _holder_column("issues", "text", width="large",
+                             help="where the filing's own figures disagree with each other"),
 }
 
 
@@ -88,7 +98,7 @@ def chart(fig: go.Figure, filename: str, key: str) -> None:
 # --- headline ----------------------------------------------------------------------------------------
 
 def render_metrics(params: ScenarioParams, summary: Mapping[str, object], terms: Terms) -> None:
-    rate = next(s for s in reversed(terms.conversion_rates) if s.effective_date <= params.valuation_date)
+    rate = rate_step_at(terms, params.valuation_date)
     n = terms.preferred.shares_issued
     row1 = st.columns(5)
     row1[0].metric("As-converted shares today", shares(summary["as_converted_shares"]), border=True,
@@ -116,8 +126,9 @@ def render_metrics(params: ScenarioParams, summary: Mapping[str, object], terms:
                    help="Common outstanding before the preferred's effects (sidebar: base_shares).")
     row2[4].metric("Horizon", str(params.horizon), help="Last date projected (sidebar: horizon).")
     if bool(summary["exceeds_authorized"]):
-        st.error(f"This scenario needs {shares(-int(summary['headroom_shares']))} more common shares than the "
-                 f"{shares(summary['authorized_shares'])} authorized: Lucent could not settle it in stock as "
+        st.error(f"This scenario needs {shares(summary['total_shares'])} common shares outstanding, more than the "
+                 f"{shares(summary['authorized_shares'])} authorized (headroom {shares(summary['headroom_shares'])}): "
+                 "Lucent could not settle it in stock as "
                  "specified without a charter amendment.")
 
 
@@ -125,10 +136,11 @@ def render_metrics(params: ScenarioParams, summary: Mapping[str, object], terms:
 
 def render_issuance(result: ScenarioResult, fig: go.Figure, register_label: str) -> None:
     chart(fig, "lucent_share_issuance", "chart_issuance")
-    st.caption("One bar per event date (evenly spaced; the label gives date and kind). Grey: common outstanding "
-               "before the preferred (base_shares). Coloured layers: cumulative new shares by source — dividends paid "
-               "in stock, conversion, puts/redemption paid in stock. Line: "
-               "total common outstanding after each event. Hover for the values; " + figures.PNG_NOTE)
+    st.caption("One bar per event date (evenly spaced; the label gives date and kind): the new common shares "
+               "issued on that date, stacked by source — dividends paid in stock, conversion, puts/redemption paid "
+               "in stock. Solid line: cumulative new shares, all sources (left axis). Dotted line: total common "
+               "outstanding after each event, base_shares plus the new shares (right axis, with the authorized "
+               "shares). Hover for the values; " + figures.PNG_NOTE)
     st.markdown("**Event timeline** (one row per event date; share counts are new shares issued on that date)")
     st.dataframe(result.timeline, hide_index=True, width="stretch", key="timeline_table",
                  column_config=timeline_config(result.timeline))
@@ -166,16 +178,10 @@ def render_holders(result: ScenarioResult, fig: go.Figure, register: pd.DataFram
     st.radio("Holder basis", HOLDER_BASES, key="holder_basis_switch", horizontal=True, on_change=_sync_basis,
              help="Same as holder_basis in the sidebar.")
     info = summarize(register, terms.preferred.shares_issued)
-    excess = info.listed_excess_shares
-    st.info(f"**Why the listed total exceeds the shares issued.** The holder table lists "
-            f"{info.listed_preferred_shares:,} preferred shares across {info.holders} holders, "
-            f"{excess:,} {'more' if excess >= 0 else 'fewer'} than the {info.issued_preferred_shares:,} issued: "
-            "the table is a registration list, not a snapshot of holdings. The supplement says the earlier table "
-            "'is hereby amended by the addition of, or the listing of additional shares for, selling "
-            "securityholders and is restated' (p. 1), so holders named in successive supplements accumulate and "
-            "shares that changed hands can be listed under both seller and buyer. **registered** uses the amounts "
-            "as listed (holder "
-            "rows then add up to more than the class); **pro_rata** scales every listing to the "
+    st.info(f"**Why the listed total can exceed the shares issued.** The holder table lists {info.holders} holders; "
+            f"{info.listed_total_note()}. Holders named in successive supplements accumulate and shares that "
+            "changed hands can be listed under both seller and buyer. **registered** uses the amounts as listed "
+            "(holder rows then add up to more than the class); **pro_rata** scales every listing to the "
             f"{info.issued_preferred_shares:,} shares outstanding (largest-remainder rounding), so holder rows "
             "add up to the class totals.")
     chart(fig, "lucent_holder_concentration", "chart_concentration")
@@ -211,6 +217,15 @@ def _report(kind: str, message: str, problems: tuple[str, ...] = ()) -> None:
     st.session_state["register_message"] = (kind, message, problems)
 
 
+KEPT = "The previous holder data is still in use."
+
+
+def _reject(subject: str, exc: InputError) -> None:
+    """Report a rejected upload or edit: the reason (or the count of problems, listed in a table)."""
+    reason = f"{len(exc.problems)} problem(s), listed below" if exc.problems else exc.args[0]
+    _report("error", f"{subject} rejected: {reason}. {KEPT}", exc.problems)
+
+
 def render_register_editing(register: pd.DataFrame, terms: Terms) -> None:
     with st.expander("Upload or edit holdings", expanded=bool(st.session_state.get("register_message"))):
         st.caption("CSV in the register's format (as written by `python -m calc holders`): required columns "
@@ -227,12 +242,9 @@ def render_register_editing(register: pd.DataFrame, terms: Terms) -> None:
                 _report("success", f"Loaded {upload.name}: {len(st.session_state['register'])} holders.")
                 st.rerun()
             except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-                _report("error", f"{upload.name} rejected: not a readable CSV ({exc}). The previous holder data "
-                                 "is still in use.")
+                _reject(upload.name, InputError(f"not a readable CSV ({exc})"))
             except InputError as exc:
-                reason = f"{len(exc.problems)} problem(s), listed below" if exc.problems else exc.args[0]
-                _report("error", f"{upload.name} rejected: {reason}. The previous holder data is still in use.",
-                        exc.problems)
+                _reject(upload.name, exc)
         message = st.session_state.get("register_message")
         if message:
             kind, text, problems = message
@@ -252,9 +264,7 @@ def render_register_editing(register: pd.DataFrame, terms: Terms) -> None:
                 _report("success", f"Edits applied: {len(edited)} holders.")
                 st.rerun()
             except InputError as exc:
-                reason = f"{len(exc.problems)} problem(s), listed below" if exc.problems else exc.args[0]
-                _report("error", f"Edits rejected: {reason}. The previous holder data is still in use.",
-                        exc.problems)
+                _reject("Edits", exc)
                 st.rerun()
         if c2.button("Restore the filing's holder table", key="restore_register"):
             _accept_register(cache.filing_register(), cache.FILING_LABEL)
@@ -335,23 +345,31 @@ def render_saved(params: ScenarioParams | None, book_token: str, book, terms: Te
     store = ScenarioStore()
     st.caption(f"Saved in the SQLite file `{store.path}` (set the environment variable `{ENV_VAR}` to use "
                "another file). Saved scenarios survive restarts; a failed write changes nothing already saved.")
-    c1, c2 = st.columns([3, 1])
-    name = c1.text_input("Scenario name", key="save_name", placeholder="e.g. stock dividends and put at $1.89")
-    c2.markdown("&nbsp;")
-    if c2.button("Save current inputs", key="save_scenario", disabled=params is None, type="primary"):
-        try:
-            saved = store.save(name, params)  # type: ignore[arg-type]
-            _flash("success", f"Saved '{saved}'.")
-        except InputError as exc:
-            _flash("error", str(exc))
-    message = st.session_state.pop("store_message", None)
-    if message:
-        (st.error if message[0] == "error" else st.success)(message[1])
     try:
-        saved_list = store.list()
+        saved_list = store.entries()
     except InputError as exc:
         st.error(str(exc))
         return
+    c1, c2 = st.columns([3, 1])
+    name = c1.text_input("Scenario name", key="save_name", placeholder="e.g. stock dividends and put at $1.89")
+    c2.markdown("&nbsp;")
+    clicked = c2.button("Save current inputs", key="save_scenario", disabled=params is None, type="primary")
+    overwrite = False
+    if name.strip() in {s.name for s in saved_list}:
+        st.warning(f"A scenario named '{name.strip()}' is already saved. Saving under this name replaces it: "
+                   "tick the box below to confirm, or choose another name.")
+        overwrite = st.checkbox(f"Overwrite the saved scenario '{name.strip()}'", key="save_overwrite")
+    if clicked and params is not None:
+        try:
+            saved = store.save(name, params, overwrite=overwrite)
+            _flash("success", f"{'Replaced' if overwrite else 'Saved'} '{saved}'.")
+            saved_list = store.entries()
+        except InputError as exc:
+            exists = "already exists" in str(exc)
+            _flash("error", f"{exc}: nothing was saved; tick the overwrite box to replace it." if exists else str(exc))
+    message = st.session_state.pop("store_message", None)
+    if message:
+        (st.error if message[0] == "error" else st.success)(message[1])
     if not saved_list:
         st.info("No saved scenarios yet.")
         return
@@ -398,6 +416,3 @@ def render_terms(terms: Terms, params: ScenarioParams | None, defaults: Scenario
             st.markdown(f"`{module.__name__}`")
             st.code((module.__doc__ or "").strip(), language=None)
 
-
-def validate(raw: Mapping[str, object], terms: Terms) -> tuple[ScenarioParams | None, list[str]]:
-    return param_problems(raw, terms)

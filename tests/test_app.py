@@ -230,3 +230,46 @@ def test_apply_edits_and_restore_register(app):
     app.run(timeout=TIMEOUT)
     assert any("Restored" in s.value for s in app.success)
     assert "Selling Securityholders table" in " ".join(c.value for c in app.caption)
+
+
+def test_narrative_reads_moneyness_at_the_put_date_not_the_start(app):
+    # $7.00 drifting -30%/yr is in the money today (7 > 5.94) but $3.52 at the 2004 put: out of the money there
+    app.sidebar.number_input(key="param_price").set_value(7.0)
+    app.sidebar.number_input(key="param_annual_drift").set_value(-0.3)
+    app.sidebar.selectbox(key="param_put").set_value("all")
+    app.run(timeout=TIMEOUT)
+    assert not app.exception and not app.error
+    timeline = run_scenario(parse_params({"price": 7, "annual_drift": -0.3, "put": "all"})).timeline
+    row = timeline[timeline["redemption_shares"] > 0].iloc[0]
+    assert not bool(row["in_the_money"])
+    text = "\n".join(m.value for m in app.markdown)
+    assert (f"conversion at ${row['conversion_price_usd']:,.2f} is out of the money at ${row['price_usd']:,.2f}"
+            in text)
+    assert "conversion at $5.94 is out of the money at $3.52" in text
+    assert "is in the money" not in text
+
+
+def test_saving_under_an_existing_name_needs_overwrite_confirmation(app, tmp_path):
+    db = ScenarioStore(tmp_path / "scenarios.sqlite3")
+    app.text_input(key="save_name").input("base")
+    app.button(key="save_scenario").click()
+    app.run(timeout=TIMEOUT)
+    assert db.load("base") == default_params()
+    assert not app.warning  # the name was new when it was typed
+
+    app.sidebar.number_input(key="param_price").set_value(3.0)
+    app.run(timeout=TIMEOUT)
+    assert any("'base' is already saved" in w.value for w in app.warning)
+    assert not app.checkbox(key="save_overwrite").value
+    app.button(key="save_scenario").click()
+    app.run(timeout=TIMEOUT)
+    assert not app.exception
+    assert any("already exists" in e.value and "nothing was saved" in e.value for e in app.error)
+    assert db.load("base") == default_params()  # not silently replaced
+
+    app.checkbox(key="save_overwrite").check()
+    app.button(key="save_scenario").click()
+    app.run(timeout=TIMEOUT)
+    assert any("Replaced 'base'" in s.value for s in app.success)
+    assert db.load("base") == dataclasses.replace(default_params(), price=3.0)
+    assert db.names() == ["base"]

@@ -34,25 +34,30 @@ def _check_common(fig: go.Figure) -> None:
     fig.to_json()
 
 
-def test_issuance_figure_stacks_sources_on_the_base(scenario):
+def test_issuance_figure_plots_calc_columns_per_event(scenario):
     params, result, _ = scenario
-    fig = figures.issuance_figure(result.timeline, params.base_shares, 10_000_000_000)
+    timeline = result.timeline
+    fig = figures.issuance_figure(timeline, params.base_shares, 10_000_000_000)
     _check_common(fig)
     assert fig.layout.barmode == "stack"
-    names = [t.name for t in fig.data]
-    assert names[0] == "Common outstanding before the preferred"
-    assert set(figures.SOURCE_COLUMNS.values()) <= set(names)
-    assert list(fig.data[0].y) == [params.base_shares] * len(result.timeline)
     by_name = {t.name: t for t in fig.data}
+    # one stacked bar per source: the new shares calc issues on each date, drawn as given
+    for column, label in figures.SOURCE_COLUMNS.items():
+        assert by_name[label].type == "bar"
+        assert list(by_name[label].y) == timeline[column].tolist()
     redemption = by_name[figures.SOURCE_COLUMNS["redemption_shares"]]
-    assert redemption.y[-1] == result.summary["redemption_shares"]
-    assert by_name["Total common outstanding"].y[-1] == result.summary["total_shares"]
-    # stacked layers add up to the total calc reports after every event
-    layers = [by_name[n].y for n in names[:4]]
-    for i in range(len(result.timeline)):
-        assert sum(layer[i] for layer in layers) == result.timeline["total_common_shares"].iloc[i]
-    assert "Common shares" in fig.layout.yaxis.title.text
-    assert any("authorized" in a.text for a in fig.layout.annotations)
+    assert sum(redemption.y) == result.summary["redemption_shares"]
+    cumulative = by_name["Cumulative new shares, all sources"]
+    assert list(cumulative.y) == timeline["cumulative_new_shares"].tolist()
+    assert cumulative.y[-1] == result.summary["new_shares"]
+    total = next(t for t in fig.data if t.name.startswith("Total common outstanding"))
+    assert total.yaxis == "y2" and f"{params.base_shares:,}" in total.name
+    assert total.y[-1] == result.summary["total_shares"]
+    assert "shares outstanding after each event" in fig.layout.title.text
+    assert "New common shares" in fig.layout.yaxis.title.text
+    assert "outstanding" in fig.layout.yaxis2.title.text
+    authorized = next(a for a in fig.layout.annotations if "authorized" in a.text)
+    assert authorized.yref == "y2"
 
 
 def test_sensitivity_figure_marks_conversion_price_and_crossover(scenario):

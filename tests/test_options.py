@@ -23,6 +23,8 @@ from calc.options import (
     ILLUSTRATIVE_GRANTS_PATH,
     Grant,
     complete_months,
+    key_dates,
+    option_timeline,
     parse_grants_text,
     position,
     read_grants_csv,
@@ -155,6 +157,24 @@ def test_retirement_cause_and_other():
     other = grant(end=D(2004, 3, 1), reason="other")
     assert state(other, D(2004, 5, 30)) == (401, 401, 0, 602)
     assert state(other, D(2004, 5, 31)) == (0, 0, 401, 602)
+
+
+def test_option_timeline_sums_positions_by_hand():
+    # A: 1,003 shares, no termination (vesting as in the 1,003-share test above).
+    # B: 5,000 shares, death on 2003-08-01 (1,000 vested on 2003-05-15, all 5,000 from T).
+    a, b = grant(), grant(shares=5000, end=D(2003, 8, 1), reason="death")
+    frame = option_timeline([a, b], [D(2007, 11, 15), D(2002, 11, 14), D(2003, 5, 15), D(2003, 8, 1),
+                                     D(2003, 5, 15)])
+    assert list(frame.columns) == ["date", "vested", "exercisable", "outstanding"]
+    assert frame.to_dict("records") == [
+        {"date": D(2002, 11, 14), "vested": 0, "exercisable": 0, "outstanding": 0},  # before the grant
+        {"date": D(2003, 5, 15), "vested": 200 + 1000, "exercisable": 200 + 1000, "outstanding": 1003 + 5000},
+        {"date": D(2003, 8, 1), "vested": 200 + 5000, "exercisable": 200 + 5000, "outstanding": 1003 + 5000},
+        {"date": D(2007, 11, 15), "vested": 0, "exercisable": 0, "outstanding": 0},  # both expired
+    ]
+    default = option_timeline([a, b])
+    assert default["date"].tolist() == sorted(set(key_dates(a)) | set(key_dates(b)))
+    assert default.iloc[0].to_dict() == {"date": GRANT, "vested": 0, "exercisable": 0, "outstanding": 6003}
 
 
 # --- the French form -------------------------------------------------------------------------

@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
+import base64
+import json
+
+import numpy as np
 from streamlit.testing.v1 import AppTest
+
+
+def _values(array) -> list:
+    """A plotly JSON array (plain list, or typed-array dict with base64 ``bdata``) as a list."""
+    if isinstance(array, dict):
+        return np.frombuffer(base64.b64decode(array["bdata"]), dtype=array["dtype"]).tolist()
+    return list(array)
 
 
 def _app():
@@ -23,3 +34,21 @@ def test_options_section_renders():
     # = 113,570
     assert labels["Vested shares"] == "113,570"
     assert not at.error
+
+
+def test_timeline_chart_plots_calc_option_timeline():
+    from calc.options import ILLUSTRATIVE_GRANTS_PATH, option_timeline, read_grants_csv
+    from dashboard.options_view import grants_key
+
+    at = AppTest.from_function(_app).run(timeout=60)
+    figs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    timeline = next(f for f in figs if "over time" in f["layout"]["title"]["text"])
+    want = option_timeline(read_grants_csv(ILLUSTRATIVE_GRANTS_PATH))
+    by_name = {t["name"]: t for t in timeline["data"]}
+    for column in ("outstanding", "vested", "exercisable"):
+        assert _values(by_name[column]["y"]) == want[column].tolist(), column
+    prices = _values(next(f for f in figs if "Treasury-stock" in f["layout"]["title"]["text"])["data"][0]["x"])
+    assert prices[0] == 0.25 and prices[-1] == 10.0 and len(prices) == 40  # $0.25 steps
+    grants = read_grants_csv(ILLUSTRATIVE_GRANTS_PATH)
+    assert grants_key(grants) == grants_key(read_grants_csv(ILLUSTRATIVE_GRANTS_PATH))  # content, not identity
+    assert grants_key(grants) != grants_key(grants[1:])

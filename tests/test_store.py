@@ -39,12 +39,13 @@ def test_json_has_iso_dates_and_nulls():
 def test_list_overwrite_delete(store):
     store.save("b", default_params())
     store.save("a", dataclasses.replace(default_params(), price=1.0))
-    store.save("a", dataclasses.replace(default_params(), price=3.0))  # overwrite
-    listed = store.list()
+    with pytest.raises(InputError, match="already exists"):
+        store.save("a", default_params())  # no silent replacement by default
+    assert store.load("a").price == 1.0
+    store.save(" a ", dataclasses.replace(default_params(), price=3.0), overwrite=True)
+    listed = store.entries()
     assert [s.name for s in listed] == ["a", "b"]
     assert listed[0].params.price == 3.0
-    with pytest.raises(InputError, match="already exists"):
-        store.save("a", default_params(), overwrite=False)
     assert store.delete("a") is True
     assert store.delete("a") is False
     assert store.names() == ["b"]
@@ -57,7 +58,7 @@ def test_survives_a_new_store_object(tmp_path):
 
 
 def test_empty_and_missing(store):
-    assert store.list() == []
+    assert store.entries() == []
     assert not store.path.exists()  # listing does not create the file
     with pytest.raises(InputError, match="not saved"):
         store.load("nope")
@@ -76,7 +77,7 @@ def test_default_path_and_env_var(monkeypatch, tmp_path):
 def test_failed_write_loses_nothing(store, monkeypatch):
     store.save("first", default_params())
     store.save("second", dataclasses.replace(default_params(), price=4.0))
-    before = store.list()
+    before = store.entries()
 
     real_connect = sqlite3.connect
 
@@ -90,9 +91,9 @@ def test_failed_write_loses_nothing(store, monkeypatch):
     monkeypatch.setattr(store_module.sqlite3, "connect",
                         lambda *a, **k: real_connect(*a, factory=FailingConnection, **k))
     with pytest.raises(InputError, match="nothing already saved was changed"):
-        store.save("second", default_params())
+        store.save("second", default_params(), overwrite=True)
     monkeypatch.setattr(store_module.sqlite3, "connect", real_connect)
-    assert store.list() == before  # ... is rolled back
+    assert store.entries() == before  # ... is rolled back
 
 
 def test_unwritable_directory_is_an_input_error(tmp_path):
@@ -114,7 +115,7 @@ def test_invalid_stored_inputs_are_reported_not_raised(store):
     with connection:
         connection.execute("INSERT INTO scenarios VALUES ('broken', '{\"price\": -1}', 'now')")
     connection.close()
-    listed = {s.name: s for s in store.list()}
+    listed = {s.name: s for s in store.entries()}
     assert listed["ok"].params == default_params()
     assert listed["broken"].params is None and "price" in listed["broken"].problem
     with pytest.raises(InputError, match="price"):
