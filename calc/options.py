@@ -26,7 +26,8 @@ import csv
 import datetime as dt
 import io
 import math
-from collections.abc import Mapping
+import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
@@ -440,35 +441,52 @@ def _grant(row: _Row, forms: Mapping[str, OptionForm], seen: set[str]) -> Grant 
     return Grant(grant_id, form, shares, price, granted, end, reason, age, service)
 
 
-def validate_grants(frame: pd.DataFrame, source: str = "grants") -> list[Grant]:
+def validate_grants(frame: pd.DataFrame, source: str = "grants", lines: Sequence[int] | None = None,
+                    earlier: Sequence[str] = ()) -> list[Grant]:
     """Validate a grants table (all cells text); every problem is reported at once with its
-    CSV line number (line 1 = header)."""
+    CSV line number (line 1 = header). ``lines``: the CSV line of each frame row (default: row i is
+    line i + 2); ``earlier``: 'line N: ...' problems already found in rows not in the frame (ragged
+    rows), reported together with the frame's, in line order."""
     missing = [c for c in GRANT_COLUMNS if c not in frame.columns]
     if missing:
         raise InputError(f"{source}: missing required column(s): {', '.join(missing)}")
-    if frame.empty:
+    if frame.empty and not earlier:
         raise InputError(f"{source}: no grant rows")
     forms = load_forms()
     problems: list[str] = []
     seen: set[str] = set()
-    grants = [_grant(_Row(rec, i + 2, problems), forms, seen) for i, rec in enumerate(frame.to_dict("records"))]
-    if problems:
-        raise InputError(f"{source}: {len(problems)} problem(s)", tuple(problems))
+    numbers = range(2, len(frame) + 2) if lines is None else lines
+    grants = [_grant(_Row(rec, line, problems), forms, seen)
+              for line, rec in zip(numbers, frame.to_dict("records"), strict=True)]
+    if problems or earlier:
+        merged = sorted([*earlier, *problems], key=_line_of)  # stable: a row's problems keep their order
+        raise InputError(f"{source}: {len(merged)} problem(s)", tuple(merged))
     return [g for g in grants if g is not None]
 
 
+def _line_of(problem: str) -> int:
+    match = re.match(r"line (\d+)", problem)
+    return int(match.group(1)) if match else 0
+
+
 def parse_grants_text(text: str, source: str = "grants") -> list[Grant]:
-    """Parse and validate grants CSV text; a row with more or fewer cells than the header is a problem."""
+    """Parse and validate grants CSV text. A row with more or fewer cells than the header is a
+    problem; it is reported together with every problem of the other rows."""
     reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
     rows = list(reader)
     if not rows:
         raise InputError(f"{source}: empty file (expected a header: {', '.join(GRANT_COLUMNS)})")
     header = [h.strip() for h in rows[0]]
-    ragged = [f"line {i + 2}: {len(r)} cells, the header has {len(header)}"
-              for i, r in enumerate(rows[1:]) if len(r) != len(header)]
-    if ragged:
-        raise InputError(f"{source}: {len(ragged)} problem(s)", tuple(ragged))
-    return validate_grants(pd.DataFrame(rows[1:], columns=header, dtype=str), source)
+    ragged: list[str] = []
+    kept: list[list[str]] = []
+    lines: list[int] = []
+    for line, row in enumerate(rows[1:], start=2):
+        if len(row) == len(header):
+            kept.append(row)
+            lines.append(line)
+        else:
+            ragged.append(f"line {line}: {len(row)} cells, the header has {len(header)}")
+    return validate_grants(pd.DataFrame(kept, columns=header, dtype=str), source, lines, ragged)
 
 
 def read_grants_csv(path: Path | str) -> list[Grant]:

@@ -17,6 +17,7 @@ SOURCE_COLUMNS = {  # timeline/summary column -> label shown to the analyst
     "redemption_shares": "Redemption / put paid in stock",
 }
 SOURCE_COLOURS = {"dividend_shares": "#4C78A8", "conversion_shares": "#F58518", "redemption_shares": "#E45756"}
+BASE_COLOUR = "#C8C8C8"
 SENSITIVITY_SERIES = {
     "dividend_shares": ("Dividends in stock (no put, no conversion)", "#4C78A8", "solid"),
     "put_stock_shares": ("Every share put, settled in stock", "#E45756", "solid"),
@@ -26,6 +27,9 @@ SENSITIVITY_SERIES = {
 THRESHOLD_LINES = ((5.0, "5% (Schedule 13D/G)"), (10.0, "10% (Section 16 insider)"))
 LAYOUT = dict(margin=dict(l=60, r=30, t=70, b=60), hovermode="x unified",
               legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="left", x=0))
+# Legend under the plot (below the x axis title), for charts whose labels sit along the top edge.
+LEGEND_BELOW = dict(orientation="h", yanchor="top", y=-0.25, xanchor="left", x=0, traceorder="normal")
+MARGIN_LEGEND_BELOW = dict(l=60, r=30, t=70, b=120)
 # Figures are assembled from plain dicts and built without plotly's per-property validation, which
 # costs tens of milliseconds per figure; tests/test_figures.py rebuilds each one with validation on.
 VALIDATE = False
@@ -88,31 +92,33 @@ def _dates(series) -> list[str]:
 
 
 def issuance_figure(timeline: pd.DataFrame, base_shares: int, authorized_shares: int | None = None) -> go.Figure:
-    """New common shares issued on each event date, stacked by source, with calc's cumulative new shares
-    (left axis) and total common outstanding against the authorized shares (right axis)."""
+    """Common shares outstanding after each event: the base share count (grey) with calc's cumulative new
+    shares by source stacked on top, calc's total outstanding as a line, and the authorized shares."""
     x = _event_labels(timeline)
-    data = [dict(type="bar", x=x, y=_values(timeline[column]), name=label, marker=dict(color=SOURCE_COLOURS[column]),
-                 hovertemplate=f"{label}: %{{y:,.0f}} new shares on this date<extra></extra>")
-            for column, label in SOURCE_COLUMNS.items()]
+    base = f"{int(base_shares):,}"
+    data = [dict(type="bar", x=x, y=[int(base_shares)] * len(x), name=f"Base common shares ({base})",
+                 marker=dict(color=BASE_COLOUR), text=[f"base {base}"] * len(x), textposition="inside",
+                 textangle=0, insidetextanchor="middle", textfont=dict(color="#333333"),
+                 hovertemplate=f"base common shares: {base}<extra></extra>")]
+    for column, label in SOURCE_COLUMNS.items():
+        data.append(dict(
+            type="bar", x=x, y=_values(timeline[f"cumulative_{column}"]), name=f"{label} (cumulative)",
+            marker=dict(color=SOURCE_COLOURS[column]), customdata=_values(timeline[column]),
+            hovertemplate=(f"{label}: %{{customdata:,.0f}} issued on this date, "
+                           "%{y:,.0f} cumulative<extra></extra>")))
     data.append(dict(
-        type="scatter", x=x, y=_values(timeline["cumulative_new_shares"]), mode="lines+markers",
-        name="Cumulative new shares, all sources", line=dict(color="#7A3E9D", width=2, shape="hv"),
-        customdata=_values(timeline["new_shares_pct"]),
-        hovertemplate="<b>cumulative new: %{y:,.0f}</b> (%{customdata:.2f}% of total outstanding)<extra></extra>"))
-    data.append(dict(
-        type="scatter", x=x, y=_values(timeline["total_common_shares"]), mode="lines+markers", yaxis="y2",
-        name=f"Total common outstanding (right axis; {int(base_shares):,} before the preferred)",
-        line=dict(color="#222222", width=1.5, dash="dot"),
-        hovertemplate="total outstanding: %{y:,.0f}<extra></extra>"))
-    shapes, notes = _lines(hline(authorized_shares, f"authorized {authorized_shares:,.0f} (right axis)", "#B22222",
-                                 "y2")) if authorized_shares else ([], [])
+        type="scatter", x=x, y=_values(timeline["total_common_shares"]), mode="lines+markers",
+        name="Total common outstanding", line=dict(color="#222222", width=2),
+        customdata=timeline[["cumulative_new_shares", "new_shares_pct"]].to_numpy().tolist(),
+        hovertemplate=("<b>total outstanding: %{y:,.0f}</b><br>cumulative new shares, all sources: "
+                       "%{customdata[0]:,.0f} (%{customdata[1]:.2f}% of total)<extra></extra>")))
+    shapes, notes = _lines(hline(authorized_shares, f"authorized {authorized_shares:,.0f}", "#B22222")) \
+        if authorized_shares else ([], [])
     return build(data, _layout(
-        "Lucent common shares outstanding after each event: new shares issued on each date by source",
-        "Event (date, kind)", "New common shares", shapes, notes, barmode="stack", bargap=0.35,
-        xaxis=dict(type="category"), yaxis=dict(tickformat=",.3s", rangemode="tozero"),
-        margin=dict(l=60, r=90, t=70, b=60),  # LAYOUT's margin, wider on the right for the second axis
-        yaxis2=dict(title=dict(text="Total common shares outstanding"), overlaying="y", side="right",
-                    tickformat=",.3s", rangemode="tozero", showgrid=False)))
+        "Lucent common shares outstanding after each event: base shares plus new shares by source (cumulative)",
+        "Event (date, kind)", "Common shares outstanding", shapes, notes, barmode="stack", bargap=0.35,
+        xaxis=dict(type="category"), yaxis=dict(exponentformat="B", rangemode="tozero"),
+        legend=LEGEND_BELOW, margin=MARGIN_LEGEND_BELOW))
 
 
 def sensitivity_figure(sensitivity: pd.DataFrame, conversion_price_usd: float,
@@ -138,7 +144,8 @@ def sensitivity_figure(sensitivity: pd.DataFrame, conversion_price_usd: float,
     return build(data, _layout(
         "Price sensitivity: new common shares at the horizon against the common price",
         "Common price at the valuation date (USD per share)", "New common shares at the horizon (log scale)",
-        shapes, notes, xaxis=dict(tickprefix="$"), yaxis=dict(type="log", tickformat=",.2s")))
+        shapes, notes, xaxis=dict(tickprefix="$"), yaxis=dict(type="log", tickformat=",.2s"),
+        legend=LEGEND_BELOW, margin=MARGIN_LEGEND_BELOW))
 
 
 def concentration_figure(holders: pd.DataFrame, top: int = 15) -> go.Figure:
@@ -164,10 +171,21 @@ def concentration_figure(holders: pd.DataFrame, top: int = 15) -> go.Figure:
     return build(data, layout)
 
 
+def _categories(*frames: pd.DataFrame) -> tuple[dict[str, str], list[str]]:
+    """Evenly spaced category axis over the event dates of ``frames``: each date's label (date and event, from
+    the first frame that has the date) and the labels in date order."""
+    labels: dict[str, str] = {}
+    for frame in frames:
+        for day, label in zip(_dates(frame["date"]), _event_labels(frame)):
+            labels.setdefault(day, label)
+    return labels, [labels[day] for day in sorted(labels)]
+
+
 def fan_figure(percentiles: pd.DataFrame, authorized_shares: int | None = None,
                deterministic: pd.DataFrame | None = None) -> go.Figure:
-    """Monte Carlo fan chart: percentile bands of total common outstanding per event date."""
-    x = _dates(percentiles["date"])
+    """Monte Carlo fan chart: percentile bands of total common outstanding per event date (evenly spaced)."""
+    labels, order = _categories(percentiles, *([] if deterministic is None else [deterministic]))
+    x = [labels[day] for day in _dates(percentiles["date"])]
     data = []
     bands = (("p5", "p95", "5th-95th percentile", "rgba(76,120,168,0.18)"),
              ("p25", "p75", "25th-75th percentile", "rgba(76,120,168,0.38)"))
@@ -180,15 +198,17 @@ def fan_figure(percentiles: pd.DataFrame, authorized_shares: int | None = None,
     data.append(dict(type="scatter", x=x, y=_values(percentiles["p50"]), mode="lines+markers", name="median",
                      line=dict(color="#1F3B5C", width=2), hovertemplate="median: %{y:,.0f}<extra></extra>"))
     if deterministic is not None:
-        data.append(dict(type="scatter", x=_dates(deterministic["date"]),
+        data.append(dict(type="scatter", x=[labels[day] for day in _dates(deterministic["date"])],
                          y=_values(deterministic["total_common_shares"]), mode="lines",
                          name="deterministic scenario", line=dict(color="#333333", dash="dot"),
                          hovertemplate="deterministic: %{y:,.0f}<extra></extra>"))
     shapes, notes = _lines(hline(authorized_shares, f"authorized {authorized_shares:,.0f}", "#B22222")) \
         if authorized_shares else ([], [])
     return build(data, _layout(
-        "Monte Carlo: total common shares outstanding (percentile bands across price paths)", "Event date",
-        "Total common shares outstanding", shapes, notes, xaxis=dict(type="date"), yaxis=dict(tickformat=",.3s")))
+        "Monte Carlo: total common shares outstanding (percentile bands across price paths)", "Event (date, kind)",
+        "Total common shares outstanding", shapes, notes,
+        xaxis=dict(type="category", categoryorder="array", categoryarray=order),
+        yaxis=dict(exponentformat="B")))
 
 
 def compare_issuance_figure(timelines: Mapping[str, pd.DataFrame]) -> go.Figure:

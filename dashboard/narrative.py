@@ -8,6 +8,13 @@ import pandas as pd
 
 from calc.params import ScenarioParams
 
+FRACTION_NOTE = ("No fractional common share is issued: the filing (SUPP p. 11, footnote 4) delivers scrip for the "
+                 "fraction; this product values the fraction as cash in lieu at the market price (an assumption).")
+OWNERSHIP_CAVEAT = ("Ownership covers only the holders listed in the filing's Selling Securityholders table (or the "
+                    "holder table uploaded or edited in the Holders tab); \"common owned prior\" is only what that "
+                    "table reports. Lucent's other shareholders, not listed there, are not counted as holders: they "
+                    "appear only in total common outstanding, the denominator of every percentage.")
+
 
 def shares(value: object) -> str:
     """Whole shares with thousands separators."""
@@ -51,7 +58,8 @@ def _exit(timeline: pd.DataFrame) -> str:
     if not converted.empty:
         row = converted.iloc[0]
         return (f"On {_date(row['date'])} the holders convert: **{shares(row['conversion_shares'])} new shares** "
-                f"at the conversion price of {usd(row['conversion_price_usd'])} (the fraction is paid in cash).")
+                f"at the conversion price of {usd(row['conversion_price_usd'])} (fractions: scrip under the filing; "
+                "valued here as cash in lieu at the market price, an assumption).")
     redeemed = timeline[timeline["redemption_shares"] > 0]
     if not redeemed.empty:
         row = redeemed.iloc[0]
@@ -84,7 +92,7 @@ def _owners(holders: pd.DataFrame, basis: str, top: int = 3) -> str:
                 f"{len(flagged)} row(s) reach 5% beneficial ownership: "
                 + ", ".join(flagged.sort_values("beneficial_pct_13d3", ascending=False)["name"].head(5)) + ".")
     return (f"Largest resulting owners of Lucent common (pro forma, {basis} basis): " + "; ".join(parts)
-            + f" — {crossing}")
+            + f" — {crossing} *Caveat:* {OWNERSHIP_CAVEAT}")
 
 
 def explain(params: ScenarioParams, timeline: pd.DataFrame, summary: Mapping[str, object],

@@ -31,6 +31,7 @@ from dashboard import cache
 
 STATE_KEY = "options_grants"
 TSM_PRICES_USD = (0.25, 10.0, 40)  # price_grid(low, high, points): $0.25 steps up to $10
+ILLUSTRATIVE_NOTE = "Illustrative input — enter the period's actual figures."
 
 
 def _grants() -> list[Grant]:
@@ -111,13 +112,20 @@ def render_options_section() -> None:
     as_of = c1.date_input("As of", value=dt.date(2004, 2, 1), key="options_date")
     price = c2.number_input("Average price (USD)", min_value=0.01, value=float(market.closing_price_usd),
                             step=0.25, key="options_price")
-    net_income = c3.number_input("Income from continuing operations (USD)", value=1_000_000_000.0,
-                                 step=1e8, format="%.0f", key="options_ni")
+    net_income = c3.number_input("Income from continuing operations (USD, illustrative)", value=1_000_000_000.0,
+                                 step=1e8, format="%.0f", key="options_ni",
+                                 help="Placeholder, not a Lucent figure: enter the period's actual income from "
+                                      "continuing operations.")
+    c3.caption(ILLUSTRATIVE_NOTE)
     c4, c5, c6 = st.columns(3)
-    basic = c4.number_input("Basic weighted shares", min_value=1, value=market.common_shares_outstanding,
-                            key="options_basic")
+    basic = c4.number_input("Basic weighted shares (illustrative)", min_value=1,
+                            value=market.common_shares_outstanding, key="options_basic",
+                            help="Defaults to the common shares outstanding in the terms; enter the period's "
+                                 "weighted-average basic shares.")
+    c4.caption(ILLUSTRATIVE_NOTE)
     exchanged = c5.checkbox("Preferred exchanged for debentures", key="options_exchanged")
-    tax = c6.number_input("Tax rate", min_value=0.0, max_value=0.99, value=0.35, key="options_tax")
+    tax = c6.number_input("Tax rate (illustrative)", min_value=0.0, max_value=0.99, value=0.35, key="options_tax")
+    c6.caption(ILLUSTRATIVE_NOTE)
     avg_price = Decimal(str(price))
     frame = positions_frame(grants, as_of, avg_price)
     t = totals(frame)
@@ -132,6 +140,8 @@ def render_options_section() -> None:
     result = lucent_diluted_eps(terms, net_income_usd=Fraction(str(net_income)), basic_shares=int(basic),
                                 date=as_of, average_price_usd=avg_price, grants=grants,
                                 exchanged=exchanged, tax_rate=Fraction(str(tax)))
+    st.markdown("**Earnings per share from the illustrative inputs above** (income from continuing operations, "
+                "basic weighted shares and tax rate are placeholders until you enter the period's actual figures)")
     e = st.columns(3)
     e[0].metric("Basic EPS (USD)", f"{float(result.basic_eps_usd):.4f}")
     e[1].metric("Diluted EPS (USD)", f"{float(result.diluted_eps_usd):.4f}")

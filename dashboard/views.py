@@ -24,7 +24,7 @@ from calc.register import summarize, validate_register
 from calc.scenario import ScenarioResult
 from calc.terms import Terms
 from dashboard import cache, figures, inputs, tables
-from dashboard.narrative import pct, shares
+from dashboard.narrative import FRACTION_NOTE, OWNERSHIP_CAVEAT, pct, shares
 from dashboard.store import ENV_VAR, ScenarioStore
 
 MC_AUTO_PATHS = 50_000  # Monte Carlo reruns by itself up to this many paths; above, on the button
@@ -101,20 +101,22 @@ def render_metrics(params: ScenarioParams, summary: Mapping[str, object], terms:
     rate = rate_step_at(terms, params.valuation_date)
     n = terms.preferred.shares_issued
     row1 = st.columns(5)
-    row1[0].metric("As-converted shares today", shares(summary["as_converted_shares"]), border=True,
-                   help=f"If all {n:,} preferred converted on {params.valuation_date}: {n:,} × {rate.rate} "
-                        f"common per preferred (conversion price ${rate.conversion_price_usd}), fraction in cash.")
-    row1[1].metric("New shares under this scenario", shares(summary["new_shares"]), border=True,
-                   help=f"New common issued from {params.valuation_date} to {params.horizon}: dividends + "
-                        "conversion + redemption, as chosen in the sidebar.")
-    row1[2].metric("Total common outstanding", shares(summary["total_shares"]), border=True,
-                   help=f"At the horizon {params.horizon}: {params.base_shares:,} before the preferred "
-                        "plus the new shares.")
+    row1[0].metric("As-converted today", shares(summary["as_converted_shares"]), border=True,
+                   help=f"As-converted shares today: if all {n:,} preferred converted on {params.valuation_date}, "
+                        f"{n:,} × {rate.rate} common per preferred (conversion price ${rate.conversion_price_usd}). "
+                        f"{FRACTION_NOTE}")
+    row1[1].metric("New shares", shares(summary["new_shares"]), border=True,
+                   help=f"New shares under this scenario: common issued from {params.valuation_date} to "
+                        f"{params.horizon} by dividends + conversion + redemption, as chosen in the sidebar.")
+    row1[2].metric("Total outstanding", shares(summary["total_shares"]), border=True,
+                   help=f"Total common outstanding at the horizon {params.horizon}: {params.base_shares:,} before "
+                        "the preferred plus the new shares.")
     row1[3].metric("Dilution", pct(summary["dilution_pct"]), border=True,
                    help="New shares as a % of total common outstanding at the horizon.")
-    row1[4].metric("Headroom vs authorized", shares(summary["headroom_shares"]), border=True,
-                   help=f"Authorized common ({shares(summary['authorized_shares'])}, an assumption; see Terms) "
-                        "minus total outstanding. Negative: the scenario needs more shares than authorized.")
+    row1[4].metric("Headroom", shares(summary["headroom_shares"]), border=True,
+                   help=f"Headroom vs authorized: authorized common ({shares(summary['authorized_shares'])}, an "
+                        "assumption; see Terms) minus total common outstanding at the horizon. Negative: the "
+                        "scenario needs more shares than authorized.")
     row2 = st.columns(5)
     row2[0].metric("From dividends", shares(summary["dividend_shares"]),
                    help="Dividends paid in stock: the transfer agent sells new shares for the cash due.")
@@ -136,11 +138,12 @@ def render_metrics(params: ScenarioParams, summary: Mapping[str, object], terms:
 
 def render_issuance(result: ScenarioResult, fig: go.Figure, register_label: str) -> None:
     chart(fig, "lucent_share_issuance", "chart_issuance")
-    st.caption("One bar per event date (evenly spaced; the label gives date and kind): the new common shares "
-               "issued on that date, stacked by source — dividends paid in stock, conversion, puts/redemption paid "
-               "in stock. Solid line: cumulative new shares, all sources (left axis). Dotted line: total common "
-               "outstanding after each event, base_shares plus the new shares (right axis, with the authorized "
-               "shares). Hover for the values; " + figures.PNG_NOTE)
+    st.caption("One stacked bar per event date (evenly spaced; the label gives date and kind): the base common "
+               "shares outstanding before the preferred (grey, labelled with the count), with the new common shares "
+               "issued so far stacked on top by source — dividends paid in stock, conversion, puts/redemption paid "
+               "in stock (cumulative to that date). Line: total common outstanding after each event; dashed red "
+               "line: the authorized shares. Hover for the shares each source issued on that date and the "
+               "cumulative values; " + figures.PNG_NOTE)
     st.markdown("**Event timeline** (one row per event date; share counts are new shares issued on that date)")
     st.dataframe(result.timeline, hide_index=True, width="stretch", key="timeline_table",
                  column_config=timeline_config(result.timeline))
@@ -184,6 +187,7 @@ def render_holders(result: ScenarioResult, fig: go.Figure, register: pd.DataFram
             "(holder rows then add up to more than the class); **pro_rata** scales every listing to the "
             f"{info.issued_preferred_shares:,} shares outstanding (largest-remainder rounding), so holder rows "
             "add up to the class totals.")
+    st.info(f"**Who is counted.** {OWNERSHIP_CAVEAT}")
     chart(fig, "lucent_holder_concentration", "chart_concentration")
     st.caption("Pro forma ownership of Lucent common at the horizon: common owned before plus shares received "
                "on conversion or stock redemption, over total common outstanding. Green bars are fund families "
@@ -333,7 +337,16 @@ def _load_scenario(path: str, name: str) -> None:
         _flash("error", f"Could not load '{name}': {exc}")
 
 
+def _unconfirm_delete() -> None:
+    """Every deletion needs its own confirmation: choosing another scenario or deleting clears the tick."""
+    st.session_state["delete_confirm"] = False
+
+
 def _delete_scenario(path: str, name: str) -> None:
+    if not st.session_state.get("delete_confirm"):
+        _flash("error", f"Nothing deleted: tick 'Confirm: delete '{name}'' first.")
+        return
+    _unconfirm_delete()
     try:
         ScenarioStore(path).delete(name)
         _flash("success", f"Deleted '{name}'.")
@@ -379,9 +392,12 @@ def render_saved(params: ScenarioParams | None, book_token: str, book, terms: Te
                  hide_index=True, width="stretch", key="saved_table")
     names = [s.name for s in saved_list]
     c1, c2, c3 = st.columns([3, 1, 1])
-    pick = c1.selectbox("Saved scenario", names, key="saved_pick")
+    pick = c1.selectbox("Saved scenario", names, key="saved_pick", on_change=_unconfirm_delete)
     c2.button("Load into sidebar", key="load_scenario", on_click=_load_scenario, args=(str(store.path), pick))
-    c3.button("Delete", key="delete_scenario", on_click=_delete_scenario, args=(str(store.path), pick))
+    confirmed = c3.checkbox(f"Confirm: delete '{pick}'", key="delete_confirm",
+                            help="Deleting cannot be undone: tick to enable the Delete button.")
+    c3.button("Delete", key="delete_scenario", on_click=_delete_scenario, args=(str(store.path), pick),
+              disabled=not confirmed)
     chosen = st.multiselect("Compare saved scenarios side by side (two or more)", names, key="compare_pick")
     valid = {s.name: s.params for s in saved_list if s.name in chosen and s.params is not None}
     if len(valid) < 2:

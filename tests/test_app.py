@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1.errors import AppTestError
 
 from calc.params import SPECS, default_params, parse_params
 from calc.scenario import run_scenario
@@ -18,11 +19,11 @@ from dashboard.store import ENV_VAR, ScenarioStore
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 TIMEOUT = 60
 HEADLINE = {  # metric label -> (summary key, formatter)
-    "As-converted shares today": ("as_converted_shares", shares),
-    "New shares under this scenario": ("new_shares", shares),
-    "Total common outstanding": ("total_shares", shares),
+    "As-converted today": ("as_converted_shares", shares),
+    "New shares": ("new_shares", shares),
+    "Total outstanding": ("total_shares", shares),
     "Dilution": ("dilution_pct", pct),
-    "Headroom vs authorized": ("headroom_shares", shares),
+    "Headroom": ("headroom_shares", shares),
     "From dividends": ("dividend_shares", shares),
     "From conversion": ("conversion_shares", shares),
     "From redemption": ("redemption_shares", shares),
@@ -70,7 +71,7 @@ def test_defaults_run_without_exception(app):
     assert not app.exception
     assert not app.error
     assert_headline(app, default_params())
-    assert metrics(app)["As-converted shares today"] == "317,340,127"  # floor(1,885,000 × 168.3502)
+    assert metrics(app)["As-converted today"] == "317,340,127"  # floor(1,885,000 × 168.3502)
     titles = list(charts(app))
     for words in ("shares outstanding after each event", "Price sensitivity", "Holder concentration",
                   "Monte Carlo"):
@@ -94,6 +95,38 @@ def test_plain_language_answer_for_the_default_scenario(app):
     summary = run_scenario(default_params()).summary
     assert shares(summary["new_shares"]) in text and "FMR Corp." in text
     assert "settles in stock" in text
+    owners = next(line for line in text.splitlines() if "Largest resulting owners" in line)
+    for words in ("Selling Securityholders table", "common owned prior", "other shareholders",
+                  "not counted"):
+        assert words in owners, words
+
+
+def test_headline_labels_are_short_and_helped(app):
+    """Labels fit a fifth of a 1500 px page; the long meaning is in the (?) tooltip."""
+    for m in app.metric:
+        if m.label in HEADLINE:
+            assert len(m.label) <= 18, m.label
+    helps = {m.label: m.help for m in app.metric}
+    assert "New shares under this scenario" in helps["New shares"]
+    assert "Headroom vs authorized" in helps["Headroom"]
+    assert "scrip" in helps["As-converted today"] and "assumption" in helps["As-converted today"]
+
+
+def test_no_page_text_says_the_fraction_is_paid_in_cash(app):
+    app.sidebar.selectbox(key="param_conversion").set_value("all")
+    app.run(timeout=TIMEOUT)
+    assert not app.exception
+    texts = [m.value for m in app.markdown] + [c.value for c in app.caption] + [m.help or "" for m in app.metric]
+    page = "\n".join(texts)
+    assert "paid in cash" not in page and "fraction in cash" not in page
+    plain = next(t for t in texts if "In plain words" in t)
+    assert "scrip" in plain and "cash in lieu" in plain and "assumption" in plain
+
+
+def test_holders_tab_states_who_is_counted(app):
+    infos = "\n".join(i.value for i in app.info)
+    assert "Who is counted" in infos
+    assert "Selling Securityholders table" in infos and "not counted" in infos
 
 
 @pytest.mark.parametrize("price, policy", [(3.25, "cash"), (0.75, "accrue"), (6.5, "stock")])
@@ -115,7 +148,7 @@ def test_invalid_input_shows_error_not_exception(app):
     message = " ".join(e.value for e in app.error)
     assert "price: 0.0 must be > 0 USD" in message
     assert "horizon: 2002-01-01 must be on or after valuation_date 2002-08-28" in message
-    assert "As-converted shares today" not in metrics(app)
+    assert "As-converted today" not in metrics(app)
     # fixing the inputs brings the results back
     app.sidebar.number_input(key="param_price").set_value(1.89)
     app.sidebar.date_input(key="param_horizon").set_value(dt.date(2004, 8, 2))
@@ -176,9 +209,42 @@ def test_saved_scenarios_compare_and_delete(app):
     row = table[table["item"] == "New shares, all sources"].iloc[0]
     assert row["low"] == shares(low["new_shares"])
     app.selectbox(key="saved_pick").set_value("low")
+    app.run(timeout=TIMEOUT)
+    # Delete needs a confirmation: the button is disabled (cannot be clicked) until the box is ticked
+    assert app.button(key="delete_scenario").disabled
+    assert not app.checkbox(key="delete_confirm").value
+    with pytest.raises(AppTestError, match="disabled"):
+        app.button(key="delete_scenario").click()
+    app.run(timeout=TIMEOUT)
+    assert app.selectbox(key="saved_pick").options == ["high", "low"]
+    app.checkbox(key="delete_confirm").check()
+    app.run(timeout=TIMEOUT)
+    assert not app.button(key="delete_scenario").disabled
+    assert "low" in app.checkbox(key="delete_confirm").label
     app.button(key="delete_scenario").click()
     app.run(timeout=TIMEOUT)
+    assert not app.exception
     assert app.selectbox(key="saved_pick").options == ["high"]
+    assert any("Deleted 'low'" in s.value for s in app.success)
+    # the tick does not carry over to the next deletion
+    assert not app.checkbox(key="delete_confirm").value
+    assert app.button(key="delete_scenario").disabled
+
+
+def test_choosing_another_scenario_clears_the_delete_confirmation(app):
+    for name in ("one", "two"):
+        app.text_input(key="save_name").input(name)
+        app.button(key="save_scenario").click()
+        app.run(timeout=TIMEOUT)
+    app.selectbox(key="saved_pick").set_value("one")
+    app.run(timeout=TIMEOUT)
+    app.checkbox(key="delete_confirm").check()
+    app.run(timeout=TIMEOUT)
+    app.selectbox(key="saved_pick").set_value("two")
+    app.run(timeout=TIMEOUT)
+    assert not app.checkbox(key="delete_confirm").value
+    assert app.button(key="delete_scenario").disabled
+    assert app.selectbox(key="saved_pick").options == ["one", "two"]
 
 
 def test_holder_basis_switch_follows_sidebar(app):

@@ -121,6 +121,13 @@ def metric(page, label: str) -> str:
     return box.locator('[data-testid="stMetricValue"]').inner_text().strip()
 
 
+def metric_labels_cut(page) -> list[str]:
+    """Headline metric labels whose text overflows its box (shown with an ellipsis)."""
+    return page.evaluate("""() => [...document.querySelectorAll('[data-testid="stMetricLabel"]')]
+        .filter(label => [label, ...label.querySelectorAll('*')].some(e => e.scrollWidth > e.clientWidth + 1))
+        .map(label => label.innerText)""")
+
+
 def open_tab(page, name: str) -> None:
     page.get_by_role("tab", name=name, exact=True).click()
     wait_idle(page)
@@ -132,10 +139,11 @@ def no_exception(page) -> None:
 
 def test_page_shows_metrics_and_all_four_charts(page):
     summary = run_scenario(default_params()).summary
-    assert metric(page, "New shares under this scenario") == shares(summary["new_shares"])
-    assert metric(page, "As-converted shares today") == "317,340,127"
-    assert metric(page, "Total common outstanding") == shares(summary["total_shares"])
+    assert metric(page, "New shares") == shares(summary["new_shares"])
+    assert metric(page, "As-converted today") == "317,340,127"
+    assert metric(page, "Total outstanding") == shares(summary["total_shares"])
     assert page.get_by_text("In plain words.").is_visible()
+    assert metric_labels_cut(page) == []
     for tab, title in CHART_TITLES.items():
         open_tab(page, tab)
         chart = page.locator(".js-plotly-plot", has_text=title).first
@@ -151,14 +159,14 @@ def test_page_shows_metrics_and_all_four_charts(page):
 
 
 def test_changing_an_input_updates_a_metric(page):
-    before = metric(page, "New shares under this scenario")
+    before = metric(page, "New shares")
     field = page.locator(".st-key-param_price input")
     field.fill("3.25")
     field.press("Enter")
     wanted = shares(run_scenario(dataclasses.replace(default_params(), price=3.25)).summary["new_shares"])
     assert wanted != before
     page.locator('[data-testid="stMetricValue"]', has_text=wanted).first.wait_for(timeout=WAIT_MS)
-    assert metric(page, "New shares under this scenario") == wanted
+    assert metric(page, "New shares") == wanted
     no_exception(page)
 
 
@@ -181,7 +189,7 @@ def test_holder_table_download_parses_back(page):
 
 
 def test_invalid_upload_shows_its_errors_and_keeps_data(page):
-    before = metric(page, "New shares under this scenario")
+    before = metric(page, "New shares")
     open_tab(page, "Holders")
     page.get_by_text("Upload or edit holdings").click()
     bad = b"name,preferred_shares,common_owned_prior\nGood Fund,100,0\n,abc,0\nOther Fund,-5,x\n"
@@ -198,7 +206,7 @@ def test_invalid_upload_shows_its_errors_and_keeps_data(page):
     assert "3" in listed and "4" in listed  # CSV lines of the bad rows (line 1 = header)
     text = page.locator('[data-testid="stExpander"]', has_text="Upload or edit holdings").inner_text()
     assert "previous holder data is still in use" in text
-    assert metric(page, "New shares under this scenario") == before
+    assert metric(page, "New shares") == before
     assert page.get_by_text("Selling Securityholders table, prospectus supplement").first.is_visible()
     ARTIFACTS.mkdir(exist_ok=True)
     errors.scroll_into_view_if_needed()

@@ -34,30 +34,45 @@ def _check_common(fig: go.Figure) -> None:
     fig.to_json()
 
 
-def test_issuance_figure_plots_calc_columns_per_event(scenario):
+def test_issuance_figure_stacks_cumulative_sources_on_the_base(scenario):
     params, result, _ = scenario
     timeline = result.timeline
     fig = figures.issuance_figure(timeline, params.base_shares, 10_000_000_000)
     _check_common(fig)
     assert fig.layout.barmode == "stack"
-    by_name = {t.name: t for t in fig.data}
-    # one stacked bar per source: the new shares calc issues on each date, drawn as given
+    assert fig.layout.xaxis.type == "category"
+    x = list(fig.data[0].x)
+    assert len(x) == len(timeline) and len(set(x)) == len(x)  # one evenly spaced category per event date
+    assert x[-1].startswith(f"{timeline['date'].iloc[-1]:%Y-%m-%d}") and timeline["event"].iloc[-1] in x[-1]
+    bars = [t for t in fig.data if t.type == "bar"]
+    # bottom of the stack: the base share count, grey, labelled with the count
+    base = bars[0]
+    assert list(base.y) == [params.base_shares] * len(timeline)
+    assert f"{params.base_shares:,}" in base.name and f"{params.base_shares:,}" in base.text[0]
+    assert base.marker.color == figures.BASE_COLOUR
+    # then one layer per source: calc's cumulative shares drawn as given, the shares issued that date in hover
+    by_name = {t.name: t for t in bars[1:]}
+    assert len(by_name) == 3
     for column, label in figures.SOURCE_COLUMNS.items():
-        assert by_name[label].type == "bar"
-        assert list(by_name[label].y) == timeline[column].tolist()
-    redemption = by_name[figures.SOURCE_COLUMNS["redemption_shares"]]
-    assert sum(redemption.y) == result.summary["redemption_shares"]
-    cumulative = by_name["Cumulative new shares, all sources"]
-    assert list(cumulative.y) == timeline["cumulative_new_shares"].tolist()
-    assert cumulative.y[-1] == result.summary["new_shares"]
-    total = next(t for t in fig.data if t.name.startswith("Total common outstanding"))
-    assert total.yaxis == "y2" and f"{params.base_shares:,}" in total.name
+        layer = by_name[f"{label} (cumulative)"]
+        assert list(layer.y) == timeline[f"cumulative_{column}"].tolist()
+        assert list(layer.customdata) == timeline[column].tolist()
+        assert "issued on this date" in layer.hovertemplate and "cumulative" in layer.hovertemplate
+    redemption = by_name[figures.SOURCE_COLUMNS["redemption_shares"] + " (cumulative)"]
+    assert redemption.y[-1] == result.summary["redemption_shares"]
+    # the stack's top is calc's total outstanding, drawn as a line on the same axis
+    total = next(t for t in fig.data if t.name == "Total common outstanding")
+    assert total.type == "scatter" and total.yaxis in (None, "y")
+    assert list(total.y) == timeline["total_common_shares"].tolist()
     assert total.y[-1] == result.summary["total_shares"]
-    assert "shares outstanding after each event" in fig.layout.title.text
-    assert "New common shares" in fig.layout.yaxis.title.text
-    assert "outstanding" in fig.layout.yaxis2.title.text
+    assert [row[0] for row in total.customdata] == timeline["cumulative_new_shares"].tolist()
+    stacked = [sum(t.y[i] for t in bars) for i in range(len(timeline))]
+    assert stacked == timeline["total_common_shares"].tolist()
+    assert fig.layout.title.text.startswith("Lucent common shares outstanding after each event")
+    assert "outstanding" in fig.layout.yaxis.title.text
     authorized = next(a for a in fig.layout.annotations if "authorized" in a.text)
-    assert authorized.yref == "y2"
+    assert authorized.yref == "y" and "10,000,000,000" in authorized.text
+    assert fig.layout.legend.y < 0  # legend under the plot, clear of the line labels
 
 
 def test_sensitivity_figure_marks_conversion_price_and_crossover(scenario):
@@ -76,6 +91,9 @@ def test_sensitivity_figure_marks_conversion_price_and_crossover(scenario):
     assert rect.x1 < 5.94 + (sens["price_usd"].iloc[1] - sens["price_usd"].iloc[0])
     assert len(fig.data) == 4
     assert list(fig.data[1].y) == sens["put_stock_shares"].tolist()
+    # the labels sit along the top edge of the plot; the legend goes under it so nothing overlaps them
+    assert all(a.yref == "paper" and a.y in (0.0, 1.0) for a in fig.layout.annotations)
+    assert fig.layout.legend.y < 0 and fig.layout.legend.yanchor == "top"
 
 
 def test_concentration_figure_top_rows_and_thresholds(scenario):
@@ -101,6 +119,26 @@ def test_fan_figure_percentile_bands(scenario):
     assert {"5th-95th percentile", "25th-75th percentile", "median", "deterministic scenario"} <= set(names)
     median = next(t for t in fig.data if t.name == "median")
     assert list(median.y) == mc.total_percentiles["p50"].tolist()
+    # evenly spaced event categories (date + event), not a day axis: the put a day after the last dividend
+    # gets its own slot instead of collapsing the band into a hairline
+    assert fig.layout.xaxis.type == "category"
+    percentiles = mc.total_percentiles
+    assert list(median.x) == [f"{d:%Y-%m-%d}<br>{e}" for d, e in zip(percentiles["date"], percentiles["event"])]
+    assert list(fig.layout.xaxis.categoryarray) == list(median.x)
+    deterministic = next(t for t in fig.data if t.name == "deterministic scenario")
+    assert list(deterministic.x) == list(median.x)
+
+
+def test_fan_figure_puts_deterministic_points_on_the_same_categories(scenario):
+    params, _, _ = scenario
+    converted = dataclasses.replace(params, conversion="all")  # calc labels the first row "start + conversion"
+    mc = run_monte_carlo(converted, 0.6, 100, seed=1)
+    deterministic = run_scenario(converted).timeline
+    fig = _validated(figures.fan_figure(mc.total_percentiles, None, deterministic))
+    median = next(t for t in fig.data if t.name == "median")
+    line = next(t for t in fig.data if t.name == "deterministic scenario")
+    assert list(line.x) == list(median.x)
+    assert list(line.y) == deterministic["total_common_shares"].tolist()
 
 
 def test_compare_figure_one_line_per_scenario(scenario):

@@ -355,6 +355,41 @@ def test_ragged_row_rejected():
         parse_grants_text(HEADER + "a,us-nonofficer-active,1,003,1.00,2002-11-15,,\n")
 
 
+def test_ragged_rows_reported_with_every_other_problem():
+    rows = ["ok,us-nonofficer-active,10,1.00,2002-11-15,,",              # line 2: fine
+            "b,nope,10,1.00,2002-11-15,,",                                 # line 3: unknown form
+            "c,us-nonofficer-active,-5,1.00,2002-11-15,,",                 # line 4: negative shares
+            "d,us-nonofficer-active",                                      # line 5: ragged (2 cells)
+            "e,us-nonofficer-active,10,1.00,2002-11-15,2002-11-01,death",  # line 6: ends before grant
+            "f,us-nonofficer-active,10,1.00,2002-11-31,,",                 # line 7: bad date
+            "g,us-nonofficer-active,1,003,1.00,2002-11-15,,",              # line 8: ragged (8 cells)
+            "h,us-nonofficer-active,10,1.00,2002-11-15,2003-01-01,fired",  # line 9: unknown reason
+            "ok,us-nonofficer-active,10,1.00,2002-11-15,,"]                # line 10: duplicate id
+    with pytest.raises(InputError) as exc:
+        parse_grants_text(HEADER + "\n".join(rows) + "\n")
+    problems = exc.value.problems
+    wanted = ["line 3, column form: unknown form 'nope'",
+              "line 4, column shares: '-5' must be a whole number >= 0",
+              "line 5: 2 cells, the header has 7",
+              "line 6, column termination_date: 2002-11-01 is before the grant date 2002-11-15",
+              "line 7, column grant_date: '2002-11-31' is not a date",
+              "line 8: 8 cells, the header has 7",
+              "line 9, column termination_reason: 'fired'",
+              "line 10, column grant_id: 'ok' appears more than once"]
+    for text in wanted:
+        assert sum(p.startswith(text) for p in problems) == 1, (text, problems)
+    assert len(problems) == len(wanted)
+    lines = [int(p.split()[1].rstrip(",:")) for p in problems]
+    assert lines == sorted(lines)  # reported in file order
+    assert f"{len(wanted)} problem(s)" in str(exc.value)
+
+
+def test_only_ragged_rows_are_reported_not_as_empty():
+    with pytest.raises(InputError) as exc:
+        parse_grants_text(HEADER + "a,b\n")
+    assert exc.value.problems == ("line 2: 2 cells, the header has 7",)
+
+
 # --- CLI -------------------------------------------------------------------------------------
 
 def test_options_json_totals(tmp_path: Path):

@@ -36,6 +36,15 @@ def test_options_section_renders():
     assert not at.error
 
 
+def test_eps_inputs_are_marked_illustrative():
+    at = AppTest.from_function(_app).run(timeout=60)
+    for key in ("options_ni", "options_basic", "options_tax"):
+        assert "illustrative" in at.number_input(key=key).label, key
+    captions = [c.value for c in at.caption]
+    assert captions.count("Illustrative input — enter the period's actual figures.") == 3
+    assert any("illustrative inputs above" in m.value for m in at.markdown)
+
+
 def test_timeline_chart_plots_calc_option_timeline():
     from calc.options import ILLUSTRATIVE_GRANTS_PATH, option_timeline, read_grants_csv
     from dashboard.options_view import grants_key
