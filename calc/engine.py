@@ -14,8 +14,9 @@ Dividend at a dividend date, on LP at the start of the period (LP_start):
 After an exchange the instrument is a debenture: interest N × LP × r in cash, LP frozen.
 Decisions (the whole class acts together, so the preferred leaves at one date at most):
     in the money  ⇔  conversion value LP/1000 × CR × S ≥ LP  ⇔  S × CR ≥ 1000
+    rational = put=rational or conversion=rational   (the holder decides at put dates)
     convert  = conversion=all at its date
-             | (not put=all) & conversion=rational & (put or mandatory date) & in the money
+             | (not put=all) & rational & (put or mandatory date) & in the money
     redeem   = not convert & (put=all at a put date
                               | put=rational at a put date & not in the money
                               | mandatory redemption date)
@@ -108,7 +109,8 @@ def _decisions(schedule: Schedule, prices: np.ndarray, pol: Policies) -> tuple[n
     decision_date = (schedule.is_put | schedule.is_mandatory)[None, :]
     conv_all = (pol.conversion == ALL)[:, None] & schedule.is_conversion[None, :]
     put_all = (pol.put == ALL)[:, None] & schedule.is_put[None, :]
-    conv_rational = (pol.conversion == RATIONAL)[:, None] & decision_date & itm
+    rational = ((pol.put == RATIONAL) | (pol.conversion == RATIONAL))[:, None]
+    conv_rational = rational & decision_date & itm
     put_rational = (pol.put == RATIONAL)[:, None] & schedule.is_put[None, :] & ~itm
     convert = conv_all | (~put_all & conv_rational)
     redeem = ~convert & (put_all | put_rational | schedule.is_mandatory[None, :])

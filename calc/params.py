@@ -73,8 +73,8 @@ SPECS: tuple[ParamSpec, ...] = (
     ParamSpec("put_settlement", "choice", "how the issuer settles puts and the mandatory redemption",
               choices=SETTLEMENTS),
     ParamSpec("put_factor", "float", "stock-settled puts: stock valued at price × put_factor, in (0, 1]"),
-    ParamSpec("conversion", "choice", "holder conversion: none, all (at conversion_date) or rational (at put dates)",
-              choices=CONVERSION_POLICIES),
+    ParamSpec("conversion", "choice", "holder conversion: none, all (at conversion_date) or rational (at put dates "
+              "when in the money; put = rational also converts in the money)", choices=CONVERSION_POLICIES),
     ParamSpec("conversion_date", "optional_date", "date for conversion = all (empty: the valuation date)",
               "YYYY-MM-DD"),
     ParamSpec("exchange_date", "optional_date", "issuer exchanges all preferred into debentures (empty: never)",

@@ -107,9 +107,25 @@ def test_put_all_overrides_rational_conversion():
     assert s["redemption_shares"] == 269_285_715 and s["conversion_shares"] == 0
 
 
-def test_rational_put_with_no_conversion_keeps_holding_in_the_money():
+def test_rational_put_converts_in_the_money_even_without_a_conversion_policy():
+    # spec: "if put or conversion is rational, holders convert when the conversion value is
+    # at least LP": at $7.00 (7 × 168.3502 = 1,178.45 >= 1,000) they convert 317,340,127
     s = summary(price=7, conversion="none", dividend_policy="cash")
+    assert s["conversion_shares"] == 317_340_127 and s["redemption_shares"] == 0
+
+
+def test_no_rational_policy_keeps_holding_in_the_money():
+    s = summary(price=7, conversion="none", put="none", dividend_policy="cash")
     assert s["new_shares"] == 0
+
+
+def test_later_conversion_all_does_not_stop_rational_put_date_conversion():
+    # put rational, conversion all on 2006-02-01, price $8: in the money at the 2004-08-02 put,
+    # so the class converts then (317,340,127) after 4 stock dividends of
+    # ceil(75,400,000 / 8) = 9,425,000, and nothing happens on 2006-02-01
+    s = summary(price=8, conversion="all", conversion_date="2006-02-01", horizon="2006-08-01")
+    assert s["conversion_shares"] == 317_340_127
+    assert s["dividend_shares"] == 4 * 9_425_000
 
 
 def test_mandatory_redemption_2031():
