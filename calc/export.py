@@ -45,6 +45,7 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
+from calc.csv_records import numbered_records
 from calc.dilution import HolderBook, build_book, row_labels
 from calc.errors import InputError
 from calc.output import atomic_path, neutralize_text
@@ -151,15 +152,6 @@ def parse_grid(header: Sequence[str], records: Iterable[tuple[int, Sequence[str]
     return Grid(tuple(ids), tuple(params))
 
 
-def _csv_records(reader: Iterator[list[str]]) -> Iterator[tuple[int, list[str]]]:
-    """(first line number, cells) per record, skipping blank lines."""
-    line = reader.line_num + 1  # type: ignore[attr-defined]
-    for cells in reader:
-        if any(c.strip() for c in cells):
-            yield line, cells
-        line = reader.line_num + 1  # type: ignore[attr-defined]
-
-
 def read_grid(path: Path | str, terms: Terms | None = None) -> Grid:
     """Read and validate a grid CSV (see the module docstring for the rules)."""
     try:
@@ -168,7 +160,7 @@ def read_grid(path: Path | str, terms: Terms | None = None) -> Grid:
             header = next(reader, None)
             if header is None:
                 raise InputError(f"grid {path}: empty file; expected a header with '{ID_COLUMN}'")
-            return parse_grid(header, _csv_records(reader), f"grid {path}", terms)
+            return parse_grid(header, numbered_records(reader), f"grid {path}", terms)
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         raise InputError(f"grid {path}: not a readable CSV ({exc})") from exc
 

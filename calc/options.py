@@ -35,6 +35,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from calc.csv_records import numbered_records
 from calc.errors import InputError
 from calc.option_forms import OptionForm, TerminationRule, load_forms
 
@@ -473,14 +474,14 @@ def parse_grants_text(text: str, source: str = "grants") -> list[Grant]:
     """Parse and validate grants CSV text. A row with more or fewer cells than the header is a
     problem; it is reported together with every problem of the other rows."""
     reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
-    rows = list(reader)
-    if not rows:
+    first = next(reader, None)
+    if first is None:
         raise InputError(f"{source}: empty file (expected a header: {', '.join(GRANT_COLUMNS)})")
-    header = [h.strip() for h in rows[0]]
+    header = [h.strip() for h in first]
     ragged: list[str] = []
     kept: list[list[str]] = []
     lines: list[int] = []
-    for line, row in enumerate(rows[1:], start=2):
+    for line, row in numbered_records(reader):
         if len(row) == len(header):
             kept.append(row)
             lines.append(line)

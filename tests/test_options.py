@@ -418,3 +418,15 @@ def test_options_forms_lists_ids():
 def test_options_requires_grants_and_date():
     result = run_cli("options", "--date", "2004-01-01")
     assert result.returncode == 2 and "--grants and --date are required" in result.stderr
+
+
+def test_grant_line_numbers_survive_blank_lines_and_multiline_cells():
+    # line 2: a note-free row whose quoted grant_id spans lines 2-3; line 4 blank;
+    # line 5: unknown form -> reported as line 5, as an editor shows it
+    text = (HEADER + '"multi\nline",us-nonofficer-active,10,1.00,2002-11-15,,\n'
+            "\n"
+            "x,nope,10,1.00,2002-11-15,,\n")
+    with pytest.raises(InputError) as exc:
+        parse_grants_text(text)
+    assert len(exc.value.problems) == 1
+    assert exc.value.problems[0].startswith("line 5, column form: unknown form 'nope'")
