@@ -41,7 +41,6 @@ from calc.option_forms import OptionForm, TerminationRule, load_forms
 
 GRANT_COLUMNS = ["grant_id", "form", "shares", "exercise_price_usd", "grant_date",
                  "termination_date", "termination_reason"]
-OPTIONAL_COLUMNS = ["age_at_termination", "years_of_service", "note"]
 CSV_REASONS = ("retirement", "death", "disability", "cause", "company_action", "company_action_retirement", "other")
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 ILLUSTRATIVE_GRANTS_PATH = DATA_DIR / "grants_illustrative.csv"
