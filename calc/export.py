@@ -45,7 +45,7 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
-from calc.csv_records import numbered_records
+from calc.csv_records import MAX_CSV_LINE_CHARS, MAX_GRID_BYTES, csv_records, opened_lines
 from calc.dilution import HolderBook, build_book, row_labels
 from calc.errors import InputError
 from calc.output import atomic_path, neutralize_text
@@ -153,16 +153,15 @@ def parse_grid(header: Sequence[str], records: Iterable[tuple[int, Sequence[str]
 
 
 def read_grid(path: Path | str, terms: Terms | None = None) -> Grid:
-    """Read and validate a grid CSV (see the module docstring for the rules)."""
-    try:
-        with open(path, encoding="utf-8-sig", newline="") as handle:
-            reader = csv.reader(handle)
-            header = next(reader, None)
-            if header is None:
-                raise InputError(f"grid {path}: empty file; expected a header with '{ID_COLUMN}'")
-            return parse_grid(header, numbered_records(reader), f"grid {path}", terms)
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise InputError(f"grid {path}: not a readable CSV ({exc})") from exc
+    """Read and validate a grid CSV (see the module docstring for the rules; file limits of
+    ``calc.csv_records``: ``MAX_GRID_BYTES``, ``MAX_CSV_ROWS`` rows, ``MAX_CELL_CHARS`` per cell)."""
+    source = f"grid {path}"
+    with opened_lines(path, source, MAX_GRID_BYTES, MAX_CSV_LINE_CHARS) as lines:
+        records = csv_records(lines, source)
+        first = next(records, None)
+        if first is None:
+            raise InputError(f"{source}: empty file; expected a header with '{ID_COLUMN}'")
+        return parse_grid(first[1], records, source, terms)
 
 
 # --------------------------------------------------------------------------- grid generation
