@@ -125,35 +125,27 @@ def read_text(path: Path | str, source: str, max_bytes: int = MAX_TEXT_BYTES) ->
         return "".join(lines)
 
 
-def numbered_records(reader: Any) -> Iterator[tuple[int, list[str]]]:
-    """(first line number, cells) per record of a ``csv.reader``, skipping blank lines.
-
-    Uses ``reader.line_num``, so a record whose quoted cell spans several lines is numbered
-    by the line it starts on and the records after it keep their true line numbers.
-    """
-    line = reader.line_num + 1
-    for cells in reader:
-        if any(c.strip() for c in cells):
-            yield line, cells
-        line = reader.line_num + 1
-
-
 def csv_records(lines: Iterable[str], source: str) -> Iterator[tuple[int, list[str]]]:
-    """Numbered records of CSV ``lines`` (the header first), each cell at most ``MAX_CELL_CHARS``
-    characters, at most ``MAX_CSV_ROWS`` records after the header; a malformed record
-    (``csv.Error``) is an ``InputError`` naming its line."""
+    """(first line number, cells) per record of CSV ``lines`` (the header first), skipping blank
+    lines; each cell at most ``MAX_CELL_CHARS`` characters, at most ``MAX_CSV_ROWS`` records after
+    the header; a malformed record (``csv.Error``) is an ``InputError`` naming the line it starts on.
+
+    A record whose quoted cell spans several lines is numbered by the line it starts on
+    (``reader.line_num``), and the records after it keep their true line numbers.
+    """
     reader = csv.reader(lines)
-    records = numbered_records(reader)
-    count = 0
+    count, start = 0, 1
     while True:
         try:
-            record = next(records, None)
+            cells = next(reader, None)
         except csv.Error as exc:
-            raise InputError(f"{source}: line {reader.line_num}: not a readable CSV record ({exc}; "
+            raise InputError(f"{source}: line {start}: not a readable CSV record ({exc}; "
                              f"a cell may have at most {MAX_CELL_CHARS:,} characters)") from exc
-        if record is None:
+        if cells is None:
             return
-        line, cells = record
+        line, start = start, reader.line_num + 1
+        if not any(c.strip() for c in cells):
+            continue
         for column, cell in enumerate(cells, 1):
             if len(cell) > MAX_CELL_CHARS:
                 raise InputError(f"{source}: line {line}, cell {column}: {len(cell):,} characters, more than "
