@@ -83,10 +83,19 @@ def _text_stream(binary: IO[bytes], source: str, max_bytes: int) -> IO[str]:
     return io.TextIOWrapper(buffered, encoding=encoding, errors="surrogateescape", newline="")
 
 
+def _read_line(handle: IO[str], size: int, source: str, number: int) -> str:
+    """One line; a byte sequence the escape handler cannot keep (UTF-32 beyond U+10FFFF) is an error."""
+    try:
+        return handle.readline(size)
+    except UnicodeDecodeError as exc:
+        raise InputError(f"{source}: near line {number}: cannot be decoded as {exc.encoding.upper()} "
+                         f"({exc.reason}); {CONVERT_HINT}") from exc
+
+
 def checked_lines(handle: IO[str], source: str, max_line_chars: int) -> Iterator[str]:
     """Lines of ``handle`` (line endings kept), each checked for length, NUL and undecodable bytes."""
     number = 0
-    while line := handle.readline(max_line_chars + 2):
+    while line := _read_line(handle, max_line_chars + 2, source, number + 1):
         number += 1
         if len(line.rstrip("\r\n")) > max_line_chars:
             raise InputError(f"{source}: line {number} is longer than {max_line_chars:,} characters")

@@ -289,3 +289,11 @@ def _one_row_filing(body: str) -> str:
     return ("conversion rate of 168.3502 shares of common stock. SHARES OF PRINCIPAL AMOUNT COMMON SHARES OF "
             "SELLING SECURITYHOLDER(1) STOCK(2) OFFERING ----- ----- ----- ----- ----- " + body +
             " --------------- (1) footnote")
+
+
+def test_item11_utf32_mark_with_undecodable_content_is_an_input_error(tmp_path):
+    # found by tests/test_reader_fuzz.py: a UTF-16 mark followed by NUL NUL reads as a UTF-32 mark
+    path = tmp_path / "g.csv"
+    path.write_bytes(codecs.BOM_UTF16_LE + b"\x00\x00" + "grant_id,form\n".encode("utf-16-le"))
+    with pytest.raises(InputError, match="near line 1: cannot be decoded as UTF-32-LE"):
+        read_grants_csv(path)
