@@ -1,10 +1,11 @@
 """Batch export: run every scenario of a grid and stream the results to CSV or Parquet.
 
-Grid file (CSV, UTF-8, a BOM is accepted): a ``scenario_id`` column plus any of the
-scenario parameters (``calc.params.PARAM_NAMES``) as columns; a missing column or an
-empty cell takes the default. Line 1 is the header; a record's line number is the
-line it starts on. Before anything runs, every problem is collected and reported at
-once (``InputError``, exit code 2), each as ``line L, column C: 'value' <rule>``:
+Grid file (CSV, UTF-8 or UTF-16/32 with a byte-order mark; size limits of
+``calc.csv_records``): a ``scenario_id`` column plus any of the scenario parameters
+(``calc.params.PARAM_NAMES``) as columns; a missing column or an empty cell takes the
+default. Line 1 is the header; a record's line number is the line it starts on. Before
+anything runs, every problem is collected and reported at once (``InputError``, exit
+code 2), each as ``line L, column C: 'value' <rule>``:
   - unknown or repeated column; no ``scenario_id`` column; no scenario rows
   - a row with more or fewer cells than the header
   - empty or duplicate ``scenario_id`` (the duplicate names the line of the first)
