@@ -155,7 +155,7 @@ def run_paths(schedule: Schedule, prices: np.ndarray, pol: Policies, n_preferred
     accrues = (pol.dividend == ACCRUE)[:, None] & preferred_dividend[None, :]
     lp_end = float(lp0_usd) * np.cumprod(np.where(accrues, 1.0 + float(coupon_rate), 1.0), axis=1)
     lp_start = np.concatenate([np.full((P, 1), float(lp0_usd)), lp_end[:, :-1]], axis=1)
-    accruals = np.cumsum(accrues, axis=1)
+    accruals = np.cumsum(accrues, axis=1, dtype=np.int16)  # k <= 60 dividend dates
     lp = AccretedLP(lp0_usd, 1 + coupon_rate, accruals)
 
     convert, redeem = _decisions(schedule, prices, pol)

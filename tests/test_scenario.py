@@ -255,7 +255,8 @@ def test_monte_carlo_percentiles_ordered_and_reproducible():
         ({"annual_drift": -1}, "annual_drift: -1.0 must be from -0.99 to 10"),
         ({"conversion": "all", "conversion_date": "2010-01-01"}, "conversion_date: 2010-01-01 must lie between"),
         ({"exchange_date": "2001-01-01"}, "exchange_date: 2001-01-01 must lie between"),
-        ({"valuation_date": "2000-01-01", "horizon": "2001-01-01"}, "valuation_date: 2000-01-01 must be between the issue date"),
+        ({"valuation_date": "2000-01-01", "horizon": "2001-01-01"},
+         "valuation_date: 2000-01-01 must be between the issue date"),
     ],
 )
 def test_rejections_name_parameter_and_rule(values, message):
