@@ -27,6 +27,8 @@ Allocation of the class-level share counts to holders:
                          own obtainable shares added to the denominator, other holders' not)
   flags: beneficial_pct ≥ 5 and ≥ 10.
 Fund families are rows too: member sums, with the family's own o in its denominator.
+Every floor/ceil and every remainder comparison is exact (``calc.rounding``); a holder or
+family count past the model limit of 10^15 shares is an ``InputError``.
 """
 
 from __future__ import annotations
