@@ -14,17 +14,29 @@ Summary (per scenario):
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
+from fractions import Fraction
 from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 
 from calc.dilution import ExitTerms, HolderBook, build_book, holder_arrays, holder_frame
-from calc.engine import CONVERT, HOLD, REDEEM, SETTLE_STOCK, PathResult, Policies, in_the_money, run_paths
+from calc.engine import (
+    CONVERT,
+    HOLD,
+    REDEEM,
+    SETTLE_STOCK,
+    PathResult,
+    Policies,
+    ShareLimitError,
+    in_the_money,
+    run_paths,
+)
 from calc.params import ScenarioParams
 from calc.register import load_register
-from calc.rounding import floor_shares
+from calc.rounding import decimal_value
 from calc.schedule import Schedule, build_schedule, deterministic_prices
 from calc.terms import Terms, load_terms
 
@@ -39,9 +51,9 @@ def default_book() -> HolderBook:
     return build_book(load_register(), load_terms().preferred.shares_issued)
 
 
-def coupon_rate(terms: Terms) -> float:
-    """Semiannual coupon r = annual dividend rate / payments per year."""
-    return float(terms.preferred.dividend_rate) / terms.preferred.dividends_per_year
+def coupon_rate(terms: Terms) -> Fraction:
+    """Semiannual coupon r = annual dividend rate / payments per year (exact)."""
+    return Fraction(terms.preferred.dividend_rate) / terms.preferred.dividends_per_year
 
 
 def interest_rate(terms: Terms) -> float:
@@ -52,7 +64,7 @@ def interest_rate(terms: Terms) -> float:
 def project(schedule: Schedule, prices: np.ndarray, pol: Policies, terms: Terms) -> PathResult:
     """``calc.engine.run_paths`` with the instrument's terms filled in."""
     return run_paths(schedule, prices, pol, terms.preferred.shares_issued,
-                     float(terms.preferred.initial_liquidation_preference_usd), coupon_rate(terms),
+                     Fraction(terms.preferred.initial_liquidation_preference_usd), coupon_rate(terms),
                      interest_rate(terms))
 
 
@@ -78,9 +90,15 @@ def exit_terms(path: PathResult, schedule: Schedule, pol: Policies, base_shares:
     holding = path.exit_action == HOLD
     obtainable = np.where(holding, path.lp_end[:, -1] / 1000.0 * schedule.rate[-1], 0.0)
     new = path.new_shares_cumulative()[:, -1]
-    return ExitTerms(conversion_per_share=conversion, redemption_per_share=redemption,
-                     conversion_total=path.conversion_shares, redemption_total=path.redemption_shares,
-                     obtainable_per_share=obtainable, total_shares=base_shares + new, pro_rata=pro_rata)
+    rates, lp = schedule.exact_rate, path.lp
+    return ExitTerms(
+        conversion_per_share=conversion, redemption_per_share=redemption,
+        conversion_total=path.conversion_shares, redemption_total=path.redemption_shares,
+        obtainable_per_share=obtainable, total_shares=base_shares + new, pro_rata=pro_rata,
+        exact_conversion=lambda s: lp.end(s, col[s]) / 1000 * rates[col[s]],
+        exact_redemption=lambda s: lp.end(s, col[s]) / (decimal_value(path.prices[s, col[s]])
+                                                        * decimal_value(pol.put_factor[s])),
+        exact_obtainable=lambda s: lp.end(s, E - 1) / 1000 * rates[-1])
 
 
 def summary_frame(path: PathResult, base_shares: np.ndarray, schedule: Schedule, terms: Terms) -> pd.DataFrame:
@@ -89,7 +107,7 @@ def summary_frame(path: PathResult, base_shares: np.ndarray, schedule: Schedule,
     new = dividend + path.conversion_shares + path.redemption_shares
     total = base_shares + new
     authorized = terms.market.authorized_common_shares
-    as_converted = floor_shares(np.array([terms.preferred.shares_issued * schedule.rate[0]]))[0]
+    as_converted = math.floor(terms.preferred.shares_issued * schedule.exact_rate[0])
     return pd.DataFrame({
         "dividend_shares": dividend, "conversion_shares": path.conversion_shares,
         "redemption_shares": path.redemption_shares, "new_shares": new, "total_shares": total,
@@ -182,7 +200,13 @@ def run_batch(params: list[ScenarioParams], terms: Terms | None = None,
     summaries, holder_parts, order = [], [], []
     for indices in groups.values():
         group = [params[i] for i in indices]
-        schedule, pol, path, base = _run_group(group, terms)
+        try:
+            schedule, pol, path, base = _run_group(group, terms)
+        except ShareLimitError as exc:
+            rows = np.array(indices)[exc.paths]
+            more = f" (and {len(rows) - 1:,} more)" if len(rows) > 1 else ""
+            raise ShareLimitError(rows, exc.source, exc.date,
+                                  f"scenario {rows[0] + 1} of {len(params):,}{more}: ") from None
         summaries.append(summary_frame(path, base, schedule, terms))
         if with_holders:
             pro_rata = np.array([p.holder_basis == "pro_rata" for p in group])

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from fractions import Fraction
 
 import numpy as np
 
@@ -39,6 +40,7 @@ class Schedule:
     is_exchange: np.ndarray
     after_exchange: np.ndarray  # (E,) bool: strictly after the exchange date
     rate: np.ndarray  # (E,) conversion rate in force (float)
+    exact_rate: tuple[Fraction, ...]  # (E,) the same rates exactly, as stated in the terms
 
     @property
     def size(self) -> int:
@@ -90,6 +92,7 @@ def build_schedule(terms: Terms, valuation_date: dt.date, horizon: dt.date,
         is_exchange=mark({exchange_date} if exchange_date else set()),
         after_exchange=np.array([exchange_date is not None and d > exchange_date for d in dates]),
         rate=np.array([float(rate_at(terms, d)) for d in dates]),
+        exact_rate=tuple(Fraction(rate_at(terms, d)) for d in dates),
     )
 
 

@@ -146,7 +146,7 @@ def test_invalid_input_shows_error_not_exception(app):
     app.run(timeout=TIMEOUT)
     assert not app.exception
     message = " ".join(e.value for e in app.error)
-    assert "price: 0.0 must be > 0 USD" in message
+    assert "price: 0.0 must be from 0.01 to 100,000 USD" in message
     assert "horizon: 2002-01-01 must be on or after valuation_date 2002-08-28" in message
     assert "As-converted today" not in metrics(app)
     # fixing the inputs brings the results back

@@ -236,7 +236,7 @@ def test_every_rejection_is_reported_at_once_with_line_column_value_and_rule(tmp
         "line 4, column scenario_id: 'dup' duplicates line 3",
         "line 4, column valuation_date: '2002-13-01' is not a date in YYYY-MM-DD form",
         "line 5, column scenario_id: empty",
-        "line 6, column price: -1.0 must be > 0 USD",
+        "line 6, column price: -1.0 must be from 0.01 to 100,000 USD",
         "line 6, column dividend_policy: 'sometimes' is not one of cash, stock, accrue",
         "line 6, column base_shares: '1.5' is not a whole number",
         "line 7: 2 cell(s), the header has 8",
@@ -385,7 +385,7 @@ def test_axis_values(name, text, values):
 
 
 @pytest.mark.parametrize("name, text, message", [
-    ("price", "0:1:0.5", "0.0 must be > 0 USD"),
+    ("price", "0:1:0.5", "0.0 must be from 0.01 to 100,000 USD"),
     ("price", "1:2", "not a range start:stop:step"),
     ("price", "2:1:0.5", "stop is before start"),
     ("price", "1:2:0", "step must be a number > 0"),
