@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
+from calc.cli_output import print_json
 from calc.cli_params import add_scenario_flags, params_from_args
 from calc.cli_progress import ProgressBar
 from calc.cli_types import whole_number
@@ -39,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
     payload: dict[str, object] = {f"total_shares_{k}": int(horizon[k]) for k in ("p5", "p25", "p50", "p75", "p95")}
     payload["exceeds_authorized_probability"] = result.exceeds_authorized_probability
     if args.json:
-        print(json.dumps(payload))
+        print_json(payload)
         return 0
     print(f"{args.paths:,} paths, volatility {args.volatility}, seed {args.seed}")
     print(result.total_percentiles.to_string(index=False, float_format=lambda v: f"{v:,.0f}"))

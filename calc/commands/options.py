@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 
 import pandas as pd
 
+from calc.cli_output import print_json
 from calc.cli_types import iso_date, positive_decimal
 from calc.errors import InputError
 from calc.option_forms import load_forms
@@ -46,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
     if args.out is not None:
         write_csv(frame, args.out)
     if args.json:
-        print(json.dumps(totals(frame)))
+        print_json(totals(frame))
         return 0
     print(f"as of {args.date.isoformat()}" + (f", average price ${args.price}" if args.price else ""))
     print(frame.drop(columns=["form"]).to_string(index=False))
