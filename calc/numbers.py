@@ -16,11 +16,11 @@ from decimal import Decimal
 
 from calc.errors import InputError, echo
 
-MAX_NUMBER_CHARS = 40
+MAX_NUMBER_CHARS = 50
 MAX_EXPONENT = 100
-_INTEGER = r"[+-]?(?:\d{1,3}(?:,\d{3})+|\d+)"
+_INTEGER = r"[+-]?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)"
 WHOLE_RE = re.compile(_INTEGER)
-NUMBER_RE = re.compile(rf"(?:{_INTEGER}(?:\.\d*)?|[+-]?\.\d+)(?:[eE][+-]?\d+)?")
+NUMBER_RE = re.compile(rf"(?:{_INTEGER}(?:\.[0-9]*)?|[+-]?\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 NON_FINITE = {"nan", "snan", "inf", "infinity"}
 NUMBER_RULE = "digits with an optional '.' decimal point; ',' only as a thousands separator as in 1,234,567.5"
 WHOLE_RULE = "digits only; ',' only as a thousands separator as in 1,234,567"
