@@ -38,6 +38,11 @@ def number(text: str) -> Decimal:
     return _argument(parse_decimal, text)
 
 
+def real_number(text: str) -> float:
+    """Any number (sign allowed) as a float; never NaN or infinity."""
+    return float(number(text))
+
+
 def whole_number(text: str) -> int:
     value = _argument(parse_whole, text)
     if value < 0:

@@ -22,24 +22,24 @@ _INTEGER = r"[+-]?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)"
 WHOLE_RE = re.compile(_INTEGER)
 NUMBER_RE = re.compile(rf"(?:{_INTEGER}(?:\.[0-9]*)?|[+-]?\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
 NON_FINITE = {"nan", "snan", "inf", "infinity"}
-NUMBER_RULE = "digits with an optional '.' decimal point; ',' only as a thousands separator as in 1,234,567.5"
-WHOLE_RULE = "digits only; ',' only as a thousands separator as in 1,234,567"
+COMMA_RULE = "',' is only a thousands separator, as in 1,234,567; write decimals with '.'"
 
 
-def _checked_text(value: object, what: str, rule: str, pattern: re.Pattern[str]) -> str:
+def _checked_text(value: object, what: str, pattern: re.Pattern[str]) -> str:
     text = str(value).strip()
     if text.lstrip("+-").lower() in NON_FINITE:
         raise InputError(f"'{echo(text)}' is not {what}: NaN and infinity are not accepted")
     if len(text) > MAX_NUMBER_CHARS:
         raise InputError(f"'{echo(text)}' is not {what}: longer than {MAX_NUMBER_CHARS} characters")
     if not pattern.fullmatch(text):
-        raise InputError(f"'{echo(text)}' is not {what} ({rule})")
+        rule = f": {COMMA_RULE}" if "," in text else ""
+        raise InputError(f"'{echo(text)}' is not {what}{rule}")
     return text.replace(",", "")
 
 
 def parse_decimal(value: object) -> Decimal:
     """The exact decimal value of a number text (see the module rule)."""
-    number = Decimal(_checked_text(value, "a number", NUMBER_RULE, NUMBER_RE))
+    number = Decimal(_checked_text(value, "a number", NUMBER_RE))
     if number and number.adjusted() >= MAX_EXPONENT:
         raise InputError(f"'{echo(value)}' is too large: no input accepts a magnitude of 1e{MAX_EXPONENT} or more")
     if number and number.adjusted() < -MAX_EXPONENT:
@@ -54,4 +54,4 @@ def parse_float(value: object) -> float:
 
 def parse_whole(value: object) -> int:
     """A whole number text: digits, optionally signed and grouped ``1,885,000``."""
-    return int(_checked_text(value, "a whole number", WHOLE_RULE, WHOLE_RE))
+    return int(_checked_text(value, "a whole number", WHOLE_RE))

@@ -35,11 +35,12 @@ def assert_one_error_line(code: int, out: str, err: str) -> None:
     ["eps", "--net-income", "1,5"],
     ["convert", "--preferred", "1,5"],
     ["montecarlo", "--price", "1,89", "--paths", "10"],
+    ["montecarlo", "--volatility", "0,6", "--paths", "10"],  # was type=float: '0,6' failed, '1_000' passed
 ])
 def test_item4_decimal_comma_is_rejected_everywhere(capsys, argv):
     code, out, err = run(capsys, *argv)
     assert_one_error_line(code, out, err)
-    assert "',' only as a thousands separator" in err
+    assert "',' is only a thousands separator" in err
 
 
 def test_item4_grouped_thousands_are_accepted(capsys):
@@ -61,6 +62,8 @@ def test_item4_grouped_thousands_are_accepted(capsys):
     (["convert", "--preferred", "1", "--price", "2e6"], "price must be > 0 and at most 1,000,000 USD per share"),
     (["convert", "--preferred", "9" * 4300], "longer than 50 characters"),
     (["convert", "--preferred", "1885001"], "more than the 1,885,000 preferred shares issued"),
+    (["montecarlo", "--volatility", "nan"], "NaN and infinity are not accepted"),
+    (["montecarlo", "--volatility", "1_000"], "is not a number"),
 ])
 def test_item14_eps_and_convert_ranges_fail_before_any_output(capsys, argv, message):
     code, out, err = run(capsys, *argv)
@@ -173,3 +176,10 @@ def test_item18_numpy_runtime_warning_is_an_error_not_a_printed_warning(capsys, 
     assert code == 1
     assert out == ""
     assert err.startswith("error: internal error: RuntimeWarning: overflow")
+
+
+def test_options_forms_json_is_json(capsys):
+    """Found by the fuzz test: ``options --forms --json`` printed text."""
+    code, out, _ = run(capsys, "options", "--forms", "--json")
+    assert code == 0
+    assert {"form_id", "plan", "title"} <= set(json.loads(out)[0])

@@ -23,12 +23,12 @@ def test_item4_accepts_plain_and_grouped_numbers(text, value):
 
 
 @pytest.mark.parametrize("text, rule", [
-    ("1,89", "',' only as a thousands separator"),  # a decimal comma, once read as 189
-    ("1,5", "',' only as a thousands separator"),
-    ("12,34,567", "',' only as a thousands separator"),
-    ("1,2345", "',' only as a thousands separator"),
-    ("1,,000", "',' only as a thousands separator"),
-    (",123", "',' only as a thousands separator"),
+    ("1,89", "',' is only a thousands separator"),  # a decimal comma, once read as 189
+    ("1,5", "',' is only a thousands separator"),
+    ("12,34,567", "',' is only a thousands separator"),
+    ("1,2345", "',' is only a thousands separator"),
+    ("1,,000", "',' is only a thousands separator"),
+    (",123", "',' is only a thousands separator"),
     ("1_000", "not a number"), ("0x10", "not a number"), ("", "not a number"), ("1.2.3", "not a number"),
     ("\u0663", "not a number"),  # an Arabic-Indic digit: Decimal() would accept it
     ("nan", "NaN and infinity"), ("-Infinity", "NaN and infinity"), ("inf", "NaN and infinity"),

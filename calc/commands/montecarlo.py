@@ -9,7 +9,7 @@ from pathlib import Path
 from calc.cli_output import print_json
 from calc.cli_params import add_scenario_flags, params_from_args
 from calc.cli_progress import ProgressBar
-from calc.cli_types import whole_number
+from calc.cli_types import real_number, whole_number
 from calc.montecarlo import run_monte_carlo
 from calc.output import write_csv
 
@@ -19,7 +19,7 @@ HELP = "Monte Carlo of total common outstanding (percentiles per event date) und
 
 def configure(parser: argparse.ArgumentParser) -> None:
     add_scenario_flags(parser)
-    parser.add_argument("--volatility", type=float, default=0.6, help="annualized volatility (default 0.6)")
+    parser.add_argument("--volatility", type=real_number, default=0.6, help="annualized volatility (default 0.6)")
     parser.add_argument("--paths", type=whole_number, default=10_000, help="number of paths (default 10,000)")
     parser.add_argument("--seed", type=whole_number, default=0, help="random seed (default 0)")
     parser.add_argument("--out", type=Path, help="write the percentiles of total common outstanding per date (CSV)")
