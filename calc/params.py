@@ -16,7 +16,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from calc.errors import InputError
+from calc.errors import InputError, echo
+from calc.numbers import parse_float, parse_whole
 from calc.terms import Terms, load_terms
 
 DIVIDEND_POLICIES = ("cash", "stock", "accrue")
@@ -125,7 +126,7 @@ def default_params(terms: Terms | None = None) -> ScenarioParams:
 
 
 def _to_float(value: Any) -> float:
-    result = float(str(value).replace(",", "")) if isinstance(value, str) else float(value)
+    result = parse_float(value) if isinstance(value, str) else float(value)
     if not math.isfinite(result):
         raise ValueError
     return result
@@ -133,7 +134,7 @@ def _to_float(value: Any) -> float:
 
 def _to_int(value: Any) -> int:
     if isinstance(value, str):
-        return int(value.replace(",", "").strip())
+        return parse_whole(value)
     if isinstance(value, float) and not value.is_integer():
         raise ValueError
     return int(value)
@@ -164,13 +165,15 @@ def _convert(spec: ParamSpec, value: Any) -> Any:
     if spec.kind == "choice":
         text = str(value).strip()
         if text not in spec.choices:
-            raise InputError(f"{spec.name}: '{text}' is not one of {', '.join(spec.choices)}")
+            raise InputError(f"{spec.name}: '{echo(text)}' is not one of {', '.join(spec.choices)}")
         return text
     convert, expected = CONVERTERS[spec.kind]
     try:
         return convert(value)
-    except (TypeError, ValueError):
-        raise InputError(f"{spec.name}: '{value}' is not {expected}") from None
+    except InputError as exc:  # a number text breaking the rule of calc.numbers
+        raise InputError(f"{spec.name}: {exc}") from None
+    except (TypeError, ValueError, OverflowError):
+        raise InputError(f"{spec.name}: '{echo(value)}' is not {expected}") from None
 
 
 def shown_value(value: Any) -> str:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
+from calc.cli_output import print_json
 from calc.cli_params import add_scenario_flags, params_from_args
 from calc.cli_progress import ProgressBar
-from calc.cli_types import whole_number
+from calc.cli_types import real_number, whole_number
 from calc.montecarlo import MAX_PATHS, MAX_VOLATILITY, run_monte_carlo
 from calc.output import write_csv
 
@@ -19,7 +19,7 @@ HELP = "Monte Carlo of total common outstanding (percentiles per event date) und
 
 def configure(parser: argparse.ArgumentParser) -> None:
     add_scenario_flags(parser)
-    parser.add_argument("--volatility", type=float, default=0.6,
+    parser.add_argument("--volatility", type=real_number, default=0.6,
                         help=f"annualized volatility, 0 to {MAX_VOLATILITY:g} (default 0.6)")
     parser.add_argument("--paths", type=whole_number, default=10_000,
                         help=f"number of paths, 1 to {MAX_PATHS:,} (default 10,000)")
@@ -41,7 +41,7 @@ def run(args: argparse.Namespace) -> int:
     payload: dict[str, object] = {f"total_shares_{k}": int(horizon[k]) for k in ("p5", "p25", "p50", "p75", "p95")}
     payload["exceeds_authorized_probability"] = result.exceeds_authorized_probability
     if args.json:
-        print(json.dumps(payload))
+        print_json(payload)
         return 0
     print(f"{args.paths:,} paths, volatility {args.volatility}, seed {args.seed}")
     print(result.total_percentiles.to_string(index=False, float_format=lambda v: f"{v:,.0f}"))

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 
 import pandas as pd
 
+from calc.cli_output import print_json
 from calc.cli_types import iso_date, positive_decimal
 from calc.errors import InputError
 from calc.option_forms import load_forms
@@ -30,7 +30,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print the totals as one JSON object")
 
 
-def _list_forms() -> int:
+def _list_forms(as_json: bool) -> int:
+    if as_json:
+        print_json([{"form_id": i, "plan": f.plan, "title": f.title} for i, f in load_forms().items()])
+        return 0
     for form_id, form in load_forms().items():
         print(f"{form_id:48s} {form.plan:22s} {form.title}")
     return 0
@@ -38,7 +41,7 @@ def _list_forms() -> int:
 
 def run(args: argparse.Namespace) -> int:
     if args.forms:
-        return _list_forms()
+        return _list_forms(args.json)
     if args.grants is None or args.date is None:
         raise InputError("options: --grants and --date are required (or use --forms)")
     grants = read_grants_csv(args.grants)
@@ -46,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
     if args.out is not None:
         write_csv(frame, args.out)
     if args.json:
-        print(json.dumps(totals(frame)))
+        print_json(totals(frame))
         return 0
     print(f"as of {args.date.isoformat()}" + (f", average price ${args.price}" if args.price else ""))
     print(frame.drop(columns=["form"]).to_string(index=False))

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 
+from calc.cli_output import print_json
 from calc.cli_params import add_scenario_flags, params_from_args
 from calc.output import write_csvs
 from calc.scenario import SUMMARY_KEYS, run_scenario
@@ -40,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
                if path}
     write_csvs(outputs, excel=args.excel)
     if args.json:
-        print(json.dumps(summary))
+        print_json(summary)
         return 0
     print("scenario: " + ", ".join(f"{k}={v}" for k, v in params.as_dict().items()))
     print(result.timeline[["date", "event", "price_usd", "dividend_shares", "conversion_shares",
