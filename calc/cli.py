@@ -1,7 +1,8 @@
 """``python -m calc <command>``: discovers the subcommands in ``calc.commands``.
 
 User errors (``InputError``) print ``error: ...`` on stderr and exit with code 2;
-Ctrl-C exits with 130.
+Ctrl-C exits with 130, SIGTERM with 143 and SIGHUP with 129 (``calc.output.signals_as_interrupts``),
+after removing any temporary output file.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from types import ModuleType
 
 import calc.commands
 from calc.errors import InputError
+from calc.output import signals_as_interrupts
 
 
 def _command_modules() -> list[ModuleType]:
@@ -37,12 +39,13 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        return int(args.handler(args))
+        with signals_as_interrupts():
+            return int(args.handler(args))
     except InputError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # output piped into e.g. `head`
         return 0
-    except KeyboardInterrupt:
-        print("interrupted: nothing was written", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM/SIGHUP as calc.output.Interrupted
+        print("interrupted: no output written", file=sys.stderr)
+        return getattr(exc, "exit_code", 130)
