@@ -248,11 +248,10 @@ def _size(count: int) -> str:
 def _write_error(target: Target, exc: OSError, written: int) -> InputError:
     """One line naming the output, the cause and what is left behind."""
     left = "output is incomplete" if target.streamed else "no output written"
-    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-        reason = f"disk full after {_size(written)}"
-        if not target.streamed and target.path is not None:
-            free = os.statvfs(target.path.parent)
-            reason += f"; it needs more than that, {_size(free.f_bavail * free.f_frsize)} free"
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT) and not target.streamed and target.path is not None:
+        free = os.statvfs(target.path.parent)
+        reason = (f"disk full; it needs more than the {_size(written)} written so far, "
+                  f"{_size(free.f_bavail * free.f_frsize)} free")
     elif exc.errno == errno.EROFS:
         reason = "read-only file system"
     else:

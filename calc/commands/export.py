@@ -43,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         stats = write_export(plan, grid, fmt=args.format, excel=args.excel, book=book, terms=terms,
                              chunk_size=args.chunk_size, progress=progress)
-    except (InputError, KeyboardInterrupt):  # the CLI reports these
+    except (InputError, BrokenPipeError, KeyboardInterrupt):  # the CLI reports these
         progress.clear()
         raise
     except Exception:
