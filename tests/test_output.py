@@ -35,6 +35,20 @@ def error_lines(err: str) -> list[str]:
     return [line for line in err.splitlines() if line]
 
 
+@pytest.fixture(autouse=True)
+def never_replace_devices(monkeypatch):
+    """These tests write to /dev/null, /dev/full and /dev/stdout: a regression must fail them, not turn a
+    device into a regular file (the tests may run as root)."""
+    real_replace = os.replace
+
+    def guarded(source, target, *args, **kwargs):
+        if os.path.abspath(target).startswith("/dev/"):
+            raise AssertionError(f"would replace {target}")
+        return real_replace(source, target, *args, **kwargs)
+
+    monkeypatch.setattr(os, "replace", guarded)
+
+
 @pytest.fixture()
 def no_work(monkeypatch):
     """Fail the test if a command gets as far as reading its inputs or running scenarios."""
@@ -287,13 +301,21 @@ def test_item7_signal_during_export_cleans_up_like_ctrl_c(tmp_path, capsys, monk
             os.kill(os.getpid(), signum)
         return real(params, *args)
 
+    def unhandled(*args):  # so that a regression fails this test instead of killing the test run
+        raise AssertionError("the signal reached the handler outside the CLI")
+
     monkeypatch.setattr(export_mod, "run_batch", signalled_on_second_chunk)
-    before = signal.getsignal(signum)
-    assert main(["export", "--scenarios", str(EXAMPLE_GRID), "--out", str(tmp_path / "r.csv"),
-                 "--summary", str(tmp_path / "s.csv"), "--chunk-size", "1"]) == code
+    before = signal.signal(signum, unhandled)
+    try:
+        exit_code = main(["export", "--scenarios", str(EXAMPLE_GRID), "--out", str(tmp_path / "r.csv"),
+                          "--summary", str(tmp_path / "s.csv"), "--chunk-size", "1"])
+        restored = signal.getsignal(signum)
+    finally:
+        signal.signal(signum, before)
+    assert exit_code == code
     assert capsys.readouterr().err == "interrupted: no output written\n"
     assert len(calls) == 2 and files_in(tmp_path) == []
-    assert signal.getsignal(signum) == before
+    assert restored is unhandled
 
 
 def test_item7_sigterm_kills_a_real_export_cleanly(tmp_path):
