@@ -196,10 +196,10 @@ def _check_distinct(inputs: Mapping[str, str], targets: Mapping[str, Target]) ->
 
 def _pid_alive(pid: int) -> bool:
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+        os.kill(pid, 0)  # signal 0: only checks that the process exists
+    except (ProcessLookupError, OverflowError):
         return False
-    except (PermissionError, OverflowError):
+    except PermissionError:  # exists, owned by another user
         return True
     return True
 
@@ -259,6 +259,17 @@ def _write_error(target: Target, exc: OSError, written: int) -> InputError:
     return InputError(f"{target}: cannot write ({reason}); {left}")
 
 
+@contextlib.contextmanager
+def _reported(target: Target, written: int = 0) -> Iterator[None]:
+    """Turn an ``OSError`` on ``target`` into ``InputError`` (a closed pipe stays ``BrokenPipeError``)."""
+    try:
+        yield
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        raise _write_error(target, exc, written) from exc
+
+
 class Sink(io.BufferedIOBase):
     """Binary output of one target: counts bytes and turns write errors into ``InputError``."""
 
@@ -279,25 +290,17 @@ class Sink(io.BufferedIOBase):
         return self.written
 
     def write(self, data: bytes | bytearray | memoryview) -> int:  # type: ignore[override]
-        try:
+        with _reported(self.target, self.written):
             self.handle.write(data)
-        except BrokenPipeError:
-            raise
-        except OSError as exc:
-            raise _write_error(self.target, exc, self.written) from exc
         self.written += len(data)
         return len(data)
 
     def finish(self) -> None:
         """Flush to the target (close it unless it is standard output)."""
-        try:
+        with _reported(self.target, self.written):
             self.handle.flush()
             if self.target.path is not None:
                 self.handle.close()
-        except BrokenPipeError:
-            raise
-        except OSError as exc:
-            raise _write_error(self.target, exc, self.written) from exc
 
 
 @dataclass(frozen=True)
@@ -324,7 +327,8 @@ class OutputPlan:
             for sink in sinks.values():
                 sink.finish()
             for flag, tmp in list(temps.items()):
-                self._rename(tmp, self.targets[flag])
+                with _reported(self.targets[flag]):
+                    os.replace(tmp, self.targets[flag].path)  # type: ignore[arg-type]
                 del temps[flag]
         finally:
             for sink in sinks.values():
@@ -334,18 +338,11 @@ class OutputPlan:
             for tmp in temps.values():
                 tmp.unlink(missing_ok=True)
 
-    @staticmethod
-    def _rename(tmp: Path, target: Target) -> None:
-        try:
-            os.replace(tmp, target.path)  # type: ignore[arg-type]
-        except OSError as exc:
-            raise _write_error(target, exc, 0) from exc
-
     def _handle(self, target: Target, temps: dict[str, Path]) -> BinaryIO:
         if target.path is None:
             assert self.stdout is not None
             return self.stdout
-        try:
+        with _reported(target):
             if target.streamed:
                 return open(target.path, "wb")
             fd, name = tempfile.mkstemp(prefix=f".{target.path.name}.{os.getpid()}.", suffix=".part",
@@ -353,8 +350,6 @@ class OutputPlan:
             temps[target.flag] = Path(name)
             os.fchmod(fd, 0o666 & ~_umask())  # mkstemp creates 0600; give the file the usual permissions
             return os.fdopen(fd, "wb")
-        except OSError as exc:
-            raise _write_error(target, exc, 0) from exc
 
     def write(self, writers: Mapping[str, Callable[[Sink], None]]) -> None:
         """Write every output with its writer (flag -> function of the sink), as one unit."""

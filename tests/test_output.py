@@ -199,6 +199,16 @@ def test_item6_export_results_to_stdout(tmp_path, capsys):
     assert "wrote standard output" in captured.err and files_in(tmp_path) == ["s.csv"]
 
 
+def test_item6_closed_stdout_pipe_is_not_a_crash(tmp_path, capsys, monkeypatch):
+    class ClosedPipe(io.BytesIO):
+        def write(self, data) -> int:  # type: ignore[override]
+            raise BrokenPipeError(errno.EPIPE, "Broken pipe")
+
+    monkeypatch.setattr(sys, "stdout", io.TextIOWrapper(ClosedPipe()))
+    assert main(["export", "--scenarios", str(EXAMPLE_GRID), "--out", "-", "--summary", str(tmp_path / "s.csv")]) == 0
+    assert capsys.readouterr().err == "" and files_in(tmp_path) == []
+
+
 def test_item6_only_one_output_may_be_stdout(capsys, no_work):
     assert main(["export", "--scenarios", str(EXAMPLE_GRID), "--out", "-", "--summary", "-"]) == 2
     assert error_lines(capsys.readouterr().err) == [
@@ -339,7 +349,8 @@ def test_item7_sigterm_kills_a_real_export_cleanly(tmp_path):
 
 
 def test_item7_stale_part_files_of_the_target_are_removed_and_reported(tmp_path, capsys):
-    dead = [tmp_path / ".r.csv.a1b2c3.part", tmp_path / ".r.csv.999999999.x7.part"]
+    dead = [tmp_path / ".r.csv.a1b2c3.part", tmp_path / ".r.csv.999999999.x7.part",
+            tmp_path / ".r.csv.99999999999999999999.x7.part"]
     alive = tmp_path / f".r.csv.{os.getpid()}.x7.part"  # a run still writing (this process)
     other = tmp_path / ".other.csv.123.part"
     for path in (*dead, alive, other):
