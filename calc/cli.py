@@ -4,7 +4,8 @@ Exit codes and messages:
 - 0: done;
 - 2: bad input (a flag or a file): one ``error: ...`` line on stderr naming the input and
   the rule (several problems follow as indented ``  - ...`` lines); nothing is written;
-- 130: interrupted (Ctrl-C): ``interrupted: no output written``;
+- 130 / 143 / 129: interrupted by Ctrl-C / SIGTERM / SIGHUP: ``interrupted: no output written``
+  (temporary output files removed; ``calc.output.signals_as_interrupts``);
 - 1: a bug (an unexpected exception, or a numeric RuntimeWarning, which would otherwise
   be a silently wrong number): one ``error: internal error: TYPE: message`` line; set
   ``CALC_TRACEBACK=1`` to also print the traceback.
@@ -31,6 +32,7 @@ from typing import NoReturn
 
 import calc.commands
 from calc.errors import InputError, echo
+from calc.output import signals_as_interrupts
 
 INTERRUPTED = "interrupted: no output written"
 ENCODING_FALLBACK = "calc-ascii-fallback"
@@ -108,15 +110,16 @@ def _print_error(message: str) -> None:
 def _run(argv: list[str] | None) -> int:
     try:
         args = build_parser().parse_args(argv)
-        return int(args.handler(args))
+        with signals_as_interrupts():
+            return int(args.handler(args))
     except InputError as exc:
         _print_error(str(exc))
         return 2
     except BrokenPipeError:  # output piped into e.g. `head`
         return 0
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM/SIGHUP as calc.output.Interrupted
         print(INTERRUPTED, file=sys.stderr)
-        return 130
+        return int(getattr(exc, "exit_code", 130))
     except Exception as exc:  # a bug: say so in one line, never a wall of traceback
         _print_error(f"internal error: {type(exc).__name__}: {echo(exc, limit=200)} "
                      "(a bug; set CALC_TRACEBACK=1 for details)")

@@ -17,9 +17,10 @@ through ``calc.scenario.run_batch`` as arrays and turned into Arrow columns with
 numpy (no Python loop over scenario × holder), so memory stays flat as the grid grows:
   results  one row per scenario × (holder, then fund family): ``RESULT_COLUMNS``
   summary  one row per scenario: ``scenario_id``, the parameters, ``SUMMARY_KEYS``
-Every file is written to a temporary file beside its target and renamed only when the
-whole grid has been written (``calc.output.atomic_path``): an interrupted or failed run
-leaves no output file. CSV text cells go through ``calc.output.neutralize_text``
+Outputs are checked before anything runs; every file is written to a temporary file
+beside its target and renamed only when the whole grid has been written
+(``calc.output.plan_outputs``): an interrupted or failed run leaves no output file.
+CSV text cells go through ``calc.output.neutralize_text``
 (formula triggers prefixed with ``'``); numbers are written as numbers, unaltered.
 Parquet keeps text as given (it is a typed format that spreadsheets do not evaluate).
 
@@ -34,6 +35,7 @@ from __future__ import annotations
 import contextlib
 import csv
 import datetime as dt
+import io
 import itertools
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -49,7 +51,7 @@ import pyarrow.parquet as pq
 from calc.csv_records import MAX_CSV_LINE_CHARS, MAX_GRID_BYTES, csv_records, opened_lines
 from calc.dilution import HolderBook, build_book, row_labels
 from calc.errors import InputError
-from calc.output import atomic_path, neutralize_text
+from calc.output import OutputPlan, Sink, neutralize_text, plan_outputs
 from calc.params import PARAM_NAMES, SPEC_BY_NAME, ScenarioParams, param_problems
 from calc.register import read_register_csv
 from calc.scenario import SUMMARY_KEYS, default_book, run_batch
@@ -233,12 +235,19 @@ def make_grid(axes: Mapping[str, str], terms: Terms | None = None) -> GridTable:
     return GridTable(header, rows)
 
 
+def write_grid_csv(table: GridTable, sink: Sink) -> None:
+    """Write a grid as CSV (plain UTF-8: it is an input file, cells are not neutralized)."""
+    handle = io.TextIOWrapper(sink, encoding="utf-8", newline="")
+    writer = csv.writer(handle, lineterminator="\n")
+    writer.writerow(table.header)
+    writer.writerows(table.rows)
+    handle.flush()
+    handle.detach()
+
+
 def write_grid(table: GridTable, target: Path | str) -> None:
-    """Write a grid CSV atomically (plain UTF-8: it is an input file, cells are not neutralized)."""
-    with atomic_path(target) as tmp, open(tmp, "w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(table.header)
-        writer.writerows(table.rows)
+    """Write a grid CSV to ``target`` whole or not at all (``calc.output``)."""
+    plan_outputs({}, {"--out": target}).write({"--out": lambda sink: write_grid_csv(table, sink)})
 
 
 # --------------------------------------------------------------------------- batch run
@@ -299,21 +308,16 @@ def result_chunks(grid: Grid, book: HolderBook | None = None, terms: Terms | Non
 
 # --------------------------------------------------------------------------- streamed writers
 
-def _open_writer(files: contextlib.ExitStack, stack: contextlib.ExitStack, target: Path, schema: pa.Schema,
-                 fmt: str, excel: bool) -> pa_csv.CSVWriter | pq.ParquetWriter:
-    """A writer of ``schema`` tables onto a temporary file (registered on ``files``) that replaces
-    ``target`` when ``files`` closes cleanly; the writer itself closes with ``stack``, which the
-    caller closes first, so every file is complete before any is renamed."""
-    tmp = files.enter_context(atomic_path(target))
+def _open_writer(stack: contextlib.ExitStack, sink: Sink, schema: pa.Schema, fmt: str,
+                 excel: bool) -> pa_csv.CSVWriter | pq.ParquetWriter:
+    """A writer of ``schema`` tables onto ``sink``, closed with ``stack``."""
+    stream = pa.PythonFile(sink, mode="w")
     if fmt == "parquet":
-        writer = pq.ParquetWriter(str(tmp), schema)
-        stack.callback(writer.close)
-        return writer
-    sink = pa.OSFile(str(tmp), "wb")
-    stack.callback(sink.close)
-    if excel:
-        sink.write(BOM)
-    writer = pa_csv.CSVWriter(sink, schema)
+        writer: pa_csv.CSVWriter | pq.ParquetWriter = pq.ParquetWriter(stream, schema)
+    else:
+        if excel:
+            sink.write(BOM)
+        writer = pa_csv.CSVWriter(stream, schema)
     stack.callback(writer.close)
     return writer
 
@@ -322,6 +326,14 @@ def _open_writer(files: contextlib.ExitStack, stack: contextlib.ExitStack, targe
 class ExportStats:
     scenarios: int
     rows: int
+
+
+def check_format(fmt: str, excel: bool) -> None:
+    """``fmt`` is csv or parquet; ``excel`` (a byte-order mark) applies to CSV only."""
+    if fmt not in FORMATS:
+        raise InputError(f"--format '{fmt}' is not one of {', '.join(FORMATS)}")
+    if excel and fmt != "csv":
+        raise InputError("--excel applies to CSV output only, not --format parquet")
 
 
 def export(grid: Grid, results: Path | str, summary: Path | str | None = None, *, fmt: str = "csv",
@@ -333,17 +345,22 @@ def export(grid: Grid, results: Path | str, summary: Path | str | None = None, *
     ``fmt``: csv or parquet; ``excel``: CSV with a UTF-8 byte-order mark.
     ``progress(done, total)`` is called after each chunk.
     """
-    if fmt not in FORMATS:
-        raise InputError(f"format '{fmt}' is not one of {', '.join(FORMATS)}")
-    if excel and fmt != "csv":
-        raise InputError("--excel applies to CSV output only")
-    targets = [Path(results)] + ([Path(summary)] if summary is not None else [])
-    if len({t.resolve() for t in targets}) != len(targets):
-        raise InputError(f"results and summary must be different files (both {targets[0]})")
+    check_format(fmt, excel)
+    plan = plan_outputs({}, {"--out": results, "--summary": summary})
+    return write_export(plan, grid, fmt=fmt, excel=excel, book=book, terms=terms, chunk_size=chunk_size,
+                        progress=progress)
+
+
+def write_export(plan: OutputPlan, grid: Grid, *, fmt: str = "csv", excel: bool = False,
+                 book: HolderBook | None = None, terms: Terms | None = None, chunk_size: int = DEFAULT_CHUNK_SIZE,
+                 progress: Callable[[int, int], None] | None = None) -> ExportStats:
+    """``export`` onto planned outputs: ``--out`` (results) and, if planned, ``--summary``."""
+    check_format(fmt, excel)
+    flags = [flag for flag in ("--out", "--summary") if flag in plan.targets]
     done = rows = 0
-    with contextlib.ExitStack() as files, contextlib.ExitStack() as stack:
-        writers = [_open_writer(files, stack, target, schema, fmt, excel)
-                   for target, schema in zip(targets, (RESULT_SCHEMA, SUMMARY_SCHEMA))]
+    with plan.open() as sinks, contextlib.ExitStack() as stack:
+        writers = [_open_writer(stack, sinks[flag], schema, fmt, excel)
+                   for flag, schema in zip(flags, (RESULT_SCHEMA, SUMMARY_SCHEMA))]
         for chunk in result_chunks(grid, book, terms, chunk_size, spreadsheet_safe=fmt == "csv"):
             for writer, table in zip(writers, (chunk.results, chunk.summary)):
                 writer.write_table(table)

@@ -285,7 +285,7 @@ def test_cli_rejection_exits_2_and_writes_nothing(tmp_path):
 
 
 def test_results_and_summary_must_differ(tmp_path):
-    with pytest.raises(InputError, match="different files"):
+    with pytest.raises(InputError, match="--summary .* is the same file as --out"):
         export(read_grid(EXAMPLE_GRID), tmp_path / "r.csv", tmp_path / "r.csv")
 
 

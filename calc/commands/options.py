@@ -11,8 +11,8 @@ from calc.cli_output import print_json
 from calc.cli_types import iso_date, positive_decimal
 from calc.errors import InputError
 from calc.option_forms import load_forms
-from calc.options import positions_frame, read_grants_csv, schedule_frame, totals
-from calc.output import write_csv
+from calc.options import Grant, positions_frame, read_grants_csv, schedule_frame, totals
+from calc.output import OutputPlan, plan_outputs
 
 NAME = "options"
 HELP = "Employee stock options from a grants CSV: vested/exercisable/expired/cancelled shares on a date."
@@ -26,7 +26,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--price", type=positive_decimal,
                         help="average common price, USD: adds treasury-stock incremental shares")
     parser.add_argument("--schedule", action="store_true", help="also print each grant's position at its key dates")
-    parser.add_argument("--out", type=Path, help="write the per-grant table to this CSV")
+    parser.add_argument("--out", help="write the per-grant table to this CSV ('-' for standard output)")
     parser.add_argument("--json", action="store_true", help="print the totals as one JSON object")
 
 
@@ -44,10 +44,16 @@ def run(args: argparse.Namespace) -> int:
         return _list_forms(args.json)
     if args.grants is None or args.date is None:
         raise InputError("options: --grants and --date are required (or use --forms)")
+    plan = plan_outputs({"--grants": args.grants}, {"--out": args.out})
     grants = read_grants_csv(args.grants)
     frame = positions_frame(grants, args.date, args.price)
     if args.out is not None:
-        write_csv(frame, args.out)
+        plan.write_frames({"--out": frame})
+    with plan.reporting():
+        return _report(args, grants, frame, plan)
+
+
+def _report(args: argparse.Namespace, grants: list[Grant], frame: pd.DataFrame, plan: OutputPlan) -> int:
     if args.json:
         print_json(totals(frame))
         return 0
@@ -56,6 +62,6 @@ def run(args: argparse.Namespace) -> int:
     print("totals: " + ", ".join(f"{k} {v:,}" for k, v in totals(frame).items()))
     if args.schedule:
         print(pd.concat([schedule_frame(g) for g in grants]).to_string(index=False))
-    if args.out is not None:
-        print(f"wrote {args.out}")
+    for line in plan.wrote():
+        print(line)
     return 0

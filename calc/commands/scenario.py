@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 from calc.cli_output import print_json
 from calc.cli_params import add_scenario_flags, params_from_args
-from calc.output import write_csvs
-from calc.scenario import SUMMARY_KEYS, run_scenario
+from calc.output import OutputPlan, plan_outputs
+from calc.params import ScenarioParams
+from calc.scenario import SUMMARY_KEYS, ScenarioResult, run_scenario
 
 NAME = "scenario"
 HELP = "Project the share issuance of one scenario; print the summary, optionally write timeline and holders."
@@ -16,8 +16,9 @@ HELP = "Project the share issuance of one scenario; print the summary, optionall
 
 def configure(parser: argparse.ArgumentParser) -> None:
     add_scenario_flags(parser)
-    parser.add_argument("--timeline", type=Path, help="write the event timeline CSV here")
-    parser.add_argument("--holders", type=Path, help="write the holder table (holders and fund families) CSV here")
+    parser.add_argument("--timeline", help="write the event timeline CSV here ('-' for standard output)")
+    parser.add_argument("--holders",
+                        help="write the holder table (holders and fund families) CSV here ('-' for standard output)")
     parser.add_argument("--excel", action="store_true", help="CSV with UTF-8 byte-order mark for spreadsheets")
     parser.add_argument("--json", action="store_true", help="print the summary as one JSON object")
 
@@ -33,12 +34,17 @@ def _display(value: object) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    plan = plan_outputs({}, {"--timeline": args.timeline, "--holders": args.holders})
     params = params_from_args(args)
     result = run_scenario(params)
+    frames = {"--timeline": result.timeline, "--holders": result.holders}
+    plan.write_frames({flag: frames[flag] for flag in plan.targets}, excel=args.excel)
+    with plan.reporting():
+        return _report(args, params, result, plan)
+
+
+def _report(args: argparse.Namespace, params: ScenarioParams, result: ScenarioResult, plan: OutputPlan) -> int:
     summary = {key: _json_value(result.summary[key]) for key in SUMMARY_KEYS}
-    outputs = {path: frame for path, frame in ((args.timeline, result.timeline), (args.holders, result.holders))
-               if path}
-    write_csvs(outputs, excel=args.excel)
     if args.json:
         print_json(summary)
         return 0
@@ -47,7 +53,6 @@ def run(args: argparse.Namespace) -> int:
                            "redemption_shares", "total_common_shares", "new_shares_pct"]].to_string(index=False))
     for key in SUMMARY_KEYS:
         print(f"{key:22} {_display(summary[key])}")
-    for path in (args.timeline, args.holders):
-        if path:
-            print(f"wrote {path}")
+    for line in plan.wrote():
+        print(line)
     return 0
