@@ -37,9 +37,10 @@ import csv
 import datetime as dt
 import io
 import itertools
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
@@ -50,7 +51,9 @@ import pyarrow.parquet as pq
 
 from calc.csv_records import MAX_CSV_LINE_CHARS, MAX_GRID_BYTES, csv_records, opened_lines
 from calc.dilution import HolderBook, build_book, row_labels
-from calc.errors import InputError
+from calc.engine import ShareLimitError
+from calc.errors import InputError, echo
+from calc.numbers import parse_decimal
 from calc.output import OutputPlan, Sink, neutralize_text, plan_outputs
 from calc.params import PARAM_NAMES, SPEC_BY_NAME, ScenarioParams, param_problems
 from calc.register import read_register_csv
@@ -88,6 +91,8 @@ SUMMARY_COLUMNS = tuple(SUMMARY_SCHEMA.names)
 FORMATS = ("csv", "parquet")
 DEFAULT_CHUNK_SIZE = 1000
 MAX_GRID_SCENARIOS = 1_000_000
+# two whole numbers joined by a bare comma in a grid list: '1,89' could be 1.89, or 1 and 89
+AMBIGUOUS_COMMA_RE = re.compile(r"(?<![^,\s])[+-]?[0-9]+,[0-9]+(?![^,\s])")
 BOM = "\ufeff".encode()
 
 
@@ -175,9 +180,9 @@ def _range_values(text: str, kind: str) -> list[str]:
     dates = kind in ("date", "optional_date")
     what = "dates with a step in whole days" if dates else "numbers"
     try:
-        start, stop = (Decimal(dt.date.fromisoformat(p).toordinal()) if dates else Decimal(p) for p in parts[:2])
-        step = Decimal(parts[2])
-    except (ValueError, IndexError, InvalidOperation):
+        start, stop = (Decimal(dt.date.fromisoformat(p).toordinal()) if dates else parse_decimal(p) for p in parts[:2])
+        step = parse_decimal(parts[2])
+    except (ValueError, IndexError):
         raise ValueError(f"'{text}' is not a range start:stop:step of {what}") from None
     if len(parts) != 3 or not all(v.is_finite() for v in (start, stop, step)):
         raise ValueError(f"'{text}' is not a range start:stop:step of {what}")
@@ -198,6 +203,10 @@ def axis_values(name: str, text: str, terms: Terms | None = None) -> list[str]:
     Every value is checked alone against its parameter's rule (``calc.params``).
     """
     kind = SPEC_BY_NAME[name].kind
+    if kind in ("float", "int") and AMBIGUOUS_COMMA_RE.search(text):
+        raise ValueError(f"'{echo(text)}': a comma between digits is ambiguous in a list (1,89: the decimal 1.89 or "
+                         "the values 1 and 89?); write decimals with '.', thousands without separators, and "
+                         "separate values with ', ' (comma and space)")
     values = [v for item in text.split(",") for v in (_range_values(item, kind) if ":" in item else [item.strip()])]
     problems = [p for v in values for p in param_problems({name: v}, terms)[1]]
     if problems:
@@ -301,7 +310,13 @@ def result_chunks(grid: Grid, book: HolderBook | None = None, terms: Terms | Non
     labels = {c: _text(label_frame[c], spreadsheet_safe) for c in LABEL_COLUMNS}
     for start in range(0, len(grid), chunk_size):
         params = list(grid.params[start:start + chunk_size])
-        batch = run_batch(params, terms, book)
+        try:
+            batch = run_batch(params, terms, book)
+        except ShareLimitError as exc:
+            first, more = grid.ids[start + int(exc.paths[0])], len(exc.paths) - 1
+            also = f" (and {more:,} more)" if more > 0 else ""
+            raise ShareLimitError(exc.paths + start, exc.source, exc.date,
+                                  f"scenario_id '{echo(first)}'{also}: ") from None
         ids = _text(grid.ids[start:start + chunk_size], spreadsheet_safe)
         yield Chunk(len(params), _results_table(ids, labels, batch.holders), _summary_table(ids, params, batch.summary))
 

@@ -25,11 +25,12 @@ import calendar
 import datetime as dt
 import math
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
+from typing import TypeVar
 
 import pandas as pd
 
@@ -43,7 +44,8 @@ from calc.csv_records import (
     split_ragged,
     text_lines,
 )
-from calc.errors import InputError
+from calc.errors import InputError, echo
+from calc.numbers import parse_decimal, parse_whole
 from calc.option_forms import OptionForm, TerminationRule, load_forms
 
 GRANT_COLUMNS = ["grant_id", "form", "shares", "exercise_price_usd", "grant_date",
@@ -59,7 +61,6 @@ MAX_GRANT_SHARES = 10**10
 MAX_EXERCISE_PRICE_USD = Decimal(100_000)
 MAX_AGE_YEARS, MAX_SERVICE_YEARS = 120, 100
 LAST_AS_OF_DATE = dt.date(2100, 12, 31)  # as-of dates: FIRST_DATE .. LAST_AS_OF_DATE
-WHOLE_RE = re.compile(r"\d{1,3}(?:,\d{3})*|\d+")  # plain digits or correctly grouped thousands
 
 
 @dataclass(frozen=True)
@@ -363,6 +364,17 @@ def tsm_curve(grants: list[Grant], date: dt.date, prices_usd: list[Decimal]) -> 
 
 # --- grants CSV -----------------------------------------------------------------------------
 
+T = TypeVar("T")
+
+
+def _parsed(parse: Callable[[str], T], text: str) -> T | None:
+    """``parse(text)`` (``calc.numbers``: no decimal commas, NaN or other digit scripts), or None."""
+    try:
+        return parse(text)
+    except InputError:
+        return None
+
+
 class _Row:
     """Parses one CSV row, appending 'line L, column C: ...' problems."""
 
@@ -379,19 +391,17 @@ class _Row:
         text = self.text(column)
         if optional and text == "":
             return None
-        if not WHOLE_RE.fullmatch(text) or int(text.replace(",", "")) > limit:
-            self.bad(column, f"'{text[:40]}' must be a whole number from 0 to {limit:,}")
+        value = _parsed(parse_whole, text)
+        if value is None or not 0 <= value <= limit:
+            self.bad(column, f"'{echo(text)}' must be a whole number from 0 to {limit:,}")
             return None
-        return int(text.replace(",", ""))
+        return value
 
     def price(self, column: str) -> Decimal | None:
         text = self.text(column)
-        try:
-            value = Decimal(text)
-        except InvalidOperation:
-            value = Decimal("NaN")
-        if not value.is_finite() or not 0 <= value <= MAX_EXERCISE_PRICE_USD:
-            self.bad(column, f"'{text[:40]}' must be a number from 0 to {MAX_EXERCISE_PRICE_USD:,} (USD)")
+        value = _parsed(parse_decimal, text)
+        if value is None or not 0 <= value <= MAX_EXERCISE_PRICE_USD:
+            self.bad(column, f"'{echo(text)}' must be a number from 0 to {MAX_EXERCISE_PRICE_USD:,} (USD)")
             return None
         return value
 
@@ -400,7 +410,7 @@ class _Row:
         if optional and text == "":
             return None
         try:
-            value = dt.date.fromisoformat(text) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) else None
+            value = dt.date.fromisoformat(text) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text, re.A) else None
         except ValueError:
             value = None
         if value is None:

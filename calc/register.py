@@ -55,9 +55,9 @@ CURRENT_RATE_RE = re.compile(
 )
 LEADER_RE = re.compile(r"^(.*?)\.{3,}$")
 FOOTNOTES_RE = re.compile(r"^(.*?)((?:\(\d{1,2}\)|\(\*\)|\*)+)$", re.S)
-FIGURE_RE = re.compile(r"^(?:\d[\d,]{0,24}|nil)$", re.I)  # longer digit runs are not figures
+FIGURE_RE = re.compile(r"^(?:\d[\d,]{0,24}|nil)$", re.I | re.A)  # longer digit runs are not figures
 TOTAL_RE = re.compile(r"^totals?:?$", re.I)
-WELL_FORMED_RE = re.compile(r"^\d{1,3}(?:,\d{3})*$")
+WELL_FORMED_RE = re.compile(r"^\d{1,3}(?:,\d{3})*$", re.A)
 TOKEN_RE = re.compile(r"\S+")
 
 PRINCIPAL_PER_SHARE_USD = 1000
@@ -344,7 +344,7 @@ def summarize(register: pd.DataFrame, issued_preferred_shares: int) -> RegisterS
     )
 
 
-WHOLE_RE = re.compile(r"(\d{1,15})(?:\.0*)?")  # "12", "12.0" (a spreadsheet's whole number)
+WHOLE_RE = re.compile(r"(\d{1,15})(?:\.0*)?", re.A)  # "12", "12.0" (a spreadsheet's whole number)
 # whole-number columns of a register table: (limit, required); an optional empty cell (or 'Nil') is 0
 WHOLE_COLUMNS = {"preferred_shares": (MAX_PREFERRED_SHARES, True)} | {
     c: (MAX_FIGURE, False) for c in SUMMED_COLUMNS if c != "preferred_shares"}

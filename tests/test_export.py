@@ -380,6 +380,8 @@ def test_grid_from_the_issue_example(tmp_path):
     ("annual_drift", "-0.2,0,0.2", ["-0.2", "0", "0.2"]),
     ("exchange_date", "2003-01-01:2003-03-01:30,", ["2003-01-01", "2003-01-31", ""]),
     ("holder_basis", "registered, pro_rata", ["registered", "pro_rata"]),
+    ("price", "1, 89", ["1", "89"]),
+    ("price", "1,0.5", ["1", "0.5"]),
 ])
 def test_axis_values(name, text, values):
     assert axis_values(name, text) == values
@@ -394,6 +396,12 @@ def test_axis_values(name, text, values):
     ("price", "1:2000000:1", "more than 1,000,000"),
     ("valuation_date", "2002-09-01:2002-10-01:1.5", "step must be a whole number of days > 0"),
     ("dividend_policy", "cash,sometimes", "'sometimes' is not one of cash, stock, accrue"),
+    # issue 9 item 4: a decimal comma is never split into two values
+    ("price", "1,89", "'1,89': a comma between digits is ambiguous"),
+    ("base_shares", "1,885,000", "ambiguous in a list"),
+    ("price", "2, 1,5", "ambiguous in a list"),
+    ("price", "1:2:0,5", "step must be a number > 0"),
+    ("price", "1_000:2000:1", "not a range start:stop:step"),
 ])
 def test_axis_errors(name, text, message):
     with pytest.raises(ValueError, match=message):
@@ -436,3 +444,15 @@ def test_cli_export_with_holders_register(tmp_path):
     frame = pd.read_parquet(tmp_path / "r.parquet")
     assert frame["name"].iloc[0] == names[0]
     assert len(frame) == len(read_grid(EXAMPLE_GRID)) * len(row_labels(load_book(register)))
+
+
+def test_issue9_item3_share_limit_names_the_scenario_id(tmp_path, capsys):
+    """A grid row whose counts pass the model limit is named by its scenario_id; nothing is written."""
+    grid = tmp_path / "g.csv"
+    grid.write_text("scenario_id,price,annual_drift,horizon,dividend_policy,put,conversion\n"
+                    "ok,1.89,0,,,,\ncrash,0.25,-0.5,2031-08-01,accrue,none,none\n")
+    out = tmp_path / "o.csv"
+    assert main(["export", "--scenarios", str(grid), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: scenario_id 'crash': redemption shares at 2031-08-01") and "10^15" in err
+    assert not out.exists()

@@ -297,3 +297,30 @@ def test_item11_utf32_mark_with_undecodable_content_is_an_input_error(tmp_path):
     path.write_bytes(codecs.BOM_UTF16_LE + b"\x00\x00" + "grant_id,form\n".encode("utf-16-le"))
     with pytest.raises(InputError, match="near line 1: cannot be decoded as UTF-32-LE"):
         read_grants_csv(path)
+
+
+# --- item 4 in the file readers: one number rule (calc.numbers) ------------------------------------
+
+@pytest.mark.parametrize("row, message", [
+    ("a,us-nonofficer-active,\"1,5\",1.00,2002-11-15,,", "shares: '1,5' must be a whole number"),
+    ("a,us-nonofficer-active,10,\"1,5\",2002-11-15,,", "exercise_price_usd: '1,5' must be a number"),
+    ("a,us-nonofficer-active,10,1_000,2002-11-15,,", "exercise_price_usd: '1_000' must be a number"),
+    ("a,us-nonofficer-active,\u0661\u0660,1.00,2002-11-15,,", "shares: '\u0661\u0660' must be a whole number"),
+    ("a,us-nonofficer-active,10,1.00,\u0662\u0660\u0660\u0662-11-15,,", "grant_date:"),
+])
+def test_item4_grants_numbers_follow_the_one_rule(row, message):
+    with pytest.raises(InputError) as exc:
+        parse_grants_text(GRANTS_HEADER + row + "\n")
+    assert any(message in p for p in exc.value.problems), exc.value.problems
+
+
+def test_item4_grants_grouped_thousands_still_read():
+    grants = parse_grants_text(GRANTS_HEADER + "a,us-nonofficer-active,\"1,500\",1.00,2002-11-15,,\n")
+    assert grants[0].shares == 1500
+
+
+def test_item4_register_refuses_other_digit_scripts(tmp_path):
+    path = tmp_path / "holders.csv"
+    path.write_text("name,preferred_shares\nAlpha Fund,\u0661\u0660\n", encoding="utf-8")
+    with pytest.raises(InputError, match="preferred_shares: '\u0661\u0660' must be a whole number"):
+        read_register_csv(path)
