@@ -6,6 +6,8 @@ import dataclasses
 import datetime as dt
 import json
 import sqlite3
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -120,3 +122,35 @@ def test_invalid_stored_inputs_are_reported_not_raised(store):
     assert listed["broken"].params is None and "price" in listed["broken"].problem
     with pytest.raises(InputError, match="price"):
         store.load("broken")
+
+
+def _race(path, names_and_prices: list[tuple[str, float]]) -> list[str]:
+    """Save each (name, price) from its own thread, all released at once; each thread's outcome in order."""
+    barrier = threading.Barrier(len(names_and_prices))
+
+    def save(name: str, price: float) -> str:
+        store = ScenarioStore(path)
+        barrier.wait()
+        try:
+            store.save(name, dataclasses.replace(default_params(), price=price))
+            return "saved"
+        except InputError as exc:
+            return str(exc)
+
+    with ThreadPoolExecutor(len(names_and_prices)) as pool:
+        return list(pool.map(lambda job: save(*job), names_and_prices))
+
+
+def test_concurrent_saves_of_one_name_keep_one_and_tell_the_others_issue_9_item_9(tmp_path):
+    """Issue 9 item 9: two saves of the same new name at once were both told "Saved" and one was lost.
+    Now the name's uniqueness is checked by the INSERT itself: exactly one thread saves, every other one is told
+    the name already exists, and the stored inputs are the winner's."""
+    threads, rounds = 4, 60
+    for round_no in range(rounds):
+        path = tmp_path / f"race{round_no}.sqlite3"
+        ScenarioStore(path).save("other", default_params())  # the file and table exist before the race
+        prices = [1.0 + i for i in range(threads)]
+        outcomes = _race(path, [("same", price) for price in prices])
+        assert outcomes.count("saved") == 1, (round_no, outcomes)
+        assert all(o == "scenario 'same' already exists" for o in outcomes if o != "saved"), outcomes
+        assert ScenarioStore(path).load("same").price == prices[outcomes.index("saved")]
