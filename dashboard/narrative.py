@@ -89,9 +89,9 @@ def _owners(holders: pd.DataFrame, basis: str, top: int = 3) -> str:
     parts = [f"{text(row['name'])}{' (fund family)' if row['kind'] == 'family' else ''} {pct(row['pro_forma_pct'])}"
              for _, row in largest.iterrows()]
     flagged = holders[holders["flag_5pct"]]
+    named = flagged.sort_values("beneficial_pct_13d3", ascending=False)["name"].head(5)
     crossing = ("none reaches 5% beneficial ownership (SEC Rule 13d-3)." if flagged.empty else
-                f"{len(flagged)} row(s) reach 5% beneficial ownership: "
-                + ", ".join(map(text, flagged.sort_values("beneficial_pct_13d3", ascending=False)["name"].head(5))) + ".")
+                f"{len(flagged)} row(s) reach 5% beneficial ownership: " + ", ".join(map(text, named)) + ".")
     return (f"Largest resulting owners of Lucent common (pro forma, {basis} basis): " + "; ".join(parts)
             + f" — {crossing} *Caveat:* {OWNERSHIP_CAVEAT}")
 

@@ -24,8 +24,8 @@ from calc.register import summarize, validate_register
 from calc.scenario import ScenarioResult
 from calc.terms import Terms
 from dashboard import cache, figures, inputs, tables
-from dashboard.safe import error_lines, section, text
 from dashboard.narrative import FRACTION_NOTE, OWNERSHIP_CAVEAT, pct, shares
+from dashboard.safe import error_lines, section, text
 from dashboard.store import ENV_VAR, ScenarioStore
 
 MC_AUTO_PATHS = 50_000  # Monte Carlo reruns by itself up to this many paths; above, on the button
@@ -405,13 +405,13 @@ def render_saved(params: ScenarioParams | None, book_token: str, book, terms: Te
               disabled=not confirmed)
     chosen = st.multiselect("Compare saved scenarios side by side (two or more)", names, key="compare_pick")
     results = {}
-    for saved in (s for s in saved_list if s.name in chosen):
-        if saved.params is None:
-            st.warning(f"Saved scenario '{text(saved.name)}' is left out of the comparison: its stored inputs are "
-                       f"invalid.  \n{error_lines(saved.problem)}")
+    for entry in (s for s in saved_list if s.name in chosen):
+        if entry.params is None:
+            st.warning(f"Saved scenario '{text(entry.name)}' is left out of the comparison: its stored inputs are "
+                       f"invalid.  \n{error_lines(entry.problem)}")
             continue
-        with section(f"Saved scenario '{text(saved.name)}'"):
-            results[saved.name] = cache.scenario(cache.key_of(saved.params), book_token, saved.params, book)
+        with section(f"Saved scenario '{text(entry.name)}'"):
+            results[entry.name] = cache.scenario(cache.key_of(entry.params), book_token, entry.params, book)
     if len(results) < 2:
         return
     st.dataframe(tables.compare_table({n: (r.params, r.summary) for n, r in results.items()}), hide_index=True,
