@@ -20,13 +20,19 @@ import streamlit as st
 LOG = logging.getLogger(__name__)
 MARKDOWN_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")  # every ASCII punctuation character (CommonMark escapes)
 LINE_BREAKS = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]+")
+# GFM turns bare URLs (scheme://, www.) and e-mail addresses in *text* into links, escapes or not: an invisible
+# word joiner between ':' and '//', between 'www' and '.', and before '@' keeps them text.
+AUTOLINK_POINTS = re.compile(r"(?<=:)(?=//)|(?<=www)(?=\.)|(?=@)", re.IGNORECASE)
+WORD_JOINER = "\u2060"
 MAX_ECHO = 200  # characters of an unexpected error's message shown in its box
 
 
 def text(value: object) -> str:
-    """``value`` as literal markdown text: control characters and line breaks become one space and every ASCII
-    punctuation character is backslash-escaped, so no link, image, HTML, emphasis, code or directive forms."""
-    return MARKDOWN_PUNCTUATION.sub(r"\\\1", LINE_BREAKS.sub(" ", str(value)))
+    """``value`` as literal markdown text: control characters and line breaks become one space, bare URLs and
+    e-mail addresses get an invisible word joiner (``AUTOLINK_POINTS``) and every ASCII punctuation character is
+    backslash-escaped, so no link, image, HTML, emphasis, code, math or directive forms."""
+    plain = AUTOLINK_POINTS.sub(WORD_JOINER, LINE_BREAKS.sub(" ", str(value)))
+    return MARKDOWN_PUNCTUATION.sub(r"\\\1", plain)
 
 
 def plot_text(value: object) -> str:

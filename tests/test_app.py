@@ -10,7 +10,6 @@ import sqlite3
 from pathlib import Path
 
 import pandas as pd
-
 import pytest
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.errors import AppTestError
