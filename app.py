@@ -47,8 +47,10 @@ book = cache.book(book_token, register)
 
 st.sidebar.header("Scenario inputs")
 st.sidebar.caption("Every input of the scenario engine (same names as the CLI flags). Hover (?) for units and rules.")
-raw = inputs.render_sidebar(defaults)
-params, problems = param_problems(raw, terms)
+params: ScenarioParams | None = None
+problems = ["the sidebar inputs could not be read (see the message above)"]
+with safe.section("Scenario inputs"):
+    params, problems = param_problems(inputs.render_sidebar(defaults), terms)
 
 computed: Computed | None = None
 with safe.section("Scenario results"):
