@@ -143,7 +143,7 @@ def test_item5_character_devices_may_serve_several_outputs(capsys):
 # --------------------------------------------------------------------------- item 6: special files and symlinks
 
 def test_item6_dev_null_stays_a_device(capsys):
-    assert main(["grid", "--price", "1,2", "--out", os.devnull]) == 0
+    assert main(["grid", "--price", "1, 2", "--out", os.devnull]) == 0
     assert stat.S_ISCHR(os.stat(os.devnull).st_mode)
     assert f"wrote {os.devnull}" in capsys.readouterr().out
 
@@ -152,7 +152,7 @@ def test_item6_symlink_is_written_through_to_its_target(tmp_path, capsys):
     real, link = tmp_path / "real.csv", tmp_path / "link.csv"
     real.write_text("old\n", encoding="utf-8")
     link.symlink_to("real.csv")
-    assert main(["grid", "--price", "1,2", "--out", str(link)]) == 0
+    assert main(["grid", "--price", "1, 2", "--out", str(link)]) == 0
     assert link.is_symlink() and os.readlink(link) == "real.csv"
     assert real.read_text(encoding="utf-8") == "scenario_id,price\ns0001,1\ns0002,2\n"
     assert files_in(tmp_path) == ["link.csv", "real.csv"]
@@ -171,7 +171,7 @@ def test_item6_fifo_is_written_directly(tmp_path, capsys):
     received: list[bytes] = []
     reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()), daemon=True)
     reader.start()
-    assert main(["grid", "--price", "1,2", "--out", str(fifo)]) == 0
+    assert main(["grid", "--price", "1, 2", "--out", str(fifo)]) == 0
     reader.join(timeout=60)
     assert received == [b"scenario_id,price\ns0001,1\ns0002,2\n"]
     assert stat.S_ISFIFO(os.stat(fifo).st_mode) and files_in(tmp_path) == ["pipe"]
@@ -179,7 +179,7 @@ def test_item6_fifo_is_written_directly(tmp_path, capsys):
 
 @pytest.mark.parametrize("name", ["-", "/dev/stdout"])
 def test_item6_dash_is_standard_output_and_the_report_moves_to_stderr(capsys, name):
-    assert main(["grid", "--price", "1,2", "--out", name]) == 0
+    assert main(["grid", "--price", "1, 2", "--out", name]) == 0
     captured = capsys.readouterr()
     assert captured.out == "scenario_id,price\ns0001,1\ns0002,2\n"
     assert captured.err == "wrote standard output: 2 scenarios × 1 parameter column(s)\n"
