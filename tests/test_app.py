@@ -9,7 +9,6 @@ import re
 import sqlite3
 from pathlib import Path
 
-import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.errors import AppTestError
@@ -19,6 +18,7 @@ from calc.scenario import run_scenario
 from dashboard import safe, views
 from dashboard.narrative import pct, shares
 from dashboard.store import ENV_VAR, ScenarioStore, params_to_json
+from tests.hostile import HOSTILE_FILE, HOSTILE_NAMES, hostile_register
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -349,18 +349,6 @@ def test_saving_under_an_existing_name_needs_overwrite_confirmation(app, tmp_pat
 
 # --- issue 9: user text rendered as text, contained failures, tampered saved scenarios ---------------------------
 
-HOSTILE_NAMES = ("![p](https://evil.example/x.png)", "[click](https://evil.example/go)",
-                 '<img src="https://evil.example/y.png">', "**bold**", "`code` and $x$ :red[red]")
-HOSTILE_FILE = "![f](https://evil.example/f.png) `x`.csv"
-
-
-def hostile_register() -> bytes:
-    """Ten real holders plus one large holder per hostile name (each ≥ 5%, so the narrative names them all)."""
-    frame = pd.read_csv(ROOT / "data" / "register.csv", dtype=str, keep_default_na=False).head(10)
-    rows = frame[["name", "footnotes", "preferred_shares", "common_owned_prior"]].values.tolist()
-    rows += [[name, "", "100000", str(400_000_000 + i)] for i, name in enumerate(HOSTILE_NAMES)]
-    return pd.DataFrame(rows, columns=["name", "footnotes", "preferred_shares", "common_owned_prior"]) \
-        .to_csv(index=False).encode()
 
 
 def page_markdown(at: AppTest) -> str:

@@ -23,6 +23,7 @@ from calc.params import default_params
 from calc.scenario import run_scenario
 from dashboard.narrative import shares
 from dashboard.tables import holder_view
+from tests.hostile import HOSTILE_NAMES, hostile_register
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
@@ -222,17 +223,6 @@ def test_invalid_upload_shows_its_errors_and_keeps_data(page):
     no_exception(page)
 
 
-HOSTILE_NAMES = ("![p](https://evil.example/x.png)", "[click](https://evil.example/go)",
-                 '<img src="https://evil.example/y.png">', "**bold**", "`code` and $x$")
-
-
-def hostile_register() -> bytes:
-    """Ten real holders plus one ≥ 5% holder per hostile name (so the plain-words paragraph names each)."""
-    frame = pd.read_csv(ROOT / "data" / "register.csv", dtype=str, keep_default_na=False).head(10)
-    rows = frame[["name", "footnotes", "preferred_shares", "common_owned_prior"]].values.tolist()
-    rows += [[name, "", "100000", str(400_000_000 + i)] for i, name in enumerate(HOSTILE_NAMES)]
-    return pd.DataFrame(rows, columns=["name", "footnotes", "preferred_shares", "common_owned_prior"]) \
-        .to_csv(index=False).encode()
 
 
 def shown_text(locator) -> str:
