@@ -21,7 +21,11 @@ Allocation of the class-level share counts to holders:
   registered each holder rounds alone: floor(h_i c) (cash in lieu) and ceil(h_i q); the
              listed total exceeds the shares issued, so these do not sum to the class total.
 
-  pro_forma_i          = prior_i + conversion_i + redemption_i
+  Ledger rows (``calc.ledger``): h_i is what the holder still holds at the exit; the common
+  each row gives holders is added to their conversion/redemption shares, and exchange_i
+  (exchange_common rows) is its own column.
+
+  pro_forma_i          = prior_i + conversion_i + redemption_i + exchange_i
   pro_forma_pct_i      = 100 × pro_forma_i / T
   beneficial_pct_i     = 100 × (pro_forma_i + o_i) / (T + o_i)       (SEC Rule 13d-3(d)(1):
                          own obtainable shares added to the denominator, other holders' not)
@@ -32,7 +36,7 @@ Fund families are rows too: member sums, with the family's own o in its denomina
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -138,6 +142,8 @@ class ExitTerms:
     obtainable_per_share: np.ndarray  # LP_h / 1000 × CR_h while still held at the horizon, else 0
     total_shares: np.ndarray  # T
     pro_rata: np.ndarray  # bool: holder_basis == pro_rata
+    holding: np.ndarray | None = None  # (S, H) preferred held at the exit after ledger rows (None: the basis)
+    ledger: Mapping[str, np.ndarray] | None = None  # (S, H) common from ledger rows (calc.ledger.holder_ledger)
 
 
 def _allocate(exact: np.ndarray, totals: np.ndarray, pro_rata: np.ndarray,
@@ -152,18 +158,25 @@ def _allocate(exact: np.ndarray, totals: np.ndarray, pro_rata: np.ndarray,
 def holder_arrays(book: HolderBook, ex: ExitTerms) -> dict[str, np.ndarray]:
     """(S, H + F) arrays: holders then families; see the module docstring."""
     basis = np.where(ex.pro_rata[:, None], book.pro_rata[None, :], book.registered[None, :])
-    conv_exact = basis * ex.conversion_per_share[:, None]
-    red_exact = basis * ex.redemption_per_share[:, None]
+    holding = basis if ex.holding is None else ex.holding
+    conv_exact = holding * ex.conversion_per_share[:, None]
+    red_exact = holding * ex.redemption_per_share[:, None]
     conversion = _allocate(conv_exact, ex.conversion_total, ex.pro_rata, floor_shares)
     redemption = _allocate(red_exact, ex.redemption_total, ex.pro_rata, ceil_shares)
-    obtainable = floor_shares(basis * ex.obtainable_per_share[:, None])
+    ledger = ex.ledger or {}
+    zeros = np.zeros(basis.shape, dtype=np.int64)
+    conversion += ledger.get("conversion_shares", zeros)
+    redemption += ledger.get("redemption_shares", zeros)
+    obtainable = floor_shares(holding * ex.obtainable_per_share[:, None])
     prior = np.broadcast_to(book.prior[None, :], basis.shape)
     columns = {"registered_preferred_shares": np.broadcast_to(book.registered[None, :], basis.shape),
                "basis_preferred_shares": basis, "conversion_shares": conversion,
-               "redemption_shares": redemption, "common_owned_prior": prior, "obtainable_shares_60d": obtainable}
+               "redemption_shares": redemption, "exchange_shares": ledger.get("exchange_shares", zeros),
+               "common_owned_prior": prior, "obtainable_shares_60d": obtainable}
     member = book.membership.T.astype(np.int64)  # (H, F)
     columns = {k: np.concatenate([v, v @ member], axis=1) for k, v in columns.items()}
-    pro_forma = columns["common_owned_prior"] + columns["conversion_shares"] + columns["redemption_shares"]
+    pro_forma = (columns["common_owned_prior"] + columns["conversion_shares"] + columns["redemption_shares"]
+                 + columns["exchange_shares"])
     total = ex.total_shares[:, None].astype(float)
     columns["pro_forma_shares"] = pro_forma
     columns["pro_forma_pct"] = 100.0 * pro_forma / total

@@ -61,6 +61,7 @@ HOLDER_COLUMNS: dict[str, pa.DataType] = {
     "basis_preferred_shares": pa.int64(),
     "conversion_shares": pa.int64(),
     "redemption_shares": pa.int64(),
+    "exchange_shares": pa.int64(),
     "common_owned_prior": pa.int64(),
     "obtainable_shares_60d": pa.int64(),
     "pro_forma_shares": pa.int64(),
@@ -76,7 +77,8 @@ RESULT_SCHEMA = pa.schema([(ID_COLUMN, pa.string()), *((c, pa.string()) for c in
 _KIND_TYPES = {"float": pa.float64(), "int": pa.int64(), "date": pa.date32(), "optional_date": pa.date32(),
                "choice": pa.string()}
 _SUMMARY_TYPES = {key: pa.int64() for key in SUMMARY_KEYS} | {"dilution_pct": pa.float64(),
-                                                               "exceeds_authorized": pa.bool_()}
+                                                               "exceeds_authorized": pa.bool_(),
+                                                               "repurchase_cash_usd": pa.float64()}
 SUMMARY_SCHEMA = pa.schema([(ID_COLUMN, pa.string()),
                            *((n, _KIND_TYPES[SPEC_BY_NAME[n].kind]) for n in PARAM_NAMES),
                            *((k, _SUMMARY_TYPES[k]) for k in SUMMARY_KEYS)])

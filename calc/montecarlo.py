@@ -21,14 +21,16 @@ import pandas as pd
 
 from calc.engine import Policies
 from calc.errors import InputError
+from calc.ledger import Event
 from calc.params import ScenarioParams
-from calc.scenario import project, scenario_schedule
+from calc.scenario import default_book, project, scenario_plan, scenario_schedule
 from calc.schedule import Schedule
 from calc.terms import Terms, load_terms
 
 PERCENTILES = (5, 25, 50, 75, 95)
 CHUNK_PATHS = 20_000
 MAX_PATHS = 1_000_000
+SOURCES = ("dividend_shares", "conversion_shares", "redemption_shares", "exchange_shares")
 
 
 @dataclass(frozen=True)
@@ -73,26 +75,29 @@ def _frame(schedule: Schedule, values: np.ndarray) -> pd.DataFrame:
 
 def run_monte_carlo(params: ScenarioParams, volatility: float, paths: int, seed: int = 0,
                     terms: Terms | None = None,
-                    progress: Callable[[int, int], None] | None = None) -> MonteCarloResult:
-    """Simulate ``paths`` GBM price paths through the scenario's policies."""
+                    progress: Callable[[int, int], None] | None = None,
+                    events: tuple[Event, ...] = ()) -> MonteCarloResult:
+    """Simulate ``paths`` GBM price paths through the scenario's policies; ``events`` (ledger rows)
+    are the same on every path."""
     validate_mc(volatility, paths, seed)
     terms = terms or load_terms()
-    schedule = scenario_schedule(params, terms)
+    plan = scenario_plan(params, events, terms, default_book())
+    schedule = scenario_schedule(params, terms, plan)
     rng = np.random.default_rng(seed)
     policy = Policies.from_params([params])
     new = np.empty((paths, schedule.size), dtype=np.int64)
-    sources = np.empty((paths, 3), dtype=np.int64)
+    sources = np.empty((paths, len(SOURCES)), dtype=np.int64)
     for start in range(0, paths, CHUNK_PATHS):
         count = min(CHUNK_PATHS, paths - start)
         prices = gbm_prices(params, schedule.years, volatility, count, rng)
-        result = project(schedule, prices, policy.repeat(count), terms)
+        result = project(schedule, prices, policy.repeat(count), terms, plan)
         new[start:start + count] = result.new_shares_cumulative()
-        sources[start:start + count] = np.stack(
-            [result.dividend_shares.sum(axis=1), result.conversion_shares, result.redemption_shares], axis=1)
+        totals = result.totals()
+        sources[start:start + count] = np.stack([totals[s] for s in SOURCES], axis=1)
         if progress:
             progress(start + count, paths)
     total = params.base_shares + new
-    by_source = pd.DataFrame(sources, columns=["dividend_shares", "conversion_shares", "redemption_shares"])
+    by_source = pd.DataFrame(sources, columns=list(SOURCES))
     stats = pd.DataFrame({"mean": by_source.mean()} | {
         f"p{q}": by_source.quantile(q / 100, interpolation="lower") for q in (5, 50, 95)})
     return MonteCarloResult(

@@ -24,6 +24,7 @@ PUT_POLICIES = ("none", "all", "rational")
 SETTLEMENTS = ("cash", "stock")
 CONVERSION_POLICIES = ("none", "all", "rational")
 HOLDER_BASES = ("registered", "pro_rata")
+CALL_POLICIES = ("none", "rational", "date")
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,9 @@ class ScenarioParams:
     exchange_date: dt.date | None  # None: no exchange
     base_shares: int
     holder_basis: str
+    call: str = "none"
+    call_date: dt.date | None = None  # call = date only
+    call_trigger_pct: float = 20.0
 
     @property
     def effective_conversion_date(self) -> dt.date:
@@ -82,6 +86,12 @@ SPECS: tuple[ParamSpec, ...] = (
     ParamSpec("base_shares", "int", "common shares outstanding before the preferred's effects, > 0", "shares"),
     ParamSpec("holder_basis", "choice", "registered (as listed) or pro_rata (scaled to the shares outstanding)",
               choices=HOLDER_BASES),
+    ParamSpec("call", "choice", "issuer call from 2006-08-01: none, rational (at dividend dates once conversion "
+              "value ≥ call price × (1 + call_trigger_pct/100): the class converts) or date (calls all on call_date: "
+              "in the money converts, the rest is redeemed per put_settlement)", choices=CALL_POLICIES),
+    ParamSpec("call_date", "optional_date", "date of the call for call = date, on or after 2006-08-01", "YYYY-MM-DD"),
+    ParamSpec("call_trigger_pct", "float", "call = rational: cushion of conversion value over the call price, >= 0 "
+              "(assumption)", "percent"),
 )
 SPEC_BY_NAME = {s.name: s for s in SPECS}
 PARAM_NAMES = tuple(s.name for s in SPECS)
@@ -95,7 +105,8 @@ def default_params(terms: Terms | None = None) -> ScenarioParams:
         price=float(market.closing_price_usd), annual_drift=0.0, valuation_date=market.valuation_date,
         horizon=terms.preferred.put_dates[0], dividend_policy="stock", sale_factor=1.0, put="rational",
         put_settlement="stock", put_factor=1.0, conversion="rational", conversion_date=None, exchange_date=None,
-        base_shares=market.common_shares_outstanding, holder_basis="pro_rata",
+        base_shares=market.common_shares_outstanding, holder_basis="pro_rata", call="none", call_date=None,
+        call_trigger_pct=float(terms.preferred.call_trigger_pct),
     )
 
 
@@ -168,9 +179,31 @@ def _range_problems(p: ScenarioParams, terms: Terms) -> list[str]:
     if p.conversion == "all" and not p.valuation_date <= p.effective_conversion_date <= p.horizon:
         problems.append(f"conversion_date: {p.effective_conversion_date} must lie between valuation_date "
                         f"{p.valuation_date} and horizon {p.horizon} when conversion = all")
+    first_conversion = terms.preferred.conversion_not_before
+    if p.conversion == "all" and p.effective_conversion_date < first_conversion:
+        problems.append(f"conversion_date: {p.effective_conversion_date} is before {first_conversion}, when "
+                        "conversion first becomes exercisable")
+    problems += _call_problems(p, terms)
     if p.exchange_date is not None and not p.valuation_date <= p.exchange_date <= p.horizon:
         problems.append(f"exchange_date: {p.exchange_date} must lie between valuation_date {p.valuation_date} "
                         f"and horizon {p.horizon}")
+    return problems
+
+
+def _call_problems(p: ScenarioParams, terms: Terms) -> list[str]:
+    problems = []
+    if p.call_trigger_pct < 0:
+        problems.append(f"call_trigger_pct: {p.call_trigger_pct} must be >= 0")
+    if p.call != "date":
+        return problems
+    first = terms.preferred.issuer_call_from
+    if p.call_date is None:
+        problems.append("call_date: required when call = date")
+    elif p.call_date < first:
+        problems.append(f"call_date: {p.call_date} is before {first}, the first date the issuer may call")
+    elif not p.valuation_date <= p.call_date <= p.horizon:
+        problems.append(f"call_date: {p.call_date} must lie between valuation_date {p.valuation_date} and horizon "
+                        f"{p.horizon} when call = date")
     return problems
 
 

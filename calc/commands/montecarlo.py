@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from calc.cli_params import add_scenario_flags, params_from_args
+from calc.cli_params import add_ledger_flags, add_scenario_flags, ledger_from_args
 from calc.cli_progress import ProgressBar
 from calc.cli_types import whole_number
 from calc.montecarlo import run_monte_carlo
@@ -19,6 +19,7 @@ HELP = "Monte Carlo of total common outstanding (percentiles per event date) und
 
 def configure(parser: argparse.ArgumentParser) -> None:
     add_scenario_flags(parser)
+    add_ledger_flags(parser)
     parser.add_argument("--volatility", type=float, default=0.6, help="annualized volatility (default 0.6)")
     parser.add_argument("--paths", type=whole_number, default=10_000, help="number of paths (default 10,000)")
     parser.add_argument("--seed", type=whole_number, default=0, help="random seed (default 0)")
@@ -27,10 +28,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    params = params_from_args(args)
+    params, events = ledger_from_args(args)
     progress = ProgressBar(sys.stderr, "paths")
     try:
-        result = run_monte_carlo(params, args.volatility, args.paths, args.seed, progress=progress)
+        result = run_monte_carlo(params, args.volatility, args.paths, args.seed, progress=progress, events=events)
     finally:
         progress.clear()
     horizon = result.total_percentiles.iloc[-1]

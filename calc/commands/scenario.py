@@ -6,7 +6,7 @@ import argparse
 import json
 from pathlib import Path
 
-from calc.cli_params import add_scenario_flags, params_from_args
+from calc.cli_params import add_ledger_flags, add_scenario_flags, ledger_from_args
 from calc.output import write_csvs
 from calc.scenario import SUMMARY_KEYS, run_scenario
 
@@ -16,6 +16,7 @@ HELP = "Project the share issuance of one scenario; print the summary, optionall
 
 def configure(parser: argparse.ArgumentParser) -> None:
     add_scenario_flags(parser)
+    add_ledger_flags(parser)
     parser.add_argument("--timeline", type=Path, help="write the event timeline CSV here")
     parser.add_argument("--holders", type=Path, help="write the holder table (holders and fund families) CSV here")
     parser.add_argument("--excel", action="store_true", help="CSV with UTF-8 byte-order mark for spreadsheets")
@@ -33,8 +34,8 @@ def _display(value: object) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    params = params_from_args(args)
-    result = run_scenario(params)
+    params, events = ledger_from_args(args)
+    result = run_scenario(params, events=events)
     summary = {key: _json_value(result.summary[key]) for key in SUMMARY_KEYS}
     outputs = {path: frame for path, frame in ((args.timeline, result.timeline), (args.holders, result.holders))
                if path}
@@ -43,8 +44,11 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(summary))
         return 0
     print("scenario: " + ", ".join(f"{k}={v}" for k, v in params.as_dict().items()))
-    print(result.timeline[["date", "event", "price_usd", "dividend_shares", "conversion_shares",
-                           "redemption_shares", "total_common_shares", "new_shares_pct"]].to_string(index=False))
+    columns = ["date", "event", "price_usd", "preferred_outstanding", "dividend_shares", "conversion_shares",
+               "redemption_shares", "total_common_shares", "new_shares_pct"]
+    if events:
+        columns.insert(7, "exchange_shares")
+    print(result.timeline[columns].to_string(index=False))
     for key in SUMMARY_KEYS:
         print(f"{key:22} {_display(summary[key])}")
     for path in (args.timeline, args.holders):

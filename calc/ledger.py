@@ -1,0 +1,437 @@
+"""The preferred as a ledger: dated actions on part of the class or on named holders.
+
+Events file (CSV, UTF-8, a BOM is accepted), header ``EVENT_COLUMNS``:
+  date                   YYYY-MM-DD, inside the scenario window [valuation_date, horizon]
+  action                 one of ``ACTIONS`` (below)
+  preferred_shares       a whole number >= 0, or ``all`` (of those outstanding at that point,
+                         or of the named holder's holding)
+  common_shares          exchange_common: common issued in total (as reported)
+  common_per_preferred   exchange_common: common per preferred; floor(n × ratio) issued, fraction in cash
+  cash_per_preferred_usd repurchase_cash: USD paid per preferred
+  settlement             put / call: cash or stock (empty: the scenario's put_settlement);
+                         dividend_policy: cash, stock or accrue
+  holder                 exact register name (empty: shared pro rata across holders)
+  source                 free text (where the row comes from)
+
+Per-share arithmetic of one row retiring n preferred on date d, with LP the liquidation
+preference per share after d's dividend, CR the conversion rate in force, S the price:
+  exchange_common      floor(n × ratio) common, or common_shares as given
+  repurchase_cash      n × cash_per_preferred_usd paid, no shares
+  convert              floor(n × LP/1000 × CR) common
+  put                  stock: ceil(n × LP / (S × put_factor)); cash: n × LP paid
+  call                 call price = LP (accreted unpaid dividends included; assumption);
+                       in the money (S × CR ≥ 1000): floor(n × LP/1000 × CR) common (forced
+                       conversion), else settled like a put
+  exchange_debentures  n × LP of debentures (LP frozen, cash interest, same CR); they leave
+                       with the class under its policies
+  dividend_policy      dividends on dates after d are paid as ``settlement`` (the dividend on d
+                       itself is paid first, under the earlier policy: pinned order)
+
+Pinned order on one date: dividend on the shares outstanding before the date's actions,
+then ledger rows in file order (``history`` rows before the events file's), then the class
+policies on what remains. A row naming a ``holder`` reduces that holder; otherwise the n
+shares are shared across holders on the scenario's basis by largest remainder (ties in
+filing order). Holder allocations of a row's common use the same largest remainder
+(pro_rata basis) or each holder alone (registered basis), as ``calc.dilution`` does.
+
+Every problem is reported at once, ``line L: ...`` (``validate_events``).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from calc.csv_records import numbered_records
+from calc.dilution import HolderBook, _allocate, largest_remainder
+from calc.errors import InputError
+from calc.params import DIVIDEND_POLICIES, SETTLEMENTS, ScenarioParams
+from calc.rounding import ceil_shares, floor_shares
+from calc.terms import DATA_DIR, Terms
+
+EVENT_COLUMNS = ("date", "action", "preferred_shares", "common_shares", "common_per_preferred",
+                 "cash_per_preferred_usd", "settlement", "holder", "source")
+HISTORY_PATH = DATA_DIR / "history.csv"
+ALL = None  # preferred_shares = all
+
+
+@dataclass(frozen=True)
+class Event:
+    """One validated row of an events file (``line``: its line in the file)."""
+
+    line: int
+    date: dt.date
+    action: str
+    preferred_shares: int | None  # None: all
+    common_shares: int | None = None
+    common_per_preferred: float | None = None
+    cash_per_preferred_usd: float | None = None
+    settlement: str = ""
+    holder: str = ""
+    source: str = ""
+    origin: str = "events"  # file label used in messages
+
+
+# --------------------------------------------------------------------------- rules (vectorized over P paths)
+
+@dataclass(frozen=True)
+class RowContext:
+    """Inputs of one row's rule, arrays (P,)."""
+
+    event: Event
+    n: int  # preferred retired by the row
+    price: np.ndarray
+    lp: np.ndarray  # LP per share after the date's dividend
+    rate: float  # conversion rate in force
+    put_factor: np.ndarray
+    settle_stock: np.ndarray  # bool: row settlement, else the scenario's put_settlement
+
+
+@dataclass(frozen=True)
+class Flow:
+    """Per preferred share retired by a row, arrays (P,); ``exchange_total`` fixes the class total."""
+
+    conversion: np.ndarray | float = 0.0
+    redemption: np.ndarray | float = 0.0
+    exchange: np.ndarray | float = 0.0
+    cash_usd: np.ndarray | float = 0.0
+    debenture_usd: np.ndarray | float = 0.0
+    exchange_total: int | None = None
+    called: bool = False  # its conversion is forced by a call
+
+
+def _conversion_per_share(c: RowContext) -> np.ndarray:
+    """LP / 1000 × CR."""
+    return c.lp / 1000.0 * c.rate
+
+
+def rule_exchange_common(c: RowContext) -> Flow:
+    """ratio given: floor(n × ratio) common; total given: exactly common_shares (per share total / n)."""
+    if c.event.common_shares is not None:
+        per = c.event.common_shares / c.n if c.n else 0.0
+        return Flow(exchange=np.full(c.price.shape, per), exchange_total=c.event.common_shares)
+    return Flow(exchange=np.full(c.price.shape, float(c.event.common_per_preferred or 0.0)))
+
+
+def rule_repurchase_cash(c: RowContext) -> Flow:
+    """n × cash_per_preferred_usd paid; no shares."""
+    return Flow(cash_usd=np.full(c.price.shape, float(c.event.cash_per_preferred_usd or 0.0)))
+
+
+def rule_convert(c: RowContext) -> Flow:
+    """floor(n × LP/1000 × CR) common."""
+    return Flow(conversion=_conversion_per_share(c))
+
+
+def rule_put(c: RowContext) -> Flow:
+    """stock: ceil(n × LP / (S × put_factor)) common; cash: n × LP paid."""
+    return Flow(redemption=np.where(c.settle_stock, c.lp / (c.price * c.put_factor), 0.0),
+                cash_usd=np.where(c.settle_stock, 0.0, c.lp))
+
+
+def rule_call(c: RowContext) -> Flow:
+    """In the money (S × CR ≥ 1000): forced conversion; otherwise redeemed at LP like a put."""
+    itm = c.price * c.rate >= 1000.0
+    put = rule_put(c)
+    return Flow(conversion=np.where(itm, _conversion_per_share(c), 0.0),
+                redemption=np.where(itm, 0.0, put.redemption), cash_usd=np.where(itm, 0.0, put.cash_usd),
+                called=True)
+
+
+def rule_exchange_debentures(c: RowContext) -> Flow:
+    """n × LP of debentures."""
+    return Flow(debenture_usd=c.lp)
+
+
+def _on_or_after(field: str, label: str) -> Callable[[dt.date, Terms], str | None]:
+    def check(date: dt.date, terms: Terms) -> str | None:
+        first = getattr(terms.preferred, field)
+        return f"{date} is before {first} ({label})" if date < first else None
+    return check
+
+
+def _put_date(date: dt.date, terms: Terms) -> str | None:
+    dates = ", ".join(str(d) for d in terms.preferred.put_dates)
+    return None if date in terms.preferred.put_dates else f"{date} is not a put date ({dates})"
+
+
+@dataclass(frozen=True)
+class Action:
+    rule: Callable[[RowContext], Flow] | None  # None: a policy change, no shares retired
+    fields: tuple[str, ...] = ()  # value columns the action accepts
+    settlements: tuple[str, ...] = ()
+    date_rule: Callable[[dt.date, Terms], str | None] | None = None
+
+
+ACTIONS: dict[str, Action] = {
+    "exchange_common": Action(rule_exchange_common, ("preferred_shares", "common_shares", "common_per_preferred")),
+    "repurchase_cash": Action(rule_repurchase_cash, ("preferred_shares", "cash_per_preferred_usd")),
+    "convert": Action(rule_convert, ("preferred_shares",),
+                      date_rule=_on_or_after("conversion_not_before", "conversion is not exercisable earlier")),
+    "put": Action(rule_put, ("preferred_shares", "settlement"), SETTLEMENTS, _put_date),
+    "call": Action(rule_call, ("preferred_shares", "settlement"), SETTLEMENTS,
+                   _on_or_after("issuer_call_from", "the issuer may call from then on")),
+    "exchange_debentures": Action(rule_exchange_debentures, ("preferred_shares",)),
+    "dividend_policy": Action(None, ("settlement",), DIVIDEND_POLICIES),
+}
+REQUIRED = {"repurchase_cash": ("preferred_shares", "cash_per_preferred_usd"),
+            "dividend_policy": ("settlement",)}
+VALUE_COLUMNS = ("preferred_shares", "common_shares", "common_per_preferred", "cash_per_preferred_usd",
+                 "settlement")
+
+
+# --------------------------------------------------------------------------- reading
+
+def _number(text: str, whole: bool) -> float | int:
+    value = float(text.replace(",", ""))
+    if not np.isfinite(value) or value < 0 or (whole and not value.is_integer()):
+        raise ValueError
+    return int(value) if whole else value
+
+
+def _row_problems(cells: dict[str, str]) -> tuple[dict[str, object], list[str]]:
+    """Typed values of one row and its syntax problems (field names in the message)."""
+    values: dict[str, object] = {}
+    problems: list[str] = []
+    action = cells["action"]
+    try:
+        values["date"] = dt.date.fromisoformat(cells["date"])
+    except ValueError:
+        problems.append(f"date: '{cells['date']}' is not a date in YYYY-MM-DD form")
+    spec = ACTIONS.get(action)
+    if spec is None:
+        problems.append(f"action: '{action}' is not one of {', '.join(ACTIONS)}")
+        return values, problems
+    for name in VALUE_COLUMNS:
+        text = cells[name]
+        if not text:
+            if name in REQUIRED.get(action, ()):
+                problems.append(f"{name}: required for {action}")
+            continue
+        if name not in spec.fields:
+            problems.append(f"{name}: '{text}' does not apply to {action}")
+        elif name == "settlement":
+            if text not in spec.settlements:
+                problems.append(f"settlement: '{text}' is not one of {', '.join(spec.settlements)} for {action}")
+            values[name] = text
+        elif name == "preferred_shares" and text.lower() == "all":
+            values[name] = ALL
+        else:
+            try:
+                values[name] = _number(text, whole=name in ("preferred_shares", "common_shares"))
+            except ValueError:
+                kind = "a whole number >= 0" + (" or 'all'" if name == "preferred_shares" else "") \
+                    if name in ("preferred_shares", "common_shares") else "a number >= 0"
+                problems.append(f"{name}: '{text}' is not {kind}")
+    if spec.rule is not None and not cells["preferred_shares"]:
+        problems.append(f"preferred_shares: required for {action} (a whole number or 'all')")
+    if action == "exchange_common":
+        given = [n for n in ("common_shares", "common_per_preferred") if cells[n]]
+        if len(given) != 1:
+            problems.append("common_shares/common_per_preferred: exchange_common needs exactly one of them, "
+                            f"got {'both' if given else 'neither'}")
+        elif values.get("common_shares") and values.get("preferred_shares") == 0:
+            problems.append("common_shares: common issued for 0 preferred")
+    return values, problems
+
+
+def parse_events(header: Sequence[str], records: Iterable[tuple[int, Sequence[str]]], origin: str) -> tuple[Event, ...]:
+    """Events from (line, cells) records under ``header``; ``InputError`` listing every problem."""
+    header = [h.strip() for h in header]
+    problems = [f"line 1: unknown column '{h}' (known: {', '.join(EVENT_COLUMNS)})"
+                for h in header if h not in EVENT_COLUMNS]
+    problems += [f"line 1: no '{c}' column" for c in ("date", "action") if c not in header]
+    events: list[Event] = []
+    for line, row in records:
+        if len(row) != len(header):
+            problems.append(f"line {line}: {len(row)} cell(s), the header has {len(header)}")
+            continue
+        cells = {c: "" for c in EVENT_COLUMNS} | {h: v.strip() for h, v in zip(header, row) if h in EVENT_COLUMNS}
+        values, row_problems = _row_problems(cells)
+        problems += [f"line {line}, {p}" for p in row_problems]
+        if not row_problems:
+            events.append(Event(line=line, action=cells["action"], holder=cells["holder"], source=cells["source"],
+                                origin=origin, **values))  # type: ignore[arg-type]
+    if problems:
+        raise InputError(f"{origin}: {len(problems)} problem(s); nothing was run", tuple(problems))
+    return tuple(events)
+
+
+def read_events_text(text: str, origin: str) -> tuple[Event, ...]:
+    """Events from CSV text (dashboard editor, uploads)."""
+    reader = csv.reader(text.lstrip("\ufeff").splitlines())
+    header = next(reader, None)
+    if header is None:
+        raise InputError(f"{origin}: empty; expected the header {','.join(EVENT_COLUMNS)}")
+    return parse_events(header, numbered_records(reader), origin)
+
+
+def read_events(path: Path | str, label: str = "events") -> tuple[Event, ...]:
+    """Read an events CSV (see the module docstring); messages start with ``label path``."""
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{label} {path}: not a readable UTF-8 file ({exc})") from exc
+    try:
+        return read_events_text(text, f"{label} {path}")
+    except csv.Error as exc:
+        raise InputError(f"{label} {path}: not a readable CSV ({exc})") from exc
+
+
+@lru_cache(maxsize=1)
+def history_events() -> tuple[Event, ...]:
+    """The 2002 exchanges (``data/history.csv``)."""
+    return read_events(HISTORY_PATH, "history")
+
+
+def ledger_events(events: Sequence[Event] = (), history: bool = False) -> tuple[Event, ...]:
+    """History rows first (when on), then ``events``."""
+    return (history_events() if history else ()) + tuple(events)
+
+
+# --------------------------------------------------------------------------- resolving on a scenario
+
+@dataclass(frozen=True)
+class Plan:
+    """Events resolved for one window and holder basis, in pinned order.
+
+    ``rows`` retire preferred (counts ``counts``, per-holder ``alloc`` (R, H)); policy
+    rows become ``dividend_changes`` (date, policy code).
+    """
+
+    rows: tuple[Event, ...]
+    counts: np.ndarray  # (R,) int64
+    alloc: np.ndarray  # (R, H) int64
+    dividend_changes: tuple[tuple[dt.date, int], ...]
+
+    @property
+    def dates(self) -> tuple[dt.date, ...]:
+        return tuple(e.date for e in self.rows) + tuple(d for d, _ in self.dividend_changes)
+
+
+def _quantity(event: Event, available: int) -> int:
+    return available if event.preferred_shares is ALL else int(event.preferred_shares)
+
+
+def _share(holding: np.ndarray, n: int) -> np.ndarray:
+    """n split over holders ∝ holding by largest remainder (ties: filing order)."""
+    total = int(holding.sum())
+    if n == 0 or total == 0:
+        return np.zeros_like(holding)
+    return largest_remainder((holding * (n / total))[None, :], np.array([n]))[0]
+
+
+def resolve(events: Sequence[Event], params: ScenarioParams, terms: Terms, book: HolderBook,
+            basis: np.ndarray) -> Plan:
+    """Check every event against the scenario and the register; ``InputError`` listing every problem.
+
+    Rules: date inside [valuation_date, horizon]; the action's date rule (put dates, call from
+    2006-08-01, conversion from 2002-05-06); no more preferred than outstanding at that point;
+    a named holder exists and holds enough.
+    """
+    ordered = sorted(events, key=lambda e: e.date)  # stable: file order within a date
+    index = {name: i for i, name in enumerate(book.names)}
+    outstanding, holding = terms.preferred.shares_issued, basis.astype(np.int64).copy()
+    rows, counts, allocs, changes, problems = [], [], [], [], []
+    for e in ordered:
+        where = f"{e.origin} line {e.line}"
+        spec = ACTIONS[e.action]
+        if not params.valuation_date <= e.date <= params.horizon:
+            problems.append(f"{where}, date: {e.date} is outside the window {params.valuation_date}.."
+                            f"{params.horizon}")
+        if spec.date_rule and (message := spec.date_rule(e.date, terms)):
+            problems.append(f"{where}, date: {e.action} on {message}")
+        if spec.rule is None:
+            changes.append((e.date, DIVIDEND_POLICIES.index(e.settlement)))
+            continue
+        if e.holder and e.holder not in index:
+            problems.append(f"{where}, holder: '{e.holder}' is not a register name")
+            continue
+        available = int(holding[index[e.holder]]) if e.holder else outstanding
+        n = _quantity(e, available)
+        if n > outstanding or n > available:
+            whose = f"holder '{e.holder}' holds" if e.holder else "outstanding"
+            problems.append(f"{where}, preferred_shares: {n:,} is more than the {min(available, outstanding):,} "
+                            f"{whose} at that point")
+            continue
+        alloc = np.zeros_like(holding)
+        if e.holder:
+            alloc[index[e.holder]] = n
+        else:
+            alloc = _share(holding, n)
+        holding -= alloc
+        outstanding -= n
+        rows.append(e)
+        counts.append(n)
+        allocs.append(alloc)
+    if problems:
+        raise InputError(f"events: {len(problems)} problem(s); nothing was run", tuple(problems))
+    alloc_array = np.array(allocs, dtype=np.int64).reshape(len(allocs), book.size)
+    return Plan(tuple(rows), np.array(counts, dtype=np.int64), alloc_array, tuple(changes))
+
+
+# --------------------------------------------------------------------------- class totals of a row
+
+@dataclass(frozen=True)
+class RowResult:
+    """A row's class totals per path (0 where the class had left before the row's date)."""
+
+    action: str
+    count: int  # preferred retired by the row where effective
+    flow: Flow
+    column: int
+    effective: np.ndarray  # (P,) bool
+    conversion: np.ndarray  # (P,) int64
+    redemption: np.ndarray
+    exchange: np.ndarray
+    cash_usd: np.ndarray  # (P,) float
+    debenture_usd: np.ndarray
+
+
+def row_totals(action: str, flow: Flow, n: int, column: int, effective: np.ndarray) -> RowResult:
+    """conversion floor(n c), redemption ceil(n q), exchange the given total or floor(n x),
+    cash n × cash, debentures n × LP; masked by ``effective``."""
+    def shares(values: np.ndarray, rounding: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
+        return np.where(effective, rounding(n * np.broadcast_to(values, effective.shape)), 0)
+
+    exchange = (np.where(effective, flow.exchange_total, 0) if flow.exchange_total is not None
+                else shares(flow.exchange, floor_shares))  # type: ignore[arg-type]
+    return RowResult(action, n, flow, column, effective, shares(flow.conversion, floor_shares),  # type: ignore[arg-type]
+                     shares(flow.redemption, ceil_shares), exchange,  # type: ignore[arg-type]
+                     np.where(effective, n * np.broadcast_to(flow.cash_usd, effective.shape), 0.0),
+                     np.where(effective, n * np.broadcast_to(flow.debenture_usd, effective.shape), 0.0))
+
+
+def holder_ledger(plan: Plan, rows: Sequence[RowResult], basis: np.ndarray, pro_rata: np.ndarray,
+                  lp_exit: np.ndarray) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Per holder (S, H): holding at the exit in units of LP_x (preferred left plus ledger
+    debentures d_i / LP_x) and the common each row gave the holder, by source.
+
+    A row's holder shares: exact_i = alloc_i × per-share quantity; pro_rata rows split the
+    class total by largest remainder, registered rows round each holder alone.
+    """
+    units = basis.astype(np.int64).copy()
+    debentures = np.zeros(basis.shape)
+    shares = {k: np.zeros(basis.shape, dtype=np.int64) for k in LEDGER_HOLDER_COLUMNS}
+    sources = (("conversion_shares", "conversion", floor_shares), ("redemption_shares", "redemption", ceil_shares),
+               ("exchange_shares", "exchange", floor_shares))
+    for alloc, row in zip(plan.alloc, rows):
+        effective = row.effective[:, None]
+        units -= np.where(effective, alloc[None, :], 0)
+        for key, name, rounding in sources:
+            per_share = np.broadcast_to(getattr(row.flow, name), row.effective.shape)
+            if per_share.any():
+                exact = np.where(effective, alloc[None, :] * per_share[:, None], 0.0)
+                shares[key] += _allocate(exact, getattr(row, name), pro_rata, rounding)
+        per_usd = np.broadcast_to(row.flow.debenture_usd, row.effective.shape)
+        debentures += np.where(effective, alloc[None, :] * per_usd[:, None], 0.0)
+    return units + debentures / lp_exit[:, None], shares
+
+
+LEDGER_HOLDER_COLUMNS = ("conversion_shares", "redemption_shares", "exchange_shares")
