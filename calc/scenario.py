@@ -57,7 +57,8 @@ def interest_rate(terms: Terms) -> float:
     return float(terms.preferred.exchange_debenture_rate) / terms.preferred.dividends_per_year
 
 
-def project(schedule: Schedule, prices: np.ndarray, pol: Policies, terms: Terms, plan: Plan | None = None) -> PathResult:
+def project(schedule: Schedule, prices: np.ndarray, pol: Policies, terms: Terms,
+            plan: Plan | None = None) -> PathResult:
     """``calc.engine.run_paths`` with the instrument's terms filled in."""
     return run_paths(schedule, prices, pol, terms.preferred.shares_issued,
                      float(terms.preferred.initial_liquidation_preference_usd), coupon_rate(terms),
