@@ -123,7 +123,7 @@ class PathResult:
 
     def _by_column(self, name: str, dtype: type = np.int64, action: str | None = None) -> np.ndarray:
         """(P, E) sum of a ``RowResult`` field placed at each row's column (rows of ``action`` only if given)."""
-        out = np.zeros(self.prices.shape, dtype=dtype)
+        out: np.ndarray = np.zeros(self.prices.shape, dtype=dtype)
         for row in self.rows:
             if action is None or row.action == action:
                 out[:, row.column] += getattr(row, name)

@@ -182,10 +182,10 @@ def parse_grid(header: Sequence[str], records: Iterable[tuple[int, Sequence[str]
             problems += _id_problems(scenario_id, line, first_line)
         ledger_cells = {name: cells[header.index(name)] for name in LEDGER_COLUMNS if name in header}
         history, events, ledger_problems = _ledger_cells(ledger_cells, folder or Path("."), files)
-        values = {name: cells[i] for name, i in known.items()}
+        values: dict[str, object] = {name: cells[i] for name, i in known.items()}
         if history:
-            values = {k: v for k, v in history_defaults().items() if not values.get(k, "").strip()} | {
-                k: v for k, v in values.items() if v.strip()}
+            given = {k: v for k, v in values.items() if str(v).strip()}
+            values = history_defaults() | given
         scenario, row_problems = param_problems(values, terms)
         problems += [f"line {line}, {p}" for p in ledger_problems]
         problems += [f"line {line}, column {p}" for p in row_problems]
