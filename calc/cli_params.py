@@ -6,8 +6,10 @@ import argparse
 from pathlib import Path
 
 from calc.history import history_defaults
-from calc.ledger import Event, ledger_events, read_events
+from calc.ledger import Event, check_events, ledger_events, read_events_lenient
 from calc.params import SPECS, ScenarioParams, default_params, parse_params
+from calc.scenario import default_book
+from calc.terms import load_terms
 
 
 def add_scenario_flags(parser: argparse.ArgumentParser) -> None:
@@ -45,5 +47,8 @@ def ledger_from_args(args: argparse.Namespace) -> tuple[ScenarioParams, tuple[Ev
     given = {spec.name: getattr(args, spec.name) for spec in SPECS if getattr(args, spec.name) is not None}
     if args.history:
         given = history_defaults() | given
-    events = read_events(args.events) if args.events else ()
-    return parse_params(given), ledger_events(events, args.history)
+    params = parse_params(given)
+    events, problems = read_events_lenient(args.events) if args.events else ((), [])
+    events = ledger_events(events, args.history)
+    check_events(events, problems, params, load_terms(), default_book())
+    return params, events

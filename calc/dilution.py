@@ -202,7 +202,5 @@ def row_labels(book: HolderBook) -> pd.DataFrame:
 def holder_frame(book: HolderBook, ex: ExitTerms) -> pd.DataFrame:
     """Holder table for a single scenario (S = 1)."""
     arrays = holder_arrays(book, ex)
-    frame = row_labels(book)
-    for name, values in arrays.items():
-        frame[name] = values[0]
-    return frame
+    numbers = pd.DataFrame({name: values[0] for name, values in arrays.items()})
+    return pd.concat([row_labels(book), numbers], axis=1)

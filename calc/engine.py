@@ -113,8 +113,8 @@ class PathResult:
     dividend_shares: np.ndarray  # (P, E) int64
     conversion_shares: np.ndarray  # (P,) int64, issued at exit_column
     redemption_shares: np.ndarray  # (P,) int64, issued at exit_column
-    outstanding: np.ndarray  # (P, E) int64 units (preferred, or debentures after exchange_date) after the date
-    debenture_usd: np.ndarray  # (P, E) principal of debentures from ledger rows after the date
+    units_after: np.ndarray  # (E,) int64 units (preferred, or debentures after exchange_date) after the date's rows
+    debenture_after: np.ndarray | None  # (P, E) principal of debentures from ledger rows (None: no such rows)
     called: np.ndarray  # (P,) bool: the exit conversion was forced by the issuer's call
     exit_conversion_per_share: np.ndarray  # (P,) c = LP_x / 1000 × CR_x on conversion, else 0
     exit_redemption_per_share: np.ndarray  # (P,) q = LP_x / (S_x × put_factor) on a stock redemption, else 0
@@ -134,8 +134,24 @@ class PathResult:
         return self._by_column("cash_usd", float, "repurchase_cash")
 
     def _at_exit(self, values: np.ndarray) -> np.ndarray:
-        P, E = self.prices.shape
-        return np.where(np.arange(E)[None, :] == self.exit_column[:, None], values[:, None], 0)
+        """(P, E): ``values`` (P,) placed at each path's exit column."""
+        out = np.zeros(self.prices.shape, dtype=values.dtype)
+        exited = np.nonzero(self.exit_column < self.prices.shape[1])[0]
+        out[exited, self.exit_column[exited]] = values[exited]
+        return out
+
+    def _before_exit(self) -> np.ndarray:
+        return np.arange(self.prices.shape[1])[None, :] < self.exit_column[:, None]
+
+    def outstanding(self) -> np.ndarray:
+        """(P, E) units outstanding after each date's actions (0 from the exit column on)."""
+        return np.where(self._before_exit(), self.units_after[None, :], 0)
+
+    def debenture_usd(self) -> np.ndarray:
+        """(P, E) principal of ledger-row debentures outstanding after each date (0 from the exit on)."""
+        if self.debenture_after is None:
+            return np.zeros(self.prices.shape)
+        return np.where(self._before_exit(), self.debenture_after, 0.0)
 
     def issued_by_column(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(dividend, conversion, redemption) shares per (P, E) column, ledger rows included."""
@@ -168,8 +184,12 @@ class PathResult:
 
     def new_shares_cumulative(self) -> np.ndarray:
         """(P, E) cumulative new common shares from all sources."""
-        dividend, conversion, redemption = self.issued_by_column()
-        return np.cumsum(dividend + conversion + redemption + self.exchange_by_column(), axis=1)
+        issued = self.dividend_shares.copy()
+        exited = np.nonzero(self.exit_column < self.prices.shape[1])[0]
+        issued[exited, self.exit_column[exited]] += (self.conversion_shares + self.redemption_shares)[exited]
+        for row in self.rows:
+            issued[:, row.column] += row.conversion + row.redemption + row.exchange
+        return np.cumsum(issued, axis=1)
 
 
 def in_the_money(schedule: Schedule, prices: np.ndarray) -> np.ndarray:
@@ -187,6 +207,9 @@ def _decisions(schedule: Schedule, prices: np.ndarray, pol: Policies) -> tuple[n
     conv_rational = rational & decision_date & itm
     put_rational = (pol.put == RATIONAL)[:, None] & schedule.is_put[None, :] & ~itm
     holder_convert = conv_all | (~put_all & conv_rational)
+    if not pol.call.any():  # call = none everywhere
+        nothing = np.zeros_like(holder_convert)
+        return holder_convert, ~holder_convert & (put_all | put_rational | schedule.is_mandatory[None, :]), nothing
     call_on_date = (pol.call == CALL_DATE)[:, None] & schedule.is_call[None, :]
     triggered = ((pol.call == CALL_RATIONAL)[:, None] & schedule.callable[None, :]
                  & (prices * schedule.rate[None, :] >= PER_SHARE_USD * pol.call_trigger[:, None]))
@@ -197,8 +220,9 @@ def _decisions(schedule: Schedule, prices: np.ndarray, pol: Policies) -> tuple[n
 
 
 def dividend_codes(schedule: Schedule, pol: Policies, plan: Plan) -> np.ndarray:
-    """(P, E) dividend policy in force: the scenario's, replaced after each ``dividend_policy`` row's date."""
-    codes = np.broadcast_to(pol.dividend[:, None], (len(pol.dividend), schedule.size))
+    """(P, E) dividend policy in force: the scenario's, replaced after each ``dividend_policy`` row's date
+    ((P, 1) when no row changes it)."""
+    codes = pol.dividend[:, None]
     for date, code in plan.dividend_changes:
         after = np.array([d > date for d in schedule.dates])
         codes = np.where(after[None, :], np.int8(code), codes)
@@ -218,6 +242,16 @@ def _ledger_rows(schedule: Schedule, prices: np.ndarray, lp_end: np.ndarray, pol
         flow = ACTIONS[event.action].rule(context)  # type: ignore[misc]
         results.append(row_totals(event.action, flow, int(n), col, col <= exit_column))
     return tuple(results)
+
+
+def _ledger_debentures(ledger: tuple[RowResult, ...], shape: tuple[int, int]) -> np.ndarray | None:
+    """(P, E) cumulative principal of debentures issued by ledger rows; None when there are none."""
+    if not any(r.action == "exchange_debentures" for r in ledger):
+        return None
+    added = np.zeros(shape)
+    for r in ledger:
+        added[:, r.column] += r.debenture_usd
+    return np.cumsum(added, axis=1)
 
 
 def run_paths(schedule: Schedule, prices: np.ndarray, pol: Policies, n_preferred: int,
@@ -249,14 +283,10 @@ def run_paths(schedule: Schedule, prices: np.ndarray, pol: Policies, n_preferred
     np.add.at(retired, [r.column for r in ledger], plan.counts)
     units_after = n_preferred - np.cumsum(retired)  # (E,) after the date's ledger rows
     units_record = np.concatenate([[n_preferred], units_after[:-1]])
-    debenture_added = np.zeros((P, E))
-    for r in ledger:
-        debenture_added[:, r.column] += r.debenture_usd
-    debenture_after = np.cumsum(debenture_added, axis=1)
-    debenture_record = np.concatenate([np.zeros((P, 1)), debenture_after[:, :-1]], axis=1)
+    debenture_after = _ledger_debentures(ledger, (P, E))
 
     units_x, lp_exit, price_exit = units_after[col], lp_end[rows, col], prices[rows, col]
-    principal = units_x * lp_exit + debenture_after[rows, col]
+    principal = units_x * lp_exit + (0.0 if debenture_after is None else debenture_after[rows, col])
     conversion = floor_shares(principal / PER_SHARE_USD * schedule.rate[col])
     redemption = ceil_shares(principal / (price_exit * pol.put_factor))
     stock_redeem = (action == REDEEM) & (pol.settlement == SETTLE_STOCK)
@@ -267,18 +297,18 @@ def run_paths(schedule: Schedule, prices: np.ndarray, pol: Policies, n_preferred
     stock_dividend = (dividend == STOCK) & (dividend_due > 0)
     dividend_shares = np.where(
         stock_dividend, ceil_shares(dividend_due / (prices * pol.sale_factor[:, None])), 0)
-    class_debentures = np.where(schedule.after_exchange[None, :], units_record * lp_start, 0.0)
-    interest = (class_debentures + debenture_record) * interest_rate
-    interest_due = np.where(schedule.is_dividend[None, :] & alive & (interest > 0), interest, 0.0)
-    before_exit = columns[None, :] < exit_column[:, None]
+    interest = units_record * lp_start * interest_rate
+    interest_due = np.where((schedule.is_dividend & schedule.after_exchange)[None, :] & alive, interest, 0.0)
+    if debenture_after is not None:
+        debenture_record = np.concatenate([np.zeros((P, 1)), debenture_after[:, :-1]], axis=1)
+        interest_due += np.where(schedule.is_dividend[None, :] & alive, debenture_record * interest_rate, 0.0)
     holding = action == HOLD
     return PathResult(
         prices=prices, lp_start=lp_start, lp_end=lp_end, exit_column=exit_column, exit_action=action,
         dividend_due_usd=dividend_due, interest_due_usd=interest_due, dividend_shares=dividend_shares,
         conversion_shares=np.where(action == CONVERT, conversion, 0),
         redemption_shares=np.where(stock_redeem, redemption, 0),
-        outstanding=np.where(before_exit, units_after[None, :], 0),
-        debenture_usd=np.where(before_exit, debenture_after, 0.0),
+        units_after=units_after, debenture_after=debenture_after,
         called=exited & called[rows, col],
         exit_conversion_per_share=np.where(action == CONVERT, lp_exit / PER_SHARE_USD * schedule.rate[col], 0.0),
         exit_redemption_per_share=np.where(stock_redeem, lp_exit / (price_exit * pol.put_factor), 0.0),

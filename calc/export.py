@@ -341,7 +341,7 @@ def result_chunks(grid: Grid, book: HolderBook | None = None, terms: Terms | Non
     for start in range(0, len(grid), chunk_size):
         params = list(grid.params[start:start + chunk_size])
         events = list(grid.events[start:start + chunk_size]) if grid.events else None
-        batch = run_batch(params, terms, book, events=events)
+        batch = run_batch(params, terms, book, True, events)
         ids = _text(grid.ids[start:start + chunk_size], spreadsheet_safe)
         yield Chunk(len(params), _results_table(ids, labels, batch.holders), _summary_table(ids, params, batch.summary))
 

@@ -41,6 +41,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -241,47 +242,74 @@ def _row_problems(cells: dict[str, str]) -> tuple[dict[str, object], list[str]]:
     return values, problems
 
 
-def parse_events(header: Sequence[str], records: Iterable[tuple[int, Sequence[str]]], origin: str) -> tuple[Event, ...]:
-    """Events from (line, cells) records under ``header``; ``InputError`` listing every problem."""
+def parse_events(header: Sequence[str], records: Iterable[tuple[int, Sequence[str]]], origin: str
+                         ) -> tuple[tuple[Event, ...], list[str]]:
+    """(valid rows, problems) so that later checks can report together with these."""
     header = [h.strip() for h in header]
-    problems = [f"line 1: unknown column '{h}' (known: {', '.join(EVENT_COLUMNS)})"
+    problems = [f"{origin} line 1: unknown column '{h}' (known: {', '.join(EVENT_COLUMNS)})"
                 for h in header if h not in EVENT_COLUMNS]
-    problems += [f"line 1: no '{c}' column" for c in ("date", "action") if c not in header]
+    problems += [f"{origin} line 1: no '{c}' column" for c in ("date", "action") if c not in header]
     events: list[Event] = []
     for line, row in records:
         if len(row) != len(header):
-            problems.append(f"line {line}: {len(row)} cell(s), the header has {len(header)}")
+            problems.append(f"{origin} line {line}: {len(row)} cell(s), the header has {len(header)}")
             continue
         cells = {c: "" for c in EVENT_COLUMNS} | {h: v.strip() for h, v in zip(header, row) if h in EVENT_COLUMNS}
         values, row_problems = _row_problems(cells)
-        problems += [f"line {line}, {p}" for p in row_problems]
+        problems += [f"{origin} line {line}, {p}" for p in row_problems]
         if not row_problems:
+            values.setdefault("preferred_shares", 0)  # dividend_policy rows retire nothing
             events.append(Event(line=line, action=cells["action"], holder=cells["holder"], source=cells["source"],
                                 origin=origin, **values))  # type: ignore[arg-type]
-    if problems:
-        raise InputError(f"{origin}: {len(problems)} problem(s); nothing was run", tuple(problems))
-    return tuple(events)
+    return tuple(events), problems
 
 
-def read_events_text(text: str, origin: str) -> tuple[Event, ...]:
-    """Events from CSV text (dashboard editor, uploads)."""
+def read_events_text(text: str, origin: str) -> tuple[tuple[Event, ...], list[str]]:
+    """(valid rows, problems) of CSV text (dashboard editor, uploads, files)."""
     reader = csv.reader(text.lstrip("\ufeff").splitlines())
-    header = next(reader, None)
-    if header is None:
-        raise InputError(f"{origin}: empty; expected the header {','.join(EVENT_COLUMNS)}")
-    return parse_events(header, numbered_records(reader), origin)
+    try:
+        header = next(reader, None)
+        if header is None:
+            return (), [f"{origin}: empty; expected the header {','.join(EVENT_COLUMNS)}"]
+        return parse_events(header, numbered_records(reader), origin)
+    except csv.Error as exc:
+        return (), [f"{origin}: not a readable CSV ({exc})"]
 
 
 def read_events(path: Path | str, label: str = "events") -> tuple[Event, ...]:
-    """Read an events CSV (see the module docstring); messages start with ``label path``."""
+    """Read an events CSV (see the module docstring); ``InputError`` listing every problem."""
+    events, problems = read_events_lenient(path, label)
+    if problems:
+        raise InputError(f"{label}: {len(problems)} problem(s); nothing was run", tuple(problems))
+    return events
+
+
+def read_events_lenient(path: Path | str, label: str = "events") -> tuple[tuple[Event, ...], list[str]]:
+    """(valid rows, problems) of an events CSV, so that scenario checks can be reported with them."""
     try:
         text = Path(path).read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"{label} {path}: not a readable UTF-8 file ({exc})") from exc
+        return (), [f"{label} {path}: not a readable UTF-8 file ({exc})"]
+    return read_events_text(text, f"{label} {path}")
+
+
+def check_events(events: Sequence[Event], problems: Sequence[str], params: ScenarioParams, terms: Terms,
+                 book: HolderBook) -> None:
+    """Raise one ``InputError`` with the reading ``problems`` and every scenario problem of ``events``."""
+    found = list(problems)
+    basis = book.pro_rata if params.holder_basis == "pro_rata" else book.registered
     try:
-        return read_events_text(text, f"{label} {path}")
-    except csv.Error as exc:
-        raise InputError(f"{label} {path}: not a readable CSV ({exc})") from exc
+        resolve(events, params, terms, book, basis)
+    except InputError as exc:
+        found += exc.problems
+    if found:
+        raise InputError(f"events: {len(found)} problem(s); nothing was run", tuple(sorted(found, key=_line_key)))
+
+
+def _line_key(problem: str) -> tuple[str, int]:
+    """(file, line) of a problem message, for reporting in file order."""
+    match = re.match(r"(.*?) line (\d+)", problem)
+    return (match.group(1), int(match.group(2))) if match else (problem, 0)
 
 
 @lru_cache(maxsize=1)

@@ -65,8 +65,7 @@ def gbm_prices(params: ScenarioParams, years: np.ndarray, volatility: float, pat
     return np.exp(log_trend[None, :] + volatility * w)
 
 
-def _frame(schedule: Schedule, values: np.ndarray) -> pd.DataFrame:
-    pct = np.percentile(values, PERCENTILES, axis=0, method="inverted_cdf").astype(np.int64)
+def _frame(schedule: Schedule, pct: np.ndarray) -> pd.DataFrame:
     frame = pd.DataFrame({"date": list(schedule.dates), "event": schedule.labels()})
     for q, row in zip(PERCENTILES, pct):
         frame[f"p{q}"] = row
@@ -96,15 +95,17 @@ def run_monte_carlo(params: ScenarioParams, volatility: float, paths: int, seed:
         sources[start:start + count] = np.stack([totals[s] for s in SOURCES], axis=1)
         if progress:
             progress(start + count, paths)
-    total = params.base_shares + new
+    # total = base + new is a shift, so its percentiles are base + those of new (one pass over the paths)
+    new_pct = np.percentile(new, PERCENTILES, axis=0, method="inverted_cdf").astype(np.int64)
+    horizon_total = params.base_shares + new[:, -1]
     by_source = pd.DataFrame(sources, columns=list(SOURCES))
     stats = pd.DataFrame({"mean": by_source.mean()} | {
         f"p{q}": by_source.quantile(q / 100, interpolation="lower") for q in (5, 50, 95)})
     return MonteCarloResult(
         schedule=schedule,
-        total_percentiles=_frame(schedule, total),
-        new_percentiles=_frame(schedule, new),
-        horizon_total_shares=total[:, -1],
+        total_percentiles=_frame(schedule, params.base_shares + new_pct),
+        new_percentiles=_frame(schedule, new_pct),
+        horizon_total_shares=horizon_total,
         horizon_new_by_source=stats,
-        exceeds_authorized_probability=float((total[:, -1] > terms.market.authorized_common_shares).mean()),
+        exceeds_authorized_probability=float((horizon_total > terms.market.authorized_common_shares).mean()),
     )

@@ -107,7 +107,7 @@ def exit_terms(path: PathResult, base_shares: np.ndarray, pro_rata: np.ndarray, 
 def _preferred_left(path: PathResult, schedule: Schedule) -> np.ndarray:
     """(P, E) preferred (not debentures) outstanding after each date's actions."""
     as_debentures = schedule.after_exchange | schedule.is_exchange
-    return np.where(as_debentures[None, :], 0, path.outstanding)
+    return np.where(as_debentures[None, :], 0, path.outstanding())
 
 
 def summary_frame(path: PathResult, base_shares: np.ndarray, schedule: Schedule, terms: Terms) -> pd.DataFrame:
@@ -144,8 +144,8 @@ def timeline_frame(path: PathResult, schedule: Schedule, base_shares: int, n_pre
         "event": schedule.labels(),
         "price_usd": path.prices[0],
         "preferred_outstanding": _preferred_left(path, schedule)[0],
-        "debenture_principal_usd": np.where(as_debentures, path.outstanding[0] * path.lp_end[0], 0.0)
-        + path.debenture_usd[0],
+        "debenture_principal_usd": np.where(as_debentures, path.outstanding()[0] * path.lp_end[0], 0.0)
+        + path.debenture_usd()[0],
         "lp_per_share_usd": path.lp_end[0],
         "dividend_due_usd": path.dividend_due_usd[0],
         "interest_due_usd": path.interest_due_usd[0],
