@@ -11,9 +11,10 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from calc.errors import InputError
 from calc.params import ScenarioParams, param_problems
 from calc.scenario import ScenarioResult
-from dashboard import cache, inputs, narrative, views
+from dashboard import cache, inputs, ledger_view, narrative, views
 from dashboard.options_view import render_options_section
 
 
@@ -47,15 +48,24 @@ book = cache.book(book_token, register)
 st.sidebar.header("Scenario inputs")
 st.sidebar.caption("Every input of the scenario engine (same names as the CLI flags). Hover (?) for units and rules.")
 raw = inputs.render_sidebar(defaults)
-params, problems = param_problems(raw, terms)
+history = ledger_view.history_toggle()
+params, problems = param_problems(ledger_view.apply_history(raw, defaults, history), terms)
+sidebar_params = params  # valid sidebar inputs, even when the ledger events do not fit them
+events = ledger_view.current_events(history)
 
 computed: Computed | None = None
 if params is None:
     st.error("These inputs cannot be combined — fix them in the sidebar:\n\n"
              + "\n".join(f"- {p}" for p in problems))
 else:
-    key = cache.key_of(params)
-    result = cache.scenario(key, book_token, params, book)
+    key = cache.key_of(params) + ledger_view.events_key(events)
+    try:
+        result = cache.scenario(key, book_token, params, book, events)
+    except InputError as exc:  # the events in use do not fit these inputs (e.g. a date outside the window)
+        st.error("The ledger events do not fit these inputs; fix the inputs or the events (Ledger tab):")
+        st.dataframe(pd.DataFrame({"problem": exc.problems or (str(exc),)}), hide_index=True)
+        params = None
+if params is not None:
     sensitivity = cache.sensitivity(cache.key_any_price(params), params)
     computed = Computed(params, result, sensitivity,
                         cache.scenario_figures(key, book_token, params, result, sensitivity),
@@ -64,7 +74,7 @@ else:
     st.markdown(narrative.explain(params, result.timeline, result.summary, result.holders))
 
 tabs = st.tabs(["Share issuance", "Price sensitivity", "Holders", "Monte Carlo", "Saved scenarios",
-                "Terms and provenance", "Employee options"])
+                "Terms and provenance", "Employee options", "Ledger and break-even"])
 FIX_INPUTS = "Fix the scenario inputs in the sidebar to see this section."
 with tabs[0]:
     if computed is None:
@@ -92,3 +102,6 @@ with tabs[5]:
     views.render_terms(terms, params, defaults)
 with tabs[6]:
     render_options_section()
+with tabs[7]:
+    ledger_view.render_ledger(sidebar_params, computed.result if computed else None, history, terms, book,
+                              cache.key_of(sidebar_params) if sidebar_params else "")
