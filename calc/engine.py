@@ -46,7 +46,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from calc.ledger import ACTIONS, Plan, RowContext, RowResult, row_totals
+from calc.ledger import ACTIONS, PER_SHARE_USD, Plan, RowContext, RowResult, row_totals
 from calc.params import (
     CALL_POLICIES,
     CONVERSION_POLICIES,
@@ -64,7 +64,6 @@ assert PUT_POLICIES == CONVERSION_POLICIES
 SETTLE_STOCK = SETTLEMENTS.index("stock")
 HOLD, CONVERT, REDEEM = 0, 1, 2
 CALL_RATIONAL, CALL_DATE = (CALL_POLICIES.index(x) for x in ("rational", "date"))
-PER_SHARE_USD = 1000.0  # conversion basis: the rate is common per $1,000 of liquidation preference
 
 
 @dataclass(frozen=True)

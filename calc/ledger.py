@@ -59,6 +59,7 @@ from calc.terms import DATA_DIR, Terms
 EVENT_COLUMNS = ("date", "action", "preferred_shares", "common_shares", "common_per_preferred",
                  "cash_per_preferred_usd", "settlement", "holder", "source")
 HISTORY_PATH = DATA_DIR / "history.csv"
+PER_SHARE_USD = 1000.0  # conversion basis: a rate is common per $1,000 of liquidation preference
 ALL = None  # preferred_shares = all
 
 
@@ -109,7 +110,7 @@ class Flow:
 
 def _conversion_per_share(c: RowContext) -> np.ndarray:
     """LP / 1000 × CR."""
-    return c.lp / 1000.0 * c.rate
+    return c.lp / PER_SHARE_USD * c.rate
 
 
 def rule_exchange_common(c: RowContext) -> Flow:
@@ -138,7 +139,7 @@ def rule_put(c: RowContext) -> Flow:
 
 def rule_call(c: RowContext) -> Flow:
     """In the money (S × CR ≥ 1000): forced conversion; otherwise redeemed at LP like a put."""
-    itm = c.price * c.rate >= 1000.0
+    itm = c.price * c.rate >= PER_SHARE_USD
     put = rule_put(c)
     return Flow(conversion=np.where(itm, _conversion_per_share(c), 0.0),
                 redemption=np.where(itm, 0.0, put.redemption), cash_usd=np.where(itm, 0.0, put.cash_usd),

@@ -9,8 +9,10 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+import calc.breakeven
 import calc.dilution
 import calc.engine
+import calc.ledger
 import calc.montecarlo
 import calc.scenario
 import calc.schedule
@@ -29,7 +31,8 @@ from dashboard.store import ENV_VAR, ScenarioStore
 
 MC_AUTO_PATHS = 50_000  # Monte Carlo reruns by itself up to this many paths; above, on the button
 MC_KEEP = 8  # Monte Carlo results kept per session
-CONVENTION_MODULES = (calc.engine, calc.schedule, calc.scenario, calc.dilution, calc.sensitivity, calc.montecarlo)
+CONVENTION_MODULES = (calc.engine, calc.schedule, calc.scenario, calc.dilution, calc.sensitivity, calc.montecarlo,
+                      calc.ledger, calc.breakeven)
 SOURCE_CONFIG = {"field": st.column_config.TextColumn("field", width="medium"),
                  "value": st.column_config.TextColumn("value", width="small"),
                  "source": st.column_config.TextColumn("source", width="large",
@@ -56,7 +59,9 @@ HOLDER_CONFIG = {
     "common_owned_prior": _holder_column("common_owned_prior"),
     "conversion_shares": _holder_column("conversion_shares"),
     "redemption_shares": _holder_column("redemption_shares"),
-    "pro_forma_shares": _holder_column("pro_forma_shares", help="owned prior + conversion + redemption shares"),
+    "exchange_shares": _holder_column("exchange_shares", help="common from negotiated exchanges (ledger rows)"),
+    "pro_forma_shares": _holder_column("pro_forma_shares",
+                                       help="owned prior + conversion + redemption + exchange shares"),
     "pro_forma_pct": _holder_column("pro_forma_pct", format="%.3f%%",
                                     help="pro forma common / total common outstanding at the horizon"),
     "obtainable_shares_60d": _holder_column("obtainable_shares_60d", help="common the holder could get by converting "

@@ -325,3 +325,21 @@ def test_issue10_read_events_file(tmp_path):
     path = tmp_path / "e.csv"
     path.write_text("\ufeff" + HEADER + "\n2003-03-03,call,5,,,,,,\n", encoding="utf-8")
     assert read_events(path)[0].action == "call"
+
+
+def test_issue10_golden_exchange_into_debentures_then_put():
+    """885,000 preferred become $885,000,000 of debentures on 2003-03-03 (LP $1,000, stock dividends).
+
+    dividends: 2003-02-01 ceil(75,400,000/1.89) = 39,894,180, then 3 × ceil(40,000,000/1.89) = 63,492,066;
+    debenture interest 885,000,000 × 4% = 35,400,000 USD cash on each of the 3 later dates;
+    put 2004-08-02 (debentures leave with the class): ceil((1,000,000 × 1,000 + 885,000,000) / 1.89)
+    = ceil(997,354,497.35) = 997,354,498.
+    """
+    result = run_scenario(parse_params(), events=events_of("2003-03-03,exchange_debentures,885000,,,,,,"))
+    assert result.summary["dividend_shares"] == 39_894_180 + 63_492_066
+    assert result.summary["redemption_shares"] == 997_354_498
+    interest = result.timeline.set_index("date")["interest_due_usd"]
+    assert interest.loc[dt.date(2003, 8, 1)] == pytest.approx(35_400_000.0)
+    assert result.timeline.set_index("date").loc[dt.date(2003, 3, 3), "debenture_principal_usd"] == 885_000_000.0
+    holders = holder_rows(result)
+    assert holders["redemption_shares"].sum() == 997_354_498
