@@ -95,7 +95,7 @@ with tabs[3]:
     if computed is None:
         st.info(FIX_INPUTS)
     else:
-        views.render_monte_carlo(computed.params, computed.result, terms)
+        views.render_monte_carlo(computed.params, computed.result, terms, events)
 with tabs[4]:
     views.render_saved(params, book_token, book, terms)
 with tabs[5]:

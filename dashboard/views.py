@@ -19,6 +19,7 @@ import calc.schedule
 import calc.sensitivity
 from calc.conversion import rate_step_at
 from calc.errors import InputError
+from calc.ledger import Event
 from calc.montecarlo import run_monte_carlo
 from calc.output import to_csv_bytes
 from calc.params import HOLDER_BASES, ScenarioParams
@@ -283,7 +284,9 @@ def render_register_editing(register: pd.DataFrame, terms: Terms) -> None:
 
 # --- Monte Carlo tab ---------------------------------------------------------------------------------
 
-def render_monte_carlo(params: ScenarioParams, result: ScenarioResult, terms: Terms) -> None:
+def render_monte_carlo(params: ScenarioParams, result: ScenarioResult, terms: Terms,
+                       events: tuple[Event, ...] = ()) -> None:
+    """``events``: the ledger rows in use, the same on every path."""
     st.caption("Random common-price paths (geometric Brownian motion around the sidebar's price and drift) run "
                "through the same dividend, put and conversion choices; the bands show the spread of total common "
                f"outstanding. Runs by itself up to {MC_AUTO_PATHS:,} paths; larger runs start on the button.")
@@ -294,7 +297,7 @@ def render_monte_carlo(params: ScenarioParams, result: ScenarioResult, terms: Te
     seed = c3.number_input("Seed", value=0, step=1, key="mc_seed", help="random seed, ≥ 0 (same seed, same paths)")
     clicked = c4.button("Run Monte Carlo", key="mc_run", type="primary")
     runs = st.session_state.setdefault("mc_results", {})
-    run_key = (cache.key_of(params), float(vol), int(paths), int(seed))
+    run_key = (cache.key_of(params), repr(events), float(vol), int(paths), int(seed))
     outcome = runs.get(run_key)
     if outcome is None and (clicked or paths <= MC_AUTO_PATHS):
         bar = st.progress(0.0, text="Monte Carlo: starting")
@@ -303,7 +306,8 @@ def render_monte_carlo(params: ScenarioParams, result: ScenarioResult, terms: Te
             bar.progress(done / total, text=f"Monte Carlo: {done:,} of {total:,} paths")
 
         try:
-            outcome = run_monte_carlo(params, float(vol), int(paths), int(seed), terms, progress=report)
+            outcome = run_monte_carlo(params, float(vol), int(paths), int(seed), terms, progress=report,
+                                      events=events)
         except InputError as exc:
             outcome = exc
         bar.empty()
