@@ -58,7 +58,7 @@ def wait_terms(path: PathResult, schedule: Schedule, pol: Policies, plan: Plan |
     columns = np.arange(E)[None, :]
     stock = dividend_codes(schedule, pol, plan or _empty_plan()) == STOCK
     paid = stock & (path.dividend_due_usd > 0) & (columns >= after)
-    dividend_usd = np.where(paid, path.lp_start * coupon_rate(terms) / pol.sale_factor[:, None], 0.0)
+    dividend_usd = np.where(paid, path.lp_start * float(coupon_rate(terms)) / pol.sale_factor[:, None], 0.0)
     at_exit = np.minimum(path.exit_column, E - 1)
     exit_price = path.prices[np.arange(P), at_exit]
     live = path.exit_column >= from_column

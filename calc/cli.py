@@ -1,19 +1,86 @@
 """``python -m calc <command>``: discovers the subcommands in ``calc.commands``.
 
-User errors (``InputError``) print ``error: ...`` on stderr and exit with code 2;
-Ctrl-C exits with 130.
+Exit codes and messages:
+- 0: done;
+- 2: bad input (a flag or a file): one ``error: ...`` line on stderr naming the input and
+  the rule (several problems follow as indented ``  - ...`` lines); nothing is written;
+- 130 / 143 / 129: interrupted by Ctrl-C / SIGTERM / SIGHUP: ``interrupted: no output written``
+  (temporary output files removed; ``calc.output.signals_as_interrupts``);
+- 1: a bug (an unexpected exception, or a numeric RuntimeWarning, which would otherwise
+  be a silently wrong number): one ``error: internal error: TYPE: message`` line; set
+  ``CALC_TRACEBACK=1`` to also print the traceback.
+
+Output works on any stdout/stderr encoding: characters it cannot encode are written
+as ASCII look-alikes (``−`` as ``-``, ``×`` as ``x``, ``…`` as ``...``) or ``?``.
 """
 
 from __future__ import annotations
 
 import argparse
+import codecs
 import importlib
+import os
 import pkgutil
+import re
 import sys
+import traceback
+import unicodedata
+import warnings
+from collections.abc import Sequence
 from types import ModuleType
+from typing import NoReturn
 
 import calc.commands
-from calc.errors import InputError
+from calc.errors import InputError, echo
+from calc.output import signals_as_interrupts
+
+INTERRUPTED = "interrupted: no output written"
+ENCODING_FALLBACK = "calc-ascii-fallback"
+LOOK_ALIKES = {"−": "-", "–": "-", "—": "-", "×": "x", "…": "...", "≥": ">=", "≤": "<=", "≈": "~", "Σ": "sum ",
+               "Δ": "d", "τ": "tau", "’": "'", "‘": "'", "“": '"', "”": '"', "\u00a0": " "}
+NEGATIVE_NUMBER_RE = re.compile(r"-\.?\d")  # "-1e9", "-1,000", "-.5": a value, never a flag
+QUOTED_RE = re.compile(r"'([^']*)'")
+
+
+def _look_alike(error: UnicodeError) -> tuple[str, int]:
+    """Encoding error handler: ASCII look-alikes (accents dropped) for what cannot be encoded."""
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    bad = error.object[error.start:error.end]
+    ascii_text = "".join(LOOK_ALIKES.get(ch) or unicodedata.normalize("NFKD", ch).encode("ascii", "ignore").decode()
+                         or "?" for ch in bad)
+    return ascii_text, error.end
+
+
+codecs.register_error(ENCODING_FALLBACK, _look_alike)
+
+
+def _tolerate_any_encoding() -> None:
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors=ENCODING_FALLBACK)
+
+
+class CliParser(argparse.ArgumentParser):
+    """argparse with the product's error rule: a bad flag raises ``InputError`` (one ``error:``
+    line, exit 2), user text in the message is echoed safely, and a negative number after a
+    flag (``--net-income -1e9``) is its value, not an unknown option."""
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self._negative_number_matcher = NEGATIVE_NUMBER_RE
+
+    def error(self, message: str) -> NoReturn:
+        shown = QUOTED_RE.sub(lambda m: f"'{echo(m.group(1))}'", message)
+        raise InputError(f"{shown} (see `{self.prog} --help`)")
+
+    def parse_args(self, args: Sequence[str] | None = None,  # type: ignore[override]
+                   namespace: None = None) -> argparse.Namespace:
+        parsed, extras = self.parse_known_args(args, namespace)
+        if extras:
+            self.error(f"unrecognized arguments: {' '.join(repr(echo(a)) for a in extras)}")
+        return parsed
 
 
 def _command_modules() -> list[ModuleType]:
@@ -22,7 +89,7 @@ def _command_modules() -> list[ModuleType]:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = CliParser(
         prog="python -m calc",
         description="Lucent 8.00% Redeemable Convertible Preferred: dilution calculator.",
     )
@@ -34,15 +101,39 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+def _print_error(message: str) -> None:
+    """``error: message``; control characters escaped line by line (the indented problem lines stay)."""
+    lines = (echo(line, limit=sys.maxsize) for line in message.split("\n"))
+    print("error: " + "\n".join(lines), file=sys.stderr)
+
+
+def _run(argv: list[str] | None) -> int:
     try:
-        return int(args.handler(args))
+        args = build_parser().parse_args(argv)
+        with signals_as_interrupts():
+            return int(args.handler(args))
     except InputError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        _print_error(str(exc))
         return 2
     except BrokenPipeError:  # output piped into e.g. `head`
         return 0
-    except KeyboardInterrupt:
-        print("interrupted: nothing was written", file=sys.stderr)
-        return 130
+    except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM/SIGHUP as calc.output.Interrupted
+        print(INTERRUPTED, file=sys.stderr)
+        return int(getattr(exc, "exit_code", 130))
+    except Exception as exc:  # a bug: say so in one line, never a wall of traceback
+        _print_error(f"internal error: {type(exc).__name__}: {echo(exc, limit=200)} "
+                     "(a bug; set CALC_TRACEBACK=1 for details)")
+        if os.environ.get("CALC_TRACEBACK"):
+            traceback.print_exc()
+        return 1
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command; numeric RuntimeWarnings (overflow, invalid value) are errors, never printed."""
+    _tolerate_any_encoding()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        try:
+            return _run(argv)
+        except SystemExit as exc:  # --help
+            return exc.code if isinstance(exc.code, int) else 0

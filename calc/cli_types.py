@@ -1,36 +1,59 @@
-"""argparse value types that reject bad input with a message naming the rule."""
+"""argparse value types that reject bad input with a message naming the rule.
+
+Numbers follow the one rule of ``calc.numbers`` (``1,885,000`` is a thousands-grouped
+number; ``1,89`` is rejected, never read as 189).
+"""
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
-from decimal import Decimal, InvalidOperation
+from collections.abc import Callable
+from decimal import Decimal
+from typing import TypeVar
+
+from calc.errors import InputError, echo
+from calc.numbers import parse_decimal, parse_whole
+
+T = TypeVar("T")
+
+
+def _argument(parse: Callable[[str], T], text: str) -> T:
+    """``parse(text)`` with a rule violation reported as an argparse type error."""
+    try:
+        return parse(text)
+    except InputError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def iso_date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a date in YYYY-MM-DD form") from None
+        raise argparse.ArgumentTypeError(f"'{echo(text)}' is not a date in YYYY-MM-DD form") from None
+
+
+def number(text: str) -> Decimal:
+    """Any number (sign allowed): the exact decimal value."""
+    return _argument(parse_decimal, text)
+
+
+def real_number(text: str) -> float:
+    """Any number (sign allowed) as a float; never NaN or infinity."""
+    return float(number(text))
 
 
 def whole_number(text: str) -> int:
-    try:
-        value = int(text.replace(",", ""))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+    value = _argument(parse_whole, text)
     if value < 0:
         raise argparse.ArgumentTypeError(f"{value} must be >= 0")
     return value
 
 
 def positive_decimal(text: str) -> Decimal:
-    try:
-        value = Decimal(text)
-    except InvalidOperation:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a number") from None
-    if not value.is_finite() or value <= 0:
-        raise argparse.ArgumentTypeError(f"{text} must be a finite number > 0")
+    value = number(text)
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"{echo(text)} must be a finite number > 0")
     return value
 
 

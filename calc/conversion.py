@@ -26,6 +26,7 @@ from calc.terms import RateStep, Terms
 
 RATE_DECIMALS = Decimal("0.0001")
 CENT = Decimal("0.01")
+MAX_USD_PER_SHARE = 1_000_000  # upper bound of a price or liquidation preference per share
 Number = int | Decimal | Fraction
 
 
@@ -47,6 +48,13 @@ def registration_shares(n_preferred: int, rate: Number, lp_usd: Number = 1000) -
     return math.ceil(exact_common_shares(n_preferred, lp_usd, rate))
 
 
+def per_share_usd_problem(name: str, value_usd: Number) -> str | None:
+    """The rule ``value_usd`` breaks, or None when ``0 < value <= MAX_USD_PER_SHARE``."""
+    if not 0 < _frac(value_usd) <= MAX_USD_PER_SHARE:
+        return f"{name} must be > 0 and at most {MAX_USD_PER_SHARE:,} USD per share"
+    return None
+
+
 @dataclass(frozen=True)
 class ConversionResult:
     conversion_rate: Decimal
@@ -61,8 +69,10 @@ def convert(n_preferred: int, lp_usd: Decimal, rate: Decimal, price_usd: Decimal
 
     shares = floor(n × LP/1000 × CR); fraction f = exact − shares; cash in lieu = f × P.
     """
-    if _frac(price_usd) <= 0:
-        raise InputError(f"price must be > 0 USD, got {price_usd}")
+    problems = [p for p in (per_share_usd_problem("liquidation preference", lp_usd),
+                            per_share_usd_problem("price", price_usd)) if p]
+    if problems:
+        raise InputError("; ".join(problems))
     exact = exact_common_shares(n_preferred, lp_usd, rate)
     whole = math.floor(exact)
     fraction = exact - whole

@@ -31,6 +31,8 @@ Allocation of the class-level share counts to holders:
                          own obtainable shares added to the denominator, other holders' not)
   flags: beneficial_pct ≥ 5 and ≥ 10.
 Fund families are rows too: member sums, with the family's own o in its denominator.
+Every floor/ceil and every remainder comparison is exact (``calc.rounding``); a holder or
+family count past the model limit of 10^15 shares is an ``InputError``.
 """
 
 from __future__ import annotations
@@ -38,13 +40,15 @@ from __future__ import annotations
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from fractions import Fraction
+from functools import partial
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from calc.errors import InputError
-from calc.rounding import ceil_shares, floor_shares
+from calc.rounding import MAX_SHARES, ExactAt, ceil_shares, floor_shares, near_tolerance
 
 FAMILIES_PATH = Path(__file__).resolve().parent.parent / "data" / "fund_families.toml"
 THRESHOLDS_PCT = (5.0, 10.0)
@@ -92,21 +96,52 @@ def load_families(path: Path = FAMILIES_PATH) -> tuple[Family, ...]:
     return tuple(families)
 
 
-def largest_remainder(exact: np.ndarray, totals: np.ndarray) -> np.ndarray:
-    """Integers per row of ``exact`` (S, H) summing to ``totals`` (S,), each within one of exact.
+def largest_remainder(approx: np.ndarray, totals: np.ndarray, exact_at: ExactAt) -> np.ndarray:
+    """Integers per row of the entitlements e (S, H) summing to ``totals`` (S,), each within one of e.
 
-    floor every entry, then give the row's remaining units to its largest fractional
-    parts (ties by column order).
+    floor every entitlement (exactly), then give the row's remaining d units to its d largest
+    fractional parts e − floor(e), compared exactly (ties by column order). ``approx`` is e in
+    float64 and ``exact_at((s, h))`` e exactly; a row whose float remainders cannot separate
+    its d-th and (d+1)-th largest is settled exactly (``_settle_row``).
     """
-    base = floor_shares(exact)
-    remainder = exact - base
+    base = floor_shares(approx, exact_at)
+    remainder = approx - base
     deficit = totals - base.sum(axis=1)
-    if (deficit < 0).any() or (deficit > exact.shape[1]).any():
+    S, H = approx.shape
+    if (deficit < 0).any() or (deficit > H).any():
         raise ArithmeticError("largest-remainder allocation: totals inconsistent with entitlements")
     order = np.argsort(-remainder, axis=1, kind="stable")
     ranks = np.empty_like(order)
-    np.put_along_axis(ranks, order, np.arange(exact.shape[1])[None, :].repeat(len(exact), 0), axis=1)
-    return base + (ranks < deficit[:, None])
+    np.put_along_axis(ranks, order, np.arange(H)[None, :].repeat(S, 0), axis=1)
+    chosen = ranks < deficit[:, None]
+    if H > 1:
+        ranked = np.take_along_axis(remainder, order, axis=1)
+        d = np.clip(deficit, 1, H - 1)
+        lo, hi = ranked[np.arange(S), d - 1], ranked[np.arange(S), d]
+        tol = near_tolerance(np.abs(approx).max(axis=1))
+        for s in np.flatnonzero((deficit > 0) & (deficit < H) & (lo - hi <= 4 * tol)):
+            chosen[s] = _settle_row(remainder[s], int(deficit[s]), lo[s], hi[s], tol[s],
+                                    partial(_exact_remainder, exact_at, base, int(s)))
+    return base + chosen
+
+
+def _exact_remainder(exact_at: ExactAt, base: np.ndarray, s: int, h: int) -> Fraction:
+    return exact_at((s, h)) - int(base[s, h])
+
+
+def _settle_row(remainder: np.ndarray, deficit: int, lo: float, hi: float, tol: float,
+                exact_remainder: Callable[[int], Fraction]) -> np.ndarray:
+    """Top-``deficit`` mask of one row by exact remainder (ties by column order).
+
+    With float remainders f (each within ``tol`` of exact) whose d-th and (d+1)-th largest are
+    lo and hi: f > hi + 2 tol is surely in, f < lo − 2 tol surely out; only the cells between
+    are ranked exactly.
+    """
+    chosen = remainder > hi + 2 * tol
+    candidates = np.flatnonzero(~chosen & (remainder >= lo - 2 * tol))
+    ranked = sorted((int(h) for h in candidates), key=lambda h: (-exact_remainder(h), h))
+    chosen[ranked[:deficit - int(chosen.sum())]] = True
+    return chosen
 
 
 def build_book(register: pd.DataFrame, shares_outstanding: int,
@@ -114,11 +149,15 @@ def build_book(register: pd.DataFrame, shares_outstanding: int,
     """Holder arrays from a validated register (``calc.register.validate_register``)."""
     families = load_families() if families is None else families
     registered = register["preferred_shares"].to_numpy(dtype=np.int64)
-    listed = int(registered.sum())
+    listed = sum(int(h) for h in registered)
     if listed <= 0:
         raise InputError("register: listed preferred shares sum to zero; nothing to allocate")
-    scaled = largest_remainder((registered * (shares_outstanding / listed))[None, :],
-                               np.array([shares_outstanding]))[0]
+    if listed > MAX_SHARES:
+        raise InputError(f"register: listed preferred shares sum to {listed:,}, over the model limit of "
+                         f"{MAX_SHARES:,} (10^15) shares")
+    total = shares_outstanding
+    scaled = largest_remainder((registered * (total / listed))[None, :], np.array([total]),
+                               lambda c: Fraction(total * int(registered[c[1]]), listed))[0]
     names = tuple(register["name"].astype(str))
     notes = tuple(register["footnotes"].astype(str))
     membership = np.array([[bool(set(n.split(";")) & set(f.footnotes)) or name in f.names
@@ -142,37 +181,71 @@ class ExitTerms:
     obtainable_per_share: np.ndarray  # LP_h / 1000 × CR_h while still held at the horizon, else 0
     total_shares: np.ndarray  # T
     pro_rata: np.ndarray  # bool: holder_basis == pro_rata
+    exact_conversion: Callable[[int], Fraction]  # c of scenario s, exactly
+    exact_redemption: Callable[[int], Fraction]  # q of scenario s, exactly
+    exact_obtainable: Callable[[int], Fraction]  # obtainable per share of scenario s, exactly
     holding: np.ndarray | None = None  # (S, H) preferred held at the exit after ledger rows (None: the basis)
+    exact_holding: ExactAt | None = None  # (s, h) -> the same holding exactly
     ledger: Mapping[str, np.ndarray] | None = None  # (S, H) common from ledger rows (calc.ledger.holder_ledger)
 
 
-def _allocate(exact: np.ndarray, totals: np.ndarray, pro_rata: np.ndarray,
-              alone: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
-    """Largest-remainder rows where ``pro_rata``; elsewhere each holder rounds ``alone``."""
-    shares = alone(exact)
-    if pro_rata.any():
-        shares[pro_rata] = largest_remainder(exact[pro_rata], totals[pro_rata])
+def _entitlements(basis: np.ndarray, per_share: np.ndarray, exact_per_share: Callable[[int], Fraction],
+                  exact_basis: ExactAt | None = None) -> tuple[np.ndarray, ExactAt, np.ndarray]:
+    """Holder entitlements h × per_share: (float64 approximation, exact value by cell, nonzero mask).
+
+    ``basis`` (S, H) holds whole shares unless ``exact_basis`` gives its exact value by cell
+    (holdings with ledger debentures, in units of LP_x)."""
+    holding: ExactAt = exact_basis or (lambda c: Fraction(int(basis[c])))
+    exact_at: ExactAt = lambda c: holding(c) * exact_per_share(c[0])  # noqa: E731
+    return basis * per_share[:, None], exact_at, (per_share[:, None] > 0) & (basis > 0)
+
+
+def _allocate(basis: np.ndarray, per_share: np.ndarray, exact_per_share: Callable[[int], Fraction],
+              totals: np.ndarray, pro_rata: np.ndarray,
+              alone: Callable[[np.ndarray, ExactAt, np.ndarray], np.ndarray],
+              exact_basis: ExactAt | None = None) -> np.ndarray:
+    """Largest-remainder rows where ``pro_rata`` (and per_share > 0); elsewhere each holder rounds ``alone``."""
+    approx, exact_at, nonzero = _entitlements(basis, per_share, exact_per_share, exact_basis)
+    shares = alone(approx, exact_at, nonzero)
+    rows = np.flatnonzero(pro_rata & (per_share > 0))
+    if len(rows):
+        shares[rows] = largest_remainder(approx[rows], totals[rows], lambda c: exact_at((int(rows[c[0]]), c[1])))
     return shares
+
+
+def _check_limits(book: HolderBook, columns: dict[str, np.ndarray]) -> None:
+    """InputError when a holder's or family's count exceeds MAX_SHARES (checked before int64 sums)."""
+    member = book.membership.T.astype(float)  # (H, F)
+    names = list(book.names) + [f.name for f in book.families]
+    for column, values in columns.items():
+        rows = np.concatenate([values.astype(float), values.astype(float) @ member], axis=1)
+        over = np.argwhere(rows > MAX_SHARES)
+        if len(over):
+            raise InputError(f"holder table: {names[over[0][1]]}: {column} would exceed the model limit of "
+                             f"{MAX_SHARES:,} (10^15) shares")
 
 
 def holder_arrays(book: HolderBook, ex: ExitTerms) -> dict[str, np.ndarray]:
     """(S, H + F) arrays: holders then families; see the module docstring."""
     basis = np.where(ex.pro_rata[:, None], book.pro_rata[None, :], book.registered[None, :])
     holding = basis if ex.holding is None else ex.holding
-    conv_exact = holding * ex.conversion_per_share[:, None]
-    red_exact = holding * ex.redemption_per_share[:, None]
-    conversion = _allocate(conv_exact, ex.conversion_total, ex.pro_rata, floor_shares)
-    redemption = _allocate(red_exact, ex.redemption_total, ex.pro_rata, ceil_shares)
+    exact_holding = ex.exact_holding
+    conversion = _allocate(holding, ex.conversion_per_share, ex.exact_conversion, ex.conversion_total,
+                           ex.pro_rata, floor_shares, exact_holding)
+    redemption = _allocate(holding, ex.redemption_per_share, ex.exact_redemption, ex.redemption_total,
+                           ex.pro_rata, ceil_shares, exact_holding)
     ledger = ex.ledger or {}
     zeros = np.zeros(basis.shape, dtype=np.int64)
     conversion += ledger.get("conversion_shares", zeros)
     redemption += ledger.get("redemption_shares", zeros)
-    obtainable = floor_shares(holding * ex.obtainable_per_share[:, None])
+    obtainable = floor_shares(*_entitlements(holding, ex.obtainable_per_share, ex.exact_obtainable, exact_holding))
     prior = np.broadcast_to(book.prior[None, :], basis.shape)
     columns = {"registered_preferred_shares": np.broadcast_to(book.registered[None, :], basis.shape),
                "basis_preferred_shares": basis, "conversion_shares": conversion,
                "redemption_shares": redemption, "exchange_shares": ledger.get("exchange_shares", zeros),
                "common_owned_prior": prior, "obtainable_shares_60d": obtainable}
+    _check_limits(book, {k: columns[k] for k in ("conversion_shares", "redemption_shares", "exchange_shares",
+                                                 "common_owned_prior", "obtainable_shares_60d")})
     member = book.membership.T.astype(np.int64)  # (H, F)
     columns = {k: np.concatenate([v, v @ member], axis=1) for k, v in columns.items()}
     pro_forma = (columns["common_owned_prior"] + columns["conversion_shares"] + columns["redemption_shares"]

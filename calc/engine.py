@@ -38,14 +38,23 @@ P_x = N_x × LP_x + D_usd_x (N_x outstanding after the date's ledger rows):
     conversion  floor(P_x / 1000 × CR_x)          (cash in lieu of the fraction)
     redemption  ceil(P_x / (S_x × put_factor))    if settled in stock, else 0
 A ledger row dated after the exit finds nothing outstanding on that path and does nothing.
+Every floor/ceil is exact (``calc.rounding``): LP = LP0 × (1 + r)^k with k accruals so far,
+CR and r as the decimals in the terms, prices and factors as ``decimal_value``; D_usd_x is
+kept exactly as Σ rows n × LP at the row's date.
+Model limit: new shares over the window (ledger rows' included) <= ``calc.rounding.MAX_SHARES``
+(10^15), else ``ShareLimitError``.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
+from fractions import Fraction
+from functools import partial
 
 import numpy as np
 
+from calc.errors import InputError
 from calc.ledger import ACTIONS, PER_SHARE_USD, Plan, RowContext, RowResult, row_totals
 from calc.params import (
     CALL_POLICIES,
@@ -55,7 +64,7 @@ from calc.params import (
     SETTLEMENTS,
     ScenarioParams,
 )
-from calc.rounding import ceil_shares, floor_shares
+from calc.rounding import MAX_SHARES, ceil_shares, decimal_value, floor_shares, quotient
 from calc.schedule import Schedule
 
 CASH, STOCK, ACCRUE = (DIVIDEND_POLICIES.index(x) for x in ("cash", "stock", "accrue"))
@@ -101,6 +110,23 @@ class Policies:
 
 
 @dataclass(frozen=True)
+class AccretedLP:
+    """Exact LP per share: ``LP0 × growth^k`` with k = dividends accrued so far (growth = 1 + r)."""
+
+    lp0_usd: Fraction
+    growth: Fraction
+    accruals: np.ndarray  # (P, E) int: dividends accrued into LP through each date (after its events)
+
+    def end(self, p: int, e: int) -> Fraction:
+        """LP after the events of column e on path p."""
+        return self.lp0_usd * self.growth ** int(self.accruals[p, e])
+
+    def start(self, p: int, e: int) -> Fraction:
+        """LP before the events of column e on path p."""
+        return self.end(p, e - 1) if e > 0 else self.lp0_usd
+
+
+@dataclass(frozen=True)
 class PathResult:
     prices: np.ndarray  # (P, E) USD
     lp_start: np.ndarray  # (P, E) LP per share before the date's events, USD
@@ -119,6 +145,33 @@ class PathResult:
     exit_redemption_per_share: np.ndarray  # (P,) q = LP_x / (S_x × put_factor) on a stock redemption, else 0
     obtainable_per_share: np.ndarray  # (P,) LP_h / 1000 × CR_h while still held at the horizon, else 0
     rows: tuple[RowResult, ...]  # ledger rows, pinned order
+    lp: AccretedLP  # exact LP per share, for exact holder-level rounding
+    exact_rate: tuple[Fraction, ...]  # (E,) conversion rates in force, exactly
+    put_factor: np.ndarray  # (P,)
+
+    @property
+    def exit_at(self) -> np.ndarray:
+        """(P,) the exit column, or the last column for a path that still holds."""
+        return np.minimum(self.exit_column, self.prices.shape[1] - 1)
+
+    def exact_conversion_per_share(self, p: int) -> Fraction:
+        """c of path p exactly (0 unless it converted)."""
+        e = int(self.exit_at[p])
+        return self.lp.end(p, e) / PER_SHARE_USD * self.exact_rate[e] if self.exit_conversion_per_share[p] else \
+            Fraction(0)
+
+    def exact_redemption_per_share(self, p: int) -> Fraction:
+        """q of path p exactly (0 unless redeemed in stock)."""
+        e = int(self.exit_at[p])
+        if not self.exit_redemption_per_share[p]:
+            return Fraction(0)
+        return self.lp.end(p, e) / (decimal_value(self.prices[p, e]) * decimal_value(self.put_factor[p]))
+
+    def exact_obtainable_per_share(self, p: int) -> Fraction:
+        """LP_h / 1000 × CR_h of path p exactly (0 unless it still holds)."""
+        e = self.prices.shape[1] - 1
+        return self.lp.end(p, e) / PER_SHARE_USD * self.exact_rate[e] if self.obtainable_per_share[p] else \
+            Fraction(0)
 
     def _by_column(self, name: str, dtype: type = np.int64, action: str | None = None) -> np.ndarray:
         """(P, E) sum of a ``RowResult`` field placed at each row's column (rows of ``action`` only if given)."""
@@ -228,16 +281,16 @@ def dividend_codes(schedule: Schedule, pol: Policies, plan: Plan) -> np.ndarray:
     return codes
 
 
-def _ledger_rows(schedule: Schedule, prices: np.ndarray, lp_end: np.ndarray, pol: Policies, plan: Plan,
-                 exit_column: np.ndarray) -> tuple[RowResult, ...]:
+def _ledger_rows(schedule: Schedule, prices: np.ndarray, lp_end: np.ndarray, lp: AccretedLP, pol: Policies,
+                 plan: Plan, exit_column: np.ndarray) -> tuple[RowResult, ...]:
     """Each row's class totals per path through its rule in ``calc.ledger.ACTIONS``."""
     results = []
     for event, n in zip(plan.rows, plan.counts):
         col = schedule.dates.index(event.date)
         stock = (pol.settlement == SETTLE_STOCK) if not event.settlement else \
             np.full(len(prices), event.settlement == "stock")
-        context = RowContext(event, int(n), prices[:, col], lp_end[:, col], float(schedule.rate[col]),
-                             pol.put_factor, stock)
+        context = RowContext(event, int(n), col, prices[:, col], lp_end[:, col], partial(lp.end, e=col),
+                             float(schedule.rate[col]), schedule.exact_rate[col], pol.put_factor, stock)
         flow = ACTIONS[event.action].rule(context)  # type: ignore[misc]
         results.append(row_totals(event.action, flow, int(n), col, col <= exit_column))
     return tuple(results)
@@ -254,11 +307,14 @@ def _ledger_debentures(ledger: tuple[RowResult, ...], shape: tuple[int, int]) ->
 
 
 def run_paths(schedule: Schedule, prices: np.ndarray, pol: Policies, n_preferred: int,
-              lp0_usd: float, coupon_rate: float, interest_rate: float, plan: Plan | None = None) -> PathResult:
+              lp0_usd: Fraction, coupon_rate: Fraction, interest_rate: float, plan: Plan | None = None
+              ) -> PathResult:
     """Project every path; see the module docstring for the rules.
 
-    ``coupon_rate`` = r, the preferred's semiannual dividend rate; ``interest_rate`` the
-    debentures' semiannual interest rate (8.00% / 2 as well); ``plan`` the ledger rows.
+    ``coupon_rate`` = r, the preferred's semiannual dividend rate (exact, as LP0); ``interest_rate``
+    the debentures' semiannual interest rate (8.00% / 2 as well); ``plan`` the ledger rows. Share
+    counts are exact floor/ceil (``calc.rounding``); a path whose new shares pass ``MAX_SHARES``
+    raises ``ShareLimitError``.
     """
     plan = plan or Plan((), np.zeros(0, dtype=np.int64), np.zeros((0, 0), dtype=np.int64), ())
     P, E = prices.shape
@@ -267,8 +323,10 @@ def run_paths(schedule: Schedule, prices: np.ndarray, pol: Policies, n_preferred
     preferred_dividend = schedule.is_dividend & ~schedule.after_exchange
     dividend = dividend_codes(schedule, pol, plan)
     accrues = (dividend == ACCRUE) & preferred_dividend[None, :]
-    lp_end = lp0_usd * np.cumprod(np.where(accrues, 1.0 + coupon_rate, 1.0), axis=1)
-    lp_start = np.concatenate([np.full((P, 1), lp0_usd), lp_end[:, :-1]], axis=1)
+    lp_end = float(lp0_usd) * np.cumprod(np.where(accrues, 1.0 + float(coupon_rate), 1.0), axis=1)
+    lp_start = np.concatenate([np.full((P, 1), float(lp0_usd)), lp_end[:, :-1]], axis=1)
+    accruals = np.cumsum(accrues, axis=1, dtype=np.int16)  # k <= 60 dividend dates
+    lp = AccretedLP(lp0_usd, 1 + coupon_rate, accruals)
 
     convert, redeem, called = _decisions(schedule, prices, pol)
     acts = convert | redeem
@@ -277,7 +335,7 @@ def run_paths(schedule: Schedule, prices: np.ndarray, pol: Policies, n_preferred
     exited = exit_column < E
     action = np.where(exited & convert[rows, col], CONVERT, np.where(exited, REDEEM, HOLD)).astype(np.int8)
 
-    ledger = _ledger_rows(schedule, prices, lp_end, pol, plan, exit_column)
+    ledger = _ledger_rows(schedule, prices, lp_end, lp, pol, plan, exit_column)
     retired = np.zeros(E, dtype=np.int64)
     np.add.at(retired, [r.column for r in ledger], plan.counts)
     units_after = n_preferred - np.cumsum(retired)  # (E,) after the date's ledger rows
@@ -286,31 +344,77 @@ def run_paths(schedule: Schedule, prices: np.ndarray, pol: Policies, n_preferred
 
     units_x, lp_exit, price_exit = units_after[col], lp_end[rows, col], prices[rows, col]
     principal = units_x * lp_exit + (0.0 if debenture_after is None else debenture_after[rows, col])
-    conversion = floor_shares(principal / PER_SHARE_USD * schedule.rate[col])
-    redemption = ceil_shares(principal / (price_exit * pol.put_factor))
+
+    def exact_principal(p: int) -> Fraction:
+        """P_x of path p exactly: N_x × LP_x + Σ debenture rows (effective by then) n × LP at their date."""
+        e = int(col[p])
+        return int(units_x[p]) * lp.end(p, e) + sum((r.exact_debenture_usd(p) for r in ledger if r.column <= e),
+                                                    Fraction(0))
+
     stock_redeem = (action == REDEEM) & (pol.settlement == SETTLE_STOCK)
+    conversion = floor_shares(
+        principal / PER_SHARE_USD * schedule.rate[col],
+        lambda i: exact_principal(i[0]) / PER_SHARE_USD * schedule.exact_rate[col[i]], action == CONVERT)
+    redemption = ceil_shares(
+        quotient(principal, price_exit * pol.put_factor, stock_redeem),
+        lambda i: exact_principal(i[0]) / (decimal_value(price_exit[i]) * decimal_value(pol.put_factor[i])),
+        stock_redeem)
 
     alive = columns[None, :] <= exit_column[:, None]  # outstanding when the date's coupon is due
-    due = units_record * lp_start * coupon_rate
+    due = units_record * lp_start * float(coupon_rate)
     dividend_due = np.where(preferred_dividend[None, :] & alive, due, 0.0)
     stock_dividend = (dividend == STOCK) & (dividend_due > 0)
-    dividend_shares = np.where(
-        stock_dividend, ceil_shares(dividend_due / (prices * pol.sale_factor[:, None])), 0)
+    dividend_shares = ceil_shares(
+        quotient(dividend_due, prices * pol.sale_factor[:, None], stock_dividend),
+        lambda c: int(units_record[c[1]]) * lp.start(*c) * coupon_rate / (decimal_value(prices[c]) * decimal_value(
+            pol.sale_factor[c[0]])), stock_dividend)
     interest = units_record * lp_start * interest_rate
     interest_due = np.where((schedule.is_dividend & schedule.after_exchange)[None, :] & alive, interest, 0.0)
     if debenture_after is not None:
         debenture_record = np.concatenate([np.zeros((P, 1)), debenture_after[:, :-1]], axis=1)
         interest_due += np.where(schedule.is_dividend[None, :] & alive, debenture_record * interest_rate, 0.0)
     holding = action == HOLD
-    return PathResult(
+    result = PathResult(
         prices=prices, lp_start=lp_start, lp_end=lp_end, exit_column=exit_column, exit_action=action,
         dividend_due_usd=dividend_due, interest_due_usd=interest_due, dividend_shares=dividend_shares,
-        conversion_shares=np.where(action == CONVERT, conversion, 0),
-        redemption_shares=np.where(stock_redeem, redemption, 0),
+        conversion_shares=conversion, redemption_shares=redemption,
         units_after=units_after, debenture_after=debenture_after,
         called=exited & called[rows, col],
         exit_conversion_per_share=np.where(action == CONVERT, lp_exit / PER_SHARE_USD * schedule.rate[col], 0.0),
         exit_redemption_per_share=np.where(stock_redeem, lp_exit / (price_exit * pol.put_factor), 0.0),
         obtainable_per_share=np.where(holding, lp_end[:, -1] / PER_SHARE_USD * schedule.rate[-1], 0.0),
-        rows=ledger,
+        rows=ledger, lp=lp, exact_rate=schedule.exact_rate, put_factor=pol.put_factor,
     )
+    check_share_limit(result, schedule)
+    return result
+
+
+class ShareLimitError(InputError):
+    """New shares on some paths pass ``MAX_SHARES``: ``paths`` (row indices) and where the first does."""
+
+    def __init__(self, paths: np.ndarray, source: str, date: dt.date, prefix: str = "") -> None:
+        self.paths, self.source, self.date = paths, source, date
+        super().__init__(f"{prefix}{self.where} would bring the new common shares past the model limit of "
+                         f"{MAX_SHARES:,} (10^15) shares; choose a higher price or drift, a larger sale/put "
+                         "factor or cash settlement")
+
+    @property
+    def where(self) -> str:
+        return f"{self.source} shares at {self.date.isoformat()}"
+
+
+def check_share_limit(result: PathResult, schedule: Schedule) -> None:
+    """Raise ``ShareLimitError`` naming the first date and source where a path passes the limit.
+
+    Rule: cumulative new common shares (dividend + conversion + redemption + exchange, ledger
+    rows included) <= MAX_SHARES.
+    """
+    cumulative = result.new_shares_cumulative()
+    over = cumulative[:, -1] > MAX_SHARES
+    if not over.any():
+        return
+    p = int(np.argmax(over))
+    e = int(np.argmax(cumulative[p] > MAX_SHARES))
+    issued = (*result.issued_by_column(), result.exchange_by_column())
+    by_source = dict(zip(("dividend", "conversion", "redemption", "exchange"), (a[p, e] for a in issued)))
+    raise ShareLimitError(np.flatnonzero(over), max(by_source, key=lambda k: by_source[k]), schedule.dates[e])

@@ -29,10 +29,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
-from calc.conversion import convert, rate_at
+from calc.conversion import convert, per_share_usd_problem, rate_at
 from calc.errors import InputError
 from calc.options import Grant, position, tsm_incremental_shares
 from calc.terms import Terms
+
+MAX_NET_INCOME_USD = 10**15  # |NI| for the period
+MAX_PERIOD_YEARS = 100
+MAX_BASIC_SHARES = 10**15
 
 
 @dataclass(frozen=True)
@@ -158,6 +162,23 @@ def diluted_eps(net_income_usd: Fraction, preferred_dividends: Fraction, basic_s
     return DilutedEps(net_income_usd, preferred_dividends, basic_shares, numerator, shares, tuple(steps))
 
 
+def input_problems(net_income_usd: Fraction, basic_shares: int, average_price_usd: Decimal,
+                   period_years: Fraction, lp_usd: Decimal) -> list[str]:
+    """Every range rule the EPS inputs break (empty when all are in range)."""
+    checks = [
+        (abs(net_income_usd) <= MAX_NET_INCOME_USD,
+         f"net income must be between -{MAX_NET_INCOME_USD:,} and {MAX_NET_INCOME_USD:,} USD"),
+        (0 < basic_shares <= MAX_BASIC_SHARES, f"basic shares must be > 0 and at most {MAX_BASIC_SHARES:,}"),
+        (0 < period_years <= MAX_PERIOD_YEARS, f"period must be > 0 and at most {MAX_PERIOD_YEARS} years"),
+    ]
+    problems = [rule for ok, rule in checks if not ok]
+    for name, value in (("average price", average_price_usd), ("liquidation preference", lp_usd)):
+        problem = per_share_usd_problem(name, value)
+        if problem:
+            problems.append(problem)
+    return problems
+
+
 def lucent_diluted_eps(terms: Terms, *, net_income_usd: Fraction, basic_shares: int, date: dt.date,
                        average_price_usd: Decimal, grants: list[Grant], period_years: Fraction = Fraction(1),
                        exchanged: bool = False, tax_rate: Fraction = Fraction(0),
@@ -165,8 +186,12 @@ def lucent_diluted_eps(terms: Terms, *, net_income_usd: Fraction, basic_shares: 
     """Diluted EPS with the options, and the preferred (or, once ``exchanged``, the debentures).
 
     Before the exchange Div is deducted from NI for basic EPS; after it the debenture
-    interest is already an expense in NI, so nothing is deducted.
+    interest is already an expense in NI, so nothing is deducted. Inputs out of range
+    (``input_problems``) raise ``InputError`` listing every problem.
     """
+    problems = input_problems(net_income_usd, basic_shares, average_price_usd, period_years, lp_usd)
+    if problems:
+        raise InputError(f"invalid EPS inputs: {len(problems)} problem(s)", tuple(problems))
     potentials = [options_treasury_stock(grants, date, average_price_usd)] if grants else []
     if exchanged:
         potentials.append(debentures_if_converted(terms, date, period_years, tax_rate, lp_usd))

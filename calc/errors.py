@@ -17,3 +17,13 @@ class InputError(ValueError):
         if not self.problems:
             return head
         return head + "\n" + "\n".join(f"  - {p}" for p in self.problems)
+
+
+ECHO_LIMIT = 40  # characters of user text quoted back in a message
+
+
+def echo(value: object, limit: int = ECHO_LIMIT) -> str:
+    """User text as safe to quote in a message: control characters escaped (NUL as ``\\x00``)
+    and cut to ``limit`` characters with ``…`` so a huge value is not repeated in full."""
+    text = "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in str(value))
+    return text if len(text) <= limit else text[: limit - 1] + "…"

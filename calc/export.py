@@ -1,15 +1,16 @@
 """Batch export: run every scenario of a grid and stream the results to CSV or Parquet.
 
-Grid file (CSV, UTF-8, a BOM is accepted): a ``scenario_id`` column plus any of the
-scenario parameters (``calc.params.PARAM_NAMES``) as columns; a missing column or an
-empty cell takes the default. Ledger columns (``calc.ledger``): ``events``, a path to an
-events CSV relative to the grid file's folder (empty: none), and ``history``, ``true`` or
-``false`` (empty: false) to replay the 2002 exchanges, with the history defaults for an
-empty valuation_date and base_shares. An events file's own problems are reported under
-the grid line; its rows are checked against each scenario's window when the batch runs.
-Line 1 is the header; a record's line number is the
-line it starts on. Before anything runs, every problem is collected and reported at
-once (``InputError``, exit code 2), each as ``line L, column C: 'value' <rule>``:
+Grid file (CSV, UTF-8 or UTF-16/32 with a byte-order mark; size limits of
+``calc.csv_records``): a ``scenario_id`` column plus any of the scenario parameters
+(``calc.params.PARAM_NAMES``) as columns; a missing column or an empty cell takes the
+default. Ledger columns (``calc.ledger``): ``events``, a path to an events CSV relative
+to the grid file's folder (empty: none), and ``history``, ``true`` or ``false`` (empty:
+false) to replay the 2002 exchanges, with the history defaults for an empty
+valuation_date and base_shares. An events file's own problems are reported under the
+grid line; its rows are checked against each scenario's window when the batch runs.
+Line 1 is the header; a record's line number is the line it starts on. Before
+anything runs, every problem is collected and reported at once (``InputError``, exit
+code 2), each as ``line L, column C: 'value' <rule>``:
   - unknown or repeated column; no ``scenario_id`` column; no scenario rows
   - a row with more or fewer cells than the header
   - empty or duplicate ``scenario_id`` (the duplicate names the line of the first)
@@ -21,9 +22,10 @@ through ``calc.scenario.run_batch`` as arrays and turned into Arrow columns with
 numpy (no Python loop over scenario × holder), so memory stays flat as the grid grows:
   results  one row per scenario × (holder, then fund family): ``RESULT_COLUMNS``
   summary  one row per scenario: ``scenario_id``, the parameters, ``SUMMARY_KEYS``
-Every file is written to a temporary file beside its target and renamed only when the
-whole grid has been written (``calc.output.atomic_path``): an interrupted or failed run
-leaves no output file. CSV text cells go through ``calc.output.neutralize_text``
+Outputs are checked before anything runs; every file is written to a temporary file
+beside its target and renamed only when the whole grid has been written
+(``calc.output.plan_outputs``): an interrupted or failed run leaves no output file.
+CSV text cells go through ``calc.output.neutralize_text``
 (formula triggers prefixed with ``'``); numbers are written as numbers, unaltered.
 Parquet keeps text as given (it is a typed format that spreadsheets do not evaluate).
 
@@ -38,10 +40,12 @@ from __future__ import annotations
 import contextlib
 import csv
 import datetime as dt
+import io
 import itertools
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
@@ -50,12 +54,14 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
-from calc.csv_records import numbered_records
+from calc.csv_records import MAX_CSV_LINE_CHARS, MAX_GRID_BYTES, csv_records, opened_lines
 from calc.dilution import HolderBook, build_book, row_labels
-from calc.errors import InputError
+from calc.engine import ShareLimitError
+from calc.errors import InputError, echo
 from calc.history import history_defaults
 from calc.ledger import Event, ledger_events, read_events
-from calc.output import atomic_path, neutralize_text
+from calc.numbers import parse_decimal
+from calc.output import OutputPlan, Sink, neutralize_text, plan_outputs
 from calc.params import PARAM_NAMES, SPEC_BY_NAME, ScenarioParams, param_problems
 from calc.register import read_register_csv
 from calc.scenario import SUMMARY_KEYS, default_book, run_batch
@@ -96,6 +102,8 @@ SUMMARY_COLUMNS = tuple(SUMMARY_SCHEMA.names)
 FORMATS = ("csv", "parquet")
 DEFAULT_CHUNK_SIZE = 1000
 MAX_GRID_SCENARIOS = 1_000_000
+# two whole numbers joined by a bare comma in a grid list: '1,89' could be 1.89, or 1 and 89
+AMBIGUOUS_COMMA_RE = re.compile(r"(?<![^,\s])[+-]?[0-9]+,[0-9]+(?![^,\s])")
 BOM = "\ufeff".encode()
 
 
@@ -201,16 +209,15 @@ def parse_grid(header: Sequence[str], records: Iterable[tuple[int, Sequence[str]
 
 
 def read_grid(path: Path | str, terms: Terms | None = None) -> Grid:
-    """Read and validate a grid CSV (see the module docstring for the rules)."""
-    try:
-        with open(path, encoding="utf-8-sig", newline="") as handle:
-            reader = csv.reader(handle)
-            header = next(reader, None)
-            if header is None:
-                raise InputError(f"grid {path}: empty file; expected a header with '{ID_COLUMN}'")
-            return parse_grid(header, numbered_records(reader), f"grid {path}", terms, Path(path).parent)
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise InputError(f"grid {path}: not a readable CSV ({exc})") from exc
+    """Read and validate a grid CSV (see the module docstring for the rules; file limits of
+    ``calc.csv_records``: ``MAX_GRID_BYTES``, ``MAX_CSV_ROWS`` rows, ``MAX_CELL_CHARS`` per cell)."""
+    source = f"grid {path}"
+    with opened_lines(path, source, MAX_GRID_BYTES, MAX_CSV_LINE_CHARS) as lines:
+        records = csv_records(lines, source)
+        first = next(records, None)
+        if first is None:
+            raise InputError(f"{source}: empty file; expected a header with '{ID_COLUMN}'")
+        return parse_grid(first[1], records, source, terms, Path(path).parent)
 
 
 # --------------------------------------------------------------------------- grid generation
@@ -221,9 +228,9 @@ def _range_values(text: str, kind: str) -> list[str]:
     dates = kind in ("date", "optional_date")
     what = "dates with a step in whole days" if dates else "numbers"
     try:
-        start, stop = (Decimal(dt.date.fromisoformat(p).toordinal()) if dates else Decimal(p) for p in parts[:2])
-        step = Decimal(parts[2])
-    except (ValueError, IndexError, InvalidOperation):
+        start, stop = (Decimal(dt.date.fromisoformat(p).toordinal()) if dates else parse_decimal(p) for p in parts[:2])
+        step = parse_decimal(parts[2])
+    except (ValueError, IndexError):
         raise ValueError(f"'{text}' is not a range start:stop:step of {what}") from None
     if len(parts) != 3 or not all(v.is_finite() for v in (start, stop, step)):
         raise ValueError(f"'{text}' is not a range start:stop:step of {what}")
@@ -244,6 +251,10 @@ def axis_values(name: str, text: str, terms: Terms | None = None) -> list[str]:
     Every value is checked alone against its parameter's rule (``calc.params``).
     """
     kind = SPEC_BY_NAME[name].kind
+    if kind in ("float", "int") and AMBIGUOUS_COMMA_RE.search(text):
+        raise ValueError(f"'{echo(text)}': a comma between digits is ambiguous in a list (1,89: the decimal 1.89 or "
+                         "the values 1 and 89?); write decimals with '.', thousands without separators, and "
+                         "separate values with ', ' (comma and space)")
     values = [v for item in text.split(",") for v in (_range_values(item, kind) if ":" in item else [item.strip()])]
     problems = [p for v in values for p in param_problems({name: v}, terms)[1]]
     if problems:
@@ -281,12 +292,19 @@ def make_grid(axes: Mapping[str, str], terms: Terms | None = None) -> GridTable:
     return GridTable(header, rows)
 
 
+def write_grid_csv(table: GridTable, sink: Sink) -> None:
+    """Write a grid as CSV (plain UTF-8: it is an input file, cells are not neutralized)."""
+    handle = io.TextIOWrapper(sink, encoding="utf-8", newline="")
+    writer = csv.writer(handle, lineterminator="\n")
+    writer.writerow(table.header)
+    writer.writerows(table.rows)
+    handle.flush()
+    handle.detach()
+
+
 def write_grid(table: GridTable, target: Path | str) -> None:
-    """Write a grid CSV atomically (plain UTF-8: it is an input file, cells are not neutralized)."""
-    with atomic_path(target) as tmp, open(tmp, "w", encoding="utf-8", newline="") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(table.header)
-        writer.writerows(table.rows)
+    """Write a grid CSV to ``target`` whole or not at all (``calc.output``)."""
+    plan_outputs({}, {"--out": target}).write({"--out": lambda sink: write_grid_csv(table, sink)})
 
 
 # --------------------------------------------------------------------------- batch run
@@ -341,28 +359,29 @@ def result_chunks(grid: Grid, book: HolderBook | None = None, terms: Terms | Non
     for start in range(0, len(grid), chunk_size):
         params = list(grid.params[start:start + chunk_size])
         events = list(grid.events[start:start + chunk_size]) if grid.events else None
-        batch = run_batch(params, terms, book, True, events)
+        try:
+            batch = run_batch(params, terms, book, True, events)
+        except ShareLimitError as exc:
+            first, more = grid.ids[start + int(exc.paths[0])], len(exc.paths) - 1
+            also = f" (and {more:,} more)" if more > 0 else ""
+            raise ShareLimitError(exc.paths + start, exc.source, exc.date,
+                                  f"scenario_id '{echo(first)}'{also}: ") from None
         ids = _text(grid.ids[start:start + chunk_size], spreadsheet_safe)
         yield Chunk(len(params), _results_table(ids, labels, batch.holders), _summary_table(ids, params, batch.summary))
 
 
 # --------------------------------------------------------------------------- streamed writers
 
-def _open_writer(files: contextlib.ExitStack, stack: contextlib.ExitStack, target: Path, schema: pa.Schema,
-                 fmt: str, excel: bool) -> pa_csv.CSVWriter | pq.ParquetWriter:
-    """A writer of ``schema`` tables onto a temporary file (registered on ``files``) that replaces
-    ``target`` when ``files`` closes cleanly; the writer itself closes with ``stack``, which the
-    caller closes first, so every file is complete before any is renamed."""
-    tmp = files.enter_context(atomic_path(target))
+def _open_writer(stack: contextlib.ExitStack, sink: Sink, schema: pa.Schema, fmt: str,
+                 excel: bool) -> pa_csv.CSVWriter | pq.ParquetWriter:
+    """A writer of ``schema`` tables onto ``sink``, closed with ``stack``."""
+    stream = pa.PythonFile(sink, mode="w")
     if fmt == "parquet":
-        writer = pq.ParquetWriter(str(tmp), schema)
-        stack.callback(writer.close)
-        return writer
-    sink = pa.OSFile(str(tmp), "wb")
-    stack.callback(sink.close)
-    if excel:
-        sink.write(BOM)
-    writer = pa_csv.CSVWriter(sink, schema)
+        writer: pa_csv.CSVWriter | pq.ParquetWriter = pq.ParquetWriter(stream, schema)
+    else:
+        if excel:
+            sink.write(BOM)
+        writer = pa_csv.CSVWriter(stream, schema)
     stack.callback(writer.close)
     return writer
 
@@ -371,6 +390,14 @@ def _open_writer(files: contextlib.ExitStack, stack: contextlib.ExitStack, targe
 class ExportStats:
     scenarios: int
     rows: int
+
+
+def check_format(fmt: str, excel: bool) -> None:
+    """``fmt`` is csv or parquet; ``excel`` (a byte-order mark) applies to CSV only."""
+    if fmt not in FORMATS:
+        raise InputError(f"--format '{fmt}' is not one of {', '.join(FORMATS)}")
+    if excel and fmt != "csv":
+        raise InputError("--excel applies to CSV output only, not --format parquet")
 
 
 def export(grid: Grid, results: Path | str, summary: Path | str | None = None, *, fmt: str = "csv",
@@ -382,17 +409,22 @@ def export(grid: Grid, results: Path | str, summary: Path | str | None = None, *
     ``fmt``: csv or parquet; ``excel``: CSV with a UTF-8 byte-order mark.
     ``progress(done, total)`` is called after each chunk.
     """
-    if fmt not in FORMATS:
-        raise InputError(f"format '{fmt}' is not one of {', '.join(FORMATS)}")
-    if excel and fmt != "csv":
-        raise InputError("--excel applies to CSV output only")
-    targets = [Path(results)] + ([Path(summary)] if summary is not None else [])
-    if len({t.resolve() for t in targets}) != len(targets):
-        raise InputError(f"results and summary must be different files (both {targets[0]})")
+    check_format(fmt, excel)
+    plan = plan_outputs({}, {"--out": results, "--summary": summary})
+    return write_export(plan, grid, fmt=fmt, excel=excel, book=book, terms=terms, chunk_size=chunk_size,
+                        progress=progress)
+
+
+def write_export(plan: OutputPlan, grid: Grid, *, fmt: str = "csv", excel: bool = False,
+                 book: HolderBook | None = None, terms: Terms | None = None, chunk_size: int = DEFAULT_CHUNK_SIZE,
+                 progress: Callable[[int, int], None] | None = None) -> ExportStats:
+    """``export`` onto planned outputs: ``--out`` (results) and, if planned, ``--summary``."""
+    check_format(fmt, excel)
+    flags = [flag for flag in ("--out", "--summary") if flag in plan.targets]
     done = rows = 0
-    with contextlib.ExitStack() as files, contextlib.ExitStack() as stack:
-        writers = [_open_writer(files, stack, target, schema, fmt, excel)
-                   for target, schema in zip(targets, (RESULT_SCHEMA, SUMMARY_SCHEMA))]
+    with plan.open() as sinks, contextlib.ExitStack() as stack:
+        writers = [_open_writer(stack, sinks[flag], schema, fmt, excel)
+                   for flag, schema in zip(flags, (RESULT_SCHEMA, SUMMARY_SCHEMA))]
         for chunk in result_chunks(grid, book, terms, chunk_size, spreadsheet_safe=fmt == "csv"):
             for writer, table in zip(writers, (chunk.results, chunk.summary)):
                 writer.write_table(table)

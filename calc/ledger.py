@@ -39,27 +39,29 @@ Every problem is reported at once, ``line L: ...`` (``validate_events``).
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
-from calc.csv_records import numbered_records
+from calc.csv_records import MAX_CSV_LINE_CHARS, csv_records, opened_lines, split_ragged, text_lines
 from calc.dilution import HolderBook, _allocate, largest_remainder
-from calc.errors import InputError
+from calc.errors import InputError, echo
+from calc.numbers import parse_decimal, parse_whole
 from calc.params import DIVIDEND_POLICIES, SETTLEMENTS, ScenarioParams
-from calc.rounding import ceil_shares, floor_shares
+from calc.rounding import MAX_SHARES, ExactAt, ceil_shares, decimal_value, floor_shares
 from calc.terms import DATA_DIR, Terms
 
 EVENT_COLUMNS = ("date", "action", "preferred_shares", "common_shares", "common_per_preferred",
                  "cash_per_preferred_usd", "settlement", "holder", "source")
 HISTORY_PATH = DATA_DIR / "history.csv"
-PER_SHARE_USD = 1000.0  # conversion basis: a rate is common per $1,000 of liquidation preference
+PER_SHARE_USD = 1000  # conversion basis: a rate is common per $1,000 of liquidation preference (exact int)
+MAX_EVENTS_BYTES = 1_000_000  # an events file or edited text
 ALL = None  # preferred_shares = all
 
 
@@ -72,8 +74,8 @@ class Event:
     action: str
     preferred_shares: int | None  # None: all
     common_shares: int | None = None
-    common_per_preferred: float | None = None
-    cash_per_preferred_usd: float | None = None
+    common_per_preferred: Fraction | None = None  # exact decimal as typed
+    cash_per_preferred_usd: Fraction | None = None
     settlement: str = ""
     holder: str = ""
     source: str = ""
@@ -88,42 +90,68 @@ class RowContext:
 
     event: Event
     n: int  # preferred retired by the row
+    column: int
     price: np.ndarray
-    lp: np.ndarray  # LP per share after the date's dividend
+    lp: np.ndarray  # LP per share after the date's dividend (float64)
+    lp_exact: Callable[[int], Fraction]  # the same LP of path p, exactly
     rate: float  # conversion rate in force
+    exact_rate: Fraction
     put_factor: np.ndarray
     settle_stock: np.ndarray  # bool: row settlement, else the scenario's put_settlement
 
 
 @dataclass(frozen=True)
-class Flow:
-    """Per preferred share retired by a row, arrays (P,); ``exchange_total`` fixes the class total."""
+class PerShare:
+    """A per-preferred quantity per path: float64 ``approx`` (P,) and ``exact(p)``."""
 
-    conversion: np.ndarray | float = 0.0
-    redemption: np.ndarray | float = 0.0
-    exchange: np.ndarray | float = 0.0
+    approx: np.ndarray
+    exact: Callable[[int], Fraction]
+
+    def masked(self, mask: np.ndarray) -> PerShare:
+        """The quantity where ``mask`` (P,), 0 elsewhere."""
+        return PerShare(np.where(mask, self.approx, 0.0), lambda p: self.exact(p) if mask[p] else Fraction(0))
+
+
+def _constant(value: Fraction, paths: int) -> PerShare:
+    return PerShare(np.full(paths, float(value)), lambda _: value)
+
+
+@dataclass(frozen=True)
+class Flow:
+    """Per preferred share retired by a row (None: nothing); ``exchange_total`` fixes the class total."""
+
+    conversion: PerShare | None = None
+    redemption: PerShare | None = None
+    exchange: PerShare | None = None
     cash_usd: np.ndarray | float = 0.0
-    debenture_usd: np.ndarray | float = 0.0
+    debenture_usd: PerShare | None = None
     exchange_total: int | None = None
     called: bool = False  # its conversion is forced by a call
 
 
-def _conversion_per_share(c: RowContext) -> np.ndarray:
+def _conversion_per_share(c: RowContext) -> PerShare:
     """LP / 1000 × CR."""
-    return c.lp / PER_SHARE_USD * c.rate
+    return PerShare(c.lp / PER_SHARE_USD * c.rate, lambda p: c.lp_exact(p) / PER_SHARE_USD * c.exact_rate)
+
+
+def _put_per_share(c: RowContext) -> PerShare:
+    """LP / (S × put_factor) where settled in stock, else 0."""
+    return PerShare(c.lp / (c.price * c.put_factor), lambda p: c.lp_exact(p) / (
+        decimal_value(c.price[p]) * decimal_value(c.put_factor[p]))).masked(c.settle_stock)
 
 
 def rule_exchange_common(c: RowContext) -> Flow:
     """ratio given: floor(n × ratio) common; total given: exactly common_shares (per share total / n)."""
+    paths = len(c.price)
     if c.event.common_shares is not None:
-        per = c.event.common_shares / c.n if c.n else 0.0
-        return Flow(exchange=np.full(c.price.shape, per), exchange_total=c.event.common_shares)
-    return Flow(exchange=np.full(c.price.shape, float(c.event.common_per_preferred or 0.0)))
+        per = Fraction(c.event.common_shares, c.n) if c.n else Fraction(0)
+        return Flow(exchange=_constant(per, paths), exchange_total=c.event.common_shares)
+    return Flow(exchange=_constant(c.event.common_per_preferred or Fraction(0), paths))
 
 
 def rule_repurchase_cash(c: RowContext) -> Flow:
     """n × cash_per_preferred_usd paid; no shares."""
-    return Flow(cash_usd=np.full(c.price.shape, float(c.event.cash_per_preferred_usd or 0.0)))
+    return Flow(cash_usd=np.full(c.price.shape, float(c.event.cash_per_preferred_usd or 0)))
 
 
 def rule_convert(c: RowContext) -> Flow:
@@ -133,22 +161,21 @@ def rule_convert(c: RowContext) -> Flow:
 
 def rule_put(c: RowContext) -> Flow:
     """stock: ceil(n × LP / (S × put_factor)) common; cash: n × LP paid."""
-    return Flow(redemption=np.where(c.settle_stock, c.lp / (c.price * c.put_factor), 0.0),
-                cash_usd=np.where(c.settle_stock, 0.0, c.lp))
+    return Flow(redemption=_put_per_share(c), cash_usd=np.where(c.settle_stock, 0.0, c.lp))
 
 
 def rule_call(c: RowContext) -> Flow:
     """In the money (S × CR ≥ 1000): forced conversion; otherwise redeemed at LP like a put."""
     itm = c.price * c.rate >= PER_SHARE_USD
     put = rule_put(c)
-    return Flow(conversion=np.where(itm, _conversion_per_share(c), 0.0),
-                redemption=np.where(itm, 0.0, put.redemption), cash_usd=np.where(itm, 0.0, put.cash_usd),
-                called=True)
+    return Flow(conversion=_conversion_per_share(c).masked(itm),
+                redemption=put.redemption.masked(~itm) if put.redemption else None,
+                cash_usd=np.where(itm, 0.0, put.cash_usd), called=True)
 
 
 def rule_exchange_debentures(c: RowContext) -> Flow:
     """n × LP of debentures."""
-    return Flow(debenture_usd=c.lp)
+    return Flow(debenture_usd=PerShare(c.lp, c.lp_exact))
 
 
 def _on_or_after(field: str, label: str) -> Callable[[dt.date, Terms], str | None]:
@@ -190,11 +217,17 @@ VALUE_COLUMNS = ("preferred_shares", "common_shares", "common_per_preferred", "c
 
 # --------------------------------------------------------------------------- reading
 
-def _number(text: str, whole: bool) -> float | int:
-    value = float(text.replace(",", ""))
-    if not np.isfinite(value) or value < 0 or (whole and not value.is_integer()):
-        raise ValueError
-    return int(value) if whole else value
+def _number(name: str, text: str) -> int | Fraction:
+    """A cell through ``calc.numbers``: whole counts (<= MAX_SHARES) or an exact decimal >= 0."""
+    if name in ("preferred_shares", "common_shares"):
+        value: int | Fraction = parse_whole(text)
+        if value > MAX_SHARES:
+            raise InputError(f"{value:,} is more than the model limit of {MAX_SHARES:,} (10^15) shares")
+    else:
+        value = Fraction(parse_decimal(text))
+    if value < 0:
+        raise InputError(f"'{echo(text)}' is negative")
+    return value
 
 
 def _row_problems(cells: dict[str, str]) -> tuple[dict[str, object], list[str]]:
@@ -226,11 +259,11 @@ def _row_problems(cells: dict[str, str]) -> tuple[dict[str, object], list[str]]:
             values[name] = ALL
         else:
             try:
-                values[name] = _number(text, whole=name in ("preferred_shares", "common_shares"))
-            except ValueError:
+                values[name] = _number(name, text)
+            except InputError as exc:
                 kind = "a whole number >= 0" + (" or 'all'" if name == "preferred_shares" else "") \
                     if name in ("preferred_shares", "common_shares") else "a number >= 0"
-                problems.append(f"{name}: '{text}' is not {kind}")
+                problems.append(f"{name}: {exc} (expected {kind})")
     if spec.rule is not None and not cells["preferred_shares"]:
         problems.append(f"preferred_shares: required for {action} (a whole number or 'all')")
     if action == "exchange_common":
@@ -243,7 +276,7 @@ def _row_problems(cells: dict[str, str]) -> tuple[dict[str, object], list[str]]:
     return values, problems
 
 
-def parse_events(header: Sequence[str], records: Iterable[tuple[int, Sequence[str]]], origin: str
+def parse_events(header: Sequence[str], records: Iterable[tuple[int, list[str]]], origin: str
                          ) -> tuple[tuple[Event, ...], list[str]]:
     """(valid rows, problems) so that later checks can report together with these."""
     header = [h.strip() for h in header]
@@ -251,10 +284,9 @@ def parse_events(header: Sequence[str], records: Iterable[tuple[int, Sequence[st
                 for h in header if h not in EVENT_COLUMNS]
     problems += [f"{origin} line 1: no '{c}' column" for c in ("date", "action") if c not in header]
     events: list[Event] = []
-    for line, row in records:
-        if len(row) != len(header):
-            problems.append(f"{origin} line {line}: {len(row)} cell(s), the header has {len(header)}")
-            continue
+    kept, lines, ragged = split_ragged(header, records)
+    problems += [f"{origin} {p}" for p in ragged]
+    for line, row in zip(lines, kept):
         cells = {c: "" for c in EVENT_COLUMNS} | {h: v.strip() for h, v in zip(header, row) if h in EVENT_COLUMNS}
         values, row_problems = _row_problems(cells)
         problems += [f"{origin} line {line}, {p}" for p in row_problems]
@@ -265,16 +297,26 @@ def parse_events(header: Sequence[str], records: Iterable[tuple[int, Sequence[st
     return tuple(events), problems
 
 
-def read_events_text(text: str, origin: str) -> tuple[tuple[Event, ...], list[str]]:
-    """(valid rows, problems) of CSV text (dashboard editor, uploads, files)."""
-    reader = csv.reader(text.lstrip("\ufeff").splitlines())
+def _events_from_lines(lines: Iterable[str], origin: str) -> tuple[tuple[Event, ...], list[str]]:
+    """(valid rows, problems) of checked CSV lines (``calc.csv_records`` limits)."""
     try:
-        header = next(reader, None)
-        if header is None:
+        records = csv_records(lines, origin)
+        first = next(records, None)
+        if first is None:
             return (), [f"{origin}: empty; expected the header {','.join(EVENT_COLUMNS)}"]
-        return parse_events(header, numbered_records(reader), origin)
-    except csv.Error as exc:
-        return (), [f"{origin}: not a readable CSV ({exc})"]
+        return parse_events(first[1], list(records), origin)
+    except InputError as exc:
+        return (), [str(exc)]
+
+
+def read_events_text(text: str, origin: str) -> tuple[tuple[Event, ...], list[str]]:
+    """(valid rows, problems) of CSV text (dashboard editor, uploads)."""
+    if len(text) > MAX_EVENTS_BYTES:
+        return (), [f"{origin}: larger than the {MAX_EVENTS_BYTES:,}-character limit"]
+    try:
+        return _events_from_lines(text_lines(text, origin, MAX_CSV_LINE_CHARS), origin)
+    except InputError as exc:
+        return (), [str(exc)]
 
 
 def read_events(path: Path | str, label: str = "events") -> tuple[Event, ...]:
@@ -286,12 +328,14 @@ def read_events(path: Path | str, label: str = "events") -> tuple[Event, ...]:
 
 
 def read_events_lenient(path: Path | str, label: str = "events") -> tuple[tuple[Event, ...], list[str]]:
-    """(valid rows, problems) of an events CSV, so that scenario checks can be reported with them."""
+    """(valid rows, problems) of an events CSV, so that scenario checks can be reported with them
+    (at most ``MAX_EVENTS_BYTES`` bytes; encodings, NUL and line limits of ``calc.csv_records``)."""
+    origin = f"{label} {path}"
     try:
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        return (), [f"{label} {path}: not a readable UTF-8 file ({exc})"]
-    return read_events_text(text, f"{label} {path}")
+        with opened_lines(path, origin, MAX_EVENTS_BYTES, MAX_CSV_LINE_CHARS) as lines:
+            return _events_from_lines(lines, origin)
+    except InputError as exc:
+        return (), [str(exc)]
 
 
 def check_events(events: Sequence[Event], problems: Sequence[str], params: ScenarioParams, terms: Terms,
@@ -353,7 +397,8 @@ def _share(holding: np.ndarray, n: int) -> np.ndarray:
     total = int(holding.sum())
     if n == 0 or total == 0:
         return np.zeros_like(holding)
-    return largest_remainder((holding * (n / total))[None, :], np.array([n]))[0]
+    return largest_remainder((holding * (n / total))[None, :], np.array([n]),
+                             lambda c: Fraction(int(holding[c[1]]) * n, total))[0]
 
 
 def resolve(events: Sequence[Event], params: ScenarioParams, terms: Terms, book: HolderBook,
@@ -422,45 +467,73 @@ class RowResult:
     cash_usd: np.ndarray  # (P,) float
     debenture_usd: np.ndarray
 
+    def exact_debenture_usd(self, p: int) -> Fraction:
+        """Debenture principal the row issued on path p, exactly: n × LP at the row's date."""
+        if self.flow.debenture_usd is None or not self.effective[p]:
+            return Fraction(0)
+        return self.count * self.flow.debenture_usd.exact(p)
+
 
 def row_totals(action: str, flow: Flow, n: int, column: int, effective: np.ndarray) -> RowResult:
     """conversion floor(n c), redemption ceil(n q), exchange the given total or floor(n x),
-    cash n × cash, debentures n × LP; masked by ``effective``."""
-    def shares(values: np.ndarray, rounding: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
-        return np.where(effective, rounding(n * np.broadcast_to(values, effective.shape)), 0)
+    cash n × cash, debentures n × LP; masked by ``effective``. Every floor/ceil is exact."""
+    def shares(per: PerShare | None, rounding: Callable[..., np.ndarray]) -> np.ndarray:
+        if per is None:
+            return np.zeros(effective.shape, dtype=np.int64)
+        exact_at: ExactAt = lambda i: n * per.exact(i[0])  # noqa: E731
+        return rounding(n * per.approx, exact_at, effective & (per.approx > 0))
 
-    exchange = (np.where(effective, flow.exchange_total, 0) if flow.exchange_total is not None
-                else shares(flow.exchange, floor_shares))  # type: ignore[arg-type]
-    return RowResult(action, n, flow, column, effective, shares(flow.conversion, floor_shares),  # type: ignore[arg-type]
-                     shares(flow.redemption, ceil_shares), exchange,  # type: ignore[arg-type]
+    exchange = (np.where(effective, flow.exchange_total, 0).astype(np.int64) if flow.exchange_total is not None
+                else shares(flow.exchange, floor_shares))
+    debenture = np.zeros(effective.shape) if flow.debenture_usd is None else flow.debenture_usd.approx
+    return RowResult(action, n, flow, column, effective, shares(flow.conversion, floor_shares),
+                     shares(flow.redemption, ceil_shares), exchange,
                      np.where(effective, n * np.broadcast_to(flow.cash_usd, effective.shape), 0.0),
-                     np.where(effective, n * np.broadcast_to(flow.debenture_usd, effective.shape), 0.0))
+                     np.where(effective, n * debenture, 0.0))
+
+
+@dataclass(frozen=True)
+class HolderLedger:
+    """Per holder (S, H) after the ledger rows: holding at the exit in units of LP_x (preferred
+    left plus ledger debentures d_i / LP_x), exactly by cell, and the common the rows gave."""
+
+    holding: np.ndarray  # (S, H) float
+    exact_holding: ExactAt  # (s, h) -> Fraction
+    shares: dict[str, np.ndarray]  # LEDGER_HOLDER_COLUMNS -> (S, H) int64
 
 
 def holder_ledger(plan: Plan, rows: Sequence[RowResult], basis: np.ndarray, pro_rata: np.ndarray,
-                  lp_exit: np.ndarray) -> tuple[np.ndarray, dict[str, np.ndarray]]:
-    """Per holder (S, H): holding at the exit in units of LP_x (preferred left plus ledger
-    debentures d_i / LP_x) and the common each row gave the holder, by source.
+                  lp_exit: np.ndarray, exact_lp_exit: Callable[[int], Fraction]) -> HolderLedger:
+    """Holdings and row shares per holder (see ``HolderLedger``).
 
-    A row's holder shares: exact_i = alloc_i × per-share quantity; pro_rata rows split the
-    class total by largest remainder, registered rows round each holder alone.
+    A row's holder shares: entitlement_i = alloc_i × per-share quantity (exact); pro_rata rows
+    split the class total by largest remainder, registered rows round each holder alone.
+    Holding_i = units_i + Σ rows alloc_i × LP_row / LP_x (debentures, exact).
     """
     units = basis.astype(np.int64).copy()
     debentures = np.zeros(basis.shape)
     shares = {k: np.zeros(basis.shape, dtype=np.int64) for k in LEDGER_HOLDER_COLUMNS}
     sources = (("conversion_shares", "conversion", floor_shares), ("redemption_shares", "redemption", ceil_shares),
                ("exchange_shares", "exchange", floor_shares))
+    debenture_rows = []
     for alloc, row in zip(plan.alloc, rows):
-        effective = row.effective[:, None]
-        units -= np.where(effective, alloc[None, :], 0)
+        held = np.where(row.effective[:, None], alloc[None, :], 0)
+        units -= held
         for key, name, rounding in sources:
-            per_share = np.broadcast_to(getattr(row.flow, name), row.effective.shape)
-            if per_share.any():
-                exact = np.where(effective, alloc[None, :] * per_share[:, None], 0.0)
-                shares[key] += _allocate(exact, getattr(row, name), pro_rata, rounding)
-        per_usd = np.broadcast_to(row.flow.debenture_usd, row.effective.shape)
-        debentures += np.where(effective, alloc[None, :] * per_usd[:, None], 0.0)
-    return units + debentures / lp_exit[:, None], shares
+            per: PerShare | None = getattr(row.flow, name)
+            if per is not None and per.approx.any():
+                shares[key] += _allocate(held, per.approx, per.exact, getattr(row, name), pro_rata, rounding)
+        if row.flow.debenture_usd is not None:
+            debentures += held * row.flow.debenture_usd.approx[:, None]
+            debenture_rows.append((held, row))
+
+    def exact_holding(cell: tuple[int, ...]) -> Fraction:
+        s, h = cell
+        principal = sum((int(held[s, h]) * row.flow.debenture_usd.exact(s)  # type: ignore[union-attr]
+                         for held, row in debenture_rows), Fraction(0))
+        return int(units[s, h]) + principal / exact_lp_exit(s)
+
+    return HolderLedger(units + debentures / lp_exit[:, None], exact_holding, shares)
 
 
 LEDGER_HOLDER_COLUMNS = ("conversion_shares", "redemption_shares", "exchange_shares")

@@ -19,10 +19,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from calc.engine import Policies
+from calc.engine import Policies, ShareLimitError
 from calc.errors import InputError
 from calc.ledger import Event
-from calc.params import ScenarioParams
+from calc.params import ScenarioParams, shown_value
+from calc.rounding import MAX_SHARES
 from calc.scenario import default_book, project, scenario_plan, scenario_schedule
 from calc.schedule import Schedule
 from calc.terms import Terms, load_terms
@@ -31,6 +32,8 @@ PERCENTILES = (5, 25, 50, 75, 95)
 CHUNK_PATHS = 20_000
 MAX_PATHS = 1_000_000
 SOURCES = ("dividend_shares", "conversion_shares", "redemption_shares", "exchange_shares")
+MAX_VOLATILITY = 5.0  # 500% a year: far past any traded stock's volatility
+MAX_SEED = 2**63 - 1
 
 
 @dataclass(frozen=True)
@@ -45,14 +48,25 @@ class MonteCarloResult:
 
 def validate_mc(volatility: float, paths: int, seed: int) -> None:
     problems = []
-    if not np.isfinite(volatility) or volatility < 0:
-        problems.append(f"volatility: {volatility} must be a number >= 0 (annualized)")
+    if not 0 <= volatility <= MAX_VOLATILITY:  # False for NaN
+        problems.append(f"volatility: {volatility:.6g} must be from 0 to {MAX_VOLATILITY:g} (annualized)")
     if not 1 <= paths <= MAX_PATHS:
-        problems.append(f"paths: {paths} must be between 1 and {MAX_PATHS:,}")
-    if seed < 0:
-        problems.append(f"seed: {seed} must be >= 0")
+        problems.append(f"paths: {shown_value(paths)} must be from 1 to {MAX_PATHS:,}")
+    if not 0 <= seed <= MAX_SEED:
+        problems.append(f"seed: {shown_value(seed)} must be from 0 to 2^63 - 1")
     if problems:
         raise InputError(f"invalid Monte Carlo settings: {len(problems)} problem(s)", tuple(problems))
+
+
+def _report_over_limit(over_limit: list[tuple[int, ShareLimitError]], paths: int) -> None:
+    """InputError counting the paths past the model limit (never wrapped or dropped)."""
+    if not over_limit:
+        return
+    count = sum(len(exc.paths) for _, exc in over_limit)
+    start, first = over_limit[0]
+    raise InputError(f"Monte Carlo: {count:,} of {paths:,} paths issue more new common shares than the model "
+                     f"limit of {MAX_SHARES:,} (10^15) (first: path {start + int(first.paths[0]) + 1:,}, "
+                     f"{first.where}); lower the volatility or raise the price or drift")
 
 
 def gbm_prices(params: ScenarioParams, years: np.ndarray, volatility: float, paths: int,
@@ -86,15 +100,21 @@ def run_monte_carlo(params: ScenarioParams, volatility: float, paths: int, seed:
     policy = Policies.from_params([params])
     new = np.empty((paths, schedule.size), dtype=np.int64)
     sources = np.empty((paths, len(SOURCES)), dtype=np.int64)
+    over_limit: list[tuple[int, ShareLimitError]] = []
     for start in range(0, paths, CHUNK_PATHS):
         count = min(CHUNK_PATHS, paths - start)
         prices = gbm_prices(params, schedule.years, volatility, count, rng)
-        result = project(schedule, prices, policy.repeat(count), terms, plan)
+        try:
+            result = project(schedule, prices, policy.repeat(count), terms, plan)
+        except ShareLimitError as exc:
+            over_limit.append((start, exc))
+            continue
         new[start:start + count] = result.new_shares_cumulative()
         totals = result.totals()
         sources[start:start + count] = np.stack([totals[s] for s in SOURCES], axis=1)
         if progress:
             progress(start + count, paths)
+    _report_over_limit(over_limit, paths)
     # total = base + new is a shift, so its percentiles are base + those of new (one pass over the paths)
     new_pct = np.percentile(new, PERCENTILES, axis=0, method="inverted_cdf").astype(np.int64)
     horizon_total = params.base_shares + new[:, -1]

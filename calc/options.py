@@ -22,21 +22,30 @@ option can be exercised; the shares are expired from the day after.
 from __future__ import annotations
 
 import calendar
-import csv
 import datetime as dt
-import io
 import math
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
+from typing import TypeVar
 
 import pandas as pd
 
-from calc.csv_records import numbered_records
-from calc.errors import InputError
+from calc.csv_records import (
+    MAX_CSV_LINE_CHARS,
+    MAX_TEXT_BYTES,
+    by_line,
+    bytes_lines,
+    csv_records,
+    opened_lines,
+    split_ragged,
+    text_lines,
+)
+from calc.errors import InputError, echo
+from calc.numbers import parse_decimal, parse_whole
 from calc.option_forms import OptionForm, TerminationRule, load_forms
 
 GRANT_COLUMNS = ["grant_id", "form", "shares", "exercise_price_usd", "grant_date",
@@ -45,6 +54,13 @@ CSV_REASONS = ("retirement", "death", "disability", "cause", "company_action", "
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 ILLUSTRATIVE_GRANTS_PATH = DATA_DIR / "grants_illustrative.csv"
 EXECUTIVE_GRANTS_PATH = DATA_DIR / "grants_executive_example.csv"
+# Accepted ranges of a grants file (issue 9 items 12, 14): every grant can then be computed
+# (its last exercise day, at most grant + 10 years, is a valid date) in exact integers.
+FIRST_DATE, LAST_DATE = dt.date(1990, 1, 1), dt.date(2040, 12, 31)  # grant and termination dates
+MAX_GRANT_SHARES = 10**10
+MAX_EXERCISE_PRICE_USD = Decimal(100_000)
+MAX_AGE_YEARS, MAX_SERVICE_YEARS = 120, 100
+LAST_AS_OF_DATE = dt.date(2100, 12, 31)  # as-of dates: FIRST_DATE .. LAST_AS_OF_DATE
 
 
 @dataclass(frozen=True)
@@ -304,9 +320,17 @@ def tsm_incremental_shares(shares: int, exercise_price_usd: Decimal, average_pri
     return math.floor(shares * (1 - k / p)) if k < p else 0
 
 
+def check_as_of_date(date: dt.date) -> None:
+    """An as-of date must lie in FIRST_DATE .. LAST_AS_OF_DATE (issue 9 item 14)."""
+    if not FIRST_DATE <= date <= LAST_AS_OF_DATE:
+        raise InputError(f"date {date.isoformat()} must be from {FIRST_DATE.isoformat()} to "
+                         f"{LAST_AS_OF_DATE.isoformat()}")
+
+
 def positions_frame(grants: list[Grant], date: dt.date, price_usd: Decimal | None = None) -> pd.DataFrame:
     """One row per grant: the position on ``date`` and (with a price) TSM incremental shares
     of the exercisable shares."""
+    check_as_of_date(date)
     rows = []
     for g in grants:
         p = position(g, date)
@@ -340,6 +364,17 @@ def tsm_curve(grants: list[Grant], date: dt.date, prices_usd: list[Decimal]) -> 
 
 # --- grants CSV -----------------------------------------------------------------------------
 
+T = TypeVar("T")
+
+
+def _parsed(parse: Callable[[str], T], text: str) -> T | None:
+    """``parse(text)`` (``calc.numbers``: no decimal commas, NaN or other digit scripts), or None."""
+    try:
+        return parse(text)
+    except InputError:
+        return None
+
+
 class _Row:
     """Parses one CSV row, appending 'line L, column C: ...' problems."""
 
@@ -352,24 +387,21 @@ class _Row:
     def bad(self, column: str, message: str) -> None:
         self.problems.append(f"line {self.line}, column {column}: {message}")
 
-    def whole(self, column: str, optional: bool = False) -> int | None:
+    def whole(self, column: str, limit: int, optional: bool = False) -> int | None:
         text = self.text(column)
         if optional and text == "":
             return None
-        digits = text.replace(",", "")
-        if not digits.isdigit():
-            self.bad(column, f"'{text}' must be a whole number >= 0")
+        value = _parsed(parse_whole, text)
+        if value is None or not 0 <= value <= limit:
+            self.bad(column, f"'{echo(text)}' must be a whole number from 0 to {limit:,}")
             return None
-        return int(digits)
+        return value
 
     def price(self, column: str) -> Decimal | None:
         text = self.text(column)
-        try:
-            value = Decimal(text)
-        except InvalidOperation:
-            value = Decimal("NaN")
-        if not value.is_finite() or value < 0:
-            self.bad(column, f"'{text}' must be a number >= 0 (USD)")
+        value = _parsed(parse_decimal, text)
+        if value is None or not 0 <= value <= MAX_EXERCISE_PRICE_USD:
+            self.bad(column, f"'{echo(text)}' must be a number from 0 to {MAX_EXERCISE_PRICE_USD:,} (USD)")
             return None
         return value
 
@@ -378,10 +410,15 @@ class _Row:
         if optional and text == "":
             return None
         try:
-            return dt.date.fromisoformat(text)
+            value = dt.date.fromisoformat(text) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text, re.A) else None
         except ValueError:
-            self.bad(column, f"'{text}' is not a date in YYYY-MM-DD form")
-            return None
+            value = None
+        if value is None:
+            self.bad(column, f"'{text[:40]}' is not a date in YYYY-MM-DD form")
+        elif not FIRST_DATE <= value <= LAST_DATE:
+            self.bad(column, f"{text} must be from {FIRST_DATE.isoformat()} to {LAST_DATE.isoformat()}")
+            value = None
+        return value
 
 
 # Reasons a before-grant form accepts (the date stays empty: the form itself says employment
@@ -433,9 +470,11 @@ def _grant(row: _Row, forms: Mapping[str, OptionForm], seen: set[str]) -> Grant 
     form = forms.get(row.text("form"))
     if form is None:
         row.bad("form", f"unknown form '{row.text('form')}' (python -m calc options --forms lists them)")
-    shares, price, granted = row.whole("shares"), row.price("exercise_price_usd"), row.date("grant_date")
+    shares, price = row.whole("shares", MAX_GRANT_SHARES), row.price("exercise_price_usd")
+    granted = row.date("grant_date")
     end, reason = _termination(row, form, granted)
-    age, service = row.whole("age_at_termination", True), row.whole("years_of_service", True)
+    age = row.whole("age_at_termination", MAX_AGE_YEARS, optional=True)
+    service = row.whole("years_of_service", MAX_SERVICE_YEARS, optional=True)
     if len(row.problems) > before or form is None or shares is None or price is None or granted is None:
         return None
     return Grant(grant_id, form, shares, price, granted, end, reason, age, service)
@@ -459,40 +498,38 @@ def validate_grants(frame: pd.DataFrame, source: str = "grants", lines: Sequence
     grants = [_grant(_Row(rec, line, problems), forms, seen)
               for line, rec in zip(numbers, frame.to_dict("records"), strict=True)]
     if problems or earlier:
-        merged = sorted([*earlier, *problems], key=_line_of)  # stable: a row's problems keep their order
+        merged = by_line([*earlier, *problems])
         raise InputError(f"{source}: {len(merged)} problem(s)", tuple(merged))
     return [g for g in grants if g is not None]
 
 
-def _line_of(problem: str) -> int:
-    match = re.match(r"line (\d+)", problem)
-    return int(match.group(1)) if match else 0
+def _grants_from_lines(lines: Iterable[str], source: str) -> list[Grant]:
+    """Parse and validate grants CSV lines (``calc.csv_records`` limits). A row with more or fewer
+    cells than the header is a problem; it is reported together with every problem of the other rows."""
+    records = csv_records(lines, source)
+    first = next(records, None)
+    if first is None:
+        raise InputError(f"{source}: empty file (expected a header: {', '.join(GRANT_COLUMNS)})")
+    header = [h.strip() for h in first[1]]
+    repeated = [h for h in dict.fromkeys(header) if header.count(h) > 1]
+    if repeated:
+        raise InputError(f"{source}: line 1: column(s) {', '.join(repeated)} appear more than once")
+    kept, lines_kept, ragged = split_ragged(header, records)
+    return validate_grants(pd.DataFrame(kept, columns=header, dtype=str), source, lines_kept, ragged)
 
 
 def parse_grants_text(text: str, source: str = "grants") -> list[Grant]:
-    """Parse and validate grants CSV text. A row with more or fewer cells than the header is a
-    problem; it is reported together with every problem of the other rows."""
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
-    first = next(reader, None)
-    if first is None:
-        raise InputError(f"{source}: empty file (expected a header: {', '.join(GRANT_COLUMNS)})")
-    header = [h.strip() for h in first]
-    ragged: list[str] = []
-    kept: list[list[str]] = []
-    lines: list[int] = []
-    for line, row in numbered_records(reader):
-        if len(row) == len(header):
-            kept.append(row)
-            lines.append(line)
-        else:
-            ragged.append(f"line {line}: {len(row)} cells, the header has {len(header)}")
-    return validate_grants(pd.DataFrame(kept, columns=header, dtype=str), source, lines, ragged)
+    """Parse and validate grants CSV text (a leading byte-order mark is ignored)."""
+    return _grants_from_lines(text_lines(text, source, MAX_CSV_LINE_CHARS), source)
+
+
+def parse_grants_bytes(data: bytes, source: str = "grants") -> list[Grant]:
+    """Parse and validate grants CSV file content (an upload): UTF-8, or UTF-16/32 with a byte-order mark."""
+    return _grants_from_lines(bytes_lines(data, source, MAX_TEXT_BYTES, MAX_CSV_LINE_CHARS), source)
 
 
 def read_grants_csv(path: Path | str) -> list[Grant]:
-    """Load and validate a grants CSV (UTF-8, optional byte-order mark)."""
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"grants {path}: not a readable UTF-8 CSV ({exc})") from exc
-    return parse_grants_text(text, f"grants {path}")
+    """Load and validate a grants CSV (UTF-8, or UTF-16/32 with a byte-order mark; at most ``MAX_TEXT_BYTES``)."""
+    source = f"grants {path}"
+    with opened_lines(path, source, MAX_TEXT_BYTES, MAX_CSV_LINE_CHARS) as lines:
+        return _grants_from_lines(lines, source)

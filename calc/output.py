@@ -1,8 +1,19 @@
-"""Safe file output: whole-or-nothing writes and spreadsheet-safe CSV cells.
+"""Safe file output: every output checked before any work, whole-or-nothing writes, and
+spreadsheet-safe CSV cells.
 
-Atomic rule: write to a temporary file beside the target, then ``os.replace`` it
-onto the target; on any exception (Ctrl-C included) the temporary file is removed,
-so a target is either the complete new file or untouched.
+Planning rule (``plan_outputs``), before a command does any work: an output may not be a
+directory, a block device or socket, or the same file as an input or as another output
+(compared by device and inode for existing files, by resolved path otherwise); its directory
+must exist and be writable. ``-`` (or ``/dev/stdout``) is standard output, for one output only.
+Stale temporary files of a target (``.NAME.*.part`` left by a killed run) are removed, with a note
+on stderr.
+
+Atomic rule: a regular file is written to a temporary file ``.NAME.PID.RANDOM.part`` beside it
+and renamed onto it only when every output of the command is complete; on any exception
+(Ctrl-C, SIGTERM and SIGHUP included, see ``signals_as_interrupts``) the temporary files are
+removed, so a target is either the complete new file or untouched. A symlink is followed: its
+target is replaced, the link stays. Character devices (``/dev/null``), FIFOs and standard
+output are written directly, as the output is produced (not atomic).
 
 Spreadsheet rule: a *text* cell that begins with ``=``, ``+``, ``-``, ``@``, tab or
 carriage return is prefixed with a single quote so a spreadsheet shows it as text
@@ -12,10 +23,20 @@ instead of evaluating it; numeric columns are never altered.
 from __future__ import annotations
 
 import contextlib
+import errno
+import glob
+import io
 import os
+import signal
+import stat
+import sys
 import tempfile
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
+from types import FrameType
+from typing import BinaryIO
 
 import pandas as pd
 
@@ -23,6 +44,8 @@ from calc.errors import InputError
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 EXCEL_ENCODING = "utf-8-sig"  # UTF-8 with byte-order mark
+STDOUT_NAMES = ("-", "/dev/stdout", "/dev/fd/1", "/proc/self/fd/1")
+INTERRUPT_SIGNALS = (signal.SIGTERM, signal.SIGHUP)
 
 
 def neutralize_text(value: object) -> object:
@@ -44,45 +67,312 @@ def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
-@contextlib.contextmanager
-def atomic_path(target: Path | str) -> Iterator[Path]:
-    """Yield a temporary path beside ``target``; move it onto ``target`` on success only."""
-    target = Path(target)
-    directory = target.parent if str(target.parent) else Path(".")
-    if not directory.is_dir():
-        raise InputError(f"output {target}: directory {directory} does not exist")
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=directory)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    tmp.chmod(0o666 & ~_umask())  # mkstemp creates 0600; give the file the usual permissions
-    try:
-        yield tmp
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
 def to_csv_bytes(frame: pd.DataFrame, excel: bool = True) -> bytes:
     """CSV bytes for a download: spreadsheet-safe cells, UTF-8 with BOM when ``excel``."""
     text = spreadsheet_safe(frame).to_csv(index=False, lineterminator="\n")
     return text.encode(EXCEL_ENCODING if excel else "utf-8")
 
 
-def write_csv(frame: pd.DataFrame, target: Path | str, excel: bool = False) -> None:
-    """Write ``frame`` as CSV atomically (spreadsheet-safe cells; BOM when ``excel``)."""
-    write_csvs({target: frame}, excel)
+# --------------------------------------------------------------------------- signals
+
+class Interrupted(KeyboardInterrupt):
+    """SIGTERM or SIGHUP, raised like Ctrl-C's ``KeyboardInterrupt`` so temporary files are removed.
+
+    ``exit_code`` is the shell convention 128 + signal number (143 for SIGTERM, 129 for SIGHUP).
+    """
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.exit_code = 128 + signum
 
 
-def write_csvs(frames: dict[Path | str, pd.DataFrame], excel: bool = False) -> None:
-    """Write several CSVs as one unit: every target is checked and written to its temporary
-    file before any is renamed, so a bad second path leaves no first file behind."""
-    with contextlib.ExitStack() as stack:
-        temps = [(stack.enter_context(atomic_path(target)), frame) for target, frame in frames.items()]
-        for tmp, frame in temps:
-            tmp.write_bytes(to_csv_bytes(frame, excel))
+def _raise_interrupted(signum: int, _frame: FrameType | None) -> None:
+    for sig in INTERRUPT_SIGNALS:  # a repeated signal must not cut the clean-up short
+        signal.signal(sig, signal.SIG_IGN)
+    raise Interrupted(signum)
+
+
+@contextlib.contextmanager
+def signals_as_interrupts() -> Iterator[None]:
+    """While active, SIGTERM and SIGHUP raise ``Interrupted`` (main thread only; elsewhere a no-op)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {sig: signal.signal(sig, _raise_interrupted) for sig in INTERRUPT_SIGNALS}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler if handler is not None else signal.SIG_DFL)
+
+
+# --------------------------------------------------------------------------- planning
+
+@dataclass(frozen=True)
+class Target:
+    """One output: ``path`` is the file written (symlinks resolved; ``None`` for standard output);
+    ``streamed`` outputs (devices, FIFOs, standard output) are written directly, not atomically."""
+
+    flag: str
+    given: str
+    path: Path | None
+    streamed: bool
+
+    def __str__(self) -> str:
+        return f"{self.flag} {self.given}"
+
+
+def _stat(path: str) -> os.stat_result | None:
+    """``os.stat`` following symlinks; ``None`` if nothing is there (or a dangling link)."""
+    try:
+        return os.stat(path)
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot be checked ({exc.strerror})") from exc
+
+
+def _writable_directory(flag: str, given: str, directory: Path) -> None:
+    if not directory.is_dir():
+        raise InputError(f"{flag} {given}: directory {directory} does not exist")
+    if not os.access(directory, os.W_OK):
+        read_only = os.statvfs(directory).f_flag & os.ST_RDONLY
+        why = "is on a read-only file system" if read_only else "is not writable (no permission)"
+        raise InputError(f"{flag} {given}: directory {directory} {why}")
+
+
+def _target(flag: str, given: str) -> Target:
+    if given in STDOUT_NAMES:
+        return Target(flag, given, None, True)
+    found = _stat(given)
+    if given.endswith(os.sep) or (found is not None and stat.S_ISDIR(found.st_mode)):
+        raise InputError(f"{flag} {given}: is a directory; give a file name")
+    if found is not None and (stat.S_ISCHR(found.st_mode) or stat.S_ISFIFO(found.st_mode)):
+        return Target(flag, given, Path(given), True)
+    if found is not None and not stat.S_ISREG(found.st_mode):
+        raise InputError(f"{flag} {given}: not a regular file, character device or FIFO")
+    real = Path(os.path.realpath(given))
+    _writable_directory(flag, given, real.parent)
+    return Target(flag, given, real, False)
+
+
+def _identity(path: str) -> tuple[object, ...] | None:
+    """Device and inode of an existing file, else its resolved path; ``None`` for a character
+    device (a terminal or ``/dev/null`` can serve several streams without loss)."""
+    found = _stat(path)
+    if found is None:
+        return ("path", os.path.realpath(path))
+    if stat.S_ISCHR(found.st_mode):
+        return None
+    return ("inode", found.st_dev, found.st_ino)
+
+
+def _stdout_identity() -> tuple[object, ...] | None:
+    try:
+        found = os.fstat(sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        return ("stdout",)
+    return None if stat.S_ISCHR(found.st_mode) else ("inode", found.st_dev, found.st_ino)
+
+
+def _check_distinct(inputs: Mapping[str, str], targets: Mapping[str, Target]) -> None:
+    """Refuse an output that is the same file as an input or an earlier output."""
+    seen: dict[tuple[object, ...], str] = {}
+    for flag, given in inputs.items():
+        key = _identity(given)
+        if key is not None:
+            seen.setdefault(key, f"the input {flag} {given}")
+    stdout_flags = [t.flag for t in targets.values() if t.path is None]
+    if len(stdout_flags) > 1:
+        raise InputError(f"{' and '.join(stdout_flags)} both write to standard output; only one output can")
+    for target in targets.values():
+        key = _stdout_identity() if target.path is None else _identity(target.given)
+        if key is None:
+            continue
+        if key in seen:
+            raise InputError(f"{target} is the same file as {seen[key]}; choose a different output file")
+        seen[key] = str(target)
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)  # signal 0: only checks that the process exists
+    except (ProcessLookupError, OverflowError):
+        return False
+    except PermissionError:  # exists, owned by another user
+        return True
+    return True
+
+
+def _remove_stale_parts(target: Target) -> None:
+    """Remove ``.NAME.*.part`` files beside ``target`` whose writing process is gone, saying so."""
+    assert target.path is not None
+    prefix = f".{target.path.name}."
+    for part in sorted(target.path.parent.glob(glob.escape(prefix) + "*.part")):
+        pid = part.name[len(prefix):].split(".")[0]
+        if pid.isdigit() and _pid_alive(int(pid)):
+            continue
+        with contextlib.suppress(FileNotFoundError):
+            part.unlink()
+            print(f"note: removed {part}, a partial file left by an interrupted run", file=sys.stderr)
+
+
+def plan_outputs(inputs: Mapping[str, Path | str | None],
+                 outputs: Mapping[str, Path | str | None]) -> OutputPlan:
+    """Check every output (flag -> path; ``None`` = not requested) against the rules in the module
+    docstring and against the inputs (flag -> path); raise ``InputError`` naming both flags."""
+    given_inputs = {flag: str(path) for flag, path in inputs.items() if path is not None}
+    targets = {flag: _target(flag, str(path)) for flag, path in outputs.items() if path is not None}
+    _check_distinct(given_inputs, targets)
+    for target in targets.values():
+        if not target.streamed:
+            _remove_stale_parts(target)
+    uses_stdout = any(t.path is None for t in targets.values())
+    return OutputPlan(targets, sys.stdout.buffer if uses_stdout else None)
+
+
+# --------------------------------------------------------------------------- writing
+
+def _size(count: int) -> str:
+    """Byte count for a message: ``950 bytes``, ``12.3 KB`` ... ``4.2 TB`` (powers of 1000)."""
+    if count < 1000:
+        return f"{count:,} bytes"
+    value, unit = count / 1000, "KB"
+    for larger in ("MB", "GB", "TB"):
+        if value < 1000:
+            break
+        value, unit = value / 1000, larger
+    return f"{value:,.1f} {unit}"
+
+
+def _write_error(target: Target, exc: OSError, written: int) -> InputError:
+    """One line naming the output, the cause and what is left behind."""
+    left = "output is incomplete" if target.streamed else "no output written"
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT) and not target.streamed and target.path is not None:
+        free = os.statvfs(target.path.parent)
+        reason = (f"disk full; it needs more than the {_size(written)} written so far, "
+                  f"{_size(free.f_bavail * free.f_frsize)} free")
+    elif exc.errno == errno.EROFS:
+        reason = "read-only file system"
+    else:
+        reason = exc.strerror or str(exc)
+    return InputError(f"{target}: cannot write ({reason}); {left}")
+
+
+@contextlib.contextmanager
+def _reported(target: Target, written: int = 0) -> Iterator[None]:
+    """Turn an ``OSError`` on ``target`` into ``InputError`` (a closed pipe stays ``BrokenPipeError``)."""
+    try:
+        yield
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        raise _write_error(target, exc, written) from exc
+
+
+class Sink(io.BufferedIOBase):
+    """Binary output of one target: counts bytes and turns write errors into ``InputError``."""
+
+    def __init__(self, target: Target, handle: BinaryIO) -> None:
+        super().__init__()
+        self.target = target
+        self.handle = handle
+        self.written = 0
+
+    @property
+    def name(self) -> str:
+        return self.target.given
+
+    def writable(self) -> bool:
+        return True
+
+    def tell(self) -> int:
+        return self.written
+
+    def write(self, data: bytes | bytearray | memoryview) -> int:  # type: ignore[override]
+        with _reported(self.target, self.written):
+            self.handle.write(data)
+        self.written += len(data)
+        return len(data)
+
+    def finish(self) -> None:
+        """Flush to the target (close it unless it is standard output)."""
+        with _reported(self.target, self.written):
+            self.handle.flush()
+            if self.target.path is not None:
+                self.handle.close()
+
+
+@dataclass(frozen=True)
+class OutputPlan:
+    """Checked outputs (flag -> ``Target``), ready to be written together."""
+
+    targets: dict[str, Target]
+    stdout: BinaryIO | None  # standard output as planned (before the report is moved to stderr)
+
+    def reporting(self) -> contextlib.AbstractContextManager[object]:
+        """Context for a command's printed report: moved to stderr when an output is standard output."""
+        return contextlib.redirect_stdout(sys.stderr) if self.stdout else contextlib.nullcontext()
+
+    @contextlib.contextmanager
+    def open(self) -> Iterator[dict[str, Sink]]:
+        """Yield a ``Sink`` per flag; on a clean exit finish every output, then rename every
+        temporary file onto its target; on any exception remove every temporary file."""
+        temps: dict[str, Path] = {}
+        sinks: dict[str, Sink] = {}
+        try:
+            for flag, target in self.targets.items():
+                sinks[flag] = Sink(target, self._handle(target, temps))
+            yield sinks
+            for sink in sinks.values():
+                sink.finish()
+            for flag, tmp in list(temps.items()):
+                with _reported(self.targets[flag]):
+                    os.replace(tmp, self.targets[flag].path)  # type: ignore[arg-type]
+                del temps[flag]
+        finally:
+            for sink in sinks.values():
+                if sink.target.path is not None:
+                    with contextlib.suppress(OSError):
+                        sink.handle.close()
+            for tmp in temps.values():
+                tmp.unlink(missing_ok=True)
+
+    def _handle(self, target: Target, temps: dict[str, Path]) -> BinaryIO:
+        if target.path is None:
+            assert self.stdout is not None
+            return self.stdout
+        with _reported(target):
+            if target.streamed:
+                return open(target.path, "wb")
+            fd, name = tempfile.mkstemp(prefix=f".{target.path.name}.{os.getpid()}.", suffix=".part",
+                                        dir=target.path.parent)
+            temps[target.flag] = Path(name)
+            os.fchmod(fd, 0o666 & ~_umask())  # mkstemp creates 0600; give the file the usual permissions
+            return os.fdopen(fd, "wb")
+
+    def write(self, writers: Mapping[str, Callable[[Sink], None]]) -> None:
+        """Write every output with its writer (flag -> function of the sink), as one unit."""
+        with self.open() as sinks:
+            for flag, writer in writers.items():
+                writer(sinks[flag])
+
+    def write_frames(self, frames: Mapping[str, pd.DataFrame], excel: bool = False) -> None:
+        """Write data frames as spreadsheet-safe CSV (BOM when ``excel``), as one unit."""
+        self.write({flag: _frame_writer(frame, excel) for flag, frame in frames.items()})
+
+    def wrote(self) -> list[str]:
+        """``wrote PATH`` lines for the report."""
+        return [f"wrote {'standard output' if t.path is None else t.given}" for t in self.targets.values()]
+
+
+def _frame_writer(frame: pd.DataFrame, excel: bool) -> Callable[[Sink], None]:
+    def write(sink: Sink) -> None:
+        sink.write(to_csv_bytes(frame, excel))
+    return write
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

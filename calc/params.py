@@ -16,7 +16,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from calc.errors import InputError
+from calc.errors import InputError, echo
+from calc.numbers import parse_float, parse_whole
 from calc.terms import Terms, load_terms
 
 DIVIDEND_POLICIES = ("cash", "stock", "accrue")
@@ -57,6 +58,24 @@ class ScenarioParams:
         return dataclasses.asdict(self)
 
 
+# Accepted ranges (inclusive). Price: a cent (the smallest quoted tick) to $100,000. Drift: −99% to
+# +1,000% a year; over the instrument's life (to 2031) that spans price moves of 10^-60 to 10^31,
+# far past any plausible path. Factors: a realization of at least 1% of the price (a smaller
+# factor is not a sale at market). Base shares: up to 10^13 (Lucent had 3.5 × 10^9 outstanding
+# and 10^10 authorized). Dates: from the issue (first conversion-rate) date to the mandatory
+# redemption date, after which nothing is outstanding.
+PRICE_RANGE_USD = (0.01, 100_000.0)
+DRIFT_RANGE = (-0.99, 10.0)
+FACTOR_RANGE = (0.01, 1.0)
+BASE_SHARES_RANGE = (1, 10**13)
+CALL_TRIGGER_RANGE_PCT = (0.0, 1000.0)  # a cushion of up to 10× the call price
+
+
+def _span(bounds: tuple[float, float]) -> str:
+    """'0.01 to 100,000' for a (low, high) range."""
+    return " to ".join(f"{x:,}" if isinstance(x, int) else f"{x:,.10g}" for x in bounds)
+
+
 @dataclass(frozen=True)
 class ParamSpec:
     name: str
@@ -64,34 +83,42 @@ class ParamSpec:
     help: str
     unit: str = ""
     choices: tuple[str, ...] = ()
+    bounds: tuple[float, float] | None = None  # inclusive range for numbers (shown in ``help``)
 
 
 SPECS: tuple[ParamSpec, ...] = (
-    ParamSpec("price", "float", "common price at the valuation date, > 0", "USD"),
-    ParamSpec("annual_drift", "float", "deterministic path: price × (1 + drift)^years, drift > -1", "per year"),
-    ParamSpec("valuation_date", "date", "start of the projection; LP is $1,000.00 here", "YYYY-MM-DD"),
-    ParamSpec("horizon", "date", "last date projected, on or after the valuation date", "YYYY-MM-DD"),
+    ParamSpec("price", "float", f"common price at the valuation date, {_span(PRICE_RANGE_USD)}", "USD",
+              bounds=PRICE_RANGE_USD),
+    ParamSpec("annual_drift", "float", f"deterministic path: price × (1 + drift)^years, drift {_span(DRIFT_RANGE)}",
+              "per year", bounds=DRIFT_RANGE),
+    ParamSpec("valuation_date", "date", "start of the projection; LP is $1,000.00 here; from the issue date to the "
+              "mandatory redemption date", "YYYY-MM-DD"),
+    ParamSpec("horizon", "date", "last date projected, on or after the valuation date and on or before the "
+              "mandatory redemption date", "YYYY-MM-DD"),
     ParamSpec("dividend_policy", "choice", "how every dividend in the window is paid", choices=DIVIDEND_POLICIES),
-    ParamSpec("sale_factor", "float", "stock dividends: fraction of the price the transfer agent realizes, in (0, 1]"),
+    ParamSpec("sale_factor", "float", "stock dividends: fraction of the price the transfer agent realizes, "
+              f"{_span(FACTOR_RANGE)}", bounds=FACTOR_RANGE),
     ParamSpec("put", "choice", "holder behaviour at put dates in the window", choices=PUT_POLICIES),
     ParamSpec("put_settlement", "choice", "how the issuer settles puts and the mandatory redemption",
               choices=SETTLEMENTS),
-    ParamSpec("put_factor", "float", "stock-settled puts: stock valued at price × put_factor, in (0, 1]"),
+    ParamSpec("put_factor", "float", f"stock-settled puts: stock valued at price × put_factor, {_span(FACTOR_RANGE)}",
+              bounds=FACTOR_RANGE),
     ParamSpec("conversion", "choice", "holder conversion: none, all (at conversion_date) or rational (at put dates "
               "when in the money; put = rational also converts in the money)", choices=CONVERSION_POLICIES),
     ParamSpec("conversion_date", "optional_date", "date for conversion = all (empty: the valuation date)",
               "YYYY-MM-DD"),
     ParamSpec("exchange_date", "optional_date", "issuer exchanges all preferred into debentures (empty: never)",
               "YYYY-MM-DD"),
-    ParamSpec("base_shares", "int", "common shares outstanding before the preferred's effects, > 0", "shares"),
+    ParamSpec("base_shares", "int", "common shares outstanding before the preferred's effects, "
+              f"{_span(BASE_SHARES_RANGE)}", "shares", bounds=BASE_SHARES_RANGE),
     ParamSpec("holder_basis", "choice", "registered (as listed) or pro_rata (scaled to the shares outstanding)",
               choices=HOLDER_BASES),
     ParamSpec("call", "choice", "issuer call from 2006-08-01: none, rational (at dividend dates once conversion "
               "value ≥ call price × (1 + call_trigger_pct/100): the class converts) or date (calls all on call_date: "
               "in the money converts, the rest is redeemed per put_settlement)", choices=CALL_POLICIES),
     ParamSpec("call_date", "optional_date", "date of the call for call = date, on or after 2006-08-01", "YYYY-MM-DD"),
-    ParamSpec("call_trigger_pct", "float", "call = rational: cushion of conversion value over the call price, >= 0 "
-              "(assumption)", "percent"),
+    ParamSpec("call_trigger_pct", "float", "call = rational: cushion of conversion value over the call price, "
+              f"{_span(CALL_TRIGGER_RANGE_PCT)} (assumption)", "percent", bounds=CALL_TRIGGER_RANGE_PCT),
 )
 SPEC_BY_NAME = {s.name: s for s in SPECS}
 PARAM_NAMES = tuple(s.name for s in SPECS)
@@ -111,7 +138,7 @@ def default_params(terms: Terms | None = None) -> ScenarioParams:
 
 
 def _to_float(value: Any) -> float:
-    result = float(str(value).replace(",", "")) if isinstance(value, str) else float(value)
+    result = parse_float(value) if isinstance(value, str) else float(value)
     if not math.isfinite(result):
         raise ValueError
     return result
@@ -119,7 +146,7 @@ def _to_float(value: Any) -> float:
 
 def _to_int(value: Any) -> int:
     if isinstance(value, str):
-        return int(value.replace(",", "").strip())
+        return parse_whole(value)
     if isinstance(value, float) and not value.is_integer():
         raise ValueError
     return int(value)
@@ -150,32 +177,39 @@ def _convert(spec: ParamSpec, value: Any) -> Any:
     if spec.kind == "choice":
         text = str(value).strip()
         if text not in spec.choices:
-            raise InputError(f"{spec.name}: '{text}' is not one of {', '.join(spec.choices)}")
+            raise InputError(f"{spec.name}: '{echo(text)}' is not one of {', '.join(spec.choices)}")
         return text
     convert, expected = CONVERTERS[spec.kind]
     try:
         return convert(value)
-    except (TypeError, ValueError):
-        raise InputError(f"{spec.name}: '{value}' is not {expected}") from None
+    except InputError as exc:  # a number text breaking the rule of calc.numbers
+        raise InputError(f"{spec.name}: {exc}") from None
+    except (TypeError, ValueError, OverflowError):
+        raise InputError(f"{spec.name}: '{echo(value)}' is not {expected}") from None
+
+
+def shown_value(value: Any) -> str:
+    """A value for an error message, cut to 40 characters."""
+    text = str(value)
+    return text if len(text) <= 40 else f"{text[:20]}...({len(text):,} characters)"
 
 
 def _range_problems(p: ScenarioParams, terms: Terms) -> list[str]:
     problems = []
-    if p.price <= 0:
-        problems.append(f"price: {p.price} must be > 0 USD")
-    if p.annual_drift <= -1:
-        problems.append(f"annual_drift: {p.annual_drift} must be > -1")
-    for name in ("sale_factor", "put_factor"):
-        value = getattr(p, name)
-        if not 0 < value <= 1:
-            problems.append(f"{name}: {value} must be in (0, 1]")
-    if p.base_shares <= 0:
-        problems.append(f"base_shares: {p.base_shares} must be > 0")
+    for spec in SPECS:
+        value = getattr(p, spec.name)
+        if spec.bounds is not None and not spec.bounds[0] <= value <= spec.bounds[1]:
+            unit = f" {spec.unit}" if spec.unit in ("USD", "shares") else ""
+            problems.append(f"{spec.name}: {shown_value(value)} must be from {_span(spec.bounds)}{unit}")
     first = terms.conversion_rates[0].effective_date
-    if p.valuation_date < first:
-        problems.append(f"valuation_date: {p.valuation_date} must be on or after the issue date {first}")
+    last = terms.preferred.mandatory_redemption_date
+    if not first <= p.valuation_date <= last:
+        problems.append(f"valuation_date: {p.valuation_date} must be between the issue date {first} and the "
+                        f"mandatory redemption date {last}")
     if p.horizon < p.valuation_date:
         problems.append(f"horizon: {p.horizon} must be on or after valuation_date {p.valuation_date}")
+    if p.horizon > last:
+        problems.append(f"horizon: {p.horizon} must be on or before the mandatory redemption date {last}")
     if p.conversion == "all" and not p.valuation_date <= p.effective_conversion_date <= p.horizon:
         problems.append(f"conversion_date: {p.effective_conversion_date} must lie between valuation_date "
                         f"{p.valuation_date} and horizon {p.horizon} when conversion = all")
@@ -191,9 +225,7 @@ def _range_problems(p: ScenarioParams, terms: Terms) -> list[str]:
 
 
 def _call_problems(p: ScenarioParams, terms: Terms) -> list[str]:
-    problems = []
-    if p.call_trigger_pct < 0:
-        problems.append(f"call_trigger_pct: {p.call_trigger_pct} must be >= 0")
+    problems: list[str] = []
     if p.call != "date":
         return problems
     first = terms.preferred.issuer_call_from

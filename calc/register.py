@@ -6,6 +6,13 @@ footnote markers such as ``(5)`` trailing the name, then four figures:
 
   preferred shares | debenture principal (USD) | common shares (4) | common owned prior
 
+Words, headers and markers are read without regard to letter case (``Nil``/``nil``/``NIL``,
+the column header, a ``Total`` row); footnote markers are ``(5)``-style numbers or ``*``.
+A ``Total`` (or ``Totals``) row is not a holder: its preferred figure must equal the sum of
+the rows above it. Limits (issue 9 items 3, 14, 15, 18): the file at most
+``MAX_TEXT_BYTES``; a figure at most ``MAX_FIGURE`` (preferred shares: ``MAX_PREFERRED_SHARES``
+per row and for the listed total); a holder name at most ``MAX_CELL_CHARS`` characters.
+
 Checks (nothing is corrected or dropped; disagreements go to the ``issues`` column):
   expected_debenture_principal_usd = preferred × $1,000            (SUPP footnote 3)
   expected_common_shares           = ceil(preferred × CR)          (SUPP footnote 4)
@@ -16,6 +23,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -23,24 +31,38 @@ from pathlib import Path
 import pandas as pd
 
 from calc.conversion import registration_shares
+from calc.csv_records import (
+    MAX_CELL_CHARS,
+    MAX_CSV_LINE_CHARS,
+    MAX_TEXT_BYTES,
+    by_line,
+    bytes_lines,
+    csv_records,
+    opened_lines,
+    read_text,
+    split_ragged,
+)
 from calc.errors import InputError
 
 HEADER_RE = re.compile(
     r"SHARES\s+OF\s+PRINCIPAL\s+AMOUNT.{0,400}?SELLING\s+SECURITYHOLDER.{0,200}?OFFERING"
     r"\s+-{5,}(?:\s+-{5,}){4}",
-    re.S,
+    re.S | re.I,
 )
 TABLE_END_RE = re.compile(r"-{5,}\s+\(1\)\s")
 CURRENT_RATE_RE = re.compile(
     r"(?<!initial )conversion\s+rate\s+of\s+(\d+\.\d+)\s+shares\s+of\s+common\s+stock", re.I
 )
 LEADER_RE = re.compile(r"^(.*?)\.{3,}$")
-FOOTNOTES_RE = re.compile(r"^(.*?)((?:\(\d{1,2}\))+)$", re.S)
-FIGURE_RE = re.compile(r"^(?:\d[\d,]*|Nil)$")
-WELL_FORMED_RE = re.compile(r"^\d{1,3}(?:,\d{3})*$")
+FOOTNOTES_RE = re.compile(r"^(.*?)((?:\(\d{1,2}\)|\(\*\)|\*)+)$", re.S)
+FIGURE_RE = re.compile(r"^(?:\d[\d,]{0,24}|nil)$", re.I | re.A)  # longer digit runs are not figures
+TOTAL_RE = re.compile(r"^totals?:?$", re.I)
+WELL_FORMED_RE = re.compile(r"^\d{1,3}(?:,\d{3})*$", re.A)
 TOKEN_RE = re.compile(r"\S+")
 
 PRINCIPAL_PER_SHARE_USD = 1000
+MAX_PREFERRED_SHARES = 10**9  # per holder row and for the listed total (the class is 1,885,000 shares)
+MAX_FIGURE = 10**12  # any other figure: principal USD, common shares
 REGISTER_COLUMNS = [
     "row", "page", "offset", "name", "footnotes",
     "preferred_shares", "debenture_principal_usd", "common_shares", "common_owned_prior",
@@ -73,7 +95,7 @@ def current_rate_from_text(text: str) -> Decimal:
 
 def _parse_figure(token: str, column: str) -> tuple[int, str | None]:
     """Value of a table figure and, if it is malformed, a description of the problem."""
-    if token == "Nil":
+    if token.lower() == "nil":
         problem = None if column == "common_owned_prior" else f"{column} reported as 'Nil'"
         return 0, problem
     value = int(token.replace(",", ""))
@@ -115,6 +137,7 @@ class _RowBuilder:
         self.rate = rate
         self.rows: list[dict[str, object]] = []
         self.pending: list[_Token] = []  # name tokens seen since the last complete row
+        self.listed_preferred = 0  # sum of preferred_shares over self.rows
 
     def where(self, token: _Token, page: int) -> str:
         return f"offset {token.offset} (line {_line_of(self.text, token.offset)}, page {page})"
@@ -149,18 +172,42 @@ class _RowBuilder:
     def _name(self) -> str:
         return " ".join(t.text for t in self.pending).strip()
 
+    def _figures(self, values: list[_Token], name: str, page: int) -> tuple[dict[str, int], list[str]]:
+        """The row's four figures and their format problems; a figure over its limit is an error."""
+        figures, issues = {}, []
+        for column, token in zip(self.COLUMNS, values):
+            figures[column], problem = _parse_figure(token.text, column)
+            limit = MAX_PREFERRED_SHARES if column == "preferred_shares" else MAX_FIGURE
+            if figures[column] > limit:
+                raise InputError(f"filing: holder '{name[:80]}' at {self.where(self.pending[0], page)}: {column} "
+                                 f"{figures[column]:,} is over the limit of {limit:,}")
+            if problem:
+                issues.append(problem)
+        return figures, issues
+
+    def _check_total(self, preferred: int, page: int) -> None:
+        """A 'Total' row states the sum of the preferred shares listed above it."""
+        listed = self.listed_preferred
+        if preferred != listed:
+            raise InputError(f"filing: 'Total' row at {self.where(self.pending[0], page)} states {preferred:,} "
+                             f"preferred shares; the rows above it list {listed:,}")
+        self.pending = []
+
     def _add_row(self, values: list[_Token], page: int) -> None:
         name, footnotes = self._name(), ""
         marks = FOOTNOTES_RE.match(name)
         if marks:
             name = marks.group(1).strip()
-            footnotes = ";".join(re.findall(r"\((\d+)\)", marks.group(2)))
-        figures, issues = {}, []
-        for column, token in zip(self.COLUMNS, values):
-            figures[column], problem = _parse_figure(token.text, column)
-            if problem:
-                issues.append(problem)
+            footnotes = ";".join(re.findall(r"\d+|\*", marks.group(2)))
+        if len(name) > MAX_CELL_CHARS:
+            raise InputError(f"filing: holder name '{name[:80]}...' at {self.where(self.pending[0], page)} is "
+                             f"longer than {MAX_CELL_CHARS:,} characters")
+        figures, issues = self._figures(values, name, page)
+        if TOTAL_RE.match(name):
+            self._check_total(figures["preferred_shares"], page)
+            return
         principal, common, mismatches = _check_row(figures, self.rate)
+        self.listed_preferred += figures["preferred_shares"]
         self.rows.append({
             "row": len(self.rows) + 1, "page": page, "offset": self.pending[0].offset,
             "name": name, "footnotes": footnotes, **figures,
@@ -232,15 +279,17 @@ def parse_filing_text(text: str) -> ParsedFiling:
     builder.finish(page)
     if not builder.rows:
         raise InputError("filing: the 'Selling Securityholders' table has no holder rows")
+    listed = builder.listed_preferred
+    if listed > MAX_PREFERRED_SHARES:
+        raise InputError(f"filing: the listed preferred shares sum to {listed:,}, over the limit of "
+                         f"{MAX_PREFERRED_SHARES:,}")
     return ParsedFiling(pd.DataFrame(builder.rows, columns=REGISTER_COLUMNS), rate)
 
 
 def parse_filing(path: Path) -> ParsedFiling:
-    """Read a filing's text file and parse its Selling Securityholders table."""
-    try:
-        text = Path(path).read_text(encoding="utf-8", errors="replace")
-    except OSError as exc:
-        raise InputError(f"filing {path}: {exc.strerror or exc}") from exc
+    """Read a filing's text file (UTF-8, or UTF-16/32 with a byte-order mark; at most
+    ``MAX_TEXT_BYTES``; ``calc.csv_records.read_text``) and parse its Selling Securityholders table."""
+    text = read_text(path, f"filing {path}")
     try:
         return parse_filing_text(text)
     except InputError as exc:
@@ -295,57 +344,105 @@ def summarize(register: pd.DataFrame, issued_preferred_shares: int) -> RegisterS
     )
 
 
-WHOLE_RE = re.compile(r"(\d+)(?:\.0*)?")  # "12", "12.0" (a spreadsheet's whole number)
+WHOLE_RE = re.compile(r"(\d{1,15})(?:\.0*)?", re.A)  # "12", "12.0" (a spreadsheet's whole number)
+# whole-number columns of a register table: (limit, required); an optional empty cell (or 'Nil') is 0
+WHOLE_COLUMNS = {"preferred_shares": (MAX_PREFERRED_SHARES, True)} | {
+    c: (MAX_FIGURE, False) for c in SUMMED_COLUMNS if c != "preferred_shares"}
 
 
 def _check_int(value: object, line: int, column: str, problems: list[str]) -> int:
     text = "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value).strip()
-    if column == "common_owned_prior" and text in ("", "Nil"):
+    limit, required = WHOLE_COLUMNS[column]
+    if not required and text.lower() in ("", "nil"):
         return 0
     whole = WHOLE_RE.fullmatch(text.replace(",", ""))
-    if whole is None or (text.count(",") and not WELL_FORMED_RE.match(text.split(".")[0])):
-        problems.append(f"line {line}, column {column}: '{text}' must be a whole number >= 0")
+    if (whole is None or (text.count(",") and not WELL_FORMED_RE.match(text.split(".")[0]))
+            or int(whole.group(1)) > limit):
+        problems.append(f"line {line}, column {column}: '{text[:40]}' must be a whole number from 0 to {limit:,}")
         return 0
     return int(whole.group(1))
 
 
-def validate_register(frame: pd.DataFrame, source: str = "register") -> pd.DataFrame:
+def _text_problems(frame: pd.DataFrame, lines: Sequence[int]) -> list[str]:
+    """Empty holder names; NUL characters or over-long text in the text columns."""
+    problems = []
+    for column in ("name", "footnotes", "issues"):
+        if column not in frame:
+            continue
+        for line, value in zip(lines, frame[column].fillna("").astype(str)):
+            if column == "name" and not value.strip():
+                problems.append(f"line {line}, column name: holder name must not be empty")
+            elif "\x00" in value:
+                problems.append(f"line {line}, column {column}: contains a NUL character")
+            elif len(value) > MAX_CELL_CHARS:
+                problems.append(f"line {line}, column {column}: longer than {MAX_CELL_CHARS:,} characters")
+    return problems
+
+
+def validate_register(frame: pd.DataFrame, source: str = "register", lines: Sequence[int] | None = None,
+                      earlier: Sequence[str] = ()) -> pd.DataFrame:
     """Validate a holder table (register CSV format) and return it with clean dtypes.
 
-    Required columns: ``name``, ``preferred_shares``; optional ``footnotes``,
-    ``common_owned_prior`` (empty or 'Nil' = 0), ``issues`` and the other register
-    columns. Every problem is reported at once, with its CSV line number
-    (line 1 = header).
+    Required columns: ``name``, ``preferred_shares`` (0 to ``MAX_PREFERRED_SHARES`` per row, and
+    in total); optional ``footnotes``, ``issues``, ``common_owned_prior`` and the other figure
+    columns (empty or 'Nil' = 0, at most ``MAX_FIGURE``). Text: no NUL, at most
+    ``MAX_CELL_CHARS`` characters. Every problem is reported at once, with its CSV line number
+    (line 1 = header); ``lines``: the line of each frame row (default: row i is line i + 2);
+    ``earlier``: problems already found in rows not in the frame (ragged rows).
     """
     missing = [c for c in ("name", "preferred_shares") if c not in frame.columns]
     if missing:
         raise InputError(f"{source}: missing required column(s): {', '.join(missing)}")
-    if frame.empty:
+    if frame.empty and not earlier:
         raise InputError(f"{source}: no holder rows")
+    numbers = list(range(2, len(frame) + 2) if lines is None else lines)
     problems: list[str] = []
     out = frame.copy()
-    for column in ("preferred_shares", "common_owned_prior"):
+    for column in dict.fromkeys(["preferred_shares", "common_owned_prior", *(c for c in WHOLE_COLUMNS if c in frame)]):
         values = frame[column] if column in frame else [0] * len(frame)
-        out[column] = [_check_int(v, i + 2, column, problems) for i, v in enumerate(values)]
-    names = frame["name"].fillna("").astype(str).str.strip()
-    for i in names.index[names == ""]:
-        problems.append(f"line {int(i) + 2}, column name: holder name must not be empty")
-    if problems:
-        raise InputError(f"{source}: {len(problems)} problem(s)", tuple(problems))
-    out["name"] = names
+        out[column] = [_check_int(v, line, column, problems) for line, v in zip(numbers, values)]
+    problems += _text_problems(frame, numbers)
+    listed = sum(out["preferred_shares"])
+    if listed > MAX_PREFERRED_SHARES:
+        problems.append(f"column preferred_shares: the rows sum to {listed:,}, over the limit of "
+                        f"{MAX_PREFERRED_SHARES:,}")
+    if problems or earlier:
+        merged = by_line([*earlier, *problems])
+        raise InputError(f"{source}: {len(merged)} problem(s)", tuple(merged))
+    out["name"] = frame["name"].fillna("").astype(str).str.strip()
     for column in ("footnotes", "issues"):
         out[column] = frame[column].fillna("").astype(str) if column in frame else ""
     out["footnotes"] = out["footnotes"].str.replace(r"\.0$", "", regex=True)
     return out.reset_index(drop=True)
 
 
+def _register_from_lines(lines: Iterable[str], source: str) -> pd.DataFrame:
+    records = csv_records(lines, source)
+    first = next(records, None)
+    if first is None:
+        raise InputError(f"{source}: empty file (expected a header with 'name' and 'preferred_shares')")
+    header = [h.strip() for h in first[1]]
+    repeated = [f"line 1, column '{h}': appears {header.count(h)} times" for h in dict.fromkeys(header)
+                if header.count(h) > 1]
+    if repeated:
+        raise InputError(f"{source}: {len(repeated)} problem(s)", tuple(repeated))
+    kept, numbers, ragged = split_ragged(header, records)
+    frame = pd.DataFrame(kept, columns=header, dtype=str)
+    return validate_register(frame, source, numbers, ragged)
+
+
 def read_register_csv(path: Path | str) -> pd.DataFrame:
-    """Load and validate a register CSV (as written by ``python -m calc holders``)."""
-    try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (OSError, pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as exc:
-        raise InputError(f"register {path}: not a readable CSV ({exc})") from exc
-    return validate_register(frame, f"register {path}")
+    """Load and validate a register CSV (as written by ``python -m calc holders``; UTF-8, a
+    byte-order mark accepted, at most ``MAX_TEXT_BYTES``). A row with more or fewer cells than
+    the header is reported with its line, with every other problem."""
+    source = f"register {path}"
+    with opened_lines(path, source, MAX_TEXT_BYTES, MAX_CSV_LINE_CHARS) as lines:
+        return _register_from_lines(lines, source)
+
+
+def parse_register_bytes(data: bytes, source: str = "register") -> pd.DataFrame:
+    """``read_register_csv`` for file content in memory (a dashboard upload)."""
+    return _register_from_lines(bytes_lines(data, source, MAX_TEXT_BYTES, MAX_CSV_LINE_CHARS), source)
 
 
 REGISTER_PATH = Path(__file__).resolve().parent.parent / "data" / "register.csv"

@@ -1,39 +1,89 @@
-"""Named rounding rules for share counts computed in float64 arrays.
+"""Exact floor/ceil of share counts computed in float64 arrays.
 
-Vectorized paths compute share quotients in binary floating point, where a value that
-is an integer in exact arithmetic (1,885,000 × 168.3502 = 317,340,127) can come out a
-hair below or above it. Before rounding, values are snapped by
+Share counts are quotients of exact inputs (whole shares, LP = $1,000 × (1 + r)^k, rates
+and factors given as decimals) that the vectorized paths evaluate in float64, where a
+value that is a whole number in exact arithmetic can come out a hair below or above it,
+and a value a hair above a whole number can come out as that whole number. So:
 
-    tol(x) = SNAP_ABS_SHARES + |x| × SNAP_REL
+1. compute x in float64 (relative error below 1e-14 for every count the engine forms);
+2. round every cell in float: floor(x) or ceil(x);
+3. flag the cells within ``tol(x) = NEAR_ABS + NEAR_REL × |x|`` of a whole number
+   (far above the float error, so every cell whose float rounding could be wrong is
+   flagged) and recompute only those from the exact inputs with ``fractions.Fraction``.
 
-    floor_shares(x) = floor(x + tol(x))   issuer delivers whole shares (cash in lieu)
-    ceil_shares(x)  = ceil(x − tol(x))    issuer issues enough shares to raise the cash
+The result is exactly floor/ceil of the exact value. The exact value of a float input
+(a price, a sale or put factor, a simulated price) is by definition the shortest decimal
+that round-trips its float64 value, ``Fraction(repr(x))`` (``decimal_value``): exactly
+the typed decimal for a typed price, and a well-defined rational for drifted or
+simulated prices.
 
-The rounding is exact whenever the true fractional part is farther than tol(x) from an
-integer: always so for 4-decimal conversion rates times whole shares at LP = $1,000
-(fractions are multiples of 0.0001) and for cents-denominated cash over cents prices.
-Exact ``Fraction`` arithmetic lives in ``calc.conversion`` and the tests compare both.
+Model limit: every share count, and the new shares issued over a window, must stay at or
+below ``MAX_SHARES`` = 10^15, so sums of counts stay exact in int64 and float64
+(10^15 + base shares < 2^53). Larger counts come out as ``OVER_LIMIT`` (never wrapped)
+for the caller to report.
 """
 
 from __future__ import annotations
 
+import math
+from collections.abc import Callable
+from fractions import Fraction
+
 import numpy as np
 
-SNAP_ABS_SHARES = 1e-6
-SNAP_REL = 1e-13
+NEAR_ABS = 1e-6
+NEAR_REL = 1e-12
+MAX_SHARES = 10**15
+OVER_LIMIT = MAX_SHARES + 1
+
+ExactAt = Callable[[tuple[int, ...]], Fraction]  # exact value of one cell, by its index
 
 
-def _tolerance(x: np.ndarray) -> np.ndarray:
-    return SNAP_ABS_SHARES + np.abs(x) * SNAP_REL
+def decimal_value(x: float) -> Fraction:
+    """The exact value a float input stands for: the shortest decimal that round-trips it."""
+    return Fraction(repr(float(x)))
 
 
-def floor_shares(x: np.ndarray) -> np.ndarray:
-    """floor(x) with floating-point snap; int64."""
+def quotient(num: np.ndarray, den: np.ndarray, where: np.ndarray | bool = True) -> np.ndarray:
+    """``num / den`` on ``where`` cells, 0 elsewhere; +inf where it would exceed MAX_SHARES.
+
+    Division happens only where ``num <= MAX_SHARES × den`` (den > 0), so no overflow or
+    division by zero can occur (and no numpy warning is raised).
+    """
+    num, den, where = np.broadcast_arrays(np.asarray(num, dtype=float), np.asarray(den, dtype=float), where)
+    fits = where & (den > 0) & (num / MAX_SHARES <= den)
+    out = np.where(where, np.inf, 0.0)
+    np.divide(num, den, out=out, where=fits)
+    return out
+
+
+def _round(x: np.ndarray, exact_at: ExactAt, where: np.ndarray | bool,
+           float_round: Callable[[np.ndarray], np.ndarray], exact_round: Callable[[Fraction], int]) -> np.ndarray:
     x = np.asarray(x, dtype=float)
-    return np.floor(x + _tolerance(x)).astype(np.int64)
+    where = np.broadcast_to(where, x.shape)
+    small = x <= MAX_SHARES  # False for +inf
+    safe = np.where(small & where, x, 0.0)
+    out = np.where(small, float_round(safe), OVER_LIMIT).astype(np.int64)
+    near = where & small & (np.abs(safe - np.rint(safe)) <= near_tolerance(safe))
+    for index in zip(*np.nonzero(near)):
+        cell = tuple(int(i) for i in index)
+        out[cell] = exact_round(exact_at(cell))
+    return out
 
 
-def ceil_shares(x: np.ndarray) -> np.ndarray:
-    """ceil(x) with floating-point snap; int64."""
-    x = np.asarray(x, dtype=float)
-    return np.ceil(x - _tolerance(x)).astype(np.int64)
+def floor_shares(x: np.ndarray, exact_at: ExactAt, where: np.ndarray | bool = True) -> np.ndarray:
+    """int64 ``floor(exact)`` on ``where`` cells (0 elsewhere; OVER_LIMIT past MAX_SHARES).
+
+    ``x`` approximates the exact value in float64; ``exact_at(index)`` gives it exactly.
+    """
+    return _round(x, exact_at, where, np.floor, math.floor)
+
+
+def ceil_shares(x: np.ndarray, exact_at: ExactAt, where: np.ndarray | bool = True) -> np.ndarray:
+    """int64 ``ceil(exact)`` on ``where`` cells (0 elsewhere; OVER_LIMIT past MAX_SHARES)."""
+    return _round(x, exact_at, where, np.ceil, math.ceil)
+
+
+def near_tolerance(x: np.ndarray) -> np.ndarray:
+    """``tol(x)``: a bound on the float64 error of an approximated count, with a wide margin."""
+    return NEAR_ABS + NEAR_REL * np.abs(x)

@@ -19,19 +19,20 @@ per scenario. Summary (per scenario):
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 
 from calc.dilution import ExitTerms, HolderBook, build_book, holder_arrays, holder_frame
-from calc.engine import PathResult, Policies, in_the_money, run_paths
+from calc.engine import PathResult, Policies, ShareLimitError, in_the_money, run_paths
 from calc.ledger import Event, Plan, holder_ledger, resolve
 from calc.params import ScenarioParams
 from calc.register import load_register
-from calc.rounding import floor_shares
 from calc.schedule import Schedule, build_schedule, deterministic_prices
 from calc.terms import Terms, load_terms
 
@@ -47,9 +48,9 @@ def default_book() -> HolderBook:
     return build_book(load_register(), load_terms().preferred.shares_issued)
 
 
-def coupon_rate(terms: Terms) -> float:
-    """Semiannual coupon r = annual dividend rate / payments per year."""
-    return float(terms.preferred.dividend_rate) / terms.preferred.dividends_per_year
+def coupon_rate(terms: Terms) -> Fraction:
+    """Semiannual coupon r = annual dividend rate / payments per year (exact)."""
+    return Fraction(terms.preferred.dividend_rate) / terms.preferred.dividends_per_year
 
 
 def interest_rate(terms: Terms) -> float:
@@ -61,7 +62,7 @@ def project(schedule: Schedule, prices: np.ndarray, pol: Policies, terms: Terms,
             plan: Plan | None = None) -> PathResult:
     """``calc.engine.run_paths`` with the instrument's terms filled in."""
     return run_paths(schedule, prices, pol, terms.preferred.shares_issued,
-                     float(terms.preferred.initial_liquidation_preference_usd), coupon_rate(terms),
+                     Fraction(terms.preferred.initial_liquidation_preference_usd), coupon_rate(terms),
                      interest_rate(terms), plan)
 
 
@@ -91,17 +92,22 @@ def exit_terms(path: PathResult, base_shares: np.ndarray, pro_rata: np.ndarray, 
     """Per-scenario class outcome for the holder allocation (see ``calc.dilution``), from what the
     engine computed; with ledger rows, what each holder still holds and got from the rows."""
     new = path.new_shares_cumulative()[:, -1]
-    holding, ledger = None, None
+    holding, exact_holding, ledger = None, None, None
     if plan is not None and len(plan.rows):
-        P, E = path.prices.shape
+        P = len(path.prices)
         basis = np.where(pro_rata[:, None], book.pro_rata[None, :], book.registered[None, :])
-        lp_exit = path.lp_end[np.arange(P), np.minimum(path.exit_column, E - 1)]
-        holding, ledger = holder_ledger(plan, path.rows, basis, pro_rata, lp_exit)
+        exit_at = path.exit_at
+        rows = holder_ledger(plan, path.rows, basis, pro_rata, path.lp_end[np.arange(P), exit_at],
+                             lambda s: path.lp.end(s, int(exit_at[s])))
+        holding, exact_holding, ledger = rows.holding, rows.exact_holding, rows.shares
     return ExitTerms(conversion_per_share=path.exit_conversion_per_share,
                      redemption_per_share=path.exit_redemption_per_share,
                      conversion_total=path.conversion_shares, redemption_total=path.redemption_shares,
                      obtainable_per_share=path.obtainable_per_share, total_shares=base_shares + new,
-                     pro_rata=pro_rata, holding=holding, ledger=ledger)
+                     pro_rata=pro_rata, exact_conversion=path.exact_conversion_per_share,
+                     exact_redemption=path.exact_redemption_per_share,
+                     exact_obtainable=path.exact_obtainable_per_share,
+                     holding=holding, exact_holding=exact_holding, ledger=ledger)
 
 
 def _preferred_left(path: PathResult, schedule: Schedule) -> np.ndarray:
@@ -117,7 +123,7 @@ def summary_frame(path: PathResult, base_shares: np.ndarray, schedule: Schedule,
         + totals["exchange_shares"]
     total = base_shares + new
     authorized = terms.market.authorized_common_shares
-    as_converted = floor_shares(np.array([terms.preferred.shares_issued * schedule.rate[0]]))[0]
+    as_converted = math.floor(terms.preferred.shares_issued * schedule.exact_rate[0])
     retired = sum((np.where(row.effective, row.count, 0) for row in path.rows),
                   np.zeros(len(base_shares), dtype=np.int64))
     return pd.DataFrame({
@@ -177,7 +183,7 @@ class ScenarioResult:
     holders: pd.DataFrame
 
 
-def _run_group(group: list[ScenarioParams], terms: Terms, plan: Plan | None
+def _run_group(group: list[ScenarioParams], terms: Terms, plan: Plan | None = None
                ) -> tuple[Schedule, Policies, PathResult, np.ndarray]:
     schedule = scenario_schedule(group[0], terms, plan)
     pol = Policies.from_params(group)
@@ -225,7 +231,13 @@ def run_batch(params: list[ScenarioParams], terms: Terms | None = None,
     for indices in groups.values():
         group = [params[i] for i in indices]
         plan = scenario_plan(group[0], events[indices[0]], terms, book)
-        schedule, pol, path, base = _run_group(group, terms, plan)
+        try:
+            schedule, pol, path, base = _run_group(group, terms, plan)
+        except ShareLimitError as exc:
+            rows = np.array(indices)[exc.paths]
+            more = f" (and {len(rows) - 1:,} more)" if len(rows) > 1 else ""
+            raise ShareLimitError(rows, exc.source, exc.date,
+                                  f"scenario {rows[0] + 1} of {len(params):,}{more}: ") from None
         summaries.append(summary_frame(path, base, schedule, terms))
         if with_holders:
             pro_rata = np.array([p.holder_basis == "pro_rata" for p in group])

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from fractions import Fraction
 
 import numpy as np
 
@@ -46,6 +47,7 @@ class Schedule:
     is_call: np.ndarray  # (E,) bool: call_date (call = date)
     callable: np.ndarray  # (E,) bool: dividend date on or after the issuer's first call date
     rate: np.ndarray  # (E,) conversion rate in force (float)
+    exact_rate: tuple[Fraction, ...]  # (E,) the same rates exactly, as stated in the terms
 
     @property
     def size(self) -> int:
@@ -104,6 +106,7 @@ def build_schedule(terms: Terms, valuation_date: dt.date, horizon: dt.date,
         is_call=mark({call_date} if call_date else set()),
         callable=mark({d for d in dividends if d >= terms.preferred.issuer_call_from}),
         rate=np.array([float(rate_at(terms, d)) for d in dates]),
+        exact_rate=tuple(Fraction(rate_at(terms, d)) for d in dates),
     )
 
 

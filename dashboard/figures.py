@@ -11,6 +11,8 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboard.safe import plot_text
+
 SOURCE_COLUMNS = {  # timeline/summary column -> label shown to the analyst
     "dividend_shares": "Dividends paid in stock",
     "conversion_shares": "Conversion",
@@ -152,7 +154,8 @@ def concentration_figure(holders: pd.DataFrame, top: int = 15) -> go.Figure:
     """Largest holders and fund families by pro forma ownership, with 5% and 10% lines."""
     largest = holders.sort_values("pro_forma_pct", ascending=False, kind="stable").head(top).iloc[::-1]
     kinds = _values(largest["kind"])
-    labels = [f"{name} (family)" if kind == "family" else name for name, kind in zip(largest["name"], kinds)]
+    labels = [plot_text(f"{name} (family)" if kind == "family" else name)
+              for name, kind in zip(largest["name"], kinds)]
     custom = largest[["pro_forma_shares", "beneficial_pct_13d3", "basis_preferred_shares", "kind"]]
     data = [dict(type="bar", x=_values(largest["pro_forma_pct"]), y=labels, orientation="h", name="pro forma %",
                  marker=dict(color=["#54A24B" if kind == "family" else "#4C78A8" for kind in kinds]),
@@ -214,8 +217,9 @@ def fan_figure(percentiles: pd.DataFrame, authorized_shares: int | None = None,
 def compare_issuance_figure(timelines: Mapping[str, pd.DataFrame]) -> go.Figure:
     """Overlaid cumulative new shares over time, one line per saved scenario."""
     data = [dict(type="scatter", x=_dates(t["date"]), y=_values(t["cumulative_new_shares"]), mode="lines+markers",
-                 name=name, line=dict(shape="hv"), customdata=t[["total_common_shares", "event"]].to_numpy().tolist(),
-                 hovertemplate=(f"{name}: %{{y:,.0f}} new shares<br>total outstanding %{{customdata[0]:,.0f}}"
+                 name=plot_text(name), line=dict(shape="hv"),
+                 customdata=t[["total_common_shares", "event"]].to_numpy().tolist(),
+                 hovertemplate=("%{fullData.name}: %{y:,.0f} new shares<br>total outstanding %{customdata[0]:,.0f}"
                                 "<extra>%{customdata[1]}</extra>"))
             for name, t in timelines.items()]
     return build(data, _layout("Saved scenarios: cumulative new common shares over time", "Event date",

@@ -4,7 +4,7 @@ actual share counts and the exchange-or-wait break-even. Numbers come from ``cal
 The events in use live in ``st.session_state[EVENTS_KEY]`` (validated ``calc.ledger``
 rows). An edit is checked exactly like an events file (every problem with its line:
 line N is table row N − 1); a bad edit is reported and the previous events stay in use.
-User text is shown only in tables and code blocks (plain text), never as markdown.
+User text (problems echo cells and file names) goes through ``dashboard.safe`` before it reaches the page.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from calc.ledger import EVENT_COLUMNS, Event, check_events, ledger_events, read_
 from calc.params import ScenarioParams
 from calc.scenario import ScenarioResult
 from calc.terms import Terms
-from dashboard import ledger_figures
+from dashboard import ledger_figures, safe
 from dashboard.figures import png_config
 
 EVENTS_KEY = "ledger_events"
@@ -93,8 +93,7 @@ def render_editor(params: ScenarioParams | None, history: bool, terms: Terms, bo
     events, problems = _check_edit(edited, params, history, terms, book)
     if problems:
         st.error(f"Edited events rejected: {len(problems)} problem(s), listed below. The previous events are "
-                 "still in use.")
-        st.dataframe(pd.DataFrame({"problem": problems}), hide_index=True, width="stretch")
+                 "still in use.  \n" + safe.error_lines("\n".join(problems)))
     elif events != st.session_state.get(EVENTS_KEY, ()):
         st.session_state[EVENTS_KEY] = events
         st.rerun()
@@ -123,8 +122,8 @@ def render_breakeven(params: ScenarioParams, events: tuple[Event, ...], params_j
         report, prices, wait = _breakeven(params_json, events_key(events), float(ratio), date.isoformat(),
                                           params, events)
     except InputError as exc:
-        st.error("Break-even not available for these inputs:")
-        st.code(str(exc), language=None)
+        st.error("Break-even not available for these inputs:  \n" + safe.error_lines(
+            "\n".join((str(exc), *exc.problems))))
         return
     m = st.columns(3)
     m[0].metric("Exchange: common per preferred", f"{report['exchange_shares_per_preferred']:,.2f}")

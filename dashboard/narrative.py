@@ -7,6 +7,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from calc.params import ScenarioParams
+from dashboard.safe import text
 
 FRACTION_NOTE = ("No fractional common share is issued: the filing (SUPP p. 11, footnote 4) delivers scrip for the "
                  "fraction; this product values the fraction as cash in lieu at the market price (an assumption).")
@@ -85,12 +86,12 @@ def _exit(timeline: pd.DataFrame) -> str:
 
 def _owners(holders: pd.DataFrame, basis: str, top: int = 3) -> str:
     largest = holders.sort_values("pro_forma_pct", ascending=False).head(top)
-    parts = [f"{row['name']}{' (fund family)' if row['kind'] == 'family' else ''} {pct(row['pro_forma_pct'])}"
+    parts = [f"{text(row['name'])}{' (fund family)' if row['kind'] == 'family' else ''} {pct(row['pro_forma_pct'])}"
              for _, row in largest.iterrows()]
     flagged = holders[holders["flag_5pct"]]
+    named = flagged.sort_values("beneficial_pct_13d3", ascending=False)["name"].head(5)
     crossing = ("none reaches 5% beneficial ownership (SEC Rule 13d-3)." if flagged.empty else
-                f"{len(flagged)} row(s) reach 5% beneficial ownership: "
-                + ", ".join(flagged.sort_values("beneficial_pct_13d3", ascending=False)["name"].head(5)) + ".")
+                f"{len(flagged)} row(s) reach 5% beneficial ownership: " + ", ".join(map(text, named)) + ".")
     return (f"Largest resulting owners of Lucent common (pro forma, {basis} basis): " + "; ".join(parts)
             + f" — {crossing} *Caveat:* {OWNERSHIP_CAVEAT}")
 

@@ -20,37 +20,69 @@ from calc.options import (
     ILLUSTRATIVE_GRANTS_PATH,
     Grant,
     option_timeline,
-    parse_grants_text,
+    parse_grants_bytes,
     positions_frame,
     read_grants_csv,
     totals,
     tsm_curve,
 )
 from calc.sensitivity import price_grid
+from calc.terms import Terms
 from dashboard import cache
+from dashboard.safe import error_lines, short, text
 
-STATE_KEY = "options_grants"
+STATE_KEY = "options_grants"  # (grants, label) in use
+TRIAL_KEY = "options_previous"  # (grants, label) to restore if the upload on trial cannot be computed
+SEEN_KEY = "options_upload_seen"  # file id of the last upload read
+MESSAGE_KEY = "options_message"  # (file id, message) of the last rejected upload
 TSM_PRICES_USD = (0.25, 10.0, 40)  # price_grid(low, high, points): $0.25 steps up to $10
 ILLUSTRATIVE_NOTE = "Illustrative input — enter the period's actual figures."
 
 
 def _grants() -> list[Grant]:
-    """Uploaded grants (validated) or the illustrative file; a bad upload keeps the previous grants."""
+    """Grants in use: the illustrative file, or the last upload that validated and computed.
+
+    A new upload that validates goes on trial (the grants it replaces are kept under ``TRIAL_KEY``):
+    ``render_options_section`` keeps it only if the whole section computes with it. A rejected upload
+    leaves the previous grants in use and its message stays while the file is in the uploader.
+    """
     if STATE_KEY not in st.session_state:
         illustrative = read_grants_csv(ILLUSTRATIVE_GRANTS_PATH)
         st.session_state[STATE_KEY] = (illustrative, "illustrative grants (made-up counts)")
     upload = st.file_uploader("Grants CSV", type="csv", key="options_upload",
                               help="columns: grant_id, form, shares, exercise_price_usd, grant_date, "
                                    "termination_date, termination_reason")
-    if upload is not None:
+    if upload is not None and upload.file_id != st.session_state.get(SEEN_KEY):
+        st.session_state[SEEN_KEY] = upload.file_id
         try:
-            grants = parse_grants_text(upload.getvalue().decode("utf-8"), upload.name)
+            grants = parse_grants_bytes(upload.getvalue(), upload.name)
+            st.session_state[TRIAL_KEY] = st.session_state[STATE_KEY]
             st.session_state[STATE_KEY] = (grants, upload.name)
-        except (InputError, UnicodeDecodeError) as exc:
-            st.error(f"{upload.name} rejected; still showing the previous grants.\n\n{exc}")
+        except InputError as exc:
+            _reject(upload.file_id, f"{upload.name} rejected; still showing the previous grants.\n{exc}")
+    file_id, message = st.session_state.get(MESSAGE_KEY, (None, ""))
+    if upload is not None and upload.file_id == file_id:
+        st.error(error_lines(message))
     grants, label = st.session_state[STATE_KEY]
-    st.caption(f"Grants loaded: {label} ({len(grants)} grants)")
+    st.caption(f"Grants loaded: {text(label)} ({len(grants)} grants)")
     return grants
+
+
+def _reject(file_id: str, message: str) -> None:
+    st.session_state[MESSAGE_KEY] = (file_id, message)
+
+
+def _end_trial(exc: Exception) -> None:
+    """The section failed with grants on trial: restore the previous grants, say why, and rerun.
+    Without a trial the failure is not the upload's and is raised to the section's guard."""
+    previous = st.session_state.pop(TRIAL_KEY, None)
+    if previous is None:
+        raise exc
+    rejected = st.session_state[STATE_KEY][1]
+    st.session_state[STATE_KEY] = previous
+    _reject(st.session_state[SEEN_KEY], f"{rejected} rejected: its grants are valid but cannot be computed "
+                                        f"({type(exc).__name__}: {short(exc)}); still showing the previous grants.")
+    st.rerun()
 
 
 def grants_key(grants: list[Grant]) -> str:
@@ -105,9 +137,18 @@ def _waterfall_chart(result: DilutedEps) -> go.Figure:
 def render_options_section() -> None:
     """Employee options (vesting/exercisability, TSM) and the diluted-share waterfall with EPS."""
     terms = cache.terms()
-    market = terms.market
     st.subheader("Employee options and the full diluted share count")
     grants = _grants()
+    try:
+        _render_grants(terms, grants)
+    except Exception as exc:  # noqa: BLE001 - an upload on trial is rejected by any failure
+        _end_trial(exc)
+    st.session_state.pop(TRIAL_KEY, None)
+
+
+def _render_grants(terms: Terms, grants: list[Grant]) -> None:
+    """Inputs, positions, charts and the EPS waterfall for ``grants``."""
+    market = terms.market
     c1, c2, c3 = st.columns(3)
     as_of = c1.date_input("As of", value=dt.date(2004, 2, 1), key="options_date")
     price = c2.number_input("Average price (USD)", min_value=0.01, value=float(market.closing_price_usd),

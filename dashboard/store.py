@@ -29,6 +29,8 @@ SCHEMA = """CREATE TABLE IF NOT EXISTS scenarios (
     params_json TEXT NOT NULL,
     saved_at TEXT NOT NULL
 )"""
+INSERT = "INSERT INTO scenarios (name, params_json, saved_at) VALUES (?, ?, ?)"
+UPSERT = " ON CONFLICT(name) DO UPDATE SET params_json = excluded.params_json, saved_at = excluded.saved_at"
 
 
 def default_path() -> Path:
@@ -45,15 +47,25 @@ def params_to_json(params: ScenarioParams) -> str:
     return json.dumps({k: encode(v) for k, v in params.as_dict().items()}, sort_keys=True)
 
 
-def params_from_json(text: str) -> ScenarioParams:
-    """Validated ``ScenarioParams`` from stored JSON (``InputError`` lists every problem)."""
+def params_from_json(text: object) -> ScenarioParams:
+    """Validated ``ScenarioParams`` from stored JSON (``InputError`` lists every problem).
+
+    The rules are ``calc.params.param_problems``'s (the same as the sidebar's and the CLI's); anything else a
+    tampered database can hold (not text, nesting too deep, a value the converters cannot take) is reported
+    as unreadable rather than raised.
+    """
+    if not isinstance(text, str):
+        raise InputError(f"saved scenario: stored inputs are {type(text).__name__}, not JSON text")
     try:
         values = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"saved scenario: stored inputs are not valid JSON ({exc})") from exc
+    except (json.JSONDecodeError, RecursionError) as exc:
+        raise InputError(f"saved scenario: stored inputs are not valid JSON ({type(exc).__name__})") from exc
     if not isinstance(values, dict):
         raise InputError("saved scenario: stored inputs are not a JSON object")
-    params, problems = param_problems(values)
+    try:
+        params, problems = param_problems(values)
+    except (TypeError, ValueError, ArithmeticError, RecursionError) as exc:
+        raise InputError(f"saved scenario: stored inputs cannot be read ({type(exc).__name__})") from exc
     if params is None:
         raise InputError(f"saved scenario: {len(problems)} problem(s)", tuple(problems))
     return params
@@ -98,7 +110,9 @@ class ScenarioStore:
         """Store ``params`` under ``name``; returns the clean name.
 
         An existing scenario of that name is replaced only with ``overwrite=True``; otherwise
-        ``InputError`` ("already exists") and nothing changes.
+        ``InputError`` ("already exists") and nothing changes. The existence check is the primary key's
+        uniqueness inside the one INSERT statement, so of two processes saving a new name at once exactly
+        one succeeds and the other is told the name is taken.
         """
         clean = self.check_name(name)
         payload = params_to_json(params)
@@ -106,13 +120,9 @@ class ScenarioStore:
         connection = self._connect()
         try:
             with connection:
-                if not overwrite and connection.execute(
-                        "SELECT 1 FROM scenarios WHERE name = ?", (clean,)).fetchone():
-                    raise InputError(f"scenario '{clean}' already exists")
-                connection.execute(
-                    "INSERT INTO scenarios (name, params_json, saved_at) VALUES (?, ?, ?) "
-                    "ON CONFLICT(name) DO UPDATE SET params_json = excluded.params_json, "
-                    "saved_at = excluded.saved_at", (clean, payload, stamp))
+                connection.execute(INSERT + (UPSERT if overwrite else ""), (clean, payload, stamp))
+        except sqlite3.IntegrityError as exc:  # the name is the primary key: one of two racing saves loses here
+            raise InputError(f"scenario '{clean}' already exists") from exc
         except sqlite3.Error as exc:
             raise InputError(f"scenario database {self.path}: could not save '{clean}' ({exc}); "
                              "nothing already saved was changed") from exc
@@ -136,6 +146,7 @@ class ScenarioStore:
         out = []
         for name, payload, stamp in self._rows(
                 "SELECT name, params_json, saved_at FROM scenarios ORDER BY name COLLATE NOCASE"):
+            name, stamp = str(name), str(stamp)  # a tampered row may hold numbers or blobs
             try:
                 out.append(SavedScenario(name, params_from_json(payload), stamp))
             except InputError as exc:
@@ -144,7 +155,7 @@ class ScenarioStore:
 
     def names(self) -> list[str]:
         """Saved scenario names, sorted case-insensitively."""
-        return [row[0] for row in self._rows("SELECT name, 1, 1 FROM scenarios ORDER BY name COLLATE NOCASE")]
+        return [str(row[0]) for row in self._rows("SELECT name, 1, 1 FROM scenarios ORDER BY name COLLATE NOCASE")]
 
     def load(self, name: str) -> ScenarioParams:
         rows = self._rows("SELECT name, params_json, saved_at FROM scenarios WHERE name = ?", (name,))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 from collections.abc import Mapping
 
 import pandas as pd
@@ -23,11 +22,12 @@ from calc.ledger import Event
 from calc.montecarlo import run_monte_carlo
 from calc.output import to_csv_bytes
 from calc.params import HOLDER_BASES, ScenarioParams
-from calc.register import summarize, validate_register
+from calc.register import parse_register_bytes, summarize, validate_register
 from calc.scenario import ScenarioResult
 from calc.terms import Terms
 from dashboard import cache, figures, inputs, tables
 from dashboard.narrative import FRACTION_NOTE, OWNERSHIP_CAVEAT, pct, shares
+from dashboard.safe import error_lines, section, text
 from dashboard.store import ENV_VAR, ScenarioStore
 
 MC_AUTO_PATHS = 50_000  # Monte Carlo reruns by itself up to this many paths; above, on the button
@@ -204,7 +204,7 @@ def render_holders(result: ScenarioResult, fig: go.Figure, register: pd.DataFram
     kinds = c2.multiselect("Rows", ["holder", "family"], default=["holder", "family"], key="holder_kinds")
     flagged = c3.checkbox("≥ 5% only", key="holder_flagged")
     view = tables.holder_view(tables.filter_holders(result.holders, query, kinds, flagged))
-    st.caption(f"{len(view)} row(s) shown; click a column header to sort. Holder data: {register_label}.")
+    st.caption(f"{len(view)} row(s) shown; click a column header to sort. Holder data: {text(register_label)}.")
     st.dataframe(view, hide_index=True, width="stretch", column_config=HOLDER_CONFIG, key="holder_table",
                  height=420)
     download("Download holder table (CSV)", tables.holder_view(result.holders), "lucent_holders.csv", "dl_holders")
@@ -217,9 +217,9 @@ def _accept_register(frame: pd.DataFrame, label: str) -> None:
     st.session_state["register_token"] = cache.register_token(frame)
 
 
-def _check_register(frame: pd.DataFrame, source: str) -> pd.DataFrame:
-    register = validate_register(frame, source)
-    cache.book(cache.register_token(register), register)  # a register that cannot form a book is rejected
+def _bookable(register: pd.DataFrame) -> pd.DataFrame:
+    """A validated register that also forms a holder book (else ``InputError``)."""
+    cache.book(cache.register_token(register), register)
     return register
 
 
@@ -245,23 +245,19 @@ def render_register_editing(register: pd.DataFrame, terms: Terms) -> None:
         if upload is not None and upload.file_id != st.session_state.get("register_upload_seen"):
             st.session_state["register_upload_seen"] = upload.file_id
             try:
-                frame = pd.read_csv(io.BytesIO(upload.getvalue()), dtype=str, keep_default_na=False,
-                                    encoding="utf-8-sig")
-                _accept_register(_check_register(frame, upload.name), f"uploaded file "
-                                 f"{upload.name}")
+                _accept_register(_bookable(parse_register_bytes(upload.getvalue(), upload.name)),
+                                 f"uploaded file {upload.name}")
                 _report("success", f"Loaded {upload.name}: {len(st.session_state['register'])} holders.")
                 st.rerun()
-            except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as exc:
-                _reject(upload.name, InputError(f"not a readable CSV ({exc})"))
             except InputError as exc:
                 _reject(upload.name, exc)
         message = st.session_state.get("register_message")
         if message:
-            kind, text, problems = message
-            (st.error if kind == "error" else st.success)(text)
+            kind, message_text, problems = message
+            (st.error if kind == "error" else st.success)(error_lines(message_text))
             if problems:
                 with st.container(key="upload_problems"):
-                    st.table(tables.problem_rows(problems).set_index("line"))
+                    st.table(tables.problem_rows(problems).set_index("line").map(text))
         st.markdown("**Edit holdings in the page** (line = table row + 1, as in a CSV with a header)")
         editable = register[["name", "footnotes", "preferred_shares", "common_owned_prior", "issues"]]
         edited = st.data_editor(editable, num_rows="dynamic", hide_index=True, key="register_editor",
@@ -269,7 +265,7 @@ def render_register_editing(register: pd.DataFrame, terms: Terms) -> None:
         c1, c2 = st.columns(2)
         if c1.button("Apply edits", key="apply_edits"):
             try:
-                _accept_register(_check_register(edited.reset_index(drop=True), "edited table"),
+                _accept_register(_bookable(validate_register(edited.reset_index(drop=True), "edited table")),
                                  "holdings edited in the page")
                 _report("success", f"Edits applied: {len(edited)} holders.")
                 st.rerun()
@@ -318,7 +314,7 @@ def render_monte_carlo(params: ScenarioParams, result: ScenarioResult, terms: Te
         st.info(f"{int(paths):,} paths: press **Run Monte Carlo** to start.")
         return
     if isinstance(outcome, InputError):
-        st.error(str(outcome))
+        st.error(error_lines(outcome))
         return
     fig = figures.fan_figure(outcome.total_percentiles, terms.market.authorized_common_shares, result.timeline)
     chart(fig, "lucent_monte_carlo", "chart_monte_carlo")
@@ -365,12 +361,12 @@ def _delete_scenario(path: str, name: str) -> None:
 
 def render_saved(params: ScenarioParams | None, book_token: str, book, terms: Terms) -> None:
     store = ScenarioStore()
-    st.caption(f"Saved in the SQLite file `{store.path}` (set the environment variable `{ENV_VAR}` to use "
+    st.caption(f"Saved in the SQLite file {text(store.path)} (set the environment variable `{ENV_VAR}` to use "
                "another file). Saved scenarios survive restarts; a failed write changes nothing already saved.")
     try:
         saved_list = store.entries()
     except InputError as exc:
-        st.error(str(exc))
+        st.error(error_lines(exc))
         return
     c1, c2 = st.columns([3, 1])
     name = c1.text_input("Scenario name", key="save_name", placeholder="e.g. stock dividends and put at $1.89")
@@ -378,9 +374,9 @@ def render_saved(params: ScenarioParams | None, book_token: str, book, terms: Te
     clicked = c2.button("Save current inputs", key="save_scenario", disabled=params is None, type="primary")
     overwrite = False
     if name.strip() in {s.name for s in saved_list}:
-        st.warning(f"A scenario named '{name.strip()}' is already saved. Saving under this name replaces it: "
+        st.warning(f"A scenario named '{text(name.strip())}' is already saved. Saving under this name replaces it: "
                    "tick the box below to confirm, or choose another name.")
-        overwrite = st.checkbox(f"Overwrite the saved scenario '{name.strip()}'", key="save_overwrite")
+        overwrite = st.checkbox(f"Overwrite the saved scenario '{text(name.strip())}'", key="save_overwrite")
     if clicked and params is not None:
         try:
             saved = store.save(name, params, overwrite=overwrite)
@@ -391,10 +387,14 @@ def render_saved(params: ScenarioParams | None, book_token: str, book, terms: Te
             _flash("error", f"{exc}: nothing was saved; tick the overwrite box to replace it." if exists else str(exc))
     message = st.session_state.pop("store_message", None)
     if message:
-        (st.error if message[0] == "error" else st.success)(message[1])
+        (st.error if message[0] == "error" else st.success)(error_lines(message[1]))
     if not saved_list:
         st.info("No saved scenarios yet.")
         return
+    invalid = [s.name for s in saved_list if s.params is None]
+    if invalid:
+        st.warning(f"{len(invalid)} saved scenario(s) have invalid stored inputs and cannot be loaded or compared "
+                   "(the problem column says why): " + ", ".join(f"'{text(n)}'" for n in invalid))
     st.dataframe(pd.DataFrame([{"name": s.name, "saved (UTC)": s.saved_at,
                                 **({k: str(v) for k, v in s.params.as_dict().items()} if s.params else {}),
                                 "problem": s.problem} for s in saved_list]),
@@ -403,15 +403,21 @@ def render_saved(params: ScenarioParams | None, book_token: str, book, terms: Te
     c1, c2, c3 = st.columns([3, 1, 1])
     pick = c1.selectbox("Saved scenario", names, key="saved_pick", on_change=_unconfirm_delete)
     c2.button("Load into sidebar", key="load_scenario", on_click=_load_scenario, args=(str(store.path), pick))
-    confirmed = c3.checkbox(f"Confirm: delete '{pick}'", key="delete_confirm",
+    confirmed = c3.checkbox(f"Confirm: delete '{text(pick)}'", key="delete_confirm",
                             help="Deleting cannot be undone: tick to enable the Delete button.")
     c3.button("Delete", key="delete_scenario", on_click=_delete_scenario, args=(str(store.path), pick),
               disabled=not confirmed)
     chosen = st.multiselect("Compare saved scenarios side by side (two or more)", names, key="compare_pick")
-    valid = {s.name: s.params for s in saved_list if s.name in chosen and s.params is not None}
-    if len(valid) < 2:
+    results = {}
+    for entry in (s for s in saved_list if s.name in chosen):
+        if entry.params is None:
+            st.warning(f"Saved scenario '{text(entry.name)}' is left out of the comparison: its stored inputs are "
+                       f"invalid.  \n{error_lines(entry.problem)}")
+            continue
+        with section(f"Saved scenario '{text(entry.name)}'"):
+            results[entry.name] = cache.scenario(cache.key_of(entry.params), book_token, entry.params, book)
+    if len(results) < 2:
         return
-    results = {n: cache.scenario(cache.key_of(p), book_token, p, book) for n, p in valid.items()}
     st.dataframe(tables.compare_table({n: (r.params, r.summary) for n, r in results.items()}), hide_index=True,
                  width="stretch", key="compare_table")
     chart(figures.compare_issuance_figure({n: r.timeline for n, r in results.items()}),

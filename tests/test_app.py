@@ -5,18 +5,23 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import re
+import sqlite3
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.errors import AppTestError
 
 from calc.params import SPECS, default_params, parse_params
 from calc.scenario import run_scenario
+from dashboard import safe, views
 from dashboard.narrative import pct, shares
-from dashboard.store import ENV_VAR, ScenarioStore
+from dashboard.store import ENV_VAR, ScenarioStore, params_to_json
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "app.py")
 TIMEOUT = 60
 HEADLINE = {  # metric label -> (summary key, formatter)
     "As-converted today": ("as_converted_shares", shares),
@@ -93,7 +98,7 @@ def test_plain_language_answer_for_the_default_scenario(app):
     text = "\n".join(m.value for m in app.markdown)
     assert "In plain words" in text
     summary = run_scenario(default_params()).summary
-    assert shares(summary["new_shares"]) in text and "FMR Corp." in text
+    assert shares(summary["new_shares"]) in text and safe.text("FMR Corp.") in text
     assert "settles in stock" in text
     owners = next(line for line in text.splitlines() if "Largest resulting owners" in line)
     for words in ("Selling Securityholders table", "common owned prior", "other shareholders",
@@ -146,8 +151,9 @@ def test_invalid_input_shows_error_not_exception(app):
     app.run(timeout=TIMEOUT)
     assert not app.exception
     message = " ".join(e.value for e in app.error)
-    assert "price: 0.0 must be > 0 USD" in message
-    assert "horizon: 2002-01-01 must be on or after valuation_date 2002-08-28" in message
+    # problems are shown as text (issue 9 item 8)
+    assert safe.text("price: 0.0 must be from 0.01 to 100,000 USD") in message
+    assert safe.text("horizon: 2002-01-01 must be on or after valuation_date 2002-08-28") in message
     assert "As-converted today" not in metrics(app)
     # fixing the inputs brings the results back
     app.sidebar.number_input(key="param_price").set_value(1.89)
@@ -162,7 +168,7 @@ def test_conversion_all_without_valid_date_is_explained(app):
     app.sidebar.date_input(key="param_conversion_date").set_value(dt.date(2010, 1, 1))
     app.run(timeout=TIMEOUT)
     assert not app.exception
-    assert any("conversion_date" in e.value for e in app.error)
+    assert any(safe.text("conversion_date") in e.value for e in app.error)
 
 
 def test_save_and_load_round_trip(app, tmp_path):
@@ -175,7 +181,7 @@ def test_save_and_load_round_trip(app, tmp_path):
     app.button(key="save_scenario").click()
     app.run(timeout=TIMEOUT)
     assert not app.exception
-    assert any("Saved 'accrue and cash put'" in s.value for s in app.success)
+    assert any(safe.text("Saved 'accrue and cash put'") in s.value for s in app.success)
     stored = ScenarioStore(tmp_path / "scenarios.sqlite3").load("accrue and cash put")
     assert stored == dataclasses.replace(default_params(), **changed)
 
@@ -225,7 +231,7 @@ def test_saved_scenarios_compare_and_delete(app):
     app.run(timeout=TIMEOUT)
     assert not app.exception
     assert app.selectbox(key="saved_pick").options == ["high"]
-    assert any("Deleted 'low'" in s.value for s in app.success)
+    assert any(safe.text("Deleted 'low'") in s.value for s in app.success)
     # the tick does not carry over to the next deletion
     assert not app.checkbox(key="delete_confirm").value
     assert app.button(key="delete_scenario").disabled
@@ -336,6 +342,184 @@ def test_saving_under_an_existing_name_needs_overwrite_confirmation(app, tmp_pat
     app.checkbox(key="save_overwrite").check()
     app.button(key="save_scenario").click()
     app.run(timeout=TIMEOUT)
-    assert any("Replaced 'base'" in s.value for s in app.success)
+    assert any(safe.text("Replaced 'base'") in s.value for s in app.success)
     assert db.load("base") == dataclasses.replace(default_params(), price=3.0)
     assert db.names() == ["base"]
+
+
+# --- issue 9: user text rendered as text, contained failures, tampered saved scenarios ---------------------------
+
+HOSTILE_NAMES = ("![p](https://evil.example/x.png)", "[click](https://evil.example/go)",
+                 '<img src="https://evil.example/y.png">', "**bold**", "`code` and $x$ :red[red]")
+HOSTILE_FILE = "![f](https://evil.example/f.png) `x`.csv"
+
+
+def hostile_register() -> bytes:
+    """Ten real holders plus one large holder per hostile name (each ≥ 5%, so the narrative names them all)."""
+    frame = pd.read_csv(ROOT / "data" / "register.csv", dtype=str, keep_default_na=False).head(10)
+    rows = frame[["name", "footnotes", "preferred_shares", "common_owned_prior"]].values.tolist()
+    rows += [[name, "", "100000", str(400_000_000 + i)] for i, name in enumerate(HOSTILE_NAMES)]
+    return pd.DataFrame(rows, columns=["name", "footnotes", "preferred_shares", "common_owned_prior"]) \
+        .to_csv(index=False).encode()
+
+
+def page_markdown(at: AppTest) -> str:
+    """Every markdown body the page sends (text, captions, alerts, labels)."""
+    bodies = [e.value for kind in ("markdown", "caption", "error", "warning", "success", "info")
+              for e in getattr(at, kind)]
+    labels = [w.label for kind in ("checkbox", "button", "text_input") for w in getattr(at, kind)]
+    return "\n".join(bodies + labels)
+
+
+def assert_no_raw_markup(body: str) -> None:
+    """No hostile construct survives once every backslash-escaped character is taken out."""
+    unescaped = re.sub(r"\\[!-/:-@\[-`{-~]", "", body)
+    for raw in ("![", "](", "<img", "**bold**", "`code`", "$x$", ":red[", "evil.example", "src=x"):
+        assert raw not in unescaped, raw
+
+
+def test_hostile_holder_names_and_file_name_render_as_text_issue_9_item_8(app):
+    """Issue 9 item 8: names from an uploaded holder table and the file name were rendered as markdown
+    (an image from evil.example was fetched). Now they reach every markdown body escaped."""
+    app.file_uploader(key="register_upload").set_value((HOSTILE_FILE, hostile_register(), "text/csv"))
+    app.run(timeout=TIMEOUT)
+    assert not app.exception
+    assert any(f"Loaded {safe.text(HOSTILE_FILE)}" in s.value for s in app.success)
+    plain = next(m.value for m in app.markdown if "In plain words" in m.value)
+    for name in HOSTILE_NAMES:
+        assert safe.text(name) in plain, name
+    assert f"uploaded file {safe.text(HOSTILE_FILE)}" in " ".join(c.value for c in app.caption)
+    assert_no_raw_markup(page_markdown(app))
+    chart = charts(app)[next(t for t in charts(app) if "Holder concentration" in t)]
+    assert not any("<img" in label or "<a" in label for label in chart["data"][0]["y"])
+
+
+def test_hostile_rejected_upload_message_is_text_issue_9_item_8(app):
+    bad = f"name,preferred_shares\n{HOSTILE_NAMES[0]},-5\n".encode()
+    app.file_uploader(key="register_upload").set_value((HOSTILE_FILE, bad, "text/csv"))
+    app.run(timeout=TIMEOUT)
+    assert not app.exception
+    assert any(f"{safe.text(HOSTILE_FILE)} rejected" in e.value for e in app.error)
+    assert_no_raw_markup(page_markdown(app))
+    problems = next(t.value for t in app.table if "reason" in t.value.columns)  # st.table cells are markdown too
+    cells = " ".join(problems["reason"]) + " ".join(problems["column"])
+    assert "\\-5" in cells
+    assert_no_raw_markup(cells)
+
+
+@pytest.mark.parametrize("name", HOSTILE_NAMES)
+def test_hostile_saved_scenario_names_render_as_text_issue_9_item_8(app, name):
+    """Saved scenario names are shown to every user of the database: messages, warnings and labels escape them."""
+    app.text_input(key="save_name").input(name)
+    app.button(key="save_scenario").click()
+    app.run(timeout=TIMEOUT)
+    assert not app.exception
+    assert any(f"Saved {safe.text(repr_quote(name))}" in s.value for s in app.success)
+    app.button(key="save_scenario").click()  # again: "already exists", overwrite box labelled with the name
+    app.run(timeout=TIMEOUT)
+    assert any(safe.text(name) in w.value for w in app.warning)
+    assert any(safe.text(name) in e.value and "already exists" in e.value for e in app.error)
+    assert safe.text(name) in app.checkbox(key="save_overwrite").label
+    assert safe.text(name) in app.checkbox(key="delete_confirm").label
+    app.selectbox(key="saved_pick").set_value(name)
+    app.run(timeout=TIMEOUT)
+    app.button(key="load_scenario").click()
+    app.run(timeout=TIMEOUT)
+    assert any(f"Loaded {safe.text(repr_quote(name))}" in s.value for s in app.success)
+    assert_no_raw_markup(page_markdown(app))
+
+
+def repr_quote(name: str) -> str:
+    return f"'{name}'"
+
+
+def tamper(path: Path, rows: dict[object, object]) -> None:
+    """Write rows straight into the scenario database, as an attacker with file access could."""
+    ScenarioStore(path).save("good", default_params())
+    connection = sqlite3.connect(path)
+    with connection:
+        for name, payload in rows.items():
+            connection.execute("INSERT INTO scenarios VALUES (?, ?, ?)", (name, payload, 12))
+    connection.close()
+
+
+def stored(**changes) -> str:
+    return params_to_json(default_params()).replace("}", "") + "".join(
+        f', "{k}": {json.dumps(v) if not isinstance(v, str) else v}' for k, v in changes.items()) + "}"
+
+
+TAMPERED = {
+    "tiny price": stored(price=0.0001),
+    "huge base": stored(base_shares=10**30),
+    "list price": stored(price=[1, 2]),
+    "dict put": stored(put={"a": 1}),
+    "huge int price": stored(price="1" + "0" * 400),
+    "not json": "{{{",
+    "array": "[1, 2]",
+    "deep": "[" * 100_000,
+    b"blob name": stored(),
+    "number payload": 5,
+}
+
+
+def test_tampered_saved_scenarios_are_listed_and_reported_not_raised_issue_9_item_17(app, tmp_path):
+    """Issue 9 item 17: a tampered row (price 0.0001, base_shares 1e30, garbage types) raised on Load or Compare.
+    Every row is validated by calc.params on load; the listing still works and names each invalid scenario."""
+    tamper(tmp_path / "scenarios.sqlite3", TAMPERED)
+    app.run(timeout=TIMEOUT)
+    assert not app.exception
+    names = app.selectbox(key="saved_pick").options
+    assert "good" in names and "b'blob name'" in names and "not json" in names
+    warning = " ".join(w.value for w in app.warning)
+    for name in ("list price", "dict put", "huge int price", "not json", "array", "deep", "number payload"):
+        assert f"'{safe.text(name)}'" in warning, name
+    problems = frame_with(app, "problem").set_index("name")["problem"]
+    assert "price" in problems["list price"] and "not valid JSON" in problems["not json"]
+    assert problems["good"] == ""
+    app.multiselect(key="compare_pick").set_value(list(TAMPERED.keys() - {b"blob name"}) + ["good"])
+    app.run(timeout=TIMEOUT)
+    assert not app.exception
+    shown = " ".join([e.value for e in app.error] + [w.value for w in app.warning])
+    for name in ("tiny price", "huge base", "list price", "not json"):  # invalid or not computable: each named
+        assert f"'{safe.text(name)}'" in shown, name
+    for name in ("list price", "tiny price", "huge base"):
+        app.selectbox(key="saved_pick").set_value(name)
+        app.run(timeout=TIMEOUT)
+        app.button(key="load_scenario").click()
+        app.run(timeout=TIMEOUT)
+        assert not app.exception, name
+    app.selectbox(key="saved_pick").set_value("list price")
+    app.run(timeout=TIMEOUT)
+    app.button(key="load_scenario").click()
+    app.run(timeout=TIMEOUT)
+    assert any(f"Could not load {safe.text(repr_quote('list price'))}" in e.value for e in app.error)
+
+
+@pytest.mark.parametrize("key, value", [("param_price", 0.0001), ("param_price", 1e-300), ("param_price", 1e300),
+                                        ("param_annual_drift", 1e300), ("param_sale_factor", 1e-300),
+                                        ("param_put_factor", 1e-300), ("param_base_shares", 2**53 - 1)])
+def test_extreme_sidebar_values_show_an_error_not_a_traceback_issue_9_item_14(app, key, value):
+    """Issue 9 item 14: a very low price raised ArithmeticError in the dashboard. Any value the sidebar takes ends
+    in results or an error box (a validation message, or a contained section error), never an exception."""
+    app.sidebar.number_input(key=key).set_value(value)
+    app.run(timeout=TIMEOUT)
+    assert not app.exception
+    assert app.error or "New shares" in metrics(app)
+    assert [t.label for t in app.tabs][-1] == "Ledger and break-even"  # the last tab: the whole page rendered
+    assert any(m.label == "Vested shares" for m in app.metric)  # the options section still renders
+
+
+def test_one_failing_section_does_not_take_down_the_page_issue_9_item_12(app, monkeypatch):
+    """Issue 9 item 12: one section's exception broke the page. Each section is rendered in ``safe.section``."""
+    def broken(*args, **kwargs):
+        raise RuntimeError("boom <img src=x>")
+
+    monkeypatch.setattr(views, "render_terms", broken)
+    app.run(timeout=TIMEOUT)
+    assert not app.exception
+    box = next(e.value for e in app.error if "Terms and provenance" in e.value)
+    assert "RuntimeError" in box and "boom" in box and "Traceback" not in box
+    assert_no_raw_markup(box)
+    assert_headline(app, default_params())
+    assert any(m.label == "Vested shares" for m in app.metric)
+    assert any("Saved scenarios" in t or "Holder concentration" in t for t in charts(app))

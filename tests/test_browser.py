@@ -220,3 +220,75 @@ def test_invalid_upload_shows_its_errors_and_keeps_data(page):
     wait_idle(page)
     assert page.get_by_text("uploaded file ten_holders.csv").first.is_visible()
     no_exception(page)
+
+
+HOSTILE_NAMES = ("![p](https://evil.example/x.png)", "[click](https://evil.example/go)",
+                 '<img src="https://evil.example/y.png">', "**bold**", "`code` and $x$")
+
+
+def hostile_register() -> bytes:
+    """Ten real holders plus one ≥ 5% holder per hostile name (so the plain-words paragraph names each)."""
+    frame = pd.read_csv(ROOT / "data" / "register.csv", dtype=str, keep_default_na=False).head(10)
+    rows = frame[["name", "footnotes", "preferred_shares", "common_owned_prior"]].values.tolist()
+    rows += [[name, "", "100000", str(400_000_000 + i)] for i, name in enumerate(HOSTILE_NAMES)]
+    return pd.DataFrame(rows, columns=["name", "footnotes", "preferred_shares", "common_owned_prior"]) \
+        .to_csv(index=False).encode()
+
+
+def shown_text(locator) -> str:
+    """Rendered text without the invisible word joiners ``dashboard.safe.text`` puts into bare URLs."""
+    return locator.inner_text().replace("\u2060", "")
+
+
+def hostile_markup(page) -> dict[str, list[str]]:
+    """Elements that would mean a hostile name was rendered as markup rather than text."""
+    return page.evaluate("""() => ({
+        img: [...document.querySelectorAll('img')].map(e => e.src).filter(s => s.includes('evil')),
+        links: [...document.querySelectorAll('a')].map(e => e.href).filter(s => s.includes('evil')),
+        bold: [...document.querySelectorAll('strong, b')].map(e => e.innerText).filter(t => t === 'bold'),
+        code: [...document.querySelectorAll('code')].map(e => e.innerText).filter(t => t === 'code'),
+    })""")
+
+
+def test_hostile_names_show_as_text_and_fetch_nothing_issue_9_item_8(page):
+    """Issue 9 item 8: ``![p](https://evil.example/x.png)`` as a holder name, upload file name or saved scenario
+    name became an image the browser fetched. Now every such name is shown literally: no <img>, no link, no
+    emphasis or code from it, and no request to evil.example (requests there are also blocked, to be safe)."""
+    requests: list[str] = []
+    page.context.on("request", lambda request: requests.append(request.url))
+    page.context.route("**/*evil.example*/**", lambda route: route.abort())
+    file_name = "![f](https://evil.example/f.png).csv"
+    open_tab(page, "Holders")
+    page.get_by_text("Upload or edit holdings").click()
+    page.locator(".st-key-register_upload input[type=file]").set_input_files(
+        {"name": file_name, "mimeType": "text/csv", "buffer": hostile_register()})
+    page.get_by_text(": 15 holders.").first.wait_for(timeout=WAIT_MS)
+    wait_idle(page)
+    assert f"Loaded {file_name}: 15 holders." in shown_text(page.locator("body"))
+    plain = shown_text(page.locator('[data-testid="stMarkdown"]', has_text="In plain words").first)
+    for name in HOSTILE_NAMES:
+        assert name in plain, name
+    open_tab(page, "Saved scenarios")
+    field = page.locator(".st-key-save_name input")
+    for name in HOSTILE_NAMES[:3]:
+        field.fill(name)
+        field.press("Enter")
+        wait_idle(page)
+        page.locator(".st-key-save_scenario button").click()
+        page.get_by_text("Saved '").first.wait_for(timeout=WAIT_MS)
+        wait_idle(page)
+        assert f"Saved '{name}'." in shown_text(page.locator("body"))
+    assert page.locator(".st-key-saved_pick input").input_value() == HOSTILE_NAMES[0]  # option shown as typed
+    field.fill(HOSTILE_NAMES[2] + " ")  # the last name again: the "already saved" warning and overwrite label
+    field.press("Enter")
+    page.locator(".st-key-save_overwrite").wait_for(timeout=WAIT_MS)
+    wait_idle(page)
+    text = shown_text(page.locator("body"))
+    for words in (f"Overwrite the saved scenario '{HOSTILE_NAMES[2]}'", f"A scenario named '{HOSTILE_NAMES[2]}' is "
+                  "already saved", f"Confirm: delete '{HOSTILE_NAMES[0]}'"):
+        assert words in text, words
+    no_exception(page)
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "dashboard_hostile_names.png"), full_page=True)
+    assert hostile_markup(page) == {"img": [], "links": [], "bold": [], "code": []}
+    assert [url for url in requests if "evil.example" in url] == []

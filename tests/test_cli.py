@@ -67,8 +67,8 @@ def test_scenario_rejects_every_bad_parameter_at_once(tmp_path):
     out = tmp_path / "t.csv"
     result = run_cli("scenario", "--price", "-2", "--put", "maybe", "--put-factor", "0", "--timeline", str(out))
     assert result.returncode == 2
-    for message in ("price: -2.0 must be > 0 USD", "put: 'maybe' is not one of none, all, rational",
-                    "put_factor: 0.0 must be in (0, 1]"):
+    for message in ("price: -2.0 must be from 0.01 to 100,000 USD", "put: 'maybe' is not one of none, all, rational",
+                    "put_factor: 0.0 must be from 0.01 to 1"):
         assert message in result.stderr
     assert not out.exists()
 

@@ -236,7 +236,7 @@ def test_every_rejection_is_reported_at_once_with_line_column_value_and_rule(tmp
         "line 4, column scenario_id: 'dup' duplicates line 3",
         "line 4, column valuation_date: '2002-13-01' is not a date in YYYY-MM-DD form",
         "line 5, column scenario_id: empty",
-        "line 6, column price: -1.0 must be > 0 USD",
+        "line 6, column price: -1.0 must be from 0.01 to 100,000 USD",
         "line 6, column dividend_policy: 'sometimes' is not one of cash, stock, accrue",
         "line 6, column base_shares: '1.5' is not a whole number",
         "line 7: 2 cell(s), the header has 8",
@@ -285,7 +285,7 @@ def test_cli_rejection_exits_2_and_writes_nothing(tmp_path):
 
 
 def test_results_and_summary_must_differ(tmp_path):
-    with pytest.raises(InputError, match="different files"):
+    with pytest.raises(InputError, match="--summary .* is the same file as --out"):
         export(read_grid(EXAMPLE_GRID), tmp_path / "r.csv", tmp_path / "r.csv")
 
 
@@ -327,9 +327,10 @@ def test_cli_crash_says_no_output_written(tmp_path, monkeypatch, capsys):
         raise ArithmeticError("kernel failure")
 
     monkeypatch.setattr(export_mod, "run_batch", crash)
-    with pytest.raises(ArithmeticError):
-        main(["export", "--scenarios", str(EXAMPLE_GRID), "--out", str(tmp_path / "r.csv")])
-    assert "export failed: no output written" in capsys.readouterr().err
+    assert main(["export", "--scenarios", str(EXAMPLE_GRID), "--out", str(tmp_path / "r.csv")]) == 1
+    err = capsys.readouterr().err
+    assert "export failed: no output written" in err
+    assert "error: internal error: ArithmeticError: kernel failure" in err  # issue 9 item 18: no traceback
     assert files_in(tmp_path) == []
 
 
@@ -379,13 +380,15 @@ def test_grid_from_the_issue_example(tmp_path):
     ("annual_drift", "-0.2,0,0.2", ["-0.2", "0", "0.2"]),
     ("exchange_date", "2003-01-01:2003-03-01:30,", ["2003-01-01", "2003-01-31", ""]),
     ("holder_basis", "registered, pro_rata", ["registered", "pro_rata"]),
+    ("price", "1, 89", ["1", "89"]),
+    ("price", "1,0.5", ["1", "0.5"]),
 ])
 def test_axis_values(name, text, values):
     assert axis_values(name, text) == values
 
 
 @pytest.mark.parametrize("name, text, message", [
-    ("price", "0:1:0.5", "0.0 must be > 0 USD"),
+    ("price", "0:1:0.5", "0.0 must be from 0.01 to 100,000 USD"),
     ("price", "1:2", "not a range start:stop:step"),
     ("price", "2:1:0.5", "stop is before start"),
     ("price", "1:2:0", "step must be a number > 0"),
@@ -393,6 +396,12 @@ def test_axis_values(name, text, values):
     ("price", "1:2000000:1", "more than 1,000,000"),
     ("valuation_date", "2002-09-01:2002-10-01:1.5", "step must be a whole number of days > 0"),
     ("dividend_policy", "cash,sometimes", "'sometimes' is not one of cash, stock, accrue"),
+    # issue 9 item 4: a decimal comma is never split into two values
+    ("price", "1,89", "'1,89': a comma between digits is ambiguous"),
+    ("base_shares", "1,885,000", "ambiguous in a list"),
+    ("price", "2, 1,5", "ambiguous in a list"),
+    ("price", "1:2:0,5", "step must be a number > 0"),
+    ("price", "1_000:2000:1", "not a range start:stop:step"),
 ])
 def test_axis_errors(name, text, message):
     with pytest.raises(ValueError, match=message):
@@ -435,3 +444,15 @@ def test_cli_export_with_holders_register(tmp_path):
     frame = pd.read_parquet(tmp_path / "r.parquet")
     assert frame["name"].iloc[0] == names[0]
     assert len(frame) == len(read_grid(EXAMPLE_GRID)) * len(row_labels(load_book(register)))
+
+
+def test_issue9_item3_share_limit_names_the_scenario_id(tmp_path, capsys):
+    """A grid row whose counts pass the model limit is named by its scenario_id; nothing is written."""
+    grid = tmp_path / "g.csv"
+    grid.write_text("scenario_id,price,annual_drift,horizon,dividend_policy,put,conversion\n"
+                    "ok,1.89,0,,,,\ncrash,0.25,-0.5,2031-08-01,accrue,none,none\n")
+    out = tmp_path / "o.csv"
+    assert main(["export", "--scenarios", str(grid), "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: scenario_id 'crash': redemption shares at 2031-08-01") and "10^15" in err
+    assert not out.exists()

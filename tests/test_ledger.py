@@ -343,3 +343,110 @@ def test_issue10_golden_exchange_into_debentures_then_put():
     assert result.timeline.set_index("date").loc[dt.date(2003, 3, 3), "debenture_principal_usd"] == 885_000_000.0
     holders = holder_rows(result)
     assert holders["redemption_shares"].sum() == 997_354_498
+
+
+# ---------------------------------------------------------------- exact rounding of ledger rows (issue 9 item 1)
+
+def _ledger_reference(params, schedule, path, rows) -> tuple[list[int], int, int, int, int]:
+    """(dividend shares per column, exchange, row conversion, class conversion, class redemption) of path 0
+    in pure Fraction arithmetic; ``rows`` = ((column, n, kind, ratio), ...) in pinned order."""
+    from fractions import Fraction
+    from math import ceil, floor
+
+    from calc.rounding import decimal_value
+
+    r, n0 = Fraction(2, 50), 1_885_000
+    rates = list(schedule.exact_rate)
+    prices = [decimal_value(s) for s in path.prices[0]]
+    exit_col = int(path.exit_column[0])
+    lp, units, dividends = Fraction(1000), n0, []
+    exchange = row_conversion = 0
+    for e in range(schedule.size):
+        paid = schedule.is_dividend[e] and not schedule.after_exchange[e] and e <= exit_col
+        stock = paid and params.dividend_policy == "stock"
+        dividends.append(ceil(units * lp * r / (prices[e] * decimal_value(params.sale_factor))) if stock else 0)
+        if paid and params.dividend_policy == "accrue":
+            lp *= 1 + r
+        for column, n, kind, ratio in rows:
+            if column == e:
+                if e <= exit_col:
+                    if kind == "exchange_common":
+                        exchange += floor(n * ratio)
+                    else:
+                        row_conversion += floor(n * lp / 1000 * rates[e])
+                units -= n
+        if e == exit_col:
+            break
+    dividends += [0] * (schedule.size - len(dividends))
+    action, col = int(path.exit_action[0]), min(exit_col, schedule.size - 1)
+    conversion = floor(units * lp / 1000 * rates[col]) if action == 1 else 0
+    stock_redeem = action == 2 and params.put_settlement == "stock"
+    redemption = ceil(units * lp / (prices[col] * decimal_value(params.put_factor))) if stock_redeem else 0
+    return dividends, exchange, row_conversion, conversion, redemption
+
+
+@settings(max_examples=150, deadline=None)
+@given(price=st.decimals("0.05", "50", places=4), sale=st.decimals("0.05", "1", places=3),
+       put=st.decimals("0.05", "1", places=3), policy=st.sampled_from(["stock", "accrue", "cash"]),
+       put_policy=st.sampled_from(["all", "rational", "none"]), ratio=st.decimals("0", "2000", places=4),
+       n_exchange=st.integers(0, 900_000), n_convert=st.integers(0, 900_000),
+       dates=st.sampled_from([("2002-10-15", "2003-02-01"), ("2003-02-01", "2003-02-01"),
+                              ("2003-08-01", "2004-02-01"), ("2004-02-01", "2004-08-02")]))
+def test_issue10_ledger_rows_round_exactly_like_a_fraction_reference(price, sale, put, policy, put_policy, ratio,
+                                                                      n_exchange, n_convert, dates):
+    """Issue 9 item 1 on the ledger: with an exchange_common row (decimal common_per_preferred) and a convert
+    row, every share count of the engine equals the pure-Fraction computation (floor(n × ratio),
+    floor(n × LP/1000 × CR) with exact LP, stock dividends on the units of record, the class on what remains)."""
+    from calc.engine import ShareLimitError
+    from calc.scenario import _run_group, scenario_plan
+
+    params = parse_params({"price": str(price), "sale_factor": str(sale), "put_factor": str(put),
+                           "dividend_policy": policy, "put": put_policy, "horizon": "2006-08-01"})
+    events = events_of(f"{dates[0]},exchange_common,{n_exchange},,{ratio},,,,",
+                       f"{dates[1]},convert,{n_convert},,,,,,")
+    terms, book = load_terms(), default_book()
+    plan = scenario_plan(params, events, terms, book)
+    try:
+        schedule, _, path, _ = _run_group([params], terms, plan)
+    except ShareLimitError:
+        return
+    from fractions import Fraction
+    rows = [(schedule.dates.index(e.date), n, e.action, Fraction(ratio))
+            for e, n in zip(plan.rows, plan.counts.tolist())]
+    dividends, exchange, row_conversion, conversion, redemption = _ledger_reference(params, schedule, path, rows)
+    assert path.dividend_shares[0].tolist() == dividends
+    totals = path.totals()
+    assert int(totals["exchange_shares"][0]) == exchange
+    assert int(totals["conversion_shares"][0]) == row_conversion + conversion
+    assert (int(path.conversion_shares[0]), int(path.redemption_shares[0])) == (conversion, redemption)
+
+
+def test_issue10_exchange_ratio_exact_at_a_whole_number():
+    """floor(n × ratio) where float64 n × ratio lands a hair below the whole number:
+    100,000 × 0.29 = 29,000 exactly, but 100000 * 0.29 = 28,999.999999999996 in float64."""
+    assert 100_000 * 0.29 < 29_000
+    result = run_scenario(parse_params({"dividend_policy": "cash"}),
+                          events=events_of("2003-03-03,exchange_common,100000,,0.29,,,,"))
+    assert result.summary["exchange_shares"] == 29_000
+    assert holder_rows(result)["exchange_shares"].sum() == 29_000
+
+
+def test_issue10_events_file_read_like_other_inputs(tmp_path):
+    """Events files go through ``calc.csv_records`` (issue 9 items 10, 11, 15): UTF-16 with a byte-order mark is
+    read, NUL and Latin-1 bytes and ragged rows are refused with their line, numbers through ``calc.numbers``."""
+    text = HEADER + "\n2003-03-03,exchange_common,10,,300.5,,,,\n"
+    utf16 = tmp_path / "utf16.csv"
+    utf16.write_bytes(text.encode("utf-16"))
+    assert read_events(utf16)[0].common_per_preferred == 300.5
+    for name, data, message in [("nul.csv", text.encode() + b"2003-03-03,convert,1\x00,,,,,,\n", "NUL character"),
+                                ("latin.csv", text.encode() + "2003-03-03,convert,1,,,,,,Zürich\n".encode("latin-1"),
+                                 "byte 0xFC cannot be decoded"),
+                                ("ragged.csv", (text + "2003-03-03,convert,1\n").encode(), "line 3: 3 cells, the "
+                                 "header has 9"),
+                                ("comma.csv", (text + "2003-03-03,exchange_common,10,,\"1,5\",,,,\n").encode(),
+                                 "common_per_preferred: '1,5' is not a number")]:
+        path = tmp_path / name
+        path.write_bytes(data)
+        with pytest.raises(InputError) as info:
+            read_events(path)
+        assert any(message in p for p in info.value.problems), info.value.problems

@@ -321,13 +321,13 @@ def test_shipped_grants_files_load():
 
 @pytest.mark.parametrize("row, message", [
     ("a,no-such-form,10,1.00,2002-11-15,,", "line 2, column form: unknown form 'no-such-form'"),
-    ("a,us-nonofficer-active,-5,1.00,2002-11-15,,", "line 2, column shares: '-5' must be a whole number >= 0"),
+    ("a,us-nonofficer-active,-5,1.00,2002-11-15,,", "line 2, column shares: '-5' must be a whole number from 0"),
     ("a,us-nonofficer-active,10,1.00,2002-11-15,2002-11-01,death",
      "line 2, column termination_date: 2002-11-01 is before the grant date 2002-11-15"),
     ("a,us-nonofficer-active,10,1.00,2002-11-31,,", "line 2, column grant_date: '2002-11-31' is not a date"),
     ("a,us-nonofficer-active,10,1.00,2002-11-15,2003/01/01,death", "column termination_date: '2003/01/01' is not"),
     ("a,us-nonofficer-active,10,1.00,2002-11-15,2003-01-01,fired", "column termination_reason: 'fired'"),
-    ("a,us-nonofficer-active,10,abc,2002-11-15,,", "column exercise_price_usd: 'abc' must be a number >= 0"),
+    ("a,us-nonofficer-active,10,abc,2002-11-15,,", "column exercise_price_usd: 'abc' must be a number from 0"),
     ("a,us-nonofficer-death-disability,10,1.00,2002-11-15,2003-01-01,death", "leave termination_date"),
     ("a,us-nonofficer-active,10,1.00,2002-11-15,2003-01-01,", "both be given or both be empty"),
 ])
@@ -369,7 +369,7 @@ def test_ragged_rows_reported_with_every_other_problem():
         parse_grants_text(HEADER + "\n".join(rows) + "\n")
     problems = exc.value.problems
     wanted = ["line 3, column form: unknown form 'nope'",
-              "line 4, column shares: '-5' must be a whole number >= 0",
+              "line 4, column shares: '-5' must be a whole number from 0 to 10,000,000,000",
               "line 5: 2 cells, the header has 7",
               "line 6, column termination_date: 2002-11-01 is before the grant date 2002-11-15",
               "line 7, column grant_date: '2002-11-31' is not a date",

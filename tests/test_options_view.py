@@ -61,3 +61,39 @@ def test_timeline_chart_plots_calc_option_timeline():
     grants = read_grants_csv(ILLUSTRATIVE_GRANTS_PATH)
     assert grants_key(grants) == grants_key(read_grants_csv(ILLUSTRATIVE_GRANTS_PATH))  # content, not identity
     assert grants_key(grants) != grants_key(grants[1:])
+
+
+def _grants_csv(**changes: str) -> bytes:
+    """The illustrative grants file with text replaced in its first grant row."""
+    from calc.options import ILLUSTRATIVE_GRANTS_PATH
+
+    lines = ILLUSTRATIVE_GRANTS_PATH.read_text(encoding="utf-8").splitlines()
+    for old, new in changes.items():
+        lines[1] = lines[1].replace(old, new, 1)
+    return ("\n".join(lines) + "\n").encode()
+
+
+def test_upload_that_validates_but_cannot_be_computed_keeps_the_previous_grants_issue_9_item_12():
+    """Issue 9 item 12: a grants file that validates but cannot be computed (a grant in 9999) replaced the grants
+    and broke the section for the session. It is now on trial until the section computes with it: it is rejected,
+    the previous grants stay, and the section (and the next good upload) still works."""
+    at = AppTest.from_function(_app).run(timeout=60)
+    before = {m.label: m.value for m in at.metric}
+    at.file_uploader(key="options_upload").set_value(
+        ("far_future.csv", _grants_csv(**{"2002-11-15": "9999-01-01"}), "text/csv"))
+    at.run(timeout=60)
+    assert not at.exception
+    message = " ".join(e.value for e in at.error)
+    # since the grants reader bounds dates (1990..2040) the file is refused by validation; either way it is rejected
+    assert "far\\_future\\.csv rejected" in message
+    assert "cannot be computed" in message or "9999\\-01\\-01 must be from 1990" in message
+    assert "previous grants" in message
+    assert "illustrative grants" in " ".join(c.value for c in at.caption)
+    assert {m.label: m.value for m in at.metric} == before
+    at.number_input(key="options_price").set_value(2.5)  # the section keeps working on later reruns
+    at.run(timeout=60)
+    assert not at.exception and any(m.label == "Vested shares" for m in at.metric)
+    at.file_uploader(key="options_upload").set_value(("good.csv", _grants_csv(), "text/csv"))
+    at.run(timeout=60)
+    assert not at.exception and not at.error
+    assert "good\\.csv (10 grants)" in " ".join(c.value for c in at.caption)

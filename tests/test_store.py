@@ -5,7 +5,10 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import re
 import sqlite3
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -120,3 +123,63 @@ def test_invalid_stored_inputs_are_reported_not_raised(store):
     assert listed["broken"].params is None and "price" in listed["broken"].problem
     with pytest.raises(InputError, match="price"):
         store.load("broken")
+
+
+def _race(path, names_and_prices: list[tuple[str, float]]) -> list[str]:
+    """Save each (name, price) from its own thread, all released at once; each thread's outcome in order."""
+    barrier = threading.Barrier(len(names_and_prices))
+
+    def save(name: str, price: float) -> str:
+        store = ScenarioStore(path)
+        barrier.wait()
+        try:
+            store.save(name, dataclasses.replace(default_params(), price=price))
+            return "saved"
+        except InputError as exc:
+            return str(exc)
+
+    with ThreadPoolExecutor(len(names_and_prices)) as pool:
+        return list(pool.map(lambda job: save(*job), names_and_prices))
+
+
+def test_concurrent_saves_of_one_name_keep_one_and_tell_the_others_issue_9_item_9(tmp_path):
+    """Issue 9 item 9: two saves of the same new name at once were both told "Saved" and one was lost.
+    Now the name's uniqueness is checked by the INSERT itself: exactly one thread saves, every other one is told
+    the name already exists, and the stored inputs are the winner's."""
+    threads, rounds = 4, 60
+    for round_no in range(rounds):
+        path = tmp_path / f"race{round_no}.sqlite3"
+        ScenarioStore(path).save("other", default_params())  # the file and table exist before the race
+        prices = [1.0 + i for i in range(threads)]
+        outcomes = _race(path, [("same", price) for price in prices])
+        assert outcomes.count("saved") == 1, (round_no, outcomes)
+        assert all(o == "scenario 'same' already exists" for o in outcomes if o != "saved"), outcomes
+        assert ScenarioStore(path).load("same").price == prices[outcomes.index("saved")]
+
+
+@pytest.mark.parametrize("payload, words", [
+    (5, "int, not JSON text"), (b"{}", "bytes, not JSON text"), ("[" * 100_000, "not valid JSON"),
+    ('{"price": [1, 2]}', "price"), ('{"put": {"a": 1}}', "put"),
+    ('{"price": 1' + "0" * 400 + "}", "price|cannot be read"),  # calc names the field once it bounds huge ints
+    ('{"valuation_date": 2002}', "valuation_date"), ('{"nonsense": 1}', "unknown parameter"),
+])
+def test_tampered_stored_inputs_are_input_errors_issue_9_item_17(payload, words):
+    """Issue 9 item 17: whatever a tampered row holds, loading it is an ``InputError`` that says why (validated by
+    ``calc.params.param_problems``), never another exception."""
+    with pytest.raises(InputError) as raised:
+        params_from_json(payload)
+    assert re.search(words, str(raised.value))
+
+
+def test_tampered_rows_are_listed_with_their_problem_issue_9_item_17(store):
+    store.save("ok", default_params())
+    connection = sqlite3.connect(store.path)
+    with connection:
+        connection.execute("INSERT INTO scenarios VALUES (?, ?, ?)", (b"blob", 7, 3.5))
+        connection.execute("INSERT INTO scenarios VALUES (?, ?, ?)", (42, '{"price": "x"}', ""))
+    connection.close()
+    listed = {s.name: s for s in store.entries()}
+    assert listed["ok"].params == default_params()
+    assert listed["b'blob'"].params is None and "not a JSON object" in listed["b'blob'"].problem
+    assert listed["42"].params is None and "price" in listed["42"].problem and listed["42"].saved_at == ""
+    assert sorted(store.names()) == ["42", "b'blob'", "ok"]

@@ -3,26 +3,41 @@
 from __future__ import annotations
 
 import argparse
-import json
+from collections.abc import Callable
 
+from calc.cli_output import print_json
 from calc.cli_types import iso_date, positive_decimal, whole_number
-from calc.conversion import convert, rate_at, round_cents
+from calc.conversion import MAX_USD_PER_SHARE, convert, rate_at, round_cents
 from calc.terms import load_terms
 
 NAME = "convert"
 HELP = "Common shares, fraction and cash in lieu for converting N preferred shares."
 
 
+def preferred_count(issued: int) -> Callable[[str], int]:
+    """argparse type: a whole number of preferred shares from 0 to ``issued``."""
+    def parse(text: str) -> int:
+        value = whole_number(text)
+        if value > issued:
+            raise argparse.ArgumentTypeError(f"{value:,} is more than the {issued:,} preferred shares issued")
+        return value
+    return parse
+
+
 def configure(parser: argparse.ArgumentParser) -> None:
-    market = load_terms().market
-    parser.add_argument("--preferred", type=whole_number, required=True, help="preferred shares to convert (>= 0)")
+    terms = load_terms()
+    market, issued = terms.market, terms.preferred.shares_issued
+    parser.add_argument("--preferred", type=preferred_count(issued), required=True,
+                        help=f"preferred shares to convert, 0 to {issued:,} (the shares issued)")
     parser.add_argument("--date", type=iso_date, default=market.valuation_date,
                         help=f"conversion date YYYY-MM-DD; picks the rate in force (default {market.valuation_date})")
-    initial_lp = load_terms().preferred.initial_liquidation_preference_usd
+    initial_lp = terms.preferred.initial_liquidation_preference_usd
     parser.add_argument("--liquidation-preference", type=positive_decimal, default=initial_lp,
-                        help=f"accreted liquidation preference per share, USD (default {initial_lp})")
+                        help=f"accreted liquidation preference per share, USD, > 0 and at most "
+                             f"{MAX_USD_PER_SHARE:,} (default {initial_lp})")
     parser.add_argument("--price", type=positive_decimal, default=market.closing_price_usd,
-                        help=f"common price for the cash in lieu, USD (default {market.closing_price_usd})")
+                        help=f"common price for the cash in lieu, USD, > 0 and at most {MAX_USD_PER_SHARE:,} "
+                             f"(default {market.closing_price_usd})")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
 
 
@@ -38,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
         "cash_in_lieu_usd": float(cash),
     }
     if args.json:
-        print(json.dumps(payload))
+        print_json(payload)
         return 0
     print(f"conversion date:          {args.date.isoformat()}")
     print(f"conversion rate:          {result.conversion_rate} common per preferred (per $1,000 LP)")

@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import argparse
-import json
-from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from pathlib import Path
 
-from calc.cli_types import iso_date, positive_decimal, whole_number
-from calc.eps import DilutedEps, lucent_diluted_eps, waterfall_rows
+from calc.cli_output import print_json
+from calc.cli_types import iso_date, number, positive_decimal, whole_number
+from calc.conversion import MAX_USD_PER_SHARE
+from calc.eps import (
+    MAX_BASIC_SHARES,
+    MAX_NET_INCOME_USD,
+    MAX_PERIOD_YEARS,
+    DilutedEps,
+    lucent_diluted_eps,
+    waterfall_rows,
+)
+from calc.errors import echo
 from calc.options import read_grants_csv
 from calc.terms import load_terms
 
@@ -17,53 +25,47 @@ NAME = "eps"
 HELP = "Basic and diluted EPS: options (treasury stock), preferred or debentures (if-converted), antidilution."
 
 
-def signed_usd(text: str) -> Fraction:
-    try:
-        value = Decimal(text.replace(",", ""))
-    except InvalidOperation:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a number") from None
-    if not value.is_finite():
-        raise argparse.ArgumentTypeError(f"{text} must be a finite number")
-    return Fraction(str(value))
+def exact_number(text: str) -> Fraction:
+    """A signed number as an exact fraction (ranges are checked by ``calc.eps.input_problems``)."""
+    return Fraction(number(text))
 
 
 def rate(text: str) -> Fraction:
-    value = signed_usd(text)
+    value = exact_number(text)
     if not 0 <= value < 1:
-        raise argparse.ArgumentTypeError(f"{text} must be a rate in [0, 1), e.g. 0.35")
-    return value
-
-
-def period(text: str) -> Fraction:
-    value = signed_usd(text)
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"{text} must be > 0 years")
+        raise argparse.ArgumentTypeError(f"{echo(text)} must be a rate in [0, 1), e.g. 0.35")
     return value
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
     market = load_terms().market
-    parser.add_argument("--net-income", type=signed_usd, required=True,
-                        help="income (loss) from continuing operations for the period, USD, before preferred dividends")
+    parser.add_argument("--net-income", type=exact_number, required=True,
+                        help="income (loss) from continuing operations for the period, USD, before preferred "
+                             f"dividends; from -{MAX_NET_INCOME_USD:,} to {MAX_NET_INCOME_USD:,} (a loss: "
+                             "--net-income -1e9)")
     parser.add_argument("--basic-shares", type=whole_number, default=market.common_shares_outstanding,
-                        help=f"basic weighted-average common shares (default {market.common_shares_outstanding:,})")
+                        help=f"basic weighted-average common shares, 1 to {MAX_BASIC_SHARES:,} "
+                             f"(default {market.common_shares_outstanding:,})")
     close = market.closing_price_date.strftime("%b %d, %Y").replace(" 0", " ")
     parser.add_argument("--price", type=positive_decimal, default=market.closing_price_usd,
                         help="AVERAGE common price for the period, USD, for the treasury stock method "
                              f"(default {market.closing_price_usd} = the {close} closing price, used only "
-                             "as a stand-in for the period average; pass the real average)")
+                             "as a stand-in for the period average; pass the real average); "
+                             f"> 0 and at most {MAX_USD_PER_SHARE:,}")
     parser.add_argument("--date", type=iso_date, default=market.common_shares_outstanding_date,
                         help=f"period end YYYY-MM-DD; exercisable options are measured on this date, not weighted "
                              f"over the period (default {market.common_shares_outstanding_date})")
     parser.add_argument("--grants", type=Path, help="grants CSV for the options (omit: no options)")
-    parser.add_argument("--period-years", type=period, default=Fraction(1), help="period length in years (default 1)")
+    parser.add_argument("--period-years", type=exact_number, default=Fraction(1),
+                        help=f"period length in years, > 0 and at most {MAX_PERIOD_YEARS} (default 1)")
     parser.add_argument("--exchanged", action="store_true",
                         help="the preferred has been exchanged for the 8.00%% debentures")
     parser.add_argument("--tax-rate", type=rate, default=Fraction(0),
                         help="tax rate for the after-tax debenture interest (default 0)")
     initial_lp = load_terms().preferred.initial_liquidation_preference_usd
     parser.add_argument("--liquidation-preference", type=positive_decimal, default=initial_lp,
-                        help=f"accreted liquidation preference per preferred share, USD (default {initial_lp})")
+                        help=f"accreted liquidation preference per preferred share, USD, > 0 and at most "
+                             f"{MAX_USD_PER_SHARE:,} (default {initial_lp})")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
 
 
@@ -88,7 +90,7 @@ def run(args: argparse.Namespace) -> int:
         average_price_usd=args.price, grants=grants, period_years=args.period_years,
         exchanged=args.exchanged, tax_rate=args.tax_rate, lp_usd=args.liquidation_preference)
     if args.json:
-        print(json.dumps(payload(result)))
+        print_json(payload(result))
         return 0
     print(f"{'step':45s} {'shares':>16s}  {'add-back USD':>16s}  {'incr. EPS':>10s}  status")
     for row in waterfall_rows(result):

@@ -9,7 +9,9 @@ from pathlib import Path
 
 from calc.cli_progress import ProgressBar
 from calc.cli_types import positive_whole_number
-from calc.export import DEFAULT_CHUNK_SIZE, FORMATS, export, load_book, read_grid
+from calc.errors import InputError
+from calc.export import DEFAULT_CHUNK_SIZE, FORMATS, check_format, load_book, read_grid, write_export
+from calc.output import plan_outputs
 from calc.terms import load_terms
 
 NAME = "export"
@@ -19,8 +21,9 @@ HELP = "Run every scenario of a grid CSV; write one row per scenario × holder (
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--scenarios", type=Path, required=True,
                         help="grid CSV: scenario_id plus scenario parameter columns (see `grid`)")
-    parser.add_argument("--out", type=Path, required=True, help="results file: one row per scenario × holder/family")
-    parser.add_argument("--summary", type=Path, help="summary file: one row per scenario")
+    parser.add_argument("--out", required=True,
+                        help="results file: one row per scenario × holder/family ('-' for standard output)")
+    parser.add_argument("--summary", help="summary file: one row per scenario ('-' for standard output)")
     parser.add_argument("--holders", type=Path, help="register CSV to use instead of the shipped register")
     parser.add_argument("--format", choices=FORMATS, default="csv", help="output format (default csv)")
     parser.add_argument("--excel", action="store_true", help="CSV as UTF-8 with a byte-order mark for Excel")
@@ -30,24 +33,25 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     start = time.perf_counter()
+    check_format(args.format, args.excel)
+    plan = plan_outputs({"--scenarios": args.scenarios, "--holders": args.holders},
+                        {"--out": args.out, "--summary": args.summary})
     terms = load_terms()
     book = load_book(args.holders, terms)
     grid = read_grid(args.scenarios, terms)
     progress = ProgressBar(sys.stderr, "scenarios")
     try:
-        stats = export(grid, args.out, args.summary, fmt=args.format, excel=args.excel, book=book, terms=terms,
-                       chunk_size=args.chunk_size, progress=progress)
-    except KeyboardInterrupt:
+        stats = write_export(plan, grid, fmt=args.format, excel=args.excel, book=book, terms=terms,
+                             chunk_size=args.chunk_size, progress=progress)
+    except (InputError, BrokenPipeError, KeyboardInterrupt):  # the CLI reports these
         progress.clear()
-        print("interrupted: no output written", file=sys.stderr)
-        return 130
+        raise
     except Exception:
         progress.clear()
         print("export failed: no output written", file=sys.stderr)
         raise
     progress.clear()
-    for path in (args.out, args.summary):
-        if path is not None:
-            print(f"wrote {path}")
-    print(f"{stats.scenarios:,} scenarios, {stats.rows:,} rows in {time.perf_counter() - start:.1f} s")
+    with plan.reporting():
+        print("\n".join(plan.wrote()))
+        print(f"{stats.scenarios:,} scenarios, {stats.rows:,} rows in {time.perf_counter() - start:.1f} s")
     return 0

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
-from calc.export import make_grid, write_grid
+from calc.export import make_grid, write_grid_csv
+from calc.output import plan_outputs
 from calc.params import SPECS
 
 NAME = "grid"
@@ -21,12 +21,14 @@ def configure(parser: argparse.ArgumentParser) -> None:
         unit = f" [{spec.unit}]" if spec.unit else ""
         parser.add_argument(f"--{spec.name.replace('_', '-')}", dest=spec.name, metavar="VALUES",
                             help=f"{spec.help}{choices}{unit}")
-    parser.add_argument("--out", type=Path, required=True, help="grid CSV to write")
+    parser.add_argument("--out", required=True, help="grid CSV to write ('-' for standard output)")
 
 
 def run(args: argparse.Namespace) -> int:
+    plan = plan_outputs({}, {"--out": args.out})
     axes = {spec.name: getattr(args, spec.name) for spec in SPECS if getattr(args, spec.name) is not None}
     table = make_grid(axes)
-    write_grid(table, args.out)
-    print(f"wrote {args.out}: {len(table.rows):,} scenarios × {len(table.header) - 1} parameter column(s)")
+    plan.write({"--out": lambda sink: write_grid_csv(table, sink)})
+    with plan.reporting():
+        print(f"{plan.wrote()[0]}: {len(table.rows):,} scenarios × {len(table.header) - 1} parameter column(s)")
     return 0

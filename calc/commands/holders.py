@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from calc.output import write_csv
+from calc.output import plan_outputs
 from calc.register import FILING_PATH, RegisterSummary, parse_filing, summarize
 from calc.terms import load_terms
 
@@ -16,7 +16,7 @@ HELP = "Parse the Selling Securityholders table of a prospectus supplement into 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--filing", type=Path, default=FILING_PATH,
                         help="text of a prospectus supplement (default: the Aug 28, 2002 copy in data/)")
-    parser.add_argument("--out", type=Path, required=True, help="register CSV to write")
+    parser.add_argument("--out", required=True, help="register CSV to write ('-' for standard output)")
 
 
 def format_summary(summary: RegisterSummary, rate: object) -> str:
@@ -36,9 +36,11 @@ def format_summary(summary: RegisterSummary, rate: object) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    plan = plan_outputs({"--filing": args.filing}, {"--out": args.out})
     parsed = parse_filing(args.filing)
-    write_csv(parsed.register, args.out)
+    plan.write_frames({"--out": parsed.register})
     summary = summarize(parsed.register, load_terms().preferred.shares_issued)
-    print(format_summary(summary, parsed.conversion_rate))
-    print(f"wrote {args.out}")
+    with plan.reporting():
+        print(format_summary(summary, parsed.conversion_rate))
+        print("\n".join(plan.wrote()))
     return 0

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 
 import pandas as pd
 
+from calc.cli_output import print_json
 from calc.cli_types import iso_date, positive_decimal
 from calc.errors import InputError
 from calc.option_forms import load_forms
-from calc.options import positions_frame, read_grants_csv, schedule_frame, totals
-from calc.output import write_csv
+from calc.options import Grant, positions_frame, read_grants_csv, schedule_frame, totals
+from calc.output import OutputPlan, plan_outputs
 
 NAME = "options"
 HELP = "Employee stock options from a grants CSV: vested/exercisable/expired/cancelled shares on a date."
@@ -26,11 +26,14 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--price", type=positive_decimal,
                         help="average common price, USD: adds treasury-stock incremental shares")
     parser.add_argument("--schedule", action="store_true", help="also print each grant's position at its key dates")
-    parser.add_argument("--out", type=Path, help="write the per-grant table to this CSV")
+    parser.add_argument("--out", help="write the per-grant table to this CSV ('-' for standard output)")
     parser.add_argument("--json", action="store_true", help="print the totals as one JSON object")
 
 
-def _list_forms() -> int:
+def _list_forms(as_json: bool) -> int:
+    if as_json:
+        print_json([{"form_id": i, "plan": f.plan, "title": f.title} for i, f in load_forms().items()])
+        return 0
     for form_id, form in load_forms().items():
         print(f"{form_id:48s} {form.plan:22s} {form.title}")
     return 0
@@ -38,21 +41,27 @@ def _list_forms() -> int:
 
 def run(args: argparse.Namespace) -> int:
     if args.forms:
-        return _list_forms()
+        return _list_forms(args.json)
     if args.grants is None or args.date is None:
         raise InputError("options: --grants and --date are required (or use --forms)")
+    plan = plan_outputs({"--grants": args.grants}, {"--out": args.out})
     grants = read_grants_csv(args.grants)
     frame = positions_frame(grants, args.date, args.price)
     if args.out is not None:
-        write_csv(frame, args.out)
+        plan.write_frames({"--out": frame})
+    with plan.reporting():
+        return _report(args, grants, frame, plan)
+
+
+def _report(args: argparse.Namespace, grants: list[Grant], frame: pd.DataFrame, plan: OutputPlan) -> int:
     if args.json:
-        print(json.dumps(totals(frame)))
+        print_json(totals(frame))
         return 0
     print(f"as of {args.date.isoformat()}" + (f", average price ${args.price}" if args.price else ""))
     print(frame.drop(columns=["form"]).to_string(index=False))
     print("totals: " + ", ".join(f"{k} {v:,}" for k, v in totals(frame).items()))
     if args.schedule:
         print(pd.concat([schedule_frame(g) for g in grants]).to_string(index=False))
-    if args.out is not None:
-        print(f"wrote {args.out}")
+    for line in plan.wrote():
+        print(line)
     return 0

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import json
-from pathlib import Path
 
+from calc.cli_output import print_json
 from calc.cli_params import add_ledger_flags, add_scenario_flags, ledger_from_args
-from calc.output import write_csvs
-from calc.scenario import SUMMARY_KEYS, run_scenario
+from calc.output import OutputPlan, plan_outputs
+from calc.params import ScenarioParams
+from calc.scenario import SUMMARY_KEYS, ScenarioResult, run_scenario
 
 NAME = "scenario"
 HELP = "Project the share issuance of one scenario; print the summary, optionally write timeline and holders."
@@ -17,8 +17,9 @@ HELP = "Project the share issuance of one scenario; print the summary, optionall
 def configure(parser: argparse.ArgumentParser) -> None:
     add_scenario_flags(parser)
     add_ledger_flags(parser)
-    parser.add_argument("--timeline", type=Path, help="write the event timeline CSV here")
-    parser.add_argument("--holders", type=Path, help="write the holder table (holders and fund families) CSV here")
+    parser.add_argument("--timeline", help="write the event timeline CSV here ('-' for standard output)")
+    parser.add_argument("--holders",
+                        help="write the holder table (holders and fund families) CSV here ('-' for standard output)")
     parser.add_argument("--excel", action="store_true", help="CSV with UTF-8 byte-order mark for spreadsheets")
     parser.add_argument("--json", action="store_true", help="print the summary as one JSON object")
 
@@ -34,14 +35,20 @@ def _display(value: object) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
+    plan = plan_outputs({"--events": args.events}, {"--timeline": args.timeline, "--holders": args.holders})
     params, events = ledger_from_args(args)
     result = run_scenario(params, events=events)
+    frames = {"--timeline": result.timeline, "--holders": result.holders}
+    plan.write_frames({flag: frames[flag] for flag in plan.targets}, excel=args.excel)
+    with plan.reporting():
+        return _report(args, params, result, plan, bool(events))
+
+
+def _report(args: argparse.Namespace, params: ScenarioParams, result: ScenarioResult, plan: OutputPlan,
+            events: bool) -> int:
     summary = {key: _json_value(result.summary[key]) for key in SUMMARY_KEYS}
-    outputs = {path: frame for path, frame in ((args.timeline, result.timeline), (args.holders, result.holders))
-               if path}
-    write_csvs(outputs, excel=args.excel)
     if args.json:
-        print(json.dumps(summary))
+        print_json(summary)
         return 0
     print("scenario: " + ", ".join(f"{k}={v}" for k, v in params.as_dict().items()))
     columns = ["date", "event", "price_usd", "preferred_outstanding", "dividend_shares", "conversion_shares",
@@ -51,7 +58,6 @@ def run(args: argparse.Namespace) -> int:
     print(result.timeline[columns].to_string(index=False))
     for key in SUMMARY_KEYS:
         print(f"{key:22} {_display(summary[key])}")
-    for path in (args.timeline, args.holders):
-        if path:
-            print(f"wrote {path}")
+    for line in plan.wrote():
+        print(line)
     return 0

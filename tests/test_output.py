@@ -1,0 +1,385 @@
+"""Output safety of every writing command (``calc.output``; issue 9 items 5, 6, 7, 13 and 18)."""
+
+from __future__ import annotations
+
+import errno
+import io
+import os
+import shutil
+import signal
+import stat
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+import calc.export as export_mod
+import calc.output as output_mod
+from calc.cli import main
+from calc.output import plan_outputs
+from calc.register import FILING_PATH
+from tests.conftest import ROOT
+
+EXAMPLE_GRID = ROOT / "data" / "example_grid.csv"
+GRANTS = ROOT / "data" / "grants_illustrative.csv"
+
+
+def files_in(directory: Path) -> list[str]:
+    return sorted(os.listdir(directory))
+
+
+def error_lines(err: str) -> list[str]:
+    return [line for line in err.splitlines() if line]
+
+
+@pytest.fixture(autouse=True)
+def never_replace_devices(monkeypatch):
+    """These tests write to /dev/null, /dev/full and /dev/stdout: a regression must fail them, not turn a
+    device into a regular file (the tests may run as root)."""
+    real_replace = os.replace
+
+    def guarded(source, target, *args, **kwargs):
+        if os.path.abspath(target).startswith("/dev/"):
+            raise AssertionError(f"would replace {target}")
+        return real_replace(source, target, *args, **kwargs)
+
+    monkeypatch.setattr(os, "replace", guarded)
+
+
+@pytest.fixture()
+def no_work(monkeypatch):
+    """Fail the test if a command gets as far as reading its inputs or running scenarios."""
+    def forbidden(*args, **kwargs):
+        raise AssertionError("work was done before the outputs were checked")
+
+    for target in ("calc.commands.export.read_grid", "calc.export.run_batch", "calc.commands.holders.parse_filing",
+                   "calc.commands.options.read_grants_csv", "calc.commands.scenario.run_scenario",
+                   "calc.commands.montecarlo.run_monte_carlo", "calc.commands.grid.make_grid"):
+        monkeypatch.setattr(target, forbidden)
+
+
+# --------------------------------------------------------------------------- item 5: output equal to an input
+
+def _copy(source: Path, tmp_path: Path, name: str) -> Path:
+    target = tmp_path / name
+    shutil.copyfile(source, target)
+    return target
+
+
+@pytest.mark.parametrize("command, input_flag, source, output_flag", [
+    ("holders", "--filing", FILING_PATH, "--out"),
+    ("export", "--scenarios", EXAMPLE_GRID, "--out"),
+    ("export", "--scenarios", EXAMPLE_GRID, "--summary"),
+    ("export", "--holders", ROOT / "data" / "register.csv", "--out"),
+    ("options", "--grants", GRANTS, "--out"),
+])
+def test_item5_output_equal_to_an_input_is_refused_before_any_work(tmp_path, capsys, no_work, command, input_flag,
+                                                                    source, output_flag):
+    victim = _copy(source, tmp_path, "victim" + source.suffix)
+    before = victim.read_bytes()
+    argv = [command, input_flag, str(victim), output_flag, str(victim)]
+    if command == "export" and input_flag != "--scenarios":
+        argv += ["--scenarios", str(EXAMPLE_GRID)]
+    if command == "export" and output_flag != "--out":
+        argv += ["--out", str(tmp_path / "r.csv")]
+    if command == "options":
+        argv += ["--date", "2003-01-01"]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert error_lines(err) == [f"error: {output_flag} {victim} is the same file as the input {input_flag} {victim}; "
+                                "choose a different output file"]
+    assert victim.read_bytes() == before
+    assert files_in(tmp_path) == [victim.name]
+
+
+@pytest.mark.parametrize("alias", ["symlink", "hardlink", "relative"])
+def test_item5_another_name_for_the_input_is_the_same_file(tmp_path, capsys, monkeypatch, alias):
+    filing = _copy(FILING_PATH, tmp_path, "f.txt")
+    other = tmp_path / "other.txt"
+    if alias == "symlink":
+        other.symlink_to(filing)
+    elif alias == "hardlink":
+        os.link(filing, other)
+    else:
+        monkeypatch.chdir(tmp_path)
+        other = Path("./sub/../f.txt")
+        (tmp_path / "sub").mkdir()
+    assert main(["holders", "--filing", str(filing), "--out", str(other)]) == 2
+    assert "is the same file as the input --filing" in capsys.readouterr().err
+    assert filing.read_bytes() == FILING_PATH.read_bytes()
+
+
+def test_item5_two_outputs_on_one_file_are_refused(tmp_path, capsys, no_work):
+    target, alias = str(tmp_path / "X.csv"), os.path.join(tmp_path, ".", "X.csv")
+    assert main(["scenario", "--timeline", target, "--holders", alias]) == 2
+    assert f"error: --holders {alias} is the same file as --timeline {target}" in capsys.readouterr().err
+    assert files_in(tmp_path) == []
+
+
+def test_item5_results_equal_to_summary_is_refused_without_the_crash_banner(tmp_path, capsys):
+    """Item 18: an option mistake is a plain ``error:`` line, not 'export failed'."""
+    target = str(tmp_path / "r.csv")
+    assert main(["export", "--scenarios", str(EXAMPLE_GRID), "--out", target, "--summary", target]) == 2
+    assert error_lines(capsys.readouterr().err) == [
+        f"error: --summary {target} is the same file as --out {target}; choose a different output file"]
+
+
+def test_item18_parquet_with_excel_is_one_error_line(tmp_path, capsys):
+    code = main(["export", "--scenarios", str(EXAMPLE_GRID), "--out", str(tmp_path / "r.parquet"),
+                 "--format", "parquet", "--excel"])
+    assert code == 2
+    assert error_lines(capsys.readouterr().err) == ["error: --excel applies to CSV output only, not --format parquet"]
+    assert files_in(tmp_path) == []
+
+
+def test_item5_character_devices_may_serve_several_outputs(capsys):
+    assert main(["scenario", "--timeline", os.devnull, "--holders", os.devnull]) == 0
+    assert stat.S_ISCHR(os.stat(os.devnull).st_mode)
+
+
+# --------------------------------------------------------------------------- item 6: special files and symlinks
+
+def test_item6_dev_null_stays_a_device(capsys):
+    assert main(["grid", "--price", "1, 2", "--out", os.devnull]) == 0
+    assert stat.S_ISCHR(os.stat(os.devnull).st_mode)
+    assert f"wrote {os.devnull}" in capsys.readouterr().out
+
+
+def test_item6_symlink_is_written_through_to_its_target(tmp_path, capsys):
+    real, link = tmp_path / "real.csv", tmp_path / "link.csv"
+    real.write_text("old\n", encoding="utf-8")
+    link.symlink_to("real.csv")
+    assert main(["grid", "--price", "1, 2", "--out", str(link)]) == 0
+    assert link.is_symlink() and os.readlink(link) == "real.csv"
+    assert real.read_text(encoding="utf-8") == "scenario_id,price\ns0001,1\ns0002,2\n"
+    assert files_in(tmp_path) == ["link.csv", "real.csv"]
+
+
+def test_item6_dangling_symlink_creates_its_target(tmp_path, capsys):
+    link = tmp_path / "link.csv"
+    link.symlink_to("made.csv")
+    assert main(["grid", "--price", "1", "--out", str(link)]) == 0
+    assert link.is_symlink() and (tmp_path / "made.csv").read_text(encoding="utf-8").startswith("scenario_id")
+
+
+def test_item6_fifo_is_written_directly(tmp_path, capsys):
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    assert main(["grid", "--price", "1, 2", "--out", str(fifo)]) == 0
+    reader.join(timeout=60)
+    assert received == [b"scenario_id,price\ns0001,1\ns0002,2\n"]
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode) and files_in(tmp_path) == ["pipe"]
+
+
+@pytest.mark.parametrize("name", ["-", "/dev/stdout"])
+def test_item6_dash_is_standard_output_and_the_report_moves_to_stderr(capsys, name):
+    assert main(["grid", "--price", "1, 2", "--out", name]) == 0
+    captured = capsys.readouterr()
+    assert captured.out == "scenario_id,price\ns0001,1\ns0002,2\n"
+    assert captured.err == "wrote standard output: 2 scenarios × 1 parameter column(s)\n"
+
+
+def test_item6_scenario_json_goes_to_stderr_when_a_table_goes_to_stdout(tmp_path, capsys):
+    assert main(["scenario", "--json", "--timeline", "-", "--holders", str(tmp_path / "h.csv")]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.startswith("date,event,price_usd")
+    assert captured.err.startswith("{") and (tmp_path / "h.csv").exists()
+
+
+def test_item6_export_results_to_stdout(tmp_path, capsys):
+    assert main(["export", "--scenarios", str(EXAMPLE_GRID), "--out", "-", "--summary", str(tmp_path / "s.csv")]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.startswith('"scenario_id","kind","name"')
+    assert "wrote standard output" in captured.err and files_in(tmp_path) == ["s.csv"]
+
+
+def test_item6_closed_stdout_pipe_is_not_a_crash(tmp_path, capsys, monkeypatch):
+    class ClosedPipe(io.BytesIO):
+        def write(self, data) -> int:  # type: ignore[override]
+            raise BrokenPipeError(errno.EPIPE, "Broken pipe")
+
+    monkeypatch.setattr(sys, "stdout", io.TextIOWrapper(ClosedPipe()))
+    assert main(["export", "--scenarios", str(EXAMPLE_GRID), "--out", "-", "--summary", str(tmp_path / "s.csv")]) == 0
+    assert capsys.readouterr().err == "" and files_in(tmp_path) == []
+
+
+def test_item6_only_one_output_may_be_stdout(capsys, no_work):
+    assert main(["export", "--scenarios", str(EXAMPLE_GRID), "--out", "-", "--summary", "-"]) == 2
+    assert error_lines(capsys.readouterr().err) == [
+        "error: --out and --summary both write to standard output; only one output can"]
+
+
+# --------------------------------------------------------------------------- item 13: directories, read-only, full
+
+def _argv(command: str, out: str) -> list[str]:
+    extra = {"holders": [], "montecarlo": ["--paths", "10"], "grid": ["--price", "1"], "scenario": [],
+             "options": ["--grants", str(GRANTS), "--date", "2003-01-01"],
+             "export": ["--scenarios", str(EXAMPLE_GRID)]}[command]
+    flag = "--timeline" if command == "scenario" else "--out"
+    return [command, *extra, flag, out]
+
+
+@pytest.mark.parametrize("command", ["holders", "montecarlo", "options", "grid", "export", "scenario"])
+def test_item13_directory_output_is_refused_before_any_work(tmp_path, capsys, no_work, command):
+    assert main(_argv(command, str(tmp_path))) == 2
+    flag = "--timeline" if command == "scenario" else "--out"
+    assert error_lines(capsys.readouterr().err) == [f"error: {flag} {tmp_path}: is a directory; give a file name"]
+    assert files_in(tmp_path) == []
+
+
+@pytest.mark.parametrize("out, message", [
+    ("new/", "is a directory; give a file name"),
+    ("missing/r.csv", "directory {tmp}/missing does not exist"),
+])
+def test_item13_directory_names_and_missing_directories(tmp_path, capsys, no_work, out, message):
+    assert main(_argv("export", str(tmp_path / out) + ("/" if out.endswith("/") else ""))) == 2
+    assert message.format(tmp=tmp_path) in capsys.readouterr().err
+
+
+def test_item13_read_only_directory_is_refused_up_front(tmp_path, capsys, monkeypatch, no_work):
+    class ReadOnly:
+        f_flag = os.ST_RDONLY
+
+    monkeypatch.setattr(output_mod.os, "access", lambda path, mode: False)
+    monkeypatch.setattr(output_mod.os, "statvfs", lambda path: ReadOnly())
+    assert main(_argv("holders", str(tmp_path / "r.csv"))) == 2
+    assert error_lines(capsys.readouterr().err) == [
+        f"error: --out {tmp_path}/r.csv: directory {tmp_path} is on a read-only file system"]
+
+
+def test_item13_read_only_at_write_time_is_one_error_line(tmp_path, capsys, monkeypatch):
+    def read_only(*args, **kwargs):
+        raise OSError(errno.EROFS, "Read-only file system")
+
+    monkeypatch.setattr(output_mod.tempfile, "mkstemp", read_only)
+    assert main(_argv("montecarlo", str(tmp_path / "r.csv"))) == 2
+    assert error_lines(capsys.readouterr().err) == [
+        f"error: --out {tmp_path}/r.csv: cannot write (read-only file system); no output written"]
+
+
+class FullDisk(io.BytesIO):
+    """A file that takes ``room`` bytes, then fails like a full disk."""
+
+    def __init__(self, room: int) -> None:
+        super().__init__()
+        self.room = room
+
+    def write(self, data) -> int:  # type: ignore[override]
+        if self.tell() + len(data) > self.room:
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return super().write(data)
+
+
+def test_item13_disk_full_during_export_is_one_error_line_and_leaves_nothing(tmp_path, capsys, monkeypatch):
+    def full_disk(fd, mode):
+        os.close(fd)
+        return FullDisk(room=100_000)
+
+    monkeypatch.setattr(output_mod.os, "fdopen", full_disk)
+    (tmp_path / "s.csv").write_text("previous\n", encoding="utf-8")
+    code = main(["export", "--scenarios", str(EXAMPLE_GRID), "--out", str(tmp_path / "r.csv"),
+                 "--summary", str(tmp_path / "s.csv"), "--chunk-size", "1"])
+    assert code == 2
+    lines = error_lines(capsys.readouterr().err)
+    assert len(lines) == 1
+    assert lines[0].startswith(f"error: --out {tmp_path}/r.csv: cannot write (disk full; it needs more than the ")
+    assert "KB written so far, " in lines[0] and lines[0].endswith(" free); no output written")
+    assert files_in(tmp_path) == ["s.csv"] and (tmp_path / "s.csv").read_text(encoding="utf-8") == "previous\n"
+
+
+def test_item13_full_device_is_reported(capsys):
+    assert main(["grid", "--price", "1", "--out", "/dev/full"]) == 2
+    assert error_lines(capsys.readouterr().err) == [
+        "error: --out /dev/full: cannot write (No space left on device); output is incomplete"]
+
+
+# --------------------------------------------------------------------------- item 7: SIGTERM, SIGHUP, stale parts
+
+@pytest.mark.parametrize("signum, code", [(signal.SIGTERM, 143), (signal.SIGHUP, 129)])
+def test_item7_signal_during_export_cleans_up_like_ctrl_c(tmp_path, capsys, monkeypatch, signum, code):
+    real, calls = export_mod.run_batch, []
+
+    def signalled_on_second_chunk(params, *args):
+        calls.append(len(params))
+        if len(calls) == 2:
+            os.kill(os.getpid(), signum)
+        return real(params, *args)
+
+    def unhandled(*args):  # so that a regression fails this test instead of killing the test run
+        raise AssertionError("the signal reached the handler outside the CLI")
+
+    monkeypatch.setattr(export_mod, "run_batch", signalled_on_second_chunk)
+    before = signal.signal(signum, unhandled)
+    try:
+        exit_code = main(["export", "--scenarios", str(EXAMPLE_GRID), "--out", str(tmp_path / "r.csv"),
+                          "--summary", str(tmp_path / "s.csv"), "--chunk-size", "1"])
+        restored = signal.getsignal(signum)
+    finally:
+        signal.signal(signum, before)
+    assert exit_code == code
+    assert capsys.readouterr().err == "interrupted: no output written\n"
+    assert len(calls) == 2 and files_in(tmp_path) == []
+    assert restored is unhandled
+
+
+def test_item7_sigterm_kills_a_real_export_cleanly(tmp_path):
+    """A real process: SIGTERM while the hidden part file is being written."""
+    grid = tmp_path / "grid.csv"
+    assert main(["grid", "--price", "0.5:6:0.001", "--put-settlement", "cash,stock", "--out", str(grid)]) == 0
+    env = {"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}
+    process = subprocess.Popen([sys.executable, "-m", "calc", "export", "--scenarios", str(grid), "--out", "r.csv",
+                                "--chunk-size", "1"], cwd=tmp_path, env=env, stderr=subprocess.PIPE, text=True)
+    try:
+        while not any(name.endswith(".part") for name in os.listdir(tmp_path)):
+            assert process.poll() is None, process.stderr.read() if process.stderr else ""
+            time.sleep(0.05)
+        process.send_signal(signal.SIGTERM)
+        _, err = process.communicate(timeout=120)
+    finally:
+        process.kill()
+    assert process.returncode == 143
+    assert err == "interrupted: no output written\n"
+    assert files_in(tmp_path) == ["grid.csv"]
+
+
+def test_item7_stale_part_files_of_the_target_are_removed_and_reported(tmp_path, capsys):
+    dead = [tmp_path / ".r.csv.a1b2c3.part", tmp_path / ".r.csv.999999999.x7.part",
+            tmp_path / ".r.csv.99999999999999999999.x7.part"]
+    alive = tmp_path / f".r.csv.{os.getpid()}.x7.part"  # a run still writing (this process)
+    other = tmp_path / ".other.csv.123.part"
+    for path in (*dead, alive, other):
+        path.write_bytes(b"partial")
+    assert main(["grid", "--price", "1", "--out", str(tmp_path / "r.csv")]) == 0
+    err = capsys.readouterr().err
+    for path in dead:
+        assert f"note: removed {path}, a partial file left by an interrupted run" in err
+    assert files_in(tmp_path) == sorted([alive.name, other.name, "r.csv"])
+
+
+# --------------------------------------------------------------------------- the writer itself
+
+def test_failed_writer_leaves_every_target_untouched(tmp_path):
+    (tmp_path / "a.csv").write_text("keep\n", encoding="utf-8")
+    plan = plan_outputs({}, {"--a": tmp_path / "a.csv", "--b": tmp_path / "b.csv"})
+
+    def fail(sink):
+        raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError):
+        plan.write({"--a": lambda sink: sink.write(b"new\n"), "--b": fail})
+    assert files_in(tmp_path) == ["a.csv"] and (tmp_path / "a.csv").read_text(encoding="utf-8") == "keep\n"
+
+
+def test_new_files_get_the_usual_permissions(tmp_path):
+    old = os.umask(0o022)
+    try:
+        plan_outputs({}, {"--out": tmp_path / "r.csv"}).write({"--out": lambda sink: sink.write(b"x")})
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(os.stat(tmp_path / "r.csv").st_mode) == 0o644
