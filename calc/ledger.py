@@ -27,6 +27,12 @@ preference per share after d's dividend, CR the conversion rate in force, S the 
   dividend_policy      dividends on dates after d are paid as ``settlement`` (the dividend on d
                        itself is paid first, under the earlier policy: pinned order)
 
+Every floor/ceil is exact (``calc.rounding``): ratio and cash as the typed decimals
+(``calc.numbers``), LP = LP0 × (1 + r)^k exactly, CR as in the terms, S and put_factor as
+``decimal_value``; a row's new shares count toward the 10^15 model limit. Files: at most
+``MAX_EVENTS_BYTES`` bytes, read through ``calc.csv_records`` (encodings, NUL, line and cell
+limits; a row with more or fewer cells than the header is a problem of its line).
+
 Pinned order on one date: dividend on the shares outstanding before the date's actions,
 then ledger rows in file order (``history`` rows before the events file's), then the class
 policies on what remains. A row naming a ``holder`` reduces that holder; otherwise the n

@@ -22,7 +22,7 @@ from calc.export import read_grid, result_chunks
 from calc.ledger import EVENT_COLUMNS, Event, check_events, history_events, read_events, read_events_text
 from calc.montecarlo import run_monte_carlo
 from calc.params import parse_params
-from calc.scenario import default_book, run_batch, run_scenario
+from calc.scenario import default_book, run_batch, run_scenario, scenario_plan
 from calc.terms import load_terms
 from tests.test_cli import run_cli
 
@@ -450,3 +450,47 @@ def test_issue10_events_file_read_like_other_inputs(tmp_path):
         with pytest.raises(InputError) as info:
             read_events(path)
         assert any(message in p for p in info.value.problems), info.value.problems
+
+
+def test_issue10_events_file_is_an_input_for_the_same_file_check(tmp_path, capsys):
+    """Issue 9 output rules on issue 10's flag: an output naming the --events file is refused, nothing written."""
+    from calc.cli import main
+
+    path = tmp_path / "events.csv"
+    path.write_text(HEADER + "\n2003-03-03,exchange_common,10,,300.5,,,,\n", encoding="utf-8")
+    before = path.read_bytes()
+    assert main(["scenario", "--events", str(path), "--timeline", str(path)]) == 2
+    assert "is the same file as the input --events" in capsys.readouterr().err
+    assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize("basis", ["pro_rata", "registered"])
+def test_issue10_debenture_rows_exact_holder_allocation(basis):
+    """Ledger debentures (accreted LP, so d_i / LP_x is fractional) with an exact exit: pro_rata holders sum to the
+    class conversion, and every holder is within one share of its exact entitlement (units + d_i / LP_x) × c."""
+    from fractions import Fraction
+    from math import floor
+
+    params = parse_params({"dividend_policy": "accrue", "put": "rational", "price": "9", "horizon": "2004-08-02",
+                           "holder_basis": basis})
+    events = events_of("2003-02-01,exchange_debentures,400000,,,,,,",
+                       "2003-08-01,exchange_debentures,all,,,,,Aim Charter Fund,")
+    result = run_scenario(params, events=events)
+    path = result.path
+    assert int(path.exit_action[0]) == 1  # converted at the put
+    holders = holder_rows(result)
+    conversion = holders["conversion_shares"].to_numpy()
+    if basis == "pro_rata":
+        assert conversion.sum() == result.summary["conversion_shares"]
+    col = int(path.exit_at[0])
+    lp_x, c = path.lp.end(0, col), path.exact_conversion_per_share(0)
+    book = default_book()
+    plan = scenario_plan(params, events, load_terms(), book)
+    exact = [Fraction(int(u)) for u in (book.pro_rata if basis == "pro_rata" else book.registered)]
+    for alloc, row in zip(plan.alloc, path.rows):
+        for h, a in enumerate(alloc):
+            exact[h] += int(a) * (row.flow.debenture_usd.exact(0) / lp_x - 1)
+    entitlements = [e * c for e in exact]
+    assert all(abs(int(s) - e) < 1 for s, e in zip(conversion, entitlements))
+    if basis == "registered":
+        assert conversion.tolist() == [floor(e) for e in entitlements]
