@@ -12,9 +12,10 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from calc.errors import InputError
 from calc.params import ScenarioParams, param_problems
 from calc.scenario import ScenarioResult
-from dashboard import cache, inputs, narrative, safe, views
+from dashboard import cache, inputs, ledger_view, narrative, safe, views
 from dashboard.options_view import render_options_section
 
 
@@ -48,9 +49,16 @@ book = cache.book(book_token, register)
 st.sidebar.header("Scenario inputs")
 st.sidebar.caption("Every input of the scenario engine (same names as the CLI flags). Hover (?) for units and rules.")
 params: ScenarioParams | None = None
+sidebar_params: ScenarioParams | None = None  # valid sidebar inputs, even when the ledger events do not fit them
 problems = ["the sidebar inputs could not be read (see the message above)"]
+history = False
+events: tuple = ()
 with safe.section("Scenario inputs"):
-    params, problems = param_problems(inputs.render_sidebar(defaults), terms)
+    raw = inputs.render_sidebar(defaults)
+    history = ledger_view.history_toggle()
+    params, problems = param_problems(ledger_view.apply_history(raw, defaults, history), terms)
+    sidebar_params = params
+    events = ledger_view.current_events(history)
 
 computed: Computed | None = None
 with safe.section("Scenario results"):
@@ -58,8 +66,14 @@ with safe.section("Scenario results"):
         st.error("These inputs cannot be combined — fix them in the sidebar:\n\n"
                  + "\n".join(f"- {safe.text(p)}" for p in problems))
     else:
-        key = cache.key_of(params)
-        result = cache.scenario(key, book_token, params, book)
+        key = cache.key_of(params) + ledger_view.events_key(events)
+        try:
+            result = cache.scenario(key, book_token, params, book, events)
+        except InputError as exc:  # the events in use do not fit these inputs (e.g. a date outside the window)
+            st.error("The ledger events do not fit these inputs; fix the inputs or the events (Ledger tab):  \n"
+                     + safe.error_lines("\n".join(exc.problems or (str(exc),))))
+            params = None
+    if params is not None:
         sensitivity = cache.sensitivity(cache.key_any_price(params), params)
         computed = Computed(params, result, sensitivity,
                             cache.scenario_figures(key, book_token, params, result, sensitivity),
@@ -68,7 +82,7 @@ with safe.section("Scenario results"):
         st.markdown(narrative.explain(params, result.timeline, result.summary, result.holders))
 
 TAB_NAMES = ("Share issuance", "Price sensitivity", "Holders", "Monte Carlo", "Saved scenarios",
-             "Terms and provenance", "Employee options")
+             "Terms and provenance", "Employee options", "Ledger and break-even")
 tabs = dict(zip(TAB_NAMES, st.tabs(list(TAB_NAMES))))
 FIX_INPUTS = "Fix the scenario inputs in the sidebar (see the message above) to see this section."
 
@@ -85,10 +99,13 @@ def scenario_tab(name: str, render: Callable[[Computed], None]) -> None:
 scenario_tab("Share issuance", lambda c: views.render_issuance(c.result, c.figs[0], register_label))
 scenario_tab("Price sensitivity", lambda c: views.render_sensitivity(c.sensitivity, c.figs[1], c.conversion_price))
 scenario_tab("Holders", lambda c: views.render_holders(c.result, c.figs[2], register, register_label, terms))
-scenario_tab("Monte Carlo", lambda c: views.render_monte_carlo(c.params, c.result, terms))
+scenario_tab("Monte Carlo", lambda c: views.render_monte_carlo(c.params, c.result, terms, events))
 with tabs["Saved scenarios"], safe.section("Saved scenarios"):
     views.render_saved(params, book_token, book, terms)
 with tabs["Terms and provenance"], safe.section("Terms and provenance"):
     views.render_terms(terms, params, defaults)
 with tabs["Employee options"], safe.section("Employee options"):
     render_options_section()
+with tabs["Ledger and break-even"], safe.section("Ledger and break-even"):
+    ledger_view.render_ledger(sidebar_params, computed.result if computed else None, history, terms, book,
+                              cache.key_of(sidebar_params) if sidebar_params else "")

@@ -21,7 +21,11 @@ Allocation of the class-level share counts to holders:
   registered each holder rounds alone: floor(h_i c) (cash in lieu) and ceil(h_i q); the
              listed total exceeds the shares issued, so these do not sum to the class total.
 
-  pro_forma_i          = prior_i + conversion_i + redemption_i
+  Ledger rows (``calc.ledger``): h_i is what the holder still holds at the exit; the common
+  each row gives holders is added to their conversion/redemption shares, and exchange_i
+  (exchange_common rows) is its own column.
+
+  pro_forma_i          = prior_i + conversion_i + redemption_i + exchange_i
   pro_forma_pct_i      = 100 × pro_forma_i / T
   beneficial_pct_i     = 100 × (pro_forma_i + o_i) / (T + o_i)       (SEC Rule 13d-3(d)(1):
                          own obtainable shares added to the denominator, other holders' not)
@@ -34,7 +38,7 @@ family count past the model limit of 10^15 shares is an ``InputError``.
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import partial
@@ -180,20 +184,28 @@ class ExitTerms:
     exact_conversion: Callable[[int], Fraction]  # c of scenario s, exactly
     exact_redemption: Callable[[int], Fraction]  # q of scenario s, exactly
     exact_obtainable: Callable[[int], Fraction]  # obtainable per share of scenario s, exactly
+    holding: np.ndarray | None = None  # (S, H) preferred held at the exit after ledger rows (None: the basis)
+    exact_holding: ExactAt | None = None  # (s, h) -> the same holding exactly
+    ledger: Mapping[str, np.ndarray] | None = None  # (S, H) common from ledger rows (calc.ledger.holder_ledger)
 
 
-def _entitlements(basis: np.ndarray, per_share: np.ndarray,
-                  exact_per_share: Callable[[int], Fraction]) -> tuple[np.ndarray, ExactAt, np.ndarray]:
-    """Holder entitlements h × per_share: (float64 approximation, exact value by cell, nonzero mask)."""
-    exact_at: ExactAt = lambda c: int(basis[c]) * exact_per_share(c[0])  # noqa: E731
+def _entitlements(basis: np.ndarray, per_share: np.ndarray, exact_per_share: Callable[[int], Fraction],
+                  exact_basis: ExactAt | None = None) -> tuple[np.ndarray, ExactAt, np.ndarray]:
+    """Holder entitlements h × per_share: (float64 approximation, exact value by cell, nonzero mask).
+
+    ``basis`` (S, H) holds whole shares unless ``exact_basis`` gives its exact value by cell
+    (holdings with ledger debentures, in units of LP_x)."""
+    holding: ExactAt = exact_basis or (lambda c: Fraction(int(basis[c])))
+    exact_at: ExactAt = lambda c: holding(c) * exact_per_share(c[0])  # noqa: E731
     return basis * per_share[:, None], exact_at, (per_share[:, None] > 0) & (basis > 0)
 
 
 def _allocate(basis: np.ndarray, per_share: np.ndarray, exact_per_share: Callable[[int], Fraction],
               totals: np.ndarray, pro_rata: np.ndarray,
-              alone: Callable[[np.ndarray, ExactAt, np.ndarray], np.ndarray]) -> np.ndarray:
+              alone: Callable[[np.ndarray, ExactAt, np.ndarray], np.ndarray],
+              exact_basis: ExactAt | None = None) -> np.ndarray:
     """Largest-remainder rows where ``pro_rata`` (and per_share > 0); elsewhere each holder rounds ``alone``."""
-    approx, exact_at, nonzero = _entitlements(basis, per_share, exact_per_share)
+    approx, exact_at, nonzero = _entitlements(basis, per_share, exact_per_share, exact_basis)
     shares = alone(approx, exact_at, nonzero)
     rows = np.flatnonzero(pro_rata & (per_share > 0))
     if len(rows):
@@ -216,20 +228,28 @@ def _check_limits(book: HolderBook, columns: dict[str, np.ndarray]) -> None:
 def holder_arrays(book: HolderBook, ex: ExitTerms) -> dict[str, np.ndarray]:
     """(S, H + F) arrays: holders then families; see the module docstring."""
     basis = np.where(ex.pro_rata[:, None], book.pro_rata[None, :], book.registered[None, :])
-    conversion = _allocate(basis, ex.conversion_per_share, ex.exact_conversion, ex.conversion_total,
-                           ex.pro_rata, floor_shares)
-    redemption = _allocate(basis, ex.redemption_per_share, ex.exact_redemption, ex.redemption_total,
-                           ex.pro_rata, ceil_shares)
-    obtainable = floor_shares(*_entitlements(basis, ex.obtainable_per_share, ex.exact_obtainable))
+    holding = basis if ex.holding is None else ex.holding
+    exact_holding = ex.exact_holding
+    conversion = _allocate(holding, ex.conversion_per_share, ex.exact_conversion, ex.conversion_total,
+                           ex.pro_rata, floor_shares, exact_holding)
+    redemption = _allocate(holding, ex.redemption_per_share, ex.exact_redemption, ex.redemption_total,
+                           ex.pro_rata, ceil_shares, exact_holding)
+    ledger = ex.ledger or {}
+    zeros = np.zeros(basis.shape, dtype=np.int64)
+    conversion += ledger.get("conversion_shares", zeros)
+    redemption += ledger.get("redemption_shares", zeros)
+    obtainable = floor_shares(*_entitlements(holding, ex.obtainable_per_share, ex.exact_obtainable, exact_holding))
     prior = np.broadcast_to(book.prior[None, :], basis.shape)
     columns = {"registered_preferred_shares": np.broadcast_to(book.registered[None, :], basis.shape),
                "basis_preferred_shares": basis, "conversion_shares": conversion,
-               "redemption_shares": redemption, "common_owned_prior": prior, "obtainable_shares_60d": obtainable}
-    _check_limits(book, {k: columns[k] for k in ("conversion_shares", "redemption_shares", "common_owned_prior",
-                                                 "obtainable_shares_60d")})
+               "redemption_shares": redemption, "exchange_shares": ledger.get("exchange_shares", zeros),
+               "common_owned_prior": prior, "obtainable_shares_60d": obtainable}
+    _check_limits(book, {k: columns[k] for k in ("conversion_shares", "redemption_shares", "exchange_shares",
+                                                 "common_owned_prior", "obtainable_shares_60d")})
     member = book.membership.T.astype(np.int64)  # (H, F)
     columns = {k: np.concatenate([v, v @ member], axis=1) for k, v in columns.items()}
-    pro_forma = columns["common_owned_prior"] + columns["conversion_shares"] + columns["redemption_shares"]
+    pro_forma = (columns["common_owned_prior"] + columns["conversion_shares"] + columns["redemption_shares"]
+                 + columns["exchange_shares"])
     total = ex.total_shares[:, None].astype(float)
     columns["pro_forma_shares"] = pro_forma
     columns["pro_forma_pct"] = 100.0 * pro_forma / total
@@ -255,7 +275,5 @@ def row_labels(book: HolderBook) -> pd.DataFrame:
 def holder_frame(book: HolderBook, ex: ExitTerms) -> pd.DataFrame:
     """Holder table for a single scenario (S = 1)."""
     arrays = holder_arrays(book, ex)
-    frame = row_labels(book)
-    for name, values in arrays.items():
-        frame[name] = values[0]
-    return frame
+    numbers = pd.DataFrame({name: values[0] for name, values in arrays.items()})
+    return pd.concat([row_labels(book), numbers], axis=1)

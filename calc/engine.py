@@ -1,31 +1,48 @@
 """Vectorized share-issuance kernel: P paths (or scenarios) × E event dates.
 
+The preferred is a ledger (``calc.ledger``): N_e, the preferred outstanding, falls at
+the dates of ledger rows (deterministic, shared by every path); the class policies
+below act on what remains, and every per-share rule of a row is one small function
+of ``calc.ledger.ACTIONS``. Without ledger rows N_e = N throughout.
+
 Notation (per path p, event column e)
 -------------------------------------
 N      preferred shares outstanding at the valuation date (1,885,000)
 LP     liquidation preference per share, $1,000.00 at the valuation date
 r      semiannual coupon = 8.00% / 2
 S      common price at the event;  CR  conversion rate in force
-Dividend at a dividend date, on LP at the start of the period (LP_start):
-    due_usd = N × LP_start × r
+Dividend at a dividend date, on LP at the start of the period (LP_start), paid on the
+shares of record (outstanding before the date's ledger rows) under the policy in force
+(the scenario's, or the last ``dividend_policy`` row dated strictly before the date):
+    due_usd = N_record × LP_start × r
     cash:   no shares
     stock:  ceil(due_usd / (S × sale_factor)) shares, sold by the transfer agent
     accrue: unpaid, LP_end = LP_start × (1 + r)  (compounding semiannually)
-After an exchange the instrument is a debenture: interest N × LP × r in cash, LP frozen.
-Decisions (the whole class acts together, so the preferred leaves at one date at most):
+After an exchange the instrument is a debenture: interest N × LP × r in cash, LP frozen;
+debentures from ``exchange_debentures`` rows (principal D_usd) pay interest D_usd × r and
+leave with the class.
+Decisions (what remains of the class acts together, so it leaves at one date at most):
     in the money  ⇔  conversion value LP/1000 × CR × S ≥ LP  ⇔  S × CR ≥ 1000
     rational = put=rational or conversion=rational   (the holder decides at put dates)
     convert  = conversion=all at its date
              | (not put=all) & rational & (put or mandatory date) & in the money
+             | called
+    called   = call=rational at a callable dividend date & S × CR ≥ 1000 × (1 + call_trigger_pct/100)
+             | call=date at call_date & in the money          (forced conversion)
     redeem   = not convert & (put=all at a put date
                               | put=rational at a put date & not in the money
+                              | call=date at call_date
                               | mandatory redemption date)
-Shares at the exit date x (LP_x after that date's dividend):
-    conversion  floor(N × LP_x / 1000 × CR_x)          (cash in lieu of the fraction)
-    redemption  ceil(N × LP_x / (S_x × put_factor))    if settled in stock, else 0
+Shares at the exit date x (LP_x after that date's dividend), principal
+P_x = N_x × LP_x + D_usd_x (N_x outstanding after the date's ledger rows):
+    conversion  floor(P_x / 1000 × CR_x)          (cash in lieu of the fraction)
+    redemption  ceil(P_x / (S_x × put_factor))    if settled in stock, else 0
+A ledger row dated after the exit finds nothing outstanding on that path and does nothing.
 Every floor/ceil is exact (``calc.rounding``): LP = LP0 × (1 + r)^k with k accruals so far,
-CR and r as the decimals in the terms, prices and factors as ``decimal_value``.
-Model limit: new shares over the window <= ``calc.rounding.MAX_SHARES`` (10^15), else ``ShareLimitError``.
+CR and r as the decimals in the terms, prices and factors as ``decimal_value``; D_usd_x is
+kept exactly as Σ rows n × LP at the row's date.
+Model limit: new shares over the window (ledger rows' included) <= ``calc.rounding.MAX_SHARES``
+(10^15), else ``ShareLimitError``.
 """
 
 from __future__ import annotations
@@ -33,11 +50,20 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import partial
 
 import numpy as np
 
 from calc.errors import InputError
-from calc.params import CONVERSION_POLICIES, DIVIDEND_POLICIES, PUT_POLICIES, SETTLEMENTS, ScenarioParams
+from calc.ledger import ACTIONS, PER_SHARE_USD, Plan, RowContext, RowResult, row_totals
+from calc.params import (
+    CALL_POLICIES,
+    CONVERSION_POLICIES,
+    DIVIDEND_POLICIES,
+    PUT_POLICIES,
+    SETTLEMENTS,
+    ScenarioParams,
+)
 from calc.rounding import MAX_SHARES, ceil_shares, decimal_value, floor_shares, quotient
 from calc.schedule import Schedule
 
@@ -46,6 +72,7 @@ NONE, ALL, RATIONAL = (PUT_POLICIES.index(x) for x in ("none", "all", "rational"
 assert PUT_POLICIES == CONVERSION_POLICIES
 SETTLE_STOCK = SETTLEMENTS.index("stock")
 HOLD, CONVERT, REDEEM = 0, 1, 2
+CALL_RATIONAL, CALL_DATE = (CALL_POLICIES.index(x) for x in ("rational", "date"))
 
 
 @dataclass(frozen=True)
@@ -58,6 +85,8 @@ class Policies:
     settlement: np.ndarray  # index into SETTLEMENTS
     put_factor: np.ndarray
     conversion: np.ndarray  # index into CONVERSION_POLICIES
+    call: np.ndarray  # index into CALL_POLICIES
+    call_trigger: np.ndarray  # 1 + call_trigger_pct / 100
 
     @classmethod
     def from_params(cls, params: list[ScenarioParams]) -> Policies:
@@ -71,6 +100,8 @@ class Policies:
             settlement=codes("put_settlement", SETTLEMENTS),
             put_factor=np.array([p.put_factor for p in params]),
             conversion=codes("conversion", CONVERSION_POLICIES),
+            call=codes("call", CALL_POLICIES),
+            call_trigger=np.array([1.0 + p.call_trigger_pct / 100.0 for p in params]),
         )
 
     def repeat(self, paths: int) -> Policies:
@@ -107,28 +138,119 @@ class PathResult:
     dividend_shares: np.ndarray  # (P, E) int64
     conversion_shares: np.ndarray  # (P,) int64, issued at exit_column
     redemption_shares: np.ndarray  # (P,) int64, issued at exit_column
+    units_after: np.ndarray  # (E,) int64 units (preferred, or debentures after exchange_date) after the date's rows
+    debenture_after: np.ndarray | None  # (P, E) principal of debentures from ledger rows (None: no such rows)
+    called: np.ndarray  # (P,) bool: the exit conversion was forced by the issuer's call
+    exit_conversion_per_share: np.ndarray  # (P,) c = LP_x / 1000 × CR_x on conversion, else 0
+    exit_redemption_per_share: np.ndarray  # (P,) q = LP_x / (S_x × put_factor) on a stock redemption, else 0
+    obtainable_per_share: np.ndarray  # (P,) LP_h / 1000 × CR_h while still held at the horizon, else 0
+    rows: tuple[RowResult, ...]  # ledger rows, pinned order
     lp: AccretedLP  # exact LP per share, for exact holder-level rounding
+    exact_rate: tuple[Fraction, ...]  # (E,) conversion rates in force, exactly
+    put_factor: np.ndarray  # (P,)
+
+    @property
+    def exit_at(self) -> np.ndarray:
+        """(P,) the exit column, or the last column for a path that still holds."""
+        return np.minimum(self.exit_column, self.prices.shape[1] - 1)
+
+    def exact_conversion_per_share(self, p: int) -> Fraction:
+        """c of path p exactly (0 unless it converted)."""
+        e = int(self.exit_at[p])
+        return self.lp.end(p, e) / PER_SHARE_USD * self.exact_rate[e] if self.exit_conversion_per_share[p] else \
+            Fraction(0)
+
+    def exact_redemption_per_share(self, p: int) -> Fraction:
+        """q of path p exactly (0 unless redeemed in stock)."""
+        e = int(self.exit_at[p])
+        if not self.exit_redemption_per_share[p]:
+            return Fraction(0)
+        return self.lp.end(p, e) / (decimal_value(self.prices[p, e]) * decimal_value(self.put_factor[p]))
+
+    def exact_obtainable_per_share(self, p: int) -> Fraction:
+        """LP_h / 1000 × CR_h of path p exactly (0 unless it still holds)."""
+        e = self.prices.shape[1] - 1
+        return self.lp.end(p, e) / PER_SHARE_USD * self.exact_rate[e] if self.obtainable_per_share[p] else \
+            Fraction(0)
+
+    def _by_column(self, name: str, dtype: type = np.int64, action: str | None = None) -> np.ndarray:
+        """(P, E) sum of a ``RowResult`` field placed at each row's column (rows of ``action`` only if given)."""
+        out: np.ndarray = np.zeros(self.prices.shape, dtype=dtype)
+        for row in self.rows:
+            if action is None or row.action == action:
+                out[:, row.column] += getattr(row, name)
+        return out
+
+    def repurchase_cash_by_column(self) -> np.ndarray:
+        """(P, E) USD paid by repurchase_cash rows."""
+        return self._by_column("cash_usd", float, "repurchase_cash")
+
+    def _at_exit(self, values: np.ndarray) -> np.ndarray:
+        """(P, E): ``values`` (P,) placed at each path's exit column."""
+        out = np.zeros(self.prices.shape, dtype=values.dtype)
+        exited = np.nonzero(self.exit_column < self.prices.shape[1])[0]
+        out[exited, self.exit_column[exited]] = values[exited]
+        return out
+
+    def _before_exit(self) -> np.ndarray:
+        return np.arange(self.prices.shape[1])[None, :] < self.exit_column[:, None]
+
+    def outstanding(self) -> np.ndarray:
+        """(P, E) units outstanding after each date's actions (0 from the exit column on)."""
+        return np.where(self._before_exit(), self.units_after[None, :], 0)
+
+    def debenture_usd(self) -> np.ndarray:
+        """(P, E) principal of ledger-row debentures outstanding after each date (0 from the exit on)."""
+        if self.debenture_after is None:
+            return np.zeros(self.prices.shape)
+        return np.where(self._before_exit(), self.debenture_after, 0.0)
 
     def issued_by_column(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(dividend, conversion, redemption) shares per (P, E) column."""
-        P, E = self.prices.shape
-        at_exit = np.arange(E)[None, :] == self.exit_column[:, None]
-        conversion = np.where(at_exit, self.conversion_shares[:, None], 0)
-        redemption = np.where(at_exit, self.redemption_shares[:, None], 0)
+        """(dividend, conversion, redemption) shares per (P, E) column, ledger rows included."""
+        conversion = self._at_exit(self.conversion_shares) + self._by_column("conversion")
+        redemption = self._at_exit(self.redemption_shares) + self._by_column("redemption")
         return self.dividend_shares, conversion, redemption
 
+    def exchange_by_column(self) -> np.ndarray:
+        """(P, E) common issued by exchange_common rows."""
+        return self._by_column("exchange")
+
+    def call_conversion_by_column(self) -> np.ndarray:
+        """(P, E) conversion forced by a call: the class's (called) plus call rows'."""
+        out = self._at_exit(np.where(self.called, self.conversion_shares, 0))
+        for row in self.rows:
+            if row.flow.called:
+                out[:, row.column] += row.conversion
+        return out
+
+    def totals(self) -> dict[str, np.ndarray]:
+        """(P,) totals by source: dividend, conversion, redemption, exchange shares and cash USD."""
+        return {
+            "dividend_shares": self.dividend_shares.sum(axis=1),
+            "conversion_shares": self.conversion_shares + sum((r.conversion for r in self.rows), np.int64(0)),
+            "redemption_shares": self.redemption_shares + sum((r.redemption for r in self.rows), np.int64(0)),
+            "exchange_shares": sum((r.exchange for r in self.rows), np.zeros(len(self.prices), dtype=np.int64)),
+            "repurchase_cash_usd": sum((r.cash_usd for r in self.rows if r.action == "repurchase_cash"),
+                                       np.zeros(len(self.prices))),
+        }
+
     def new_shares_cumulative(self) -> np.ndarray:
-        """(P, E) cumulative new common shares from all three sources."""
-        dividend, conversion, redemption = self.issued_by_column()
-        return np.cumsum(dividend + conversion + redemption, axis=1)
+        """(P, E) cumulative new common shares from all sources."""
+        issued = self.dividend_shares.copy()
+        exited = np.nonzero(self.exit_column < self.prices.shape[1])[0]
+        issued[exited, self.exit_column[exited]] += (self.conversion_shares + self.redemption_shares)[exited]
+        for row in self.rows:
+            issued[:, row.column] += row.conversion + row.redemption + row.exchange
+        return np.cumsum(issued, axis=1)
 
 
 def in_the_money(schedule: Schedule, prices: np.ndarray) -> np.ndarray:
     """(P, E) bool: conversion value ≥ LP, i.e. ``S × CR ≥ 1000`` (price ≥ conversion price)."""
-    return prices * schedule.rate[None, :] >= 1000.0
+    return prices * schedule.rate[None, :] >= PER_SHARE_USD
 
 
-def _decisions(schedule: Schedule, prices: np.ndarray, pol: Policies) -> tuple[np.ndarray, np.ndarray]:
+def _decisions(schedule: Schedule, prices: np.ndarray, pol: Policies) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(convert, redeem, called) per (P, E); see the module docstring."""
     itm = in_the_money(schedule, prices)
     decision_date = (schedule.is_put | schedule.is_mandatory)[None, :]
     conv_all = (pol.conversion == ALL)[:, None] & schedule.is_conversion[None, :]
@@ -136,59 +258,132 @@ def _decisions(schedule: Schedule, prices: np.ndarray, pol: Policies) -> tuple[n
     rational = ((pol.put == RATIONAL) | (pol.conversion == RATIONAL))[:, None]
     conv_rational = rational & decision_date & itm
     put_rational = (pol.put == RATIONAL)[:, None] & schedule.is_put[None, :] & ~itm
-    convert = conv_all | (~put_all & conv_rational)
-    redeem = ~convert & (put_all | put_rational | schedule.is_mandatory[None, :])
-    return convert, redeem
+    holder_convert = conv_all | (~put_all & conv_rational)
+    if not pol.call.any():  # call = none everywhere
+        nothing = np.zeros_like(holder_convert)
+        return holder_convert, ~holder_convert & (put_all | put_rational | schedule.is_mandatory[None, :]), nothing
+    call_on_date = (pol.call == CALL_DATE)[:, None] & schedule.is_call[None, :]
+    triggered = ((pol.call == CALL_RATIONAL)[:, None] & schedule.callable[None, :]
+                 & (prices * schedule.rate[None, :] >= PER_SHARE_USD * pol.call_trigger[:, None]))
+    called = (triggered | (call_on_date & itm)) & ~holder_convert
+    convert = holder_convert | called
+    redeem = ~convert & (put_all | put_rational | call_on_date | schedule.is_mandatory[None, :])
+    return convert, redeem, called
+
+
+def dividend_codes(schedule: Schedule, pol: Policies, plan: Plan) -> np.ndarray:
+    """(P, E) dividend policy in force: the scenario's, replaced after each ``dividend_policy`` row's date
+    ((P, 1) when no row changes it)."""
+    codes = pol.dividend[:, None]
+    for date, code in plan.dividend_changes:
+        after = np.array([d > date for d in schedule.dates])
+        codes = np.where(after[None, :], np.int8(code), codes)
+    return codes
+
+
+def _ledger_rows(schedule: Schedule, prices: np.ndarray, lp_end: np.ndarray, lp: AccretedLP, pol: Policies,
+                 plan: Plan, exit_column: np.ndarray) -> tuple[RowResult, ...]:
+    """Each row's class totals per path through its rule in ``calc.ledger.ACTIONS``."""
+    results = []
+    for event, n in zip(plan.rows, plan.counts):
+        col = schedule.dates.index(event.date)
+        stock = (pol.settlement == SETTLE_STOCK) if not event.settlement else \
+            np.full(len(prices), event.settlement == "stock")
+        context = RowContext(event, int(n), col, prices[:, col], lp_end[:, col], partial(lp.end, e=col),
+                             float(schedule.rate[col]), schedule.exact_rate[col], pol.put_factor, stock)
+        flow = ACTIONS[event.action].rule(context)  # type: ignore[misc]
+        results.append(row_totals(event.action, flow, int(n), col, col <= exit_column))
+    return tuple(results)
+
+
+def _ledger_debentures(ledger: tuple[RowResult, ...], shape: tuple[int, int]) -> np.ndarray | None:
+    """(P, E) cumulative principal of debentures issued by ledger rows; None when there are none."""
+    if not any(r.action == "exchange_debentures" for r in ledger):
+        return None
+    added = np.zeros(shape)
+    for r in ledger:
+        added[:, r.column] += r.debenture_usd
+    return np.cumsum(added, axis=1)
 
 
 def run_paths(schedule: Schedule, prices: np.ndarray, pol: Policies, n_preferred: int,
-              lp0_usd: Fraction, coupon_rate: Fraction, interest_rate: float) -> PathResult:
+              lp0_usd: Fraction, coupon_rate: Fraction, interest_rate: float, plan: Plan | None = None
+              ) -> PathResult:
     """Project every path; see the module docstring for the rules.
 
     ``coupon_rate`` = r, the preferred's semiannual dividend rate (exact, as LP0); ``interest_rate``
-    the debentures' semiannual interest rate (8.00% / 2 as well). Share counts are exact floor/ceil
-    (``calc.rounding``); a path whose new shares pass ``MAX_SHARES`` raises ``ShareLimitError``.
+    the debentures' semiannual interest rate (8.00% / 2 as well); ``plan`` the ledger rows. Share
+    counts are exact floor/ceil (``calc.rounding``); a path whose new shares pass ``MAX_SHARES``
+    raises ``ShareLimitError``.
     """
+    plan = plan or Plan((), np.zeros(0, dtype=np.int64), np.zeros((0, 0), dtype=np.int64), ())
     P, E = prices.shape
     rows = np.arange(P)
+    columns = np.arange(E)
     preferred_dividend = schedule.is_dividend & ~schedule.after_exchange
-    accrues = (pol.dividend == ACCRUE)[:, None] & preferred_dividend[None, :]
+    dividend = dividend_codes(schedule, pol, plan)
+    accrues = (dividend == ACCRUE) & preferred_dividend[None, :]
     lp_end = float(lp0_usd) * np.cumprod(np.where(accrues, 1.0 + float(coupon_rate), 1.0), axis=1)
     lp_start = np.concatenate([np.full((P, 1), float(lp0_usd)), lp_end[:, :-1]], axis=1)
     accruals = np.cumsum(accrues, axis=1, dtype=np.int16)  # k <= 60 dividend dates
     lp = AccretedLP(lp0_usd, 1 + coupon_rate, accruals)
 
-    convert, redeem = _decisions(schedule, prices, pol)
+    convert, redeem, called = _decisions(schedule, prices, pol)
     acts = convert | redeem
     exit_column = np.where(acts.any(axis=1), acts.argmax(axis=1), E)
     col = np.minimum(exit_column, E - 1)
     exited = exit_column < E
     action = np.where(exited & convert[rows, col], CONVERT, np.where(exited, REDEEM, HOLD)).astype(np.int8)
 
-    lp_exit, price_exit = lp_end[rows, col], prices[rows, col]
+    ledger = _ledger_rows(schedule, prices, lp_end, lp, pol, plan, exit_column)
+    retired = np.zeros(E, dtype=np.int64)
+    np.add.at(retired, [r.column for r in ledger], plan.counts)
+    units_after = n_preferred - np.cumsum(retired)  # (E,) after the date's ledger rows
+    units_record = np.concatenate([[n_preferred], units_after[:-1]])
+    debenture_after = _ledger_debentures(ledger, (P, E))
+
+    units_x, lp_exit, price_exit = units_after[col], lp_end[rows, col], prices[rows, col]
+    principal = units_x * lp_exit + (0.0 if debenture_after is None else debenture_after[rows, col])
+
+    def exact_principal(p: int) -> Fraction:
+        """P_x of path p exactly: N_x × LP_x + Σ debenture rows (effective by then) n × LP at their date."""
+        e = int(col[p])
+        return int(units_x[p]) * lp.end(p, e) + sum((r.exact_debenture_usd(p) for r in ledger if r.column <= e),
+                                                    Fraction(0))
+
     stock_redeem = (action == REDEEM) & (pol.settlement == SETTLE_STOCK)
     conversion = floor_shares(
-        n_preferred * lp_exit / 1000.0 * schedule.rate[col],
-        lambda i: n_preferred * lp.end(i[0], col[i]) / 1000 * schedule.exact_rate[col[i]], action == CONVERT)
+        principal / PER_SHARE_USD * schedule.rate[col],
+        lambda i: exact_principal(i[0]) / PER_SHARE_USD * schedule.exact_rate[col[i]], action == CONVERT)
     redemption = ceil_shares(
-        quotient(n_preferred * lp_exit, price_exit * pol.put_factor, stock_redeem),
-        lambda i: n_preferred * lp.end(i[0], col[i]) / (decimal_value(price_exit[i]) * decimal_value(
-            pol.put_factor[i])), stock_redeem)
+        quotient(principal, price_exit * pol.put_factor, stock_redeem),
+        lambda i: exact_principal(i[0]) / (decimal_value(price_exit[i]) * decimal_value(pol.put_factor[i])),
+        stock_redeem)
 
-    alive = np.arange(E)[None, :] <= exit_column[:, None]  # outstanding when the date's coupon is due
-    due = n_preferred * lp_start * float(coupon_rate)
+    alive = columns[None, :] <= exit_column[:, None]  # outstanding when the date's coupon is due
+    due = units_record * lp_start * float(coupon_rate)
     dividend_due = np.where(preferred_dividend[None, :] & alive, due, 0.0)
-    stock_dividend = (pol.dividend == STOCK)[:, None] & (dividend_due > 0)
+    stock_dividend = (dividend == STOCK) & (dividend_due > 0)
     dividend_shares = ceil_shares(
         quotient(dividend_due, prices * pol.sale_factor[:, None], stock_dividend),
-        lambda c: n_preferred * lp.start(*c) * coupon_rate / (decimal_value(prices[c]) * decimal_value(
+        lambda c: int(units_record[c[1]]) * lp.start(*c) * coupon_rate / (decimal_value(prices[c]) * decimal_value(
             pol.sale_factor[c[0]])), stock_dividend)
-    interest = n_preferred * lp_start * interest_rate
+    interest = units_record * lp_start * interest_rate
     interest_due = np.where((schedule.is_dividend & schedule.after_exchange)[None, :] & alive, interest, 0.0)
+    if debenture_after is not None:
+        debenture_record = np.concatenate([np.zeros((P, 1)), debenture_after[:, :-1]], axis=1)
+        interest_due += np.where(schedule.is_dividend[None, :] & alive, debenture_record * interest_rate, 0.0)
+    holding = action == HOLD
     result = PathResult(
         prices=prices, lp_start=lp_start, lp_end=lp_end, exit_column=exit_column, exit_action=action,
         dividend_due_usd=dividend_due, interest_due_usd=interest_due, dividend_shares=dividend_shares,
-        conversion_shares=conversion, redemption_shares=redemption, lp=lp,
+        conversion_shares=conversion, redemption_shares=redemption,
+        units_after=units_after, debenture_after=debenture_after,
+        called=exited & called[rows, col],
+        exit_conversion_per_share=np.where(action == CONVERT, lp_exit / PER_SHARE_USD * schedule.rate[col], 0.0),
+        exit_redemption_per_share=np.where(stock_redeem, lp_exit / (price_exit * pol.put_factor), 0.0),
+        obtainable_per_share=np.where(holding, lp_end[:, -1] / PER_SHARE_USD * schedule.rate[-1], 0.0),
+        rows=ledger, lp=lp, exact_rate=schedule.exact_rate, put_factor=pol.put_factor,
     )
     check_share_limit(result, schedule)
     return result
@@ -211,7 +406,8 @@ class ShareLimitError(InputError):
 def check_share_limit(result: PathResult, schedule: Schedule) -> None:
     """Raise ``ShareLimitError`` naming the first date and source where a path passes the limit.
 
-    Rule: cumulative new common shares (dividend + conversion + redemption) <= MAX_SHARES.
+    Rule: cumulative new common shares (dividend + conversion + redemption + exchange, ledger
+    rows included) <= MAX_SHARES.
     """
     cumulative = result.new_shares_cumulative()
     over = cumulative[:, -1] > MAX_SHARES
@@ -219,5 +415,6 @@ def check_share_limit(result: PathResult, schedule: Schedule) -> None:
         return
     p = int(np.argmax(over))
     e = int(np.argmax(cumulative[p] > MAX_SHARES))
-    by_source = dict(zip(("dividend", "conversion", "redemption"), (a[p, e] for a in result.issued_by_column())))
+    issued = (*result.issued_by_column(), result.exchange_by_column())
+    by_source = dict(zip(("dividend", "conversion", "redemption", "exchange"), (a[p, e] for a in issued)))
     raise ShareLimitError(np.flatnonzero(over), max(by_source, key=lambda k: by_source[k]), schedule.dates[e])

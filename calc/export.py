@@ -3,14 +3,19 @@
 Grid file (CSV, UTF-8 or UTF-16/32 with a byte-order mark; size limits of
 ``calc.csv_records``): a ``scenario_id`` column plus any of the scenario parameters
 (``calc.params.PARAM_NAMES``) as columns; a missing column or an empty cell takes the
-default. Line 1 is the header; a record's line number is the line it starts on. Before
+default. Ledger columns (``calc.ledger``): ``events``, a path to an events CSV relative
+to the grid file's folder (empty: none), and ``history``, ``true`` or ``false`` (empty:
+false) to replay the 2002 exchanges, with the history defaults for an empty
+valuation_date and base_shares. An events file's own problems are reported under the
+grid line; its rows are checked against each scenario's window when the batch runs.
+Line 1 is the header; a record's line number is the line it starts on. Before
 anything runs, every problem is collected and reported at once (``InputError``, exit
 code 2), each as ``line L, column C: 'value' <rule>``:
   - unknown or repeated column; no ``scenario_id`` column; no scenario rows
   - a row with more or fewer cells than the header
   - empty or duplicate ``scenario_id`` (the duplicate names the line of the first)
   - a value that is not a number / whole number / YYYY-MM-DD date / listed choice,
-    or out of range (the rules of ``calc.params``)
+    or out of range (the rules of ``calc.params``); an unreadable or invalid events file
 
 Outputs (``export``), written in chunks of ``chunk_size`` scenarios, each chunk run
 through ``calc.scenario.run_batch`` as arrays and turned into Arrow columns with
@@ -53,6 +58,8 @@ from calc.csv_records import MAX_CSV_LINE_CHARS, MAX_GRID_BYTES, csv_records, op
 from calc.dilution import HolderBook, build_book, row_labels
 from calc.engine import ShareLimitError
 from calc.errors import InputError, echo
+from calc.history import history_defaults
+from calc.ledger import Event, ledger_events, read_events
 from calc.numbers import parse_decimal
 from calc.output import OutputPlan, Sink, neutralize_text, plan_outputs
 from calc.params import PARAM_NAMES, SPEC_BY_NAME, ScenarioParams, param_problems
@@ -61,12 +68,15 @@ from calc.scenario import SUMMARY_KEYS, default_book, run_batch
 from calc.terms import Terms, load_terms
 
 ID_COLUMN = "scenario_id"
+LEDGER_COLUMNS = ("events", "history")
+HISTORY_VALUES = {"": False, "false": False, "true": True}
 LABEL_COLUMNS = ("kind", "name", "family")
 HOLDER_COLUMNS: dict[str, pa.DataType] = {
     "registered_preferred_shares": pa.int64(),
     "basis_preferred_shares": pa.int64(),
     "conversion_shares": pa.int64(),
     "redemption_shares": pa.int64(),
+    "exchange_shares": pa.int64(),
     "common_owned_prior": pa.int64(),
     "obtainable_shares_60d": pa.int64(),
     "pro_forma_shares": pa.int64(),
@@ -82,7 +92,8 @@ RESULT_SCHEMA = pa.schema([(ID_COLUMN, pa.string()), *((c, pa.string()) for c in
 _KIND_TYPES = {"float": pa.float64(), "int": pa.int64(), "date": pa.date32(), "optional_date": pa.date32(),
                "choice": pa.string()}
 _SUMMARY_TYPES = {key: pa.int64() for key in SUMMARY_KEYS} | {"dilution_pct": pa.float64(),
-                                                               "exceeds_authorized": pa.bool_()}
+                                                               "exceeds_authorized": pa.bool_(),
+                                                               "repurchase_cash_usd": pa.float64()}
 SUMMARY_SCHEMA = pa.schema([(ID_COLUMN, pa.string()),
                            *((n, _KIND_TYPES[SPEC_BY_NAME[n].kind]) for n in PARAM_NAMES),
                            *((k, _SUMMARY_TYPES[k]) for k in SUMMARY_KEYS)])
@@ -104,13 +115,14 @@ class Grid:
 
     ids: tuple[str, ...]
     params: tuple[ScenarioParams, ...]
+    events: tuple[tuple[Event, ...], ...] = ()  # per scenario (empty: no scenario has events)
 
     def __len__(self) -> int:
         return len(self.ids)
 
 
 def _header_problems(header: Sequence[str]) -> list[str]:
-    known = (ID_COLUMN, *PARAM_NAMES)
+    known = (ID_COLUMN, *PARAM_NAMES, *LEDGER_COLUMNS)
     problems = [f"line 1, column '{name}': unknown column (known: {', '.join(known)})"
                 for name in header if name not in known]
     problems += [f"line 1, column '{name}': appears {header.count(name)} times"
@@ -130,9 +142,35 @@ def _id_problems(scenario_id: str, line: int, first_line: dict[str, int]) -> lis
     return []
 
 
+def _ledger_cells(cells: Mapping[str, str], folder: Path, files: dict[str, tuple[Event, ...] | InputError]
+                  ) -> tuple[bool, tuple[Event, ...], list[str]]:
+    """(history, events, problems) of one grid row; each events file is read once (``files``)."""
+    history_text = cells.get("history", "").strip().lower()
+    problems = [] if history_text in HISTORY_VALUES else [
+        f"column history: '{cells['history']}' is not true or false"]
+    history = HISTORY_VALUES.get(history_text, False)
+    name = cells.get("events", "").strip()
+    events: tuple[Event, ...] = ()
+    if name:
+        if name not in files:
+            try:
+                files[name] = read_events(folder / name)
+            except InputError as exc:
+                files[name] = exc
+        found = files[name]
+        if isinstance(found, InputError):
+            problems += [f"column events: {line}" for line in str(found).splitlines()]
+        else:
+            events = found
+    return history, ledger_events(events, history), problems
+
+
 def parse_grid(header: Sequence[str], records: Iterable[tuple[int, Sequence[str]]], source: str,
-               terms: Terms | None = None) -> Grid:
-    """Validate (line number, cells) records under ``header``; raise ``InputError`` listing every problem."""
+               terms: Terms | None = None, folder: Path | None = None) -> Grid:
+    """Validate (line number, cells) records under ``header``; raise ``InputError`` listing every problem.
+
+    ``folder``: where relative ``events`` paths start (the grid file's folder; default the working folder).
+    """
     terms = terms or load_terms()
     header = [h.strip() for h in header]
     problems = _header_problems(header)
@@ -140,6 +178,8 @@ def parse_grid(header: Sequence[str], records: Iterable[tuple[int, Sequence[str]
     known = {name: header.index(name) for name in header if name in SPEC_BY_NAME}
     ids: list[str] = []
     params: list[ScenarioParams] = []
+    row_events: list[tuple[Event, ...]] = []
+    files: dict[str, tuple[Event, ...] | InputError] = {}
     first_line: dict[str, int] = {}
     for line, cells in records:
         if len(cells) != len(header):
@@ -148,16 +188,24 @@ def parse_grid(header: Sequence[str], records: Iterable[tuple[int, Sequence[str]
         scenario_id = cells[header.index(ID_COLUMN)].strip() if ID_COLUMN in header else ""
         if ID_COLUMN in header:
             problems += _id_problems(scenario_id, line, first_line)
-        scenario, row_problems = param_problems({name: cells[i] for name, i in known.items()}, terms)
+        ledger_cells = {name: cells[header.index(name)] for name in LEDGER_COLUMNS if name in header}
+        history, events, ledger_problems = _ledger_cells(ledger_cells, folder or Path("."), files)
+        values: dict[str, object] = {name: cells[i] for name, i in known.items()}
+        if history:
+            given = {k: v for k, v in values.items() if str(v).strip()}
+            values = history_defaults() | given
+        scenario, row_problems = param_problems(values, terms)
+        problems += [f"line {line}, {p}" for p in ledger_problems]
         problems += [f"line {line}, column {p}" for p in row_problems]
         ids.append(scenario_id)
+        row_events.append(events)
         if scenario is not None:
             params.append(scenario)
     if not problems and not ids:
         problems.append("no scenario rows")
     if problems:
         raise InputError(f"{source}: {len(problems)} problem(s); nothing was run", tuple(problems))
-    return Grid(tuple(ids), tuple(params))
+    return Grid(tuple(ids), tuple(params), tuple(row_events) if any(row_events) else ())
 
 
 def read_grid(path: Path | str, terms: Terms | None = None) -> Grid:
@@ -169,7 +217,7 @@ def read_grid(path: Path | str, terms: Terms | None = None) -> Grid:
         first = next(records, None)
         if first is None:
             raise InputError(f"{source}: empty file; expected a header with '{ID_COLUMN}'")
-        return parse_grid(first[1], records, source, terms)
+        return parse_grid(first[1], records, source, terms, Path(path).parent)
 
 
 # --------------------------------------------------------------------------- grid generation
@@ -310,8 +358,9 @@ def result_chunks(grid: Grid, book: HolderBook | None = None, terms: Terms | Non
     labels = {c: _text(label_frame[c], spreadsheet_safe) for c in LABEL_COLUMNS}
     for start in range(0, len(grid), chunk_size):
         params = list(grid.params[start:start + chunk_size])
+        events = list(grid.events[start:start + chunk_size]) if grid.events else None
         try:
-            batch = run_batch(params, terms, book)
+            batch = run_batch(params, terms, book, True, events)
         except ShareLimitError as exc:
             first, more = grid.ids[start + int(exc.paths[0])], len(exc.paths) - 1
             also = f" (and {more:,} more)" if more > 0 else ""

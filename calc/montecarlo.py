@@ -21,15 +21,17 @@ import pandas as pd
 
 from calc.engine import Policies, ShareLimitError
 from calc.errors import InputError
+from calc.ledger import Event
 from calc.params import ScenarioParams, shown_value
 from calc.rounding import MAX_SHARES
-from calc.scenario import project, scenario_schedule
+from calc.scenario import default_book, project, scenario_plan, scenario_schedule
 from calc.schedule import Schedule
 from calc.terms import Terms, load_terms
 
 PERCENTILES = (5, 25, 50, 75, 95)
 CHUNK_PATHS = 20_000
 MAX_PATHS = 1_000_000
+SOURCES = ("dividend_shares", "conversion_shares", "redemption_shares", "exchange_shares")
 MAX_VOLATILITY = 5.0  # 500% a year: far past any traded stock's volatility
 MAX_SEED = 2**63 - 1
 
@@ -77,8 +79,7 @@ def gbm_prices(params: ScenarioParams, years: np.ndarray, volatility: float, pat
     return np.exp(log_trend[None, :] + volatility * w)
 
 
-def _frame(schedule: Schedule, values: np.ndarray) -> pd.DataFrame:
-    pct = np.percentile(values, PERCENTILES, axis=0, method="inverted_cdf").astype(np.int64)
+def _frame(schedule: Schedule, pct: np.ndarray) -> pd.DataFrame:
     frame = pd.DataFrame({"date": list(schedule.dates), "event": schedule.labels()})
     for q, row in zip(PERCENTILES, pct):
         frame[f"p{q}"] = row
@@ -87,39 +88,44 @@ def _frame(schedule: Schedule, values: np.ndarray) -> pd.DataFrame:
 
 def run_monte_carlo(params: ScenarioParams, volatility: float, paths: int, seed: int = 0,
                     terms: Terms | None = None,
-                    progress: Callable[[int, int], None] | None = None) -> MonteCarloResult:
-    """Simulate ``paths`` GBM price paths through the scenario's policies."""
+                    progress: Callable[[int, int], None] | None = None,
+                    events: tuple[Event, ...] = ()) -> MonteCarloResult:
+    """Simulate ``paths`` GBM price paths through the scenario's policies; ``events`` (ledger rows)
+    are the same on every path."""
     validate_mc(volatility, paths, seed)
     terms = terms or load_terms()
-    schedule = scenario_schedule(params, terms)
+    plan = scenario_plan(params, events, terms, default_book())
+    schedule = scenario_schedule(params, terms, plan)
     rng = np.random.default_rng(seed)
     policy = Policies.from_params([params])
     new = np.empty((paths, schedule.size), dtype=np.int64)
-    sources = np.empty((paths, 3), dtype=np.int64)
+    sources = np.empty((paths, len(SOURCES)), dtype=np.int64)
     over_limit: list[tuple[int, ShareLimitError]] = []
     for start in range(0, paths, CHUNK_PATHS):
         count = min(CHUNK_PATHS, paths - start)
         prices = gbm_prices(params, schedule.years, volatility, count, rng)
         try:
-            result = project(schedule, prices, policy.repeat(count), terms)
+            result = project(schedule, prices, policy.repeat(count), terms, plan)
         except ShareLimitError as exc:
             over_limit.append((start, exc))
             continue
         new[start:start + count] = result.new_shares_cumulative()
-        sources[start:start + count] = np.stack(
-            [result.dividend_shares.sum(axis=1), result.conversion_shares, result.redemption_shares], axis=1)
+        totals = result.totals()
+        sources[start:start + count] = np.stack([totals[s] for s in SOURCES], axis=1)
         if progress:
             progress(start + count, paths)
     _report_over_limit(over_limit, paths)
-    total = params.base_shares + new
-    by_source = pd.DataFrame(sources, columns=["dividend_shares", "conversion_shares", "redemption_shares"])
+    # total = base + new is a shift, so its percentiles are base + those of new (one pass over the paths)
+    new_pct = np.percentile(new, PERCENTILES, axis=0, method="inverted_cdf").astype(np.int64)
+    horizon_total = params.base_shares + new[:, -1]
+    by_source = pd.DataFrame(sources, columns=list(SOURCES))
     stats = pd.DataFrame({"mean": by_source.mean()} | {
         f"p{q}": by_source.quantile(q / 100, interpolation="lower") for q in (5, 50, 95)})
     return MonteCarloResult(
         schedule=schedule,
-        total_percentiles=_frame(schedule, total),
-        new_percentiles=_frame(schedule, new),
-        horizon_total_shares=total[:, -1],
+        total_percentiles=_frame(schedule, params.base_shares + new_pct),
+        new_percentiles=_frame(schedule, new_pct),
+        horizon_total_shares=horizon_total,
         horizon_new_by_source=stats,
-        exceeds_authorized_probability=float((total[:, -1] > terms.market.authorized_common_shares).mean()),
+        exceeds_authorized_probability=float((horizon_total > terms.market.authorized_common_shares).mean()),
     )

@@ -25,6 +25,7 @@ PUT_POLICIES = ("none", "all", "rational")
 SETTLEMENTS = ("cash", "stock")
 CONVERSION_POLICIES = ("none", "all", "rational")
 HOLDER_BASES = ("registered", "pro_rata")
+CALL_POLICIES = ("none", "rational", "date")
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,9 @@ class ScenarioParams:
     exchange_date: dt.date | None  # None: no exchange
     base_shares: int
     holder_basis: str
+    call: str = "none"
+    call_date: dt.date | None = None  # call = date only
+    call_trigger_pct: float = 20.0
 
     @property
     def effective_conversion_date(self) -> dt.date:
@@ -64,6 +68,7 @@ PRICE_RANGE_USD = (0.01, 100_000.0)
 DRIFT_RANGE = (-0.99, 10.0)
 FACTOR_RANGE = (0.01, 1.0)
 BASE_SHARES_RANGE = (1, 10**13)
+CALL_TRIGGER_RANGE_PCT = (0.0, 1000.0)  # a cushion of up to 10× the call price
 
 
 def _span(bounds: tuple[float, float]) -> str:
@@ -108,6 +113,12 @@ SPECS: tuple[ParamSpec, ...] = (
               f"{_span(BASE_SHARES_RANGE)}", "shares", bounds=BASE_SHARES_RANGE),
     ParamSpec("holder_basis", "choice", "registered (as listed) or pro_rata (scaled to the shares outstanding)",
               choices=HOLDER_BASES),
+    ParamSpec("call", "choice", "issuer call from 2006-08-01: none, rational (at dividend dates once conversion "
+              "value ≥ call price × (1 + call_trigger_pct/100): the class converts) or date (calls all on call_date: "
+              "in the money converts, the rest is redeemed per put_settlement)", choices=CALL_POLICIES),
+    ParamSpec("call_date", "optional_date", "date of the call for call = date, on or after 2006-08-01", "YYYY-MM-DD"),
+    ParamSpec("call_trigger_pct", "float", "call = rational: cushion of conversion value over the call price, "
+              f"{_span(CALL_TRIGGER_RANGE_PCT)} (assumption)", "percent", bounds=CALL_TRIGGER_RANGE_PCT),
 )
 SPEC_BY_NAME = {s.name: s for s in SPECS}
 PARAM_NAMES = tuple(s.name for s in SPECS)
@@ -121,7 +132,8 @@ def default_params(terms: Terms | None = None) -> ScenarioParams:
         price=float(market.closing_price_usd), annual_drift=0.0, valuation_date=market.valuation_date,
         horizon=terms.preferred.put_dates[0], dividend_policy="stock", sale_factor=1.0, put="rational",
         put_settlement="stock", put_factor=1.0, conversion="rational", conversion_date=None, exchange_date=None,
-        base_shares=market.common_shares_outstanding, holder_basis="pro_rata",
+        base_shares=market.common_shares_outstanding, holder_basis="pro_rata", call="none", call_date=None,
+        call_trigger_pct=float(terms.preferred.call_trigger_pct),
     )
 
 
@@ -201,9 +213,29 @@ def _range_problems(p: ScenarioParams, terms: Terms) -> list[str]:
     if p.conversion == "all" and not p.valuation_date <= p.effective_conversion_date <= p.horizon:
         problems.append(f"conversion_date: {p.effective_conversion_date} must lie between valuation_date "
                         f"{p.valuation_date} and horizon {p.horizon} when conversion = all")
+    first_conversion = terms.preferred.conversion_not_before
+    if p.conversion == "all" and p.effective_conversion_date < first_conversion:
+        problems.append(f"conversion_date: {p.effective_conversion_date} is before {first_conversion}, when "
+                        "conversion first becomes exercisable")
+    problems += _call_problems(p, terms)
     if p.exchange_date is not None and not p.valuation_date <= p.exchange_date <= p.horizon:
         problems.append(f"exchange_date: {p.exchange_date} must lie between valuation_date {p.valuation_date} "
                         f"and horizon {p.horizon}")
+    return problems
+
+
+def _call_problems(p: ScenarioParams, terms: Terms) -> list[str]:
+    problems: list[str] = []
+    if p.call != "date":
+        return problems
+    first = terms.preferred.issuer_call_from
+    if p.call_date is None:
+        problems.append("call_date: required when call = date")
+    elif p.call_date < first:
+        problems.append(f"call_date: {p.call_date} is before {first}, the first date the issuer may call")
+    elif not p.valuation_date <= p.call_date <= p.horizon:
+        problems.append(f"call_date: {p.call_date} must lie between valuation_date {p.valuation_date} and horizon "
+                        f"{p.horizon} when call = date")
     return problems
 
 

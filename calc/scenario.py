@@ -4,9 +4,14 @@ A batch groups scenarios that share event dates (valuation date, horizon, conver
 and exchange dates) and runs each group through ``calc.engine.run_paths`` as one set
 of numpy arrays, so a 10,000-row grid costs a handful of array passes, not 10,000.
 
-Summary (per scenario):
-  dividend_shares, conversion_shares, redemption_shares  new common by source
+Ledger events (``calc.ledger``) are shared by every scenario of a call; policies are
+per scenario. Summary (per scenario):
+  dividend_shares, conversion_shares, redemption_shares, exchange_shares  new common by
+               source (ledger rows included; exchange_shares from exchange_common rows)
   new_shares   = their sum;  total_shares = base_shares + new_shares
+  repurchase_cash_usd   cash paid by repurchase_cash rows
+  preferred_outstanding_after_events   N − preferred retired by ledger rows (on this path)
+  preferred_outstanding_at_horizon     preferred (not debentures) left after the horizon's actions
   dilution_pct = 100 × new_shares / total_shares
   headroom_shares = authorized common − total_shares (negative: exceeds authorized)
   as_converted_shares = floor(N × CR at the valuation date)  (all preferred converted today)
@@ -15,6 +20,7 @@ Summary (per scenario):
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import lru_cache
@@ -23,26 +29,17 @@ import numpy as np
 import pandas as pd
 
 from calc.dilution import ExitTerms, HolderBook, build_book, holder_arrays, holder_frame
-from calc.engine import (
-    CONVERT,
-    HOLD,
-    REDEEM,
-    SETTLE_STOCK,
-    PathResult,
-    Policies,
-    ShareLimitError,
-    in_the_money,
-    run_paths,
-)
+from calc.engine import PathResult, Policies, ShareLimitError, in_the_money, run_paths
+from calc.ledger import Event, Plan, holder_ledger, resolve
 from calc.params import ScenarioParams
 from calc.register import load_register
-from calc.rounding import decimal_value
 from calc.schedule import Schedule, build_schedule, deterministic_prices
 from calc.terms import Terms, load_terms
 
 SUMMARY_KEYS = ("dividend_shares", "conversion_shares", "redemption_shares", "new_shares", "total_shares",
                 "dilution_pct", "as_converted_shares", "authorized_shares", "headroom_shares",
-                "exceeds_authorized")
+                "exceeds_authorized", "exchange_shares", "repurchase_cash_usd", "preferred_outstanding_after_events",
+                "preferred_outstanding_at_horizon")
 
 
 @lru_cache(maxsize=1)
@@ -61,85 +58,113 @@ def interest_rate(terms: Terms) -> float:
     return float(terms.preferred.exchange_debenture_rate) / terms.preferred.dividends_per_year
 
 
-def project(schedule: Schedule, prices: np.ndarray, pol: Policies, terms: Terms) -> PathResult:
+def project(schedule: Schedule, prices: np.ndarray, pol: Policies, terms: Terms,
+            plan: Plan | None = None) -> PathResult:
     """``calc.engine.run_paths`` with the instrument's terms filled in."""
     return run_paths(schedule, prices, pol, terms.preferred.shares_issued,
                      Fraction(terms.preferred.initial_liquidation_preference_usd), coupon_rate(terms),
-                     interest_rate(terms))
+                     interest_rate(terms), plan)
 
 
-def scenario_schedule(params: ScenarioParams, terms: Terms) -> Schedule:
+def scenario_schedule(params: ScenarioParams, terms: Terms, plan: Plan | None = None) -> Schedule:
     conversion_date = params.effective_conversion_date if params.conversion == "all" else None
-    return build_schedule(terms, params.valuation_date, params.horizon, conversion_date, params.exchange_date)
+    call_date = params.call_date if params.call == "date" else None
+    return build_schedule(terms, params.valuation_date, params.horizon, conversion_date, params.exchange_date,
+                          plan.dates if plan else (), call_date)
 
 
-def _schedule_key(p: ScenarioParams) -> tuple:
+def scenario_plan(params: ScenarioParams, events: tuple[Event, ...], terms: Terms, book: HolderBook) -> Plan | None:
+    """The events resolved on the scenario's window and holder basis (None: no events)."""
+    if not events:
+        return None
+    basis = book.pro_rata if params.holder_basis == "pro_rata" else book.registered
+    return resolve(events, params, terms, book, basis)
+
+
+def _schedule_key(p: ScenarioParams, events: tuple[Event, ...]) -> tuple:
     return (p.valuation_date, p.horizon, p.effective_conversion_date if p.conversion == "all" else None,
-            p.exchange_date)
+            p.exchange_date, p.call_date if p.call == "date" else None, events,
+            p.holder_basis if events else None)
 
 
-def exit_terms(path: PathResult, schedule: Schedule, pol: Policies, base_shares: np.ndarray,
-               pro_rata: np.ndarray) -> ExitTerms:
-    """Per-scenario class outcome for the holder allocation (see ``calc.dilution``)."""
-    P, E = path.prices.shape
-    rows, col = np.arange(P), np.minimum(path.exit_column, E - 1)
-    lp_exit = path.lp_end[rows, col]
-    conversion = np.where(path.exit_action == CONVERT, lp_exit / 1000.0 * schedule.rate[col], 0.0)
-    stock_redeem = (path.exit_action == REDEEM) & (pol.settlement == SETTLE_STOCK)
-    redemption = np.where(stock_redeem, lp_exit / (path.prices[rows, col] * pol.put_factor), 0.0)
-    holding = path.exit_action == HOLD
-    obtainable = np.where(holding, path.lp_end[:, -1] / 1000.0 * schedule.rate[-1], 0.0)
+def exit_terms(path: PathResult, base_shares: np.ndarray, pro_rata: np.ndarray, book: HolderBook,
+               plan: Plan | None) -> ExitTerms:
+    """Per-scenario class outcome for the holder allocation (see ``calc.dilution``), from what the
+    engine computed; with ledger rows, what each holder still holds and got from the rows."""
     new = path.new_shares_cumulative()[:, -1]
-    rates, lp = schedule.exact_rate, path.lp
-    return ExitTerms(
-        conversion_per_share=conversion, redemption_per_share=redemption,
-        conversion_total=path.conversion_shares, redemption_total=path.redemption_shares,
-        obtainable_per_share=obtainable, total_shares=base_shares + new, pro_rata=pro_rata,
-        exact_conversion=lambda s: lp.end(s, col[s]) / 1000 * rates[col[s]],
-        exact_redemption=lambda s: lp.end(s, col[s]) / (decimal_value(path.prices[s, col[s]])
-                                                        * decimal_value(pol.put_factor[s])),
-        exact_obtainable=lambda s: lp.end(s, E - 1) / 1000 * rates[-1])
+    holding, exact_holding, ledger = None, None, None
+    if plan is not None and len(plan.rows):
+        P = len(path.prices)
+        basis = np.where(pro_rata[:, None], book.pro_rata[None, :], book.registered[None, :])
+        exit_at = path.exit_at
+        rows = holder_ledger(plan, path.rows, basis, pro_rata, path.lp_end[np.arange(P), exit_at],
+                             lambda s: path.lp.end(s, int(exit_at[s])))
+        holding, exact_holding, ledger = rows.holding, rows.exact_holding, rows.shares
+    return ExitTerms(conversion_per_share=path.exit_conversion_per_share,
+                     redemption_per_share=path.exit_redemption_per_share,
+                     conversion_total=path.conversion_shares, redemption_total=path.redemption_shares,
+                     obtainable_per_share=path.obtainable_per_share, total_shares=base_shares + new,
+                     pro_rata=pro_rata, exact_conversion=path.exact_conversion_per_share,
+                     exact_redemption=path.exact_redemption_per_share,
+                     exact_obtainable=path.exact_obtainable_per_share,
+                     holding=holding, exact_holding=exact_holding, ledger=ledger)
+
+
+def _preferred_left(path: PathResult, schedule: Schedule) -> np.ndarray:
+    """(P, E) preferred (not debentures) outstanding after each date's actions."""
+    as_debentures = schedule.after_exchange | schedule.is_exchange
+    return np.where(as_debentures[None, :], 0, path.outstanding())
 
 
 def summary_frame(path: PathResult, base_shares: np.ndarray, schedule: Schedule, terms: Terms) -> pd.DataFrame:
     """One summary row per path (keys ``SUMMARY_KEYS``)."""
-    dividend = path.dividend_shares.sum(axis=1)
-    new = dividend + path.conversion_shares + path.redemption_shares
+    totals = path.totals()
+    new = totals["dividend_shares"] + totals["conversion_shares"] + totals["redemption_shares"] \
+        + totals["exchange_shares"]
     total = base_shares + new
     authorized = terms.market.authorized_common_shares
     as_converted = math.floor(terms.preferred.shares_issued * schedule.exact_rate[0])
+    retired = sum((np.where(row.effective, row.count, 0) for row in path.rows),
+                  np.zeros(len(base_shares), dtype=np.int64))
     return pd.DataFrame({
-        "dividend_shares": dividend, "conversion_shares": path.conversion_shares,
-        "redemption_shares": path.redemption_shares, "new_shares": new, "total_shares": total,
+        "dividend_shares": totals["dividend_shares"], "conversion_shares": totals["conversion_shares"],
+        "redemption_shares": totals["redemption_shares"], "new_shares": new, "total_shares": total,
         "dilution_pct": 100.0 * new / total, "as_converted_shares": as_converted,
         "authorized_shares": authorized, "headroom_shares": authorized - total,
         "exceeds_authorized": total > authorized,
+        "exchange_shares": totals["exchange_shares"], "repurchase_cash_usd": totals["repurchase_cash_usd"],
+        "preferred_outstanding_after_events": terms.preferred.shares_issued - retired,
+        "preferred_outstanding_at_horizon": _preferred_left(path, schedule)[:, -1],
     })
 
 
 def timeline_frame(path: PathResult, schedule: Schedule, base_shares: int, n_preferred: int) -> pd.DataFrame:
     """Event-by-event table for the first path."""
     dividend, conversion, redemption = (a[0] for a in path.issued_by_column())
-    E = schedule.size
-    outstanding = np.where(np.arange(E) < path.exit_column[0], n_preferred, 0)
-    cumulative = np.cumsum(dividend + conversion + redemption)
+    exchange = path.exchange_by_column()[0]
+    cumulative = np.cumsum(dividend + conversion + redemption + exchange)
     total = base_shares + cumulative
     as_debentures = schedule.after_exchange | schedule.is_exchange
     return pd.DataFrame({
         "date": pd.to_datetime(list(schedule.dates)).date,
         "event": schedule.labels(),
         "price_usd": path.prices[0],
-        "preferred_outstanding": np.where(as_debentures, 0, outstanding),
-        "debenture_principal_usd": np.where(as_debentures, outstanding * path.lp_end[0], 0.0),
+        "preferred_outstanding": _preferred_left(path, schedule)[0],
+        "debenture_principal_usd": np.where(as_debentures, path.outstanding()[0] * path.lp_end[0], 0.0)
+        + path.debenture_usd()[0],
         "lp_per_share_usd": path.lp_end[0],
         "dividend_due_usd": path.dividend_due_usd[0],
         "interest_due_usd": path.interest_due_usd[0],
         "dividend_shares": dividend,
         "conversion_shares": conversion,
         "redemption_shares": redemption,
+        "exchange_shares": exchange,
+        "repurchase_cash_usd": path.repurchase_cash_by_column()[0],
+        "call_conversion_shares": path.call_conversion_by_column()[0],
         "cumulative_dividend_shares": np.cumsum(dividend),
         "cumulative_conversion_shares": np.cumsum(conversion),
         "cumulative_redemption_shares": np.cumsum(redemption),
+        "cumulative_exchange_shares": np.cumsum(exchange),
         "cumulative_new_shares": cumulative,
         "total_common_shares": total,
         "new_shares_pct": 100.0 * cumulative / total,
@@ -158,22 +183,24 @@ class ScenarioResult:
     holders: pd.DataFrame
 
 
-def _run_group(group: list[ScenarioParams], terms: Terms) -> tuple[Schedule, Policies, PathResult, np.ndarray]:
-    schedule = scenario_schedule(group[0], terms)
+def _run_group(group: list[ScenarioParams], terms: Terms, plan: Plan | None = None
+               ) -> tuple[Schedule, Policies, PathResult, np.ndarray]:
+    schedule = scenario_schedule(group[0], terms, plan)
     pol = Policies.from_params(group)
     prices = deterministic_prices(np.array([p.price for p in group]), np.array([p.annual_drift for p in group]),
                                   schedule.years)
-    path = project(schedule, prices, pol, terms)
+    path = project(schedule, prices, pol, terms, plan)
     return schedule, pol, path, np.array([p.base_shares for p in group], dtype=np.int64)
 
 
-def run_scenario(params: ScenarioParams, terms: Terms | None = None, book: HolderBook | None = None) -> ScenarioResult:
-    """Project one deterministic scenario: timeline, summary and holder table."""
+def run_scenario(params: ScenarioParams, terms: Terms | None = None, book: HolderBook | None = None,
+                 events: tuple[Event, ...] = ()) -> ScenarioResult:
+    """Project one deterministic scenario: timeline, summary and holder table (``events``: ledger rows)."""
     terms = terms or load_terms()
     book = book or default_book()
-    schedule, pol, path, base = _run_group([params], terms)
-    ex = exit_terms(path, schedule, pol, base,
-                    np.array([params.holder_basis == "pro_rata"]))
+    plan = scenario_plan(params, events, terms, book)
+    schedule, pol, path, base = _run_group([params], terms, plan)
+    ex = exit_terms(path, base, np.array([params.holder_basis == "pro_rata"]), book, plan)
     summary = summary_frame(path, base, schedule, terms).iloc[0].to_dict()
     return ScenarioResult(params, schedule, path,
                           timeline_frame(path, schedule, params.base_shares, terms.preferred.shares_issued),
@@ -187,21 +214,25 @@ class BatchResult:
 
 
 def run_batch(params: list[ScenarioParams], terms: Terms | None = None,
-              book: HolderBook | None = None, with_holders: bool = True) -> BatchResult:
-    """Many deterministic scenarios, vectorized within groups sharing event dates.
+              book: HolderBook | None = None, with_holders: bool = True,
+              events: Sequence[tuple[Event, ...]] | None = None) -> BatchResult:
+    """Many deterministic scenarios, vectorized within groups sharing event dates and ledger rows.
 
-    ``with_holders=False`` skips the holder allocation (``holders`` is then empty).
+    ``with_holders=False`` skips the holder allocation (``holders`` is then empty);
+    ``events[i]`` are scenario i's ledger rows (None: none).
     """
     terms = terms or load_terms()
     book = book or default_book()
+    events = events or [()] * len(params)
     groups: dict[tuple, list[int]] = {}
     for i, p in enumerate(params):
-        groups.setdefault(_schedule_key(p), []).append(i)
+        groups.setdefault(_schedule_key(p, events[i]), []).append(i)
     summaries, holder_parts, order = [], [], []
     for indices in groups.values():
         group = [params[i] for i in indices]
+        plan = scenario_plan(group[0], events[indices[0]], terms, book)
         try:
-            schedule, pol, path, base = _run_group(group, terms)
+            schedule, pol, path, base = _run_group(group, terms, plan)
         except ShareLimitError as exc:
             rows = np.array(indices)[exc.paths]
             more = f" (and {len(rows) - 1:,} more)" if len(rows) > 1 else ""
@@ -210,7 +241,7 @@ def run_batch(params: list[ScenarioParams], terms: Terms | None = None,
         summaries.append(summary_frame(path, base, schedule, terms))
         if with_holders:
             pro_rata = np.array([p.holder_basis == "pro_rata" for p in group])
-            holder_parts.append(holder_arrays(book, exit_terms(path, schedule, pol, base, pro_rata)))
+            holder_parts.append(holder_arrays(book, exit_terms(path, base, pro_rata, book, plan)))
         order.extend(indices)
     inverse = np.argsort(np.array(order), kind="stable")
     summary = pd.concat(summaries, ignore_index=True).iloc[inverse].reset_index(drop=True)

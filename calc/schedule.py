@@ -7,9 +7,13 @@ Window: (valuation_date, horizon]. Events, one column per distinct date:
   mandatory    the mandatory redemption date, if in the window
   conversion   ``conversion_date`` when ``conversion = all``
   exchange     ``exchange_date`` when given
+  ledger       dates of ledger rows (``calc.ledger``)
+  call         ``call_date`` when ``call = date``
   horizon      the horizon itself (always present)
-On one date the steps run in this order: dividend, conversion (all), exchange,
-put decisions, mandatory redemption.
+``callable`` marks the dividend dates on or after the issuer's first call date
+(checked by ``call = rational``).
+On one date the steps run in this order: dividend, ledger rows (file order),
+conversion (all), exchange, put/call decisions, mandatory redemption.
 
 Time: years t = (date − valuation_date) / 365.25 days.
 Deterministic price: P_t = P_0 × (1 + drift)^t.
@@ -39,6 +43,9 @@ class Schedule:
     is_conversion: np.ndarray  # conversion_date column (used only by conversion = all)
     is_exchange: np.ndarray
     after_exchange: np.ndarray  # (E,) bool: strictly after the exchange date
+    is_ledger: np.ndarray  # (E,) bool: a ledger row's date
+    is_call: np.ndarray  # (E,) bool: call_date (call = date)
+    callable: np.ndarray  # (E,) bool: dividend date on or after the issuer's first call date
     rate: np.ndarray  # (E,) conversion rate in force (float)
     exact_rate: tuple[Fraction, ...]  # (E,) the same rates exactly, as stated in the terms
 
@@ -49,8 +56,9 @@ class Schedule:
     def labels(self) -> list[str]:
         """Human-readable event names per column, e.g. 'dividend + put'."""
         names = []
-        flags = (("dividend", self.is_dividend), ("conversion", self.is_conversion),
-                 ("exchange", self.is_exchange), ("put", self.is_put), ("mandatory redemption", self.is_mandatory))
+        flags = (("dividend", self.is_dividend), ("ledger", self.is_ledger), ("conversion", self.is_conversion),
+                 ("exchange", self.is_exchange), ("put", self.is_put), ("call", self.is_call),
+                 ("mandatory redemption", self.is_mandatory))
         for e in range(self.size):
             parts = [name for name, mask in flags if mask[e]]
             if e == 0:
@@ -73,14 +81,17 @@ def dividend_dates(terms: Terms, after: dt.date, until: dt.date) -> list[dt.date
 
 
 def build_schedule(terms: Terms, valuation_date: dt.date, horizon: dt.date,
-                   conversion_date: dt.date | None, exchange_date: dt.date | None) -> Schedule:
-    """Event columns for a window; ``conversion_date`` only when some path converts all."""
+                   conversion_date: dt.date | None, exchange_date: dt.date | None,
+                   ledger_dates: tuple[dt.date, ...] = (), call_date: dt.date | None = None) -> Schedule:
+    """Event columns for a window; ``conversion_date`` only when some path converts all,
+    ``call_date`` only when some path calls on a date."""
     in_window = lambda d: valuation_date < d <= horizon  # noqa: E731
     dividends = set(dividend_dates(terms, valuation_date, horizon))
     puts = {d for d in terms.preferred.put_dates if in_window(d)}
     mandatory = {d for d in [terms.preferred.mandatory_redemption_date] if in_window(d)}
-    extra = {d for d in (conversion_date, exchange_date) if d is not None}
-    dates = tuple(sorted({valuation_date, horizon} | dividends | puts | mandatory | extra))
+    extra = {d for d in (conversion_date, exchange_date, call_date) if d is not None}
+    ledger = set(ledger_dates)
+    dates = tuple(sorted({valuation_date, horizon} | dividends | puts | mandatory | extra | ledger))
     mark = lambda chosen: np.array([d in chosen for d in dates])  # noqa: E731
     return Schedule(
         dates=dates,
@@ -91,6 +102,9 @@ def build_schedule(terms: Terms, valuation_date: dt.date, horizon: dt.date,
         is_conversion=mark({conversion_date} if conversion_date else set()),
         is_exchange=mark({exchange_date} if exchange_date else set()),
         after_exchange=np.array([exchange_date is not None and d > exchange_date for d in dates]),
+        is_ledger=mark(ledger),
+        is_call=mark({call_date} if call_date else set()),
+        callable=mark({d for d in dividends if d >= terms.preferred.issuer_call_from}),
         rate=np.array([float(rate_at(terms, d)) for d in dates]),
         exact_rate=tuple(Fraction(rate_at(terms, d)) for d in dates),
     )

@@ -50,6 +50,9 @@ class PreferredTerms:
     put_dates: tuple[dt.date, ...]
     put_settlement_options: tuple[str, ...]
     issuer_call_from: dt.date
+    conversion_not_before: dt.date
+    call_price_rule: str
+    call_trigger_pct: Decimal
     exchange_debenture_rate: Decimal
     exchange_principal_rule: str
     fractional_shares_rule: str

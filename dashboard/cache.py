@@ -17,6 +17,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from calc.dilution import HolderBook, build_book
+from calc.ledger import Event
 from calc.params import ScenarioParams, default_params
 from calc.register import load_register
 from calc.scenario import ScenarioResult, run_scenario
@@ -56,8 +57,10 @@ def book(token: str, _register: pd.DataFrame) -> HolderBook:
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
-def scenario(params_json: str, book_token: str, _params: ScenarioParams, _book: HolderBook) -> ScenarioResult:
-    return run_scenario(_params, terms(), _book)
+def scenario(params_json: str, book_token: str, _params: ScenarioParams, _book: HolderBook,
+             _events: tuple[Event, ...] = ()) -> ScenarioResult:
+    """``params_json`` must also identify ``_events`` (the ledger rows) when there are any."""
+    return run_scenario(_params, terms(), _book, _events)
 
 
 @st.cache_resource(show_spinner=False, max_entries=128)

@@ -26,6 +26,7 @@ GROUPS = (  # sidebar grouping; any parameter not named here is shown under "Oth
     ("Puts and mandatory redemption", ("put", "put_settlement", "put_factor")),
     ("Conversion and exchange", ("conversion", "conversion_date", "exchange_date")),
     ("Holder table", ("holder_basis",)),
+    ("Issuer call", ("call", "call_date", "call_trigger_pct")),
 )
 CHOICE_HELP = {
     "dividend_policy": {"cash": "cash: no new shares", "stock": "stock: shares sold for the cash due",

@@ -21,6 +21,7 @@ HOLDER_COLUMNS = {  # holder-table column -> header shown in the page
     "common_owned_prior": "Common owned prior",
     "conversion_shares": "From conversion",
     "redemption_shares": "From redemption",
+    "exchange_shares": "From exchanges",
     "pro_forma_shares": "Pro forma common",
     "pro_forma_pct": "Pro forma %",
     "obtainable_shares_60d": "Obtainable in 60 days",
@@ -41,6 +42,10 @@ SUMMARY_LABELS = {
     "authorized_shares": "Authorized common shares",
     "headroom_shares": "Headroom (authorized minus total outstanding)",
     "exceeds_authorized": "Exceeds authorized shares",
+    "exchange_shares": "New shares from negotiated exchanges (ledger)",
+    "repurchase_cash_usd": "Cash paid for repurchases (ledger), USD",
+    "preferred_outstanding_after_events": "Preferred outstanding after the ledger rows",
+    "preferred_outstanding_at_horizon": "Preferred outstanding at the horizon",
 }
 PROBLEM_RE = re.compile(r"^line (\d+), column ([^:]+): (.*)$")
 

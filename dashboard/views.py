@@ -8,14 +8,17 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+import calc.breakeven
 import calc.dilution
 import calc.engine
+import calc.ledger
 import calc.montecarlo
 import calc.scenario
 import calc.schedule
 import calc.sensitivity
 from calc.conversion import rate_step_at
 from calc.errors import InputError
+from calc.ledger import Event
 from calc.montecarlo import run_monte_carlo
 from calc.output import to_csv_bytes
 from calc.params import HOLDER_BASES, ScenarioParams
@@ -29,7 +32,8 @@ from dashboard.store import ENV_VAR, ScenarioStore
 
 MC_AUTO_PATHS = 50_000  # Monte Carlo reruns by itself up to this many paths; above, on the button
 MC_KEEP = 8  # Monte Carlo results kept per session
-CONVENTION_MODULES = (calc.engine, calc.schedule, calc.scenario, calc.dilution, calc.sensitivity, calc.montecarlo)
+CONVENTION_MODULES = (calc.engine, calc.schedule, calc.scenario, calc.dilution, calc.sensitivity, calc.montecarlo,
+                      calc.ledger, calc.breakeven)
 SOURCE_CONFIG = {"field": st.column_config.TextColumn("field", width="medium"),
                  "value": st.column_config.TextColumn("value", width="small"),
                  "source": st.column_config.TextColumn("source", width="large",
@@ -56,7 +60,9 @@ HOLDER_CONFIG = {
     "common_owned_prior": _holder_column("common_owned_prior"),
     "conversion_shares": _holder_column("conversion_shares"),
     "redemption_shares": _holder_column("redemption_shares"),
-    "pro_forma_shares": _holder_column("pro_forma_shares", help="owned prior + conversion + redemption shares"),
+    "exchange_shares": _holder_column("exchange_shares", help="common from negotiated exchanges (ledger rows)"),
+    "pro_forma_shares": _holder_column("pro_forma_shares",
+                                       help="owned prior + conversion + redemption + exchange shares"),
     "pro_forma_pct": _holder_column("pro_forma_pct", format="%.3f%%",
                                     help="pro forma common / total common outstanding at the horizon"),
     "obtainable_shares_60d": _holder_column("obtainable_shares_60d", help="common the holder could get by converting "
@@ -274,7 +280,9 @@ def render_register_editing(register: pd.DataFrame, terms: Terms) -> None:
 
 # --- Monte Carlo tab ---------------------------------------------------------------------------------
 
-def render_monte_carlo(params: ScenarioParams, result: ScenarioResult, terms: Terms) -> None:
+def render_monte_carlo(params: ScenarioParams, result: ScenarioResult, terms: Terms,
+                       events: tuple[Event, ...] = ()) -> None:
+    """``events``: the ledger rows in use, the same on every path."""
     st.caption("Random common-price paths (geometric Brownian motion around the sidebar's price and drift) run "
                "through the same dividend, put and conversion choices; the bands show the spread of total common "
                f"outstanding. Runs by itself up to {MC_AUTO_PATHS:,} paths; larger runs start on the button.")
@@ -285,7 +293,7 @@ def render_monte_carlo(params: ScenarioParams, result: ScenarioResult, terms: Te
     seed = c3.number_input("Seed", value=0, step=1, key="mc_seed", help="random seed, ≥ 0 (same seed, same paths)")
     clicked = c4.button("Run Monte Carlo", key="mc_run", type="primary")
     runs = st.session_state.setdefault("mc_results", {})
-    run_key = (cache.key_of(params), float(vol), int(paths), int(seed))
+    run_key = (cache.key_of(params), repr(events), float(vol), int(paths), int(seed))
     outcome = runs.get(run_key)
     if outcome is None and (clicked or paths <= MC_AUTO_PATHS):
         bar = st.progress(0.0, text="Monte Carlo: starting")
@@ -294,7 +302,8 @@ def render_monte_carlo(params: ScenarioParams, result: ScenarioResult, terms: Te
             bar.progress(done / total, text=f"Monte Carlo: {done:,} of {total:,} paths")
 
         try:
-            outcome = run_monte_carlo(params, float(vol), int(paths), int(seed), terms, progress=report)
+            outcome = run_monte_carlo(params, float(vol), int(paths), int(seed), terms, progress=report,
+                                      events=events)
         except InputError as exc:
             outcome = exc
         bar.empty()

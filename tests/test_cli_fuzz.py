@@ -9,7 +9,7 @@ digits) or random text. Run in-process in an empty directory, every run must end
 and never a traceback, a warning or an internal error (exit 1).
 
 Restrictions:
-- montecarlo ``--paths`` is drawn from small or out-of-range counts (``PATHS``) to keep each
+- montecarlo and breakeven ``--paths`` are drawn from small or out-of-range counts (``PATHS``) to keep each
   example fast.
 - output paths are drawn from a small pool: distinct names, one name shared by several
   outputs, a missing directory, a directory, ``/dev/null`` and ``-`` (stdout). Outputs equal to
@@ -46,7 +46,8 @@ HOSTILE = [
 PATHS = ["1", "10", "50", "0", "-1", "1,5", "abc", "1000001", "9223372036854775807"]
 INPUTS = {"--filing": ROOT / "data" / "prospectus_supplement_2002-08-28_8pct_preferred.txt",
           "--scenarios": ROOT / "data" / "example_grid.csv",
-          "--grants": ROOT / "data" / "grants_illustrative.csv"}
+          "--grants": ROOT / "data" / "grants_illustrative.csv",
+          "--events": ROOT / "data" / "history.csv"}
 OUTPUT_FLAGS = {"--out", "--timeline", "--summary"}
 COMMANDS = {name: sub for name, sub in
             next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction)).choices.items()}
@@ -67,7 +68,7 @@ def _value_strategy(command: str, action: argparse.Action) -> st.SearchStrategy[
     if flag in INPUTS or (flag == "--holders" and command == "export"):
         shipped = str(INPUTS.get(flag, ROOT / "data" / "register.csv"))
         return st.sampled_from([shipped, "no-such-file.csv"]).map(lambda v: [flag, v])
-    if command == "montecarlo" and flag == "--paths":
+    if command in ("montecarlo", "breakeven") and flag == "--paths":
         return st.sampled_from(PATHS).map(lambda v: [flag, v])
     spec = SPEC_BY_NAME.get(action.dest)
     choices = list(action.choices or (spec.choices if spec else ()))
@@ -144,6 +145,7 @@ test_fuzz_grid = _fuzz("grid")
 test_fuzz_export = _fuzz("export")
 test_fuzz_scenario = _fuzz("scenario")
 test_fuzz_montecarlo = _fuzz("montecarlo")
+test_fuzz_breakeven = _fuzz("breakeven")  # issue 10
 
 
 def test_fuzz_covers_every_command():

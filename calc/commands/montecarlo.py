@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from calc.cli_output import print_json
-from calc.cli_params import add_scenario_flags, params_from_args
+from calc.cli_params import add_ledger_flags, add_scenario_flags, ledger_from_args
 from calc.cli_progress import ProgressBar
 from calc.cli_types import real_number, whole_number
 from calc.montecarlo import MAX_PATHS, MAX_VOLATILITY, MonteCarloResult, run_monte_carlo
@@ -18,6 +18,7 @@ HELP = "Monte Carlo of total common outstanding (percentiles per event date) und
 
 def configure(parser: argparse.ArgumentParser) -> None:
     add_scenario_flags(parser)
+    add_ledger_flags(parser)
     parser.add_argument("--volatility", type=real_number, default=0.6,
                         help=f"annualized volatility, 0 to {MAX_VOLATILITY:g} (default 0.6)")
     parser.add_argument("--paths", type=whole_number, default=10_000,
@@ -29,11 +30,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    plan = plan_outputs({}, {"--out": args.out})
-    params = params_from_args(args)
+    plan = plan_outputs({"--events": args.events}, {"--out": args.out})
+    params, events = ledger_from_args(args)
     progress = ProgressBar(sys.stderr, "paths")
     try:
-        result = run_monte_carlo(params, args.volatility, args.paths, args.seed, progress=progress)
+        result = run_monte_carlo(params, args.volatility, args.paths, args.seed, progress=progress, events=events)
     finally:
         progress.clear()
     if args.out:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from calc.cli_output import print_json
-from calc.cli_params import add_scenario_flags, params_from_args
+from calc.cli_params import add_ledger_flags, add_scenario_flags, ledger_from_args
 from calc.output import OutputPlan, plan_outputs
 from calc.params import ScenarioParams
 from calc.scenario import SUMMARY_KEYS, ScenarioResult, run_scenario
@@ -16,6 +16,7 @@ HELP = "Project the share issuance of one scenario; print the summary, optionall
 
 def configure(parser: argparse.ArgumentParser) -> None:
     add_scenario_flags(parser)
+    add_ledger_flags(parser)
     parser.add_argument("--timeline", help="write the event timeline CSV here ('-' for standard output)")
     parser.add_argument("--holders",
                         help="write the holder table (holders and fund families) CSV here ('-' for standard output)")
@@ -34,23 +35,27 @@ def _display(value: object) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    plan = plan_outputs({}, {"--timeline": args.timeline, "--holders": args.holders})
-    params = params_from_args(args)
-    result = run_scenario(params)
+    plan = plan_outputs({"--events": args.events}, {"--timeline": args.timeline, "--holders": args.holders})
+    params, events = ledger_from_args(args)
+    result = run_scenario(params, events=events)
     frames = {"--timeline": result.timeline, "--holders": result.holders}
     plan.write_frames({flag: frames[flag] for flag in plan.targets}, excel=args.excel)
     with plan.reporting():
-        return _report(args, params, result, plan)
+        return _report(args, params, result, plan, bool(events))
 
 
-def _report(args: argparse.Namespace, params: ScenarioParams, result: ScenarioResult, plan: OutputPlan) -> int:
+def _report(args: argparse.Namespace, params: ScenarioParams, result: ScenarioResult, plan: OutputPlan,
+            events: bool) -> int:
     summary = {key: _json_value(result.summary[key]) for key in SUMMARY_KEYS}
     if args.json:
         print_json(summary)
         return 0
     print("scenario: " + ", ".join(f"{k}={v}" for k, v in params.as_dict().items()))
-    print(result.timeline[["date", "event", "price_usd", "dividend_shares", "conversion_shares",
-                           "redemption_shares", "total_common_shares", "new_shares_pct"]].to_string(index=False))
+    columns = ["date", "event", "price_usd", "preferred_outstanding", "dividend_shares", "conversion_shares",
+               "redemption_shares", "total_common_shares", "new_shares_pct"]
+    if events:
+        columns.insert(7, "exchange_shares")
+    print(result.timeline[columns].to_string(index=False))
     for key in SUMMARY_KEYS:
         print(f"{key:22} {_display(summary[key])}")
     for line in plan.wrote():

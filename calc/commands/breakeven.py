@@ -1,0 +1,43 @@
+"""``python -m calc breakeven``: exchange preferred for common now, or wait?"""
+
+from __future__ import annotations
+
+import argparse
+
+from calc.breakeven import breakeven_report, setup
+from calc.cli_output import print_json
+from calc.cli_params import add_ledger_flags, add_scenario_flags, ledger_from_args
+from calc.cli_types import iso_date, positive_decimal, real_number, whole_number
+from calc.montecarlo import MAX_PATHS, MAX_VOLATILITY
+
+NAME = "breakeven"
+HELP = ("Compare the common issued per preferred retired on a date by an exchange (R per preferred) with the "
+        "common the same share causes if left outstanding; find the flat break-even price.")
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--common-per-preferred", type=positive_decimal, required=True, metavar="R",
+                        help="common shares per preferred share offered in the exchange (2002 deals: 331.43, 380)")
+    parser.add_argument("--date", type=iso_date, help="exchange date (default: the valuation date)")
+    add_scenario_flags(parser)
+    add_ledger_flags(parser)
+    parser.add_argument("--volatility", type=real_number,
+                        help=f"annualized volatility, 0 to {MAX_VOLATILITY:g}: add Monte Carlo statistics")
+    parser.add_argument("--paths", type=whole_number, default=10_000,
+                        help=f"Monte Carlo paths, 1 to {MAX_PATHS:,} (default 10,000)")
+    parser.add_argument("--seed", type=whole_number, default=0, help="random seed, 0 to 2^63 - 1 (default 0)")
+    parser.add_argument("--json", action="store_true", help="print one JSON object")
+
+
+def run(args: argparse.Namespace) -> int:
+    params, events = ledger_from_args(args)
+    s = setup(params, args.date.isoformat() if args.date else None, events)
+    report = breakeven_report(s, float(args.common_per_preferred), args.volatility, args.paths, args.seed)
+    if args.json:
+        print_json(report)
+        return 0
+    for key, value in report.items():
+        shown = "none (wait never equals R on $0.01..$1,000)" if value is None else (
+            f"{value:,.4f}" if isinstance(value, float) else value)
+        print(f"{key:40} {shown}")
+    return 0

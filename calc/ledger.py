@@ -1,0 +1,545 @@
+"""The preferred as a ledger: dated actions on part of the class or on named holders.
+
+Events file (CSV, UTF-8, a BOM is accepted), header ``EVENT_COLUMNS``:
+  date                   YYYY-MM-DD, inside the scenario window [valuation_date, horizon]
+  action                 one of ``ACTIONS`` (below)
+  preferred_shares       a whole number >= 0, or ``all`` (of those outstanding at that point,
+                         or of the named holder's holding)
+  common_shares          exchange_common: common issued in total (as reported)
+  common_per_preferred   exchange_common: common per preferred; floor(n × ratio) issued, fraction in cash
+  cash_per_preferred_usd repurchase_cash: USD paid per preferred
+  settlement             put / call: cash or stock (empty: the scenario's put_settlement);
+                         dividend_policy: cash, stock or accrue
+  holder                 exact register name (empty: shared pro rata across holders)
+  source                 free text (where the row comes from)
+
+Per-share arithmetic of one row retiring n preferred on date d, with LP the liquidation
+preference per share after d's dividend, CR the conversion rate in force, S the price:
+  exchange_common      floor(n × ratio) common, or common_shares as given
+  repurchase_cash      n × cash_per_preferred_usd paid, no shares
+  convert              floor(n × LP/1000 × CR) common
+  put                  stock: ceil(n × LP / (S × put_factor)); cash: n × LP paid
+  call                 call price = LP (accreted unpaid dividends included; assumption);
+                       in the money (S × CR ≥ 1000): floor(n × LP/1000 × CR) common (forced
+                       conversion), else settled like a put
+  exchange_debentures  n × LP of debentures (LP frozen, cash interest, same CR); they leave
+                       with the class under its policies
+  dividend_policy      dividends on dates after d are paid as ``settlement`` (the dividend on d
+                       itself is paid first, under the earlier policy: pinned order)
+
+Every floor/ceil is exact (``calc.rounding``): ratio and cash as the typed decimals
+(``calc.numbers``), LP = LP0 × (1 + r)^k exactly, CR as in the terms, S and put_factor as
+``decimal_value``; a row's new shares count toward the 10^15 model limit. Files: at most
+``MAX_EVENTS_BYTES`` bytes, read through ``calc.csv_records`` (encodings, NUL, line and cell
+limits; a row with more or fewer cells than the header is a problem of its line).
+
+Pinned order on one date: dividend on the shares outstanding before the date's actions,
+then ledger rows in file order (``history`` rows before the events file's), then the class
+policies on what remains. A row naming a ``holder`` reduces that holder; otherwise the n
+shares are shared across holders on the scenario's basis by largest remainder (ties in
+filing order). Holder allocations of a row's common use the same largest remainder
+(pro_rata basis) or each holder alone (registered basis), as ``calc.dilution`` does.
+
+Every problem is reported at once, ``line L: ...`` (``validate_events``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from calc.csv_records import MAX_CSV_LINE_CHARS, csv_records, opened_lines, split_ragged, text_lines
+from calc.dilution import HolderBook, _allocate, largest_remainder
+from calc.errors import InputError, echo
+from calc.numbers import parse_decimal, parse_whole
+from calc.params import DIVIDEND_POLICIES, SETTLEMENTS, ScenarioParams
+from calc.rounding import MAX_SHARES, ExactAt, ceil_shares, decimal_value, floor_shares
+from calc.terms import DATA_DIR, Terms
+
+EVENT_COLUMNS = ("date", "action", "preferred_shares", "common_shares", "common_per_preferred",
+                 "cash_per_preferred_usd", "settlement", "holder", "source")
+HISTORY_PATH = DATA_DIR / "history.csv"
+PER_SHARE_USD = 1000  # conversion basis: a rate is common per $1,000 of liquidation preference (exact int)
+MAX_EVENTS_BYTES = 1_000_000  # an events file or edited text
+ALL = None  # preferred_shares = all
+
+
+@dataclass(frozen=True)
+class Event:
+    """One validated row of an events file (``line``: its line in the file)."""
+
+    line: int
+    date: dt.date
+    action: str
+    preferred_shares: int | None  # None: all
+    common_shares: int | None = None
+    common_per_preferred: Fraction | None = None  # exact decimal as typed
+    cash_per_preferred_usd: Fraction | None = None
+    settlement: str = ""
+    holder: str = ""
+    source: str = ""
+    origin: str = "events"  # file label used in messages
+
+
+# --------------------------------------------------------------------------- rules (vectorized over P paths)
+
+@dataclass(frozen=True)
+class RowContext:
+    """Inputs of one row's rule, arrays (P,)."""
+
+    event: Event
+    n: int  # preferred retired by the row
+    column: int
+    price: np.ndarray
+    lp: np.ndarray  # LP per share after the date's dividend (float64)
+    lp_exact: Callable[[int], Fraction]  # the same LP of path p, exactly
+    rate: float  # conversion rate in force
+    exact_rate: Fraction
+    put_factor: np.ndarray
+    settle_stock: np.ndarray  # bool: row settlement, else the scenario's put_settlement
+
+
+@dataclass(frozen=True)
+class PerShare:
+    """A per-preferred quantity per path: float64 ``approx`` (P,) and ``exact(p)``."""
+
+    approx: np.ndarray
+    exact: Callable[[int], Fraction]
+
+    def masked(self, mask: np.ndarray) -> PerShare:
+        """The quantity where ``mask`` (P,), 0 elsewhere."""
+        return PerShare(np.where(mask, self.approx, 0.0), lambda p: self.exact(p) if mask[p] else Fraction(0))
+
+
+def _constant(value: Fraction, paths: int) -> PerShare:
+    return PerShare(np.full(paths, float(value)), lambda _: value)
+
+
+@dataclass(frozen=True)
+class Flow:
+    """Per preferred share retired by a row (None: nothing); ``exchange_total`` fixes the class total."""
+
+    conversion: PerShare | None = None
+    redemption: PerShare | None = None
+    exchange: PerShare | None = None
+    cash_usd: np.ndarray | float = 0.0
+    debenture_usd: PerShare | None = None
+    exchange_total: int | None = None
+    called: bool = False  # its conversion is forced by a call
+
+
+def _conversion_per_share(c: RowContext) -> PerShare:
+    """LP / 1000 × CR."""
+    return PerShare(c.lp / PER_SHARE_USD * c.rate, lambda p: c.lp_exact(p) / PER_SHARE_USD * c.exact_rate)
+
+
+def _put_per_share(c: RowContext) -> PerShare:
+    """LP / (S × put_factor) where settled in stock, else 0."""
+    return PerShare(c.lp / (c.price * c.put_factor), lambda p: c.lp_exact(p) / (
+        decimal_value(c.price[p]) * decimal_value(c.put_factor[p]))).masked(c.settle_stock)
+
+
+def rule_exchange_common(c: RowContext) -> Flow:
+    """ratio given: floor(n × ratio) common; total given: exactly common_shares (per share total / n)."""
+    paths = len(c.price)
+    if c.event.common_shares is not None:
+        per = Fraction(c.event.common_shares, c.n) if c.n else Fraction(0)
+        return Flow(exchange=_constant(per, paths), exchange_total=c.event.common_shares)
+    return Flow(exchange=_constant(c.event.common_per_preferred or Fraction(0), paths))
+
+
+def rule_repurchase_cash(c: RowContext) -> Flow:
+    """n × cash_per_preferred_usd paid; no shares."""
+    return Flow(cash_usd=np.full(c.price.shape, float(c.event.cash_per_preferred_usd or 0)))
+
+
+def rule_convert(c: RowContext) -> Flow:
+    """floor(n × LP/1000 × CR) common."""
+    return Flow(conversion=_conversion_per_share(c))
+
+
+def rule_put(c: RowContext) -> Flow:
+    """stock: ceil(n × LP / (S × put_factor)) common; cash: n × LP paid."""
+    return Flow(redemption=_put_per_share(c), cash_usd=np.where(c.settle_stock, 0.0, c.lp))
+
+
+def rule_call(c: RowContext) -> Flow:
+    """In the money (S × CR ≥ 1000): forced conversion; otherwise redeemed at LP like a put."""
+    itm = c.price * c.rate >= PER_SHARE_USD
+    put = rule_put(c)
+    return Flow(conversion=_conversion_per_share(c).masked(itm),
+                redemption=put.redemption.masked(~itm) if put.redemption else None,
+                cash_usd=np.where(itm, 0.0, put.cash_usd), called=True)
+
+
+def rule_exchange_debentures(c: RowContext) -> Flow:
+    """n × LP of debentures."""
+    return Flow(debenture_usd=PerShare(c.lp, c.lp_exact))
+
+
+def _on_or_after(field: str, label: str) -> Callable[[dt.date, Terms], str | None]:
+    def check(date: dt.date, terms: Terms) -> str | None:
+        first = getattr(terms.preferred, field)
+        return f"{date} is before {first} ({label})" if date < first else None
+    return check
+
+
+def _put_date(date: dt.date, terms: Terms) -> str | None:
+    dates = ", ".join(str(d) for d in terms.preferred.put_dates)
+    return None if date in terms.preferred.put_dates else f"{date} is not a put date ({dates})"
+
+
+@dataclass(frozen=True)
+class Action:
+    rule: Callable[[RowContext], Flow] | None  # None: a policy change, no shares retired
+    fields: tuple[str, ...] = ()  # value columns the action accepts
+    settlements: tuple[str, ...] = ()
+    date_rule: Callable[[dt.date, Terms], str | None] | None = None
+
+
+ACTIONS: dict[str, Action] = {
+    "exchange_common": Action(rule_exchange_common, ("preferred_shares", "common_shares", "common_per_preferred")),
+    "repurchase_cash": Action(rule_repurchase_cash, ("preferred_shares", "cash_per_preferred_usd")),
+    "convert": Action(rule_convert, ("preferred_shares",),
+                      date_rule=_on_or_after("conversion_not_before", "conversion is not exercisable earlier")),
+    "put": Action(rule_put, ("preferred_shares", "settlement"), SETTLEMENTS, _put_date),
+    "call": Action(rule_call, ("preferred_shares", "settlement"), SETTLEMENTS,
+                   _on_or_after("issuer_call_from", "the issuer may call from then on")),
+    "exchange_debentures": Action(rule_exchange_debentures, ("preferred_shares",)),
+    "dividend_policy": Action(None, ("settlement",), DIVIDEND_POLICIES),
+}
+REQUIRED = {"repurchase_cash": ("preferred_shares", "cash_per_preferred_usd"),
+            "dividend_policy": ("settlement",)}
+VALUE_COLUMNS = ("preferred_shares", "common_shares", "common_per_preferred", "cash_per_preferred_usd",
+                 "settlement")
+
+
+# --------------------------------------------------------------------------- reading
+
+def _number(name: str, text: str) -> int | Fraction:
+    """A cell through ``calc.numbers``: whole counts (<= MAX_SHARES) or an exact decimal >= 0."""
+    if name in ("preferred_shares", "common_shares"):
+        value: int | Fraction = parse_whole(text)
+        if value > MAX_SHARES:
+            raise InputError(f"{value:,} is more than the model limit of {MAX_SHARES:,} (10^15) shares")
+    else:
+        value = Fraction(parse_decimal(text))
+    if value < 0:
+        raise InputError(f"'{echo(text)}' is negative")
+    return value
+
+
+def _row_problems(cells: dict[str, str]) -> tuple[dict[str, object], list[str]]:
+    """Typed values of one row and its syntax problems (field names in the message)."""
+    values: dict[str, object] = {}
+    problems: list[str] = []
+    action = cells["action"]
+    try:
+        values["date"] = dt.date.fromisoformat(cells["date"])
+    except ValueError:
+        problems.append(f"date: '{cells['date']}' is not a date in YYYY-MM-DD form")
+    spec = ACTIONS.get(action)
+    if spec is None:
+        problems.append(f"action: '{action}' is not one of {', '.join(ACTIONS)}")
+        return values, problems
+    for name in VALUE_COLUMNS:
+        text = cells[name]
+        if not text:
+            if name in REQUIRED.get(action, ()):
+                problems.append(f"{name}: required for {action}")
+            continue
+        if name not in spec.fields:
+            problems.append(f"{name}: '{text}' does not apply to {action}")
+        elif name == "settlement":
+            if text not in spec.settlements:
+                problems.append(f"settlement: '{text}' is not one of {', '.join(spec.settlements)} for {action}")
+            values[name] = text
+        elif name == "preferred_shares" and text.lower() == "all":
+            values[name] = ALL
+        else:
+            try:
+                values[name] = _number(name, text)
+            except InputError as exc:
+                kind = "a whole number >= 0" + (" or 'all'" if name == "preferred_shares" else "") \
+                    if name in ("preferred_shares", "common_shares") else "a number >= 0"
+                problems.append(f"{name}: {exc} (expected {kind})")
+    if spec.rule is not None and not cells["preferred_shares"]:
+        problems.append(f"preferred_shares: required for {action} (a whole number or 'all')")
+    if action == "exchange_common":
+        given = [n for n in ("common_shares", "common_per_preferred") if cells[n]]
+        if len(given) != 1:
+            problems.append("common_shares/common_per_preferred: exchange_common needs exactly one of them, "
+                            f"got {'both' if given else 'neither'}")
+        elif values.get("common_shares") and values.get("preferred_shares") == 0:
+            problems.append("common_shares: common issued for 0 preferred")
+    return values, problems
+
+
+def parse_events(header: Sequence[str], records: Iterable[tuple[int, list[str]]], origin: str
+                         ) -> tuple[tuple[Event, ...], list[str]]:
+    """(valid rows, problems) so that later checks can report together with these."""
+    header = [h.strip() for h in header]
+    problems = [f"{origin} line 1: unknown column '{h}' (known: {', '.join(EVENT_COLUMNS)})"
+                for h in header if h not in EVENT_COLUMNS]
+    problems += [f"{origin} line 1: no '{c}' column" for c in ("date", "action") if c not in header]
+    events: list[Event] = []
+    kept, lines, ragged = split_ragged(header, records)
+    problems += [f"{origin} {p}" for p in ragged]
+    for line, row in zip(lines, kept):
+        cells = {c: "" for c in EVENT_COLUMNS} | {h: v.strip() for h, v in zip(header, row) if h in EVENT_COLUMNS}
+        values, row_problems = _row_problems(cells)
+        problems += [f"{origin} line {line}, {p}" for p in row_problems]
+        if not row_problems:
+            values.setdefault("preferred_shares", 0)  # dividend_policy rows retire nothing
+            events.append(Event(line=line, action=cells["action"], holder=cells["holder"], source=cells["source"],
+                                origin=origin, **values))  # type: ignore[arg-type]
+    return tuple(events), problems
+
+
+def _events_from_lines(lines: Iterable[str], origin: str) -> tuple[tuple[Event, ...], list[str]]:
+    """(valid rows, problems) of checked CSV lines (``calc.csv_records`` limits)."""
+    try:
+        records = csv_records(lines, origin)
+        first = next(records, None)
+        if first is None:
+            return (), [f"{origin}: empty; expected the header {','.join(EVENT_COLUMNS)}"]
+        return parse_events(first[1], list(records), origin)
+    except InputError as exc:
+        return (), [str(exc)]
+
+
+def read_events_text(text: str, origin: str) -> tuple[tuple[Event, ...], list[str]]:
+    """(valid rows, problems) of CSV text (dashboard editor, uploads)."""
+    if len(text) > MAX_EVENTS_BYTES:
+        return (), [f"{origin}: larger than the {MAX_EVENTS_BYTES:,}-character limit"]
+    try:
+        return _events_from_lines(text_lines(text, origin, MAX_CSV_LINE_CHARS), origin)
+    except InputError as exc:
+        return (), [str(exc)]
+
+
+def read_events(path: Path | str, label: str = "events") -> tuple[Event, ...]:
+    """Read an events CSV (see the module docstring); ``InputError`` listing every problem."""
+    events, problems = read_events_lenient(path, label)
+    if problems:
+        raise InputError(f"{label}: {len(problems)} problem(s); nothing was run", tuple(problems))
+    return events
+
+
+def read_events_lenient(path: Path | str, label: str = "events") -> tuple[tuple[Event, ...], list[str]]:
+    """(valid rows, problems) of an events CSV, so that scenario checks can be reported with them
+    (at most ``MAX_EVENTS_BYTES`` bytes; encodings, NUL and line limits of ``calc.csv_records``)."""
+    origin = f"{label} {path}"
+    try:
+        with opened_lines(path, origin, MAX_EVENTS_BYTES, MAX_CSV_LINE_CHARS) as lines:
+            return _events_from_lines(lines, origin)
+    except InputError as exc:
+        return (), [str(exc)]
+
+
+def check_events(events: Sequence[Event], problems: Sequence[str], params: ScenarioParams, terms: Terms,
+                 book: HolderBook) -> None:
+    """Raise one ``InputError`` with the reading ``problems`` and every scenario problem of ``events``."""
+    found = list(problems)
+    basis = book.pro_rata if params.holder_basis == "pro_rata" else book.registered
+    try:
+        resolve(events, params, terms, book, basis)
+    except InputError as exc:
+        found += exc.problems
+    if found:
+        raise InputError(f"events: {len(found)} problem(s); nothing was run", tuple(sorted(found, key=_line_key)))
+
+
+def _line_key(problem: str) -> tuple[str, int]:
+    """(file, line) of a problem message, for reporting in file order."""
+    match = re.match(r"(.*?) line (\d+)", problem)
+    return (match.group(1), int(match.group(2))) if match else (problem, 0)
+
+
+@lru_cache(maxsize=1)
+def history_events() -> tuple[Event, ...]:
+    """The 2002 exchanges (``data/history.csv``)."""
+    return read_events(HISTORY_PATH, "history")
+
+
+def ledger_events(events: Sequence[Event] = (), history: bool = False) -> tuple[Event, ...]:
+    """History rows first (when on), then ``events``."""
+    return (history_events() if history else ()) + tuple(events)
+
+
+# --------------------------------------------------------------------------- resolving on a scenario
+
+@dataclass(frozen=True)
+class Plan:
+    """Events resolved for one window and holder basis, in pinned order.
+
+    ``rows`` retire preferred (counts ``counts``, per-holder ``alloc`` (R, H)); policy
+    rows become ``dividend_changes`` (date, policy code).
+    """
+
+    rows: tuple[Event, ...]
+    counts: np.ndarray  # (R,) int64
+    alloc: np.ndarray  # (R, H) int64
+    dividend_changes: tuple[tuple[dt.date, int], ...]
+
+    @property
+    def dates(self) -> tuple[dt.date, ...]:
+        return tuple(e.date for e in self.rows) + tuple(d for d, _ in self.dividend_changes)
+
+
+def _quantity(event: Event, available: int) -> int:
+    return available if event.preferred_shares is ALL else int(event.preferred_shares)
+
+
+def _share(holding: np.ndarray, n: int) -> np.ndarray:
+    """n split over holders ∝ holding by largest remainder (ties: filing order)."""
+    total = int(holding.sum())
+    if n == 0 or total == 0:
+        return np.zeros_like(holding)
+    return largest_remainder((holding * (n / total))[None, :], np.array([n]),
+                             lambda c: Fraction(int(holding[c[1]]) * n, total))[0]
+
+
+def resolve(events: Sequence[Event], params: ScenarioParams, terms: Terms, book: HolderBook,
+            basis: np.ndarray) -> Plan:
+    """Check every event against the scenario and the register; ``InputError`` listing every problem.
+
+    Rules: date inside [valuation_date, horizon]; the action's date rule (put dates, call from
+    2006-08-01, conversion from 2002-05-06); no more preferred than outstanding at that point;
+    a named holder exists and holds enough.
+    """
+    ordered = sorted(events, key=lambda e: e.date)  # stable: file order within a date
+    index = {name: i for i, name in enumerate(book.names)}
+    outstanding, holding = terms.preferred.shares_issued, basis.astype(np.int64).copy()
+    rows, counts, allocs, changes, problems = [], [], [], [], []
+    for e in ordered:
+        where = f"{e.origin} line {e.line}"
+        spec = ACTIONS[e.action]
+        if not params.valuation_date <= e.date <= params.horizon:
+            problems.append(f"{where}, date: {e.date} is outside the window {params.valuation_date}.."
+                            f"{params.horizon}")
+        if spec.date_rule and (message := spec.date_rule(e.date, terms)):
+            problems.append(f"{where}, date: {e.action} on {message}")
+        if spec.rule is None:
+            changes.append((e.date, DIVIDEND_POLICIES.index(e.settlement)))
+            continue
+        if e.holder and e.holder not in index:
+            problems.append(f"{where}, holder: '{e.holder}' is not a register name")
+            continue
+        available = int(holding[index[e.holder]]) if e.holder else outstanding
+        n = _quantity(e, available)
+        if n > outstanding or n > available:
+            whose = f"holder '{e.holder}' holds" if e.holder else "outstanding"
+            problems.append(f"{where}, preferred_shares: {n:,} is more than the {min(available, outstanding):,} "
+                            f"{whose} at that point")
+            continue
+        alloc = np.zeros_like(holding)
+        if e.holder:
+            alloc[index[e.holder]] = n
+        else:
+            alloc = _share(holding, n)
+        holding -= alloc
+        outstanding -= n
+        rows.append(e)
+        counts.append(n)
+        allocs.append(alloc)
+    if problems:
+        raise InputError(f"events: {len(problems)} problem(s); nothing was run", tuple(problems))
+    alloc_array = np.array(allocs, dtype=np.int64).reshape(len(allocs), book.size)
+    return Plan(tuple(rows), np.array(counts, dtype=np.int64), alloc_array, tuple(changes))
+
+
+# --------------------------------------------------------------------------- class totals of a row
+
+@dataclass(frozen=True)
+class RowResult:
+    """A row's class totals per path (0 where the class had left before the row's date)."""
+
+    action: str
+    count: int  # preferred retired by the row where effective
+    flow: Flow
+    column: int
+    effective: np.ndarray  # (P,) bool
+    conversion: np.ndarray  # (P,) int64
+    redemption: np.ndarray
+    exchange: np.ndarray
+    cash_usd: np.ndarray  # (P,) float
+    debenture_usd: np.ndarray
+
+    def exact_debenture_usd(self, p: int) -> Fraction:
+        """Debenture principal the row issued on path p, exactly: n × LP at the row's date."""
+        if self.flow.debenture_usd is None or not self.effective[p]:
+            return Fraction(0)
+        return self.count * self.flow.debenture_usd.exact(p)
+
+
+def row_totals(action: str, flow: Flow, n: int, column: int, effective: np.ndarray) -> RowResult:
+    """conversion floor(n c), redemption ceil(n q), exchange the given total or floor(n x),
+    cash n × cash, debentures n × LP; masked by ``effective``. Every floor/ceil is exact."""
+    def shares(per: PerShare | None, rounding: Callable[..., np.ndarray]) -> np.ndarray:
+        if per is None:
+            return np.zeros(effective.shape, dtype=np.int64)
+        exact_at: ExactAt = lambda i: n * per.exact(i[0])  # noqa: E731
+        return rounding(n * per.approx, exact_at, effective & (per.approx > 0))
+
+    exchange = (np.where(effective, flow.exchange_total, 0).astype(np.int64) if flow.exchange_total is not None
+                else shares(flow.exchange, floor_shares))
+    debenture = np.zeros(effective.shape) if flow.debenture_usd is None else flow.debenture_usd.approx
+    return RowResult(action, n, flow, column, effective, shares(flow.conversion, floor_shares),
+                     shares(flow.redemption, ceil_shares), exchange,
+                     np.where(effective, n * np.broadcast_to(flow.cash_usd, effective.shape), 0.0),
+                     np.where(effective, n * debenture, 0.0))
+
+
+@dataclass(frozen=True)
+class HolderLedger:
+    """Per holder (S, H) after the ledger rows: holding at the exit in units of LP_x (preferred
+    left plus ledger debentures d_i / LP_x), exactly by cell, and the common the rows gave."""
+
+    holding: np.ndarray  # (S, H) float
+    exact_holding: ExactAt  # (s, h) -> Fraction
+    shares: dict[str, np.ndarray]  # LEDGER_HOLDER_COLUMNS -> (S, H) int64
+
+
+def holder_ledger(plan: Plan, rows: Sequence[RowResult], basis: np.ndarray, pro_rata: np.ndarray,
+                  lp_exit: np.ndarray, exact_lp_exit: Callable[[int], Fraction]) -> HolderLedger:
+    """Holdings and row shares per holder (see ``HolderLedger``).
+
+    A row's holder shares: entitlement_i = alloc_i × per-share quantity (exact); pro_rata rows
+    split the class total by largest remainder, registered rows round each holder alone.
+    Holding_i = units_i + Σ rows alloc_i × LP_row / LP_x (debentures, exact).
+    """
+    units = basis.astype(np.int64).copy()
+    debentures = np.zeros(basis.shape)
+    shares = {k: np.zeros(basis.shape, dtype=np.int64) for k in LEDGER_HOLDER_COLUMNS}
+    sources = (("conversion_shares", "conversion", floor_shares), ("redemption_shares", "redemption", ceil_shares),
+               ("exchange_shares", "exchange", floor_shares))
+    debenture_rows = []
+    for alloc, row in zip(plan.alloc, rows):
+        held = np.where(row.effective[:, None], alloc[None, :], 0)
+        units -= held
+        for key, name, rounding in sources:
+            per: PerShare | None = getattr(row.flow, name)
+            if per is not None and per.approx.any():
+                shares[key] += _allocate(held, per.approx, per.exact, getattr(row, name), pro_rata, rounding)
+        if row.flow.debenture_usd is not None:
+            debentures += held * row.flow.debenture_usd.approx[:, None]
+            debenture_rows.append((held, row))
+
+    def exact_holding(cell: tuple[int, ...]) -> Fraction:
+        s, h = cell
+        principal = sum((int(held[s, h]) * row.flow.debenture_usd.exact(s)  # type: ignore[union-attr]
+                         for held, row in debenture_rows), Fraction(0))
+        return int(units[s, h]) + principal / exact_lp_exit(s)
+
+    return HolderLedger(units + debentures / lp_exit[:, None], exact_holding, shares)
+
+
+LEDGER_HOLDER_COLUMNS = ("conversion_shares", "redemption_shares", "exchange_shares")

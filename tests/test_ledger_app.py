@@ -1,0 +1,67 @@
+"""Issue 10 in the dashboard (AppTest): history toggle, events in use, bad edits kept out, break-even panel."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from calc.history import history_defaults
+from calc.ledger import EVENT_COLUMNS, history_events, ledger_events, read_events_text
+from calc.params import parse_params
+from calc.scenario import default_book, run_scenario
+from calc.terms import load_terms
+from dashboard import ledger_view
+from dashboard.narrative import shares
+from dashboard.store import ENV_VAR
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+TIMEOUT = 60
+
+
+@pytest.fixture
+def app(tmp_path, monkeypatch) -> AppTest:
+    monkeypatch.setenv(ENV_VAR, str(tmp_path / "scenarios.sqlite3"))
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.run(timeout=TIMEOUT)
+    return at
+
+
+def metric(at: AppTest, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def test_issue10_history_toggle_replays_the_2002_exchanges(app):
+    app.toggle(key=ledger_view.HISTORY_KEY).set_value(True).run(timeout=TIMEOUT)
+    assert not app.exception
+    params = parse_params(history_defaults())
+    expected = run_scenario(params, events=history_events()).summary
+    assert metric(app, "New shares") == shares(expected["new_shares"])
+    assert expected["exchange_shares"] == 96_000_000
+    assert metric(app, "Break-even flat price").startswith("$")
+
+
+def test_issue10_events_in_use_change_the_scenario(app):
+    events, _ = read_events_text(",".join(EVENT_COLUMNS) + "\n2003-03-03,exchange_common,885000,,300.5,,,,",
+                                 "edited events")
+    app.session_state[ledger_view.EVENTS_KEY] = events
+    app.run(timeout=TIMEOUT)
+    assert not app.exception
+    expected = run_scenario(parse_params(), events=events).summary
+    assert metric(app, "New shares") == shares(expected["new_shares"])
+
+
+def test_issue10_bad_edit_is_rejected_with_lines_and_keeps_previous_events():
+    """The editor's check: every problem with its line; nothing is accepted."""
+    edited = pd.DataFrame([{c: "" for c in EVENT_COLUMNS} | {"date": "2003-03-03", "action": "swap"},
+                           {c: "" for c in EVENT_COLUMNS} | {"date": "2001-01-01", "action": "convert",
+                                                             "preferred_shares": "5"}], dtype=str)
+    events, problems = ledger_view._check_edit(edited, parse_params(), False, load_terms(), default_book())
+    assert problems[0].startswith("edited events line 2, action: 'swap' is not one of")
+    assert any(p.startswith("edited events line 3, date: 2001-01-01 is outside the window") for p in problems)
+    good = pd.DataFrame([{c: "" for c in EVENT_COLUMNS} | {"date": "2003-03-03", "action": "exchange_common",
+                                                            "preferred_shares": "10", "common_shares": "3000"}])
+    events, problems = ledger_view._check_edit(good, parse_params(), False, load_terms(), default_book())
+    assert problems == [] and ledger_events(events)[0].common_shares == 3000
