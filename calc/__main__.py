@@ -1,5 +1,5 @@
 """Entry point for ``python -m calc``."""
 
-from calc.cli import main
+from calc.cli.main import main
 
 raise SystemExit(main())

@@ -6,10 +6,8 @@ import json
 
 import pytest
 
-from calc.cli import _command_modules
+from calc.cli.commands import COMMANDS
 from tests.conftest import run_cli
-
-COMMANDS = [m.NAME for m in _command_modules()]
 
 
 @pytest.mark.parametrize("command", COMMANDS)

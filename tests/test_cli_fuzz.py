@@ -29,7 +29,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from calc.cli import build_parser, main
+from calc.cli.main import build_parser, main
 from calc.params import SPEC_BY_NAME
 from tests.conftest import ROOT
 

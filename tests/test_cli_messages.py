@@ -10,9 +10,9 @@ import sys
 import numpy as np
 import pytest
 
-import calc.commands.convert
-from calc.cli import INTERRUPTED, main
-from calc.cli_output import print_json
+import calc.cli.commands.convert
+from calc.cli.json_output import print_json
+from calc.cli.main import INTERRUPTED, main
 from tests.conftest import ROOT
 
 
@@ -151,7 +151,7 @@ def test_item18_json_is_strict(capsys):
 def test_item18_one_interrupt_message(capsys, monkeypatch):
     def interrupted(args):
         raise KeyboardInterrupt
-    monkeypatch.setattr(calc.commands.convert, "run", interrupted)
+    monkeypatch.setattr(calc.cli.commands.convert, "run", interrupted)
     code, out, err = run(capsys, "convert", "--preferred", "1")
     assert (code, err) == (130, INTERRUPTED + "\n")
     assert INTERRUPTED == "interrupted: no output written"
@@ -160,7 +160,7 @@ def test_item18_one_interrupt_message(capsys, monkeypatch):
 def test_item18_internal_error_is_one_line_exit_1(capsys, monkeypatch):
     def broken(args):
         raise ZeroDivisionError("boom")
-    monkeypatch.setattr(calc.commands.convert, "run", broken)
+    monkeypatch.setattr(calc.cli.commands.convert, "run", broken)
     code, out, err = run(capsys, "convert", "--preferred", "1")
     assert code == 1
     assert err.startswith("error: internal error: ZeroDivisionError: boom") and len(err.splitlines()) == 1
@@ -171,7 +171,7 @@ def test_item18_numpy_runtime_warning_is_an_error_not_a_printed_warning(capsys, 
     def overflowing(args):
         print(np.float64(1e308) * 10)
         return 0
-    monkeypatch.setattr(calc.commands.convert, "run", overflowing)
+    monkeypatch.setattr(calc.cli.commands.convert, "run", overflowing)
     code, out, err = run(capsys, "convert", "--preferred", "1")
     assert code == 1
     assert out == ""

@@ -19,7 +19,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from calc.cli import main
+from calc.cli.main import main
 from calc.dilution import build_book, largest_remainder
 from calc.engine import ShareLimitError
 from calc.errors import InputError

@@ -11,8 +11,8 @@ import pyarrow as pa
 import pytest
 
 import calc.export as export_mod
-from calc.cli import main
-from calc.cli_progress import ProgressBar
+from calc.cli.main import main
+from calc.cli.progress import ProgressBar
 from calc.dilution import build_book, row_labels
 from calc.errors import InputError
 from calc.export import (

@@ -454,7 +454,7 @@ def test_issue10_events_file_read_like_other_inputs(tmp_path):
 
 def test_issue10_events_file_is_an_input_for_the_same_file_check(tmp_path, capsys):
     """Issue 9 output rules on issue 10's flag: an output naming the --events file is refused, nothing written."""
-    from calc.cli import main
+    from calc.cli.main import main
 
     path = tmp_path / "events.csv"
     path.write_text(HEADER + "\n2003-03-03,exchange_common,10,,300.5,,,,\n", encoding="utf-8")

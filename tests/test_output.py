@@ -18,7 +18,7 @@ import pytest
 
 import calc.export as export_mod
 import calc.output as output_mod
-from calc.cli import main
+from calc.cli.main import main
 from calc.output import plan_outputs
 from calc.register import FILING_PATH
 from tests.conftest import ROOT
@@ -55,9 +55,10 @@ def no_work(monkeypatch):
     def forbidden(*args, **kwargs):
         raise AssertionError("work was done before the outputs were checked")
 
-    for target in ("calc.commands.export.read_grid", "calc.export.run_batch", "calc.commands.holders.parse_filing",
-                   "calc.commands.options.read_grants_csv", "calc.commands.scenario.run_scenario",
-                   "calc.commands.montecarlo.run_monte_carlo", "calc.commands.grid.make_grid"):
+    for target in ("calc.cli.commands.export.read_grid", "calc.export.run_batch",
+                   "calc.cli.commands.holders.parse_filing", "calc.cli.commands.options.read_grants_csv",
+                   "calc.cli.commands.scenario.run_scenario", "calc.cli.commands.montecarlo.run_monte_carlo",
+                   "calc.cli.commands.grid.make_grid"):
         monkeypatch.setattr(target, forbidden)
 
 

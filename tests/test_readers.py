@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from calc import csv_records
-from calc.cli import main
+from calc.cli.main import main
 from calc.errors import InputError
 from calc.export import read_grid
 from calc.options import (

@@ -5,15 +5,12 @@ from __future__ import annotations
 import argparse
 import sys
 
-from calc.cli_output import print_json
-from calc.cli_params import add_ledger_flags, add_scenario_flags, ledger_from_args
-from calc.cli_progress import ProgressBar
-from calc.cli_types import real_number, whole_number
+from calc.cli.arg_types import real_number, whole_number
+from calc.cli.flags import add_ledger_flags, add_scenario_flags, ledger_from_args
+from calc.cli.json_output import print_json
+from calc.cli.progress import ProgressBar
 from calc.montecarlo import MAX_PATHS, MAX_VOLATILITY, MonteCarloResult, run_monte_carlo
 from calc.output import OutputPlan, plan_outputs
-
-NAME = "montecarlo"
-HELP = "Monte Carlo of total common outstanding (percentiles per event date) under GBM prices."
 
 
 def configure(parser: argparse.ArgumentParser) -> None:

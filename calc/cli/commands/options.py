@@ -7,15 +7,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from calc.cli_output import print_json
-from calc.cli_types import iso_date, positive_decimal
+from calc.cli.arg_types import iso_date, positive_decimal
+from calc.cli.json_output import print_json
 from calc.errors import InputError
 from calc.option_forms import load_forms
 from calc.options import Grant, positions_frame, read_grants_csv, schedule_frame, totals
 from calc.output import OutputPlan, plan_outputs
-
-NAME = "options"
-HELP = "Employee stock options from a grants CSV: vested/exercisable/expired/cancelled shares on a date."
 
 
 def configure(parser: argparse.ArgumentParser) -> None:

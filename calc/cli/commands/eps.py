@@ -6,8 +6,8 @@ import argparse
 from fractions import Fraction
 from pathlib import Path
 
-from calc.cli_output import print_json
-from calc.cli_types import iso_date, number, positive_decimal, whole_number
+from calc.cli.arg_types import exact_number, iso_date, positive_decimal, tax_rate, whole_number
+from calc.cli.json_output import print_json
 from calc.conversion import MAX_USD_PER_SHARE
 from calc.eps import (
     MAX_BASIC_SHARES,
@@ -17,24 +17,8 @@ from calc.eps import (
     lucent_diluted_eps,
     waterfall_rows,
 )
-from calc.errors import echo
 from calc.options import read_grants_csv
 from calc.terms import load_terms
-
-NAME = "eps"
-HELP = "Basic and diluted EPS: options (treasury stock), preferred or debentures (if-converted), antidilution."
-
-
-def exact_number(text: str) -> Fraction:
-    """A signed number as an exact fraction (ranges are checked by ``calc.eps.input_problems``)."""
-    return Fraction(number(text))
-
-
-def rate(text: str) -> Fraction:
-    value = exact_number(text)
-    if not 0 <= value < 1:
-        raise argparse.ArgumentTypeError(f"{echo(text)} must be a rate in [0, 1), e.g. 0.35")
-    return value
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -60,7 +44,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
                         help=f"period length in years, > 0 and at most {MAX_PERIOD_YEARS} (default 1)")
     parser.add_argument("--exchanged", action="store_true",
                         help="the preferred has been exchanged for the 8.00%% debentures")
-    parser.add_argument("--tax-rate", type=rate, default=Fraction(0),
+    parser.add_argument("--tax-rate", type=tax_rate, default=Fraction(0),
                         help="tax rate for the after-tax debenture interest (default 0)")
     initial_lp = load_terms().preferred.initial_liquidation_preference_usd
     parser.add_argument("--liquidation-preference", type=positive_decimal, default=initial_lp,

@@ -1,4 +1,4 @@
-"""Scenario parameters as command-line flags (``--dividend-policy`` for ``dividend_policy``)."""
+"""Shared flags: scenario parameters (``--dividend-policy`` for ``dividend_policy``) and the ledger inputs."""
 
 from __future__ import annotations
 
@@ -12,23 +12,23 @@ from calc.scenario import default_book
 from calc.terms import load_terms
 
 
-def add_scenario_flags(parser: argparse.ArgumentParser) -> None:
-    """One flag per scenario parameter; values are validated by ``calc.params``."""
+def add_scenario_flags(parser: argparse.ArgumentParser, *, axes: bool = False) -> None:
+    """One flag per scenario parameter (``--dividend-policy`` for ``dividend_policy``); values are validated
+    by ``calc.params``. With ``axes`` (the ``grid`` command) each flag takes a list or range of VALUES and
+    shows no default."""
     defaults = default_params().as_dict()
-    group = parser.add_argument_group("scenario parameters")
+    group = parser if axes else parser.add_argument_group("scenario parameters")
     for spec in SPECS:
-        default = defaults[spec.name]
-        choices = f" ({'|'.join(spec.choices)})" if spec.choices else ""
+        choices = f" ({(', ' if axes else '|').join(spec.choices)})" if spec.choices else ""
         unit = f" [{spec.unit}]" if spec.unit else ""
-        shown = "none" if default is None else default
-        group.add_argument(f"--{spec.name.replace('_', '-')}", dest=spec.name, metavar="VALUE",
-                           help=f"{spec.help}{choices}{unit}; default {shown}")
+        default = "" if axes else f"; default {'none' if defaults[spec.name] is None else defaults[spec.name]}"
+        group.add_argument(f"--{spec.name.replace('_', '-')}", dest=spec.name, metavar="VALUES" if axes else "VALUE",
+                           help=f"{spec.help}{choices}{unit}{default}")
 
 
-def params_from_args(args: argparse.Namespace) -> ScenarioParams:
-    """Validated parameters from the flags given (the others take their defaults)."""
-    given = {spec.name: getattr(args, spec.name) for spec in SPECS if getattr(args, spec.name) is not None}
-    return parse_params(given)
+def given_params(args: argparse.Namespace) -> dict[str, str]:
+    """The scenario parameter flags given on the command line, by parameter name."""
+    return {spec.name: getattr(args, spec.name) for spec in SPECS if getattr(args, spec.name) is not None}
 
 
 def add_ledger_flags(parser: argparse.ArgumentParser) -> None:
@@ -44,10 +44,8 @@ def add_ledger_flags(parser: argparse.ArgumentParser) -> None:
 
 def ledger_from_args(args: argparse.Namespace) -> tuple[ScenarioParams, tuple[Event, ...]]:
     """Parameters (history defaults where no flag was given) and the ledger rows."""
-    given = {spec.name: getattr(args, spec.name) for spec in SPECS if getattr(args, spec.name) is not None}
-    if args.history:
-        given = history_defaults() | given
-    params = parse_params(given)
+    given: dict[str, object] = dict(given_params(args))
+    params = parse_params(history_defaults() | given if args.history else given)
     events, problems = read_events_lenient(args.events) if args.events else ((), [])
     events = ledger_events(events, args.history)
     check_events(events, problems, params, load_terms(), default_book())

@@ -7,9 +7,6 @@ import datetime as dt
 
 from calc.terms import TERMS_PATH, load_terms
 
-NAME = "terms"
-HELP = "Print the instrument terms loaded from data/terms.toml with the source of each field."
-
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--sources", action="store_true", help="also print each field's source")
@@ -25,8 +22,8 @@ def _display(value: object) -> str:
 def run(args: argparse.Namespace) -> int:
     terms = load_terms()
     print(f"terms file: {TERMS_PATH}")
-    for section in (terms.preferred, terms.registered, terms.market):
-        prefix = type(section).__name__.replace("Terms", "").replace("Amounts", "").replace("Defaults", "").lower()
+    for prefix, section in (("preferred", terms.preferred), ("registered", terms.registered),
+                            ("market", terms.market)):
         for field, value in vars(section).items():
             key = f"{prefix}.{field}"
             print(f"{key:45} {_display(value)}")

@@ -5,14 +5,10 @@ from __future__ import annotations
 import argparse
 
 from calc.breakeven import breakeven_report, setup
-from calc.cli_output import print_json
-from calc.cli_params import add_ledger_flags, add_scenario_flags, ledger_from_args
-from calc.cli_types import iso_date, positive_decimal, real_number, whole_number
+from calc.cli.arg_types import iso_date, positive_decimal, real_number, whole_number
+from calc.cli.flags import add_ledger_flags, add_scenario_flags, ledger_from_args
+from calc.cli.json_output import print_json
 from calc.montecarlo import MAX_PATHS, MAX_VOLATILITY
-
-NAME = "breakeven"
-HELP = ("Compare the common issued per preferred retired on a date by an exchange (R per preferred) with the "
-        "common the same share causes if left outstanding; find the flat break-even price.")
 
 
 def configure(parser: argparse.ArgumentParser) -> None:

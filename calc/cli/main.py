@@ -1,4 +1,4 @@
-"""``python -m calc <command>``: discovers the subcommands in ``calc.commands``.
+"""``python -m calc <command>``: discovers the subcommands in ``calc.cli.commands``.
 
 Exit codes and messages:
 - 0: done;
@@ -20,17 +20,15 @@ import argparse
 import codecs
 import importlib
 import os
-import pkgutil
 import re
 import sys
 import traceback
 import unicodedata
 import warnings
-from collections.abc import Sequence
-from types import ModuleType
+from collections.abc import Collection, Sequence
 from typing import NoReturn
 
-import calc.commands
+from calc.cli.commands import COMMANDS
 from calc.errors import InputError, echo
 from calc.output import signals_as_interrupts
 
@@ -83,21 +81,25 @@ class CliParser(argparse.ArgumentParser):
         return parsed
 
 
-def _command_modules() -> list[ModuleType]:
-    names = sorted(m.name for m in pkgutil.iter_modules(calc.commands.__path__))
-    return [importlib.import_module(f"calc.commands.{name}") for name in names]
+def _requested(argv: Sequence[str] | None) -> list[str]:
+    """The command named on the command line (the first argument), if it is one."""
+    args = sys.argv[1:] if argv is None else argv
+    return [args[0]] if args and args[0] in COMMANDS else []
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(configured: Collection[str] = COMMANDS) -> argparse.ArgumentParser:
+    """Every command listed (for ``--help``); only those in ``configured`` are imported and given their flags."""
     parser = CliParser(
         prog="python -m calc",
         description="Lucent 8.00% Redeemable Convertible Preferred: dilution calculator.",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for module in _command_modules():
-        cmd = sub.add_parser(module.NAME, help=module.HELP, description=module.HELP)
-        module.configure(cmd)
-        cmd.set_defaults(handler=module.run)
+    for name, help_text in COMMANDS.items():
+        cmd = sub.add_parser(name, help=help_text, description=help_text)
+        if name in configured:
+            module = importlib.import_module(f"calc.cli.commands.{name}")
+            module.configure(cmd)
+            cmd.set_defaults(handler=module.run)
     return parser
 
 
@@ -109,7 +111,7 @@ def _print_error(message: str) -> None:
 
 def _run(argv: list[str] | None) -> int:
     try:
-        args = build_parser().parse_args(argv)
+        args = build_parser(_requested(argv)).parse_args(argv)
         with signals_as_interrupts():
             return int(args.handler(args))
     except InputError as exc:

@@ -10,6 +10,7 @@ import argparse
 import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
+from fractions import Fraction
 from typing import TypeVar
 
 from calc.errors import InputError, echo
@@ -41,6 +42,19 @@ def number(text: str) -> Decimal:
 def real_number(text: str) -> float:
     """Any number (sign allowed) as a float; never NaN or infinity."""
     return float(number(text))
+
+
+def exact_number(text: str) -> Fraction:
+    """A signed number as an exact fraction (ranges are checked by the calculation, e.g. ``calc.eps``)."""
+    return Fraction(number(text))
+
+
+def tax_rate(text: str) -> Fraction:
+    """A rate in [0, 1) as an exact fraction (0.35 for 35%)."""
+    value = exact_number(text)
+    if not 0 <= value < 1:
+        raise argparse.ArgumentTypeError(f"{echo(text)} must be a rate in [0, 1), e.g. 0.35")
+    return value
 
 
 def whole_number(text: str) -> int:

@@ -4,30 +4,22 @@ from __future__ import annotations
 
 import argparse
 
+from calc.cli.flags import add_scenario_flags, given_params
 from calc.export import make_grid, write_grid_csv
 from calc.output import plan_outputs
-from calc.params import SPECS
-
-NAME = "grid"
-HELP = "Write a scenario grid CSV for `export`: the cartesian product of parameter lists and ranges."
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.epilog = ("Each axis is a comma-separated list (cash,stock) or an inclusive range start:stop:step "
                      "(0.5:6:0.25; for dates the step is whole days). Parameters not given take their "
                      "defaults in `export`. Ids s0001, s0002, ... are assigned; the first parameter varies slowest.")
-    for spec in SPECS:
-        choices = f" ({', '.join(spec.choices)})" if spec.choices else ""
-        unit = f" [{spec.unit}]" if spec.unit else ""
-        parser.add_argument(f"--{spec.name.replace('_', '-')}", dest=spec.name, metavar="VALUES",
-                            help=f"{spec.help}{choices}{unit}")
+    add_scenario_flags(parser, axes=True)
     parser.add_argument("--out", required=True, help="grid CSV to write ('-' for standard output)")
 
 
 def run(args: argparse.Namespace) -> int:
     plan = plan_outputs({}, {"--out": args.out})
-    axes = {spec.name: getattr(args, spec.name) for spec in SPECS if getattr(args, spec.name) is not None}
-    table = make_grid(axes)
+    table = make_grid(given_params(args))
     plan.write({"--out": lambda sink: write_grid_csv(table, sink)})
     with plan.reporting():
         print(f"{plan.wrote()[0]}: {len(table.rows):,} scenarios × {len(table.header) - 1} parameter column(s)")

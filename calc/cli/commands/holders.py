@@ -9,9 +9,6 @@ from calc.output import plan_outputs
 from calc.register import FILING_PATH, RegisterSummary, parse_filing, summarize
 from calc.terms import load_terms
 
-NAME = "holders"
-HELP = "Parse the Selling Securityholders table of a prospectus supplement into a register CSV."
-
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--filing", type=Path, default=FILING_PATH,

@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import argparse
 
-from calc.cli_output import print_json
-from calc.cli_params import add_ledger_flags, add_scenario_flags, ledger_from_args
+from calc.cli.flags import add_ledger_flags, add_scenario_flags, ledger_from_args
+from calc.cli.json_output import print_json
 from calc.output import OutputPlan, plan_outputs
 from calc.params import ScenarioParams
 from calc.scenario import SUMMARY_KEYS, ScenarioResult, run_scenario
-
-NAME = "scenario"
-HELP = "Project the share issuance of one scenario; print the summary, optionally write timeline and holders."
 
 
 def configure(parser: argparse.ArgumentParser) -> None:

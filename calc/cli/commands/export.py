@@ -7,15 +7,12 @@ import sys
 import time
 from pathlib import Path
 
-from calc.cli_progress import ProgressBar
-from calc.cli_types import positive_whole_number
+from calc.cli.arg_types import positive_whole_number
+from calc.cli.progress import ProgressBar
 from calc.errors import InputError
 from calc.export import DEFAULT_CHUNK_SIZE, FORMATS, check_format, load_book, read_grid, write_export
 from calc.output import plan_outputs
 from calc.terms import load_terms
-
-NAME = "export"
-HELP = "Run every scenario of a grid CSV; write one row per scenario × holder (and a per-scenario summary)."
 
 
 def configure(parser: argparse.ArgumentParser) -> None:

@@ -5,13 +5,10 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 
-from calc.cli_output import print_json
-from calc.cli_types import iso_date, positive_decimal, whole_number
+from calc.cli.arg_types import iso_date, positive_decimal, whole_number
+from calc.cli.json_output import print_json
 from calc.conversion import MAX_USD_PER_SHARE, convert, rate_at, round_cents
 from calc.terms import load_terms
-
-NAME = "convert"
-HELP = "Common shares, fraction and cash in lieu for converting N preferred shares."
 
 
 def preferred_count(issued: int) -> Callable[[str], int]:
