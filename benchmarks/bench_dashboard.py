@@ -25,10 +25,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from calc.conversion import rate_step_at  # noqa: E402
+from calc.data import default_book, load_terms  # noqa: E402
 from calc.params import default_params  # noqa: E402
-from calc.scenario import default_book, run_scenario  # noqa: E402
+from calc.scenario import run_scenario  # noqa: E402
 from calc.sensitivity import price_grid, price_sensitivity  # noqa: E402
-from calc.terms import load_terms  # noqa: E402
 from dashboard.figures import all_figures  # noqa: E402
 
 

@@ -24,9 +24,11 @@ import pyarrow.csv as pa_csv
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from calc.data import (
+    default_book,  # noqa: E402
+    load_terms,  # noqa: E402
+)
 from calc.export import export, make_grid, read_grid, result_chunks, write_grid  # noqa: E402
-from calc.scenario import default_book  # noqa: E402
-from calc.terms import load_terms  # noqa: E402
 
 
 def grid_axes(scenarios: int) -> dict[str, str]:

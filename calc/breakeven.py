@@ -27,14 +27,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from calc.data import default_book, load_terms
 from calc.engine import STOCK, PathResult, Policies, dividend_codes
 from calc.errors import InputError
 from calc.ledger import Event, Plan
 from calc.montecarlo import PERCENTILES, gbm_prices, validate_mc
 from calc.params import ScenarioParams
-from calc.scenario import coupon_rate, default_book, project, scenario_plan, scenario_schedule
+from calc.scenario import coupon_rate, project, scenario_plan, scenario_schedule
 from calc.schedule import Schedule, deterministic_prices
-from calc.terms import Terms, load_terms
+from calc.terms import Terms
 
 MIN_PRICE_USD, MAX_PRICE_USD = 0.01, 1000.0
 GRID_POINTS = 2001

@@ -47,10 +47,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from calc.data import load_families
 from calc.errors import InputError
 from calc.rounding import MAX_SHARES, ExactAt, ceil_shares, floor_shares, near_tolerance
 
-FAMILIES_PATH = Path(__file__).resolve().parent.parent / "data" / "fund_families.toml"
 THRESHOLDS_PCT = (5.0, 10.0)
 
 
@@ -81,8 +81,8 @@ class HolderBook:
         return len(self.names)
 
 
-def load_families(path: Path = FAMILIES_PATH) -> tuple[Family, ...]:
-    """Fund-family groupings from ``data/fund_families.toml``."""
+def read_families(path: Path) -> tuple[Family, ...]:
+    """Fund-family groupings from a TOML file (``data/fund_families.toml``: ``calc.data.load_families``)."""
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:

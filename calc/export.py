@@ -55,6 +55,7 @@ import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
 from calc.csv_records import MAX_CSV_LINE_CHARS, MAX_GRID_BYTES, csv_records, opened_lines
+from calc.data import default_book, load_terms
 from calc.dilution import HolderBook, build_book, row_labels
 from calc.engine import ShareLimitError
 from calc.errors import InputError, echo
@@ -64,8 +65,8 @@ from calc.numbers import parse_decimal
 from calc.output import OutputPlan, Sink, neutralize_text, plan_outputs
 from calc.params import PARAM_NAMES, SPEC_BY_NAME, ScenarioParams, param_problems
 from calc.register import read_register_csv
-from calc.scenario import SUMMARY_KEYS, default_book, run_batch
-from calc.terms import Terms, load_terms
+from calc.scenario import SUMMARY_KEYS, run_batch
+from calc.terms import Terms
 
 ID_COLUMN = "scenario_id"
 LEDGER_COLUMNS = ("events", "history")

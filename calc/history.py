@@ -13,21 +13,19 @@ With history on and no explicit window, the valuation date is the first cover da
 from __future__ import annotations
 
 import datetime as dt
-from functools import lru_cache
 from typing import Any
 
 import pandas as pd
 
+from calc.data import actual_common_shares
 from calc.errors import InputError
-from calc.terms import DATA_DIR
 
-ACTUAL_SHARES_PATH = DATA_DIR / "common_shares_actual.csv"
-CARRYING_VALUE_PATH = DATA_DIR / "preferred_carrying_value.csv"
 COMPARED_DEALS = (("2002 exchange 1 (58M for 175,000)", 58_000_000 / 175_000),
                   ("2002 exchange 2 (38M for 100,000)", 38_000_000 / 100_000))
 
 
-def _read(path: Any, value: str) -> pd.DataFrame:
+def read_dated_values(path: Any, value: str) -> pd.DataFrame:
+    """A dated-figures CSV (date, VALUE, source): dates as ``datetime.date``, VALUE as int64."""
     try:
         frame = pd.read_csv(path, dtype={"source": str})
     except (OSError, ValueError) as exc:
@@ -35,18 +33,6 @@ def _read(path: Any, value: str) -> pd.DataFrame:
     frame["date"] = [dt.date.fromisoformat(d) for d in frame["date"]]
     frame[value] = frame[value].astype("int64")
     return frame
-
-
-@lru_cache(maxsize=1)
-def actual_common_shares() -> pd.DataFrame:
-    """date, common_shares_outstanding, source (cover pages), in date order."""
-    return _read(ACTUAL_SHARES_PATH, "common_shares_outstanding")
-
-
-@lru_cache(maxsize=1)
-def preferred_carrying_values() -> pd.DataFrame:
-    """date, carrying_value_usd, source."""
-    return _read(CARRYING_VALUE_PATH, "carrying_value_usd")
 
 
 def history_defaults() -> dict[str, object]:

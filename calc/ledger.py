@@ -50,22 +50,21 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
 from calc.csv_records import MAX_CSV_LINE_CHARS, csv_records, opened_lines, split_ragged, text_lines
+from calc.data import history_events
 from calc.dilution import HolderBook, _allocate, largest_remainder
 from calc.errors import InputError, echo
 from calc.numbers import parse_decimal, parse_whole
 from calc.params import DIVIDEND_POLICIES, SETTLEMENTS, ScenarioParams
 from calc.rounding import MAX_SHARES, ExactAt, ceil_shares, decimal_value, floor_shares
-from calc.terms import DATA_DIR, Terms
+from calc.terms import Terms
 
 EVENT_COLUMNS = ("date", "action", "preferred_shares", "common_shares", "common_per_preferred",
                  "cash_per_preferred_usd", "settlement", "holder", "source")
-HISTORY_PATH = DATA_DIR / "history.csv"
 PER_SHARE_USD = 1000  # conversion basis: a rate is common per $1,000 of liquidation preference (exact int)
 MAX_EVENTS_BYTES = 1_000_000  # an events file or edited text
 ALL = None  # preferred_shares = all
@@ -361,12 +360,6 @@ def _line_key(problem: str) -> tuple[str, int]:
     """(file, line) of a problem message, for reporting in file order."""
     match = re.match(r"(.*?) line (\d+)", problem)
     return (match.group(1), int(match.group(2))) if match else (problem, 0)
-
-
-@lru_cache(maxsize=1)
-def history_events() -> tuple[Event, ...]:
-    """The 2002 exchanges (``data/history.csv``)."""
-    return read_events(HISTORY_PATH, "history")
 
 
 def ledger_events(events: Sequence[Event] = (), history: bool = False) -> tuple[Event, ...]:

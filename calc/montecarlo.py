@@ -19,14 +19,15 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from calc.data import default_book, load_terms
 from calc.engine import Policies, ShareLimitError
 from calc.errors import InputError
 from calc.ledger import Event
 from calc.params import ScenarioParams, shown_value
 from calc.rounding import MAX_SHARES
-from calc.scenario import default_book, project, scenario_plan, scenario_schedule
+from calc.scenario import project, scenario_plan, scenario_schedule
 from calc.schedule import Schedule
-from calc.terms import Terms, load_terms
+from calc.terms import Terms
 
 PERCENTILES = (5, 25, 50, 75, 95)
 CHUNK_PATHS = 20_000

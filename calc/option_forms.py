@@ -12,15 +12,11 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
-from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
 from calc.errors import InputError
-
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
-FORMS_PATH = DATA_DIR / "option_forms.toml"
 
 SCHEDULES = ("installments", "at_grant")
 EXERCISE_DATE_RULES = ("on_vesting", "anniversary")
@@ -207,9 +203,3 @@ def load_forms_file(path: Path) -> Mapping[str, OptionForm]:
         if isinstance(exc, InputError):
             raise
         raise InputError(f"option forms file {path}: missing or bad field {exc}") from exc
-
-
-@lru_cache(maxsize=1)
-def load_forms() -> Mapping[str, OptionForm]:
-    """The shipped catalogue (``data/option_forms.toml``), loaded once per process."""
-    return load_forms_file(FORMS_PATH)

@@ -44,16 +44,14 @@ from calc.csv_records import (
     split_ragged,
     text_lines,
 )
+from calc.data import load_forms
 from calc.errors import InputError, echo
 from calc.numbers import parse_decimal, parse_whole
-from calc.option_forms import OptionForm, TerminationRule, load_forms
+from calc.option_forms import OptionForm, TerminationRule
 
 GRANT_COLUMNS = ["grant_id", "form", "shares", "exercise_price_usd", "grant_date",
                  "termination_date", "termination_reason"]
 CSV_REASONS = ("retirement", "death", "disability", "cause", "company_action", "company_action_retirement", "other")
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
-ILLUSTRATIVE_GRANTS_PATH = DATA_DIR / "grants_illustrative.csv"
-EXECUTIVE_GRANTS_PATH = DATA_DIR / "grants_executive_example.csv"
 # Accepted ranges of a grants file (issue 9 items 12, 14): every grant can then be computed
 # (its last exercise day, at most grant + 10 years, is a valid date) in exact integers.
 FIRST_DATE, LAST_DATE = dt.date(1990, 1, 1), dt.date(2040, 12, 31)  # grant and termination dates

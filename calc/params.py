@@ -16,9 +16,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from calc.data import load_terms
 from calc.errors import InputError, echo
 from calc.numbers import parse_float, parse_whole
-from calc.terms import Terms, load_terms
+from calc.terms import Terms
 
 DIVIDEND_POLICIES = ("cash", "stock", "accrue")
 PUT_POLICIES = ("none", "all", "rational")

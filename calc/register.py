@@ -445,10 +445,3 @@ def parse_register_bytes(data: bytes, source: str = "register") -> pd.DataFrame:
     return _register_from_lines(bytes_lines(data, source, MAX_TEXT_BYTES, MAX_CSV_LINE_CHARS), source)
 
 
-REGISTER_PATH = Path(__file__).resolve().parent.parent / "data" / "register.csv"
-FILING_PATH = Path(__file__).resolve().parent.parent / "data" / "prospectus_supplement_2002-08-28_8pct_preferred.txt"
-
-
-def load_register() -> pd.DataFrame:
-    """The shipped register (``data/register.csv``)."""
-    return read_register_csv(REGISTER_PATH)

@@ -23,29 +23,22 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
-from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 
-from calc.dilution import ExitTerms, HolderBook, build_book, holder_arrays, holder_frame
+from calc.data import default_book, load_terms
+from calc.dilution import ExitTerms, HolderBook, holder_arrays, holder_frame
 from calc.engine import PathResult, Policies, ShareLimitError, in_the_money, run_paths
 from calc.ledger import Event, Plan, holder_ledger, resolve
 from calc.params import ScenarioParams
-from calc.register import load_register
 from calc.schedule import Schedule, build_schedule, deterministic_prices
-from calc.terms import Terms, load_terms
+from calc.terms import Terms
 
 SUMMARY_KEYS = ("dividend_shares", "conversion_shares", "redemption_shares", "new_shares", "total_shares",
                 "dilution_pct", "as_converted_shares", "authorized_shares", "headroom_shares",
                 "exceeds_authorized", "exchange_shares", "repurchase_cash_usd", "preferred_outstanding_after_events",
                 "preferred_outstanding_at_horizon")
-
-
-@lru_cache(maxsize=1)
-def default_book() -> HolderBook:
-    """The shipped register as a holder book (cached)."""
-    return build_book(load_register(), load_terms().preferred.shares_issued)
 
 
 def coupon_rate(terms: Terms) -> Fraction:

@@ -13,15 +13,11 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
 from calc.errors import InputError
-
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
-TERMS_PATH = DATA_DIR / "terms.toml"
 
 
 @dataclass(frozen=True)
@@ -170,9 +166,3 @@ def load_terms_file(path: Path) -> Terms:
         provenance=MappingProxyType(provenance),
     )
     return terms
-
-
-@lru_cache(maxsize=1)
-def load_terms() -> Terms:
-    """The shipped terms (``data/terms.toml``), loaded once per process."""
-    return load_terms_file(TERMS_PATH)

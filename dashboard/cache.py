@@ -16,13 +16,13 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from calc.data import load_register, load_terms
 from calc.dilution import HolderBook, build_book
 from calc.ledger import Event
 from calc.params import ScenarioParams, default_params
-from calc.register import load_register
 from calc.scenario import ScenarioResult, run_scenario
 from calc.sensitivity import price_grid, price_sensitivity
-from calc.terms import Terms, load_terms
+from calc.terms import Terms
 from dashboard import figures
 from dashboard.store import params_to_json
 

@@ -16,9 +16,10 @@ import pandas as pd
 import streamlit as st
 
 from calc.breakeven import MAX_PRICE_USD, MIN_PRICE_USD, breakeven_report, flat_wait, setup
+from calc.data import actual_common_shares
 from calc.dilution import HolderBook
 from calc.errors import InputError
-from calc.history import COMPARED_DEALS, actual_common_shares, history_defaults
+from calc.history import COMPARED_DEALS, history_defaults
 from calc.ledger import EVENT_COLUMNS, Event, check_events, ledger_events, read_events_text
 from calc.params import ScenarioParams
 from calc.scenario import ScenarioResult

@@ -14,18 +14,10 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from calc.data import ILLUSTRATIVE_GRANTS_PATH
 from calc.eps import DilutedEps, lucent_diluted_eps, waterfall_rows
 from calc.errors import InputError
-from calc.options import (
-    ILLUSTRATIVE_GRANTS_PATH,
-    Grant,
-    option_timeline,
-    parse_grants_bytes,
-    positions_frame,
-    read_grants_csv,
-    totals,
-    tsm_curve,
-)
+from calc.options import Grant, option_timeline, parse_grants_bytes, positions_frame, read_grants_csv, totals, tsm_curve
 from calc.sensitivity import price_grid
 from calc.terms import Terms
 from dashboard import cache

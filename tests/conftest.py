@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from calc.register import FILING_PATH, parse_filing
-from calc.terms import load_terms
+from calc.data import FILING_PATH, load_terms
+from calc.register import parse_filing
 
 ROOT = Path(__file__).resolve().parent.parent
 

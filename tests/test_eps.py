@@ -11,6 +11,7 @@ import json
 from decimal import Decimal
 from fractions import Fraction
 
+from calc.data import load_forms
 from calc.eps import (
     LOSS_REASON,
     UNCHANGED_REASON,
@@ -21,7 +22,6 @@ from calc.eps import (
     options_treasury_stock,
     preferred_if_converted,
 )
-from calc.option_forms import load_forms
 from calc.options import Grant
 from tests.conftest import run_cli
 

@@ -20,15 +20,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from calc.cli.main import main
+from calc.data import load_register, load_terms
 from calc.dilution import build_book, largest_remainder
 from calc.engine import ShareLimitError
 from calc.errors import InputError
 from calc.montecarlo import run_monte_carlo
 from calc.params import param_problems, parse_params
-from calc.register import load_register
 from calc.rounding import MAX_SHARES, OVER_LIMIT, ceil_shares, decimal_value, floor_shares
 from calc.scenario import _run_group, run_batch, run_scenario
-from calc.terms import load_terms
 
 N = 1_885_000
 R = Fraction(2, 50)

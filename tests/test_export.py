@@ -13,6 +13,7 @@ import pytest
 import calc.export as export_mod
 from calc.cli.main import main
 from calc.cli.progress import ProgressBar
+from calc.data import REGISTER_PATH, default_book, load_register, load_terms
 from calc.dilution import build_book, row_labels
 from calc.errors import InputError
 from calc.export import (
@@ -27,9 +28,7 @@ from calc.export import (
     write_grid,
 )
 from calc.params import PARAM_NAMES
-from calc.register import REGISTER_PATH, load_register
-from calc.scenario import SUMMARY_KEYS, default_book, run_scenario
-from calc.terms import load_terms
+from calc.scenario import SUMMARY_KEYS, run_scenario
 from tests.conftest import ROOT, run_cli
 
 EXAMPLE_GRID = ROOT / "data" / "example_grid.csv"

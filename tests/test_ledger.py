@@ -17,13 +17,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from calc.breakeven import breakeven_report, setup
+from calc.data import default_book, history_events, load_terms
 from calc.errors import InputError
 from calc.export import read_grid, result_chunks
-from calc.ledger import EVENT_COLUMNS, Event, check_events, history_events, read_events, read_events_text
+from calc.ledger import EVENT_COLUMNS, Event, check_events, read_events, read_events_text
 from calc.montecarlo import run_monte_carlo
 from calc.params import parse_params
-from calc.scenario import default_book, run_batch, run_scenario, scenario_plan
-from calc.terms import load_terms
+from calc.scenario import run_batch, run_scenario, scenario_plan
 from tests.test_cli import run_cli
 
 HEADER = ",".join(EVENT_COLUMNS)

@@ -8,11 +8,11 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from calc.data import default_book, history_events, load_terms
 from calc.history import history_defaults
-from calc.ledger import EVENT_COLUMNS, history_events, ledger_events, read_events_text
+from calc.ledger import EVENT_COLUMNS, ledger_events, read_events_text
 from calc.params import parse_params
-from calc.scenario import default_book, run_scenario
-from calc.terms import load_terms
+from calc.scenario import run_scenario
 from dashboard import ledger_view
 from dashboard.narrative import shares
 from dashboard.store import ENV_VAR

@@ -16,11 +16,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from calc.data import EXECUTIVE_GRANTS_PATH, ILLUSTRATIVE_GRANTS_PATH, load_forms
 from calc.errors import InputError
-from calc.option_forms import load_forms
 from calc.options import (
-    EXECUTIVE_GRANTS_PATH,
-    ILLUSTRATIVE_GRANTS_PATH,
     Grant,
     complete_months,
     key_dates,

@@ -46,7 +46,8 @@ def test_eps_inputs_are_marked_illustrative():
 
 
 def test_timeline_chart_plots_calc_option_timeline():
-    from calc.options import ILLUSTRATIVE_GRANTS_PATH, option_timeline, read_grants_csv
+    from calc.data import ILLUSTRATIVE_GRANTS_PATH
+    from calc.options import option_timeline, read_grants_csv
     from dashboard.options_view import grants_key
 
     at = AppTest.from_function(_app).run(timeout=60)
@@ -65,7 +66,7 @@ def test_timeline_chart_plots_calc_option_timeline():
 
 def _grants_csv(**changes: str) -> bytes:
     """The illustrative grants file with text replaced in its first grant row."""
-    from calc.options import ILLUSTRATIVE_GRANTS_PATH
+    from calc.data import ILLUSTRATIVE_GRANTS_PATH
 
     lines = ILLUSTRATIVE_GRANTS_PATH.read_text(encoding="utf-8").splitlines()
     for old, new in changes.items():

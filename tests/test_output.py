@@ -19,8 +19,8 @@ import pytest
 import calc.export as export_mod
 import calc.output as output_mod
 from calc.cli.main import main
+from calc.data import FILING_PATH
 from calc.output import plan_outputs
-from calc.register import FILING_PATH
 from tests.conftest import ROOT
 
 EXAMPLE_GRID = ROOT / "data" / "example_grid.csv"

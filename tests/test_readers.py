@@ -11,19 +11,12 @@ import pytest
 
 from calc import csv_records
 from calc.cli.main import main
+from calc.data import FILING_PATH, ILLUSTRATIVE_GRANTS_PATH, REGISTER_PATH
 from calc.errors import InputError
 from calc.export import read_grid
-from calc.options import (
-    ILLUSTRATIVE_GRANTS_PATH,
-    parse_grants_bytes,
-    parse_grants_text,
-    positions_frame,
-    read_grants_csv,
-)
+from calc.options import parse_grants_bytes, parse_grants_text, positions_frame, read_grants_csv
 from calc.register import (
-    FILING_PATH,
     MAX_PREFERRED_SHARES,
-    REGISTER_PATH,
     parse_filing,
     parse_filing_text,
     parse_register_bytes,

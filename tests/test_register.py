@@ -12,8 +12,9 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 
+from calc.data import REGISTER_PATH
 from calc.errors import InputError
-from calc.register import REGISTER_PATH, parse_filing_text, read_register_csv, summarize, validate_register
+from calc.register import parse_filing_text, read_register_csv, summarize, validate_register
 from tests.conftest import run_cli
 
 

@@ -7,8 +7,9 @@ from decimal import Decimal
 
 import pytest
 
+from calc.data import TERMS_PATH
 from calc.errors import InputError
-from calc.terms import TERMS_PATH, load_terms_file
+from calc.terms import load_terms_file
 
 
 def test_terms_values_and_provenance(terms):

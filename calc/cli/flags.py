@@ -5,11 +5,10 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from calc.data import default_book, load_terms
 from calc.history import history_defaults
 from calc.ledger import Event, check_events, ledger_events, read_events_lenient
 from calc.params import SPECS, ScenarioParams, default_params, parse_params
-from calc.scenario import default_book
-from calc.terms import load_terms
 
 
 def add_scenario_flags(parser: argparse.ArgumentParser, *, axes: bool = False) -> None:

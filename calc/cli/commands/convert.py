@@ -8,7 +8,7 @@ from collections.abc import Callable
 from calc.cli.arg_types import iso_date, positive_decimal, whole_number
 from calc.cli.json_output import print_json
 from calc.conversion import MAX_USD_PER_SHARE, convert, rate_at, round_cents
-from calc.terms import load_terms
+from calc.data import load_terms
 
 
 def preferred_count(issued: int) -> Callable[[str], int]:

@@ -9,6 +9,7 @@ from pathlib import Path
 from calc.cli.arg_types import exact_number, iso_date, positive_decimal, tax_rate, whole_number
 from calc.cli.json_output import print_json
 from calc.conversion import MAX_USD_PER_SHARE
+from calc.data import load_terms
 from calc.eps import (
     MAX_BASIC_SHARES,
     MAX_NET_INCOME_USD,
@@ -18,7 +19,6 @@ from calc.eps import (
     waterfall_rows,
 )
 from calc.options import read_grants_csv
-from calc.terms import load_terms
 
 
 def configure(parser: argparse.ArgumentParser) -> None:

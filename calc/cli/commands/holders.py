@@ -5,9 +5,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from calc.data import FILING_PATH, load_terms
 from calc.output import plan_outputs
-from calc.register import FILING_PATH, RegisterSummary, parse_filing, summarize
-from calc.terms import load_terms
+from calc.register import RegisterSummary, parse_filing, summarize
 
 
 def configure(parser: argparse.ArgumentParser) -> None:

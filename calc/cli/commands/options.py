@@ -9,8 +9,8 @@ import pandas as pd
 
 from calc.cli.arg_types import iso_date, positive_decimal
 from calc.cli.json_output import print_json
+from calc.data import load_forms
 from calc.errors import InputError
-from calc.option_forms import load_forms
 from calc.options import Grant, positions_frame, read_grants_csv, schedule_frame, totals
 from calc.output import OutputPlan, plan_outputs
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 
-from calc.terms import TERMS_PATH, load_terms
+from calc.data import TERMS_PATH, load_terms
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
