@@ -28,7 +28,8 @@ from calc.data import (
     default_book,  # noqa: E402
     load_terms,  # noqa: E402
 )
-from calc.export import export, make_grid, read_grid, result_chunks, write_grid  # noqa: E402
+from calc.export import export, result_chunks  # noqa: E402
+from calc.grid import make_grid, read_grid, write_grid  # noqa: E402
 
 
 def grid_axes(scenarios: int) -> dict[str, str]:

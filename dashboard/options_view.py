@@ -17,7 +17,8 @@ import streamlit as st
 from calc.data import ILLUSTRATIVE_GRANTS_PATH
 from calc.eps import DilutedEps, lucent_diluted_eps, waterfall_rows
 from calc.errors import InputError
-from calc.options import Grant, option_timeline, parse_grants_bytes, positions_frame, read_grants_csv, totals, tsm_curve
+from calc.grants_csv import parse_grants_bytes, read_grants_csv
+from calc.options import Grant, option_timeline, positions_frame, totals, tsm_curve
 from calc.sensitivity import price_grid
 from calc.terms import Terms
 from dashboard import cache

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from calc.data import FILING_PATH, load_terms
-from calc.register import parse_filing
+from calc.filing import parse_filing
 
 ROOT = Path(__file__).resolve().parent.parent
 

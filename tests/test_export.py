@@ -16,17 +16,8 @@ from calc.cli.progress import ProgressBar
 from calc.data import REGISTER_PATH, default_book, load_register, load_terms
 from calc.dilution import build_book, row_labels
 from calc.errors import InputError
-from calc.export import (
-    RESULT_COLUMNS,
-    SUMMARY_COLUMNS,
-    axis_values,
-    export,
-    load_book,
-    make_grid,
-    read_grid,
-    result_chunks,
-    write_grid,
-)
+from calc.export import RESULT_COLUMNS, SUMMARY_COLUMNS, export, load_book, result_chunks
+from calc.grid import axis_values, make_grid, read_grid, write_grid
 from calc.params import PARAM_NAMES
 from calc.scenario import SUMMARY_KEYS, run_scenario
 from tests.conftest import ROOT, run_cli

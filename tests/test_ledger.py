@@ -19,7 +19,8 @@ from hypothesis import strategies as st
 from calc.breakeven import breakeven_report, setup
 from calc.data import default_book, history_events, load_terms
 from calc.errors import InputError
-from calc.export import read_grid, result_chunks
+from calc.export import result_chunks
+from calc.grid import read_grid
 from calc.ledger import EVENT_COLUMNS, Event, check_events, read_events, read_events_text
 from calc.montecarlo import run_monte_carlo
 from calc.params import parse_params

@@ -18,14 +18,13 @@ from hypothesis import strategies as st
 
 from calc.data import EXECUTIVE_GRANTS_PATH, ILLUSTRATIVE_GRANTS_PATH, load_forms
 from calc.errors import InputError
+from calc.grants_csv import parse_grants_text, read_grants_csv
 from calc.options import (
     Grant,
     complete_months,
     key_dates,
     option_timeline,
-    parse_grants_text,
     position,
-    read_grants_csv,
     tsm_incremental_shares,
     vesting_schedule,
 )

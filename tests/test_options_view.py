@@ -47,7 +47,8 @@ def test_eps_inputs_are_marked_illustrative():
 
 def test_timeline_chart_plots_calc_option_timeline():
     from calc.data import ILLUSTRATIVE_GRANTS_PATH
-    from calc.options import option_timeline, read_grants_csv
+    from calc.grants_csv import read_grants_csv
+    from calc.options import option_timeline
     from dashboard.options_view import grants_key
 
     at = AppTest.from_function(_app).run(timeout=60)

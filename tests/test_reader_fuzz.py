@@ -17,9 +17,11 @@ from calc.csv_records import MAX_CELL_CHARS
 from calc.data import FILING_PATH, REGISTER_PATH
 from calc.dilution import build_book
 from calc.errors import InputError
-from calc.export import read_grid
-from calc.options import FIRST_DATE, LAST_DATE, MAX_GRANT_SHARES, read_grants_csv
-from calc.register import MAX_FIGURE, MAX_PREFERRED_SHARES, parse_filing, read_register_csv
+from calc.filing import parse_filing
+from calc.grants_csv import MAX_GRANT_SHARES, read_grants_csv
+from calc.grid import read_grid
+from calc.options import FIRST_DATE, LAST_DATE
+from calc.register import MAX_FIGURE, MAX_PREFERRED_SHARES, read_register_csv
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 FUZZ = settings(max_examples=100, deadline=None, database=None,

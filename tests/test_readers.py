@@ -13,16 +13,11 @@ from calc import csv_records
 from calc.cli.main import main
 from calc.data import FILING_PATH, ILLUSTRATIVE_GRANTS_PATH, REGISTER_PATH
 from calc.errors import InputError
-from calc.export import read_grid
-from calc.options import parse_grants_bytes, parse_grants_text, positions_frame, read_grants_csv
-from calc.register import (
-    MAX_PREFERRED_SHARES,
-    parse_filing,
-    parse_filing_text,
-    parse_register_bytes,
-    read_register_csv,
-    validate_register,
-)
+from calc.filing import parse_filing, parse_filing_text
+from calc.grants_csv import parse_grants_bytes, parse_grants_text, read_grants_csv
+from calc.grid import read_grid
+from calc.options import positions_frame
+from calc.register import MAX_PREFERRED_SHARES, parse_register_bytes, read_register_csv, validate_register
 
 GRANTS_HEADER = "grant_id,form,shares,exercise_price_usd,grant_date,termination_date,termination_reason\n"
 GOOD_GRANT = "a,us-nonofficer-active,10,1.00,2002-11-15,,\n"

@@ -14,7 +14,8 @@ import pytest
 
 from calc.data import REGISTER_PATH
 from calc.errors import InputError
-from calc.register import parse_filing_text, read_register_csv, summarize, validate_register
+from calc.filing import parse_filing_text
+from calc.register import read_register_csv, summarize, validate_register
 from tests.conftest import run_cli
 
 

@@ -18,7 +18,7 @@ from calc.eps import (
     lucent_diluted_eps,
     waterfall_rows,
 )
-from calc.options import read_grants_csv
+from calc.grants_csv import read_grants_csv
 
 
 def configure(parser: argparse.ArgumentParser) -> None:

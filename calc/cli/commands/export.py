@@ -11,7 +11,8 @@ from calc.cli.arg_types import positive_whole_number
 from calc.cli.progress import ProgressBar
 from calc.data import load_terms
 from calc.errors import InputError
-from calc.export import DEFAULT_CHUNK_SIZE, FORMATS, check_format, load_book, read_grid, write_export
+from calc.export import DEFAULT_CHUNK_SIZE, FORMATS, check_format, load_book, write_export
+from calc.grid import read_grid
 from calc.output import plan_outputs
 
 

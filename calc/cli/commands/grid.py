@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from calc.cli.flags import add_scenario_flags, given_params
-from calc.export import make_grid, write_grid_csv
+from calc.grid import make_grid, write_grid_csv
 from calc.output import plan_outputs
 
 

@@ -6,8 +6,9 @@ import argparse
 from pathlib import Path
 
 from calc.data import FILING_PATH, load_terms
+from calc.filing import parse_filing
 from calc.output import plan_outputs
-from calc.register import RegisterSummary, parse_filing, summarize
+from calc.register import RegisterSummary, summarize
 
 
 def configure(parser: argparse.ArgumentParser) -> None:

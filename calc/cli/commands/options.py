@@ -11,7 +11,8 @@ from calc.cli.arg_types import iso_date, positive_decimal
 from calc.cli.json_output import print_json
 from calc.data import load_forms
 from calc.errors import InputError
-from calc.options import Grant, positions_frame, read_grants_csv, schedule_frame, totals
+from calc.grants_csv import read_grants_csv
+from calc.options import Grant, positions_frame, schedule_frame, totals
 from calc.output import OutputPlan, plan_outputs
 
 
