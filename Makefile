@@ -1,4 +1,4 @@
-# Two entry points, used by README and .ci/run.
+# Entry points, used by README and .ci/run (`make test` runs `make lint` first).
 PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -8,7 +8,7 @@ $(BIN)/python: requirements.txt
 	$(BIN)/pip install -q -r requirements.txt
 	touch $(BIN)/python
 
-.PHONY: setup run test chromium
+.PHONY: setup run lint test chromium
 setup: $(BIN)/python
 
 run: setup
@@ -18,5 +18,11 @@ run: setup
 chromium:
 	@command -v chromium >/dev/null 2>&1 || (apt-get update -q && apt-get install -y -q chromium)
 
-test: setup chromium
+# The checks configured in pyproject.toml: lint, formatting, types (tests/ and benchmarks/ included)
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+test: lint chromium
 	$(BIN)/python -m pytest
