@@ -5,7 +5,7 @@ Run: ``streamlit run app.py``. Every number comes from ``calc``; this file gathe
 inputs, calls ``calc`` (through the caches in ``dashboard.cache``) and lays out the page.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
 import pandas as pd
@@ -50,7 +50,7 @@ st.sidebar.header("Scenario inputs")
 st.sidebar.caption("Every input of the scenario engine (same names as the CLI flags). Hover (?) for units and rules.")
 params: ScenarioParams | None = None
 sidebar_params: ScenarioParams | None = None  # valid sidebar inputs, even when the ledger events do not fit them
-problems = ["the sidebar inputs could not be read (see the message above)"]
+problems: Sequence[str] = ["the sidebar inputs could not be read (see the message above)"]
 history = False
 events: tuple = ()
 with safe.section("Scenario inputs"):

@@ -25,7 +25,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from calc.errors import InputError
+from calc.errors import InputError, Problem
 
 MAX_TEXT_BYTES = 50_000_000  # filing, holder (register) and grants files
 MAX_GRID_BYTES = 256_000_000  # scenario grid files (up to MAX_CSV_ROWS scenarios)
@@ -166,27 +166,22 @@ def csv_records(lines: Iterable[str], source: str) -> Iterator[tuple[int, list[s
 
 
 def split_ragged(header: list[str], records: Iterable[tuple[int, list[str]]]
-                 ) -> tuple[list[list[str]], list[int], list[str]]:
+                 ) -> tuple[list[list[str]], list[int], list[Problem]]:
     """Records with as many cells as the header (cells, line numbers) and one
     'line N: K cells, the header has H' problem per other record (issue 9 item 10)."""
     kept: list[list[str]] = []
     lines: list[int] = []
-    ragged: list[str] = []
+    ragged: list[Problem] = []
     for line, cells in records:
         if len(cells) == len(header):
             kept.append(cells)
             lines.append(line)
         else:
-            ragged.append(f"line {line}: {len(cells)} cells, the header has {len(header)}")
+            ragged.append(Problem(f"{len(cells)} cells, the header has {len(header)}", line=line))
     return kept, lines, ragged
 
 
 
-def by_line(problems: Iterable[str]) -> list[str]:
-    """Problems ordered by their 'line N' prefix (none = 0); stable, so a row's problems keep their order."""
-    return sorted(problems, key=_line_number)
-
-
-def _line_number(problem: str) -> int:
-    match = re.match(r"line (\d+)", problem)
-    return int(match.group(1)) if match else 0
+def by_line(problems: Iterable[Problem]) -> list[Problem]:
+    """Problems ordered by line (none = 0); stable, so a row's problems keep their order."""
+    return sorted(problems, key=lambda p: p.line or 0)

@@ -1,4 +1,8 @@
-"""The product's one user-facing error type."""
+"""The product's one user-facing error type, and the structured problems it lists."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
 
 
 class InputError(ValueError):
@@ -8,9 +12,9 @@ class InputError(ValueError):
     ``problems`` carries every individual problem when several are reported at once.
     """
 
-    def __init__(self, message: str, problems: tuple[str, ...] = ()) -> None:
+    def __init__(self, message: str, problems: Sequence[str] = ()) -> None:
         super().__init__(message)
-        self.problems = problems
+        self.problems: tuple[Problem, ...] = tuple(p if isinstance(p, Problem) else Problem(str(p)) for p in problems)
 
     def __str__(self) -> str:
         head = super().__str__()
@@ -27,3 +31,51 @@ def echo(value: object, limit: int = ECHO_LIMIT) -> str:
     and cut to ``limit`` characters with ``…`` so a huge value is not repeated in full."""
     text = "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in str(value))
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+class Problem(str):
+    """One problem of an input: where it is (``source``, ``line``, ``column``) and what is wrong
+    (``value``, the offending text as shown, and ``rule``, the rule it breaks).
+
+    The string itself is the message the user reads, built from the parts:
+    ``[source ]line L, column C: 'value' rule``; a part that is None is left out. On the
+    header line (line 1) the column is the user's text and is quoted (``column 'foo'``).
+    ``column_label=False`` names the column bare (``line L, date: ...``): a ledger field, or a
+    scenario parameter (``horizon: ...``). Being a ``str``, a problem prints, joins and compares
+    as its text; readers sort and tabulate by its parts, never by re-parsing the text.
+    """
+
+    rule: str
+    line: int | None
+    column: str | None
+    value: str | None
+    source: str
+    column_label: bool
+
+    def __new__(cls, rule: str, *, line: int | None = None, column: str | None = None, value: str | None = None,
+                source: str = "", column_label: bool = True) -> Problem:
+        self = super().__new__(cls, _problem_text(rule, line, column, value, source, column_label))
+        self.rule, self.line, self.column, self.value = rule, line, column, value
+        self.source, self.column_label = source, column_label
+        return self
+
+    @property
+    def what(self) -> str:
+        """What is wrong, without the place: ``'value' rule``."""
+        return _problem_text(self.rule, None, None, self.value, "", self.column_label)
+
+    def at(self, *, line: int | None = None, source: str | None = None, column_label: bool | None = None) -> Problem:
+        """The same problem placed on a line of a file (a parameter problem found in a grid row)."""
+        return Problem(self.rule, line=self.line if line is None else line, column=self.column, value=self.value,
+                       source=self.source if source is None else source,
+                       column_label=self.column_label if column_label is None else column_label)
+
+
+def _problem_text(rule: str, line: int | None, column: str | None, value: str | None, source: str,
+                  column_label: bool) -> str:
+    place = " ".join(part for part in (source, "" if line is None else f"line {line}") if part)
+    if column is not None:
+        name = f"'{column}'" if line == 1 and column_label else column
+        place = ", ".join(part for part in (place, f"column {name}" if column_label else name) if part)
+    what = rule if value is None else f"'{value}' {rule}"
+    return f"{place}: {what}" if place else what

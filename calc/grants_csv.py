@@ -28,7 +28,7 @@ from calc.csv_records import (
     text_lines,
 )
 from calc.data import load_forms
-from calc.errors import InputError, echo
+from calc.errors import InputError, Problem, echo
 from calc.numbers import parse_decimal, parse_whole
 from calc.option_forms import OptionForm
 from calc.options import FIRST_DATE, LAST_DATE, Grant
@@ -54,14 +54,14 @@ def _parsed(parse: Callable[[str], T], text: str) -> T | None:
 class _Row:
     """Parses one CSV row, appending 'line L, column C: ...' problems."""
 
-    def __init__(self, record: Mapping[str, str], line: int, problems: list[str]) -> None:
+    def __init__(self, record: Mapping[str, str], line: int, problems: list[Problem]) -> None:
         self.record, self.line, self.problems = record, line, problems
 
     def text(self, column: str) -> str:
         return str(self.record.get(column, "") or "").strip()
 
-    def bad(self, column: str, message: str) -> None:
-        self.problems.append(f"line {self.line}, column {column}: {message}")
+    def bad(self, column: str, rule: str, value: str | None = None) -> None:
+        self.problems.append(Problem(rule, line=self.line, column=column, value=value))
 
     def whole(self, column: str, limit: int, optional: bool = False) -> int | None:
         text = self.text(column)
@@ -69,7 +69,7 @@ class _Row:
             return None
         value = _parsed(parse_whole, text)
         if value is None or not 0 <= value <= limit:
-            self.bad(column, f"'{echo(text)}' must be a whole number from 0 to {limit:,}")
+            self.bad(column, f"must be a whole number from 0 to {limit:,}", echo(text))
             return None
         return value
 
@@ -77,7 +77,7 @@ class _Row:
         text = self.text(column)
         value = _parsed(parse_decimal, text)
         if value is None or not 0 <= value <= MAX_EXERCISE_PRICE_USD:
-            self.bad(column, f"'{echo(text)}' must be a number from 0 to {MAX_EXERCISE_PRICE_USD:,} (USD)")
+            self.bad(column, f"must be a number from 0 to {MAX_EXERCISE_PRICE_USD:,} (USD)", echo(text))
             return None
         return value
 
@@ -90,7 +90,7 @@ class _Row:
         except ValueError:
             value = None
         if value is None:
-            self.bad(column, f"'{text[:40]}' is not a date in YYYY-MM-DD form")
+            self.bad(column, "is not a date in YYYY-MM-DD form", text[:40])
         elif not FIRST_DATE <= value <= LAST_DATE:
             self.bad(column, f"{text} must be from {FIRST_DATE.isoformat()} to {LAST_DATE.isoformat()}")
             value = None
@@ -124,7 +124,7 @@ def _before_grant_termination(row: _Row, form: OptionForm, reason: str | None) -
 def _termination(row: _Row, form: OptionForm | None, grant_date: dt.date | None) -> tuple[dt.date | None, str | None]:
     end, reason = row.date("termination_date", optional=True), row.text("termination_reason") or None
     if reason is not None and reason not in CSV_REASONS:
-        row.bad("termination_reason", f"'{reason}' must be empty or one of {', '.join(CSV_REASONS)}")
+        row.bad("termination_reason", f"must be empty or one of {', '.join(CSV_REASONS)}", reason)
     if form is not None and form.terminated_before_grant:
         _before_grant_termination(row, form, reason)
         return None, reason
@@ -141,7 +141,7 @@ def _grant(row: _Row, forms: Mapping[str, OptionForm], seen: set[str]) -> Grant 
     if not grant_id:
         row.bad("grant_id", "must not be empty")
     elif grant_id in seen:
-        row.bad("grant_id", f"'{grant_id}' appears more than once")
+        row.bad("grant_id", "appears more than once", grant_id)
     seen.add(grant_id)
     form = forms.get(row.text("form"))
     if form is None:
@@ -157,7 +157,7 @@ def _grant(row: _Row, forms: Mapping[str, OptionForm], seen: set[str]) -> Grant 
 
 
 def validate_grants(frame: pd.DataFrame, source: str = "grants", lines: Sequence[int] | None = None,
-                    earlier: Sequence[str] = ()) -> list[Grant]:
+                    earlier: Sequence[Problem] = ()) -> list[Grant]:
     """Validate a grants table (all cells text); every problem is reported at once with its
     CSV line number (line 1 = header). ``lines``: the CSV line of each frame row (default: row i is
     line i + 2); ``earlier``: 'line N: ...' problems already found in rows not in the frame (ragged
@@ -168,7 +168,7 @@ def validate_grants(frame: pd.DataFrame, source: str = "grants", lines: Sequence
     if frame.empty and not earlier:
         raise InputError(f"{source}: no grant rows")
     forms = load_forms()
-    problems: list[str] = []
+    problems: list[Problem] = []
     seen: set[str] = set()
     numbers = range(2, len(frame) + 2) if lines is None else lines
     grants = [_grant(_Row(rec, line, problems), forms, seen)

@@ -40,7 +40,7 @@ import numpy as np
 
 from calc.csv_records import MAX_CSV_LINE_CHARS, MAX_GRID_BYTES, csv_records, opened_lines
 from calc.data import load_terms
-from calc.errors import InputError, echo
+from calc.errors import InputError, Problem, echo
 from calc.history import history_defaults
 from calc.ledger import Event, ledger_events, read_events
 from calc.numbers import parse_decimal
@@ -68,33 +68,33 @@ class Grid:
         return len(self.ids)
 
 
-def _header_problems(header: Sequence[str]) -> list[str]:
+def _header_problems(header: Sequence[str]) -> list[Problem]:
     known = (ID_COLUMN, *PARAM_NAMES, *LEDGER_COLUMNS)
-    problems = [f"line 1, column '{name}': unknown column (known: {', '.join(known)})"
+    problems = [Problem(f"unknown column (known: {', '.join(known)})", line=1, column=name)
                 for name in header if name not in known]
-    problems += [f"line 1, column '{name}': appears {header.count(name)} times"
+    problems += [Problem(f"appears {header.count(name)} times", line=1, column=name)
                  for name in dict.fromkeys(header) if header.count(name) > 1]
     if ID_COLUMN not in header:
-        problems.append(f"line 1: no '{ID_COLUMN}' column")
+        problems.append(Problem(f"no '{ID_COLUMN}' column", line=1))
     return problems
 
 
-def _id_problems(scenario_id: str, line: int, first_line: dict[str, int]) -> list[str]:
+def _id_problems(scenario_id: str, line: int, first_line: dict[str, int]) -> list[Problem]:
     """Empty or repeated id; records the line of each id's first use in ``first_line``."""
     if not scenario_id:
-        return [f"line {line}, column {ID_COLUMN}: empty; every scenario needs an id"]
+        return [Problem("empty; every scenario needs an id", line=line, column=ID_COLUMN)]
     if scenario_id in first_line:
-        return [f"line {line}, column {ID_COLUMN}: '{scenario_id}' duplicates line {first_line[scenario_id]}"]
+        return [Problem(f"duplicates line {first_line[scenario_id]}", line=line, column=ID_COLUMN, value=scenario_id)]
     first_line[scenario_id] = line
     return []
 
 
 def _ledger_cells(cells: Mapping[str, str], folder: Path, files: dict[str, tuple[Event, ...] | InputError]
-                  ) -> tuple[bool, tuple[Event, ...], list[str]]:
+                  ) -> tuple[bool, tuple[Event, ...], list[Problem]]:
     """(history, events, problems) of one grid row; each events file is read once (``files``)."""
     history_text = cells.get("history", "").strip().lower()
     problems = [] if history_text in HISTORY_VALUES else [
-        f"column history: '{cells['history']}' is not true or false"]
+        Problem("is not true or false", column="history", value=cells["history"])]
     history = HISTORY_VALUES.get(history_text, False)
     name = cells.get("events", "").strip()
     events: tuple[Event, ...] = ()
@@ -106,7 +106,7 @@ def _ledger_cells(cells: Mapping[str, str], folder: Path, files: dict[str, tuple
                 files[name] = exc
         found = files[name]
         if isinstance(found, InputError):
-            problems += [f"column events: {line}" for line in str(found).splitlines()]
+            problems += [Problem(text, column="events") for text in str(found).splitlines()]
         else:
             events = found
     return history, ledger_events(events, history), problems
@@ -130,7 +130,7 @@ def parse_grid(header: Sequence[str], records: Iterable[tuple[int, Sequence[str]
     first_line: dict[str, int] = {}
     for line, cells in records:
         if len(cells) != len(header):
-            problems.append(f"line {line}: {len(cells)} cell(s), the header has {len(header)}")
+            problems.append(Problem(f"{len(cells)} cell(s), the header has {len(header)}", line=line))
             continue
         scenario_id = cells[header.index(ID_COLUMN)].strip() if ID_COLUMN in header else ""
         if ID_COLUMN in header:
@@ -142,14 +142,14 @@ def parse_grid(header: Sequence[str], records: Iterable[tuple[int, Sequence[str]
             given = {k: v for k, v in values.items() if str(v).strip()}
             values = history_defaults() | given
         scenario, row_problems = param_problems(values, terms)
-        problems += [f"line {line}, {p}" for p in ledger_problems]
-        problems += [f"line {line}, column {p}" for p in row_problems]
+        problems += [p.at(line=line) for p in ledger_problems]
+        problems += [p.at(line=line, column_label=True) for p in row_problems]
         ids.append(scenario_id)
         row_events.append(events)
         if scenario is not None:
             params.append(scenario)
     if not problems and not ids:
-        problems.append("no scenario rows")
+        problems.append(Problem("no scenario rows"))
     if problems:
         raise InputError(f"{source}: {len(problems)} problem(s); nothing was run", tuple(problems))
     return Grid(tuple(ids), tuple(params), tuple(row_events) if any(row_events) else ())
@@ -205,7 +205,7 @@ def axis_values(name: str, text: str, terms: Terms | None = None) -> list[str]:
     values = [v for item in text.split(",") for v in (_range_values(item, kind) if ":" in item else [item.strip()])]
     problems = [p for v in values for p in param_problems({name: v}, terms)[1]]
     if problems:
-        raise ValueError("; ".join(dict.fromkeys(p.removeprefix(f"{name}: ") for p in problems)))
+        raise ValueError("; ".join(dict.fromkeys(str(Problem(p.rule, value=p.value)) for p in problems)))
     return values
 
 

@@ -46,7 +46,6 @@ Every problem is reported at once, ``line L: ...`` (``validate_events``).
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -57,7 +56,7 @@ import numpy as np
 from calc.csv_records import MAX_CSV_LINE_CHARS, csv_records, opened_lines, split_ragged, text_lines
 from calc.data import history_events
 from calc.dilution import HolderBook, _allocate, largest_remainder
-from calc.errors import InputError, echo
+from calc.errors import InputError, Problem, echo
 from calc.numbers import parse_decimal, parse_whole
 from calc.params import DIVIDEND_POLICIES, SETTLEMENTS, ScenarioParams
 from calc.rounding import MAX_SHARES, ExactAt, ceil_shares, decimal_value, floor_shares
@@ -235,30 +234,40 @@ def _number(name: str, text: str) -> int | Fraction:
     return value
 
 
-def _row_problems(cells: dict[str, str]) -> tuple[dict[str, object], list[str]]:
+def _field(name: str, rule: str, value: str | None = None) -> Problem:
+    """A problem of one field of an events row (``name: 'value' rule``; placed on its line by ``parse_events``)."""
+    return Problem(rule, column=name, value=value, column_label=False)
+
+
+def _field_of(event: Event, name: str, rule: str, value: str | None = None) -> Problem:
+    """A problem of one field of an event, placed on the event's line of its file."""
+    return _field(name, rule, value).at(line=event.line, source=event.origin)
+
+
+def _row_problems(cells: dict[str, str]) -> tuple[dict[str, object], list[Problem]]:
     """Typed values of one row and its syntax problems (field names in the message)."""
     values: dict[str, object] = {}
-    problems: list[str] = []
+    problems: list[Problem] = []
     action = cells["action"]
     try:
         values["date"] = dt.date.fromisoformat(cells["date"])
     except ValueError:
-        problems.append(f"date: '{cells['date']}' is not a date in YYYY-MM-DD form")
+        problems.append(_field("date", "is not a date in YYYY-MM-DD form", cells["date"]))
     spec = ACTIONS.get(action)
     if spec is None:
-        problems.append(f"action: '{action}' is not one of {', '.join(ACTIONS)}")
+        problems.append(_field("action", f"is not one of {', '.join(ACTIONS)}", action))
         return values, problems
     for name in VALUE_COLUMNS:
         text = cells[name]
         if not text:
             if name in REQUIRED.get(action, ()):
-                problems.append(f"{name}: required for {action}")
+                problems.append(_field(name, f"required for {action}"))
             continue
         if name not in spec.fields:
-            problems.append(f"{name}: '{text}' does not apply to {action}")
+            problems.append(_field(name, f"does not apply to {action}", text))
         elif name == "settlement":
             if text not in spec.settlements:
-                problems.append(f"settlement: '{text}' is not one of {', '.join(spec.settlements)} for {action}")
+                problems.append(_field("settlement", f"is not one of {', '.join(spec.settlements)} for {action}", text))
             values[name] = text
         elif name == "preferred_shares" and text.lower() == "all":
             values[name] = ALL
@@ -268,33 +277,33 @@ def _row_problems(cells: dict[str, str]) -> tuple[dict[str, object], list[str]]:
             except InputError as exc:
                 kind = "a whole number >= 0" + (" or 'all'" if name == "preferred_shares" else "") \
                     if name in ("preferred_shares", "common_shares") else "a number >= 0"
-                problems.append(f"{name}: {exc} (expected {kind})")
+                problems.append(_field(name, f"{exc} (expected {kind})"))
     if spec.rule is not None and not cells["preferred_shares"]:
-        problems.append(f"preferred_shares: required for {action} (a whole number or 'all')")
+        problems.append(_field("preferred_shares", f"required for {action} (a whole number or 'all')"))
     if action == "exchange_common":
         given = [n for n in ("common_shares", "common_per_preferred") if cells[n]]
         if len(given) != 1:
-            problems.append("common_shares/common_per_preferred: exchange_common needs exactly one of them, "
-                            f"got {'both' if given else 'neither'}")
+            problems.append(_field("common_shares/common_per_preferred", "exchange_common needs exactly one of "
+                                   f"them, got {'both' if given else 'neither'}"))
         elif values.get("common_shares") and values.get("preferred_shares") == 0:
-            problems.append("common_shares: common issued for 0 preferred")
+            problems.append(_field("common_shares", "common issued for 0 preferred"))
     return values, problems
 
 
 def parse_events(header: Sequence[str], records: Iterable[tuple[int, list[str]]], origin: str
-                         ) -> tuple[tuple[Event, ...], list[str]]:
+                         ) -> tuple[tuple[Event, ...], list[Problem]]:
     """(valid rows, problems) so that later checks can report together with these."""
     header = [h.strip() for h in header]
-    problems = [f"{origin} line 1: unknown column '{h}' (known: {', '.join(EVENT_COLUMNS)})"
+    problems = [Problem(f"unknown column '{h}' (known: {', '.join(EVENT_COLUMNS)})", line=1, source=origin)
                 for h in header if h not in EVENT_COLUMNS]
-    problems += [f"{origin} line 1: no '{c}' column" for c in ("date", "action") if c not in header]
+    problems += [Problem(f"no '{c}' column", line=1, source=origin) for c in ("date", "action") if c not in header]
     events: list[Event] = []
     kept, lines, ragged = split_ragged(header, records)
-    problems += [f"{origin} {p}" for p in ragged]
+    problems += [p.at(source=origin) for p in ragged]
     for line, row in zip(lines, kept):
         cells = {c: "" for c in EVENT_COLUMNS} | {h: v.strip() for h, v in zip(header, row) if h in EVENT_COLUMNS}
         values, row_problems = _row_problems(cells)
-        problems += [f"{origin} line {line}, {p}" for p in row_problems]
+        problems += [p.at(line=line, source=origin) for p in row_problems]
         if not row_problems:
             values.setdefault("preferred_shares", 0)  # dividend_policy rows retire nothing
             events.append(Event(line=line, action=cells["action"], holder=cells["holder"], source=cells["source"],
@@ -302,26 +311,26 @@ def parse_events(header: Sequence[str], records: Iterable[tuple[int, list[str]]]
     return tuple(events), problems
 
 
-def _events_from_lines(lines: Iterable[str], origin: str) -> tuple[tuple[Event, ...], list[str]]:
+def _events_from_lines(lines: Iterable[str], origin: str) -> tuple[tuple[Event, ...], list[Problem]]:
     """(valid rows, problems) of checked CSV lines (``calc.csv_records`` limits)."""
     try:
         records = csv_records(lines, origin)
         first = next(records, None)
         if first is None:
-            return (), [f"{origin}: empty; expected the header {','.join(EVENT_COLUMNS)}"]
+            return (), [Problem(f"empty; expected the header {','.join(EVENT_COLUMNS)}", source=origin)]
         return parse_events(first[1], list(records), origin)
     except InputError as exc:
-        return (), [str(exc)]
+        return (), [Problem(str(exc))]
 
 
-def read_events_text(text: str, origin: str) -> tuple[tuple[Event, ...], list[str]]:
+def read_events_text(text: str, origin: str) -> tuple[tuple[Event, ...], list[Problem]]:
     """(valid rows, problems) of CSV text (dashboard editor, uploads)."""
     if len(text) > MAX_EVENTS_BYTES:
-        return (), [f"{origin}: larger than the {MAX_EVENTS_BYTES:,}-character limit"]
+        return (), [Problem(f"larger than the {MAX_EVENTS_BYTES:,}-character limit", source=origin)]
     try:
         return _events_from_lines(text_lines(text, origin, MAX_CSV_LINE_CHARS), origin)
     except InputError as exc:
-        return (), [str(exc)]
+        return (), [Problem(str(exc))]
 
 
 def read_events(path: Path | str, label: str = "events") -> tuple[Event, ...]:
@@ -332,7 +341,7 @@ def read_events(path: Path | str, label: str = "events") -> tuple[Event, ...]:
     return events
 
 
-def read_events_lenient(path: Path | str, label: str = "events") -> tuple[tuple[Event, ...], list[str]]:
+def read_events_lenient(path: Path | str, label: str = "events") -> tuple[tuple[Event, ...], list[Problem]]:
     """(valid rows, problems) of an events CSV, so that scenario checks can be reported with them
     (at most ``MAX_EVENTS_BYTES`` bytes; encodings, NUL and line limits of ``calc.csv_records``)."""
     origin = f"{label} {path}"
@@ -340,26 +349,26 @@ def read_events_lenient(path: Path | str, label: str = "events") -> tuple[tuple[
         with opened_lines(path, origin, MAX_EVENTS_BYTES, MAX_CSV_LINE_CHARS) as lines:
             return _events_from_lines(lines, origin)
     except InputError as exc:
-        return (), [str(exc)]
+        return (), [Problem(str(exc))]
 
 
-def check_events(events: Sequence[Event], problems: Sequence[str], params: ScenarioParams, terms: Terms,
+def check_events(events: Sequence[Event], problems: Sequence[Problem], params: ScenarioParams, terms: Terms,
                  book: HolderBook) -> None:
     """Raise one ``InputError`` with the reading ``problems`` and every scenario problem of ``events``."""
-    found = list(problems)
+    found: list[Problem] = list(problems)
     basis = book.pro_rata if params.holder_basis == "pro_rata" else book.registered
     try:
         resolve(events, params, terms, book, basis)
     except InputError as exc:
         found += exc.problems
     if found:
-        raise InputError(f"events: {len(found)} problem(s); nothing was run", tuple(sorted(found, key=_line_key)))
+        found.sort(key=_file_order)
+        raise InputError(f"events: {len(found)} problem(s); nothing was run", found)
 
 
-def _line_key(problem: str) -> tuple[str, int]:
-    """(file, line) of a problem message, for reporting in file order."""
-    match = re.match(r"(.*?) line (\d+)", problem)
-    return (match.group(1), int(match.group(2))) if match else (problem, 0)
+def _file_order(problem: Problem) -> tuple[str, int]:
+    """(file, line) of a problem, for reporting in file order (a problem without a line: its text, 0)."""
+    return (problem.source, problem.line) if problem.line is not None else (str(problem), 0)
 
 
 def ledger_events(events: Sequence[Event] = (), history: bool = False) -> tuple[Event, ...]:
@@ -413,25 +422,24 @@ def resolve(events: Sequence[Event], params: ScenarioParams, terms: Terms, book:
     outstanding, holding = terms.preferred.shares_issued, basis.astype(np.int64).copy()
     rows, counts, allocs, changes, problems = [], [], [], [], []
     for e in ordered:
-        where = f"{e.origin} line {e.line}"
         spec = ACTIONS[e.action]
         if not params.valuation_date <= e.date <= params.horizon:
-            problems.append(f"{where}, date: {e.date} is outside the window {params.valuation_date}.."
-                            f"{params.horizon}")
+            window = f"{params.valuation_date}..{params.horizon}"
+            problems.append(_field_of(e, "date", f"{e.date} is outside the window {window}"))
         if spec.date_rule and (message := spec.date_rule(e.date, terms)):
-            problems.append(f"{where}, date: {e.action} on {message}")
+            problems.append(_field_of(e, "date", f"{e.action} on {message}"))
         if spec.rule is None:
             changes.append((e.date, DIVIDEND_POLICIES.index(e.settlement)))
             continue
         if e.holder and e.holder not in index:
-            problems.append(f"{where}, holder: '{e.holder}' is not a register name")
+            problems.append(_field_of(e, "holder", "is not a register name", e.holder))
             continue
         available = int(holding[index[e.holder]]) if e.holder else outstanding
         n = _quantity(e, available)
         if n > outstanding or n > available:
             whose = f"holder '{e.holder}' holds" if e.holder else "outstanding"
-            problems.append(f"{where}, preferred_shares: {n:,} is more than the {min(available, outstanding):,} "
-                            f"{whose} at that point")
+            problems.append(_field_of(e, "preferred_shares", f"{n:,} is more than the {min(available, outstanding):,} "
+                                  f"{whose} at that point"))
             continue
         alloc = np.zeros_like(holding)
         if e.holder:

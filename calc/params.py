@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from calc.data import load_terms
-from calc.errors import InputError, echo
+from calc.errors import InputError, Problem, echo
 from calc.numbers import parse_float, parse_whole
 from calc.terms import Terms
 
@@ -174,19 +174,29 @@ def _is_empty(value: Any) -> bool:
         isinstance(value, float) and math.isnan(value))
 
 
+def problem(name: str, rule: str, value: str | None = None) -> Problem:
+    """A problem of one parameter: ``name: 'value' rule`` (``line L, column name: ...`` in a grid row)."""
+    return Problem(rule, column=name, value=value, column_label=False)
+
+
+def _bad(name: str, rule: str, value: str | None = None) -> InputError:
+    found = problem(name, rule, value)
+    return InputError(str(found), (found,))
+
+
 def _convert(spec: ParamSpec, value: Any) -> Any:
     if spec.kind == "choice":
         text = str(value).strip()
         if text not in spec.choices:
-            raise InputError(f"{spec.name}: '{echo(text)}' is not one of {', '.join(spec.choices)}")
+            raise _bad(spec.name, f"is not one of {', '.join(spec.choices)}", echo(text))
         return text
     convert, expected = CONVERTERS[spec.kind]
     try:
         return convert(value)
     except InputError as exc:  # a number text breaking the rule of calc.numbers
-        raise InputError(f"{spec.name}: {exc}") from None
+        raise _bad(spec.name, str(exc)) from None
     except (TypeError, ValueError, OverflowError):
-        raise InputError(f"{spec.name}: '{echo(value)}' is not {expected}") from None
+        raise _bad(spec.name, f"is not {expected}", echo(value)) from None
 
 
 def shown_value(value: Any) -> str:
@@ -195,55 +205,56 @@ def shown_value(value: Any) -> str:
     return text if len(text) <= 40 else f"{text[:20]}...({len(text):,} characters)"
 
 
-def _range_problems(p: ScenarioParams, terms: Terms) -> list[str]:
+def _range_problems(p: ScenarioParams, terms: Terms) -> list[Problem]:
     problems = []
     for spec in SPECS:
         value = getattr(p, spec.name)
         if spec.bounds is not None and not spec.bounds[0] <= value <= spec.bounds[1]:
             unit = f" {spec.unit}" if spec.unit in ("USD", "shares") else ""
-            problems.append(f"{spec.name}: {shown_value(value)} must be from {_span(spec.bounds)}{unit}")
+            problems.append(problem(spec.name, f"{shown_value(value)} must be from {_span(spec.bounds)}{unit}"))
     first = terms.conversion_rates[0].effective_date
     last = terms.preferred.mandatory_redemption_date
     if not first <= p.valuation_date <= last:
-        problems.append(f"valuation_date: {p.valuation_date} must be between the issue date {first} and the "
-                        f"mandatory redemption date {last}")
+        problems.append(problem("valuation_date", f"{p.valuation_date} must be between the issue date {first} and "
+                                f"the mandatory redemption date {last}"))
     if p.horizon < p.valuation_date:
-        problems.append(f"horizon: {p.horizon} must be on or after valuation_date {p.valuation_date}")
+        problems.append(problem("horizon", f"{p.horizon} must be on or after valuation_date {p.valuation_date}"))
     if p.horizon > last:
-        problems.append(f"horizon: {p.horizon} must be on or before the mandatory redemption date {last}")
+        problems.append(problem("horizon", f"{p.horizon} must be on or before the mandatory redemption date {last}"))
     if p.conversion == "all" and not p.valuation_date <= p.effective_conversion_date <= p.horizon:
-        problems.append(f"conversion_date: {p.effective_conversion_date} must lie between valuation_date "
-                        f"{p.valuation_date} and horizon {p.horizon} when conversion = all")
+        problems.append(problem("conversion_date", f"{p.effective_conversion_date} must lie between valuation_date "
+                                f"{p.valuation_date} and horizon {p.horizon} when conversion = all"))
     first_conversion = terms.preferred.conversion_not_before
     if p.conversion == "all" and p.effective_conversion_date < first_conversion:
-        problems.append(f"conversion_date: {p.effective_conversion_date} is before {first_conversion}, when "
-                        "conversion first becomes exercisable")
+        problems.append(problem("conversion_date", f"{p.effective_conversion_date} is before {first_conversion}, "
+                                "when conversion first becomes exercisable"))
     problems += _call_problems(p, terms)
     if p.exchange_date is not None and not p.valuation_date <= p.exchange_date <= p.horizon:
-        problems.append(f"exchange_date: {p.exchange_date} must lie between valuation_date {p.valuation_date} "
-                        f"and horizon {p.horizon}")
+        problems.append(problem("exchange_date", f"{p.exchange_date} must lie between valuation_date "
+                                f"{p.valuation_date} and horizon {p.horizon}"))
     return problems
 
 
-def _call_problems(p: ScenarioParams, terms: Terms) -> list[str]:
-    problems: list[str] = []
+def _call_problems(p: ScenarioParams, terms: Terms) -> list[Problem]:
+    problems: list[Problem] = []
     if p.call != "date":
         return problems
     first = terms.preferred.issuer_call_from
     if p.call_date is None:
-        problems.append("call_date: required when call = date")
+        problems.append(problem("call_date", "required when call = date"))
     elif p.call_date < first:
-        problems.append(f"call_date: {p.call_date} is before {first}, the first date the issuer may call")
+        problems.append(problem("call_date", f"{p.call_date} is before {first}, the first date the issuer may call"))
     elif not p.valuation_date <= p.call_date <= p.horizon:
-        problems.append(f"call_date: {p.call_date} must lie between valuation_date {p.valuation_date} and horizon "
-                        f"{p.horizon} when call = date")
+        problems.append(problem("call_date", f"{p.call_date} must lie between valuation_date {p.valuation_date} "
+                                f"and horizon {p.horizon} when call = date"))
     return problems
 
 
-def param_problems(values: Mapping[str, Any], terms: Terms | None = None) -> tuple[ScenarioParams | None, list[str]]:
+def param_problems(values: Mapping[str, Any], terms: Terms | None = None
+                   ) -> tuple[ScenarioParams | None, list[Problem]]:
     """(params, []) when valid, else (None, every problem found)."""
     terms = terms or load_terms()
-    problems = [f"{name}: unknown parameter (known: {', '.join(PARAM_NAMES)})"
+    problems = [problem(name, f"unknown parameter (known: {', '.join(PARAM_NAMES)})")
                 for name in values if name not in SPEC_BY_NAME]
     converted: dict[str, Any] = {}
     for name, value in values.items():
@@ -252,7 +263,7 @@ def param_problems(values: Mapping[str, Any], terms: Terms | None = None) -> tup
         try:
             converted[name] = _convert(SPEC_BY_NAME[name], value)
         except InputError as exc:
-            problems.append(str(exc))
+            problems += exc.problems
     params = dataclasses.replace(default_params(terms), **converted)
     problems += _range_problems(params, terms)
     return (None, problems) if problems else (params, [])

@@ -27,7 +27,7 @@ from calc.csv_records import (
     opened_lines,
     split_ragged,
 )
-from calc.errors import InputError
+from calc.errors import InputError, Problem
 
 WELL_FORMED_RE = re.compile(r"^\d{1,3}(?:,\d{3})*$", re.A)
 MAX_PREFERRED_SHARES = 10**9  # per holder row and for the listed total (the class is 1,885,000 shares)
@@ -93,7 +93,7 @@ WHOLE_COLUMNS = {"preferred_shares": (MAX_PREFERRED_SHARES, True)} | {
     c: (MAX_FIGURE, False) for c in SUMMED_COLUMNS if c != "preferred_shares"}
 
 
-def _check_int(value: object, line: int, column: str, problems: list[str]) -> int:
+def _check_int(value: object, line: int, column: str, problems: list[Problem]) -> int:
     text = "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value).strip()
     limit, required = WHOLE_COLUMNS[column]
     if not required and text.lower() in ("", "nil"):
@@ -101,12 +101,13 @@ def _check_int(value: object, line: int, column: str, problems: list[str]) -> in
     whole = WHOLE_RE.fullmatch(text.replace(",", ""))
     if (whole is None or (text.count(",") and not WELL_FORMED_RE.match(text.split(".")[0]))
             or int(whole.group(1)) > limit):
-        problems.append(f"line {line}, column {column}: '{text[:40]}' must be a whole number from 0 to {limit:,}")
+        problems.append(Problem(f"must be a whole number from 0 to {limit:,}", line=line, column=column,
+                                value=text[:40]))
         return 0
     return int(whole.group(1))
 
 
-def _text_problems(frame: pd.DataFrame, lines: Sequence[int]) -> list[str]:
+def _text_problems(frame: pd.DataFrame, lines: Sequence[int]) -> list[Problem]:
     """Empty holder names; NUL characters or over-long text in the text columns."""
     problems = []
     for column in ("name", "footnotes", "issues"):
@@ -114,16 +115,16 @@ def _text_problems(frame: pd.DataFrame, lines: Sequence[int]) -> list[str]:
             continue
         for line, value in zip(lines, frame[column].fillna("").astype(str)):
             if column == "name" and not value.strip():
-                problems.append(f"line {line}, column name: holder name must not be empty")
+                problems.append(Problem("holder name must not be empty", line=line, column=column))
             elif "\x00" in value:
-                problems.append(f"line {line}, column {column}: contains a NUL character")
+                problems.append(Problem("contains a NUL character", line=line, column=column))
             elif len(value) > MAX_CELL_CHARS:
-                problems.append(f"line {line}, column {column}: longer than {MAX_CELL_CHARS:,} characters")
+                problems.append(Problem(f"longer than {MAX_CELL_CHARS:,} characters", line=line, column=column))
     return problems
 
 
 def validate_register(frame: pd.DataFrame, source: str = "register", lines: Sequence[int] | None = None,
-                      earlier: Sequence[str] = ()) -> pd.DataFrame:
+                      earlier: Sequence[Problem] = ()) -> pd.DataFrame:
     """Validate a holder table (register CSV format) and return it with clean dtypes.
 
     Required columns: ``name``, ``preferred_shares`` (0 to ``MAX_PREFERRED_SHARES`` per row, and
@@ -139,7 +140,7 @@ def validate_register(frame: pd.DataFrame, source: str = "register", lines: Sequ
     if frame.empty and not earlier:
         raise InputError(f"{source}: no holder rows")
     numbers = list(range(2, len(frame) + 2) if lines is None else lines)
-    problems: list[str] = []
+    problems: list[Problem] = []
     out = frame.copy()
     for column in dict.fromkeys(["preferred_shares", "common_owned_prior", *(c for c in WHOLE_COLUMNS if c in frame)]):
         values = frame[column] if column in frame else [0] * len(frame)
@@ -147,8 +148,8 @@ def validate_register(frame: pd.DataFrame, source: str = "register", lines: Sequ
     problems += _text_problems(frame, numbers)
     listed = sum(out["preferred_shares"])
     if listed > MAX_PREFERRED_SHARES:
-        problems.append(f"column preferred_shares: the rows sum to {listed:,}, over the limit of "
-                        f"{MAX_PREFERRED_SHARES:,}")
+        problems.append(Problem(f"the rows sum to {listed:,}, over the limit of {MAX_PREFERRED_SHARES:,}",
+                                column="preferred_shares"))
     if problems or earlier:
         merged = by_line([*earlier, *problems])
         raise InputError(f"{source}: {len(merged)} problem(s)", tuple(merged))
@@ -165,7 +166,7 @@ def _register_from_lines(lines: Iterable[str], source: str) -> pd.DataFrame:
     if first is None:
         raise InputError(f"{source}: empty file (expected a header with 'name' and 'preferred_shares')")
     header = [h.strip() for h in first[1]]
-    repeated = [f"line 1, column '{h}': appears {header.count(h)} times" for h in dict.fromkeys(header)
+    repeated = [Problem(f"appears {header.count(h)} times", line=1, column=h) for h in dict.fromkeys(header)
                 if header.count(h) > 1]
     if repeated:
         raise InputError(f"{source}: {len(repeated)} problem(s)", tuple(repeated))

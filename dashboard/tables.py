@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import dataclasses
-import re
 from collections.abc import Iterable, Mapping
 
 import pandas as pd
 
+from calc.errors import Problem
 from calc.params import SPECS, ScenarioParams
 from calc.terms import Terms
 from dashboard.narrative import pct, shares
@@ -47,7 +47,6 @@ SUMMARY_LABELS = {
     "preferred_outstanding_after_events": "Preferred outstanding after the ledger rows",
     "preferred_outstanding_at_horizon": "Preferred outstanding at the horizon",
 }
-PROBLEM_RE = re.compile(r"^line (\d+), column ([^:]+): (.*)$")
 
 
 def filter_holders(holders: pd.DataFrame, query: str = "", kinds: Iterable[str] = ("holder", "family"),
@@ -123,12 +122,10 @@ def params_rows(params: ScenarioParams, defaults: ScenarioParams) -> pd.DataFram
 
 
 def problem_rows(problems: Iterable[str]) -> pd.DataFrame:
-    """Split 'line N, column X: reason' messages into columns (other messages keep line/column empty)."""
-    rows = []
-    for problem in problems:
-        match = PROBLEM_RE.match(problem)
-        rows.append({"line": int(match.group(1)), "column": match.group(2), "reason": match.group(3)}
-                    if match else {"line": None, "column": "", "reason": problem})
+    """Problems as a table of their parts (``calc.errors.Problem``): line, column and the reason (the value as
+    typed, then the rule it breaks); a plain message keeps line and column empty."""
+    rows = [{"line": p.line, "column": p.column or "", "reason": p.what}
+            if isinstance(p, Problem) else {"line": None, "column": "", "reason": p} for p in problems]
     frame = pd.DataFrame(rows, columns=["line", "column", "reason"])
     return frame.sort_values("line", kind="stable", na_position="first").reset_index(drop=True)
 
