@@ -47,11 +47,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from calc.columns import THRESHOLDS_PCT, flag_name
 from calc.data import load_families
 from calc.errors import InputError
 from calc.rounding import MAX_SHARES, ExactAt, ceil_shares, floor_shares, near_tolerance
-
-THRESHOLDS_PCT = (5.0, 10.0)
 
 
 @dataclass(frozen=True)
@@ -226,7 +225,7 @@ def _check_limits(book: HolderBook, columns: dict[str, np.ndarray]) -> None:
 
 
 def holder_arrays(book: HolderBook, ex: ExitTerms) -> dict[str, np.ndarray]:
-    """(S, H + F) arrays: holders then families; see the module docstring."""
+    """(S, H + F) arrays, ``calc.columns.HOLDER_NUMBER_COLUMNS``: holders then families; see the module docstring."""
     basis = np.where(ex.pro_rata[:, None], book.pro_rata[None, :], book.registered[None, :])
     holding = basis if ex.holding is None else ex.holding
     exact_holding = ex.exact_holding
@@ -256,7 +255,7 @@ def holder_arrays(book: HolderBook, ex: ExitTerms) -> dict[str, np.ndarray]:
     beneficial = 100.0 * (pro_forma + columns["obtainable_shares_60d"]) / (total + columns["obtainable_shares_60d"])
     columns["beneficial_pct_13d3"] = beneficial
     for threshold in THRESHOLDS_PCT:
-        columns[f"flag_{threshold:g}pct"] = beneficial >= threshold
+        columns[flag_name(threshold)] = beneficial >= threshold
     return columns
 
 

@@ -26,6 +26,7 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
+from calc.columns import HOLDER_LABEL_COLUMNS, HOLDER_NUMBER_COLUMNS, SUMMARY_METRICS
 from calc.data import default_book, load_terms
 from calc.dilution import HolderBook, build_book, row_labels
 from calc.engine import ShareLimitError
@@ -34,36 +35,20 @@ from calc.grid import ID_COLUMN, Grid
 from calc.output import OutputPlan, Sink, neutralize_text, plan_outputs
 from calc.params import PARAM_NAMES, SPEC_BY_NAME, ScenarioParams
 from calc.register import read_register_csv
-from calc.scenario import SUMMARY_KEYS, run_batch
+from calc.scenario import run_batch
 from calc.terms import Terms
 
-LABEL_COLUMNS = ("kind", "name", "family")
-HOLDER_COLUMNS: dict[str, pa.DataType] = {
-    "registered_preferred_shares": pa.int64(),
-    "basis_preferred_shares": pa.int64(),
-    "conversion_shares": pa.int64(),
-    "redemption_shares": pa.int64(),
-    "exchange_shares": pa.int64(),
-    "common_owned_prior": pa.int64(),
-    "obtainable_shares_60d": pa.int64(),
-    "pro_forma_shares": pa.int64(),
-    "pro_forma_pct": pa.float64(),
-    "beneficial_pct_13d3": pa.float64(),
-    "flag_5pct": pa.bool_(),
-    "flag_10pct": pa.bool_(),
-}
-RESULT_COLUMNS = (ID_COLUMN, *LABEL_COLUMNS, *HOLDER_COLUMNS)
-RESULT_SCHEMA = pa.schema([(ID_COLUMN, pa.string()), *((c, pa.string()) for c in LABEL_COLUMNS),
-                          *HOLDER_COLUMNS.items()])
+ARROW_TYPES = {"int64": pa.int64(), "float64": pa.float64(), "bool": pa.bool_(), "string": pa.string()}
+LABEL_COLUMNS = tuple(c.name for c in HOLDER_LABEL_COLUMNS)
+RESULT_COLUMNS = (ID_COLUMN, *LABEL_COLUMNS, *(c.name for c in HOLDER_NUMBER_COLUMNS))
+RESULT_SCHEMA = pa.schema([(ID_COLUMN, pa.string()),
+                          *((c.name, ARROW_TYPES[c.dtype]) for c in (*HOLDER_LABEL_COLUMNS, *HOLDER_NUMBER_COLUMNS))])
 
 _KIND_TYPES = {"float": pa.float64(), "int": pa.int64(), "date": pa.date32(), "optional_date": pa.date32(),
                "choice": pa.string()}
-_SUMMARY_TYPES = {key: pa.int64() for key in SUMMARY_KEYS} | {"dilution_pct": pa.float64(),
-                                                               "exceeds_authorized": pa.bool_(),
-                                                               "repurchase_cash_usd": pa.float64()}
 SUMMARY_SCHEMA = pa.schema([(ID_COLUMN, pa.string()),
                            *((n, _KIND_TYPES[SPEC_BY_NAME[n].kind]) for n in PARAM_NAMES),
-                           *((k, _SUMMARY_TYPES[k]) for k in SUMMARY_KEYS)])
+                           *((c.name, ARROW_TYPES[c.dtype]) for c in SUMMARY_METRICS)])
 SUMMARY_COLUMNS = tuple(SUMMARY_SCHEMA.names)
 
 FORMATS = ("csv", "parquet")
@@ -95,14 +80,14 @@ def _results_table(ids: pa.Array, labels: Mapping[str, pa.Array], holders: Mappi
     scenario_index = pa.array(np.repeat(np.arange(scenarios, dtype=np.int32), rows))
     row_index = pa.array(np.tile(np.arange(rows, dtype=np.int32), scenarios))
     columns = [ids.take(scenario_index)] + [labels[c].take(row_index) for c in LABEL_COLUMNS]
-    columns += [pa.array(holders[c].reshape(-1), type=t) for c, t in HOLDER_COLUMNS.items()]
+    columns += [pa.array(holders[c.name].reshape(-1), type=ARROW_TYPES[c.dtype]) for c in HOLDER_NUMBER_COLUMNS]
     return pa.Table.from_arrays(columns, schema=RESULT_SCHEMA)
 
 
 def _summary_table(ids: pa.Array, params: Sequence[ScenarioParams], summary: pd.DataFrame) -> pa.Table:
     columns = [ids]
     columns += [pa.array([getattr(p, n) for p in params], type=SUMMARY_SCHEMA.field(n).type) for n in PARAM_NAMES]
-    columns += [pa.array(summary[k].to_numpy(), type=_SUMMARY_TYPES[k]) for k in SUMMARY_KEYS]
+    columns += [pa.array(summary[c.name].to_numpy(), type=ARROW_TYPES[c.dtype]) for c in SUMMARY_METRICS]
     return pa.Table.from_arrays(columns, schema=SUMMARY_SCHEMA)
 
 

@@ -27,6 +27,7 @@ from fractions import Fraction
 import numpy as np
 import pandas as pd
 
+from calc.columns import SUMMARY_METRICS
 from calc.data import default_book, load_terms
 from calc.dilution import ExitTerms, HolderBook, holder_arrays, holder_frame
 from calc.engine import PathResult, Policies, ShareLimitError, in_the_money, run_paths
@@ -35,10 +36,7 @@ from calc.params import ScenarioParams
 from calc.schedule import Schedule, build_schedule, deterministic_prices
 from calc.terms import Terms
 
-SUMMARY_KEYS = ("dividend_shares", "conversion_shares", "redemption_shares", "new_shares", "total_shares",
-                "dilution_pct", "as_converted_shares", "authorized_shares", "headroom_shares",
-                "exceeds_authorized", "exchange_shares", "repurchase_cash_usd", "preferred_outstanding_after_events",
-                "preferred_outstanding_at_horizon")
+SUMMARY_KEYS = tuple(c.name for c in SUMMARY_METRICS)
 
 
 def coupon_rate(terms: Terms) -> Fraction:

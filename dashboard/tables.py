@@ -4,49 +4,41 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable, Mapping
+from typing import Any
 
 import pandas as pd
+import streamlit as st
 
+from calc.columns import HOLDER_COLUMNS, SUMMARY_METRICS, THRESHOLDS_PCT, flag_name
 from calc.errors import Problem
 from calc.params import SPECS, ScenarioParams
 from calc.terms import Terms
 from dashboard.narrative import pct, shares
 
-HOLDER_COLUMNS = {  # holder-table column -> header shown in the page
-    "name": "Holder / family",
-    "kind": "Row",
-    "family": "Fund family",
-    "registered_preferred_shares": "Preferred listed",
-    "basis_preferred_shares": "Preferred (basis)",
-    "common_owned_prior": "Common owned prior",
-    "conversion_shares": "From conversion",
-    "redemption_shares": "From redemption",
-    "exchange_shares": "From exchanges",
-    "pro_forma_shares": "Pro forma common",
-    "pro_forma_pct": "Pro forma %",
-    "obtainable_shares_60d": "Obtainable in 60 days",
-    "beneficial_pct_13d3": "13d-3 beneficial %",
-    "flag_5pct": "≥ 5%",
-    "flag_10pct": "≥ 10%",
-    "footnotes": "Footnotes",
-    "issues": "Filing data-quality issues",
-}
-SUMMARY_LABELS = {
-    "as_converted_shares": "As-converted shares today (all preferred converted at the valuation date)",
-    "dividend_shares": "New shares from dividends paid in stock",
-    "conversion_shares": "New shares from conversion",
-    "redemption_shares": "New shares from redemption / puts paid in stock",
-    "new_shares": "New shares, all sources",
-    "total_shares": "Total common outstanding at the horizon",
-    "dilution_pct": "Dilution % (new shares / total outstanding)",
-    "authorized_shares": "Authorized common shares",
-    "headroom_shares": "Headroom (authorized minus total outstanding)",
-    "exceeds_authorized": "Exceeds authorized shares",
-    "exchange_shares": "New shares from negotiated exchanges (ledger)",
-    "repurchase_cash_usd": "Cash paid for repurchases (ledger), USD",
-    "preferred_outstanding_after_events": "Preferred outstanding after the ledger rows",
-    "preferred_outstanding_at_horizon": "Preferred outstanding at the horizon",
-}
+HOLDER_LABELS = {c.name: c.label for c in HOLDER_COLUMNS}  # holder-table column -> header shown in the page
+SUMMARY_LABELS = {c.name: c.label for c in SUMMARY_METRICS}
+UNIT_SHOWN = {"pct": "%", "shares": "shares", "USD": "USD", "": ""}
+# st.column_config options beyond header and tooltip
+HOLDER_DISPLAY: dict[str, dict[str, Any]] = {"name": {"width": "medium", "pinned": True}, "issues": {"width": "large"}}
+
+
+def holder_column_config() -> dict[str, Any]:
+    """``st.column_config`` per holder-table column, from ``calc.columns``: header = label, tooltip = help;
+    text columns as text, yes/no as checkboxes, percentages to 3 decimals, counts with thousands separators."""
+    config: dict[str, Any] = {}
+    for column in HOLDER_COLUMNS:
+        options = dict(HOLDER_DISPLAY.get(column.name, {}))
+        if column.help:
+            options["help"] = column.help
+        if column.dtype == "string":
+            config[column.name] = st.column_config.TextColumn(column.label, **options)
+        elif column.dtype == "bool":
+            config[column.name] = st.column_config.CheckboxColumn(column.label, **options)
+        else:
+            number_format = "%.3f%%" if column.unit == "pct" else "localized"
+            config[column.name] = st.column_config.NumberColumn(column.label, format=number_format,
+                                                                **options)
+    return config
 
 
 def filter_holders(holders: pd.DataFrame, query: str = "", kinds: Iterable[str] = ("holder", "family"),
@@ -58,22 +50,20 @@ def filter_holders(holders: pd.DataFrame, query: str = "", kinds: Iterable[str] 
         haystack = (rows["name"] + " " + rows["family"] + " " + rows["footnotes"]).str.lower()
         rows = rows[haystack.str.contains(text, regex=False)]
     if flagged_only:
-        rows = rows[rows["flag_5pct"] | rows["flag_10pct"]]
+        rows = rows[rows[[flag_name(t) for t in THRESHOLDS_PCT]].any(axis=1)]
     return rows.sort_values("pro_forma_pct", ascending=False, kind="stable")
 
 
 def holder_view(holders: pd.DataFrame) -> pd.DataFrame:
     """The holder table's columns in display order (names unchanged; headers set by column_config)."""
-    return holders[[c for c in HOLDER_COLUMNS if c in holders.columns]]
+    return holders[[c.name for c in HOLDER_COLUMNS if c.name in holders.columns]]
 
 
 def summary_table(params: ScenarioParams, summary: Mapping[str, object], register_label: str) -> pd.DataFrame:
     """Long-form summary for download: the inputs, then the results, one row each."""
     rows = [("input", spec.name, getattr(params, spec.name), spec.unit or "", spec.help) for spec in SPECS]
     rows.append(("input", "holder_register", register_label, "", "holder table used for the holder rows"))
-    rows += [("result", k, summary[k], "%" if k.endswith("_pct") else ("" if k == "exceeds_authorized" else
-                                                                             "shares"), SUMMARY_LABELS.get(k, ""))
-             for k in summary]
+    rows += [("result", c.name, summary[c.name], UNIT_SHOWN[c.unit], c.label) for c in SUMMARY_METRICS]
     frame = pd.DataFrame(rows, columns=["section", "item", "value", "unit", "meaning"])
     frame["value"] = frame["value"].map(lambda v: "" if v is None else v)
     return frame

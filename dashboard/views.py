@@ -40,42 +40,7 @@ SOURCE_CONFIG = {"field": st.column_config.TextColumn("field", width="medium"),
                                                        help="where the term is stated; hover a cell for all of it")}
 
 
-def _holder_column(column: str, kind: str = "number", **options):
-    """``st.column_config`` entry for a holder-table column, headed by its ``tables.HOLDER_COLUMNS`` label."""
-    label = tables.HOLDER_COLUMNS[column]
-    if kind == "text":
-        return st.column_config.TextColumn(label, **options)
-    if kind == "checkbox":
-        return st.column_config.CheckboxColumn(label, **options)
-    return st.column_config.NumberColumn(label, format=options.pop("format", "localized"), **options)
-
-
-HOLDER_CONFIG = {
-    "name": _holder_column("name", "text", width="medium", pinned=True),
-    "kind": _holder_column("kind", "text", help="holder: one listed holder; family: fund-family total"),
-    "family": _holder_column("family", "text"),
-    "registered_preferred_shares": _holder_column("registered_preferred_shares",
-                                                  help="preferred shares as listed in the filing"),
-    "basis_preferred_shares": _holder_column("basis_preferred_shares", help="preferred shares on the chosen basis"),
-    "common_owned_prior": _holder_column("common_owned_prior"),
-    "conversion_shares": _holder_column("conversion_shares"),
-    "redemption_shares": _holder_column("redemption_shares"),
-    "exchange_shares": _holder_column("exchange_shares", help="common from negotiated exchanges (ledger rows)"),
-    "pro_forma_shares": _holder_column("pro_forma_shares",
-                                       help="owned prior + conversion + redemption + exchange shares"),
-    "pro_forma_pct": _holder_column("pro_forma_pct", format="%.3f%%",
-                                    help="pro forma common / total common outstanding at the horizon"),
-    "obtainable_shares_60d": _holder_column("obtainable_shares_60d", help="common the holder could get by converting "
-                                                                          "what it still holds at the horizon"),
-    "beneficial_pct_13d3": _holder_column("beneficial_pct_13d3", format="%.3f%%",
-                                          help="SEC Rule 13d-3(d)(1): own obtainable shares added to numerator and "
-                                               "denominator"),
-    "flag_5pct": _holder_column("flag_5pct", "checkbox", help="beneficial % at or above 5 (Schedule 13D/G)"),
-    "flag_10pct": _holder_column("flag_10pct", "checkbox", help="beneficial % at or above 10 (Section 16)"),
-    "footnotes": _holder_column("footnotes", "text", help="the filing's footnote markers"),
-    "issues": _holder_column("issues", "text", width="large",
-                             help="where the filing's own figures disagree with each other"),
-}
+HOLDER_CONFIG = tables.holder_column_config()
 
 
 def timeline_config(timeline: pd.DataFrame) -> dict:
