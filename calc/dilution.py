@@ -50,6 +50,7 @@ import pandas as pd
 from calc.columns import THRESHOLDS_PCT, flag_name
 from calc.data import load_families
 from calc.errors import InputError
+from calc.holder_bases import HolderBasis, basis_holdings, splits_class_total
 from calc.rounding import MAX_SHARES, ExactAt, ceil_shares, floor_shares, near_tolerance
 
 
@@ -179,7 +180,7 @@ class ExitTerms:
     redemption_total: np.ndarray  # ceil(N q)
     obtainable_per_share: np.ndarray  # LP_h / 1000 × CR_h while still held at the horizon, else 0
     total_shares: np.ndarray  # T
-    pro_rata: np.ndarray  # bool: holder_basis == pro_rata
+    bases: tuple[HolderBasis, ...]  # the holder basis of each scenario (calc.holder_bases)
     exact_conversion: Callable[[int], Fraction]  # c of scenario s, exactly
     exact_redemption: Callable[[int], Fraction]  # q of scenario s, exactly
     exact_obtainable: Callable[[int], Fraction]  # obtainable per share of scenario s, exactly
@@ -200,13 +201,14 @@ def _entitlements(basis: np.ndarray, per_share: np.ndarray, exact_per_share: Cal
 
 
 def _allocate(basis: np.ndarray, per_share: np.ndarray, exact_per_share: Callable[[int], Fraction],
-              totals: np.ndarray, pro_rata: np.ndarray,
+              totals: np.ndarray, split_total: np.ndarray,
               alone: Callable[[np.ndarray, ExactAt, np.ndarray], np.ndarray],
               exact_basis: ExactAt | None = None) -> np.ndarray:
-    """Largest-remainder rows where ``pro_rata`` (and per_share > 0); elsewhere each holder rounds ``alone``."""
+    """Largest-remainder rows where ``split_total`` (the basis splits the class total; per_share > 0);
+    elsewhere each holder rounds ``alone``."""
     approx, exact_at, nonzero = _entitlements(basis, per_share, exact_per_share, exact_basis)
     shares = alone(approx, exact_at, nonzero)
-    rows = np.flatnonzero(pro_rata & (per_share > 0))
+    rows = np.flatnonzero(split_total & (per_share > 0))
     if len(rows):
         shares[rows] = largest_remainder(approx[rows], totals[rows], lambda c: exact_at((int(rows[c[0]]), c[1])))
     return shares
@@ -226,13 +228,14 @@ def _check_limits(book: HolderBook, columns: dict[str, np.ndarray]) -> None:
 
 def holder_arrays(book: HolderBook, ex: ExitTerms) -> dict[str, np.ndarray]:
     """(S, H + F) arrays, ``calc.columns.HOLDER_NUMBER_COLUMNS``: holders then families; see the module docstring."""
-    basis = np.where(ex.pro_rata[:, None], book.pro_rata[None, :], book.registered[None, :])
+    basis = basis_holdings(book, ex.bases)
+    split_total = splits_class_total(ex.bases)
     holding = basis if ex.holding is None else ex.holding
     exact_holding = ex.exact_holding
     conversion = _allocate(holding, ex.conversion_per_share, ex.exact_conversion, ex.conversion_total,
-                           ex.pro_rata, floor_shares, exact_holding)
+                           split_total, floor_shares, exact_holding)
     redemption = _allocate(holding, ex.redemption_per_share, ex.exact_redemption, ex.redemption_total,
-                           ex.pro_rata, ceil_shares, exact_holding)
+                           split_total, ceil_shares, exact_holding)
     ledger = ex.ledger or {}
     zeros = np.zeros(basis.shape, dtype=np.int64)
     conversion += ledger.get("conversion_shares", zeros)

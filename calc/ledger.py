@@ -57,6 +57,7 @@ from calc.csv_records import MAX_CSV_LINE_CHARS, csv_records, opened_lines, spli
 from calc.data import history_events
 from calc.dilution import HolderBook, _allocate, largest_remainder
 from calc.errors import InputError, Problem, echo
+from calc.holder_bases import BASIS_BY_NAME
 from calc.numbers import parse_decimal, parse_whole
 from calc.params import DIVIDEND_POLICIES, SETTLEMENTS, ScenarioParams
 from calc.rounding import MAX_SHARES, ExactAt, ceil_shares, decimal_value, floor_shares
@@ -356,9 +357,8 @@ def check_events(events: Sequence[Event], problems: Sequence[Problem], params: S
                  book: HolderBook) -> None:
     """Raise one ``InputError`` with the reading ``problems`` and every scenario problem of ``events``."""
     found: list[Problem] = list(problems)
-    basis = book.pro_rata if params.holder_basis == "pro_rata" else book.registered
     try:
-        resolve(events, params, terms, book, basis)
+        resolve(events, params, terms, book, BASIS_BY_NAME[params.holder_basis].holdings(book))
     except InputError as exc:
         found += exc.problems
     if found:
@@ -509,12 +509,13 @@ class HolderLedger:
     shares: dict[str, np.ndarray]  # LEDGER_HOLDER_COLUMNS -> (S, H) int64
 
 
-def holder_ledger(plan: Plan, rows: Sequence[RowResult], basis: np.ndarray, pro_rata: np.ndarray,
+def holder_ledger(plan: Plan, rows: Sequence[RowResult], basis: np.ndarray, split_total: np.ndarray,
                   lp_exit: np.ndarray, exact_lp_exit: Callable[[int], Fraction]) -> HolderLedger:
     """Holdings and row shares per holder (see ``HolderLedger``).
 
-    A row's holder shares: entitlement_i = alloc_i × per-share quantity (exact); pro_rata rows
-    split the class total by largest remainder, registered rows round each holder alone.
+    A row's holder shares: entitlement_i = alloc_i × per-share quantity (exact); where ``split_total``
+    (the basis splits the class total, ``calc.holder_bases``) rows split the class total by largest
+    remainder, elsewhere each holder rounds alone.
     Holding_i = units_i + Σ rows alloc_i × LP_row / LP_x (debentures, exact).
     """
     units = basis.astype(np.int64).copy()
@@ -529,7 +530,7 @@ def holder_ledger(plan: Plan, rows: Sequence[RowResult], basis: np.ndarray, pro_
         for key, name, rounding in sources:
             per: PerShare | None = getattr(row.flow, name)
             if per is not None and per.approx.any():
-                shares[key] += _allocate(held, per.approx, per.exact, getattr(row, name), pro_rata, rounding)
+                shares[key] += _allocate(held, per.approx, per.exact, getattr(row, name), split_total, rounding)
         if row.flow.debenture_usd is not None:
             debentures += held * row.flow.debenture_usd.approx[:, None]
             debenture_rows.append((held, row))

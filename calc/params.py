@@ -18,6 +18,7 @@ from typing import Any
 
 from calc.data import load_terms
 from calc.errors import InputError, Problem, echo
+from calc.holder_bases import BASES, HOLDER_BASES
 from calc.numbers import parse_float, parse_whole
 from calc.terms import Terms
 
@@ -25,7 +26,6 @@ DIVIDEND_POLICIES = ("cash", "stock", "accrue")
 PUT_POLICIES = ("none", "all", "rational")
 SETTLEMENTS = ("cash", "stock")
 CONVERSION_POLICIES = ("none", "all", "rational")
-HOLDER_BASES = ("registered", "pro_rata")
 CALL_POLICIES = ("none", "rational", "date")
 
 
@@ -112,8 +112,7 @@ SPECS: tuple[ParamSpec, ...] = (
               "YYYY-MM-DD"),
     ParamSpec("base_shares", "int", "common shares outstanding before the preferred's effects, "
               f"{_span(BASE_SHARES_RANGE)}", "shares", bounds=BASE_SHARES_RANGE),
-    ParamSpec("holder_basis", "choice", "registered (as listed) or pro_rata (scaled to the shares outstanding)",
-              choices=HOLDER_BASES),
+    ParamSpec("holder_basis", "choice", " or ".join(f"{b.name} ({b.help})" for b in BASES), choices=HOLDER_BASES),
     ParamSpec("call", "choice", "issuer call from 2006-08-01: none, rational (at dividend dates once conversion "
               "value ≥ call price × (1 + call_trigger_pct/100): the class converts) or date (calls all on call_date: "
               "in the money converts, the rest is redeemed per put_settlement)", choices=CALL_POLICIES),

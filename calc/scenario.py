@@ -31,6 +31,7 @@ from calc.columns import SUMMARY_METRICS
 from calc.data import default_book, load_terms
 from calc.dilution import ExitTerms, HolderBook, holder_arrays, holder_frame
 from calc.engine import PathResult, Policies, ShareLimitError, in_the_money, run_paths
+from calc.holder_bases import BASIS_BY_NAME, HolderBasis, basis_holdings, splits_class_total
 from calc.ledger import Event, Plan, holder_ledger, resolve
 from calc.params import ScenarioParams
 from calc.schedule import Schedule, build_schedule, deterministic_prices
@@ -68,8 +69,7 @@ def scenario_plan(params: ScenarioParams, events: tuple[Event, ...], terms: Term
     """The events resolved on the scenario's window and holder basis (None: no events)."""
     if not events:
         return None
-    basis = book.pro_rata if params.holder_basis == "pro_rata" else book.registered
-    return resolve(events, params, terms, book, basis)
+    return resolve(events, params, terms, book, BASIS_BY_NAME[params.holder_basis].holdings(book))
 
 
 def _schedule_key(p: ScenarioParams, events: tuple[Event, ...]) -> tuple:
@@ -78,7 +78,7 @@ def _schedule_key(p: ScenarioParams, events: tuple[Event, ...]) -> tuple:
             p.holder_basis if events else None)
 
 
-def exit_terms(path: PathResult, base_shares: np.ndarray, pro_rata: np.ndarray, book: HolderBook,
+def exit_terms(path: PathResult, base_shares: np.ndarray, bases: tuple[HolderBasis, ...], book: HolderBook,
                plan: Plan | None) -> ExitTerms:
     """Per-scenario class outcome for the holder allocation (see ``calc.dilution``), from what the
     engine computed; with ledger rows, what each holder still holds and got from the rows."""
@@ -86,16 +86,16 @@ def exit_terms(path: PathResult, base_shares: np.ndarray, pro_rata: np.ndarray, 
     holding, exact_holding, ledger = None, None, None
     if plan is not None and len(plan.rows):
         P = len(path.prices)
-        basis = np.where(pro_rata[:, None], book.pro_rata[None, :], book.registered[None, :])
         exit_at = path.exit_at
-        rows = holder_ledger(plan, path.rows, basis, pro_rata, path.lp_end[np.arange(P), exit_at],
+        rows = holder_ledger(plan, path.rows, basis_holdings(book, bases), splits_class_total(bases),
+                             path.lp_end[np.arange(P), exit_at],
                              lambda s: path.lp.end(s, int(exit_at[s])))
         holding, exact_holding, ledger = rows.holding, rows.exact_holding, rows.shares
     return ExitTerms(conversion_per_share=path.exit_conversion_per_share,
                      redemption_per_share=path.exit_redemption_per_share,
                      conversion_total=path.conversion_shares, redemption_total=path.redemption_shares,
                      obtainable_per_share=path.obtainable_per_share, total_shares=base_shares + new,
-                     pro_rata=pro_rata, exact_conversion=path.exact_conversion_per_share,
+                     bases=bases, exact_conversion=path.exact_conversion_per_share,
                      exact_redemption=path.exact_redemption_per_share,
                      exact_obtainable=path.exact_obtainable_per_share,
                      holding=holding, exact_holding=exact_holding, ledger=ledger)
@@ -191,7 +191,7 @@ def run_scenario(params: ScenarioParams, terms: Terms | None = None, book: Holde
     book = book or default_book()
     plan = scenario_plan(params, events, terms, book)
     schedule, pol, path, base = _run_group([params], terms, plan)
-    ex = exit_terms(path, base, np.array([params.holder_basis == "pro_rata"]), book, plan)
+    ex = exit_terms(path, base, (BASIS_BY_NAME[params.holder_basis],), book, plan)
     summary = summary_frame(path, base, schedule, terms).iloc[0].to_dict()
     return ScenarioResult(params, schedule, path,
                           timeline_frame(path, schedule, params.base_shares, terms.preferred.shares_issued),
@@ -231,8 +231,8 @@ def run_batch(params: list[ScenarioParams], terms: Terms | None = None,
                                   f"scenario {rows[0] + 1} of {len(params):,}{more}: ") from None
         summaries.append(summary_frame(path, base, schedule, terms))
         if with_holders:
-            pro_rata = np.array([p.holder_basis == "pro_rata" for p in group])
-            holder_parts.append(holder_arrays(book, exit_terms(path, base, pro_rata, book, plan)))
+            bases = tuple(BASIS_BY_NAME[p.holder_basis] for p in group)
+            holder_parts.append(holder_arrays(book, exit_terms(path, base, bases, book, plan)))
         order.extend(indices)
     inverse = np.argsort(np.array(order), kind="stable")
     summary = pd.concat(summaries, ignore_index=True).iloc[inverse].reset_index(drop=True)
