@@ -30,27 +30,23 @@ MAX_USD_PER_SHARE = 1_000_000  # upper bound of a price or liquidation preferenc
 Number = int | Decimal | Fraction
 
 
-def _frac(x: Number | str) -> Fraction:
-    return Fraction(str(x)) if isinstance(x, (Decimal, str)) else Fraction(x)
-
-
-def exact_common_shares(n_preferred: int, lp_usd: Number, rate: Number) -> Fraction:
+def exact_common_shares(n_preferred: int, *, lp_usd: Number, rate: Number) -> Fraction:
     """Exact common shares for ``n`` preferred: ``n × LP / 1000 × CR``."""
     if n_preferred < 0:
         raise InputError(f"preferred shares must be >= 0, got {n_preferred}")
-    if _frac(lp_usd) <= 0:
+    if Fraction(lp_usd) <= 0:
         raise InputError(f"liquidation preference must be > 0 USD, got {lp_usd}")
-    return n_preferred * _frac(lp_usd) / 1000 * _frac(rate)
+    return n_preferred * Fraction(lp_usd) / 1000 * Fraction(rate)
 
 
-def registration_shares(n_preferred: int, rate: Number, lp_usd: Number = 1000) -> int:
+def registration_shares(n_preferred: int, *, rate: Number, lp_usd: Number = 1000) -> int:
     """Shares registered for conversion: ``ceil(n × LP / 1000 × CR)`` (fractions rounded up)."""
-    return math.ceil(exact_common_shares(n_preferred, lp_usd, rate))
+    return math.ceil(exact_common_shares(n_preferred, lp_usd=lp_usd, rate=rate))
 
 
 def per_share_usd_problem(name: str, value_usd: Number) -> str | None:
     """The rule ``value_usd`` breaks, or None when ``0 < value <= MAX_USD_PER_SHARE``."""
-    if not 0 < _frac(value_usd) <= MAX_USD_PER_SHARE:
+    if not 0 < Fraction(value_usd) <= MAX_USD_PER_SHARE:
         return f"{name} must be > 0 and at most {MAX_USD_PER_SHARE:,} USD per share"
     return None
 
@@ -64,7 +60,7 @@ class ConversionResult:
     cash_in_lieu_usd: Fraction  # fractional_share × P, exact (round to cents for display)
 
 
-def convert(n_preferred: int, lp_usd: Decimal, rate: Decimal, price_usd: Decimal) -> ConversionResult:
+def convert(n_preferred: int, *, lp_usd: Decimal, rate: Decimal, price_usd: Decimal) -> ConversionResult:
     """Deliverable common on conversion.
 
     shares = floor(n × LP/1000 × CR); fraction f = exact − shares; cash in lieu = f × P.
@@ -73,7 +69,7 @@ def convert(n_preferred: int, lp_usd: Decimal, rate: Decimal, price_usd: Decimal
                             per_share_usd_problem("price", price_usd)) if p]
     if problems:
         raise InputError("; ".join(problems))
-    exact = exact_common_shares(n_preferred, lp_usd, rate)
+    exact = exact_common_shares(n_preferred, lp_usd=lp_usd, rate=rate)
     whole = math.floor(exact)
     fraction = exact - whole
     return ConversionResult(
@@ -81,7 +77,7 @@ def convert(n_preferred: int, lp_usd: Decimal, rate: Decimal, price_usd: Decimal
         liquidation_preference_usd=Decimal(lp_usd),
         common_shares=whole,
         fractional_share=fraction,
-        cash_in_lieu_usd=fraction * _frac(price_usd),
+        cash_in_lieu_usd=fraction * Fraction(price_usd),
     )
 
 
@@ -116,7 +112,7 @@ def adjust_for_distribution(rate: Fraction, market_price_usd: Number, fmv_per_sh
     FMV fair market value of what is distributed per common share, 0 <= FMV < SP
     The adjustment works on the unrounded rate; round with ``round_rate`` for display.
     """
-    sp, fmv = _frac(market_price_usd), _frac(fmv_per_share_usd)
+    sp, fmv = Fraction(market_price_usd), Fraction(fmv_per_share_usd)
     if sp <= 0:
         raise InputError(f"market price SP must be > 0, got {market_price_usd}")
     if not 0 <= fmv < sp:

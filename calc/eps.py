@@ -83,20 +83,16 @@ class DilutedEps:
         return self.diluted_numerator_usd / self.diluted_shares
 
 
-def _frac(x: Decimal | int | Fraction) -> Fraction:
-    return Fraction(str(x)) if isinstance(x, Decimal) else Fraction(x)
-
-
 def preferred_dividends_usd(terms: Terms, period_years: Fraction, lp_usd: Decimal) -> Fraction:
     """Div = n_pref × LP × d × t."""
     p = terms.preferred
-    return p.shares_issued * _frac(lp_usd) * _frac(p.dividend_rate) * period_years
+    return p.shares_issued * Fraction(lp_usd) * Fraction(p.dividend_rate) * period_years
 
 
 def conversion_shares(terms: Terms, date: dt.date, lp_usd: Decimal) -> int:
     """floor(n_pref × LP/1000 × CR) at the rate in force on ``date`` (same for the debentures)."""
     rate = rate_at(terms, date)
-    return convert(terms.preferred.shares_issued, lp_usd, rate, Decimal(1)).common_shares
+    return convert(terms.preferred.shares_issued, lp_usd=lp_usd, rate=rate, price_usd=Decimal(1)).common_shares
 
 
 def preferred_if_converted(terms: Terms, date: dt.date, period_years: Fraction, lp_usd: Decimal) -> PotentialShares:
@@ -110,8 +106,8 @@ def debentures_if_converted(terms: Terms, date: dt.date, period_years: Fraction,
     """If-converted debentures: ΔS = conversion shares, ΔN = principal × i × t × (1 − τ)."""
     if not 0 <= tax_rate < 1:
         raise InputError(f"tax rate must be in [0, 1), got {float(tax_rate)}")
-    principal = terms.preferred.shares_issued * _frac(lp_usd)
-    interest = principal * _frac(terms.preferred.exchange_debenture_rate) * period_years * (1 - tax_rate)
+    principal = terms.preferred.shares_issued * Fraction(lp_usd)
+    interest = principal * Fraction(terms.preferred.exchange_debenture_rate) * period_years * (1 - tax_rate)
     return PotentialShares("8.00% convertible subordinated debentures", "if-converted",
                            conversion_shares(terms, date, lp_usd), interest)
 
@@ -136,12 +132,12 @@ def _order_key(p: PotentialShares) -> tuple[int, Fraction]:
     return (1, Fraction(0)) if eps is None else (0, eps)
 
 
-def diluted_eps(net_income_usd: Fraction, preferred_dividends: Fraction, basic_shares: int,
+def diluted_eps(net_income_usd: Fraction, preferred_dividends_usd: Fraction, basic_shares: int,
                 potentials: list[PotentialShares]) -> DilutedEps:
     """Apply the antidilution sequence (lowest incremental EPS first) and build the waterfall."""
     if basic_shares <= 0:
         raise InputError(f"basic shares must be > 0, got {basic_shares}")
-    numerator, shares = net_income_usd - preferred_dividends, basic_shares
+    numerator, shares = net_income_usd - preferred_dividends_usd, basic_shares
     loss = numerator < 0
     steps = []
     for p in sorted(potentials, key=_order_key):
@@ -159,7 +155,7 @@ def diluted_eps(net_income_usd: Fraction, preferred_dividends: Fraction, basic_s
         if included:
             numerator, shares = numerator + p.numerator_addback_usd, shares + p.incremental_shares
         steps.append(WaterfallStep(p, included, reason, shares, numerator / shares))
-    return DilutedEps(net_income_usd, preferred_dividends, basic_shares, numerator, shares, tuple(steps))
+    return DilutedEps(net_income_usd, preferred_dividends_usd, basic_shares, numerator, shares, tuple(steps))
 
 
 def input_problems(net_income_usd: Fraction, basic_shares: int, average_price_usd: Decimal,

@@ -89,7 +89,7 @@ def _parse_figure(token: str, column: str) -> tuple[int, str | None]:
 def _check_row(figures: dict[str, int], rate: Decimal) -> tuple[int, int, list[str]]:
     preferred = figures["preferred_shares"]
     expected_principal = preferred * PRINCIPAL_PER_SHARE_USD
-    expected_common = registration_shares(preferred, rate)
+    expected_common = registration_shares(preferred, rate=rate)
     issues = []
     if figures["debenture_principal_usd"] != expected_principal:
         hint = " (equals the preferred count)" if figures["debenture_principal_usd"] == preferred else ""
@@ -198,7 +198,7 @@ class _RowBuilder:
         })
         self.pending = []
 
-    def end_of_page(self, page: int) -> None:
+    def end_of_page(self) -> None:
         """A bare integer left at the foot of a page is the printed page number."""
         if self.pending and self.pending[-1].text.isdigit():
             self.pending.pop()
@@ -256,7 +256,7 @@ def parse_filing_text(text: str) -> ParsedFiling:
         tokens = [_Token(m.group(), start + m.start()) for m in TOKEN_RE.finditer(text[start:stop])]
         builder.feed_segment(tokens, page)
         if index < len(segments) - 1:
-            builder.end_of_page(page)
+            builder.end_of_page()
             page += 1
     builder.finish(page)
     if not builder.rows:

@@ -30,12 +30,11 @@ from calc.csv_records import (
 from calc.data import load_forms
 from calc.errors import InputError, Problem, echo
 from calc.numbers import parse_decimal, parse_whole
-from calc.option_forms import OptionForm
+from calc.option_forms import REASONS, OptionForm
 from calc.options import FIRST_DATE, LAST_DATE, Grant
 
 GRANT_COLUMNS = ["grant_id", "form", "shares", "exercise_price_usd", "grant_date",
                  "termination_date", "termination_reason"]
-CSV_REASONS = ("retirement", "death", "disability", "cause", "company_action", "company_action_retirement", "other")
 MAX_GRANT_SHARES = 10**10
 MAX_EXERCISE_PRICE_USD = Decimal(100_000)
 MAX_AGE_YEARS, MAX_SERVICE_YEARS = 120, 100
@@ -111,7 +110,7 @@ def _before_grant_termination(row: _Row, form: OptionForm, reason: str | None) -
         empty = "termination_date" if len(allowed) > 1 else "termination_date and termination_reason"
         row.bad("termination_date", f"form {form.form_id} is for employment that ended before the grant date; "
                                     f"leave {empty} empty{retirement_hint}")
-    elif reason not in allowed and reason in CSV_REASONS:
+    elif reason not in allowed and reason in REASONS:
         if len(allowed) > 1:
             message = (f"'{reason}' does not apply to form {form.form_id} (employment ended before the grant by "
                        f"Company Action){retirement_hint}")
@@ -123,8 +122,8 @@ def _before_grant_termination(row: _Row, form: OptionForm, reason: str | None) -
 
 def _termination(row: _Row, form: OptionForm | None, grant_date: dt.date | None) -> tuple[dt.date | None, str | None]:
     end, reason = row.date("termination_date", optional=True), row.text("termination_reason") or None
-    if reason is not None and reason not in CSV_REASONS:
-        row.bad("termination_reason", f"must be empty or one of {', '.join(CSV_REASONS)}", reason)
+    if reason is not None and reason not in REASONS:
+        row.bad("termination_reason", f"must be empty or one of {', '.join(REASONS)}", reason)
     if form is not None and form.terminated_before_grant:
         _before_grant_termination(row, form, reason)
         return None, reason

@@ -5,8 +5,9 @@ Price at event time t_e (years since the valuation date), path p:
     W_pe = Σ_{k<=e} sqrt(t_k − t_{k−1}) × Z_pk,   Z ~ N(0, 1) i.i.d. (seeded)
 so E[S_pe] = S_0 (1 + drift)^t_e and σ = 0 reproduces the deterministic path exactly.
 Each path runs through ``calc.engine.run_paths`` (rational choices use that path's
-price). Percentiles are taken on the empirical distribution without interpolation
-(``inverted_cdf``), so each is a share count some path actually reached. Paths are
+price). Every percentile (of the totals per date and of the new shares by source) is taken
+on the empirical distribution without interpolation (``inverted_cdf``: the smallest value
+with at least q% of the paths at or below it), so each is a share count some path reached. Paths are
 processed in chunks of ``CHUNK_PATHS`` so memory stays bounded; cost grows linearly in
 paths × event dates.
 """
@@ -30,6 +31,7 @@ from calc.schedule import Schedule
 from calc.terms import Terms
 
 PERCENTILES = (5, 25, 50, 75, 95)
+SOURCE_PERCENTILES = (5, 50, 95)  # of the horizon's new shares by source
 CHUNK_PATHS = 20_000
 MAX_PATHS = 1_000_000
 SOURCES = ("dividend_shares", "conversion_shares", "redemption_shares", "exchange_shares")
@@ -119,9 +121,9 @@ def run_monte_carlo(params: ScenarioParams, volatility: float, paths: int, seed:
     # total = base + new is a shift, so its percentiles are base + those of new (one pass over the paths)
     new_pct = np.percentile(new, PERCENTILES, axis=0, method="inverted_cdf").astype(np.int64)
     horizon_total = params.base_shares + new[:, -1]
-    by_source = pd.DataFrame(sources, columns=list(SOURCES))
-    stats = pd.DataFrame({"mean": by_source.mean()} | {
-        f"p{q}": by_source.quantile(q / 100, interpolation="lower") for q in (5, 50, 95)})
+    source_pct = np.percentile(sources, SOURCE_PERCENTILES, axis=0, method="inverted_cdf").astype(np.int64)
+    stats = pd.DataFrame({"mean": sources.mean(axis=0)}
+                         | {f"p{q}": row for q, row in zip(SOURCE_PERCENTILES, source_pct)}, index=list(SOURCES))
     return MonteCarloResult(
         schedule=schedule,
         total_percentiles=_frame(schedule, params.base_shares + new_pct),

@@ -23,6 +23,7 @@ EXERCISE_DATE_RULES = ("on_vesting", "anniversary")
 EXPIRATION_RULES = ("day_before_anniversary", "days_after_grant", "none")
 KEEP_RULES = ("none", "vested", "all", "vested_plus_company_action_portion")
 NEWLY_EXERCISABLE = ("at_termination", "from_exercise_date")
+# Termination reasons: every active-employee form has a rule for each; a grants CSV row names one.
 REASONS = ("retirement", "death", "disability", "cause", "company_action", "company_action_retirement", "other")
 STATUSES = ("active", "company-action", "death", "death-disability")
 

@@ -268,8 +268,8 @@ def schedule_frame(grant: Grant) -> pd.DataFrame:
 def option_timeline(grants: list[Grant], dates: list[dt.date] | None = None) -> pd.DataFrame:
     """Shares vested, exercisable and outstanding across all ``grants`` on each date.
 
-    One row per date (ascending, duplicates dropped), columns ``date``, ``vested``,
-    ``exercisable``, ``outstanding``: the sums over grants of ``position(grant, date)``.
+    One row per date (ascending, duplicates dropped), columns ``date``, ``vested_shares``,
+    ``exercisable_shares``, ``outstanding_shares``: the sums over grants of ``position(grant, date)``.
     ``dates`` defaults to the union of every grant's ``key_dates`` (the only dates on which
     a total can change), so the frame is a complete step function of the totals.
     """
@@ -277,10 +277,10 @@ def option_timeline(grants: list[Grant], dates: list[dt.date] | None = None) -> 
     rows = []
     for day in days:
         ps = [position(g, day) for g in grants]
-        rows.append({"date": day, "vested": sum(p.vested for p in ps),
-                     "exercisable": sum(p.exercisable for p in ps),
-                     "outstanding": sum(p.outstanding for p in ps)})
-    return pd.DataFrame(rows, columns=["date", "vested", "exercisable", "outstanding"])
+        rows.append({"date": day, "vested_shares": sum(p.vested for p in ps),
+                     "exercisable_shares": sum(p.exercisable for p in ps),
+                     "outstanding_shares": sum(p.outstanding for p in ps)})
+    return pd.DataFrame(rows, columns=["date", "vested_shares", "exercisable_shares", "outstanding_shares"])
 
 
 def tsm_incremental_shares(shares: int, exercise_price_usd: Decimal, average_price_usd: Decimal) -> int:

@@ -211,7 +211,7 @@ def _range_problems(p: ScenarioParams, terms: Terms) -> list[Problem]:
         if spec.bounds is not None and not spec.bounds[0] <= value <= spec.bounds[1]:
             unit = f" {spec.unit}" if spec.unit in ("USD", "shares") else ""
             problems.append(problem(spec.name, f"{shown_value(value)} must be from {_span(spec.bounds)}{unit}"))
-    first = terms.conversion_rates[0].effective_date
+    first = terms.preferred.issue_date
     last = terms.preferred.mandatory_redemption_date
     if not first <= p.valuation_date <= last:
         problems.append(problem("valuation_date", f"{p.valuation_date} must be between the issue date {first} and "
@@ -227,6 +227,9 @@ def _range_problems(p: ScenarioParams, terms: Terms) -> list[Problem]:
     if p.conversion == "all" and p.effective_conversion_date < first_conversion:
         problems.append(problem("conversion_date", f"{p.effective_conversion_date} is before {first_conversion}, "
                                 "when conversion first becomes exercisable"))
+    if p.dividend_policy == "stock" and not terms.preferred.stock_dividends_allowed:
+        problems.append(problem("dividend_policy", "stock is not allowed by the terms "
+                                "(preferred.stock_dividends_allowed)"))
     problems += _call_problems(p, terms)
     if p.exchange_date is not None and not p.valuation_date <= p.exchange_date <= p.horizon:
         problems.append(problem("exchange_date", f"{p.exchange_date} must lie between valuation_date "

@@ -37,22 +37,23 @@ class PreferredTerms:
     initial_liquidation_preference_usd: Decimal
     dividend_rate: Decimal
     dividends_per_year: int
-    cumulative_dividends: bool
+    cumulative_dividends: bool  # enforced: must be true (unpaid dividends accrete to the LP; calc.schedule)
     dividend_months_days: tuple[tuple[int, int], ...]
     first_dividend_date: dt.date
-    issue_date: dt.date
-    stock_dividends_allowed: bool
+    issue_date: dt.date  # enforced: the first conversion rate's effective date; first valuation date
+    stock_dividends_allowed: bool  # enforced: false rejects dividend_policy = stock (calc.params)
     mandatory_redemption_date: dt.date
     put_dates: tuple[dt.date, ...]
     put_settlement_options: tuple[str, ...]
     issuer_call_from: dt.date
     conversion_not_before: dt.date
-    call_price_rule: str
+    # The *_rule fields are display-only: the text of a rule the code implements where named.
+    call_price_rule: str  # display-only: calls settle like puts (calc.engine)
     call_trigger_pct: Decimal
     exchange_debenture_rate: Decimal
-    exchange_principal_rule: str
-    fractional_shares_rule: str
-    registration_rounding_rule: str
+    exchange_principal_rule: str  # display-only: principal = accreted LP (calc.engine)
+    fractional_shares_rule: str  # display-only: calc.conversion.convert (floor, cash in lieu)
+    registration_rounding_rule: str  # display-only: calc.conversion.registration_shares (ceil)
 
 
 @dataclass(frozen=True)
@@ -165,4 +166,18 @@ def load_terms_file(path: Path) -> Terms:
         market=_section(raw, "market", MarketDefaults, provenance),
         provenance=MappingProxyType(provenance),
     )
+    problems = _modelled_problems(terms)
+    if problems:
+        raise InputError(f"terms file {path}: {len(problems)} problem(s)", problems)
     return terms
+
+
+def _modelled_problems(terms: Terms) -> list[str]:
+    """Terms the calculations rely on without reading them at each use (see the field comments)."""
+    p, problems = terms.preferred, []
+    if not p.cumulative_dividends:
+        problems.append("preferred.cumulative_dividends: must be true (the engine accretes unpaid dividends)")
+    if p.issue_date != terms.conversion_rates[0].effective_date:
+        problems.append(f"preferred.issue_date: {p.issue_date} must equal the first conversion rate's effective "
+                        f"date {terms.conversion_rates[0].effective_date}")
+    return problems

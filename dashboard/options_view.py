@@ -98,7 +98,7 @@ def _tsm(key: str, as_of: dt.date, _grants: list[Grant]) -> pd.DataFrame:
 def _timeline_chart(frame: pd.DataFrame) -> go.Figure:
     fig = go.Figure()
     for column in ("outstanding", "vested", "exercisable"):
-        fig.add_scatter(x=frame["date"], y=frame[column], name=column, line_shape="hv",
+        fig.add_scatter(x=frame["date"], y=frame[f"{column}_shares"], name=column, line_shape="hv",
                         hovertemplate=f"%{{x|%Y-%m-%d}}: %{{y:,}} shares<extra>{column}</extra>")
     fig.update_layout(title="Option shares over time (all grants loaded)", xaxis_title="date",
                       yaxis_title="shares")

@@ -27,13 +27,14 @@ from calc.errors import InputError
 def test_registered_conversion_shares_from_cover(terms):
     # SUPP p. 1: "252,005,273 SHARES OF COMMON STOCK ISSUABLE UPON EXERCISE OF THE
     # CONVERSION PRIVILEGE" = 1,885,000 × 133.6898 = 252,005,273.0 (initial rate).
-    assert registration_shares(1_885_000, Decimal("133.6898")) == 252_005_273
+    assert registration_shares(1_885_000, rate=Decimal("133.6898")) == 252_005_273
     assert terms.registered.conversion_common_shares == 252_005_273
 
 
 def test_all_preferred_at_current_rate_is_317_340_127(terms):
     # 1,885,000 × 168.3502 = 317,340,127 exactly (SUPP p. 1 rate; cover share count).
-    result = convert(1_885_000, Decimal("1000"), rate_at(terms, dt.date(2002, 8, 28)), Decimal("1.89"))
+    result = convert(1_885_000, lp_usd=Decimal("1000"), rate=rate_at(terms, dt.date(2002, 8, 28)),
+                     price_usd=Decimal("1.89"))
     assert result.common_shares == 317_340_127
     assert result.fractional_share == 0
     assert result.cash_in_lieu_usd == 0
@@ -41,7 +42,7 @@ def test_all_preferred_at_current_rate_is_317_340_127(terms):
 
 def test_fraction_and_cash_in_lieu():
     # 3 × 168.3502 = 505.0506 -> 505 shares, fraction 0.0506, cash 0.0506 × $1.89 = $0.095634
-    result = convert(3, Decimal("1000"), Decimal("168.3502"), Decimal("1.89"))
+    result = convert(3, lp_usd=Decimal("1000"), rate=Decimal("168.3502"), price_usd=Decimal("1.89"))
     assert result.common_shares == 505
     assert result.fractional_share == Fraction("0.0506")
     assert result.cash_in_lieu_usd == Fraction("0.095634")
@@ -49,7 +50,7 @@ def test_fraction_and_cash_in_lieu():
 
 def test_accreted_liquidation_preference_scales_conversion():
     # LP $1,040 (one unpaid 4% dividend): 10 × 1.04 × 168.3502 = 1,750.84208 -> 1,750
-    assert convert(10, Decimal("1040"), Decimal("168.3502"), Decimal("2")).common_shares == 1750
+    assert convert(10, lp_usd=Decimal("1040"), rate=Decimal("168.3502"), price_usd=Decimal("2")).common_shares == 1750
 
 
 def test_rate_history(terms):
@@ -89,9 +90,9 @@ def test_stock_split_adjustment():
         lambda: adjust_for_distribution(Fraction(1), 5, 5),
         lambda: adjust_for_distribution(Fraction(1), 5, -1),
         lambda: adjust_for_stock_split(Fraction(1), 0, 10),
-        lambda: convert(1, Decimal("1000"), Decimal("168.3502"), Decimal("0")),
-        lambda: exact_common_shares(-1, 1000, Decimal("1")),
-        lambda: exact_common_shares(1, 0, Decimal("1")),
+        lambda: convert(1, lp_usd=Decimal("1000"), rate=Decimal("168.3502"), price_usd=Decimal("0")),
+        lambda: exact_common_shares(-1, lp_usd=1000, rate=Decimal("1")),
+        lambda: exact_common_shares(1, lp_usd=0, rate=Decimal("1")),
     ],
 )
 def test_bad_inputs_rejected(call):
@@ -102,9 +103,9 @@ def test_bad_inputs_rejected(call):
 @given(st.integers(0, 10**7), st.integers(1, 10**6))
 def test_rounding_never_loses_or_invents_a_share(n, lp_cents):
     lp = Decimal(lp_cents) / 100
-    exact = exact_common_shares(n, lp, Decimal("168.3502"))
-    delivered = convert(n, lp, Decimal("168.3502"), Decimal("1")).common_shares
-    registered = registration_shares(n, Decimal("168.3502"), lp)
+    exact = exact_common_shares(n, lp_usd=lp, rate=Decimal("168.3502"))
+    delivered = convert(n, lp_usd=lp, rate=Decimal("168.3502"), price_usd=Decimal("1")).common_shares
+    registered = registration_shares(n, rate=Decimal("168.3502"), lp_usd=lp)
     assert 0 <= exact - delivered < 1
     assert 0 <= registered - exact < 1
     assert registered - delivered in (0, 1)

@@ -162,16 +162,17 @@ def test_option_timeline_sums_positions_by_hand():
     a, b = grant(), grant(shares=5000, end=D(2003, 8, 1), reason="death")
     frame = option_timeline([a, b], [D(2007, 11, 15), D(2002, 11, 14), D(2003, 5, 15), D(2003, 8, 1),
                                      D(2003, 5, 15)])
-    assert list(frame.columns) == ["date", "vested", "exercisable", "outstanding"]
+    assert list(frame.columns) == ["date", "vested_shares", "exercisable_shares", "outstanding_shares"]
+    columns = ("vested_shares", "exercisable_shares", "outstanding_shares")
     assert frame.to_dict("records") == [
-        {"date": D(2002, 11, 14), "vested": 0, "exercisable": 0, "outstanding": 0},  # before the grant
-        {"date": D(2003, 5, 15), "vested": 200 + 1000, "exercisable": 200 + 1000, "outstanding": 1003 + 5000},
-        {"date": D(2003, 8, 1), "vested": 200 + 5000, "exercisable": 200 + 5000, "outstanding": 1003 + 5000},
-        {"date": D(2007, 11, 15), "vested": 0, "exercisable": 0, "outstanding": 0},  # both expired
+        {"date": D(2002, 11, 14), **dict(zip(columns, (0, 0, 0)))},  # before the grant
+        {"date": D(2003, 5, 15), **dict(zip(columns, (200 + 1000, 200 + 1000, 1003 + 5000)))},
+        {"date": D(2003, 8, 1), **dict(zip(columns, (200 + 5000, 200 + 5000, 1003 + 5000)))},
+        {"date": D(2007, 11, 15), **dict(zip(columns, (0, 0, 0)))},  # both expired
     ]
     default = option_timeline([a, b])
     assert default["date"].tolist() == sorted(set(key_dates(a)) | set(key_dates(b)))
-    assert default.iloc[0].to_dict() == {"date": GRANT, "vested": 0, "exercisable": 0, "outstanding": 6003}
+    assert default.iloc[0].to_dict() == {"date": GRANT, **dict(zip(columns, (0, 0, 6003)))}
 
 
 # --- the French form -------------------------------------------------------------------------

@@ -57,7 +57,7 @@ def test_timeline_chart_plots_calc_option_timeline():
     want = option_timeline(read_grants_csv(ILLUSTRATIVE_GRANTS_PATH))
     by_name = {t["name"]: t for t in timeline["data"]}
     for column in ("outstanding", "vested", "exercisable"):
-        assert _values(by_name[column]["y"]) == want[column].tolist(), column
+        assert _values(by_name[column]["y"]) == want[f"{column}_shares"].tolist(), column
     prices = _values(next(f for f in figs if "Treasury-stock" in f["layout"]["title"]["text"])["data"][0]["x"])
     assert prices[0] == 0.25 and prices[-1] == 10.0 and len(prices) == 40  # $0.25 steps
     grants = read_grants_csv(ILLUSTRATIVE_GRANTS_PATH)

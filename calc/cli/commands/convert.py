@@ -40,7 +40,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     rate = rate_at(load_terms(), args.date)
-    result = convert(args.preferred, args.liquidation_preference, rate, args.price)
+    result = convert(args.preferred, lp_usd=args.liquidation_preference, rate=rate, price_usd=args.price)
     cash = round_cents(result.cash_in_lieu_usd)
     payload = {
         "conversion_rate": float(result.conversion_rate),
