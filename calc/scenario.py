@@ -174,8 +174,10 @@ class ScenarioResult:
     holders: pd.DataFrame
 
 
-def _run_group(group: list[ScenarioParams], terms: Terms, plan: Plan | None = None
-               ) -> tuple[Schedule, Policies, PathResult, np.ndarray]:
+def project_group(group: list[ScenarioParams], terms: Terms, plan: Plan | None = None
+                  ) -> tuple[Schedule, Policies, PathResult, np.ndarray]:
+    """Project scenarios that share one event schedule (same window and ledger rows) on their deterministic
+    price paths: (schedule, policies, engine result, base shares per scenario)."""
     schedule = scenario_schedule(group[0], terms, plan)
     pol = Policies.from_params(group)
     prices = deterministic_prices(np.array([p.price for p in group]), np.array([p.annual_drift for p in group]),
@@ -190,7 +192,7 @@ def run_scenario(params: ScenarioParams, terms: Terms | None = None, book: Holde
     terms = terms or load_terms()
     book = book or default_book()
     plan = scenario_plan(params, events, terms, book)
-    schedule, pol, path, base = _run_group([params], terms, plan)
+    schedule, pol, path, base = project_group([params], terms, plan)
     ex = exit_terms(path, base, (BASIS_BY_NAME[params.holder_basis],), book, plan)
     summary = summary_frame(path, base, schedule, terms).iloc[0].to_dict()
     return ScenarioResult(params, schedule, path,
@@ -223,7 +225,7 @@ def run_batch(params: list[ScenarioParams], terms: Terms | None = None,
         group = [params[i] for i in indices]
         plan = scenario_plan(group[0], events[indices[0]], terms, book)
         try:
-            schedule, pol, path, base = _run_group(group, terms, plan)
+            schedule, pol, path, base = project_group(group, terms, plan)
         except ShareLimitError as exc:
             rows = np.array(indices)[exc.paths]
             more = f" (and {len(rows) - 1:,} more)" if len(rows) > 1 else ""

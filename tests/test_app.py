@@ -18,9 +18,8 @@ from calc.scenario import run_scenario
 from dashboard import safe, views
 from dashboard.narrative import pct, shares
 from dashboard.store import ENV_VAR, ScenarioStore, params_to_json
-from tests.hostile import HOSTILE_FILE, HOSTILE_NAMES, hostile_register
+from tests.helpers import HOSTILE_FILE, HOSTILE_NAMES, ROOT, hostile_register
 
-ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
 TIMEOUT = 60
 HEADLINE = {  # metric label -> (summary key, formatter)

@@ -23,9 +23,8 @@ from calc.params import default_params
 from calc.scenario import run_scenario
 from dashboard.narrative import shares
 from dashboard.tables import holder_view
-from tests.hostile import HOSTILE_NAMES, hostile_register
+from tests.helpers import HOSTILE_NAMES, ROOT, hostile_register
 
-ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = ROOT / "artifacts"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

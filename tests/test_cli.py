@@ -7,7 +7,7 @@ import json
 import pytest
 
 from calc.cli.commands import COMMANDS
-from tests.conftest import run_cli
+from tests.helpers import run_cli
 
 
 @pytest.mark.parametrize("command", COMMANDS)

@@ -31,7 +31,7 @@ from hypothesis import strategies as st
 
 from calc.cli.main import build_parser, main
 from calc.params import SPEC_BY_NAME
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 HOSTILE = [
     "1,89", "1,5", "1,885,000", "12,34,567", "-1", "-1e9", "-1,000", "0", "1", "2", "0.5", "1.89", ".5", "1e400",

@@ -13,7 +13,7 @@ import pytest
 import calc.cli.commands.convert
 from calc.cli.json_output import print_json
 from calc.cli.main import INTERRUPTED, main
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:

@@ -11,8 +11,12 @@ import json
 from decimal import Decimal
 from fractions import Fraction
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from calc.data import load_forms
 from calc.eps import (
+    DILUTIVE_REASON,
     LOSS_REASON,
     UNCHANGED_REASON,
     PotentialShares,
@@ -23,7 +27,7 @@ from calc.eps import (
     preferred_if_converted,
 )
 from calc.options import Grant
-from tests.conftest import run_cli
+from tests.helpers import run_cli
 
 DATE = dt.date(2002, 11, 30)
 BASIC = 3_607_381_493
@@ -107,7 +111,6 @@ def test_zero_income_to_common_leaves_options_not_dilutive(terms):
                            date=dt.date(2004, 2, 1), average_price_usd=Decimal("3"), grants=[g])
     assert [(s.potential.incremental_shares, s.included, s.reason) for s in r.steps] == [
         (235, False, UNCHANGED_REASON), (317_340_127, False, "antidilutive: would raise EPS")]
-    assert UNCHANGED_REASON == "not dilutive: EPS unchanged (excluded)"
     assert r.diluted_shares == BASIC and r.diluted_eps_usd == r.basic_eps_usd == 0
 
 
@@ -159,3 +162,17 @@ def test_eps_cli_exchanged_with_grants():
 def test_eps_cli_rejects_bad_tax_rate():
     result = run_cli("eps", "--net-income", "1", "--tax-rate", "1.5")
     assert result.returncode == 2 and "must be a rate in [0, 1)" in result.stderr
+
+
+POTENTIALS = st.lists(st.builds(PotentialShares, st.just("s"), st.just("m"), st.integers(0, 10**9),
+                                st.fractions(min_value=0, max_value=10**9)), max_size=4)
+
+
+@given(income=st.fractions(min_value=Fraction(1, 100), max_value=10**10), dividends=st.fractions(0, 10**9),
+       basic=st.integers(1, 10**10), potentials=POTENTIALS)
+def test_diluted_never_above_basic_when_income_to_common_is_positive(income, dividends, basic, potentials):
+    """ASC 260 antidilution: with income to common > 0 a security is included only when it lowers EPS,
+    so diluted EPS <= basic EPS (and a loss leaves diluted = basic)."""
+    result = diluted_eps(income + dividends, dividends, basic, potentials)
+    assert result.diluted_eps_usd <= result.basic_eps_usd
+    assert all(s.included == (s.reason == DILUTIVE_REASON) for s in result.steps)

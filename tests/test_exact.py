@@ -13,21 +13,21 @@ import warnings
 from decimal import Decimal
 from fractions import Fraction
 
-import numpy as np
 import pandas as pd
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from calc.cli.main import main
-from calc.data import load_register, load_terms
-from calc.dilution import build_book, largest_remainder
+from calc.data import load_terms
+from calc.dilution import build_book
 from calc.engine import ShareLimitError
 from calc.errors import InputError
 from calc.montecarlo import run_monte_carlo
 from calc.params import param_problems, parse_params
-from calc.rounding import MAX_SHARES, OVER_LIMIT, ceil_shares, decimal_value, floor_shares
-from calc.scenario import _run_group, run_batch, run_scenario
+from calc.rounding import decimal_value
+from calc.scenario import project_group, run_batch, run_scenario
+from tests.strategies import decimals
 
 N = 1_885_000
 R = Fraction(2, 50)
@@ -56,31 +56,6 @@ def test_issue9_item1_existing_goldens_unchanged(capsys):
     assert payload["new_shares"] == 1_156_931_218 and payload["as_converted_shares"] == 317_340_127
 
 
-@given(whole=st.integers(0, MAX_SHARES - 1), denominator=st.integers(2, 10**12), above=st.booleans())
-def test_issue9_item1_floor_ceil_exact_next_to_whole_numbers(whole, denominator, above):
-    """Values a hair off a whole number (where float64 rounds onto it) still floor/ceil exactly."""
-    exact = whole + Fraction(1, denominator) if above else whole - Fraction(1, denominator) + (whole == 0)
-    approx = np.array([float(exact)])
-    assert floor_shares(approx, lambda _: exact)[0] == math.floor(exact)
-    assert ceil_shares(approx, lambda _: exact)[0] == math.ceil(exact)
-
-
-def test_issue9_item1_past_the_limit_is_marked_not_wrapped():
-    assert ceil_shares(np.array([1e19, np.inf]), lambda _: Fraction(0)).tolist() == [OVER_LIMIT, OVER_LIMIT]
-
-
-# Prices and factors built from the prime factors of N × LP = 2^6 × 5^7 × 13 × 29 land exactly on whole
-# share counts, where float64 error decides; random decimals cover everything else.
-def _crafted(low: str, high: str) -> st.SearchStrategy[Decimal]:
-    parts = st.tuples(st.integers(0, 6), st.integers(0, 4), st.integers(0, 1), st.integers(0, 1), st.integers(0, 4))
-    values = parts.map(lambda t: Decimal(2**t[0] * 5**t[1] * 13**t[2] * 29**t[3]).scaleb(-t[4]))
-    return values.filter(lambda d: Decimal(low) <= d <= Decimal(high))
-
-
-def _decimals(low: str, high: str, places: int) -> st.SearchStrategy[Decimal]:
-    return st.one_of(_crafted(low, high), st.decimals(low, high, places=places))
-
-
 def _reference(params, schedule, path) -> tuple[list[int], int, int]:
     """(dividend shares per column, conversion, redemption) of path 0 in pure Fraction arithmetic."""
     rates = [Fraction(Decimal(str(r))) for r in schedule.rate]  # 4-decimal rates from the terms
@@ -103,8 +78,8 @@ def _reference(params, schedule, path) -> tuple[list[int], int, int]:
 
 
 @settings(max_examples=300, deadline=None)
-@given(price=_decimals("0.01", "200", 4), drift=st.just(Decimal(0)) | st.decimals("-0.5", "1", places=3),
-       sale=_decimals("0.01", "1", 3), put=_decimals("0.01", "1", 3),
+@given(price=decimals("0.01", "200", 4), drift=st.just(Decimal(0)) | st.decimals("-0.5", "1", places=3),
+       sale=decimals("0.01", "1", 3), put=decimals("0.01", "1", 3),
        policy=st.sampled_from(["stock", "accrue"]), put_policy=st.sampled_from(["all", "rational", "none"]),
        horizon=st.sampled_from(["2004-08-02", "2006-08-01", "2011-08-01", "2031-08-01"]))
 def test_issue9_item1_engine_matches_pure_fraction_reference(price, drift, sale, put, policy, put_policy, horizon):
@@ -113,7 +88,7 @@ def test_issue9_item1_engine_matches_pure_fraction_reference(price, drift, sale,
                            "put_factor": str(put), "dividend_policy": policy, "put": put_policy,
                            "horizon": horizon})
     try:
-        schedule, _, path, _ = _run_group([params], load_terms())
+        schedule, _, path, _ = project_group([params], load_terms())
     except ShareLimitError:
         return
     dividends, conversion, redemption = _reference(params, schedule, path)
@@ -130,49 +105,6 @@ def test_issue9_item1_as_converted_and_holder_obtainable_exact():
     holders = result.holders[result.holders["kind"] == "holder"]
     expected = [math.floor(int(h) * lp / 1000 * rate) for h in holders["registered_preferred_shares"]]
     assert holders["obtainable_shares_60d"].tolist() == expected
-
-
-# --------------------------------------------------------------------------- item 2: exact ties
-
-def _reference_largest_remainder(row: list[Fraction], total: int) -> list[int]:
-    base = [math.floor(e) for e in row]
-    order = sorted(range(len(row)), key=lambda i: (-(row[i] - base[i]), i))
-    extra = set(order[:total - sum(base)])
-    return [b + (i in extra) for i, b in enumerate(base)]
-
-
-@settings(max_examples=300, deadline=None)
-@given(data=st.data(), size=st.integers(1, 12), denominator=st.integers(1, 9))
-def test_issue9_item2_largest_remainder_properties(data, size, denominator):
-    """Sums to the total, each within one share of its entitlement, exact ties go by column (filing) order."""
-    wholes = data.draw(st.lists(st.integers(0, 10**12), min_size=size, max_size=size))
-    numerators = data.draw(st.lists(st.integers(0, denominator - 1), min_size=size, max_size=size))
-    row = [w + Fraction(n, denominator) for w, n in zip(wholes, numerators)]
-    total = data.draw(st.sampled_from([math.floor(sum(row)), math.ceil(sum(row))]))  # floor(N c) or ceil(N q)
-    approx = np.array([[float(e) for e in row]])
-    shares = largest_remainder(approx, np.array([total]), lambda c: row[c[1]])[0].tolist()
-    assert sum(shares) == total
-    assert all(abs(s - e) < 1 for s, e in zip(shares, row))
-    assert shares == _reference_largest_remainder(row, total)
-
-
-def test_issue9_item2_exact_89_181_tie_goes_to_filing_rows_27_and_34():
-    result = run_scenario(parse_params({"price": "14.48", "valuation_date": "2008-06-09", "horizon": "2011-08-01",
-                                        "dividend_policy": "cash", "put": "all"}))
-    holders = result.holders[result.holders["kind"] == "holder"]
-    q = Fraction(1000) / Fraction("14.48")  # LP $1,000 (cash dividends), put_factor 1
-    row = [int(h) * q for h in holders["basis_preferred_shares"]]
-    expected = _reference_largest_remainder(row, int(result.summary["redemption_shares"]))
-    assert holders["redemption_shares"].tolist() == expected
-    assert [expected[i] - math.floor(row[i]) for i in (26, 33, 144, 260)] == [1, 1, 0, 0]
-
-
-def test_issue9_item2_pro_rata_scaling_exact():
-    register = load_register()
-    book = build_book(register, N)
-    listed = int(register["preferred_shares"].sum())
-    row = [Fraction(N * int(h), listed) for h in register["preferred_shares"]]
-    assert book.pro_rata.tolist() == _reference_largest_remainder(row, N)
 
 
 # --------------------------------------------------------------------------- item 3 / 14: ranges and overflow

@@ -17,10 +17,10 @@ from calc.data import REGISTER_PATH, default_book, load_register, load_terms
 from calc.dilution import build_book, row_labels
 from calc.errors import InputError
 from calc.export import RESULT_COLUMNS, SUMMARY_COLUMNS, export, load_book, result_chunks
-from calc.grid import axis_values, make_grid, read_grid, write_grid
+from calc.grid import Grid, axis_values, make_grid, parse_grid, read_grid, write_grid
 from calc.params import PARAM_NAMES
 from calc.scenario import SUMMARY_KEYS, run_scenario
-from tests.conftest import ROOT, run_cli
+from tests.helpers import ROOT, run_cli
 
 EXAMPLE_GRID = ROOT / "data" / "example_grid.csv"
 ROWS_PER_SCENARIO = default_book().size + len(default_book().families)
@@ -446,3 +446,21 @@ def test_issue9_item3_share_limit_names_the_scenario_id(tmp_path, capsys):
     err = capsys.readouterr().err
     assert err.startswith("error: scenario_id 'crash': redemption shares at 2031-08-01") and "10^15" in err
     assert not out.exists()
+
+
+@pytest.mark.parametrize("chunk_size", [1, 2, 5, 1000])
+def test_results_independent_of_chunk_size(chunk_size):
+    """The same grid in chunks of any size gives the same result and summary tables."""
+    grid = make_grid({"price": "1, 4.5", "holder_basis": "registered, pro_rata", "horizon": "2004-08-02, 2011-08-01"})
+    parsed = read_grid_text(grid)
+    whole = list(result_chunks(parsed, chunk_size=len(parsed)))
+    chunks = list(result_chunks(parsed, chunk_size=chunk_size))
+    assert len(chunks) == -(-len(parsed) // chunk_size)
+    for part in ("results", "summary"):
+        joined = pa.concat_tables([getattr(c, part) for c in chunks])
+        assert joined.equals(pa.concat_tables([getattr(c, part) for c in whole])), part
+
+
+def read_grid_text(table) -> Grid:
+    """The validated grid of a generated grid table (``calc.grid.parse_grid``)."""
+    return parse_grid(table.header, ((i + 2, row) for i, row in enumerate(table.rows)), "grid")

@@ -150,11 +150,6 @@ def test_compare_figure_one_line_per_scenario(scenario):
     assert fig.data[1].y[-1] == other.summary["new_shares"]
 
 
-def test_png_config_sets_camera_button():
-    config = figures.png_config("chart")
-    assert config["toImageButtonOptions"] == {"format": "png", "filename": "chart", "scale": 2}
-
-
 def test_all_figures_returns_three(scenario):
     params, result, sens = scenario
     figs = figures.all_figures(result.timeline, sens, result.holders, params.base_shares, 10_000_000_000, 5.94,

@@ -25,7 +25,7 @@ from calc.ledger import EVENT_COLUMNS, Event, check_events, read_events, read_ev
 from calc.montecarlo import run_monte_carlo
 from calc.params import parse_params
 from calc.scenario import run_batch, run_scenario, scenario_plan
-from tests.test_cli import run_cli
+from tests.helpers import run_cli
 
 HEADER = ",".join(EVENT_COLUMNS)
 
@@ -399,7 +399,7 @@ def test_issue10_ledger_rows_round_exactly_like_a_fraction_reference(price, sale
     row, every share count of the engine equals the pure-Fraction computation (floor(n × ratio),
     floor(n × LP/1000 × CR) with exact LP, stock dividends on the units of record, the class on what remains)."""
     from calc.engine import ShareLimitError
-    from calc.scenario import _run_group, scenario_plan
+    from calc.scenario import project_group, scenario_plan
 
     params = parse_params({"price": str(price), "sale_factor": str(sale), "put_factor": str(put),
                            "dividend_policy": policy, "put": put_policy, "horizon": "2006-08-01"})
@@ -408,7 +408,7 @@ def test_issue10_ledger_rows_round_exactly_like_a_fraction_reference(price, sale
     terms, book = load_terms(), default_book()
     plan = scenario_plan(params, events, terms, book)
     try:
-        schedule, _, path, _ = _run_group([params], terms, plan)
+        schedule, _, path, _ = project_group([params], terms, plan)
     except ShareLimitError:
         return
     from fractions import Fraction

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -16,8 +14,9 @@ from calc.scenario import run_scenario
 from dashboard import ledger_view
 from dashboard.narrative import shares
 from dashboard.store import ENV_VAR
+from tests.helpers import ROOT
 
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
+APP = str(ROOT / "app.py")
 TIMEOUT = 60
 
 

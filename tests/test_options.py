@@ -28,7 +28,7 @@ from calc.options import (
     tsm_incremental_shares,
     vesting_schedule,
 )
-from tests.conftest import ROOT, run_cli
+from tests.helpers import ROOT, run_cli
 
 D = dt.date
 GRANT = D(2002, 11, 15)

@@ -21,7 +21,7 @@ import calc.output as output_mod
 from calc.cli.main import main
 from calc.data import FILING_PATH
 from calc.output import plan_outputs
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 EXAMPLE_GRID = ROOT / "data" / "example_grid.csv"
 GRANTS = ROOT / "data" / "grants_illustrative.csv"

@@ -280,3 +280,22 @@ def test_timeline_marks_moneyness_on_each_date():
     assert bool(tl["in_the_money"].iloc[0]) and not bool(tl["in_the_money"].iloc[-1])
     assert tl["conversion_price_usd"].iloc[-1] == pytest.approx(1000 / 168.3502)
     assert tl["redemption_shares"].iloc[-1] > 0
+
+
+# Scenarios in different event-date groups (windows, conversion date) and on both holder bases.
+BATCH_POOL = [parse_params(v) for v in (
+    {}, {"price": "4", "holder_basis": "registered"}, {"horizon": "2006-08-01", "put": "none"},
+    {"conversion": "all", "conversion_date": "2003-02-01", "price": "9"},
+    {"dividend_policy": "cash", "put_settlement": "cash"}, {"valuation_date": "2004-01-15", "price": "3.1"},
+)]
+
+
+@settings(max_examples=15, deadline=None)
+@given(order=st.permutations(range(len(BATCH_POOL))))
+def test_run_batch_independent_of_row_order(order):
+    """Scenario i's summary and holder rows do not depend on where it stands in the batch."""
+    base = run_batch(BATCH_POOL)
+    shuffled = run_batch([BATCH_POOL[i] for i in order])
+    assert shuffled.summary.equals(base.summary.iloc[list(order)].reset_index(drop=True))
+    for column, values in base.holders.items():
+        assert np.array_equal(shuffled.holders[column], values[list(order)]), column

@@ -22,8 +22,9 @@ from calc.grants_csv import MAX_GRANT_SHARES, read_grants_csv
 from calc.grid import read_grid
 from calc.options import FIRST_DATE, LAST_DATE
 from calc.register import MAX_FIGURE, MAX_PREFERRED_SHARES, read_register_csv
+from tests.helpers import ROOT
 
-DATA = Path(__file__).resolve().parent.parent / "data"
+DATA = ROOT / "data"
 FUZZ = settings(max_examples=100, deadline=None, database=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 

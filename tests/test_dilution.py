@@ -1,0 +1,77 @@
+"""calc.dilution: holder allocation by largest remainder (issue 9 item 2), against a pure-Fraction reference."""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from calc.columns import HOLDER_NUMBER_COLUMNS
+from calc.data import default_book, load_register
+from calc.dilution import build_book, largest_remainder
+from calc.params import default_params, parse_params
+from calc.scenario import run_batch, run_scenario
+from tests.strategies import share_fractions
+
+N = 1_885_000
+
+
+def _reference_largest_remainder(row: list[Fraction], total: int) -> list[int]:
+    base = [math.floor(e) for e in row]
+    order = sorted(range(len(row)), key=lambda i: (-(row[i] - base[i]), i))
+    extra = set(order[:total - sum(base)])
+    return [b + (i in extra) for i, b in enumerate(base)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=st.data(), size=st.integers(1, 12), denominator=st.integers(1, 9))
+def test_issue9_item2_largest_remainder_properties(data, size, denominator):
+    """Sums to the total, each within one share of its entitlement, exact ties go by column (filing) order."""
+    wholes = data.draw(st.lists(st.integers(0, 10**12), min_size=size, max_size=size))
+    numerators = data.draw(st.lists(st.integers(0, denominator - 1), min_size=size, max_size=size))
+    row = [w + Fraction(n, denominator) for w, n in zip(wholes, numerators)]
+    total = data.draw(st.sampled_from([math.floor(sum(row)), math.ceil(sum(row))]))  # floor(N c) or ceil(N q)
+    approx = np.array([[float(e) for e in row]])
+    shares = largest_remainder(approx, np.array([total]), lambda c: row[c[1]])[0].tolist()
+    assert sum(shares) == total
+    assert all(abs(s - e) < 1 for s, e in zip(shares, row))
+    assert shares == _reference_largest_remainder(row, total)
+
+
+def test_issue9_item2_exact_89_181_tie_goes_to_filing_rows_27_and_34():
+    result = run_scenario(parse_params({"price": "14.48", "valuation_date": "2008-06-09", "horizon": "2011-08-01",
+                                        "dividend_policy": "cash", "put": "all"}))
+    holders = result.holders[result.holders["kind"] == "holder"]
+    q = Fraction(1000) / Fraction("14.48")  # LP $1,000 (cash dividends), put_factor 1
+    row = [int(h) * q for h in holders["basis_preferred_shares"]]
+    expected = _reference_largest_remainder(row, int(result.summary["redemption_shares"]))
+    assert holders["redemption_shares"].tolist() == expected
+    assert [expected[i] - math.floor(row[i]) for i in (26, 33, 144, 260)] == [1, 1, 0, 0]
+
+
+def test_issue9_item2_pro_rata_scaling_exact():
+    register = load_register()
+    book = build_book(register, N)
+    listed = int(register["preferred_shares"].sum())
+    row = [Fraction(N * int(h), listed) for h in register["preferred_shares"]]
+    assert book.pro_rata.tolist() == _reference_largest_remainder(row, N)
+
+
+@settings(max_examples=200, deadline=None)
+@given(row=st.lists(share_fractions(), min_size=1, max_size=12), up=st.booleans())
+def test_largest_remainder_sums_and_stays_within_one_share(row, up):
+    """For any entitlements and a total of floor or ceil of their sum: the shares sum to the total and each
+    holder is within one share of its entitlement (and never below its floor)."""
+    total = math.ceil(sum(row)) if up else math.floor(sum(row))
+    shares = largest_remainder(np.array([[float(e) for e in row]]), np.array([total]), lambda c: row[c[1]])[0]
+    assert int(shares.sum()) == total
+    assert all(math.floor(e) <= s <= math.floor(e) + 1 and abs(s - e) < 1 for s, e in zip(shares.tolist(), row))
+
+
+def test_holder_arrays_are_the_column_spec():
+    """The holder numbers are exactly the columns of ``calc.columns`` (one spec for export and dashboard)."""
+    holders = run_batch([default_params()], book=default_book()).holders
+    assert set(holders) == {c.name for c in HOLDER_NUMBER_COLUMNS}

@@ -1,0 +1,40 @@
+"""calc.rounding: exact floor/ceil of float64 approximations (issue 9 item 1), checked against Fraction."""
+
+from __future__ import annotations
+
+import math
+from fractions import Fraction
+
+import numpy as np
+from hypothesis import given
+from hypothesis import strategies as st
+
+from calc.rounding import MAX_SHARES, OVER_LIMIT, ceil_shares, decimal_value, floor_shares
+from tests.strategies import share_fractions
+
+
+@given(whole=st.integers(0, MAX_SHARES - 1), denominator=st.integers(2, 10**12), above=st.booleans())
+def test_issue9_item1_floor_ceil_exact_next_to_whole_numbers(whole, denominator, above):
+    """Values a hair off a whole number (where float64 rounds onto it) still floor/ceil exactly."""
+    exact = whole + Fraction(1, denominator) if above else whole - Fraction(1, denominator) + (whole == 0)
+    approx = np.array([float(exact)])
+    assert floor_shares(approx, lambda _: exact)[0] == math.floor(exact)
+    assert ceil_shares(approx, lambda _: exact)[0] == math.ceil(exact)
+
+
+def test_issue9_item1_past_the_limit_is_marked_not_wrapped():
+    assert ceil_shares(np.array([1e19, np.inf]), lambda _: Fraction(0)).tolist() == [OVER_LIMIT, OVER_LIMIT]
+
+
+@given(values=st.lists(share_fractions(max_whole=MAX_SHARES - 1, max_denominator=10**6), min_size=1, max_size=8))
+def test_floor_ceil_equal_fraction_floor_ceil(values):
+    """Any exact value below the limit: floor_shares/ceil_shares of its float64 equal math.floor/ceil."""
+    approx = np.array([float(v) for v in values])
+    assert floor_shares(approx, lambda c: values[c[0]]).tolist() == [math.floor(v) for v in values]
+    assert ceil_shares(approx, lambda c: values[c[0]]).tolist() == [math.ceil(v) for v in values]
+
+
+@given(x=st.floats(min_value=-1e300, max_value=1e300, allow_nan=False))
+def test_decimal_value_round_trips_the_float(x):
+    """decimal_value(x) is exact: converting it back gives the same float64."""
+    assert float(decimal_value(x)) == x
