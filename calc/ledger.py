@@ -50,6 +50,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -245,9 +246,9 @@ def _field_of(event: Event, name: str, rule: str, value: str | None = None) -> P
     return _field(name, rule, value).at(line=event.line, source=event.origin)
 
 
-def _row_problems(cells: dict[str, str]) -> tuple[dict[str, object], list[Problem]]:
+def _row_problems(cells: dict[str, str]) -> tuple[dict[str, Any], list[Problem]]:
     """Typed values of one row and its syntax problems (field names in the message)."""
-    values: dict[str, object] = {}
+    values: dict[str, Any] = {}
     problems: list[Problem] = []
     action = cells["action"]
     try:
@@ -308,7 +309,7 @@ def parse_events(header: Sequence[str], records: Iterable[tuple[int, list[str]]]
         if not row_problems:
             values.setdefault("preferred_shares", 0)  # dividend_policy rows retire nothing
             events.append(Event(line=line, action=cells["action"], holder=cells["holder"], source=cells["source"],
-                                origin=origin, **values))  # type: ignore[arg-type]
+                                origin=origin, **values))
     return tuple(events), problems
 
 

@@ -1,4 +1,6 @@
-"""``python -m calc <command>``: discovers the subcommands in ``calc.cli.commands``.
+"""``python -m calc <command>``: the parser, the error rule and the exit codes of the command line.
+
+The commands are listed in ``calc.cli.commands.COMMANDS``; only the one being run is imported.
 
 Exit codes and messages:
 - 0: done;
@@ -73,8 +75,7 @@ class CliParser(argparse.ArgumentParser):
         shown = QUOTED_RE.sub(lambda m: f"'{echo(m.group(1))}'", message)
         raise InputError(f"{shown} (see `{self.prog} --help`)")
 
-    def parse_args(self, args: Sequence[str] | None = None,  # type: ignore[override]
-                   namespace: None = None) -> argparse.Namespace:
+    def parse_args(self, args: Sequence[str] | None = None, namespace: None = None) -> argparse.Namespace:  # type: ignore[override]
         parsed, extras = self.parse_known_args(args, namespace)
         if extras:
             self.error(f"unrecognized arguments: {' '.join(repr(echo(a)) for a in extras)}")
