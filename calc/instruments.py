@@ -21,7 +21,7 @@ import dataclasses
 import datetime as dt
 import math
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from fractions import Fraction
@@ -184,7 +184,8 @@ class _Reader:
             if not isinstance(raw, list):
                 raise self.fail(field, f"value must be a list, got {echo(raw)!r}")
             return tuple(self.value(field, r, item) for r in raw)
-        expected = {"int": int, "bool": bool, "str": str, "dt.date": dt.date, "Decimal": (str, int, float)}[base]
+        expected: type | tuple[type, ...] = {"int": int, "bool": bool, "str": str, "dt.date": dt.date,
+                                             "Decimal": (str, int, float)}[base]
         if not isinstance(raw, expected) or (base in ("int", "Decimal") and isinstance(raw, bool)) or (
                 base == "dt.date" and isinstance(raw, dt.datetime)):
             raise self.fail(field, f"value {echo(raw)!r} must be of type {base}")
@@ -313,16 +314,19 @@ def _instrument(path: Path, iid: str, table: Any, provenance: dict[str, str]) ->
     if not isinstance(table, dict):
         raise reader.fail("kind", "each security must be a table [<id>]")
     kind_entry = table.get("kind")
-    kind = kind_entry.get("value") if isinstance(kind_entry, dict) else None
-    if kind not in KINDS:
-        raise reader.fail("kind", f"value {echo(kind)!r} must be one of {', '.join(KINDS)}")
+    if not isinstance(kind_entry, dict) or set(kind_entry) != {"value", "source"} \
+            or kind_entry["value"] not in KINDS:
+        raise reader.fail("kind", f"must be a table with 'value' (one of {', '.join(KINDS)}) and 'source'")
+    kind = kind_entry["value"]
     cls = CLASS_OF_KIND[kind]
-    provenance[f"{iid}.kind"] = str(kind_entry.get("source", ""))
+    provenance[f"{iid}.kind"] = str(kind_entry["source"])
     values = _fields(reader, table, cls, provenance)
     if cls is OptionPool:
         values["grants"] = tuple(read_grants_csv(path.parent / values["grants_file"]))
     instrument = cls(id=iid, kind=kind, **values)
-    check = {Convertible: _check_convertible, Warrant: _check_warrant, SavingsPlan: _check_plan}.get(cls)
+    checks: dict[type, Callable[[_Reader, Any], None]] = {
+        Convertible: _check_convertible, Warrant: _check_warrant, SavingsPlan: _check_plan}
+    check = checks.get(cls)
     if check:
         check(reader, instrument)
     return instrument

@@ -62,6 +62,7 @@ from calc.instruments import (
     load_registry,
 )
 from calc.ledger import Event, Plan
+from calc.montecarlo import CHUNK_PATHS, PERCENTILES, gbm_prices, report_over_limit, validate_mc
 from calc.options import Grant, Lot, normal_lots, terminated_lots, tsm_incremental_shares
 from calc.params import ScenarioParams
 from calc.rounding import MAX_SHARES, ceil_shares, decimal_value, floor_shares, quotient
@@ -392,6 +393,9 @@ def _savings(plan: SavingsPlan, pol: Policy, grid: Grid, prices: np.ndarray) -> 
 
 # --------------------------------------------------------------------------- all instruments together
 
+PROJECTORS: dict[type, Callable[..., Projection]] = {Convertible: _convertible, Warrant: _warrant,
+                                                     OptionPool: _options, SavingsPlan: _savings}
+
 @dataclass(frozen=True)
 class DilutionResult:
     params: ScenarioParams
@@ -421,9 +425,7 @@ def project_all(params: ScenarioParams, registry: Registry, policies: Mapping[st
         if isinstance(instrument, PreferredRef):
             out.append(_preferred(registry, params, plan, grid, prices))
         else:
-            project_one: Callable[..., Projection] = {Convertible: _convertible, Warrant: _warrant,
-                                                      OptionPool: _options, SavingsPlan: _savings}[type(instrument)]
-            out.append(project_one(instrument, pol, grid, prices))
+            out.append(PROJECTORS[type(instrument)](instrument, pol, grid, prices))
     result = DilutionResult(params, grid, prices, tuple(out))
     _check_limit(result)
     return result
@@ -559,3 +561,46 @@ def _potential(x: Projection, period_years: Fraction, tax_rate: Fraction, price:
     addback = (decimal_value(x.dividends_usd_per_year[0])
                + decimal_value(x.interest_usd_per_year[0]) * (1 - tax_rate)) * period_years
     return PotentialShares(x.instrument.name, "if-converted", int(x.potential[0, -1]), addback)
+
+
+# --------------------------------------------------------------------------- Monte Carlo
+
+@dataclass(frozen=True)
+class DilutionMonteCarlo:
+    paths: int
+    by_instrument: pd.DataFrame  # id, name, issued/potential mean, p5, p50, p95, probability_issues
+    fully_diluted: dict[str, float]  # mean, p5, p25, p50, p75, p95 of T at the horizon
+
+
+def _stats(values: np.ndarray, prefix: str) -> dict[str, float]:
+    """Mean and percentiles (``inverted_cdf``: values some path reached) of one column."""
+    pct = np.percentile(values, PERCENTILES, method="inverted_cdf")
+    return {f"{prefix}mean": float(values.mean())} | {f"{prefix}p{q}": float(v) for q, v in zip(PERCENTILES, pct)}
+
+
+def run_dilution_mc(s: Setup, volatility: float, paths: int, seed: int = 0,
+                    progress: Callable[[int, int], None] | None = None) -> DilutionMonteCarlo:
+    """GBM prices on the grid (``calc.montecarlo.gbm_prices``), every instrument on each path, in chunks."""
+    validate_mc(volatility, paths, seed)
+    rng = np.random.default_rng(seed)
+    n = len(s.registry.instruments)
+    issued, potential = _zeros((paths, n)), _zeros((paths, n))
+    over_limit: list[tuple[int, ShareLimitError]] = []
+    for start in range(0, paths, CHUNK_PATHS):
+        count = min(CHUNK_PATHS, paths - start)
+        prices = gbm_prices(s.params, s.grid.years, volatility, count, rng)
+        try:
+            result = project_all(s.params, s.registry, s.policies, s.grid, prices, s.plan)
+        except ShareLimitError as exc:
+            over_limit.append((start, exc))
+            continue
+        issued[start:start + count] = np.stack([x.issued.sum(axis=1) for x in result.projections], axis=1)
+        potential[start:start + count] = np.stack([x.potential[:, -1] for x in result.projections], axis=1)
+        if progress:
+            progress(start + count, paths)
+    report_over_limit(over_limit, paths)
+    rows = [{"id": i.id, "name": i.name} | _stats(issued[:, k], "issued_") | _stats(potential[:, k], "potential_")
+            | {"probability_issues": float((issued[:, k] > 0).mean())}
+            for k, i in enumerate(s.registry.instruments)]
+    total = s.params.base_shares + issued.sum(axis=1) + potential.sum(axis=1)
+    return DilutionMonteCarlo(paths, pd.DataFrame(rows), _stats(total, ""))
