@@ -146,7 +146,9 @@ CLASS_OF_KIND: dict[str, type] = {"convertible_preferred": PreferredRef, "conver
 STEP_TABLES: dict[str, tuple[type, tuple[str, ...]]] = {
     "outstanding": (Step, ("date", "amount_usd")), "holding": (Holding, ("date", "fund", "fair_value_usd")),
     "price": (PricePoint, ("date", "price_usd"))}
-DERIVED = {"id", "kind", "grants"}  # not read as {value, source} fields
+DERIVED = {"id", "kind", "grants"}
+TYPES: dict[str, type | tuple[type, ...]] = {"int": int, "bool": bool, "str": str, "dt.date": dt.date,
+                                             "Decimal": (str, int, float)}  # not read as {value, source} fields
 
 
 @dataclass(frozen=True)
@@ -184,8 +186,7 @@ class _Reader:
             if not isinstance(raw, list):
                 raise self.fail(field, f"value must be a list, got {echo(raw)!r}")
             return tuple(self.value(field, r, item) for r in raw)
-        expected: type | tuple[type, ...] = {"int": int, "bool": bool, "str": str, "dt.date": dt.date,
-                                             "Decimal": (str, int, float)}[base]
+        expected = TYPES[base]
         if not isinstance(raw, expected) or (base in ("int", "Decimal") and isinstance(raw, bool)) or (
                 base == "dt.date" and isinstance(raw, dt.datetime)):
             raise self.fail(field, f"value {echo(raw)!r} must be of type {base}")
