@@ -554,10 +554,14 @@ def dilution_eps(result: DilutionResult, net_income_usd: Fraction, period_years:
     return diluted_eps(net_income_usd, dividends * period_years, basic, potentials)
 
 
+def treasury_shares(x: Projection, p: int, price: Decimal) -> int:
+    """Treasury stock method on path p: Σ floor(n × (1 − K/P)) over the unexercised exercisable lots."""
+    return sum(tsm_incremental_shares(int(n[p]), k, price) for k, n in x.tsm)
+
+
 def _potential(x: Projection, period_years: Fraction, tax_rate: Fraction, price: Decimal) -> PotentialShares:
     if x.method == "treasury stock":
-        shares = sum(tsm_incremental_shares(int(n[0]), k, price) for k, n in x.tsm)
-        return PotentialShares(x.instrument.name, "treasury stock", shares, Fraction(0))
+        return PotentialShares(x.instrument.name, "treasury stock", treasury_shares(x, 0, price), Fraction(0))
     addback = (decimal_value(x.dividends_usd_per_year[0])
                + decimal_value(x.interest_usd_per_year[0]) * (1 - tax_rate)) * period_years
     return PotentialShares(x.instrument.name, "if-converted", int(x.potential[0, -1]), addback)
