@@ -115,7 +115,11 @@ def _mc_section(s: Setup, key: str) -> None:
     volatility = c[0].number_input("Volatility", min_value=0.0, max_value=5.0, value=0.6, key="dilution_vol")
     paths = int(c[1].number_input("Paths", min_value=1, max_value=100_000, value=2_000, key="dilution_paths"))
     seed = int(c[2].number_input("Seed", min_value=0, value=0, key="dilution_seed"))
-    mc = _monte_carlo(key, s, float(volatility), paths, seed)
+    try:
+        mc = _monte_carlo(key, s, float(volatility), paths, seed)
+    except InputError as exc:
+        st.error("Monte Carlo not available for these inputs:  \n" + safe.error_lines(str(exc)))
+        return
     fd = mc.fully_diluted
     st.metric("Fully diluted shares, median", f"{fd['p50']:,.0f}",
               help=f"p5 {fd['p5']:,.0f}, p95 {fd['p95']:,.0f} over {mc.paths:,} paths")
@@ -136,6 +140,7 @@ def render(params: ScenarioParams | None, events: tuple[Event, ...] = ()) -> Non
     try:
         s = _setup(key, params, items, events)
         result = run_dilution(s)
+        by_price = price_stack(s, PRICE_POINTS)
     except InputError as exc:
         st.error("Not available for these inputs:  \n" + safe.error_lines("\n".join((str(exc), *exc.problems))))
         return
@@ -146,7 +151,7 @@ def render(params: ScenarioParams | None, events: tuple[Event, ...] = ()) -> Non
     m[2].metric("Potential shares at the horizon", f"{t['potential_shares']:,}")
     st.plotly_chart(stack_figure(stack_frame(result)), config=png_config("dilution_stack"), key="dilution_stack")
     names = {x.instrument.id: x.instrument.name for x in result.projections}
-    st.plotly_chart(price_figure(price_stack(s, PRICE_POINTS), names), config=png_config("dilution_price"),
+    st.plotly_chart(price_figure(by_price, names), config=png_config("dilution_price"),
                     key="dilution_price")
     st.dataframe(pd.DataFrame(instrument_rows(result)), hide_index=True, width="stretch")
     _eps_section(result)
