@@ -15,7 +15,7 @@ import streamlit as st
 from calc.errors import InputError
 from calc.params import ScenarioParams, param_problems
 from calc.scenario import ScenarioResult
-from dashboard import cache, inputs, ledger_view, narrative, safe, views
+from dashboard import cache, dilution_view, inputs, ledger_view, narrative, safe, views
 from dashboard.options_view import render_options_section
 
 
@@ -82,7 +82,7 @@ with safe.section("Scenario results"):
         st.markdown(narrative.explain(params, result.timeline, result.summary, result.holders))
 
 TAB_NAMES = ("Share issuance", "Price sensitivity", "Holders", "Monte Carlo", "Saved scenarios",
-             "Terms and provenance", "Employee options", "Ledger and break-even")
+             "Terms and provenance", "Employee options", "Ledger and break-even", "All securities")
 tabs = dict(zip(TAB_NAMES, st.tabs(list(TAB_NAMES))))
 FIX_INPUTS = "Fix the scenario inputs in the sidebar (see the message above) to see this section."
 
@@ -109,3 +109,5 @@ with tabs["Employee options"], safe.section("Employee options"):
 with tabs["Ledger and break-even"], safe.section("Ledger and break-even"):
     ledger_view.render_ledger(sidebar_params, computed.result if computed else None, history, terms, book,
                               cache.key_of(sidebar_params) if sidebar_params else "")
+with tabs["All securities"], safe.section("All securities"):
+    dilution_view.render(params, events)

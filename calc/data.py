@@ -33,6 +33,7 @@ ACTUAL_SHARES_PATH = DATA_DIR / "common_shares_actual.csv"  # calc.history
 CARRYING_VALUE_PATH = DATA_DIR / "preferred_carrying_value.csv"  # calc.history
 ILLUSTRATIVE_GRANTS_PATH = DATA_DIR / "grants_illustrative.csv"  # calc.grants_csv
 EXECUTIVE_GRANTS_PATH = DATA_DIR / "grants_executive_example.csv"  # calc.grants_csv
+INSTRUMENTS_PATH = DATA_DIR / "instruments.toml"  # calc.instruments
 
 
 @lru_cache(maxsize=1)

@@ -61,7 +61,7 @@ def validate_mc(volatility: float, paths: int, seed: int) -> None:
         raise InputError(f"invalid Monte Carlo settings: {len(problems)} problem(s)", tuple(problems))
 
 
-def _report_over_limit(over_limit: list[tuple[int, ShareLimitError]], paths: int) -> None:
+def report_over_limit(over_limit: list[tuple[int, ShareLimitError]], paths: int) -> None:
     """InputError counting the paths past the model limit (never wrapped or dropped)."""
     if not over_limit:
         return
@@ -117,7 +117,7 @@ def run_monte_carlo(params: ScenarioParams, volatility: float, paths: int, seed:
         sources[start:start + count] = np.stack([totals[s] for s in SOURCES], axis=1)
         if progress:
             progress(start + count, paths)
-    _report_over_limit(over_limit, paths)
+    report_over_limit(over_limit, paths)
     # total = base + new is a shift, so its percentiles are base + those of new (one pass over the paths)
     new_pct = np.percentile(new, PERCENTILES, axis=0, method="inverted_cdf").astype(np.int64)
     horizon_total = params.base_shares + new[:, -1]

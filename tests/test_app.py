@@ -492,7 +492,7 @@ def test_extreme_sidebar_values_show_an_error_not_a_traceback_issue_9_item_14(ap
     app.run(timeout=TIMEOUT)
     assert not app.exception
     assert app.error or "New shares" in metrics(app)
-    assert [t.label for t in app.tabs][-1] == "Ledger and break-even"  # the last tab: the whole page rendered
+    assert [t.label for t in app.tabs][-1] == "All securities"  # the last tab: the whole page rendered
     assert any(m.label == "Vested shares" for m in app.metric)  # the options section still renders
 
 

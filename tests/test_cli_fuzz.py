@@ -47,7 +47,8 @@ PATHS = ["1", "10", "50", "0", "-1", "1,5", "abc", "1000001", "92233720368547758
 INPUTS = {"--filing": ROOT / "data" / "prospectus_supplement_2002-08-28_8pct_preferred.txt",
           "--scenarios": ROOT / "data" / "example_grid.csv",
           "--grants": ROOT / "data" / "grants_illustrative.csv",
-          "--events": ROOT / "data" / "history.csv"}
+          "--events": ROOT / "data" / "history.csv",
+          "--instruments": ROOT / "data" / "instruments.toml"}
 OUTPUT_FLAGS = {"--out", "--timeline", "--summary"}
 COMMANDS = {name: sub for name, sub in
             next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction)).choices.items()}
@@ -68,7 +69,7 @@ def _value_strategy(command: str, action: argparse.Action) -> st.SearchStrategy[
     if flag in INPUTS or (flag == "--holders" and command == "export"):
         shipped = str(INPUTS.get(flag, ROOT / "data" / "register.csv"))
         return st.sampled_from([shipped, "no-such-file.csv"]).map(lambda v: [flag, v])
-    if command in ("montecarlo", "breakeven") and flag == "--paths":
+    if command in ("montecarlo", "breakeven", "dilution") and flag == "--paths":
         return st.sampled_from(PATHS).map(lambda v: [flag, v])
     spec = SPEC_BY_NAME.get(action.dest)
     choices = list(action.choices or (spec.choices if spec else ()))
@@ -146,6 +147,7 @@ test_fuzz_export = _fuzz("export")
 test_fuzz_scenario = _fuzz("scenario")
 test_fuzz_montecarlo = _fuzz("montecarlo")
 test_fuzz_breakeven = _fuzz("breakeven")  # issue 10
+test_fuzz_dilution = _fuzz("dilution")  # issue 13
 
 
 def test_fuzz_covers_every_command():

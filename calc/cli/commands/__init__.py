@@ -9,6 +9,8 @@ COMMANDS: dict[str, str] = {
     "breakeven": ("Compare the common issued per preferred retired on a date by an exchange (R per preferred) with the "
                   "common the same share causes if left outstanding; find the flat break-even price."),
     "convert": "Common shares, fraction and cash in lieu for converting N preferred shares.",
+    "dilution": ("Every dilutive security (registry data/instruments.toml) on one price path: issued and potential "
+                 "shares by instrument, fully diluted count, diluted EPS with every instrument, Monte Carlo."),
     "eps": "Basic and diluted EPS: options (treasury stock), preferred or debentures (if-converted), antidilution.",
     "export": "Run every scenario of a grid CSV; write one row per scenario × holder (and a per-scenario summary).",
     "grid": "Write a scenario grid CSV for `export`: the cartesian product of parameter lists and ranges.",

@@ -1,0 +1,359 @@
+"""The instrument registry (``data/instruments.toml``) loaded into frozen dataclasses.
+
+One table per security, ``[<id>]``; every field is ``{value, source}`` (source = document and
+quote, ``derived: ...`` or ``assumption: ...``); dated steps are arrays of tables with their own
+``source``. The sources are kept in ``Registry.provenance`` (``<id>.<field>`` -> source).
+Kinds (``KINDS``) and their fields are the dataclasses below; the 8.00% preferred is a
+reference to its terms file (``calc.terms``), so its terms live in one place.
+
+Load-time rules (an edit breaking one raises ``InputError`` naming ``[<id>.<field>]``):
+  every field of the kind is present (optional ones may be left out), no unknown field;
+  values of the field's type; counts and amounts > 0; rates in [0, 1); dates ordered
+  (issue < maturity/expiry, puts and the call inside that window, steps increasing);
+  conversion_rate = round(unit_usd / conversion_price_usd, 4) (the terms' convention:
+  133.6898 = 1000 / 7.48); registered_common_shares = ceil(first amount / unit × CR)
+  (registration rounds up); every potential share count <= ``calc.rounding.MAX_SHARES``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import math
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from fractions import Fraction
+from functools import lru_cache
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from calc.data import INSTRUMENTS_PATH, TERMS_PATH, load_terms
+from calc.errors import InputError, echo
+from calc.grants_csv import read_grants_csv
+from calc.options import Grant
+from calc.rounding import MAX_SHARES
+from calc.terms import Terms, load_terms_file
+
+KINDS = ("convertible_preferred", "convertible_debt", "trust_preferred", "warrant", "option_pool", "savings_plan")
+SETTLEMENTS = ("cash", "stock")
+MAX_USD = Decimal(10**15)
+
+
+@dataclass(frozen=True)
+class Step:
+    """Amount outstanding (USD of face) from ``date`` on."""
+
+    date: dt.date
+    amount_usd: Decimal
+    source: str
+
+
+@dataclass(frozen=True)
+class Holding:
+    date: dt.date
+    fund: str
+    fair_value_usd: Decimal
+    source: str
+
+
+@dataclass(frozen=True)
+class PricePoint:
+    date: dt.date
+    price_usd: Decimal
+    source: str
+
+
+@dataclass(frozen=True)
+class PreferredRef:
+    """The 8.00% preferred: its terms are in ``terms_file`` (relative to data/)."""
+
+    id: str
+    kind: str
+    name: str
+    terms_file: str
+
+
+@dataclass(frozen=True)
+class Convertible:
+    """Convertible debt or trust preferred: ``unit_usd`` of face converts into ``conversion_rate`` common."""
+
+    id: str
+    kind: str
+    name: str
+    issue_date: dt.date
+    maturity_date: dt.date
+    unit_usd: Decimal
+    coupon_rate: Decimal  # annual
+    coupons_per_year: int
+    conversion_rate: Decimal  # common per unit_usd of face
+    conversion_price_usd: Decimal
+    put_dates: tuple[dt.date, ...]
+    put_settlement_options: tuple[str, ...]
+    contingent_trigger_pct: Decimal  # convertible only when price >= pct/100 × conversion price (0: always)
+    interest_deductible: bool
+    outstanding: tuple[Step, ...]
+    cash_call_date: dt.date | None = None
+    registered_common_shares: int | None = None
+
+    @property
+    def decision_dates(self) -> tuple[dt.date, ...]:
+        """Puts, the cash call and maturity: the dates a holder must choose."""
+        return tuple(sorted({*self.put_dates, self.maturity_date, *filter(None, [self.cash_call_date])}))
+
+
+@dataclass(frozen=True)
+class Warrant:
+    id: str
+    kind: str
+    name: str
+    count: int
+    shares_per_warrant: int
+    exercise_price_usd: Decimal
+    issue_date: dt.date
+    expiry_date: dt.date  # last exercise day
+
+
+@dataclass(frozen=True)
+class OptionPool:
+    id: str
+    kind: str
+    name: str
+    grants_file: str  # relative to data/
+    grants: tuple[Grant, ...]
+
+
+@dataclass(frozen=True)
+class SavingsPlan:
+    """Employee savings plans: a holder (fair value / price) and an optional issuance source (matching)."""
+
+    id: str
+    kind: str
+    name: str
+    plan_interest_pct: Decimal
+    match_usd_per_year: Decimal
+    match_periods_per_year: int
+    match_in_stock_until: dt.date
+    holding: tuple[Holding, ...]
+    price: tuple[PricePoint, ...]
+
+
+Instrument = PreferredRef | Convertible | Warrant | OptionPool | SavingsPlan
+CLASS_OF_KIND: dict[str, type] = {"convertible_preferred": PreferredRef, "convertible_debt": Convertible,
+                                  "trust_preferred": Convertible, "warrant": Warrant, "option_pool": OptionPool,
+                                  "savings_plan": SavingsPlan}
+STEP_TABLES: dict[str, tuple[type, tuple[str, ...]]] = {
+    "outstanding": (Step, ("date", "amount_usd")), "holding": (Holding, ("date", "fund", "fair_value_usd")),
+    "price": (PricePoint, ("date", "price_usd"))}
+DERIVED = {"id", "kind", "grants"}
+TYPES: dict[str, type | tuple[type, ...]] = {"int": int, "bool": bool, "str": str, "dt.date": dt.date,
+                                             "Decimal": (str, int, float)}  # not read as {value, source} fields
+
+
+@dataclass(frozen=True)
+class Registry:
+    instruments: tuple[Instrument, ...]
+    terms: Terms  # the 8.00% preferred's terms (from its PreferredRef)
+    provenance: Mapping[str, str]
+
+    def source(self, field: str) -> str:
+        """Provenance of ``<id>.<field>`` (a step: ``<id>.<table>.<date>``)."""
+        return self.provenance[field]
+
+    @property
+    def preferred(self) -> PreferredRef:
+        return next(i for i in self.instruments if isinstance(i, PreferredRef))
+
+    def of(self, cls: type) -> list[Any]:
+        return [i for i in self.instruments if isinstance(i, cls)]
+
+
+class _Reader:
+    """Reads one instrument's table, naming ``[<id>.<field>]`` in every problem."""
+
+    def __init__(self, path: Path, iid: str) -> None:
+        self.path, self.iid = path, iid
+
+    def fail(self, field: str, rule: str) -> InputError:
+        return InputError(f"instruments file {self.path}: [{echo(self.iid)}.{echo(field)}] {rule}")
+
+    def value(self, field: str, raw: Any, annotation: str) -> Any:
+        """``raw`` checked against ``annotation`` and converted (Decimal from text or number)."""
+        base = annotation.removesuffix(" | None")
+        if base.startswith("tuple["):
+            item = base[len("tuple["):-len(", ...]")]
+            if not isinstance(raw, list):
+                raise self.fail(field, f"value must be a list, got {echo(raw)!r}")
+            return tuple(self.value(field, r, item) for r in raw)
+        expected = TYPES[base]
+        if not isinstance(raw, expected) or (base in ("int", "Decimal") and isinstance(raw, bool)) or (
+                base == "dt.date" and isinstance(raw, dt.datetime)):
+            raise self.fail(field, f"value {echo(raw)!r} must be of type {base}")
+        if base != "Decimal":
+            return raw
+        try:
+            number = Decimal(str(raw))
+        except InvalidOperation:
+            raise self.fail(field, f"value {echo(raw)!r} is not a number") from None
+        if not number.is_finite():
+            raise self.fail(field, f"value {echo(raw)!r} is not a finite number")
+        return number
+
+    def steps(self, table: str, raw: Any, provenance: dict[str, str]) -> tuple[Any, ...]:
+        cls, names = STEP_TABLES[table]
+        if not isinstance(raw, list) or not raw:
+            raise self.fail(table, f"needs at least one [[{self.iid}.{table}]] entry")
+        out = []
+        for i, entry in enumerate(raw, 1):
+            where = f"{table} entry {i}"
+            if not isinstance(entry, dict) or set(entry) != {*names, "source"}:
+                raise self.fail(where, f"must have exactly the keys {', '.join((*names, 'source'))}")
+            hints = {f.name: str(f.type) for f in dataclasses.fields(cls)}
+            values = {n: self.value(f"{where}.{n}", entry[n], hints[n]) for n in names}
+            step = cls(**values, source=self.value(f"{where}.source", entry["source"], "str"))
+            provenance[f"{self.iid}.{table}.{i}"] = step.source
+            out.append(step)
+        return tuple(out)
+
+
+def _fields(reader: _Reader, table: dict[str, Any], cls: type, provenance: dict[str, str]) -> dict[str, Any]:
+    """Every dataclass field of ``cls`` from ``table`` ({value, source} or step arrays)."""
+    fields = {f.name: f for f in dataclasses.fields(cls) if f.name not in DERIVED}
+    unknown = sorted(set(table) - set(fields) - {"kind"})
+    if unknown:
+        raise reader.fail(unknown[0], f"unknown field for kind {table['kind']['value']} "
+                                      f"(known: {', '.join(fields)})")
+    out: dict[str, Any] = {}
+    for name, f in fields.items():
+        if name in STEP_TABLES:
+            out[name] = reader.steps(name, table.get(name), provenance)
+            continue
+        entry = table.get(name)
+        if entry is None and f.default is None:
+            continue
+        if not isinstance(entry, dict) or set(entry) != {"value", "source"}:
+            raise reader.fail(name, "must be a table with exactly 'value' and 'source'")
+        provenance[f"{reader.iid}.{name}"] = reader.value(name, entry["source"], "str")
+        out[name] = reader.value(name, entry["value"], str(f.type))
+    return out
+
+
+def _check_convertible(r: _Reader, c: Convertible) -> None:
+    """The load-time rules of a convertible (module docstring)."""
+    if not c.issue_date < c.maturity_date:
+        raise r.fail("maturity_date", f"{c.maturity_date} must be after issue_date {c.issue_date}")
+    for name, value in (("unit_usd", c.unit_usd), ("conversion_price_usd", c.conversion_price_usd),
+                        ("conversion_rate", c.conversion_rate), ("coupons_per_year", c.coupons_per_year)):
+        if not 0 < value <= MAX_USD:
+            raise r.fail(name, f"{value} must be > 0")
+    if not 0 <= c.coupon_rate < 1:
+        raise r.fail("coupon_rate", f"{c.coupon_rate} must be an annual rate in [0, 1)")
+    if not 0 <= c.contingent_trigger_pct <= 1000:
+        raise r.fail("contingent_trigger_pct", f"{c.contingent_trigger_pct} must be from 0 to 1000 (percent)")
+    derived = (c.unit_usd / c.conversion_price_usd).quantize(Decimal("0.0001"), ROUND_HALF_UP)
+    if derived != c.conversion_rate:
+        raise r.fail("conversion_rate", f"{c.conversion_rate} does not match unit_usd / conversion_price_usd "
+                                        f"= {derived} (to 4 decimals)")
+    inside = lambda d: c.issue_date < d <= c.maturity_date  # noqa: E731
+    bad = [d for d in (*c.put_dates, *filter(None, [c.cash_call_date])) if not inside(d)]
+    if bad:
+        raise r.fail("put_dates" if bad[0] in c.put_dates else "cash_call_date",
+                     f"{bad[0]} must lie after issue_date {c.issue_date} and on or before maturity_date")
+    if not set(c.put_settlement_options) <= set(SETTLEMENTS) or not c.put_settlement_options:
+        raise r.fail("put_settlement_options", f"must be a non-empty list of {', '.join(SETTLEMENTS)}")
+    _check_steps(r, c)
+
+
+def _check_steps(r: _Reader, c: Convertible) -> None:
+    dates = [s.date for s in c.outstanding]
+    if dates[0] != c.issue_date or dates != sorted(set(dates)):
+        raise r.fail("outstanding", "entries must start at issue_date and be in strictly increasing date order")
+    for i, s in enumerate(c.outstanding, 1):
+        units = s.amount_usd / c.unit_usd
+        if not 0 <= s.amount_usd <= MAX_USD or units != units.to_integral_value():
+            raise r.fail(f"outstanding entry {i}.amount_usd", f"{s.amount_usd} must be >= 0 and a whole number "
+                                                             f"of units of {c.unit_usd} USD")
+        if units * c.conversion_rate > MAX_SHARES:
+            raise r.fail(f"outstanding entry {i}.amount_usd", f"converts into more than {MAX_SHARES:,} shares")
+    if c.registered_common_shares is not None:
+        expected = math.ceil(Fraction(c.outstanding[0].amount_usd / c.unit_usd) * Fraction(c.conversion_rate))
+        if expected != c.registered_common_shares:
+            raise r.fail("registered_common_shares", f"{c.registered_common_shares:,} differs from ceil(first "
+                                                     f"amount / unit × conversion_rate) = {expected:,}")
+
+
+def _check_warrant(r: _Reader, w: Warrant) -> None:
+    if not 0 < w.count * w.shares_per_warrant <= MAX_SHARES or w.count <= 0 or w.shares_per_warrant <= 0:
+        raise r.fail("count", f"count × shares_per_warrant must be from 1 to {MAX_SHARES:,}")
+    if not 0 <= w.exercise_price_usd <= MAX_USD:
+        raise r.fail("exercise_price_usd", f"{w.exercise_price_usd} must be >= 0")
+    if not w.issue_date <= w.expiry_date:
+        raise r.fail("expiry_date", f"{w.expiry_date} must be on or after issue_date {w.issue_date}")
+
+
+def _check_plan(r: _Reader, s: SavingsPlan) -> None:
+    if not 0 <= s.match_usd_per_year <= MAX_USD:
+        raise r.fail("match_usd_per_year", f"{s.match_usd_per_year} must be >= 0")
+    if s.match_periods_per_year not in (1, 2, 4, 12):
+        raise r.fail("match_periods_per_year", f"{s.match_periods_per_year} must be 1, 2, 4 or 12")
+    if not 0 <= s.plan_interest_pct <= 100:
+        raise r.fail("plan_interest_pct", f"{s.plan_interest_pct} must be from 0 to 100")
+    priced = {p.date: p.price_usd for p in s.price}
+    for i, p in enumerate(s.price, 1):
+        if not 0 < p.price_usd <= MAX_USD:
+            raise r.fail(f"price entry {i}.price_usd", f"{p.price_usd} must be > 0")
+    for i, h in enumerate(s.holding, 1):
+        if h.date not in priced:
+            raise r.fail(f"holding entry {i}.date", f"{h.date} has no [[{s.id}.price]] entry for that date")
+        if not 0 <= h.fair_value_usd <= MAX_USD:
+            raise r.fail(f"holding entry {i}.fair_value_usd", f"{h.fair_value_usd} must be >= 0")
+
+
+def _instrument(path: Path, iid: str, table: Any, provenance: dict[str, str]) -> Instrument:
+    reader = _Reader(path, iid)
+    if not isinstance(table, dict):
+        raise reader.fail("kind", "each security must be a table [<id>]")
+    kind_entry = table.get("kind")
+    if not isinstance(kind_entry, dict) or set(kind_entry) != {"value", "source"} \
+            or kind_entry["value"] not in KINDS:
+        raise reader.fail("kind", f"must be a table with 'value' (one of {', '.join(KINDS)}) and 'source'")
+    kind = kind_entry["value"]
+    cls = CLASS_OF_KIND[kind]
+    provenance[f"{iid}.kind"] = str(kind_entry["source"])
+    values = _fields(reader, table, cls, provenance)
+    if cls is OptionPool:
+        values["grants"] = tuple(read_grants_csv(path.parent / values["grants_file"]))
+    instrument = cls(id=iid, kind=kind, **values)
+    checks: dict[type, Callable[[_Reader, Any], None]] = {
+        Convertible: _check_convertible, Warrant: _check_warrant, SavingsPlan: _check_plan}
+    check = checks.get(cls)
+    if check:
+        check(reader, instrument)
+    return instrument
+
+
+def load_registry_file(path: Path | str) -> Registry:
+    """Parse and validate an instruments TOML file (the 8.00% preferred's terms file is relative to it)."""
+    path = Path(path)
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise InputError(f"instruments file {path}: {echo(exc, 200)}") from None
+    provenance: dict[str, str] = {}
+    instruments = tuple(_instrument(path, iid, table, provenance) for iid, table in raw.items())
+    preferred = [i for i in instruments if isinstance(i, PreferredRef)]
+    if len(preferred) != 1:
+        raise InputError(f"instruments file {path}: exactly one convertible_preferred entry is required "
+                         f"(found {len(preferred)})")
+    terms_path = path.parent / preferred[0].terms_file
+    terms = load_terms() if terms_path.resolve() == TERMS_PATH.resolve() else \
+        load_terms_file(terms_path)
+    return Registry(instruments, terms, MappingProxyType(provenance))
+
+
+@lru_cache(maxsize=1)
+def load_registry() -> Registry:
+    """The shipped registry (``data/instruments.toml``), loaded once per process."""
+    return load_registry_file(INSTRUMENTS_PATH)

@@ -1,0 +1,160 @@
+"""All dilutive securities (issue 13): the dilution stack by instrument over time and against the
+price, the fully diluted count, diluted EPS with every instrument, the savings plans as holders,
+and Monte Carlo statistics. Numbers come from ``calc.securities``; this module gathers the
+policy inputs and renders. Instrument names go through ``dashboard.safe`` before plotly.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from calc.eps import waterfall_rows
+from calc.errors import InputError
+from calc.instruments import load_registry
+from calc.ledger import Event
+from calc.params import ScenarioParams
+from calc.securities import (
+    CHOICES,
+    DilutionMonteCarlo,
+    DilutionResult,
+    Setup,
+    dilution_eps,
+    holder_rows,
+    instrument_rows,
+    parse_policies,
+    price_stack,
+    run_dilution,
+    run_dilution_mc,
+    setup,
+    stack_frame,
+    totals,
+)
+from dashboard import safe
+from dashboard.figures import png_config
+from dashboard.store import params_to_json
+
+PRICE_POINTS = np.geomspace(0.25, 20.0, 60)
+POLICY_INPUTS = (("warrants_2004", "exercise"), ("warrants_2004", "settlement"),
+                 ("debentures_275_a", "put_settlement"), ("debentures_275_b", "put_settlement"),
+                 ("options_illustrative", "exercise"), ("savings_plan_ltssp", "match"))
+MC_KEY = "dilution_mc"
+
+
+def _policy_items() -> tuple[str, ...]:
+    """``ID.FIELD=VALUE`` items from the policy selectors (only instruments in the registry)."""
+    ids = {i.id for i in load_registry().instruments}
+    cols = st.columns(3)
+    items = []
+    for k, (iid, field) in enumerate(p for p in POLICY_INPUTS if p[0] in ids):
+        value = cols[k % 3].selectbox(f"{iid}: {field}", CHOICES[field], key=f"dilution_policy_{iid}_{field}")
+        items.append(f"{iid}.{field}={value}")
+    return tuple(items)
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def _setup(key: str, _params: ScenarioParams, policies: tuple[str, ...], _events: tuple[Event, ...]) -> Setup:
+    registry = load_registry()
+    return setup(_params, registry, parse_policies(policies, registry), _events)
+
+
+def stack_figure(stack: pd.DataFrame) -> go.Figure:
+    """Stacked areas: issued (cumulative) + potential shares by instrument at each date."""
+    fig = go.Figure()
+    for _, part in stack.groupby("id", sort=False):
+        claim = part["issued_cumulative_shares"] + part["potential_shares"]
+        fig.add_trace(go.Scatter(x=part["date"], y=claim, stackgroup="claims", mode="lines",
+                                 name=safe.plot_text(part["name"].iloc[0]),
+                                 customdata=np.stack([part["issued_cumulative_shares"], part["potential_shares"]],
+                                                     axis=1),
+                                 hovertemplate="%{x}: issued %{customdata[0]:,} + potential %{customdata[1]:,}"))
+    fig.update_layout(title="Dilution stack by instrument over time (issued so far + potential)",
+                      yaxis_title="common shares", legend_title="instrument")
+    return fig
+
+
+def price_figure(frame: pd.DataFrame, names: dict[str, str]) -> go.Figure:
+    """Stacked areas: issued through + potential at the horizon by instrument, against the start price."""
+    fig = go.Figure()
+    for iid, name in names.items():
+        fig.add_trace(go.Scatter(x=frame["price_usd"], y=frame[iid], stackgroup="claims", mode="lines",
+                                 name=safe.plot_text(name)))
+    fig.update_layout(title="Dilution stack at the horizon against the common price", xaxis_type="log",
+                      xaxis_title="common price at the valuation date, USD (scenario drift)",
+                      yaxis_title="common shares")
+    return fig
+
+
+def _eps_section(result: DilutionResult) -> None:
+    st.subheader("Diluted EPS at the horizon, every instrument")
+    c = st.columns(2)
+    net_income = c[0].number_input("Net income (loss) for the year, USD", value=1_000_000_000.0, step=1e8,
+                                   format="%.0f", key="dilution_net_income",
+                                   help="assumption: illustrative default; before preferred dividends")
+    tax = c[1].number_input("Tax rate", min_value=0.0, max_value=0.99, value=0.0, key="dilution_tax")
+    eps = dilution_eps(result, Fraction(repr(float(net_income))), tax_rate=Fraction(repr(float(tax))))
+    st.dataframe(pd.DataFrame(waterfall_rows(eps)), hide_index=True, width="stretch")
+    st.caption(f"Basic EPS ${float(eps.basic_eps_usd):.4f}, diluted EPS ${float(eps.diluted_eps_usd):.4f}. Basic "
+               "shares = base + shares issued through the horizon; treasury stock method at the horizon price.")
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _monte_carlo(key: str, _s: Setup, volatility: float, paths: int, seed: int) -> DilutionMonteCarlo:
+    return run_dilution_mc(_s, volatility, paths, seed)
+
+
+def _mc_section(s: Setup, key: str) -> None:
+    st.subheader("Monte Carlo")
+    if not st.checkbox("Run Monte Carlo for every instrument", key=MC_KEY):
+        return
+    c = st.columns(3)
+    volatility = c[0].number_input("Volatility", min_value=0.0, max_value=5.0, value=0.6, key="dilution_vol")
+    paths = int(c[1].number_input("Paths", min_value=1, max_value=100_000, value=2_000, key="dilution_paths"))
+    seed = int(c[2].number_input("Seed", min_value=0, value=0, key="dilution_seed"))
+    try:
+        mc = _monte_carlo(key, s, float(volatility), paths, seed)
+    except InputError as exc:
+        st.error("Monte Carlo not available for these inputs:  \n" + safe.error_lines(str(exc)))
+        return
+    fd = mc.fully_diluted
+    st.metric("Fully diluted shares, median", f"{fd['p50']:,.0f}",
+              help=f"p5 {fd['p5']:,.0f}, p95 {fd['p95']:,.0f} over {mc.paths:,} paths")
+    st.dataframe(mc.by_instrument, hide_index=True, width="stretch")
+
+
+def render(params: ScenarioParams | None, events: tuple[Event, ...] = ()) -> None:
+    """The section: policies, metrics, stack charts, instrument table, EPS, holders, Monte Carlo."""
+    st.caption("Every security in data/instruments.toml (each figure with its source) on the scenario's price "
+               "path: the 8.00% preferred with its full model, the 7.75% trust preferred, the 2.75% Series A/B "
+               "debentures, the 2004 warrants, employee options and the savings plan. Potential = if-converted / "
+               "if-exercised shares of what is outstanding; issued = shares issued under the policies.")
+    if params is None:
+        st.info("Fix the scenario inputs in the sidebar to see this section.")
+        return
+    items = _policy_items()
+    key = params_to_json(params) + repr(events) + repr(items)
+    try:
+        s = _setup(key, params, items, events)
+        result = run_dilution(s)
+        by_price = price_stack(s, PRICE_POINTS)
+    except InputError as exc:
+        st.error("Not available for these inputs:  \n" + safe.error_lines("\n".join((str(exc), *exc.problems))))
+        return
+    t = totals(result)
+    m = st.columns(3)
+    m[0].metric("Fully diluted shares at the horizon", f"{t['fully_diluted_shares']:,}")
+    m[1].metric("Fully diluted %", f"{t['fully_diluted_pct']:.2f}%", help="(issued + potential) / fully diluted")
+    m[2].metric("Potential shares at the horizon", f"{t['potential_shares']:,}")
+    st.plotly_chart(stack_figure(stack_frame(result)), config=png_config("dilution_stack"), key="dilution_stack")
+    names = {x.instrument.id: x.instrument.name for x in result.projections}
+    st.plotly_chart(price_figure(by_price, names), config=png_config("dilution_price"),
+                    key="dilution_price")
+    st.dataframe(pd.DataFrame(instrument_rows(result)), hide_index=True, width="stretch")
+    _eps_section(result)
+    st.subheader("Employee savings plans as holders (derived)")
+    st.dataframe(pd.DataFrame(holder_rows(s.registry, params.base_shares)), hide_index=True, width="stretch")
+    _mc_section(s, key)

@@ -1,0 +1,57 @@
+"""Issue 13 in the dashboard (AppTest): the All securities section shows the stack, the fully diluted
+count, the EPS table and the savings plan holders, and reacts to its policies and Monte Carlo."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from calc.params import parse_params
+from calc.securities import instrument_rows, run_dilution, setup, totals
+from dashboard.store import ENV_VAR
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+TIMEOUT = 60
+
+
+@pytest.fixture
+def app(tmp_path, monkeypatch) -> AppTest:
+    monkeypatch.setenv(ENV_VAR, str(tmp_path / "scenarios.sqlite3"))
+    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
+    at.run(timeout=TIMEOUT)
+    return at
+
+
+def metric(at: AppTest, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def test_all_securities_section_default_scenario(app):
+    assert not app.exception
+    assert not [e.value for e in app.error]
+    expected = totals(run_dilution(setup(parse_params())))
+    assert metric(app, "Fully diluted shares at the horizon") == f"{expected['fully_diluted_shares']:,}"
+    frames = [d.value for d in app.dataframe]
+    table = next(f for f in frames if "potential_shares" in f.columns)
+    assert list(table["id"]) == [r["id"] for r in instrument_rows(run_dilution(setup(parse_params())))]
+    eps = next(f for f in frames if "incremental_eps_usd" in f.columns and "7.75% convertible trust preferred"
+               in set(f["step"]))
+    assert set(table["name"]) - {"employee savings plans (Group Trust, Lucent stock funds)"} <= set(eps["step"])
+    holders = next(f for f in frames if "shares_derived" in f.columns)
+    assert holders["shares_derived"].iloc[0] == 159_273_809
+    titles = [c.proto.spec for c in app.get("plotly_chart")]
+    assert any("Dilution stack by instrument over time" in t for t in titles)
+    assert any("against the common price" in t for t in titles)
+
+
+def test_policy_and_monte_carlo_controls(app):
+    app.selectbox(key="dilution_policy_savings_plan_ltssp_match").set_value("new_stock").run(timeout=TIMEOUT)
+    assert not app.exception
+    table = next(d.value for d in app.dataframe if "potential_shares" in d.value.columns)
+    assert table.set_index("id").loc["savings_plan_ltssp", "issued_shares"] > 0
+    app.checkbox(key="dilution_mc").check().run(timeout=TIMEOUT)
+    app.number_input(key="dilution_paths").set_value(200).run(timeout=TIMEOUT)
+    assert not app.exception
+    assert metric(app, "Fully diluted shares, median")

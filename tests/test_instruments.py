@@ -1,0 +1,147 @@
+"""Issue 13: the instrument registry against its sources, and malformed edits rejected by field."""
+
+from __future__ import annotations
+
+import math
+import re
+import shutil
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+from pathlib import Path
+
+import pytest
+
+from calc.data import load_terms
+from calc.errors import InputError
+from calc.instruments import INSTRUMENTS_PATH, Convertible, Warrant, load_registry, load_registry_file
+from tests.helpers import ROOT
+
+ELEVEN_K = (ROOT / "data" / "11-K_2002_long_term_savings_plan.txt").read_text(encoding="utf-8").split("\n")
+
+
+@pytest.fixture(scope="module")
+def registry():
+    return load_registry()
+
+
+def by_id(registry, iid):
+    return next(i for i in registry.instruments if i.id == iid)
+
+
+def test_trust_preferred_206_6116_from_361_570_300_registered_shares(registry):
+    """424B3 (2002): 1,750,000 securities of $1,000; 361,570,300 common registered for conversion, so
+    206.6116 per security (about $4.84), derived as 133.6898 was for the 8.00% preferred."""
+    trust = by_id(registry, "trust_preferred_775")
+    assert Fraction(361_570_300, 1_750_000) == Fraction(Decimal("206.6116"))
+    assert trust.conversion_rate == Decimal("206.6116")
+    assert trust.registered_common_shares == 361_570_300
+    assert trust.outstanding[0].amount_usd == 1_750_000 * Decimal(1000)
+    assert round(1000 / 206.6116, 2) == 4.84 == float(trust.conversion_price_usd)
+    # AR2003: $1,152M at 2003-09-30; Prospect News Dec 12, 2013: $931,236,000 called for cash
+    assert [s.amount_usd for s in trust.outstanding[1:]] == [Decimal(1_152_000_000), Decimal(931_236_000)]
+
+
+def test_debentures_total_1_525_billion_and_conversion_prices(registry):
+    """RCR Wireless (May 2003): $1.5B raised, $750M Series A at $3.34 (48% over the $2.26 close of
+    May 29, 2003) and $775M Series B at $3.12 (38% premium)."""
+    a, b = by_id(registry, "debentures_275_a"), by_id(registry, "debentures_275_b")
+    assert a.outstanding[0].amount_usd + b.outstanding[0].amount_usd == Decimal(1_525_000_000)
+    assert (Decimal("2.26") * Decimal("1.48")).quantize(Decimal("0.01")) == a.conversion_price_usd == Decimal("3.34")
+    assert (Decimal("2.26") * Decimal("1.38")).quantize(Decimal("0.01")) == b.conversion_price_usd == Decimal("3.12")
+    for deb, rate in ((a, "299.4012"), (b, "320.5128")):
+        assert deb.conversion_rate == Decimal(rate) == (1000 / deb.conversion_price_usd).quantize(
+            Decimal("0.0001"), ROUND_HALF_UP)
+        assert deb.coupon_rate == Decimal("0.0275") and deb.issue_date.isoformat() == "2003-06-04"
+    assert [d.year for d in a.put_dates] == [2010, 2015, 2020] and [d.year for d in b.put_dates] == [2013, 2019]
+    assert registry.source("debentures_275_a.contingent_trigger_pct").startswith("assumption")
+
+
+def test_warrants_of_the_2004_settlement(registry):
+    w = by_id(registry, "warrants_2004")
+    assert isinstance(w, Warrant)
+    assert (w.count, w.exercise_price_usd) == (200_000_000, Decimal("2.75"))
+    assert (w.issue_date.isoformat(), w.expiry_date.isoformat()) == ("2004-12-10", "2007-12-10")
+
+
+def test_one_registry_the_preferred_terms_are_referenced(registry):
+    assert registry.preferred.terms_file == "terms.toml"
+    assert registry.terms is load_terms()
+
+
+def test_every_field_has_a_source(registry):
+    for i in registry.instruments:
+        for name in vars(i):
+            if name not in ("id", "kind", "grants") and getattr(i, name) is not None:
+                value = getattr(i, name)
+                if isinstance(value, tuple) and value and hasattr(value[0], "source"):
+                    assert all(step.source for step in value)
+                else:
+                    assert registry.source(f"{i.id}.{name}"), (i.id, name)
+
+
+def test_savings_plan_figures_are_on_the_cited_11k_lines(registry):
+    """Every '11-K line N' cited for a figure holds that figure (thousands of dollars)."""
+    plan = by_id(registry, "savings_plan_ltssp")
+    cited = [(h.source, f"{int(h.fair_value_usd) // 1000:,}") for h in plan.holding]
+    cited.append((registry.source("savings_plan_ltssp.match_usd_per_year"), "8,749"))
+    cited.append((registry.source("savings_plan_ltssp.plan_interest_pct"), "approximately 14%"))
+    for source, figure in cited:
+        line = int(re.search(r"11-K line (\d+)", source).group(1))
+        assert figure in ELEVEN_K[line - 1], (source, figure)
+    assert "May 15, 2002" in ELEVEN_K[443 - 1]  # match_in_stock_until
+    assert plan.match_in_stock_until.isoformat() == "2002-05-15"
+
+
+@pytest.fixture
+def data_copy(tmp_path) -> Path:
+    for name in ("instruments.toml", "terms.toml", "grants_illustrative.csv", "grants_executive_example.csv"):
+        shutil.copy(ROOT / "data" / name, tmp_path / name)
+    return tmp_path / "instruments.toml"
+
+
+@pytest.mark.parametrize("old, new, message", [
+    ('conversion_rate = { value = "299.4012"', 'conversion_rate = { value = "299.5"',
+     "[debentures_275_a.conversion_rate] 299.5 does not match unit_usd / conversion_price_usd = 299.4012"),
+    ('registered_common_shares = { value = 361_570_300', 'registered_common_shares = { value = 361_570_301',
+     "[trust_preferred_775.registered_common_shares] 361,570,301 differs from ceil"),
+    ('count = { value = 200_000_000, source = "SETTLE: 200,000,000 warrants" }', 'count = { value = 200_000_000 }',
+     "[warrants_2004.count] must be a table with exactly 'value' and 'source'"),
+    ('coupon_rate = { value = "0.0775"', 'coupon_rte = { value = "0.0775"', "[trust_preferred_775.coupon_rte] unknown"),
+    ('kind = { value = "warrant"', 'kind = { value = "warant"', "[warrants_2004.kind] must be a table with 'value'"),
+    ('expiry_date = { value = 2007-12-10', 'expiry_date = { value = 2003-12-10',
+     "[warrants_2004.expiry_date] 2003-12-10 must be on or after issue_date"),
+    ('exercise_price_usd = { value = "2.75"', 'exercise_price_usd = { value = "2,75"',
+     "[warrants_2004.exercise_price_usd] value '2,75' is not a number"),
+    ('put_dates = { value = [2013-06-15, 2019-06-15]', 'put_dates = { value = [2013-06-15, 2029-06-15]',
+     "[debentures_275_b.put_dates] 2029-06-15 must lie after issue_date"),
+    ('coupons_per_year = { value = 4', 'coupons_per_year = { value = "4"',
+     "[trust_preferred_775.coupons_per_year] value '4' must be of type int"),
+    ('amount_usd = "775000000"', 'amount_usd = "775000500"',
+     "[debentures_275_b.outstanding entry 1.amount_usd] 775000500 must be >= 0 and a whole number of units"),
+    ('date = 2001-12-31\nprice_usd', 'date = 2001-12-30\nprice_usd',
+     "[savings_plan_ltssp.holding entry 4.date] 2001-12-31 has no [[savings_plan_ltssp.price]] entry"),
+])
+def test_malformed_edits_are_rejected_naming_the_field(data_copy, old, new, message):
+    text = data_copy.read_text(encoding="utf-8")
+    assert text.count(old) == 1, old
+    data_copy.write_text(text.replace(old, new), encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        load_registry_file(data_copy)
+    assert message in str(err.value)
+
+
+def test_adding_a_security_is_an_edit_not_code(data_copy):
+    extra = ('\n[warrants_extra]\nkind = { value = "warrant", source = "test" }\n'
+             'name = { value = "extra", source = "t" }\n'
+             'count = { value = 10, source = "t" }\nshares_per_warrant = { value = 2, source = "t" }\n'
+             'exercise_price_usd = { value = "1", source = "t" }\nissue_date = { value = 2002-01-01, source = "t" }\n'
+             'expiry_date = { value = 2010-01-01, source = "t" }\n')
+    data_copy.write_text(data_copy.read_text(encoding="utf-8") + extra, encoding="utf-8")
+    added = load_registry_file(data_copy).instruments[-1]
+    assert isinstance(added, Warrant) and added.count * added.shares_per_warrant == 20
+
+
+def test_shipped_registry_file_is_the_default():
+    assert INSTRUMENTS_PATH == ROOT / "data" / "instruments.toml"
+    assert all(isinstance(i, Convertible) for i in load_registry().of(Convertible))
+    assert math.ceil(Fraction(750_000) * Fraction("299.4012")) == 224_550_900
