@@ -61,7 +61,7 @@ from calc.errors import InputError, echo
 from calc.history import history_defaults
 from calc.ledger import Event, ledger_events, read_events
 from calc.numbers import parse_decimal
-from calc.output import OutputPlan, Sink, neutralize_text, plan_outputs
+from calc.output import OutputPlan, Sink, csv_decimals, neutralize_text, plan_outputs, rounded
 from calc.params import PARAM_NAMES, SPEC_BY_NAME, ScenarioParams, param_problems
 from calc.register import read_register_csv
 from calc.scenario import SUMMARY_KEYS, default_book, run_batch
@@ -328,19 +328,25 @@ class Chunk:
     summary: pa.Table  # SUMMARY_SCHEMA
 
 
+def _written(column: str, values: np.ndarray) -> np.ndarray:
+    """Money, percentage and rate columns rounded as in every CSV (``calc.output.csv_decimals``)."""
+    decimals = csv_decimals(column)
+    return rounded(values, decimals) if decimals is not None and values.dtype.kind == "f" else values
+
+
 def _results_table(ids: pa.Array, labels: Mapping[str, pa.Array], holders: Mapping[str, np.ndarray]) -> pa.Table:
     scenarios, rows = holders["pro_forma_shares"].shape
     scenario_index = pa.array(np.repeat(np.arange(scenarios, dtype=np.int32), rows))
     row_index = pa.array(np.tile(np.arange(rows, dtype=np.int32), scenarios))
     columns = [ids.take(scenario_index)] + [labels[c].take(row_index) for c in LABEL_COLUMNS]
-    columns += [pa.array(holders[c].reshape(-1), type=t) for c, t in HOLDER_COLUMNS.items()]
+    columns += [pa.array(_written(c, holders[c].reshape(-1)), type=t) for c, t in HOLDER_COLUMNS.items()]
     return pa.Table.from_arrays(columns, schema=RESULT_SCHEMA)
 
 
 def _summary_table(ids: pa.Array, params: Sequence[ScenarioParams], summary: pd.DataFrame) -> pa.Table:
     columns = [ids]
     columns += [pa.array([getattr(p, n) for p in params], type=SUMMARY_SCHEMA.field(n).type) for n in PARAM_NAMES]
-    columns += [pa.array(summary[k].to_numpy(), type=_SUMMARY_TYPES[k]) for k in SUMMARY_KEYS]
+    columns += [pa.array(_written(k, summary[k].to_numpy()), type=_SUMMARY_TYPES[k]) for k in SUMMARY_KEYS]
     return pa.Table.from_arrays(columns, schema=SUMMARY_SCHEMA)
 
 
@@ -417,8 +423,10 @@ def export(grid: Grid, results: Path | str, summary: Path | str | None = None, *
 
 def write_export(plan: OutputPlan, grid: Grid, *, fmt: str = "csv", excel: bool = False,
                  book: HolderBook | None = None, terms: Terms | None = None, chunk_size: int = DEFAULT_CHUNK_SIZE,
-                 progress: Callable[[int, int], None] | None = None) -> ExportStats:
-    """``export`` onto planned outputs: ``--out`` (results) and, if planned, ``--summary``."""
+                 progress: Callable[[int, int], None] | None = None,
+                 record: Mapping[str, object] | None = None) -> ExportStats:
+    """``export`` onto planned outputs: ``--out`` (results) and, if planned, ``--summary`` (and their
+    planned ``NAME.inputs.json`` sidecars, holding ``record``)."""
     check_format(fmt, excel)
     flags = [flag for flag in ("--out", "--summary") if flag in plan.targets]
     done = rows = 0
@@ -432,4 +440,6 @@ def write_export(plan: OutputPlan, grid: Grid, *, fmt: str = "csv", excel: bool 
             rows += chunk.results.num_rows
             if progress is not None:
                 progress(done, len(grid))
+        for flag, write in plan.sidecar_writers(flags, record).items():
+            write(sinks[flag])
     return ExportStats(done, rows)

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 
 from calc.output import plan_outputs
+from calc.record import inputs_record
 from calc.register import FILING_PATH, RegisterSummary, parse_filing, summarize
 from calc.terms import load_terms
 
@@ -36,9 +37,9 @@ def format_summary(summary: RegisterSummary, rate: object) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    plan = plan_outputs({"--filing": args.filing}, {"--out": args.out})
+    plan = plan_outputs({"--filing": args.filing}, {"--out": args.out}, sidecars=("--out",))
     parsed = parse_filing(args.filing)
-    plan.write_frames({"--out": parsed.register})
+    plan.write_frames({"--out": parsed.register}, record=inputs_record(NAME, args, None, {"--filing": args.filing}))
     summary = summarize(parsed.register, load_terms().preferred.shares_issued)
     with plan.reporting():
         print(format_summary(summary, parsed.conversion_rate))

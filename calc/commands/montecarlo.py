@@ -11,6 +11,7 @@ from calc.cli_progress import ProgressBar
 from calc.cli_types import real_number, whole_number
 from calc.montecarlo import MAX_PATHS, MAX_VOLATILITY, MonteCarloResult, run_monte_carlo
 from calc.output import OutputPlan, plan_outputs
+from calc.record import inputs_record
 
 NAME = "montecarlo"
 HELP = "Monte Carlo of total common outstanding (percentiles per event date) under GBM prices."
@@ -30,7 +31,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    plan = plan_outputs({"--events": args.events}, {"--out": args.out})
+    plan = plan_outputs({"--events": args.events}, {"--out": args.out}, sidecars=("--out",))
     params, events = ledger_from_args(args)
     progress = ProgressBar(sys.stderr, "paths")
     try:
@@ -38,7 +39,8 @@ def run(args: argparse.Namespace) -> int:
     finally:
         progress.clear()
     if args.out:
-        plan.write_frames({"--out": result.total_percentiles})
+        plan.write_frames({"--out": result.total_percentiles},
+                          record=inputs_record(NAME, args, params, {"--events": args.events}))
     with plan.reporting():
         return _report(args, result, plan)
 

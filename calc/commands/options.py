@@ -13,6 +13,7 @@ from calc.errors import InputError
 from calc.option_forms import load_forms
 from calc.options import Grant, positions_frame, read_grants_csv, schedule_frame, totals
 from calc.output import OutputPlan, plan_outputs
+from calc.record import inputs_record
 
 NAME = "options"
 HELP = "Employee stock options from a grants CSV: vested/exercisable/expired/cancelled shares on a date."
@@ -44,11 +45,11 @@ def run(args: argparse.Namespace) -> int:
         return _list_forms(args.json)
     if args.grants is None or args.date is None:
         raise InputError("options: --grants and --date are required (or use --forms)")
-    plan = plan_outputs({"--grants": args.grants}, {"--out": args.out})
+    plan = plan_outputs({"--grants": args.grants}, {"--out": args.out}, sidecars=("--out",))
     grants = read_grants_csv(args.grants)
     frame = positions_frame(grants, args.date, args.price)
     if args.out is not None:
-        plan.write_frames({"--out": frame})
+        plan.write_frames({"--out": frame}, record=inputs_record(NAME, args, None, {"--grants": args.grants}))
     with plan.reporting():
         return _report(args, grants, frame, plan)
 
