@@ -58,12 +58,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def _holders_flag(args: argparse.Namespace) -> None:
-    """Fold the deprecated ``--holders`` into ``--holders-out`` (with a note on stderr)."""
+    """Fold the deprecated ``--holders`` into ``--holders-out`` (``run`` notes it on stderr)."""
     if args.holders_deprecated is None:
         return
     if args.holders_out is not None:
         raise InputError("give --holders-out only (--holders is its deprecated name)")
-    print(DEPRECATED_HOLDERS, file=sys.stderr)
     args.holders_out = args.holders_deprecated
 
 
@@ -90,6 +89,8 @@ def run(args: argparse.Namespace) -> int:
         data = workbook_data(args, params, events, result, record)
         writers["--xlsx"] = lambda sink: _write_bytes(sink, workbook_bytes(data))
     plan.write(writers | plan.frame_writers(csv, args.excel, record))
+    if args.holders_deprecated is not None:  # said once the command has succeeded, never among errors
+        print(DEPRECATED_HOLDERS, file=sys.stderr)
     with plan.reporting():
         return _report(args, params, result, plan, bool(events))
 
