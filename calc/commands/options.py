@@ -21,9 +21,12 @@ HELP = "Employee stock options from a grants CSV: vested/exercisable/expired/can
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--forms", action="store_true", help="list the agreement form ids and exit")
-    parser.add_argument("--grants", type=Path, help="grants CSV (grant_id, form, shares, exercise_price_usd, "
+    parser.usage = "%(prog)s --grants FILE.csv --date YYYY-MM-DD [options] | %(prog)s --forms"
+    parser.add_argument("--grants", type=Path, metavar="FILE.csv",
+                        help="required (unless --forms): grants CSV (grant_id, form, shares, exercise_price_usd, "
                         "grant_date, termination_date, termination_reason)")
-    parser.add_argument("--date", type=iso_date, help="as-of date YYYY-MM-DD")
+    parser.add_argument("--date", type=iso_date, metavar="YYYY-MM-DD",
+                        help="required (unless --forms): as-of date")
     parser.add_argument("--price", type=positive_decimal,
                         help="average common price, USD: adds treasury-stock incremental shares")
     parser.add_argument("--schedule", action="store_true", help="also print each grant's position at its key dates")
