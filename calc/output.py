@@ -19,7 +19,7 @@ Spreadsheet rule: a *text* cell that begins with ``=``, ``+``, ``-``, ``@``, tab
 carriage return is prefixed with a single quote so a spreadsheet shows it as text
 instead of evaluating it; numeric columns are never altered.
 
-Number rule (every CSV): money (``*_usd``) is rounded to cents, percentages (``*_pct``) to
+Number rule (every CSV): money (``*_usd``) is rounded to cents, percentages (``*_pct``, ``*_pct_*``) to
 ``PCT_DECIMALS`` places and rates (``*_rate``) to ``RATE_DECIMALS`` (as the terms state the
 conversion rate, 168.3502); each written with that fixed number of decimals. Integers, and floats
 of other columns (inputs such as ``annual_drift``), are written as they are. Booleans are
@@ -75,8 +75,9 @@ SIDECAR_SUFFIX = ".inputs.json"
 
 def csv_decimals(column: str) -> int | None:
     """Decimal places of a float column in every CSV (module docstring), ``None``: written as it is."""
-    for suffix, decimals in (("_usd", MONEY_DECIMALS), ("_pct", PCT_DECIMALS), ("_rate", RATE_DECIMALS)):
-        if str(column).endswith(suffix):
+    name = f"{column}_"  # a unit ends the name or a word of it (beneficial_pct_13d3)
+    for unit, decimals in (("_usd_", MONEY_DECIMALS), ("_pct_", PCT_DECIMALS), ("_rate_", RATE_DECIMALS)):
+        if unit in name:
             return decimals
     return None
 

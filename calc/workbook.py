@@ -31,7 +31,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from calc.eps import DilutedEps, waterfall_rows
 from calc.montecarlo import MonteCarloResult
-from calc.output import neutralize_text
+from calc.output import MONEY_DECIMALS, PCT_DECIMALS, csv_decimals, neutralize_text
 from calc.params import SPECS, ScenarioParams, default_params
 from calc.register import FILING_PATH, REGISTER_PATH
 from calc.scenario import SUMMARY_KEYS, ScenarioResult
@@ -74,7 +74,7 @@ def column_kind(column: str, values: pd.Series) -> str:
     if pd.api.types.is_integer_dtype(values):
         return "shares"
     if pd.api.types.is_float_dtype(values):
-        return "pct" if column.endswith("_pct") else "usd" if column.endswith("_usd") else "number"
+        return {MONEY_DECIMALS: "usd", PCT_DECIMALS: "pct"}.get(csv_decimals(column) or -1, "number")
     if column.endswith("date") or column == "date":
         return "date"
     return "text"
@@ -153,7 +153,7 @@ def _value_kind(value: object, unit: str = "") -> str:
 
 
 def input_rows(params: ScenarioParams, terms: Terms) -> pd.DataFrame:
-    """One row per scenario parameter: value, unit, rule, whether given, and the source of the default."""
+    """One row per scenario parameter: value, unit, default, whether changed from it, rule, source of the default."""
     defaults = default_params(terms).as_dict()
     rows = []
     for spec in SPECS:
@@ -162,7 +162,8 @@ def input_rows(params: ScenarioParams, terms: Terms) -> pd.DataFrame:
         source = f"terms {field}: {terms.source(field)}" if field else "assumption: product default"
         rows.append({"parameter": spec.name, "value": "" if value is None else value, "unit": spec.unit,
                      "default": "" if defaults[spec.name] is None else defaults[spec.name],
-                     "given": value != defaults[spec.name], "rule": spec.help, "source of the default": source})
+                     "changed from default": value != defaults[spec.name], "rule": spec.help,
+                     "source of the default": source})
     return pd.DataFrame(rows)
 
 
