@@ -147,6 +147,7 @@ test_fuzz_export = _fuzz("export")
 test_fuzz_scenario = _fuzz("scenario")
 test_fuzz_montecarlo = _fuzz("montecarlo")
 test_fuzz_breakeven = _fuzz("breakeven")  # issue 10
+test_fuzz_report = _fuzz("report")  # issue 12
 
 
 def test_fuzz_covers_every_command():
