@@ -4,10 +4,12 @@ its charts render offline, its numbers equal ``scenario --json``, user text stay
 from __future__ import annotations
 
 import dataclasses
+import io
 import json
 import re
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from calc.params import default_params
@@ -19,7 +21,7 @@ from calc.terms import load_terms
 from dashboard.figures import all_figures
 from tests.conftest import run_cli
 from tests.hostile import HOSTILE_NAMES
-from tests.test_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
+from tests.test_browser import ARTIFACTS, CHROMIUM, WAIT_MS, browser, page, server  # noqa: F401 (fixtures)
 
 SCENARIO = ["--price", "7", "--dividend-policy", "accrue", "--horizon", "2006-08-01"]
 INJECTIONS = ("<script>window.__pwned = 1</script>", '<img src=x onerror="window.__pwned = 2">')
@@ -30,17 +32,7 @@ pytestmark = [
 ]
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-def _open(browser, path: Path):
+def _open(browser, path: Path):  # noqa: F811
     """A page on ``path`` with every request other than the file itself recorded and refused."""
     context = browser.new_context(viewport={"width": 1024, "height": 768})
     outside: list[str] = []
@@ -54,24 +46,24 @@ def _open(browser, path: Path):
             request_route.abort()
 
     context.route("**/*", route)
-    page = context.new_page()
-    page.goto(path.as_uri())
-    page.wait_for_selector(".js-plotly-plot .main-svg", timeout=30_000)
-    return context, page, outside
+    view = context.new_page()
+    view.goto(path.as_uri())
+    view.wait_for_selector(".js-plotly-plot .main-svg", timeout=30_000)
+    return context, view, outside
 
 
-def test_report_renders_offline_and_matches_scenario_json(browser, tmp_path):
+def test_report_renders_offline_and_matches_scenario_json(browser, tmp_path):  # noqa: F811
     out = tmp_path / "report.html"
     result = run_cli("report", *SCENARIO, "--out", str(out))
     assert result.returncode == 0, result.stderr
     expected = json.loads(run_cli("scenario", *SCENARIO, "--json").stdout)
-    context, page, outside = _open(browser, out)
+    context, view, outside = _open(browser, out)
     try:
-        page.wait_for_function("document.querySelectorAll('.js-plotly-plot .main-svg').length >= 3")
-        charts = page.eval_on_selector_all(".js-plotly-plot", "els => els.map(e => e.querySelectorAll('svg').length)")
+        view.wait_for_function("document.querySelectorAll('.js-plotly-plot .main-svg').length >= 3")
+        charts = view.eval_on_selector_all(".js-plotly-plot", "els => els.map(e => e.querySelectorAll('svg').length)")
         assert len(charts) == 3 and all(n > 0 for n in charts)
-        assert page.locator("#chart-2 .bars path").count() >= 15  # the concentration chart's bars
-        cells = page.eval_on_selector_all("td[data-key]", "els => els.map(e => [e.dataset.key, e.dataset.value, "
+        assert view.locator("#chart-2 .bars path").count() >= 15  # the concentration chart's bars
+        cells = view.eval_on_selector_all("td[data-key]", "els => els.map(e => [e.dataset.key, e.dataset.value, "
                                           "e.textContent])")
         assert [key for key, _, _ in cells] == list(SUMMARY_KEYS)
         for key, value, text in cells:
@@ -84,20 +76,20 @@ def test_report_renders_offline_and_matches_scenario_json(browser, tmp_path):
                 assert text == f"${expected[key]:,.2f}"
             else:
                 assert int(text.replace(",", "")) == expected[key], key
-        body = page.inner_text("body")
+        body = view.inner_text("body")
         # accrue at $7: the LP accretes 4% a semiannual period, 8 periods to 2006-08-01 (SUPP p. 11, footnote 3)
         assert "In plain words" in body and "$1,368.57 per share" in body
         ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / "report_1024.png"), full_page=False)
-        page.emulate_media(media="print")
-        assert page.eval_on_selector(".modebar-container", "e => getComputedStyle(e).display") == "none"
-        assert page.pdf(format="A4")[:4] == b"%PDF"
+        view.screenshot(path=str(ARTIFACTS / "report_1024.png"), full_page=False)
+        view.emulate_media(media="print")
+        assert view.eval_on_selector(".modebar-container", "e => getComputedStyle(e).display") == "none"
+        assert view.pdf(format="A4")[:4] == b"%PDF"
     finally:
         context.close()
     assert outside == []
 
 
-def test_user_text_is_escaped(browser, tmp_path):
+def test_user_text_is_escaped(browser, tmp_path):  # noqa: F811
     params, terms = default_params(), load_terms()
     result = run_scenario(params, terms)
     hostile = (*HOSTILE_NAMES, *INJECTIONS)
@@ -111,13 +103,31 @@ def test_user_text_is_escaped(browser, tmp_path):
     out = tmp_path / "hostile.html"
     out.write_text(report_html(params, result, figures, terms, record), encoding="utf-8")
     assert not re.search(r"<script>window.__pwned|<img src=x", out.read_text(encoding="utf-8"))
-    context, page, outside = _open(browser, out)
+    context, view, outside = _open(browser, out)
     try:
-        assert page.evaluate("window.__pwned") is None
-        table = page.inner_text("table:below(h2:has-text('Largest holders'))")
+        assert view.evaluate("window.__pwned") is None
+        table = view.inner_text("table:below(h2:has-text('Largest holders'))")
         for name in hostile:
             assert name in table
-        assert page.inner_text("body").count(INJECTIONS[0]) >= 2  # holders table, run record
+        assert view.inner_text("body").count(INJECTIONS[0]) >= 2  # holders table, run record
     finally:
         context.close()
     assert outside == []
+
+
+def test_dashboard_downloads_the_workbook_and_the_report(page):  # noqa: F811
+    """The two buttons under "In plain words" (dashboard/exports_view.py), default scenario."""
+    expected = json.loads(run_cli("scenario", "--json").stdout)
+    with page.expect_download(timeout=WAIT_MS) as info:
+        page.get_by_role("button", name="Download workbook (Excel)").click()
+    workbook = info.value
+    assert re.fullmatch(r"lucent_scenario_[0-9a-f]{8}\.xlsx", workbook.suggested_filename)
+    sheet = openpyxl.load_workbook(io.BytesIO(Path(workbook.path()).read_bytes()))["Summary"]
+    got = {row[0]: row[1] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert got["new_shares"] == expected["new_shares"] == 1_156_931_218  # 159,576,720 dividend + 997,354,498 put
+    with page.expect_download(timeout=WAIT_MS) as info:
+        page.get_by_role("button", name="Download report (HTML)").click()
+    report = info.value
+    assert report.suggested_filename == workbook.suggested_filename.replace("scenario", "report").replace(
+        ".xlsx", ".html")
+    assert 'data-key="new_shares" data-value="1156931218"' in Path(report.path()).read_text(encoding="utf-8")
