@@ -196,7 +196,7 @@ def test_item6_export_results_to_stdout(tmp_path, capsys):
     assert main(["export", "--scenarios", str(EXAMPLE_GRID), "--out", "-", "--summary", str(tmp_path / "s.csv")]) == 0
     captured = capsys.readouterr()
     assert captured.out.startswith('"scenario_id","kind","name"')
-    assert "wrote standard output" in captured.err and files_in(tmp_path) == ["s.csv"]
+    assert "wrote standard output" in captured.err and files_in(tmp_path) == ["s.csv", "s.inputs.json"]
 
 
 def test_item6_closed_stdout_pipe_is_not_a_crash(tmp_path, capsys, monkeypatch):
