@@ -7,11 +7,9 @@ import argparse
 from calc.cli_params import add_ledger_flags, add_scenario_flags, ledger_from_args
 from calc.output import Sink, plan_outputs
 from calc.record import inputs_record
-from calc.report import report_html
 from calc.scenario import run_scenario
 from calc.sensitivity import price_grid, price_sensitivity
 from calc.terms import load_terms
-from dashboard.figures import all_figures  # pure plotly builders, shared with the dashboard
 
 NAME = "report"
 HELP = "Write one scenario as a self-contained HTML report (charts inline, no network needed; printable)."
@@ -25,6 +23,11 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # plotly (and, through the dashboard's pure figure builders, streamlit) load only for this command, so
+    # the other commands do not pay for them at start-up
+    from calc.report import report_html
+    from dashboard.figures import all_figures
+
     plan = plan_outputs({"--events": args.events}, {"--out": args.out})
     params, events = ledger_from_args(args)
     terms = load_terms()
