@@ -15,7 +15,7 @@ import streamlit as st
 from calc.errors import InputError
 from calc.params import ScenarioParams, param_problems
 from calc.scenario import ScenarioResult
-from dashboard import cache, dilution_view, inputs, ledger_view, narrative, safe, views
+from dashboard import cache, dilution_view, exports_view, inputs, ledger_view, narrative, safe, views
 from dashboard.options_view import render_options_section
 
 
@@ -80,6 +80,7 @@ with safe.section("Scenario results"):
                             cache.horizon_conversion_price(result))
         views.render_metrics(params, result.summary, terms)
         st.markdown(narrative.explain(params, result.timeline, result.summary, result.holders))
+        exports_view.render_exports(params, result, computed.figs, terms, events)
 
 TAB_NAMES = ("Share issuance", "Price sensitivity", "Holders", "Monte Carlo", "Saved scenarios",
              "Terms and provenance", "Employee options", "Ledger and break-even", "All securities")

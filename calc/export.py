@@ -32,7 +32,7 @@ from calc.dilution import HolderBook, build_book, row_labels
 from calc.engine import ShareLimitError
 from calc.errors import InputError, echo
 from calc.grid import ID_COLUMN, Grid
-from calc.output import OutputPlan, Sink, neutralize_text, plan_outputs
+from calc.output import OutputPlan, Sink, csv_decimals, neutralize_text, plan_outputs, rounded
 from calc.params import PARAM_NAMES, SPEC_BY_NAME, ScenarioParams
 from calc.register import read_register_csv
 from calc.scenario import run_batch
@@ -75,19 +75,27 @@ class Chunk:
     summary: pa.Table  # SUMMARY_SCHEMA
 
 
+def _written(column: str, values: np.ndarray) -> np.ndarray:
+    """Money, percentage and rate columns rounded as in every CSV (``calc.output.csv_decimals``)."""
+    decimals = csv_decimals(column)
+    return rounded(values, decimals) if decimals is not None and values.dtype.kind == "f" else values
+
+
 def _results_table(ids: pa.Array, labels: Mapping[str, pa.Array], holders: Mapping[str, np.ndarray]) -> pa.Table:
     scenarios, rows = holders["pro_forma_shares"].shape
     scenario_index = pa.array(np.repeat(np.arange(scenarios, dtype=np.int32), rows))
     row_index = pa.array(np.tile(np.arange(rows, dtype=np.int32), scenarios))
     columns = [ids.take(scenario_index)] + [labels[c].take(row_index) for c in LABEL_COLUMNS]
-    columns += [pa.array(holders[c.name].reshape(-1), type=ARROW_TYPES[c.dtype]) for c in HOLDER_NUMBER_COLUMNS]
+    columns += [pa.array(_written(c.name, holders[c.name].reshape(-1)), type=ARROW_TYPES[c.dtype])
+                for c in HOLDER_NUMBER_COLUMNS]
     return pa.Table.from_arrays(columns, schema=RESULT_SCHEMA)
 
 
 def _summary_table(ids: pa.Array, params: Sequence[ScenarioParams], summary: pd.DataFrame) -> pa.Table:
     columns = [ids]
     columns += [pa.array([getattr(p, n) for p in params], type=SUMMARY_SCHEMA.field(n).type) for n in PARAM_NAMES]
-    columns += [pa.array(summary[c.name].to_numpy(), type=ARROW_TYPES[c.dtype]) for c in SUMMARY_METRICS]
+    columns += [pa.array(_written(c.name, summary[c.name].to_numpy()), type=ARROW_TYPES[c.dtype])
+                for c in SUMMARY_METRICS]
     return pa.Table.from_arrays(columns, schema=SUMMARY_SCHEMA)
 
 
@@ -162,8 +170,10 @@ def export(grid: Grid, results: Path | str, summary: Path | str | None = None, *
 
 def write_export(plan: OutputPlan, grid: Grid, *, fmt: str = "csv", excel: bool = False,
                  book: HolderBook | None = None, terms: Terms | None = None, chunk_size: int = DEFAULT_CHUNK_SIZE,
-                 progress: Callable[[int, int], None] | None = None) -> ExportStats:
-    """``export`` onto planned outputs: ``--out`` (results) and, if planned, ``--summary``."""
+                 progress: Callable[[int, int], None] | None = None,
+                 record: Mapping[str, object] | None = None) -> ExportStats:
+    """``export`` onto planned outputs: ``--out`` (results) and, if planned, ``--summary`` (and their
+    planned ``NAME.inputs.json`` sidecars, holding ``record``)."""
     check_format(fmt, excel)
     flags = [flag for flag in ("--out", "--summary") if flag in plan.targets]
     done = rows = 0
@@ -177,4 +187,6 @@ def write_export(plan: OutputPlan, grid: Grid, *, fmt: str = "csv", excel: bool 
             rows += chunk.results.num_rows
             if progress is not None:
                 progress(done, len(grid))
+        for flag, write in plan.sidecar_writers(flags, record).items():
+            write(sinks[flag])
     return ExportStats(done, rows)

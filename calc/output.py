@@ -18,6 +18,16 @@ output are written directly, as the output is produced (not atomic).
 Spreadsheet rule: a *text* cell that begins with ``=``, ``+``, ``-``, ``@``, tab or
 carriage return is prefixed with a single quote so a spreadsheet shows it as text
 instead of evaluating it; numeric columns are never altered.
+
+Number rule (every CSV): money (``*_usd``) is rounded to cents, percentages (``*_pct``, ``*_pct_*``) to
+``PCT_DECIMALS`` places and rates (``*_rate``) to ``RATE_DECIMALS`` (as the terms state the
+conversion rate, 168.3502); each written with that fixed number of decimals. Integers, and floats
+of other columns (inputs such as ``annual_drift``), are written as they are. Booleans are
+``true``/``false``.
+
+Sidecar rule: a command that writes a CSV can also write ``NAME.inputs.json`` beside it
+(``sidecar_path``), planned and written with the CSV as one unit, holding every input that
+produced the file (``calc.record``).
 """
 
 from __future__ import annotations
@@ -26,18 +36,20 @@ import contextlib
 import errno
 import glob
 import io
+import json
 import os
 import signal
 import stat
 import sys
 import tempfile
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
 from typing import BinaryIO
 
+import numpy as np
 import pandas as pd
 
 from calc.errors import InputError
@@ -55,16 +67,52 @@ def neutralize_text(value: object) -> object:
     return value
 
 
+MONEY_DECIMALS = 2  # cents
+PCT_DECIMALS = 6  # a percentage point to 10^-6: one holder of one preferred share (~4e-6 %) still shows
+RATE_DECIMALS = 4  # the conversion rate as the terms state it (168.3502 common per preferred)
+SIDECAR_SUFFIX = ".inputs.json"
+
+
+def csv_decimals(column: str) -> int | None:
+    """Decimal places of a float column in every CSV (module docstring), ``None``: written as it is."""
+    name = f"{column}_"  # a unit ends the name or a word of it (beneficial_pct_13d3)
+    for unit, decimals in (("_usd_", MONEY_DECIMALS), ("_pct_", PCT_DECIMALS), ("_rate_", RATE_DECIMALS)):
+        if unit in name:
+            return decimals
+    return None
+
+
+def rounded(values: np.ndarray, decimals: int) -> np.ndarray:
+    """``values`` rounded half-to-even to ``decimals`` places, ``-0.0`` written as ``0.0``."""
+    return np.round(np.asarray(values, dtype=float), decimals) + 0.0
+
+
+def _fixed(values: pd.Series, decimals: int) -> pd.Series:
+    """Floats as fixed-decimal text (``1081.60``, ``0.000030``); missing values stay empty."""
+    text = [f"{v:.{decimals}f}" for v in rounded(values.to_numpy(dtype=float, na_value=np.nan), decimals)]
+    return pd.Series(text, index=values.index, dtype=object).where(values.notna(), None)
+
+
 def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
-    """Copy of ``frame`` with text (object/string) columns neutralized; numbers untouched;
+    """Copy of ``frame`` with text (object/string) columns neutralized; money, percentage and rate
+    columns rounded and written with fixed decimals (``csv_decimals``); other numbers untouched;
     booleans written ``true``/``false`` (as the batch export writes them)."""
     out = frame.copy()
     for column in out.columns:
+        decimals = csv_decimals(column)
         if pd.api.types.is_bool_dtype(out[column]):
             out[column] = out[column].map({True: "true", False: "false"})
         elif out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
             out[column] = out[column].map(neutralize_text)
+        elif decimals is not None and pd.api.types.is_float_dtype(out[column]):
+            out[column] = _fixed(out[column], decimals)
     return out
+
+
+def sidecar_path(given: str) -> str:
+    """``out/timeline.csv`` -> ``out/timeline.inputs.json`` (no suffix: ``NAME.inputs.json``)."""
+    path = Path(given)
+    return str(path.with_name(path.stem + SIDECAR_SUFFIX)) if path.suffix else given + SIDECAR_SUFFIX
 
 
 def to_csv_bytes(frame: pd.DataFrame, excel: bool = True) -> bytes:
@@ -217,12 +265,21 @@ def _remove_stale_parts(target: Target) -> None:
             print(f"note: removed {part}, a partial file left by an interrupted run", file=sys.stderr)
 
 
+def sidecar_flag(flag: str) -> str:
+    """The plan's name for the inputs sidecar of output ``flag`` (shown in messages)."""
+    return f"{flag} (inputs sidecar)"
+
+
 def plan_outputs(inputs: Mapping[str, Path | str | None],
-                 outputs: Mapping[str, Path | str | None]) -> OutputPlan:
+                 outputs: Mapping[str, Path | str | None], sidecars: Iterable[str] = ()) -> OutputPlan:
     """Check every output (flag -> path; ``None`` = not requested) against the rules in the module
-    docstring and against the inputs (flag -> path); raise ``InputError`` naming both flags."""
+    docstring and against the inputs (flag -> path); raise ``InputError`` naming both flags.
+    ``sidecars``: output flags whose file (when a regular file) gets ``NAME.inputs.json`` beside it."""
     given_inputs = {flag: str(path) for flag, path in inputs.items() if path is not None}
     targets = {flag: _target(flag, str(path)) for flag, path in outputs.items() if path is not None}
+    for flag in sidecars:
+        if flag in targets and not targets[flag].streamed:
+            targets[sidecar_flag(flag)] = _target(sidecar_flag(flag), sidecar_path(targets[flag].given))
     _check_distinct(given_inputs, targets)
     for target in targets.values():
         if not target.streamed:
@@ -357,9 +414,32 @@ class OutputPlan:
             for flag, writer in writers.items():
                 writer(sinks[flag])
 
-    def write_frames(self, frames: Mapping[str, pd.DataFrame], excel: bool = False) -> None:
-        """Write data frames as spreadsheet-safe CSV (BOM when ``excel``), as one unit."""
-        self.write({flag: _frame_writer(frame, excel) for flag, frame in frames.items()})
+    def write_frames(self, frames: Mapping[str, pd.DataFrame], excel: bool = False,
+                     record: Mapping[str, object] | None = None) -> None:
+        """Write data frames as spreadsheet-safe CSV (BOM when ``excel``), and ``record`` (the inputs,
+        ``calc.record.inputs_record``) into each planned sidecar, as one unit."""
+        self.write(self.frame_writers(frames, excel, record))
+
+    def frame_writers(self, frames: Mapping[str, pd.DataFrame], excel: bool = False,
+                      record: Mapping[str, object] | None = None) -> dict[str, Callable[[Sink], None]]:
+        """Writers of ``frames`` as CSV and of their planned sidecars (for ``write`` with other writers)."""
+        writers = {flag: _frame_writer(frame, excel) for flag, frame in frames.items()}
+        return writers | self.sidecar_writers(frames, record)
+
+    def sidecar_writers(self, flags: Iterable[str], record: Mapping[str, object] | None
+                        ) -> dict[str, Callable[[Sink], None]]:
+        """Writers of the planned sidecars of ``flags``: ``record`` as JSON naming its file."""
+        writers: dict[str, Callable[[Sink], None]] = {}
+        for flag in flags:
+            target = self.targets.get(sidecar_flag(flag))
+            if target is not None and record is not None:
+                payload = dict(record, file=Path(self.targets[flag].given).name)
+                writers[target.flag] = _json_writer(payload)
+        return writers
+
+    def requested(self, flags: Iterable[str]) -> list[str]:
+        """The flags of ``flags`` that were given an output (sidecars excluded)."""
+        return [flag for flag in flags if flag in self.targets]
 
     def wrote(self) -> list[str]:
         """``wrote PATH`` lines for the report."""
@@ -369,6 +449,20 @@ class OutputPlan:
 def _frame_writer(frame: pd.DataFrame, excel: bool) -> Callable[[Sink], None]:
     def write(sink: Sink) -> None:
         sink.write(to_csv_bytes(frame, excel))
+    return write
+
+
+def _json_default(value: object) -> object:
+    """Dates as ISO text; numpy scalars as Python numbers; paths, decimals and fractions as text (exact)."""
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value.item() if hasattr(value, "item") else str(value)
+
+
+def _json_writer(payload: Mapping[str, object]) -> Callable[[Sink], None]:
+    def write(sink: Sink) -> None:
+        text = json.dumps(payload, indent=2, allow_nan=False, ensure_ascii=False, default=_json_default)
+        sink.write((text + "\n").encode("utf-8"))
     return write
 
 

@@ -1,4 +1,4 @@
-"""Plain-language reading of a scenario result (text only: every number comes from ``calc``)."""
+"""Plain-language reading of a scenario result as markdown (the wording lives in ``calc.narrative``)."""
 
 from __future__ import annotations
 
@@ -6,105 +6,16 @@ from collections.abc import Mapping
 
 import pandas as pd
 
+from calc.narrative import FRACTION_NOTE, OWNERSHIP_CAVEAT, Markup, explain_parts, pct, shares, usd
 from calc.params import ScenarioParams
 from dashboard.safe import text
 
-FRACTION_NOTE = ("No fractional common share is issued: the filing (SUPP p. 11, footnote 4) delivers scrip for the "
-                 "fraction; this product values the fraction as cash in lieu at the market price (an assumption).")
-OWNERSHIP_CAVEAT = ("Ownership covers only the holders listed in the filing's Selling Securityholders table (or the "
-                    "holder table uploaded or edited in the Holders tab); \"common owned prior\" is only what that "
-                    "table reports. Lucent's other shareholders, not listed there, are not counted as holders: they "
-                    "appear only in total common outstanding, the denominator of every percentage.")
-
-
-def shares(value: object) -> str:
-    """Whole shares with thousands separators."""
-    return f"{int(value):,}"  # type: ignore[call-overload]
-
-
-def pct(value: object, digits: int = 2) -> str:
-    return f"{float(value):.{digits}f}%"  # type: ignore[arg-type]
-
-
-def usd(value: object, digits: int = 2) -> str:
-    return f"${float(value):,.{digits}f}"  # type: ignore[arg-type]
-
-
-def _date(value: object) -> str:
-    return pd.Timestamp(value).strftime("%b %d, %Y").replace(" 0", " ")
-
-
-def _dividends(params: ScenarioParams, timeline: pd.DataFrame, summary: Mapping[str, object]) -> str:
-    paid = timeline[timeline["dividend_due_usd"] > 0]
-    count = len(paid)
-    if params.dividend_policy == "accrue":
-        accrued = timeline[timeline["event"].str.contains("dividend")]
-        if accrued.empty:
-            return "No dividend date falls in the window."
-        lp = timeline["lp_per_share_usd"].iloc[-1]
-        return (f"The {len(accrued)} dividend(s) in the window are not paid: they accrue, and the liquidation "
-                f"preference grows to {usd(lp)} per share by the horizon (no new shares yet).")
-    if count == 0:
-        return "No dividend is paid in the window."
-    due = usd(paid["dividend_due_usd"].iloc[0] / 1e6, 1)
-    if params.dividend_policy == "cash":
-        return f"Lucent pays {count} semiannual dividend(s) of about {due} million in cash: no new shares."
-    return (f"Lucent pays {count} semiannual dividend(s) of about {due} million in stock: the transfer agent sells "
-            f"new shares for the cash due, **{shares(summary['dividend_shares'])} new shares** in all.")
-
-
-def _exit(timeline: pd.DataFrame) -> str:
-    """The exit event, read from its timeline row (price, conversion price and moneyness on that date)."""
-    converted = timeline[timeline["conversion_shares"] > 0]
-    if not converted.empty:
-        row = converted.iloc[0]
-        return (f"On {_date(row['date'])} the holders convert: **{shares(row['conversion_shares'])} new shares** "
-                f"at the conversion price of {usd(row['conversion_price_usd'])} (fractions: scrip under the filing; "
-                "valued here as cash in lieu at the market price, an assumption).")
-    redeemed = timeline[timeline["redemption_shares"] > 0]
-    if not redeemed.empty:
-        row = redeemed.iloc[0]
-        moneyness = "in the money" if bool(row["in_the_money"]) else "out of the money"
-        return (f"On {_date(row['date'])} ({row['event']}) the preferred is put back to Lucent — conversion at "
-                f"{usd(row['conversion_price_usd'])} is {moneyness} at {usd(row['price_usd'])} — and Lucent "
-                f"settles in stock valued at the market price: **{shares(row['redemption_shares'])} new shares**.")
-    outstanding = timeline["preferred_outstanding"].to_numpy()
-    last = timeline.iloc[-1]
-    debentures = last["debenture_principal_usd"]
-    if debentures > 0:
-        return ("The preferred is exchanged into 8.00% convertible debentures "
-                f"({usd(debentures / 1e6, 1)} million of principal at the horizon, convertible at the same rate).")
-    if outstanding[-1] == 0 and outstanding[0] > 0:
-        gone = timeline[timeline["preferred_outstanding"] == 0].iloc[0]
-        return (f"On {_date(gone['date'])} ({gone['event']}) the preferred leaves the market for cash: "
-                "no new shares from the put or redemption.")
-    return ("At the horizon the preferred is still outstanding; it could still convert "
-            f"(conversion price {usd(last['conversion_price_usd'])}, "
-            f"{'in' if bool(last['in_the_money']) else 'out of'} the money at {usd(last['price_usd'])}), "
-            "which the as-converted figure shows.")
-
-
-def _owners(holders: pd.DataFrame, basis: str, top: int = 3) -> str:
-    largest = holders.sort_values("pro_forma_pct", ascending=False).head(top)
-    parts = [f"{text(row['name'])}{' (fund family)' if row['kind'] == 'family' else ''} {pct(row['pro_forma_pct'])}"
-             for _, row in largest.iterrows()]
-    flagged = holders[holders["flag_5pct"]]
-    named = flagged.sort_values("beneficial_pct_13d3", ascending=False)["name"].head(5)
-    crossing = ("none reaches 5% beneficial ownership (SEC Rule 13d-3)." if flagged.empty else
-                f"{len(flagged)} row(s) reach 5% beneficial ownership: " + ", ".join(map(text, named)) + ".")
-    return (f"Largest resulting owners of Lucent common (pro forma, {basis} basis): " + "; ".join(parts)
-            + f" — {crossing} *Caveat:* {OWNERSHIP_CAVEAT}")
+__all__ = ["FRACTION_NOTE", "OWNERSHIP_CAVEAT", "explain", "pct", "shares", "usd"]
+MARKDOWN = Markup(text=text, strong=lambda s: f"**{s}**", emphasis=lambda s: f"*{s}*")
 
 
 def explain(params: ScenarioParams, timeline: pd.DataFrame, summary: Mapping[str, object],
             holders: pd.DataFrame) -> str:
     """Markdown paragraph answering: how many new shares, when, why, and who owns them."""
-    drift = "flat" if params.annual_drift == 0 else f"drifting {pct(100 * params.annual_drift, 1)} a year"
-    head = (f"**In plain words.** Common at {usd(params.price)} ({drift}), from {_date(params.valuation_date)} "
-            f"to {_date(params.horizon)}:")
-    total = (f"Together: **{shares(summary['new_shares'])} new shares**, taking Lucent's common from "
-             f"{shares(params.base_shares)} to **{shares(summary['total_shares'])}** — the new shares are "
-             f"**{pct(summary['dilution_pct'])}** of the total. Headroom against the "
-             f"{shares(summary['authorized_shares'])} authorized shares: {shares(summary['headroom_shares'])}.")
-    return "\n".join([head, f"- {_dividends(params, timeline, summary)}", f"- {_exit(timeline)}",
-                      f"- {total}", f"- {_owners(holders, params.holder_basis)}"])
+    head, *points = explain_parts(params, timeline, summary, holders, MARKDOWN)
+    return "\n".join([head, *(f"- {point}" for point in points)])

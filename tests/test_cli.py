@@ -48,7 +48,7 @@ def test_convert_rejects_bad_input(args, message):
 def test_scenario_json_and_files(tmp_path):
     timeline, holders = tmp_path / "t.csv", tmp_path / "h.csv"
     result = run_cli("scenario", "--price", "1.89", "--dividend-policy", "stock", "--json",
-                     "--timeline", str(timeline), "--holders", str(holders))
+                     "--timeline", str(timeline), "--holders-out", str(holders))
     assert result.returncode == 0, result.stderr
     summary = json.loads(result.stdout)
     # 4 stock dividends of ceil(75,400,000 / 1.89) = 39,894,180 and the stock-settled 2004
@@ -81,7 +81,7 @@ def test_montecarlo_json():
 
 def test_scenario_bad_second_output_leaves_no_first_file(tmp_path):
     timeline = tmp_path / "timeline.csv"
-    result = run_cli("scenario", "--timeline", str(timeline), "--holders", str(tmp_path / "missing" / "h.csv"))
+    result = run_cli("scenario", "--timeline", str(timeline), "--holders-out", str(tmp_path / "missing" / "h.csv"))
     assert result.returncode == 2
     assert "does not exist" in result.stderr
     assert list(tmp_path.iterdir()) == []

@@ -115,8 +115,8 @@ def test_item5_another_name_for_the_input_is_the_same_file(tmp_path, capsys, mon
 
 def test_item5_two_outputs_on_one_file_are_refused(tmp_path, capsys, no_work):
     target, alias = str(tmp_path / "X.csv"), os.path.join(tmp_path, ".", "X.csv")
-    assert main(["scenario", "--timeline", target, "--holders", alias]) == 2
-    assert f"error: --holders {alias} is the same file as --timeline {target}" in capsys.readouterr().err
+    assert main(["scenario", "--timeline", target, "--holders-out", alias]) == 2
+    assert f"error: --holders-out {alias} is the same file as --timeline {target}" in capsys.readouterr().err
     assert files_in(tmp_path) == []
 
 
@@ -137,7 +137,7 @@ def test_item18_parquet_with_excel_is_one_error_line(tmp_path, capsys):
 
 
 def test_item5_character_devices_may_serve_several_outputs(capsys):
-    assert main(["scenario", "--timeline", os.devnull, "--holders", os.devnull]) == 0
+    assert main(["scenario", "--timeline", os.devnull, "--holders-out", os.devnull]) == 0
     assert stat.S_ISCHR(os.stat(os.devnull).st_mode)
 
 
@@ -187,7 +187,7 @@ def test_item6_dash_is_standard_output_and_the_report_moves_to_stderr(capsys, na
 
 
 def test_item6_scenario_json_goes_to_stderr_when_a_table_goes_to_stdout(tmp_path, capsys):
-    assert main(["scenario", "--json", "--timeline", "-", "--holders", str(tmp_path / "h.csv")]) == 0
+    assert main(["scenario", "--json", "--timeline", "-", "--holders-out", str(tmp_path / "h.csv")]) == 0
     captured = capsys.readouterr()
     assert captured.out.startswith("date,event,price_usd")
     assert captured.err.startswith("{") and (tmp_path / "h.csv").exists()
@@ -197,7 +197,7 @@ def test_item6_export_results_to_stdout(tmp_path, capsys):
     assert main(["export", "--scenarios", str(EXAMPLE_GRID), "--out", "-", "--summary", str(tmp_path / "s.csv")]) == 0
     captured = capsys.readouterr()
     assert captured.out.startswith('"scenario_id","kind","name"')
-    assert "wrote standard output" in captured.err and files_in(tmp_path) == ["s.csv"]
+    assert "wrote standard output" in captured.err and files_in(tmp_path) == ["s.csv", "s.inputs.json"]
 
 
 def test_item6_closed_stdout_pipe_is_not_a_crash(tmp_path, capsys, monkeypatch):

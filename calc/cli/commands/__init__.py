@@ -17,6 +17,8 @@ COMMANDS: dict[str, str] = {
     "holders": "Parse the Selling Securityholders table of a prospectus supplement into a register CSV.",
     "montecarlo": "Monte Carlo of total common outstanding (percentiles per event date) under GBM prices.",
     "options": "Employee stock options from a grants CSV: vested/exercisable/expired/cancelled shares on a date.",
-    "scenario": "Project the share issuance of one scenario; print the summary, optionally write timeline and holders.",
+    "report": "Write one scenario as a self-contained HTML report (charts inline, no network needed; printable).",
+    "scenario": ("Project the share issuance of one scenario; print the summary, optionally write timeline, holders, "
+                 "workbook."),
     "terms": "Print the instrument terms loaded from data/terms.toml with the source of each field.",
 }

@@ -24,7 +24,7 @@ from calc.grants_csv import read_grants_csv
 def configure(parser: argparse.ArgumentParser) -> None:
     market = load_terms().market
     parser.add_argument("--net-income", type=exact_number, required=True,
-                        help="income (loss) from continuing operations for the period, USD, before preferred "
+                        help="required: income (loss) from continuing operations for the period, USD, before preferred "
                              f"dividends; from -{MAX_NET_INCOME_USD:,} to {MAX_NET_INCOME_USD:,} (a loss: "
                              "--net-income -1e9)")
     parser.add_argument("--basic-shares", type=whole_number, default=market.common_shares_outstanding,

@@ -14,6 +14,7 @@ from calc.errors import InputError
 from calc.export import DEFAULT_CHUNK_SIZE, FORMATS, check_format, load_book, write_export
 from calc.grid import read_grid
 from calc.output import plan_outputs
+from calc.record import inputs_record
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -33,14 +34,16 @@ def run(args: argparse.Namespace) -> int:
     start = time.perf_counter()
     check_format(args.format, args.excel)
     plan = plan_outputs({"--scenarios": args.scenarios, "--holders": args.holders},
-                        {"--out": args.out, "--summary": args.summary})
+                        {"--out": args.out, "--summary": args.summary}, sidecars=("--out", "--summary"))
     terms = load_terms()
     book = load_book(args.holders, terms)
     grid = read_grid(args.scenarios, terms)
     progress = ProgressBar(sys.stderr, "scenarios")
     try:
         stats = write_export(plan, grid, fmt=args.format, excel=args.excel, book=book, terms=terms,
-                             chunk_size=args.chunk_size, progress=progress)
+                             chunk_size=args.chunk_size, progress=progress,
+                             record=inputs_record("export", args, None, {"--scenarios": args.scenarios,
+                                                                     "--holders": args.holders}))
     except (InputError, BrokenPipeError, KeyboardInterrupt):  # the CLI reports these
         progress.clear()
         raise

@@ -8,6 +8,7 @@ from pathlib import Path
 from calc.data import FILING_PATH, load_terms
 from calc.filing import parse_filing
 from calc.output import plan_outputs
+from calc.record import inputs_record
 from calc.register import RegisterSummary, summarize
 
 
@@ -34,9 +35,10 @@ def format_summary(summary: RegisterSummary, rate: object) -> str:
 
 
 def run(args: argparse.Namespace) -> int:
-    plan = plan_outputs({"--filing": args.filing}, {"--out": args.out})
+    plan = plan_outputs({"--filing": args.filing}, {"--out": args.out}, sidecars=("--out",))
     parsed = parse_filing(args.filing)
-    plan.write_frames({"--out": parsed.register})
+    record = inputs_record("holders", args, None, {"--filing": args.filing})
+    plan.write_frames({"--out": parsed.register}, record=record)
     summary = summarize(parsed.register, load_terms().preferred.shares_issued)
     with plan.reporting():
         print(format_summary(summary, parsed.conversion_rate))

@@ -11,6 +11,7 @@ from calc.cli.json_output import print_json
 from calc.cli.progress import ProgressBar
 from calc.montecarlo import MAX_PATHS, MAX_VOLATILITY, MonteCarloResult, run_monte_carlo
 from calc.output import OutputPlan, plan_outputs
+from calc.record import inputs_record
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -27,7 +28,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    plan = plan_outputs({"--events": args.events}, {"--out": args.out})
+    plan = plan_outputs({"--events": args.events}, {"--out": args.out}, sidecars=("--out",))
     params, events = ledger_from_args(args)
     progress = ProgressBar(sys.stderr, "paths")
     try:
@@ -35,7 +36,8 @@ def run(args: argparse.Namespace) -> int:
     finally:
         progress.clear()
     if args.out:
-        plan.write_frames({"--out": result.total_percentiles})
+        plan.write_frames({"--out": result.total_percentiles},
+                          record=inputs_record("montecarlo", args, params, {"--events": args.events}))
     with plan.reporting():
         return _report(args, result, plan)
 

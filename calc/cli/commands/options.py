@@ -14,13 +14,17 @@ from calc.errors import InputError
 from calc.grants_csv import read_grants_csv
 from calc.options import Grant, positions_frame, schedule_frame, totals
 from calc.output import OutputPlan, plan_outputs
+from calc.record import inputs_record
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--forms", action="store_true", help="list the agreement form ids and exit")
-    parser.add_argument("--grants", type=Path, help="grants CSV (grant_id, form, shares, exercise_price_usd, "
+    parser.usage = "%(prog)s --grants FILE.csv --date YYYY-MM-DD [options] | %(prog)s --forms"
+    parser.add_argument("--grants", type=Path, metavar="FILE.csv",
+                        help="required (unless --forms): grants CSV (grant_id, form, shares, exercise_price_usd, "
                         "grant_date, termination_date, termination_reason)")
-    parser.add_argument("--date", type=iso_date, help="as-of date YYYY-MM-DD")
+    parser.add_argument("--date", type=iso_date, metavar="YYYY-MM-DD",
+                        help="required (unless --forms): as-of date")
     parser.add_argument("--price", type=positive_decimal,
                         help="average common price, USD: adds treasury-stock incremental shares")
     parser.add_argument("--schedule", action="store_true", help="also print each grant's position at its key dates")
@@ -42,11 +46,11 @@ def run(args: argparse.Namespace) -> int:
         return _list_forms(args.json)
     if args.grants is None or args.date is None:
         raise InputError("options: --grants and --date are required (or use --forms)")
-    plan = plan_outputs({"--grants": args.grants}, {"--out": args.out})
+    plan = plan_outputs({"--grants": args.grants}, {"--out": args.out}, sidecars=("--out",))
     grants = read_grants_csv(args.grants)
     frame = positions_frame(grants, args.date, args.price)
     if args.out is not None:
-        plan.write_frames({"--out": frame})
+        plan.write_frames({"--out": frame}, record=inputs_record("options", args, None, {"--grants": args.grants}))
     with plan.reporting():
         return _report(args, grants, frame, plan)
 

@@ -1,0 +1,44 @@
+"""``python -m calc report``: one scenario as a self-contained, printable HTML report (``calc.report``)."""
+
+from __future__ import annotations
+
+import argparse
+
+from calc.cli.flags import add_ledger_flags, add_scenario_flags, ledger_from_args
+from calc.data import load_terms
+from calc.output import Sink, plan_outputs
+from calc.record import inputs_record
+from calc.scenario import run_scenario
+from calc.sensitivity import price_grid, price_sensitivity
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    add_scenario_flags(parser)
+    add_ledger_flags(parser)
+    parser.add_argument("--out", required=True, metavar="FILE.html",
+                        help="required: the HTML file to write ('-' for standard output)")
+
+
+def run(args: argparse.Namespace) -> int:
+    # plotly (and, through the dashboard's pure figure builders, streamlit) load only for this command, so
+    # the other commands do not pay for them at start-up
+    from calc.report import report_html
+    from dashboard.figures import all_figures
+
+    plan = plan_outputs({"--events": args.events}, {"--out": args.out})
+    params, events = ledger_from_args(args)
+    terms = load_terms()
+    result = run_scenario(params, terms, events=events)
+    sensitivity = price_sensitivity(params, price_grid(), terms)
+    figures = all_figures(result.timeline, sensitivity, result.holders, params.base_shares,
+                          terms.market.authorized_common_shares,
+                          float(result.timeline["conversion_price_usd"].iloc[-1]), params.price)
+    page = report_html(params, result, figures, terms, inputs_record("report", args, params, {"--events": args.events}))
+
+    def write(sink: Sink) -> None:
+        sink.write(page.encode("utf-8"))
+
+    plan.write({"--out": write})
+    with plan.reporting():
+        print("\n".join(plan.wrote()))
+    return 0

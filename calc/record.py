@@ -1,0 +1,67 @@
+"""What produced an output: the product version, the time, the command's inputs and its input files.
+
+``inputs_record`` is written beside every CSV the command line writes (``NAME.inputs.json``,
+``calc.output.sidecar_path``), on the workbook's Inputs sheet and in the report, so a file
+handed on says which scenario produced it. Input files are named with their size and SHA-256.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import hashlib
+import tomllib
+from collections.abc import Mapping
+from functools import lru_cache
+from pathlib import Path
+
+from calc.output import MONEY_DECIMALS, PCT_DECIMALS, RATE_DECIMALS
+from calc.params import ScenarioParams
+
+PYPROJECT = Path(__file__).resolve().parent.parent / "pyproject.toml"
+PRODUCT = "lucent-preferred-dilution"
+ROUNDING = (f"money (_usd) rounded to {MONEY_DECIMALS} decimals (cents), percentages (_pct) to {PCT_DECIMALS}, "
+            f"rates (_rate) to {RATE_DECIMALS}; share counts exact integers")
+NOT_INPUTS = ("handler", "command")
+
+
+@lru_cache(maxsize=1)
+def product_version() -> str:
+    """``[project].version`` of pyproject.toml (the single place the version is kept)."""
+    with PYPROJECT.open("rb") as handle:
+        return str(tomllib.load(handle)["project"]["version"])
+
+
+def file_fingerprint(path: Path | str) -> dict[str, object]:
+    """Path, size in bytes and SHA-256 of an input file."""
+    digest = hashlib.sha256()
+    size = 0
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+            size += len(block)
+    return {"path": str(path), "bytes": size, "sha256": digest.hexdigest()}
+
+
+def now_utc() -> str:
+    """The current time, UTC, ISO 8601 to the second."""
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+
+
+def inputs_record(command: str, args: argparse.Namespace | Mapping[str, object],
+                  params: ScenarioParams | None = None, input_files: Mapping[str, Path | str | None] | None = None,
+                  generated_at: str | None = None) -> dict[str, object]:
+    """JSON-ready record: product and version, time, command, every flag's value (defaults
+    included), the scenario's resolved parameters, the input files and the rounding rule."""
+    flags = vars(args) if isinstance(args, argparse.Namespace) else dict(args)
+    record: dict[str, object] = {
+        "product": PRODUCT, "version": product_version(), "generated_at": generated_at or now_utc(),
+        "command": command,
+        "flags": {k: v for k, v in flags.items() if k not in NOT_INPUTS},
+    }
+    if params is not None:
+        record["scenario"] = params.as_dict()
+    record["input_files"] = {flag: file_fingerprint(path) for flag, path in (input_files or {}).items()
+                             if path is not None}
+    record["rounding"] = ROUNDING
+    return record
