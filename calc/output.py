@@ -40,6 +40,7 @@ from typing import BinaryIO
 
 import pandas as pd
 
+from calc.csv_format import csv_ready
 from calc.errors import InputError
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -68,8 +69,9 @@ def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def to_csv_bytes(frame: pd.DataFrame, excel: bool = True) -> bytes:
-    """CSV bytes for a download: spreadsheet-safe cells, UTF-8 with BOM when ``excel``."""
-    text = spreadsheet_safe(frame).to_csv(index=False, lineterminator="\n")
+    """CSV bytes for a download: spreadsheet-safe cells, numbers to their unit's precision
+    (``calc.csv_format``), UTF-8 with BOM when ``excel``."""
+    text = csv_ready(spreadsheet_safe(frame)).to_csv(index=False, lineterminator="\n")
     return text.encode(EXCEL_ENCODING if excel else "utf-8")
 
 

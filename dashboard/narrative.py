@@ -7,6 +7,8 @@ from collections.abc import Mapping
 import pandas as pd
 
 from calc.params import ScenarioParams
+from dashboard.formatting import iso as _date
+from dashboard.formatting import pct, shares, usd
 from dashboard.safe import text
 
 FRACTION_NOTE = ("No fractional common share is issued: the filing (SUPP p. 11, footnote 4) delivers scrip for the "
@@ -15,23 +17,6 @@ OWNERSHIP_CAVEAT = ("Ownership covers only the holders listed in the filing's Se
                     "holder table uploaded or edited in the Holders tab); \"common owned prior\" is only what that "
                     "table reports. Lucent's other shareholders, not listed there, are not counted as holders: they "
                     "appear only in total common outstanding, the denominator of every percentage.")
-
-
-def shares(value: object) -> str:
-    """Whole shares with thousands separators."""
-    return f"{int(value):,}"  # type: ignore[call-overload]
-
-
-def pct(value: object, digits: int = 2) -> str:
-    return f"{float(value):.{digits}f}%"  # type: ignore[arg-type]
-
-
-def usd(value: object, digits: int = 2) -> str:
-    return f"${float(value):,.{digits}f}"  # type: ignore[arg-type]
-
-
-def _date(value: object) -> str:
-    return pd.Timestamp(value).strftime("%b %d, %Y").replace(" 0", " ")
 
 
 def _dividends(params: ScenarioParams, timeline: pd.DataFrame, summary: Mapping[str, object]) -> str:

@@ -3,31 +3,36 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
+from decimal import Decimal
 
 import pandas as pd
 
+from calc.csv_format import decimals_for
 from calc.params import SPECS, ScenarioParams
 from calc.terms import Terms
-from dashboard.narrative import pct, shares
+from dashboard.formatting import iso, label, pct, shares, usd
+from dashboard.inputs import cli_flag
+from dashboard.inputs import label as input_label
 
-HOLDER_COLUMNS = {  # holder-table column -> header shown in the page
-    "name": "Holder / family",
+HOLDER_COLUMNS = {  # holder-table column -> header shown in the page; the columns that answer "who owns how much"
+    "name": "Holder / family",  # first (pinned), then the percentages and flags, then the counts behind them
+    "pro_forma_pct": "Pro forma %",
+    "beneficial_pct_13d3": "13d-3 beneficial %",
+    "flag_5pct": "≥ 5%",
+    "flag_10pct": "≥ 10%",
+    "pro_forma_shares": "Pro forma common",
     "kind": "Row",
     "family": "Fund family",
-    "registered_preferred_shares": "Preferred listed",
     "basis_preferred_shares": "Preferred (basis)",
+    "registered_preferred_shares": "Preferred listed",
     "common_owned_prior": "Common owned prior",
     "conversion_shares": "From conversion",
     "redemption_shares": "From redemption",
     "exchange_shares": "From exchanges",
-    "pro_forma_shares": "Pro forma common",
-    "pro_forma_pct": "Pro forma %",
     "obtainable_shares_60d": "Obtainable in 60 days",
-    "beneficial_pct_13d3": "13d-3 beneficial %",
-    "flag_5pct": "≥ 5%",
-    "flag_10pct": "≥ 10%",
     "footnotes": "Footnotes",
     "issues": "Filing data-quality issues",
 }
@@ -48,6 +53,7 @@ SUMMARY_LABELS = {
     "preferred_outstanding_at_horizon": "Preferred outstanding at the horizon",
 }
 PROBLEM_RE = re.compile(r"^line (\d+), column ([^:]+): (.*)$")
+VALUE_RE = re.compile(r"^('(?:[^']|'(?! ))*') (.*)$")  # a leading quoted value: "'abc' must be ..."
 
 
 def filter_holders(holders: pd.DataFrame, query: str = "", kinds: Iterable[str] = ("holder", "family"),
@@ -76,8 +82,18 @@ def summary_table(params: ScenarioParams, summary: Mapping[str, object], registe
                                                                              "shares"), SUMMARY_LABELS.get(k, ""))
              for k in summary]
     frame = pd.DataFrame(rows, columns=["section", "item", "value", "unit", "meaning"])
-    frame["value"] = frame["value"].map(lambda v: "" if v is None else v)
+    frame["value"] = [_cell(item, value) for item, value in zip(frame["item"], frame["value"])]
     return frame
+
+
+def _cell(item: str, value: object) -> object:
+    """A long-form summary value to its unit's precision (``calc.csv_format``); None as empty."""
+    digits = decimals_for(item)
+    if value is None:
+        return ""
+    if isinstance(value, float) and digits is not None:
+        return f"{value:.{digits}f}"
+    return value
 
 
 def rate_history(terms: Terms) -> pd.DataFrame:
@@ -86,25 +102,37 @@ def rate_history(terms: Terms) -> pd.DataFrame:
                           "source": s.source} for s in terms.conversion_rates])
 
 
-def _show(value: object) -> str:
+def _show(value: object, name: str = "") -> str:
+    """A term or input as an analyst reads it: separators, yes/no, rates as %, month-day pairs as MM-DD, ISO
+    dates (``name`` is the field name; its unit suffix picks the form)."""
     if isinstance(value, tuple):
         if value and isinstance(value[0], tuple):
-            return ", ".join("(" + _show(v) + ")" for v in value)
+            return ", ".join(f"{int(m):02d}-{int(d):02d}" for m, d in value)  # (month, day) pairs
         return ", ".join(_show(v) for v in value)
-    if isinstance(value, int) and not isinstance(value, bool):
-        return f"{value:,}"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int):
+        return f"{value:,}" + ("%" if name.endswith("_pct") else "")
+    if isinstance(value, Decimal | float) and name.endswith("_rate") and value < 1:
+        return pct(100 * float(value))
+    if isinstance(value, Decimal | float) and name.endswith("_usd"):
+        return usd(value, 2 if value >= 100 or name.startswith("conversion") else 4)
+    if isinstance(value, dt.date):
+        return iso(value)
     return str(value)
 
 
 def term_rows(terms: Terms) -> pd.DataFrame:
-    """Every term in force (preferred, registered amounts, market defaults) with its source."""
+    """Every term in force (preferred, registered amounts, market defaults): a readable name and value, the
+    source, and the field's name in ``data/terms.toml``."""
     rows = []
     for section in ("preferred", "registered", "market"):
         obj = getattr(terms, section)
         for field in dataclasses.fields(obj):
             dotted = f"{section}.{field.name}"
-            rows.append({"field": dotted, "value": _show(getattr(obj, field.name)),
-                         "source": terms.provenance.get(dotted, "")})
+            rows.append({"term": f"{section}: {label(field.name)}", "value": _show(getattr(obj, field.name),
+                                                                                   field.name),
+                         "source": terms.provenance.get(dotted, ""), "field": dotted})
     return pd.DataFrame(rows)
 
 
@@ -116,21 +144,27 @@ def assumption_rows(terms: Terms) -> pd.DataFrame:
 
 def params_rows(params: ScenarioParams, defaults: ScenarioParams) -> pd.DataFrame:
     """The scenario's inputs, each with its unit, meaning and whether it differs from the default."""
-    return pd.DataFrame([{"parameter": s.name, "value": _show(getattr(params, s.name)) or "",
-                          "default": _show(getattr(defaults, s.name)), "unit": s.unit,
+    return pd.DataFrame([{"input": input_label(s), "value": _show(getattr(params, s.name), s.name) or "",
+                          "default": _show(getattr(defaults, s.name), s.name), "CLI flag": cli_flag(s.name),
                           "changed": getattr(params, s.name) != getattr(defaults, s.name), "meaning": s.help}
                          for s in SPECS])
 
 
 def problem_rows(problems: Iterable[str]) -> pd.DataFrame:
-    """Split 'line N, column X: reason' messages into columns (other messages keep line/column empty)."""
+    """Split 'line N, column X: 'value' rule' messages into line, column, value and rule (text columns, so the
+    line always shows; messages without a line keep line, column and value empty), by line."""
     rows = []
     for problem in problems:
         match = PROBLEM_RE.match(problem)
-        rows.append({"line": int(match.group(1)), "column": match.group(2), "reason": match.group(3)}
-                    if match else {"line": None, "column": "", "reason": problem})
-    frame = pd.DataFrame(rows, columns=["line", "column", "reason"])
-    return frame.sort_values("line", kind="stable", na_position="first").reset_index(drop=True)
+        if match is None:
+            rows.append({"line": "", "column": "", "value": "", "rule": problem, "order": -1})
+            continue
+        quoted = VALUE_RE.match(match.group(3))
+        value, rule = (quoted.group(1), quoted.group(2)) if quoted else ("", match.group(3))
+        rows.append({"line": match.group(1), "column": match.group(2), "value": value, "rule": rule,
+                     "order": int(match.group(1))})
+    frame = pd.DataFrame(rows, columns=["line", "column", "value", "rule", "order"])
+    return frame.sort_values("order", kind="stable").drop(columns="order").reset_index(drop=True)
 
 
 def compare_table(results: Mapping[str, tuple[ScenarioParams, Mapping[str, object]]]) -> pd.DataFrame:
@@ -140,9 +174,10 @@ def compare_table(results: Mapping[str, tuple[ScenarioParams, Mapping[str, objec
     for spec in SPECS:
         values = [getattr(results[n][0], spec.name) for n in names]
         if len({str(v) for v in values}) > 1:
-            rows.append({"item": f"input: {spec.name}", **{n: _show(v) for n, v in zip(names, values)}})
-    for key, label in SUMMARY_LABELS.items():
-        rows.append({"item": label, **{n: _metric(key, results[n][1][key]) for n in names}})
+            rows.append({"item": f"input: {input_label(spec)}", **{n: _show(v, spec.name)
+                                                                    for n, v in zip(names, values)}})
+    for key, title in SUMMARY_LABELS.items():
+        rows.append({"item": title, **{n: _metric(key, results[n][1][key]) for n in names}})
     return pd.DataFrame(rows)
 
 
