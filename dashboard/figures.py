@@ -121,9 +121,10 @@ def issuance_figure(timeline: pd.DataFrame, base_shares: int, authorized_shares:
     shapes, notes = _lines(hline(authorized_shares, f"authorized {authorized_shares:,.0f}", "#B22222")) \
         if authorized_shares else ([], [])
     return build(data, _layout(
-        "Lucent common shares outstanding after each event", "", "Common shares outstanding", shapes, notes,
-        barmode="stack", bargap=0.35, xaxis=dict(type="category"), yaxis=dict(SHARE_AXIS, rangemode="tozero"),
-        legend=LEGEND_BELOW, margin=MARGIN_LEGEND_BELOW))
+        "Lucent common shares outstanding after each event", "Event (date, kind)", "Common shares outstanding",
+        shapes, notes, barmode="stack", bargap=0.35, xaxis=dict(type="category"),
+        yaxis=dict(SHARE_AXIS, rangemode="tozero"), legend=dict(LEGEND_BELOW, y=-0.32),
+        margin=dict(MARGIN_LEGEND_BELOW, b=170)))
 
 
 def new_shares_figure(timeline: pd.DataFrame) -> go.Figure:
