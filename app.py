@@ -15,6 +15,7 @@ from dashboard import cache, headline_view, inputs, ledger_view, safe, sections
 from dashboard.context import Page
 
 st.set_page_config(page_title="Lucent 8.00% preferred: share dilution", layout="wide")
+st.html(f"<style>{headline_view.CSS}</style>")
 st.title("Lucent 8.00% preferred: new common shares and who owns them")
 st.caption("1,885,000 preferred shares ($1,000 liquidation preference, 8.00% dividends, convertible at $5.94). "
            "Choose how dividends, puts and conversion play out in the sidebar; the page shows how many new "
@@ -31,16 +32,14 @@ register, register_label = st.session_state["register"], st.session_state["regis
 book_token = st.session_state["register_token"]
 book = cache.book(book_token, register)
 
-st.sidebar.header("Scenario inputs")
-st.sidebar.caption("Every input of the scenario engine. Hover (?) for units, rules and the CLI flag.")
 params: ScenarioParams | None = None
 sidebar_params: ScenarioParams | None = None  # valid sidebar inputs, even when the ledger events do not fit them
 problems = ["the sidebar inputs could not be read (see the message above)"]
 history = False
 events: tuple = ()
-with safe.section("Scenario inputs"):
-    raw = inputs.render_sidebar(defaults)
-    history = ledger_view.history_toggle()
+with safe.section("Scenario inputs"):  # the widgets' values; the widgets are drawn last, after the results
+    raw = inputs.current_values(defaults)
+    history = ledger_view.history_on()
     params, problems = param_problems(ledger_view.apply_history(raw, defaults, history), terms)
     sidebar_params = params
     events = ledger_view.current_events(history)
@@ -66,3 +65,9 @@ if result is not None:
     with safe.section("Scenario results"):
         headline_view.render(page)
 sections.render(chosen, page)
+
+with st.sidebar, safe.section("Scenario inputs"):  # drawn last: the headline and section show first
+    st.header("Scenario inputs")
+    st.caption("Every input of the scenario engine. Hover (?) for units, rules and the CLI flag.")
+    inputs.render_sidebar(defaults)
+    ledger_view.history_toggle()

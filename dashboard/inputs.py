@@ -108,6 +108,13 @@ def _widget(spec: ParamSpec, default: Any) -> Any:
     return st.text_input(lab, key=k, help=hlp)
 
 
+def current_values(defaults: ScenarioParams) -> dict[str, Any]:
+    """{name: value} the sidebar widgets hold (seeded with the defaults on a session's first run), read before the
+    widgets are drawn, so the page can show results before the sidebar (``render_sidebar`` draws it last)."""
+    seed_state(defaults)
+    return {spec.name: st.session_state[key(spec.name)] for spec in SPECS}
+
+
 def render_sidebar(defaults: ScenarioParams) -> dict[str, Any]:
     """Draw one widget per ``SPECS`` entry, grouped; return {name: raw widget value}."""
     seed_state(defaults)

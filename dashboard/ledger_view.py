@@ -30,6 +30,11 @@ MESSAGE_KEY = "ledger_message"
 HISTORY_KEY = "ledger_history"
 
 
+def history_on() -> bool:
+    """Whether the history toggle is on (read before the sidebar draws it)."""
+    return bool(st.session_state.get(HISTORY_KEY, False))
+
+
 def history_toggle() -> bool:
     """Sidebar toggle: replay the two 2002 exchanges."""
     return st.sidebar.toggle("Replay the 2002 exchanges (history)", key=HISTORY_KEY,
