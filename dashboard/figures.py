@@ -34,8 +34,10 @@ MAX_LABEL = 28  # characters of a holder name on the concentration chart's axis 
 LAYOUT = dict(margin=dict(l=60, r=30, t=70, b=60), hovermode="x unified",
               legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="left", x=0))
 # Legend under the plot (below the x axis title), for charts whose labels sit along the top edge.
-LEGEND_BELOW = dict(orientation="h", yanchor="top", y=-0.25, xanchor="left", x=0, traceorder="normal")
-MARGIN_LEGEND_BELOW = dict(l=60, r=30, t=70, b=120)
+# The legend sits at the bottom of the figure (container coordinates), below tick labels of any height.
+LEGEND_BELOW = dict(orientation="h", yref="container", yanchor="bottom", y=0.0, xanchor="left", x=0,
+                    traceorder="normal")
+MARGIN_LEGEND_BELOW = dict(l=60, r=30, t=70, b=150)
 # Figures are assembled from plain dicts and built without plotly's per-property validation, which
 # costs tens of milliseconds per figure; tests/test_figures.py rebuilds each one with validation on.
 VALIDATE = False
@@ -123,21 +125,21 @@ def issuance_figure(timeline: pd.DataFrame, base_shares: int, authorized_shares:
     return build(data, _layout(
         "Lucent common shares outstanding after each event", "Event (date, kind)", "Common shares outstanding",
         shapes, notes, barmode="stack", bargap=0.35, xaxis=dict(type="category"),
-        yaxis=dict(SHARE_AXIS, rangemode="tozero"), legend=dict(LEGEND_BELOW, y=-0.32),
-        margin=dict(MARGIN_LEGEND_BELOW, b=170)))
+        yaxis=dict(SHARE_AXIS, rangemode="tozero"), legend=LEGEND_BELOW,
+        margin=dict(MARGIN_LEGEND_BELOW, b=200)))
 
 
 def new_shares_figure(timeline: pd.DataFrame) -> go.Figure:
     """New common shares issued on each event date, stacked by source (calc's per-date counts; no base)."""
-    x = _dates(timeline["date"])
+    x = _event_labels(timeline)  # one evenly spaced slot per event date: a put a day after a dividend stays apart
     data = [dict(type="bar", x=x, y=_values(timeline[column]), name=label, marker=dict(color=SOURCE_COLOURS[column]),
                  customdata=_values(timeline["event"]),
                  hovertemplate=f"{label}: %{{y:,.0f}} new shares<extra>%{{customdata}}</extra>")
             for column, label in SOURCE_COLUMNS.items()]
-    return build(data, _layout("New common shares issued on each date, by source", "Date",
-                               "New common shares", barmode="stack", xaxis=dict(type="date"),
+    return build(data, _layout("New common shares issued on each date, by source", "Event (date, kind)",
+                               "New common shares", barmode="stack", xaxis=dict(type="category"),
                                yaxis=dict(SHARE_AXIS, rangemode="tozero"), legend=LEGEND_BELOW,
-                               margin=MARGIN_LEGEND_BELOW))
+                               margin=dict(MARGIN_LEGEND_BELOW, b=200)))
 
 
 def dilution_figure(timeline: pd.DataFrame) -> go.Figure:

@@ -20,14 +20,11 @@ def render(page: Page) -> None:
     chart(new_by_date, "lucent_new_shares_by_date", "chart_new_shares")
     st.caption("New common shares issued on each date (not cumulative), by source: dividends paid in stock, "
                "conversion, puts/redemption paid in stock. " + figures.PNG_NOTE)
-    left, right = st.columns(2)
-    with left:
-        chart(dilution, "lucent_dilution_over_time", "chart_dilution")
-    with right:
-        chart(issuance, "lucent_share_issuance", "chart_issuance")
-    st.caption("Left: dilution over time — the new shares so far as a % of total common outstanding. Right: one "
-               "stacked bar per event date: the base common shares (grey) with the new shares so far stacked on top "
-               "by source; line: total common outstanding; dashed red: the authorized shares.")
+    chart(dilution, "lucent_dilution_over_time", "chart_dilution")
+    st.caption("Dilution over time: the new shares so far as a % of total common outstanding after each event.")
+    chart(issuance, "lucent_share_issuance", "chart_issuance")
+    st.caption("One stacked bar per event date: the base common shares (grey) with the new shares so far stacked "
+               "on top by source; line: total common outstanding; dashed red: the authorized shares.")
     st.markdown("**Event timeline** (one row per event date; share counts are new shares issued on that date)")
     timeline = formatting.first(result.timeline, KEY_COLUMNS)
     st.dataframe(formatting.with_iso_dates(timeline), hide_index=True, width="stretch", key="timeline_table",
