@@ -73,7 +73,8 @@ def test_issuance_figure_stacks_cumulative_sources_on_the_base(scenario):
     assert "outstanding" in fig.layout.yaxis.title.text
     authorized = next(a for a in fig.layout.annotations if "authorized" in a.text)
     assert authorized.yref == "y" and "10,000,000,000" in authorized.text
-    assert fig.layout.legend.y < 0  # legend under the plot, clear of the line labels
+    # legend at the bottom of the figure (container coordinates), under the x tick labels and clear of the lines
+    assert fig.layout.legend.yref == "container" and fig.layout.legend.y == 0 and fig.layout.margin.b >= 150
 
 
 def test_sensitivity_figure_marks_conversion_price_and_crossover(scenario):
@@ -94,7 +95,8 @@ def test_sensitivity_figure_marks_conversion_price_and_crossover(scenario):
     assert list(fig.data[1].y) == sens["put_stock_shares"].tolist()
     # the labels sit along the top edge of the plot; the legend goes under it so nothing overlaps them
     assert all(a.yref == "paper" and a.y in (0.0, 1.0) for a in fig.layout.annotations)
-    assert fig.layout.legend.y < 0 and fig.layout.legend.yanchor == "top"
+    assert fig.layout.legend.yref == "container" and fig.layout.legend.y == 0
+    assert fig.layout.legend.yanchor == "bottom"
 
 
 def test_concentration_figure_top_rows_and_thresholds(scenario):
