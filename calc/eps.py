@@ -37,6 +37,30 @@ from calc.terms import Terms
 MAX_NET_INCOME_USD = 10**15  # |NI| for the period
 MAX_PERIOD_YEARS = 100
 MAX_BASIC_SHARES = 10**15
+# assumption: no tax shield on the debenture interest unless a rate is entered (Lucent reported losses and a full
+# valuation allowance on its deferred tax assets in fiscal 2002-2003, so its marginal benefit was about nil).
+DEFAULT_TAX_RATE = Fraction(0)
+DEFAULT_PERIOD_YEARS = Fraction(1)
+
+
+@dataclass(frozen=True)
+class EpsDefaults:
+    """Defaults of every EPS input except net income, shared by ``python -m calc eps`` and the dashboard."""
+
+    basic_shares: int  # common shares outstanding in the terms
+    average_price_usd: Decimal  # the closing price in the terms, a stand-in for the period average
+    date: dt.date  # the date of that share count
+    period_years: Fraction
+    tax_rate: Fraction
+    lp_usd: Decimal  # the initial liquidation preference
+
+
+def eps_defaults(terms: Terms) -> EpsDefaults:
+    """The shared defaults, from ``terms`` (market figures and the preferred's initial liquidation preference)."""
+    market = terms.market
+    return EpsDefaults(basic_shares=market.common_shares_outstanding, average_price_usd=market.closing_price_usd,
+                       date=market.common_shares_outstanding_date, period_years=DEFAULT_PERIOD_YEARS,
+                       tax_rate=DEFAULT_TAX_RATE, lp_usd=terms.preferred.initial_liquidation_preference_usd)
 
 
 @dataclass(frozen=True)
@@ -176,8 +200,9 @@ def input_problems(net_income_usd: Fraction, basic_shares: int, average_price_us
 
 
 def lucent_diluted_eps(terms: Terms, *, net_income_usd: Fraction, basic_shares: int, date: dt.date,
-                       average_price_usd: Decimal, grants: list[Grant], period_years: Fraction = Fraction(1),
-                       exchanged: bool = False, tax_rate: Fraction = Fraction(0),
+                       average_price_usd: Decimal, grants: list[Grant],
+                       period_years: Fraction = DEFAULT_PERIOD_YEARS, exchanged: bool = False,
+                       tax_rate: Fraction = DEFAULT_TAX_RATE,
                        lp_usd: Decimal = Decimal("1000")) -> DilutedEps:
     """Diluted EPS with the options, and the preferred (or, once ``exchanged``, the debentures).
 

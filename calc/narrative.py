@@ -53,7 +53,8 @@ def usd(value: object, digits: int = 2) -> str:
 
 
 def _date(value: object) -> str:
-    return pd.Timestamp(value).strftime("%b %d, %Y").replace(" 0", " ")
+    """A date as YYYY-MM-DD (one date form on the page and in the report)."""
+    return pd.Timestamp(value).strftime("%Y-%m-%d")
 
 
 def _dividends(params: ScenarioParams, timeline: pd.DataFrame, summary: Mapping[str, object], m: Markup) -> str:

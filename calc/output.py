@@ -19,11 +19,14 @@ Spreadsheet rule: a *text* cell that begins with ``=``, ``+``, ``-``, ``@``, tab
 carriage return is prefixed with a single quote so a spreadsheet shows it as text
 instead of evaluating it; numeric columns are never altered.
 
-Number rule (every CSV): money (``*_usd``) is rounded to cents, percentages (``*_pct``, ``*_pct_*``) to
-``PCT_DECIMALS`` places and rates (``*_rate``) to ``RATE_DECIMALS`` (as the terms state the
-conversion rate, 168.3502); each written with that fixed number of decimals. Integers, and floats
-of other columns (inputs such as ``annual_drift``), are written as they are. Booleans are
-``true``/``false``.
+Number rule (every CSV, CLI and dashboard alike): money (``*_usd``) is rounded to cents, per-share
+prices and EPS (``PER_SHARE_COLUMNS``: price entered or computed to 4 decimals, $1.8900) to
+``PER_SHARE_DECIMALS``, the conversion price to cents as the terms state it ($5.94; SUPP p. 1),
+percentages (``*_pct``, ``*_pct_*``) to ``PCT_DECIMALS`` places and rates (``*_rate``) to
+``RATE_DECIMALS`` (as the terms state the conversion rate, 168.3502); each written with that fixed
+number of decimals, never ``1081.6000000000001`` or ``2.97e-05``. Integers, and floats of other
+columns (inputs such as ``annual_drift``), are written as they are. Booleans are ``true``/``false``
+(also in text columns holding them).
 
 Sidecar rule: a command that writes a CSV can also write ``NAME.inputs.json`` beside it
 (``sidecar_path``), planned and written with the CSV as one unit, holding every input that
@@ -70,11 +73,16 @@ def neutralize_text(value: object) -> object:
 MONEY_DECIMALS = 2  # cents
 PCT_DECIMALS = 6  # a percentage point to 10^-6: one holder of one preferred share (~4e-6 %) still shows
 RATE_DECIMALS = 4  # the conversion rate as the terms state it (168.3502 common per preferred)
+PER_SHARE_DECIMALS = 4  # per-share prices entered or computed to 4 decimals ($1.8900)
+PER_SHARE_COLUMNS = frozenset({"price_usd", "average_price_usd", "exercise_price_usd", "basic_eps_usd",
+                               "diluted_eps_usd", "eps_after_usd", "incremental_eps_usd", "breakeven_price_usd"})
 SIDECAR_SUFFIX = ".inputs.json"
 
 
 def csv_decimals(column: str) -> int | None:
     """Decimal places of a float column in every CSV (module docstring), ``None``: written as it is."""
+    if column in PER_SHARE_COLUMNS:
+        return PER_SHARE_DECIMALS
     name = f"{column}_"  # a unit ends the name or a word of it (beneficial_pct_13d3)
     for unit, decimals in (("_usd_", MONEY_DECIMALS), ("_pct_", PCT_DECIMALS), ("_rate_", RATE_DECIMALS)):
         if unit in name:
@@ -87,10 +95,22 @@ def rounded(values: np.ndarray, decimals: int) -> np.ndarray:
     return np.round(np.asarray(values, dtype=float), decimals) + 0.0
 
 
+def fixed_text(values: np.ndarray, decimals: int) -> list[str]:
+    """Floats ``rounded`` and written with ``decimals`` fixed decimals (``1081.60``, ``0.000030``)."""
+    return [f"{v:.{decimals}f}" for v in rounded(values, decimals)]
+
+
 def _fixed(values: pd.Series, decimals: int) -> pd.Series:
-    """Floats as fixed-decimal text (``1081.60``, ``0.000030``); missing values stay empty."""
-    text = [f"{v:.{decimals}f}" for v in rounded(values.to_numpy(dtype=float, na_value=np.nan), decimals)]
+    """A float column as fixed-decimal text; missing values stay empty."""
+    text = fixed_text(values.to_numpy(dtype=float, na_value=np.nan), decimals)
     return pd.Series(text, index=values.index, dtype=object).where(values.notna(), None)
+
+
+def _text_cell(value: object) -> object:
+    """A cell of a text column: a boolean as ``true``/``false``, a string neutralized."""
+    if isinstance(value, bool | np.bool_):
+        return "true" if value else "false"
+    return neutralize_text(value)
 
 
 def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
@@ -103,7 +123,7 @@ def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
         if pd.api.types.is_bool_dtype(out[column]):
             out[column] = out[column].map({True: "true", False: "false"})
         elif out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
-            out[column] = out[column].map(neutralize_text)
+            out[column] = out[column].map(_text_cell)
         elif decimals is not None and pd.api.types.is_float_dtype(out[column]):
             out[column] = _fixed(out[column], decimals)
     return out
@@ -116,7 +136,8 @@ def sidecar_path(given: str) -> str:
 
 
 def to_csv_bytes(frame: pd.DataFrame, excel: bool = True) -> bytes:
-    """CSV bytes for a download: spreadsheet-safe cells, UTF-8 with BOM when ``excel``."""
+    """CSV bytes for a download: spreadsheet-safe cells (numbers to their unit's precision), UTF-8 with BOM
+    when ``excel``."""
     text = spreadsheet_safe(frame).to_csv(index=False, lineterminator="\n")
     return text.encode(EXCEL_ENCODING if excel else "utf-8")
 
@@ -459,10 +480,14 @@ def _json_default(value: object) -> object:
     return value.item() if hasattr(value, "item") else str(value)
 
 
+def sidecar_json(payload: Mapping[str, object]) -> str:
+    """An inputs record (``calc.record.inputs_record``) as the JSON text of a sidecar (CLI and dashboard)."""
+    return json.dumps(payload, indent=2, allow_nan=False, ensure_ascii=False, default=_json_default) + "\n"
+
+
 def _json_writer(payload: Mapping[str, object]) -> Callable[[Sink], None]:
     def write(sink: Sink) -> None:
-        text = json.dumps(payload, indent=2, allow_nan=False, ensure_ascii=False, default=_json_default)
-        sink.write((text + "\n").encode("utf-8"))
+        sink.write(sidecar_json(payload).encode("utf-8"))
     return write
 
 

@@ -15,13 +15,14 @@ from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 
-from calc.output import MONEY_DECIMALS, PCT_DECIMALS, RATE_DECIMALS
+from calc.output import MONEY_DECIMALS, PCT_DECIMALS, PER_SHARE_DECIMALS, RATE_DECIMALS
 from calc.params import ScenarioParams
 
 PYPROJECT = Path(__file__).resolve().parent.parent / "pyproject.toml"
 PRODUCT = "lucent-preferred-dilution"
-ROUNDING = (f"money (_usd) rounded to {MONEY_DECIMALS} decimals (cents), percentages (_pct) to {PCT_DECIMALS}, "
-            f"rates (_rate) to {RATE_DECIMALS}; share counts exact integers")
+ROUNDING = (f"money (_usd) rounded to {MONEY_DECIMALS} decimals (cents), per-share prices and EPS to "
+            f"{PER_SHARE_DECIMALS}, percentages (_pct) to {PCT_DECIMALS}, rates (_rate) to {RATE_DECIMALS}; "
+            "share counts exact integers")
 NOT_INPUTS = ("handler", "command")
 
 

@@ -32,7 +32,7 @@ from xlsxwriter.worksheet import Worksheet
 from calc.data import FILING_PATH, REGISTER_PATH, TERMS_PATH, load_terms
 from calc.eps import DilutedEps, waterfall_rows
 from calc.montecarlo import MonteCarloResult
-from calc.output import MONEY_DECIMALS, PCT_DECIMALS, csv_decimals, neutralize_text
+from calc.output import PCT_DECIMALS, csv_decimals, neutralize_text
 from calc.params import SPECS, ScenarioParams, default_params
 from calc.scenario import SUMMARY_KEYS, ScenarioResult
 from calc.terms import Terms
@@ -74,7 +74,9 @@ def column_kind(column: str, values: pd.Series) -> str:
     if pd.api.types.is_integer_dtype(values):
         return "shares"
     if pd.api.types.is_float_dtype(values):
-        return {MONEY_DECIMALS: "usd", PCT_DECIMALS: "pct"}.get(csv_decimals(column) or -1, "number")
+        decimals = csv_decimals(column)
+        return "pct" if decimals == PCT_DECIMALS else "usd" if decimals is not None and column.endswith("_usd") \
+            else "number"
     if column.endswith("date") or column == "date":
         return "date"
     return "text"

@@ -1,24 +1,37 @@
-"""Cached ``calc`` calls for the dashboard.
+"""Every cache of the dashboard, in one place; each mechanism chosen on purpose.
 
-Terms, the shipped register and holder books are process-wide resources; scenario
-results, sensitivity frames and figures are cached per input (scenario inputs as
-JSON, holder register by content hash), so a rerun that changes nothing recomputes
-nothing, and going back to an earlier input is a cache hit. Cached objects are
-never mutated by the page.
+- ``st.cache_resource`` (shared by every session, returned as is, never copied): terms, the shipped register,
+  holder books, scenario results, sensitivity frames, figures and break-even curves. They are read-only for
+  the page (nothing mutates a cached object), large, and keyed by content (scenario inputs as JSON, holder
+  register and grants by content hash), so copying them on every rerun (what ``st.cache_data`` does) would
+  only cost time.
+- ``st.cache_data`` (copied per caller): the employee-option frames, small frames that the options section
+  reshapes for display, so each caller gets its own copy.
+- A per-session LRU (``monte_carlo``): Monte Carlo runs on demand, draws a progress bar while it computes and
+  holds one session's exploratory runs; it is kept in ``st.session_state`` (``MC_KEEP`` runs), not shared.
+A rerun that changes nothing recomputes nothing, and going back to an earlier input is a cache hit.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import hashlib
+from collections.abc import Callable
+from decimal import Decimal
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from calc.breakeven import MAX_PRICE_USD, MIN_PRICE_USD, breakeven_report, flat_wait, setup
 from calc.data import load_register, load_terms
 from calc.dilution import HolderBook, build_book
+from calc.errors import InputError
 from calc.ledger import Event
+from calc.montecarlo import MonteCarloResult, run_monte_carlo
+from calc.options import Grant, option_timeline, tsm_curve
 from calc.params import ScenarioParams, default_params
 from calc.scenario import ScenarioResult, run_scenario
 from calc.sensitivity import price_grid, price_sensitivity
@@ -75,11 +88,23 @@ def horizon_conversion_price(result: ScenarioResult) -> float:
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
-def scenario_figures(params_json: str, book_token: str, _params: ScenarioParams,
-                     _result: ScenarioResult, _sensitivity: pd.DataFrame) -> tuple[go.Figure, ...]:
-    return tuple(figures.all_figures(_result.timeline, _sensitivity, _result.holders, _params.base_shares,
-                                     terms().market.authorized_common_shares,
-                                     horizon_conversion_price(_result), _params.price))
+def issuance_figures(params_json: str, book_token: str, _params: ScenarioParams,
+                     _result: ScenarioResult) -> tuple[go.Figure, go.Figure, go.Figure]:
+    """Issuance (base plus new shares), new shares per date by source, dilution % over time."""
+    timeline = _result.timeline
+    return (figures.issuance_figure(timeline, _params.base_shares, terms().market.authorized_common_shares),
+            figures.new_shares_figure(timeline), figures.dilution_figure(timeline))
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def sensitivity_figure(params_json: str, _params: ScenarioParams, _result: ScenarioResult,
+                       _sensitivity: pd.DataFrame) -> go.Figure:
+    return figures.sensitivity_figure(_sensitivity, horizon_conversion_price(_result), _params.price)
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def concentration_figure(params_json: str, book_token: str, _result: ScenarioResult) -> go.Figure:
+    return figures.concentration_figure(_result.holders)
 
 
 def key_of(params: ScenarioParams) -> str:
@@ -88,3 +113,70 @@ def key_of(params: ScenarioParams) -> str:
 
 def key_any_price(params: ScenarioParams) -> str:
     return params_to_json(dataclasses.replace(params, price=1.0))
+
+
+def scenario_id(params: ScenarioParams, events_key: str = "") -> str:
+    """Short id of a scenario (inputs and ledger rows), carried by download file names: 8 hex digits."""
+    return hashlib.sha256((key_of(params) + events_key).encode()).hexdigest()[:8]
+
+
+# --- employee options (st.cache_data: small frames, a copy per caller) ------------------------------------
+
+TSM_PRICES_USD = (0.25, 10.0, 40)  # price_grid(low, high, points): $0.25 steps up to $10
+
+
+def grants_key(grants: list[Grant]) -> str:
+    """Content hash of the loaded grants (grants hold mapping proxies, so ``st.cache_data`` cannot hash them)."""
+    return hashlib.sha256(repr(grants).encode()).hexdigest()[:16]
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def option_frame(key: str, _grants: list[Grant]) -> pd.DataFrame:
+    """``calc.options.option_timeline`` of the grants whose content hash is ``key``."""
+    return option_timeline(_grants)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def tsm_frame(key: str, as_of: dt.date, _grants: list[Grant]) -> pd.DataFrame:
+    """``calc.options.tsm_curve`` over ``calc.sensitivity.price_grid`` for the grants hashed as ``key``."""
+    return tsm_curve(_grants, as_of, [Decimal(str(p)) for p in price_grid(*TSM_PRICES_USD)])
+
+
+# --- ledger break-even (st.cache_resource) ---------------------------------------------------------------
+
+BREAKEVEN_POINTS = 400
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def breakeven(params_json: str, events_key: str, ratio: float, date: str, _params: ScenarioParams,
+              _events: tuple[Event, ...]) -> tuple[dict[str, object], np.ndarray, np.ndarray]:
+    """Break-even report and the wait curve over ``BREAKEVEN_POINTS`` flat prices (log-spaced)."""
+    s = setup(_params, date, _events)
+    prices = np.geomspace(MIN_PRICE_USD * 10, MAX_PRICE_USD / 10, BREAKEVEN_POINTS)
+    return breakeven_report(s, ratio), prices, flat_wait(s, prices).wait
+
+
+# --- Monte Carlo (per-session LRU) ---------------------------------------------------------------------------
+
+MC_KEEP = 8  # Monte Carlo results kept per session
+MC_STATE = "mc_results"
+
+
+def monte_carlo_kept(run_key: tuple) -> MonteCarloResult | InputError | None:
+    """A run of this session with these inputs, if kept."""
+    return st.session_state.setdefault(MC_STATE, {}).get(run_key)
+
+
+def monte_carlo(run_key: tuple, params: ScenarioParams, volatility: float, paths: int, seed: int,
+                events: tuple[Event, ...], progress: Callable[[int, int], None]) -> MonteCarloResult | InputError:
+    """Run (or reuse) a Monte Carlo; an ``InputError`` is kept as the outcome. Keeps the last ``MC_KEEP``."""
+    runs = st.session_state.setdefault(MC_STATE, {})
+    if run_key not in runs:
+        try:
+            runs[run_key] = run_monte_carlo(params, volatility, paths, seed, terms(), progress=progress,
+                                            events=events)
+        except InputError as exc:
+            runs[run_key] = exc
+        while len(runs) > MC_KEEP:
+            runs.pop(next(iter(runs)))
+    return runs[run_key]

@@ -35,8 +35,8 @@ from calc.securities import (
     totals,
 )
 from dashboard import safe
+from dashboard.context import Page
 from dashboard.figures import png_config
-from dashboard.store import params_to_json
 
 PRICE_POINTS = np.geomspace(0.25, 20.0, 60)
 POLICY_INPUTS = (("warrants_2004", "exercise"), ("warrants_2004", "settlement"),
@@ -126,19 +126,19 @@ def _mc_section(s: Setup, key: str) -> None:
     st.dataframe(mc.by_instrument, hide_index=True, width="stretch")
 
 
-def render(params: ScenarioParams | None, events: tuple[Event, ...] = ()) -> None:
-    """The section: policies, metrics, stack charts, instrument table, EPS, holders, Monte Carlo."""
+def render(page: Page) -> None:
+    """The section: policies, metrics, stack charts, instrument table, EPS, holders, Monte Carlo
+    (``page.params`` is set)."""
     st.caption("Every security in data/instruments.toml (each figure with its source) on the scenario's price "
                "path: the 8.00% preferred with its full model, the 7.75% trust preferred, the 2.75% Series A/B "
                "debentures, the 2004 warrants, employee options and the savings plan. Potential = if-converted / "
                "if-exercised shares of what is outstanding; issued = shares issued under the policies.")
-    if params is None:
-        st.info("Fix the scenario inputs in the sidebar to see this section.")
-        return
+    assert page.params is not None
+    params = page.params
     items = _policy_items()
-    key = params_to_json(params) + repr(events) + repr(items)
+    key = page.key + repr(items)
     try:
-        s = _setup(key, params, items, events)
+        s = _setup(key, params, items, page.events)
         result = run_dilution(s)
         by_price = price_stack(s, PRICE_POINTS)
     except InputError as exc:

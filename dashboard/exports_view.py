@@ -1,53 +1,48 @@
-"""The workbook and report downloads of the current scenario (``calc.workbook``, ``calc.report``).
+"""The workbook and report downloads of the current scenario (``calc.workbook``, ``calc.report``), under the
+headline.
 
 Both files are built only when their button is clicked (Streamlit's deferred ``data``), so the page
-pays nothing for them on a rerun. File names carry a short scenario id (the first 8 hex digits of
-the SHA-256 of the scenario's inputs), the same on both files.
+pays nothing for them on a rerun. File names carry the scenario id (``Page.scenario_id``), the same on
+both files and on every CSV of the sections.
 """
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Sequence
-
 import plotly.graph_objects as go
 import streamlit as st
 
-from calc.ledger import Event
-from calc.params import ScenarioParams
-from calc.record import inputs_record
 from calc.report import report_html
-from calc.scenario import ScenarioResult
-from calc.terms import Terms
 from calc.workbook import WorkbookData, workbook_bytes
-from dashboard.store import params_to_json
+from dashboard import cache
+from dashboard.context import Page
+from dashboard.widgets import file_name, inputs_payload
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def scenario_id(params: ScenarioParams, events: Sequence[Event] = ()) -> str:
-    """Short id of the inputs: 8 hex digits of SHA-256 over the parameters and the ledger rows."""
-    text = params_to_json(params) + repr(tuple(events))
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:8]
+def _report_figures(page: Page) -> tuple[go.Figure, go.Figure, go.Figure]:
+    """The report's charts: issuance, price sensitivity and holder concentration (the sections' cached figures)."""
+    assert page.params is not None and page.result is not None
+    params, result = page.params, page.result
+    sensitivity = cache.sensitivity(cache.key_any_price(params), params)
+    return (cache.issuance_figures(page.key, page.book_token, params, result)[0],
+            cache.sensitivity_figure(page.key, params, result, sensitivity),
+            cache.concentration_figure(page.key, page.book_token, result))
 
 
-def _record(params: ScenarioParams, events: Sequence[Event]) -> dict[str, object]:
-    return inputs_record("dashboard", {"ledger_events": len(events), "scenario_id": scenario_id(params, events)},
-                         params)
-
-
-def render_exports(params: ScenarioParams, result: ScenarioResult, figs: Sequence[go.Figure], terms: Terms,
-                   events: Sequence[Event] = ()) -> None:
-    """Two download buttons: the Excel workbook and the HTML report of this scenario."""
-    sid = scenario_id(params, events)
-    c1, c2 = st.columns(2)
-    with c1:
+def render_exports(page: Page) -> None:
+    """Two download buttons: the Excel workbook and the HTML report of this scenario (``page.result`` is set)."""
+    assert page.params is not None and page.result is not None
+    params, result, terms = page.params, page.result, page.terms
+    with st.container(horizontal=True, wrap=True, key="exports"):
         st.download_button("Download workbook (Excel)", key="dl_workbook", on_click="ignore",
-                           data=lambda: workbook_bytes(WorkbookData(params, result, _record(params, events), terms)),
-                           file_name=f"lucent_scenario_{sid}.xlsx", mime=XLSX_MIME, icon=":material/table_view:",
+                           data=lambda: workbook_bytes(WorkbookData(params, result, inputs_payload(page), terms)),
+                           file_name=file_name("scenario", page.scenario_id, "xlsx"), mime=XLSX_MIME,
+                           icon=":material/table_view:",
                            help="Inputs with sources, summary, timeline, holders, sources: numbers as numbers")
-    with c2:
         st.download_button("Download report (HTML)", key="dl_report", on_click="ignore",
-                           data=lambda: report_html(params, result, figs, terms, _record(params, events)),
-                           file_name=f"lucent_report_{sid}.html", mime="text/html", icon=":material/description:",
+                           data=lambda: report_html(params, result, _report_figures(page), terms,
+                                                    inputs_payload(page)),
+                           file_name=file_name("report", page.scenario_id, "html"), mime="text/html",
+                           icon=":material/description:",
                            help="One self-contained page (charts inline, opens offline); print it to PDF")

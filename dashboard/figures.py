@@ -11,6 +11,7 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboard.formatting import SHARE_AXIS
 from dashboard.safe import plot_text
 
 SOURCE_COLUMNS = {  # timeline/summary column -> label shown to the analyst
@@ -20,18 +21,23 @@ SOURCE_COLUMNS = {  # timeline/summary column -> label shown to the analyst
 }
 SOURCE_COLOURS = {"dividend_shares": "#4C78A8", "conversion_shares": "#F58518", "redemption_shares": "#E45756"}
 BASE_COLOUR = "#C8C8C8"
+COMPARE_COLOURS = ("#4C78A8", "#F58518", "#54A24B", "#B279A2", "#E45756", "#72B7B2")  # distinct hues
+COMPARE_DASHES = ("solid", "dash", "dot", "dashdot")
 SENSITIVITY_SERIES = {
     "dividend_shares": ("Dividends in stock (no put, no conversion)", "#4C78A8", "solid"),
     "put_stock_shares": ("Every share put, settled in stock", "#E45756", "solid"),
     "conversion_shares": ("Every share converted at the horizon", "#F58518", "solid"),
     "scenario_new_shares": ("This scenario (all sources)", "#333333", "dot"),
 }
-THRESHOLD_LINES = ((5.0, "5% (Schedule 13D/G)"), (10.0, "10% (Section 16 insider)"))
+THRESHOLD_LINES = ((5.0, "5% (13D/G)", "top"), (10.0, "10% (Section 16)", "bottom"))  # labels apart
+MAX_LABEL = 28  # characters of a holder name on the concentration chart's axis (the full name in the hover)
 LAYOUT = dict(margin=dict(l=60, r=30, t=70, b=60), hovermode="x unified",
               legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="left", x=0))
 # Legend under the plot (below the x axis title), for charts whose labels sit along the top edge.
-LEGEND_BELOW = dict(orientation="h", yanchor="top", y=-0.25, xanchor="left", x=0, traceorder="normal")
-MARGIN_LEGEND_BELOW = dict(l=60, r=30, t=70, b=120)
+# The legend sits at the bottom of the figure (container coordinates), below tick labels of any height.
+LEGEND_BELOW = dict(orientation="h", yref="container", yanchor="bottom", y=0.0, xanchor="left", x=0,
+                    traceorder="normal")
+MARGIN_LEGEND_BELOW = dict(l=60, r=30, t=70, b=150)
 # Figures are assembled from plain dicts and built without plotly's per-property validation, which
 # costs tens of milliseconds per figure; tests/test_figures.py rebuilds each one with validation on.
 VALIDATE = False
@@ -43,7 +49,7 @@ def build(data: list[dict], layout: dict) -> go.Figure:
     return go.Figure(data=data, layout=layout, _validate=VALIDATE)
 
 
-def vline(x: float, text: str, colour: str, dash: str = "dash", position: str = "top",
+def vline(x: float | str, text: str, colour: str, dash: str = "dash", position: str = "top",
           anchor: str = "left") -> tuple[dict, dict]:
     """A vertical line across the plot and its label (layout shape, layout annotation)."""
     shape = dict(type="line", xref="x", yref="paper", x0=x, x1=x, y0=0, y1=1,
@@ -117,10 +123,35 @@ def issuance_figure(timeline: pd.DataFrame, base_shares: int, authorized_shares:
     shapes, notes = _lines(hline(authorized_shares, f"authorized {authorized_shares:,.0f}", "#B22222")) \
         if authorized_shares else ([], [])
     return build(data, _layout(
-        "Lucent common shares outstanding after each event: base shares plus new shares by source (cumulative)",
-        "Event (date, kind)", "Common shares outstanding", shapes, notes, barmode="stack", bargap=0.35,
-        xaxis=dict(type="category"), yaxis=dict(exponentformat="B", rangemode="tozero"),
-        legend=LEGEND_BELOW, margin=MARGIN_LEGEND_BELOW))
+        "Lucent common shares outstanding after each event", "Event (date, kind)", "Common shares outstanding",
+        shapes, notes, barmode="stack", bargap=0.35, xaxis=dict(type="category"),
+        yaxis=dict(SHARE_AXIS, rangemode="tozero"), legend=LEGEND_BELOW,
+        margin=dict(MARGIN_LEGEND_BELOW, b=200)))
+
+
+def new_shares_figure(timeline: pd.DataFrame) -> go.Figure:
+    """New common shares issued on each event date, stacked by source (calc's per-date counts; no base)."""
+    x = _event_labels(timeline)  # one evenly spaced slot per event date: a put a day after a dividend stays apart
+    data = [dict(type="bar", x=x, y=_values(timeline[column]), name=label, marker=dict(color=SOURCE_COLOURS[column]),
+                 customdata=_values(timeline["event"]),
+                 hovertemplate=f"{label}: %{{y:,.0f}} new shares<extra>%{{customdata}}</extra>")
+            for column, label in SOURCE_COLUMNS.items()]
+    return build(data, _layout("New common shares issued on each date, by source", "Event (date, kind)",
+                               "New common shares", barmode="stack", xaxis=dict(type="category"),
+                               yaxis=dict(SHARE_AXIS, rangemode="tozero"), legend=LEGEND_BELOW,
+                               margin=dict(MARGIN_LEGEND_BELOW, b=200)))
+
+
+def dilution_figure(timeline: pd.DataFrame) -> go.Figure:
+    """Dilution over time: calc's cumulative new shares as a % of total common outstanding after each event."""
+    data = [dict(type="scatter", x=_dates(timeline["date"]), y=_values(timeline["new_shares_pct"]),
+                 mode="lines+markers", line=dict(shape="hv", color="#222222"), name="dilution %",
+                 customdata=timeline[["cumulative_new_shares", "event"]].to_numpy().tolist(),
+                 hovertemplate=("%{y:.2f}% (%{customdata[0]:,.0f} new shares so far)"
+                                "<extra>%{customdata[1]}</extra>"))]
+    return build(data, _layout("Dilution over time: new shares as % of common outstanding", "Date",
+                               "New shares, % of total", xaxis=dict(type="date"),
+                               yaxis=dict(ticksuffix="%", rangemode="tozero"), showlegend=False))
 
 
 def sensitivity_figure(sensitivity: pd.DataFrame, conversion_price_usd: float,
@@ -144,9 +175,9 @@ def sensitivity_figure(sensitivity: pd.DataFrame, conversion_price_usd: float,
         notes.append(dict(xref="x", yref="paper", x=x0, y=1.0, xanchor="left", yanchor="bottom", showarrow=False,
                           text="stock-settled put issues more shares than conversion", font=dict(color="#B22222")))
     return build(data, _layout(
-        "Price sensitivity: new common shares at the horizon against the common price",
+        "Price sensitivity: new common shares at the horizon",
         "Common price at the valuation date (USD per share)", "New common shares at the horizon (log scale)",
-        shapes, notes, xaxis=dict(tickprefix="$"), yaxis=dict(type="log", tickformat=",.2s"),
+        shapes, notes, xaxis=dict(tickprefix="$"), yaxis=dict(SHARE_AXIS, type="log"),
         legend=LEGEND_BELOW, margin=MARGIN_LEGEND_BELOW))
 
 
@@ -154,19 +185,20 @@ def concentration_figure(holders: pd.DataFrame, top: int = 15) -> go.Figure:
     """Largest holders and fund families by pro forma ownership, with 5% and 10% lines."""
     largest = holders.sort_values("pro_forma_pct", ascending=False, kind="stable").head(top).iloc[::-1]
     kinds = _values(largest["kind"])
-    labels = [plot_text(f"{name} (family)" if kind == "family" else name)
-              for name, kind in zip(largest["name"], kinds)]
-    custom = largest[["pro_forma_shares", "beneficial_pct_13d3", "basis_preferred_shares", "kind"]]
+    names = [f"{name} (family)" if kind == "family" else str(name) for name, kind in zip(largest["name"], kinds)]
+    labels = [plot_text(_shorten(name)) for name in names]
+    custom = largest[["pro_forma_shares", "beneficial_pct_13d3", "basis_preferred_shares", "kind"]].assign(
+        full=[plot_text(name) for name in names])
     data = [dict(type="bar", x=_values(largest["pro_forma_pct"]), y=labels, orientation="h", name="pro forma %",
                  marker=dict(color=["#54A24B" if kind == "family" else "#4C78A8" for kind in kinds]),
                  customdata=custom.to_numpy().tolist(),
-                 hovertemplate=("<b>%{y}</b><br>pro forma: %{x:.3f}% (%{customdata[0]:,.0f} shares)<br>"
+                 hovertemplate=("<b>%{customdata[4]}</b><br>pro forma: %{x:.3f}% (%{customdata[0]:,.0f} shares)<br>"
                                 "13d-3 beneficial: %{customdata[1]:.3f}%<br>preferred (basis): "
                                 "%{customdata[2]:,.0f}<extra>%{customdata[3]}</extra>"))]
-    shapes, notes = _lines(*(vline(pct, label, "#B22222", anchor="right") for pct, label in THRESHOLD_LINES))
+    shapes, notes = _lines(*(vline(pct, label, "#B22222", position=where, anchor="right")
+                             for pct, label, where in THRESHOLD_LINES))
     top_pct = float(largest["pro_forma_pct"].max()) if len(largest) else 0.0
-    layout = _layout(f"Holder concentration: the {top} largest holders and fund families (green) "
-                     "by pro forma ownership at the horizon",
+    layout = _layout(f"Holder concentration: the {top} largest (families green)",
                      "Pro forma % of total common outstanding at the horizon", None, shapes, notes,
                      xaxis=dict(range=[0, max(11.0, top_pct * 1.1)], ticksuffix="%"),
                      yaxis=dict(automargin=True), height=max(420, 28 * len(largest) + 140), showlegend=False,
@@ -174,21 +206,25 @@ def concentration_figure(holders: pd.DataFrame, top: int = 15) -> go.Figure:
     return build(data, layout)
 
 
-def _categories(*frames: pd.DataFrame) -> tuple[dict[str, str], list[str]]:
-    """Evenly spaced category axis over the event dates of ``frames``: each date's label (date and event, from
-    the first frame that has the date) and the labels in date order."""
-    labels: dict[str, str] = {}
-    for frame in frames:
-        for day, label in zip(_dates(frame["date"]), _event_labels(frame)):
-            labels.setdefault(day, label)
-    return labels, [labels[day] for day in sorted(labels)]
+def _shorten(name: str) -> str:
+    """A holder name cut to ``MAX_LABEL`` characters (with "…"), so long names leave room for the bars."""
+    return name if len(name) <= MAX_LABEL else name[:MAX_LABEL - 1] + "…"
+
+
+def settle_date(percentiles: pd.DataFrame) -> str | None:
+    """The last date on which any percentile of total common outstanding changes (ISO), when it comes before
+    the last date: from then on no path issues new shares and the bands stay flat. None if they move to the end."""
+    bands = percentiles[["p5", "p25", "p50", "p75", "p95"]].to_numpy()
+    moving = [i for i in range(1, len(bands)) if (bands[i] != bands[i - 1]).any()]
+    last = moving[-1] if moving else 0
+    return _dates(percentiles["date"])[last] if last < len(bands) - 1 else None
 
 
 def fan_figure(percentiles: pd.DataFrame, authorized_shares: int | None = None,
                deterministic: pd.DataFrame | None = None) -> go.Figure:
-    """Monte Carlo fan chart: percentile bands of total common outstanding per event date (evenly spaced)."""
-    labels, order = _categories(percentiles, *([] if deterministic is None else [deterministic]))
-    x = [labels[day] for day in _dates(percentiles["date"])]
+    """Monte Carlo fan chart on a date axis: percentile bands of total common outstanding per event date, the
+    median, the deterministic scenario, the authorized shares, and a line where the fan stops moving."""
+    x = _dates(percentiles["date"])
     data = []
     bands = (("p5", "p95", "5th-95th percentile", "rgba(76,120,168,0.18)"),
              ("p25", "p75", "25th-75th percentile", "rgba(76,120,168,0.38)"))
@@ -201,35 +237,40 @@ def fan_figure(percentiles: pd.DataFrame, authorized_shares: int | None = None,
     data.append(dict(type="scatter", x=x, y=_values(percentiles["p50"]), mode="lines+markers", name="median",
                      line=dict(color="#1F3B5C", width=2), hovertemplate="median: %{y:,.0f}<extra></extra>"))
     if deterministic is not None:
-        data.append(dict(type="scatter", x=[labels[day] for day in _dates(deterministic["date"])],
+        data.append(dict(type="scatter", x=_dates(deterministic["date"]),
                          y=_values(deterministic["total_common_shares"]), mode="lines",
                          name="deterministic scenario", line=dict(color="#333333", dash="dot"),
                          hovertemplate="deterministic: %{y:,.0f}<extra></extra>"))
-    shapes, notes = _lines(hline(authorized_shares, f"authorized {authorized_shares:,.0f}", "#B22222")) \
-        if authorized_shares else ([], [])
+    pairs = [hline(authorized_shares, f"authorized {authorized_shares:,.0f}", "#B22222")] if authorized_shares \
+        else []
+    settled = settle_date(percentiles)
+    if settled is not None:
+        pairs.append(vline(settled, f"no new shares after {settled}", "#555555", "dot"))
+    shapes, notes = _lines(*pairs) if pairs else ([], [])
+    top = max(float(percentiles["p95"].max()), float(authorized_shares or 0)) * 1.05
     return build(data, _layout(
-        "Monte Carlo: total common shares outstanding (percentile bands across price paths)", "Event (date, kind)",
-        "Total common shares outstanding", shapes, notes,
-        xaxis=dict(type="category", categoryorder="array", categoryarray=order),
-        yaxis=dict(exponentformat="B")))
+        "Monte Carlo: total common shares outstanding", "Date", "Total common shares outstanding", shapes, notes,
+        xaxis=dict(type="date", nticks=12), yaxis=dict(SHARE_AXIS, range=[0, top], nticks=8),
+        legend=LEGEND_BELOW, margin=MARGIN_LEGEND_BELOW))
 
 
 def compare_issuance_figure(timelines: Mapping[str, pd.DataFrame]) -> go.Figure:
     """Overlaid cumulative new shares over time, one line per saved scenario."""
     data = [dict(type="scatter", x=_dates(t["date"]), y=_values(t["cumulative_new_shares"]), mode="lines+markers",
-                 name=plot_text(name), line=dict(shape="hv"),
+                 name=plot_text(name), line=dict(shape="hv", color=COMPARE_COLOURS[i % len(COMPARE_COLOURS)],
+                                                 dash=COMPARE_DASHES[i % len(COMPARE_DASHES)]),
                  customdata=t[["total_common_shares", "event"]].to_numpy().tolist(),
                  hovertemplate=("%{fullData.name}: %{y:,.0f} new shares<br>total outstanding %{customdata[0]:,.0f}"
                                 "<extra>%{customdata[1]}</extra>"))
-            for name, t in timelines.items()]
+            for i, (name, t) in enumerate(timelines.items())]
     return build(data, _layout("Saved scenarios: cumulative new common shares over time", "Event date",
                                "Cumulative new common shares", xaxis=dict(type="date"),
-                               yaxis=dict(tickformat=",.3s")))
+                               yaxis=dict(SHARE_AXIS), legend=LEGEND_BELOW, margin=MARGIN_LEGEND_BELOW))
 
 
 def all_figures(timeline: pd.DataFrame, sensitivity: pd.DataFrame, holders: pd.DataFrame, base_shares: int,
                 authorized_shares: int, conversion_price_usd: float, price_usd: float) -> Sequence[go.Figure]:
-    """The three deterministic charts of one scenario (used by the app and the benchmark)."""
+    """The three deterministic charts of one scenario (used by the benchmark; the page builds each in its section)."""
     return (issuance_figure(timeline, base_shares, authorized_shares),
             sensitivity_figure(sensitivity, conversion_price_usd, price_usd),
             concentration_figure(holders))

@@ -28,6 +28,14 @@ GROUPS = (  # sidebar grouping; any parameter not named here is shown under "Oth
     ("Holder table", ("holder_basis",)),
     ("Issuer call", ("call", "call_date", "call_trigger_pct")),
 )
+LABELS = {  # parameter -> human label (the CLI flag is in the help)
+    "price": "Common price", "annual_drift": "Annual price drift", "base_shares": "Base common shares",
+    "valuation_date": "Valuation date", "horizon": "Horizon", "dividend_policy": "Dividends paid in",
+    "sale_factor": "Sale factor (stock dividends)", "put": "Holder put", "put_settlement": "Put settled in",
+    "put_factor": "Put share valuation factor", "conversion": "Conversion", "conversion_date": "Conversion date",
+    "exchange_date": "Exchange for debentures on", "holder_basis": "Holder basis", "call": "Issuer call",
+    "call_date": "Call date", "call_trigger_pct": "Call trigger",
+}
 CHOICE_HELP = {
     "dividend_policy": {"cash": "cash: no new shares", "stock": "stock: shares sold for the cash due",
                         "accrue": "accrue: unpaid, the liquidation preference grows"},
@@ -42,15 +50,22 @@ def key(name: str) -> str:
     return KEY_PREFIX + name
 
 
+def cli_flag(name: str) -> str:
+    """The CLI flag of a scenario parameter (``calc``'s flag builder: ``dividend_policy`` -> ``--dividend-policy``)."""
+    return "--" + name.replace("_", "-")
+
+
 def label(spec: ParamSpec) -> str:
-    return f"{spec.name} ({spec.unit})" if spec.unit and spec.unit != "YYYY-MM-DD" else spec.name
+    """Human label with the unit, e.g. "Common price (USD per share)"."""
+    words = LABELS.get(spec.name, spec.name.replace("_", " ").capitalize())
+    return f"{words} ({spec.unit})" if spec.unit and spec.unit != "YYYY-MM-DD" else words
 
 
 def help_text(spec: ParamSpec, default: Any) -> str:
     extra = CHOICE_HELP.get(spec.name)
     choices = ("  \n" + "  \n".join(extra.values())) if extra else ""
     shown = "empty" if default is None else (f"{default:,}" if isinstance(default, int) else default)
-    return f"{spec.help}. Default: {shown}.{choices}"
+    return f"{spec.help}. Default: {shown}. CLI: `{cli_flag(spec.name)}`.{choices}"
 
 
 def widget_value(spec: ParamSpec, value: Any) -> Any:
@@ -84,11 +99,20 @@ def _widget(spec: ParamSpec, default: Any) -> Any:
         fmt, step = FLOAT_FORMAT.get(spec.name, ("%.4f", 0.01))
         return st.number_input(lab, step=step, format=fmt, key=k, help=hlp)
     if spec.kind == "int":
-        return st.number_input(lab, step=INT_STEP.get(spec.name, 1), format="%d", key=k, help=hlp)
+        value = st.number_input(lab, step=INT_STEP.get(spec.name, 1), format="%d", key=k, help=hlp)
+        st.caption(f"= {value:,}" if isinstance(value, int) else "")
+        return value
     if spec.kind in ("date", "optional_date"):
         return st.date_input(lab, min_value=DATE_MIN, max_value=DATE_MAX, key=k, help=hlp,
                              format="YYYY-MM-DD")
     return st.text_input(lab, key=k, help=hlp)
+
+
+def current_values(defaults: ScenarioParams) -> dict[str, Any]:
+    """{name: value} the sidebar widgets hold (seeded with the defaults on a session's first run), read before the
+    widgets are drawn, so the page can show results before the sidebar (``render_sidebar`` draws it last)."""
+    seed_state(defaults)
+    return {spec.name: st.session_state[key(spec.name)] for spec in SPECS}
 
 
 def render_sidebar(defaults: ScenarioParams) -> dict[str, Any]:

@@ -11,11 +11,9 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
 import pandas as pd
 import streamlit as st
 
-from calc.breakeven import MAX_PRICE_USD, MIN_PRICE_USD, breakeven_report, flat_wait, setup
 from calc.data import actual_common_shares
 from calc.dilution import HolderBook
 from calc.errors import InputError
@@ -24,13 +22,18 @@ from calc.ledger import EVENT_COLUMNS, Event, check_events, ledger_events, read_
 from calc.params import ScenarioParams
 from calc.scenario import ScenarioResult
 from calc.terms import Terms
-from dashboard import ledger_figures, safe
+from dashboard import cache, ledger_figures, safe
+from dashboard.context import Page
 from dashboard.figures import png_config
 
 EVENTS_KEY = "ledger_events"
 MESSAGE_KEY = "ledger_message"
 HISTORY_KEY = "ledger_history"
-CURVE_POINTS = 400
+
+
+def history_on() -> bool:
+    """Whether the history toggle is on (read before the sidebar draws it)."""
+    return bool(st.session_state.get(HISTORY_KEY, False))
 
 
 def history_toggle() -> bool:
@@ -100,14 +103,6 @@ def render_editor(params: ScenarioParams | None, history: bool, terms: Terms, bo
         st.rerun()
 
 
-@st.cache_resource(show_spinner=False, max_entries=64)
-def _breakeven(params_json: str, key: str, ratio: float, date: str, _params: ScenarioParams,
-               _events: tuple[Event, ...]) -> tuple[dict[str, object], np.ndarray, np.ndarray]:
-    s = setup(_params, date, _events)
-    prices = np.geomspace(MIN_PRICE_USD * 10, MAX_PRICE_USD / 10, CURVE_POINTS)
-    return breakeven_report(s, ratio), prices, flat_wait(s, prices).wait
-
-
 def render_breakeven(params: ScenarioParams, events: tuple[Event, ...], params_json: str) -> None:
     st.subheader("Exchange now or wait")
     st.caption("Per preferred share retired on the date: common issued by the exchange (R) against the common the "
@@ -120,7 +115,7 @@ def render_breakeven(params: ScenarioParams, events: tuple[Event, ...], params_j
     date = c[1].date_input("Exchange date", value=params.valuation_date, min_value=params.valuation_date,
                            max_value=params.horizon, key="breakeven_date", format="YYYY-MM-DD")
     try:
-        report, prices, wait = _breakeven(params_json, events_key(events), float(ratio), date.isoformat(),
+        report, prices, wait = cache.breakeven(params_json, events_key(events), float(ratio), date.isoformat(),
                                           params, events)
     except InputError as exc:
         st.error("Break-even not available for these inputs:  \n" + safe.error_lines(
@@ -151,3 +146,9 @@ def render_ledger(params: ScenarioParams | None, result: ScenarioResult | None, 
                     config=png_config("common_actual"), key="actual_chart")
     render_breakeven(params, events, params_json)
 
+
+def render(page: Page) -> None:
+    """The ledger section (``dashboard.sections``): works on the valid sidebar inputs even when the events in use
+    do not fit them, so the events can be fixed here."""
+    params = page.sidebar_params
+    render_ledger(params, page.result, page.history, page.terms, page.book, cache.key_of(params) if params else "")

@@ -5,8 +5,6 @@ Every number comes from ``calc``; this module only lays out inputs, tables and c
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
 from decimal import Decimal
 from fractions import Fraction
 
@@ -15,20 +13,25 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from calc.data import ILLUSTRATIVE_GRANTS_PATH
-from calc.eps import DilutedEps, lucent_diluted_eps, waterfall_rows
+from calc.eps import DilutedEps, eps_defaults, lucent_diluted_eps, waterfall_rows
 from calc.errors import InputError
 from calc.grants_csv import parse_grants_bytes, read_grants_csv
-from calc.options import Grant, option_timeline, positions_frame, totals, tsm_curve
-from calc.sensitivity import price_grid
+from calc.options import Grant, positions_frame, totals
+from calc.params import ScenarioParams
 from calc.terms import Terms
-from dashboard import cache
+from dashboard import cache, formatting
+from dashboard.context import Page
+from dashboard.formatting import SHARE_AXIS
 from dashboard.safe import error_lines, short, text
+from dashboard.widgets import download
 
 STATE_KEY = "options_grants"  # (grants, label) in use
 TRIAL_KEY = "options_previous"  # (grants, label) to restore if the upload on trial cannot be computed
 SEEN_KEY = "options_upload_seen"  # file id of the last upload read
 MESSAGE_KEY = "options_message"  # (file id, message) of the last rejected upload
-TSM_PRICES_USD = (0.25, 10.0, 40)  # price_grid(low, high, points): $0.25 steps up to $10
+FOLLOWED_KEY = "options_scenario_seen"  # (price, horizon) of the scenario last written into the inputs
+POSITION_COLUMNS = ("grant_id", "vested_shares", "exercisable_shares", "outstanding_shares", "cancelled_shares",
+                    "expired_shares", "tsm_incremental_shares", "shares", "exercise_price_usd", "grant_date")
 ILLUSTRATIVE_NOTE = "Illustrative input — enter the period's actual figures."
 
 
@@ -78,30 +81,19 @@ def _end_trial(exc: Exception) -> None:
     st.rerun()
 
 
-def grants_key(grants: list[Grant]) -> str:
-    """Content hash of the loaded grants (grants hold mapping proxies, so ``st.cache_data`` cannot hash them)."""
-    return hashlib.sha256(repr(grants).encode()).hexdigest()[:16]
-
-
-@st.cache_data(show_spinner=False, max_entries=16)
-def _timeline(key: str, _grants: list[Grant]) -> pd.DataFrame:
-    """``calc.options.option_timeline`` of the grants whose content hash is ``key``."""
-    return option_timeline(_grants)
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def _tsm(key: str, as_of: dt.date, _grants: list[Grant]) -> pd.DataFrame:
-    """``calc.options.tsm_curve`` over ``calc.sensitivity.price_grid`` for the grants hashed as ``key``."""
-    return tsm_curve(_grants, as_of, [Decimal(str(p)) for p in price_grid(*TSM_PRICES_USD)])
+LINE_STYLES = {"outstanding": ("#4C78A8", "solid", 3), "vested": ("#F58518", "dash", 2),
+               "exercisable": ("#54A24B", "dot", 2)}  # distinct colour, dash and width per line
 
 
 def _timeline_chart(frame: pd.DataFrame) -> go.Figure:
     fig = go.Figure()
-    for column in ("outstanding", "vested", "exercisable"):
+    for column, (colour, dash, width) in LINE_STYLES.items():
         fig.add_scatter(x=frame["date"], y=frame[f"{column}_shares"], name=column, line_shape="hv",
+                        line=dict(color=colour, dash=dash, width=width),
                         hovertemplate=f"%{{x|%Y-%m-%d}}: %{{y:,}} shares<extra>{column}</extra>")
-    fig.update_layout(title="Option shares over time (all grants loaded)", xaxis_title="date",
-                      yaxis_title="shares")
+    fig.update_layout(title="Option shares over time (all grants loaded)", xaxis_title="Date",
+                      yaxis_title="Option shares", yaxis=SHARE_AXIS, xaxis=dict(tickformat="%Y-%m-%d"),
+                      legend=dict(orientation="h", yanchor="top", y=-0.2))
     return fig
 
 
@@ -110,75 +102,120 @@ def _tsm_chart(frame: pd.DataFrame, price: float) -> go.Figure:
                                hovertemplate="P = $%{x:.2f}: %{y:,} incremental shares<extra></extra>"))
     fig.add_vline(x=price, line_dash="dot", annotation_text=f"P = ${price:.2f}")
     fig.update_layout(title="Treasury-stock incremental shares vs average price",
-                      xaxis_title="average common price (USD)", yaxis_title="incremental shares")
+                      xaxis_title="Average common price (USD)", yaxis_title="Incremental shares",
+                      yaxis=SHARE_AXIS, xaxis=dict(tickprefix="$"))
     return fig
 
 
 def _waterfall_chart(result: DilutedEps) -> go.Figure:
-    rows = waterfall_rows(result)
-    measures = ["absolute"] + ["relative"] * (len(rows) - 2) + ["total"]
-    labels = [f"{r['step']}{'' if r['included'] else ' (antidilutive, excluded)'}" for r in rows]
-    values = [r["incremental_shares"] if r["included"] else 0 for r in rows]
-    text = [f"{r['incremental_shares']:,}" for r in rows]
-    fig = go.Figure(go.Waterfall(x=labels, y=values, measure=measures, text=text,
+    """The increments only: each potential security's incremental shares (excluded ones drawn at 0 and labelled),
+    then their total — not the billions of basic shares, beside which the options would be invisible."""
+    steps = waterfall_rows(result)[1:-1]  # between "basic shares" and "diluted shares"
+    labels = [f"{r['step']}{'' if r['included'] else ' (antidilutive, excluded)'}" for r in steps]
+    values = [r["incremental_shares"] if r["included"] else 0 for r in steps]
+    text = [f"+{r['incremental_shares']:,}" if r["included"] else f"({r['incremental_shares']:,} excluded)"
+            for r in steps]
+    total = result.diluted_shares - result.basic_shares
+    fig = go.Figure(go.Waterfall(x=labels + ["added to basic shares"], y=values + [total],
+                                 measure=["relative"] * len(steps) + ["total"], text=text + [f"+{total:,}"],
                                  hovertemplate="%{x}: %{text} shares<extra></extra>"))
-    fig.update_layout(title="Diluted share count: basic → each security → diluted",
-                      yaxis_title="common shares", xaxis_title="")
+    fig.update_layout(title=f"Diluted shares: what each security adds to the {result.basic_shares:,} basic shares",
+                      yaxis_title="Incremental common shares", xaxis_title="", yaxis=SHARE_AXIS)
     return fig
 
 
-def render_options_section() -> None:
+def render(page: Page) -> None:
+    """The section, defaulting to the scenario's price and horizon (when the scenario inputs are valid)."""
+    render_options_section(page.params)
+
+
+def _follow(params: ScenarioParams | None, terms: Terms) -> None:
+    """Write the scenario's price and horizon into the "average price" and "as of" inputs whenever the scenario
+    changes (they stay editable until the next change); without a scenario, the defaults shared with the CLI."""
+    shared = eps_defaults(terms)
+    wanted = (float(params.price), params.horizon) if params else (float(shared.average_price_usd), shared.date)
+    if st.session_state.get(FOLLOWED_KEY) != wanted:
+        st.session_state[FOLLOWED_KEY] = wanted
+        st.session_state["options_price"], st.session_state["options_date"] = wanted
+
+
+def render_options_section(params: ScenarioParams | None = None) -> None:
     """Employee options (vesting/exercisability, TSM) and the diluted-share waterfall with EPS."""
     terms = cache.terms()
     st.subheader("Employee options and the full diluted share count")
+    _follow(params, terms)
     grants = _grants()
     try:
-        _render_grants(terms, grants)
+        _render_grants(terms, grants, params)
     except Exception as exc:  # noqa: BLE001 - an upload on trial is rejected by any failure
         _end_trial(exc)
     st.session_state.pop(TRIAL_KEY, None)
 
 
-def _render_grants(terms: Terms, grants: list[Grant]) -> None:
+def _render_grants(terms: Terms, grants: list[Grant], params: ScenarioParams | None) -> None:
     """Inputs, positions, charts and the EPS waterfall for ``grants``."""
-    market = terms.market
+    shared = eps_defaults(terms)
     c1, c2, c3 = st.columns(3)
-    as_of = c1.date_input("As of", value=dt.date(2004, 2, 1), key="options_date")
-    price = c2.number_input("Average price (USD)", min_value=0.01, value=float(market.closing_price_usd),
-                            step=0.25, key="options_price")
+    as_of = c1.date_input("As of", key="options_date", format="YYYY-MM-DD",
+                          help="Options are measured on this date. Default: the scenario's horizon (without a "
+                               f"scenario, {shared.date}, as `eps --date`).")
+    price = c2.number_input("Average price (USD)", min_value=0.01, step=0.25, format="%.4f", key="options_price",
+                            help="Average common price for the treasury stock method. Default: the scenario's "
+                                 f"price (without a scenario, {shared.average_price_usd}, as `eps --price`).")
     net_income = c3.number_input("Income from continuing operations (USD, illustrative)", value=1_000_000_000.0,
                                  step=1e8, format="%.0f", key="options_ni",
                                  help="Placeholder, not a Lucent figure: enter the period's actual income from "
-                                      "continuing operations.")
+                                      "continuing operations (`eps --net-income`).")
     c3.caption(ILLUSTRATIVE_NOTE)
     c4, c5, c6 = st.columns(3)
-    basic = c4.number_input("Basic weighted shares (illustrative)", min_value=1,
-                            value=market.common_shares_outstanding, key="options_basic",
-                            help="Defaults to the common shares outstanding in the terms; enter the period's "
-                                 "weighted-average basic shares.")
+    basic = c4.number_input("Basic weighted shares (illustrative)", min_value=1, value=shared.basic_shares,
+                            key="options_basic",
+                            help="Defaults to the common shares outstanding in the terms (as `eps --basic-shares`); "
+                                 "enter the period's weighted-average basic shares.")
     c4.caption(ILLUSTRATIVE_NOTE)
-    exchanged = c5.checkbox("Preferred exchanged for debentures", key="options_exchanged")
-    tax = c6.number_input("Tax rate (illustrative)", min_value=0.0, max_value=0.99, value=0.35, key="options_tax")
+    exchanged = c5.checkbox("Preferred exchanged for debentures", key="options_exchanged",
+                            help="`eps --exchanged`")
+    tax = c6.number_input("Tax rate (illustrative)", min_value=0.0, max_value=0.99, value=float(shared.tax_rate),
+                          key="options_tax", help="After-tax debenture interest; default as `eps --tax-rate` "
+                                                  "(an assumption, see the Terms section).")
     c6.caption(ILLUSTRATIVE_NOTE)
     avg_price = Decimal(str(price))
     frame = positions_frame(grants, as_of, avg_price)
     t = totals(frame)
-    m = st.columns(4)
-    m[0].metric("Vested shares", f"{t['vested_shares']:,}")
-    m[1].metric("Exercisable shares", f"{t['exercisable_shares']:,}")
-    m[2].metric("Outstanding option shares", f"{t['outstanding_shares']:,}")
-    m[3].metric("TSM incremental shares", f"{t['tsm_incremental_shares']:,}")
-    st.dataframe(frame, width="stretch", hide_index=True)
-    st.plotly_chart(_timeline_chart(_timeline(grants_key(grants), grants)))
-    st.plotly_chart(_tsm_chart(_tsm(grants_key(grants), as_of, grants), price))
+    with st.container(horizontal=True, wrap=True):
+        for label, column in (("Vested shares", "vested_shares"), ("Exercisable shares", "exercisable_shares"),
+                              ("Outstanding option shares", "outstanding_shares"),
+                              ("TSM incremental shares", "tsm_incremental_shares")):
+            st.metric(label, f"{t[column]:,}", width=200)
+    positions = formatting.first(frame, POSITION_COLUMNS)
+    st.dataframe(formatting.with_iso_dates(positions, ("grant_date", "termination_date")), width="stretch",
+                 hide_index=True, column_config=formatting.column_config(positions))
+    key = cache.grants_key(grants)
+    timeline = cache.option_frame(key, grants)
+    st.plotly_chart(_timeline_chart(timeline), key="options_timeline_chart")
+    st.plotly_chart(_tsm_chart(cache.tsm_frame(key, as_of, grants), price), key="options_tsm_chart")
     result = lucent_diluted_eps(terms, net_income_usd=Fraction(str(net_income)), basic_shares=int(basic),
                                 date=as_of, average_price_usd=avg_price, grants=grants,
-                                exchanged=exchanged, tax_rate=Fraction(str(tax)))
+                                exchanged=exchanged, tax_rate=Fraction(str(tax)), period_years=shared.period_years,
+                                lp_usd=shared.lp_usd)
     st.markdown("**Earnings per share from the illustrative inputs above** (income from continuing operations, "
                 "basic weighted shares and tax rate are placeholders until you enter the period's actual figures)")
-    e = st.columns(3)
-    e[0].metric("Basic EPS (USD)", f"{float(result.basic_eps_usd):.4f}")
-    e[1].metric("Diluted EPS (USD)", f"{float(result.diluted_eps_usd):.4f}")
-    e[2].metric("Diluted shares", f"{result.diluted_shares:,}")
-    st.plotly_chart(_waterfall_chart(result))
-    st.dataframe(pd.DataFrame(waterfall_rows(result)), width="stretch", hide_index=True)
+    with st.container(horizontal=True, wrap=True):
+        st.metric("Basic EPS (USD)", f"{float(result.basic_eps_usd):.4f}", width=200)
+        st.metric("Diluted EPS (USD)", f"{float(result.diluted_eps_usd):.4f}", width=200)
+        st.metric("Diluted shares", f"{result.diluted_shares:,}", width=200)
+    st.plotly_chart(_waterfall_chart(result), key="options_waterfall_chart")
+    waterfall = pd.DataFrame(waterfall_rows(result))
+    st.dataframe(waterfall, width="stretch", hide_index=True, column_config=formatting.column_config(waterfall))
+    sid = scenario_suffix(params, key)
+    with st.container(horizontal=True, wrap=True):
+        download("Positions (CSV)", positions, f"lucent_option_positions_{as_of.isoformat()}_{sid}.csv",
+                 "dl_options_positions")
+        download("Option timeline (CSV)", timeline, f"lucent_option_timeline_{sid}.csv", "dl_options_timeline")
+        download("EPS waterfall (CSV)", waterfall, f"lucent_eps_waterfall_{as_of.isoformat()}_{sid}.csv",
+                 "dl_options_waterfall")
+
+
+def scenario_suffix(params: ScenarioParams | None, grants_key: str) -> str:
+    """Short id of the scenario (when there is one) and of the grants, for file names."""
+    return (cache.scenario_id(params) + "_" if params else "") + grants_key[:8]

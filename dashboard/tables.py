@@ -3,21 +3,29 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from collections.abc import Iterable, Mapping
+from decimal import Decimal
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
 from calc.columns import HOLDER_COLUMNS, SUMMARY_METRICS, THRESHOLDS_PCT, flag_name
 from calc.errors import Problem
+from calc.output import csv_decimals, fixed_text
 from calc.params import SPECS, ScenarioParams
 from calc.terms import Terms
-from dashboard.narrative import pct, shares
+from dashboard.formatting import first, iso, label, pct, shares, usd
+from dashboard.inputs import cli_flag
+from dashboard.inputs import label as input_label
 
-HOLDER_LABELS = {c.name: c.label for c in HOLDER_COLUMNS}  # holder-table column -> header shown in the page
 SUMMARY_LABELS = {c.name: c.label for c in SUMMARY_METRICS}
 UNIT_SHOWN = {"pct": "%", "shares": "shares", "USD": "USD", "": ""}
+# the holder columns that answer "who owns how much" come first (name pinned); the rest follow in calc.columns order
+HOLDER_LEAD = ("name", "pro_forma_pct", "beneficial_pct_13d3", *(flag_name(t) for t in THRESHOLDS_PCT),
+               "pro_forma_shares")
 # st.column_config options beyond header and tooltip
 HOLDER_DISPLAY: dict[str, dict[str, Any]] = {"name": {"width": "medium", "pinned": True}, "issues": {"width": "large"}}
 
@@ -55,8 +63,9 @@ def filter_holders(holders: pd.DataFrame, query: str = "", kinds: Iterable[str] 
 
 
 def holder_view(holders: pd.DataFrame) -> pd.DataFrame:
-    """The holder table's columns in display order (names unchanged; headers set by column_config)."""
-    return holders[[c.name for c in HOLDER_COLUMNS if c.name in holders.columns]]
+    """The holder table's columns in display order, ``HOLDER_LEAD`` first (names unchanged; headers set by
+    column_config)."""
+    return first(holders[[c.name for c in HOLDER_COLUMNS if c.name in holders.columns]], HOLDER_LEAD)
 
 
 def summary_table(params: ScenarioParams, summary: Mapping[str, object], register_label: str) -> pd.DataFrame:
@@ -65,8 +74,18 @@ def summary_table(params: ScenarioParams, summary: Mapping[str, object], registe
     rows.append(("input", "holder_register", register_label, "", "holder table used for the holder rows"))
     rows += [("result", c.name, summary[c.name], UNIT_SHOWN[c.unit], c.label) for c in SUMMARY_METRICS]
     frame = pd.DataFrame(rows, columns=["section", "item", "value", "unit", "meaning"])
-    frame["value"] = frame["value"].map(lambda v: "" if v is None else v)
+    frame["value"] = [_cell(item, value) for item, value in zip(frame["item"], frame["value"])]
     return frame
+
+
+def _cell(item: str, value: object) -> object:
+    """A long-form summary value to its unit's precision (``calc.output.csv_decimals``); None as empty."""
+    digits = csv_decimals(item)
+    if value is None:
+        return ""
+    if isinstance(value, float) and digits is not None:
+        return fixed_text(np.array([value]), digits)[0]
+    return value
 
 
 def rate_history(terms: Terms) -> pd.DataFrame:
@@ -75,25 +94,37 @@ def rate_history(terms: Terms) -> pd.DataFrame:
                           "source": s.source} for s in terms.conversion_rates])
 
 
-def _show(value: object) -> str:
+def _show(value: object, name: str = "") -> str:
+    """A term or input as an analyst reads it: separators, yes/no, rates as %, month-day pairs as MM-DD, ISO
+    dates (``name`` is the field name; its unit suffix picks the form)."""
     if isinstance(value, tuple):
         if value and isinstance(value[0], tuple):
-            return ", ".join("(" + _show(v) + ")" for v in value)
+            return ", ".join(f"{int(m):02d}-{int(d):02d}" for m, d in value)  # (month, day) pairs
         return ", ".join(_show(v) for v in value)
-    if isinstance(value, int) and not isinstance(value, bool):
-        return f"{value:,}"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int):
+        return f"{value:,}" + ("%" if name.endswith("_pct") else "")
+    if isinstance(value, Decimal | float) and name.endswith("_rate") and value < 1:
+        return pct(100 * float(value))
+    if isinstance(value, Decimal | float) and name.endswith("_usd"):
+        return usd(value, 2 if value >= 100 or name.startswith("conversion") else 4)
+    if isinstance(value, dt.date):
+        return iso(value)
     return str(value)
 
 
 def term_rows(terms: Terms) -> pd.DataFrame:
-    """Every term in force (preferred, registered amounts, market defaults) with its source."""
+    """Every term in force (preferred, registered amounts, market defaults): a readable name and value, the
+    source, and the field's name in ``data/terms.toml``."""
     rows = []
     for section in ("preferred", "registered", "market"):
         obj = getattr(terms, section)
         for field in dataclasses.fields(obj):
             dotted = f"{section}.{field.name}"
-            rows.append({"field": dotted, "value": _show(getattr(obj, field.name)),
-                         "source": terms.provenance.get(dotted, "")})
+            rows.append({"term": f"{section}: {label(field.name)}", "value": _show(getattr(obj, field.name),
+                                                                                   field.name),
+                         "source": terms.provenance.get(dotted, ""), "field": dotted})
     return pd.DataFrame(rows)
 
 
@@ -105,19 +136,22 @@ def assumption_rows(terms: Terms) -> pd.DataFrame:
 
 def params_rows(params: ScenarioParams, defaults: ScenarioParams) -> pd.DataFrame:
     """The scenario's inputs, each with its unit, meaning and whether it differs from the default."""
-    return pd.DataFrame([{"parameter": s.name, "value": _show(getattr(params, s.name)) or "",
-                          "default": _show(getattr(defaults, s.name)), "unit": s.unit,
+    return pd.DataFrame([{"input": input_label(s), "value": _show(getattr(params, s.name), s.name) or "",
+                          "default": _show(getattr(defaults, s.name), s.name), "CLI flag": cli_flag(s.name),
                           "changed": getattr(params, s.name) != getattr(defaults, s.name), "meaning": s.help}
                          for s in SPECS])
 
 
 def problem_rows(problems: Iterable[str]) -> pd.DataFrame:
-    """Problems as a table of their parts (``calc.errors.Problem``): line, column and the reason (the value as
-    typed, then the rule it breaks); a plain message keeps line and column empty."""
-    rows = [{"line": p.line, "column": p.column or "", "reason": p.what}
-            if isinstance(p, Problem) else {"line": None, "column": "", "reason": p} for p in problems]
-    frame = pd.DataFrame(rows, columns=["line", "column", "reason"])
-    return frame.sort_values("line", kind="stable", na_position="first").reset_index(drop=True)
+    """Problems as a table of their parts (``calc.errors.Problem``): line, column, the value as typed (quoted)
+    and the rule it breaks, as text so the line always shows; a plain message keeps line, column and value
+    empty and comes first. Sorted by line."""
+    rows = [{"line": "" if p.line is None else str(p.line), "column": p.column or "",
+             "value": "" if p.value is None else f"'{p.value}'", "rule": p.rule, "order": -1 if p.line is None
+             else p.line} if isinstance(p, Problem) else
+            {"line": "", "column": "", "value": "", "rule": p, "order": -1} for p in problems]
+    frame = pd.DataFrame(rows, columns=["line", "column", "value", "rule", "order"])
+    return frame.sort_values("order", kind="stable").drop(columns="order").reset_index(drop=True)
 
 
 def compare_table(results: Mapping[str, tuple[ScenarioParams, Mapping[str, object]]]) -> pd.DataFrame:
@@ -127,9 +161,10 @@ def compare_table(results: Mapping[str, tuple[ScenarioParams, Mapping[str, objec
     for spec in SPECS:
         values = [getattr(results[n][0], spec.name) for n in names]
         if len({str(v) for v in values}) > 1:
-            rows.append({"item": f"input: {spec.name}", **{n: _show(v) for n, v in zip(names, values)}})
-    for key, label in SUMMARY_LABELS.items():
-        rows.append({"item": label, **{n: _metric(key, results[n][1][key]) for n in names}})
+            rows.append({"item": f"input: {input_label(spec)}", **{n: _show(v, spec.name)
+                                                                    for n, v in zip(names, values)}})
+    for key, title in SUMMARY_LABELS.items():
+        rows.append({"item": title, **{n: _metric(key, results[n][1][key]) for n in names}})
     return pd.DataFrame(rows)
 
 

@@ -1,4 +1,4 @@
-"""Shared test helpers: the repository root, a CLI runner, and hostile user text.
+"""Shared test helpers: the repository root, a CLI runner, hostile user text, the dashboard section selector.
 
 Tests import helpers from here (never from ``conftest`` or from another test module); pytest
 fixtures stay in ``conftest.py``. Hypothesis strategies are in ``tests/strategies.py``.
@@ -11,8 +11,10 @@ import sys
 from pathlib import Path
 
 import pandas as pd
+from streamlit.testing.v1 import AppTest
 
 from calc.data import REGISTER_PATH
+from dashboard.sections import SELECTOR_KEY
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -38,3 +40,9 @@ def hostile_register() -> bytes:
     rows += [[name, "", "100000", str(400_000_000 + i)] for i, name in enumerate(HOSTILE_NAMES)]
     return pd.DataFrame(rows, columns=["name", "footnotes", "preferred_shares", "common_owned_prior"]) \
         .to_csv(index=False).encode()
+
+
+def open_section(at: AppTest, name: str) -> None:
+    """Choose a section in the dashboard's selector and rerun (only the section in view is rendered)."""
+    at.segmented_control(key=SELECTOR_KEY).set_value(name)
+    at.run()

@@ -15,22 +15,22 @@ from streamlit.testing.v1.errors import AppTestError
 
 from calc.params import SPECS, default_params, parse_params
 from calc.scenario import run_scenario
-from dashboard import safe, views
-from dashboard.narrative import pct, shares
+from dashboard import safe, sections, terms_view
+from dashboard.formatting import compact_shares, pct, shares
 from dashboard.store import ENV_VAR, ScenarioStore, params_to_json
-from tests.helpers import HOSTILE_FILE, HOSTILE_NAMES, ROOT, hostile_register
+from tests.helpers import HOSTILE_FILE, HOSTILE_NAMES, ROOT, hostile_register, open_section
 
 APP = str(ROOT / "app.py")
 TIMEOUT = 60
-HEADLINE = {  # metric label -> (summary key, formatter)
-    "As-converted today": ("as_converted_shares", shares),
-    "New shares": ("new_shares", shares),
-    "Total outstanding": ("total_shares", shares),
+HEADLINE = {  # metric label -> (summary key, formatter); share counts compact, the exact count in the tooltip
+    "As-converted today": ("as_converted_shares", compact_shares),
+    "New shares": ("new_shares", compact_shares),
+    "Total outstanding": ("total_shares", compact_shares),
     "Dilution": ("dilution_pct", pct),
-    "Headroom": ("headroom_shares", shares),
-    "From dividends": ("dividend_shares", shares),
-    "From conversion": ("conversion_shares", shares),
-    "From redemption": ("redemption_shares", shares),
+    "Headroom": ("headroom_shares", compact_shares),
+    "From dividends": ("dividend_shares", compact_shares),
+    "From conversion": ("conversion_shares", compact_shares),
+    "From redemption": ("redemption_shares", compact_shares),
 }
 
 
@@ -46,15 +46,25 @@ def metrics(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
 
+def exact(at: AppTest) -> dict[str, str]:
+    """The exact share count each compact headline metric states in its tooltip ("Exact: N shares.")."""
+    return {m.label: re.findall(r"Exact: ([-\d,]+) shares", m.help or "")[0] for m in at.metric
+            if "Exact:" in (m.help or "")}
+
+
 def expected(params) -> dict[str, str]:
     summary = run_scenario(params).summary
     return {label: fmt(summary[key]) for label, (key, fmt) in HEADLINE.items()}
 
 
 def assert_headline(at: AppTest, params) -> None:
-    shown = metrics(at)
+    shown, exact_counts = metrics(at), exact(at)
+    summary = run_scenario(params).summary
     for label, value in expected(params).items():
         assert shown[label] == value, label
+        key, fmt = HEADLINE[label]
+        if fmt is compact_shares:
+            assert exact_counts[label] == shares(summary[key]), label
 
 
 def frame_with(at: AppTest, column: str):
@@ -75,14 +85,19 @@ def test_defaults_run_without_exception(app):
     assert not app.exception
     assert not app.error
     assert_headline(app, default_params())
-    assert metrics(app)["As-converted today"] == "317,340,127"  # floor(1,885,000 × 168.3502)
-    titles = list(charts(app))
-    for words in ("shares outstanding after each event", "Price sensitivity", "Holder concentration",
-                  "Monte Carlo"):
-        assert any(words in t for t in titles), words
-    assert [t.label for t in app.tabs][:6] == ["Share issuance", "Price sensitivity", "Holders", "Monte Carlo",
-                                               "Saved scenarios", "Terms and provenance"]
-    assert "Employee options" in [t.label for t in app.tabs]
+    assert exact(app)["As-converted today"] == "317,340,127"  # floor(1,885,000 × 168.3502)
+    assert metrics(app)["As-converted today"] == "317.34 M"
+    options = app.segmented_control(key=sections.SELECTOR_KEY).options
+    assert options[:6] == ["Share issuance", "Price sensitivity", "Holders", "Monte Carlo", "Saved scenarios",
+                           "Terms and provenance"]
+    assert "Employee options" in options
+    for section, words in (("Share issuance", "shares outstanding after each event"),
+                           ("Share issuance", "New common shares issued on each date"),
+                           ("Share issuance", "Dilution over time"), ("Price sensitivity", "Price sensitivity"),
+                           ("Holders", "Holder concentration"), ("Monte Carlo", "Monte Carlo")):
+        open_section(app, section)
+        assert not app.exception
+        assert any(words in t for t in charts(app)), words
 
 
 def test_sidebar_has_one_widget_per_spec(app):
@@ -128,6 +143,7 @@ def test_no_page_text_says_the_fraction_is_paid_in_cash(app):
 
 
 def test_holders_tab_states_who_is_counted(app):
+    open_section(app, "Holders")
     infos = "\n".join(i.value for i in app.info)
     assert "Who is counted" in infos
     assert "Selling Securityholders table" in infos and "not counted" in infos
@@ -171,6 +187,7 @@ def test_conversion_all_without_valid_date_is_explained(app):
 
 
 def test_save_and_load_round_trip(app, tmp_path):
+    open_section(app, "Saved scenarios")
     changed = dict(price=2.75, dividend_policy="accrue", put_settlement="cash")
     app.sidebar.number_input(key="param_price").set_value(changed["price"])
     app.sidebar.selectbox(key="param_dividend_policy").set_value(changed["dividend_policy"])
@@ -181,6 +198,8 @@ def test_save_and_load_round_trip(app, tmp_path):
     app.run(timeout=TIMEOUT)
     assert not app.exception
     assert any(safe.text("Saved 'accrue and cash put'") in s.value for s in app.success)
+    assert app.text_input(key="save_name").value == ""  # the name box is cleared after a save: no "already saved"
+    assert not app.warning
     stored = ScenarioStore(tmp_path / "scenarios.sqlite3").load("accrue and cash put")
     assert stored == dataclasses.replace(default_params(), **changed)
 
@@ -198,6 +217,7 @@ def test_save_and_load_round_trip(app, tmp_path):
 
 
 def test_saved_scenarios_compare_and_delete(app):
+    open_section(app, "Saved scenarios")
     for name, price in (("low", 1.0), ("high", 4.0)):
         app.sidebar.number_input(key="param_price").set_value(price)
         app.run(timeout=TIMEOUT)
@@ -208,8 +228,16 @@ def test_saved_scenarios_compare_and_delete(app):
     app.run(timeout=TIMEOUT)
     assert not app.exception
     assert any("Saved scenarios" in t for t in charts(app))
-    table = frame_with(app, "item")
-    assert list(table.columns) == ["item", "high", "low"]
+    table = next(t.value for t in app.table if "item" in t.value.columns)
+    assert list(table.columns) == ["item", "high", "low"]  # in the order picked
+    app.multiselect(key="compare_pick").set_value(["low", "high"])
+    app.run(timeout=TIMEOUT)
+    table = next(t.value for t in app.table if "item" in t.value.columns)
+    assert list(table.columns) == ["item", "low", "high"]
+    listing = frame_with(app, "dilution").set_index("name")
+    high = run_scenario(dataclasses.replace(default_params(), price=4.0)).summary
+    assert listing.loc["high", "new shares"] == compact_shares(high["new_shares"])  # headline results in the list
+    assert listing.loc["high", "dilution"] == pct(high["dilution_pct"])
     low = run_scenario(dataclasses.replace(default_params(), price=1.0)).summary
     row = table[table["item"] == "New shares, all sources"].iloc[0]
     assert row["low"] == shares(low["new_shares"])
@@ -237,6 +265,7 @@ def test_saved_scenarios_compare_and_delete(app):
 
 
 def test_choosing_another_scenario_clears_the_delete_confirmation(app):
+    open_section(app, "Saved scenarios")
     for name in ("one", "two"):
         app.text_input(key="save_name").input(name)
         app.button(key="save_scenario").click()
@@ -253,6 +282,7 @@ def test_choosing_another_scenario_clears_the_delete_confirmation(app):
 
 
 def test_holder_basis_switch_follows_sidebar(app):
+    open_section(app, "Holders")
     app.radio(key="holder_basis_switch").set_value("registered")
     app.run(timeout=TIMEOUT)
     assert not app.exception
@@ -265,6 +295,7 @@ def test_holder_basis_switch_follows_sidebar(app):
 
 
 def test_holder_search_filters_rows(app):
+    open_section(app, "Holders")
     app.text_input(key="holder_search").input("lehman")
     app.run(timeout=TIMEOUT)
     names = frame_with(app, "beneficial_pct_13d3")["name"].tolist()
@@ -272,6 +303,7 @@ def test_holder_search_filters_rows(app):
 
 
 def test_monte_carlo_settings_error_is_inline(app):
+    open_section(app, "Monte Carlo")
     app.number_input(key="mc_volatility").set_value(-0.5)
     app.run(timeout=TIMEOUT)
     assert not app.exception
@@ -279,11 +311,16 @@ def test_monte_carlo_settings_error_is_inline(app):
 
 
 def test_terms_tab_shows_agere_adjustment_and_sources(app):
+    open_section(app, "Terms and provenance")
     frames = [d.value for d in app.dataframe]
     tables = [t.value for t in app.table]
     rates = next(f for f in tables if "conversion rate (common per preferred)" in f.columns)
     assert rates["conversion rate (common per preferred)"].tolist() == ["133.6898", "168.3502"]
-    assert "preferred.put_dates" in next(f for f in frames if "field" in f.columns)["field"].tolist()
+    terms_frame = next(f for f in frames if "field" in f.columns).set_index("field")
+    assert "preferred.put_dates" in terms_frame.index
+    assert terms_frame.loc["preferred.dividend_rate", "value"] == "8.00%"  # as the filing states it, not 0.08
+    assert terms_frame.loc["preferred.dividend_months_days", "value"] == "02-01, 08-01"
+    assert terms_frame.loc["preferred.cumulative_dividends", "value"] == "yes"
     assert "Agere" in rates["event"].iloc[1]
     assert rates["source"].str.len().min() > 0
     code = " ".join(c.value for c in app.code)
@@ -291,6 +328,7 @@ def test_terms_tab_shows_agere_adjustment_and_sources(app):
 
 
 def test_apply_edits_and_restore_register(app):
+    open_section(app, "Holders")
     app.button(key="apply_edits").click()
     app.run(timeout=TIMEOUT)
     assert not app.exception
@@ -321,6 +359,7 @@ def test_narrative_reads_moneyness_at_the_put_date_not_the_start(app):
 
 
 def test_saving_under_an_existing_name_needs_overwrite_confirmation(app, tmp_path):
+    open_section(app, "Saved scenarios")
     db = ScenarioStore(tmp_path / "scenarios.sqlite3")
     app.text_input(key="save_name").input("base")
     app.button(key="save_scenario").click()
@@ -329,6 +368,9 @@ def test_saving_under_an_existing_name_needs_overwrite_confirmation(app, tmp_pat
     assert not app.warning  # the name was new when it was typed
 
     app.sidebar.number_input(key="param_price").set_value(3.0)
+    app.run(timeout=TIMEOUT)
+    assert not app.warning  # the saved name was cleared from the box
+    app.text_input(key="save_name").input("base")
     app.run(timeout=TIMEOUT)
     assert any("'base' is already saved" in w.value for w in app.warning)
     assert not app.checkbox(key="save_overwrite").value
@@ -368,6 +410,7 @@ def assert_no_raw_markup(body: str) -> None:
 def test_hostile_holder_names_and_file_name_render_as_text_issue_9_item_8(app):
     """Issue 9 item 8: names from an uploaded holder table and the file name were rendered as markdown
     (an image from evil.example was fetched). Now they reach every markdown body escaped."""
+    open_section(app, "Holders")
     app.file_uploader(key="register_upload").set_value((HOSTILE_FILE, hostile_register(), "text/csv"))
     app.run(timeout=TIMEOUT)
     assert not app.exception
@@ -382,14 +425,17 @@ def test_hostile_holder_names_and_file_name_render_as_text_issue_9_item_8(app):
 
 
 def test_hostile_rejected_upload_message_is_text_issue_9_item_8(app):
+    open_section(app, "Holders")
     bad = f"name,preferred_shares\n{HOSTILE_NAMES[0]},-5\n".encode()
     app.file_uploader(key="register_upload").set_value((HOSTILE_FILE, bad, "text/csv"))
     app.run(timeout=TIMEOUT)
     assert not app.exception
     assert any(f"{safe.text(HOSTILE_FILE)} rejected" in e.value for e in app.error)
     assert_no_raw_markup(page_markdown(app))
-    problems = next(t.value for t in app.table if "reason" in t.value.columns)  # st.table cells are markdown too
-    cells = " ".join(problems["reason"]) + " ".join(problems["column"])
+    problems = next(t.value for t in app.table if "rule" in t.value.columns)  # st.table cells are markdown too
+    assert list(problems.columns) == ["line", "column", "value", "rule"]
+    assert problems["line"].tolist() == ["2"]  # the line shows as a column, always
+    cells = " ".join(problems["rule"]) + " ".join(problems["column"]) + " ".join(problems["value"])
     assert "\\-5" in cells
     assert_no_raw_markup(cells)
 
@@ -397,11 +443,13 @@ def test_hostile_rejected_upload_message_is_text_issue_9_item_8(app):
 @pytest.mark.parametrize("name", HOSTILE_NAMES)
 def test_hostile_saved_scenario_names_render_as_text_issue_9_item_8(app, name):
     """Saved scenario names are shown to every user of the database: messages, warnings and labels escape them."""
+    open_section(app, "Saved scenarios")
     app.text_input(key="save_name").input(name)
     app.button(key="save_scenario").click()
     app.run(timeout=TIMEOUT)
     assert not app.exception
     assert any(f"Saved {safe.text(repr_quote(name))}" in s.value for s in app.success)
+    app.text_input(key="save_name").input(name)
     app.button(key="save_scenario").click()  # again: "already exists", overwrite box labelled with the name
     app.run(timeout=TIMEOUT)
     assert any(safe.text(name) in w.value for w in app.warning)
@@ -453,7 +501,7 @@ def test_tampered_saved_scenarios_are_listed_and_reported_not_raised_issue_9_ite
     """Issue 9 item 17: a tampered row (price 0.0001, base_shares 1e30, garbage types) raised on Load or Compare.
     Every row is validated by calc.params on load; the listing still works and names each invalid scenario."""
     tamper(tmp_path / "scenarios.sqlite3", TAMPERED)
-    app.run(timeout=TIMEOUT)
+    open_section(app, "Saved scenarios")
     assert not app.exception
     names = app.selectbox(key="saved_pick").options
     assert "good" in names and "b'blob name'" in names and "not json" in names
@@ -492,7 +540,11 @@ def test_extreme_sidebar_values_show_an_error_not_a_traceback_issue_9_item_14(ap
     app.run(timeout=TIMEOUT)
     assert not app.exception
     assert app.error or "New shares" in metrics(app)
-    assert [t.label for t in app.tabs][-1] == "All securities"  # the last tab: the whole page rendered
+    assert app.segmented_control(key=sections.SELECTOR_KEY).options[-1] == "All securities"
+    for name in sections.NAMES:  # every section renders: results, a pointer to the inputs, or a contained error
+        open_section(app, name)
+        assert not app.exception, name
+    open_section(app, "Employee options")
     assert any(m.label == "Vested shares" for m in app.metric)  # the options section still renders
 
 
@@ -501,12 +553,57 @@ def test_one_failing_section_does_not_take_down_the_page_issue_9_item_12(app, mo
     def broken(*args, **kwargs):
         raise RuntimeError("boom <img src=x>")
 
-    monkeypatch.setattr(views, "render_terms", broken)
-    app.run(timeout=TIMEOUT)
+    monkeypatch.setattr(terms_view, "render", broken)
+    open_section(app, "Terms and provenance")
     assert not app.exception
     box = next(e.value for e in app.error if "Terms and provenance" in e.value)
     assert "RuntimeError" in box and "boom" in box and "Traceback" not in box
     assert_no_raw_markup(box)
     assert_headline(app, default_params())
+    open_section(app, "Employee options")
     assert any(m.label == "Vested shares" for m in app.metric)
-    assert any("Saved scenarios" in t or "Holder concentration" in t for t in charts(app))
+    open_section(app, "Holders")
+    assert any("Holder concentration" in t for t in charts(app))
+
+
+# --- issue 12: the analyst's experience ---------------------------------------------------------------------------
+
+
+def test_employee_options_follow_the_scenario_price_and_horizon_issue_12_item_9(app):
+    """The average price and "as of" date default to the scenario's price and horizon, and follow it."""
+    app.sidebar.number_input(key="param_price").set_value(7.0)
+    app.run(timeout=TIMEOUT)
+    open_section(app, "Employee options")
+    assert app.number_input(key="options_price").value == pytest.approx(7.0)
+    assert app.date_input(key="options_date").value == dt.date(2004, 8, 2)  # the default horizon
+    app.number_input(key="options_price").set_value(2.5)  # editable ...
+    app.run(timeout=TIMEOUT)
+    assert app.number_input(key="options_price").value == pytest.approx(2.5)
+    app.sidebar.date_input(key="param_horizon").set_value(dt.date(2006, 8, 1))  # ... until the scenario changes
+    app.run(timeout=TIMEOUT)
+    assert app.date_input(key="options_date").value == dt.date(2006, 8, 1)
+    assert app.number_input(key="options_price").value == pytest.approx(7.0)
+    assert not app.exception
+
+
+@pytest.mark.parametrize("bad_lines", [(3, 4, 5, 6), (3, 7)])
+def test_upload_problems_show_their_lines_issue_12_item_2(app, bad_lines):
+    """Evenly spaced bad lines became a RangeIndex that st.table hid: the lines now show as a column."""
+    rows = ["name,preferred_shares"] + [f"Fund {n},{'-5' if n in bad_lines else '10'}" for n in range(2, 9)]
+    open_section(app, "Holders")
+    app.file_uploader(key="register_upload").set_value(("bad.csv", "\n".join(rows).encode(), "text/csv"))
+    app.run(timeout=TIMEOUT)
+    problems = next(t.value for t in app.table if "rule" in t.value.columns)
+    assert problems["line"].tolist() == [str(n) for n in bad_lines]
+    assert set(problems["column"]) == {safe.text("preferred_shares")} and set(problems["value"]) == {safe.text("'-5'")}
+
+
+def test_stress_scenario_headline_is_compact_issue_12_item_1(app):
+    """Price $0.05: tens of billions of shares and negative headroom, each value in at most 9 characters with the
+    exact count in the tooltip."""
+    app.sidebar.number_input(key="param_price").set_value(0.05)
+    app.run(timeout=TIMEOUT)
+    params = dataclasses.replace(default_params(), price=0.05)
+    assert_headline(app, params)
+    assert all(len(value) <= 9 for label, value in metrics(app).items() if label != "Horizon")
+    assert exact(app)["Headroom"].startswith("-")

@@ -1,7 +1,8 @@
 """The dashboard in a real browser: Debian chromium driven by playwright against ``streamlit run app.py``.
 
 Needs /usr/bin/chromium (``make test`` installs it through the Makefile's ``chromium`` target);
-playwright's own browser download is never used. Screenshots go to ``artifacts/`` (gitignored).
+playwright's own browser download is never used. Screenshots go to ``tests/artifacts/`` (gitignored; CI keeps
+the directory as an artifact; the path is printed).
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import io
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -21,12 +23,14 @@ import pytest
 
 from calc.params import default_params
 from calc.scenario import run_scenario
-from dashboard.narrative import shares
+from dashboard.formatting import compact_shares
+from dashboard.sections import NAMES
 from dashboard.tables import holder_view
 from tests.helpers import HOSTILE_NAMES, ROOT, hostile_register
 
 CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = ROOT / "artifacts"
+ARTIFACTS = ROOT / "tests" / "artifacts"
+SIZES = ((1024, 768), (1440, 900))  # a small laptop and a common one (issue 12)
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 STARTUP_S = 90
@@ -129,8 +133,16 @@ def metric_labels_cut(page) -> list[str]:
 
 
 def open_tab(page, name: str) -> None:
-    page.get_by_role("tab", name=name, exact=True).click()
+    """Choose a section in the selector (only the section in view is rendered)."""
+    page.locator(".st-key-section button", has_text=name).first.click()
     wait_idle(page)
+
+
+def screenshot(page, name: str, full_page: bool = True) -> None:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / name
+    page.screenshot(path=str(path), full_page=full_page)
+    print(f"screenshot: {path}")
 
 
 def no_exception(page) -> None:
@@ -139,9 +151,9 @@ def no_exception(page) -> None:
 
 def test_page_shows_metrics_and_all_four_charts(page):
     summary = run_scenario(default_params()).summary
-    assert metric(page, "New shares") == shares(summary["new_shares"])
-    assert metric(page, "As-converted today") == "317,340,127"
-    assert metric(page, "Total outstanding") == shares(summary["total_shares"])
+    assert metric(page, "New shares") == compact_shares(summary["new_shares"])
+    assert metric(page, "As-converted today") == "317.34 M"  # floor(1,885,000 × 168.3502) = 317,340,127
+    assert metric(page, "Total outstanding") == compact_shares(summary["total_shares"])
     assert page.get_by_text("In plain words.").is_visible()
     assert metric_labels_cut(page) == []
     for tab, title in CHART_TITLES.items():
@@ -153,8 +165,7 @@ def test_page_shows_metrics_and_all_four_charts(page):
             chart.locator(".modebar-btn").count() > 0
     no_exception(page)
     open_tab(page, "Share issuance")
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "dashboard.png"), full_page=True)
+    screenshot(page, "dashboard.png")
     assert page.locator('[data-testid="stAlertContentError"]').count() == 0
 
 
@@ -163,7 +174,7 @@ def test_changing_an_input_updates_a_metric(page):
     field = page.locator(".st-key-param_price input")
     field.fill("3.25")
     field.press("Enter")
-    wanted = shares(run_scenario(dataclasses.replace(default_params(), price=3.25)).summary["new_shares"])
+    wanted = compact_shares(run_scenario(dataclasses.replace(default_params(), price=3.25)).summary["new_shares"])
     assert wanted != before
     page.locator('[data-testid="stMetricValue"]', has_text=wanted).first.wait_for(timeout=WAIT_MS)
     assert metric(page, "New shares") == wanted
@@ -173,10 +184,10 @@ def test_changing_an_input_updates_a_metric(page):
 def test_holder_table_download_parses_back(page):
     open_tab(page, "Holders")
     with page.expect_download(timeout=WAIT_MS) as info:
-        page.get_by_role("button", name="Download holder table (CSV)").click()
+        page.get_by_role("button", name=re.compile(r"^All rows \(\d+, CSV\)")).click()
     download = info.value
     raw = Path(download.path()).read_bytes()
-    assert download.suggested_filename == "lucent_holders.csv"
+    assert re.fullmatch(r"lucent_holders_[0-9a-f]{8}\.csv", download.suggested_filename)  # says which scenario
     assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM for Excel
     got = pd.read_csv(io.BytesIO(raw), encoding="utf-8-sig", keep_default_na=False)
     want = holder_view(run_scenario(default_params()).holders)
@@ -185,7 +196,16 @@ def test_holder_table_download_parses_back(page):
     assert got["name"].tolist() == want["name"].tolist()
     for column in ("registered_preferred_shares", "basis_preferred_shares", "pro_forma_shares"):
         assert got[column].tolist() == want[column].tolist(), column
-    assert got["pro_forma_pct"].tolist() == want["pro_forma_pct"].round(6).tolist()  # CSV: 6 decimals
+    assert got["pro_forma_pct"].tolist() == want["pro_forma_pct"].round(6).tolist()  # 6 decimals, fixed notation
+    # the search narrows the table; "shown rows" downloads what is shown
+    field = page.locator(".st-key-holder_search input")
+    field.fill("lehman")
+    field.press("Enter")
+    wait_idle(page)
+    with page.expect_download(timeout=WAIT_MS) as info:
+        page.get_by_role("button", name=re.compile(r"^Shown rows \(\d+, CSV\)")).click()
+    shown = pd.read_csv(info.value.path(), encoding="utf-8-sig", keep_default_na=False)
+    assert 0 < len(shown) < len(want) and all("lehman" in n.lower() for n in shown["name"])
 
 
 def test_invalid_upload_shows_its_errors_and_keeps_data(page):
@@ -208,9 +228,8 @@ def test_invalid_upload_shows_its_errors_and_keeps_data(page):
     assert "previous holder data is still in use" in text
     assert metric(page, "New shares") == before
     assert page.get_by_text("Selling Securityholders table, prospectus supplement").first.is_visible()
-    ARTIFACTS.mkdir(exist_ok=True)
     errors.scroll_into_view_if_needed()
-    page.screenshot(path=str(ARTIFACTS / "dashboard_invalid_upload.png"))
+    screenshot(page, "dashboard_invalid_upload.png", full_page=False)
     no_exception(page)
     # a valid file in the register's format replaces the holder data
     good = (ROOT / "data" / "register.csv").read_text(encoding="utf-8").splitlines()[:11]
@@ -277,7 +296,73 @@ def test_hostile_names_show_as_text_and_fetch_nothing_issue_9_item_8(page):
                   "already saved", f"Confirm: delete '{HOSTILE_NAMES[0]}'"):
         assert words in text, words
     no_exception(page)
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / "dashboard_hostile_names.png"), full_page=True)
+    screenshot(page, "dashboard_hostile_names.png")
     assert hostile_markup(page) == {"img": [], "links": [], "bold": [], "code": []}
     assert [url for url in requests if "evil.example" in url] == []
+
+
+# --- issue 12: readable at 1024×768 and 1440×900 ------------------------------------------------------------------
+
+
+
+def overflowing(page, selector: str) -> list[str]:
+    """Texts of the elements matching ``selector`` whose content is wider than their box (cut, or shown with …)."""
+    return page.evaluate("""selector => [...document.querySelectorAll(selector)]
+        .filter(e => e.offsetParent !== null)
+        .filter(e => [e, ...e.querySelectorAll('*')].some(x => x.scrollWidth > x.clientWidth + 1))
+        .map(e => e.innerText)""", selector)
+
+
+def sized_page(browser, server, width: int, height: int):
+    context = browser.new_context(viewport={"width": width, "height": height}, accept_downloads=True)
+    page = context.new_page()
+    page.goto(server)
+    page.locator('[data-testid="stMetric"]').first.wait_for(timeout=WAIT_MS)
+    wait_idle(page)
+    return context, page
+
+
+def set_price(page, price: str) -> None:
+    field = page.locator(".st-key-param_price input")
+    field.fill(price)
+    field.press("Enter")
+    wait_idle(page)
+
+
+@pytest.mark.parametrize("width, height", SIZES)
+def test_every_metric_label_and_section_button_reads_in_full(browser, server, width, height):
+    """Issue 12 items 1 and 3: no headline value or label is cut, at the default inputs and in a stress scenario
+    (price $0.05: tens of billions of new shares, negative headroom), and every section button is on screen."""
+    context, page = sized_page(browser, server, width, height)
+    try:
+        for price in ("1.89", "0.05"):
+            set_price(page, price)
+            assert page.locator('[data-testid="stMetric"]').count() >= 10
+            assert overflowing(page, '[data-testid="stMetricValue"]') == [], (width, price)
+            assert overflowing(page, '[data-testid="stMetricLabel"]') == [], (width, price)
+            screenshot(page, f"headline_{width}x{height}_price_{price}.png", full_page=False)
+        for name in NAMES:  # the section selector wraps: every button is inside the window and not cut
+            button = page.locator(".st-key-section button", has_text=name).first
+            box = button.bounding_box()
+            assert box and box["x"] >= 0 and box["x"] + box["width"] <= width, name
+        assert overflowing(page, ".st-key-section button") == []
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("width, height", SIZES)
+def test_each_section_reads_at_laptop_sizes(browser, server, width, height):
+    """Issue 12 item 3: every section renders at both sizes with no cut button or checkbox label; a screenshot of
+    each is kept as a CI artifact."""
+    context, page = sized_page(browser, server, width, height)
+    try:
+        for name in NAMES:
+            open_tab(page, name)
+            no_exception(page)
+            labels = '[data-testid="stButton"] button p, [data-testid="stCheckbox"] label p, ' \
+                     '[data-testid="stDownloadButton"] button p'
+            assert overflowing(page, labels) == [], name
+            slug = re.sub(r"[^a-z]+", "_", name.lower()).strip("_")
+            screenshot(page, f"section_{slug}_{width}x{height}.png")
+    finally:
+        context.close()

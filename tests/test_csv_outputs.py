@@ -47,7 +47,8 @@ def test_rounding_rule_and_negative_zero():
     assert lines[1] == "0.00,0.000030,168.3502,0.1234567,'-1,true"
     assert lines[2] == "1081.60,0.000000,1.0000,0.0,a,false"
     assert lines[3].startswith(",1.000000")
-    assert (csv_decimals("price_usd"), csv_decimals("dilution_pct"), csv_decimals("shares")) == (2, 6, None)
+    assert (csv_decimals("dividend_due_usd"), csv_decimals("price_usd"), csv_decimals("dilution_pct"),
+            csv_decimals("shares")) == (2, 4, 6, None)  # per-share prices to 4 decimals, as entered
 
 
 def test_sidecar_holds_the_inputs_and_is_planned_with_the_csv(tmp_path):

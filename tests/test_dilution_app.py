@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 from calc.params import parse_params
 from calc.securities import instrument_rows, run_dilution, setup, totals
 from dashboard.store import ENV_VAR
+from tests.helpers import open_section
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 TIMEOUT = 60
@@ -21,6 +22,7 @@ def app(tmp_path, monkeypatch) -> AppTest:
     monkeypatch.setenv(ENV_VAR, str(tmp_path / "scenarios.sqlite3"))
     at = AppTest.from_file(APP, default_timeout=TIMEOUT)
     at.run(timeout=TIMEOUT)
+    open_section(at, "All securities")
     return at
 
 

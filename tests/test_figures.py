@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 
 import plotly.graph_objects as go
 import pytest
@@ -72,7 +73,8 @@ def test_issuance_figure_stacks_cumulative_sources_on_the_base(scenario):
     assert "outstanding" in fig.layout.yaxis.title.text
     authorized = next(a for a in fig.layout.annotations if "authorized" in a.text)
     assert authorized.yref == "y" and "10,000,000,000" in authorized.text
-    assert fig.layout.legend.y < 0  # legend under the plot, clear of the line labels
+    # legend at the bottom of the figure (container coordinates), under the x tick labels and clear of the lines
+    assert fig.layout.legend.yref == "container" and fig.layout.legend.y == 0 and fig.layout.margin.b >= 150
 
 
 def test_sensitivity_figure_marks_conversion_price_and_crossover(scenario):
@@ -93,7 +95,8 @@ def test_sensitivity_figure_marks_conversion_price_and_crossover(scenario):
     assert list(fig.data[1].y) == sens["put_stock_shares"].tolist()
     # the labels sit along the top edge of the plot; the legend goes under it so nothing overlaps them
     assert all(a.yref == "paper" and a.y in (0.0, 1.0) for a in fig.layout.annotations)
-    assert fig.layout.legend.y < 0 and fig.layout.legend.yanchor == "top"
+    assert fig.layout.legend.yref == "container" and fig.layout.legend.y == 0
+    assert fig.layout.legend.yanchor == "bottom"
 
 
 def test_concentration_figure_top_rows_and_thresholds(scenario):
@@ -119,14 +122,25 @@ def test_fan_figure_percentile_bands(scenario):
     assert {"5th-95th percentile", "25th-75th percentile", "median", "deterministic scenario"} <= set(names)
     median = next(t for t in fig.data if t.name == "median")
     assert list(median.y) == mc.total_percentiles["p50"].tolist()
-    # evenly spaced event categories (date + event), not a day axis: the put a day after the last dividend
-    # gets its own slot instead of collapsing the band into a hairline
-    assert fig.layout.xaxis.type == "category"
+    # a date axis (issue 12 item 10: 60 category labels at a 2031 horizon were unreadable), ISO dates as x
+    assert fig.layout.xaxis.type == "date"
     percentiles = mc.total_percentiles
-    assert list(median.x) == [f"{d:%Y-%m-%d}<br>{e}" for d, e in zip(percentiles["date"], percentiles["event"])]
-    assert list(fig.layout.xaxis.categoryarray) == list(median.x)
+    assert list(median.x) == [f"{d:%Y-%m-%d}" for d in percentiles["date"]]
     deterministic = next(t for t in fig.data if t.name == "deterministic scenario")
     assert list(deterministic.x) == list(median.x)
+    assert fig.layout.yaxis.exponentformat == "B"  # B, never G
+
+
+def test_fan_figure_marks_where_the_fan_stops_moving(scenario):
+    """Default scenario, horizon 2031: every path puts on 2004-08-02 (SUPP: first put date), so no path issues
+    shares after it and the bands are flat from there; the chart says so with a line at that date."""
+    params, _, _ = scenario
+    long = dataclasses.replace(params, horizon=dt.date(2031, 8, 1))
+    mc = run_monte_carlo(long, 0.6, 200, seed=1)
+    assert figures.settle_date(mc.total_percentiles) == "2004-08-02"
+    fig = _validated(figures.fan_figure(mc.total_percentiles, None, None))
+    assert any("no new shares after 2004-08-02" in a.text for a in fig.layout.annotations)
+    assert figures.settle_date(run_monte_carlo(params, 0.6, 50, seed=1).total_percentiles) is None  # moves to the end
 
 
 def test_fan_figure_puts_deterministic_points_on_the_same_categories(scenario):

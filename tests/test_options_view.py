@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import json
 
 import numpy as np
@@ -25,6 +26,10 @@ def _app():
 def test_options_section_renders():
     at = AppTest.from_function(_app).run(timeout=60)
     assert not at.exception
+    # without a scenario the inputs take the defaults shared with `python -m calc eps` (calc.eps.eps_defaults)
+    assert at.date_input(key="options_date").value == dt.date(2002, 11, 30)
+    assert at.number_input(key="options_price").value == 1.89
+    at.date_input(key="options_date").set_value(dt.date(2004, 2, 1)).run(timeout=60)
     labels = {m.label: m.value for m in at.metric}
     assert {"Vested shares", "Exercisable shares", "TSM incremental shares", "Basic EPS (USD)",
             "Diluted EPS (USD)", "Diluted shares"} <= set(labels)
@@ -49,7 +54,7 @@ def test_timeline_chart_plots_calc_option_timeline():
     from calc.data import ILLUSTRATIVE_GRANTS_PATH
     from calc.grants_csv import read_grants_csv
     from calc.options import option_timeline
-    from dashboard.options_view import grants_key
+    from dashboard.cache import grants_key
 
     at = AppTest.from_function(_app).run(timeout=60)
     figs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
@@ -58,6 +63,10 @@ def test_timeline_chart_plots_calc_option_timeline():
     by_name = {t["name"]: t for t in timeline["data"]}
     for column in ("outstanding", "vested", "exercisable"):
         assert _values(by_name[column]["y"]) == want[f"{column}_shares"].tolist(), column
+    assert len({by_name[c]["line"]["dash"] for c in ("outstanding", "vested", "exercisable")}) == 3  # distinct
+    waterfall = next(f for f in figs if "Diluted shares" in f["layout"]["title"]["text"])["data"][0]
+    # the increments only (options, then the preferred), not the 3.6 B basic shares they would vanish beside
+    assert "basic shares" not in waterfall["x"] and waterfall["measure"][-1] == "total"
     prices = _values(next(f for f in figs if "Treasury-stock" in f["layout"]["title"]["text"])["data"][0]["x"])
     assert prices[0] == 0.25 and prices[-1] == 10.0 and len(prices) == 40  # $0.25 steps
     grants = read_grants_csv(ILLUSTRATIVE_GRANTS_PATH)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-from fractions import Fraction
 from pathlib import Path
 
 from calc.cli.arg_types import exact_number, iso_date, positive_decimal, tax_rate, whole_number
@@ -15,6 +14,7 @@ from calc.eps import (
     MAX_NET_INCOME_USD,
     MAX_PERIOD_YEARS,
     DilutedEps,
+    eps_defaults,
     lucent_diluted_eps,
     waterfall_rows,
 )
@@ -23,30 +23,33 @@ from calc.grants_csv import read_grants_csv
 
 def configure(parser: argparse.ArgumentParser) -> None:
     market = load_terms().market
+    defaults = eps_defaults(load_terms())
     parser.add_argument("--net-income", type=exact_number, required=True,
                         help="required: income (loss) from continuing operations for the period, USD, before preferred "
                              f"dividends; from -{MAX_NET_INCOME_USD:,} to {MAX_NET_INCOME_USD:,} (a loss: "
                              "--net-income -1e9)")
-    parser.add_argument("--basic-shares", type=whole_number, default=market.common_shares_outstanding,
+    parser.add_argument("--basic-shares", type=whole_number, default=defaults.basic_shares,
                         help=f"basic weighted-average common shares, 1 to {MAX_BASIC_SHARES:,} "
                              f"(default {market.common_shares_outstanding:,})")
     close = market.closing_price_date.strftime("%b %d, %Y").replace(" 0", " ")
-    parser.add_argument("--price", type=positive_decimal, default=market.closing_price_usd,
+    parser.add_argument("--price", type=positive_decimal, default=defaults.average_price_usd,
                         help="AVERAGE common price for the period, USD, for the treasury stock method "
                              f"(default {market.closing_price_usd} = the {close} closing price, used only "
                              "as a stand-in for the period average; pass the real average); "
                              f"> 0 and at most {MAX_USD_PER_SHARE:,}")
-    parser.add_argument("--date", type=iso_date, default=market.common_shares_outstanding_date,
+    parser.add_argument("--date", type=iso_date, default=defaults.date,
                         help=f"period end YYYY-MM-DD; exercisable options are measured on this date, not weighted "
                              f"over the period (default {market.common_shares_outstanding_date})")
     parser.add_argument("--grants", type=Path, help="grants CSV for the options (omit: no options)")
-    parser.add_argument("--period-years", type=exact_number, default=Fraction(1),
-                        help=f"period length in years, > 0 and at most {MAX_PERIOD_YEARS} (default 1)")
+    parser.add_argument("--period-years", type=exact_number, default=defaults.period_years,
+                        help=f"period length in years, > 0 and at most {MAX_PERIOD_YEARS} "
+                             f"(default {defaults.period_years})")
     parser.add_argument("--exchanged", action="store_true",
                         help="the preferred has been exchanged for the 8.00%% debentures")
-    parser.add_argument("--tax-rate", type=tax_rate, default=Fraction(0),
-                        help="tax rate for the after-tax debenture interest (default 0)")
-    initial_lp = load_terms().preferred.initial_liquidation_preference_usd
+    parser.add_argument("--tax-rate", type=tax_rate, default=defaults.tax_rate,
+                        help=f"tax rate for the after-tax debenture interest (default {defaults.tax_rate}, an "
+                             "assumption: see calc.eps.DEFAULT_TAX_RATE)")
+    initial_lp = defaults.lp_usd
     parser.add_argument("--liquidation-preference", type=positive_decimal, default=initial_lp,
                         help=f"accreted liquidation preference per preferred share, USD, > 0 and at most "
                              f"{MAX_USD_PER_SHARE:,} (default {initial_lp})")

@@ -1,0 +1,168 @@
+"""How numbers, dates and column names read on the page (one place for every display format).
+
+- shares: whole numbers with thousands separators (``3,607,381,493``); headline metrics use the compact form
+  (``3.61 B``, ``317.34 M``) with the exact count in the tooltip, so a value fits its box at any valid input;
+- money: USD to cents (``$84,814,745.60``); per-share prices to 4 decimals where an input is entered to 4
+  (``$1.8900``) and conversion prices to 2, as the terms state them (``$5.94``);
+- percentages: 2 decimals (holder percentages 3, since one holder can own a few thousandths of a percent);
+- dates: ISO ``YYYY-MM-DD`` everywhere;
+- chart axes: share counts with "B"/"M" suffixes (``SHARE_AXIS``) on every chart;
+- table columns: a human label and a help text naming the CSV/CLI column (``column_config``).
+Formatting only: every number comes from ``calc``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+# the number forms of "In plain words" (calc.narrative), used on the whole page
+from calc.narrative import pct as pct
+from calc.narrative import shares as shares
+from calc.narrative import usd as usd
+
+COMPACT_STEPS = ((10**12, "T"), (10**9, "B"), (10**6, "M"))
+SHARE_AXIS = dict(exponentformat="B", separatethousands=True)  # plotly: 1.2B, 800M (never "G")
+PCT_DIGITS = 2
+HOLDER_PCT_DIGITS = 3
+
+
+def compact_shares(value: object) -> str:
+    """A share count in at most 9 characters: 2 decimals and T/B/M from a million up, exact below."""
+    number = int(value)  # type: ignore[call-overload]
+    for size, suffix in COMPACT_STEPS:
+        if abs(number) >= size:
+            return f"{number / size:,.2f} {suffix}"
+    return f"{number:,}"
+
+
+def price(value: object) -> str:
+    """A per-share common price as entered (4 decimals)."""
+    return usd(value, 4)
+
+
+def iso(value: object) -> str:
+    """A date as YYYY-MM-DD."""
+    if isinstance(value, dt.date):
+        return value.isoformat()[:10]
+    return pd.Timestamp(value).strftime("%Y-%m-%d")  # type: ignore[arg-type]
+
+
+# --- table columns -------------------------------------------------------------------------------------------
+# column -> (label, kind); kind picks the number format. Unknown columns fall back on their unit suffix.
+COLUMNS: dict[str, tuple[str, str]] = {
+    "date": ("Date", "date"),
+    "event": ("Event", "text"),
+    "dividend_shares": ("New from dividends", "shares"),
+    "conversion_shares": ("New from conversion", "shares"),
+    "redemption_shares": ("New from redemption", "shares"),
+    "exchange_shares": ("New from exchanges", "shares"),
+    "call_conversion_shares": ("New from call conversions", "shares"),
+    "cumulative_new_shares": ("New shares so far", "shares"),
+    "total_common_shares": ("Total common outstanding", "shares"),
+    "new_shares_pct": ("New shares % of total", "pct"),
+    "price_usd": ("Common price", "price"),
+    "conversion_price_usd": ("Conversion price", "price2"),
+    "in_the_money": ("Conversion in the money", "bool"),
+    "preferred_outstanding": ("Preferred outstanding", "shares"),
+    "debenture_principal_usd": ("Debenture principal", "usd"),
+    "lp_per_share_usd": ("Liquidation preference per share", "usd"),
+    "dividend_due_usd": ("Dividend due", "usd"),
+    "interest_due_usd": ("Debenture interest due", "usd"),
+    "repurchase_cash_usd": ("Cash paid for repurchases", "usd"),
+    "cumulative_dividend_shares": ("Dividend shares so far", "shares"),
+    "cumulative_conversion_shares": ("Conversion shares so far", "shares"),
+    "cumulative_redemption_shares": ("Redemption shares so far", "shares"),
+    "cumulative_exchange_shares": ("Exchange shares so far", "shares"),
+    # price sensitivity
+    "put_stock_shares": ("Every share put, in stock", "shares"),
+    "scenario_new_shares": ("This scenario, all sources", "shares"),
+    # employee options and EPS
+    "grant_id": ("Grant", "text"),
+    "form": ("Agreement form", "text"),
+    "shares": ("Option shares granted", "shares"),
+    "exercise_price_usd": ("Exercise price", "price"),
+    "grant_date": ("Granted", "date"),
+    "termination_date": ("Terminated", "date"),
+    "termination_reason": ("Termination reason", "text"),
+    "outstanding": ("Outstanding", "shares"),
+    "vested": ("Vested", "shares"),
+    "exercisable": ("Exercisable", "shares"),
+    "step": ("Step", "text"),
+    "incremental_shares": ("Incremental shares", "shares"),
+    "numerator_addback_usd": ("Numerator add-back", "usd"),
+    "incremental_eps_usd": ("Incremental EPS", "price"),
+    "included": ("Included (dilutive)", "bool"),
+    "reason": ("Why", "text"),
+    "shares_after": ("Diluted shares after the step", "shares"),
+    "eps_after_usd": ("EPS after the step", "price"),
+    "average_price_usd": ("Average common price", "price"),
+    "tsm_incremental_shares": ("Treasury-stock incremental shares", "shares"),
+    "vested_shares": ("Vested", "shares"),
+    "exercisable_shares": ("Exercisable", "shares"),
+    "outstanding_shares": ("Outstanding", "shares"),
+    "cancelled_shares": ("Cancelled", "shares"),
+    "expired_shares": ("Expired", "shares"),
+    "method": ("Method", "text"),
+}
+KIND_FORMAT = {"shares": "localized", "usd": "dollar", "price": "$%.4f", "price2": "$%.2f",
+               "pct": f"%.{PCT_DIGITS}f%%"}
+
+
+def label(column: str) -> str:
+    """The human label of a column (the column name itself when none is set)."""
+    return COLUMNS.get(column, (column.replace("_", " "), ""))[0]
+
+
+def _kind(column: str, frame: pd.DataFrame | None) -> str:
+    if column in COLUMNS:
+        return COLUMNS[column][1]
+    if column.endswith("_pct"):
+        return "pct"
+    if column.endswith("_usd"):
+        return "usd"
+    if frame is not None and column in frame and pd.api.types.is_bool_dtype(frame[column]):
+        return "bool"
+    if frame is not None and column in frame and pd.api.types.is_numeric_dtype(frame[column]):
+        return "shares" if column.endswith("shares") or pd.api.types.is_integer_dtype(frame[column]) else "plain"
+    return "text"
+
+
+def column_config(frame: pd.DataFrame, labels: dict[str, str] | None = None) -> dict[str, Any]:
+    """``st.dataframe`` column_config for ``frame``: human labels, the CSV/CLI name in the help, number formats
+    per ``KIND_FORMAT`` (dates as ISO text)."""
+    config: dict[str, Any] = {}
+    for column in frame.columns:
+        name = str(column)
+        head = (labels or {}).get(name, label(name))
+        hint = f"CSV / CLI column: {name}"
+        kind = _kind(name, frame)
+        if kind in KIND_FORMAT:
+            config[name] = st.column_config.NumberColumn(head, help=hint, format=KIND_FORMAT[kind])
+        elif kind == "bool":
+            config[name] = st.column_config.CheckboxColumn(head, help=hint)
+        elif kind == "date":
+            config[name] = st.column_config.TextColumn(head, help=hint)
+        else:
+            config[name] = st.column_config.TextColumn(head, help=hint) if kind == "text" else \
+                st.column_config.NumberColumn(head, help=hint, format="localized")
+    return config
+
+
+def first(frame: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
+    """``frame`` with ``columns`` (those it has) first, the rest after in their order."""
+    lead = [c for c in columns if c in frame.columns]
+    return frame[lead + [c for c in frame.columns if c not in lead]]
+
+
+def with_iso_dates(frame: pd.DataFrame, columns: Iterable[str] = ("date",)) -> pd.DataFrame:
+    """A copy with date columns as ISO text (one date form on the page)."""
+    out = frame.copy()
+    for column in columns:
+        if column in out.columns:
+            out[column] = out[column].map(lambda d: "" if d is None or d is pd.NaT or d != d else iso(d))
+    return out
