@@ -19,10 +19,12 @@ from dashboard.context import Page
 st.set_page_config(page_title="Lucent 8.00% preferred: share dilution", layout="wide")
 st.html(f"<style>{headline_view.CSS}</style>")
 st.title("Lucent 8.00% preferred: new common shares and who owns them")
-st.caption("1,885,000 preferred shares ($1,000 liquidation preference, 8.00% dividends, convertible at $5.94). "
-           "Choose how dividends, puts and conversion play out in the sidebar; the page shows how many new "
-           "Lucent common shares follow, when, and who would own them. Hover over a (?) icon for what a figure means; "
-           "the Terms section gives the source of every term and the conventions used.")
+st.caption(
+    "1,885,000 preferred shares ($1,000 liquidation preference, 8.00% dividends, convertible at $5.94). "
+    "Choose how dividends, puts and conversion play out in the sidebar; the page shows how many new "
+    "Lucent common shares follow, when, and who would own them. Hover over a (?) icon for what a figure means; "
+    "the Terms section gives the source of every term and the conventions used."
+)
 chosen = sections.selector()
 
 terms, defaults = cache.terms(), cache.defaults()
@@ -50,19 +52,36 @@ result: ScenarioResult | None = None
 key = ""
 with safe.section("Scenario results"):
     if params is None:
-        st.error("These inputs cannot be combined — fix them in the sidebar:\n\n"
-                 + "\n".join(f"- {safe.text(p)}" for p in problems))
+        st.error(
+            "These inputs cannot be combined — fix them in the sidebar:\n\n"
+            + "\n".join(f"- {safe.text(p)}" for p in problems)
+        )
     else:
         key = cache.key_of(params) + ledger_view.events_key(events)
         try:
             result = cache.scenario(key, book_token, params, book, events)
         except InputError as exc:  # the events in use do not fit these inputs (e.g. a date outside the window)
-            st.error("The ledger events do not fit these inputs; fix the inputs or the events (Ledger section):  \n"
-                     + safe.error_lines("\n".join(exc.problems or (str(exc),))))
+            st.error(
+                "The ledger events do not fit these inputs; fix the inputs or the events (Ledger section):  \n"
+                + safe.error_lines("\n".join(exc.problems or (str(exc),)))
+            )
             params = None
 
-page = Page(terms, defaults, params, sidebar_params, result, register, register_label, book_token, book, history,
-            events, key, cache.scenario_id(params, ledger_view.events_key(events)) if params else "")
+page = Page(
+    terms,
+    defaults,
+    params,
+    sidebar_params,
+    result,
+    register,
+    register_label,
+    book_token,
+    book,
+    history,
+    events,
+    key,
+    cache.scenario_id(params, ledger_view.events_key(events)) if params else "",
+)
 if result is not None:
     with safe.section("Scenario results"):
         headline_view.render(page)

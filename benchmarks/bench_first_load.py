@@ -51,9 +51,23 @@ def server(script: Path, cwd: Path) -> Iterator[str]:
     """``streamlit run script`` on a free local port until healthy; yields the URL."""
     port = free_port()
     env = dict(os.environ, LUCENT_SCENARIO_DB=str(Path(tempfile.mkdtemp()) / "bench.sqlite3"))
-    process = subprocess.Popen([sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port),
-                                "--server.headless", "true"], cwd=cwd, env=env, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(script),
+            "--server.port",
+            str(port),
+            "--server.headless",
+            "true",
+        ],
+        cwd=cwd,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         for _ in range(240):
@@ -80,8 +94,9 @@ def load(browser, url: str, size: tuple[int, int], price: str | None) -> dict[st
         page.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=WAIT_MS)
         times["chart"] = time.perf_counter() - t0
         page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden", timeout=WAIT_MS)
-        wanted = compact_shares(run_scenario(dataclasses.replace(default_params(), price=float(price)))
-                                .summary["new_shares"])
+        wanted = compact_shares(
+            run_scenario(dataclasses.replace(default_params(), price=float(price))).summary["new_shares"]
+        )
         field = page.locator(".st-key-param_price input")
         field.fill(price)
         t1 = time.perf_counter()

@@ -74,8 +74,18 @@ MONEY_DECIMALS = 2  # cents
 PCT_DECIMALS = 6  # a percentage point to 10^-6: one holder of one preferred share (~4e-6 %) still shows
 RATE_DECIMALS = 4  # the conversion rate as the terms state it (168.3502 common per preferred)
 PER_SHARE_DECIMALS = 4  # per-share prices entered or computed to 4 decimals ($1.8900)
-PER_SHARE_COLUMNS = frozenset({"price_usd", "average_price_usd", "exercise_price_usd", "basic_eps_usd",
-                               "diluted_eps_usd", "eps_after_usd", "incremental_eps_usd", "breakeven_price_usd"})
+PER_SHARE_COLUMNS = frozenset(
+    {
+        "price_usd",
+        "average_price_usd",
+        "exercise_price_usd",
+        "basic_eps_usd",
+        "diluted_eps_usd",
+        "eps_after_usd",
+        "incremental_eps_usd",
+        "breakeven_price_usd",
+    }
+)
 SIDECAR_SUFFIX = ".inputs.json"
 
 
@@ -144,6 +154,7 @@ def to_csv_bytes(frame: pd.DataFrame, excel: bool = True) -> bytes:
 
 # --------------------------------------------------------------------------- signals
 
+
 class Interrupted(KeyboardInterrupt):
     """SIGTERM or SIGHUP, raised like Ctrl-C's ``KeyboardInterrupt`` so temporary files are removed.
 
@@ -176,6 +187,7 @@ def signals_as_interrupts() -> Iterator[None]:
 
 
 # --------------------------------------------------------------------------- planning
+
 
 @dataclass(frozen=True)
 class Target:
@@ -278,7 +290,7 @@ def _remove_stale_parts(target: Target) -> None:
     assert target.path is not None
     prefix = f".{target.path.name}."
     for part in sorted(target.path.parent.glob(glob.escape(prefix) + "*.part")):
-        pid = part.name[len(prefix):].split(".")[0]
+        pid = part.name[len(prefix) :].split(".")[0]
         if pid.isdigit() and _pid_alive(int(pid)):
             continue
         with contextlib.suppress(FileNotFoundError):
@@ -291,8 +303,9 @@ def sidecar_flag(flag: str) -> str:
     return f"{flag} (inputs sidecar)"
 
 
-def plan_outputs(inputs: Mapping[str, Path | str | None],
-                 outputs: Mapping[str, Path | str | None], sidecars: Iterable[str] = ()) -> OutputPlan:
+def plan_outputs(
+    inputs: Mapping[str, Path | str | None], outputs: Mapping[str, Path | str | None], sidecars: Iterable[str] = ()
+) -> OutputPlan:
     """Check every output (flag -> path; ``None`` = not requested) against the rules in the module
     docstring and against the inputs (flag -> path); raise ``InputError`` naming both flags.
     ``sidecars``: output flags whose file (when a regular file) gets ``NAME.inputs.json`` beside it."""
@@ -311,6 +324,7 @@ def plan_outputs(inputs: Mapping[str, Path | str | None],
 
 # --------------------------------------------------------------------------- writing
 
+
 def _size(count: int) -> str:
     """Byte count for a message: ``950 bytes``, ``12.3 KB`` ... ``4.2 TB`` (powers of 1000)."""
     if count < 1000:
@@ -328,8 +342,10 @@ def _write_error(target: Target, exc: OSError, written: int) -> InputError:
     left = "output is incomplete" if target.streamed else "no output written"
     if exc.errno in (errno.ENOSPC, errno.EDQUOT) and not target.streamed and target.path is not None:
         free = os.statvfs(target.path.parent)
-        reason = (f"disk full; it needs more than the {_size(written)} written so far, "
-                  f"{_size(free.f_bavail * free.f_frsize)} free")
+        reason = (
+            f"disk full; it needs more than the {_size(written)} written so far, "
+            f"{_size(free.f_bavail * free.f_frsize)} free"
+        )
     elif exc.errno == errno.EROFS:
         reason = "read-only file system"
     else:
@@ -423,8 +439,9 @@ class OutputPlan:
         with _reported(target):
             if target.streamed:
                 return open(target.path, "wb")
-            fd, name = tempfile.mkstemp(prefix=f".{target.path.name}.{os.getpid()}.", suffix=".part",
-                                        dir=target.path.parent)
+            fd, name = tempfile.mkstemp(
+                prefix=f".{target.path.name}.{os.getpid()}.", suffix=".part", dir=target.path.parent
+            )
             temps[target.flag] = Path(name)
             os.fchmod(fd, 0o666 & ~_umask())  # mkstemp creates 0600; give the file the usual permissions
             return os.fdopen(fd, "wb")
@@ -435,20 +452,23 @@ class OutputPlan:
             for flag, writer in writers.items():
                 writer(sinks[flag])
 
-    def write_frames(self, frames: Mapping[str, pd.DataFrame], excel: bool = False,
-                     record: Mapping[str, object] | None = None) -> None:
+    def write_frames(
+        self, frames: Mapping[str, pd.DataFrame], excel: bool = False, record: Mapping[str, object] | None = None
+    ) -> None:
         """Write data frames as spreadsheet-safe CSV (BOM when ``excel``), and ``record`` (the inputs,
         ``calc.record.inputs_record``) into each planned sidecar, as one unit."""
         self.write(self.frame_writers(frames, excel, record))
 
-    def frame_writers(self, frames: Mapping[str, pd.DataFrame], excel: bool = False,
-                      record: Mapping[str, object] | None = None) -> dict[str, Callable[[Sink], None]]:
+    def frame_writers(
+        self, frames: Mapping[str, pd.DataFrame], excel: bool = False, record: Mapping[str, object] | None = None
+    ) -> dict[str, Callable[[Sink], None]]:
         """Writers of ``frames`` as CSV and of their planned sidecars (for ``write`` with other writers)."""
         writers = {flag: _frame_writer(frame, excel) for flag, frame in frames.items()}
         return writers | self.sidecar_writers(frames, record)
 
-    def sidecar_writers(self, flags: Iterable[str], record: Mapping[str, object] | None
-                        ) -> dict[str, Callable[[Sink], None]]:
+    def sidecar_writers(
+        self, flags: Iterable[str], record: Mapping[str, object] | None
+    ) -> dict[str, Callable[[Sink], None]]:
         """Writers of the planned sidecars of ``flags``: ``record`` as JSON naming its file."""
         writers: dict[str, Callable[[Sink], None]] = {}
         for flag in flags:
@@ -470,6 +490,7 @@ class OutputPlan:
 def _frame_writer(frame: pd.DataFrame, excel: bool) -> Callable[[Sink], None]:
     def write(sink: Sink) -> None:
         sink.write(to_csv_bytes(frame, excel))
+
     return write
 
 
@@ -488,6 +509,7 @@ def sidecar_json(payload: Mapping[str, object]) -> str:
 def _json_writer(payload: Mapping[str, object]) -> Callable[[Sink], None]:
     def write(sink: Sink) -> None:
         sink.write(sidecar_json(payload).encode("utf-8"))
+
     return write
 
 

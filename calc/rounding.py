@@ -57,8 +57,13 @@ def quotient(num: np.ndarray, den: np.ndarray, where: np.ndarray | bool = True) 
     return out
 
 
-def _round(x: np.ndarray, exact_at: ExactAt, where: np.ndarray | bool,
-           float_round: Callable[[np.ndarray], np.ndarray], exact_round: Callable[[Fraction], int]) -> np.ndarray:
+def _round(
+    x: np.ndarray,
+    exact_at: ExactAt,
+    where: np.ndarray | bool,
+    float_round: Callable[[np.ndarray], np.ndarray],
+    exact_round: Callable[[Fraction], int],
+) -> np.ndarray:
     x = np.asarray(x, dtype=float)
     where = np.broadcast_to(where, x.shape)
     small = x <= MAX_SHARES  # False for +inf

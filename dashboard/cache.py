@@ -59,8 +59,9 @@ def filing_register() -> pd.DataFrame:
 
 def register_token(register: pd.DataFrame) -> str:
     """Content hash of a register (identifies its holder book in the caches)."""
-    hashed = pd.util.hash_pandas_object(register[["name", "footnotes", "preferred_shares", "common_owned_prior"]],
-                                        index=True)
+    hashed = pd.util.hash_pandas_object(
+        register[["name", "footnotes", "preferred_shares", "common_owned_prior"]], index=True
+    )
     return hashlib.sha256(hashed.to_numpy().tobytes()).hexdigest()[:16]
 
 
@@ -70,8 +71,9 @@ def book(token: str, _register: pd.DataFrame) -> HolderBook:
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
-def scenario(params_json: str, book_token: str, _params: ScenarioParams, _book: HolderBook,
-             _events: tuple[Event, ...] = ()) -> ScenarioResult:
+def scenario(
+    params_json: str, book_token: str, _params: ScenarioParams, _book: HolderBook, _events: tuple[Event, ...] = ()
+) -> ScenarioResult:
     """``params_json`` must also identify ``_events`` (the ledger rows) when there are any."""
     return run_scenario(_params, terms(), _book, _events)
 
@@ -88,17 +90,22 @@ def horizon_conversion_price(result: ScenarioResult) -> float:
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
-def issuance_figures(params_json: str, book_token: str, _params: ScenarioParams,
-                     _result: ScenarioResult) -> tuple[go.Figure, go.Figure, go.Figure]:
+def issuance_figures(
+    params_json: str, book_token: str, _params: ScenarioParams, _result: ScenarioResult
+) -> tuple[go.Figure, go.Figure, go.Figure]:
     """Issuance (base plus new shares), new shares per date by source, dilution % over time."""
     timeline = _result.timeline
-    return (figures.issuance_figure(timeline, _params.base_shares, terms().market.authorized_common_shares),
-            figures.new_shares_figure(timeline), figures.dilution_figure(timeline))
+    return (
+        figures.issuance_figure(timeline, _params.base_shares, terms().market.authorized_common_shares),
+        figures.new_shares_figure(timeline),
+        figures.dilution_figure(timeline),
+    )
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
-def sensitivity_figure(params_json: str, _params: ScenarioParams, _result: ScenarioResult,
-                       _sensitivity: pd.DataFrame) -> go.Figure:
+def sensitivity_figure(
+    params_json: str, _params: ScenarioParams, _result: ScenarioResult, _sensitivity: pd.DataFrame
+) -> go.Figure:
     return figures.sensitivity_figure(_sensitivity, horizon_conversion_price(_result), _params.price)
 
 
@@ -148,8 +155,9 @@ BREAKEVEN_POINTS = 400
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def breakeven(params_json: str, events_key: str, ratio: float, date: str, _params: ScenarioParams,
-              _events: tuple[Event, ...]) -> tuple[dict[str, object], np.ndarray, np.ndarray]:
+def breakeven(
+    params_json: str, events_key: str, ratio: float, date: str, _params: ScenarioParams, _events: tuple[Event, ...]
+) -> tuple[dict[str, object], np.ndarray, np.ndarray]:
     """Break-even report and the wait curve over ``BREAKEVEN_POINTS`` flat prices (log-spaced)."""
     s = setup(_params, date, _events)
     prices = np.geomspace(MIN_PRICE_USD * 10, MAX_PRICE_USD / 10, BREAKEVEN_POINTS)
@@ -167,14 +175,20 @@ def monte_carlo_kept(run_key: tuple) -> MonteCarloResult | InputError | None:
     return st.session_state.setdefault(MC_STATE, {}).get(run_key)
 
 
-def monte_carlo(run_key: tuple, params: ScenarioParams, volatility: float, paths: int, seed: int,
-                events: tuple[Event, ...], progress: Callable[[int, int], None]) -> MonteCarloResult | InputError:
+def monte_carlo(
+    run_key: tuple,
+    params: ScenarioParams,
+    volatility: float,
+    paths: int,
+    seed: int,
+    events: tuple[Event, ...],
+    progress: Callable[[int, int], None],
+) -> MonteCarloResult | InputError:
     """Run (or reuse) a Monte Carlo; an ``InputError`` is kept as the outcome. Keeps the last ``MC_KEEP``."""
     runs = st.session_state.setdefault(MC_STATE, {})
     if run_key not in runs:
         try:
-            runs[run_key] = run_monte_carlo(params, volatility, paths, seed, terms(), progress=progress,
-                                            events=events)
+            runs[run_key] = run_monte_carlo(params, volatility, paths, seed, terms(), progress=progress, events=events)
         except InputError as exc:
             runs[run_key] = exc
         while len(runs) > MC_KEEP:

@@ -25,9 +25,11 @@ def _report_figures(page: Page) -> tuple[go.Figure, go.Figure, go.Figure]:
     assert page.params is not None and page.result is not None
     params, result = page.params, page.result
     sensitivity = cache.sensitivity(cache.key_any_price(params), params)
-    return (cache.issuance_figures(page.key, page.book_token, params, result)[0],
-            cache.sensitivity_figure(page.key, params, result, sensitivity),
-            cache.concentration_figure(page.key, page.book_token, result))
+    return (
+        cache.issuance_figures(page.key, page.book_token, params, result)[0],
+        cache.sensitivity_figure(page.key, params, result, sensitivity),
+        cache.concentration_figure(page.key, page.book_token, result),
+    )
 
 
 def render_exports(page: Page) -> None:
@@ -35,14 +37,23 @@ def render_exports(page: Page) -> None:
     assert page.params is not None and page.result is not None
     params, result, terms = page.params, page.result, page.terms
     with st.container(horizontal=True, wrap=True, key="exports"):
-        st.download_button("Download workbook (Excel)", key="dl_workbook", on_click="ignore",
-                           data=lambda: workbook_bytes(WorkbookData(params, result, inputs_payload(page), terms)),
-                           file_name=file_name("scenario", page.scenario_id, "xlsx"), mime=XLSX_MIME,
-                           icon=":material/table_view:",
-                           help="Inputs with sources, summary, timeline, holders, sources: numbers as numbers")
-        st.download_button("Download report (HTML)", key="dl_report", on_click="ignore",
-                           data=lambda: report_html(params, result, _report_figures(page), terms,
-                                                    inputs_payload(page)),
-                           file_name=file_name("report", page.scenario_id, "html"), mime="text/html",
-                           icon=":material/description:",
-                           help="One self-contained page (charts inline, opens offline); print it to PDF")
+        st.download_button(
+            "Download workbook (Excel)",
+            key="dl_workbook",
+            on_click="ignore",
+            data=lambda: workbook_bytes(WorkbookData(params, result, inputs_payload(page), terms)),
+            file_name=file_name("scenario", page.scenario_id, "xlsx"),
+            mime=XLSX_MIME,
+            icon=":material/table_view:",
+            help="Inputs with sources, summary, timeline, holders, sources: numbers as numbers",
+        )
+        st.download_button(
+            "Download report (HTML)",
+            key="dl_report",
+            on_click="ignore",
+            data=lambda: report_html(params, result, _report_figures(page), terms, inputs_payload(page)),
+            file_name=file_name("report", page.scenario_id, "html"),
+            mime="text/html",
+            icon=":material/description:",
+            help="One self-contained page (charts inline, opens offline); print it to PDF",
+        )

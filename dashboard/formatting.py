@@ -109,8 +109,7 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "expired_shares": ("Expired", "shares"),
     "method": ("Method", "text"),
 }
-KIND_FORMAT = {"shares": "localized", "usd": "dollar", "price": "$%.4f", "price2": "$%.2f",
-               "pct": f"%.{PCT_DIGITS}f%%"}
+KIND_FORMAT = {"shares": "localized", "usd": "dollar", "price": "$%.4f", "price2": "$%.2f", "pct": f"%.{PCT_DIGITS}f%%"}
 
 
 def label(column: str) -> str:
@@ -148,8 +147,11 @@ def column_config(frame: pd.DataFrame, labels: dict[str, str] | None = None) -> 
         elif kind == "date":
             config[name] = st.column_config.TextColumn(head, help=hint)
         else:
-            config[name] = st.column_config.TextColumn(head, help=hint) if kind == "text" else \
-                st.column_config.NumberColumn(head, help=hint, format="localized")
+            config[name] = (
+                st.column_config.TextColumn(head, help=hint)
+                if kind == "text"
+                else st.column_config.NumberColumn(head, help=hint, format="localized")
+            )
     return config
 
 

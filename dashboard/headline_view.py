@@ -18,51 +18,96 @@ from dashboard.formatting import compact_shares, pct, shares
 from dashboard.narrative import FRACTION_NOTE
 
 METRIC_WIDTH_PX = 168  # fits the longest label ("As-converted today") and value ("-37.34 B") at the font below
-CSS = ("[data-testid='stMetricValue'] {font-size: 1.6rem;} "  # compact values: at most 9 characters
-       "h1 {font-size: 2rem !important;}")  # the title on two lines at 1024 px, not four
+CSS = (
+    "[data-testid='stMetricValue'] {font-size: 1.6rem;} "  # compact values: at most 9 characters
+    "h1 {font-size: 2rem !important;}"
+)  # the title on two lines at 1024 px, not four
 
 
 def _metric(label: str, count: object, help: str, border: bool = True) -> None:
-    st.metric(label, compact_shares(count), border=border, width=METRIC_WIDTH_PX,
-              help=f"**Exact: {shares(count)} shares.** {help}")
+    st.metric(
+        label,
+        compact_shares(count),
+        border=border,
+        width=METRIC_WIDTH_PX,
+        help=f"**Exact: {shares(count)} shares.** {help}",
+    )
 
 
 def render_metrics(params: ScenarioParams, summary: Mapping[str, object], terms: Terms) -> None:
     rate = rate_step_at(terms, params.valuation_date)
     n = terms.preferred.shares_issued
     with st.container(horizontal=True, wrap=True, gap="small", key="headline"):
-        _metric("New shares", summary["new_shares"],
-                f"New shares under this scenario: common issued from {params.valuation_date} to {params.horizon} "
-                "by dividends + conversion + redemption, as chosen in the sidebar.")
-        _metric("Total outstanding", summary["total_shares"],
-                f"Total common outstanding at the horizon {params.horizon}: {params.base_shares:,} before the "
-                "preferred plus the new shares.")
-        st.metric("Dilution", pct(summary["dilution_pct"]), border=True, width=METRIC_WIDTH_PX,
-                  help="New shares as a % of total common outstanding at the horizon.")
-        _metric("Headroom", summary["headroom_shares"],
-                f"Headroom vs authorized: authorized common ({shares(summary['authorized_shares'])}, an "
-                "assumption; see Terms) minus total common outstanding at the horizon. Negative: the scenario "
-                "needs more shares than authorized.")
-        _metric("As-converted today", summary["as_converted_shares"],
-                f"As-converted shares today: if all {n:,} preferred converted on {params.valuation_date}, "
-                f"{n:,} × {rate.rate} common per preferred (conversion price ${rate.conversion_price_usd}). "
-                f"{FRACTION_NOTE}")
+        _metric(
+            "New shares",
+            summary["new_shares"],
+            f"New shares under this scenario: common issued from {params.valuation_date} to {params.horizon} "
+            "by dividends + conversion + redemption, as chosen in the sidebar.",
+        )
+        _metric(
+            "Total outstanding",
+            summary["total_shares"],
+            f"Total common outstanding at the horizon {params.horizon}: {params.base_shares:,} before the "
+            "preferred plus the new shares.",
+        )
+        st.metric(
+            "Dilution",
+            pct(summary["dilution_pct"]),
+            border=True,
+            width=METRIC_WIDTH_PX,
+            help="New shares as a % of total common outstanding at the horizon.",
+        )
+        _metric(
+            "Headroom",
+            summary["headroom_shares"],
+            f"Headroom vs authorized: authorized common ({shares(summary['authorized_shares'])}, an "
+            "assumption; see Terms) minus total common outstanding at the horizon. Negative: the scenario "
+            "needs more shares than authorized.",
+        )
+        _metric(
+            "As-converted today",
+            summary["as_converted_shares"],
+            f"As-converted shares today: if all {n:,} preferred converted on {params.valuation_date}, "
+            f"{n:,} × {rate.rate} common per preferred (conversion price ${rate.conversion_price_usd}). "
+            f"{FRACTION_NOTE}",
+        )
     with st.container(horizontal=True, wrap=True, gap="small", key="headline_sources"):
-        _metric("From dividends", summary["dividend_shares"],
-                "Dividends paid in stock: the transfer agent sells new shares for the cash due.", border=False)
-        _metric("From conversion", summary["conversion_shares"],
-                "Preferred converted into common at the conversion rate in force.", border=False)
-        _metric("From redemption", summary["redemption_shares"],
-                "Puts and the mandatory redemption settled in stock valued at price × put_factor.", border=False)
-        _metric("Base common shares", params.base_shares,
-                "Common outstanding before the preferred's effects (sidebar: Base common shares, "
-                "`--base-shares`).", border=False)
-        st.metric("Horizon", params.horizon.isoformat(), width=METRIC_WIDTH_PX,
-                  help="Last date projected (sidebar: Horizon, `--horizon`).")
+        _metric(
+            "From dividends",
+            summary["dividend_shares"],
+            "Dividends paid in stock: the transfer agent sells new shares for the cash due.",
+            border=False,
+        )
+        _metric(
+            "From conversion",
+            summary["conversion_shares"],
+            "Preferred converted into common at the conversion rate in force.",
+            border=False,
+        )
+        _metric(
+            "From redemption",
+            summary["redemption_shares"],
+            "Puts and the mandatory redemption settled in stock valued at price × put_factor.",
+            border=False,
+        )
+        _metric(
+            "Base common shares",
+            params.base_shares,
+            "Common outstanding before the preferred's effects (sidebar: Base common shares, `--base-shares`).",
+            border=False,
+        )
+        st.metric(
+            "Horizon",
+            params.horizon.isoformat(),
+            width=METRIC_WIDTH_PX,
+            help="Last date projected (sidebar: Horizon, `--horizon`).",
+        )
     if bool(summary["exceeds_authorized"]):
-        st.error(f"This scenario needs {shares(summary['total_shares'])} common shares outstanding, more than the "
-                 f"{shares(summary['authorized_shares'])} authorized (headroom {shares(summary['headroom_shares'])}): "
-                 "Lucent could not settle it in stock as specified without a charter amendment.")
+        st.error(
+            f"This scenario needs {shares(summary['total_shares'])} common shares outstanding, more than the "
+            f"{shares(summary['authorized_shares'])} authorized (headroom {shares(summary['headroom_shares'])}): "
+            "Lucent could not settle it in stock as specified without a charter amendment."
+        )
 
 
 def render(page: Page) -> None:

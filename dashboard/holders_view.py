@@ -32,37 +32,61 @@ def render(page: Page) -> None:
 
 def render_holders(page: Page, result: ScenarioResult, terms: Terms) -> None:
     st.session_state["holder_basis_switch"] = result.params.holder_basis
-    st.radio("Holder basis", HOLDER_BASES, key="holder_basis_switch", horizontal=True, on_change=_sync_basis,
-             help="Same as holder_basis in the sidebar.")
+    st.radio(
+        "Holder basis",
+        HOLDER_BASES,
+        key="holder_basis_switch",
+        horizontal=True,
+        on_change=_sync_basis,
+        help="Same as holder_basis in the sidebar.",
+    )
     info = summarize(page.register, terms.preferred.shares_issued)
-    st.info(f"**Why the listed total can exceed the shares issued.** The holder table lists {info.holders} holders; "
-            f"{info.listed_total_note()}. Holders named in successive supplements accumulate and shares that "
-            "changed hands can be listed under both seller and buyer. **registered** uses the amounts as listed "
-            "(holder rows then add up to more than the class); **pro_rata** scales every listing to the "
-            f"{info.issued_preferred_shares:,} shares outstanding (largest-remainder rounding), so holder rows "
-            "add up to the class totals.")
+    st.info(
+        f"**Why the listed total can exceed the shares issued.** The holder table lists {info.holders} holders; "
+        f"{info.listed_total_note()}. Holders named in successive supplements accumulate and shares that "
+        "changed hands can be listed under both seller and buyer. **registered** uses the amounts as listed "
+        "(holder rows then add up to more than the class); **pro_rata** scales every listing to the "
+        f"{info.issued_preferred_shares:,} shares outstanding (largest-remainder rounding), so holder rows "
+        "add up to the class totals."
+    )
     st.info(f"**Who is counted.** {OWNERSHIP_CAVEAT}")
-    chart(cache.concentration_figure(page.key, page.book_token, result), "lucent_holder_concentration",
-          "chart_concentration")
-    st.caption("Pro forma ownership of Lucent common at the horizon: common owned before plus shares received "
-               "on conversion or stock redemption, over total common outstanding. Green bars are fund families "
-               "(sums of their members). Dashed lines: 5% (Schedule 13D/G filing) and 10% (Section 16 insider). "
-               + figures.PNG_NOTE)
+    chart(
+        cache.concentration_figure(page.key, page.book_token, result),
+        "lucent_holder_concentration",
+        "chart_concentration",
+    )
+    st.caption(
+        "Pro forma ownership of Lucent common at the horizon: common owned before plus shares received "
+        "on conversion or stock redemption, over total common outstanding. Green bars are fund families "
+        "(sums of their members). Dashed lines: 5% (Schedule 13D/G filing) and 10% (Section 16 insider). "
+        + figures.PNG_NOTE
+    )
     c1, c2, c3 = st.columns([2, 2, 1], vertical_alignment="bottom")
     query = c1.text_input("Search holders", key="holder_search", placeholder="name, fund family or footnote")
     kinds = c2.multiselect("Rows", ["holder", "family"], default=["holder", "family"], key="holder_kinds")
     flagged = c3.checkbox("≥ 5% only", key="holder_flagged")
     view = tables.holder_view(tables.filter_holders(result.holders, query, kinds, flagged))
     every = tables.holder_view(result.holders)
-    st.caption(f"{len(view)} of {len(every)} row(s) shown; click a column header to sort. "
-               f"Holder data: {text(page.register_label)}.")
-    st.dataframe(view, hide_index=True, width="stretch", column_config=HOLDER_CONFIG, key="holder_table",
-                 height=420)
+    st.caption(
+        f"{len(view)} of {len(every)} row(s) shown; click a column header to sort. "
+        f"Holder data: {text(page.register_label)}."
+    )
+    st.dataframe(view, hide_index=True, width="stretch", column_config=HOLDER_CONFIG, key="holder_table", height=420)
     with st.container(horizontal=True, wrap=True):
-        download(f"Shown rows ({len(view)}, CSV)", view, file_name("holders_shown", page.scenario_id),
-                 "dl_holders_shown", help="The rows the search and filters above leave, in the order shown.")
-        download(f"All rows ({len(every)}, CSV)", every, file_name("holders", page.scenario_id), "dl_holders",
-                 help="Every holder and fund-family row, whatever the search.")
+        download(
+            f"Shown rows ({len(view)}, CSV)",
+            view,
+            file_name("holders_shown", page.scenario_id),
+            "dl_holders_shown",
+            help="The rows the search and filters above leave, in the order shown.",
+        )
+        download(
+            f"All rows ({len(every)}, CSV)",
+            every,
+            file_name("holders", page.scenario_id),
+            "dl_holders",
+            help="Every holder and fund-family row, whatever the search.",
+        )
         inputs_sidecar(page, "dl_inputs_holders")
 
 
@@ -93,15 +117,18 @@ def _reject(subject: str, exc: InputError) -> None:
 
 def render_register_editing(register: pd.DataFrame) -> None:
     with st.expander("Upload or edit holdings", expanded=bool(st.session_state.get("register_message"))):
-        st.caption("CSV in the register's format (as written by `python -m calc holders`): required columns "
-                   "`name`, `preferred_shares`; optional `footnotes`, `common_owned_prior`, `issues`. An invalid "
-                   "file is rejected with every bad row listed, and the current holder data stays in place.")
+        st.caption(
+            "CSV in the register's format (as written by `python -m calc holders`): required columns "
+            "`name`, `preferred_shares`; optional `footnotes`, `common_owned_prior`, `issues`. An invalid "
+            "file is rejected with every bad row listed, and the current holder data stays in place."
+        )
         upload = st.file_uploader("Upload a holder table (CSV)", type=["csv"], key="register_upload")
         if upload is not None and upload.file_id != st.session_state.get("register_upload_seen"):
             st.session_state["register_upload_seen"] = upload.file_id
             try:
-                _accept_register(_bookable(parse_register_bytes(upload.getvalue(), upload.name)),
-                                 f"uploaded file {upload.name}")
+                _accept_register(
+                    _bookable(parse_register_bytes(upload.getvalue(), upload.name)), f"uploaded file {upload.name}"
+                )
                 _report("success", f"Loaded {upload.name}: {len(st.session_state['register'])} holders.")
                 st.rerun()
             except InputError as exc:
@@ -115,13 +142,22 @@ def render_register_editing(register: pd.DataFrame) -> None:
                     st.table(tables.problem_rows(problems).map(text), hide_index=True)
         st.markdown("**Edit holdings in the page** (line = table row + 1, as in a CSV with a header)")
         editable = register[["name", "footnotes", "preferred_shares", "common_owned_prior", "issues"]]
-        edited = st.data_editor(editable, num_rows="dynamic", hide_index=True, key="register_editor",
-                                disabled=["issues"], width="stretch", height=300)
+        edited = st.data_editor(
+            editable,
+            num_rows="dynamic",
+            hide_index=True,
+            key="register_editor",
+            disabled=["issues"],
+            width="stretch",
+            height=300,
+        )
         c1, c2 = st.columns(2)
         if c1.button("Apply edits", key="apply_edits"):
             try:
-                _accept_register(_bookable(validate_register(edited.reset_index(drop=True), "edited table")),
-                                 "holdings edited in the page")
+                _accept_register(
+                    _bookable(validate_register(edited.reset_index(drop=True), "edited table")),
+                    "holdings edited in the page",
+                )
                 _report("success", f"Edits applied: {len(edited)} holders.")
                 st.rerun()
             except InputError as exc:

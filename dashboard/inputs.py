@@ -29,20 +29,40 @@ GROUPS = (  # sidebar grouping; any parameter not named here is shown under "Oth
     ("Issuer call", ("call", "call_date", "call_trigger_pct")),
 )
 LABELS = {  # parameter -> human label (the CLI flag is in the help)
-    "price": "Common price", "annual_drift": "Annual price drift", "base_shares": "Base common shares",
-    "valuation_date": "Valuation date", "horizon": "Horizon", "dividend_policy": "Dividends paid in",
-    "sale_factor": "Sale factor (stock dividends)", "put": "Holder put", "put_settlement": "Put settled in",
-    "put_factor": "Put share valuation factor", "conversion": "Conversion", "conversion_date": "Conversion date",
-    "exchange_date": "Exchange for debentures on", "holder_basis": "Holder basis", "call": "Issuer call",
-    "call_date": "Call date", "call_trigger_pct": "Call trigger",
+    "price": "Common price",
+    "annual_drift": "Annual price drift",
+    "base_shares": "Base common shares",
+    "valuation_date": "Valuation date",
+    "horizon": "Horizon",
+    "dividend_policy": "Dividends paid in",
+    "sale_factor": "Sale factor (stock dividends)",
+    "put": "Holder put",
+    "put_settlement": "Put settled in",
+    "put_factor": "Put share valuation factor",
+    "conversion": "Conversion",
+    "conversion_date": "Conversion date",
+    "exchange_date": "Exchange for debentures on",
+    "holder_basis": "Holder basis",
+    "call": "Issuer call",
+    "call_date": "Call date",
+    "call_trigger_pct": "Call trigger",
 }
 CHOICE_HELP = {
-    "dividend_policy": {"cash": "cash: no new shares", "stock": "stock: shares sold for the cash due",
-                        "accrue": "accrue: unpaid, the liquidation preference grows"},
-    "put": {"none": "none: nobody puts", "all": "all: every share put at the first put date",
-            "rational": "rational: put when conversion is out of the money"},
-    "conversion": {"none": "none: nobody converts", "all": "all: everyone converts at conversion_date",
-                   "rational": "rational: convert at put dates when in the money"},
+    "dividend_policy": {
+        "cash": "cash: no new shares",
+        "stock": "stock: shares sold for the cash due",
+        "accrue": "accrue: unpaid, the liquidation preference grows",
+    },
+    "put": {
+        "none": "none: nobody puts",
+        "all": "all: every share put at the first put date",
+        "rational": "rational: put when conversion is out of the money",
+    },
+    "conversion": {
+        "none": "none: nobody converts",
+        "all": "all: everyone converts at conversion_date",
+        "rational": "rational: convert at put dates when in the money",
+    },
 }
 
 
@@ -103,8 +123,7 @@ def _widget(spec: ParamSpec, default: Any) -> Any:
         st.caption(f"= {value:,}" if isinstance(value, int) else "")
         return value
     if spec.kind in ("date", "optional_date"):
-        return st.date_input(lab, min_value=DATE_MIN, max_value=DATE_MAX, key=k, help=hlp,
-                             format="YYYY-MM-DD")
+        return st.date_input(lab, min_value=DATE_MIN, max_value=DATE_MAX, key=k, help=hlp, format="YYYY-MM-DD")
     return st.text_input(lab, key=k, help=hlp)
 
 
@@ -135,4 +154,3 @@ def render_sidebar(defaults: ScenarioParams) -> dict[str, Any]:
                     st.caption(f":orange[{spec.name} is empty: the default {default_values[spec.name]} is used]")
     st.sidebar.button("Reset inputs to defaults", key="reset_inputs", on_click=set_state, args=(defaults,))
     return raw
-

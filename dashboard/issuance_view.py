@@ -8,9 +8,21 @@ from dashboard import cache, figures, formatting, tables
 from dashboard.context import Page
 from dashboard.widgets import chart, download, file_name, inputs_sidecar
 
-KEY_COLUMNS = ("date", "event", "dividend_shares", "conversion_shares", "redemption_shares", "exchange_shares",
-               "cumulative_new_shares", "total_common_shares", "new_shares_pct", "price_usd",
-               "conversion_price_usd", "in_the_money", "preferred_outstanding")
+KEY_COLUMNS = (
+    "date",
+    "event",
+    "dividend_shares",
+    "conversion_shares",
+    "redemption_shares",
+    "exchange_shares",
+    "cumulative_new_shares",
+    "total_common_shares",
+    "new_shares_pct",
+    "price_usd",
+    "conversion_price_usd",
+    "in_the_money",
+    "preferred_outstanding",
+)
 
 
 def render(page: Page) -> None:
@@ -18,19 +30,32 @@ def render(page: Page) -> None:
     result = page.result
     issuance, new_by_date, dilution = cache.issuance_figures(page.key, page.book_token, page.params, result)
     chart(new_by_date, "lucent_new_shares_by_date", "chart_new_shares")
-    st.caption("New common shares issued on each date (not cumulative), by source: dividends paid in stock, "
-               "conversion, puts/redemption paid in stock. " + figures.PNG_NOTE)
+    st.caption(
+        "New common shares issued on each date (not cumulative), by source: dividends paid in stock, "
+        "conversion, puts/redemption paid in stock. " + figures.PNG_NOTE
+    )
     chart(dilution, "lucent_dilution_over_time", "chart_dilution")
     st.caption("Dilution over time: the new shares so far as a % of total common outstanding after each event.")
     chart(issuance, "lucent_share_issuance", "chart_issuance")
-    st.caption("One stacked bar per event date: the base common shares (grey) with the new shares so far stacked "
-               "on top by source; line: total common outstanding; dashed red: the authorized shares.")
+    st.caption(
+        "One stacked bar per event date: the base common shares (grey) with the new shares so far stacked "
+        "on top by source; line: total common outstanding; dashed red: the authorized shares."
+    )
     st.markdown("**Event timeline** (one row per event date; share counts are new shares issued on that date)")
     timeline = formatting.first(result.timeline, KEY_COLUMNS)
-    st.dataframe(formatting.with_iso_dates(timeline), hide_index=True, width="stretch", key="timeline_table",
-                 column_config=formatting.column_config(timeline))
+    st.dataframe(
+        formatting.with_iso_dates(timeline),
+        hide_index=True,
+        width="stretch",
+        key="timeline_table",
+        column_config=formatting.column_config(timeline),
+    )
     with st.container(horizontal=True, wrap=True):
         download("Timeline (CSV)", timeline, file_name("timeline", page.scenario_id), "dl_timeline")
-        download("Summary (CSV)", tables.summary_table(result.params, result.summary, page.register_label),
-                 file_name("summary", page.scenario_id), "dl_summary")
+        download(
+            "Summary (CSV)",
+            tables.summary_table(result.params, result.summary, page.register_label),
+            file_name("summary", page.scenario_id),
+            "dl_summary",
+        )
         inputs_sidecar(page, "dl_inputs_issuance")

@@ -17,17 +17,30 @@ MC_AUTO_PATHS = 50_000  # Monte Carlo reruns by itself up to this many paths; ab
 
 def render(page: Page) -> None:
     assert page.params is not None and page.result is not None
-    st.caption("Random common-price paths (geometric Brownian motion around the sidebar's price and drift) run "
-               "through the same dividend, put and conversion choices; the bands show the spread of total common "
-               f"outstanding. Runs by itself up to {MC_AUTO_PATHS:,} paths; larger runs start on the button.")
+    st.caption(
+        "Random common-price paths (geometric Brownian motion around the sidebar's price and drift) run "
+        "through the same dividend, put and conversion choices; the bands show the spread of total common "
+        f"outstanding. Runs by itself up to {MC_AUTO_PATHS:,} paths; larger runs start on the button."
+    )
     c1, c2, c3, c4 = st.columns(4, vertical_alignment="bottom")
-    vol = c1.number_input("Volatility (annualized)", value=0.60, step=0.05, format="%.2f", key="mc_volatility",
-                          help="σ of the log price per year, ≥ 0 (0 reproduces the deterministic path). "
-                               "CLI: `montecarlo --volatility`.")
-    paths = c2.number_input("Paths", value=10_000, step=10_000, key="mc_paths",
-                            help="1 to 1,000,000. CLI: `montecarlo --paths`.")
-    seed = c3.number_input("Seed", value=0, step=1, key="mc_seed",
-                           help="random seed, ≥ 0 (same seed, same paths). CLI: `montecarlo --seed`.")
+    vol = c1.number_input(
+        "Volatility (annualized)",
+        value=0.60,
+        step=0.05,
+        format="%.2f",
+        key="mc_volatility",
+        help="σ of the log price per year, ≥ 0 (0 reproduces the deterministic path). CLI: `montecarlo --volatility`.",
+    )
+    paths = c2.number_input(
+        "Paths", value=10_000, step=10_000, key="mc_paths", help="1 to 1,000,000. CLI: `montecarlo --paths`."
+    )
+    seed = c3.number_input(
+        "Seed",
+        value=0,
+        step=1,
+        key="mc_seed",
+        help="random seed, ≥ 0 (same seed, same paths). CLI: `montecarlo --seed`.",
+    )
     clicked = c4.button("Run Monte Carlo", key="mc_run", type="primary")
     run_key = (page.key, float(vol), int(paths), int(seed))
     outcome = cache.monte_carlo_kept(run_key)
@@ -49,16 +62,29 @@ def render(page: Page) -> None:
     fig = figures.fan_figure(percentiles, page.terms.market.authorized_common_shares, page.result.timeline)
     chart(fig, "lucent_monte_carlo", "chart_monte_carlo")
     settled = figures.settle_date(percentiles)
-    flat = (f" After {settled} no path issues new shares (the preferred is gone on every path): the fan stops "
-            "moving and stays flat to the horizon." if settled else "")
-    st.caption(f"{int(paths):,} paths, volatility {float(vol):.2f}, seed {int(seed)}. Dark band: middle 50% of "
-               "paths; light band: middle 90%; line: median; dotted: the deterministic scenario. "
-               f"Probability that total common exceeds the authorized shares at the horizon: "
-               f"**{pct(100 * outcome.exceeds_authorized_probability)}**.{flat} " + figures.PNG_NOTE)
+    flat = (
+        f" After {settled} no path issues new shares (the preferred is gone on every path): the fan stops "
+        "moving and stays flat to the horizon."
+        if settled
+        else ""
+    )
+    st.caption(
+        f"{int(paths):,} paths, volatility {float(vol):.2f}, seed {int(seed)}. Dark band: middle 50% of "
+        "paths; light band: middle 90%; line: median; dotted: the deterministic scenario. "
+        f"Probability that total common exceeds the authorized shares at the horizon: "
+        f"**{pct(100 * outcome.exceeds_authorized_probability)}**.{flat} " + figures.PNG_NOTE
+    )
     st.markdown("**New shares at the horizon by source, across paths**")
     by_source = outcome.horizon_new_by_source.round(0)
-    st.dataframe(by_source, width="stretch", column_config={
-        c: st.column_config.NumberColumn(c, format="localized") for c in by_source.columns})
+    st.dataframe(
+        by_source,
+        width="stretch",
+        column_config={c: st.column_config.NumberColumn(c, format="localized") for c in by_source.columns},
+    )
     with st.container(horizontal=True, wrap=True):
-        download("Percentiles (CSV)", formatting.with_iso_dates(percentiles),
-                 file_name(f"monte_carlo_{int(paths)}p_seed{int(seed)}", page.scenario_id), "dl_monte_carlo")
+        download(
+            "Percentiles (CSV)",
+            formatting.with_iso_dates(percentiles),
+            file_name(f"monte_carlo_{int(paths)}p_seed{int(seed)}", page.scenario_id),
+            "dl_monte_carlo",
+        )

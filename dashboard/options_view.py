@@ -30,8 +30,18 @@ TRIAL_KEY = "options_previous"  # (grants, label) to restore if the upload on tr
 SEEN_KEY = "options_upload_seen"  # file id of the last upload read
 MESSAGE_KEY = "options_message"  # (file id, message) of the last rejected upload
 FOLLOWED_KEY = "options_scenario_seen"  # (price, horizon) of the scenario last written into the inputs
-POSITION_COLUMNS = ("grant_id", "vested_shares", "exercisable_shares", "outstanding_shares", "cancelled_shares",
-                    "expired_shares", "tsm_incremental_shares", "shares", "exercise_price_usd", "grant_date")
+POSITION_COLUMNS = (
+    "grant_id",
+    "vested_shares",
+    "exercisable_shares",
+    "outstanding_shares",
+    "cancelled_shares",
+    "expired_shares",
+    "tsm_incremental_shares",
+    "shares",
+    "exercise_price_usd",
+    "grant_date",
+)
 ILLUSTRATIVE_NOTE = "Illustrative input — enter the period's actual figures."
 
 
@@ -45,9 +55,12 @@ def _grants() -> list[Grant]:
     if STATE_KEY not in st.session_state:
         illustrative = read_grants_csv(ILLUSTRATIVE_GRANTS_PATH)
         st.session_state[STATE_KEY] = (illustrative, "illustrative grants (made-up counts)")
-    upload = st.file_uploader("Grants CSV", type="csv", key="options_upload",
-                              help="columns: grant_id, form, shares, exercise_price_usd, grant_date, "
-                                   "termination_date, termination_reason")
+    upload = st.file_uploader(
+        "Grants CSV",
+        type="csv",
+        key="options_upload",
+        help="columns: grant_id, form, shares, exercise_price_usd, grant_date, termination_date, termination_reason",
+    )
     if upload is not None and upload.file_id != st.session_state.get(SEEN_KEY):
         st.session_state[SEEN_KEY] = upload.file_id
         try:
@@ -76,34 +89,60 @@ def _end_trial(exc: Exception) -> None:
         raise exc
     rejected = st.session_state[STATE_KEY][1]
     st.session_state[STATE_KEY] = previous
-    _reject(st.session_state[SEEN_KEY], f"{rejected} rejected: its grants are valid but cannot be computed "
-                                        f"({type(exc).__name__}: {short(exc)}); still showing the previous grants.")
+    _reject(
+        st.session_state[SEEN_KEY],
+        f"{rejected} rejected: its grants are valid but cannot be computed "
+        f"({type(exc).__name__}: {short(exc)}); still showing the previous grants.",
+    )
     st.rerun()
 
 
-LINE_STYLES = {"outstanding": ("#4C78A8", "solid", 3), "vested": ("#F58518", "dash", 2),
-               "exercisable": ("#54A24B", "dot", 2)}  # distinct colour, dash and width per line
+LINE_STYLES = {
+    "outstanding": ("#4C78A8", "solid", 3),
+    "vested": ("#F58518", "dash", 2),
+    "exercisable": ("#54A24B", "dot", 2),
+}  # distinct colour, dash and width per line
 
 
 def _timeline_chart(frame: pd.DataFrame) -> go.Figure:
     fig = go.Figure()
     for column, (colour, dash, width) in LINE_STYLES.items():
-        fig.add_scatter(x=frame["date"], y=frame[f"{column}_shares"], name=column, line_shape="hv",
-                        line=dict(color=colour, dash=dash, width=width),
-                        hovertemplate=f"%{{x|%Y-%m-%d}}: %{{y:,}} shares<extra>{column}</extra>")
-    fig.update_layout(title="Option shares over time (all grants loaded)", xaxis_title="Date",
-                      yaxis_title="Option shares", yaxis=SHARE_AXIS, xaxis=dict(tickformat="%Y-%m-%d"),
-                      legend=dict(orientation="h", yanchor="top", y=-0.2))
+        fig.add_scatter(
+            x=frame["date"],
+            y=frame[f"{column}_shares"],
+            name=column,
+            line_shape="hv",
+            line=dict(color=colour, dash=dash, width=width),
+            hovertemplate=f"%{{x|%Y-%m-%d}}: %{{y:,}} shares<extra>{column}</extra>",
+        )
+    fig.update_layout(
+        title="Option shares over time (all grants loaded)",
+        xaxis_title="Date",
+        yaxis_title="Option shares",
+        yaxis=SHARE_AXIS,
+        xaxis=dict(tickformat="%Y-%m-%d"),
+        legend=dict(orientation="h", yanchor="top", y=-0.2),
+    )
     return fig
 
 
 def _tsm_chart(frame: pd.DataFrame, price: float) -> go.Figure:
-    fig = go.Figure(go.Scatter(x=frame["average_price_usd"], y=frame["tsm_incremental_shares"], mode="lines",
-                               hovertemplate="P = $%{x:.2f}: %{y:,} incremental shares<extra></extra>"))
+    fig = go.Figure(
+        go.Scatter(
+            x=frame["average_price_usd"],
+            y=frame["tsm_incremental_shares"],
+            mode="lines",
+            hovertemplate="P = $%{x:.2f}: %{y:,} incremental shares<extra></extra>",
+        )
+    )
     fig.add_vline(x=price, line_dash="dot", annotation_text=f"P = ${price:.2f}")
-    fig.update_layout(title="Treasury-stock incremental shares vs average price",
-                      xaxis_title="Average common price (USD)", yaxis_title="Incremental shares",
-                      yaxis=SHARE_AXIS, xaxis=dict(tickprefix="$"))
+    fig.update_layout(
+        title="Treasury-stock incremental shares vs average price",
+        xaxis_title="Average common price (USD)",
+        yaxis_title="Incremental shares",
+        yaxis=SHARE_AXIS,
+        xaxis=dict(tickprefix="$"),
+    )
     return fig
 
 
@@ -113,14 +152,25 @@ def _waterfall_chart(result: DilutedEps) -> go.Figure:
     steps = waterfall_rows(result)[1:-1]  # between "basic shares" and "diluted shares"
     labels = [f"{r['step']}{'' if r['included'] else ' (antidilutive, excluded)'}" for r in steps]
     values = [r["incremental_shares"] if r["included"] else 0 for r in steps]
-    text = [f"+{r['incremental_shares']:,}" if r["included"] else f"({r['incremental_shares']:,} excluded)"
-            for r in steps]
+    text = [
+        f"+{r['incremental_shares']:,}" if r["included"] else f"({r['incremental_shares']:,} excluded)" for r in steps
+    ]
     total = result.diluted_shares - result.basic_shares
-    fig = go.Figure(go.Waterfall(x=labels + ["added to basic shares"], y=values + [total],
-                                 measure=["relative"] * len(steps) + ["total"], text=text + [f"+{total:,}"],
-                                 hovertemplate="%{x}: %{text} shares<extra></extra>"))
-    fig.update_layout(title=f"Diluted shares: what each security adds to the {result.basic_shares:,} basic shares",
-                      yaxis_title="Incremental common shares", xaxis_title="", yaxis=SHARE_AXIS)
+    fig = go.Figure(
+        go.Waterfall(
+            x=labels + ["added to basic shares"],
+            y=values + [total],
+            measure=["relative"] * len(steps) + ["total"],
+            text=text + [f"+{total:,}"],
+            hovertemplate="%{x}: %{text} shares<extra></extra>",
+        )
+    )
+    fig.update_layout(
+        title=f"Diluted shares: what each security adds to the {result.basic_shares:,} basic shares",
+        yaxis_title="Incremental common shares",
+        xaxis_title="",
+        yaxis=SHARE_AXIS,
+    )
     return fig
 
 
@@ -156,50 +206,90 @@ def _render_grants(terms: Terms, grants: list[Grant], params: ScenarioParams | N
     """Inputs, positions, charts and the EPS waterfall for ``grants``."""
     shared = eps_defaults(terms)
     c1, c2, c3 = st.columns(3)
-    as_of = c1.date_input("As of", key="options_date", format="YYYY-MM-DD",
-                          help="Options are measured on this date. Default: the scenario's horizon (without a "
-                               f"scenario, {shared.date}, as `eps --date`).")
-    price = c2.number_input("Average price (USD)", min_value=0.01, step=0.25, format="%.4f", key="options_price",
-                            help="Average common price for the treasury stock method. Default: the scenario's "
-                                 f"price (without a scenario, {shared.average_price_usd}, as `eps --price`).")
-    net_income = c3.number_input("Income from continuing operations (USD, illustrative)", value=1_000_000_000.0,
-                                 step=1e8, format="%.0f", key="options_ni",
-                                 help="Placeholder, not a Lucent figure: enter the period's actual income from "
-                                      "continuing operations (`eps --net-income`).")
+    as_of = c1.date_input(
+        "As of",
+        key="options_date",
+        format="YYYY-MM-DD",
+        help="Options are measured on this date. Default: the scenario's horizon (without a "
+        f"scenario, {shared.date}, as `eps --date`).",
+    )
+    price = c2.number_input(
+        "Average price (USD)",
+        min_value=0.01,
+        step=0.25,
+        format="%.4f",
+        key="options_price",
+        help="Average common price for the treasury stock method. Default: the scenario's "
+        f"price (without a scenario, {shared.average_price_usd}, as `eps --price`).",
+    )
+    net_income = c3.number_input(
+        "Income from continuing operations (USD, illustrative)",
+        value=1_000_000_000.0,
+        step=1e8,
+        format="%.0f",
+        key="options_ni",
+        help="Placeholder, not a Lucent figure: enter the period's actual income from "
+        "continuing operations (`eps --net-income`).",
+    )
     c3.caption(ILLUSTRATIVE_NOTE)
     c4, c5, c6 = st.columns(3)
-    basic = c4.number_input("Basic weighted shares (illustrative)", min_value=1, value=shared.basic_shares,
-                            key="options_basic",
-                            help="Defaults to the common shares outstanding in the terms (as `eps --basic-shares`); "
-                                 "enter the period's weighted-average basic shares.")
+    basic = c4.number_input(
+        "Basic weighted shares (illustrative)",
+        min_value=1,
+        value=shared.basic_shares,
+        key="options_basic",
+        help="Defaults to the common shares outstanding in the terms (as `eps --basic-shares`); "
+        "enter the period's weighted-average basic shares.",
+    )
     c4.caption(ILLUSTRATIVE_NOTE)
-    exchanged = c5.checkbox("Preferred exchanged for debentures", key="options_exchanged",
-                            help="`eps --exchanged`")
-    tax = c6.number_input("Tax rate (illustrative)", min_value=0.0, max_value=0.99, value=float(shared.tax_rate),
-                          key="options_tax", help="After-tax debenture interest; default as `eps --tax-rate` "
-                                                  "(an assumption, see the Terms section).")
+    exchanged = c5.checkbox("Preferred exchanged for debentures", key="options_exchanged", help="`eps --exchanged`")
+    tax = c6.number_input(
+        "Tax rate (illustrative)",
+        min_value=0.0,
+        max_value=0.99,
+        value=float(shared.tax_rate),
+        key="options_tax",
+        help="After-tax debenture interest; default as `eps --tax-rate` (an assumption, see the Terms section).",
+    )
     c6.caption(ILLUSTRATIVE_NOTE)
     avg_price = Decimal(str(price))
     frame = positions_frame(grants, as_of, avg_price)
     t = totals(frame)
     with st.container(horizontal=True, wrap=True):
-        for label, column in (("Vested shares", "vested_shares"), ("Exercisable shares", "exercisable_shares"),
-                              ("Outstanding option shares", "outstanding_shares"),
-                              ("TSM incremental shares", "tsm_incremental_shares")):
+        for label, column in (
+            ("Vested shares", "vested_shares"),
+            ("Exercisable shares", "exercisable_shares"),
+            ("Outstanding option shares", "outstanding_shares"),
+            ("TSM incremental shares", "tsm_incremental_shares"),
+        ):
             st.metric(label, f"{t[column]:,}", width=200)
     positions = formatting.first(frame, POSITION_COLUMNS)
-    st.dataframe(formatting.with_iso_dates(positions, ("grant_date", "termination_date")), width="stretch",
-                 hide_index=True, column_config=formatting.column_config(positions))
+    st.dataframe(
+        formatting.with_iso_dates(positions, ("grant_date", "termination_date")),
+        width="stretch",
+        hide_index=True,
+        column_config=formatting.column_config(positions),
+    )
     key = cache.grants_key(grants)
     timeline = cache.option_frame(key, grants)
     st.plotly_chart(_timeline_chart(timeline), key="options_timeline_chart")
     st.plotly_chart(_tsm_chart(cache.tsm_frame(key, as_of, grants), price), key="options_tsm_chart")
-    result = lucent_diluted_eps(terms, net_income_usd=Fraction(str(net_income)), basic_shares=int(basic),
-                                date=as_of, average_price_usd=avg_price, grants=grants,
-                                exchanged=exchanged, tax_rate=Fraction(str(tax)), period_years=shared.period_years,
-                                lp_usd=shared.lp_usd)
-    st.markdown("**Earnings per share from the illustrative inputs above** (income from continuing operations, "
-                "basic weighted shares and tax rate are placeholders until you enter the period's actual figures)")
+    result = lucent_diluted_eps(
+        terms,
+        net_income_usd=Fraction(str(net_income)),
+        basic_shares=int(basic),
+        date=as_of,
+        average_price_usd=avg_price,
+        grants=grants,
+        exchanged=exchanged,
+        tax_rate=Fraction(str(tax)),
+        period_years=shared.period_years,
+        lp_usd=shared.lp_usd,
+    )
+    st.markdown(
+        "**Earnings per share from the illustrative inputs above** (income from continuing operations, "
+        "basic weighted shares and tax rate are placeholders until you enter the period's actual figures)"
+    )
     with st.container(horizontal=True, wrap=True):
         st.metric("Basic EPS (USD)", f"{float(result.basic_eps_usd):.4f}", width=200)
         st.metric("Diluted EPS (USD)", f"{float(result.diluted_eps_usd):.4f}", width=200)
@@ -209,11 +299,19 @@ def _render_grants(terms: Terms, grants: list[Grant], params: ScenarioParams | N
     st.dataframe(waterfall, width="stretch", hide_index=True, column_config=formatting.column_config(waterfall))
     sid = scenario_suffix(params, key)
     with st.container(horizontal=True, wrap=True):
-        download("Positions (CSV)", positions, f"lucent_option_positions_{as_of.isoformat()}_{sid}.csv",
-                 "dl_options_positions")
+        download(
+            "Positions (CSV)",
+            positions,
+            f"lucent_option_positions_{as_of.isoformat()}_{sid}.csv",
+            "dl_options_positions",
+        )
         download("Option timeline (CSV)", timeline, f"lucent_option_timeline_{sid}.csv", "dl_options_timeline")
-        download("EPS waterfall (CSV)", waterfall, f"lucent_eps_waterfall_{as_of.isoformat()}_{sid}.csv",
-                 "dl_options_waterfall")
+        download(
+            "EPS waterfall (CSV)",
+            waterfall,
+            f"lucent_eps_waterfall_{as_of.isoformat()}_{sid}.csv",
+            "dl_options_waterfall",
+        )
 
 
 def scenario_suffix(params: ScenarioParams | None, grants_key: str) -> str:

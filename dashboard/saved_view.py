@@ -69,55 +69,80 @@ def _headline(page: Page, entry: SavedScenario) -> dict[str, object]:
         summary = cache.scenario(cache.key_of(entry.params), page.book_token, entry.params, page.book).summary
     except Exception as exc:  # noqa: BLE001 - a stored scenario that cannot be computed is listed, not raised
         return {"new shares": f"cannot be computed ({type(exc).__name__}: {short(exc)})"}
-    return {"new shares": compact_shares(summary["new_shares"]), "dilution": pct(summary["dilution_pct"]),
-            "total outstanding": compact_shares(summary["total_shares"]),
-            "within authorized": "no" if summary["exceeds_authorized"] else "yes"}
+    return {
+        "new shares": compact_shares(summary["new_shares"]),
+        "dilution": pct(summary["dilution_pct"]),
+        "total outstanding": compact_shares(summary["total_shares"]),
+        "within authorized": "no" if summary["exceeds_authorized"] else "yes",
+    }
 
 
 def _listing(page: Page, saved: list[SavedScenario]) -> pd.DataFrame:
-    rows = [{"name": s.name, **_headline(page, s), "saved (UTC)": s.saved_at,
-             **({inputs.LABELS.get(k, k): str(v) for k, v in s.params.as_dict().items()} if s.params else {}),
-             "problem": s.problem} for s in saved]
+    rows = [
+        {
+            "name": s.name,
+            **_headline(page, s),
+            "saved (UTC)": s.saved_at,
+            **({inputs.LABELS.get(k, k): str(v) for k, v in s.params.as_dict().items()} if s.params else {}),
+            "problem": s.problem,
+        }
+        for s in saved
+    ]
     return pd.DataFrame(rows).fillna("")
 
 
 def _save_row(store: ScenarioStore, names: set[str], params: ScenarioParams | None) -> None:
     c1, c2 = st.columns([3, 2], vertical_alignment="bottom")
     name = c1.text_input("Scenario name", key="save_name", placeholder="e.g. stock dividends and put at $1.89")
-    c2.button("Save current inputs", key="save_scenario", disabled=params is None, type="primary",
-              on_click=_save, args=(str(store.path), params))
+    c2.button(
+        "Save current inputs",
+        key="save_scenario",
+        disabled=params is None,
+        type="primary",
+        on_click=_save,
+        args=(str(store.path), params),
+    )
     if name.strip() in names:
-        st.warning(f"A scenario named '{text(name.strip())}' is already saved. Saving under this name replaces it: "
-                   "tick the box below to confirm, or choose another name.")
+        st.warning(
+            f"A scenario named '{text(name.strip())}' is already saved. Saving under this name replaces it: "
+            "tick the box below to confirm, or choose another name."
+        )
         st.checkbox(f"Overwrite the saved scenario '{text(name.strip())}'", key="save_overwrite")
 
 
 def _compare(page: Page, saved: list[SavedScenario]) -> None:
     names = [s.name for s in saved]
-    chosen = st.multiselect("Compare saved scenarios side by side (two or more, in the order picked)", names,
-                            key="compare_pick")
+    chosen = st.multiselect(
+        "Compare saved scenarios side by side (two or more, in the order picked)", names, key="compare_pick"
+    )
     by_name = {s.name: s for s in saved}
     results = {}
     for name in chosen:  # the order picked
         entry = by_name[name]
         if entry.params is None:
-            st.warning(f"Saved scenario '{text(entry.name)}' is left out of the comparison: its stored inputs are "
-                       f"invalid.  \n{error_lines(entry.problem)}")
+            st.warning(
+                f"Saved scenario '{text(entry.name)}' is left out of the comparison: its stored inputs are "
+                f"invalid.  \n{error_lines(entry.problem)}"
+            )
             continue
         with section(f"Saved scenario '{text(entry.name)}'"):
-            results[entry.name] = cache.scenario(cache.key_of(entry.params), page.book_token, entry.params,
-                                                 page.book)
+            results[entry.name] = cache.scenario(cache.key_of(entry.params), page.book_token, entry.params, page.book)
     if len(results) < 2:
         return
     st.table(tables.compare_table({n: (r.params, r.summary) for n, r in results.items()}), hide_index=True)
-    chart(figures.compare_issuance_figure({n: r.timeline for n, r in results.items()}),
-          "lucent_scenario_comparison", "chart_compare")
+    chart(
+        figures.compare_issuance_figure({n: r.timeline for n, r in results.items()}),
+        "lucent_scenario_comparison",
+        "chart_compare",
+    )
 
 
 def render(page: Page) -> None:
     store = ScenarioStore()
-    st.caption(f"Saved in the SQLite file {text(store.path)} (set the environment variable `{ENV_VAR}` to use "
-               "another file). Saved scenarios survive restarts; a failed write changes nothing already saved.")
+    st.caption(
+        f"Saved in the SQLite file {text(store.path)} (set the environment variable `{ENV_VAR}` to use "
+        "another file). Saved scenarios survive restarts; a failed write changes nothing already saved."
+    )
     try:
         saved = store.entries()
     except InputError as exc:
@@ -132,16 +157,31 @@ def render(page: Page) -> None:
         return
     invalid = [s.name for s in saved if s.params is None]
     if invalid:
-        st.warning(f"{len(invalid)} saved scenario(s) have invalid stored inputs and cannot be loaded or compared "
-                   "(the problem column says why): " + ", ".join(f"'{text(n)}'" for n in invalid))
-    st.dataframe(_listing(page, saved), hide_index=True, width="stretch", key="saved_table",
-                 column_config={"name": st.column_config.TextColumn("name", pinned=True)})
+        st.warning(
+            f"{len(invalid)} saved scenario(s) have invalid stored inputs and cannot be loaded or compared "
+            "(the problem column says why): " + ", ".join(f"'{text(n)}'" for n in invalid)
+        )
+    st.dataframe(
+        _listing(page, saved),
+        hide_index=True,
+        width="stretch",
+        key="saved_table",
+        column_config={"name": st.column_config.TextColumn("name", pinned=True)},
+    )
     names = [s.name for s in saved]
     pick = st.selectbox("Saved scenario", names, key="saved_pick", on_change=_unconfirm_delete)
     with st.container(horizontal=True, wrap=True, vertical_alignment="center"):
         st.button("Load into sidebar", key="load_scenario", on_click=_load_scenario, args=(str(store.path), pick))
-        confirmed = st.checkbox(f"Confirm: delete '{text(pick)}'", key="delete_confirm",
-                                help="Deleting cannot be undone: tick to enable the Delete button.")
-        st.button("Delete", key="delete_scenario", on_click=_delete_scenario, args=(str(store.path), pick),
-                  disabled=not confirmed)
+        confirmed = st.checkbox(
+            f"Confirm: delete '{text(pick)}'",
+            key="delete_confirm",
+            help="Deleting cannot be undone: tick to enable the Delete button.",
+        )
+        st.button(
+            "Delete",
+            key="delete_scenario",
+            on_click=_delete_scenario,
+            args=(str(store.path), pick),
+            disabled=not confirmed,
+        )
     _compare(page, saved)

@@ -53,8 +53,15 @@ SELECTOR_KEY = "section"
 
 def selector() -> Section:
     """The section selector (a wrapping row of buttons; the choice is kept in the URL as ``?section=...``)."""
-    chosen = st.segmented_control("Section", NAMES, key=SELECTOR_KEY, default=NAMES[0], required=True,
-                                  label_visibility="collapsed", bind="query-params")
+    chosen = st.segmented_control(
+        "Section",
+        NAMES,
+        key=SELECTOR_KEY,
+        default=NAMES[0],
+        required=True,
+        label_visibility="collapsed",
+        bind="query-params",
+    )
     return SECTIONS[NAMES.index(chosen)] if chosen in NAMES else SECTIONS[0]
 
 

@@ -24,8 +24,13 @@ from dashboard.inputs import label as input_label
 SUMMARY_LABELS = {c.name: c.label for c in SUMMARY_METRICS}
 UNIT_SHOWN = {"pct": "%", "shares": "shares", "USD": "USD", "": ""}
 # the holder columns that answer "who owns how much" come first (name pinned); the rest follow in calc.columns order
-HOLDER_LEAD = ("name", "pro_forma_pct", "beneficial_pct_13d3", *(flag_name(t) for t in THRESHOLDS_PCT),
-               "pro_forma_shares")
+HOLDER_LEAD = (
+    "name",
+    "pro_forma_pct",
+    "beneficial_pct_13d3",
+    *(flag_name(t) for t in THRESHOLDS_PCT),
+    "pro_forma_shares",
+)
 # st.column_config options beyond header and tooltip
 HOLDER_DISPLAY: dict[str, dict[str, Any]] = {"name": {"width": "medium", "pinned": True}, "issues": {"width": "large"}}
 
@@ -44,13 +49,13 @@ def holder_column_config() -> dict[str, Any]:
             config[column.name] = st.column_config.CheckboxColumn(column.label, **options)
         else:
             number_format = "%.3f%%" if column.unit == "pct" else "localized"
-            config[column.name] = st.column_config.NumberColumn(column.label, format=number_format,
-                                                                **options)
+            config[column.name] = st.column_config.NumberColumn(column.label, format=number_format, **options)
     return config
 
 
-def filter_holders(holders: pd.DataFrame, query: str = "", kinds: Iterable[str] = ("holder", "family"),
-                   flagged_only: bool = False) -> pd.DataFrame:
+def filter_holders(
+    holders: pd.DataFrame, query: str = "", kinds: Iterable[str] = ("holder", "family"), flagged_only: bool = False
+) -> pd.DataFrame:
     """Rows whose name, family or footnotes contain ``query`` (case-insensitive), by pro forma %."""
     rows = holders[holders["kind"].isin(list(kinds))]
     text = query.strip().lower()
@@ -89,9 +94,18 @@ def _cell(item: str, value: object) -> object:
 
 
 def rate_history(terms: Terms) -> pd.DataFrame:
-    return pd.DataFrame([{"effective date": s.effective_date, "conversion rate (common per preferred)": str(s.rate),
-                          "conversion price (USD)": str(s.conversion_price_usd), "event": s.event,
-                          "source": s.source} for s in terms.conversion_rates])
+    return pd.DataFrame(
+        [
+            {
+                "effective date": s.effective_date,
+                "conversion rate (common per preferred)": str(s.rate),
+                "conversion price (USD)": str(s.conversion_price_usd),
+                "event": s.event,
+                "source": s.source,
+            }
+            for s in terms.conversion_rates
+        ]
+    )
 
 
 def _show(value: object, name: str = "") -> str:
@@ -122,9 +136,14 @@ def term_rows(terms: Terms) -> pd.DataFrame:
         obj = getattr(terms, section)
         for field in dataclasses.fields(obj):
             dotted = f"{section}.{field.name}"
-            rows.append({"term": f"{section}: {label(field.name)}", "value": _show(getattr(obj, field.name),
-                                                                                   field.name),
-                         "source": terms.provenance.get(dotted, ""), "field": dotted})
+            rows.append(
+                {
+                    "term": f"{section}: {label(field.name)}",
+                    "value": _show(getattr(obj, field.name), field.name),
+                    "source": terms.provenance.get(dotted, ""),
+                    "field": dotted,
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -136,20 +155,37 @@ def assumption_rows(terms: Terms) -> pd.DataFrame:
 
 def params_rows(params: ScenarioParams, defaults: ScenarioParams) -> pd.DataFrame:
     """The scenario's inputs, each with its unit, meaning and whether it differs from the default."""
-    return pd.DataFrame([{"input": input_label(s), "value": _show(getattr(params, s.name), s.name) or "",
-                          "default": _show(getattr(defaults, s.name), s.name), "CLI flag": cli_flag(s.name),
-                          "changed": getattr(params, s.name) != getattr(defaults, s.name), "meaning": s.help}
-                         for s in SPECS])
+    return pd.DataFrame(
+        [
+            {
+                "input": input_label(s),
+                "value": _show(getattr(params, s.name), s.name) or "",
+                "default": _show(getattr(defaults, s.name), s.name),
+                "CLI flag": cli_flag(s.name),
+                "changed": getattr(params, s.name) != getattr(defaults, s.name),
+                "meaning": s.help,
+            }
+            for s in SPECS
+        ]
+    )
 
 
 def problem_rows(problems: Iterable[str]) -> pd.DataFrame:
     """Problems as a table of their parts (``calc.errors.Problem``): line, column, the value as typed (quoted)
     and the rule it breaks, as text so the line always shows; a plain message keeps line, column and value
     empty and comes first. Sorted by line."""
-    rows = [{"line": "" if p.line is None else str(p.line), "column": p.column or "",
-             "value": "" if p.value is None else f"'{p.value}'", "rule": p.rule, "order": -1 if p.line is None
-             else p.line} if isinstance(p, Problem) else
-            {"line": "", "column": "", "value": "", "rule": p, "order": -1} for p in problems]
+    rows = [
+        {
+            "line": "" if p.line is None else str(p.line),
+            "column": p.column or "",
+            "value": "" if p.value is None else f"'{p.value}'",
+            "rule": p.rule,
+            "order": -1 if p.line is None else p.line,
+        }
+        if isinstance(p, Problem)
+        else {"line": "", "column": "", "value": "", "rule": p, "order": -1}
+        for p in problems
+    ]
     frame = pd.DataFrame(rows, columns=["line", "column", "value", "rule", "order"])
     return frame.sort_values("order", kind="stable").drop(columns="order").reset_index(drop=True)
 
@@ -161,8 +197,9 @@ def compare_table(results: Mapping[str, tuple[ScenarioParams, Mapping[str, objec
     for spec in SPECS:
         values = [getattr(results[n][0], spec.name) for n in names]
         if len({str(v) for v in values}) > 1:
-            rows.append({"item": f"input: {input_label(spec)}", **{n: _show(v, spec.name)
-                                                                    for n, v in zip(names, values)}})
+            rows.append(
+                {"item": f"input: {input_label(spec)}", **{n: _show(v, spec.name) for n, v in zip(names, values)}}
+            )
     for key, title in SUMMARY_LABELS.items():
         rows.append({"item": title, **{n: _metric(key, results[n][1][key]) for n in names}})
     return pd.DataFrame(rows)

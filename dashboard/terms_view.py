@@ -17,27 +17,43 @@ from dashboard import tables
 from dashboard.context import Page
 from dashboard.formatting import pct
 
-CONVENTION_MODULES = (calc.engine, calc.schedule, calc.scenario, calc.dilution, calc.sensitivity, calc.montecarlo,
-                      calc.ledger, calc.breakeven)
-SOURCE_CONFIG = {"term": st.column_config.TextColumn("term", width="medium", pinned=True),
-                 "value": st.column_config.TextColumn("value", width="small"),
-                 "source": st.column_config.TextColumn("source", width="large",
-                                                       help="where the term is stated; hover a cell for all of it"),
-                 "field": st.column_config.TextColumn("field in data/terms.toml", width="small")}
+CONVENTION_MODULES = (
+    calc.engine,
+    calc.schedule,
+    calc.scenario,
+    calc.dilution,
+    calc.sensitivity,
+    calc.montecarlo,
+    calc.ledger,
+    calc.breakeven,
+)
+SOURCE_CONFIG = {
+    "term": st.column_config.TextColumn("term", width="medium", pinned=True),
+    "value": st.column_config.TextColumn("value", width="small"),
+    "source": st.column_config.TextColumn(
+        "source", width="large", help="where the term is stated; hover a cell for all of it"
+    ),
+    "field": st.column_config.TextColumn("field in data/terms.toml", width="small"),
+}
 
 
 def render(page: Page) -> None:
     terms = page.terms
-    st.markdown("**Conversion-rate history** (common shares per preferred share of $1,000 liquidation "
-                "preference; the Agere Systems spin-off raised the rate on 2002-06-01)")
+    st.markdown(
+        "**Conversion-rate history** (common shares per preferred share of $1,000 liquidation "
+        "preference; the Agere Systems spin-off raised the rate on 2002-06-01)"
+    )
     st.table(tables.rate_history(terms), hide_index=True)
-    st.markdown(f"**Holder put dates:** {', '.join(str(d) for d in terms.preferred.put_dates)} — "
-                f"settled in {' or '.join(terms.preferred.put_settlement_options)} at Lucent's option. "
-                f"**Dividends:** {pct(100 * float(terms.preferred.dividend_rate))} a year on the liquidation "
-                f"preference, {terms.preferred.dividends_per_year}× a year, cumulative; payable in cash or stock.")
+    st.markdown(
+        f"**Holder put dates:** {', '.join(str(d) for d in terms.preferred.put_dates)} — "
+        f"settled in {' or '.join(terms.preferred.put_settlement_options)} at Lucent's option. "
+        f"**Dividends:** {pct(100 * float(terms.preferred.dividend_rate))} a year on the liquidation "
+        f"preference, {terms.preferred.dividends_per_year}× a year, cumulative; payable in cash or stock."
+    )
     st.markdown("**Terms in force, with the source of each** (SUPP = the Aug 28, 2002 prospectus supplement)")
-    st.dataframe(tables.term_rows(terms), hide_index=True, width="stretch", key="terms_table",
-                 column_config=SOURCE_CONFIG)
+    st.dataframe(
+        tables.term_rows(terms), hide_index=True, width="stretch", key="terms_table", column_config=SOURCE_CONFIG
+    )
     st.markdown("**Assumptions**: terms not stated in the filing (taken from the product brief or assumed)")
     st.dataframe(tables.assumption_rows(terms), hide_index=True, width="stretch", column_config=SOURCE_CONFIG)
     if page.params is not None:

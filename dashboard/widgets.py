@@ -23,24 +23,46 @@ def file_name(stem: str, scenario_id: str, ext: str = "csv") -> str:
 def download(label: str, frame: pd.DataFrame, file: str, key: str, help: str | None = None) -> None:
     """Excel-safe CSV download (UTF-8 with BOM, formula-like text neutralized, numbers to their unit's precision;
     ``calc.output.to_csv_bytes``)."""
-    st.download_button(label, to_csv_bytes(frame, excel=True), file_name=file, mime="text/csv", key=key,
-                       on_click="ignore", icon=":material/download:", help=help)
+    st.download_button(
+        label,
+        to_csv_bytes(frame, excel=True),
+        file_name=file,
+        mime="text/csv",
+        key=key,
+        on_click="ignore",
+        icon=":material/download:",
+        help=help,
+    )
 
 
 def inputs_payload(page: Page) -> dict[str, object]:
     """The inputs behind every file of this scenario (``calc.record.inputs_record``): parameters, holder data,
     ledger rows, product and version."""
     events = [{f.name: str(getattr(e, f.name)) for f in dataclasses.fields(e)} for e in page.events]
-    return inputs_record("dashboard", {"scenario_id": page.scenario_id, "holder_data": page.register_label,
-                                       "history": page.history, "ledger_events": events}, page.params)
+    return inputs_record(
+        "dashboard",
+        {
+            "scenario_id": page.scenario_id,
+            "holder_data": page.register_label,
+            "history": page.history,
+            "ledger_events": events,
+        },
+        page.params,
+    )
 
 
 def inputs_sidecar(page: Page, key: str) -> None:
     """Download of the scenario's inputs (JSON), named with the same scenario id as the CSV files beside it."""
-    st.download_button("Inputs of these files (JSON)", lambda: sidecar_json(inputs_payload(page)),
-                       file_name=file_name("inputs", page.scenario_id, "json"), mime="application/json", key=key,
-                       on_click="ignore", icon=":material/description:",
-                       help=f"Scenario {page.scenario_id}: the inputs that produced the files beside it.")
+    st.download_button(
+        "Inputs of these files (JSON)",
+        lambda: sidecar_json(inputs_payload(page)),
+        file_name=file_name("inputs", page.scenario_id, "json"),
+        mime="application/json",
+        key=key,
+        on_click="ignore",
+        icon=":material/description:",
+        help=f"Scenario {page.scenario_id}: the inputs that produced the files beside it.",
+    )
 
 
 def chart(fig: go.Figure, filename: str, key: str) -> None:

@@ -19,8 +19,13 @@ from dashboard.sections import SELECTOR_KEY
 ROOT = Path(__file__).resolve().parent.parent
 
 # Hostile user text for the injection tests (issue 9 item 8), shared by AppTest and chromium tests.
-HOSTILE_NAMES = ("![p](https://evil.example/x.png)", "[click](https://evil.example/go)",
-                 '<img src="https://evil.example/y.png">', "**bold**", "`code` and $x$ :red[red]")
+HOSTILE_NAMES = (
+    "![p](https://evil.example/x.png)",
+    "[click](https://evil.example/go)",
+    '<img src="https://evil.example/y.png">',
+    "**bold**",
+    "`code` and $x$ :red[red]",
+)
 HOSTILE_FILE = "![f](https://evil.example/f.png) `x`.csv"
 
 
@@ -28,7 +33,10 @@ def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[
     """Run ``python -m calc ARGS`` in a subprocess, capturing text output."""
     return subprocess.run(
         [sys.executable, "-m", "calc", *args],
-        capture_output=True, text=True, cwd=cwd or ROOT, timeout=600,
+        capture_output=True,
+        text=True,
+        cwd=cwd or ROOT,
+        timeout=600,
         env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
     )
 
@@ -38,8 +46,11 @@ def hostile_register() -> bytes:
     frame = pd.read_csv(REGISTER_PATH, dtype=str, keep_default_na=False).head(10)
     rows = frame[["name", "footnotes", "preferred_shares", "common_owned_prior"]].values.tolist()
     rows += [[name, "", "100000", str(400_000_000 + i)] for i, name in enumerate(HOSTILE_NAMES)]
-    return pd.DataFrame(rows, columns=["name", "footnotes", "preferred_shares", "common_owned_prior"]) \
-        .to_csv(index=False).encode()
+    return (
+        pd.DataFrame(rows, columns=["name", "footnotes", "preferred_shares", "common_owned_prior"])
+        .to_csv(index=False)
+        .encode()
+    )
 
 
 def open_section(at: AppTest, name: str) -> None:

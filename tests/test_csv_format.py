@@ -12,13 +12,27 @@ from calc.scenario import run_scenario
 
 
 def test_floats_are_fixed_to_their_unit():
-    frame = pd.DataFrame({"dividend_due_usd": [1081.6000000000001], "conversion_price_usd": [5.93999888328021],
-                          "price_usd": [1.89], "pro_forma_pct": [2.97e-05], "conversion_rate": [168.35020000001],
-                          "total_common_shares": [81552640], "exceeds_authorized": pd.Series([False], dtype=object)})
+    frame = pd.DataFrame(
+        {
+            "dividend_due_usd": [1081.6000000000001],
+            "conversion_price_usd": [5.93999888328021],
+            "price_usd": [1.89],
+            "pro_forma_pct": [2.97e-05],
+            "conversion_rate": [168.35020000001],
+            "total_common_shares": [81552640],
+            "exceeds_authorized": pd.Series([False], dtype=object),
+        }
+    )
     row = spreadsheet_safe(frame).iloc[0].to_dict()
-    assert row == {"dividend_due_usd": "1081.60", "conversion_price_usd": "5.94",  # as the terms state it
-                   "price_usd": "1.8900", "pro_forma_pct": "0.000030", "conversion_rate": "168.3502",
-                   "total_common_shares": 81552640, "exceeds_authorized": "false"}
+    assert row == {
+        "dividend_due_usd": "1081.60",
+        "conversion_price_usd": "5.94",  # as the terms state it
+        "price_usd": "1.8900",
+        "pro_forma_pct": "0.000030",
+        "conversion_rate": "168.3502",
+        "total_common_shares": 81552640,
+        "exceeds_authorized": "false",
+    }
 
 
 def test_timeline_csv_has_no_float_noise_and_reads_back():

@@ -9,8 +9,17 @@ from dashboard.formatting import compact_shares, iso, price, usd
 from dashboard.tables import problem_rows
 
 
-@pytest.mark.parametrize("count, shown", [(1_156_931_218, "1.16 B"), (317_340_127, "317.34 M"), (38_915, "38,915"),
-                                          (-37_339_381_000, "-37.34 B"), (0, "0"), (10**15, "1,000.00 T")])
+@pytest.mark.parametrize(
+    "count, shown",
+    [
+        (1_156_931_218, "1.16 B"),
+        (317_340_127, "317.34 M"),
+        (38_915, "38,915"),
+        (-37_339_381_000, "-37.34 B"),
+        (0, "0"),
+        (10**15, "1,000.00 T"),
+    ],
+)
 def test_compact_shares(count, shown):
     assert compact_shares(count) == shown
 
@@ -20,12 +29,18 @@ def test_money_and_dates():
 
 
 def test_problem_rows_keep_line_column_value_rule():
-    problems = [Problem("must be a whole number", line=7, column="preferred_shares", value="-5"),
-                Problem("holder name must not be empty", line=3, column="name"), "f.csv: no data rows"]
-    assert problems[:2] == ["line 7, column preferred_shares: '-5' must be a whole number",
-                            "line 3, column name: holder name must not be empty"]
+    problems = [
+        Problem("must be a whole number", line=7, column="preferred_shares", value="-5"),
+        Problem("holder name must not be empty", line=3, column="name"),
+        "f.csv: no data rows",
+    ]
+    assert problems[:2] == [
+        "line 7, column preferred_shares: '-5' must be a whole number",
+        "line 3, column name: holder name must not be empty",
+    ]
     rows = problem_rows(problems)
     assert rows.to_dict("records") == [
         {"line": "", "column": "", "value": "", "rule": "f.csv: no data rows"},
         {"line": "3", "column": "name", "value": "", "rule": "holder name must not be empty"},
-        {"line": "7", "column": "preferred_shares", "value": "'-5'", "rule": "must be a whole number"}]
+        {"line": "7", "column": "preferred_shares", "value": "'-5'", "rule": "must be a whole number"},
+    ]
