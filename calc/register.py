@@ -32,20 +32,15 @@ from calc.errors import InputError, Problem
 WELL_FORMED_RE = re.compile(r"^\d{1,3}(?:,\d{3})*$", re.A)
 MAX_PREFERRED_SHARES = 10**9  # per holder row and for the listed total (the class is 1,885,000 shares)
 MAX_FIGURE = 10**12  # any other figure: principal USD, common shares
-REGISTER_COLUMNS = [
-    "row",
-    "page",
-    "offset",
-    "name",
-    "footnotes",
+SUMMED_COLUMNS = (  # the figure columns, totalled by ``summarize``
     "preferred_shares",
     "debenture_principal_usd",
     "common_shares",
     "common_owned_prior",
     "expected_debenture_principal_usd",
     "expected_common_shares",
-    "issues",
-]
+)
+REGISTER_COLUMNS = ["row", "page", "offset", "name", "footnotes", *SUMMED_COLUMNS, "issues"]
 
 
 @dataclass(frozen=True)
@@ -77,16 +72,6 @@ class RegisterSummary:
             "list, 'amended by the addition of, or the listing of additional shares for, selling "
             "securityholders and ... restated' across supplements (SUPP p. 1), not a snapshot of holdings"
         )
-
-
-SUMMED_COLUMNS = (
-    "preferred_shares",
-    "debenture_principal_usd",
-    "common_shares",
-    "common_owned_prior",
-    "expected_debenture_principal_usd",
-    "expected_common_shares",
-)
 
 
 def summarize(register: pd.DataFrame, issued_preferred_shares: int) -> RegisterSummary:

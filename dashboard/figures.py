@@ -124,6 +124,11 @@ def _dates(series) -> list[str]:
     return [f"{pd.Timestamp(d):%Y-%m-%d}" for d in series]
 
 
+def date_trace(frame: pd.DataFrame, column: str, **style) -> dict:
+    """A scatter trace of ``frame[column]`` over ``frame["date"]`` (ISO dates); ``style``: mode, name, line, hover."""
+    return dict(type="scatter", x=_dates(frame["date"]), y=_values(frame[column]), **style)
+
+
 def issuance_figure(timeline: pd.DataFrame, base_shares: int, authorized_shares: int | None = None) -> go.Figure:
     """Common shares outstanding after each event: the base share count (grey) with calc's cumulative new
     shares by source stacked on top, calc's total outstanding as a line, and the authorized shares."""
@@ -229,10 +234,9 @@ def new_shares_figure(timeline: pd.DataFrame) -> go.Figure:
 def dilution_figure(timeline: pd.DataFrame) -> go.Figure:
     """Dilution over time: calc's cumulative new shares as a % of total common outstanding after each event."""
     data = [
-        dict(
-            type="scatter",
-            x=_dates(timeline["date"]),
-            y=_values(timeline["new_shares_pct"]),
+        date_trace(
+            timeline,
+            "new_shares_pct",
             mode="lines+markers",
             line=dict(shape="hv", color="#222222"),
             name="dilution %",
@@ -431,10 +435,9 @@ def fan_figure(
     )
     if deterministic is not None:
         data.append(
-            dict(
-                type="scatter",
-                x=_dates(deterministic["date"]),
-                y=_values(deterministic["total_common_shares"]),
+            date_trace(
+                deterministic,
+                "total_common_shares",
                 mode="lines",
                 name="deterministic scenario",
                 line=dict(color="#333333", dash="dot"),
@@ -466,10 +469,9 @@ def fan_figure(
 def compare_issuance_figure(timelines: Mapping[str, pd.DataFrame]) -> go.Figure:
     """Overlaid cumulative new shares over time, one line per saved scenario."""
     data = [
-        dict(
-            type="scatter",
-            x=_dates(t["date"]),
-            y=_values(t["cumulative_new_shares"]),
+        date_trace(
+            t,
+            "cumulative_new_shares",
             mode="lines+markers",
             name=plot_text(name),
             line=dict(

@@ -12,7 +12,17 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.figures import LEGEND_BELOW, MARGIN_LEGEND_BELOW, _dates, _layout, _lines, _values, build, hline, vline
+from dashboard.figures import (
+    LEGEND_BELOW,
+    MARGIN_LEGEND_BELOW,
+    _layout,
+    _lines,
+    _values,
+    build,
+    date_trace,
+    hline,
+    vline,
+)
 
 GAP_NOTE = (
     "Actual: 10-Q/10-K cover-page counts. The gap to the model is other issuance the product does not "
@@ -23,10 +33,9 @@ GAP_NOTE = (
 def preferred_figure(timeline: pd.DataFrame) -> go.Figure:
     """Preferred shares outstanding after each date's actions (step line)."""
     data = [
-        dict(
-            type="scatter",
-            x=_dates(timeline["date"]),
-            y=_values(timeline["preferred_outstanding"]),
+        date_trace(
+            timeline,
+            "preferred_outstanding",
             mode="lines+markers",
             line=dict(shape="hv", color="#4C78A8"),
             name="Preferred outstanding",
@@ -47,19 +56,17 @@ def preferred_figure(timeline: pd.DataFrame) -> go.Figure:
 def actual_figure(timeline: pd.DataFrame, actual: pd.DataFrame) -> go.Figure:
     """Model total common outstanding (line) with the actual cover-page counts as markers."""
     data = [
-        dict(
-            type="scatter",
-            x=_dates(timeline["date"]),
-            y=_values(timeline["total_common_shares"]),
+        date_trace(
+            timeline,
+            "total_common_shares",
             mode="lines",
             line=dict(shape="hv", color="#222222"),
             name="Model: total common outstanding",
             hovertemplate="%{x}: %{y:,.0f} (model)<extra></extra>",
         ),
-        dict(
-            type="scatter",
-            x=_dates(actual["date"]),
-            y=_values(actual["common_shares_outstanding"]),
+        date_trace(
+            actual,
+            "common_shares_outstanding",
             mode="markers",
             marker=dict(symbol="diamond", size=10, color="#E45756"),
             name="Actual (10-Q/10-K cover pages)",

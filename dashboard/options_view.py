@@ -16,7 +16,7 @@ from calc.data import ILLUSTRATIVE_GRANTS_PATH
 from calc.eps import DilutedEps, eps_defaults, lucent_diluted_eps, waterfall_rows
 from calc.errors import InputError
 from calc.grants_csv import parse_grants_bytes, read_grants_csv
-from calc.options import Grant, positions_frame, totals
+from calc.options import TOTAL_COLUMNS, Grant, positions_frame, totals
 from calc.params import ScenarioParams
 from calc.terms import Terms
 from dashboard import cache, formatting
@@ -30,18 +30,7 @@ TRIAL_KEY = "options_previous"  # (grants, label) to restore if the upload on tr
 SEEN_KEY = "options_upload_seen"  # file id of the last upload read
 MESSAGE_KEY = "options_message"  # (file id, message) of the last rejected upload
 FOLLOWED_KEY = "options_scenario_seen"  # (price, horizon) of the scenario last written into the inputs
-POSITION_COLUMNS = (
-    "grant_id",
-    "vested_shares",
-    "exercisable_shares",
-    "outstanding_shares",
-    "cancelled_shares",
-    "expired_shares",
-    "tsm_incremental_shares",
-    "shares",
-    "exercise_price_usd",
-    "grant_date",
-)
+POSITION_COLUMNS = ("grant_id", *TOTAL_COLUMNS, "shares", "exercise_price_usd", "grant_date")  # shown first
 ILLUSTRATIVE_NOTE = "Illustrative input — enter the period's actual figures."
 
 

@@ -1,4 +1,5 @@
-"""Shared test helpers: the repository root, a CLI runner, hostile user text, the dashboard section selector.
+"""Shared test helpers: the repository root, a CLI runner, hostile user text, the dashboard in AppTest and its
+section selector.
 
 Tests import helpers from here (never from ``conftest`` or from another test module); pytest
 fixtures stay in ``conftest.py``. Hypothesis strategies are in ``tests/strategies.py``.
@@ -11,12 +12,15 @@ import sys
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from calc.data import REGISTER_PATH
 from dashboard.sections import SELECTOR_KEY
+from dashboard.store import ENV_VAR
 
 ROOT = Path(__file__).resolve().parent.parent
+APP_TIMEOUT = 60  # seconds one AppTest run of the dashboard may take
 
 # Hostile user text for the injection tests (issue 9 item 8), shared by AppTest and chromium tests.
 HOSTILE_NAMES = (
@@ -51,6 +55,14 @@ def hostile_register() -> bytes:
         .to_csv(index=False)
         .encode()
     )
+
+
+def started_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
+    """The dashboard (app.py) in AppTest after its first run, its scenario store a fresh file in ``tmp_path``."""
+    monkeypatch.setenv(ENV_VAR, str(tmp_path / "scenarios.sqlite3"))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=APP_TIMEOUT)
+    at.run(timeout=APP_TIMEOUT)
+    return at
 
 
 def open_section(at: AppTest, name: str) -> None:

@@ -17,11 +17,10 @@ from calc.params import SPECS, default_params, parse_params
 from calc.scenario import run_scenario
 from dashboard import safe, sections, terms_view
 from dashboard.formatting import compact_shares, pct, shares
-from dashboard.store import ENV_VAR, ScenarioStore, params_to_json
-from tests.helpers import HOSTILE_FILE, HOSTILE_NAMES, ROOT, hostile_register, open_section
+from dashboard.store import ScenarioStore, params_to_json
+from tests.helpers import APP_TIMEOUT as TIMEOUT
+from tests.helpers import HOSTILE_FILE, HOSTILE_NAMES, hostile_register, open_section, started_app
 
-APP = str(ROOT / "app.py")
-TIMEOUT = 60
 HEADLINE = {  # metric label -> (summary key, formatter); share counts compact, the exact count in the tooltip
     "As-converted today": ("as_converted_shares", compact_shares),
     "New shares": ("new_shares", compact_shares),
@@ -36,10 +35,7 @@ HEADLINE = {  # metric label -> (summary key, formatter); share counts compact, 
 
 @pytest.fixture
 def app(tmp_path, monkeypatch) -> AppTest:
-    monkeypatch.setenv(ENV_VAR, str(tmp_path / "scenarios.sqlite3"))
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    at.run(timeout=TIMEOUT)
-    return at
+    return started_app(tmp_path, monkeypatch)
 
 
 def metrics(at: AppTest) -> dict[str, str]:

@@ -3,25 +3,18 @@ count, the EPS table and the savings plan holders, and reacts to its policies an
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from calc.params import parse_params
 from calc.securities import instrument_rows, run_dilution, setup, totals
-from dashboard.store import ENV_VAR
-from tests.helpers import open_section
-
-APP = str(Path(__file__).resolve().parent.parent / "app.py")
-TIMEOUT = 60
+from tests.helpers import APP_TIMEOUT as TIMEOUT
+from tests.helpers import open_section, started_app
 
 
 @pytest.fixture
 def app(tmp_path, monkeypatch) -> AppTest:
-    monkeypatch.setenv(ENV_VAR, str(tmp_path / "scenarios.sqlite3"))
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    at.run(timeout=TIMEOUT)
+    at = started_app(tmp_path, monkeypatch)
     open_section(at, "All securities")
     return at
 

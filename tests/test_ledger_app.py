@@ -13,19 +13,13 @@ from calc.params import parse_params
 from calc.scenario import run_scenario
 from dashboard import ledger_view, sections
 from dashboard.formatting import shares
-from dashboard.store import ENV_VAR
-from tests.helpers import ROOT
-
-APP = str(ROOT / "app.py")
-TIMEOUT = 60
+from tests.helpers import APP_TIMEOUT as TIMEOUT
+from tests.helpers import started_app
 
 
 @pytest.fixture
 def app(tmp_path, monkeypatch) -> AppTest:
-    monkeypatch.setenv(ENV_VAR, str(tmp_path / "scenarios.sqlite3"))
-    at = AppTest.from_file(APP, default_timeout=TIMEOUT)
-    at.run(timeout=TIMEOUT)
-    return at
+    return started_app(tmp_path, monkeypatch)
 
 
 def metric(at: AppTest, label: str) -> str:
