@@ -158,10 +158,6 @@ class ScenarioStore:
                 out.append(SavedScenario(name, None, stamp, str(exc)))
         return out
 
-    def names(self) -> list[str]:
-        """Saved scenario names, sorted case-insensitively."""
-        return [str(row[0]) for row in self._rows("SELECT name, 1, 1 FROM scenarios ORDER BY name COLLATE NOCASE")]
-
     def load(self, name: str) -> ScenarioParams:
         rows = self._rows("SELECT name, params_json, saved_at FROM scenarios WHERE name = ?", (name,))
         if not rows:

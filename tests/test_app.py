@@ -393,7 +393,7 @@ def test_saving_under_an_existing_name_needs_overwrite_confirmation(app, tmp_pat
     app.run(timeout=TIMEOUT)
     assert any(safe.text("Replaced 'base'") in s.value for s in app.success)
     assert db.load("base") == dataclasses.replace(default_params(), price=3.0)
-    assert db.names() == ["base"]
+    assert [e.name for e in db.entries()] == ["base"]
 
 
 # --- issue 9: user text rendered as text, contained failures, tampered saved scenarios ---------------------------

@@ -36,7 +36,7 @@ def test_round_trip_every_field(store):
     )
     store.save("  my scenario ", params)
     assert store.load("my scenario") == params
-    assert store.names() == ["my scenario"]
+    assert [e.name for e in store.entries()] == ["my scenario"]
 
 
 def test_json_has_iso_dates_and_nulls():
@@ -58,7 +58,7 @@ def test_list_overwrite_delete(store):
     assert listed[0].params.price == 3.0
     assert store.delete("a") is True
     assert store.delete("a") is False
-    assert store.names() == ["b"]
+    assert [e.name for e in store.entries()] == ["b"]
 
 
 def test_survives_a_new_store_object(tmp_path):
@@ -197,4 +197,4 @@ def test_tampered_rows_are_listed_with_their_problem_issue_9_item_17(store):
     assert listed["ok"].params == default_params()
     assert listed["b'blob'"].params is None and "not a JSON object" in listed["b'blob'"].problem
     assert listed["42"].params is None and "price" in listed["42"].problem and listed["42"].saved_at == ""
-    assert sorted(store.names()) == ["42", "b'blob'", "ok"]
+    assert sorted([e.name for e in store.entries()]) == ["42", "b'blob'", "ok"]
