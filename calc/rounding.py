@@ -87,11 +87,20 @@ class ScaledExact:
 def _round(x: np.ndarray, exact_at: ExactAt, where: np.ndarray | bool,
            float_round: Callable[[np.ndarray], np.ndarray], exact_round: Callable[[Fraction], int]) -> np.ndarray:
     x = np.asarray(x, dtype=float)
-    where = np.broadcast_to(where, x.shape)
     small = x <= MAX_SHARES  # False for +inf
-    safe = np.where(small & where, x, 0.0)
-    out = np.where(small, float_round(safe), OVER_LIMIT).astype(np.int64)
-    near = where & small & (np.abs(safe - np.rint(safe)) <= near_tolerance(safe))
+    counted = small & where  # the cells rounded here (a new array)
+    safe = np.where(counted, x, 0.0)
+    out = float_round(safe).astype(np.int64)
+    if not small.all():
+        out[~small] = OVER_LIMIT
+    gap = np.rint(safe)  # |safe − rint(safe)| <= tol(safe), in place: two temporaries, not six
+    np.subtract(safe, gap, out=gap)
+    np.abs(gap, out=gap)
+    tol = np.abs(safe, out=safe)
+    tol *= NEAR_REL
+    tol += NEAR_ABS
+    near = np.less_equal(gap, tol, out=small)
+    near &= counted
     if isinstance(exact_at, ScaledExact):
         cells = np.nonzero(near)
         out[cells] = exact_at.rounded_at(cells, ceil=exact_round is math.ceil)
