@@ -16,6 +16,8 @@ Parquet keeps text as given (it is a typed format that spreadsheets do not evalu
 from __future__ import annotations
 
 import contextlib
+import queue
+import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -139,6 +141,49 @@ def _open_writer(stack: contextlib.ExitStack, sink: Sink, schema: pa.Schema, fmt
     return writer
 
 
+class _WriteBehind:
+    """Writes each chunk's tables on a writer thread while the caller computes the next chunk.
+
+    pyarrow formats and writes with the GIL released, so computing and writing overlap. At most
+    one chunk waits in the queue (memory stays at about two chunks). A writer's error is raised
+    in the caller at its next ``write`` or on exit; on any exit the thread finishes and is joined
+    before the writers are closed.
+    """
+
+    def __init__(self, writers: Sequence[pa_csv.CSVWriter | pq.ParquetWriter]) -> None:
+        self._writers = writers
+        self._queue: queue.Queue[tuple[pa.Table, ...] | None] = queue.Queue(maxsize=1)
+        self._failure: list[BaseException] = []
+        self._thread = threading.Thread(target=self._drain, name="export-writer", daemon=True)
+
+    def _drain(self) -> None:
+        while (tables := self._queue.get()) is not None:
+            if not self._failure:
+                try:
+                    for writer, table in zip(self._writers, tables):
+                        writer.write_table(table)
+                except BaseException as exc:  # handed to the caller's thread
+                    self._failure.append(exc)
+
+    def _raise_failure(self) -> None:
+        if self._failure:
+            raise self._failure[0]
+
+    def write(self, tables: tuple[pa.Table, ...]) -> None:
+        self._raise_failure()
+        self._queue.put(tables)
+
+    def __enter__(self) -> _WriteBehind:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._queue.put(None)
+        self._thread.join()
+        if exc_info[0] is None:
+            self._raise_failure()
+
+
 @dataclass(frozen=True)
 class ExportStats:
     scenarios: int
@@ -180,13 +225,13 @@ def write_export(plan: OutputPlan, grid: Grid, *, fmt: str = "csv", excel: bool 
     with plan.open() as sinks, contextlib.ExitStack() as stack:
         writers = [_open_writer(stack, sinks[flag], schema, fmt, excel)
                    for flag, schema in zip(flags, (RESULT_SCHEMA, SUMMARY_SCHEMA))]
-        for chunk in result_chunks(grid, book, terms, chunk_size, spreadsheet_safe=fmt == "csv"):
-            for writer, table in zip(writers, (chunk.results, chunk.summary)):
-                writer.write_table(table)
-            done += chunk.scenarios
-            rows += chunk.results.num_rows
-            if progress is not None:
-                progress(done, len(grid))
+        with _WriteBehind(writers) as behind:
+            for chunk in result_chunks(grid, book, terms, chunk_size, spreadsheet_safe=fmt == "csv"):
+                behind.write((chunk.results, chunk.summary))
+                done += chunk.scenarios
+                rows += chunk.results.num_rows
+                if progress is not None:
+                    progress(done, len(grid))
         for flag, write in plan.sidecar_writers(flags, record).items():
             write(sinks[flag])
     return ExportStats(done, rows)
