@@ -83,11 +83,17 @@ def _written(column: str, values: np.ndarray) -> np.ndarray:
     return rounded(values, decimals) if decimals is not None and values.dtype.kind == "f" else values
 
 
-def _results_table(ids: pa.Array, labels: Mapping[str, pa.Array], holders: Mapping[str, np.ndarray]) -> pa.Table:
+def _tiled_labels(labels: Mapping[str, pa.Array], scenarios: int) -> list[pa.Array]:
+    """The label columns repeated for ``scenarios`` scenarios (the same for every full chunk)."""
+    rows = len(labels[LABEL_COLUMNS[0]])
+    row_index = pa.array(np.tile(np.arange(rows, dtype=np.int32), scenarios))
+    return [labels[c].take(row_index) for c in LABEL_COLUMNS]
+
+
+def _results_table(ids: pa.Array, tiled_labels: Sequence[pa.Array], holders: Mapping[str, np.ndarray]) -> pa.Table:
     scenarios, rows = holders["pro_forma_shares"].shape
     scenario_index = pa.array(np.repeat(np.arange(scenarios, dtype=np.int32), rows))
-    row_index = pa.array(np.tile(np.arange(rows, dtype=np.int32), scenarios))
-    columns = [ids.take(scenario_index)] + [labels[c].take(row_index) for c in LABEL_COLUMNS]
+    columns = [ids.take(scenario_index), *tiled_labels]
     columns += [pa.array(_written(c.name, holders[c.name].reshape(-1)), type=ARROW_TYPES[c.dtype])
                 for c in HOLDER_NUMBER_COLUMNS]
     return pa.Table.from_arrays(columns, schema=RESULT_SCHEMA)
@@ -113,6 +119,8 @@ def result_chunks(grid: Grid, book: HolderBook | None = None, terms: Terms | Non
     book = book or default_book()
     label_frame = row_labels(book)
     labels = {c: _text(label_frame[c], spreadsheet_safe) for c in LABEL_COLUMNS}
+    book_rows = len(label_frame)
+    tiled = _tiled_labels(labels, 0)
     for start in range(0, len(grid), chunk_size):
         params = list(grid.params[start:start + chunk_size])
         events = list(grid.events[start:start + chunk_size]) if grid.events else None
@@ -124,7 +132,9 @@ def result_chunks(grid: Grid, book: HolderBook | None = None, terms: Terms | Non
             raise ShareLimitError(exc.paths + start, exc.source, exc.date,
                                   f"scenario_id '{echo(first)}'{also}: ") from None
         ids = _text(grid.ids[start:start + chunk_size], spreadsheet_safe)
-        yield Chunk(len(params), _results_table(ids, labels, batch.holders), _summary_table(ids, params, batch.summary))
+        if len(tiled[0]) != len(params) * book_rows:  # built once for the full chunks, again for the last
+            tiled = _tiled_labels(labels, len(params))
+        yield Chunk(len(params), _results_table(ids, tiled, batch.holders), _summary_table(ids, params, batch.summary))
 
 
 def _open_writer(stack: contextlib.ExitStack, sink: Sink, schema: pa.Schema, fmt: str,
