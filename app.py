@@ -32,10 +32,12 @@ class Computed(NamedTuple):
 st.set_page_config(page_title="Lucent 8.00% preferred: share dilution", layout="wide")
 st.markdown("<style>[data-testid='stMetricValue'] {font-size: 1.55rem;}</style>", unsafe_allow_html=True)
 st.title("Lucent 8.00% Redeemable Convertible Preferred: new common shares and who owns them")
-st.caption("1,885,000 preferred shares ($1,000 liquidation preference, 8.00% dividends, convertible at $5.94). "
-           "Choose how dividends, puts and conversion play out in the sidebar; the page shows how many new "
-           "Lucent common shares follow, when, and who would own them. Hover over a (?) icon for what a figure means; "
-           "the Terms tab gives the source of every term and the conventions used.")
+st.caption(
+    "1,885,000 preferred shares ($1,000 liquidation preference, 8.00% dividends, convertible at $5.94). "
+    "Choose how dividends, puts and conversion play out in the sidebar; the page shows how many new "
+    "Lucent common shares follow, when, and who would own them. Hover over a (?) icon for what a figure means; "
+    "the Terms tab gives the source of every term and the conventions used."
+)
 
 terms, defaults = cache.terms(), cache.defaults()
 if "register" not in st.session_state:
@@ -63,27 +65,44 @@ with safe.section("Scenario inputs"):
 computed: Computed | None = None
 with safe.section("Scenario results"):
     if params is None:
-        st.error("These inputs cannot be combined — fix them in the sidebar:\n\n"
-                 + "\n".join(f"- {safe.text(p)}" for p in problems))
+        st.error(
+            "These inputs cannot be combined — fix them in the sidebar:\n\n"
+            + "\n".join(f"- {safe.text(p)}" for p in problems)
+        )
     else:
         key = cache.key_of(params) + ledger_view.events_key(events)
         try:
             result = cache.scenario(key, book_token, params, book, events)
         except InputError as exc:  # the events in use do not fit these inputs (e.g. a date outside the window)
-            st.error("The ledger events do not fit these inputs; fix the inputs or the events (Ledger tab):  \n"
-                     + safe.error_lines("\n".join(exc.problems or (str(exc),))))
+            st.error(
+                "The ledger events do not fit these inputs; fix the inputs or the events (Ledger tab):  \n"
+                + safe.error_lines("\n".join(exc.problems or (str(exc),)))
+            )
             params = None
     if params is not None:
         sensitivity = cache.sensitivity(cache.key_any_price(params), params)
-        computed = Computed(params, result, sensitivity,
-                            cache.scenario_figures(key, book_token, params, result, sensitivity),
-                            cache.horizon_conversion_price(result))
+        computed = Computed(
+            params,
+            result,
+            sensitivity,
+            cache.scenario_figures(key, book_token, params, result, sensitivity),
+            cache.horizon_conversion_price(result),
+        )
         views.render_metrics(params, result.summary, terms)
         st.markdown(narrative.explain(params, result.timeline, result.summary, result.holders))
         exports_view.render_exports(params, result, computed.figs, terms, events)
 
-TAB_NAMES = ("Share issuance", "Price sensitivity", "Holders", "Monte Carlo", "Saved scenarios",
-             "Terms and provenance", "Employee options", "Ledger and break-even", "All securities")
+TAB_NAMES = (
+    "Share issuance",
+    "Price sensitivity",
+    "Holders",
+    "Monte Carlo",
+    "Saved scenarios",
+    "Terms and provenance",
+    "Employee options",
+    "Ledger and break-even",
+    "All securities",
+)
 tabs = dict(zip(TAB_NAMES, st.tabs(list(TAB_NAMES))))
 FIX_INPUTS = "Fix the scenario inputs in the sidebar (see the message above) to see this section."
 
@@ -108,7 +127,13 @@ with tabs["Terms and provenance"], safe.section("Terms and provenance"):
 with tabs["Employee options"], safe.section("Employee options"):
     render_options_section()
 with tabs["Ledger and break-even"], safe.section("Ledger and break-even"):
-    ledger_view.render_ledger(sidebar_params, computed.result if computed else None, history, terms, book,
-                              cache.key_of(sidebar_params) if sidebar_params else "")
+    ledger_view.render_ledger(
+        sidebar_params,
+        computed.result if computed else None,
+        history,
+        terms,
+        book,
+        cache.key_of(sidebar_params) if sidebar_params else "",
+    )
 with tabs["All securities"], safe.section("All securities"):
     dilution_view.render(params, events)

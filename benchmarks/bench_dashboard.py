@@ -39,15 +39,20 @@ def one_run(price: float) -> dict[str, float]:
     result = run_scenario(params, terms, default_book())
     sensitivity = price_sensitivity(params, price_grid(), terms)
     t1 = time.perf_counter()
-    figs = all_figures(result.timeline, sensitivity, result.holders, params.base_shares,
-                       terms.market.authorized_common_shares,
-                       float(rate_step_at(terms, params.horizon).conversion_price_usd), params.price)
+    figs = all_figures(
+        result.timeline,
+        sensitivity,
+        result.holders,
+        params.base_shares,
+        terms.market.authorized_common_shares,
+        float(rate_step_at(terms, params.horizon).conversion_price_usd),
+        params.price,
+    )
     t2 = time.perf_counter()
     for fig in figs:
         fig.to_json()
     t3 = time.perf_counter()
-    return {"calc": 1000 * (t1 - t0), "figures": 1000 * (t2 - t1), "json": 1000 * (t3 - t2),
-            "total": 1000 * (t3 - t0)}
+    return {"calc": 1000 * (t1 - t0), "figures": 1000 * (t2 - t1), "json": 1000 * (t3 - t2), "total": 1000 * (t3 - t0)}
 
 
 def apptest_rerun(runs: int) -> list[float]:
@@ -80,9 +85,11 @@ def main() -> None:
         print(f"  {part:<8} median {statistics.median(values):7.1f} ms   max {max(values):7.1f} ms")
     if args.apptest:
         times = apptest_rerun(min(args.runs, 10))
-        print(f"whole-page AppTest rerun after a price change ({len(times)} runs): median "
-              f"{statistics.median(times):.0f} ms, max {max(times):.0f} ms (includes Streamlit's own overhead "
-              "and the employee-options section)")
+        print(
+            f"whole-page AppTest rerun after a price change ({len(times)} runs): median "
+            f"{statistics.median(times):.0f} ms, max {max(times):.0f} ms (includes Streamlit's own overhead "
+            "and the employee-options section)"
+        )
 
 
 if __name__ == "__main__":

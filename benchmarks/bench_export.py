@@ -35,8 +35,12 @@ from calc.grid import make_grid, read_grid, write_grid  # noqa: E402
 def grid_axes(scenarios: int) -> dict[str, str]:
     """Prices in steps of $0.005 from $0.50 × put settlement × holder basis × drift: ``scenarios`` rows (÷ 8)."""
     prices = scenarios // 8
-    return {"price": f"0.5:{0.5 + 0.005 * (prices - 1):.3f}:0.005", "annual_drift": "0,0.1",
-            "put_settlement": "cash,stock", "holder_basis": "registered,pro_rata"}
+    return {
+        "price": f"0.5:{0.5 + 0.005 * (prices - 1):.3f}:0.005",
+        "annual_drift": "0,0.1",
+        "put_settlement": "cash,stock",
+        "holder_basis": "registered,pro_rata",
+    }
 
 
 def peak_rss_mb() -> float:
@@ -58,8 +62,9 @@ def main() -> None:
 
         start = time.perf_counter()
         grid = read_grid(grid_path, terms)
-        stats = export(grid, out / "results.csv", out / "summary.csv", book=book, terms=terms,
-                       chunk_size=args.chunk_size)
+        stats = export(
+            grid, out / "results.csv", out / "summary.csv", book=book, terms=terms, chunk_size=args.chunk_size
+        )
         elapsed = time.perf_counter() - start
         export_peak_mb = peak_rss_mb()
         size_mb = (out / "results.csv").stat().st_size / 1e6
@@ -70,8 +75,10 @@ def main() -> None:
         bare = time.perf_counter() - start
         (out / "bare.csv").unlink()
 
-    print(f"grid:               {stats.scenarios:,} scenarios × {book.size + len(book.families)} rows "
-          f"({book.size} holders + {len(book.families)} families)")
+    print(
+        f"grid:               {stats.scenarios:,} scenarios × {book.size + len(book.families)} rows "
+        f"({book.size} holders + {len(book.families)} families)"
+    )
     print(f"results rows:       {stats.rows:,} ({size_mb:,.0f} MB CSV, {table.num_columns} columns)")
     print(f"export elapsed:     {elapsed:.2f} s (read + validate grid, run, write results + summary)")
     print(f"rows per second:    {stats.rows / elapsed:,.0f}")

@@ -24,9 +24,13 @@ from calc.montecarlo import run_monte_carlo  # noqa: E402
 from calc.params import parse_params  # noqa: E402
 from calc.scenario import run_scenario  # noqa: E402
 
-EVENTS = "\n".join([",".join(EVENT_COLUMNS),
-                    "2003-03-03,exchange_common,175000,58000000,,,,,",
-                    "2003-09-15,repurchase_cash,all,,,900,,Aim Charter Fund,"])
+EVENTS = "\n".join(
+    [
+        ",".join(EVENT_COLUMNS),
+        "2003-03-03,exchange_common,175000,58000000,,,,,",
+        "2003-09-15,repurchase_cash,all,,,900,,Aim Charter Fund,",
+    ]
+)
 
 
 def median_ms(fn, runs: int) -> float:
@@ -55,8 +59,10 @@ def main() -> None:
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"Monte Carlo 100,000 paths x {result.schedule.size} event dates, two events: {elapsed:.2f} s, "
-          f"peak traced allocations {peak / 2**20:.0f} MiB, process max RSS {rss:.0f} MiB")
+    print(
+        f"Monte Carlo 100,000 paths x {result.schedule.size} event dates, two events: {elapsed:.2f} s, "
+        f"peak traced allocations {peak / 2**20:.0f} MiB, process max RSS {rss:.0f} MiB"
+    )
 
 
 if __name__ == "__main__":

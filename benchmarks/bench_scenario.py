@@ -51,8 +51,10 @@ def main() -> None:
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"Monte Carlo 100,000 paths x {result.schedule.size} event dates to 2031-08-01: {elapsed:.2f} s, "
-          f"peak traced allocations {peak / 2**20:.0f} MiB, process max RSS {rss:.0f} MiB")
+    print(
+        f"Monte Carlo 100,000 paths x {result.schedule.size} event dates to 2031-08-01: {elapsed:.2f} s, "
+        f"peak traced allocations {peak / 2**20:.0f} MiB, process max RSS {rss:.0f} MiB"
+    )
 
     print("scaling (Monte Carlo seconds):")
     for paths in (25_000, 50_000, 100_000):

@@ -82,8 +82,7 @@ class Row:
         return " and ".join(parts)
 
 
-def paired(measure: Callable[[], object], base: Callable[[], object] | None, runs: int
-           ) -> tuple[float, float | None]:
+def paired(measure: Callable[[], object], base: Callable[[], object] | None, runs: int) -> tuple[float, float | None]:
     """Medians (seconds) of ``measure`` and ``base`` run alternately ``runs`` times each, after a warm-up."""
     measure()
     if base is not None:
@@ -126,8 +125,10 @@ def montecarlo_rows(runs: int) -> list[Row]:
     peak_mb = tracemalloc.get_traced_memory()[1] / 2**20
     tracemalloc.stop()
     what = f"Monte Carlo {paths:,} paths × {dates} dates, two events (vs drawing the normals)"
-    return [Row(what, seconds, "s", floor, 4.0, 0.35),
-            Row("Monte Carlo peak traced allocations", peak_mb, "MiB", target_abs=300)]
+    return [
+        Row(what, seconds, "s", floor, 4.0, 0.35),
+        Row("Monte Carlo peak traced allocations", peak_mb, "MiB", target_abs=300),
+    ]
 
 
 def export_rows(runs: int, scenarios: int) -> list[Row]:
@@ -137,8 +138,10 @@ def export_rows(runs: int, scenarios: int) -> list[Row]:
         out = Path(scratch)
         write_grid(make_grid(grid_axes(scenarios), terms), out / "grid.csv")
         grid = read_grid(out / "grid.csv", terms)
-        for fmt, bare_write in (("csv", lambda t, p: pa_csv.write_csv(t, p)),
-                                ("parquet", lambda t, p: pq.write_table(t, p))):
+        for fmt, bare_write in (
+            ("csv", lambda t, p: pa_csv.write_csv(t, p)),
+            ("parquet", lambda t, p: pq.write_table(t, p)),
+        ):
             safe = fmt == "csv"
             table = pa.concat_tables(c.results for c in result_chunks(grid, book, terms, spreadsheet_safe=safe))
 
@@ -150,8 +153,10 @@ def export_rows(runs: int, scenarios: int) -> list[Row]:
 
             seconds, base = paired(run, bare, runs)
             del table
-            what = f"export {len(grid):,} scenarios × register ({len(grid) * (book.size + len(book.families)):,} " \
-                   f"rows) to {fmt.upper()} (vs bare pyarrow write)"
+            what = (
+                f"export {len(grid):,} scenarios × register ({len(grid) * (book.size + len(book.families)):,} "
+                f"rows) to {fmt.upper()} (vs bare pyarrow write)"
+            )
             rows.append(Row(what, seconds, "s", base, 1.15))
     return rows
 
@@ -159,6 +164,7 @@ def export_rows(runs: int, scenarios: int) -> list[Row]:
 def _wall(argv: list[str]) -> Callable[[], None]:
     def run() -> None:
         subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, cwd=ROOT)
+
     return run
 
 
@@ -167,10 +173,16 @@ def cli_rows(runs: int) -> list[Row]:
     pandas_only = _wall([PY, "-c", "import pandas"])
     rows = []
     for label, args, base, base_label, target in (
-            ("convert --preferred 1885000 --json", ["convert", "--preferred", "1885000", "--json"], numpy_only,
-             "import numpy", 1.5),
-            ("terms", ["terms"], numpy_only, "import numpy", 1.5),
-            ("scenario --json", ["scenario", "--json"], pandas_only, "import pandas", 2.5)):
+        (
+            "convert --preferred 1885000 --json",
+            ["convert", "--preferred", "1885000", "--json"],
+            numpy_only,
+            "import numpy",
+            1.5,
+        ),
+        ("terms", ["terms"], numpy_only, "import numpy", 1.5),
+        ("scenario --json", ["scenario", "--json"], pandas_only, "import pandas", 2.5),
+    ):
         seconds, base_s = paired(_wall([PY, "-m", "calc", *args]), base, max(runs, 7))
         rows.append(Row(f"CLI cold start: {label} (vs `{base_label}`)", seconds, "s", base_s, target))
     return rows
@@ -181,11 +193,12 @@ def dashboard_rows(runs: int) -> list[Row]:
     done = subprocess.run([PY, str(script), "--runs", str(max(runs, 10))], cwd=ROOT, capture_output=True, text=True)
     found = re.search(r"total\s+median\s+([\d.]+) ms", done.stdout)
     if done.returncode != 0 or not found:
-        print(f"dashboard: not measured (bench_dashboard.py: exit {done.returncode}; "
-              f"{(done.stderr.strip().splitlines() or [''])[-1]})")
+        print(
+            f"dashboard: not measured (bench_dashboard.py: exit {done.returncode}; "
+            f"{(done.stderr.strip().splitlines() or [''])[-1]})"
+        )
         return []
-    return [Row("dashboard recompute after one input change (server side)", float(found.group(1)), "ms",
-                target_abs=10)]
+    return [Row("dashboard recompute after one input change (server side)", float(found.group(1)), "ms", target_abs=10)]
 
 
 def _fmt(value: float | None, unit: str = "") -> str:
@@ -196,15 +209,19 @@ def _fmt(value: float | None, unit: str = "") -> str:
 
 
 def print_table(rows: list[Row], runs: int, load: tuple[float, float]) -> None:
-    print(f"\nmachine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, numpy {np.__version__}, "
-          f"pyarrow {pa.__version__}; load average {load[0]:.2f} before, {load[1]:.2f} after; medians of "
-          f"{runs}+ runs\n")
+    print(
+        f"\nmachine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, numpy {np.__version__}, "
+        f"pyarrow {pa.__version__}; load average {load[0]:.2f} before, {load[1]:.2f} after; medians of "
+        f"{runs}+ runs\n"
+    )
     print("| what | measured | baseline (same run) | ratio | target | met? |")
     print("|---|---|---|---|---|---|")
     for r in rows:
         ratio = r.ratio()
-        print(f"| {r.what} | {_fmt(r.measured, r.unit)} | {_fmt(r.baseline, r.unit)} | "
-              f"{'—' if ratio is None else f'{ratio:.2f}×'} | {r.target()} | {'yes' if r.met() else 'NO'} |")
+        print(
+            f"| {r.what} | {_fmt(r.measured, r.unit)} | {_fmt(r.baseline, r.unit)} | "
+            f"{'—' if ratio is None else f'{ratio:.2f}×'} | {r.target()} | {'yes' if r.met() else 'NO'} |"
+        )
 
 
 def main() -> None:
@@ -216,9 +233,12 @@ def main() -> None:
     runs = max(args.runs, 5)
     load_before = os.getloadavg()[0]
     sections: dict[str, Callable[[], list[Row]]] = {
-        "scenario": lambda: scenario_rows(runs), "montecarlo": lambda: montecarlo_rows(runs),
-        "export": lambda: export_rows(runs, 1000 if args.quick else 10_000), "cli": lambda: cli_rows(runs),
-        "dashboard": lambda: dashboard_rows(runs)}
+        "scenario": lambda: scenario_rows(runs),
+        "montecarlo": lambda: montecarlo_rows(runs),
+        "export": lambda: export_rows(runs, 1000 if args.quick else 10_000),
+        "cli": lambda: cli_rows(runs),
+        "dashboard": lambda: dashboard_rows(runs),
+    }
     rows: list[Row] = []
     for name, section in sections.items():
         if not args.only or name in args.only:

@@ -51,8 +51,9 @@ class WaitTerms:
     c_shares: np.ndarray  # C
 
 
-def wait_terms(path: PathResult, schedule: Schedule, pol: Policies, plan: Plan | None, terms: Terms,
-               from_column: int, after: int) -> WaitTerms:
+def wait_terms(
+    path: PathResult, schedule: Schedule, pol: Policies, plan: Plan | None, terms: Terms, from_column: int, after: int
+) -> WaitTerms:
     """Decompose the per-share outcome of the paths; ``from_column``: first column dated on or
     after D, ``after``: first column dated after D."""
     P, E = path.prices.shape
@@ -89,13 +90,21 @@ def setup(params: ScenarioParams, date: str | None, events: tuple[Event, ...], t
     terms = terms or load_terms()
     day = dt.date.fromisoformat(date) if date else params.valuation_date
     if not params.valuation_date <= day <= params.horizon:
-        raise InputError(f"date: {day} must lie between valuation_date {params.valuation_date} and horizon "
-                         f"{params.horizon}")
+        raise InputError(
+            f"date: {day} must lie between valuation_date {params.valuation_date} and horizon {params.horizon}"
+        )
     plan = scenario_plan(params, events, terms, default_book())
     schedule = scenario_schedule(params, terms, plan)
     ordinals = np.array([d.toordinal() for d in schedule.dates])
-    return Setup(params, terms, plan, schedule, day, int(np.searchsorted(ordinals, day.toordinal(), "left")),
-                 int(np.searchsorted(ordinals, day.toordinal(), "right")))
+    return Setup(
+        params,
+        terms,
+        plan,
+        schedule,
+        day,
+        int(np.searchsorted(ordinals, day.toordinal(), "left")),
+        int(np.searchsorted(ordinals, day.toordinal(), "right")),
+    )
 
 
 def _run(s: Setup, prices: np.ndarray) -> WaitTerms:
@@ -129,8 +138,9 @@ def breakeven_price(s: Setup, ratio: float) -> float | None:
         terms = flat_wait(s, np.array([end]))
         if ratio > terms.c_shares[0] and terms.a_usd[0] > 0:
             candidate = terms.a_usd[0] / (ratio - terms.c_shares[0])
-            if lo <= candidate <= hi and np.isclose(flat_wait(s, np.array([candidate])).wait[0], ratio,
-                                                    rtol=1e-12, atol=1e-9):
+            if lo <= candidate <= hi and np.isclose(
+                flat_wait(s, np.array([candidate])).wait[0], ratio, rtol=1e-12, atol=1e-9
+            ):
                 return float(candidate)
     low_sign = sign[crossings[0]]
     for _ in range(BISECTION_STEPS):
@@ -146,8 +156,9 @@ def mc_wait(s: Setup, volatility: float, paths: int, seed: int) -> np.ndarray:
     return _run(s, prices).wait
 
 
-def breakeven_report(s: Setup, ratio: float, volatility: float | None = None, paths: int = 10_000,
-                     seed: int = 0) -> dict[str, object]:
+def breakeven_report(
+    s: Setup, ratio: float, volatility: float | None = None, paths: int = 10_000, seed: int = 0
+) -> dict[str, object]:
     """The ``breakeven --json`` payload."""
     report: dict[str, object] = {
         "date": s.date.isoformat(),

@@ -39,28 +39,48 @@ HOLDER_LABEL_COLUMNS = (
 )
 HOLDER_TEXT_COLUMNS = (
     Column("footnotes", "string", "", "Footnotes", "the filing's footnote markers"),
-    Column("issues", "string", "", "Filing data-quality issues",
-           "where the filing's own figures disagree with each other"),
+    Column(
+        "issues", "string", "", "Filing data-quality issues", "where the filing's own figures disagree with each other"
+    ),
 )
 # The numbers of a holder-table row (``calc.dilution.holder_arrays``), in export order.
 HOLDER_NUMBER_COLUMNS = (
-    Column("registered_preferred_shares", "int64", "shares", "Preferred listed",
-           "preferred shares as listed in the filing"),
+    Column(
+        "registered_preferred_shares", "int64", "shares", "Preferred listed", "preferred shares as listed in the filing"
+    ),
     Column("basis_preferred_shares", "int64", "shares", "Preferred (basis)", "preferred shares on the chosen basis"),
     Column("conversion_shares", "int64", "shares", "From conversion"),
     Column("redemption_shares", "int64", "shares", "From redemption"),
     Column("exchange_shares", "int64", "shares", "From exchanges", "common from negotiated exchanges (ledger rows)"),
     Column("common_owned_prior", "int64", "shares", "Common owned prior"),
-    Column("obtainable_shares_60d", "int64", "shares", "Obtainable in 60 days",
-           "common the holder could get by converting what it still holds at the horizon"),
-    Column("pro_forma_shares", "int64", "shares", "Pro forma common",
-           "owned prior + conversion + redemption + exchange shares"),
-    Column("pro_forma_pct", "float64", "pct", "Pro forma %",
-           "pro forma common / total common outstanding at the horizon"),
-    Column("beneficial_pct_13d3", "float64", "pct", "13d-3 beneficial %",
-           "SEC Rule 13d-3(d)(1): own obtainable shares added to numerator and denominator"),
-    *(Column(flag_name(t), "bool", "", f"≥ {t:g}%", f"beneficial % at or above {t:g} ({rule})")
-      for t, rule in THRESHOLDS_PCT.items()),
+    Column(
+        "obtainable_shares_60d",
+        "int64",
+        "shares",
+        "Obtainable in 60 days",
+        "common the holder could get by converting what it still holds at the horizon",
+    ),
+    Column(
+        "pro_forma_shares",
+        "int64",
+        "shares",
+        "Pro forma common",
+        "owned prior + conversion + redemption + exchange shares",
+    ),
+    Column(
+        "pro_forma_pct", "float64", "pct", "Pro forma %", "pro forma common / total common outstanding at the horizon"
+    ),
+    Column(
+        "beneficial_pct_13d3",
+        "float64",
+        "pct",
+        "13d-3 beneficial %",
+        "SEC Rule 13d-3(d)(1): own obtainable shares added to numerator and denominator",
+    ),
+    *(
+        Column(flag_name(t), "bool", "", f"≥ {t:g}%", f"beneficial % at or above {t:g} ({rule})")
+        for t, rule in THRESHOLDS_PCT.items()
+    ),
 )
 HOLDER_COLUMNS = (*HOLDER_LABEL_COLUMNS, *HOLDER_NUMBER_COLUMNS, *HOLDER_TEXT_COLUMNS)
 
@@ -72,8 +92,12 @@ SUMMARY_METRICS = (
     Column("new_shares", "int64", "shares", "New shares, all sources"),
     Column("total_shares", "int64", "shares", "Total common outstanding at the horizon"),
     Column("dilution_pct", "float64", "pct", "Dilution % (new shares / total outstanding)"),
-    Column("as_converted_shares", "int64", "shares",
-           "As-converted shares today (all preferred converted at the valuation date)"),
+    Column(
+        "as_converted_shares",
+        "int64",
+        "shares",
+        "As-converted shares today (all preferred converted at the valuation date)",
+    ),
     Column("authorized_shares", "int64", "shares", "Authorized common shares"),
     Column("headroom_shares", "int64", "shares", "Headroom (authorized minus total outstanding)"),
     Column("exceeds_authorized", "bool", "", "Exceeds authorized shares"),

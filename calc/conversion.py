@@ -65,8 +65,11 @@ def convert(n_preferred: int, *, lp_usd: Decimal, rate: Decimal, price_usd: Deci
 
     shares = floor(n × LP/1000 × CR); fraction f = exact − shares; cash in lieu = f × P.
     """
-    problems = [p for p in (per_share_usd_problem("liquidation preference", lp_usd),
-                            per_share_usd_problem("price", price_usd)) if p]
+    problems = [
+        p
+        for p in (per_share_usd_problem("liquidation preference", lp_usd), per_share_usd_problem("price", price_usd))
+        if p
+    ]
     if problems:
         raise InputError("; ".join(problems))
     exact = exact_common_shares(n_preferred, lp_usd=lp_usd, rate=rate)
@@ -116,8 +119,9 @@ def adjust_for_distribution(rate: Fraction, market_price_usd: Number, fmv_per_sh
     if sp <= 0:
         raise InputError(f"market price SP must be > 0, got {market_price_usd}")
     if not 0 <= fmv < sp:
-        raise InputError(f"distributed value FMV must satisfy 0 <= FMV < SP, "
-                         f"got FMV={fmv_per_share_usd}, SP={market_price_usd}")
+        raise InputError(
+            f"distributed value FMV must satisfy 0 <= FMV < SP, got FMV={fmv_per_share_usd}, SP={market_price_usd}"
+        )
     return rate * sp / (sp - fmv)
 
 

@@ -34,12 +34,17 @@ MAX_CELL_CHARS = 1_000  # characters in one CSV cell
 MAX_CSV_LINE_CHARS = 100_000  # characters in one line of a CSV file
 
 BOMS = (  # longest first: the UTF-32-LE mark starts with the UTF-16-LE one
-    (codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
-    (codecs.BOM_UTF8, "utf-8"), (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"),
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
 BAD_CHAR_RE = re.compile("[\x00\ud800-\udfff]")  # NUL, or a byte the decoder could not read (escaped)
-CONVERT_HINT = ("files must be UTF-8 (or UTF-16/UTF-32 with a byte-order mark); this one may be Latin-1 or "
-                "Windows-1252: save it as UTF-8, e.g. `iconv -f WINDOWS-1252 -t UTF-8 old > new`")
+CONVERT_HINT = (
+    "files must be UTF-8 (or UTF-16/UTF-32 with a byte-order mark); this one may be Latin-1 or "
+    "Windows-1252: save it as UTF-8, e.g. `iconv -f WINDOWS-1252 -t UTF-8 old > new`"
+)
 
 
 class _Capped(io.RawIOBase):
@@ -58,7 +63,7 @@ class _Capped(io.RawIOBase):
         self.count += len(data)
         if self.count > self.max_bytes:
             raise InputError(f"{self.source}: larger than the {self.max_bytes:,}-byte limit; nothing was read")
-        view[:len(data)] = data
+        view[: len(data)] = data
         return len(data)
 
 
@@ -67,8 +72,10 @@ def _bad_char(line: str, number: int, source: str) -> InputError:
     assert match is not None
     where = f"{source}: line {number}, character {match.start() + 1}"
     if match.group() == "\x00":
-        return InputError(f"{where}: NUL character; text must not contain NUL (a binary file, or UTF-16 "
-                          "without its byte-order mark: save it as UTF-8)")
+        return InputError(
+            f"{where}: NUL character; text must not contain NUL (a binary file, or UTF-16 "
+            "without its byte-order mark: save it as UTF-8)"
+        )
     byte = ord(match.group()) - 0xDC00
     return InputError(f"{where}: byte 0x{byte:02X} cannot be decoded; {CONVERT_HINT}")
 
@@ -88,8 +95,9 @@ def _read_line(handle: IO[str], size: int, source: str, number: int) -> str:
     try:
         return handle.readline(size)
     except UnicodeDecodeError as exc:
-        raise InputError(f"{source}: near line {number}: cannot be decoded as {exc.encoding.upper()} "
-                         f"({exc.reason}); {CONVERT_HINT}") from exc
+        raise InputError(
+            f"{source}: near line {number}: cannot be decoded as {exc.encoding.upper()} ({exc.reason}); {CONVERT_HINT}"
+        ) from exc
 
 
 def checked_lines(handle: IO[str], source: str, max_line_chars: int) -> Iterator[str]:
@@ -148,8 +156,10 @@ def csv_records(lines: Iterable[str], source: str) -> Iterator[tuple[int, list[s
         try:
             cells = next(reader, None)
         except csv.Error as exc:
-            raise InputError(f"{source}: line {start}: not a readable CSV record ({exc}; "
-                             f"a cell may have at most {MAX_CELL_CHARS:,} characters)") from exc
+            raise InputError(
+                f"{source}: line {start}: not a readable CSV record ({exc}; "
+                f"a cell may have at most {MAX_CELL_CHARS:,} characters)"
+            ) from exc
         if cells is None:
             return
         line, start = start, reader.line_num + 1
@@ -157,16 +167,19 @@ def csv_records(lines: Iterable[str], source: str) -> Iterator[tuple[int, list[s
             continue
         for column, cell in enumerate(cells, 1):
             if len(cell) > MAX_CELL_CHARS:
-                raise InputError(f"{source}: line {line}, cell {column}: {len(cell):,} characters, more than "
-                                 f"the {MAX_CELL_CHARS:,} allowed")
+                raise InputError(
+                    f"{source}: line {line}, cell {column}: {len(cell):,} characters, more than "
+                    f"the {MAX_CELL_CHARS:,} allowed"
+                )
         if count > MAX_CSV_ROWS:
             raise InputError(f"{source}: more than {MAX_CSV_ROWS:,} rows (line {line})")
         count += 1
         yield line, cells
 
 
-def split_ragged(header: list[str], records: Iterable[tuple[int, list[str]]]
-                 ) -> tuple[list[list[str]], list[int], list[Problem]]:
+def split_ragged(
+    header: list[str], records: Iterable[tuple[int, list[str]]]
+) -> tuple[list[list[str]], list[int], list[Problem]]:
     """Records with as many cells as the header (cells, line numbers) and one
     'line N: K cells, the header has H' problem per other record (issue 9 item 10)."""
     kept: list[list[str]] = []
@@ -179,7 +192,6 @@ def split_ragged(header: list[str], records: Iterable[tuple[int, list[str]]]
         else:
             ragged.append(Problem(f"{len(cells)} cells, the header has {len(header)}", line=line))
     return kept, lines, ragged
-
 
 
 def by_line(problems: Iterable[Problem]) -> list[Problem]:

@@ -91,8 +91,14 @@ def read_families(path: Path) -> tuple[Family, ...]:
     for i, entry in enumerate(raw.get("family", [])):
         if "name" not in entry or "source" not in entry:
             raise InputError(f"fund families file {path}: [[family]] {i + 1} needs 'name' and 'source'")
-        families.append(Family(str(entry["name"]), tuple(map(str, entry.get("footnotes", []))),
-                               tuple(map(str, entry.get("names", []))), str(entry["source"])))
+        families.append(
+            Family(
+                str(entry["name"]),
+                tuple(map(str, entry.get("footnotes", []))),
+                tuple(map(str, entry.get("names", []))),
+                str(entry["source"]),
+            )
+        )
     return tuple(families)
 
 
@@ -120,8 +126,9 @@ def largest_remainder(approx: np.ndarray, totals: np.ndarray, exact_at: ExactAt)
         lo, hi = ranked[np.arange(S), d - 1], ranked[np.arange(S), d]
         tol = near_tolerance(np.abs(approx).max(axis=1))
         for s in np.flatnonzero((deficit > 0) & (deficit < H) & (lo - hi <= 4 * tol)):
-            chosen[s] = _settle_row(remainder[s], int(deficit[s]), lo[s], hi[s], tol[s],
-                                    partial(_exact_remainder, exact_at, base, int(s)))
+            chosen[s] = _settle_row(
+                remainder[s], int(deficit[s]), lo[s], hi[s], tol[s], partial(_exact_remainder, exact_at, base, int(s))
+            )
     return base + chosen
 
 
@@ -129,8 +136,9 @@ def _exact_remainder(exact_at: ExactAt, base: np.ndarray, s: int, h: int) -> Fra
     return exact_at((s, h)) - int(base[s, h])
 
 
-def _settle_row(remainder: np.ndarray, deficit: int, lo: float, hi: float, tol: float,
-                exact_remainder: Callable[[int], Fraction]) -> np.ndarray:
+def _settle_row(
+    remainder: np.ndarray, deficit: int, lo: float, hi: float, tol: float, exact_remainder: Callable[[int], Fraction]
+) -> np.ndarray:
     """Top-``deficit`` mask of one row by exact remainder (ties by column order).
 
     With float remainders f (each within ``tol`` of exact) whose d-th and (d+1)-th largest are
@@ -140,12 +148,13 @@ def _settle_row(remainder: np.ndarray, deficit: int, lo: float, hi: float, tol: 
     chosen = remainder > hi + 2 * tol
     candidates = np.flatnonzero(~chosen & (remainder >= lo - 2 * tol))
     ranked = sorted((int(h) for h in candidates), key=lambda h: (-exact_remainder(h), h))
-    chosen[ranked[:deficit - int(chosen.sum())]] = True
+    chosen[ranked[: deficit - int(chosen.sum())]] = True
     return chosen
 
 
-def build_book(register: pd.DataFrame, shares_outstanding: int,
-               families: tuple[Family, ...] | None = None) -> HolderBook:
+def build_book(
+    register: pd.DataFrame, shares_outstanding: int, families: tuple[Family, ...] | None = None
+) -> HolderBook:
     """Holder arrays from a validated register (``calc.register.validate_register``)."""
     families = load_families() if families is None else families
     registered = register["preferred_shares"].to_numpy(dtype=np.int64)
@@ -153,21 +162,37 @@ def build_book(register: pd.DataFrame, shares_outstanding: int,
     if listed <= 0:
         raise InputError("register: listed preferred shares sum to zero; nothing to allocate")
     if listed > MAX_SHARES:
-        raise InputError(f"register: listed preferred shares sum to {listed:,}, over the model limit of "
-                         f"{MAX_SHARES:,} (10^15) shares")
+        raise InputError(
+            f"register: listed preferred shares sum to {listed:,}, over the model limit of "
+            f"{MAX_SHARES:,} (10^15) shares"
+        )
     total = shares_outstanding
-    scaled = largest_remainder((registered * (total / listed))[None, :], np.array([total]),
-                               lambda c: Fraction(total * int(registered[c[1]]), listed))[0]
+    scaled = largest_remainder(
+        (registered * (total / listed))[None, :],
+        np.array([total]),
+        lambda c: Fraction(total * int(registered[c[1]]), listed),
+    )[0]
     names = tuple(register["name"].astype(str))
     notes = tuple(register["footnotes"].astype(str))
-    membership = np.array([[bool(set(n.split(";")) & set(f.footnotes)) or name in f.names
-                            for name, n in zip(names, notes)] for f in families], dtype=bool).reshape(
-        len(families), len(names))
+    membership = np.array(
+        [
+            [bool(set(n.split(";")) & set(f.footnotes)) or name in f.names for name, n in zip(names, notes)]
+            for f in families
+        ],
+        dtype=bool,
+    ).reshape(len(families), len(names))
     family_of = tuple("; ".join(f.name for f, m in zip(families, membership[:, i]) if m) for i in range(len(names)))
-    return HolderBook(names=names, footnotes=notes, issues=tuple(register["issues"].astype(str)),
-                      registered=registered, pro_rata=scaled,
-                      prior=register["common_owned_prior"].to_numpy(dtype=np.int64),
-                      families=families, membership=membership, family_of=family_of)
+    return HolderBook(
+        names=names,
+        footnotes=notes,
+        issues=tuple(register["issues"].astype(str)),
+        registered=registered,
+        pro_rata=scaled,
+        prior=register["common_owned_prior"].to_numpy(dtype=np.int64),
+        families=families,
+        membership=membership,
+        family_of=family_of,
+    )
 
 
 @dataclass(frozen=True)
@@ -189,8 +214,12 @@ class ExitTerms:
     ledger: Mapping[str, np.ndarray] | None = None  # (S, H) common from ledger rows (calc.ledger.holder_ledger)
 
 
-def _entitlements(basis: np.ndarray, per_share: np.ndarray, exact_per_share: Callable[[int], Fraction],
-                  exact_basis: ExactAt | None = None) -> tuple[np.ndarray, ExactAt, np.ndarray]:
+def _entitlements(
+    basis: np.ndarray,
+    per_share: np.ndarray,
+    exact_per_share: Callable[[int], Fraction],
+    exact_basis: ExactAt | None = None,
+) -> tuple[np.ndarray, ExactAt, np.ndarray]:
     """Holder entitlements h × per_share: (float64 approximation, exact value by cell, nonzero mask).
 
     ``basis`` (S, H) holds whole shares unless ``exact_basis`` gives its exact value by cell
@@ -203,10 +232,15 @@ def _entitlements(basis: np.ndarray, per_share: np.ndarray, exact_per_share: Cal
     return basis * per_share[:, None], exact_at, (per_share[:, None] > 0) & (basis > 0)
 
 
-def _allocate(basis: np.ndarray, per_share: np.ndarray, exact_per_share: Callable[[int], Fraction],
-              totals: np.ndarray, split_total: np.ndarray,
-              alone: Callable[[np.ndarray, ExactAt, np.ndarray], np.ndarray],
-              exact_basis: ExactAt | None = None) -> np.ndarray:
+def _allocate(
+    basis: np.ndarray,
+    per_share: np.ndarray,
+    exact_per_share: Callable[[int], Fraction],
+    totals: np.ndarray,
+    split_total: np.ndarray,
+    alone: Callable[[np.ndarray, ExactAt, np.ndarray], np.ndarray],
+    exact_basis: ExactAt | None = None,
+) -> np.ndarray:
     """Largest-remainder rows where ``split_total`` (the basis splits the class total; per_share > 0);
     elsewhere each holder rounds ``alone``."""
     approx, exact_at, nonzero = _entitlements(basis, per_share, exact_per_share, exact_basis)
@@ -232,8 +266,10 @@ def _check_limits(book: HolderBook, columns: dict[str, np.ndarray]) -> None:
         rows = np.concatenate([values.astype(float), values.astype(float) @ member], axis=1)
         over = np.argwhere(rows > MAX_SHARES)
         if len(over):
-            raise InputError(f"holder table: {names[over[0][1]]}: {column} would exceed the model limit of "
-                             f"{MAX_SHARES:,} (10^15) shares")
+            raise InputError(
+                f"holder table: {names[over[0][1]]}: {column} would exceed the model limit of "
+                f"{MAX_SHARES:,} (10^15) shares"
+            )
 
 
 def holder_arrays(book: HolderBook, ex: ExitTerms) -> dict[str, np.ndarray]:
@@ -242,26 +278,60 @@ def holder_arrays(book: HolderBook, ex: ExitTerms) -> dict[str, np.ndarray]:
     split_total = splits_class_total(ex.bases)
     holding = basis if ex.holding is None else ex.holding
     exact_holding = ex.exact_holding
-    conversion = _allocate(holding, ex.conversion_per_share, ex.exact_conversion, ex.conversion_total,
-                           split_total, floor_shares, exact_holding)
-    redemption = _allocate(holding, ex.redemption_per_share, ex.exact_redemption, ex.redemption_total,
-                           split_total, ceil_shares, exact_holding)
+    conversion = _allocate(
+        holding,
+        ex.conversion_per_share,
+        ex.exact_conversion,
+        ex.conversion_total,
+        split_total,
+        floor_shares,
+        exact_holding,
+    )
+    redemption = _allocate(
+        holding,
+        ex.redemption_per_share,
+        ex.exact_redemption,
+        ex.redemption_total,
+        split_total,
+        ceil_shares,
+        exact_holding,
+    )
     ledger = ex.ledger or {}
     zeros = np.zeros(basis.shape, dtype=np.int64)
     conversion += ledger.get("conversion_shares", zeros)
     redemption += ledger.get("redemption_shares", zeros)
     obtainable = floor_shares(*_entitlements(holding, ex.obtainable_per_share, ex.exact_obtainable, exact_holding))
     prior = np.broadcast_to(book.prior[None, :], basis.shape)
-    columns = {"registered_preferred_shares": np.broadcast_to(book.registered[None, :], basis.shape),
-               "basis_preferred_shares": basis, "conversion_shares": conversion,
-               "redemption_shares": redemption, "exchange_shares": ledger.get("exchange_shares", zeros),
-               "common_owned_prior": prior, "obtainable_shares_60d": obtainable}
-    _check_limits(book, {k: columns[k] for k in ("conversion_shares", "redemption_shares", "exchange_shares",
-                                                 "common_owned_prior", "obtainable_shares_60d")})
+    columns = {
+        "registered_preferred_shares": np.broadcast_to(book.registered[None, :], basis.shape),
+        "basis_preferred_shares": basis,
+        "conversion_shares": conversion,
+        "redemption_shares": redemption,
+        "exchange_shares": ledger.get("exchange_shares", zeros),
+        "common_owned_prior": prior,
+        "obtainable_shares_60d": obtainable,
+    }
+    _check_limits(
+        book,
+        {
+            k: columns[k]
+            for k in (
+                "conversion_shares",
+                "redemption_shares",
+                "exchange_shares",
+                "common_owned_prior",
+                "obtainable_shares_60d",
+            )
+        },
+    )
     member = book.membership.T.astype(np.int64)  # (H, F)
     columns = {k: np.concatenate([v, v @ member], axis=1) for k, v in columns.items()}
-    pro_forma = (columns["common_owned_prior"] + columns["conversion_shares"] + columns["redemption_shares"]
-                 + columns["exchange_shares"])
+    pro_forma = (
+        columns["common_owned_prior"]
+        + columns["conversion_shares"]
+        + columns["redemption_shares"]
+        + columns["exchange_shares"]
+    )
     total = ex.total_shares[:, None].astype(float)
     columns["pro_forma_shares"] = pro_forma
     columns["pro_forma_pct"] = 100.0 * pro_forma / total
@@ -287,13 +357,15 @@ def row_labels(book: HolderBook) -> pd.DataFrame:
 
 def _build_row_labels(book: HolderBook) -> pd.DataFrame:
     f = len(book.families)
-    return pd.DataFrame({
-        "kind": ["holder"] * book.size + ["family"] * f,
-        "name": list(book.names) + [fam.name for fam in book.families],
-        "family": list(book.family_of) + [fam.name for fam in book.families],
-        "footnotes": list(book.footnotes) + [";".join(fam.footnotes) for fam in book.families],
-        "issues": list(book.issues) + [""] * f,
-    })
+    return pd.DataFrame(
+        {
+            "kind": ["holder"] * book.size + ["family"] * f,
+            "name": list(book.names) + [fam.name for fam in book.families],
+            "family": list(book.family_of) + [fam.name for fam in book.families],
+            "footnotes": list(book.footnotes) + [";".join(fam.footnotes) for fam in book.families],
+            "issues": list(book.issues) + [""] * f,
+        }
+    )
 
 
 def holder_frame(book: HolderBook, ex: ExitTerms) -> pd.DataFrame:

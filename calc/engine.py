@@ -157,8 +157,9 @@ class PathResult:
     def exact_conversion_per_share(self, p: int) -> Fraction:
         """c of path p exactly (0 unless it converted)."""
         e = int(self.exit_at[p])
-        return self.lp.end(p, e) / PER_SHARE_USD * self.exact_rate[e] if self.exit_conversion_per_share[p] else \
-            Fraction(0)
+        return (
+            self.lp.end(p, e) / PER_SHARE_USD * self.exact_rate[e] if self.exit_conversion_per_share[p] else Fraction(0)
+        )
 
     def exact_redemption_per_share(self, p: int) -> Fraction:
         """q of path p exactly (0 unless redeemed in stock)."""
@@ -170,8 +171,7 @@ class PathResult:
     def exact_obtainable_per_share(self, p: int) -> Fraction:
         """LP_h / 1000 × CR_h of path p exactly (0 unless it still holds)."""
         e = self.prices.shape[1] - 1
-        return self.lp.end(p, e) / PER_SHARE_USD * self.exact_rate[e] if self.obtainable_per_share[p] else \
-            Fraction(0)
+        return self.lp.end(p, e) / PER_SHARE_USD * self.exact_rate[e] if self.obtainable_per_share[p] else Fraction(0)
 
     def _by_column(self, name: str, dtype: type = np.int64, action: str | None = None) -> np.ndarray:
         """(P, E) sum of a ``RowResult`` field placed at each row's column (rows of ``action`` only if given)."""
@@ -230,8 +230,9 @@ class PathResult:
             "conversion_shares": self.conversion_shares + sum((r.conversion for r in self.rows), np.int64(0)),
             "redemption_shares": self.redemption_shares + sum((r.redemption for r in self.rows), np.int64(0)),
             "exchange_shares": sum((r.exchange for r in self.rows), np.zeros(len(self.prices), dtype=np.int64)),
-            "repurchase_cash_usd": sum((r.cash_usd for r in self.rows if r.action == "repurchase_cash"),
-                                       np.zeros(len(self.prices))),
+            "repurchase_cash_usd": sum(
+                (r.cash_usd for r in self.rows if r.action == "repurchase_cash"), np.zeros(len(self.prices))
+            ),
         }
 
     def new_shares_cumulative(self) -> np.ndarray:
@@ -263,8 +264,11 @@ def _decisions(schedule: Schedule, prices: np.ndarray, pol: Policies) -> tuple[n
         nothing = np.zeros_like(holder_convert)
         return holder_convert, ~holder_convert & (put_all | put_rational | schedule.is_mandatory[None, :]), nothing
     call_on_date = (pol.call == CALL_DATE)[:, None] & schedule.is_call[None, :]
-    triggered = ((pol.call == CALL_RATIONAL)[:, None] & schedule.callable[None, :]
-                 & (prices * schedule.rate[None, :] >= PER_SHARE_USD * pol.call_trigger[:, None]))
+    triggered = (
+        (pol.call == CALL_RATIONAL)[:, None]
+        & schedule.callable[None, :]
+        & (prices * schedule.rate[None, :] >= PER_SHARE_USD * pol.call_trigger[:, None])
+    )
     called = (triggered | (call_on_date & itm)) & ~holder_convert
     convert = holder_convert | called
     redeem = ~convert & (put_all | put_rational | call_on_date | schedule.is_mandatory[None, :])
@@ -281,16 +285,36 @@ def dividend_codes(schedule: Schedule, pol: Policies, plan: Plan) -> np.ndarray:
     return codes
 
 
-def _ledger_rows(schedule: Schedule, prices: np.ndarray, lp_end: np.ndarray, lp: AccretedLP, pol: Policies,
-                 plan: Plan, exit_column: np.ndarray) -> tuple[RowResult, ...]:
+def _ledger_rows(
+    schedule: Schedule,
+    prices: np.ndarray,
+    lp_end: np.ndarray,
+    lp: AccretedLP,
+    pol: Policies,
+    plan: Plan,
+    exit_column: np.ndarray,
+) -> tuple[RowResult, ...]:
     """Each row's class totals per path through its rule in ``calc.ledger.ACTIONS``."""
     results = []
     for event, n in zip(plan.rows, plan.counts):
         col = schedule.dates.index(event.date)
-        stock = (pol.settlement == SETTLE_STOCK) if not event.settlement else \
-            np.full(len(prices), event.settlement == "stock")
-        context = RowContext(event, int(n), col, prices[:, col], lp_end[:, col], partial(lp.end, e=col),
-                             float(schedule.rate[col]), schedule.exact_rate[col], pol.put_factor, stock)
+        stock = (
+            (pol.settlement == SETTLE_STOCK)
+            if not event.settlement
+            else np.full(len(prices), event.settlement == "stock")
+        )
+        context = RowContext(
+            event,
+            int(n),
+            col,
+            prices[:, col],
+            lp_end[:, col],
+            partial(lp.end, e=col),
+            float(schedule.rate[col]),
+            schedule.exact_rate[col],
+            pol.put_factor,
+            stock,
+        )
         flow = ACTIONS[event.action].rule(context)  # type: ignore[misc]
         results.append(row_totals(event.action, flow, int(n), col, col <= exit_column))
     return tuple(results)
@@ -306,9 +330,16 @@ def _ledger_debentures(ledger: tuple[RowResult, ...], shape: tuple[int, int]) ->
     return np.cumsum(added, axis=1)
 
 
-def run_paths(schedule: Schedule, prices: np.ndarray, pol: Policies, n_preferred: int,
-              lp0_usd: Fraction, coupon_rate: Fraction, interest_rate: float, plan: Plan | None = None
-              ) -> PathResult:
+def run_paths(
+    schedule: Schedule,
+    prices: np.ndarray,
+    pol: Policies,
+    n_preferred: int,
+    lp0_usd: Fraction,
+    coupon_rate: Fraction,
+    interest_rate: float,
+    plan: Plan | None = None,
+) -> PathResult:
     """Project every path; see the module docstring for the rules.
 
     ``coupon_rate`` = r, the preferred's semiannual dividend rate (exact, as LP0); ``interest_rate``
@@ -348,17 +379,21 @@ def run_paths(schedule: Schedule, prices: np.ndarray, pol: Policies, n_preferred
     def exact_principal(p: int) -> Fraction:
         """P_x of path p exactly: N_x × LP_x + Σ debenture rows (effective by then) n × LP at their date."""
         e = int(col[p])
-        return int(units_x[p]) * lp.end(p, e) + sum((r.exact_debenture_usd(p) for r in ledger if r.column <= e),
-                                                    Fraction(0))
+        return int(units_x[p]) * lp.end(p, e) + sum(
+            (r.exact_debenture_usd(p) for r in ledger if r.column <= e), Fraction(0)
+        )
 
     stock_redeem = (action == REDEEM) & (pol.settlement == SETTLE_STOCK)
     conversion = floor_shares(
         principal / PER_SHARE_USD * schedule.rate[col],
-        lambda i: exact_principal(i[0]) / PER_SHARE_USD * schedule.exact_rate[col[i]], action == CONVERT)
+        lambda i: exact_principal(i[0]) / PER_SHARE_USD * schedule.exact_rate[col[i]],
+        action == CONVERT,
+    )
     redemption = ceil_shares(
         quotient(principal, price_exit * pol.put_factor, stock_redeem),
         lambda i: exact_principal(i[0]) / (decimal_value(price_exit[i]) * decimal_value(pol.put_factor[i])),
-        stock_redeem)
+        stock_redeem,
+    )
 
     alive = columns[None, :] <= exit_column[:, None]  # outstanding when the date's coupon is due
     due = units_record * lp_start * float(coupon_rate)
@@ -366,8 +401,14 @@ def run_paths(schedule: Schedule, prices: np.ndarray, pol: Policies, n_preferred
     stock_dividend = (dividend == STOCK) & (dividend_due > 0)
     dividend_shares = ceil_shares(
         quotient(dividend_due, prices * pol.sale_factor[:, None], stock_dividend),
-        lambda c: int(units_record[c[1]]) * lp.start(*c) * coupon_rate / (decimal_value(prices[c]) * decimal_value(
-            pol.sale_factor[c[0]])), stock_dividend)
+        lambda c: (
+            int(units_record[c[1]])
+            * lp.start(*c)
+            * coupon_rate
+            / (decimal_value(prices[c]) * decimal_value(pol.sale_factor[c[0]]))
+        ),
+        stock_dividend,
+    )
     interest = units_record * lp_start * interest_rate
     interest_due = np.where((schedule.is_dividend & schedule.after_exchange)[None, :] & alive, interest, 0.0)
     if debenture_after is not None:
@@ -375,15 +416,26 @@ def run_paths(schedule: Schedule, prices: np.ndarray, pol: Policies, n_preferred
         interest_due += np.where(schedule.is_dividend[None, :] & alive, debenture_record * interest_rate, 0.0)
     holding = action == HOLD
     result = PathResult(
-        prices=prices, lp_start=lp_start, lp_end=lp_end, exit_column=exit_column, exit_action=action,
-        dividend_due_usd=dividend_due, interest_due_usd=interest_due, dividend_shares=dividend_shares,
-        conversion_shares=conversion, redemption_shares=redemption,
-        units_after=units_after, debenture_after=debenture_after,
+        prices=prices,
+        lp_start=lp_start,
+        lp_end=lp_end,
+        exit_column=exit_column,
+        exit_action=action,
+        dividend_due_usd=dividend_due,
+        interest_due_usd=interest_due,
+        dividend_shares=dividend_shares,
+        conversion_shares=conversion,
+        redemption_shares=redemption,
+        units_after=units_after,
+        debenture_after=debenture_after,
         called=exited & called[rows, col],
         exit_conversion_per_share=np.where(action == CONVERT, lp_exit / PER_SHARE_USD * schedule.rate[col], 0.0),
         exit_redemption_per_share=np.where(stock_redeem, lp_exit / (price_exit * pol.put_factor), 0.0),
         obtainable_per_share=np.where(holding, lp_end[:, -1] / PER_SHARE_USD * schedule.rate[-1], 0.0),
-        rows=ledger, lp=lp, exact_rate=schedule.exact_rate, put_factor=pol.put_factor,
+        rows=ledger,
+        lp=lp,
+        exact_rate=schedule.exact_rate,
+        put_factor=pol.put_factor,
     )
     check_share_limit(result, schedule)
     return result
@@ -394,9 +446,11 @@ class ShareLimitError(InputError):
 
     def __init__(self, paths: np.ndarray, source: str, date: dt.date, prefix: str = "") -> None:
         self.paths, self.source, self.date = paths, source, date
-        super().__init__(f"{prefix}{self.where} would bring the new common shares past the model limit of "
-                         f"{MAX_SHARES:,} (10^15) shares; choose a higher price or drift, a larger sale/put "
-                         "factor or cash settlement")
+        super().__init__(
+            f"{prefix}{self.where} would bring the new common shares past the model limit of "
+            f"{MAX_SHARES:,} (10^15) shares; choose a higher price or drift, a larger sale/put "
+            "factor or cash settlement"
+        )
 
     @property
     def where(self) -> str:

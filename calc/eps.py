@@ -97,30 +97,39 @@ def conversion_shares(terms: Terms, date: dt.date, lp_usd: Decimal) -> int:
 
 def preferred_if_converted(terms: Terms, date: dt.date, period_years: Fraction, lp_usd: Decimal) -> PotentialShares:
     """If-converted preferred: ΔS = conversion shares, ΔN = Div."""
-    return PotentialShares("8.00% convertible preferred", "if-converted", conversion_shares(terms, date, lp_usd),
-                           preferred_dividends_usd(terms, period_years, lp_usd))
+    return PotentialShares(
+        "8.00% convertible preferred",
+        "if-converted",
+        conversion_shares(terms, date, lp_usd),
+        preferred_dividends_usd(terms, period_years, lp_usd),
+    )
 
 
-def debentures_if_converted(terms: Terms, date: dt.date, period_years: Fraction, tax_rate: Fraction,
-                            lp_usd: Decimal) -> PotentialShares:
+def debentures_if_converted(
+    terms: Terms, date: dt.date, period_years: Fraction, tax_rate: Fraction, lp_usd: Decimal
+) -> PotentialShares:
     """If-converted debentures: ΔS = conversion shares, ΔN = principal × i × t × (1 − τ)."""
     if not 0 <= tax_rate < 1:
         raise InputError(f"tax rate must be in [0, 1), got {float(tax_rate)}")
     principal = terms.preferred.shares_issued * Fraction(lp_usd)
     interest = principal * Fraction(terms.preferred.exchange_debenture_rate) * period_years * (1 - tax_rate)
-    return PotentialShares("8.00% convertible subordinated debentures", "if-converted",
-                           conversion_shares(terms, date, lp_usd), interest)
+    return PotentialShares(
+        "8.00% convertible subordinated debentures", "if-converted", conversion_shares(terms, date, lp_usd), interest
+    )
 
 
 def options_treasury_stock(grants: list[Grant], date: dt.date, average_price_usd: Decimal) -> PotentialShares:
     """Exercisable options by the treasury stock method: ΔS = Σ floor(n × (1 − K/P)), ΔN = 0."""
-    shares = sum(tsm_incremental_shares(position(g, date).exercisable, g.exercise_price_usd, average_price_usd)
-                 for g in grants)
+    shares = sum(
+        tsm_incremental_shares(position(g, date).exercisable, g.exercise_price_usd, average_price_usd) for g in grants
+    )
     return PotentialShares("employee stock options", "treasury stock", shares, Fraction(0))
 
 
-LOSS_REASON = ("antidilutive: loss to common shareholders (income from continuing operations less preferred "
-               "dividends < 0): every potential share is antidilutive")
+LOSS_REASON = (
+    "antidilutive: loss to common shareholders (income from continuing operations less preferred "
+    "dividends < 0): every potential share is antidilutive"
+)
 NO_SHARES_REASON = "no incremental shares (out of the money or none exercisable)"
 DILUTIVE_REASON = "dilutive: lowers EPS"
 UNCHANGED_REASON = "not dilutive: EPS unchanged (excluded)"
@@ -132,8 +141,9 @@ def _order_key(p: PotentialShares) -> tuple[int, Fraction]:
     return (1, Fraction(0)) if eps is None else (0, eps)
 
 
-def diluted_eps(net_income_usd: Fraction, preferred_dividends_usd: Fraction, basic_shares: int,
-                potentials: list[PotentialShares]) -> DilutedEps:
+def diluted_eps(
+    net_income_usd: Fraction, preferred_dividends_usd: Fraction, basic_shares: int, potentials: list[PotentialShares]
+) -> DilutedEps:
     """Apply the antidilution sequence (lowest incremental EPS first) and build the waterfall."""
     if basic_shares <= 0:
         raise InputError(f"basic shares must be > 0, got {basic_shares}")
@@ -158,12 +168,15 @@ def diluted_eps(net_income_usd: Fraction, preferred_dividends_usd: Fraction, bas
     return DilutedEps(net_income_usd, preferred_dividends_usd, basic_shares, numerator, shares, tuple(steps))
 
 
-def input_problems(net_income_usd: Fraction, basic_shares: int, average_price_usd: Decimal,
-                   period_years: Fraction, lp_usd: Decimal) -> list[str]:
+def input_problems(
+    net_income_usd: Fraction, basic_shares: int, average_price_usd: Decimal, period_years: Fraction, lp_usd: Decimal
+) -> list[str]:
     """Every range rule the EPS inputs break (empty when all are in range)."""
     checks = [
-        (abs(net_income_usd) <= MAX_NET_INCOME_USD,
-         f"net income must be between -{MAX_NET_INCOME_USD:,} and {MAX_NET_INCOME_USD:,} USD"),
+        (
+            abs(net_income_usd) <= MAX_NET_INCOME_USD,
+            f"net income must be between -{MAX_NET_INCOME_USD:,} and {MAX_NET_INCOME_USD:,} USD",
+        ),
         (0 < basic_shares <= MAX_BASIC_SHARES, f"basic shares must be > 0 and at most {MAX_BASIC_SHARES:,}"),
         (0 < period_years <= MAX_PERIOD_YEARS, f"period must be > 0 and at most {MAX_PERIOD_YEARS} years"),
     ]
@@ -175,10 +188,19 @@ def input_problems(net_income_usd: Fraction, basic_shares: int, average_price_us
     return problems
 
 
-def lucent_diluted_eps(terms: Terms, *, net_income_usd: Fraction, basic_shares: int, date: dt.date,
-                       average_price_usd: Decimal, grants: list[Grant], period_years: Fraction = Fraction(1),
-                       exchanged: bool = False, tax_rate: Fraction = Fraction(0),
-                       lp_usd: Decimal = Decimal("1000")) -> DilutedEps:
+def lucent_diluted_eps(
+    terms: Terms,
+    *,
+    net_income_usd: Fraction,
+    basic_shares: int,
+    date: dt.date,
+    average_price_usd: Decimal,
+    grants: list[Grant],
+    period_years: Fraction = Fraction(1),
+    exchanged: bool = False,
+    tax_rate: Fraction = Fraction(0),
+    lp_usd: Decimal = Decimal("1000"),
+) -> DilutedEps:
     """Diluted EPS with the options, and the preferred (or, once ``exchanged``, the debentures).
 
     Before the exchange Div is deducted from NI for basic EPS; after it the debenture
@@ -200,18 +222,42 @@ def lucent_diluted_eps(terms: Terms, *, net_income_usd: Fraction, basic_shares: 
 
 def waterfall_rows(result: DilutedEps) -> list[dict[str, object]]:
     """Waterfall as rows: basic shares, each source (included or antidilutive), diluted shares."""
-    rows: list[dict[str, object]] = [{"step": "basic shares", "method": "", "incremental_shares": result.basic_shares,
-                                      "numerator_addback_usd": 0.0, "incremental_eps_usd": None,
-                                      "included": True, "reason": "", "eps_after_usd": float(result.basic_eps_usd)}]
+    rows: list[dict[str, object]] = [
+        {
+            "step": "basic shares",
+            "method": "",
+            "incremental_shares": result.basic_shares,
+            "numerator_addback_usd": 0.0,
+            "incremental_eps_usd": None,
+            "included": True,
+            "reason": "",
+            "eps_after_usd": float(result.basic_eps_usd),
+        }
+    ]
     for s in result.steps:
         inc = s.potential.incremental_eps_usd
-        rows.append({"step": s.potential.security, "method": s.potential.method,
-                     "incremental_shares": s.potential.incremental_shares,
-                     "numerator_addback_usd": float(s.potential.numerator_addback_usd),
-                     "incremental_eps_usd": None if inc is None else float(inc),
-                     "included": s.included, "reason": s.reason, "eps_after_usd": float(s.eps_after_usd)})
-    rows.append({"step": "diluted shares", "method": "", "incremental_shares": result.diluted_shares,
-                 "numerator_addback_usd": float(result.diluted_numerator_usd - result.basic_numerator_usd),
-                 "incremental_eps_usd": None, "included": True, "reason": "",
-                 "eps_after_usd": float(result.diluted_eps_usd)})
+        rows.append(
+            {
+                "step": s.potential.security,
+                "method": s.potential.method,
+                "incremental_shares": s.potential.incremental_shares,
+                "numerator_addback_usd": float(s.potential.numerator_addback_usd),
+                "incremental_eps_usd": None if inc is None else float(inc),
+                "included": s.included,
+                "reason": s.reason,
+                "eps_after_usd": float(s.eps_after_usd),
+            }
+        )
+    rows.append(
+        {
+            "step": "diluted shares",
+            "method": "",
+            "incremental_shares": result.diluted_shares,
+            "numerator_addback_usd": float(result.diluted_numerator_usd - result.basic_numerator_usd),
+            "incremental_eps_usd": None,
+            "included": True,
+            "reason": "",
+            "eps_after_usd": float(result.diluted_eps_usd),
+        }
+    )
     return rows

@@ -52,8 +52,16 @@ class Problem(str):
     source: str
     column_label: bool
 
-    def __new__(cls, rule: str, *, line: int | None = None, column: str | None = None, value: str | None = None,
-                source: str = "", column_label: bool = True) -> Problem:
+    def __new__(
+        cls,
+        rule: str,
+        *,
+        line: int | None = None,
+        column: str | None = None,
+        value: str | None = None,
+        source: str = "",
+        column_label: bool = True,
+    ) -> Problem:
         self = super().__new__(cls, _problem_text(rule, line, column, value, source, column_label))
         self.rule, self.line, self.column, self.value = rule, line, column, value
         self.source, self.column_label = source, column_label
@@ -66,13 +74,19 @@ class Problem(str):
 
     def at(self, *, line: int | None = None, source: str | None = None, column_label: bool | None = None) -> Problem:
         """The same problem placed on a line of a file (a parameter problem found in a grid row)."""
-        return Problem(self.rule, line=self.line if line is None else line, column=self.column, value=self.value,
-                       source=self.source if source is None else source,
-                       column_label=self.column_label if column_label is None else column_label)
+        return Problem(
+            self.rule,
+            line=self.line if line is None else line,
+            column=self.column,
+            value=self.value,
+            source=self.source if source is None else source,
+            column_label=self.column_label if column_label is None else column_label,
+        )
 
 
-def _problem_text(rule: str, line: int | None, column: str | None, value: str | None, source: str,
-                  column_label: bool) -> str:
+def _problem_text(
+    rule: str, line: int | None, column: str | None, value: str | None, source: str, column_label: bool
+) -> str:
     place = " ".join(part for part in (source, "" if line is None else f"line {line}") if part)
     if column is not None:
         name = f"'{column}'" if line == 1 and column_label else column

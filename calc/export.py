@@ -43,14 +43,27 @@ from calc.terms import Terms
 ARROW_TYPES = {"int64": pa.int64(), "float64": pa.float64(), "bool": pa.bool_(), "string": pa.string()}
 LABEL_COLUMNS = tuple(c.name for c in HOLDER_LABEL_COLUMNS)
 RESULT_COLUMNS = (ID_COLUMN, *LABEL_COLUMNS, *(c.name for c in HOLDER_NUMBER_COLUMNS))
-RESULT_SCHEMA = pa.schema([(ID_COLUMN, pa.string()),
-                          *((c.name, ARROW_TYPES[c.dtype]) for c in (*HOLDER_LABEL_COLUMNS, *HOLDER_NUMBER_COLUMNS))])
+RESULT_SCHEMA = pa.schema(
+    [
+        (ID_COLUMN, pa.string()),
+        *((c.name, ARROW_TYPES[c.dtype]) for c in (*HOLDER_LABEL_COLUMNS, *HOLDER_NUMBER_COLUMNS)),
+    ]
+)
 
-_KIND_TYPES = {"float": pa.float64(), "int": pa.int64(), "date": pa.date32(), "optional_date": pa.date32(),
-               "choice": pa.string()}
-SUMMARY_SCHEMA = pa.schema([(ID_COLUMN, pa.string()),
-                           *((n, _KIND_TYPES[SPEC_BY_NAME[n].kind]) for n in PARAM_NAMES),
-                           *((c.name, ARROW_TYPES[c.dtype]) for c in SUMMARY_METRICS)])
+_KIND_TYPES = {
+    "float": pa.float64(),
+    "int": pa.int64(),
+    "date": pa.date32(),
+    "optional_date": pa.date32(),
+    "choice": pa.string(),
+}
+SUMMARY_SCHEMA = pa.schema(
+    [
+        (ID_COLUMN, pa.string()),
+        *((n, _KIND_TYPES[SPEC_BY_NAME[n].kind]) for n in PARAM_NAMES),
+        *((c.name, ARROW_TYPES[c.dtype]) for c in SUMMARY_METRICS),
+    ]
+)
 SUMMARY_COLUMNS = tuple(SUMMARY_SCHEMA.names)
 
 FORMATS = ("csv", "parquet")
@@ -94,21 +107,29 @@ def _results_table(ids: pa.Array, tiled_labels: Sequence[pa.Array], holders: Map
     scenarios, rows = holders["pro_forma_shares"].shape
     scenario_index = pa.array(np.repeat(np.arange(scenarios, dtype=np.int32), rows))
     columns = [ids.take(scenario_index), *tiled_labels]
-    columns += [pa.array(_written(c.name, holders[c.name].reshape(-1)), type=ARROW_TYPES[c.dtype])
-                for c in HOLDER_NUMBER_COLUMNS]
+    columns += [
+        pa.array(_written(c.name, holders[c.name].reshape(-1)), type=ARROW_TYPES[c.dtype])
+        for c in HOLDER_NUMBER_COLUMNS
+    ]
     return pa.Table.from_arrays(columns, schema=RESULT_SCHEMA)
 
 
 def _summary_table(ids: pa.Array, params: Sequence[ScenarioParams], summary: pd.DataFrame) -> pa.Table:
     columns = [ids]
     columns += [pa.array([getattr(p, n) for p in params], type=SUMMARY_SCHEMA.field(n).type) for n in PARAM_NAMES]
-    columns += [pa.array(_written(c.name, summary[c.name].to_numpy()), type=ARROW_TYPES[c.dtype])
-                for c in SUMMARY_METRICS]
+    columns += [
+        pa.array(_written(c.name, summary[c.name].to_numpy()), type=ARROW_TYPES[c.dtype]) for c in SUMMARY_METRICS
+    ]
     return pa.Table.from_arrays(columns, schema=SUMMARY_SCHEMA)
 
 
-def result_chunks(grid: Grid, book: HolderBook | None = None, terms: Terms | None = None,
-                  chunk_size: int = DEFAULT_CHUNK_SIZE, spreadsheet_safe: bool = True) -> Iterator[Chunk]:
+def result_chunks(
+    grid: Grid,
+    book: HolderBook | None = None,
+    terms: Terms | None = None,
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+    spreadsheet_safe: bool = True,
+) -> Iterator[Chunk]:
     """Run the grid ``chunk_size`` scenarios at a time; yield each chunk's results and summary tables.
 
     ``spreadsheet_safe`` neutralizes the text cells (scenario ids, holder names, families).
@@ -122,23 +143,25 @@ def result_chunks(grid: Grid, book: HolderBook | None = None, terms: Terms | Non
     book_rows = len(label_frame)
     tiled = _tiled_labels(labels, 0)
     for start in range(0, len(grid), chunk_size):
-        params = list(grid.params[start:start + chunk_size])
-        events = list(grid.events[start:start + chunk_size]) if grid.events else None
+        params = list(grid.params[start : start + chunk_size])
+        events = list(grid.events[start : start + chunk_size]) if grid.events else None
         try:
             batch = run_batch(params, terms, book, True, events)
         except ShareLimitError as exc:
             first, more = grid.ids[start + int(exc.paths[0])], len(exc.paths) - 1
             also = f" (and {more:,} more)" if more > 0 else ""
-            raise ShareLimitError(exc.paths + start, exc.source, exc.date,
-                                  f"scenario_id '{echo(first)}'{also}: ") from None
-        ids = _text(grid.ids[start:start + chunk_size], spreadsheet_safe)
+            raise ShareLimitError(
+                exc.paths + start, exc.source, exc.date, f"scenario_id '{echo(first)}'{also}: "
+            ) from None
+        ids = _text(grid.ids[start : start + chunk_size], spreadsheet_safe)
         if len(tiled[0]) != len(params) * book_rows:  # built once for the full chunks, again for the last
             tiled = _tiled_labels(labels, len(params))
         yield Chunk(len(params), _results_table(ids, tiled, batch.holders), _summary_table(ids, params, batch.summary))
 
 
-def _open_writer(stack: contextlib.ExitStack, sink: Sink, schema: pa.Schema, fmt: str,
-                 excel: bool) -> pa_csv.CSVWriter | pq.ParquetWriter:
+def _open_writer(
+    stack: contextlib.ExitStack, sink: Sink, schema: pa.Schema, fmt: str, excel: bool
+) -> pa_csv.CSVWriter | pq.ParquetWriter:
     """A writer of ``schema`` tables onto ``sink``, closed with ``stack``."""
     stream = pa.PythonFile(sink, mode="w")
     if fmt == "parquet":
@@ -208,10 +231,18 @@ def check_format(fmt: str, excel: bool) -> None:
         raise InputError("--excel applies to CSV output only, not --format parquet")
 
 
-def export(grid: Grid, results: Path | str, summary: Path | str | None = None, *, fmt: str = "csv",
-           excel: bool = False, book: HolderBook | None = None, terms: Terms | None = None,
-           chunk_size: int = DEFAULT_CHUNK_SIZE,
-           progress: Callable[[int, int], None] | None = None) -> ExportStats:
+def export(
+    grid: Grid,
+    results: Path | str,
+    summary: Path | str | None = None,
+    *,
+    fmt: str = "csv",
+    excel: bool = False,
+    book: HolderBook | None = None,
+    terms: Terms | None = None,
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+    progress: Callable[[int, int], None] | None = None,
+) -> ExportStats:
     """Run ``grid`` and write the results (and summary) files whole, or not at all.
 
     ``fmt``: csv or parquet; ``excel``: CSV with a UTF-8 byte-order mark.
@@ -219,22 +250,33 @@ def export(grid: Grid, results: Path | str, summary: Path | str | None = None, *
     """
     check_format(fmt, excel)
     plan = plan_outputs({}, {"--out": results, "--summary": summary})
-    return write_export(plan, grid, fmt=fmt, excel=excel, book=book, terms=terms, chunk_size=chunk_size,
-                        progress=progress)
+    return write_export(
+        plan, grid, fmt=fmt, excel=excel, book=book, terms=terms, chunk_size=chunk_size, progress=progress
+    )
 
 
-def write_export(plan: OutputPlan, grid: Grid, *, fmt: str = "csv", excel: bool = False,
-                 book: HolderBook | None = None, terms: Terms | None = None, chunk_size: int = DEFAULT_CHUNK_SIZE,
-                 progress: Callable[[int, int], None] | None = None,
-                 record: Mapping[str, object] | None = None) -> ExportStats:
+def write_export(
+    plan: OutputPlan,
+    grid: Grid,
+    *,
+    fmt: str = "csv",
+    excel: bool = False,
+    book: HolderBook | None = None,
+    terms: Terms | None = None,
+    chunk_size: int = DEFAULT_CHUNK_SIZE,
+    progress: Callable[[int, int], None] | None = None,
+    record: Mapping[str, object] | None = None,
+) -> ExportStats:
     """``export`` onto planned outputs: ``--out`` (results) and, if planned, ``--summary`` (and their
     planned ``NAME.inputs.json`` sidecars, holding ``record``)."""
     check_format(fmt, excel)
     flags = [flag for flag in ("--out", "--summary") if flag in plan.targets]
     done = rows = 0
     with plan.open() as sinks, contextlib.ExitStack() as stack:
-        writers = [_open_writer(stack, sinks[flag], schema, fmt, excel)
-                   for flag, schema in zip(flags, (RESULT_SCHEMA, SUMMARY_SCHEMA))]
+        writers = [
+            _open_writer(stack, sinks[flag], schema, fmt, excel)
+            for flag, schema in zip(flags, (RESULT_SCHEMA, SUMMARY_SCHEMA))
+        ]
         with _WriteBehind(writers) as behind:
             for chunk in result_chunks(grid, book, terms, chunk_size, spreadsheet_safe=fmt == "csv"):
                 behind.write((chunk.results, chunk.summary))

@@ -18,6 +18,7 @@ Checks (nothing is corrected or dropped; disagreements go to the ``issues`` colu
   expected_common_shares           = ceil(preferred × CR)          (SUPP footnote 4)
 where CR is the current conversion rate read from the filing's own text.
 """
+
 from __future__ import annotations
 
 import re
@@ -41,9 +42,7 @@ HEADER_RE = re.compile(
     re.S | re.I,
 )
 TABLE_END_RE = re.compile(r"-{5,}\s+\(1\)\s")
-CURRENT_RATE_RE = re.compile(
-    r"(?<!initial )conversion\s+rate\s+of\s+(\d+\.\d+)\s+shares\s+of\s+common\s+stock", re.I
-)
+CURRENT_RATE_RE = re.compile(r"(?<!initial )conversion\s+rate\s+of\s+(\d+\.\d+)\s+shares\s+of\s+common\s+stock", re.I)
 LEADER_RE = re.compile(r"^(.*?)\.{3,}$")
 FOOTNOTES_RE = re.compile(r"^(.*?)((?:\(\d{1,2}\)|\(\*\)|\*)+)$", re.S)
 FIGURE_RE = re.compile(r"^(?:\d[\d,]{0,24}|nil)$", re.I | re.A)  # longer digit runs are not figures
@@ -99,8 +98,7 @@ def _check_row(figures: dict[str, int], rate: Decimal) -> tuple[int, int, list[s
         )
     if figures["common_shares"] != expected_common:
         issues.append(
-            f"common_shares {figures['common_shares']:,} != expected {expected_common:,} "
-            f"(ceil(preferred × {rate}))"
+            f"common_shares {figures['common_shares']:,} != expected {expected_common:,} (ceil(preferred × {rate}))"
         )
     return expected_principal, expected_common, issues
 
@@ -140,7 +138,7 @@ class _RowBuilder:
     def _finish_row(self, tokens: list[_Token], start: int, page: int, leader: _Token) -> int:
         if not self.pending:
             raise InputError(f"filing: dot leader with no holder name at {self.where(leader, page)}")
-        values = tokens[start:start + 4]
+        values = tokens[start : start + 4]
         bad = [t for t in values if not FIGURE_RE.match(t.text)]
         if len(values) < 4 or bad:
             found = " ".join(t.text for t in values) or "nothing"
@@ -161,8 +159,10 @@ class _RowBuilder:
             figures[column], problem = _parse_figure(token.text, column)
             limit = MAX_PREFERRED_SHARES if column == "preferred_shares" else MAX_FIGURE
             if figures[column] > limit:
-                raise InputError(f"filing: holder '{name[:80]}' at {self.where(self.pending[0], page)}: {column} "
-                                 f"{figures[column]:,} is over the limit of {limit:,}")
+                raise InputError(
+                    f"filing: holder '{name[:80]}' at {self.where(self.pending[0], page)}: {column} "
+                    f"{figures[column]:,} is over the limit of {limit:,}"
+                )
             if problem:
                 issues.append(problem)
         return figures, issues
@@ -171,8 +171,10 @@ class _RowBuilder:
         """A 'Total' row states the sum of the preferred shares listed above it."""
         listed = self.listed_preferred
         if preferred != listed:
-            raise InputError(f"filing: 'Total' row at {self.where(self.pending[0], page)} states {preferred:,} "
-                             f"preferred shares; the rows above it list {listed:,}")
+            raise InputError(
+                f"filing: 'Total' row at {self.where(self.pending[0], page)} states {preferred:,} "
+                f"preferred shares; the rows above it list {listed:,}"
+            )
         self.pending = []
 
     def _add_row(self, values: list[_Token], page: int) -> None:
@@ -182,20 +184,29 @@ class _RowBuilder:
             name = marks.group(1).strip()
             footnotes = ";".join(re.findall(r"\d+|\*", marks.group(2)))
         if len(name) > MAX_CELL_CHARS:
-            raise InputError(f"filing: holder name '{name[:80]}...' at {self.where(self.pending[0], page)} is "
-                             f"longer than {MAX_CELL_CHARS:,} characters")
+            raise InputError(
+                f"filing: holder name '{name[:80]}...' at {self.where(self.pending[0], page)} is "
+                f"longer than {MAX_CELL_CHARS:,} characters"
+            )
         figures, issues = self._figures(values, name, page)
         if TOTAL_RE.match(name):
             self._check_total(figures["preferred_shares"], page)
             return
         principal, common, mismatches = _check_row(figures, self.rate)
         self.listed_preferred += figures["preferred_shares"]
-        self.rows.append({
-            "row": len(self.rows) + 1, "page": page, "offset": self.pending[0].offset,
-            "name": name, "footnotes": footnotes, **figures,
-            "expected_debenture_principal_usd": principal, "expected_common_shares": common,
-            "issues": "; ".join(issues + mismatches),
-        })
+        self.rows.append(
+            {
+                "row": len(self.rows) + 1,
+                "page": page,
+                "offset": self.pending[0].offset,
+                "name": name,
+                "footnotes": footnotes,
+                **figures,
+                "expected_debenture_principal_usd": principal,
+                "expected_common_shares": common,
+                "issues": "; ".join(issues + mismatches),
+            }
+        )
         self.pending = []
 
     def end_of_page(self) -> None:
@@ -223,8 +234,7 @@ def _segments(text: str) -> list[tuple[int, int]]:
     end = TABLE_END_RE.search(text, headers[0].end())
     if end is None:
         raise InputError(
-            "filing: the 'Selling Securityholders' table has no end (footnote rule '-----' "
-            "followed by '(1)' not found)"
+            "filing: the 'Selling Securityholders' table has no end (footnote rule '-----' followed by '(1)' not found)"
         )
     headers = [h for h in headers if h.start() < end.start()]
     bounds = [h.end() for h in headers]
@@ -235,7 +245,7 @@ def _segments(text: str) -> list[tuple[int, int]]:
 def _first_page(text: str, segments: list[tuple[int, int]]) -> int:
     """Page of the first table segment: one less than the number printed at its foot, else 1."""
     if len(segments) > 1:
-        foot = TOKEN_RE.findall(text[segments[0][0]:segments[0][1]])
+        foot = TOKEN_RE.findall(text[segments[0][0] : segments[0][1]])
         if foot and foot[-1].isdigit():
             return max(int(foot[-1]) - 1, 1)
     return 1
@@ -263,8 +273,9 @@ def parse_filing_text(text: str) -> ParsedFiling:
         raise InputError("filing: the 'Selling Securityholders' table has no holder rows")
     listed = builder.listed_preferred
     if listed > MAX_PREFERRED_SHARES:
-        raise InputError(f"filing: the listed preferred shares sum to {listed:,}, over the limit of "
-                         f"{MAX_PREFERRED_SHARES:,}")
+        raise InputError(
+            f"filing: the listed preferred shares sum to {listed:,}, over the limit of {MAX_PREFERRED_SHARES:,}"
+        )
     return ParsedFiling(pd.DataFrame(builder.rows, columns=REGISTER_COLUMNS), rate)
 
 

@@ -33,8 +33,15 @@ from calc.numbers import parse_decimal, parse_whole
 from calc.option_forms import REASONS, OptionForm
 from calc.options import FIRST_DATE, LAST_DATE, Grant
 
-GRANT_COLUMNS = ["grant_id", "form", "shares", "exercise_price_usd", "grant_date",
-                 "termination_date", "termination_reason"]
+GRANT_COLUMNS = [
+    "grant_id",
+    "form",
+    "shares",
+    "exercise_price_usd",
+    "grant_date",
+    "termination_date",
+    "termination_reason",
+]
 MAX_GRANT_SHARES = 10**10
 MAX_EXERCISE_PRICE_USD = Decimal(100_000)
 MAX_AGE_YEARS, MAX_SERVICE_YEARS = 120, 100
@@ -104,19 +111,32 @@ BEFORE_GRANT_REASONS = {"company-action": (None, "company_action", "company_acti
 
 def _before_grant_termination(row: _Row, form: OptionForm, reason: str | None) -> None:
     allowed = BEFORE_GRANT_REASONS.get(form.status, (None,))
-    retirement_hint = ("; termination_reason may be empty, company_action, or company_action_retirement when "
-                       "the termination was also Retirement (e.g. Service Pension)") if len(allowed) > 1 else ""
+    retirement_hint = (
+        (
+            "; termination_reason may be empty, company_action, or company_action_retirement when "
+            "the termination was also Retirement (e.g. Service Pension)"
+        )
+        if len(allowed) > 1
+        else ""
+    )
     if row.text("termination_date"):
         empty = "termination_date" if len(allowed) > 1 else "termination_date and termination_reason"
-        row.bad("termination_date", f"form {form.form_id} is for employment that ended before the grant date; "
-                                    f"leave {empty} empty{retirement_hint}")
+        row.bad(
+            "termination_date",
+            f"form {form.form_id} is for employment that ended before the grant date; "
+            f"leave {empty} empty{retirement_hint}",
+        )
     elif reason not in allowed and reason in REASONS:
         if len(allowed) > 1:
-            message = (f"'{reason}' does not apply to form {form.form_id} (employment ended before the grant by "
-                       f"Company Action){retirement_hint}")
+            message = (
+                f"'{reason}' does not apply to form {form.form_id} (employment ended before the grant by "
+                f"Company Action){retirement_hint}"
+            )
         else:
-            message = (f"'{reason}' does not apply to form {form.form_id} (employment ended before the grant "
-                       f"by {form.status.replace('-', ' or ')}); leave termination_date and termination_reason empty")
+            message = (
+                f"'{reason}' does not apply to form {form.form_id} (employment ended before the grant "
+                f"by {form.status.replace('-', ' or ')}); leave termination_date and termination_reason empty"
+            )
         row.bad("termination_reason", message)
 
 
@@ -155,8 +175,9 @@ def _grant(row: _Row, forms: Mapping[str, OptionForm], seen: set[str]) -> Grant 
     return Grant(grant_id, form, shares, price, granted, end, reason, age, service)
 
 
-def validate_grants(frame: pd.DataFrame, source: str = "grants", lines: Sequence[int] | None = None,
-                    earlier: Sequence[Problem] = ()) -> list[Grant]:
+def validate_grants(
+    frame: pd.DataFrame, source: str = "grants", lines: Sequence[int] | None = None, earlier: Sequence[Problem] = ()
+) -> list[Grant]:
     """Validate a grants table (all cells text); every problem is reported at once with its
     CSV line number (line 1 = header). ``lines``: the CSV line of each frame row (default: row i is
     line i + 2); ``earlier``: 'line N: ...' problems already found in rows not in the frame (ragged
@@ -170,8 +191,10 @@ def validate_grants(frame: pd.DataFrame, source: str = "grants", lines: Sequence
     problems: list[Problem] = []
     seen: set[str] = set()
     numbers = range(2, len(frame) + 2) if lines is None else lines
-    grants = [_grant(_Row(rec, line, problems), forms, seen)
-              for line, rec in zip(numbers, frame.to_dict("records"), strict=True)]
+    grants = [
+        _grant(_Row(rec, line, problems), forms, seen)
+        for line, rec in zip(numbers, frame.to_dict("records"), strict=True)
+    ]
     if problems or earlier:
         merged = by_line([*earlier, *problems])
         raise InputError(f"{source}: {len(merged)} problem(s)", tuple(merged))

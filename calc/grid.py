@@ -70,10 +70,16 @@ class Grid:
 
 def _header_problems(header: Sequence[str]) -> list[Problem]:
     known = (ID_COLUMN, *PARAM_NAMES, *LEDGER_COLUMNS)
-    problems = [Problem(f"unknown column (known: {', '.join(known)})", line=1, column=name)
-                for name in header if name not in known]
-    problems += [Problem(f"appears {header.count(name)} times", line=1, column=name)
-                 for name in dict.fromkeys(header) if header.count(name) > 1]
+    problems = [
+        Problem(f"unknown column (known: {', '.join(known)})", line=1, column=name)
+        for name in header
+        if name not in known
+    ]
+    problems += [
+        Problem(f"appears {header.count(name)} times", line=1, column=name)
+        for name in dict.fromkeys(header)
+        if header.count(name) > 1
+    ]
     if ID_COLUMN not in header:
         problems.append(Problem(f"no '{ID_COLUMN}' column", line=1))
     return problems
@@ -89,12 +95,16 @@ def _id_problems(scenario_id: str, line: int, first_line: dict[str, int]) -> lis
     return []
 
 
-def _ledger_cells(cells: Mapping[str, str], folder: Path, files: dict[str, tuple[Event, ...] | InputError]
-                  ) -> tuple[bool, tuple[Event, ...], list[Problem]]:
+def _ledger_cells(
+    cells: Mapping[str, str], folder: Path, files: dict[str, tuple[Event, ...] | InputError]
+) -> tuple[bool, tuple[Event, ...], list[Problem]]:
     """(history, events, problems) of one grid row; each events file is read once (``files``)."""
     history_text = cells.get("history", "").strip().lower()
-    problems = [] if history_text in HISTORY_VALUES else [
-        Problem("is not true or false", column="history", value=cells["history"])]
+    problems = (
+        []
+        if history_text in HISTORY_VALUES
+        else [Problem("is not true or false", column="history", value=cells["history"])]
+    )
     history = HISTORY_VALUES.get(history_text, False)
     name = cells.get("events", "").strip()
     events: tuple[Event, ...] = ()
@@ -112,8 +122,13 @@ def _ledger_cells(cells: Mapping[str, str], folder: Path, files: dict[str, tuple
     return history, ledger_events(events, history), problems
 
 
-def parse_grid(header: Sequence[str], records: Iterable[tuple[int, Sequence[str]]], source: str,
-               terms: Terms | None = None, folder: Path | None = None) -> Grid:
+def parse_grid(
+    header: Sequence[str],
+    records: Iterable[tuple[int, Sequence[str]]],
+    source: str,
+    terms: Terms | None = None,
+    folder: Path | None = None,
+) -> Grid:
     """Validate (line number, cells) records under ``header``; raise ``InputError`` listing every problem.
 
     ``folder``: where relative ``events`` paths start (the grid file's folder; default the working folder).
@@ -169,6 +184,7 @@ def read_grid(path: Path | str, terms: Terms | None = None) -> Grid:
 
 # --------------------------------------------------------------------------- grid generation
 
+
 def _range_values(text: str, kind: str) -> list[str]:
     """Inclusive range ``start:stop:step``: numbers, or dates with a step in whole days."""
     parts = [p.strip() for p in text.split(":")]
@@ -199,9 +215,11 @@ def axis_values(name: str, text: str, terms: Terms | None = None) -> list[str]:
     """
     kind = SPEC_BY_NAME[name].kind
     if kind in ("float", "int") and AMBIGUOUS_COMMA_RE.search(text):
-        raise ValueError(f"'{echo(text)}': a comma between digits is ambiguous in a list (1,89: the decimal 1.89 or "
-                         "the values 1 and 89?); write decimals with '.', thousands without separators, and "
-                         "separate values with ', ' (comma and space)")
+        raise ValueError(
+            f"'{echo(text)}': a comma between digits is ambiguous in a list (1,89: the decimal 1.89 or "
+            "the values 1 and 89?); write decimals with '.', thousands without separators, and "
+            "separate values with ', ' (comma and space)"
+        )
     values = [v for item in text.split(",") for v in (_range_values(item, kind) if ":" in item else [item.strip()])]
     problems = [p for v in values for p in param_problems({name: v}, terms)[1]]
     if problems:
@@ -230,8 +248,10 @@ def make_grid(axes: Mapping[str, str], terms: Terms | None = None) -> GridTable:
         raise InputError(f"grid: {len(problems)} problem(s)", tuple(problems))
     count = int(np.prod([len(values[n]) for n in names], dtype=np.float64))
     if count > MAX_GRID_SCENARIOS:
-        raise InputError(f"grid: {count:,} scenarios, more than the {MAX_GRID_SCENARIOS:,} allowed; "
-                         "use coarser steps or fewer values")
+        raise InputError(
+            f"grid: {count:,} scenarios, more than the {MAX_GRID_SCENARIOS:,} allowed; "
+            "use coarser steps or fewer values"
+        )
     width = max(4, len(str(count)))
     rows = [(f"s{i + 1:0{width}d}", *combo) for i, combo in enumerate(itertools.product(*values.values()))]
     header = (ID_COLUMN, *names)

@@ -20,8 +20,10 @@ import pandas as pd
 from calc.data import actual_common_shares
 from calc.errors import InputError
 
-COMPARED_DEALS = (("2002 exchange 1 (58M for 175,000)", 58_000_000 / 175_000),
-                  ("2002 exchange 2 (38M for 100,000)", 38_000_000 / 100_000))
+COMPARED_DEALS = (
+    ("2002 exchange 1 (58M for 175,000)", 58_000_000 / 175_000),
+    ("2002 exchange 2 (38M for 100,000)", 38_000_000 / 100_000),
+)
 
 
 def read_dated_values(path: Any, value: str) -> pd.DataFrame:

@@ -141,15 +141,27 @@ class SavingsPlan:
 
 
 Instrument = PreferredRef | Convertible | Warrant | OptionPool | SavingsPlan
-CLASS_OF_KIND: dict[str, type] = {"convertible_preferred": PreferredRef, "convertible_debt": Convertible,
-                                  "trust_preferred": Convertible, "warrant": Warrant, "option_pool": OptionPool,
-                                  "savings_plan": SavingsPlan}
+CLASS_OF_KIND: dict[str, type] = {
+    "convertible_preferred": PreferredRef,
+    "convertible_debt": Convertible,
+    "trust_preferred": Convertible,
+    "warrant": Warrant,
+    "option_pool": OptionPool,
+    "savings_plan": SavingsPlan,
+}
 STEP_TABLES: dict[str, tuple[type, tuple[str, ...]]] = {
-    "outstanding": (Step, ("date", "amount_usd")), "holding": (Holding, ("date", "fund", "fair_value_usd")),
-    "price": (PricePoint, ("date", "price_usd"))}
+    "outstanding": (Step, ("date", "amount_usd")),
+    "holding": (Holding, ("date", "fund", "fair_value_usd")),
+    "price": (PricePoint, ("date", "price_usd")),
+}
 DERIVED = {"id", "kind", "grants"}
-TYPES: dict[str, type | tuple[type, ...]] = {"int": int, "bool": bool, "str": str, "dt.date": dt.date,
-                                             "Decimal": (str, int, float)}  # not read as {value, source} fields
+TYPES: dict[str, type | tuple[type, ...]] = {
+    "int": int,
+    "bool": bool,
+    "str": str,
+    "dt.date": dt.date,
+    "Decimal": (str, int, float),
+}  # not read as {value, source} fields
 
 
 @dataclass(frozen=True)
@@ -183,13 +195,16 @@ class _Reader:
         """``raw`` checked against ``annotation`` and converted (Decimal from text or number)."""
         base = annotation.removesuffix(" | None")
         if base.startswith("tuple["):
-            item = base[len("tuple["):-len(", ...]")]
+            item = base[len("tuple[") : -len(", ...]")]
             if not isinstance(raw, list):
                 raise self.fail(field, f"value must be a list, got {echo(raw)!r}")
             return tuple(self.value(field, r, item) for r in raw)
         expected = TYPES[base]
-        if not isinstance(raw, expected) or (base in ("int", "Decimal") and isinstance(raw, bool)) or (
-                base == "dt.date" and isinstance(raw, dt.datetime)):
+        if (
+            not isinstance(raw, expected)
+            or (base in ("int", "Decimal") and isinstance(raw, bool))
+            or (base == "dt.date" and isinstance(raw, dt.datetime))
+        ):
             raise self.fail(field, f"value {echo(raw)!r} must be of type {base}")
         if base != "Decimal":
             return raw
@@ -223,8 +238,7 @@ def _fields(reader: _Reader, table: dict[str, Any], cls: type, provenance: dict[
     fields = {f.name: f for f in dataclasses.fields(cls) if f.name not in DERIVED}
     unknown = sorted(set(table) - set(fields) - {"kind"})
     if unknown:
-        raise reader.fail(unknown[0], f"unknown field for kind {table['kind']['value']} "
-                                      f"(known: {', '.join(fields)})")
+        raise reader.fail(unknown[0], f"unknown field for kind {table['kind']['value']} (known: {', '.join(fields)})")
     out: dict[str, Any] = {}
     for name, f in fields.items():
         if name in STEP_TABLES:
@@ -244,8 +258,12 @@ def _check_convertible(r: _Reader, c: Convertible) -> None:
     """The load-time rules of a convertible (module docstring)."""
     if not c.issue_date < c.maturity_date:
         raise r.fail("maturity_date", f"{c.maturity_date} must be after issue_date {c.issue_date}")
-    for name, value in (("unit_usd", c.unit_usd), ("conversion_price_usd", c.conversion_price_usd),
-                        ("conversion_rate", c.conversion_rate), ("coupons_per_year", c.coupons_per_year)):
+    for name, value in (
+        ("unit_usd", c.unit_usd),
+        ("conversion_price_usd", c.conversion_price_usd),
+        ("conversion_rate", c.conversion_rate),
+        ("coupons_per_year", c.coupons_per_year),
+    ):
         if not 0 < value <= MAX_USD:
             raise r.fail(name, f"{value} must be > 0")
     if not 0 <= c.coupon_rate < 1:
@@ -254,13 +272,17 @@ def _check_convertible(r: _Reader, c: Convertible) -> None:
         raise r.fail("contingent_trigger_pct", f"{c.contingent_trigger_pct} must be from 0 to 1000 (percent)")
     derived = (c.unit_usd / c.conversion_price_usd).quantize(Decimal("0.0001"), ROUND_HALF_UP)
     if derived != c.conversion_rate:
-        raise r.fail("conversion_rate", f"{c.conversion_rate} does not match unit_usd / conversion_price_usd "
-                                        f"= {derived} (to 4 decimals)")
+        raise r.fail(
+            "conversion_rate",
+            f"{c.conversion_rate} does not match unit_usd / conversion_price_usd = {derived} (to 4 decimals)",
+        )
     inside = lambda d: c.issue_date < d <= c.maturity_date  # noqa: E731
     bad = [d for d in (*c.put_dates, *filter(None, [c.cash_call_date])) if not inside(d)]
     if bad:
-        raise r.fail("put_dates" if bad[0] in c.put_dates else "cash_call_date",
-                     f"{bad[0]} must lie after issue_date {c.issue_date} and on or before maturity_date")
+        raise r.fail(
+            "put_dates" if bad[0] in c.put_dates else "cash_call_date",
+            f"{bad[0]} must lie after issue_date {c.issue_date} and on or before maturity_date",
+        )
     if not set(c.put_settlement_options) <= set(SETTLEMENTS) or not c.put_settlement_options:
         raise r.fail("put_settlement_options", f"must be a non-empty list of {', '.join(SETTLEMENTS)}")
     _check_steps(r, c)
@@ -273,15 +295,20 @@ def _check_steps(r: _Reader, c: Convertible) -> None:
     for i, s in enumerate(c.outstanding, 1):
         units = s.amount_usd / c.unit_usd
         if not 0 <= s.amount_usd <= MAX_USD or units != units.to_integral_value():
-            raise r.fail(f"outstanding entry {i}.amount_usd", f"{s.amount_usd} must be >= 0 and a whole number "
-                                                             f"of units of {c.unit_usd} USD")
+            raise r.fail(
+                f"outstanding entry {i}.amount_usd",
+                f"{s.amount_usd} must be >= 0 and a whole number of units of {c.unit_usd} USD",
+            )
         if units * c.conversion_rate > MAX_SHARES:
             raise r.fail(f"outstanding entry {i}.amount_usd", f"converts into more than {MAX_SHARES:,} shares")
     if c.registered_common_shares is not None:
         expected = math.ceil(Fraction(c.outstanding[0].amount_usd / c.unit_usd) * Fraction(c.conversion_rate))
         if expected != c.registered_common_shares:
-            raise r.fail("registered_common_shares", f"{c.registered_common_shares:,} differs from ceil(first "
-                                                     f"amount / unit × conversion_rate) = {expected:,}")
+            raise r.fail(
+                "registered_common_shares",
+                f"{c.registered_common_shares:,} differs from ceil(first "
+                f"amount / unit × conversion_rate) = {expected:,}",
+            )
 
 
 def _check_warrant(r: _Reader, w: Warrant) -> None:
@@ -316,8 +343,7 @@ def _instrument(path: Path, iid: str, table: Any, provenance: dict[str, str]) ->
     if not isinstance(table, dict):
         raise reader.fail("kind", "each security must be a table [<id>]")
     kind_entry = table.get("kind")
-    if not isinstance(kind_entry, dict) or set(kind_entry) != {"value", "source"} \
-            or kind_entry["value"] not in KINDS:
+    if not isinstance(kind_entry, dict) or set(kind_entry) != {"value", "source"} or kind_entry["value"] not in KINDS:
         raise reader.fail("kind", f"must be a table with 'value' (one of {', '.join(KINDS)}) and 'source'")
     kind = kind_entry["value"]
     cls = CLASS_OF_KIND[kind]
@@ -327,7 +353,10 @@ def _instrument(path: Path, iid: str, table: Any, provenance: dict[str, str]) ->
         values["grants"] = tuple(read_grants_csv(path.parent / values["grants_file"]))
     instrument = cls(id=iid, kind=kind, **values)
     checks: dict[type, Callable[[_Reader, Any], None]] = {
-        Convertible: _check_convertible, Warrant: _check_warrant, SavingsPlan: _check_plan}
+        Convertible: _check_convertible,
+        Warrant: _check_warrant,
+        SavingsPlan: _check_plan,
+    }
     check = checks.get(cls)
     if check:
         check(reader, instrument)
@@ -345,11 +374,11 @@ def load_registry_file(path: Path | str) -> Registry:
     instruments = tuple(_instrument(path, iid, table, provenance) for iid, table in raw.items())
     preferred = [i for i in instruments if isinstance(i, PreferredRef)]
     if len(preferred) != 1:
-        raise InputError(f"instruments file {path}: exactly one convertible_preferred entry is required "
-                         f"(found {len(preferred)})")
+        raise InputError(
+            f"instruments file {path}: exactly one convertible_preferred entry is required (found {len(preferred)})"
+        )
     terms_path = path.parent / preferred[0].terms_file
-    terms = load_terms() if terms_path.resolve() == TERMS_PATH.resolve() else \
-        load_terms_file(terms_path)
+    terms = load_terms() if terms_path.resolve() == TERMS_PATH.resolve() else load_terms_file(terms_path)
     return Registry(instruments, terms, MappingProxyType(provenance))
 
 

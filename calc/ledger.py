@@ -64,8 +64,17 @@ from calc.params import DIVIDEND_POLICIES, SETTLEMENTS, ScenarioParams
 from calc.rounding import MAX_SHARES, ExactAt, ScaledExact, ceil_shares, decimal_value, floor_shares
 from calc.terms import Terms
 
-EVENT_COLUMNS = ("date", "action", "preferred_shares", "common_shares", "common_per_preferred",
-                 "cash_per_preferred_usd", "settlement", "holder", "source")
+EVENT_COLUMNS = (
+    "date",
+    "action",
+    "preferred_shares",
+    "common_shares",
+    "common_per_preferred",
+    "cash_per_preferred_usd",
+    "settlement",
+    "holder",
+    "source",
+)
 PER_SHARE_USD = 1000  # conversion basis: a rate is common per $1,000 of liquidation preference (exact int)
 MAX_EVENTS_BYTES = 1_000_000  # an events file or edited text
 ALL = None  # preferred_shares = all
@@ -89,6 +98,7 @@ class Event:
 
 
 # --------------------------------------------------------------------------- rules (vectorized over P paths)
+
 
 @dataclass(frozen=True)
 class RowContext:
@@ -142,8 +152,10 @@ def _conversion_per_share(c: RowContext) -> PerShare:
 
 def _put_per_share(c: RowContext) -> PerShare:
     """LP / (S × put_factor) where settled in stock, else 0."""
-    return PerShare(c.lp / (c.price * c.put_factor), lambda p: c.lp_exact(p) / (
-        decimal_value(c.price[p]) * decimal_value(c.put_factor[p]))).masked(c.settle_stock)
+    return PerShare(
+        c.lp / (c.price * c.put_factor),
+        lambda p: c.lp_exact(p) / (decimal_value(c.price[p]) * decimal_value(c.put_factor[p])),
+    ).masked(c.settle_stock)
 
 
 def rule_exchange_common(c: RowContext) -> Flow:
@@ -174,9 +186,12 @@ def rule_call(c: RowContext) -> Flow:
     """In the money (S × CR ≥ 1000): forced conversion; otherwise redeemed at LP like a put."""
     itm = c.price * c.rate >= PER_SHARE_USD
     put = rule_put(c)
-    return Flow(conversion=_conversion_per_share(c).masked(itm),
-                redemption=put.redemption.masked(~itm) if put.redemption else None,
-                cash_usd=np.where(itm, 0.0, put.cash_usd), called=True)
+    return Flow(
+        conversion=_conversion_per_share(c).masked(itm),
+        redemption=put.redemption.masked(~itm) if put.redemption else None,
+        cash_usd=np.where(itm, 0.0, put.cash_usd),
+        called=True,
+    )
 
 
 def rule_exchange_debentures(c: RowContext) -> Flow:
@@ -188,6 +203,7 @@ def _on_or_after(field: str, label: str) -> Callable[[dt.date, Terms], str | Non
     def check(date: dt.date, terms: Terms) -> str | None:
         first = getattr(terms.preferred, field)
         return f"{date} is before {first} ({label})" if date < first else None
+
     return check
 
 
@@ -207,21 +223,27 @@ class Action:
 ACTIONS: dict[str, Action] = {
     "exchange_common": Action(rule_exchange_common, ("preferred_shares", "common_shares", "common_per_preferred")),
     "repurchase_cash": Action(rule_repurchase_cash, ("preferred_shares", "cash_per_preferred_usd")),
-    "convert": Action(rule_convert, ("preferred_shares",),
-                      date_rule=_on_or_after("conversion_not_before", "conversion is not exercisable earlier")),
+    "convert": Action(
+        rule_convert,
+        ("preferred_shares",),
+        date_rule=_on_or_after("conversion_not_before", "conversion is not exercisable earlier"),
+    ),
     "put": Action(rule_put, ("preferred_shares", "settlement"), SETTLEMENTS, _put_date),
-    "call": Action(rule_call, ("preferred_shares", "settlement"), SETTLEMENTS,
-                   _on_or_after("issuer_call_from", "the issuer may call from then on")),
+    "call": Action(
+        rule_call,
+        ("preferred_shares", "settlement"),
+        SETTLEMENTS,
+        _on_or_after("issuer_call_from", "the issuer may call from then on"),
+    ),
     "exchange_debentures": Action(rule_exchange_debentures, ("preferred_shares",)),
     "dividend_policy": Action(None, ("settlement",), DIVIDEND_POLICIES),
 }
-REQUIRED = {"repurchase_cash": ("preferred_shares", "cash_per_preferred_usd"),
-            "dividend_policy": ("settlement",)}
-VALUE_COLUMNS = ("preferred_shares", "common_shares", "common_per_preferred", "cash_per_preferred_usd",
-                 "settlement")
+REQUIRED = {"repurchase_cash": ("preferred_shares", "cash_per_preferred_usd"), "dividend_policy": ("settlement",)}
+VALUE_COLUMNS = ("preferred_shares", "common_shares", "common_per_preferred", "cash_per_preferred_usd", "settlement")
 
 
 # --------------------------------------------------------------------------- reading
+
 
 def _number(name: str, text: str) -> int | Fraction:
     """A cell through ``calc.numbers``: whole counts (<= MAX_SHARES) or an exact decimal >= 0."""
@@ -277,27 +299,38 @@ def _row_problems(cells: dict[str, str]) -> tuple[dict[str, Any], list[Problem]]
             try:
                 values[name] = _number(name, text)
             except InputError as exc:
-                kind = "a whole number >= 0" + (" or 'all'" if name == "preferred_shares" else "") \
-                    if name in ("preferred_shares", "common_shares") else "a number >= 0"
+                kind = (
+                    "a whole number >= 0" + (" or 'all'" if name == "preferred_shares" else "")
+                    if name in ("preferred_shares", "common_shares")
+                    else "a number >= 0"
+                )
                 problems.append(_field(name, f"{exc} (expected {kind})"))
     if spec.rule is not None and not cells["preferred_shares"]:
         problems.append(_field("preferred_shares", f"required for {action} (a whole number or 'all')"))
     if action == "exchange_common":
         given = [n for n in ("common_shares", "common_per_preferred") if cells[n]]
         if len(given) != 1:
-            problems.append(_field("common_shares/common_per_preferred", "exchange_common needs exactly one of "
-                                   f"them, got {'both' if given else 'neither'}"))
+            problems.append(
+                _field(
+                    "common_shares/common_per_preferred",
+                    f"exchange_common needs exactly one of them, got {'both' if given else 'neither'}",
+                )
+            )
         elif values.get("common_shares") and values.get("preferred_shares") == 0:
             problems.append(_field("common_shares", "common issued for 0 preferred"))
     return values, problems
 
 
-def parse_events(header: Sequence[str], records: Iterable[tuple[int, list[str]]], origin: str
-                         ) -> tuple[tuple[Event, ...], list[Problem]]:
+def parse_events(
+    header: Sequence[str], records: Iterable[tuple[int, list[str]]], origin: str
+) -> tuple[tuple[Event, ...], list[Problem]]:
     """(valid rows, problems) so that later checks can report together with these."""
     header = [h.strip() for h in header]
-    problems = [Problem(f"unknown column '{h}' (known: {', '.join(EVENT_COLUMNS)})", line=1, source=origin)
-                for h in header if h not in EVENT_COLUMNS]
+    problems = [
+        Problem(f"unknown column '{h}' (known: {', '.join(EVENT_COLUMNS)})", line=1, source=origin)
+        for h in header
+        if h not in EVENT_COLUMNS
+    ]
     problems += [Problem(f"no '{c}' column", line=1, source=origin) for c in ("date", "action") if c not in header]
     events: list[Event] = []
     kept, lines, ragged = split_ragged(header, records)
@@ -308,8 +341,16 @@ def parse_events(header: Sequence[str], records: Iterable[tuple[int, list[str]]]
         problems += [p.at(line=line, source=origin) for p in row_problems]
         if not row_problems:
             values.setdefault("preferred_shares", 0)  # dividend_policy rows retire nothing
-            events.append(Event(line=line, action=cells["action"], holder=cells["holder"], source=cells["source"],
-                                origin=origin, **values))
+            events.append(
+                Event(
+                    line=line,
+                    action=cells["action"],
+                    holder=cells["holder"],
+                    source=cells["source"],
+                    origin=origin,
+                    **values,
+                )
+            )
     return tuple(events), problems
 
 
@@ -354,8 +395,9 @@ def read_events_lenient(path: Path | str, label: str = "events") -> tuple[tuple[
         return (), [Problem(str(exc))]
 
 
-def check_events(events: Sequence[Event], problems: Sequence[Problem], params: ScenarioParams, terms: Terms,
-                 book: HolderBook) -> None:
+def check_events(
+    events: Sequence[Event], problems: Sequence[Problem], params: ScenarioParams, terms: Terms, book: HolderBook
+) -> None:
     """Raise one ``InputError`` with the reading ``problems`` and every scenario problem of ``events``."""
     found: list[Problem] = list(problems)
     try:
@@ -378,6 +420,7 @@ def ledger_events(events: Sequence[Event] = (), history: bool = False) -> tuple[
 
 
 # --------------------------------------------------------------------------- resolving on a scenario
+
 
 @dataclass(frozen=True)
 class Plan:
@@ -406,12 +449,12 @@ def _share(holding: np.ndarray, n: int) -> np.ndarray:
     total = int(holding.sum())
     if n == 0 or total == 0:
         return np.zeros_like(holding)
-    return largest_remainder((holding * (n / total))[None, :], np.array([n]),
-                             ScaledExact(holding[None, :], lambda _: Fraction(n, total)))[0]
+    return largest_remainder(
+        (holding * (n / total))[None, :], np.array([n]), ScaledExact(holding[None, :], lambda _: Fraction(n, total))
+    )[0]
 
 
-def resolve(events: Sequence[Event], params: ScenarioParams, terms: Terms, book: HolderBook,
-            basis: np.ndarray) -> Plan:
+def resolve(events: Sequence[Event], params: ScenarioParams, terms: Terms, book: HolderBook, basis: np.ndarray) -> Plan:
     """Check every event against the scenario and the register; ``InputError`` listing every problem.
 
     Rules: date inside [valuation_date, horizon]; the action's date rule (put dates, call from
@@ -439,8 +482,13 @@ def resolve(events: Sequence[Event], params: ScenarioParams, terms: Terms, book:
         n = _quantity(e, available)
         if n > outstanding or n > available:
             whose = f"holder '{e.holder}' holds" if e.holder else "outstanding"
-            problems.append(_field_of(e, "preferred_shares", f"{n:,} is more than the {min(available, outstanding):,} "
-                                  f"{whose} at that point"))
+            problems.append(
+                _field_of(
+                    e,
+                    "preferred_shares",
+                    f"{n:,} is more than the {min(available, outstanding):,} {whose} at that point",
+                )
+            )
             continue
         alloc = np.zeros_like(holding)
         if e.holder:
@@ -459,6 +507,7 @@ def resolve(events: Sequence[Event], params: ScenarioParams, terms: Terms, book:
 
 
 # --------------------------------------------------------------------------- class totals of a row
+
 
 @dataclass(frozen=True)
 class RowResult:
@@ -485,19 +534,31 @@ class RowResult:
 def row_totals(action: str, flow: Flow, n: int, column: int, effective: np.ndarray) -> RowResult:
     """conversion floor(n c), redemption ceil(n q), exchange the given total or floor(n x),
     cash n × cash, debentures n × LP; masked by ``effective``. Every floor/ceil is exact."""
+
     def shares(per: PerShare | None, rounding: Callable[..., np.ndarray]) -> np.ndarray:
         if per is None:
             return np.zeros(effective.shape, dtype=np.int64)
         exact_at: ExactAt = lambda i: n * per.exact(i[0])  # noqa: E731
         return rounding(n * per.approx, exact_at, effective & (per.approx > 0))
 
-    exchange = (np.where(effective, flow.exchange_total, 0).astype(np.int64) if flow.exchange_total is not None
-                else shares(flow.exchange, floor_shares))
+    exchange = (
+        np.where(effective, flow.exchange_total, 0).astype(np.int64)
+        if flow.exchange_total is not None
+        else shares(flow.exchange, floor_shares)
+    )
     debenture = np.zeros(effective.shape) if flow.debenture_usd is None else flow.debenture_usd.approx
-    return RowResult(action, n, flow, column, effective, shares(flow.conversion, floor_shares),
-                     shares(flow.redemption, ceil_shares), exchange,
-                     np.where(effective, n * np.broadcast_to(flow.cash_usd, effective.shape), 0.0),
-                     np.where(effective, n * debenture, 0.0))
+    return RowResult(
+        action,
+        n,
+        flow,
+        column,
+        effective,
+        shares(flow.conversion, floor_shares),
+        shares(flow.redemption, ceil_shares),
+        exchange,
+        np.where(effective, n * np.broadcast_to(flow.cash_usd, effective.shape), 0.0),
+        np.where(effective, n * debenture, 0.0),
+    )
 
 
 @dataclass(frozen=True)
@@ -510,8 +571,14 @@ class HolderLedger:
     shares: dict[str, np.ndarray]  # LEDGER_HOLDER_COLUMNS -> (S, H) int64
 
 
-def holder_ledger(plan: Plan, rows: Sequence[RowResult], basis: np.ndarray, split_total: np.ndarray,
-                  lp_exit: np.ndarray, exact_lp_exit: Callable[[int], Fraction]) -> HolderLedger:
+def holder_ledger(
+    plan: Plan,
+    rows: Sequence[RowResult],
+    basis: np.ndarray,
+    split_total: np.ndarray,
+    lp_exit: np.ndarray,
+    exact_lp_exit: Callable[[int], Fraction],
+) -> HolderLedger:
     """Holdings and row shares per holder (see ``HolderLedger``).
 
     A row's holder shares: entitlement_i = alloc_i × per-share quantity (exact); where ``split_total``
@@ -522,8 +589,11 @@ def holder_ledger(plan: Plan, rows: Sequence[RowResult], basis: np.ndarray, spli
     units = basis.astype(np.int64).copy()
     debentures = np.zeros(basis.shape)
     shares = {k: np.zeros(basis.shape, dtype=np.int64) for k in LEDGER_HOLDER_COLUMNS}
-    sources = (("conversion_shares", "conversion", floor_shares), ("redemption_shares", "redemption", ceil_shares),
-               ("exchange_shares", "exchange", floor_shares))
+    sources = (
+        ("conversion_shares", "conversion", floor_shares),
+        ("redemption_shares", "redemption", ceil_shares),
+        ("exchange_shares", "exchange", floor_shares),
+    )
     debenture_rows = []
     for alloc, row in zip(plan.alloc, rows):
         held = np.where(row.effective[:, None], alloc[None, :], 0)
@@ -538,8 +608,13 @@ def holder_ledger(plan: Plan, rows: Sequence[RowResult], basis: np.ndarray, spli
 
     def exact_holding(cell: tuple[int, ...]) -> Fraction:
         s, h = cell
-        principal = sum((int(held[s, h]) * row.flow.debenture_usd.exact(s)  # type: ignore[union-attr]
-                         for held, row in debenture_rows), Fraction(0))
+        principal = sum(
+            (
+                int(held[s, h]) * row.flow.debenture_usd.exact(s)  # type: ignore[union-attr]
+                for held, row in debenture_rows
+            ),
+            Fraction(0),
+        )
         return int(units[s, h]) + principal / exact_lp_exit(s)
 
     return HolderLedger(units + debentures / lp_exit[:, None], exact_holding, shares)

@@ -67,13 +67,16 @@ def report_over_limit(over_limit: list[tuple[int, ShareLimitError]], paths: int)
         return
     count = sum(len(exc.paths) for _, exc in over_limit)
     start, first = over_limit[0]
-    raise InputError(f"Monte Carlo: {count:,} of {paths:,} paths issue more new common shares than the model "
-                     f"limit of {MAX_SHARES:,} (10^15) (first: path {start + int(first.paths[0]) + 1:,}, "
-                     f"{first.where}); lower the volatility or raise the price or drift")
+    raise InputError(
+        f"Monte Carlo: {count:,} of {paths:,} paths issue more new common shares than the model "
+        f"limit of {MAX_SHARES:,} (10^15) (first: path {start + int(first.paths[0]) + 1:,}, "
+        f"{first.where}); lower the volatility or raise the price or drift"
+    )
 
 
-def gbm_prices(params: ScenarioParams, years: np.ndarray, volatility: float, paths: int,
-               rng: np.random.Generator) -> np.ndarray:
+def gbm_prices(
+    params: ScenarioParams, years: np.ndarray, volatility: float, paths: int, rng: np.random.Generator
+) -> np.ndarray:
     """(paths, E) GBM prices at the event times (see the module docstring)."""
     steps = np.sqrt(np.diff(years))
     shocks = rng.standard_normal((paths, len(steps)))  # drawn once per chunk; every step below in place
@@ -95,10 +98,15 @@ def _frame(schedule: Schedule, pct: np.ndarray) -> pd.DataFrame:
     return frame
 
 
-def run_monte_carlo(params: ScenarioParams, volatility: float, paths: int, seed: int = 0,
-                    terms: Terms | None = None,
-                    progress: Callable[[int, int], None] | None = None,
-                    events: tuple[Event, ...] = ()) -> MonteCarloResult:
+def run_monte_carlo(
+    params: ScenarioParams,
+    volatility: float,
+    paths: int,
+    seed: int = 0,
+    terms: Terms | None = None,
+    progress: Callable[[int, int], None] | None = None,
+    events: tuple[Event, ...] = (),
+) -> MonteCarloResult:
     """Simulate ``paths`` GBM price paths through the scenario's policies; ``events`` (ledger rows)
     are the same on every path."""
     validate_mc(volatility, paths, seed)
@@ -118,9 +126,9 @@ def run_monte_carlo(params: ScenarioParams, volatility: float, paths: int, seed:
         except ShareLimitError as exc:
             over_limit.append((start, exc))
             continue
-        new[start:start + count] = result.new_shares_cumulative()
+        new[start : start + count] = result.new_shares_cumulative()
         totals = result.totals()
-        sources[start:start + count] = np.stack([totals[s] for s in SOURCES], axis=1)
+        sources[start : start + count] = np.stack([totals[s] for s in SOURCES], axis=1)
         if progress:
             progress(start + count, paths)
     report_over_limit(over_limit, paths)
@@ -128,8 +136,10 @@ def run_monte_carlo(params: ScenarioParams, volatility: float, paths: int, seed:
     new_pct = np.percentile(new, PERCENTILES, axis=0, method="inverted_cdf").astype(np.int64)
     horizon_total = params.base_shares + new[:, -1]
     source_pct = np.percentile(sources, SOURCE_PERCENTILES, axis=0, method="inverted_cdf").astype(np.int64)
-    stats = pd.DataFrame({"mean": sources.mean(axis=0)}
-                         | {f"p{q}": row for q, row in zip(SOURCE_PERCENTILES, source_pct)}, index=list(SOURCES))
+    stats = pd.DataFrame(
+        {"mean": sources.mean(axis=0)} | {f"p{q}": row for q, row in zip(SOURCE_PERCENTILES, source_pct)},
+        index=list(SOURCES),
+    )
     return MonteCarloResult(
         schedule=schedule,
         total_percentiles=_frame(schedule, params.base_shares + new_pct),

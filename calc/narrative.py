@@ -17,12 +17,16 @@ import pandas as pd
 
 from calc.params import ScenarioParams
 
-FRACTION_NOTE = ("No fractional common share is issued: the filing (SUPP p. 11, footnote 4) delivers scrip for the "
-                 "fraction; this product values the fraction as cash in lieu at the market price (an assumption).")
-OWNERSHIP_CAVEAT = ("Ownership covers only the holders listed in the filing's Selling Securityholders table (or the "
-                    "holder table uploaded or edited in the Holders tab); \"common owned prior\" is only what that "
-                    "table reports. Lucent's other shareholders, not listed there, are not counted as holders: they "
-                    "appear only in total common outstanding, the denominator of every percentage.")
+FRACTION_NOTE = (
+    "No fractional common share is issued: the filing (SUPP p. 11, footnote 4) delivers scrip for the "
+    "fraction; this product values the fraction as cash in lieu at the market price (an assumption)."
+)
+OWNERSHIP_CAVEAT = (
+    "Ownership covers only the holders listed in the filing's Selling Securityholders table (or the "
+    'holder table uploaded or edited in the Holders tab); "common owned prior" is only what that '
+    "table reports. Lucent's other shareholders, not listed there, are not counted as holders: they "
+    "appear only in total common outstanding, the denominator of every percentage."
+)
 
 
 @dataclass(frozen=True)
@@ -35,8 +39,11 @@ class Markup:
     emphasis: Callable[[str], str]
 
 
-HTML = Markup(text=lambda value: html.escape(str(value)), strong=lambda s: f"<strong>{s}</strong>",
-              emphasis=lambda s: f"<em>{s}</em>")
+HTML = Markup(
+    text=lambda value: html.escape(str(value)),
+    strong=lambda s: f"<strong>{s}</strong>",
+    emphasis=lambda s: f"<em>{s}</em>",
+)
 
 
 def shares(value: object) -> str:
@@ -64,15 +71,19 @@ def _dividends(params: ScenarioParams, timeline: pd.DataFrame, summary: Mapping[
         if accrued.empty:
             return "No dividend date falls in the window."
         lp = timeline["lp_per_share_usd"].iloc[-1]
-        return (f"The {len(accrued)} dividend(s) in the window are not paid: they accrue, and the liquidation "
-                f"preference grows to {usd(lp)} per share by the horizon (no new shares yet).")
+        return (
+            f"The {len(accrued)} dividend(s) in the window are not paid: they accrue, and the liquidation "
+            f"preference grows to {usd(lp)} per share by the horizon (no new shares yet)."
+        )
     if count == 0:
         return "No dividend is paid in the window."
     due = usd(paid["dividend_due_usd"].iloc[0] / 1e6, 1)
     if params.dividend_policy == "cash":
         return f"Lucent pays {count} semiannual dividend(s) of about {due} million in cash: no new shares."
-    return (f"Lucent pays {count} semiannual dividend(s) of about {due} million in stock: the transfer agent sells "
-            f"new shares for the cash due, {m.strong(shares(summary['dividend_shares']) + ' new shares')} in all.")
+    return (
+        f"Lucent pays {count} semiannual dividend(s) of about {due} million in stock: the transfer agent sells "
+        f"new shares for the cash due, {m.strong(shares(summary['dividend_shares']) + ' new shares')} in all."
+    )
 
 
 def _exit(timeline: pd.DataFrame, m: Markup) -> str:
@@ -81,55 +92,87 @@ def _exit(timeline: pd.DataFrame, m: Markup) -> str:
     if not converted.empty:
         row = converted.iloc[0]
         new = m.strong(shares(row["conversion_shares"]) + " new shares")
-        return (f"On {_date(row['date'])} the holders convert: {new} "
-                f"at the conversion price of {usd(row['conversion_price_usd'])} (fractions: scrip under the filing; "
-                "valued here as cash in lieu at the market price, an assumption).")
+        return (
+            f"On {_date(row['date'])} the holders convert: {new} "
+            f"at the conversion price of {usd(row['conversion_price_usd'])} (fractions: scrip under the filing; "
+            "valued here as cash in lieu at the market price, an assumption)."
+        )
     redeemed = timeline[timeline["redemption_shares"] > 0]
     if not redeemed.empty:
         row = redeemed.iloc[0]
         new = m.strong(shares(row["redemption_shares"]) + " new shares")
         moneyness = "in the money" if bool(row["in_the_money"]) else "out of the money"
-        return (f"On {_date(row['date'])} ({m.text(row['event'])}) the preferred is put back to Lucent — conversion at "
-                f"{usd(row['conversion_price_usd'])} is {moneyness} at {usd(row['price_usd'])} — and Lucent "
-                f"settles in stock valued at the market price: {new}.")
+        return (
+            f"On {_date(row['date'])} ({m.text(row['event'])}) the preferred is put back to Lucent — conversion at "
+            f"{usd(row['conversion_price_usd'])} is {moneyness} at {usd(row['price_usd'])} — and Lucent "
+            f"settles in stock valued at the market price: {new}."
+        )
     outstanding = timeline["preferred_outstanding"].to_numpy()
     last = timeline.iloc[-1]
     debentures = last["debenture_principal_usd"]
     if debentures > 0:
-        return ("The preferred is exchanged into 8.00% convertible debentures "
-                f"({usd(debentures / 1e6, 1)} million of principal at the horizon, convertible at the same rate).")
+        return (
+            "The preferred is exchanged into 8.00% convertible debentures "
+            f"({usd(debentures / 1e6, 1)} million of principal at the horizon, convertible at the same rate)."
+        )
     if outstanding[-1] == 0 and outstanding[0] > 0:
         gone = timeline[timeline["preferred_outstanding"] == 0].iloc[0]
-        return (f"On {_date(gone['date'])} ({m.text(gone['event'])}) the preferred leaves the market for cash: "
-                "no new shares from the put or redemption.")
-    return ("At the horizon the preferred is still outstanding; it could still convert "
-            f"(conversion price {usd(last['conversion_price_usd'])}, "
-            f"{'in' if bool(last['in_the_money']) else 'out of'} the money at {usd(last['price_usd'])}), "
-            "which the as-converted figure shows.")
+        return (
+            f"On {_date(gone['date'])} ({m.text(gone['event'])}) the preferred leaves the market for cash: "
+            "no new shares from the put or redemption."
+        )
+    return (
+        "At the horizon the preferred is still outstanding; it could still convert "
+        f"(conversion price {usd(last['conversion_price_usd'])}, "
+        f"{'in' if bool(last['in_the_money']) else 'out of'} the money at {usd(last['price_usd'])}), "
+        "which the as-converted figure shows."
+    )
 
 
 def _owners(holders: pd.DataFrame, basis: str, m: Markup, top: int = 3) -> str:
     largest = holders.sort_values("pro_forma_pct", ascending=False).head(top)
-    parts = [f"{m.text(row['name'])}{' (fund family)' if row['kind'] == 'family' else ''} {pct(row['pro_forma_pct'])}"
-             for _, row in largest.iterrows()]
+    parts = [
+        f"{m.text(row['name'])}{' (fund family)' if row['kind'] == 'family' else ''} {pct(row['pro_forma_pct'])}"
+        for _, row in largest.iterrows()
+    ]
     flagged = holders[holders["flag_5pct"]]
     named = flagged.sort_values("beneficial_pct_13d3", ascending=False)["name"].head(5)
-    crossing = ("none reaches 5% beneficial ownership (SEC Rule 13d-3)." if flagged.empty else
-                f"{len(flagged)} row(s) reach 5% beneficial ownership: " + ", ".join(map(m.text, named)) + ".")
-    return (f"Largest resulting owners of Lucent common (pro forma, {basis} basis): " + "; ".join(parts)
-            + f" — {crossing} {m.emphasis('Caveat:')} {OWNERSHIP_CAVEAT}")
+    crossing = (
+        "none reaches 5% beneficial ownership (SEC Rule 13d-3)."
+        if flagged.empty
+        else f"{len(flagged)} row(s) reach 5% beneficial ownership: " + ", ".join(map(m.text, named)) + "."
+    )
+    return (
+        f"Largest resulting owners of Lucent common (pro forma, {basis} basis): "
+        + "; ".join(parts)
+        + f" — {crossing} {m.emphasis('Caveat:')} {OWNERSHIP_CAVEAT}"
+    )
 
 
-def explain_parts(params: ScenarioParams, timeline: pd.DataFrame, summary: Mapping[str, object],
-                  holders: pd.DataFrame, m: Markup = HTML) -> list[str]:
+def explain_parts(
+    params: ScenarioParams,
+    timeline: pd.DataFrame,
+    summary: Mapping[str, object],
+    holders: pd.DataFrame,
+    m: Markup = HTML,
+) -> list[str]:
     """The lead sentence, then one point each: dividends, the exit, the total, the largest owners
     (how many new shares, when, why, and who owns them)."""
     drift = "flat" if params.annual_drift == 0 else f"drifting {pct(100 * params.annual_drift, 1)} a year"
-    head = (f"{m.strong('In plain words.')} Common at {usd(params.price)} ({drift}), from "
-            f"{_date(params.valuation_date)} to {_date(params.horizon)}:")
-    total = (f"Together: {m.strong(shares(summary['new_shares']) + ' new shares')}, taking Lucent's common from "
-             f"{shares(params.base_shares)} to {m.strong(shares(summary['total_shares']))} — the new shares are "
-             f"{m.strong(pct(summary['dilution_pct']))} of the total. Headroom against the "
-             f"{shares(summary['authorized_shares'])} authorized shares: {shares(summary['headroom_shares'])}.")
-    return [head, _dividends(params, timeline, summary, m), _exit(timeline, m), total,
-            _owners(holders, params.holder_basis, m)]
+    head = (
+        f"{m.strong('In plain words.')} Common at {usd(params.price)} ({drift}), from "
+        f"{_date(params.valuation_date)} to {_date(params.horizon)}:"
+    )
+    total = (
+        f"Together: {m.strong(shares(summary['new_shares']) + ' new shares')}, taking Lucent's common from "
+        f"{shares(params.base_shares)} to {m.strong(shares(summary['total_shares']))} — the new shares are "
+        f"{m.strong(pct(summary['dilution_pct']))} of the total. Headroom against the "
+        f"{shares(summary['authorized_shares'])} authorized shares: {shares(summary['headroom_shares'])}."
+    )
+    return [
+        head,
+        _dividends(params, timeline, summary, m),
+        _exit(timeline, m),
+        total,
+        _owners(holders, params.holder_basis, m),
+    ]

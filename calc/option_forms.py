@@ -141,15 +141,21 @@ class _Reader:
     def date_rule(self, raw: dict[str, Any], name: str) -> DateRule:
         t = self.table(raw, name)
         allowed = EXERCISE_DATE_RULES if name == "exercise_date" else EXPIRATION_RULES
-        return DateRule(self.choice(t, "rule", allowed, name), int(t.get("years", 0)), int(t.get("days", 0)),
-                        self.source(t, name))
+        return DateRule(
+            self.choice(t, "rule", allowed, name), int(t.get("years", 0)), int(t.get("days", 0)), self.source(t, name)
+        )
 
 
 def _form(form_id: str, raw: dict[str, Any], documents: dict[str, tuple[str, int]]) -> OptionForm:
     r = _Reader(documents, form_id, raw.get("document", "forms"))
     v = r.table(raw, "vesting")
-    vesting = Vesting(r.choice(v, "schedule", SCHEDULES, "vesting"), Fraction(str(v["installment_rate"])),
-                      int(v["first_months"]), int(v["every_months"]), r.source(v, "vesting"))
+    vesting = Vesting(
+        r.choice(v, "schedule", SCHEDULES, "vesting"),
+        Fraction(str(v["installment_rate"])),
+        int(v["first_months"]),
+        int(v["every_months"]),
+        r.source(v, "vesting"),
+    )
     retire, ca = r.optional_table(raw, "retirement_definition"), r.optional_table(raw, "company_action_portion")
     exp_ret = r.optional_table(raw, "expiration_if_retirement")
     terms = r.optional_table(raw, "termination") or {}
@@ -157,22 +163,43 @@ def _form(form_id: str, raw: dict[str, Any], documents: dict[str, tuple[str, int
     if status == "active" and set(terms) != set(REASONS):
         raise r.fail(f"an active-employee form needs termination rules for {', '.join(REASONS)}")
     return OptionForm(
-        form_id=form_id, title=str(raw["title"]), plan=str(raw["plan"]), country_group=str(raw["country_group"]),
-        officer=bool(raw["officer"]), status=status, source=r.source(raw, "form"),
-        vesting=vesting, exercise_date=r.date_rule(raw, "exercise_date"), expiration=r.date_rule(raw, "expiration"),
+        form_id=form_id,
+        title=str(raw["title"]),
+        plan=str(raw["plan"]),
+        country_group=str(raw["country_group"]),
+        officer=bool(raw["officer"]),
+        status=status,
+        source=r.source(raw, "form"),
+        vesting=vesting,
+        exercise_date=r.date_rule(raw, "exercise_date"),
+        expiration=r.date_rule(raw, "expiration"),
         expiration_if_retirement=r.date_rule(raw, "expiration_if_retirement") if exp_ret else None,
-        retirement_definition=None if retire is None else RetirementDefinition(
-            int(retire["age_plus_service_at_least"]), int(retire["age_at_least"]),
-            int(retire["service_years_at_least"]), r.source(retire, "retirement_definition")),
-        company_action_portion=None if ca is None else CompanyActionPortion(
-            int(ca["early_months"]), Fraction(str(ca["early_rate"])), r.source(ca, "company_action_portion")),
-        termination=MappingProxyType({
-            reason: TerminationRule(
-                reason, r.choice(t, "keep", KEEP_RULES, reason),
-                r.choice(t, "newly_exercisable", NEWLY_EXERCISABLE, reason),
-                int(t["window_days"]), int(t["deferred_window_days"]), r.source(t, f"termination.{reason}"))
-            for reason, t in terms.items()
-        }),
+        retirement_definition=None
+        if retire is None
+        else RetirementDefinition(
+            int(retire["age_plus_service_at_least"]),
+            int(retire["age_at_least"]),
+            int(retire["service_years_at_least"]),
+            r.source(retire, "retirement_definition"),
+        ),
+        company_action_portion=None
+        if ca is None
+        else CompanyActionPortion(
+            int(ca["early_months"]), Fraction(str(ca["early_rate"])), r.source(ca, "company_action_portion")
+        ),
+        termination=MappingProxyType(
+            {
+                reason: TerminationRule(
+                    reason,
+                    r.choice(t, "keep", KEEP_RULES, reason),
+                    r.choice(t, "newly_exercisable", NEWLY_EXERCISABLE, reason),
+                    int(t["window_days"]),
+                    int(t["deferred_window_days"]),
+                    r.source(t, f"termination.{reason}"),
+                )
+                for reason, t in terms.items()
+            }
+        ),
     )
 
 

@@ -18,6 +18,7 @@ Month arithmetic: grant + m months keeps the day of month, clamped to the month'
 day; M = largest m with grant + m months <= T. Expiration dates are the LAST day an
 option can be exercised; the shares are expired from the day after.
 """
+
 from __future__ import annotations
 
 import calendar
@@ -171,8 +172,11 @@ def normal_lots(grant: Grant) -> list[Lot]:
     """Lots while employed (or for a form whose termination preceded the grant)."""
     ex_date = exercise_date(grant.form, grant.grant_date)
     expiry = expiration_date(grant.form, grant.grant_date, retirement=_is_retirement(grant))
-    return [Lot(n, d, d if ex_date is None else max(d, ex_date), expiry)
-            for d, n in vesting_schedule(grant.form, grant.shares, grant.grant_date) if n]
+    return [
+        Lot(n, d, d if ex_date is None else max(d, ex_date), expiry)
+        for d, n in vesting_schedule(grant.form, grant.shares, grant.grant_date)
+        if n
+    ]
 
 
 def _kept_shares(grant: Grant, rule: TerminationRule, vested: int, end: dt.date) -> int:
@@ -245,8 +249,9 @@ def key_dates(grant: Grant) -> list[dt.date]:
     end = grant.termination_date
     if end is not None:
         dates = {d for d in dates if d < end} | {end}
-        lots = terminated_lots(grant)[0] + [Lot(lot.shares, lot.vests_on, lot.exercisable_from, None)
-                                            for lot in lots if lot.exercisable_from < end]
+        lots = terminated_lots(grant)[0] + [
+            Lot(lot.shares, lot.vests_on, lot.exercisable_from, None) for lot in lots if lot.exercisable_from < end
+        ]
     for lot in lots:
         dates.add(lot.exercisable_from)
         if lot.last_exercise_date is not None:
@@ -259,9 +264,17 @@ def schedule_frame(grant: Grant) -> pd.DataFrame:
     rows = []
     for date in key_dates(grant):
         p = position(grant, date)
-        rows.append({"grant_id": grant.grant_id, "date": date, "vested_shares": p.vested,
-                     "exercisable_shares": p.exercisable, "outstanding_shares": p.outstanding,
-                     "cancelled_shares": p.cancelled, "expired_shares": p.expired})
+        rows.append(
+            {
+                "grant_id": grant.grant_id,
+                "date": date,
+                "vested_shares": p.vested,
+                "exercisable_shares": p.exercisable,
+                "outstanding_shares": p.outstanding,
+                "cancelled_shares": p.cancelled,
+                "expired_shares": p.expired,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -277,9 +290,14 @@ def option_timeline(grants: list[Grant], dates: list[dt.date] | None = None) -> 
     rows = []
     for day in days:
         ps = [position(g, day) for g in grants]
-        rows.append({"date": day, "vested_shares": sum(p.vested for p in ps),
-                     "exercisable_shares": sum(p.exercisable for p in ps),
-                     "outstanding_shares": sum(p.outstanding for p in ps)})
+        rows.append(
+            {
+                "date": day,
+                "vested_shares": sum(p.vested for p in ps),
+                "exercisable_shares": sum(p.exercisable for p in ps),
+                "outstanding_shares": sum(p.outstanding for p in ps),
+            }
+        )
     return pd.DataFrame(rows, columns=["date", "vested_shares", "exercisable_shares", "outstanding_shares"])
 
 
@@ -298,8 +316,9 @@ def tsm_incremental_shares(shares: int, exercise_price_usd: Decimal, average_pri
 def check_as_of_date(date: dt.date) -> None:
     """An as-of date must lie in FIRST_DATE .. LAST_AS_OF_DATE (issue 9 item 14)."""
     if not FIRST_DATE <= date <= LAST_AS_OF_DATE:
-        raise InputError(f"date {date.isoformat()} must be from {FIRST_DATE.isoformat()} to "
-                         f"{LAST_AS_OF_DATE.isoformat()}")
+        raise InputError(
+            f"date {date.isoformat()} must be from {FIRST_DATE.isoformat()} to {LAST_AS_OF_DATE.isoformat()}"
+        )
 
 
 def positions_frame(grants: list[Grant], date: dt.date, price_usd: Decimal | None = None) -> pd.DataFrame:
@@ -309,18 +328,32 @@ def positions_frame(grants: list[Grant], date: dt.date, price_usd: Decimal | Non
     rows = []
     for g in grants:
         p = position(g, date)
-        row = {"grant_id": g.grant_id, "form": g.form.form_id, "shares": g.shares,
-               "exercise_price_usd": float(g.exercise_price_usd), "grant_date": g.grant_date.isoformat(),
-               "vested_shares": p.vested, "exercisable_shares": p.exercisable,
-               "outstanding_shares": p.outstanding, "cancelled_shares": p.cancelled, "expired_shares": p.expired}
+        row = {
+            "grant_id": g.grant_id,
+            "form": g.form.form_id,
+            "shares": g.shares,
+            "exercise_price_usd": float(g.exercise_price_usd),
+            "grant_date": g.grant_date.isoformat(),
+            "vested_shares": p.vested,
+            "exercisable_shares": p.exercisable,
+            "outstanding_shares": p.outstanding,
+            "cancelled_shares": p.cancelled,
+            "expired_shares": p.expired,
+        }
         if price_usd is not None:
             row["tsm_incremental_shares"] = tsm_incremental_shares(p.exercisable, g.exercise_price_usd, price_usd)
         rows.append(row)
     return pd.DataFrame(rows)
 
 
-TOTAL_COLUMNS = ["vested_shares", "exercisable_shares", "outstanding_shares", "cancelled_shares",
-                 "expired_shares", "tsm_incremental_shares"]
+TOTAL_COLUMNS = [
+    "vested_shares",
+    "exercisable_shares",
+    "outstanding_shares",
+    "cancelled_shares",
+    "expired_shares",
+    "tsm_incremental_shares",
+]
 
 
 def totals(frame: pd.DataFrame) -> dict[str, int]:
@@ -331,7 +364,11 @@ def totals(frame: pd.DataFrame) -> dict[str, int]:
 def tsm_curve(grants: list[Grant], date: dt.date, prices_usd: list[Decimal]) -> pd.DataFrame:
     """TSM incremental shares of all exercisable options at each average price."""
     exercisable = [(position(g, date).exercisable, g.exercise_price_usd) for g in grants]
-    return pd.DataFrame({
-        "average_price_usd": [float(p) for p in prices_usd],
-        "tsm_incremental_shares": [sum(tsm_incremental_shares(n, k, p) for n, k in exercisable) for p in prices_usd],
-    })
+    return pd.DataFrame(
+        {
+            "average_price_usd": [float(p) for p in prices_usd],
+            "tsm_incremental_shares": [
+                sum(tsm_incremental_shares(n, k, p) for n, k in exercisable) for p in prices_usd
+            ],
+        }
+    )

@@ -131,6 +131,7 @@ def to_csv_bytes(frame: pd.DataFrame, excel: bool = True) -> bytes:
 
 # --------------------------------------------------------------------------- signals
 
+
 class Interrupted(KeyboardInterrupt):
     """SIGTERM or SIGHUP, raised like Ctrl-C's ``KeyboardInterrupt`` so temporary files are removed.
 
@@ -163,6 +164,7 @@ def signals_as_interrupts() -> Iterator[None]:
 
 
 # --------------------------------------------------------------------------- planning
+
 
 @dataclass(frozen=True)
 class Target:
@@ -265,7 +267,7 @@ def _remove_stale_parts(target: Target) -> None:
     assert target.path is not None
     prefix = f".{target.path.name}."
     for part in sorted(target.path.parent.glob(glob.escape(prefix) + "*.part")):
-        pid = part.name[len(prefix):].split(".")[0]
+        pid = part.name[len(prefix) :].split(".")[0]
         if pid.isdigit() and _pid_alive(int(pid)):
             continue
         with contextlib.suppress(FileNotFoundError):
@@ -278,8 +280,9 @@ def sidecar_flag(flag: str) -> str:
     return f"{flag} (inputs sidecar)"
 
 
-def plan_outputs(inputs: Mapping[str, Path | str | None],
-                 outputs: Mapping[str, Path | str | None], sidecars: Iterable[str] = ()) -> OutputPlan:
+def plan_outputs(
+    inputs: Mapping[str, Path | str | None], outputs: Mapping[str, Path | str | None], sidecars: Iterable[str] = ()
+) -> OutputPlan:
     """Check every output (flag -> path; ``None`` = not requested) against the rules in the module
     docstring and against the inputs (flag -> path); raise ``InputError`` naming both flags.
     ``sidecars``: output flags whose file (when a regular file) gets ``NAME.inputs.json`` beside it."""
@@ -298,6 +301,7 @@ def plan_outputs(inputs: Mapping[str, Path | str | None],
 
 # --------------------------------------------------------------------------- writing
 
+
 def _size(count: int) -> str:
     """Byte count for a message: ``950 bytes``, ``12.3 KB`` ... ``4.2 TB`` (powers of 1000)."""
     if count < 1000:
@@ -315,8 +319,10 @@ def _write_error(target: Target, exc: OSError, written: int) -> InputError:
     left = "output is incomplete" if target.streamed else "no output written"
     if exc.errno in (errno.ENOSPC, errno.EDQUOT) and not target.streamed and target.path is not None:
         free = os.statvfs(target.path.parent)
-        reason = (f"disk full; it needs more than the {_size(written)} written so far, "
-                  f"{_size(free.f_bavail * free.f_frsize)} free")
+        reason = (
+            f"disk full; it needs more than the {_size(written)} written so far, "
+            f"{_size(free.f_bavail * free.f_frsize)} free"
+        )
     elif exc.errno == errno.EROFS:
         reason = "read-only file system"
     else:
@@ -410,8 +416,9 @@ class OutputPlan:
         with _reported(target):
             if target.streamed:
                 return open(target.path, "wb")
-            fd, name = tempfile.mkstemp(prefix=f".{target.path.name}.{os.getpid()}.", suffix=".part",
-                                        dir=target.path.parent)
+            fd, name = tempfile.mkstemp(
+                prefix=f".{target.path.name}.{os.getpid()}.", suffix=".part", dir=target.path.parent
+            )
             temps[target.flag] = Path(name)
             os.fchmod(fd, 0o666 & ~_umask())  # mkstemp creates 0600; give the file the usual permissions
             return os.fdopen(fd, "wb")
@@ -422,20 +429,23 @@ class OutputPlan:
             for flag, writer in writers.items():
                 writer(sinks[flag])
 
-    def write_frames(self, frames: Mapping[str, pd.DataFrame], excel: bool = False,
-                     record: Mapping[str, object] | None = None) -> None:
+    def write_frames(
+        self, frames: Mapping[str, pd.DataFrame], excel: bool = False, record: Mapping[str, object] | None = None
+    ) -> None:
         """Write data frames as spreadsheet-safe CSV (BOM when ``excel``), and ``record`` (the inputs,
         ``calc.record.inputs_record``) into each planned sidecar, as one unit."""
         self.write(self.frame_writers(frames, excel, record))
 
-    def frame_writers(self, frames: Mapping[str, pd.DataFrame], excel: bool = False,
-                      record: Mapping[str, object] | None = None) -> dict[str, Callable[[Sink], None]]:
+    def frame_writers(
+        self, frames: Mapping[str, pd.DataFrame], excel: bool = False, record: Mapping[str, object] | None = None
+    ) -> dict[str, Callable[[Sink], None]]:
         """Writers of ``frames`` as CSV and of their planned sidecars (for ``write`` with other writers)."""
         writers = {flag: _frame_writer(frame, excel) for flag, frame in frames.items()}
         return writers | self.sidecar_writers(frames, record)
 
-    def sidecar_writers(self, flags: Iterable[str], record: Mapping[str, object] | None
-                        ) -> dict[str, Callable[[Sink], None]]:
+    def sidecar_writers(
+        self, flags: Iterable[str], record: Mapping[str, object] | None
+    ) -> dict[str, Callable[[Sink], None]]:
         """Writers of the planned sidecars of ``flags``: ``record`` as JSON naming its file."""
         writers: dict[str, Callable[[Sink], None]] = {}
         for flag in flags:
@@ -457,6 +467,7 @@ class OutputPlan:
 def _frame_writer(frame: pd.DataFrame, excel: bool) -> Callable[[Sink], None]:
     def write(sink: Sink) -> None:
         sink.write(to_csv_bytes(frame, excel))
+
     return write
 
 
@@ -471,6 +482,7 @@ def _json_writer(payload: Mapping[str, object]) -> Callable[[Sink], None]:
     def write(sink: Sink) -> None:
         text = json.dumps(payload, indent=2, allow_nan=False, ensure_ascii=False, default=_json_default)
         sink.write((text + "\n").encode("utf-8"))
+
     return write
 
 

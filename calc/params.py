@@ -88,37 +88,83 @@ class ParamSpec:
 
 
 SPECS: tuple[ParamSpec, ...] = (
-    ParamSpec("price", "float", f"common price at the valuation date, {_span(PRICE_RANGE_USD)}", "USD",
-              bounds=PRICE_RANGE_USD),
-    ParamSpec("annual_drift", "float", f"deterministic path: price × (1 + drift)^years, drift {_span(DRIFT_RANGE)}",
-              "per year", bounds=DRIFT_RANGE),
-    ParamSpec("valuation_date", "date", "start of the projection; LP is $1,000.00 here; from the issue date to the "
-              "mandatory redemption date", "YYYY-MM-DD"),
-    ParamSpec("horizon", "date", "last date projected, on or after the valuation date and on or before the "
-              "mandatory redemption date", "YYYY-MM-DD"),
+    ParamSpec(
+        "price", "float", f"common price at the valuation date, {_span(PRICE_RANGE_USD)}", "USD", bounds=PRICE_RANGE_USD
+    ),
+    ParamSpec(
+        "annual_drift",
+        "float",
+        f"deterministic path: price × (1 + drift)^years, drift {_span(DRIFT_RANGE)}",
+        "per year",
+        bounds=DRIFT_RANGE,
+    ),
+    ParamSpec(
+        "valuation_date",
+        "date",
+        "start of the projection; LP is $1,000.00 here; from the issue date to the mandatory redemption date",
+        "YYYY-MM-DD",
+    ),
+    ParamSpec(
+        "horizon",
+        "date",
+        "last date projected, on or after the valuation date and on or before the mandatory redemption date",
+        "YYYY-MM-DD",
+    ),
     ParamSpec("dividend_policy", "choice", "how every dividend in the window is paid", choices=DIVIDEND_POLICIES),
-    ParamSpec("sale_factor", "float", "stock dividends: fraction of the price the transfer agent realizes, "
-              f"{_span(FACTOR_RANGE)}", bounds=FACTOR_RANGE),
+    ParamSpec(
+        "sale_factor",
+        "float",
+        f"stock dividends: fraction of the price the transfer agent realizes, {_span(FACTOR_RANGE)}",
+        bounds=FACTOR_RANGE,
+    ),
     ParamSpec("put", "choice", "holder behaviour at put dates in the window", choices=PUT_POLICIES),
-    ParamSpec("put_settlement", "choice", "how the issuer settles puts and the mandatory redemption",
-              choices=SETTLEMENTS),
-    ParamSpec("put_factor", "float", f"stock-settled puts: stock valued at price × put_factor, {_span(FACTOR_RANGE)}",
-              bounds=FACTOR_RANGE),
-    ParamSpec("conversion", "choice", "holder conversion: none, all (at conversion_date) or rational (at put dates "
-              "when in the money; put = rational also converts in the money)", choices=CONVERSION_POLICIES),
-    ParamSpec("conversion_date", "optional_date", "date for conversion = all (empty: the valuation date)",
-              "YYYY-MM-DD"),
-    ParamSpec("exchange_date", "optional_date", "issuer exchanges all preferred into debentures (empty: never)",
-              "YYYY-MM-DD"),
-    ParamSpec("base_shares", "int", "common shares outstanding before the preferred's effects, "
-              f"{_span(BASE_SHARES_RANGE)}", "shares", bounds=BASE_SHARES_RANGE),
+    ParamSpec(
+        "put_settlement", "choice", "how the issuer settles puts and the mandatory redemption", choices=SETTLEMENTS
+    ),
+    ParamSpec(
+        "put_factor",
+        "float",
+        f"stock-settled puts: stock valued at price × put_factor, {_span(FACTOR_RANGE)}",
+        bounds=FACTOR_RANGE,
+    ),
+    ParamSpec(
+        "conversion",
+        "choice",
+        "holder conversion: none, all (at conversion_date) or rational (at put dates "
+        "when in the money; put = rational also converts in the money)",
+        choices=CONVERSION_POLICIES,
+    ),
+    ParamSpec(
+        "conversion_date", "optional_date", "date for conversion = all (empty: the valuation date)", "YYYY-MM-DD"
+    ),
+    ParamSpec(
+        "exchange_date", "optional_date", "issuer exchanges all preferred into debentures (empty: never)", "YYYY-MM-DD"
+    ),
+    ParamSpec(
+        "base_shares",
+        "int",
+        f"common shares outstanding before the preferred's effects, {_span(BASE_SHARES_RANGE)}",
+        "shares",
+        bounds=BASE_SHARES_RANGE,
+    ),
     ParamSpec("holder_basis", "choice", " or ".join(f"{b.name} ({b.help})" for b in BASES), choices=HOLDER_BASES),
-    ParamSpec("call", "choice", "issuer call from 2006-08-01: none, rational (at dividend dates once conversion "
-              "value ≥ call price × (1 + call_trigger_pct/100): the class converts) or date (calls all on call_date: "
-              "in the money converts, the rest is redeemed per put_settlement)", choices=CALL_POLICIES),
+    ParamSpec(
+        "call",
+        "choice",
+        "issuer call from 2006-08-01: none, rational (at dividend dates once conversion "
+        "value ≥ call price × (1 + call_trigger_pct/100): the class converts) or date (calls all on call_date: "
+        "in the money converts, the rest is redeemed per put_settlement)",
+        choices=CALL_POLICIES,
+    ),
     ParamSpec("call_date", "optional_date", "date of the call for call = date, on or after 2006-08-01", "YYYY-MM-DD"),
-    ParamSpec("call_trigger_pct", "float", "call = rational: cushion of conversion value over the call price, "
-              f"{_span(CALL_TRIGGER_RANGE_PCT)} (assumption)", "percent", bounds=CALL_TRIGGER_RANGE_PCT),
+    ParamSpec(
+        "call_trigger_pct",
+        "float",
+        "call = rational: cushion of conversion value over the call price, "
+        f"{_span(CALL_TRIGGER_RANGE_PCT)} (assumption)",
+        "percent",
+        bounds=CALL_TRIGGER_RANGE_PCT,
+    ),
 )
 SPEC_BY_NAME = {s.name: s for s in SPECS}
 PARAM_NAMES = tuple(s.name for s in SPECS)
@@ -129,10 +175,22 @@ def default_params(terms: Terms | None = None) -> ScenarioParams:
     terms = terms or load_terms()
     market = terms.market
     return ScenarioParams(
-        price=float(market.closing_price_usd), annual_drift=0.0, valuation_date=market.valuation_date,
-        horizon=terms.preferred.put_dates[0], dividend_policy="stock", sale_factor=1.0, put="rational",
-        put_settlement="stock", put_factor=1.0, conversion="rational", conversion_date=None, exchange_date=None,
-        base_shares=market.common_shares_outstanding, holder_basis="pro_rata", call="none", call_date=None,
+        price=float(market.closing_price_usd),
+        annual_drift=0.0,
+        valuation_date=market.valuation_date,
+        horizon=terms.preferred.put_dates[0],
+        dividend_policy="stock",
+        sale_factor=1.0,
+        put="rational",
+        put_settlement="stock",
+        put_factor=1.0,
+        conversion="rational",
+        conversion_date=None,
+        exchange_date=None,
+        base_shares=market.common_shares_outstanding,
+        holder_basis="pro_rata",
+        call="none",
+        call_date=None,
         call_trigger_pct=float(terms.preferred.call_trigger_pct),
     )
 
@@ -169,8 +227,11 @@ CONVERTERS: dict[str, tuple[Callable[[Any], Any], str]] = {
 
 
 def _is_empty(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and value.strip() == "") or (
-        isinstance(value, float) and math.isnan(value))
+    return (
+        value is None
+        or (isinstance(value, str) and value.strip() == "")
+        or (isinstance(value, float) and math.isnan(value))
+    )
 
 
 def problem(name: str, rule: str, value: str | None = None) -> Problem:
@@ -214,26 +275,45 @@ def _range_problems(p: ScenarioParams, terms: Terms) -> list[Problem]:
     first = terms.preferred.issue_date
     last = terms.preferred.mandatory_redemption_date
     if not first <= p.valuation_date <= last:
-        problems.append(problem("valuation_date", f"{p.valuation_date} must be between the issue date {first} and "
-                                f"the mandatory redemption date {last}"))
+        problems.append(
+            problem(
+                "valuation_date",
+                f"{p.valuation_date} must be between the issue date {first} and the mandatory redemption date {last}",
+            )
+        )
     if p.horizon < p.valuation_date:
         problems.append(problem("horizon", f"{p.horizon} must be on or after valuation_date {p.valuation_date}"))
     if p.horizon > last:
         problems.append(problem("horizon", f"{p.horizon} must be on or before the mandatory redemption date {last}"))
     if p.conversion == "all" and not p.valuation_date <= p.effective_conversion_date <= p.horizon:
-        problems.append(problem("conversion_date", f"{p.effective_conversion_date} must lie between valuation_date "
-                                f"{p.valuation_date} and horizon {p.horizon} when conversion = all"))
+        problems.append(
+            problem(
+                "conversion_date",
+                f"{p.effective_conversion_date} must lie between valuation_date "
+                f"{p.valuation_date} and horizon {p.horizon} when conversion = all",
+            )
+        )
     first_conversion = terms.preferred.conversion_not_before
     if p.conversion == "all" and p.effective_conversion_date < first_conversion:
-        problems.append(problem("conversion_date", f"{p.effective_conversion_date} is before {first_conversion}, "
-                                "when conversion first becomes exercisable"))
+        problems.append(
+            problem(
+                "conversion_date",
+                f"{p.effective_conversion_date} is before {first_conversion}, "
+                "when conversion first becomes exercisable",
+            )
+        )
     if p.dividend_policy == "stock" and not terms.preferred.stock_dividends_allowed:
-        problems.append(problem("dividend_policy", "stock is not allowed by the terms "
-                                "(preferred.stock_dividends_allowed)"))
+        problems.append(
+            problem("dividend_policy", "stock is not allowed by the terms (preferred.stock_dividends_allowed)")
+        )
     problems += _call_problems(p, terms)
     if p.exchange_date is not None and not p.valuation_date <= p.exchange_date <= p.horizon:
-        problems.append(problem("exchange_date", f"{p.exchange_date} must lie between valuation_date "
-                                f"{p.valuation_date} and horizon {p.horizon}"))
+        problems.append(
+            problem(
+                "exchange_date",
+                f"{p.exchange_date} must lie between valuation_date {p.valuation_date} and horizon {p.horizon}",
+            )
+        )
     return problems
 
 
@@ -247,17 +327,26 @@ def _call_problems(p: ScenarioParams, terms: Terms) -> list[Problem]:
     elif p.call_date < first:
         problems.append(problem("call_date", f"{p.call_date} is before {first}, the first date the issuer may call"))
     elif not p.valuation_date <= p.call_date <= p.horizon:
-        problems.append(problem("call_date", f"{p.call_date} must lie between valuation_date {p.valuation_date} "
-                                f"and horizon {p.horizon} when call = date"))
+        problems.append(
+            problem(
+                "call_date",
+                f"{p.call_date} must lie between valuation_date {p.valuation_date} "
+                f"and horizon {p.horizon} when call = date",
+            )
+        )
     return problems
 
 
-def param_problems(values: Mapping[str, Any], terms: Terms | None = None
-                   ) -> tuple[ScenarioParams | None, list[Problem]]:
+def param_problems(
+    values: Mapping[str, Any], terms: Terms | None = None
+) -> tuple[ScenarioParams | None, list[Problem]]:
     """(params, []) when valid, else (None, every problem found)."""
     terms = terms or load_terms()
-    problems = [problem(name, f"unknown parameter (known: {', '.join(PARAM_NAMES)})")
-                for name in values if name not in SPEC_BY_NAME]
+    problems = [
+        problem(name, f"unknown parameter (known: {', '.join(PARAM_NAMES)})")
+        for name in values
+        if name not in SPEC_BY_NAME
+    ]
     converted: dict[str, Any] = {}
     for name, value in values.items():
         if name not in SPEC_BY_NAME or _is_empty(value):

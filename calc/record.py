@@ -20,8 +20,10 @@ from calc.params import ScenarioParams
 
 PYPROJECT = Path(__file__).resolve().parent.parent / "pyproject.toml"
 PRODUCT = "lucent-preferred-dilution"
-ROUNDING = (f"money (_usd) rounded to {MONEY_DECIMALS} decimals (cents), percentages (_pct) to {PCT_DECIMALS}, "
-            f"rates (_rate) to {RATE_DECIMALS}; share counts exact integers")
+ROUNDING = (
+    f"money (_usd) rounded to {MONEY_DECIMALS} decimals (cents), percentages (_pct) to {PCT_DECIMALS}, "
+    f"rates (_rate) to {RATE_DECIMALS}; share counts exact integers"
+)
 NOT_INPUTS = ("handler", "command")
 
 
@@ -48,20 +50,27 @@ def now_utc() -> str:
     return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
 
 
-def inputs_record(command: str, args: argparse.Namespace | Mapping[str, object],
-                  params: ScenarioParams | None = None, input_files: Mapping[str, Path | str | None] | None = None,
-                  generated_at: str | None = None) -> dict[str, object]:
+def inputs_record(
+    command: str,
+    args: argparse.Namespace | Mapping[str, object],
+    params: ScenarioParams | None = None,
+    input_files: Mapping[str, Path | str | None] | None = None,
+    generated_at: str | None = None,
+) -> dict[str, object]:
     """JSON-ready record: product and version, time, command, every flag's value (defaults
     included), the scenario's resolved parameters, the input files and the rounding rule."""
     flags = vars(args) if isinstance(args, argparse.Namespace) else dict(args)
     record: dict[str, object] = {
-        "product": PRODUCT, "version": product_version(), "generated_at": generated_at or now_utc(),
+        "product": PRODUCT,
+        "version": product_version(),
+        "generated_at": generated_at or now_utc(),
         "command": command,
         "flags": {k: v for k, v in flags.items() if k not in NOT_INPUTS},
     }
     if params is not None:
         record["scenario"] = params.as_dict()
-    record["input_files"] = {flag: file_fingerprint(path) for flag, path in (input_files or {}).items()
-                             if path is not None}
+    record["input_files"] = {
+        flag: file_fingerprint(path) for flag, path in (input_files or {}).items() if path is not None
+    }
     record["rounding"] = ROUNDING
     return record

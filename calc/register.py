@@ -33,9 +33,18 @@ WELL_FORMED_RE = re.compile(r"^\d{1,3}(?:,\d{3})*$", re.A)
 MAX_PREFERRED_SHARES = 10**9  # per holder row and for the listed total (the class is 1,885,000 shares)
 MAX_FIGURE = 10**12  # any other figure: principal USD, common shares
 REGISTER_COLUMNS = [
-    "row", "page", "offset", "name", "footnotes",
-    "preferred_shares", "debenture_principal_usd", "common_shares", "common_owned_prior",
-    "expected_debenture_principal_usd", "expected_common_shares", "issues",
+    "row",
+    "page",
+    "offset",
+    "name",
+    "footnotes",
+    "preferred_shares",
+    "debenture_principal_usd",
+    "common_shares",
+    "common_owned_prior",
+    "expected_debenture_principal_usd",
+    "expected_common_shares",
+    "issues",
 ]
 
 
@@ -62,15 +71,21 @@ class RegisterSummary:
         total, issued = self.listed_preferred_shares, self.issued_preferred_shares
         if self.listed_excess_shares <= 0:
             return f"listed preferred total {total:,} is within the {issued:,} shares issued"
-        return (f"listed preferred total {total:,} exceeds the {issued:,} shares issued by "
-                f"{self.listed_excess_shares:,} ({self.listed_excess_pct:.1f}%): the table is a registration "
-                "list, 'amended by the addition of, or the listing of additional shares for, selling "
-                "securityholders and ... restated' across supplements (SUPP p. 1), not a snapshot of holdings")
+        return (
+            f"listed preferred total {total:,} exceeds the {issued:,} shares issued by "
+            f"{self.listed_excess_shares:,} ({self.listed_excess_pct:.1f}%): the table is a registration "
+            "list, 'amended by the addition of, or the listing of additional shares for, selling "
+            "securityholders and ... restated' across supplements (SUPP p. 1), not a snapshot of holdings"
+        )
 
 
 SUMMED_COLUMNS = (
-    "preferred_shares", "debenture_principal_usd", "common_shares", "common_owned_prior",
-    "expected_debenture_principal_usd", "expected_common_shares",
+    "preferred_shares",
+    "debenture_principal_usd",
+    "common_shares",
+    "common_owned_prior",
+    "expected_debenture_principal_usd",
+    "expected_common_shares",
 )
 
 
@@ -90,7 +105,8 @@ def summarize(register: pd.DataFrame, issued_preferred_shares: int) -> RegisterS
 WHOLE_RE = re.compile(r"(\d{1,15})(?:\.0*)?", re.A)  # "12", "12.0" (a spreadsheet's whole number)
 # whole-number columns of a register table: (limit, required); an optional empty cell (or 'Nil') is 0
 WHOLE_COLUMNS = {"preferred_shares": (MAX_PREFERRED_SHARES, True)} | {
-    c: (MAX_FIGURE, False) for c in SUMMED_COLUMNS if c != "preferred_shares"}
+    c: (MAX_FIGURE, False) for c in SUMMED_COLUMNS if c != "preferred_shares"
+}
 
 
 def _check_int(value: object, line: int, column: str, problems: list[Problem]) -> int:
@@ -99,10 +115,14 @@ def _check_int(value: object, line: int, column: str, problems: list[Problem]) -
     if not required and text.lower() in ("", "nil"):
         return 0
     whole = WHOLE_RE.fullmatch(text.replace(",", ""))
-    if (whole is None or (text.count(",") and not WELL_FORMED_RE.match(text.split(".")[0]))
-            or int(whole.group(1)) > limit):
-        problems.append(Problem(f"must be a whole number from 0 to {limit:,}", line=line, column=column,
-                                value=text[:40]))
+    if (
+        whole is None
+        or (text.count(",") and not WELL_FORMED_RE.match(text.split(".")[0]))
+        or int(whole.group(1)) > limit
+    ):
+        problems.append(
+            Problem(f"must be a whole number from 0 to {limit:,}", line=line, column=column, value=text[:40])
+        )
         return 0
     return int(whole.group(1))
 
@@ -123,8 +143,9 @@ def _text_problems(frame: pd.DataFrame, lines: Sequence[int]) -> list[Problem]:
     return problems
 
 
-def validate_register(frame: pd.DataFrame, source: str = "register", lines: Sequence[int] | None = None,
-                      earlier: Sequence[Problem] = ()) -> pd.DataFrame:
+def validate_register(
+    frame: pd.DataFrame, source: str = "register", lines: Sequence[int] | None = None, earlier: Sequence[Problem] = ()
+) -> pd.DataFrame:
     """Validate a holder table (register CSV format) and return it with clean dtypes.
 
     Required columns: ``name``, ``preferred_shares`` (0 to ``MAX_PREFERRED_SHARES`` per row, and
@@ -148,8 +169,11 @@ def validate_register(frame: pd.DataFrame, source: str = "register", lines: Sequ
     problems += _text_problems(frame, numbers)
     listed = sum(out["preferred_shares"])
     if listed > MAX_PREFERRED_SHARES:
-        problems.append(Problem(f"the rows sum to {listed:,}, over the limit of {MAX_PREFERRED_SHARES:,}",
-                                column="preferred_shares"))
+        problems.append(
+            Problem(
+                f"the rows sum to {listed:,}, over the limit of {MAX_PREFERRED_SHARES:,}", column="preferred_shares"
+            )
+        )
     if problems or earlier:
         merged = by_line([*earlier, *problems])
         raise InputError(f"{source}: {len(merged)} problem(s)", tuple(merged))
@@ -166,8 +190,11 @@ def _register_from_lines(lines: Iterable[str], source: str) -> pd.DataFrame:
     if first is None:
         raise InputError(f"{source}: empty file (expected a header with 'name' and 'preferred_shares')")
     header = [h.strip() for h in first[1]]
-    repeated = [Problem(f"appears {header.count(h)} times", line=1, column=h) for h in dict.fromkeys(header)
-                if header.count(h) > 1]
+    repeated = [
+        Problem(f"appears {header.count(h)} times", line=1, column=h)
+        for h in dict.fromkeys(header)
+        if header.count(h) > 1
+    ]
     if repeated:
         raise InputError(f"{source}: {len(repeated)} problem(s)", tuple(repeated))
     kept, numbers, ragged = split_ragged(header, records)

@@ -29,8 +29,10 @@ from calc.terms import Terms
 from calc.workbook import input_rows, record_rows, term_rows
 
 TITLE = "Lucent 8.00% Redeemable Convertible Preferred: new common shares and who owns them"
-QUESTION = ("How many new Lucent common shares can the 1,885,000 shares of 8.00% Redeemable Convertible Preferred "
-            "Stock put into the market, when, under the choices below, and who would own them?")
+QUESTION = (
+    "How many new Lucent common shares can the 1,885,000 shares of 8.00% Redeemable Convertible Preferred "
+    "Stock put into the market, when, under the choices below, and who would own them?"
+)
 TOP_HOLDERS = 15
 CHART_TITLES = ("Share issuance", "Price sensitivity", "Holder concentration")
 CSS = """
@@ -79,8 +81,10 @@ def _table(frame: pd.DataFrame, numeric: Sequence[str] = ()) -> str:
     head = "".join(f"<th>{esc(c)}</th>" for c in frame.columns)
     rows = []
     for record in frame.itertuples(index=False):
-        cells = "".join(f'<td class="num">{esc(v)}</td>' if c in numeric else f"<td>{esc(v)}</td>"
-                        for c, v in zip(frame.columns, record))
+        cells = "".join(
+            f'<td class="num">{esc(v)}</td>' if c in numeric else f"<td>{esc(v)}</td>"
+            for c, v in zip(frame.columns, record)
+        )
         rows.append(f"<tr>{cells}</tr>")
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
 
@@ -90,23 +94,29 @@ def headline_html(summary: Mapping[str, object]) -> str:
     rows = []
     for key in SUMMARY_KEYS:
         value = _json_value(summary[key])
-        rows.append(f'<tr><th>{esc(key)}</th><td class="num" data-key="{esc(key)}" '
-                    f'data-value="{esc(json.dumps(value))}">{esc(figure_value(key, value))}</td></tr>')
+        rows.append(
+            f'<tr><th>{esc(key)}</th><td class="num" data-key="{esc(key)}" '
+            f'data-value="{esc(json.dumps(value))}">{esc(figure_value(key, value))}</td></tr>'
+        )
     return f'<table class="headline"><tbody>{"".join(rows)}</tbody></table>'
 
 
 def holders_html(holders: pd.DataFrame, top: int = TOP_HOLDERS) -> str:
     """The largest holders and fund families by pro forma ownership at the horizon."""
     largest = holders.sort_values("pro_forma_pct", ascending=False, kind="stable").head(top)
-    frame = pd.DataFrame({
-        "name": [f"{n} (fund family)" if k == "family" else n for n, k in zip(largest["name"], largest["kind"])],
-        "preferred (basis)": [shares(v) for v in largest["basis_preferred_shares"]],
-        "pro forma shares": [shares(v) for v in largest["pro_forma_shares"]],
-        "pro forma %": [pct(v, 4) for v in largest["pro_forma_pct"]],
-        "13d-3 beneficial %": [pct(v, 4) for v in largest["beneficial_pct_13d3"]],
-        "5% / 10%": [f"{'yes' if a else 'no'} / {'yes' if b else 'no'}"
-                     for a, b in zip(largest["flag_5pct"], largest["flag_10pct"])],
-    })
+    frame = pd.DataFrame(
+        {
+            "name": [f"{n} (fund family)" if k == "family" else n for n, k in zip(largest["name"], largest["kind"])],
+            "preferred (basis)": [shares(v) for v in largest["basis_preferred_shares"]],
+            "pro forma shares": [shares(v) for v in largest["pro_forma_shares"]],
+            "pro forma %": [pct(v, 4) for v in largest["pro_forma_pct"]],
+            "13d-3 beneficial %": [pct(v, 4) for v in largest["beneficial_pct_13d3"]],
+            "5% / 10%": [
+                f"{'yes' if a else 'no'} / {'yes' if b else 'no'}"
+                for a, b in zip(largest["flag_5pct"], largest["flag_10pct"])
+            ],
+        }
+    )
     return _table(frame, numeric=("preferred (basis)", "pro forma shares", "pro forma %", "13d-3 beneficial %"))
 
 
@@ -114,14 +124,24 @@ def charts_html(figures: Sequence[go.Figure]) -> str:
     """Each figure as a div; plotly.js inline with the first one (no network needed)."""
     parts = []
     for i, (title, fig) in enumerate(zip(CHART_TITLES, figures)):
-        div = pio.to_html(fig, full_html=False, include_plotlyjs=(i == 0), div_id=f"chart-{i}",
-                          config={"displaylogo": False, "responsive": True})
+        div = pio.to_html(
+            fig,
+            full_html=False,
+            include_plotlyjs=(i == 0),
+            div_id=f"chart-{i}",
+            config={"displaylogo": False, "responsive": True},
+        )
         parts.append(f'<section class="chart"><h3>{esc(title)}</h3>{div}</section>')
     return "".join(parts)
 
 
-def report_html(params: ScenarioParams, result: ScenarioResult, figures: Sequence[go.Figure], terms: Terms,
-                record: Mapping[str, object]) -> str:
+def report_html(
+    params: ScenarioParams,
+    result: ScenarioResult,
+    figures: Sequence[go.Figure],
+    terms: Terms,
+    record: Mapping[str, object],
+) -> str:
     """The report (module docstring) as one HTML document. ``figures``: issuance, sensitivity and
     concentration (``dashboard.figures.all_figures``); ``record``: ``calc.record.inputs_record``."""
     inputs = input_rows(params, terms).drop(columns=["rule"])
@@ -141,6 +161,8 @@ def report_html(params: ScenarioParams, result: ScenarioResult, figures: Sequenc
         f'<p class="meta">{meta}. Figures from calc/ (exact integer share counts); see the README for the '
         "conventions.</p>",
     ]
-    return ("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-            f"<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>{esc(TITLE)}</title>"
-            f"<style>{CSS}</style></head><body>{''.join(body)}</body></html>\n")
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{esc(TITLE)}</title>'
+        f"<style>{CSS}</style></head><body>{''.join(body)}</body></html>\n"
+    )

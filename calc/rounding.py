@@ -84,8 +84,13 @@ class ScaledExact:
         return out
 
 
-def _round(x: np.ndarray, exact_at: ExactAt, where: np.ndarray | bool,
-           float_round: Callable[[np.ndarray], np.ndarray], exact_round: Callable[[Fraction], int]) -> np.ndarray:
+def _round(
+    x: np.ndarray,
+    exact_at: ExactAt,
+    where: np.ndarray | bool,
+    float_round: Callable[[np.ndarray], np.ndarray],
+    exact_round: Callable[[Fraction], int],
+) -> np.ndarray:
     x = np.asarray(x, dtype=float)
     small = x <= MAX_SHARES  # False for +inf
     counted = small & where  # the cells rounded here (a new array)

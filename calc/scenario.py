@@ -50,19 +50,34 @@ def interest_rate(terms: Terms) -> float:
     return float(terms.preferred.exchange_debenture_rate) / terms.preferred.dividends_per_year
 
 
-def project(schedule: Schedule, prices: np.ndarray, pol: Policies, terms: Terms,
-            plan: Plan | None = None) -> PathResult:
+def project(
+    schedule: Schedule, prices: np.ndarray, pol: Policies, terms: Terms, plan: Plan | None = None
+) -> PathResult:
     """``calc.engine.run_paths`` with the instrument's terms filled in."""
-    return run_paths(schedule, prices, pol, terms.preferred.shares_issued,
-                     Fraction(terms.preferred.initial_liquidation_preference_usd), coupon_rate(terms),
-                     interest_rate(terms), plan)
+    return run_paths(
+        schedule,
+        prices,
+        pol,
+        terms.preferred.shares_issued,
+        Fraction(terms.preferred.initial_liquidation_preference_usd),
+        coupon_rate(terms),
+        interest_rate(terms),
+        plan,
+    )
 
 
 def scenario_schedule(params: ScenarioParams, terms: Terms, plan: Plan | None = None) -> Schedule:
     conversion_date = params.effective_conversion_date if params.conversion == "all" else None
     call_date = params.call_date if params.call == "date" else None
-    return build_schedule(terms, params.valuation_date, params.horizon, conversion_date, params.exchange_date,
-                          plan.dates if plan else (), call_date)
+    return build_schedule(
+        terms,
+        params.valuation_date,
+        params.horizon,
+        conversion_date,
+        params.exchange_date,
+        plan.dates if plan else (),
+        call_date,
+    )
 
 
 def scenario_plan(params: ScenarioParams, events: tuple[Event, ...], terms: Terms, book: HolderBook) -> Plan | None:
@@ -73,13 +88,20 @@ def scenario_plan(params: ScenarioParams, events: tuple[Event, ...], terms: Term
 
 
 def _schedule_key(p: ScenarioParams, events: tuple[Event, ...]) -> tuple:
-    return (p.valuation_date, p.horizon, p.effective_conversion_date if p.conversion == "all" else None,
-            p.exchange_date, p.call_date if p.call == "date" else None, events,
-            p.holder_basis if events else None)
+    return (
+        p.valuation_date,
+        p.horizon,
+        p.effective_conversion_date if p.conversion == "all" else None,
+        p.exchange_date,
+        p.call_date if p.call == "date" else None,
+        events,
+        p.holder_basis if events else None,
+    )
 
 
-def exit_terms(path: PathResult, base_shares: np.ndarray, bases: tuple[HolderBasis, ...], book: HolderBook,
-               plan: Plan | None) -> ExitTerms:
+def exit_terms(
+    path: PathResult, base_shares: np.ndarray, bases: tuple[HolderBasis, ...], book: HolderBook, plan: Plan | None
+) -> ExitTerms:
     """Per-scenario class outcome for the holder allocation (see ``calc.dilution``), from what the
     engine computed; with ledger rows, what each holder still holds and got from the rows."""
     new = path.new_shares_cumulative()[:, -1]
@@ -87,18 +109,30 @@ def exit_terms(path: PathResult, base_shares: np.ndarray, bases: tuple[HolderBas
     if plan is not None and len(plan.rows):
         P = len(path.prices)
         exit_at = path.exit_at
-        rows = holder_ledger(plan, path.rows, basis_holdings(book, bases), splits_class_total(bases),
-                             path.lp_end[np.arange(P), exit_at],
-                             lambda s: path.lp.end(s, int(exit_at[s])))
+        rows = holder_ledger(
+            plan,
+            path.rows,
+            basis_holdings(book, bases),
+            splits_class_total(bases),
+            path.lp_end[np.arange(P), exit_at],
+            lambda s: path.lp.end(s, int(exit_at[s])),
+        )
         holding, exact_holding, ledger = rows.holding, rows.exact_holding, rows.shares
-    return ExitTerms(conversion_per_share=path.exit_conversion_per_share,
-                     redemption_per_share=path.exit_redemption_per_share,
-                     conversion_total=path.conversion_shares, redemption_total=path.redemption_shares,
-                     obtainable_per_share=path.obtainable_per_share, total_shares=base_shares + new,
-                     bases=bases, exact_conversion=path.exact_conversion_per_share,
-                     exact_redemption=path.exact_redemption_per_share,
-                     exact_obtainable=path.exact_obtainable_per_share,
-                     holding=holding, exact_holding=exact_holding, ledger=ledger)
+    return ExitTerms(
+        conversion_per_share=path.exit_conversion_per_share,
+        redemption_per_share=path.exit_redemption_per_share,
+        conversion_total=path.conversion_shares,
+        redemption_total=path.redemption_shares,
+        obtainable_per_share=path.obtainable_per_share,
+        total_shares=base_shares + new,
+        bases=bases,
+        exact_conversion=path.exact_conversion_per_share,
+        exact_redemption=path.exact_redemption_per_share,
+        exact_obtainable=path.exact_obtainable_per_share,
+        holding=holding,
+        exact_holding=exact_holding,
+        ledger=ledger,
+    )
 
 
 def _preferred_left(path: PathResult, schedule: Schedule) -> np.ndarray:
@@ -110,23 +144,36 @@ def _preferred_left(path: PathResult, schedule: Schedule) -> np.ndarray:
 def summary_frame(path: PathResult, base_shares: np.ndarray, schedule: Schedule, terms: Terms) -> pd.DataFrame:
     """One summary row per path (keys ``SUMMARY_KEYS``)."""
     totals = path.totals()
-    new = totals["dividend_shares"] + totals["conversion_shares"] + totals["redemption_shares"] \
+    new = (
+        totals["dividend_shares"]
+        + totals["conversion_shares"]
+        + totals["redemption_shares"]
         + totals["exchange_shares"]
+    )
     total = base_shares + new
     authorized = terms.market.authorized_common_shares
     as_converted = math.floor(terms.preferred.shares_issued * schedule.exact_rate[0])
-    retired = sum((np.where(row.effective, row.count, 0) for row in path.rows),
-                  np.zeros(len(base_shares), dtype=np.int64))
-    return pd.DataFrame({
-        "dividend_shares": totals["dividend_shares"], "conversion_shares": totals["conversion_shares"],
-        "redemption_shares": totals["redemption_shares"], "new_shares": new, "total_shares": total,
-        "dilution_pct": 100.0 * new / total, "as_converted_shares": as_converted,
-        "authorized_shares": authorized, "headroom_shares": authorized - total,
-        "exceeds_authorized": total > authorized,
-        "exchange_shares": totals["exchange_shares"], "repurchase_cash_usd": totals["repurchase_cash_usd"],
-        "preferred_outstanding_after_events": terms.preferred.shares_issued - retired,
-        "preferred_outstanding_at_horizon": _preferred_left(path, schedule)[:, -1],
-    })
+    retired = sum(
+        (np.where(row.effective, row.count, 0) for row in path.rows), np.zeros(len(base_shares), dtype=np.int64)
+    )
+    return pd.DataFrame(
+        {
+            "dividend_shares": totals["dividend_shares"],
+            "conversion_shares": totals["conversion_shares"],
+            "redemption_shares": totals["redemption_shares"],
+            "new_shares": new,
+            "total_shares": total,
+            "dilution_pct": 100.0 * new / total,
+            "as_converted_shares": as_converted,
+            "authorized_shares": authorized,
+            "headroom_shares": authorized - total,
+            "exceeds_authorized": total > authorized,
+            "exchange_shares": totals["exchange_shares"],
+            "repurchase_cash_usd": totals["repurchase_cash_usd"],
+            "preferred_outstanding_after_events": terms.preferred.shares_issued - retired,
+            "preferred_outstanding_at_horizon": _preferred_left(path, schedule)[:, -1],
+        }
+    )
 
 
 def timeline_frame(path: PathResult, schedule: Schedule, base_shares: int, n_preferred: int) -> pd.DataFrame:
@@ -136,32 +183,34 @@ def timeline_frame(path: PathResult, schedule: Schedule, base_shares: int, n_pre
     cumulative = np.cumsum(dividend + conversion + redemption + exchange)
     total = base_shares + cumulative
     as_debentures = schedule.after_exchange | schedule.is_exchange
-    return pd.DataFrame({
-        "date": np.array(list(schedule.dates), dtype=object),
-        "event": schedule.labels(),
-        "price_usd": path.prices[0],
-        "preferred_outstanding": _preferred_left(path, schedule)[0],
-        "debenture_principal_usd": np.where(as_debentures, path.outstanding()[0] * path.lp_end[0], 0.0)
-        + path.debenture_usd()[0],
-        "lp_per_share_usd": path.lp_end[0],
-        "dividend_due_usd": path.dividend_due_usd[0],
-        "interest_due_usd": path.interest_due_usd[0],
-        "dividend_shares": dividend,
-        "conversion_shares": conversion,
-        "redemption_shares": redemption,
-        "exchange_shares": exchange,
-        "repurchase_cash_usd": path.repurchase_cash_by_column()[0],
-        "call_conversion_shares": path.call_conversion_by_column()[0],
-        "cumulative_dividend_shares": np.cumsum(dividend),
-        "cumulative_conversion_shares": np.cumsum(conversion),
-        "cumulative_redemption_shares": np.cumsum(redemption),
-        "cumulative_exchange_shares": np.cumsum(exchange),
-        "cumulative_new_shares": cumulative,
-        "total_common_shares": total,
-        "new_shares_pct": 100.0 * cumulative / total,
-        "conversion_price_usd": 1000.0 / schedule.rate,
-        "in_the_money": in_the_money(schedule, path.prices[:1])[0],
-    })
+    return pd.DataFrame(
+        {
+            "date": np.array(list(schedule.dates), dtype=object),
+            "event": schedule.labels(),
+            "price_usd": path.prices[0],
+            "preferred_outstanding": _preferred_left(path, schedule)[0],
+            "debenture_principal_usd": np.where(as_debentures, path.outstanding()[0] * path.lp_end[0], 0.0)
+            + path.debenture_usd()[0],
+            "lp_per_share_usd": path.lp_end[0],
+            "dividend_due_usd": path.dividend_due_usd[0],
+            "interest_due_usd": path.interest_due_usd[0],
+            "dividend_shares": dividend,
+            "conversion_shares": conversion,
+            "redemption_shares": redemption,
+            "exchange_shares": exchange,
+            "repurchase_cash_usd": path.repurchase_cash_by_column()[0],
+            "call_conversion_shares": path.call_conversion_by_column()[0],
+            "cumulative_dividend_shares": np.cumsum(dividend),
+            "cumulative_conversion_shares": np.cumsum(conversion),
+            "cumulative_redemption_shares": np.cumsum(redemption),
+            "cumulative_exchange_shares": np.cumsum(exchange),
+            "cumulative_new_shares": cumulative,
+            "total_common_shares": total,
+            "new_shares_pct": 100.0 * cumulative / total,
+            "conversion_price_usd": 1000.0 / schedule.rate,
+            "in_the_money": in_the_money(schedule, path.prices[:1])[0],
+        }
+    )
 
 
 @dataclass(frozen=True)
@@ -174,20 +223,23 @@ class ScenarioResult:
     holders: pd.DataFrame
 
 
-def project_group(group: list[ScenarioParams], terms: Terms, plan: Plan | None = None
-                  ) -> tuple[Schedule, Policies, PathResult, np.ndarray]:
+def project_group(
+    group: list[ScenarioParams], terms: Terms, plan: Plan | None = None
+) -> tuple[Schedule, Policies, PathResult, np.ndarray]:
     """Project scenarios that share one event schedule (same window and ledger rows) on their deterministic
     price paths: (schedule, policies, engine result, base shares per scenario)."""
     schedule = scenario_schedule(group[0], terms, plan)
     pol = Policies.from_params(group)
-    prices = deterministic_prices(np.array([p.price for p in group]), np.array([p.annual_drift for p in group]),
-                                  schedule.years)
+    prices = deterministic_prices(
+        np.array([p.price for p in group]), np.array([p.annual_drift for p in group]), schedule.years
+    )
     path = project(schedule, prices, pol, terms, plan)
     return schedule, pol, path, np.array([p.base_shares for p in group], dtype=np.int64)
 
 
-def run_scenario(params: ScenarioParams, terms: Terms | None = None, book: HolderBook | None = None,
-                 events: tuple[Event, ...] = ()) -> ScenarioResult:
+def run_scenario(
+    params: ScenarioParams, terms: Terms | None = None, book: HolderBook | None = None, events: tuple[Event, ...] = ()
+) -> ScenarioResult:
     """Project one deterministic scenario: timeline, summary and holder table (``events``: ledger rows)."""
     terms = terms or load_terms()
     book = book or default_book()
@@ -195,9 +247,14 @@ def run_scenario(params: ScenarioParams, terms: Terms | None = None, book: Holde
     schedule, pol, path, base = project_group([params], terms, plan)
     ex = exit_terms(path, base, (BASIS_BY_NAME[params.holder_basis],), book, plan)
     summary = summary_frame(path, base, schedule, terms).iloc[0].to_dict()
-    return ScenarioResult(params, schedule, path,
-                          timeline_frame(path, schedule, params.base_shares, terms.preferred.shares_issued),
-                          summary, holder_frame(book, ex))
+    return ScenarioResult(
+        params,
+        schedule,
+        path,
+        timeline_frame(path, schedule, params.base_shares, terms.preferred.shares_issued),
+        summary,
+        holder_frame(book, ex),
+    )
 
 
 @dataclass(frozen=True)
@@ -206,9 +263,13 @@ class BatchResult:
     holders: dict[str, np.ndarray]  # (S, H + F) arrays, input order
 
 
-def run_batch(params: list[ScenarioParams], terms: Terms | None = None,
-              book: HolderBook | None = None, with_holders: bool = True,
-              events: Sequence[tuple[Event, ...]] | None = None) -> BatchResult:
+def run_batch(
+    params: list[ScenarioParams],
+    terms: Terms | None = None,
+    book: HolderBook | None = None,
+    with_holders: bool = True,
+    events: Sequence[tuple[Event, ...]] | None = None,
+) -> BatchResult:
     """Many deterministic scenarios, vectorized within groups sharing event dates and ledger rows.
 
     ``with_holders=False`` skips the holder allocation (``holders`` is then empty);
@@ -229,8 +290,9 @@ def run_batch(params: list[ScenarioParams], terms: Terms | None = None,
         except ShareLimitError as exc:
             rows = np.array(indices)[exc.paths]
             more = f" (and {len(rows) - 1:,} more)" if len(rows) > 1 else ""
-            raise ShareLimitError(rows, exc.source, exc.date,
-                                  f"scenario {rows[0] + 1} of {len(params):,}{more}: ") from None
+            raise ShareLimitError(
+                rows, exc.source, exc.date, f"scenario {rows[0] + 1} of {len(params):,}{more}: "
+            ) from None
         summaries.append(summary_frame(path, base, schedule, terms))
         if with_holders:
             bases = tuple(BASIS_BY_NAME[p.holder_basis] for p in group)
@@ -238,6 +300,9 @@ def run_batch(params: list[ScenarioParams], terms: Terms | None = None,
         order.extend(indices)
     inverse = np.argsort(np.array(order), kind="stable")
     summary = pd.concat(summaries, ignore_index=True).iloc[inverse].reset_index(drop=True)
-    holders = {k: np.concatenate([part[k] for part in holder_parts])[inverse] for k in holder_parts[0]} \
-        if holder_parts else {}
+    holders = (
+        {k: np.concatenate([part[k] for part in holder_parts])[inverse] for k in holder_parts[0]}
+        if holder_parts
+        else {}
+    )
     return BatchResult(summary, holders)

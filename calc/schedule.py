@@ -56,9 +56,15 @@ class Schedule:
     def labels(self) -> list[str]:
         """Human-readable event names per column, e.g. 'dividend + put'."""
         names = []
-        flags = (("dividend", self.is_dividend), ("ledger", self.is_ledger), ("conversion", self.is_conversion),
-                 ("exchange", self.is_exchange), ("put", self.is_put), ("call", self.is_call),
-                 ("mandatory redemption", self.is_mandatory))
+        flags = (
+            ("dividend", self.is_dividend),
+            ("ledger", self.is_ledger),
+            ("conversion", self.is_conversion),
+            ("exchange", self.is_exchange),
+            ("put", self.is_put),
+            ("call", self.is_call),
+            ("mandatory redemption", self.is_mandatory),
+        )
         for e in range(self.size):
             parts = [name for name, mask in flags if mask[e]]
             if e == 0:
@@ -80,9 +86,15 @@ def dividend_dates(terms: Terms, after: dt.date, until: dt.date) -> list[dt.date
     return sorted(dates)
 
 
-def build_schedule(terms: Terms, valuation_date: dt.date, horizon: dt.date,
-                   conversion_date: dt.date | None, exchange_date: dt.date | None,
-                   ledger_dates: tuple[dt.date, ...] = (), call_date: dt.date | None = None) -> Schedule:
+def build_schedule(
+    terms: Terms,
+    valuation_date: dt.date,
+    horizon: dt.date,
+    conversion_date: dt.date | None,
+    exchange_date: dt.date | None,
+    ledger_dates: tuple[dt.date, ...] = (),
+    call_date: dt.date | None = None,
+) -> Schedule:
     """Event columns for a window; ``conversion_date`` only when some path converts all,
     ``call_date`` only when some path calls on a date."""
     in_window = lambda d: valuation_date < d <= horizon  # noqa: E731

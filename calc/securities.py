@@ -75,6 +75,7 @@ PER_UNIT = 1000  # the 8.00% preferred's conversion rate is per $1,000 of liquid
 
 # --------------------------------------------------------------------------- policies
 
+
 @dataclass(frozen=True)
 class Policy:
     """One instrument's policy; only the fields of its kind apply (``KIND_POLICIES``)."""
@@ -88,13 +89,22 @@ class Policy:
     match: str = "none"
 
 
-CHOICES = {"conversion": ("rational", "none"), "put": ("rational", "none", "all"),
-           "put_settlement": ("cash", "stock"), "exercise": ("in_the_money", "at_expiry", "none"),
-           "settlement": ("gross", "net"), "match": ("none", "new_stock")}
+CHOICES = {
+    "conversion": ("rational", "none"),
+    "put": ("rational", "none", "all"),
+    "put_settlement": ("cash", "stock"),
+    "exercise": ("in_the_money", "at_expiry", "none"),
+    "settlement": ("gross", "net"),
+    "match": ("none", "new_stock"),
+}
 FACTOR_RANGE = (0.01, 1.0)
 KIND_POLICIES: dict[type, tuple[str, ...]] = {
-    Convertible: ("conversion", "put", "put_settlement", "put_factor"), Warrant: ("exercise", "settlement"),
-    OptionPool: ("exercise",), SavingsPlan: ("match",), PreferredRef: ()}
+    Convertible: ("conversion", "put", "put_settlement", "put_factor"),
+    Warrant: ("exercise", "settlement"),
+    OptionPool: ("exercise",),
+    SavingsPlan: ("match",),
+    PreferredRef: (),
+}
 
 
 def _policy_value(instrument: Instrument, field: str, text: str) -> object:
@@ -132,8 +142,7 @@ def parse_policies(items: Sequence[str], registry: Registry) -> dict[str, Policy
             problems.append(f"policy '{echo(item)}': unknown instrument '{echo(iid)}' (known: {', '.join(by_id)})")
         elif field not in KIND_POLICIES[type(instrument)]:
             known = ", ".join(KIND_POLICIES[type(instrument)]) or "none: use the scenario flags"
-            problems.append(f"policy '{echo(item)}': {instrument.kind} has no policy '{echo(field)}' "
-                            f"(known: {known})")
+            problems.append(f"policy '{echo(item)}': {instrument.kind} has no policy '{echo(field)}' (known: {known})")
         else:
             try:
                 changes.setdefault(iid, {})[field] = _policy_value(instrument, field, text.strip())
@@ -145,6 +154,7 @@ def parse_policies(items: Sequence[str], registry: Registry) -> dict[str, Policy
 
 
 # --------------------------------------------------------------------------- the date grid
+
 
 @dataclass(frozen=True)
 class Grid:
@@ -196,17 +206,23 @@ def _instrument_dates(instrument: Instrument, policy: Policy, first: dt.date, la
     return []
 
 
-def build_grid(params: ScenarioParams, registry: Registry, policies: Mapping[str, Policy],
-               preferred_dates: tuple[dt.date, ...]) -> Grid:
+def build_grid(
+    params: ScenarioParams, registry: Registry, policies: Mapping[str, Policy], preferred_dates: tuple[dt.date, ...]
+) -> Grid:
     """The preferred's event dates plus every instrument's dates in (valuation_date, horizon]."""
     first, last = params.valuation_date, params.horizon
-    extra = {d for i in registry.instruments for d in _instrument_dates(i, policies.get(i.id, Policy()), first, last)
-             if first < d <= last}
+    extra = {
+        d
+        for i in registry.instruments
+        for d in _instrument_dates(i, policies.get(i.id, Policy()), first, last)
+        if first < d <= last
+    }
     dates = tuple(sorted(set(preferred_dates) | extra))
     return Grid(dates, np.array([(d - first).days / DAYS_PER_YEAR for d in dates]))
 
 
 # --------------------------------------------------------------------------- one instrument's projection
+
 
 @dataclass(frozen=True)
 class Projection:
@@ -241,8 +257,9 @@ def _alive(columns: np.ndarray, E: int) -> np.ndarray:
     return np.arange(E)[None, :] < columns[:, None]
 
 
-def _preferred(registry: Registry, params: ScenarioParams, plan: Plan | None, grid: Grid,
-               prices: np.ndarray) -> Projection:
+def _preferred(
+    registry: Registry, params: ScenarioParams, plan: Plan | None, grid: Grid, prices: np.ndarray
+) -> Projection:
     """The 8.00% preferred's full model on its own columns, placed on the grid (see the module docstring)."""
     terms = registry.terms
     schedule = scenario_schedule(params, terms, plan)
@@ -260,8 +277,11 @@ def _preferred(registry: Registry, params: ScenarioParams, plan: Plan | None, gr
         rows = sum((r.exact_debenture_usd(p) for r in path.rows if r.column <= e), Fraction(0))
         return int(units[p, e]) * path.lp.end(p, e) + rows
 
-    potential = floor_shares(principal / PER_UNIT * schedule.rate[None, :],
-                             lambda c: exact_principal(c) / PER_UNIT * schedule.exact_rate[c[1]], principal > 0)
+    potential = floor_shares(
+        principal / PER_UNIT * schedule.rate[None, :],
+        lambda c: exact_principal(c) / PER_UNIT * schedule.exact_rate[c[1]],
+        principal > 0,
+    )
     last_event = np.searchsorted(cols, np.arange(grid.size), side="right") - 1  # carried between its columns
     exchanged = bool((schedule.after_exchange | schedule.is_exchange)[-1])
     held_usd = units[:, -1] * path.lp_end[:, -1]
@@ -300,19 +320,29 @@ def _convertible(c: Convertible, pol: Policy, grid: Grid, prices: np.ndarray) ->
     converts = exited & convert[rows, col]
     stock = exited & ~converts & is_put[0, col] & (pol.put_settlement == "stock")
     units_x = amount[col] / unit
-    conversion = floor_shares(units_x * rate, lambda i: exact_amount[col[i[0]]] / Fraction(c.unit_usd) * exact_rate,
-                              converts)
+    conversion = floor_shares(
+        units_x * rate, lambda i: exact_amount[col[i[0]]] / Fraction(c.unit_usd) * exact_rate, converts
+    )
     price_x = prices[rows, col]
     redemption = ceil_shares(
         quotient(amount[col], price_x * pol.put_factor, stock),
-        lambda i: exact_amount[col[i[0]]] / (decimal_value(price_x[i]) * decimal_value(pol.put_factor)), stock)
+        lambda i: exact_amount[col[i[0]]] / (decimal_value(price_x[i]) * decimal_value(pol.put_factor)),
+        stock,
+    )
     per_column = [a / Fraction(c.unit_usd) * exact_rate for a in exact_amount]
-    potential = floor_shares(np.broadcast_to(amount / unit * rate, (P, E)), lambda i: per_column[i[1]],
-                             _alive(exit_col, E) & live)
+    potential = floor_shares(
+        np.broadcast_to(amount / unit * rate, (P, E)), lambda i: per_column[i[1]], _alive(exit_col, E) & live
+    )
     cost = np.where(exit_col == E, amount[-1] * float(c.coupon_rate), 0.0)
     zero = np.zeros(P)
-    return Projection(c, "if-converted", _placed(conversion + redemption, exit_col, (P, E)), potential,
-                      zero if c.interest_deductible else cost, cost if c.interest_deductible else zero)
+    return Projection(
+        c,
+        "if-converted",
+        _placed(conversion + redemption, exit_col, (P, E)),
+        potential,
+        zero if c.interest_deductible else cost,
+        cost if c.interest_deductible else zero,
+    )
 
 
 def _exercise_columns(window: np.ndarray, end: dt.date, itm: np.ndarray, policy: str, grid: Grid) -> np.ndarray:
@@ -336,15 +366,17 @@ def _warrant(w: Warrant, pol: Policy, grid: Grid, prices: np.ndarray) -> Project
     strike = Fraction(w.exercise_price_usd)
     if pol.settlement == "net":
         price_x = prices[np.arange(P), np.minimum(col, E - 1)]
-        issued = floor_shares(shares * (1 - float(strike) / price_x),
-                              lambda i: shares * (1 - strike / decimal_value(price_x[i])), done)
+        issued = floor_shares(
+            shares * (1 - float(strike) / price_x), lambda i: shares * (1 - strike / decimal_value(price_x[i])), done
+        )
     else:
         issued = np.where(done, shares, 0).astype(np.int64)
     potential = np.where(window[None, :] & _alive(col, E), shares, 0).astype(np.int64)
     remaining = np.where(window[-1] & ~done, shares, 0).astype(np.int64)
     zero = np.zeros(P)
-    return Projection(w, "treasury stock", _placed(issued, col, (P, E)), potential, zero, zero,
-                      ((w.exercise_price_usd, remaining),))
+    return Projection(
+        w, "treasury stock", _placed(issued, col, (P, E)), potential, zero, zero, ((w.exercise_price_usd, remaining),)
+    )
 
 
 def grant_lots(grant: Grant) -> list[tuple[Lot, dt.date, dt.date, bool]]:
@@ -352,8 +384,7 @@ def grant_lots(grant: Grant) -> list[tuple[Lot, dt.date, dt.date, bool]]:
     employed (ending the day before a termination), then its post-termination lots (from it)."""
     end = grant.termination_date
     stop = end - dt.timedelta(days=1) if end else NEVER
-    before = [(lot, grant.grant_date, min(lot.last_exercise_date or NEVER, stop), False)
-              for lot in normal_lots(grant)]
+    before = [(lot, grant.grant_date, min(lot.last_exercise_date or NEVER, stop), False) for lot in normal_lots(grant)]
     after = [(lot, end, lot.last_exercise_date or NEVER, True) for lot in terminated_lots(grant)[0]] if end else []
     return before + after
 
@@ -386,15 +417,23 @@ def _savings(plan: SavingsPlan, pol: Policy, grid: Grid, prices: np.ndarray) -> 
     zero = np.zeros(P)
     on = grid.marks(match_dates(plan, grid.dates[0], grid.dates[-1]) if pol.match == "new_stock" else [])
     per_period = Fraction(plan.match_usd_per_year) / plan.match_periods_per_year
-    issued = floor_shares(quotient(np.full((P, E), float(per_period)), prices, on[None, :]),
-                          lambda c: per_period / decimal_value(prices[c]), on[None, :] & (per_period > 0))
+    issued = floor_shares(
+        quotient(np.full((P, E), float(per_period)), prices, on[None, :]),
+        lambda c: per_period / decimal_value(prices[c]),
+        on[None, :] & (per_period > 0),
+    )
     return Projection(plan, "issuance source", issued, _zeros((P, E)), zero, zero)
 
 
 # --------------------------------------------------------------------------- all instruments together
 
-PROJECTORS: dict[type, Callable[..., Projection]] = {Convertible: _convertible, Warrant: _warrant,
-                                                     OptionPool: _options, SavingsPlan: _savings}
+PROJECTORS: dict[type, Callable[..., Projection]] = {
+    Convertible: _convertible,
+    Warrant: _warrant,
+    OptionPool: _options,
+    SavingsPlan: _savings,
+}
+
 
 @dataclass(frozen=True)
 class DilutionResult:
@@ -416,8 +455,14 @@ class DilutionResult:
         return self.params.base_shares + self.issued_total() + self.potential_total()
 
 
-def project_all(params: ScenarioParams, registry: Registry, policies: Mapping[str, Policy], grid: Grid,
-                prices: np.ndarray, plan: Plan | None) -> DilutionResult:
+def project_all(
+    params: ScenarioParams,
+    registry: Registry,
+    policies: Mapping[str, Policy],
+    grid: Grid,
+    prices: np.ndarray,
+    plan: Plan | None,
+) -> DilutionResult:
     """Every instrument of the registry on the same (P, E) prices."""
     out = []
     for instrument in registry.instruments:
@@ -454,8 +499,12 @@ class Setup:
     grid: Grid
 
 
-def setup(params: ScenarioParams, registry: Registry | None = None, policies: Mapping[str, Policy] | None = None,
-          events: tuple[Event, ...] = ()) -> Setup:
+def setup(
+    params: ScenarioParams,
+    registry: Registry | None = None,
+    policies: Mapping[str, Policy] | None = None,
+    events: tuple[Event, ...] = (),
+) -> Setup:
     registry = registry or load_registry()
     policies = policies or {}
     plan = scenario_plan(params, events, registry.terms, default_book())
@@ -472,35 +521,56 @@ def run_dilution(s: Setup, start_prices: np.ndarray | None = None) -> DilutionRe
 
 # --------------------------------------------------------------------------- reports
 
+
 def instrument_rows(result: DilutionResult, p: int = 0) -> list[dict[str, object]]:
     """Per instrument on path p: issued through the horizon, potential at the horizon, share of T."""
     total = int(result.fully_diluted()[p])
     rows = []
     for x in result.projections:
         issued, potential = int(x.issued[p].sum()), int(x.potential[p, -1])
-        rows.append({"id": x.instrument.id, "kind": x.instrument.kind, "name": x.instrument.name,
-                     "method": x.method, "issued_shares": issued, "potential_shares": potential,
-                     "issued_and_potential_shares": issued + potential,
-                     "pct_of_fully_diluted": 100.0 * (issued + potential) / total})
+        rows.append(
+            {
+                "id": x.instrument.id,
+                "kind": x.instrument.kind,
+                "name": x.instrument.name,
+                "method": x.method,
+                "issued_shares": issued,
+                "potential_shares": potential,
+                "issued_and_potential_shares": issued + potential,
+                "pct_of_fully_diluted": 100.0 * (issued + potential) / total,
+            }
+        )
     return rows
 
 
 def totals(result: DilutionResult, p: int = 0) -> dict[str, object]:
     base = result.params.base_shares
     total = int(result.fully_diluted()[p])
-    return {"base_shares": base, "issued_shares": int(result.issued_total()[p]),
-            "potential_shares": int(result.potential_total()[p]), "fully_diluted_shares": total,
-            "fully_diluted_pct": 100.0 * (total - base) / total}
+    return {
+        "base_shares": base,
+        "issued_shares": int(result.issued_total()[p]),
+        "potential_shares": int(result.potential_total()[p]),
+        "fully_diluted_shares": total,
+        "fully_diluted_pct": 100.0 * (total - base) / total,
+    }
 
 
 def stack_frame(result: DilutionResult, p: int = 0) -> pd.DataFrame:
     """Long table on path p: date, price, instrument, cumulative issued and potential shares."""
     frames = []
     for x in result.projections:
-        frames.append(pd.DataFrame({
-            "date": list(result.grid.dates), "price_usd": result.prices[p], "id": x.instrument.id,
-            "name": x.instrument.name, "issued_cumulative_shares": np.cumsum(x.issued[p]),
-            "potential_shares": x.potential[p]}))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "date": list(result.grid.dates),
+                    "price_usd": result.prices[p],
+                    "id": x.instrument.id,
+                    "name": x.instrument.name,
+                    "issued_cumulative_shares": np.cumsum(x.issued[p]),
+                    "potential_shares": x.potential[p],
+                }
+            )
+        )
     return pd.concat(frames, ignore_index=True)
 
 
@@ -522,18 +592,33 @@ def holder_rows(registry: Registry, base_shares: int) -> list[dict[str, object]]
         for h in plan.holding:
             price = prices[h.date]
             shares = int(Fraction(h.fair_value_usd) // Fraction(price.price_usd))
-            rows.append({"holder": plan.name, "fund": h.fund, "date": h.date.isoformat(),
-                         "fair_value_usd": float(h.fair_value_usd), "price_usd": float(price.price_usd),
-                         "shares_derived": shares, "pct_of_base_shares": 100.0 * shares / base_shares,
-                         "label": "derived: fair value / price (floor)", "fair_value_source": h.source,
-                         "price_source": price.source})
+            rows.append(
+                {
+                    "holder": plan.name,
+                    "fund": h.fund,
+                    "date": h.date.isoformat(),
+                    "fair_value_usd": float(h.fair_value_usd),
+                    "price_usd": float(price.price_usd),
+                    "shares_derived": shares,
+                    "pct_of_base_shares": 100.0 * shares / base_shares,
+                    "label": "derived: fair value / price (floor)",
+                    "fair_value_source": h.source,
+                    "price_source": price.source,
+                }
+            )
     return rows
 
 
 # --------------------------------------------------------------------------- diluted EPS
 
-def dilution_eps(result: DilutionResult, net_income_usd: Fraction, period_years: Fraction = Fraction(1),
-                 tax_rate: Fraction = Fraction(0), average_price_usd: Decimal | None = None) -> DilutedEps:
+
+def dilution_eps(
+    result: DilutionResult,
+    net_income_usd: Fraction,
+    period_years: Fraction = Fraction(1),
+    tax_rate: Fraction = Fraction(0),
+    average_price_usd: Decimal | None = None,
+) -> DilutedEps:
     """Diluted EPS at the horizon on path 0 with every instrument (``calc.eps.diluted_eps`` ordering).
 
     B = base + issued through the horizon; Div = Σ non-deductible dividends × t (deducted for basic EPS);
@@ -549,8 +634,9 @@ def dilution_eps(result: DilutionResult, net_income_usd: Fraction, period_years:
     if problems:
         raise InputError(f"invalid EPS inputs: {len(problems)} problem(s)", tuple(problems))
     dividends = sum((decimal_value(x.dividends_usd_per_year[0]) for x in result.projections), Fraction(0))
-    potentials = [_potential(x, period_years, tax_rate, price) for x in result.projections
-                  if x.method != "issuance source"]
+    potentials = [
+        _potential(x, period_years, tax_rate, price) for x in result.projections if x.method != "issuance source"
+    ]
     return diluted_eps(net_income_usd, dividends * period_years, basic, potentials)
 
 
@@ -562,12 +648,14 @@ def treasury_shares(x: Projection, p: int, price: Decimal) -> int:
 def _potential(x: Projection, period_years: Fraction, tax_rate: Fraction, price: Decimal) -> PotentialShares:
     if x.method == "treasury stock":
         return PotentialShares(x.instrument.name, "treasury stock", treasury_shares(x, 0, price), Fraction(0))
-    addback = (decimal_value(x.dividends_usd_per_year[0])
-               + decimal_value(x.interest_usd_per_year[0]) * (1 - tax_rate)) * period_years
+    addback = (
+        decimal_value(x.dividends_usd_per_year[0]) + decimal_value(x.interest_usd_per_year[0]) * (1 - tax_rate)
+    ) * period_years
     return PotentialShares(x.instrument.name, "if-converted", int(x.potential[0, -1]), addback)
 
 
 # --------------------------------------------------------------------------- Monte Carlo
+
 
 @dataclass(frozen=True)
 class DilutionMonteCarlo:
@@ -582,8 +670,9 @@ def _stats(values: np.ndarray, prefix: str) -> dict[str, float]:
     return {f"{prefix}mean": float(values.mean())} | {f"{prefix}p{q}": float(v) for q, v in zip(PERCENTILES, pct)}
 
 
-def run_dilution_mc(s: Setup, volatility: float, paths: int, seed: int = 0,
-                    progress: Callable[[int, int], None] | None = None) -> DilutionMonteCarlo:
+def run_dilution_mc(
+    s: Setup, volatility: float, paths: int, seed: int = 0, progress: Callable[[int, int], None] | None = None
+) -> DilutionMonteCarlo:
     """GBM prices on the grid (``calc.montecarlo.gbm_prices``), every instrument on each path, in chunks."""
     validate_mc(volatility, paths, seed)
     rng = np.random.default_rng(seed)
@@ -598,13 +687,17 @@ def run_dilution_mc(s: Setup, volatility: float, paths: int, seed: int = 0,
         except ShareLimitError as exc:
             over_limit.append((start, exc))
             continue
-        issued[start:start + count] = np.stack([x.issued.sum(axis=1) for x in result.projections], axis=1)
-        potential[start:start + count] = np.stack([x.potential[:, -1] for x in result.projections], axis=1)
+        issued[start : start + count] = np.stack([x.issued.sum(axis=1) for x in result.projections], axis=1)
+        potential[start : start + count] = np.stack([x.potential[:, -1] for x in result.projections], axis=1)
         if progress:
             progress(start + count, paths)
     report_over_limit(over_limit, paths)
-    rows = [{"id": i.id, "name": i.name} | _stats(issued[:, k], "issued_") | _stats(potential[:, k], "potential_")
-            | {"probability_issues": float((issued[:, k] > 0).mean())}
-            for k, i in enumerate(s.registry.instruments)]
+    rows = [
+        {"id": i.id, "name": i.name}
+        | _stats(issued[:, k], "issued_")
+        | _stats(potential[:, k], "potential_")
+        | {"probability_issues": float((issued[:, k] > 0).mean())}
+        for k, i in enumerate(s.registry.instruments)
+    ]
     total = s.params.base_shares + issued.sum(axis=1) + potential.sum(axis=1)
     return DilutionMonteCarlo(paths, pd.DataFrame(rows), _stats(total, ""))

@@ -35,12 +35,15 @@ def price_sensitivity(params: ScenarioParams, prices: np.ndarray, terms: Terms |
         "conversion_shares": dict(put="none", conversion="all", conversion_date=params.horizon),
         "scenario_new_shares": {},
     }
-    sources = {"dividend_shares": "dividend_shares", "put_stock_shares": "redemption_shares",
-               "conversion_shares": "conversion_shares", "scenario_new_shares": "new_shares"}
-    batch = [dataclasses.replace(params, price=float(p), **changes)
-             for changes in variants.values() for p in prices]
+    sources = {
+        "dividend_shares": "dividend_shares",
+        "put_stock_shares": "redemption_shares",
+        "conversion_shares": "conversion_shares",
+        "scenario_new_shares": "new_shares",
+    }
+    batch = [dataclasses.replace(params, price=float(p), **changes) for changes in variants.values() for p in prices]
     summary = run_batch(batch, terms, with_holders=False).summary
     frame = pd.DataFrame({"price_usd": prices})
     for i, name in enumerate(variants):
-        frame[name] = summary[sources[name]].to_numpy()[i * len(prices):(i + 1) * len(prices)]
+        frame[name] = summary[sources[name]].to_numpy()[i * len(prices) : (i + 1) * len(prices)]
     return frame

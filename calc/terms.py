@@ -87,7 +87,11 @@ class Terms:
 
 
 SCALAR_TYPES: dict[str, tuple[type, ...]] = {
-    "int": (int,), "bool": (bool,), "str": (str,), "dt.date": (dt.date,), "Decimal": (str, int, float),
+    "int": (int,),
+    "bool": (bool,),
+    "str": (str,),
+    "dt.date": (dt.date,),
+    "Decimal": (str, int, float),
 }
 
 
@@ -119,9 +123,7 @@ def _section(raw: dict[str, Any], name: str, cls: type, provenance: dict[str, st
     for field_name, annotation in cls.__annotations__.items():
         entry = table.get(field_name)
         if not isinstance(entry, dict) or "value" not in entry or "source" not in entry:
-            raise InputError(
-                f"terms file: [{name}.{field_name}] must be a table with 'value' and 'source'"
-            )
+            raise InputError(f"terms file: [{name}.{field_name}] must be a table with 'value' and 'source'")
         provenance[f"{name}.{field_name}"] = str(entry["source"])
         kwargs[field_name] = _convert(entry["value"], str(annotation), f"{name}.{field_name}")
     return cls(**kwargs)
@@ -135,8 +137,9 @@ def _rate_steps(raw: dict[str, Any], provenance: dict[str, str]) -> tuple[RateSt
             step = RateStep(
                 effective_date=_convert(entry["effective_date"], "dt.date", f"{where}.effective_date"),
                 rate=_convert(entry["rate"], "Decimal", f"{where}.rate"),
-                conversion_price_usd=_convert(entry["conversion_price_usd"], "Decimal",
-                                              f"{where}.conversion_price_usd"),
+                conversion_price_usd=_convert(
+                    entry["conversion_price_usd"], "Decimal", f"{where}.conversion_price_usd"
+                ),
                 event=str(entry["event"]),
                 source=str(entry["source"]),
             )
@@ -178,6 +181,8 @@ def _modelled_problems(terms: Terms) -> list[str]:
     if not p.cumulative_dividends:
         problems.append("preferred.cumulative_dividends: must be true (the engine accretes unpaid dividends)")
     if p.issue_date != terms.conversion_rates[0].effective_date:
-        problems.append(f"preferred.issue_date: {p.issue_date} must equal the first conversion rate's effective "
-                        f"date {terms.conversion_rates[0].effective_date}")
+        problems.append(
+            f"preferred.issue_date: {p.issue_date} must equal the first conversion rate's effective "
+            f"date {terms.conversion_rates[0].effective_date}"
+        )
     return problems

@@ -49,9 +49,13 @@ FORMATS = {
 }
 # The terms field whose value is each parameter's default (calc.params.default_params); the rest are
 # product defaults, chosen by this product (assumption).
-DEFAULT_SOURCES = {"price": "market.closing_price_usd", "valuation_date": "market.valuation_date",
-                   "horizon": "preferred.put_dates", "base_shares": "market.common_shares_outstanding",
-                   "call_trigger_pct": "preferred.call_trigger_pct"}
+DEFAULT_SOURCES = {
+    "price": "market.closing_price_usd",
+    "valuation_date": "market.valuation_date",
+    "horizon": "preferred.put_dates",
+    "base_shares": "market.common_shares_outstanding",
+    "call_trigger_pct": "preferred.call_trigger_pct",
+}
 
 
 @dataclass(frozen=True)
@@ -90,8 +94,10 @@ class _Book:
     """An XlsxWriter workbook with the product's cell rules (module docstring)."""
 
     def __init__(self, handle: io.BytesIO) -> None:
-        self.book: Workbook = xlsxwriter.Workbook(handle, {"in_memory": True, "strings_to_formulas": False,
-                                                           "strings_to_urls": False, "strings_to_numbers": False})
+        self.book: Workbook = xlsxwriter.Workbook(
+            handle,
+            {"in_memory": True, "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False},
+        )
         self.formats = {name: self.book.add_format(spec) for name, spec in FORMATS.items()}
 
     def cell(self, sheet: Worksheet, row: int, col: int, value: object, kind: str) -> int:
@@ -118,8 +124,9 @@ class _Book:
         sheet.write_string(row, col, text)
         return len(text)
 
-    def table(self, name: str, frame: pd.DataFrame, kinds: Mapping[str, str] | None = None,
-              notes: Sequence[str] = ()) -> Worksheet:
+    def table(
+        self, name: str, frame: pd.DataFrame, kinds: Mapping[str, str] | None = None, notes: Sequence[str] = ()
+    ) -> Worksheet:
         """A sheet: optional note lines, then a header row (frozen, filtered) and one row per frame row."""
         sheet = self.book.add_worksheet(name)
         for i, note in enumerate(notes):
@@ -160,10 +167,17 @@ def input_rows(params: ScenarioParams, terms: Terms) -> pd.DataFrame:
         value = getattr(params, spec.name)
         field = DEFAULT_SOURCES.get(spec.name)
         source = f"terms {field}: {terms.source(field)}" if field else "assumption: product default"
-        rows.append({"parameter": spec.name, "value": "" if value is None else value, "unit": spec.unit,
-                     "default": "" if defaults[spec.name] is None else defaults[spec.name],
-                     "changed from default": value != defaults[spec.name], "rule": spec.help,
-                     "source of the default": source})
+        rows.append(
+            {
+                "parameter": spec.name,
+                "value": "" if value is None else value,
+                "unit": spec.unit,
+                "default": "" if defaults[spec.name] is None else defaults[spec.name],
+                "changed from default": value != defaults[spec.name],
+                "rule": spec.help,
+                "source of the default": source,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -180,8 +194,11 @@ def record_rows(record: Mapping[str, object]) -> pd.DataFrame:
     for key, value in record.items():
         if isinstance(value, Mapping) and key in ("flags", "scenario", "input_files"):
             for sub, item in value.items():
-                shown = item if isinstance(item, (int, float, str, bool)) or item is None else \
-                    json.dumps(item, default=str, ensure_ascii=False)
+                shown = (
+                    item
+                    if isinstance(item, (int, float, str, bool)) or item is None
+                    else json.dumps(item, default=str, ensure_ascii=False)
+                )
                 rows.append({"item": f"{key}.{sub}", "value": "" if shown is None else str(shown)})
         else:
             rows.append({"item": key, "value": str(value)})
@@ -207,23 +224,36 @@ def term_rows(terms: Terms) -> pd.DataFrame:
     for section_name in ("preferred", "registered", "market"):
         for field, value in vars(getattr(terms, section_name)).items():
             key = f"{section_name}.{field}"
-            rows.append({"field": key, "value": json.dumps(value, default=str) if isinstance(value, tuple)
-                         else str(value), "source": terms.source(key)})
+            rows.append(
+                {
+                    "field": key,
+                    "value": json.dumps(value, default=str) if isinstance(value, tuple) else str(value),
+                    "source": terms.source(key),
+                }
+            )
     for step in terms.conversion_rates:
-        rows.append({"field": f"conversion_rates.{step.effective_date.isoformat()}",
-                     "value": f"{step.rate} common per preferred (conversion price ${step.conversion_price_usd}; "
-                              f"{step.event})", "source": step.source})
+        rows.append(
+            {
+                "field": f"conversion_rates.{step.effective_date.isoformat()}",
+                "value": f"{step.rate} common per preferred (conversion price ${step.conversion_price_usd}; "
+                f"{step.event})",
+                "source": step.source,
+            }
+        )
     files = (("terms file", TERMS_PATH), ("holder register", REGISTER_PATH), ("filing", FILING_PATH))
-    rows += [{"field": name, "value": f"data/{path.name}", "source": "shipped with the product"}
-             for name, path in files]
+    rows += [
+        {"field": name, "value": f"data/{path.name}", "source": "shipped with the product"} for name, path in files
+    ]
     return pd.DataFrame(rows)
 
 
 def _options_eps_sheet(book: _Book, data: WorkbookData) -> None:
-    notes = ["Options: positions per grant on the scenario horizon, treasury-stock shares at the scenario price "
-             "(assumption: the scenario price stands in for the period's average price).",
-             "EPS (ASC 260): basic shares = the scenario's base_shares, period end = the horizon, average price = "
-             "the scenario price (assumptions); see calc/eps.py."]
+    notes = [
+        "Options: positions per grant on the scenario horizon, treasury-stock shares at the scenario price "
+        "(assumption: the scenario price stands in for the period's average price).",
+        "EPS (ASC 260): basic shares = the scenario's base_shares, period end = the horizon, average price = "
+        "the scenario price (assumptions); see calc/eps.py.",
+    ]
     if data.options is None and data.eps is None:
         notes.append("Not computed: give --grants FILE and/or --net-income USD.")
     frames = []
@@ -231,14 +261,23 @@ def _options_eps_sheet(book: _Book, data: WorkbookData) -> None:
         frames.append(data.options.assign(section="options"))
     if data.eps is not None:
         frames.append(pd.DataFrame(waterfall_rows(data.eps)).assign(section="EPS waterfall"))
-        frames.append(pd.DataFrame({"section": ["EPS"], "step": ["basic EPS (USD)"],
-                                    "eps_after_usd": [float(data.eps.basic_eps_usd)]}))
-        frames.append(pd.DataFrame({"section": ["EPS"], "step": ["diluted EPS (USD)"],
-                                    "eps_after_usd": [float(data.eps.diluted_eps_usd)]}))
+        frames.append(
+            pd.DataFrame(
+                {"section": ["EPS"], "step": ["basic EPS (USD)"], "eps_after_usd": [float(data.eps.basic_eps_usd)]}
+            )
+        )
+        frames.append(
+            pd.DataFrame(
+                {"section": ["EPS"], "step": ["diluted EPS (USD)"], "eps_after_usd": [float(data.eps.diluted_eps_usd)]}
+            )
+        )
     frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame({"section": []})
     frame = frame[["section", *[c for c in frame.columns if c != "section"]]]
-    kinds = {c: "shares" if c.endswith("shares") else "usd" if c.endswith("_usd") else "bool"
-             for c in frame.columns if c.endswith(("shares", "_usd")) or c == "included"}
+    kinds = {
+        c: "shares" if c.endswith("shares") else "usd" if c.endswith("_usd") else "bool"
+        for c in frame.columns
+        if c.endswith(("shares", "_usd")) or c == "included"
+    }
     book.table("Options and EPS", frame, kinds, notes)
 
 
@@ -262,11 +301,15 @@ def workbook_bytes(data: WorkbookData) -> bytes:
     book.table("Holders", data.result.holders)
     if data.monte_carlo is not None:
         mc = data.monte_carlo
-        book.table("Monte Carlo", mc.total_percentiles,
-                   notes=[f"Percentiles of total common outstanding per event date; P(total > authorized) = "
-                          f"{mc.exceeds_authorized_probability:.4%}"])
+        book.table(
+            "Monte Carlo",
+            mc.total_percentiles,
+            notes=[
+                f"Percentiles of total common outstanding per event date; P(total > authorized) = "
+                f"{mc.exceeds_authorized_probability:.4%}"
+            ],
+        )
     _options_eps_sheet(book, data)
     book.table("Sources", term_rows(data.terms))
     book.close()
     return handle.getvalue()
-

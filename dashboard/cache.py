@@ -46,8 +46,9 @@ def filing_register() -> pd.DataFrame:
 
 def register_token(register: pd.DataFrame) -> str:
     """Content hash of a register (identifies its holder book in the caches)."""
-    hashed = pd.util.hash_pandas_object(register[["name", "footnotes", "preferred_shares", "common_owned_prior"]],
-                                        index=True)
+    hashed = pd.util.hash_pandas_object(
+        register[["name", "footnotes", "preferred_shares", "common_owned_prior"]], index=True
+    )
     return hashlib.sha256(hashed.to_numpy().tobytes()).hexdigest()[:16]
 
 
@@ -57,8 +58,9 @@ def book(token: str, _register: pd.DataFrame) -> HolderBook:
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
-def scenario(params_json: str, book_token: str, _params: ScenarioParams, _book: HolderBook,
-             _events: tuple[Event, ...] = ()) -> ScenarioResult:
+def scenario(
+    params_json: str, book_token: str, _params: ScenarioParams, _book: HolderBook, _events: tuple[Event, ...] = ()
+) -> ScenarioResult:
     """``params_json`` must also identify ``_events`` (the ledger rows) when there are any."""
     return run_scenario(_params, terms(), _book, _events)
 
@@ -75,11 +77,20 @@ def horizon_conversion_price(result: ScenarioResult) -> float:
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
-def scenario_figures(params_json: str, book_token: str, _params: ScenarioParams,
-                     _result: ScenarioResult, _sensitivity: pd.DataFrame) -> tuple[go.Figure, ...]:
-    return tuple(figures.all_figures(_result.timeline, _sensitivity, _result.holders, _params.base_shares,
-                                     terms().market.authorized_common_shares,
-                                     horizon_conversion_price(_result), _params.price))
+def scenario_figures(
+    params_json: str, book_token: str, _params: ScenarioParams, _result: ScenarioResult, _sensitivity: pd.DataFrame
+) -> tuple[go.Figure, ...]:
+    return tuple(
+        figures.all_figures(
+            _result.timeline,
+            _sensitivity,
+            _result.holders,
+            _params.base_shares,
+            terms().market.authorized_common_shares,
+            horizon_conversion_price(_result),
+            _params.price,
+        )
+    )
 
 
 def key_of(params: ScenarioParams) -> str:

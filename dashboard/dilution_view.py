@@ -39,9 +39,14 @@ from dashboard.figures import png_config
 from dashboard.store import params_to_json
 
 PRICE_POINTS = np.geomspace(0.25, 20.0, 60)
-POLICY_INPUTS = (("warrants_2004", "exercise"), ("warrants_2004", "settlement"),
-                 ("debentures_275_a", "put_settlement"), ("debentures_275_b", "put_settlement"),
-                 ("options_illustrative", "exercise"), ("savings_plan_ltssp", "match"))
+POLICY_INPUTS = (
+    ("warrants_2004", "exercise"),
+    ("warrants_2004", "settlement"),
+    ("debentures_275_a", "put_settlement"),
+    ("debentures_275_b", "put_settlement"),
+    ("options_illustrative", "exercise"),
+    ("savings_plan_ltssp", "match"),
+)
 MC_KEY = "dilution_mc"
 
 
@@ -67,13 +72,22 @@ def stack_figure(stack: pd.DataFrame) -> go.Figure:
     fig = go.Figure()
     for _, part in stack.groupby("id", sort=False):
         claim = part["issued_cumulative_shares"] + part["potential_shares"]
-        fig.add_trace(go.Scatter(x=part["date"], y=claim, stackgroup="claims", mode="lines",
-                                 name=safe.plot_text(part["name"].iloc[0]),
-                                 customdata=np.stack([part["issued_cumulative_shares"], part["potential_shares"]],
-                                                     axis=1),
-                                 hovertemplate="%{x}: issued %{customdata[0]:,} + potential %{customdata[1]:,}"))
-    fig.update_layout(title="Dilution stack by instrument over time (issued so far + potential)",
-                      yaxis_title="common shares", legend_title="instrument")
+        fig.add_trace(
+            go.Scatter(
+                x=part["date"],
+                y=claim,
+                stackgroup="claims",
+                mode="lines",
+                name=safe.plot_text(part["name"].iloc[0]),
+                customdata=np.stack([part["issued_cumulative_shares"], part["potential_shares"]], axis=1),
+                hovertemplate="%{x}: issued %{customdata[0]:,} + potential %{customdata[1]:,}",
+            )
+        )
+    fig.update_layout(
+        title="Dilution stack by instrument over time (issued so far + potential)",
+        yaxis_title="common shares",
+        legend_title="instrument",
+    )
     return fig
 
 
@@ -81,25 +95,36 @@ def price_figure(frame: pd.DataFrame, names: dict[str, str]) -> go.Figure:
     """Stacked areas: issued through + potential at the horizon by instrument, against the start price."""
     fig = go.Figure()
     for iid, name in names.items():
-        fig.add_trace(go.Scatter(x=frame["price_usd"], y=frame[iid], stackgroup="claims", mode="lines",
-                                 name=safe.plot_text(name)))
-    fig.update_layout(title="Dilution stack at the horizon against the common price", xaxis_type="log",
-                      xaxis_title="common price at the valuation date, USD (scenario drift)",
-                      yaxis_title="common shares")
+        fig.add_trace(
+            go.Scatter(x=frame["price_usd"], y=frame[iid], stackgroup="claims", mode="lines", name=safe.plot_text(name))
+        )
+    fig.update_layout(
+        title="Dilution stack at the horizon against the common price",
+        xaxis_type="log",
+        xaxis_title="common price at the valuation date, USD (scenario drift)",
+        yaxis_title="common shares",
+    )
     return fig
 
 
 def _eps_section(result: DilutionResult) -> None:
     st.subheader("Diluted EPS at the horizon, every instrument")
     c = st.columns(2)
-    net_income = c[0].number_input("Net income (loss) for the year, USD", value=1_000_000_000.0, step=1e8,
-                                   format="%.0f", key="dilution_net_income",
-                                   help="assumption: illustrative default; before preferred dividends")
+    net_income = c[0].number_input(
+        "Net income (loss) for the year, USD",
+        value=1_000_000_000.0,
+        step=1e8,
+        format="%.0f",
+        key="dilution_net_income",
+        help="assumption: illustrative default; before preferred dividends",
+    )
     tax = c[1].number_input("Tax rate", min_value=0.0, max_value=0.99, value=0.0, key="dilution_tax")
     eps = dilution_eps(result, Fraction(repr(float(net_income))), tax_rate=Fraction(repr(float(tax))))
     st.dataframe(pd.DataFrame(waterfall_rows(eps)), hide_index=True, width="stretch")
-    st.caption(f"Basic EPS ${float(eps.basic_eps_usd):.4f}, diluted EPS ${float(eps.diluted_eps_usd):.4f}. Basic "
-               "shares = base + shares issued through the horizon; treasury stock method at the horizon price.")
+    st.caption(
+        f"Basic EPS ${float(eps.basic_eps_usd):.4f}, diluted EPS ${float(eps.diluted_eps_usd):.4f}. Basic "
+        "shares = base + shares issued through the horizon; treasury stock method at the horizon price."
+    )
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
@@ -121,17 +146,22 @@ def _mc_section(s: Setup, key: str) -> None:
         st.error("Monte Carlo not available for these inputs:  \n" + safe.error_lines(str(exc)))
         return
     fd = mc.fully_diluted
-    st.metric("Fully diluted shares, median", f"{fd['p50']:,.0f}",
-              help=f"p5 {fd['p5']:,.0f}, p95 {fd['p95']:,.0f} over {mc.paths:,} paths")
+    st.metric(
+        "Fully diluted shares, median",
+        f"{fd['p50']:,.0f}",
+        help=f"p5 {fd['p5']:,.0f}, p95 {fd['p95']:,.0f} over {mc.paths:,} paths",
+    )
     st.dataframe(mc.by_instrument, hide_index=True, width="stretch")
 
 
 def render(params: ScenarioParams | None, events: tuple[Event, ...] = ()) -> None:
     """The section: policies, metrics, stack charts, instrument table, EPS, holders, Monte Carlo."""
-    st.caption("Every security in data/instruments.toml (each figure with its source) on the scenario's price "
-               "path: the 8.00% preferred with its full model, the 7.75% trust preferred, the 2.75% Series A/B "
-               "debentures, the 2004 warrants, employee options and the savings plan. Potential = if-converted / "
-               "if-exercised shares of what is outstanding; issued = shares issued under the policies.")
+    st.caption(
+        "Every security in data/instruments.toml (each figure with its source) on the scenario's price "
+        "path: the 8.00% preferred with its full model, the 7.75% trust preferred, the 2.75% Series A/B "
+        "debentures, the 2004 warrants, employee options and the savings plan. Potential = if-converted / "
+        "if-exercised shares of what is outstanding; issued = shares issued under the policies."
+    )
     if params is None:
         st.info("Fix the scenario inputs in the sidebar to see this section.")
         return
@@ -151,8 +181,7 @@ def render(params: ScenarioParams | None, events: tuple[Event, ...] = ()) -> Non
     m[2].metric("Potential shares at the horizon", f"{t['potential_shares']:,}")
     st.plotly_chart(stack_figure(stack_frame(result)), config=png_config("dilution_stack"), key="dilution_stack")
     names = {x.instrument.id: x.instrument.name for x in result.projections}
-    st.plotly_chart(price_figure(by_price, names), config=png_config("dilution_price"),
-                    key="dilution_price")
+    st.plotly_chart(price_figure(by_price, names), config=png_config("dilution_price"), key="dilution_price")
     st.dataframe(pd.DataFrame(instrument_rows(result)), hide_index=True, width="stretch")
     _eps_section(result)
     st.subheader("Employee savings plans as holders (derived)")

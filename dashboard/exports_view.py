@@ -32,22 +32,40 @@ def scenario_id(params: ScenarioParams, events: Sequence[Event] = ()) -> str:
 
 
 def _record(params: ScenarioParams, events: Sequence[Event]) -> dict[str, object]:
-    return inputs_record("dashboard", {"ledger_events": len(events), "scenario_id": scenario_id(params, events)},
-                         params)
+    return inputs_record(
+        "dashboard", {"ledger_events": len(events), "scenario_id": scenario_id(params, events)}, params
+    )
 
 
-def render_exports(params: ScenarioParams, result: ScenarioResult, figs: Sequence[go.Figure], terms: Terms,
-                   events: Sequence[Event] = ()) -> None:
+def render_exports(
+    params: ScenarioParams,
+    result: ScenarioResult,
+    figs: Sequence[go.Figure],
+    terms: Terms,
+    events: Sequence[Event] = (),
+) -> None:
     """Two download buttons: the Excel workbook and the HTML report of this scenario."""
     sid = scenario_id(params, events)
     c1, c2 = st.columns(2)
     with c1:
-        st.download_button("Download workbook (Excel)", key="dl_workbook", on_click="ignore",
-                           data=lambda: workbook_bytes(WorkbookData(params, result, _record(params, events), terms)),
-                           file_name=f"lucent_scenario_{sid}.xlsx", mime=XLSX_MIME, icon=":material/table_view:",
-                           help="Inputs with sources, summary, timeline, holders, sources: numbers as numbers")
+        st.download_button(
+            "Download workbook (Excel)",
+            key="dl_workbook",
+            on_click="ignore",
+            data=lambda: workbook_bytes(WorkbookData(params, result, _record(params, events), terms)),
+            file_name=f"lucent_scenario_{sid}.xlsx",
+            mime=XLSX_MIME,
+            icon=":material/table_view:",
+            help="Inputs with sources, summary, timeline, holders, sources: numbers as numbers",
+        )
     with c2:
-        st.download_button("Download report (HTML)", key="dl_report", on_click="ignore",
-                           data=lambda: report_html(params, result, figs, terms, _record(params, events)),
-                           file_name=f"lucent_report_{sid}.html", mime="text/html", icon=":material/description:",
-                           help="One self-contained page (charts inline, opens offline); print it to PDF")
+        st.download_button(
+            "Download report (HTML)",
+            key="dl_report",
+            on_click="ignore",
+            data=lambda: report_html(params, result, figs, terms, _record(params, events)),
+            file_name=f"lucent_report_{sid}.html",
+            mime="text/html",
+            icon=":material/description:",
+            help="One self-contained page (charts inline, opens offline); print it to PDF",
+        )

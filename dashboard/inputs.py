@@ -29,12 +29,21 @@ GROUPS = (  # sidebar grouping; any parameter not named here is shown under "Oth
     ("Issuer call", ("call", "call_date", "call_trigger_pct")),
 )
 CHOICE_HELP = {
-    "dividend_policy": {"cash": "cash: no new shares", "stock": "stock: shares sold for the cash due",
-                        "accrue": "accrue: unpaid, the liquidation preference grows"},
-    "put": {"none": "none: nobody puts", "all": "all: every share put at the first put date",
-            "rational": "rational: put when conversion is out of the money"},
-    "conversion": {"none": "none: nobody converts", "all": "all: everyone converts at conversion_date",
-                   "rational": "rational: convert at put dates when in the money"},
+    "dividend_policy": {
+        "cash": "cash: no new shares",
+        "stock": "stock: shares sold for the cash due",
+        "accrue": "accrue: unpaid, the liquidation preference grows",
+    },
+    "put": {
+        "none": "none: nobody puts",
+        "all": "all: every share put at the first put date",
+        "rational": "rational: put when conversion is out of the money",
+    },
+    "conversion": {
+        "none": "none: nobody converts",
+        "all": "all: everyone converts at conversion_date",
+        "rational": "rational: convert at put dates when in the money",
+    },
 }
 
 
@@ -86,8 +95,7 @@ def _widget(spec: ParamSpec, default: Any) -> Any:
     if spec.kind == "int":
         return st.number_input(lab, step=INT_STEP.get(spec.name, 1), format="%d", key=k, help=hlp)
     if spec.kind in ("date", "optional_date"):
-        return st.date_input(lab, min_value=DATE_MIN, max_value=DATE_MAX, key=k, help=hlp,
-                             format="YYYY-MM-DD")
+        return st.date_input(lab, min_value=DATE_MIN, max_value=DATE_MAX, key=k, help=hlp, format="YYYY-MM-DD")
     return st.text_input(lab, key=k, help=hlp)
 
 
@@ -111,4 +119,3 @@ def render_sidebar(defaults: ScenarioParams) -> dict[str, Any]:
                     st.caption(f":orange[{spec.name} is empty: the default {default_values[spec.name]} is used]")
     st.sidebar.button("Reset inputs to defaults", key="reset_inputs", on_click=set_state, args=(defaults,))
     return raw
-

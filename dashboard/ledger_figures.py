@@ -14,44 +14,116 @@ import plotly.graph_objects as go
 
 from dashboard.figures import LEGEND_BELOW, MARGIN_LEGEND_BELOW, _dates, _layout, _lines, _values, build, hline, vline
 
-GAP_NOTE = ("Actual: 10-Q/10-K cover-page counts. The gap to the model is other issuance the product does not "
-            "model (employee plans, other securities).")
+GAP_NOTE = (
+    "Actual: 10-Q/10-K cover-page counts. The gap to the model is other issuance the product does not "
+    "model (employee plans, other securities)."
+)
 
 
 def preferred_figure(timeline: pd.DataFrame) -> go.Figure:
     """Preferred shares outstanding after each date's actions (step line)."""
-    data = [dict(type="scatter", x=_dates(timeline["date"]), y=_values(timeline["preferred_outstanding"]),
-                 mode="lines+markers", line=dict(shape="hv", color="#4C78A8"), name="Preferred outstanding",
-                 hovertemplate="%{x}: %{y:,.0f} preferred<extra></extra>")]
-    return build(data, _layout("Preferred shares outstanding (after each date's ledger rows and class decisions)",
-                               "Date", "Preferred shares", yaxis=dict(rangemode="tozero")))
+    data = [
+        dict(
+            type="scatter",
+            x=_dates(timeline["date"]),
+            y=_values(timeline["preferred_outstanding"]),
+            mode="lines+markers",
+            line=dict(shape="hv", color="#4C78A8"),
+            name="Preferred outstanding",
+            hovertemplate="%{x}: %{y:,.0f} preferred<extra></extra>",
+        )
+    ]
+    return build(
+        data,
+        _layout(
+            "Preferred shares outstanding (after each date's ledger rows and class decisions)",
+            "Date",
+            "Preferred shares",
+            yaxis=dict(rangemode="tozero"),
+        ),
+    )
 
 
 def actual_figure(timeline: pd.DataFrame, actual: pd.DataFrame) -> go.Figure:
     """Model total common outstanding (line) with the actual cover-page counts as markers."""
-    data = [dict(type="scatter", x=_dates(timeline["date"]), y=_values(timeline["total_common_shares"]),
-                 mode="lines", line=dict(shape="hv", color="#222222"), name="Model: total common outstanding",
-                 hovertemplate="%{x}: %{y:,.0f} (model)<extra></extra>"),
-            dict(type="scatter", x=_dates(actual["date"]), y=_values(actual["common_shares_outstanding"]),
-                 mode="markers", marker=dict(symbol="diamond", size=10, color="#E45756"),
-                 name="Actual (10-Q/10-K cover pages)", text=list(actual["source"]),
-                 hovertemplate="%{x}: %{y:,.0f} actual<br>%{text}<extra></extra>")]
-    note = dict(xref="paper", yref="paper", x=0, y=-0.32, text=GAP_NOTE, showarrow=False, xanchor="left",
-                font=dict(size=11, color="#555555"))
-    return build(data, _layout("Common shares outstanding: model and actual", "Date", "Common shares", (),
-                               [note], legend=LEGEND_BELOW, margin=MARGIN_LEGEND_BELOW))
+    data = [
+        dict(
+            type="scatter",
+            x=_dates(timeline["date"]),
+            y=_values(timeline["total_common_shares"]),
+            mode="lines",
+            line=dict(shape="hv", color="#222222"),
+            name="Model: total common outstanding",
+            hovertemplate="%{x}: %{y:,.0f} (model)<extra></extra>",
+        ),
+        dict(
+            type="scatter",
+            x=_dates(actual["date"]),
+            y=_values(actual["common_shares_outstanding"]),
+            mode="markers",
+            marker=dict(symbol="diamond", size=10, color="#E45756"),
+            name="Actual (10-Q/10-K cover pages)",
+            text=list(actual["source"]),
+            hovertemplate="%{x}: %{y:,.0f} actual<br>%{text}<extra></extra>",
+        ),
+    ]
+    note = dict(
+        xref="paper",
+        yref="paper",
+        x=0,
+        y=-0.32,
+        text=GAP_NOTE,
+        showarrow=False,
+        xanchor="left",
+        font=dict(size=11, color="#555555"),
+    )
+    return build(
+        data,
+        _layout(
+            "Common shares outstanding: model and actual",
+            "Date",
+            "Common shares",
+            (),
+            [note],
+            legend=LEGEND_BELOW,
+            margin=MARGIN_LEGEND_BELOW,
+        ),
+    )
 
 
-def breakeven_figure(prices_usd: np.ndarray, wait: np.ndarray, ratio: float,
-                     deals: Sequence[tuple[str, float]], breakeven_usd: float | None) -> go.Figure:
+def breakeven_figure(
+    prices_usd: np.ndarray,
+    wait: np.ndarray,
+    ratio: float,
+    deals: Sequence[tuple[str, float]],
+    breakeven_usd: float | None,
+) -> go.Figure:
     """Common per preferred share: waiting (curve over flat prices) against exchanges (horizontal lines)."""
-    data = [dict(type="scatter", x=_values(prices_usd), y=_values(wait), mode="lines", name="Wait (scenario policies)",
-                 line=dict(color="#4C78A8"), hovertemplate="$%{x:.2f}: %{y:,.1f} common per preferred<extra></extra>")]
+    data = [
+        dict(
+            type="scatter",
+            x=_values(prices_usd),
+            y=_values(wait),
+            mode="lines",
+            name="Wait (scenario policies)",
+            line=dict(color="#4C78A8"),
+            hovertemplate="$%{x:.2f}: %{y:,.1f} common per preferred<extra></extra>",
+        )
+    ]
     lines = [hline(ratio, f"exchange at {ratio:,.2f}", "#F58518")]
     lines += [hline(value, f"{label}: {value:,.2f}", "#999999") for label, value in deals]
     if breakeven_usd is not None:
         lines.append(vline(breakeven_usd, f"break-even ${breakeven_usd:,.4f}", "#E45756"))
     shapes, notes = _lines(*lines)
-    return build(data, _layout("Common issued per preferred share: exchange now or wait (flat common price)",
-                               "Flat common price (USD, log scale)", "Common shares per preferred", shapes, notes,
-                               xaxis=dict(type="log"), yaxis=dict(type="log")))
+    return build(
+        data,
+        _layout(
+            "Common issued per preferred share: exchange now or wait (flat common price)",
+            "Flat common price (USD, log scale)",
+            "Common shares per preferred",
+            shapes,
+            notes,
+            xaxis=dict(type="log"),
+            yaxis=dict(type="log"),
+        ),
+    )

@@ -14,8 +14,9 @@ __all__ = ["FRACTION_NOTE", "OWNERSHIP_CAVEAT", "explain", "pct", "shares", "usd
 MARKDOWN = Markup(text=text, strong=lambda s: f"**{s}**", emphasis=lambda s: f"*{s}*")
 
 
-def explain(params: ScenarioParams, timeline: pd.DataFrame, summary: Mapping[str, object],
-            holders: pd.DataFrame) -> str:
+def explain(
+    params: ScenarioParams, timeline: pd.DataFrame, summary: Mapping[str, object], holders: pd.DataFrame
+) -> str:
     """Markdown paragraph answering: how many new shares, when, why, and who owns them."""
     head, *points = explain_parts(params, timeline, summary, holders, MARKDOWN)
     return "\n".join([head, *(f"- {point}" for point in points)])

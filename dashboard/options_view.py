@@ -42,9 +42,12 @@ def _grants() -> list[Grant]:
     if STATE_KEY not in st.session_state:
         illustrative = read_grants_csv(ILLUSTRATIVE_GRANTS_PATH)
         st.session_state[STATE_KEY] = (illustrative, "illustrative grants (made-up counts)")
-    upload = st.file_uploader("Grants CSV", type="csv", key="options_upload",
-                              help="columns: grant_id, form, shares, exercise_price_usd, grant_date, "
-                                   "termination_date, termination_reason")
+    upload = st.file_uploader(
+        "Grants CSV",
+        type="csv",
+        key="options_upload",
+        help="columns: grant_id, form, shares, exercise_price_usd, grant_date, termination_date, termination_reason",
+    )
     if upload is not None and upload.file_id != st.session_state.get(SEEN_KEY):
         st.session_state[SEEN_KEY] = upload.file_id
         try:
@@ -73,8 +76,11 @@ def _end_trial(exc: Exception) -> None:
         raise exc
     rejected = st.session_state[STATE_KEY][1]
     st.session_state[STATE_KEY] = previous
-    _reject(st.session_state[SEEN_KEY], f"{rejected} rejected: its grants are valid but cannot be computed "
-                                        f"({type(exc).__name__}: {short(exc)}); still showing the previous grants.")
+    _reject(
+        st.session_state[SEEN_KEY],
+        f"{rejected} rejected: its grants are valid but cannot be computed "
+        f"({type(exc).__name__}: {short(exc)}); still showing the previous grants.",
+    )
     st.rerun()
 
 
@@ -98,19 +104,32 @@ def _tsm(key: str, as_of: dt.date, _grants: list[Grant]) -> pd.DataFrame:
 def _timeline_chart(frame: pd.DataFrame) -> go.Figure:
     fig = go.Figure()
     for column in ("outstanding", "vested", "exercisable"):
-        fig.add_scatter(x=frame["date"], y=frame[f"{column}_shares"], name=column, line_shape="hv",
-                        hovertemplate=f"%{{x|%Y-%m-%d}}: %{{y:,}} shares<extra>{column}</extra>")
-    fig.update_layout(title="Option shares over time (all grants loaded)", xaxis_title="date",
-                      yaxis_title="shares")
+        fig.add_scatter(
+            x=frame["date"],
+            y=frame[f"{column}_shares"],
+            name=column,
+            line_shape="hv",
+            hovertemplate=f"%{{x|%Y-%m-%d}}: %{{y:,}} shares<extra>{column}</extra>",
+        )
+    fig.update_layout(title="Option shares over time (all grants loaded)", xaxis_title="date", yaxis_title="shares")
     return fig
 
 
 def _tsm_chart(frame: pd.DataFrame, price: float) -> go.Figure:
-    fig = go.Figure(go.Scatter(x=frame["average_price_usd"], y=frame["tsm_incremental_shares"], mode="lines",
-                               hovertemplate="P = $%{x:.2f}: %{y:,} incremental shares<extra></extra>"))
+    fig = go.Figure(
+        go.Scatter(
+            x=frame["average_price_usd"],
+            y=frame["tsm_incremental_shares"],
+            mode="lines",
+            hovertemplate="P = $%{x:.2f}: %{y:,} incremental shares<extra></extra>",
+        )
+    )
     fig.add_vline(x=price, line_dash="dot", annotation_text=f"P = ${price:.2f}")
-    fig.update_layout(title="Treasury-stock incremental shares vs average price",
-                      xaxis_title="average common price (USD)", yaxis_title="incremental shares")
+    fig.update_layout(
+        title="Treasury-stock incremental shares vs average price",
+        xaxis_title="average common price (USD)",
+        yaxis_title="incremental shares",
+    )
     return fig
 
 
@@ -120,10 +139,14 @@ def _waterfall_chart(result: DilutedEps) -> go.Figure:
     labels = [f"{r['step']}{'' if r['included'] else ' (antidilutive, excluded)'}" for r in rows]
     values = [r["incremental_shares"] if r["included"] else 0 for r in rows]
     text = [f"{r['incremental_shares']:,}" for r in rows]
-    fig = go.Figure(go.Waterfall(x=labels, y=values, measure=measures, text=text,
-                                 hovertemplate="%{x}: %{text} shares<extra></extra>"))
-    fig.update_layout(title="Diluted share count: basic → each security → diluted",
-                      yaxis_title="common shares", xaxis_title="")
+    fig = go.Figure(
+        go.Waterfall(
+            x=labels, y=values, measure=measures, text=text, hovertemplate="%{x}: %{text} shares<extra></extra>"
+        )
+    )
+    fig.update_layout(
+        title="Diluted share count: basic → each security → diluted", yaxis_title="common shares", xaxis_title=""
+    )
     return fig
 
 
@@ -144,18 +167,27 @@ def _render_grants(terms: Terms, grants: list[Grant]) -> None:
     market = terms.market
     c1, c2, c3 = st.columns(3)
     as_of = c1.date_input("As of", value=dt.date(2004, 2, 1), key="options_date")
-    price = c2.number_input("Average price (USD)", min_value=0.01, value=float(market.closing_price_usd),
-                            step=0.25, key="options_price")
-    net_income = c3.number_input("Income from continuing operations (USD, illustrative)", value=1_000_000_000.0,
-                                 step=1e8, format="%.0f", key="options_ni",
-                                 help="Placeholder, not a Lucent figure: enter the period's actual income from "
-                                      "continuing operations.")
+    price = c2.number_input(
+        "Average price (USD)", min_value=0.01, value=float(market.closing_price_usd), step=0.25, key="options_price"
+    )
+    net_income = c3.number_input(
+        "Income from continuing operations (USD, illustrative)",
+        value=1_000_000_000.0,
+        step=1e8,
+        format="%.0f",
+        key="options_ni",
+        help="Placeholder, not a Lucent figure: enter the period's actual income from continuing operations.",
+    )
     c3.caption(ILLUSTRATIVE_NOTE)
     c4, c5, c6 = st.columns(3)
-    basic = c4.number_input("Basic weighted shares (illustrative)", min_value=1,
-                            value=market.common_shares_outstanding, key="options_basic",
-                            help="Defaults to the common shares outstanding in the terms; enter the period's "
-                                 "weighted-average basic shares.")
+    basic = c4.number_input(
+        "Basic weighted shares (illustrative)",
+        min_value=1,
+        value=market.common_shares_outstanding,
+        key="options_basic",
+        help="Defaults to the common shares outstanding in the terms; enter the period's "
+        "weighted-average basic shares.",
+    )
     c4.caption(ILLUSTRATIVE_NOTE)
     exchanged = c5.checkbox("Preferred exchanged for debentures", key="options_exchanged")
     tax = c6.number_input("Tax rate (illustrative)", min_value=0.0, max_value=0.99, value=0.35, key="options_tax")
@@ -171,11 +203,20 @@ def _render_grants(terms: Terms, grants: list[Grant]) -> None:
     st.dataframe(frame, width="stretch", hide_index=True)
     st.plotly_chart(_timeline_chart(_timeline(grants_key(grants), grants)))
     st.plotly_chart(_tsm_chart(_tsm(grants_key(grants), as_of, grants), price))
-    result = lucent_diluted_eps(terms, net_income_usd=Fraction(str(net_income)), basic_shares=int(basic),
-                                date=as_of, average_price_usd=avg_price, grants=grants,
-                                exchanged=exchanged, tax_rate=Fraction(str(tax)))
-    st.markdown("**Earnings per share from the illustrative inputs above** (income from continuing operations, "
-                "basic weighted shares and tax rate are placeholders until you enter the period's actual figures)")
+    result = lucent_diluted_eps(
+        terms,
+        net_income_usd=Fraction(str(net_income)),
+        basic_shares=int(basic),
+        date=as_of,
+        average_price_usd=avg_price,
+        grants=grants,
+        exchanged=exchanged,
+        tax_rate=Fraction(str(tax)),
+    )
+    st.markdown(
+        "**Earnings per share from the illustrative inputs above** (income from continuing operations, "
+        "basic weighted shares and tax rate are placeholders until you enter the period's actual figures)"
+    )
     e = st.columns(3)
     e[0].metric("Basic EPS (USD)", f"{float(result.basic_eps_usd):.4f}")
     e[1].metric("Diluted EPS (USD)", f"{float(result.diluted_eps_usd):.4f}")

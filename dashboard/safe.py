@@ -60,5 +60,7 @@ def section(title: str) -> Iterator[None]:
         yield
     except Exception as exc:  # noqa: BLE001 - the point is to contain any failure to its section
         LOG.exception("dashboard section %r failed", title)
-        st.error(f"**{title}** could not be shown: unexpected {type(exc).__name__} ({text(short(exc))}). "
-                 "The rest of the page is not affected.")
+        st.error(
+            f"**{title}** could not be shown: unexpected {type(exc).__name__} ({text(short(exc))}). "
+            "The rest of the page is not affected."
+        )

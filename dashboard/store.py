@@ -41,6 +41,7 @@ def default_path() -> Path:
 
 def params_to_json(params: ScenarioParams) -> str:
     """JSON of ``params.as_dict()``; dates as YYYY-MM-DD, None as null."""
+
     def encode(value: Any) -> Any:
         return value.isoformat() if isinstance(value, dt.date) else value
 
@@ -87,8 +88,10 @@ class ScenarioStore:
 
     def _connect(self) -> sqlite3.Connection:
         if not self.path.parent.is_dir():
-            raise InputError(f"scenario database {self.path}: directory {self.path.parent} does not exist "
-                             f"(set {ENV_VAR} to a writable file path)")
+            raise InputError(
+                f"scenario database {self.path}: directory {self.path.parent} does not exist "
+                f"(set {ENV_VAR} to a writable file path)"
+            )
         try:
             connection = sqlite3.connect(self.path, timeout=5.0)
             with connection:
@@ -124,8 +127,9 @@ class ScenarioStore:
         except sqlite3.IntegrityError as exc:  # the name is the primary key: one of two racing saves loses here
             raise InputError(f"scenario '{clean}' already exists") from exc
         except sqlite3.Error as exc:
-            raise InputError(f"scenario database {self.path}: could not save '{clean}' ({exc}); "
-                             "nothing already saved was changed") from exc
+            raise InputError(
+                f"scenario database {self.path}: could not save '{clean}' ({exc}); nothing already saved was changed"
+            ) from exc
         finally:
             connection.close()
         return clean
@@ -145,7 +149,8 @@ class ScenarioStore:
         """Every saved scenario, by name; rows whose inputs no longer validate carry ``problem``."""
         out = []
         for name, payload, stamp in self._rows(
-                "SELECT name, params_json, saved_at FROM scenarios ORDER BY name COLLATE NOCASE"):
+            "SELECT name, params_json, saved_at FROM scenarios ORDER BY name COLLATE NOCASE"
+        ):
             name, stamp = str(name), str(stamp)  # a tampered row may hold numbers or blobs
             try:
                 out.append(SavedScenario(name, params_from_json(payload), stamp))

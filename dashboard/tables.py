@@ -36,13 +36,13 @@ def holder_column_config() -> dict[str, Any]:
             config[column.name] = st.column_config.CheckboxColumn(column.label, **options)
         else:
             number_format = "%.3f%%" if column.unit == "pct" else "localized"
-            config[column.name] = st.column_config.NumberColumn(column.label, format=number_format,
-                                                                **options)
+            config[column.name] = st.column_config.NumberColumn(column.label, format=number_format, **options)
     return config
 
 
-def filter_holders(holders: pd.DataFrame, query: str = "", kinds: Iterable[str] = ("holder", "family"),
-                   flagged_only: bool = False) -> pd.DataFrame:
+def filter_holders(
+    holders: pd.DataFrame, query: str = "", kinds: Iterable[str] = ("holder", "family"), flagged_only: bool = False
+) -> pd.DataFrame:
     """Rows whose name, family or footnotes contain ``query`` (case-insensitive), by pro forma %."""
     rows = holders[holders["kind"].isin(list(kinds))]
     text = query.strip().lower()
@@ -70,9 +70,18 @@ def summary_table(params: ScenarioParams, summary: Mapping[str, object], registe
 
 
 def rate_history(terms: Terms) -> pd.DataFrame:
-    return pd.DataFrame([{"effective date": s.effective_date, "conversion rate (common per preferred)": str(s.rate),
-                          "conversion price (USD)": str(s.conversion_price_usd), "event": s.event,
-                          "source": s.source} for s in terms.conversion_rates])
+    return pd.DataFrame(
+        [
+            {
+                "effective date": s.effective_date,
+                "conversion rate (common per preferred)": str(s.rate),
+                "conversion price (USD)": str(s.conversion_price_usd),
+                "event": s.event,
+                "source": s.source,
+            }
+            for s in terms.conversion_rates
+        ]
+    )
 
 
 def _show(value: object) -> str:
@@ -92,8 +101,9 @@ def term_rows(terms: Terms) -> pd.DataFrame:
         obj = getattr(terms, section)
         for field in dataclasses.fields(obj):
             dotted = f"{section}.{field.name}"
-            rows.append({"field": dotted, "value": _show(getattr(obj, field.name)),
-                         "source": terms.provenance.get(dotted, "")})
+            rows.append(
+                {"field": dotted, "value": _show(getattr(obj, field.name)), "source": terms.provenance.get(dotted, "")}
+            )
     return pd.DataFrame(rows)
 
 
@@ -105,17 +115,30 @@ def assumption_rows(terms: Terms) -> pd.DataFrame:
 
 def params_rows(params: ScenarioParams, defaults: ScenarioParams) -> pd.DataFrame:
     """The scenario's inputs, each with its unit, meaning and whether it differs from the default."""
-    return pd.DataFrame([{"parameter": s.name, "value": _show(getattr(params, s.name)) or "",
-                          "default": _show(getattr(defaults, s.name)), "unit": s.unit,
-                          "changed": getattr(params, s.name) != getattr(defaults, s.name), "meaning": s.help}
-                         for s in SPECS])
+    return pd.DataFrame(
+        [
+            {
+                "parameter": s.name,
+                "value": _show(getattr(params, s.name)) or "",
+                "default": _show(getattr(defaults, s.name)),
+                "unit": s.unit,
+                "changed": getattr(params, s.name) != getattr(defaults, s.name),
+                "meaning": s.help,
+            }
+            for s in SPECS
+        ]
+    )
 
 
 def problem_rows(problems: Iterable[str]) -> pd.DataFrame:
     """Problems as a table of their parts (``calc.errors.Problem``): line, column and the reason (the value as
     typed, then the rule it breaks); a plain message keeps line and column empty."""
-    rows = [{"line": p.line, "column": p.column or "", "reason": p.what}
-            if isinstance(p, Problem) else {"line": None, "column": "", "reason": p} for p in problems]
+    rows = [
+        {"line": p.line, "column": p.column or "", "reason": p.what}
+        if isinstance(p, Problem)
+        else {"line": None, "column": "", "reason": p}
+        for p in problems
+    ]
     frame = pd.DataFrame(rows, columns=["line", "column", "reason"])
     return frame.sort_values("line", kind="stable", na_position="first").reset_index(drop=True)
 

@@ -20,8 +20,13 @@ from calc.data import REGISTER_PATH
 ROOT = Path(__file__).resolve().parent.parent
 
 # Hostile user text for the injection tests (issue 9 item 8), shared by AppTest and chromium tests.
-HOSTILE_NAMES = ("![p](https://evil.example/x.png)", "[click](https://evil.example/go)",
-                 '<img src="https://evil.example/y.png">', "**bold**", "`code` and $x$ :red[red]")
+HOSTILE_NAMES = (
+    "![p](https://evil.example/x.png)",
+    "[click](https://evil.example/go)",
+    '<img src="https://evil.example/y.png">',
+    "**bold**",
+    "`code` and $x$ :red[red]",
+)
 HOSTILE_FILE = "![f](https://evil.example/f.png) `x`.csv"
 
 
@@ -30,8 +35,7 @@ def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[
     repository root), capturing standard output and error as UTF-8 text (byte streams underneath,
     as a real process has). Subprocess runs (``run_cli_process``) are kept to one smoke test per command."""
     streams = [io.TextIOWrapper(io.BytesIO(), encoding="utf-8", newline="") for _ in range(2)]
-    with contextlib.chdir(cwd or ROOT), contextlib.redirect_stdout(streams[0]), \
-            contextlib.redirect_stderr(streams[1]):
+    with contextlib.chdir(cwd or ROOT), contextlib.redirect_stdout(streams[0]), contextlib.redirect_stderr(streams[1]):
         code = main(list(args))
     out, err = (s.flush() or s.buffer.getvalue().decode("utf-8") for s in streams)  # type: ignore[attr-defined, func-returns-value]
     return subprocess.CompletedProcess(["python", "-m", "calc", *args], code, out, err)
@@ -41,7 +45,10 @@ def run_cli_process(*args: str, cwd: Path | None = None) -> subprocess.Completed
     """Run ``python -m calc ARGS`` in a subprocess, capturing text output."""
     return subprocess.run(
         [sys.executable, "-m", "calc", *args],
-        capture_output=True, text=True, cwd=cwd or ROOT, timeout=600,
+        capture_output=True,
+        text=True,
+        cwd=cwd or ROOT,
+        timeout=600,
         env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
     )
 
@@ -51,5 +58,8 @@ def hostile_register() -> bytes:
     frame = pd.read_csv(REGISTER_PATH, dtype=str, keep_default_na=False).head(10)
     rows = frame[["name", "footnotes", "preferred_shares", "common_owned_prior"]].values.tolist()
     rows += [[name, "", "100000", str(400_000_000 + i)] for i, name in enumerate(HOSTILE_NAMES)]
-    return pd.DataFrame(rows, columns=["name", "footnotes", "preferred_shares", "common_owned_prior"]) \
-        .to_csv(index=False).encode()
+    return (
+        pd.DataFrame(rows, columns=["name", "footnotes", "preferred_shares", "common_owned_prior"])
+        .to_csv(index=False)
+        .encode()
+    )

@@ -77,17 +77,23 @@ def test_defaults_run_without_exception(app):
     assert_headline(app, default_params())
     assert metrics(app)["As-converted today"] == "317,340,127"  # floor(1,885,000 × 168.3502)
     titles = list(charts(app))
-    for words in ("shares outstanding after each event", "Price sensitivity", "Holder concentration",
-                  "Monte Carlo"):
+    for words in ("shares outstanding after each event", "Price sensitivity", "Holder concentration", "Monte Carlo"):
         assert any(words in t for t in titles), words
-    assert [t.label for t in app.tabs][:6] == ["Share issuance", "Price sensitivity", "Holders", "Monte Carlo",
-                                               "Saved scenarios", "Terms and provenance"]
+    assert [t.label for t in app.tabs][:6] == [
+        "Share issuance",
+        "Price sensitivity",
+        "Holders",
+        "Monte Carlo",
+        "Saved scenarios",
+        "Terms and provenance",
+    ]
     assert "Employee options" in [t.label for t in app.tabs]
 
 
 def test_sidebar_has_one_widget_per_spec(app):
-    keys = {w.key for kind in ("number_input", "selectbox", "date_input", "text_input")
-            for w in getattr(app.sidebar, kind)}
+    keys = {
+        w.key for kind in ("number_input", "selectbox", "date_input", "text_input") for w in getattr(app.sidebar, kind)
+    }
     assert {f"param_{s.name}" for s in SPECS} <= keys
     assert app.sidebar.number_input(key="param_price").value == pytest.approx(1.89)
     assert app.sidebar.date_input(key="param_horizon").value == dt.date(2004, 8, 2)
@@ -100,8 +106,7 @@ def test_plain_language_answer_for_the_default_scenario(app):
     assert shares(summary["new_shares"]) in text and safe.text("FMR Corp.") in text
     assert "settles in stock" in text
     owners = next(line for line in text.splitlines() if "Largest resulting owners" in line)
-    for words in ("Selling Securityholders table", "common owned prior", "other shareholders",
-                  "not counted"):
+    for words in ("Selling Securityholders table", "common owned prior", "other shareholders", "not counted"):
         assert words in owners, words
 
 
@@ -314,8 +319,7 @@ def test_narrative_reads_moneyness_at_the_put_date_not_the_start(app):
     row = timeline[timeline["redemption_shares"] > 0].iloc[0]
     assert not bool(row["in_the_money"])
     text = "\n".join(m.value for m in app.markdown)
-    assert (f"conversion at ${row['conversion_price_usd']:,.2f} is out of the money at ${row['price_usd']:,.2f}"
-            in text)
+    assert f"conversion at ${row['conversion_price_usd']:,.2f} is out of the money at ${row['price_usd']:,.2f}" in text
     assert "conversion at $5.94 is out of the money at $3.52" in text
     assert "is in the money" not in text
 
@@ -349,11 +353,11 @@ def test_saving_under_an_existing_name_needs_overwrite_confirmation(app, tmp_pat
 # --- issue 9: user text rendered as text, contained failures, tampered saved scenarios ---------------------------
 
 
-
 def page_markdown(at: AppTest) -> str:
     """Every markdown body the page sends (text, captions, alerts, labels)."""
-    bodies = [e.value for kind in ("markdown", "caption", "error", "warning", "success", "info")
-              for e in getattr(at, kind)]
+    bodies = [
+        e.value for kind in ("markdown", "caption", "error", "warning", "success", "info") for e in getattr(at, kind)
+    ]
     labels = [w.label for kind in ("checkbox", "button", "text_input") for w in getattr(at, kind)]
     return "\n".join(bodies + labels)
 
@@ -431,8 +435,11 @@ def tamper(path: Path, rows: dict[object, object]) -> None:
 
 
 def stored(**changes) -> str:
-    return params_to_json(default_params()).replace("}", "") + "".join(
-        f', "{k}": {json.dumps(v) if not isinstance(v, str) else v}' for k, v in changes.items()) + "}"
+    return (
+        params_to_json(default_params()).replace("}", "")
+        + "".join(f', "{k}": {json.dumps(v) if not isinstance(v, str) else v}' for k, v in changes.items())
+        + "}"
+    )
 
 
 TAMPERED = {
@@ -482,9 +489,18 @@ def test_tampered_saved_scenarios_are_listed_and_reported_not_raised_issue_9_ite
     assert any(f"Could not load {safe.text(repr_quote('list price'))}" in e.value for e in app.error)
 
 
-@pytest.mark.parametrize("key, value", [("param_price", 0.0001), ("param_price", 1e-300), ("param_price", 1e300),
-                                        ("param_annual_drift", 1e300), ("param_sale_factor", 1e-300),
-                                        ("param_put_factor", 1e-300), ("param_base_shares", 2**53 - 1)])
+@pytest.mark.parametrize(
+    "key, value",
+    [
+        ("param_price", 0.0001),
+        ("param_price", 1e-300),
+        ("param_price", 1e300),
+        ("param_annual_drift", 1e300),
+        ("param_sale_factor", 1e-300),
+        ("param_put_factor", 1e-300),
+        ("param_base_shares", 2**53 - 1),
+    ],
+)
 def test_extreme_sidebar_values_show_an_error_not_a_traceback_issue_9_item_14(app, key, value):
     """Issue 9 item 14: a very low price raised ArithmeticError in the dashboard. Any value the sidebar takes ends
     in results or an error box (a validation message, or a contained section error), never an exception."""
@@ -498,6 +514,7 @@ def test_extreme_sidebar_values_show_an_error_not_a_traceback_issue_9_item_14(ap
 
 def test_one_failing_section_does_not_take_down_the_page_issue_9_item_12(app, monkeypatch):
     """Issue 9 item 12: one section's exception broke the page. Each section is rendered in ``safe.section``."""
+
     def broken(*args, **kwargs):
         raise RuntimeError("boom <img src=x>")
 

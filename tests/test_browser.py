@@ -27,8 +27,16 @@ from tests.helpers import HOSTILE_NAMES, ROOT, hostile_register
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = ROOT / "artifacts"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 STARTUP_S = 90
 WAIT_MS = 60_000
 CHART_TITLES = {
@@ -40,8 +48,9 @@ CHART_TITLES = {
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium not installed at /usr/bin/chromium "
-                                                     "(run `make chromium` as root)"),
+    pytest.mark.skipif(
+        not CHROMIUM.exists(), reason="Debian chromium not installed at /usr/bin/chromium (run `make chromium` as root)"
+    ),
 ]
 
 
@@ -59,9 +68,26 @@ def server(tmp_path_factory):
     env = dict(os.environ, LUCENT_SCENARIO_DB=str(log.parent / "scenarios.sqlite3"), PYTHONPATH=str(ROOT))
     with open(log, "wb") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-             "--server.port", str(port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                "app.py",
+                "--server.headless",
+                "true",
+                "--server.port",
+                str(port),
+                "--server.address",
+                "127.0.0.1",
+                "--browser.gatherUsageStats",
+                "false",
+            ],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + STARTUP_S
@@ -116,8 +142,9 @@ def wait_idle(page) -> None:
 
 
 def metric(page, label: str) -> str:
-    box = page.locator('[data-testid="stMetric"]', has=page.locator('[data-testid="stMetricLabel"]',
-                                                                     has_text=label)).first
+    box = page.locator(
+        '[data-testid="stMetric"]', has=page.locator('[data-testid="stMetricLabel"]', has_text=label)
+    ).first
     return box.locator('[data-testid="stMetricValue"]').inner_text().strip()
 
 
@@ -149,8 +176,9 @@ def test_page_shows_metrics_and_all_four_charts(page):
         chart = page.locator(".js-plotly-plot", has_text=title).first
         chart.wait_for(state="visible", timeout=WAIT_MS)
         assert chart.locator(".main-svg").first.bounding_box()["height"] > 200, tab
-        assert chart.locator(".modebar-btn[data-title*='png']").count() == 1 or \
-            chart.locator(".modebar-btn").count() > 0
+        assert (
+            chart.locator(".modebar-btn[data-title*='png']").count() == 1 or chart.locator(".modebar-btn").count() > 0
+        )
     no_exception(page)
     open_tab(page, "Share issuance")
     ARTIFACTS.mkdir(exist_ok=True)
@@ -194,14 +222,23 @@ def test_invalid_upload_shows_its_errors_and_keeps_data(page):
     page.get_by_text("Upload or edit holdings").click()
     bad = b"name,preferred_shares,common_owned_prior\nGood Fund,100,0\n,abc,0\nOther Fund,-5,x\n"
     page.locator(".st-key-register_upload input[type=file]").set_input_files(
-        {"name": "bad_register.csv", "mimeType": "text/csv", "buffer": bad})
+        {"name": "bad_register.csv", "mimeType": "text/csv", "buffer": bad}
+    )
     page.get_by_text("bad_register.csv rejected").first.wait_for(timeout=WAIT_MS)
     wait_idle(page)
     errors = page.locator(".st-key-upload_problems")
     errors.wait_for(timeout=WAIT_MS)
     listed = errors.inner_text()
-    for expected in ("name", "preferred_shares", "common_owned_prior", "must be a whole number",
-                     "holder name must not be empty", "'abc'", "'-5'", "'x'"):
+    for expected in (
+        "name",
+        "preferred_shares",
+        "common_owned_prior",
+        "must be a whole number",
+        "holder name must not be empty",
+        "'abc'",
+        "'-5'",
+        "'x'",
+    ):
         assert expected in listed, expected
     assert "3" in listed and "4" in listed  # CSV lines of the bad rows (line 1 = header)
     text = page.locator('[data-testid="stExpander"]', has_text="Upload or edit holdings").inner_text()
@@ -215,13 +252,12 @@ def test_invalid_upload_shows_its_errors_and_keeps_data(page):
     # a valid file in the register's format replaces the holder data
     good = (ROOT / "data" / "register.csv").read_text(encoding="utf-8").splitlines()[:11]
     page.locator(".st-key-register_upload input[type=file]").set_input_files(
-        {"name": "ten_holders.csv", "mimeType": "text/csv", "buffer": "\n".join(good).encode()})
+        {"name": "ten_holders.csv", "mimeType": "text/csv", "buffer": "\n".join(good).encode()}
+    )
     page.get_by_text("Loaded ten_holders.csv: 10 holders.").first.wait_for(timeout=WAIT_MS)
     wait_idle(page)
     assert page.get_by_text("uploaded file ten_holders.csv").first.is_visible()
     no_exception(page)
-
-
 
 
 def shown_text(locator) -> str:
@@ -250,7 +286,8 @@ def test_hostile_names_show_as_text_and_fetch_nothing_issue_9_item_8(page):
     open_tab(page, "Holders")
     page.get_by_text("Upload or edit holdings").click()
     page.locator(".st-key-register_upload input[type=file]").set_input_files(
-        {"name": file_name, "mimeType": "text/csv", "buffer": hostile_register()})
+        {"name": file_name, "mimeType": "text/csv", "buffer": hostile_register()}
+    )
     page.get_by_text(": 15 holders.").first.wait_for(timeout=WAIT_MS)
     wait_idle(page)
     assert f"Loaded {file_name}: 15 holders." in shown_text(page.locator("body"))
@@ -273,8 +310,11 @@ def test_hostile_names_show_as_text_and_fetch_nothing_issue_9_item_8(page):
     page.locator(".st-key-save_overwrite").wait_for(timeout=WAIT_MS)
     wait_idle(page)
     text = shown_text(page.locator("body"))
-    for words in (f"Overwrite the saved scenario '{HOSTILE_NAMES[2]}'", f"A scenario named '{HOSTILE_NAMES[2]}' is "
-                  "already saved", f"Confirm: delete '{HOSTILE_NAMES[0]}'"):
+    for words in (
+        f"Overwrite the saved scenario '{HOSTILE_NAMES[2]}'",
+        f"A scenario named '{HOSTILE_NAMES[2]}' is already saved",
+        f"Confirm: delete '{HOSTILE_NAMES[0]}'",
+    ):
         assert words in text, words
     no_exception(page)
     ARTIFACTS.mkdir(exist_ok=True)

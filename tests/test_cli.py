@@ -47,16 +47,32 @@ def test_convert_rejects_bad_input(args, message):
 
 def test_scenario_json_and_files(tmp_path):
     timeline, holders = tmp_path / "t.csv", tmp_path / "h.csv"
-    result = run_cli("scenario", "--price", "1.89", "--dividend-policy", "stock", "--json",
-                     "--timeline", str(timeline), "--holders-out", str(holders))
+    result = run_cli(
+        "scenario",
+        "--price",
+        "1.89",
+        "--dividend-policy",
+        "stock",
+        "--json",
+        "--timeline",
+        str(timeline),
+        "--holders-out",
+        str(holders),
+    )
     assert result.returncode == 0, result.stderr
     summary = json.loads(result.stdout)
     # 4 stock dividends of ceil(75,400,000 / 1.89) = 39,894,180 and the stock-settled 2004
     # put of ceil(1,885,000,000 / 1.89) = 997,354,498 (see tests/test_scenario.py)
     assert summary["dividend_shares"] == 159_576_720
     assert summary["redemption_shares"] == 997_354_498
-    assert set(summary) >= {"dividend_shares", "conversion_shares", "redemption_shares", "new_shares",
-                            "total_shares", "dilution_pct"}
+    assert set(summary) >= {
+        "dividend_shares",
+        "conversion_shares",
+        "redemption_shares",
+        "new_shares",
+        "total_shares",
+        "dilution_pct",
+    }
     assert timeline.read_text().startswith("date,event,price_usd")
     assert len(holders.read_text().splitlines()) == 1 + 326 + 2  # header, holders, two families
 
@@ -65,8 +81,11 @@ def test_scenario_rejects_every_bad_parameter_at_once(tmp_path):
     out = tmp_path / "t.csv"
     result = run_cli("scenario", "--price", "-2", "--put", "maybe", "--put-factor", "0", "--timeline", str(out))
     assert result.returncode == 2
-    for message in ("price: -2.0 must be from 0.01 to 100,000 USD", "put: 'maybe' is not one of none, all, rational",
-                    "put_factor: 0.0 must be from 0.01 to 1"):
+    for message in (
+        "price: -2.0 must be from 0.01 to 100,000 USD",
+        "put: 'maybe' is not one of none, all, rational",
+        "put_factor: 0.0 must be from 0.01 to 1",
+    ):
         assert message in result.stderr
     assert not out.exists()
 

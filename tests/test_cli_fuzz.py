@@ -35,24 +35,92 @@ from calc.params import SPEC_BY_NAME
 from tests.helpers import ROOT
 
 HOSTILE = [
-    "1,89", "1,5", "1,885,000", "12,34,567", "-1", "-1e9", "-1,000", "0", "1", "2", "0.5", "1.89", ".5", "1e400",
-    "-1e400", "1e-400", "1e99", "1e15", "1e16", "nan", "NaN", "inf", "-Infinity", "", " ", "\x00", "1\x002", "9" * 5000,
-    "\u0663", "\uff11", "\u22121", "1_000", "0x10", "2002-08-28", "2004-08-01", "1999-01-01", "9999-12-31",
-    "0001-01-01", "2002-02-30", "cash", "stock", "all", "none", "rational", "registered", "pro_rata", "1:2:0.5",
-    "0:1:0.25", "2002-08-28:2002-09-28:7", "a,b", "--json", "-", "'", "=1+2", "€", "\U0001f600",
-    "0.0001", "1e-50", "0.01", "100000", "4", "5", "1e308", "-0.99", "10", "9223372036854775807",
-    "99999999999999999999999", "2031-08-01", "2001-08-06",
+    "1,89",
+    "1,5",
+    "1,885,000",
+    "12,34,567",
+    "-1",
+    "-1e9",
+    "-1,000",
+    "0",
+    "1",
+    "2",
+    "0.5",
+    "1.89",
+    ".5",
+    "1e400",
+    "-1e400",
+    "1e-400",
+    "1e99",
+    "1e15",
+    "1e16",
+    "nan",
+    "NaN",
+    "inf",
+    "-Infinity",
+    "",
+    " ",
+    "\x00",
+    "1\x002",
+    "9" * 5000,
+    "\u0663",
+    "\uff11",
+    "\u22121",
+    "1_000",
+    "0x10",
+    "2002-08-28",
+    "2004-08-01",
+    "1999-01-01",
+    "9999-12-31",
+    "0001-01-01",
+    "2002-02-30",
+    "cash",
+    "stock",
+    "all",
+    "none",
+    "rational",
+    "registered",
+    "pro_rata",
+    "1:2:0.5",
+    "0:1:0.25",
+    "2002-08-28:2002-09-28:7",
+    "a,b",
+    "--json",
+    "-",
+    "'",
+    "=1+2",
+    "€",
+    "\U0001f600",
+    "0.0001",
+    "1e-50",
+    "0.01",
+    "100000",
+    "4",
+    "5",
+    "1e308",
+    "-0.99",
+    "10",
+    "9223372036854775807",
+    "99999999999999999999999",
+    "2031-08-01",
+    "2001-08-06",
 ]
 # Monte Carlo cost grows with --paths: keep the fuzz quick with small or out-of-range counts
 PATHS = ["1", "10", "50", "0", "-1", "1,5", "abc", "1000001", "9223372036854775807"]
-INPUTS = {"--filing": ROOT / "data" / "prospectus_supplement_2002-08-28_8pct_preferred.txt",
-          "--scenarios": ROOT / "data" / "example_grid.csv",
-          "--grants": ROOT / "data" / "grants_illustrative.csv",
-          "--events": ROOT / "data" / "history.csv",
-          "--instruments": ROOT / "data" / "instruments.toml"}
+INPUTS = {
+    "--filing": ROOT / "data" / "prospectus_supplement_2002-08-28_8pct_preferred.txt",
+    "--scenarios": ROOT / "data" / "example_grid.csv",
+    "--grants": ROOT / "data" / "grants_illustrative.csv",
+    "--events": ROOT / "data" / "history.csv",
+    "--instruments": ROOT / "data" / "instruments.toml",
+}
 OUTPUT_FLAGS = {"--out", "--timeline", "--summary", "--holders-out", "--xlsx"}
-COMMANDS = {name: sub for name, sub in
-            next(a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction)).choices.items()}
+COMMANDS = {
+    name: sub
+    for name, sub in next(
+        a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction)
+    ).choices.items()
+}
 EXAMPLES = int(os.environ.get("CALC_FUZZ_EXAMPLES", "40"))  # raise for a deeper local run
 
 
@@ -75,8 +143,13 @@ def _value_strategy(command: str, action: argparse.Action) -> st.SearchStrategy[
     spec = SPEC_BY_NAME.get(action.dest)
     choices = list(action.choices or (spec.choices if spec else ()))
     pool = st.sampled_from(HOSTILE + choices) if choices else st.sampled_from(HOSTILE)
-    values = st.one_of(pool, pool, st.text(max_size=12), st.integers(-10**20, 10**20).map(str),
-                       st.decimals(allow_nan=True, allow_infinity=True).map(str))
+    values = st.one_of(
+        pool,
+        pool,
+        st.text(max_size=12),
+        st.integers(-(10**20), 10**20).map(str),
+        st.decimals(allow_nan=True, allow_infinity=True).map(str),
+    )
     return st.tuples(values, st.booleans()).map(lambda t: [f"{flag}={t[0]}"] if t[1] else [flag, t[0]])
 
 
@@ -134,6 +207,7 @@ def _fuzz(command: str) -> object:
     @given(argv=argument_vectors(command))
     def test(capsys: pytest.CaptureFixture[str], argv: list[str]) -> None:
         _run_in_empty_directory(capsys, argv)
+
     test.__doc__ = f"Random hostile `{command}` argument vectors: exit 0 with output or exit 2, one error line."
     return test
 

@@ -30,13 +30,16 @@ def assert_one_error_line(code: int, out: str, err: str) -> None:
     assert all(line.startswith("  ") for line in lines[1:])
 
 
-@pytest.mark.parametrize("argv", [
-    ["scenario", "--price", "1,89"],  # once ran at $189
-    ["eps", "--net-income", "1,5"],
-    ["convert", "--preferred", "1,5"],
-    ["montecarlo", "--price", "1,89", "--paths", "10"],
-    ["montecarlo", "--volatility", "0,6", "--paths", "10"],  # was type=float: '0,6' failed, '1_000' passed
-])
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["scenario", "--price", "1,89"],  # once ran at $189
+        ["eps", "--net-income", "1,5"],
+        ["convert", "--preferred", "1,5"],
+        ["montecarlo", "--price", "1,89", "--paths", "10"],
+        ["montecarlo", "--volatility", "0,6", "--paths", "10"],  # was type=float: '0,6' failed, '1_000' passed
+    ],
+)
 def test_item4_decimal_comma_is_rejected_everywhere(capsys, argv):
     code, out, err = run(capsys, *argv)
     assert_one_error_line(code, out, err)
@@ -49,32 +52,43 @@ def test_item4_grouped_thousands_are_accepted(capsys):
     assert json.loads(out)["common_shares"] == 317_340_127
 
 
-@pytest.mark.parametrize("argv, message", [
-    (["eps", "--net-income", "1e400"], "too large"),
-    (["eps", "--net-income", "1e16"], "net income must be between -1,000,000,000,000,000 and 1,000,000,000,000,000"),
-    (["eps", "--net-income", "1", "--period-years", "1e400"], "too large"),
-    (["eps", "--net-income", "1", "--period-years", "101"], "period must be > 0 and at most 100 years"),
-    (["eps", "--net-income", "1", "--liquidation-preference", "1e400"], "too large"),
-    (["eps", "--net-income", "1", "--liquidation-preference", "1000001"],
-     "liquidation preference must be > 0 and at most 1,000,000 USD per share"),
-    (["eps", "--net-income", "1", "--basic-shares", "1" + "0" * 16], "basic shares must be > 0 and at most"),
-    (["convert", "--preferred", "1", "--liquidation-preference", "1e400", "--json"], "too large"),
-    (["convert", "--preferred", "1", "--price", "2e6"], "price must be > 0 and at most 1,000,000 USD per share"),
-    (["convert", "--preferred", "9" * 4300], "longer than 50 characters"),
-    (["convert", "--preferred", "1885001"], "more than the 1,885,000 preferred shares issued"),
-    (["montecarlo", "--volatility", "nan"], "NaN and infinity are not accepted"),
-    (["montecarlo", "--volatility", "1_000"], "is not a number"),
-])
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["eps", "--net-income", "1e400"], "too large"),
+        (
+            ["eps", "--net-income", "1e16"],
+            "net income must be between -1,000,000,000,000,000 and 1,000,000,000,000,000",
+        ),
+        (["eps", "--net-income", "1", "--period-years", "1e400"], "too large"),
+        (["eps", "--net-income", "1", "--period-years", "101"], "period must be > 0 and at most 100 years"),
+        (["eps", "--net-income", "1", "--liquidation-preference", "1e400"], "too large"),
+        (
+            ["eps", "--net-income", "1", "--liquidation-preference", "1000001"],
+            "liquidation preference must be > 0 and at most 1,000,000 USD per share",
+        ),
+        (["eps", "--net-income", "1", "--basic-shares", "1" + "0" * 16], "basic shares must be > 0 and at most"),
+        (["convert", "--preferred", "1", "--liquidation-preference", "1e400", "--json"], "too large"),
+        (["convert", "--preferred", "1", "--price", "2e6"], "price must be > 0 and at most 1,000,000 USD per share"),
+        (["convert", "--preferred", "9" * 4300], "longer than 50 characters"),
+        (["convert", "--preferred", "1885001"], "more than the 1,885,000 preferred shares issued"),
+        (["montecarlo", "--volatility", "nan"], "NaN and infinity are not accepted"),
+        (["montecarlo", "--volatility", "1_000"], "is not a number"),
+    ],
+)
 def test_item14_eps_and_convert_ranges_fail_before_any_output(capsys, argv, message):
     code, out, err = run(capsys, *argv)
     assert_one_error_line(code, out, err)
     assert message in err
 
 
-@pytest.mark.parametrize("command, flags", [
-    ("eps", ["--net-income", "--period-years", "--liquidation-preference", "--price", "--basic-shares"]),
-    ("convert", ["--preferred", "--liquidation-preference", "--price"]),
-])
+@pytest.mark.parametrize(
+    "command, flags",
+    [
+        ("eps", ["--net-income", "--period-years", "--liquidation-preference", "--price", "--basic-shares"]),
+        ("convert", ["--preferred", "--liquidation-preference", "--price"]),
+    ],
+)
 def test_item14_help_states_the_ranges(capsys, command, flags):
     assert main([command, "--help"]) == 0
     text = " ".join(capsys.readouterr().out.split())
@@ -84,22 +98,35 @@ def test_item14_help_states_the_ranges(capsys, command, flags):
 
 
 def test_item14_extreme_but_allowed_values_give_finite_json(capsys):
-    code, out, _ = run(capsys, "eps", "--net-income", "-1e15", "--period-years", "100",
-                       "--liquidation-preference", "1e6", "--basic-shares", "1", "--json")
+    code, out, _ = run(
+        capsys,
+        "eps",
+        "--net-income",
+        "-1e15",
+        "--period-years",
+        "100",
+        "--liquidation-preference",
+        "1e6",
+        "--basic-shares",
+        "1",
+        "--json",
+    )
     assert code == 0
     assert json.loads(out, parse_constant=lambda c: pytest.fail(f"non-JSON constant {c}"))["basic_shares"] == 1
 
 
-@pytest.mark.parametrize("encoding, argv, expected", [
-    ("latin-1", ["eps", "--net-income", "1e9"], "(NI - preferred dividends)"),  # '−' is not Latin-1
-    ("ascii", ["eps", "--net-income", "1e9"], "(NI - preferred dividends)"),
-    ("latin-1", ["convert", "--preferred", "10"], "10 × LP/1000 × rate"),  # '×' is Latin-1
-    ("ascii", ["convert", "--preferred", "10"], "10 x LP/1000 x rate"),
-])
+@pytest.mark.parametrize(
+    "encoding, argv, expected",
+    [
+        ("latin-1", ["eps", "--net-income", "1e9"], "(NI - preferred dividends)"),  # '−' is not Latin-1
+        ("ascii", ["eps", "--net-income", "1e9"], "(NI - preferred dividends)"),
+        ("latin-1", ["convert", "--preferred", "10"], "10 × LP/1000 × rate"),  # '×' is Latin-1
+        ("ascii", ["convert", "--preferred", "10"], "10 x LP/1000 x rate"),
+    ],
+)
 def test_item16_output_works_on_any_encoding(encoding, argv, expected):
     env = {"PYTHONPATH": str(ROOT), "PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PYTHONIOENCODING": encoding}
-    result = subprocess.run([sys.executable, "-m", "calc", *argv], capture_output=True, cwd=ROOT, env=env,
-                            timeout=120)
+    result = subprocess.run([sys.executable, "-m", "calc", *argv], capture_output=True, cwd=ROOT, env=env, timeout=120)
     assert result.returncode == 0, result.stderr
     assert expected in result.stdout.decode(encoding)
     assert result.stderr == b""
@@ -107,8 +134,13 @@ def test_item16_output_works_on_any_encoding(encoding, argv, expected):
 
 def test_item16_errors_survive_an_ascii_stderr():
     env = {"PYTHONPATH": str(ROOT), "PATH": os.environ.get("PATH", "/usr/bin:/bin"), "PYTHONIOENCODING": "ascii"}
-    result = subprocess.run([sys.executable, "-m", "calc", "convert", "--preferred", "9" * 60],
-                            capture_output=True, cwd=ROOT, env=env, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "calc", "convert", "--preferred", "9" * 60],
+        capture_output=True,
+        cwd=ROOT,
+        env=env,
+        timeout=120,
+    )
     assert result.returncode == 2
     assert result.stderr.decode("ascii").startswith("error: argument --preferred: '999")
     assert b"..." in result.stderr  # the truncation mark '…' as ASCII
@@ -151,6 +183,7 @@ def test_item18_json_is_strict(capsys):
 def test_item18_one_interrupt_message(capsys, monkeypatch):
     def interrupted(args):
         raise KeyboardInterrupt
+
     monkeypatch.setattr(calc.cli.commands.convert, "run", interrupted)
     code, out, err = run(capsys, "convert", "--preferred", "1")
     assert (code, err) == (130, INTERRUPTED + "\n")
@@ -160,6 +193,7 @@ def test_item18_one_interrupt_message(capsys, monkeypatch):
 def test_item18_internal_error_is_one_line_exit_1(capsys, monkeypatch):
     def broken(args):
         raise ZeroDivisionError("boom")
+
     monkeypatch.setattr(calc.cli.commands.convert, "run", broken)
     code, out, err = run(capsys, "convert", "--preferred", "1")
     assert code == 1
@@ -171,6 +205,7 @@ def test_item18_numpy_runtime_warning_is_an_error_not_a_printed_warning(capsys, 
     def overflowing(args):
         print(np.float64(1e308) * 10)
         return 0
+
     monkeypatch.setattr(calc.cli.commands.convert, "run", overflowing)
     code, out, err = run(capsys, "convert", "--preferred", "1")
     assert code == 1

@@ -33,8 +33,9 @@ def test_registered_conversion_shares_from_cover(terms):
 
 def test_all_preferred_at_current_rate_is_317_340_127(terms):
     # 1,885,000 × 168.3502 = 317,340,127 exactly (SUPP p. 1 rate; cover share count).
-    result = convert(1_885_000, lp_usd=Decimal("1000"), rate=rate_at(terms, dt.date(2002, 8, 28)),
-                     price_usd=Decimal("1.89"))
+    result = convert(
+        1_885_000, lp_usd=Decimal("1000"), rate=rate_at(terms, dt.date(2002, 8, 28)), price_usd=Decimal("1.89")
+    )
     assert result.common_shares == 317_340_127
     assert result.fractional_share == 0
     assert result.cash_in_lieu_usd == 0

@@ -24,8 +24,19 @@ def _rows(path):
 
 def test_timeline_and_holders_csv_are_rounded_as_the_terms_state(tmp_path):
     timeline, holders = tmp_path / "t.csv", tmp_path / "h.csv"
-    result = run_cli("scenario", "--dividend-policy", "accrue", "--put", "none", "--horizon", "2006-08-01",
-                     "--timeline", str(timeline), "--holders-out", str(holders))
+    result = run_cli(
+        "scenario",
+        "--dividend-policy",
+        "accrue",
+        "--put",
+        "none",
+        "--horizon",
+        "2006-08-01",
+        "--timeline",
+        str(timeline),
+        "--holders-out",
+        str(holders),
+    )
     assert result.returncode == 0, result.stderr
     text = timeline.read_text() + holders.read_text()
     assert not LONG_FLOAT.search(text), LONG_FLOAT.search(text)
@@ -40,9 +51,16 @@ def test_timeline_and_holders_csv_are_rounded_as_the_terms_state(tmp_path):
 
 
 def test_rounding_rule_and_negative_zero():
-    frame = pd.DataFrame({"x_usd": [-0.001, 1081.6000000000001, float("nan")], "y_pct": [2.97e-05, 0.0, 1.0],
-                          "conversion_rate": [168.35024, 1.0, 2.0], "annual_drift": [0.1234567, 0.0, 1.0],
-                          "name": ["-1", "a", "b"], "flag": [True, False, True]})
+    frame = pd.DataFrame(
+        {
+            "x_usd": [-0.001, 1081.6000000000001, float("nan")],
+            "y_pct": [2.97e-05, 0.0, 1.0],
+            "conversion_rate": [168.35024, 1.0, 2.0],
+            "annual_drift": [0.1234567, 0.0, 1.0],
+            "name": ["-1", "a", "b"],
+            "flag": [True, False, True],
+        }
+    )
     lines = to_csv_bytes(frame, excel=False).decode().splitlines()
     assert lines[1] == "0.00,0.000030,168.3502,0.1234567,'-1,true"
     assert lines[2] == "1081.60,0.000000,1.0000,0.0,a,false"
@@ -71,14 +89,46 @@ def test_sidecar_may_not_overwrite_another_output(tmp_path, capsys):
 
 def test_stdout_gets_no_sidecar_and_other_commands_write_one(tmp_path, capsys):
     assert main(["montecarlo", "--paths", "20", "--out", str(tmp_path / "mc.csv")]) == 0
-    assert main(["options", "--grants", str(ROOT / "data" / "grants_illustrative.csv"), "--date", "2004-02-01",
-                 "--out", str(tmp_path / "g.csv")]) == 0
-    assert main(["export", "--scenarios", str(ROOT / "data" / "example_grid.csv"), "--out", str(tmp_path / "r.csv"),
-                 "--summary", str(tmp_path / "s.csv")]) == 0
+    assert (
+        main(
+            [
+                "options",
+                "--grants",
+                str(ROOT / "data" / "grants_illustrative.csv"),
+                "--date",
+                "2004-02-01",
+                "--out",
+                str(tmp_path / "g.csv"),
+            ]
+        )
+        == 0
+    )
+    assert (
+        main(
+            [
+                "export",
+                "--scenarios",
+                str(ROOT / "data" / "example_grid.csv"),
+                "--out",
+                str(tmp_path / "r.csv"),
+                "--summary",
+                str(tmp_path / "s.csv"),
+            ]
+        )
+        == 0
+    )
     assert main(["scenario", "--timeline", "-"]) == 0
     names = sorted(p.name for p in tmp_path.iterdir())
-    assert names == ["g.csv", "g.inputs.json", "mc.csv", "mc.inputs.json", "r.csv", "r.inputs.json", "s.csv",
-                     "s.inputs.json"]
+    assert names == [
+        "g.csv",
+        "g.inputs.json",
+        "mc.csv",
+        "mc.inputs.json",
+        "r.csv",
+        "r.inputs.json",
+        "s.csv",
+        "s.inputs.json",
+    ]
     assert json.loads((tmp_path / "s.inputs.json").read_text())["file"] == "s.csv"
     summary = (tmp_path / "s.csv").read_text()
     assert not LONG_FLOAT.search(summary.split("\n", 1)[1])

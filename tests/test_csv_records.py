@@ -35,6 +35,7 @@ def problems_of(exc: pytest.ExceptionInfo[InputError]) -> str:
 
 # --- item 10: ragged holder rows -------------------------------------------------------------
 
+
 def test_item10_extra_cell_on_every_row_is_rejected_with_lines(tmp_path):
     path = tmp_path / "holders.csv"
     path.write_text("name,preferred_shares\nAlpha Fund,100000,7\nBeta Fund,5,1\n")
@@ -49,8 +50,10 @@ def test_item10_short_row_is_a_problem_not_a_type_error(tmp_path):
     with pytest.raises(InputError) as exc:
         read_register_csv(path)
     # the ragged row and the other rows' problems together, in line order (line 3 is blank)
-    assert exc.value.problems == ("line 4: 1 cells, the header has 3",
-                                  "line 5, column preferred_shares: 'x' must be a whole number from 0 to 1,000,000,000")
+    assert exc.value.problems == (
+        "line 4: 1 cells, the header has 3",
+        "line 5, column preferred_shares: 'x' must be a whole number from 0 to 1,000,000,000",
+    )
 
 
 def test_item10_upload_bytes_use_the_same_reader():
@@ -71,6 +74,7 @@ def test_item10_export_cli_rejects_shifted_holders(tmp_path, capsys):
 
 
 # --- item 11: encodings and NUL ------------------------------------------------------------------
+
 
 def test_item11_latin1_filing_is_refused_not_replaced(tmp_path):
     path = tmp_path / "latin1.txt"
@@ -105,8 +109,12 @@ def test_item11_nul_is_rejected_by_every_reader(tmp_path, kind):
     reader, content = READERS[kind]
     text = FILING_PATH.read_text() if content is None else content
     path = tmp_path / "in.txt"
-    path.write_text(text.replace("Alpha", "Al\x00pha").replace("s1", "s\x001").replace("a,us", "a\x00,us")
-                    .replace("Zurich", "Zur\x00ich"))
+    path.write_text(
+        text.replace("Alpha", "Al\x00pha")
+        .replace("s1", "s\x001")
+        .replace("a,us", "a\x00,us")
+        .replace("Zurich", "Zur\x00ich")
+    )
     with pytest.raises(InputError, match=r"line \d+, character \d+: NUL character"):
         reader(path)
 
@@ -135,6 +143,7 @@ def test_item11_grants_upload_in_utf16_with_mark():
 
 
 # --- item 15: size limits ------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("kind", sorted(READERS))
 def test_item15_dev_zero_is_refused_naming_a_limit(kind):
@@ -173,17 +182,24 @@ def test_item14_grants_cell_over_csv_field_limit_is_a_clear_error():
 
 # --- items 12, 14: grants ranges --------------------------------------------------------------------
 
-@pytest.mark.parametrize("row, message", [
-    ("a,us-nonofficer-active,10,1.00,9999-01-01,,", "grant_date: 9999-01-01 must be from 1990-01-01 to 2040-12-31"),
-    ("a,us-nonofficer-active,10,1.00,1989-12-31,,", "grant_date: 1989-12-31 must be from 1990-01-01"),
-    ("a,us-nonofficer-active,10,1.00,2002-11-15,9999-01-01,death", "termination_date: 9999-01-01 must be from"),
-    ("a,us-nonofficer-active," + "1" + "0" * 30 + ",1.00,2002-11-15,,", "shares: '1000000000000000000000000000000"),
-    ("a,us-nonofficer-active,10000000001,1.00,2002-11-15,,", "must be a whole number from 0 to 10,000,000,000"),
-    ("a,us-nonofficer-active,10,1e400,2002-11-15,,", "exercise_price_usd: '1e400' must be a number from 0 to 100,000"),
-    ("a,us-nonofficer-active,1,5,1.00,2002-11-15,,", "line 2: 8 cells"),
-    ("a,us-nonofficer-active,\u00b2,1.00,2002-11-15,,", "shares: '\u00b2' must be a whole number"),
-    ("a,us-nonofficer-active,10,1.00,20021115,,", "grant_date: '20021115' is not a date in YYYY-MM-DD form"),
-])
+
+@pytest.mark.parametrize(
+    "row, message",
+    [
+        ("a,us-nonofficer-active,10,1.00,9999-01-01,,", "grant_date: 9999-01-01 must be from 1990-01-01 to 2040-12-31"),
+        ("a,us-nonofficer-active,10,1.00,1989-12-31,,", "grant_date: 1989-12-31 must be from 1990-01-01"),
+        ("a,us-nonofficer-active,10,1.00,2002-11-15,9999-01-01,death", "termination_date: 9999-01-01 must be from"),
+        ("a,us-nonofficer-active," + "1" + "0" * 30 + ",1.00,2002-11-15,,", "shares: '1000000000000000000000000000000"),
+        ("a,us-nonofficer-active,10000000001,1.00,2002-11-15,,", "must be a whole number from 0 to 10,000,000,000"),
+        (
+            "a,us-nonofficer-active,10,1e400,2002-11-15,,",
+            "exercise_price_usd: '1e400' must be a number from 0 to 100,000",
+        ),
+        ("a,us-nonofficer-active,1,5,1.00,2002-11-15,,", "line 2: 8 cells"),
+        ("a,us-nonofficer-active,\u00b2,1.00,2002-11-15,,", "shares: '\u00b2' must be a whole number"),
+        ("a,us-nonofficer-active,10,1.00,20021115,,", "grant_date: '20021115' is not a date in YYYY-MM-DD form"),
+    ],
+)
 def test_item12_grants_out_of_range_are_rejected(row, message):
     with pytest.raises(InputError) as exc:
         parse_grants_text(GRANTS_HEADER + row + "\n")
@@ -206,13 +222,15 @@ def test_item14_options_cli_with_far_dates(tmp_path, capsys):
 
 # --- items 14, 18: holdings bounds ---------------------------------------------------------------------
 
+
 def test_item14_register_holding_over_the_row_limit():
     frame = pd.DataFrame({"name": ["A", "B"], "preferred_shares": ["9223372036854775807", "1000000001"]})
     with pytest.raises(InputError) as exc:
         validate_register(frame)
     assert exc.value.problems[:2] == (
         "line 2, column preferred_shares: '9223372036854775807' must be a whole number from 0 to 1,000,000,000",
-        "line 3, column preferred_shares: '1000000001' must be a whole number from 0 to 1,000,000,000")
+        "line 3, column preferred_shares: '1000000001' must be a whole number from 0 to 1,000,000,000",
+    )
 
 
 def test_item18_holdings_summing_past_the_limit_say_so():
@@ -220,18 +238,22 @@ def test_item18_holdings_summing_past_the_limit_say_so():
     frame = pd.DataFrame({"name": ["A", "B"], "preferred_shares": [str(MAX_PREFERRED_SHARES)] * 2})
     with pytest.raises(InputError) as exc:
         validate_register(frame)
-    assert exc.value.problems == ("column preferred_shares: the rows sum to 2,000,000,000, over the limit of "
-                                  "1,000,000,000",)
+    assert exc.value.problems == (
+        "column preferred_shares: the rows sum to 2,000,000,000, over the limit of 1,000,000,000",
+    )
 
 
 def test_item14_filing_figure_over_the_limit(filing_text):
-    text = filing_text.replace("Zurich Master Hedge Fund.................... 200 ",
-                               "Zurich Master Hedge Fund.................... 9,223,372,036,854,775,807 ")
+    text = filing_text.replace(
+        "Zurich Master Hedge Fund.................... 200 ",
+        "Zurich Master Hedge Fund.................... 9,223,372,036,854,775,807 ",
+    )
     with pytest.raises(InputError, match="preferred_shares 9,223,372,036,854,775,807 is over the limit"):
         parse_filing_text(text)
 
 
 # --- item 19: supplements typeset differently --------------------------------------------------------
+
 
 def lowercase_variant(text: str) -> str:
     """The shipped table as the June 2002 supplement sets it: lowercase 'nil', header words in
@@ -239,8 +261,10 @@ def lowercase_variant(text: str) -> str:
     text = text.replace(" Nil ", " nil ").replace("SHARES OF PRINCIPAL AMOUNT", "Shares of Principal Amount")
     text = text.replace("SELLING SECURITYHOLDER(1)", "Selling Securityholder(1)")
     text = text.replace("OFFERING ---", "offering ---")
-    return text.replace("Zurich Master Hedge Fund.................... 200 200,000 33,671 nil",
-                        "Zurich Master Hedge Fund.................... 200 200,000 33,671 NIL")
+    return text.replace(
+        "Zurich Master Hedge Fund.................... 200 200,000 33,671 nil",
+        "Zurich Master Hedge Fund.................... 200 200,000 33,671 NIL",
+    )
 
 
 def test_item19_lowercase_supplement_reads_like_the_shipped_one(filing_text, parsed):
@@ -251,32 +275,44 @@ def test_item19_lowercase_supplement_reads_like_the_shipped_one(filing_text, par
 
 
 def test_item19_june_2002_row():
-    row = parse_filing_text(_one_row_filing(
-        "Allegheny Technologies Inc. Pension Plan(5).... 3,326 3,326,000 559,933 nil")).register.iloc[0]
+    row = parse_filing_text(
+        _one_row_filing("Allegheny Technologies Inc. Pension Plan(5).... 3,326 3,326,000 559,933 nil")
+    ).register.iloc[0]
     assert (row["name"], row["footnotes"], row["preferred_shares"], row["common_owned_prior"], row["issues"]) == (
-        "Allegheny Technologies Inc. Pension Plan", "5", 3326, 0, "")
+        "Allegheny Technologies Inc. Pension Plan",
+        "5",
+        3326,
+        0,
+        "",
+    )
 
 
 def test_item19_total_row_and_star_markers():
-    body = ("Alpha Fund*.... 10 10,000 1,684 nil Beta Fund(*)..... 5 5,000 842 nil "
-            "TOTAL............ 15 15,000 2,526 nil")
+    body = "Alpha Fund*.... 10 10,000 1,684 nil Beta Fund(*)..... 5 5,000 842 nil TOTAL............ 15 15,000 2,526 nil"
     reg = parse_filing_text(_one_row_filing(body)).register
     assert list(reg["name"]) == ["Alpha Fund", "Beta Fund"] and list(reg["footnotes"]) == ["*", "*"]
-    with pytest.raises(InputError, match="'Total' row at offset .* states 16 preferred shares; the rows above it "
-                                         "list 15"):
+    with pytest.raises(
+        InputError, match="'Total' row at offset .* states 16 preferred shares; the rows above it list 15"
+    ):
         parse_filing_text(_one_row_filing(body.replace("TOTAL............ 15", "Total............ 16")))
 
 
 def test_item19_ambiguous_row_still_reported_with_its_line():
-    with pytest.raises(InputError, match=r"holder 'Alpha Fund' at offset \d+ \(line 1, page 1\): expected 4 "
-                                         "figures .* found '10 10,000 1,684 none'"):
+    with pytest.raises(
+        InputError,
+        match=r"holder 'Alpha Fund' at offset \d+ \(line 1, page 1\): expected 4 "
+        "figures .* found '10 10,000 1,684 none'",
+    ):
         parse_filing_text(_one_row_filing("Alpha Fund.... 10 10,000 1,684 none"))
 
 
 def _one_row_filing(body: str) -> str:
-    return ("conversion rate of 168.3502 shares of common stock. SHARES OF PRINCIPAL AMOUNT COMMON SHARES OF "
-            "SELLING SECURITYHOLDER(1) STOCK(2) OFFERING ----- ----- ----- ----- ----- " + body +
-            " --------------- (1) footnote")
+    return (
+        "conversion rate of 168.3502 shares of common stock. SHARES OF PRINCIPAL AMOUNT COMMON SHARES OF "
+        "SELLING SECURITYHOLDER(1) STOCK(2) OFFERING ----- ----- ----- ----- ----- "
+        + body
+        + " --------------- (1) footnote"
+    )
 
 
 def test_item11_utf32_mark_with_undecodable_content_is_an_input_error(tmp_path):
@@ -289,13 +325,17 @@ def test_item11_utf32_mark_with_undecodable_content_is_an_input_error(tmp_path):
 
 # --- item 4 in the file readers: one number rule (calc.numbers) ------------------------------------
 
-@pytest.mark.parametrize("row, message", [
-    ("a,us-nonofficer-active,\"1,5\",1.00,2002-11-15,,", "shares: '1,5' must be a whole number"),
-    ("a,us-nonofficer-active,10,\"1,5\",2002-11-15,,", "exercise_price_usd: '1,5' must be a number"),
-    ("a,us-nonofficer-active,10,1_000,2002-11-15,,", "exercise_price_usd: '1_000' must be a number"),
-    ("a,us-nonofficer-active,\u0661\u0660,1.00,2002-11-15,,", "shares: '\u0661\u0660' must be a whole number"),
-    ("a,us-nonofficer-active,10,1.00,\u0662\u0660\u0660\u0662-11-15,,", "grant_date:"),
-])
+
+@pytest.mark.parametrize(
+    "row, message",
+    [
+        ('a,us-nonofficer-active,"1,5",1.00,2002-11-15,,', "shares: '1,5' must be a whole number"),
+        ('a,us-nonofficer-active,10,"1,5",2002-11-15,,', "exercise_price_usd: '1,5' must be a number"),
+        ("a,us-nonofficer-active,10,1_000,2002-11-15,,", "exercise_price_usd: '1_000' must be a number"),
+        ("a,us-nonofficer-active,\u0661\u0660,1.00,2002-11-15,,", "shares: '\u0661\u0660' must be a whole number"),
+        ("a,us-nonofficer-active,10,1.00,\u0662\u0660\u0660\u0662-11-15,,", "grant_date:"),
+    ],
+)
 def test_item4_grants_numbers_follow_the_one_rule(row, message):
     with pytest.raises(InputError) as exc:
         parse_grants_text(GRANTS_HEADER + row + "\n")
@@ -303,7 +343,7 @@ def test_item4_grants_numbers_follow_the_one_rule(row, message):
 
 
 def test_item4_grants_grouped_thousands_still_read():
-    grants = parse_grants_text(GRANTS_HEADER + "a,us-nonofficer-active,\"1,500\",1.00,2002-11-15,,\n")
+    grants = parse_grants_text(GRANTS_HEADER + 'a,us-nonofficer-active,"1,500",1.00,2002-11-15,,\n')
     assert grants[0].shares == 1500
 
 

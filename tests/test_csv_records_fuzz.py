@@ -25,8 +25,12 @@ from calc.register import MAX_FIGURE, MAX_PREFERRED_SHARES, read_register_csv
 from tests.helpers import ROOT
 
 DATA = ROOT / "data"
-FUZZ = settings(max_examples=100, deadline=None, database=None,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+FUZZ = settings(
+    max_examples=100,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 
 REGISTER_SAMPLE = "\n".join(REGISTER_PATH.read_text(encoding="utf-8").splitlines()[:8]) + "\n"
 VALID = {
@@ -35,8 +39,28 @@ VALID = {
     "grid": (DATA / "example_grid.csv").read_text(encoding="utf-8"),
     "grants": (DATA / "grants_illustrative.csv").read_text(encoding="utf-8"),
 }
-NASTY = ["\x00", ",", '"', "\r", "\n", "\r\n", "9" * 25, "9" * 5000, "-1", "1e400", "nil", "NaN", "\ufeff",
-         "\u00d6", "\u2028", "x" * (MAX_CELL_CHARS + 1), "9999-12-31", "1,5", " ", "=1+1"]
+NASTY = [
+    "\x00",
+    ",",
+    '"',
+    "\r",
+    "\n",
+    "\r\n",
+    "9" * 25,
+    "9" * 5000,
+    "-1",
+    "1e400",
+    "nil",
+    "NaN",
+    "\ufeff",
+    "\u00d6",
+    "\u2028",
+    "x" * (MAX_CELL_CHARS + 1),
+    "9999-12-31",
+    "1,5",
+    " ",
+    "=1+1",
+]
 ENCODINGS = ["utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-32", "latin-1", "cp1252"]
 
 
@@ -47,7 +71,7 @@ def _mutate(text: str, data: st.DataObject) -> str:
         if kind == "insert":
             text = text[:at] + data.draw(st.sampled_from(NASTY) | st.text(max_size=20)) + text[at:]
         elif kind == "delete":
-            text = text[:at] + text[at + data.draw(st.integers(1, 200)):]
+            text = text[:at] + text[at + data.draw(st.integers(1, 200)) :]
         elif kind == "ragged":  # one cell more or fewer on a line
             end = text.find("\n", at)
             end = len(text) if end < 0 else end
@@ -58,14 +82,17 @@ def _mutate(text: str, data: st.DataObject) -> str:
         else:
             lines = text.split("\n")
             i = data.draw(st.integers(0, max(len(lines) - 1, 0)))
-            text = "\n".join(lines[:i + 1] + lines[i:])
+            text = "\n".join(lines[: i + 1] + lines[i:])
     return text
 
 
 def _encode(text: str, data: st.DataObject) -> bytes:
     codec = data.draw(st.sampled_from(ENCODINGS))
-    return text.encode(codec, errors="replace") if codec in ("latin-1", "cp1252") else text.encode(
-        codec, errors="surrogatepass")
+    return (
+        text.encode(codec, errors="replace")
+        if codec in ("latin-1", "cp1252")
+        else text.encode(codec, errors="surrogatepass")
+    )
 
 
 def _content(kind: str, data: st.DataObject) -> bytes:
@@ -128,4 +155,3 @@ def test_fuzz_grants_reader(data):
     for grant in grants or []:
         assert 0 <= grant.shares <= MAX_GRANT_SHARES and FIRST_DATE <= grant.grant_date <= LAST_DATE
         assert "\x00" not in grant.grant_id
-

@@ -22,7 +22,7 @@ N = 1_885_000
 def _reference_largest_remainder(row: list[Fraction], total: int) -> list[int]:
     base = [math.floor(e) for e in row]
     order = sorted(range(len(row)), key=lambda i: (-(row[i] - base[i]), i))
-    extra = set(order[:total - sum(base)])
+    extra = set(order[: total - sum(base)])
     return [b + (i in extra) for i, b in enumerate(base)]
 
 
@@ -42,8 +42,17 @@ def test_issue9_item2_largest_remainder_properties(data, size, denominator):
 
 
 def test_issue9_item2_exact_89_181_tie_goes_to_filing_rows_27_and_34():
-    result = run_scenario(parse_params({"price": "14.48", "valuation_date": "2008-06-09", "horizon": "2011-08-01",
-                                        "dividend_policy": "cash", "put": "all"}))
+    result = run_scenario(
+        parse_params(
+            {
+                "price": "14.48",
+                "valuation_date": "2008-06-09",
+                "horizon": "2011-08-01",
+                "dividend_policy": "cash",
+                "put": "all",
+            }
+        )
+    )
     holders = result.holders[result.holders["kind"] == "holder"]
     q = Fraction(1000) / Fraction("14.48")  # LP $1,000 (cash dividends), put_factor 1
     row = [int(h) * q for h in holders["basis_preferred_shares"]]

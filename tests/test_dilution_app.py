@@ -36,8 +36,11 @@ def test_all_securities_section_default_scenario(app):
     frames = [d.value for d in app.dataframe]
     table = next(f for f in frames if "potential_shares" in f.columns)
     assert list(table["id"]) == [r["id"] for r in instrument_rows(run_dilution(setup(parse_params())))]
-    eps = next(f for f in frames if "incremental_eps_usd" in f.columns and "7.75% convertible trust preferred"
-               in set(f["step"]))
+    eps = next(
+        f
+        for f in frames
+        if "incremental_eps_usd" in f.columns and "7.75% convertible trust preferred" in set(f["step"])
+    )
     assert set(table["name"]) - {"employee savings plans (Group Trust, Lucent stock funds)"} <= set(eps["step"])
     holders = next(f for f in frames if "shares_derived" in f.columns)
     assert holders["shares_derived"].iloc[0] == 159_273_809

@@ -63,8 +63,14 @@ def test_preferred_dilutive_with_high_income(terms):
     # NI $5bn: basic = (5,000,000,000 − 150,800,000) / 3,607,381,493 = $1.3443;
     # preferred incremental EPS 150,800,000 / 317,340,127 = $0.4752 < 1.3443: dilutive;
     # diluted = 5,000,000,000 / (3,607,381,493 + 317,340,127 = 3,924,721,620) = $1.2740
-    r = lucent_diluted_eps(terms, net_income_usd=Fraction(5_000_000_000), basic_shares=BASIC, date=DATE,
-                           average_price_usd=Decimal("1.89"), grants=[])
+    r = lucent_diluted_eps(
+        terms,
+        net_income_usd=Fraction(5_000_000_000),
+        basic_shares=BASIC,
+        date=DATE,
+        average_price_usd=Decimal("1.89"),
+        grants=[],
+    )
     assert r.basic_eps_usd == Fraction(4_849_200_000, BASIC)
     assert r.diluted_shares == 3_924_721_620
     assert r.diluted_eps_usd == Fraction(5_000_000_000, 3_924_721_620)
@@ -73,8 +79,14 @@ def test_preferred_dilutive_with_high_income(terms):
 
 def test_preferred_antidilutive_with_low_income(terms):
     # NI $1bn: basic = 849,200,000 / 3,607,381,493 = $0.2354 < $0.4752: antidilutive
-    r = lucent_diluted_eps(terms, net_income_usd=Fraction(1_000_000_000), basic_shares=BASIC, date=DATE,
-                           average_price_usd=Decimal("1.89"), grants=[])
+    r = lucent_diluted_eps(
+        terms,
+        net_income_usd=Fraction(1_000_000_000),
+        basic_shares=BASIC,
+        date=DATE,
+        average_price_usd=Decimal("1.89"),
+        grants=[],
+    )
     assert r.diluted_shares == BASIC and r.diluted_eps_usd == r.basic_eps_usd
     assert r.steps[0].reason == "antidilutive: would raise EPS"
 
@@ -90,13 +102,21 @@ def test_loss_to_common_with_positive_income_is_worded_as_such(terms):
     # NI +$100,000,000 but dividends $150,800,000 (1,885,000 × $1,000 × 8%, SUPP p. 1):
     # NI − Div = −50,800,000 < 0 -> loss to common shareholders (ASC 260-10-45-19), although
     # there is no loss from continuing operations. Basic = diluted = −50,800,000 / 3,607,381,493.
-    r = lucent_diluted_eps(terms, net_income_usd=Fraction(100_000_000), basic_shares=BASIC, date=DATE,
-                           average_price_usd=Decimal("1.89"), grants=[])
+    r = lucent_diluted_eps(
+        terms,
+        net_income_usd=Fraction(100_000_000),
+        basic_shares=BASIC,
+        date=DATE,
+        average_price_usd=Decimal("1.89"),
+        grants=[],
+    )
     assert r.basic_numerator_usd == -50_800_000
     assert r.diluted_eps_usd == r.basic_eps_usd == Fraction(-50_800_000, BASIC)
     assert r.steps[0].reason == LOSS_REASON
-    assert "loss to common shareholders (income from continuing operations less preferred dividends < 0)" \
+    assert (
+        "loss to common shareholders (income from continuing operations less preferred dividends < 0)"
         in r.steps[0].reason
+    )
     assert "loss from continuing operations" not in r.steps[0].reason
 
 
@@ -107,10 +127,18 @@ def test_zero_income_to_common_leaves_options_not_dilutive(terms):
     # EPS unchanged, not "would raise EPS". Preferred next: 150,800,000 / (B + 317,340,127) > 0:
     # raises EPS, antidilutive. Diluted = basic = 0 on B shares.
     g = Grant("g", load_forms()["us-nonofficer-active"], 1003, Decimal("1.24"), dt.date(2002, 11, 15))
-    r = lucent_diluted_eps(terms, net_income_usd=Fraction(150_800_000), basic_shares=BASIC,
-                           date=dt.date(2004, 2, 1), average_price_usd=Decimal("3"), grants=[g])
+    r = lucent_diluted_eps(
+        terms,
+        net_income_usd=Fraction(150_800_000),
+        basic_shares=BASIC,
+        date=dt.date(2004, 2, 1),
+        average_price_usd=Decimal("3"),
+        grants=[g],
+    )
     assert [(s.potential.incremental_shares, s.included, s.reason) for s in r.steps] == [
-        (235, False, UNCHANGED_REASON), (317_340_127, False, "antidilutive: would raise EPS")]
+        (235, False, UNCHANGED_REASON),
+        (317_340_127, False, "antidilutive: would raise EPS"),
+    ]
     assert r.diluted_shares == BASIC and r.diluted_eps_usd == r.basic_eps_usd == 0
 
 
@@ -150,8 +178,21 @@ def test_eps_cli_json():
 
 
 def test_eps_cli_exchanged_with_grants():
-    result = run_cli("eps", "--net-income", "-11826000000", "--exchanged", "--tax-rate", "0.35",
-                     "--grants", "data/grants_illustrative.csv", "--price", "3", "--date", "2004-02-01", "--json")
+    result = run_cli(
+        "eps",
+        "--net-income",
+        "-11826000000",
+        "--exchanged",
+        "--tax-rate",
+        "0.35",
+        "--grants",
+        "data/grants_illustrative.csv",
+        "--price",
+        "3",
+        "--date",
+        "2004-02-01",
+        "--json",
+    )
     assert result.returncode == 0, result.stderr
     payload = json.loads(result.stdout)
     assert payload["preferred_dividends_usd"] == 0
@@ -164,12 +205,20 @@ def test_eps_cli_rejects_bad_tax_rate():
     assert result.returncode == 2 and "must be a rate in [0, 1)" in result.stderr
 
 
-POTENTIALS = st.lists(st.builds(PotentialShares, st.just("s"), st.just("m"), st.integers(0, 10**9),
-                                st.fractions(min_value=0, max_value=10**9)), max_size=4)
+POTENTIALS = st.lists(
+    st.builds(
+        PotentialShares, st.just("s"), st.just("m"), st.integers(0, 10**9), st.fractions(min_value=0, max_value=10**9)
+    ),
+    max_size=4,
+)
 
 
-@given(income=st.fractions(min_value=Fraction(1, 100), max_value=10**10), dividends=st.fractions(0, 10**9),
-       basic=st.integers(1, 10**10), potentials=POTENTIALS)
+@given(
+    income=st.fractions(min_value=Fraction(1, 100), max_value=10**10),
+    dividends=st.fractions(0, 10**9),
+    basic=st.integers(1, 10**10),
+    potentials=POTENTIALS,
+)
 def test_diluted_never_above_basic_when_income_to_common_is_positive(income, dividends, basic, potentials):
     """ASC 260 antidilution: with income to common > 0 a security is included only when it lowers EPS,
     so diluted EPS <= basic EPS (and a loss leaves diluted = basic)."""

@@ -10,12 +10,16 @@ from calc.errors import InputError, Problem
 def test_problem_text_from_its_parts():
     """The texts of the grid, grants, register and ledger readers (see their tests), built from parts."""
     assert Problem("must be a whole number from 0 to 10,000,000,000", line=4, column="shares", value="-5") == (
-        "line 4, column shares: '-5' must be a whole number from 0 to 10,000,000,000")
+        "line 4, column shares: '-5' must be a whole number from 0 to 10,000,000,000"
+    )
     assert Problem("unknown column (known: x)", line=1, column="bogus") == (
-        "line 1, column 'bogus': unknown column (known: x)")
+        "line 1, column 'bogus': unknown column (known: x)"
+    )
     assert Problem("2 cells, the header has 7", line=5) == "line 5: 2 cells, the header has 7"
-    assert Problem("is not one of a, b", line=2, column="action", value="swap", source="edited events",
-                   column_label=False) == "edited events line 2, action: 'swap' is not one of a, b"
+    assert (
+        Problem("is not one of a, b", line=2, column="action", value="swap", source="edited events", column_label=False)
+        == "edited events line 2, action: 'swap' is not one of a, b"
+    )
     assert Problem("the rows sum to 2", column="preferred_shares") == "column preferred_shares: the rows sum to 2"
 
 

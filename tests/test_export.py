@@ -63,6 +63,7 @@ def exported(tmp_path, round_trip_grid):
 
 # --------------------------------------------------------------------------- round trip
 
+
 def test_round_trip_matches_the_engine_scenario_by_scenario(exported):
     grid, stats, results, _ = exported
     assert stats.scenarios == len(grid) == 9
@@ -100,8 +101,9 @@ def test_summary_agrees_with_results(exported):
     assert (pro_rata["redemption_shares"] == pro_rata["redemption_shares_holders"]).all()
     assert pro_rata["conversion_shares"].gt(0).any() and pro_rata["redemption_shares"].gt(0).any()
     totals = results["scenario_id"].map(summary.set_index("scenario_id")["total_shares"])
-    np.testing.assert_allclose(results["pro_forma_pct"], 100.0 * results["pro_forma_shares"] / totals,
-                               rtol=0, atol=0.5e-6)  # written to 6 decimals
+    np.testing.assert_allclose(
+        results["pro_forma_pct"], 100.0 * results["pro_forma_shares"] / totals, rtol=0, atol=0.5e-6
+    )  # written to 6 decimals
 
 
 def test_family_rows_are_member_sums(exported):
@@ -113,7 +115,8 @@ def test_family_rows_are_member_sums(exported):
         member_rows = first[first["kind"] == "holder"][members]
         assert len(row) == 1
         assert row["conversion_shares"].item() + row["redemption_shares"].item() == (
-            member_rows["conversion_shares"].sum() + member_rows["redemption_shares"].sum())
+            member_rows["conversion_shares"].sum() + member_rows["redemption_shares"].sum()
+        )
         assert row["basis_preferred_shares"].item() == member_rows["basis_preferred_shares"].sum()
 
 
@@ -123,8 +126,10 @@ def test_parquet_holds_the_same_rows(tmp_path, round_trip_grid):
     csv_rows = pd.read_csv(tmp_path / "r.csv", keep_default_na=False)
     parquet_rows = pd.read_parquet(tmp_path / "r.parquet")
     assert list(parquet_rows.columns) == list(RESULT_COLUMNS)
-    pd.testing.assert_frame_equal(parquet_rows.astype({c: object for c in RESULT_COLUMNS[:4]}),
-                                  csv_rows.astype({c: object for c in RESULT_COLUMNS[:4]}))
+    pd.testing.assert_frame_equal(
+        parquet_rows.astype({c: object for c in RESULT_COLUMNS[:4]}),
+        csv_rows.astype({c: object for c in RESULT_COLUMNS[:4]}),
+    )
     assert pd.read_parquet(tmp_path / "s.parquet")["scenario_id"].tolist() == list(round_trip_grid.ids)
 
 
@@ -146,7 +151,7 @@ def test_example_grid_exports(tmp_path):
 
 # --------------------------------------------------------------------------- spreadsheet safety
 
-HOSTILE_NAMES = ["=HYPERLINK(\"http://x\",\"y\")", "+1+1", "-2 Fund", "@SUM(A1)"]
+HOSTILE_NAMES = ['=HYPERLINK("http://x","y")', "+1+1", "-2 Fund", "@SUM(A1)"]
 
 
 def hostile_register(tmp_path):
@@ -194,9 +199,9 @@ def test_excel_option_writes_a_byte_order_mark(tmp_path):
     grid = read_grid(EXAMPLE_GRID)
     export(grid, tmp_path / "excel.csv", tmp_path / "excel_summary.csv", excel=True)
     export(grid, tmp_path / "plain.csv")
-    assert (tmp_path / "excel.csv").read_bytes().startswith(b"\xef\xbb\xbf\"scenario_id\"")
+    assert (tmp_path / "excel.csv").read_bytes().startswith(b'\xef\xbb\xbf"scenario_id"')
     assert (tmp_path / "excel_summary.csv").read_bytes().startswith(b"\xef\xbb\xbf")
-    assert (tmp_path / "plain.csv").read_bytes().startswith(b"\"scenario_id\"")
+    assert (tmp_path / "plain.csv").read_bytes().startswith(b'"scenario_id"')
     assert (tmp_path / "excel.csv").read_bytes()[3:] == (tmp_path / "plain.csv").read_bytes()
 
 
@@ -247,15 +252,17 @@ def test_cross_field_range_rule_names_its_line(tmp_path):
     path.write_text("scenario_id,horizon\nfine,\nearly,2001-01-01\n", encoding="utf-8")
     with pytest.raises(InputError) as info:
         read_grid(path)
-    assert info.value.problems == ("line 3, column horizon: 2001-01-01 must be on or after valuation_date "
-                                   "2002-08-28",)
+    assert info.value.problems == ("line 3, column horizon: 2001-01-01 must be on or after valuation_date 2002-08-28",)
 
 
-@pytest.mark.parametrize("text, message", [
-    ("", "empty file"),
-    ("scenario_id,price\n", "no scenario rows"),
-    ("price\n1.0\n", "line 1: no 'scenario_id' column"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ("", "empty file"),
+        ("scenario_id,price\n", "no scenario rows"),
+        ("price\n1.0\n", "line 1: no 'scenario_id' column"),
+    ],
+)
 def test_grid_without_scenarios_is_rejected(tmp_path, text, message):
     path = tmp_path / "grid.csv"
     path.write_text(text, encoding="utf-8")
@@ -287,6 +294,7 @@ def test_results_and_summary_must_differ(tmp_path):
 
 # --------------------------------------------------------------------------- interrupted runs
 
+
 @pytest.mark.parametrize("failure", [RuntimeError("boom"), KeyboardInterrupt()])
 def test_crash_mid_grid_leaves_no_file(tmp_path, round_trip_grid, monkeypatch, failure):
     real, calls = export_mod.run_batch, []
@@ -311,8 +319,17 @@ def test_cli_ctrl_c_says_no_output_written_and_exits_130(tmp_path, monkeypatch, 
         raise KeyboardInterrupt
 
     monkeypatch.setattr(export_mod, "run_batch", interrupted)
-    code = main(["export", "--scenarios", str(EXAMPLE_GRID), "--out", str(tmp_path / "r.csv"),
-                 "--summary", str(tmp_path / "s.csv")])
+    code = main(
+        [
+            "export",
+            "--scenarios",
+            str(EXAMPLE_GRID),
+            "--out",
+            str(tmp_path / "r.csv"),
+            "--summary",
+            str(tmp_path / "s.csv"),
+        ]
+    )
     assert code == 130
     assert "interrupted: no output written" in capsys.readouterr().err
     assert files_in(tmp_path) == []
@@ -331,6 +348,7 @@ def test_cli_crash_says_no_output_written(tmp_path, monkeypatch, capsys):
 
 
 # --------------------------------------------------------------------------- progress
+
 
 class FakeTerminal(io.StringIO):
     def __init__(self, tty: bool) -> None:
@@ -358,6 +376,7 @@ def test_progress_bar_only_on_a_terminal(tty, monkeypatch):
 
 # --------------------------------------------------------------------------- grid generation
 
+
 def test_grid_from_the_issue_example(tmp_path):
     table = make_grid({"price": "0.5:6:0.25", "dividend_policy": "cash,stock,accrue", "put_settlement": "cash,stock"})
     assert table.header == ("scenario_id", "price", "dividend_policy", "put_settlement")
@@ -369,36 +388,42 @@ def test_grid_from_the_issue_example(tmp_path):
     assert len(set(grid.ids)) == 138 and grid.params[-1].price == 6.0
 
 
-@pytest.mark.parametrize("name, text, values", [
-    ("price", "0.1:0.3:0.1", ["0.1", "0.2", "0.3"]),
-    ("price", "1:2:0.4,5", ["1", "1.4", "1.8", "5"]),
-    ("base_shares", "100:300:100", ["100", "200", "300"]),
-    ("annual_drift", "-0.2,0,0.2", ["-0.2", "0", "0.2"]),
-    ("exchange_date", "2003-01-01:2003-03-01:30,", ["2003-01-01", "2003-01-31", ""]),
-    ("holder_basis", "registered, pro_rata", ["registered", "pro_rata"]),
-    ("price", "1, 89", ["1", "89"]),
-    ("price", "1,0.5", ["1", "0.5"]),
-])
+@pytest.mark.parametrize(
+    "name, text, values",
+    [
+        ("price", "0.1:0.3:0.1", ["0.1", "0.2", "0.3"]),
+        ("price", "1:2:0.4,5", ["1", "1.4", "1.8", "5"]),
+        ("base_shares", "100:300:100", ["100", "200", "300"]),
+        ("annual_drift", "-0.2,0,0.2", ["-0.2", "0", "0.2"]),
+        ("exchange_date", "2003-01-01:2003-03-01:30,", ["2003-01-01", "2003-01-31", ""]),
+        ("holder_basis", "registered, pro_rata", ["registered", "pro_rata"]),
+        ("price", "1, 89", ["1", "89"]),
+        ("price", "1,0.5", ["1", "0.5"]),
+    ],
+)
 def test_axis_values(name, text, values):
     assert axis_values(name, text) == values
 
 
-@pytest.mark.parametrize("name, text, message", [
-    ("price", "0:1:0.5", "0.0 must be from 0.01 to 100,000 USD"),
-    ("price", "1:2", "not a range start:stop:step"),
-    ("price", "2:1:0.5", "stop is before start"),
-    ("price", "1:2:0", "step must be a number > 0"),
-    ("price", "1:2:nan", "not a range"),
-    ("price", "1:2000000:1", "more than 1,000,000"),
-    ("valuation_date", "2002-09-01:2002-10-01:1.5", "step must be a whole number of days > 0"),
-    ("dividend_policy", "cash,sometimes", "'sometimes' is not one of cash, stock, accrue"),
-    # issue 9 item 4: a decimal comma is never split into two values
-    ("price", "1,89", "'1,89': a comma between digits is ambiguous"),
-    ("base_shares", "1,885,000", "ambiguous in a list"),
-    ("price", "2, 1,5", "ambiguous in a list"),
-    ("price", "1:2:0,5", "step must be a number > 0"),
-    ("price", "1_000:2000:1", "not a range start:stop:step"),
-])
+@pytest.mark.parametrize(
+    "name, text, message",
+    [
+        ("price", "0:1:0.5", "0.0 must be from 0.01 to 100,000 USD"),
+        ("price", "1:2", "not a range start:stop:step"),
+        ("price", "2:1:0.5", "stop is before start"),
+        ("price", "1:2:0", "step must be a number > 0"),
+        ("price", "1:2:nan", "not a range"),
+        ("price", "1:2000000:1", "more than 1,000,000"),
+        ("valuation_date", "2002-09-01:2002-10-01:1.5", "step must be a whole number of days > 0"),
+        ("dividend_policy", "cash,sometimes", "'sometimes' is not one of cash, stock, accrue"),
+        # issue 9 item 4: a decimal comma is never split into two values
+        ("price", "1,89", "'1,89': a comma between digits is ambiguous"),
+        ("base_shares", "1,885,000", "ambiguous in a list"),
+        ("price", "2, 1,5", "ambiguous in a list"),
+        ("price", "1:2:0,5", "step must be a number > 0"),
+        ("price", "1_000:2000:1", "not a range start:stop:step"),
+    ],
+)
 def test_axis_errors(name, text, message):
     with pytest.raises(ValueError, match=message):
         axis_values(name, text)
@@ -407,8 +432,7 @@ def test_axis_errors(name, text, message):
 def test_grid_rows_are_checked_together(tmp_path):
     with pytest.raises(InputError) as info:
         make_grid({"valuation_date": "2003-01-01", "horizon": "2002-12-01,2004-08-02"})
-    assert info.value.problems == ("line 2, column horizon: 2002-12-01 must be on or after valuation_date "
-                                   "2003-01-01",)
+    assert info.value.problems == ("line 2, column horizon: 2002-12-01 must be on or after valuation_date 2003-01-01",)
 
 
 def test_grid_size_is_capped():
@@ -417,17 +441,33 @@ def test_grid_size_is_capped():
 
 
 def test_cli_grid_then_export(tmp_path):
-    made = run_cli("grid", "--price", "0.5:6:0.25", "--dividend-policy", "cash,stock,accrue", "--put-settlement",
-                   "cash,stock", "--out", "GRID.csv", cwd=tmp_path)
+    made = run_cli(
+        "grid",
+        "--price",
+        "0.5:6:0.25",
+        "--dividend-policy",
+        "cash,stock,accrue",
+        "--put-settlement",
+        "cash,stock",
+        "--out",
+        "GRID.csv",
+        cwd=tmp_path,
+    )
     assert made.returncode == 0, made.stderr
     assert "138 scenarios" in made.stdout
-    result = run_cli("export", "--scenarios", "GRID.csv", "--out", "RESULTS.csv", "--summary", "SUMMARY.csv",
-                     "--excel", cwd=tmp_path)
+    result = run_cli(
+        "export", "--scenarios", "GRID.csv", "--out", "RESULTS.csv", "--summary", "SUMMARY.csv", "--excel", cwd=tmp_path
+    )
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""  # no progress bar when stderr is not a terminal
     assert f"138 scenarios, {138 * ROWS_PER_SCENARIO:,} rows in " in result.stdout
-    assert files_in(tmp_path) == ["GRID.csv", "RESULTS.csv", "RESULTS.inputs.json", "SUMMARY.csv",
-                                  "SUMMARY.inputs.json"]
+    assert files_in(tmp_path) == [
+        "GRID.csv",
+        "RESULTS.csv",
+        "RESULTS.inputs.json",
+        "SUMMARY.csv",
+        "SUMMARY.inputs.json",
+    ]
     summary = pd.read_csv(tmp_path / "SUMMARY.csv", encoding="utf-8-sig")
     assert summary.columns[0] == "scenario_id" and len(summary) == 138
     assert set(PARAM_NAMES) <= set(summary.columns)
@@ -435,8 +475,18 @@ def test_cli_grid_then_export(tmp_path):
 
 def test_cli_export_with_holders_register(tmp_path):
     register, names = hostile_register(tmp_path)
-    result = run_cli("export", "--scenarios", str(EXAMPLE_GRID), "--out", "r.parquet", "--format", "parquet",
-                     "--holders", str(register), cwd=tmp_path)
+    result = run_cli(
+        "export",
+        "--scenarios",
+        str(EXAMPLE_GRID),
+        "--out",
+        "r.parquet",
+        "--format",
+        "parquet",
+        "--holders",
+        str(register),
+        cwd=tmp_path,
+    )
     assert result.returncode == 0, result.stderr
     frame = pd.read_parquet(tmp_path / "r.parquet")
     assert frame["name"].iloc[0] == names[0]
@@ -446,8 +496,10 @@ def test_cli_export_with_holders_register(tmp_path):
 def test_issue9_item3_share_limit_names_the_scenario_id(tmp_path, capsys):
     """A grid row whose counts pass the model limit is named by its scenario_id; nothing is written."""
     grid = tmp_path / "g.csv"
-    grid.write_text("scenario_id,price,annual_drift,horizon,dividend_policy,put,conversion\n"
-                    "ok,1.89,0,,,,\ncrash,0.25,-0.5,2031-08-01,accrue,none,none\n")
+    grid.write_text(
+        "scenario_id,price,annual_drift,horizon,dividend_policy,put,conversion\n"
+        "ok,1.89,0,,,,\ncrash,0.25,-0.5,2031-08-01,accrue,none,none\n"
+    )
     out = tmp_path / "o.csv"
     assert main(["export", "--scenarios", str(grid), "--out", str(out)]) == 2
     err = capsys.readouterr().err

@@ -152,6 +152,7 @@ def test_compare_figure_one_line_per_scenario(scenario):
 
 def test_all_figures_returns_three(scenario):
     params, result, sens = scenario
-    figs = figures.all_figures(result.timeline, sens, result.holders, params.base_shares, 10_000_000_000, 5.94,
-                               params.price)
+    figs = figures.all_figures(
+        result.timeline, sens, result.holders, params.base_shares, 10_000_000_000, 5.94, params.price
+    )
     assert len(figs) == 3 and all(isinstance(f, go.Figure) for f in figs)

@@ -44,7 +44,11 @@ def test_golden_rows(parsed):
     # SUPP p. 1: "Aim Charter Fund.... 15,000 15,000,000 2,525,253 Nil"
     aim = row(parsed, "Aim Charter Fund")
     assert (aim.preferred_shares, aim.debenture_principal_usd, aim.common_shares, aim.common_owned_prior) == (
-        15_000, 15_000_000, 2_525_253, 0)
+        15_000,
+        15_000_000,
+        2_525_253,
+        0,
+    )
     assert aim.expected_common_shares == 2_525_253  # ceil(15,000 × 168.3502) = 2,525,253
     assert aim.issues == ""
     # SUPP p. 2: "Alliance Growth & Income, Inc. .... 52,160 52,160,000 8,781,147 21,237,200"
@@ -86,8 +90,10 @@ def test_footnote_markers(parsed):
         # SUPP p. 3: "Canyon Capital Arbitrage Master Fund, Ltd. ... 2,550 2,500,000 429,294 Nil"
         ("Canyon Capital Arbitrage Master Fund, Ltd.", "2,500,000 != expected 2,550,000"),
         # SUPP p. 10: "Wilmington Trust ... 62,925 62,952,000 10,593,437 Nil"
-        ("Wilmington Trust Company as owner and trustee for Forrestal Funding Master Trust",
-         "62,952,000 != expected 62,925,000"),
+        (
+            "Wilmington Trust Company as owner and trustee for Forrestal Funding Master Trust",
+            "62,952,000 != expected 62,925,000",
+        ),
         # SUPP p. 7: "Merrill Lynch International Investment Fund.... 900 900,000 151,526 275,100";
         # ceil(900 × 168.3502) = ceil(151,515.18) = 151,516
         ("Merrill Lynch International Investment Fund", "common_shares 151,526 != expected 151,516"),
@@ -123,8 +129,9 @@ def test_per_holder_expected_columns_consistent(parsed):
 
 def test_shipped_register_is_regenerated_identically(tmp_path):
     out = tmp_path / "register.csv"
-    result = run_cli("holders", "--filing", "data/prospectus_supplement_2002-08-28_8pct_preferred.txt",
-                     "--out", str(out))
+    result = run_cli(
+        "holders", "--filing", "data/prospectus_supplement_2002-08-28_8pct_preferred.txt", "--out", str(out)
+    )
     assert result.returncode == 0, result.stderr
     assert out.read_bytes() == REGISTER_PATH.read_bytes()
     assert "holders listed:            326" in result.stdout
@@ -143,20 +150,23 @@ def test_parser_robust_to_wrapping(filing_text, parsed):
             current = f"{current} {word}" if current else word
     lines.append(current)
     rewrapped = parse_filing_text("\n".join(lines)).register
-    pd.testing.assert_frame_equal(
-        rewrapped.drop(columns=["offset"]), parsed.register.drop(columns=["offset"]))
+    pd.testing.assert_frame_equal(rewrapped.drop(columns=["offset"]), parsed.register.drop(columns=["offset"]))
 
 
-HEADER = ("SHARES OF PRINCIPAL AMOUNT COMMON SHARES OF OF CONVERTIBLE SHARES OF STOCK OWNED PREFERRED "
-          "SUBORDINATED COMMON PRIOR TO THIS SELLING SECURITYHOLDER(1) STOCK(2) DEBENTURES(2)(3) STOCK(4) "
-          "OFFERING ------------------------- --------- ---------------- ---------- -------------")
+HEADER = (
+    "SHARES OF PRINCIPAL AMOUNT COMMON SHARES OF OF CONVERTIBLE SHARES OF STOCK OWNED PREFERRED "
+    "SUBORDINATED COMMON PRIOR TO THIS SELLING SECURITYHOLDER(1) STOCK(2) DEBENTURES(2)(3) STOCK(4) "
+    "OFFERING ------------------------- --------- ---------------- ---------- -------------"
+)
 INTRO = "currently convertible (equivalent to a conversion rate of 168.3502 shares of common stock for each"
 
 
 def test_synthetic_supplement_with_page_break_in_table():
-    text = (f"{INTRO} {HEADER} Alpha Fund(5)....... 10 10,000 1,684 Nil Beta (2) Trust "
-            f"...... 1 1,000 169 400 7 {HEADER} 2000 Gamma LLC(6)(7).... 2 2,000 337 1,000 "
-            "--------------- (1) Information")
+    text = (
+        f"{INTRO} {HEADER} Alpha Fund(5)....... 10 10,000 1,684 Nil Beta (2) Trust "
+        f"...... 1 1,000 169 400 7 {HEADER} 2000 Gamma LLC(6)(7).... 2 2,000 337 1,000 "
+        "--------------- (1) Information"
+    )
     reg = parse_filing_text(text).register
     assert list(reg["name"]) == ["Alpha Fund", "Beta (2) Trust", "2000 Gamma LLC"]
     assert list(reg["footnotes"]) == ["5", "", "6;7"]
@@ -172,8 +182,10 @@ def test_synthetic_supplement_with_page_break_in_table():
         (f"{INTRO} {HEADER} Alpha Fund....... 10 10,000 1,684 Nil", "has no end"),
         (f"{HEADER} Alpha Fund....... 10 10,000 1,684 Nil --------------- (1) x", "no current conversion rate"),
         (f"{INTRO} {HEADER} Alpha Fund....... 10 ten 1,684 Nil --------------- (1) x", "expected 4 figures"),
-        (f"{INTRO} {HEADER} Alpha Fund....... 10 10,000 1,684 Nil Orphan words --------------- (1) x",
-         "unparsable fragment 'Orphan words' at offset"),
+        (
+            f"{INTRO} {HEADER} Alpha Fund....... 10 10,000 1,684 Nil Orphan words --------------- (1) x",
+            "unparsable fragment 'Orphan words' at offset",
+        ),
     ],
 )
 def test_parse_errors_name_what_was_not_found(text, message):

@@ -49,8 +49,11 @@ def test_debentures_total_1_525_billion_and_conversion_prices(registry):
     assert (Decimal("2.26") * Decimal("1.48")).quantize(Decimal("0.01")) == a.conversion_price_usd == Decimal("3.34")
     assert (Decimal("2.26") * Decimal("1.38")).quantize(Decimal("0.01")) == b.conversion_price_usd == Decimal("3.12")
     for deb, rate in ((a, "299.4012"), (b, "320.5128")):
-        assert deb.conversion_rate == Decimal(rate) == (1000 / deb.conversion_price_usd).quantize(
-            Decimal("0.0001"), ROUND_HALF_UP)
+        assert (
+            deb.conversion_rate
+            == Decimal(rate)
+            == (1000 / deb.conversion_price_usd).quantize(Decimal("0.0001"), ROUND_HALF_UP)
+        )
         assert deb.coupon_rate == Decimal("0.0275") and deb.issue_date.isoformat() == "2003-06-04"
     assert [d.year for d in a.put_dates] == [2010, 2015, 2020] and [d.year for d in b.put_dates] == [2013, 2019]
     assert registry.source("debentures_275_a.contingent_trigger_pct").startswith("assumption")
@@ -99,28 +102,66 @@ def data_copy(tmp_path) -> Path:
     return tmp_path / "instruments.toml"
 
 
-@pytest.mark.parametrize("old, new, message", [
-    ('conversion_rate = { value = "299.4012"', 'conversion_rate = { value = "299.5"',
-     "[debentures_275_a.conversion_rate] 299.5 does not match unit_usd / conversion_price_usd = 299.4012"),
-    ('registered_common_shares = { value = 361_570_300', 'registered_common_shares = { value = 361_570_301',
-     "[trust_preferred_775.registered_common_shares] 361,570,301 differs from ceil"),
-    ('count = { value = 200_000_000, source = "SETTLE: 200,000,000 warrants" }', 'count = { value = 200_000_000 }',
-     "[warrants_2004.count] must be a table with exactly 'value' and 'source'"),
-    ('coupon_rate = { value = "0.0775"', 'coupon_rte = { value = "0.0775"', "[trust_preferred_775.coupon_rte] unknown"),
-    ('kind = { value = "warrant"', 'kind = { value = "warant"', "[warrants_2004.kind] must be a table with 'value'"),
-    ('expiry_date = { value = 2007-12-10', 'expiry_date = { value = 2003-12-10',
-     "[warrants_2004.expiry_date] 2003-12-10 must be on or after issue_date"),
-    ('exercise_price_usd = { value = "2.75"', 'exercise_price_usd = { value = "2,75"',
-     "[warrants_2004.exercise_price_usd] value '2,75' is not a number"),
-    ('put_dates = { value = [2013-06-15, 2019-06-15]', 'put_dates = { value = [2013-06-15, 2029-06-15]',
-     "[debentures_275_b.put_dates] 2029-06-15 must lie after issue_date"),
-    ('coupons_per_year = { value = 4', 'coupons_per_year = { value = "4"',
-     "[trust_preferred_775.coupons_per_year] value '4' must be of type int"),
-    ('amount_usd = "775000000"', 'amount_usd = "775000500"',
-     "[debentures_275_b.outstanding entry 1.amount_usd] 775000500 must be >= 0 and a whole number of units"),
-    ('date = 2001-12-31\nprice_usd', 'date = 2001-12-30\nprice_usd',
-     "[savings_plan_ltssp.holding entry 4.date] 2001-12-31 has no [[savings_plan_ltssp.price]] entry"),
-])
+@pytest.mark.parametrize(
+    "old, new, message",
+    [
+        (
+            'conversion_rate = { value = "299.4012"',
+            'conversion_rate = { value = "299.5"',
+            "[debentures_275_a.conversion_rate] 299.5 does not match unit_usd / conversion_price_usd = 299.4012",
+        ),
+        (
+            "registered_common_shares = { value = 361_570_300",
+            "registered_common_shares = { value = 361_570_301",
+            "[trust_preferred_775.registered_common_shares] 361,570,301 differs from ceil",
+        ),
+        (
+            'count = { value = 200_000_000, source = "SETTLE: 200,000,000 warrants" }',
+            "count = { value = 200_000_000 }",
+            "[warrants_2004.count] must be a table with exactly 'value' and 'source'",
+        ),
+        (
+            'coupon_rate = { value = "0.0775"',
+            'coupon_rte = { value = "0.0775"',
+            "[trust_preferred_775.coupon_rte] unknown",
+        ),
+        (
+            'kind = { value = "warrant"',
+            'kind = { value = "warant"',
+            "[warrants_2004.kind] must be a table with 'value'",
+        ),
+        (
+            "expiry_date = { value = 2007-12-10",
+            "expiry_date = { value = 2003-12-10",
+            "[warrants_2004.expiry_date] 2003-12-10 must be on or after issue_date",
+        ),
+        (
+            'exercise_price_usd = { value = "2.75"',
+            'exercise_price_usd = { value = "2,75"',
+            "[warrants_2004.exercise_price_usd] value '2,75' is not a number",
+        ),
+        (
+            "put_dates = { value = [2013-06-15, 2019-06-15]",
+            "put_dates = { value = [2013-06-15, 2029-06-15]",
+            "[debentures_275_b.put_dates] 2029-06-15 must lie after issue_date",
+        ),
+        (
+            "coupons_per_year = { value = 4",
+            'coupons_per_year = { value = "4"',
+            "[trust_preferred_775.coupons_per_year] value '4' must be of type int",
+        ),
+        (
+            'amount_usd = "775000000"',
+            'amount_usd = "775000500"',
+            "[debentures_275_b.outstanding entry 1.amount_usd] 775000500 must be >= 0 and a whole number of units",
+        ),
+        (
+            "date = 2001-12-31\nprice_usd",
+            "date = 2001-12-30\nprice_usd",
+            "[savings_plan_ltssp.holding entry 4.date] 2001-12-31 has no [[savings_plan_ltssp.price]] entry",
+        ),
+    ],
+)
 def test_malformed_edits_are_rejected_naming_the_field(data_copy, old, new, message):
     text = data_copy.read_text(encoding="utf-8")
     assert text.count(old) == 1, old
@@ -131,11 +172,13 @@ def test_malformed_edits_are_rejected_naming_the_field(data_copy, old, new, mess
 
 
 def test_adding_a_security_is_an_edit_not_code(data_copy):
-    extra = ('\n[warrants_extra]\nkind = { value = "warrant", source = "test" }\n'
-             'name = { value = "extra", source = "t" }\n'
-             'count = { value = 10, source = "t" }\nshares_per_warrant = { value = 2, source = "t" }\n'
-             'exercise_price_usd = { value = "1", source = "t" }\nissue_date = { value = 2002-01-01, source = "t" }\n'
-             'expiry_date = { value = 2010-01-01, source = "t" }\n')
+    extra = (
+        '\n[warrants_extra]\nkind = { value = "warrant", source = "test" }\n'
+        'name = { value = "extra", source = "t" }\n'
+        'count = { value = 10, source = "t" }\nshares_per_warrant = { value = 2, source = "t" }\n'
+        'exercise_price_usd = { value = "1", source = "t" }\nissue_date = { value = 2002-01-01, source = "t" }\n'
+        'expiry_date = { value = 2010-01-01, source = "t" }\n'
+    )
     data_copy.write_text(data_copy.read_text(encoding="utf-8") + extra, encoding="utf-8")
     added = load_registry_file(data_copy).instruments[-1]
     assert isinstance(added, Warrant) and added.count * added.shares_per_warrant == 20

@@ -107,8 +107,7 @@ def test_issue10_golden_call_on_2006_08_01_at_7_usd():
 def test_issue10_rational_call_needs_the_cushion():
     """call = rational, trigger 20%: at $7, 1,178.45 < 1,200, no call; at $7.20, 1,212.12 ≥ 1,200: the
     class converts on 2006-08-01, the first dividend date from the call date: 317,340,127."""
-    base = {"dividend_policy": "cash", "put": "none", "conversion": "none", "horizon": "2007-01-01",
-            "call": "rational"}
+    base = {"dividend_policy": "cash", "put": "none", "conversion": "none", "horizon": "2007-01-01", "call": "rational"}
     assert run_scenario(parse_params(base | {"price": 7})).summary["conversion_shares"] == 0
     result = run_scenario(parse_params(base | {"price": 7.2}))
     assert result.summary["conversion_shares"] == 317_340_127
@@ -135,8 +134,9 @@ def test_issue10_history_replay_cli():
     assert payload["exchange_shares"] == 96_000_000
     assert payload["preferred_outstanding_after_events"] == 1_610_000
     # the history start: 2002-07-31 with the 10-Q cover count
-    replay = run_scenario(parse_params({"valuation_date": "2002-07-31", "base_shares": 3_432_688_763}),
-                          events=history_events())
+    replay = run_scenario(
+        parse_params({"valuation_date": "2002-07-31", "base_shares": 3_432_688_763}), events=history_events()
+    )
     after = replay.timeline[replay.timeline["date"] > dt.date(2002, 10, 23)].iloc[0]
     assert after["preferred_outstanding"] == 1_610_000
     assert replay.timeline["exchange_shares"].tolist()[:4] == [0, 0, 58_000_000, 38_000_000]
@@ -151,30 +151,39 @@ def test_issue10_history_rows_have_sources_and_assumed_dates():
 
 def test_issue10_every_problem_is_reported_at_once_with_lines(tmp_path):
     path = tmp_path / "bad.csv"
-    path.write_text("\n".join([
-        HEADER,
-        "2003-01-15,swap,10,,,,,,",
-        "2001-01-15,convert,10,,,,,,",
-        "2003-08-01,put,10,,,,stock,,",
-        "2004-08-02,call,10,,,,,,",
-        "2003-03-01,exchange_common,2000000,,300,,,,",
-        "2003-03-01,repurchase_cash,5,,,100,,Nobody,",
-        "2003-03-01,repurchase_cash,50000,,,100,,Aim Charter Fund,",
-        "2003-03-01,exchange_common,5,100,3,,,,",
-        "2003-03-01,exchange_common,5,,,,,,",
-    ]), encoding="utf-8")
+    path.write_text(
+        "\n".join(
+            [
+                HEADER,
+                "2003-01-15,swap,10,,,,,,",
+                "2001-01-15,convert,10,,,,,,",
+                "2003-08-01,put,10,,,,stock,,",
+                "2004-08-02,call,10,,,,,,",
+                "2003-03-01,exchange_common,2000000,,300,,,,",
+                "2003-03-01,repurchase_cash,5,,,100,,Nobody,",
+                "2003-03-01,repurchase_cash,50000,,,100,,Aim Charter Fund,",
+                "2003-03-01,exchange_common,5,100,3,,,,",
+                "2003-03-01,exchange_common,5,,,,,,",
+            ]
+        ),
+        encoding="utf-8",
+    )
     result = run_cli("scenario", "--events", str(path))
     assert result.returncode == 2
     lines = result.stderr.splitlines()
     assert lines[0] == "error: events: 10 problem(s); nothing was run"
-    expected = ["line 2, action: 'swap' is not one of", "line 3, date: 2001-01-15 is outside the window",
-                "line 3, date: convert on 2001-01-15 is before 2002-05-06", "line 4, date: put on 2003-08-01 is "
-                "not a put date", "line 5, date: call on 2004-08-02 is before 2006-08-01",
-                "line 6, preferred_shares: 2,000,000 is more than the 1,884,990 outstanding",
-                "line 7, holder: 'Nobody' is not a register name",
-                "line 8, preferred_shares: 50,000 is more than the 12,089 holder 'Aim Charter Fund' holds",
-                "line 9, common_shares/common_per_preferred: exchange_common needs exactly one of them, got both",
-                "line 10, common_shares/common_per_preferred: exchange_common needs exactly one of them, got neither"]
+    expected = [
+        "line 2, action: 'swap' is not one of",
+        "line 3, date: 2001-01-15 is outside the window",
+        "line 3, date: convert on 2001-01-15 is before 2002-05-06",
+        "line 4, date: put on 2003-08-01 is not a put date",
+        "line 5, date: call on 2004-08-02 is before 2006-08-01",
+        "line 6, preferred_shares: 2,000,000 is more than the 1,884,990 outstanding",
+        "line 7, holder: 'Nobody' is not a register name",
+        "line 8, preferred_shares: 50,000 is more than the 12,089 holder 'Aim Charter Fund' holds",
+        "line 9, common_shares/common_per_preferred: exchange_common needs exactly one of them, got both",
+        "line 10, common_shares/common_per_preferred: exchange_common needs exactly one of them, got neither",
+    ]
     for line, text in zip(lines[1:], expected):
         assert text in line
 
@@ -225,8 +234,13 @@ def test_issue10_montecarlo_with_events_and_breakeven_cli():
     cli = run_cli("breakeven", "--common-per-preferred", "331.43", "--volatility", "0.6", "--paths", "500", "--json")
     assert cli.returncode == 0, cli.stderr
     payload = json.loads(cli.stdout)
-    assert {"exchange_shares_per_preferred", "wait_shares_per_preferred", "breakeven_price_usd",
-            "probability_exchange_issues_fewer", "wait_shares_per_preferred_p50"} <= set(payload)
+    assert {
+        "exchange_shares_per_preferred",
+        "wait_shares_per_preferred",
+        "breakeven_price_usd",
+        "probability_exchange_issues_fewer",
+        "wait_shares_per_preferred_p50",
+    } <= set(payload)
 
 
 def test_issue10_breakeven_closed_form():
@@ -260,8 +274,12 @@ def _row(date: dt.date, action: str, n: int, value: str = "") -> str:
 
 
 @SETTINGS
-@given(date=DATES, action=st.sampled_from(["exchange_common", "repurchase_cash", "exchange_debentures"]),
-       price=PRICES, basis=st.sampled_from(["pro_rata", "registered"]))
+@given(
+    date=DATES,
+    action=st.sampled_from(["exchange_common", "repurchase_cash", "exchange_debentures"]),
+    price=PRICES,
+    basis=st.sampled_from(["pro_rata", "registered"]),
+)
 def test_issue10_zero_quantity_events_change_nothing(date, action, price, basis):
     params = parse_params({"price": price, "holder_basis": basis})
     plain = run_scenario(params)
@@ -277,8 +295,12 @@ def test_issue10_splitting_an_exchange_gives_the_same_totals(date, n, split, rat
     first = int(n * split)
     params = parse_params({"price": price})
     whole = run_scenario(params, events=events_of(_row(date, "exchange_common", n, str(ratio)))).summary
-    parts = run_scenario(params, events=events_of(_row(date, "exchange_common", first, str(ratio)),
-                                                  _row(date, "exchange_common", n - first, str(ratio)))).summary
+    parts = run_scenario(
+        params,
+        events=events_of(
+            _row(date, "exchange_common", first, str(ratio)), _row(date, "exchange_common", n - first, str(ratio))
+        ),
+    ).summary
     assert parts == whole
 
 
@@ -299,9 +321,14 @@ def test_issue10_events_never_retire_more_than_outstanding(rows):
 
 
 @SETTINGS
-@given(date=DATES, n=st.integers(0, 1_885_000), ratio=st.floats(0, 400), price=st.floats(0.2, 12),
-       action=st.sampled_from(["exchange_common", "convert", "exchange_debentures"]),
-       put_settlement=st.sampled_from(["cash", "stock"]))
+@given(
+    date=DATES,
+    n=st.integers(0, 1_885_000),
+    ratio=st.floats(0, 400),
+    price=st.floats(0.2, 12),
+    action=st.sampled_from(["exchange_common", "convert", "exchange_debentures"]),
+    put_settlement=st.sampled_from(["cash", "stock"]),
+)
 def test_issue10_holders_sum_to_class_totals_on_pro_rata(date, n, ratio, price, action, put_settlement):
     value = f"{ratio:.4f}" if action == "exchange_common" else ""
     events = events_of(_row(date, action, n, value), "2004-08-02,put,all,,,,,,")
@@ -348,6 +375,7 @@ def test_issue10_golden_exchange_into_debentures_then_put():
 
 # ---------------------------------------------------------------- exact rounding of ledger rows (issue 9 item 1)
 
+
 def _ledger_reference(params, schedule, path, rows) -> tuple[list[int], int, int, int, int]:
     """(dividend shares per column, exchange, row conversion, class conversion, class redemption) of path 0
     in pure Fraction arithmetic; ``rows`` = ((column, n, kind, ratio), ...) in pinned order."""
@@ -387,24 +415,44 @@ def _ledger_reference(params, schedule, path, rows) -> tuple[list[int], int, int
 
 
 @settings(max_examples=150, deadline=None)
-@given(price=st.decimals("0.05", "50", places=4), sale=st.decimals("0.05", "1", places=3),
-       put=st.decimals("0.05", "1", places=3), policy=st.sampled_from(["stock", "accrue", "cash"]),
-       put_policy=st.sampled_from(["all", "rational", "none"]), ratio=st.decimals("0", "2000", places=4),
-       n_exchange=st.integers(0, 900_000), n_convert=st.integers(0, 900_000),
-       dates=st.sampled_from([("2002-10-15", "2003-02-01"), ("2003-02-01", "2003-02-01"),
-                              ("2003-08-01", "2004-02-01"), ("2004-02-01", "2004-08-02")]))
-def test_issue10_ledger_rows_round_exactly_like_a_fraction_reference(price, sale, put, policy, put_policy, ratio,
-                                                                      n_exchange, n_convert, dates):
+@given(
+    price=st.decimals("0.05", "50", places=4),
+    sale=st.decimals("0.05", "1", places=3),
+    put=st.decimals("0.05", "1", places=3),
+    policy=st.sampled_from(["stock", "accrue", "cash"]),
+    put_policy=st.sampled_from(["all", "rational", "none"]),
+    ratio=st.decimals("0", "2000", places=4),
+    n_exchange=st.integers(0, 900_000),
+    n_convert=st.integers(0, 900_000),
+    dates=st.sampled_from(
+        [
+            ("2002-10-15", "2003-02-01"),
+            ("2003-02-01", "2003-02-01"),
+            ("2003-08-01", "2004-02-01"),
+            ("2004-02-01", "2004-08-02"),
+        ]
+    ),
+)
+def test_issue10_ledger_rows_round_exactly_like_a_fraction_reference(
+    price, sale, put, policy, put_policy, ratio, n_exchange, n_convert, dates
+):
     """Issue 9 item 1 on the ledger: with an exchange_common row (decimal common_per_preferred) and a convert
     row, every share count of the engine equals the pure-Fraction computation (floor(n × ratio),
     floor(n × LP/1000 × CR) with exact LP, stock dividends on the units of record, the class on what remains)."""
     from calc.engine import ShareLimitError
     from calc.scenario import project_group, scenario_plan
 
-    params = parse_params({"price": str(price), "sale_factor": str(sale), "put_factor": str(put),
-                           "dividend_policy": policy, "put": put_policy, "horizon": "2006-08-01"})
-    events = events_of(f"{dates[0]},exchange_common,{n_exchange},,{ratio},,,,",
-                       f"{dates[1]},convert,{n_convert},,,,,,")
+    params = parse_params(
+        {
+            "price": str(price),
+            "sale_factor": str(sale),
+            "put_factor": str(put),
+            "dividend_policy": policy,
+            "put": put_policy,
+            "horizon": "2006-08-01",
+        }
+    )
+    events = events_of(f"{dates[0]},exchange_common,{n_exchange},,{ratio},,,,", f"{dates[1]},convert,{n_convert},,,,,,")
     terms, book = load_terms(), default_book()
     plan = scenario_plan(params, events, terms, book)
     try:
@@ -412,8 +460,10 @@ def test_issue10_ledger_rows_round_exactly_like_a_fraction_reference(price, sale
     except ShareLimitError:
         return
     from fractions import Fraction
-    rows = [(schedule.dates.index(e.date), n, e.action, Fraction(ratio))
-            for e, n in zip(plan.rows, plan.counts.tolist())]
+
+    rows = [
+        (schedule.dates.index(e.date), n, e.action, Fraction(ratio)) for e, n in zip(plan.rows, plan.counts.tolist())
+    ]
     dividends, exchange, row_conversion, conversion, redemption = _ledger_reference(params, schedule, path, rows)
     assert path.dividend_shares[0].tolist() == dividends
     totals = path.totals()
@@ -426,8 +476,9 @@ def test_issue10_exchange_ratio_exact_at_a_whole_number():
     """floor(n × ratio) where float64 n × ratio lands a hair below the whole number:
     100,000 × 0.29 = 29,000 exactly, but 100000 * 0.29 = 28,999.999999999996 in float64."""
     assert 100_000 * 0.29 < 29_000
-    result = run_scenario(parse_params({"dividend_policy": "cash"}),
-                          events=events_of("2003-03-03,exchange_common,100000,,0.29,,,,"))
+    result = run_scenario(
+        parse_params({"dividend_policy": "cash"}), events=events_of("2003-03-03,exchange_common,100000,,0.29,,,,")
+    )
     assert result.summary["exchange_shares"] == 29_000
     assert holder_rows(result)["exchange_shares"].sum() == 29_000
 
@@ -439,13 +490,20 @@ def test_issue10_events_file_read_like_other_inputs(tmp_path):
     utf16 = tmp_path / "utf16.csv"
     utf16.write_bytes(text.encode("utf-16"))
     assert read_events(utf16)[0].common_per_preferred == 300.5
-    for name, data, message in [("nul.csv", text.encode() + b"2003-03-03,convert,1\x00,,,,,,\n", "NUL character"),
-                                ("latin.csv", text.encode() + "2003-03-03,convert,1,,,,,,Zürich\n".encode("latin-1"),
-                                 "byte 0xFC cannot be decoded"),
-                                ("ragged.csv", (text + "2003-03-03,convert,1\n").encode(), "line 3: 3 cells, the "
-                                 "header has 9"),
-                                ("comma.csv", (text + "2003-03-03,exchange_common,10,,\"1,5\",,,,\n").encode(),
-                                 "common_per_preferred: '1,5' is not a number")]:
+    for name, data, message in [
+        ("nul.csv", text.encode() + b"2003-03-03,convert,1\x00,,,,,,\n", "NUL character"),
+        (
+            "latin.csv",
+            text.encode() + "2003-03-03,convert,1,,,,,,Zürich\n".encode("latin-1"),
+            "byte 0xFC cannot be decoded",
+        ),
+        ("ragged.csv", (text + "2003-03-03,convert,1\n").encode(), "line 3: 3 cells, the header has 9"),
+        (
+            "comma.csv",
+            (text + '2003-03-03,exchange_common,10,,"1,5",,,,\n').encode(),
+            "common_per_preferred: '1,5' is not a number",
+        ),
+    ]:
         path = tmp_path / name
         path.write_bytes(data)
         with pytest.raises(InputError) as info:
@@ -472,10 +530,12 @@ def test_issue10_debenture_rows_exact_holder_allocation(basis):
     from fractions import Fraction
     from math import floor
 
-    params = parse_params({"dividend_policy": "accrue", "put": "rational", "price": "9", "horizon": "2004-08-02",
-                           "holder_basis": basis})
-    events = events_of("2003-02-01,exchange_debentures,400000,,,,,,",
-                       "2003-08-01,exchange_debentures,all,,,,,Aim Charter Fund,")
+    params = parse_params(
+        {"dividend_policy": "accrue", "put": "rational", "price": "9", "horizon": "2004-08-02", "holder_basis": basis}
+    )
+    events = events_of(
+        "2003-02-01,exchange_debentures,400000,,,,,,", "2003-08-01,exchange_debentures,all,,,,,Aim Charter Fund,"
+    )
     result = run_scenario(params, events=events)
     path = result.path
     assert int(path.exit_action[0]) == 1  # converted at the put

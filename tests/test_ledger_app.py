@@ -43,8 +43,9 @@ def test_issue10_history_toggle_replays_the_2002_exchanges(app):
 
 
 def test_issue10_events_in_use_change_the_scenario(app):
-    events, _ = read_events_text(",".join(EVENT_COLUMNS) + "\n2003-03-03,exchange_common,885000,,300.5,,,,",
-                                 "edited events")
+    events, _ = read_events_text(
+        ",".join(EVENT_COLUMNS) + "\n2003-03-03,exchange_common,885000,,300.5,,,,", "edited events"
+    )
     app.session_state[ledger_view.EVENTS_KEY] = events
     app.run(timeout=TIMEOUT)
     assert not app.exception
@@ -54,13 +55,21 @@ def test_issue10_events_in_use_change_the_scenario(app):
 
 def test_issue10_bad_edit_is_rejected_with_lines_and_keeps_previous_events():
     """The editor's check: every problem with its line; nothing is accepted."""
-    edited = pd.DataFrame([{c: "" for c in EVENT_COLUMNS} | {"date": "2003-03-03", "action": "swap"},
-                           {c: "" for c in EVENT_COLUMNS} | {"date": "2001-01-01", "action": "convert",
-                                                             "preferred_shares": "5"}], dtype=str)
+    edited = pd.DataFrame(
+        [
+            {c: "" for c in EVENT_COLUMNS} | {"date": "2003-03-03", "action": "swap"},
+            {c: "" for c in EVENT_COLUMNS} | {"date": "2001-01-01", "action": "convert", "preferred_shares": "5"},
+        ],
+        dtype=str,
+    )
     events, problems = ledger_view._check_edit(edited, parse_params(), False, load_terms(), default_book())
     assert problems[0].startswith("edited events line 2, action: 'swap' is not one of")
     assert any(p.startswith("edited events line 3, date: 2001-01-01 is outside the window") for p in problems)
-    good = pd.DataFrame([{c: "" for c in EVENT_COLUMNS} | {"date": "2003-03-03", "action": "exchange_common",
-                                                            "preferred_shares": "10", "common_shares": "3000"}])
+    good = pd.DataFrame(
+        [
+            {c: "" for c in EVENT_COLUMNS}
+            | {"date": "2003-03-03", "action": "exchange_common", "preferred_shares": "10", "common_shares": "3000"}
+        ]
+    )
     events, problems = ledger_view._check_edit(good, parse_params(), False, load_terms(), default_book())
     assert problems == [] and ledger_events(events)[0].common_shares == 3000

@@ -47,6 +47,7 @@ def state(g, date):
 
 # --- the catalogue ---------------------------------------------------------------------------
 
+
 def test_catalogue_has_every_form_in_the_document():
     # 23 "[Lucent Technologies Logo]" title blocks in FORMS, plus the 2 letter-based executive forms
     assert sum("logo]" in line.lower() for line in DOC) == 23
@@ -57,7 +58,7 @@ def test_catalogue_has_every_form_in_the_document():
 
 def _cited(source):
     first, last = source.split(" lines ")[1].split(" ")[0].split("-")
-    return " ".join(" ".join(DOC[int(first) - 1:int(last)]).split())
+    return " ".join(" ".join(DOC[int(first) - 1 : int(last)]).split())
 
 
 @pytest.mark.parametrize("form_id", [f for f in FORMS if not f.startswith("us-officer-executive")])
@@ -65,10 +66,15 @@ def test_every_rule_cites_the_words_it_encodes(form_id):
     form = FORMS[form_id]
     assert ("20% of the Shares" in _cited(form.vesting.source)) == (form.vesting.schedule == "installments")
     assert "last day you can exercise" in _cited(form.expiration.source)
-    expected = {"retirement": "by reason of Retirement", "death": "death", "disability": "Disability",
-                "cause": "for Cause", "company_action": "Company Action Vesting Portion",
-                "company_action_retirement": "both a Company Action and Retirement",
-                "other": "any reason other than"}
+    expected = {
+        "retirement": "by reason of Retirement",
+        "death": "death",
+        "disability": "Disability",
+        "cause": "for Cause",
+        "company_action": "Company Action Vesting Portion",
+        "company_action_retirement": "both a Company Action and Retirement",
+        "other": "any reason other than",
+    }
     for reason, rule in form.termination.items():
         assert expected[reason] in _cited(rule.source), (form_id, reason)
     if form.retirement_definition:
@@ -85,6 +91,7 @@ def test_officer_retirement_adds_age_50_with_15_years():
 
 # --- vesting ---------------------------------------------------------------------------------
 
+
 def test_1003_shares_through_all_five_vesting_dates():
     # FORMS 2242-2248: 20% every six months, each date rounded down, fraction carried.
     # 20% of 1,003 = 200.6 per date.
@@ -94,8 +101,12 @@ def test_1003_shares_through_all_five_vesting_dates():
     #   2004-11-15: 200.6 + 0.8  -> 201, carry 0.4   (802)
     #   2005-05-15: 200.6 + 0.4  -> 201, carry 0.0   (1,003)
     assert vesting_schedule(FORMS["us-nonofficer-active"], 1003, GRANT) == [
-        (D(2003, 5, 15), 200), (D(2003, 11, 15), 201), (D(2004, 5, 15), 200),
-        (D(2004, 11, 15), 201), (D(2005, 5, 15), 201)]
+        (D(2003, 5, 15), 200),
+        (D(2003, 11, 15), 201),
+        (D(2004, 5, 15), 200),
+        (D(2004, 11, 15), 201),
+        (D(2005, 5, 15), 201),
+    ]
     g = grant()
     assert state(g, D(2003, 5, 14)) == (0, 0, 0, 0)
     assert state(g, D(2004, 5, 15)) == (601, 601, 0, 0)
@@ -110,6 +121,7 @@ def test_month_end_grant_clamps_vesting_day():
 
 
 # --- terminations after grant ----------------------------------------------------------------
+
 
 def test_company_action_in_month_14_of_30():
     # FORMS 2268-2305. T = 2004-01-20: M = 14 complete months (2002-11-15 -> 2004-01-15),
@@ -160,8 +172,7 @@ def test_option_timeline_sums_positions_by_hand():
     # A: 1,003 shares, no termination (vesting as in the 1,003-share test above).
     # B: 5,000 shares, death on 2003-08-01 (1,000 vested on 2003-05-15, all 5,000 from T).
     a, b = grant(), grant(shares=5000, end=D(2003, 8, 1), reason="death")
-    frame = option_timeline([a, b], [D(2007, 11, 15), D(2002, 11, 14), D(2003, 5, 15), D(2003, 8, 1),
-                                     D(2003, 5, 15)])
+    frame = option_timeline([a, b], [D(2007, 11, 15), D(2002, 11, 14), D(2003, 5, 15), D(2003, 8, 1), D(2003, 5, 15)])
     assert list(frame.columns) == ["date", "vested_shares", "exercisable_shares", "outstanding_shares"]
     columns = ("vested_shares", "exercisable_shares", "outstanding_shares")
     assert frame.to_dict("records") == [
@@ -176,6 +187,7 @@ def test_option_timeline_sums_positions_by_hand():
 
 
 # --- the French form -------------------------------------------------------------------------
+
 
 def test_french_exercisability_gap():
     # FORMS 24-30 vesting as above; 32-34 exercisable from the fourth anniversary (2006-11-15);
@@ -207,11 +219,15 @@ def test_french_death_180_days():
 
 # --- forms for employment terminated before the grant ----------------------------------------
 
-@pytest.mark.parametrize("form_id, last_day", [
-    ("us-nonofficer-company-action", D(2003, 2, 13)),     # FORMS 2452-2453: 90th day after grant
-    ("france-nonofficer-death", D(2003, 5, 14)),          # FORMS 284-285: 180 days from grant
-    ("us-nonofficer-death-disability", D(2007, 11, 14)),  # FORMS 2540-2541: day before 5th anniversary
-])
+
+@pytest.mark.parametrize(
+    "form_id, last_day",
+    [
+        ("us-nonofficer-company-action", D(2003, 2, 13)),  # FORMS 2452-2453: 90th day after grant
+        ("france-nonofficer-death", D(2003, 5, 14)),  # FORMS 284-285: 180 days from grant
+        ("us-nonofficer-death-disability", D(2007, 11, 14)),  # FORMS 2540-2541: day before 5th anniversary
+    ],
+)
 def test_terminated_before_grant(form_id, last_day):
     # 100% exercisable on the grant date (e.g. FORMS 2446-2447)
     g = grant(form=form_id)
@@ -231,14 +247,16 @@ def test_pre_grant_company_action_pension_retirement_via_reason():
     # the day preceding the 5th anniversary (2007-11-14) if "both a Company Action and
     # Retirement". FORMS 2336-2347: Retirement includes "Service Pension" (no age/service
     # needed), stated as reason company_action_retirement; the termination date stays empty.
-    rows = ("a,us-nonofficer-company-action,1003,1.24,2002-11-15,,company_action_retirement\n"
-            "b,us-nonofficer-company-action,1003,1.24,2002-11-15,,company_action\n"
-            "c,us-officer-company-action,1003,1.24,2002-11-15,,company_action_retirement\n")
+    rows = (
+        "a,us-nonofficer-company-action,1003,1.24,2002-11-15,,company_action_retirement\n"
+        "b,us-nonofficer-company-action,1003,1.24,2002-11-15,,company_action\n"
+        "c,us-officer-company-action,1003,1.24,2002-11-15,,company_action_retirement\n"
+    )
     pension, plain, officer = parse_grants_text(HEADER + rows)
     assert pension.termination_date is None and pension.termination_reason == "company_action_retirement"
     for g in (pension, officer):
         assert state(g, GRANT) == (1003, 1003, 0, 0)
-        assert state(g, D(2003, 2, 14)) == (1003, 1003, 0, 0)   # past the 90th day: still exercisable
+        assert state(g, D(2003, 2, 14)) == (1003, 1003, 0, 0)  # past the 90th day: still exercisable
         assert state(g, D(2007, 11, 14)) == (1003, 1003, 0, 0)
         assert state(g, D(2007, 11, 15)) == (0, 0, 1003, 0)
     # plain Company Action (no Retirement): last day 2002-11-15 + 90 days = 2003-02-13
@@ -246,19 +264,28 @@ def test_pre_grant_company_action_pension_retirement_via_reason():
     assert state(plain, D(2003, 2, 14)) == (0, 0, 1003, 0)
 
 
-@pytest.mark.parametrize("row, message", [
-    # a date on a before-grant form is meaningless (the form says employment ended before the grant)
-    ("a,us-nonofficer-company-action,10,1.00,2002-11-15,2002-10-01,company_action_retirement",
-     "column termination_date: form us-nonofficer-company-action is for employment that ended before the "
-     "grant date; leave termination_date empty; termination_reason may be empty, company_action, or "
-     "company_action_retirement"),
-    ("a,us-nonofficer-company-action,10,1.00,2002-11-15,,death",
-     "column termination_reason: 'death' does not apply to form us-nonofficer-company-action"),
-    ("a,us-nonofficer-company-action,10,1.00,2002-11-15,,retirement", "'retirement' does not apply"),
-    ("a,us-nonofficer-death-disability,10,1.00,2002-11-15,,company_action_retirement",
-     "'company_action_retirement' does not apply to form us-nonofficer-death-disability (employment ended "
-     "before the grant by death or disability); leave termination_date and termination_reason empty"),
-])
+@pytest.mark.parametrize(
+    "row, message",
+    [
+        # a date on a before-grant form is meaningless (the form says employment ended before the grant)
+        (
+            "a,us-nonofficer-company-action,10,1.00,2002-11-15,2002-10-01,company_action_retirement",
+            "column termination_date: form us-nonofficer-company-action is for employment that ended before the "
+            "grant date; leave termination_date empty; termination_reason may be empty, company_action, or "
+            "company_action_retirement",
+        ),
+        (
+            "a,us-nonofficer-company-action,10,1.00,2002-11-15,,death",
+            "column termination_reason: 'death' does not apply to form us-nonofficer-company-action",
+        ),
+        ("a,us-nonofficer-company-action,10,1.00,2002-11-15,,retirement", "'retirement' does not apply"),
+        (
+            "a,us-nonofficer-death-disability,10,1.00,2002-11-15,,company_action_retirement",
+            "'company_action_retirement' does not apply to form us-nonofficer-death-disability (employment ended "
+            "before the grant by death or disability); leave termination_date and termination_reason empty",
+        ),
+    ],
+)
 def test_before_grant_form_rejects_meaningless_termination(row, message):
     with pytest.raises(InputError) as exc:
         parse_grants_text(HEADER + row + "\n")
@@ -275,6 +302,7 @@ def test_nothing_exists_before_the_grant_date():
 
 # --- treasury stock method -------------------------------------------------------------------
 
+
 def test_treasury_stock_by_hand():
     # n = 1,000, K = $1.24, P = $3.00: 1,000 × (1 − 1.24/3) = 586.67 -> 586 (floor)
     assert tsm_incremental_shares(1000, Decimal("1.24"), Decimal("3.00")) == 586
@@ -287,8 +315,13 @@ def test_treasury_stock_by_hand():
 ACTIVE = [f for f, form in FORMS.items() if form.status == "active"]
 
 
-@given(st.sampled_from(ACTIVE), st.integers(0, 10**7), st.integers(0, 2600), st.integers(0, 2600),
-       st.sampled_from([None, "retirement", "death", "disability", "cause", "company_action", "other"]))
+@given(
+    st.sampled_from(ACTIVE),
+    st.integers(0, 10**7),
+    st.integers(0, 2600),
+    st.integers(0, 2600),
+    st.sampled_from([None, "retirement", "death", "disability", "cause", "company_action", "other"]),
+)
 def test_counts_add_up(form_id, shares, end_days, days, reason):
     end = None if reason is None else GRANT + dt.timedelta(days=end_days)
     g = grant(form=form_id, shares=shares, end=end, reason=reason)
@@ -317,18 +350,23 @@ def test_shipped_grants_files_load():
     assert position(executive["CEO-OPT"], D(2004, 1, 30)).exercisable == 1_200_000
 
 
-@pytest.mark.parametrize("row, message", [
-    ("a,no-such-form,10,1.00,2002-11-15,,", "line 2, column form: unknown form 'no-such-form'"),
-    ("a,us-nonofficer-active,-5,1.00,2002-11-15,,", "line 2, column shares: '-5' must be a whole number from 0"),
-    ("a,us-nonofficer-active,10,1.00,2002-11-15,2002-11-01,death",
-     "line 2, column termination_date: 2002-11-01 is before the grant date 2002-11-15"),
-    ("a,us-nonofficer-active,10,1.00,2002-11-31,,", "line 2, column grant_date: '2002-11-31' is not a date"),
-    ("a,us-nonofficer-active,10,1.00,2002-11-15,2003/01/01,death", "column termination_date: '2003/01/01' is not"),
-    ("a,us-nonofficer-active,10,1.00,2002-11-15,2003-01-01,fired", "column termination_reason: 'fired'"),
-    ("a,us-nonofficer-active,10,abc,2002-11-15,,", "column exercise_price_usd: 'abc' must be a number from 0"),
-    ("a,us-nonofficer-death-disability,10,1.00,2002-11-15,2003-01-01,death", "leave termination_date"),
-    ("a,us-nonofficer-active,10,1.00,2002-11-15,2003-01-01,", "both be given or both be empty"),
-])
+@pytest.mark.parametrize(
+    "row, message",
+    [
+        ("a,no-such-form,10,1.00,2002-11-15,,", "line 2, column form: unknown form 'no-such-form'"),
+        ("a,us-nonofficer-active,-5,1.00,2002-11-15,,", "line 2, column shares: '-5' must be a whole number from 0"),
+        (
+            "a,us-nonofficer-active,10,1.00,2002-11-15,2002-11-01,death",
+            "line 2, column termination_date: 2002-11-01 is before the grant date 2002-11-15",
+        ),
+        ("a,us-nonofficer-active,10,1.00,2002-11-31,,", "line 2, column grant_date: '2002-11-31' is not a date"),
+        ("a,us-nonofficer-active,10,1.00,2002-11-15,2003/01/01,death", "column termination_date: '2003/01/01' is not"),
+        ("a,us-nonofficer-active,10,1.00,2002-11-15,2003-01-01,fired", "column termination_reason: 'fired'"),
+        ("a,us-nonofficer-active,10,abc,2002-11-15,,", "column exercise_price_usd: 'abc' must be a number from 0"),
+        ("a,us-nonofficer-death-disability,10,1.00,2002-11-15,2003-01-01,death", "leave termination_date"),
+        ("a,us-nonofficer-active,10,1.00,2002-11-15,2003-01-01,", "both be given or both be empty"),
+    ],
+)
 def test_each_rejection(row, message):
     with pytest.raises(InputError) as exc:
         parse_grants_text(HEADER + row + "\n")
@@ -337,8 +375,10 @@ def test_each_rejection(row, message):
 
 def test_all_problems_at_once_and_nothing_written(tmp_path: Path):
     bad = tmp_path / "grants.csv"
-    bad.write_text(HEADER + "a,us-nonofficer-active,10,1.00,2002-11-15,,\n"
-                   "b,nope,10,1.00,2002-11-15,,\nc,us-nonofficer-active,-1,1.00,2002-13-01,,\n")
+    bad.write_text(
+        HEADER + "a,us-nonofficer-active,10,1.00,2002-11-15,,\n"
+        "b,nope,10,1.00,2002-11-15,,\nc,us-nonofficer-active,-1,1.00,2002-13-01,,\n"
+    )
     out = tmp_path / "out.csv"
     result = run_cli("options", "--grants", str(bad), "--date", "2004-01-01", "--out", str(out))
     assert result.returncode == 2
@@ -354,26 +394,30 @@ def test_ragged_row_rejected():
 
 
 def test_ragged_rows_reported_with_every_other_problem():
-    rows = ["ok,us-nonofficer-active,10,1.00,2002-11-15,,",              # line 2: fine
-            "b,nope,10,1.00,2002-11-15,,",                                 # line 3: unknown form
-            "c,us-nonofficer-active,-5,1.00,2002-11-15,,",                 # line 4: negative shares
-            "d,us-nonofficer-active",                                      # line 5: ragged (2 cells)
-            "e,us-nonofficer-active,10,1.00,2002-11-15,2002-11-01,death",  # line 6: ends before grant
-            "f,us-nonofficer-active,10,1.00,2002-11-31,,",                 # line 7: bad date
-            "g,us-nonofficer-active,1,003,1.00,2002-11-15,,",              # line 8: ragged (8 cells)
-            "h,us-nonofficer-active,10,1.00,2002-11-15,2003-01-01,fired",  # line 9: unknown reason
-            "ok,us-nonofficer-active,10,1.00,2002-11-15,,"]                # line 10: duplicate id
+    rows = [
+        "ok,us-nonofficer-active,10,1.00,2002-11-15,,",  # line 2: fine
+        "b,nope,10,1.00,2002-11-15,,",  # line 3: unknown form
+        "c,us-nonofficer-active,-5,1.00,2002-11-15,,",  # line 4: negative shares
+        "d,us-nonofficer-active",  # line 5: ragged (2 cells)
+        "e,us-nonofficer-active,10,1.00,2002-11-15,2002-11-01,death",  # line 6: ends before grant
+        "f,us-nonofficer-active,10,1.00,2002-11-31,,",  # line 7: bad date
+        "g,us-nonofficer-active,1,003,1.00,2002-11-15,,",  # line 8: ragged (8 cells)
+        "h,us-nonofficer-active,10,1.00,2002-11-15,2003-01-01,fired",  # line 9: unknown reason
+        "ok,us-nonofficer-active,10,1.00,2002-11-15,,",
+    ]  # line 10: duplicate id
     with pytest.raises(InputError) as exc:
         parse_grants_text(HEADER + "\n".join(rows) + "\n")
     problems = exc.value.problems
-    wanted = ["line 3, column form: unknown form 'nope'",
-              "line 4, column shares: '-5' must be a whole number from 0 to 10,000,000,000",
-              "line 5: 2 cells, the header has 7",
-              "line 6, column termination_date: 2002-11-01 is before the grant date 2002-11-15",
-              "line 7, column grant_date: '2002-11-31' is not a date",
-              "line 8: 8 cells, the header has 7",
-              "line 9, column termination_reason: 'fired'",
-              "line 10, column grant_id: 'ok' appears more than once"]
+    wanted = [
+        "line 3, column form: unknown form 'nope'",
+        "line 4, column shares: '-5' must be a whole number from 0 to 10,000,000,000",
+        "line 5: 2 cells, the header has 7",
+        "line 6, column termination_date: 2002-11-01 is before the grant date 2002-11-15",
+        "line 7, column grant_date: '2002-11-31' is not a date",
+        "line 8: 8 cells, the header has 7",
+        "line 9, column termination_reason: 'fired'",
+        "line 10, column grant_id: 'ok' appears more than once",
+    ]
     for text in wanted:
         assert sum(p.startswith(text) for p in problems) == 1, (text, problems)
     assert len(problems) == len(wanted)
@@ -390,19 +434,28 @@ def test_only_ragged_rows_are_reported_not_as_empty():
 
 # --- CLI -------------------------------------------------------------------------------------
 
+
 def test_options_json_totals(tmp_path: Path):
     csv = tmp_path / "g.csv"
-    csv.write_text(HEADER + "a,us-nonofficer-active,1003,1.24,2002-11-15,,\n"
-                   "b,us-nonofficer-active,1003,1.24,2002-11-15,2004-01-20,company_action\n")
+    csv.write_text(
+        HEADER + "a,us-nonofficer-active,1003,1.24,2002-11-15,,\n"
+        "b,us-nonofficer-active,1003,1.24,2002-11-15,2004-01-20,company_action\n"
+    )
     out = tmp_path / "out.csv"
-    result = run_cli("options", "--grants", str(csv), "--date", "2004-02-01", "--price", "3",
-                     "--json", "--out", str(out))
+    result = run_cli(
+        "options", "--grants", str(csv), "--date", "2004-02-01", "--price", "3", "--json", "--out", str(out)
+    )
     assert result.returncode == 0, result.stderr
     # a: 401 vested/exercisable; b: 468 kept, 535 cancelled (worked above).
     # TSM: floor(401 × 1.76/3) = floor(235.25) = 235; floor(468 × 1.76/3) = floor(274.56) = 274
     assert json.loads(result.stdout) == {
-        "vested_shares": 869, "exercisable_shares": 869, "outstanding_shares": 1471,
-        "cancelled_shares": 535, "expired_shares": 0, "tsm_incremental_shares": 509}
+        "vested_shares": 869,
+        "exercisable_shares": 869,
+        "outstanding_shares": 1471,
+        "cancelled_shares": 535,
+        "expired_shares": 0,
+        "tsm_incremental_shares": 509,
+    }
     assert out.exists()
 
 
@@ -421,9 +474,7 @@ def test_options_requires_grants_and_date():
 def test_grant_line_numbers_survive_blank_lines_and_multiline_cells():
     # line 2: a note-free row whose quoted grant_id spans lines 2-3; line 4 blank;
     # line 5: unknown form -> reported as line 5, as an editor shows it
-    text = (HEADER + '"multi\nline",us-nonofficer-active,10,1.00,2002-11-15,,\n'
-            "\n"
-            "x,nope,10,1.00,2002-11-15,,\n")
+    text = HEADER + '"multi\nline",us-nonofficer-active,10,1.00,2002-11-15,,\n\nx,nope,10,1.00,2002-11-15,,\n'
     with pytest.raises(InputError) as exc:
         parse_grants_text(text)
     assert len(exc.value.problems) == 1

@@ -26,8 +26,14 @@ def test_options_section_renders():
     at = AppTest.from_function(_app).run(timeout=60)
     assert not at.exception
     labels = {m.label: m.value for m in at.metric}
-    assert {"Vested shares", "Exercisable shares", "TSM incremental shares", "Basic EPS (USD)",
-            "Diluted EPS (USD)", "Diluted shares"} <= set(labels)
+    assert {
+        "Vested shares",
+        "Exercisable shares",
+        "TSM incremental shares",
+        "Basic EPS (USD)",
+        "Diluted EPS (USD)",
+        "Diluted shares",
+    } <= set(labels)
     # data/grants_illustrative.csv on 2004-02-01 (20% per six months from 2002-11-15, worked by hand):
     # US-NO-1 401 + US-NO-2 468 (Company Action) + US-NO-3 5,000 (death) + US-NO-4 1,000 + US-NO-5 0 (Cause)
     # + US-OF-1 100,000 + FR-1 401 + UK-1 4,800 + US-CA-PRE 0 (expired after 90 days) + US-DD-PRE 1,500
@@ -82,7 +88,8 @@ def test_upload_that_validates_but_cannot_be_computed_keeps_the_previous_grants_
     at = AppTest.from_function(_app).run(timeout=60)
     before = {m.label: m.value for m in at.metric}
     at.file_uploader(key="options_upload").set_value(
-        ("far_future.csv", _grants_csv(**{"2002-11-15": "9999-01-01"}), "text/csv"))
+        ("far_future.csv", _grants_csv(**{"2002-11-15": "9999-01-01"}), "text/csv")
+    )
     at.run(timeout=60)
     assert not at.exception
     message = " ".join(e.value for e in at.error)

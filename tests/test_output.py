@@ -52,17 +52,24 @@ def never_replace_devices(monkeypatch):
 @pytest.fixture()
 def no_work(monkeypatch):
     """Fail the test if a command gets as far as reading its inputs or running scenarios."""
+
     def forbidden(*args, **kwargs):
         raise AssertionError("work was done before the outputs were checked")
 
-    for target in ("calc.cli.commands.export.read_grid", "calc.export.run_batch",
-                   "calc.cli.commands.holders.parse_filing", "calc.cli.commands.options.read_grants_csv",
-                   "calc.cli.commands.scenario.run_scenario", "calc.cli.commands.montecarlo.run_monte_carlo",
-                   "calc.cli.commands.grid.make_grid"):
+    for target in (
+        "calc.cli.commands.export.read_grid",
+        "calc.export.run_batch",
+        "calc.cli.commands.holders.parse_filing",
+        "calc.cli.commands.options.read_grants_csv",
+        "calc.cli.commands.scenario.run_scenario",
+        "calc.cli.commands.montecarlo.run_monte_carlo",
+        "calc.cli.commands.grid.make_grid",
+    ):
         monkeypatch.setattr(target, forbidden)
 
 
 # --------------------------------------------------------------------------- item 5: output equal to an input
+
 
 def _copy(source: Path, tmp_path: Path, name: str) -> Path:
     target = tmp_path / name
@@ -70,15 +77,19 @@ def _copy(source: Path, tmp_path: Path, name: str) -> Path:
     return target
 
 
-@pytest.mark.parametrize("command, input_flag, source, output_flag", [
-    ("holders", "--filing", FILING_PATH, "--out"),
-    ("export", "--scenarios", EXAMPLE_GRID, "--out"),
-    ("export", "--scenarios", EXAMPLE_GRID, "--summary"),
-    ("export", "--holders", ROOT / "data" / "register.csv", "--out"),
-    ("options", "--grants", GRANTS, "--out"),
-])
-def test_item5_output_equal_to_an_input_is_refused_before_any_work(tmp_path, capsys, no_work, command, input_flag,
-                                                                    source, output_flag):
+@pytest.mark.parametrize(
+    "command, input_flag, source, output_flag",
+    [
+        ("holders", "--filing", FILING_PATH, "--out"),
+        ("export", "--scenarios", EXAMPLE_GRID, "--out"),
+        ("export", "--scenarios", EXAMPLE_GRID, "--summary"),
+        ("export", "--holders", ROOT / "data" / "register.csv", "--out"),
+        ("options", "--grants", GRANTS, "--out"),
+    ],
+)
+def test_item5_output_equal_to_an_input_is_refused_before_any_work(
+    tmp_path, capsys, no_work, command, input_flag, source, output_flag
+):
     victim = _copy(source, tmp_path, "victim" + source.suffix)
     before = victim.read_bytes()
     argv = [command, input_flag, str(victim), output_flag, str(victim)]
@@ -90,8 +101,10 @@ def test_item5_output_equal_to_an_input_is_refused_before_any_work(tmp_path, cap
         argv += ["--date", "2003-01-01"]
     assert main(argv) == 2
     err = capsys.readouterr().err
-    assert error_lines(err) == [f"error: {output_flag} {victim} is the same file as the input {input_flag} {victim}; "
-                                "choose a different output file"]
+    assert error_lines(err) == [
+        f"error: {output_flag} {victim} is the same file as the input {input_flag} {victim}; "
+        "choose a different output file"
+    ]
     assert victim.read_bytes() == before
     assert files_in(tmp_path) == [victim.name]
 
@@ -125,12 +138,23 @@ def test_item5_results_equal_to_summary_is_refused_without_the_crash_banner(tmp_
     target = str(tmp_path / "r.csv")
     assert main(["export", "--scenarios", str(EXAMPLE_GRID), "--out", target, "--summary", target]) == 2
     assert error_lines(capsys.readouterr().err) == [
-        f"error: --summary {target} is the same file as --out {target}; choose a different output file"]
+        f"error: --summary {target} is the same file as --out {target}; choose a different output file"
+    ]
 
 
 def test_item18_parquet_with_excel_is_one_error_line(tmp_path, capsys):
-    code = main(["export", "--scenarios", str(EXAMPLE_GRID), "--out", str(tmp_path / "r.parquet"),
-                 "--format", "parquet", "--excel"])
+    code = main(
+        [
+            "export",
+            "--scenarios",
+            str(EXAMPLE_GRID),
+            "--out",
+            str(tmp_path / "r.parquet"),
+            "--format",
+            "parquet",
+            "--excel",
+        ]
+    )
     assert code == 2
     assert error_lines(capsys.readouterr().err) == ["error: --excel applies to CSV output only, not --format parquet"]
     assert files_in(tmp_path) == []
@@ -142,6 +166,7 @@ def test_item5_character_devices_may_serve_several_outputs(capsys):
 
 
 # --------------------------------------------------------------------------- item 6: special files and symlinks
+
 
 def test_item6_dev_null_stays_a_device(capsys):
     assert main(["grid", "--price", "1, 2", "--out", os.devnull]) == 0
@@ -213,15 +238,22 @@ def test_item6_closed_stdout_pipe_is_not_a_crash(tmp_path, capsys, monkeypatch):
 def test_item6_only_one_output_may_be_stdout(capsys, no_work):
     assert main(["export", "--scenarios", str(EXAMPLE_GRID), "--out", "-", "--summary", "-"]) == 2
     assert error_lines(capsys.readouterr().err) == [
-        "error: --out and --summary both write to standard output; only one output can"]
+        "error: --out and --summary both write to standard output; only one output can"
+    ]
 
 
 # --------------------------------------------------------------------------- item 13: directories, read-only, full
 
+
 def _argv(command: str, out: str) -> list[str]:
-    extra = {"holders": [], "montecarlo": ["--paths", "10"], "grid": ["--price", "1"], "scenario": [],
-             "options": ["--grants", str(GRANTS), "--date", "2003-01-01"],
-             "export": ["--scenarios", str(EXAMPLE_GRID)]}[command]
+    extra = {
+        "holders": [],
+        "montecarlo": ["--paths", "10"],
+        "grid": ["--price", "1"],
+        "scenario": [],
+        "options": ["--grants", str(GRANTS), "--date", "2003-01-01"],
+        "export": ["--scenarios", str(EXAMPLE_GRID)],
+    }[command]
     flag = "--timeline" if command == "scenario" else "--out"
     return [command, *extra, flag, out]
 
@@ -234,10 +266,13 @@ def test_item13_directory_output_is_refused_before_any_work(tmp_path, capsys, no
     assert files_in(tmp_path) == []
 
 
-@pytest.mark.parametrize("out, message", [
-    ("new/", "is a directory; give a file name"),
-    ("missing/r.csv", "directory {tmp}/missing does not exist"),
-])
+@pytest.mark.parametrize(
+    "out, message",
+    [
+        ("new/", "is a directory; give a file name"),
+        ("missing/r.csv", "directory {tmp}/missing does not exist"),
+    ],
+)
 def test_item13_directory_names_and_missing_directories(tmp_path, capsys, no_work, out, message):
     assert main(_argv("export", str(tmp_path / out) + ("/" if out.endswith("/") else ""))) == 2
     assert message.format(tmp=tmp_path) in capsys.readouterr().err
@@ -251,7 +286,8 @@ def test_item13_read_only_directory_is_refused_up_front(tmp_path, capsys, monkey
     monkeypatch.setattr(output_mod.os, "statvfs", lambda path: ReadOnly())
     assert main(_argv("holders", str(tmp_path / "r.csv"))) == 2
     assert error_lines(capsys.readouterr().err) == [
-        f"error: --out {tmp_path}/r.csv: directory {tmp_path} is on a read-only file system"]
+        f"error: --out {tmp_path}/r.csv: directory {tmp_path} is on a read-only file system"
+    ]
 
 
 def test_item13_read_only_at_write_time_is_one_error_line(tmp_path, capsys, monkeypatch):
@@ -261,7 +297,8 @@ def test_item13_read_only_at_write_time_is_one_error_line(tmp_path, capsys, monk
     monkeypatch.setattr(output_mod.tempfile, "mkstemp", read_only)
     assert main(_argv("montecarlo", str(tmp_path / "r.csv"))) == 2
     assert error_lines(capsys.readouterr().err) == [
-        f"error: --out {tmp_path}/r.csv: cannot write (read-only file system); no output written"]
+        f"error: --out {tmp_path}/r.csv: cannot write (read-only file system); no output written"
+    ]
 
 
 class FullDisk(io.BytesIO):
@@ -284,8 +321,19 @@ def test_item13_disk_full_during_export_is_one_error_line_and_leaves_nothing(tmp
 
     monkeypatch.setattr(output_mod.os, "fdopen", full_disk)
     (tmp_path / "s.csv").write_text("previous\n", encoding="utf-8")
-    code = main(["export", "--scenarios", str(EXAMPLE_GRID), "--out", str(tmp_path / "r.csv"),
-                 "--summary", str(tmp_path / "s.csv"), "--chunk-size", "1"])
+    code = main(
+        [
+            "export",
+            "--scenarios",
+            str(EXAMPLE_GRID),
+            "--out",
+            str(tmp_path / "r.csv"),
+            "--summary",
+            str(tmp_path / "s.csv"),
+            "--chunk-size",
+            "1",
+        ]
+    )
     assert code == 2
     lines = error_lines(capsys.readouterr().err)
     assert len(lines) == 1
@@ -297,10 +345,12 @@ def test_item13_disk_full_during_export_is_one_error_line_and_leaves_nothing(tmp
 def test_item13_full_device_is_reported(capsys):
     assert main(["grid", "--price", "1", "--out", "/dev/full"]) == 2
     assert error_lines(capsys.readouterr().err) == [
-        "error: --out /dev/full: cannot write (No space left on device); output is incomplete"]
+        "error: --out /dev/full: cannot write (No space left on device); output is incomplete"
+    ]
 
 
 # --------------------------------------------------------------------------- item 7: SIGTERM, SIGHUP, stale parts
+
 
 @pytest.mark.parametrize("signum, code", [(signal.SIGTERM, 143), (signal.SIGHUP, 129)])
 def test_item7_signal_during_export_cleans_up_like_ctrl_c(tmp_path, capsys, monkeypatch, signum, code):
@@ -318,8 +368,19 @@ def test_item7_signal_during_export_cleans_up_like_ctrl_c(tmp_path, capsys, monk
     monkeypatch.setattr(export_mod, "run_batch", signalled_on_second_chunk)
     before = signal.signal(signum, unhandled)
     try:
-        exit_code = main(["export", "--scenarios", str(EXAMPLE_GRID), "--out", str(tmp_path / "r.csv"),
-                          "--summary", str(tmp_path / "s.csv"), "--chunk-size", "1"])
+        exit_code = main(
+            [
+                "export",
+                "--scenarios",
+                str(EXAMPLE_GRID),
+                "--out",
+                str(tmp_path / "r.csv"),
+                "--summary",
+                str(tmp_path / "s.csv"),
+                "--chunk-size",
+                "1",
+            ]
+        )
         restored = signal.getsignal(signum)
     finally:
         signal.signal(signum, before)
@@ -334,8 +395,13 @@ def test_item7_sigterm_kills_a_real_export_cleanly(tmp_path):
     grid = tmp_path / "grid.csv"
     assert main(["grid", "--price", "0.5:6:0.001", "--put-settlement", "cash,stock", "--out", str(grid)]) == 0
     env = {"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"}
-    process = subprocess.Popen([sys.executable, "-m", "calc", "export", "--scenarios", str(grid), "--out", "r.csv",
-                                "--chunk-size", "1"], cwd=tmp_path, env=env, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "calc", "export", "--scenarios", str(grid), "--out", "r.csv", "--chunk-size", "1"],
+        cwd=tmp_path,
+        env=env,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         while not any(name.endswith(".part") for name in os.listdir(tmp_path)):
             assert process.poll() is None, process.stderr.read() if process.stderr else ""
@@ -350,8 +416,11 @@ def test_item7_sigterm_kills_a_real_export_cleanly(tmp_path):
 
 
 def test_item7_stale_part_files_of_the_target_are_removed_and_reported(tmp_path, capsys):
-    dead = [tmp_path / ".r.csv.a1b2c3.part", tmp_path / ".r.csv.999999999.x7.part",
-            tmp_path / ".r.csv.99999999999999999999.x7.part"]
+    dead = [
+        tmp_path / ".r.csv.a1b2c3.part",
+        tmp_path / ".r.csv.999999999.x7.part",
+        tmp_path / ".r.csv.99999999999999999999.x7.part",
+    ]
     alive = tmp_path / f".r.csv.{os.getpid()}.x7.part"  # a run still writing (this process)
     other = tmp_path / ".other.csv.123.part"
     for path in (*dead, alive, other):
@@ -364,6 +433,7 @@ def test_item7_stale_part_files_of_the_target_are_removed_and_reported(tmp_path,
 
 
 # --------------------------------------------------------------------------- the writer itself
+
 
 def test_failed_writer_leaves_every_target_untouched(tmp_path):
     (tmp_path / "a.csv").write_text("keep\n", encoding="utf-8")

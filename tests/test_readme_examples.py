@@ -36,10 +36,15 @@ def _cases() -> list[Any]:
         if not doc.exists():
             continue
         pending = doc.name == "README.md" and MERGED_MARK not in doc.read_text(encoding="utf-8")
-        marks = [pytest.mark.skip(reason="README.md has not yet taken notes/README_outputs.md's examples")] \
-            if pending else []
-        cases += [pytest.param(doc, i, block, marks=marks, id=f"{doc.name}-{i}")
-                  for i, block in enumerate(example_blocks(doc))]
+        marks = (
+            [pytest.mark.skip(reason="README.md has not yet taken notes/README_outputs.md's examples")]
+            if pending
+            else []
+        )
+        cases += [
+            pytest.param(doc, i, block, marks=marks, id=f"{doc.name}-{i}")
+            for i, block in enumerate(example_blocks(doc))
+        ]
     return cases
 
 
@@ -54,8 +59,14 @@ def test_example_block_runs_as_pasted(tmp_path, doc, index, block):
     assert not [line for line in lines if re.search(r"\[--", line.split("#")[0])], "bracketed flag in an example"
     (tmp_path / "data").symlink_to(ROOT / "data")
     script = block.replace(CALL, f"{sys.executable} -m calc")
-    result = subprocess.run(["sh", "-e", "-c", script], cwd=tmp_path, capture_output=True, text=True, timeout=600,
-                            env={"PYTHONPATH": str(ROOT), "PATH": os.environ.get("PATH", "/usr/bin:/bin")})
+    result = subprocess.run(
+        ["sh", "-e", "-c", script],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={"PYTHONPATH": str(ROOT), "PATH": os.environ.get("PATH", "/usr/bin:/bin")},
+    )
     assert result.returncode == 0, f"{doc.name} block {index} failed:\n{result.stderr[-2000:]}"
     written = sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*") if p.is_file() and p.name != "data")
     assert all(name.startswith("out/") for name in written), f"outside out/: {written}"

@@ -13,8 +13,9 @@ from calc.register import read_register_csv, validate_register
 def test_register_csv_validation(tmp_path):
     good = read_register_csv(REGISTER_PATH)
     assert len(good) == 326 and good["preferred_shares"].dtype.kind == "i"
-    bad = pd.DataFrame({"name": ["A", "", "C"], "preferred_shares": ["10", "5", "-3"],
-                        "common_owned_prior": ["Nil", "x", ""]})
+    bad = pd.DataFrame(
+        {"name": ["A", "", "C"], "preferred_shares": ["10", "5", "-3"], "common_owned_prior": ["Nil", "x", ""]}
+    )
     with pytest.raises(InputError) as info:
         validate_register(bad, "upload")
     problems = "\n".join(info.value.problems)

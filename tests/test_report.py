@@ -62,8 +62,9 @@ def test_report_renders_offline_and_matches_scenario_json(browser, tmp_path):  #
         charts = view.eval_on_selector_all(".js-plotly-plot", "els => els.map(e => e.querySelectorAll('svg').length)")
         assert len(charts) == 3 and all(n > 0 for n in charts)
         assert view.locator("#chart-2 .bars path").count() >= 15  # the concentration chart's bars
-        cells = view.eval_on_selector_all("td[data-key]", "els => els.map(e => [e.dataset.key, e.dataset.value, "
-                                          "e.textContent])")
+        cells = view.eval_on_selector_all(
+            "td[data-key]", "els => els.map(e => [e.dataset.key, e.dataset.value, e.textContent])"
+        )
         assert [key for key, _, _ in cells] == list(SUMMARY_KEYS)
         for key, value, text in cells:
             assert json.loads(value) == expected[key], key
@@ -96,8 +97,15 @@ def test_user_text_is_escaped(browser, tmp_path):  # noqa: F811
     names = [hostile[i] if i < len(hostile) else n for i, n in zip(order, result.holders["name"])]
     result = dataclasses.replace(result, holders=result.holders.assign(name=names))
     sensitivity = price_sensitivity(params, price_grid(), terms)
-    figures = all_figures(result.timeline, sensitivity, result.holders, params.base_shares,
-                          terms.market.authorized_common_shares, 5.94, params.price)
+    figures = all_figures(
+        result.timeline,
+        sensitivity,
+        result.holders,
+        params.base_shares,
+        terms.market.authorized_common_shares,
+        5.94,
+        params.price,
+    )
     record = inputs_record("test", {"file": INJECTIONS[0]}, params)
     out = tmp_path / "hostile.html"
     out.write_text(report_html(params, result, figures, terms, record), encoding="utf-8")
@@ -128,5 +136,6 @@ def test_dashboard_downloads_the_workbook_and_the_report(page):  # noqa: F811
         page.get_by_role("button", name="Download report (HTML)").click()
     report = info.value
     assert report.suggested_filename == workbook.suggested_filename.replace("scenario", "report").replace(
-        ".xlsx", ".html")
+        ".xlsx", ".html"
+    )
     assert 'data-key="new_shares" data-value="1156931218"' in Path(report.path()).read_text(encoding="utf-8")

@@ -40,8 +40,10 @@ def test_decimal_value_round_trips_the_float(x):
     assert float(decimal_value(x)) == x
 
 
-@given(ints=st.lists(st.lists(st.integers(0, 10**9), min_size=3, max_size=3), min_size=1, max_size=4),
-       per=st.lists(st.fractions(min_value=0, max_value=10**6, max_denominator=10**7), min_size=4, max_size=4))
+@given(
+    ints=st.lists(st.lists(st.integers(0, 10**9), min_size=3, max_size=3), min_size=1, max_size=4),
+    per=st.lists(st.fractions(min_value=0, max_value=10**6, max_denominator=10**7), min_size=4, max_size=4),
+)
 def test_scaled_exact_settles_cells_as_fraction_does(ints, per):
     """Whole holdings × a per-row rational (integer multiples are all flagged near): the batched
     integer settlement equals Fraction floor/ceil cell by cell."""

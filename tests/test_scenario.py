@@ -33,8 +33,14 @@ def test_default_stock_dividends_and_stock_put_at_1_89():
     result = run_scenario(parse_params({}))
     tl = result.timeline
     # dividend dates in (2002-08-28, 2004-08-02]: 2003-02-01, 2003-08-01, 2004-02-01, 2004-08-01
-    assert list(tl["date"]) == [dt.date(2002, 8, 28), dt.date(2003, 2, 1), dt.date(2003, 8, 1),
-                                dt.date(2004, 2, 1), dt.date(2004, 8, 1), dt.date(2004, 8, 2)]
+    assert list(tl["date"]) == [
+        dt.date(2002, 8, 28),
+        dt.date(2003, 2, 1),
+        dt.date(2003, 8, 1),
+        dt.date(2004, 2, 1),
+        dt.date(2004, 8, 1),
+        dt.date(2004, 8, 2),
+    ]
     # each dividend: 1,885,000 × $1,000 × 4% = $75,400,000; / $1.89 = 39,894,179.89 -> ceil 39,894,180
     assert list(tl["dividend_due_usd"][1:5]) == [75_400_000.0] * 4
     assert list(tl["dividend_shares"][1:5]) == [39_894_180] * 4
@@ -180,8 +186,12 @@ def test_beneficial_ownership_counts_own_convertible_only():
 
 
 def test_batch_equals_one_by_one():
-    grid = [parse_params({"price": p, "dividend_policy": d, "conversion": c})
-            for p in (0.8, 1.89, 6.5) for d in ("cash", "stock", "accrue") for c in ("none", "all", "rational")]
+    grid = [
+        parse_params({"price": p, "dividend_policy": d, "conversion": c})
+        for p in (0.8, 1.89, 6.5)
+        for d in ("cash", "stock", "accrue")
+        for c in ("none", "all", "rational")
+    ]
     batch = run_batch(grid)
     for i, params in enumerate(grid):
         single = run_scenario(params)
@@ -255,8 +265,10 @@ def test_monte_carlo_percentiles_ordered_and_reproducible():
         ({"annual_drift": -1}, "annual_drift: -1.0 must be from -0.99 to 10"),
         ({"conversion": "all", "conversion_date": "2010-01-01"}, "conversion_date: 2010-01-01 must lie between"),
         ({"exchange_date": "2001-01-01"}, "exchange_date: 2001-01-01 must lie between"),
-        ({"valuation_date": "2000-01-01", "horizon": "2001-01-01"},
-         "valuation_date: 2000-01-01 must be between the issue date"),
+        (
+            {"valuation_date": "2000-01-01", "horizon": "2001-01-01"},
+            "valuation_date: 2000-01-01 must be between the issue date",
+        ),
     ],
 )
 def test_rejections_name_parameter_and_rule(values, message):
@@ -283,11 +295,17 @@ def test_timeline_marks_moneyness_on_each_date():
 
 
 # Scenarios in different event-date groups (windows, conversion date) and on both holder bases.
-BATCH_POOL = [parse_params(v) for v in (
-    {}, {"price": "4", "holder_basis": "registered"}, {"horizon": "2006-08-01", "put": "none"},
-    {"conversion": "all", "conversion_date": "2003-02-01", "price": "9"},
-    {"dividend_policy": "cash", "put_settlement": "cash"}, {"valuation_date": "2004-01-15", "price": "3.1"},
-)]
+BATCH_POOL = [
+    parse_params(v)
+    for v in (
+        {},
+        {"price": "4", "holder_basis": "registered"},
+        {"horizon": "2006-08-01", "put": "none"},
+        {"conversion": "all", "conversion_date": "2003-02-01", "price": "9"},
+        {"dividend_policy": "cash", "put_settlement": "cash"},
+        {"valuation_date": "2004-01-15", "price": "3.1"},
+    )
+]
 
 
 @settings(max_examples=15, deadline=None)

@@ -19,7 +19,10 @@ def test_dividend_dates_are_every_dividend_day_of_the_window(after, days):
     terms = load_terms()
     until = min(after + dt.timedelta(days=days), dt.date(2031, 8, 1))
     pairs = set(terms.preferred.dividend_months_days)
-    expected = [after + dt.timedelta(days=k) for k in range(1, (until - after).days + 1)
-                if ((after + dt.timedelta(days=k)).month, (after + dt.timedelta(days=k)).day) in pairs
-                and after + dt.timedelta(days=k) >= terms.preferred.first_dividend_date]
+    expected = [
+        after + dt.timedelta(days=k)
+        for k in range(1, (until - after).days + 1)
+        if ((after + dt.timedelta(days=k)).month, (after + dt.timedelta(days=k)).day) in pairs
+        and after + dt.timedelta(days=k) >= terms.preferred.first_dividend_date
+    ]
     assert dividend_dates(terms, after, until) == expected

@@ -128,7 +128,7 @@ def test_eps_includes_every_instrument_with_a_reason():
     # ΔN / ΔS = $775M × 2.75% / 248,397,420 (no tax)
     assert debentures_b.potential.incremental_eps_usd == Fraction(775_000_000) * Fraction("0.0275") / 248_397_420
     assert debentures_b.reason == DILUTIVE_REASON
-    loss = dilution_eps(result, Fraction(-10**9))
+    loss = dilution_eps(result, Fraction(-(10**9)))
     assert loss.diluted_shares == loss.basic_shares
 
 
@@ -145,31 +145,48 @@ def test_eps_inputs_are_checked():
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(st.floats(0.05, 20), min_size=2, max_size=6, unique=True), st.sampled_from(["gross", "net"]),
-       st.sampled_from(["in_the_money", "at_expiry"]))
+@given(
+    st.lists(st.floats(0.05, 20), min_size=2, max_size=6, unique=True),
+    st.sampled_from(["gross", "net"]),
+    st.sampled_from(["in_the_money", "at_expiry"]),
+)
 def test_potential_and_issued_monotone_in_price_for_options_and_warrants(prices, settlement, exercise):
     """Higher flat price: never fewer warrant/option shares issued, nor fewer issued + treasury-stock
     potential shares at the horizon price; totals are the sum of the instruments on every path."""
     registry = load_registry()
-    s = setup(parse_params({"horizon": "2007-12-10"}), registry, parse_policies(
-        (f"warrants_2004.settlement={settlement}", f"warrants_2004.exercise={exercise}",
-         f"options_executive.exercise={exercise}", f"options_illustrative.exercise={exercise}"), registry))
+    s = setup(
+        parse_params({"horizon": "2007-12-10"}),
+        registry,
+        parse_policies(
+            (
+                f"warrants_2004.settlement={settlement}",
+                f"warrants_2004.exercise={exercise}",
+                f"options_executive.exercise={exercise}",
+                f"options_illustrative.exercise={exercise}",
+            ),
+            registry,
+        ),
+    )
     ordered = np.sort(np.array(prices))
     result = run_dilution(s, ordered)
     for x in result.projections:
         if x.method != "treasury stock":
             continue
         issued = x.issued.sum(axis=1)
-        diluting = [int(issued[p]) + treasury_shares(x, p, Decimal(repr(float(result.prices[p, -1]))))
-                    for p in range(len(ordered))]
+        diluting = [
+            int(issued[p]) + treasury_shares(x, p, Decimal(repr(float(result.prices[p, -1]))))
+            for p in range(len(ordered))
+        ]
         assert (np.diff(issued) >= 0).all(), x.instrument.id
         assert all(a <= b for a, b in zip(diluting, diluting[1:])), (x.instrument.id, diluting)
     issued = sum(x.issued.sum(axis=1) for x in result.projections)
     potential = sum(x.potential[:, -1] for x in result.projections)
     assert (result.fully_diluted() == s.params.base_shares + issued + potential).all()
     stack = price_stack(s, ordered)
-    assert (stack.drop(columns=["price_usd", "fully_diluted_shares"]).sum(axis=1) + s.params.base_shares
-            == stack["fully_diluted_shares"]).all()
+    assert (
+        stack.drop(columns=["price_usd", "fully_diluted_shares"]).sum(axis=1) + s.params.base_shares
+        == stack["fully_diluted_shares"]
+    ).all()
 
 
 def test_monte_carlo_zero_volatility_is_the_deterministic_path():
@@ -185,8 +202,16 @@ def test_monte_carlo_zero_volatility_is_the_deterministic_path():
 
 def test_policy_problems_are_all_reported():
     with pytest.raises(InputError) as err:
-        parse_policies(["warrants_2004.put=all", "nope.exercise=none", "trust_preferred_775.put_settlement=stock",
-                        "debentures_275_a.put_factor=nan", "novalue"], load_registry())
+        parse_policies(
+            [
+                "warrants_2004.put=all",
+                "nope.exercise=none",
+                "trust_preferred_775.put_settlement=stock",
+                "debentures_275_a.put_factor=nan",
+                "novalue",
+            ],
+            load_registry(),
+        )
     text = str(err.value)
     assert "5 problem(s)" in text and "warrant has no policy 'put'" in text
     assert "'stock' is not one of cash" in text and "unknown instrument 'nope'" in text
@@ -203,7 +228,8 @@ def test_cli_json_in_process(capsys):
     assert code == 0 and err == ""
     payload = json.loads(out)
     assert payload["totals"]["fully_diluted_shares"] == payload["totals"]["base_shares"] + sum(
-        r["issued_shares"] + r["potential_shares"] for r in payload["instruments"])
+        r["issued_shares"] + r["potential_shares"] for r in payload["instruments"]
+    )
     assert payload["eps"]["net_income_source"].startswith("assumption")
     assert len(payload["eps"]["waterfall"]) == len(payload["instruments"]) - 1 + 2  # savings plan: no potential
     assert payload["monte_carlo"]["paths"] == 100

@@ -24,9 +24,16 @@ def store(tmp_path):
 
 
 def test_round_trip_every_field(store):
-    params = dataclasses.replace(default_params(), price=2.5, dividend_policy="accrue", put="all",
-                                 conversion="all", conversion_date=dt.date(2003, 1, 15),
-                                 exchange_date=dt.date(2003, 6, 1), holder_basis="registered")
+    params = dataclasses.replace(
+        default_params(),
+        price=2.5,
+        dividend_policy="accrue",
+        put="all",
+        conversion="all",
+        conversion_date=dt.date(2003, 1, 15),
+        exchange_date=dt.date(2003, 6, 1),
+        holder_basis="registered",
+    )
     store.save("  my scenario ", params)
     assert store.load("my scenario") == params
     assert store.names() == ["my scenario"]
@@ -91,8 +98,9 @@ def test_failed_write_loses_nothing(store, monkeypatch):
                 raise sqlite3.OperationalError("disk I/O error (simulated)")
             return super().execute(sql, *args)
 
-    monkeypatch.setattr(store_module.sqlite3, "connect",
-                        lambda *a, **k: real_connect(*a, factory=FailingConnection, **k))
+    monkeypatch.setattr(
+        store_module.sqlite3, "connect", lambda *a, **k: real_connect(*a, factory=FailingConnection, **k)
+    )
     with pytest.raises(InputError, match="nothing already saved was changed"):
         store.save("second", default_params(), overwrite=True)
     monkeypatch.setattr(store_module.sqlite3, "connect", real_connect)
@@ -157,12 +165,19 @@ def test_concurrent_saves_of_one_name_keep_one_and_tell_the_others_issue_9_item_
         assert ScenarioStore(path).load("same").price == prices[outcomes.index("saved")]
 
 
-@pytest.mark.parametrize("payload, words", [
-    (5, "int, not JSON text"), (b"{}", "bytes, not JSON text"), ("[" * 100_000, "not valid JSON"),
-    ('{"price": [1, 2]}', "price"), ('{"put": {"a": 1}}', "put"),
-    ('{"price": 1' + "0" * 400 + "}", "price|cannot be read"),  # calc names the field once it bounds huge ints
-    ('{"valuation_date": 2002}', "valuation_date"), ('{"nonsense": 1}', "unknown parameter"),
-])
+@pytest.mark.parametrize(
+    "payload, words",
+    [
+        (5, "int, not JSON text"),
+        (b"{}", "bytes, not JSON text"),
+        ("[" * 100_000, "not valid JSON"),
+        ('{"price": [1, 2]}', "price"),
+        ('{"put": {"a": 1}}', "put"),
+        ('{"price": 1' + "0" * 400 + "}", "price|cannot be read"),  # calc names the field once it bounds huge ints
+        ('{"valuation_date": 2002}', "valuation_date"),
+        ('{"nonsense": 1}', "unknown parameter"),
+    ],
+)
 def test_tampered_stored_inputs_are_input_errors_issue_9_item_17(payload, words):
     """Issue 9 item 17: whatever a tampered row holds, loading it is an ``InputError`` that says why (validated by
     ``calc.params.param_problems``), never another exception."""

@@ -24,9 +24,26 @@ SCENARIO = ["--price", "1.89", "--dividend-policy", "stock", "--horizon", "2006-
 def made(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("wb")
     book, timeline, holders = tmp / "s.xlsx", tmp / "t.csv", tmp / "h.csv"
-    result = run_cli("scenario", *SCENARIO, "--xlsx", str(book), "--timeline", str(timeline),
-                     "--holders-out", str(holders), "--paths", "300", "--seed", "7", "--volatility", "0.5",
-                     "--grants", "data/grants_illustrative.csv", "--net-income", "5000000000")
+    result = run_cli(
+        "scenario",
+        *SCENARIO,
+        "--xlsx",
+        str(book),
+        "--timeline",
+        str(timeline),
+        "--holders-out",
+        str(holders),
+        "--paths",
+        "300",
+        "--seed",
+        "7",
+        "--volatility",
+        "0.5",
+        "--grants",
+        "data/grants_illustrative.csv",
+        "--net-income",
+        "5000000000",
+    )
     assert result.returncode == 0, result.stderr
     return openpyxl.load_workbook(book), timeline, holders
 
@@ -43,8 +60,7 @@ def _csv(path) -> list[dict]:
 
 def test_sheets(made):
     book, _, _ = made
-    assert book.sheetnames == ["Inputs", "Summary", "Timeline", "Holders", "Monte Carlo", "Options and EPS",
-                               "Sources"]
+    assert book.sheetnames == ["Inputs", "Summary", "Timeline", "Holders", "Monte Carlo", "Options and EPS", "Sources"]
     assert all(book[name].freeze_panes for name in book.sheetnames)
 
 
@@ -79,7 +95,7 @@ def test_timeline_and_holders_equal_the_csvs(made):
                 elif isinstance(value, (int, float)):
                     shown = value * 100 if "_pct" in column else value
                     decimals = len(text.split(".")[1]) if "." in text else 0
-                    assert round(shown, decimals) == pytest.approx(float(text), abs=10 ** -decimals / 2), column
+                    assert round(shown, decimals) == pytest.approx(float(text), abs=10**-decimals / 2), column
                 else:
                     assert (value or "") == text, column
 
@@ -99,17 +115,33 @@ def test_number_formats_and_types(made):
 
 def test_monte_carlo_sheet_equals_montecarlo_json(made):
     book, _, _ = made
-    mc = json.loads(run_cli("montecarlo", *SCENARIO, "--paths", "300", "--seed", "7", "--volatility", "0.5",
-                            "--json").stdout)
+    mc = json.loads(
+        run_cli("montecarlo", *SCENARIO, "--paths", "300", "--seed", "7", "--volatility", "0.5", "--json").stdout
+    )
     last = _table(book["Monte Carlo"], header_row=3)[-1]
-    assert {k: last[k.removeprefix("total_shares_")] for k in mc if k.startswith("total_shares_")} == \
-        {k: v for k, v in mc.items() if k.startswith("total_shares_")}
+    assert {k: last[k.removeprefix("total_shares_")] for k in mc if k.startswith("total_shares_")} == {
+        k: v for k, v in mc.items() if k.startswith("total_shares_")
+    }
 
 
 def test_options_and_eps_sheet_equals_eps_json(made):
     book, _, _ = made
-    eps = json.loads(run_cli("eps", "--net-income", "5000000000", "--basic-shares", "3432688763", "--price", "1.89",
-                             "--date", "2006-08-01", "--grants", "data/grants_illustrative.csv", "--json").stdout)
+    eps = json.loads(
+        run_cli(
+            "eps",
+            "--net-income",
+            "5000000000",
+            "--basic-shares",
+            "3432688763",
+            "--price",
+            "1.89",
+            "--date",
+            "2006-08-01",
+            "--grants",
+            "data/grants_illustrative.csv",
+            "--json",
+        ).stdout
+    )
     rows = _table(book["Options and EPS"], header_row=4)
     by_step = {row["step"]: row for row in rows if row["section"] != "options"}
     assert by_step["diluted shares"]["incremental_shares"] == eps["diluted_shares"]
@@ -138,10 +170,10 @@ def test_text_that_looks_like_a_formula_is_neutralized():
     params = default_params()
     result = run_scenario(params)
     names = result.holders["name"].tolist()
-    names[:len(HOSTILE_NAMES)] = HOSTILE_NAMES
+    names[: len(HOSTILE_NAMES)] = HOSTILE_NAMES
     hostile = dataclasses.replace(result, holders=result.holders.assign(name=names))
     book = openpyxl.load_workbook(io.BytesIO(workbook_bytes(WorkbookData(params, hostile, {"note": "=1+2"}))))
-    shown = [row["name"] for row in _table(book["Holders"])][:len(HOSTILE_NAMES)]
+    shown = [row["name"] for row in _table(book["Holders"])][: len(HOSTILE_NAMES)]
     for got, given in zip(shown, HOSTILE_NAMES):
         assert got == ("'" + given if given.startswith(("=", "+", "-", "@", "\t", "\r")) else given)
     assert not any(cell.data_type == "f" for sheet in book for row in sheet.iter_rows() for cell in row)

@@ -21,8 +21,12 @@ def add_scenario_flags(parser: argparse.ArgumentParser, *, axes: bool = False) -
         choices = f" ({(', ' if axes else '|').join(spec.choices)})" if spec.choices else ""
         unit = f" [{spec.unit}]" if spec.unit else ""
         default = "" if axes else f"; default {'none' if defaults[spec.name] is None else defaults[spec.name]}"
-        group.add_argument(f"--{spec.name.replace('_', '-')}", dest=spec.name, metavar="VALUES" if axes else "VALUE",
-                           help=f"{spec.help}{choices}{unit}{default}")
+        group.add_argument(
+            f"--{spec.name.replace('_', '-')}",
+            dest=spec.name,
+            metavar="VALUES" if axes else "VALUE",
+            help=f"{spec.help}{choices}{unit}{default}",
+        )
 
 
 def given_params(args: argparse.Namespace) -> dict[str, str]:
@@ -33,12 +37,19 @@ def given_params(args: argparse.Namespace) -> dict[str, str]:
 def add_ledger_flags(parser: argparse.ArgumentParser) -> None:
     """``--events FILE`` and ``--history`` (calc.ledger)."""
     group = parser.add_argument_group("ledger")
-    group.add_argument("--events", type=Path, metavar="FILE",
-                       help="events CSV: dated exchanges, repurchases, conversions, puts, calls, debenture "
-                            "exchanges and dividend-policy changes acting on the preferred")
-    group.add_argument("--history", action="store_true",
-                       help="replay the two 2002 exchanges (data/history.csv); without --valuation-date the "
-                            "projection starts 2002-07-31 with 3,432,688,763 common shares (10-Q cover)")
+    group.add_argument(
+        "--events",
+        type=Path,
+        metavar="FILE",
+        help="events CSV: dated exchanges, repurchases, conversions, puts, calls, debenture "
+        "exchanges and dividend-policy changes acting on the preferred",
+    )
+    group.add_argument(
+        "--history",
+        action="store_true",
+        help="replay the two 2002 exchanges (data/history.csv); without --valuation-date the "
+        "projection starts 2002-07-31 with 3,432,688,763 common shares (10-Q cover)",
+    )
 
 
 def ledger_from_args(args: argparse.Namespace) -> tuple[ScenarioParams, tuple[Event, ...]]:

@@ -36,8 +36,24 @@ from calc.output import signals_as_interrupts
 
 INTERRUPTED = "interrupted: no output written"
 ENCODING_FALLBACK = "calc-ascii-fallback"
-LOOK_ALIKES = {"−": "-", "–": "-", "—": "-", "×": "x", "…": "...", "≥": ">=", "≤": "<=", "≈": "~", "Σ": "sum ",
-               "Δ": "d", "τ": "tau", "’": "'", "‘": "'", "“": '"', "”": '"', "\u00a0": " "}
+LOOK_ALIKES = {
+    "−": "-",
+    "–": "-",
+    "—": "-",
+    "×": "x",
+    "…": "...",
+    "≥": ">=",
+    "≤": "<=",
+    "≈": "~",
+    "Σ": "sum ",
+    "Δ": "d",
+    "τ": "tau",
+    "’": "'",
+    "‘": "'",
+    "“": '"',
+    "”": '"',
+    "\u00a0": " ",
+}
 NEGATIVE_NUMBER_RE = re.compile(r"-\.?\d")  # "-1e9", "-1,000", "-.5": a value, never a flag
 QUOTED_RE = re.compile(r"'([^']*)'")
 
@@ -46,9 +62,10 @@ def _look_alike(error: UnicodeError) -> tuple[str, int]:
     """Encoding error handler: ASCII look-alikes (accents dropped) for what cannot be encoded."""
     if not isinstance(error, UnicodeEncodeError):
         raise error
-    bad = error.object[error.start:error.end]
-    ascii_text = "".join(LOOK_ALIKES.get(ch) or unicodedata.normalize("NFKD", ch).encode("ascii", "ignore").decode()
-                         or "?" for ch in bad)
+    bad = error.object[error.start : error.end]
+    ascii_text = "".join(
+        LOOK_ALIKES.get(ch) or unicodedata.normalize("NFKD", ch).encode("ascii", "ignore").decode() or "?" for ch in bad
+    )
     return ascii_text, error.end
 
 
@@ -124,8 +141,9 @@ def _run(argv: list[str] | None) -> int:
         print(INTERRUPTED, file=sys.stderr)
         return int(getattr(exc, "exit_code", 130))
     except Exception as exc:  # a bug: say so in one line, never a wall of traceback
-        _print_error(f"internal error: {type(exc).__name__}: {echo(exc, limit=200)} "
-                     "(a bug; set CALC_TRACEBACK=1 for details)")
+        _print_error(
+            f"internal error: {type(exc).__name__}: {echo(exc, limit=200)} (a bug; set CALC_TRACEBACK=1 for details)"
+        )
         if os.environ.get("CALC_TRACEBACK"):
             traceback.print_exc()
         return 1

@@ -6,11 +6,15 @@ and imports only the module of the command being run (``calc.cli.commands.<name>
 """
 
 COMMANDS: dict[str, str] = {
-    "breakeven": ("Compare the common issued per preferred retired on a date by an exchange (R per preferred) with the "
-                  "common the same share causes if left outstanding; find the flat break-even price."),
+    "breakeven": (
+        "Compare the common issued per preferred retired on a date by an exchange (R per preferred) with the "
+        "common the same share causes if left outstanding; find the flat break-even price."
+    ),
     "convert": "Common shares, fraction and cash in lieu for converting N preferred shares.",
-    "dilution": ("Every dilutive security (registry data/instruments.toml) on one price path: issued and potential "
-                 "shares by instrument, fully diluted count, diluted EPS with every instrument, Monte Carlo."),
+    "dilution": (
+        "Every dilutive security (registry data/instruments.toml) on one price path: issued and potential "
+        "shares by instrument, fully diluted count, diluted EPS with every instrument, Monte Carlo."
+    ),
     "eps": "Basic and diluted EPS: options (treasury stock), preferred or debentures (if-converted), antidilution.",
     "export": "Run every scenario of a grid CSV; write one row per scenario × holder (and a per-scenario summary).",
     "grid": "Write a scenario grid CSV for `export`: the cartesian product of parameter lists and ranges.",
@@ -18,7 +22,8 @@ COMMANDS: dict[str, str] = {
     "montecarlo": "Monte Carlo of total common outstanding (percentiles per event date) under GBM prices.",
     "options": "Employee stock options from a grants CSV: vested/exercisable/expired/cancelled shares on a date.",
     "report": "Write one scenario as a self-contained HTML report (charts inline, no network needed; printable).",
-    "scenario": ("Project the share issuance of one scenario; print the summary, optionally write timeline, holders, "
-                 "workbook."),
+    "scenario": (
+        "Project the share issuance of one scenario; print the summary, optionally write timeline, holders, workbook."
+    ),
     "terms": "Print the instrument terms loaded from data/terms.toml with the source of each field.",
 }

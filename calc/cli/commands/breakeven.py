@@ -12,15 +12,24 @@ from calc.montecarlo import MAX_PATHS, MAX_VOLATILITY
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--common-per-preferred", type=positive_decimal, required=True, metavar="R",
-                        help="common shares per preferred share offered in the exchange (2002 deals: 331.43, 380)")
+    parser.add_argument(
+        "--common-per-preferred",
+        type=positive_decimal,
+        required=True,
+        metavar="R",
+        help="common shares per preferred share offered in the exchange (2002 deals: 331.43, 380)",
+    )
     parser.add_argument("--date", type=iso_date, help="exchange date (default: the valuation date)")
     add_scenario_flags(parser)
     add_ledger_flags(parser)
-    parser.add_argument("--volatility", type=real_number,
-                        help=f"annualized volatility, 0 to {MAX_VOLATILITY:g}: add Monte Carlo statistics")
-    parser.add_argument("--paths", type=whole_number, default=10_000,
-                        help=f"Monte Carlo paths, 1 to {MAX_PATHS:,} (default 10,000)")
+    parser.add_argument(
+        "--volatility",
+        type=real_number,
+        help=f"annualized volatility, 0 to {MAX_VOLATILITY:g}: add Monte Carlo statistics",
+    )
+    parser.add_argument(
+        "--paths", type=whole_number, default=10_000, help=f"Monte Carlo paths, 1 to {MAX_PATHS:,} (default 10,000)"
+    )
     parser.add_argument("--seed", type=whole_number, default=0, help="random seed, 0 to 2^63 - 1 (default 0)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
 
@@ -33,7 +42,10 @@ def run(args: argparse.Namespace) -> int:
         print_json(report)
         return 0
     for key, value in report.items():
-        shown = "none (wait never equals R on $0.01..$1,000)" if value is None else (
-            f"{value:,.4f}" if isinstance(value, float) else value)
+        shown = (
+            "none (wait never equals R on $0.01..$1,000)"
+            if value is None
+            else (f"{value:,.4f}" if isinstance(value, float) else value)
+        )
         print(f"{key:40} {shown}")
     return 0

@@ -13,28 +13,46 @@ from calc.data import load_terms
 
 def preferred_count(issued: int) -> Callable[[str], int]:
     """argparse type: a whole number of preferred shares from 0 to ``issued``."""
+
     def parse(text: str) -> int:
         value = whole_number(text)
         if value > issued:
             raise argparse.ArgumentTypeError(f"{value:,} is more than the {issued:,} preferred shares issued")
         return value
+
     return parse
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
     terms = load_terms()
     market, issued = terms.market, terms.preferred.shares_issued
-    parser.add_argument("--preferred", type=preferred_count(issued), required=True,
-                        help=f"preferred shares to convert, 0 to {issued:,} (the shares issued)")
-    parser.add_argument("--date", type=iso_date, default=market.valuation_date,
-                        help=f"conversion date YYYY-MM-DD; picks the rate in force (default {market.valuation_date})")
+    parser.add_argument(
+        "--preferred",
+        type=preferred_count(issued),
+        required=True,
+        help=f"preferred shares to convert, 0 to {issued:,} (the shares issued)",
+    )
+    parser.add_argument(
+        "--date",
+        type=iso_date,
+        default=market.valuation_date,
+        help=f"conversion date YYYY-MM-DD; picks the rate in force (default {market.valuation_date})",
+    )
     initial_lp = terms.preferred.initial_liquidation_preference_usd
-    parser.add_argument("--liquidation-preference", type=positive_decimal, default=initial_lp,
-                        help=f"accreted liquidation preference per share, USD, > 0 and at most "
-                             f"{MAX_USD_PER_SHARE:,} (default {initial_lp})")
-    parser.add_argument("--price", type=positive_decimal, default=market.closing_price_usd,
-                        help=f"common price for the cash in lieu, USD, > 0 and at most {MAX_USD_PER_SHARE:,} "
-                             f"(default {market.closing_price_usd})")
+    parser.add_argument(
+        "--liquidation-preference",
+        type=positive_decimal,
+        default=initial_lp,
+        help=f"accreted liquidation preference per share, USD, > 0 and at most "
+        f"{MAX_USD_PER_SHARE:,} (default {initial_lp})",
+    )
+    parser.add_argument(
+        "--price",
+        type=positive_decimal,
+        default=market.closing_price_usd,
+        help=f"common price for the cash in lieu, USD, > 0 and at most {MAX_USD_PER_SHARE:,} "
+        f"(default {market.closing_price_usd})",
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
 
 

@@ -53,31 +53,55 @@ def _rate(text: str) -> Fraction:
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--instruments", type=Path, metavar="FILE",
-                        help=f"instrument registry TOML (default {INSTRUMENTS_PATH.name}; kinds: {', '.join(KINDS)})")
+    parser.add_argument(
+        "--instruments",
+        type=Path,
+        metavar="FILE",
+        help=f"instrument registry TOML (default {INSTRUMENTS_PATH.name}; kinds: {', '.join(KINDS)})",
+    )
     fields = "; ".join(f"{f}: {'|'.join(c)}" for f, c in CHOICES.items())
-    parser.add_argument("--policy", action="append", default=[], metavar="ID.FIELD=VALUE",
-                        help="an instrument's policy, repeatable (the 8.00%% preferred uses the scenario flags). "
-                             f"Fields by kind: convertibles conversion, put, put_settlement, put_factor (0.01 to 1); "
-                             f"warrants exercise, settlement; option pools exercise; savings plan match. Values: "
-                             f"{fields}. Defaults: {Policy()}")
+    parser.add_argument(
+        "--policy",
+        action="append",
+        default=[],
+        metavar="ID.FIELD=VALUE",
+        help="an instrument's policy, repeatable (the 8.00%% preferred uses the scenario flags). "
+        f"Fields by kind: convertibles conversion, put, put_settlement, put_factor (0.01 to 1); "
+        f"warrants exercise, settlement; option pools exercise; savings plan match. Values: "
+        f"{fields}. Defaults: {Policy()}",
+    )
     add_scenario_flags(parser)
     add_ledger_flags(parser)
     eps = parser.add_argument_group("diluted EPS at the horizon")
-    eps.add_argument("--net-income", type=_fraction,
-                     help=f"income (loss) from continuing operations for the period, USD, before preferred dividends, "
-                          f"-{MAX_NET_INCOME_USD:,} to {MAX_NET_INCOME_USD:,} (default {NET_INCOME_SOURCE})")
-    eps.add_argument("--period-years", type=_fraction, default=Fraction(1),
-                     help=f"period length in years, > 0 and at most {MAX_PERIOD_YEARS} (default 1)")
-    eps.add_argument("--tax-rate", type=_rate, default=Fraction(0),
-                     help="tax rate for the after-tax interest add-back (default 0)")
-    eps.add_argument("--average-price", type=positive_decimal,
-                     help="average common price for the treasury stock method, USD (default: the horizon price)")
+    eps.add_argument(
+        "--net-income",
+        type=_fraction,
+        help=f"income (loss) from continuing operations for the period, USD, before preferred dividends, "
+        f"-{MAX_NET_INCOME_USD:,} to {MAX_NET_INCOME_USD:,} (default {NET_INCOME_SOURCE})",
+    )
+    eps.add_argument(
+        "--period-years",
+        type=_fraction,
+        default=Fraction(1),
+        help=f"period length in years, > 0 and at most {MAX_PERIOD_YEARS} (default 1)",
+    )
+    eps.add_argument(
+        "--tax-rate", type=_rate, default=Fraction(0), help="tax rate for the after-tax interest add-back (default 0)"
+    )
+    eps.add_argument(
+        "--average-price",
+        type=positive_decimal,
+        help="average common price for the treasury stock method, USD (default: the horizon price)",
+    )
     mc = parser.add_argument_group("Monte Carlo")
-    mc.add_argument("--volatility", type=real_number,
-                    help=f"annualized volatility, 0 to {MAX_VOLATILITY:g}: add Monte Carlo statistics")
-    mc.add_argument("--paths", type=whole_number, default=10_000,
-                    help=f"Monte Carlo paths, 1 to {MAX_PATHS:,} (default 10,000)")
+    mc.add_argument(
+        "--volatility",
+        type=real_number,
+        help=f"annualized volatility, 0 to {MAX_VOLATILITY:g}: add Monte Carlo statistics",
+    )
+    mc.add_argument(
+        "--paths", type=whole_number, default=10_000, help=f"Monte Carlo paths, 1 to {MAX_PATHS:,} (default 10,000)"
+    )
     mc.add_argument("--seed", type=whole_number, default=0, help="random seed, 0 to 2^63 - 1 (default 0)")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
 
@@ -87,16 +111,26 @@ def _plain(value: object) -> object:
 
 
 def _eps_payload(result: DilutedEps, net_income_source: str) -> dict[str, object]:
-    return {"net_income_usd": float(result.net_income_usd), "net_income_source": net_income_source,
-            "preferred_dividends_usd": float(result.preferred_dividends_usd),
-            "basic_shares": result.basic_shares, "basic_eps_usd": float(result.basic_eps_usd),
-            "diluted_shares": result.diluted_shares, "diluted_eps_usd": float(result.diluted_eps_usd),
-            "waterfall": waterfall_rows(result)}
+    return {
+        "net_income_usd": float(result.net_income_usd),
+        "net_income_source": net_income_source,
+        "preferred_dividends_usd": float(result.preferred_dividends_usd),
+        "basic_shares": result.basic_shares,
+        "basic_eps_usd": float(result.basic_eps_usd),
+        "diluted_shares": result.diluted_shares,
+        "diluted_eps_usd": float(result.diluted_eps_usd),
+        "waterfall": waterfall_rows(result),
+    }
 
 
 def _mc_payload(mc: DilutionMonteCarlo, args: argparse.Namespace) -> dict[str, object]:
-    return {"paths": mc.paths, "volatility": args.volatility, "seed": args.seed,
-            "fully_diluted_shares": mc.fully_diluted, "by_instrument": mc.by_instrument.to_dict("records")}
+    return {
+        "paths": mc.paths,
+        "volatility": args.volatility,
+        "seed": args.seed,
+        "fully_diluted_shares": mc.fully_diluted,
+        "by_instrument": mc.by_instrument.to_dict("records"),
+    }
 
 
 def run(args: argparse.Namespace) -> int:
@@ -117,9 +151,12 @@ def run(args: argparse.Namespace) -> int:
     payload: dict[str, object] = {
         "scenario": {k: _plain(v) for k, v in params.as_dict().items()},
         "instruments_file": str(args.instruments or INSTRUMENTS_PATH),
-        "policies": {i.id: {f: getattr(policies.get(i.id, Policy()), f) for f in KIND_POLICIES[type(i)]}
-                     for i in registry.instruments},
-        "instruments": instrument_rows(result), "totals": totals(result),
+        "policies": {
+            i.id: {f: getattr(policies.get(i.id, Policy()), f) for f in KIND_POLICIES[type(i)]}
+            for i in registry.instruments
+        },
+        "instruments": instrument_rows(result),
+        "totals": totals(result),
         "eps": _eps_payload(eps, NET_INCOME_SOURCE if args.net_income is None else "--net-income"),
         "holders": holder_rows(registry, params.base_shares),
     }
@@ -138,18 +175,23 @@ def _print_text(payload: dict[str, object], eps: DilutedEps, mc: DilutionMonteCa
     print(f"horizon {scenario['horizon']}, price ${scenario['price']} (drift {scenario['annual_drift']})")
     print(f"{'instrument':58s} {'issued':>15s} {'potential':>15s} {'% of FD':>8s}")
     for row in payload["instruments"]:  # type: ignore[attr-defined]
-        print(f"{row['name']:58s} {row['issued_shares']:>15,} {row['potential_shares']:>15,} "
-              f"{row['pct_of_fully_diluted']:>7.2f}%")
+        print(
+            f"{row['name']:58s} {row['issued_shares']:>15,} {row['potential_shares']:>15,} "
+            f"{row['pct_of_fully_diluted']:>7.2f}%"
+        )
     t = payload["totals"]
     assert isinstance(t, dict)
-    print(f"fully diluted: {t['fully_diluted_shares']:,} shares ({t['fully_diluted_pct']:.2f}% over the "
-          f"{t['base_shares']:,} base shares)")
+    print(
+        f"fully diluted: {t['fully_diluted_shares']:,} shares ({t['fully_diluted_pct']:.2f}% over the "
+        f"{t['base_shares']:,} base shares)"
+    )
     for row in waterfall_rows(eps):
         inc = "" if row["incremental_eps_usd"] is None else f"{row['incremental_eps_usd']:.4f}"
         print(f"  {row['step']:56s} {row['incremental_shares']:>15,} {inc:>10s}  {row['reason']}")
     print(f"basic EPS ${float(eps.basic_eps_usd):.4f}, diluted EPS ${float(eps.diluted_eps_usd):.4f}")
     if mc is not None:
         fd = mc.fully_diluted
-        print(f"Monte Carlo, {mc.paths:,} paths: fully diluted p5 {fd['p5']:,.0f}, p50 {fd['p50']:,.0f}, "
-              f"p95 {fd['p95']:,.0f}")
-
+        print(
+            f"Monte Carlo, {mc.paths:,} paths: fully diluted p5 {fd['p5']:,.0f}, p50 {fd['p50']:,.0f}, "
+            f"p95 {fd['p95']:,.0f}"
+        )

@@ -18,32 +18,51 @@ from calc.record import inputs_record
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--scenarios", type=Path, required=True,
-                        help="grid CSV: scenario_id plus scenario parameter columns (see `grid`)")
-    parser.add_argument("--out", required=True,
-                        help="results file: one row per scenario × holder/family ('-' for standard output)")
+    parser.add_argument(
+        "--scenarios",
+        type=Path,
+        required=True,
+        help="grid CSV: scenario_id plus scenario parameter columns (see `grid`)",
+    )
+    parser.add_argument(
+        "--out", required=True, help="results file: one row per scenario × holder/family ('-' for standard output)"
+    )
     parser.add_argument("--summary", help="summary file: one row per scenario ('-' for standard output)")
     parser.add_argument("--holders", type=Path, help="register CSV to use instead of the shipped register")
     parser.add_argument("--format", choices=FORMATS, default="csv", help="output format (default csv)")
     parser.add_argument("--excel", action="store_true", help="CSV as UTF-8 with a byte-order mark for Excel")
-    parser.add_argument("--chunk-size", type=positive_whole_number, default=DEFAULT_CHUNK_SIZE,
-                        help=f"scenarios run and written per batch (default {DEFAULT_CHUNK_SIZE})")
+    parser.add_argument(
+        "--chunk-size",
+        type=positive_whole_number,
+        default=DEFAULT_CHUNK_SIZE,
+        help=f"scenarios run and written per batch (default {DEFAULT_CHUNK_SIZE})",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
     start = time.perf_counter()
     check_format(args.format, args.excel)
-    plan = plan_outputs({"--scenarios": args.scenarios, "--holders": args.holders},
-                        {"--out": args.out, "--summary": args.summary}, sidecars=("--out", "--summary"))
+    plan = plan_outputs(
+        {"--scenarios": args.scenarios, "--holders": args.holders},
+        {"--out": args.out, "--summary": args.summary},
+        sidecars=("--out", "--summary"),
+    )
     terms = load_terms()
     book = load_book(args.holders, terms)
     grid = read_grid(args.scenarios, terms)
     progress = ProgressBar(sys.stderr, "scenarios")
     try:
-        stats = write_export(plan, grid, fmt=args.format, excel=args.excel, book=book, terms=terms,
-                             chunk_size=args.chunk_size, progress=progress,
-                             record=inputs_record("export", args, None, {"--scenarios": args.scenarios,
-                                                                     "--holders": args.holders}))
+        stats = write_export(
+            plan,
+            grid,
+            fmt=args.format,
+            excel=args.excel,
+            book=book,
+            terms=terms,
+            chunk_size=args.chunk_size,
+            progress=progress,
+            record=inputs_record("export", args, None, {"--scenarios": args.scenarios, "--holders": args.holders}),
+        )
     except (InputError, BrokenPipeError, KeyboardInterrupt):  # the CLI reports these
         progress.clear()
         raise

@@ -10,9 +10,11 @@ from calc.output import plan_outputs
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.epilog = ("Each axis is a comma-separated list (cash,stock) or an inclusive range start:stop:step "
-                     "(0.5:6:0.25; for dates the step is whole days). Parameters not given take their "
-                     "defaults in `export`. Ids s0001, s0002, ... are assigned; the first parameter varies slowest.")
+    parser.epilog = (
+        "Each axis is a comma-separated list (cash,stock) or an inclusive range start:stop:step "
+        "(0.5:6:0.25; for dates the step is whole days). Parameters not given take their "
+        "defaults in `export`. Ids s0001, s0002, ... are assigned; the first parameter varies slowest."
+    )
     add_scenario_flags(parser, axes=True)
     parser.add_argument("--out", required=True, help="grid CSV to write ('-' for standard output)")
 

@@ -13,8 +13,12 @@ from calc.register import RegisterSummary, summarize
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--filing", type=Path, default=FILING_PATH,
-                        help="text of a prospectus supplement (default: the Aug 28, 2002 copy in data/)")
+    parser.add_argument(
+        "--filing",
+        type=Path,
+        default=FILING_PATH,
+        help="text of a prospectus supplement (default: the Aug 28, 2002 copy in data/)",
+    )
     parser.add_argument("--out", required=True, help="register CSV to write ('-' for standard output)")
 
 

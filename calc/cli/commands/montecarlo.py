@@ -17,13 +17,19 @@ from calc.record import inputs_record
 def configure(parser: argparse.ArgumentParser) -> None:
     add_scenario_flags(parser)
     add_ledger_flags(parser)
-    parser.add_argument("--volatility", type=real_number, default=0.6,
-                        help=f"annualized volatility, 0 to {MAX_VOLATILITY:g} (default 0.6)")
-    parser.add_argument("--paths", type=whole_number, default=10_000,
-                        help=f"number of paths, 1 to {MAX_PATHS:,} (default 10,000)")
+    parser.add_argument(
+        "--volatility",
+        type=real_number,
+        default=0.6,
+        help=f"annualized volatility, 0 to {MAX_VOLATILITY:g} (default 0.6)",
+    )
+    parser.add_argument(
+        "--paths", type=whole_number, default=10_000, help=f"number of paths, 1 to {MAX_PATHS:,} (default 10,000)"
+    )
     parser.add_argument("--seed", type=whole_number, default=0, help="random seed, 0 to 2^63 - 1 (default 0)")
-    parser.add_argument("--out", help="write the percentiles of total common outstanding per date (CSV; "
-                        "'-' for standard output)")
+    parser.add_argument(
+        "--out", help="write the percentiles of total common outstanding per date (CSV; '-' for standard output)"
+    )
     parser.add_argument("--json", action="store_true", help="print the horizon percentiles as one JSON object")
 
 
@@ -36,8 +42,10 @@ def run(args: argparse.Namespace) -> int:
     finally:
         progress.clear()
     if args.out:
-        plan.write_frames({"--out": result.total_percentiles},
-                          record=inputs_record("montecarlo", args, params, {"--events": args.events}))
+        plan.write_frames(
+            {"--out": result.total_percentiles},
+            record=inputs_record("montecarlo", args, params, {"--events": args.events}),
+        )
     with plan.reporting():
         return _report(args, result, plan)
 

@@ -20,13 +20,17 @@ from calc.record import inputs_record
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--forms", action="store_true", help="list the agreement form ids and exit")
     parser.usage = "%(prog)s --grants FILE.csv --date YYYY-MM-DD [options] | %(prog)s --forms"
-    parser.add_argument("--grants", type=Path, metavar="FILE.csv",
-                        help="required (unless --forms): grants CSV (grant_id, form, shares, exercise_price_usd, "
-                        "grant_date, termination_date, termination_reason)")
-    parser.add_argument("--date", type=iso_date, metavar="YYYY-MM-DD",
-                        help="required (unless --forms): as-of date")
-    parser.add_argument("--price", type=positive_decimal,
-                        help="average common price, USD: adds treasury-stock incremental shares")
+    parser.add_argument(
+        "--grants",
+        type=Path,
+        metavar="FILE.csv",
+        help="required (unless --forms): grants CSV (grant_id, form, shares, exercise_price_usd, "
+        "grant_date, termination_date, termination_reason)",
+    )
+    parser.add_argument("--date", type=iso_date, metavar="YYYY-MM-DD", help="required (unless --forms): as-of date")
+    parser.add_argument(
+        "--price", type=positive_decimal, help="average common price, USD: adds treasury-stock incremental shares"
+    )
     parser.add_argument("--schedule", action="store_true", help="also print each grant's position at its key dates")
     parser.add_argument("--out", help="write the per-grant table to this CSV ('-' for standard output)")
     parser.add_argument("--json", action="store_true", help="print the totals as one JSON object")

@@ -15,8 +15,9 @@ from calc.sensitivity import price_grid, price_sensitivity
 def configure(parser: argparse.ArgumentParser) -> None:
     add_scenario_flags(parser)
     add_ledger_flags(parser)
-    parser.add_argument("--out", required=True, metavar="FILE.html",
-                        help="required: the HTML file to write ('-' for standard output)")
+    parser.add_argument(
+        "--out", required=True, metavar="FILE.html", help="required: the HTML file to write ('-' for standard output)"
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -30,9 +31,15 @@ def run(args: argparse.Namespace) -> int:
     terms = load_terms()
     result = run_scenario(params, terms, events=events)
     sensitivity = price_sensitivity(params, price_grid(), terms)
-    figures = all_figures(result.timeline, sensitivity, result.holders, params.base_shares,
-                          terms.market.authorized_common_shares,
-                          float(result.timeline["conversion_price_usd"].iloc[-1]), params.price)
+    figures = all_figures(
+        result.timeline,
+        sensitivity,
+        result.holders,
+        params.base_shares,
+        terms.market.authorized_common_shares,
+        float(result.timeline["conversion_price_usd"].iloc[-1]),
+        params.price,
+    )
     page = report_html(params, result, figures, terms, inputs_record("report", args, params, {"--events": args.events}))
 
     def write(sink: Sink) -> None:

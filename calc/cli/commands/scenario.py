@@ -26,8 +26,7 @@ from calc.scenario import SUMMARY_KEYS, ScenarioResult, run_scenario
 from calc.workbook import WorkbookData, workbook_bytes
 
 CSV_FLAGS = ("--timeline", "--holders-out")
-DEPRECATED_HOLDERS = ("note: scenario --holders is deprecated (it writes; `export --holders` reads): "
-                      "use --holders-out")
+DEPRECATED_HOLDERS = "note: scenario --holders is deprecated (it writes; `export --holders` reads): use --holders-out"
 MC_VOLATILITY, MC_PATHS = 0.6, 10_000  # as `montecarlo`
 
 
@@ -35,25 +34,40 @@ def configure(parser: argparse.ArgumentParser) -> None:
     add_scenario_flags(parser)
     add_ledger_flags(parser)
     out = parser.add_argument_group("outputs (each CSV gets NAME.inputs.json beside it: the inputs that made it)")
-    out.add_argument("--timeline", metavar="FILE.csv",
-                     help="write the event timeline CSV here ('-' for standard output)")
-    out.add_argument("--holders-out", metavar="FILE.csv",
-                     help="write the holder table (holders and fund families) CSV here ('-' for standard output)")
+    out.add_argument(
+        "--timeline", metavar="FILE.csv", help="write the event timeline CSV here ('-' for standard output)"
+    )
+    out.add_argument(
+        "--holders-out",
+        metavar="FILE.csv",
+        help="write the holder table (holders and fund families) CSV here ('-' for standard output)",
+    )
     out.add_argument("--holders", dest="holders_deprecated", metavar="FILE.csv", help=argparse.SUPPRESS)
-    out.add_argument("--xlsx", metavar="FILE.xlsx",
-                     help="write an Excel workbook: Inputs, Summary, Timeline, Holders, Monte Carlo (with "
-                          "--volatility/--paths), Options and EPS (with --grants/--net-income), Sources")
+    out.add_argument(
+        "--xlsx",
+        metavar="FILE.xlsx",
+        help="write an Excel workbook: Inputs, Summary, Timeline, Holders, Monte Carlo (with "
+        "--volatility/--paths), Options and EPS (with --grants/--net-income), Sources",
+    )
     out.add_argument("--excel", action="store_true", help="CSV with UTF-8 byte-order mark for spreadsheets")
     out.add_argument("--json", action="store_true", help="print the summary as one JSON object")
     book = parser.add_argument_group("workbook only (--xlsx)")
-    book.add_argument("--volatility", type=real_number,
-                      help=f"add the Monte Carlo sheet: annualized volatility, 0 to {MAX_VOLATILITY:g} (default 0.6)")
-    book.add_argument("--paths", type=whole_number,
-                      help=f"add the Monte Carlo sheet: paths, 1 to {MAX_PATHS:,} (default 10,000)")
+    book.add_argument(
+        "--volatility",
+        type=real_number,
+        help=f"add the Monte Carlo sheet: annualized volatility, 0 to {MAX_VOLATILITY:g} (default 0.6)",
+    )
+    book.add_argument(
+        "--paths", type=whole_number, help=f"add the Monte Carlo sheet: paths, 1 to {MAX_PATHS:,} (default 10,000)"
+    )
     book.add_argument("--seed", type=whole_number, help="Monte Carlo random seed, 0 to 2^63 - 1 (default 0)")
     book.add_argument("--grants", metavar="FILE.csv", help="grants CSV: option positions on the horizon")
-    book.add_argument("--net-income", type=number, metavar="USD",
-                      help="income (loss) from continuing operations before preferred dividends, USD: diluted EPS")
+    book.add_argument(
+        "--net-income",
+        type=number,
+        metavar="USD",
+        help="income (loss) from continuing operations before preferred dividends, USD: diluted EPS",
+    )
 
 
 def _holders_flag(args: argparse.Namespace) -> None:
@@ -66,8 +80,11 @@ def _holders_flag(args: argparse.Namespace) -> None:
 
 
 def _workbook_only(args: argparse.Namespace) -> None:
-    given = [f"--{k.replace('_', '-')}" for k in ("volatility", "paths", "seed", "grants", "net_income")
-             if getattr(args, k) is not None]
+    given = [
+        f"--{k.replace('_', '-')}"
+        for k in ("volatility", "paths", "seed", "grants", "net_income")
+        if getattr(args, k) is not None
+    ]
     if given and args.xlsx is None:
         raise InputError(f"{', '.join(given)} only feed the workbook: add --xlsx FILE.xlsx")
 
@@ -75,9 +92,11 @@ def _workbook_only(args: argparse.Namespace) -> None:
 def run(args: argparse.Namespace) -> int:
     _holders_flag(args)
     _workbook_only(args)
-    plan = plan_outputs({"--events": args.events, "--grants": args.grants},
-                        {"--timeline": args.timeline, "--holders-out": args.holders_out, "--xlsx": args.xlsx},
-                        sidecars=CSV_FLAGS)
+    plan = plan_outputs(
+        {"--events": args.events, "--grants": args.grants},
+        {"--timeline": args.timeline, "--holders-out": args.holders_out, "--xlsx": args.xlsx},
+        sidecars=CSV_FLAGS,
+    )
     params, events = ledger_from_args(args)
     result = run_scenario(params, events=events)
     record = inputs_record("scenario", args, params, {"--events": args.events, "--grants": args.grants})
@@ -98,8 +117,9 @@ def _write_bytes(sink: Sink, data: bytes) -> None:
     sink.write(data)
 
 
-def _monte_carlo(args: argparse.Namespace, params: ScenarioParams, events: tuple[Event, ...]
-                 ) -> MonteCarloResult | None:
+def _monte_carlo(
+    args: argparse.Namespace, params: ScenarioParams, events: tuple[Event, ...]
+) -> MonteCarloResult | None:
     if args.volatility is None and args.paths is None and args.seed is None:
         return None
     volatility = MC_VOLATILITY if args.volatility is None else args.volatility
@@ -111,16 +131,30 @@ def _monte_carlo(args: argparse.Namespace, params: ScenarioParams, events: tuple
         progress.clear()
 
 
-def workbook_data(args: argparse.Namespace, params: ScenarioParams, events: tuple[Event, ...],
-                  result: ScenarioResult, record: dict[str, object]) -> WorkbookData:
+def workbook_data(
+    args: argparse.Namespace,
+    params: ScenarioParams,
+    events: tuple[Event, ...],
+    result: ScenarioResult,
+    record: dict[str, object],
+) -> WorkbookData:
     """The workbook's sheets; Options and EPS on the horizon at the scenario price (assumptions)."""
     terms = load_terms()
     grants = read_grants_csv(args.grants) if args.grants else []
     price = Decimal(repr(params.price))
     options = positions_frame(grants, params.horizon, price) if args.grants else None
-    eps = None if args.net_income is None else lucent_diluted_eps(
-        terms, net_income_usd=Fraction(args.net_income), basic_shares=params.base_shares, date=params.horizon,
-        average_price_usd=price, grants=grants)
+    eps = (
+        None
+        if args.net_income is None
+        else lucent_diluted_eps(
+            terms,
+            net_income_usd=Fraction(args.net_income),
+            basic_shares=params.base_shares,
+            date=params.horizon,
+            average_price_usd=price,
+            grants=grants,
+        )
+    )
     return WorkbookData(params, result, record, terms, _monte_carlo(args, params, events), options, eps)
 
 
@@ -134,15 +168,25 @@ def _display(value: object) -> str:
     return f"{value:,.4f}" if isinstance(value, float) else f"{value:,}"
 
 
-def _report(args: argparse.Namespace, params: ScenarioParams, result: ScenarioResult, plan: OutputPlan,
-            events: bool) -> int:
+def _report(
+    args: argparse.Namespace, params: ScenarioParams, result: ScenarioResult, plan: OutputPlan, events: bool
+) -> int:
     summary = {key: _json_value(result.summary[key]) for key in SUMMARY_KEYS}
     if args.json:
         print_json(summary)
         return 0
     print("scenario: " + ", ".join(f"{k}={v}" for k, v in params.as_dict().items()))
-    columns = ["date", "event", "price_usd", "preferred_outstanding", "dividend_shares", "conversion_shares",
-               "redemption_shares", "total_common_shares", "new_shares_pct"]
+    columns = [
+        "date",
+        "event",
+        "price_usd",
+        "preferred_outstanding",
+        "dividend_shares",
+        "conversion_shares",
+        "redemption_shares",
+        "total_common_shares",
+        "new_shares_pct",
+    ]
     if events:
         columns.insert(7, "exchange_shares")
     print(result.timeline[columns].to_string(index=False))

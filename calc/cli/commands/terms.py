@@ -22,16 +22,17 @@ def _display(value: object) -> str:
 def run(args: argparse.Namespace) -> int:
     terms = load_terms()
     print(f"terms file: {TERMS_PATH}")
-    for prefix, section in (("preferred", terms.preferred), ("registered", terms.registered),
-                            ("market", terms.market)):
+    for prefix, section in (("preferred", terms.preferred), ("registered", terms.registered), ("market", terms.market)):
         for field, value in vars(section).items():
             key = f"{prefix}.{field}"
             print(f"{key:45} {_display(value)}")
             if args.sources:
                 print(f"{'':45}   source: {terms.source(key)}")
     for step in terms.conversion_rates:
-        print(f"conversion rate from {step.effective_date}: {step.rate} "
-              f"(price ${step.conversion_price_usd}) [{step.event}]")
+        print(
+            f"conversion rate from {step.effective_date}: {step.rate} "
+            f"(price ${step.conversion_price_usd}) [{step.event}]"
+        )
         if args.sources:
             print(f"{'':45}   source: {step.source}")
     return 0
