@@ -8,7 +8,7 @@ $(BIN)/python: requirements.txt
 	$(BIN)/pip install -q -r requirements.txt
 	touch $(BIN)/python
 
-.PHONY: setup run lint test chromium
+.PHONY: setup run lint test chromium bench test-time
 setup: $(BIN)/python
 
 run: setup
@@ -26,3 +26,11 @@ lint: setup
 
 test: lint chromium
 	$(BIN)/python -m pytest
+
+# Performance targets of issue 14: one table (measured, baseline in the same run, ratio, target). Not part of `test`.
+bench: setup
+	$(BIN)/python benchmarks/run_all.py
+
+# Wall time of the test suite alone (after setup and lint; the figure `make bench` does not run)
+test-time: setup chromium
+	/usr/bin/time -f "make test (pytest) wall time: %e s" $(BIN)/python -m pytest -q -p no:cacheprovider

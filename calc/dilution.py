@@ -51,7 +51,7 @@ from calc.columns import THRESHOLDS_PCT, flag_name
 from calc.data import load_families
 from calc.errors import InputError
 from calc.holder_bases import HolderBasis, basis_holdings, splits_class_total
-from calc.rounding import MAX_SHARES, ExactAt, ceil_shares, floor_shares, near_tolerance
+from calc.rounding import MAX_SHARES, ExactAt, ScaledExact, ceil_shares, floor_shares, near_tolerance
 
 
 @dataclass(frozen=True)
@@ -224,8 +224,11 @@ def _entitlements(
 
     ``basis`` (S, H) holds whole shares unless ``exact_basis`` gives its exact value by cell
     (holdings with ledger debentures, in units of LP_x)."""
-    holding: ExactAt = exact_basis or (lambda c: Fraction(int(basis[c])))
-    exact_at: ExactAt = lambda c: holding(c) * exact_per_share(c[0])  # noqa: E731
+    exact_at: ExactAt
+    if exact_basis is None:
+        exact_at = ScaledExact(np.asarray(basis, dtype=np.int64), exact_per_share)
+    else:
+        exact_at = lambda c: exact_basis(c) * exact_per_share(c[0])  # noqa: E731
     return basis * per_share[:, None], exact_at, (per_share[:, None] > 0) & (basis > 0)
 
 
@@ -244,8 +247,15 @@ def _allocate(
     shares = alone(approx, exact_at, nonzero)
     rows = np.flatnonzero(split_total & (per_share > 0))
     if len(rows):
-        shares[rows] = largest_remainder(approx[rows], totals[rows], lambda c: exact_at((int(rows[c[0]]), c[1])))
+        shares[rows] = largest_remainder(approx[rows], totals[rows], _rows_of(exact_at, rows))
     return shares
+
+
+def _rows_of(exact_at: ExactAt, rows: np.ndarray) -> ExactAt:
+    """``exact_at`` of the selected ``rows`` (cell (i, h) is (rows[i], h))."""
+    if isinstance(exact_at, ScaledExact):
+        return ScaledExact(exact_at.ints[rows], lambda i: exact_at.per_row(int(rows[i])))
+    return lambda c: exact_at((int(rows[c[0]]), c[1]))
 
 
 def _check_limits(book: HolderBook, columns: dict[str, np.ndarray]) -> None:
@@ -332,8 +342,20 @@ def holder_arrays(book: HolderBook, ex: ExitTerms) -> dict[str, np.ndarray]:
     return columns
 
 
+_LABELS: dict[int, tuple[HolderBook, pd.DataFrame]] = {}  # id(book) -> (book, its row labels); a few books
+
+
 def row_labels(book: HolderBook) -> pd.DataFrame:
-    """Descriptive columns for the H + F rows: kind, name, family, footnotes, issues."""
+    """Descriptive columns for the H + F rows: kind, name, family, footnotes, issues (built once per book)."""
+    cached = _LABELS.get(id(book))
+    if cached is None or cached[0] is not book:
+        if len(_LABELS) >= 8:
+            _LABELS.clear()
+        cached = _LABELS[id(book)] = (book, _build_row_labels(book))
+    return cached[1].copy(deep=False)
+
+
+def _build_row_labels(book: HolderBook) -> pd.DataFrame:
     f = len(book.families)
     return pd.DataFrame(
         {
@@ -349,5 +371,5 @@ def row_labels(book: HolderBook) -> pd.DataFrame:
 def holder_frame(book: HolderBook, ex: ExitTerms) -> pd.DataFrame:
     """Holder table for a single scenario (S = 1)."""
     arrays = holder_arrays(book, ex)
-    numbers = pd.DataFrame({name: values[0] for name, values in arrays.items()})
-    return pd.concat([row_labels(book), numbers], axis=1)
+    labels = row_labels(book)
+    return pd.DataFrame({c: labels[c].array for c in labels.columns} | {n: v[0] for n, v in arrays.items()})

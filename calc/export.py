@@ -16,6 +16,8 @@ Parquet keeps text as given (it is a typed format that spreadsheets do not evalu
 from __future__ import annotations
 
 import contextlib
+import queue
+import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -94,11 +96,17 @@ def _written(column: str, values: np.ndarray) -> np.ndarray:
     return rounded(values, decimals) if decimals is not None and values.dtype.kind == "f" else values
 
 
-def _results_table(ids: pa.Array, labels: Mapping[str, pa.Array], holders: Mapping[str, np.ndarray]) -> pa.Table:
+def _tiled_labels(labels: Mapping[str, pa.Array], scenarios: int) -> list[pa.Array]:
+    """The label columns repeated for ``scenarios`` scenarios (the same for every full chunk)."""
+    rows = len(labels[LABEL_COLUMNS[0]])
+    row_index = pa.array(np.tile(np.arange(rows, dtype=np.int32), scenarios))
+    return [labels[c].take(row_index) for c in LABEL_COLUMNS]
+
+
+def _results_table(ids: pa.Array, tiled_labels: Sequence[pa.Array], holders: Mapping[str, np.ndarray]) -> pa.Table:
     scenarios, rows = holders["pro_forma_shares"].shape
     scenario_index = pa.array(np.repeat(np.arange(scenarios, dtype=np.int32), rows))
-    row_index = pa.array(np.tile(np.arange(rows, dtype=np.int32), scenarios))
-    columns = [ids.take(scenario_index)] + [labels[c].take(row_index) for c in LABEL_COLUMNS]
+    columns = [ids.take(scenario_index), *tiled_labels]
     columns += [
         pa.array(_written(c.name, holders[c.name].reshape(-1)), type=ARROW_TYPES[c.dtype])
         for c in HOLDER_NUMBER_COLUMNS
@@ -132,6 +140,8 @@ def result_chunks(
     book = book or default_book()
     label_frame = row_labels(book)
     labels = {c: _text(label_frame[c], spreadsheet_safe) for c in LABEL_COLUMNS}
+    book_rows = len(label_frame)
+    tiled = _tiled_labels(labels, 0)
     for start in range(0, len(grid), chunk_size):
         params = list(grid.params[start : start + chunk_size])
         events = list(grid.events[start : start + chunk_size]) if grid.events else None
@@ -144,7 +154,9 @@ def result_chunks(
                 exc.paths + start, exc.source, exc.date, f"scenario_id '{echo(first)}'{also}: "
             ) from None
         ids = _text(grid.ids[start : start + chunk_size], spreadsheet_safe)
-        yield Chunk(len(params), _results_table(ids, labels, batch.holders), _summary_table(ids, params, batch.summary))
+        if len(tiled[0]) != len(params) * book_rows:  # built once for the full chunks, again for the last
+            tiled = _tiled_labels(labels, len(params))
+        yield Chunk(len(params), _results_table(ids, tiled, batch.holders), _summary_table(ids, params, batch.summary))
 
 
 def _open_writer(
@@ -160,6 +172,49 @@ def _open_writer(
         writer = pa_csv.CSVWriter(stream, schema)
     stack.callback(writer.close)
     return writer
+
+
+class _WriteBehind:
+    """Writes each chunk's tables on a writer thread while the caller computes the next chunk.
+
+    pyarrow formats and writes with the GIL released, so computing and writing overlap. At most
+    one chunk waits in the queue (memory stays at about two chunks). A writer's error is raised
+    in the caller at its next ``write`` or on exit; on any exit the thread finishes and is joined
+    before the writers are closed.
+    """
+
+    def __init__(self, writers: Sequence[pa_csv.CSVWriter | pq.ParquetWriter]) -> None:
+        self._writers = writers
+        self._queue: queue.Queue[tuple[pa.Table, ...] | None] = queue.Queue(maxsize=1)
+        self._failure: list[BaseException] = []
+        self._thread = threading.Thread(target=self._drain, name="export-writer", daemon=True)
+
+    def _drain(self) -> None:
+        while (tables := self._queue.get()) is not None:
+            if not self._failure:
+                try:
+                    for writer, table in zip(self._writers, tables):
+                        writer.write_table(table)
+                except BaseException as exc:  # handed to the caller's thread
+                    self._failure.append(exc)
+
+    def _raise_failure(self) -> None:
+        if self._failure:
+            raise self._failure[0]
+
+    def write(self, tables: tuple[pa.Table, ...]) -> None:
+        self._raise_failure()
+        self._queue.put(tables)
+
+    def __enter__(self) -> _WriteBehind:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._queue.put(None)
+        self._thread.join()
+        if exc_info[0] is None:
+            self._raise_failure()
 
 
 @dataclass(frozen=True)
@@ -222,13 +277,13 @@ def write_export(
             _open_writer(stack, sinks[flag], schema, fmt, excel)
             for flag, schema in zip(flags, (RESULT_SCHEMA, SUMMARY_SCHEMA))
         ]
-        for chunk in result_chunks(grid, book, terms, chunk_size, spreadsheet_safe=fmt == "csv"):
-            for writer, table in zip(writers, (chunk.results, chunk.summary)):
-                writer.write_table(table)
-            done += chunk.scenarios
-            rows += chunk.results.num_rows
-            if progress is not None:
-                progress(done, len(grid))
+        with _WriteBehind(writers) as behind:
+            for chunk in result_chunks(grid, book, terms, chunk_size, spreadsheet_safe=fmt == "csv"):
+                behind.write((chunk.results, chunk.summary))
+                done += chunk.scenarios
+                rows += chunk.results.num_rows
+                if progress is not None:
+                    progress(done, len(grid))
         for flag, write in plan.sidecar_writers(flags, record).items():
             write(sinks[flag])
     return ExportStats(done, rows)

@@ -61,7 +61,7 @@ from calc.errors import InputError, Problem, echo
 from calc.holder_bases import BASIS_BY_NAME
 from calc.numbers import parse_decimal, parse_whole
 from calc.params import DIVIDEND_POLICIES, SETTLEMENTS, ScenarioParams
-from calc.rounding import MAX_SHARES, ExactAt, ceil_shares, decimal_value, floor_shares
+from calc.rounding import MAX_SHARES, ExactAt, ScaledExact, ceil_shares, decimal_value, floor_shares
 from calc.terms import Terms
 
 EVENT_COLUMNS = (
@@ -450,7 +450,7 @@ def _share(holding: np.ndarray, n: int) -> np.ndarray:
     if n == 0 or total == 0:
         return np.zeros_like(holding)
     return largest_remainder(
-        (holding * (n / total))[None, :], np.array([n]), lambda c: Fraction(int(holding[c[1]]) * n, total)
+        (holding * (n / total))[None, :], np.array([n]), ScaledExact(holding[None, :], lambda _: Fraction(n, total))
     )[0]
 
 

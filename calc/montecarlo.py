@@ -79,10 +79,16 @@ def gbm_prices(
 ) -> np.ndarray:
     """(paths, E) GBM prices at the event times (see the module docstring)."""
     steps = np.sqrt(np.diff(years))
-    shocks = rng.standard_normal((paths, len(steps))) * steps[None, :]
-    w = np.concatenate([np.zeros((paths, 1)), np.cumsum(shocks, axis=1)], axis=1)
+    shocks = rng.standard_normal((paths, len(steps)))  # drawn once per chunk; every step below in place
+    shocks *= steps[None, :]
+    w = np.empty((paths, len(years)))
+    w[:, 0] = 0.0
+    np.cumsum(shocks, axis=1, out=w[:, 1:])
+    del shocks
     log_trend = np.log(params.price) + years * np.log1p(params.annual_drift) - 0.5 * volatility**2 * years
-    return np.exp(log_trend[None, :] + volatility * w)
+    w *= volatility
+    w += log_trend[None, :]
+    return np.exp(w, out=w)
 
 
 def _frame(schedule: Schedule, pct: np.ndarray) -> pd.DataFrame:

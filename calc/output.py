@@ -50,12 +50,13 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import FrameType
-from typing import BinaryIO
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING, BinaryIO
 
 from calc.errors import InputError
+
+if TYPE_CHECKING:  # numpy and pandas are imported where used: commands that need neither start faster
+    import numpy as np
+    import pandas as pd
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 EXCEL_ENCODING = "utf-8-sig"  # UTF-8 with byte-order mark
@@ -102,6 +103,8 @@ def csv_decimals(column: str) -> int | None:
 
 def rounded(values: np.ndarray, decimals: int) -> np.ndarray:
     """``values`` rounded half-to-even to ``decimals`` places, ``-0.0`` written as ``0.0``."""
+    import numpy as np
+
     return np.round(np.asarray(values, dtype=float), decimals) + 0.0
 
 
@@ -112,12 +115,17 @@ def fixed_text(values: np.ndarray, decimals: int) -> list[str]:
 
 def _fixed(values: pd.Series, decimals: int) -> pd.Series:
     """A float column as fixed-decimal text; missing values stay empty."""
+    import numpy as np
+    import pandas as pd
+
     text = fixed_text(values.to_numpy(dtype=float, na_value=np.nan), decimals)
     return pd.Series(text, index=values.index, dtype=object).where(values.notna(), None)
 
 
 def _text_cell(value: object) -> object:
     """A cell of a text column: a boolean as ``true``/``false``, a string neutralized."""
+    import numpy as np
+
     if isinstance(value, bool | np.bool_):
         return "true" if value else "false"
     return neutralize_text(value)
@@ -127,6 +135,8 @@ def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
     """Copy of ``frame`` with text (object/string) columns neutralized; money, percentage and rate
     columns rounded and written with fixed decimals (``csv_decimals``); other numbers untouched;
     booleans written ``true``/``false`` (as the batch export writes them)."""
+    import pandas as pd
+
     out = frame.copy()
     for column in out.columns:
         decimals = csv_decimals(column)

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from dataclasses import dataclass
 from fractions import Fraction
 
 import numpy as np
@@ -57,6 +58,32 @@ def quotient(num: np.ndarray, den: np.ndarray, where: np.ndarray | bool = True) 
     return out
 
 
+@dataclass(frozen=True)
+class ScaledExact:
+    """Exact cell values of the form ``ints[s, ...] × per_row(s)``: whole numbers times one rational per row.
+
+    Callable as an ``ExactAt``; ``floor_at``/``ceil_at`` settle many cells at once in integer
+    arithmetic (``(n × p) // q`` on Python ints, so no overflow), one ``per_row`` call per row.
+    """
+
+    ints: np.ndarray  # (S, ...) int64
+    per_row: Callable[[int], Fraction]
+
+    def __call__(self, cell: tuple[int, ...]) -> Fraction:
+        return int(self.ints[cell]) * self.per_row(cell[0])
+
+    def rounded_at(self, cells: tuple[np.ndarray, ...], ceil: bool) -> np.ndarray:
+        """floor (or ceil) of the exact value at ``cells`` (``np.nonzero`` form), int64."""
+        out = np.empty(len(cells[0]), dtype=np.int64)
+        rows = cells[0]
+        for s in np.unique(rows):
+            pick = rows == s
+            per = self.per_row(int(s))
+            scaled = self.ints[tuple(c[pick] for c in cells)].astype(object) * per.numerator
+            out[pick] = -(-scaled // per.denominator) if ceil else scaled // per.denominator
+        return out
+
+
 def _round(
     x: np.ndarray,
     exact_at: ExactAt,
@@ -65,11 +92,24 @@ def _round(
     exact_round: Callable[[Fraction], int],
 ) -> np.ndarray:
     x = np.asarray(x, dtype=float)
-    where = np.broadcast_to(where, x.shape)
     small = x <= MAX_SHARES  # False for +inf
-    safe = np.where(small & where, x, 0.0)
-    out = np.where(small, float_round(safe), OVER_LIMIT).astype(np.int64)
-    near = where & small & (np.abs(safe - np.rint(safe)) <= near_tolerance(safe))
+    counted = small & where  # the cells rounded here (a new array)
+    safe = np.where(counted, x, 0.0)
+    out = float_round(safe).astype(np.int64)
+    if not small.all():
+        out[~small] = OVER_LIMIT
+    gap = np.rint(safe)  # |safe − rint(safe)| <= tol(safe), in place: two temporaries, not six
+    np.subtract(safe, gap, out=gap)
+    np.abs(gap, out=gap)
+    tol = np.abs(safe, out=safe)
+    tol *= NEAR_REL
+    tol += NEAR_ABS
+    near = np.less_equal(gap, tol, out=small)
+    near &= counted
+    if isinstance(exact_at, ScaledExact):
+        cells = np.nonzero(near)
+        out[cells] = exact_at.rounded_at(cells, ceil=exact_round is math.ceil)
+        return out
     for index in zip(*np.nonzero(near)):
         cell = tuple(int(i) for i in index)
         out[cell] = exact_round(exact_at(cell))

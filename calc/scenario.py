@@ -185,7 +185,7 @@ def timeline_frame(path: PathResult, schedule: Schedule, base_shares: int, n_pre
     as_debentures = schedule.after_exchange | schedule.is_exchange
     return pd.DataFrame(
         {
-            "date": pd.to_datetime(list(schedule.dates)).date,
+            "date": np.array(list(schedule.dates), dtype=object),
             "event": schedule.labels(),
             "price_usd": path.prices[0],
             "preferred_outstanding": _preferred_left(path, schedule)[0],

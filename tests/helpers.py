@@ -7,6 +7,8 @@ fixtures stay in ``conftest.py``. Hypothesis strategies are in ``tests/strategie
 
 from __future__ import annotations
 
+import contextlib
+import io
 import subprocess
 import sys
 from pathlib import Path
@@ -15,6 +17,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from calc.cli.main import main
 from calc.data import REGISTER_PATH
 from dashboard.sections import SELECTOR_KEY
 from dashboard.store import ENV_VAR
@@ -34,6 +37,17 @@ HOSTILE_FILE = "![f](https://evil.example/f.png) `x`.csv"
 
 
 def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m calc ARGS`` in this process (``calc.cli.main.main``), in ``cwd`` (default the
+    repository root), capturing standard output and error as UTF-8 text (byte streams underneath,
+    as a real process has). Subprocess runs (``run_cli_process``) are kept to one smoke test per command."""
+    streams = [io.TextIOWrapper(io.BytesIO(), encoding="utf-8", newline="") for _ in range(2)]
+    with contextlib.chdir(cwd or ROOT), contextlib.redirect_stdout(streams[0]), contextlib.redirect_stderr(streams[1]):
+        code = main(list(args))
+    out, err = (s.flush() or s.buffer.getvalue().decode("utf-8") for s in streams)  # type: ignore[attr-defined, func-returns-value]
+    return subprocess.CompletedProcess(["python", "-m", "calc", *args], code, out, err)
+
+
+def run_cli_process(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     """Run ``python -m calc ARGS`` in a subprocess, capturing text output."""
     return subprocess.run(
         [sys.executable, "-m", "calc", *args],

@@ -7,12 +7,12 @@ import json
 import pytest
 
 from calc.cli.commands import COMMANDS
-from tests.helpers import run_cli
+from tests.helpers import run_cli, run_cli_process
 
 
 @pytest.mark.parametrize("command", COMMANDS)
 def test_every_command_has_help(command):
-    result = run_cli(command, "--help")
+    result = run_cli_process(command, "--help")  # the one subprocess smoke test per command
     assert result.returncode == 0
     assert "usage: python -m calc" in result.stdout
 

@@ -9,7 +9,7 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from calc.rounding import MAX_SHARES, OVER_LIMIT, ceil_shares, decimal_value, floor_shares
+from calc.rounding import MAX_SHARES, OVER_LIMIT, ScaledExact, ceil_shares, decimal_value, floor_shares
 from tests.strategies import share_fractions
 
 
@@ -38,3 +38,18 @@ def test_floor_ceil_equal_fraction_floor_ceil(values):
 def test_decimal_value_round_trips_the_float(x):
     """decimal_value(x) is exact: converting it back gives the same float64."""
     assert float(decimal_value(x)) == x
+
+
+@given(
+    ints=st.lists(st.lists(st.integers(0, 10**9), min_size=3, max_size=3), min_size=1, max_size=4),
+    per=st.lists(st.fractions(min_value=0, max_value=10**6, max_denominator=10**7), min_size=4, max_size=4),
+)
+def test_scaled_exact_settles_cells_as_fraction_does(ints, per):
+    """Whole holdings × a per-row rational (integer multiples are all flagged near): the batched
+    integer settlement equals Fraction floor/ceil cell by cell."""
+    held = np.array(ints, dtype=np.int64)
+    exact = ScaledExact(held, lambda s: per[s])
+    approx = held * np.array([float(per[s]) for s in range(len(held))])[:, None]
+    expected = [[h * per[s] for h in row] for s, row in enumerate(ints)]
+    assert floor_shares(approx, exact).tolist() == [[math.floor(v) for v in row] for row in expected]
+    assert ceil_shares(approx, exact).tolist() == [[math.ceil(v) for v in row] for row in expected]
