@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from dashboard import cache, figures, formatting, tables
@@ -41,15 +42,8 @@ def render(page: Page) -> None:
         "One stacked bar per event date: the base common shares (grey) with the new shares so far stacked "
         "on top by source; line: total common outstanding; dashed red: the authorized shares."
     )
-    st.markdown("**Event timeline** (one row per event date; share counts are new shares issued on that date)")
     timeline = formatting.first(result.timeline, KEY_COLUMNS)
-    st.dataframe(
-        formatting.with_iso_dates(timeline),
-        hide_index=True,
-        width="stretch",
-        key="timeline_table",
-        column_config=formatting.column_config(timeline),
-    )
+    _timeline_table(timeline)
     with st.container(horizontal=True, wrap=True):
         download("Timeline (CSV)", timeline, file_name("timeline", page.scenario_id), "dl_timeline")
         download(
@@ -59,3 +53,23 @@ def render(page: Page) -> None:
             "dl_summary",
         )
         inputs_sidecar(page, "dl_inputs_issuance")
+
+
+def _timeline_table(timeline: pd.DataFrame) -> None:
+    """The event timeline in an expander that renders its table only while open (a lazy, stateful expander):
+    the first load then draws the charts without loading the table grid (issue 12 item 4)."""
+    expander = st.expander(
+        f"Event timeline: {len(timeline)} event dates (one row per date; share counts are new shares issued on "
+        "that date)",
+        key="timeline_open",
+        on_change="rerun",
+    )
+    with expander:
+        if expander.open:
+            st.dataframe(
+                formatting.with_iso_dates(timeline),
+                hide_index=True,
+                width="stretch",
+                key="timeline_table",
+                column_config=formatting.column_config(timeline),
+            )
