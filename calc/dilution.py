@@ -41,7 +41,7 @@ import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
-from functools import partial
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -127,17 +127,27 @@ def largest_remainder(approx: np.ndarray, totals: np.ndarray, exact_at: ExactAt)
         tol = near_tolerance(np.abs(approx).max(axis=1))
         for s in np.flatnonzero((deficit > 0) & (deficit < H) & (lo - hi <= 4 * tol)):
             chosen[s] = _settle_row(
-                remainder[s], int(deficit[s]), lo[s], hi[s], tol[s], partial(_exact_remainder, exact_at, base, int(s))
+                remainder[s], int(deficit[s]), lo[s], hi[s], tol[s], _remainder_key(exact_at, base, int(s))
             )
     return base + chosen
 
 
-def _exact_remainder(exact_at: ExactAt, base: np.ndarray, s: int, h: int) -> Fraction:
-    return exact_at((s, h)) - int(base[s, h])
+def _remainder_key(exact_at: ExactAt, base: np.ndarray, s: int) -> Callable[[int], Fraction | int]:
+    """Row s's exact remainders e − floor(e), or (``ScaledExact``: e = n × p/q, q > 0) the integers
+    n × p − floor(e) × q, which order the same way (one ``per_row`` call for the row)."""
+    if isinstance(exact_at, ScaledExact):
+        per = exact_at.per_row(s)
+        return lambda h: int(exact_at.ints[s, h]) * per.numerator - int(base[s, h]) * per.denominator
+    return lambda h: exact_at((s, h)) - int(base[s, h])
 
 
 def _settle_row(
-    remainder: np.ndarray, deficit: int, lo: float, hi: float, tol: float, exact_remainder: Callable[[int], Fraction]
+    remainder: np.ndarray,
+    deficit: int,
+    lo: float,
+    hi: float,
+    tol: float,
+    exact_remainder: Callable[[int], Fraction | int],
 ) -> np.ndarray:
     """Top-``deficit`` mask of one row by exact remainder (ties by column order).
 
@@ -226,7 +236,7 @@ def _entitlements(
     (holdings with ledger debentures, in units of LP_x)."""
     exact_at: ExactAt
     if exact_basis is None:
-        exact_at = ScaledExact(np.asarray(basis, dtype=np.int64), exact_per_share)
+        exact_at = ScaledExact(np.asarray(basis, dtype=np.int64), cache(exact_per_share))  # one Fraction per row
     else:
         exact_at = lambda c: exact_basis(c) * exact_per_share(c[0])  # noqa: E731
     return basis * per_share[:, None], exact_at, (per_share[:, None] > 0) & (basis > 0)
@@ -260,6 +270,8 @@ def _rows_of(exact_at: ExactAt, rows: np.ndarray) -> ExactAt:
 
 def _check_limits(book: HolderBook, columns: dict[str, np.ndarray]) -> None:
     """InputError when a holder's or family's count exceeds MAX_SHARES (checked before int64 sums)."""
+    if all(v.min(initial=0) >= 0 and v.sum(axis=1, dtype=float).max(initial=0) <= MAX_SHARES for v in columns.values()):
+        return  # counts >= 0 whose row sums fit (a float sum of such ints exceeds 10^15 only if the exact sum does)
     member = book.membership.T.astype(float)  # (H, F)
     names = list(book.names) + [f.name for f in book.families]
     for column, values in columns.items():
@@ -368,8 +380,7 @@ def _build_row_labels(book: HolderBook) -> pd.DataFrame:
     )
 
 
-def holder_frame(book: HolderBook, ex: ExitTerms) -> pd.DataFrame:
-    """Holder table for a single scenario (S = 1)."""
-    arrays = holder_arrays(book, ex)
+def holder_frame(book: HolderBook, arrays: Mapping[str, np.ndarray]) -> pd.DataFrame:
+    """Holder table for a single scenario from its ``holder_arrays`` (S = 1)."""
     labels = row_labels(book)
     return pd.DataFrame({c: labels[c].array for c in labels.columns} | {n: v[0] for n, v in arrays.items()})
