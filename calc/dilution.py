@@ -132,13 +132,16 @@ def largest_remainder(approx: np.ndarray, totals: np.ndarray, exact_at: ExactAt)
     return base + chosen
 
 
-def _remainder_key(exact_at: ExactAt, base: np.ndarray, s: int) -> Callable[[int], Fraction | int]:
-    """Row s's exact remainders e − floor(e), or (``ScaledExact``: e = n × p/q, q > 0) the integers
-    n × p − floor(e) × q, which order the same way (one ``per_row`` call for the row)."""
+def _remainder_key(exact_at: ExactAt, base: np.ndarray, s: int) -> Callable[[np.ndarray], list[Fraction | int]]:
+    """Row s's exact remainders e − floor(e) at the given columns, or (``ScaledExact``: e = n × p/q,
+    q > 0) the integers n × p − floor(e) × q, which order the same way (one ``per_row`` call, and
+    Python-int arithmetic on object arrays, for the row)."""
     if isinstance(exact_at, ScaledExact):
         per = exact_at.per_row(s)
-        return lambda h: int(exact_at.ints[s, h]) * per.numerator - int(base[s, h]) * per.denominator
-    return lambda h: exact_at((s, h)) - int(base[s, h])
+        return lambda h: list(
+            exact_at.ints[s, h].astype(object) * per.numerator - base[s, h].astype(object) * per.denominator
+        )
+    return lambda h: [exact_at((s, int(c))) - int(base[s, c]) for c in h]
 
 
 def _settle_row(
@@ -147,17 +150,17 @@ def _settle_row(
     lo: float,
     hi: float,
     tol: float,
-    exact_remainder: Callable[[int], Fraction | int],
+    exact_remainders: Callable[[np.ndarray], list[Fraction | int]],
 ) -> np.ndarray:
     """Top-``deficit`` mask of one row by exact remainder (ties by column order).
 
     With float remainders f (each within ``tol`` of exact) whose d-th and (d+1)-th largest are
     lo and hi: f > hi + 2 tol is surely in, f < lo − 2 tol surely out; only the cells between
-    are ranked exactly.
+    are ranked exactly (``exact_remainders(columns)``, or keys ordered the same way).
     """
     chosen = remainder > hi + 2 * tol
     candidates = np.flatnonzero(~chosen & (remainder >= lo - 2 * tol))
-    ranked = sorted((int(h) for h in candidates), key=lambda h: (-exact_remainder(h), h))
+    ranked = [int(h) for _, h in sorted(zip((-k for k in exact_remainders(candidates)), candidates))]
     chosen[ranked[: deficit - int(chosen.sum())]] = True
     return chosen
 
