@@ -287,6 +287,15 @@ def _check_limits(book: HolderBook, columns: dict[str, np.ndarray]) -> None:
             )
 
 
+def _with_families(values: np.ndarray, member: np.ndarray) -> np.ndarray:
+    """(S, H + F): the holders' ``values`` (S, H), then each family's sum ``values @ member``, in one buffer."""
+    S, H = values.shape
+    out = np.empty((S, H + member.shape[1]), dtype=np.result_type(values, member))
+    out[:, :H] = values
+    np.matmul(values, member, out=out[:, H:])
+    return out
+
+
 def holder_arrays(book: HolderBook, ex: ExitTerms) -> dict[str, np.ndarray]:
     """(S, H + F) arrays, ``calc.columns.HOLDER_NUMBER_COLUMNS``: holders then families; see the module docstring."""
     basis = basis_holdings(book, ex.bases)
@@ -340,7 +349,7 @@ def holder_arrays(book: HolderBook, ex: ExitTerms) -> dict[str, np.ndarray]:
         },
     )
     member = book.membership.T.astype(np.int64)  # (H, F)
-    columns = {k: np.concatenate([v, v @ member], axis=1) for k, v in columns.items()}
+    columns = {k: _with_families(v, member) for k, v in columns.items()}
     pro_forma = (
         columns["common_owned_prior"]
         + columns["conversion_shares"]

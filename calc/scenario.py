@@ -331,6 +331,8 @@ def run_batch(
             bases = tuple(BASIS_BY_NAME[p.holder_basis] for p in group)
             holder_parts.append(holder_arrays(book, exit_terms(path, base, bases, book, plan)))
         order.extend(indices)
+    if len(summaries) == 1:  # one group: already in input order (no reordering copies)
+        return BatchResult(summaries[0], holder_parts[0] if holder_parts else {})
     inverse = np.argsort(np.array(order), kind="stable")
     summary = pd.concat(summaries, ignore_index=True).iloc[inverse].reset_index(drop=True)
     holders = (
