@@ -9,7 +9,7 @@ baseline (the scenario kernel) have an absolute target only.
 
 Rows:
   scenario     ``run_scenario`` with the 326-holder table: default, and with the two ledger events of
-               ``data/history.csv``
+               ``data/history.csv``; each also with its two DataFrames read (built on first read)
   montecarlo   100,000 paths × 60 dates to 2031 with the two events, against drawing the same normals
                alone (the floor); peak traced allocations (``tracemalloc``, a separate run)
   export       10,000 scenarios × register (3.28 M rows) to CSV / Parquet (grid read beforehand),
@@ -49,8 +49,9 @@ from bench_export import grid_axes  # noqa: E402  (this script's folder is on sy
 from calc.data import default_book, history_events, load_terms  # noqa: E402
 from calc.export import export, result_chunks  # noqa: E402
 from calc.grid import make_grid, read_grid, write_grid  # noqa: E402
+from calc.ledger import Event  # noqa: E402
 from calc.montecarlo import CHUNK_PATHS, run_monte_carlo  # noqa: E402
-from calc.params import parse_params  # noqa: E402
+from calc.params import ScenarioParams, parse_params  # noqa: E402
 from calc.scenario import run_scenario  # noqa: E402
 
 PY = sys.executable
@@ -104,7 +105,17 @@ def scenario_rows(runs: int) -> list[Row]:
     for label, ledger in (("default", ()), ("two ledger events", events)):
         ms, _ = paired(functools.partial(run_scenario, params, events=ledger), None, max(runs, 200))
         rows.append(Row(f"scenario + 326-holder table, {label}", 1000 * ms, "ms", target_abs=1.5))
+        ms, _ = paired(functools.partial(_scenario_frames, params, ledger), None, max(runs, 200))
+        rows.append(
+            Row(f"  the same, both DataFrames read (holders, timeline), {label}", 1000 * ms, "ms", target_abs=1.5)
+        )
     return rows
+
+
+def _scenario_frames(params: ScenarioParams, events: tuple[Event, ...]) -> None:
+    """``run_scenario`` and the two DataFrames it builds on first read."""
+    result = run_scenario(params, events=events)
+    result.holders, result.timeline  # noqa: B018  (built on first read)
 
 
 def montecarlo_rows(runs: int) -> list[Row]:

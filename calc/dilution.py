@@ -41,7 +41,7 @@ import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
-from functools import partial
+from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -127,27 +127,40 @@ def largest_remainder(approx: np.ndarray, totals: np.ndarray, exact_at: ExactAt)
         tol = near_tolerance(np.abs(approx).max(axis=1))
         for s in np.flatnonzero((deficit > 0) & (deficit < H) & (lo - hi <= 4 * tol)):
             chosen[s] = _settle_row(
-                remainder[s], int(deficit[s]), lo[s], hi[s], tol[s], partial(_exact_remainder, exact_at, base, int(s))
+                remainder[s], int(deficit[s]), lo[s], hi[s], tol[s], _remainder_key(exact_at, base, int(s))
             )
     return base + chosen
 
 
-def _exact_remainder(exact_at: ExactAt, base: np.ndarray, s: int, h: int) -> Fraction:
-    return exact_at((s, h)) - int(base[s, h])
+def _remainder_key(exact_at: ExactAt, base: np.ndarray, s: int) -> Callable[[np.ndarray], list[Fraction | int]]:
+    """Row s's exact remainders e − floor(e) at the given columns, or (``ScaledExact``: e = n × p/q,
+    q > 0) the integers n × p − floor(e) × q, which order the same way (one ``per_row`` call, and
+    Python-int arithmetic on object arrays, for the row)."""
+    if isinstance(exact_at, ScaledExact):
+        per = exact_at.per_row(s)
+        return lambda h: list(
+            exact_at.ints[s, h].astype(object) * per.numerator - base[s, h].astype(object) * per.denominator
+        )
+    return lambda h: [exact_at((s, int(c))) - int(base[s, c]) for c in h]
 
 
 def _settle_row(
-    remainder: np.ndarray, deficit: int, lo: float, hi: float, tol: float, exact_remainder: Callable[[int], Fraction]
+    remainder: np.ndarray,
+    deficit: int,
+    lo: float,
+    hi: float,
+    tol: float,
+    exact_remainders: Callable[[np.ndarray], list[Fraction | int]],
 ) -> np.ndarray:
     """Top-``deficit`` mask of one row by exact remainder (ties by column order).
 
     With float remainders f (each within ``tol`` of exact) whose d-th and (d+1)-th largest are
     lo and hi: f > hi + 2 tol is surely in, f < lo − 2 tol surely out; only the cells between
-    are ranked exactly.
+    are ranked exactly (``exact_remainders(columns)``, or keys ordered the same way).
     """
     chosen = remainder > hi + 2 * tol
     candidates = np.flatnonzero(~chosen & (remainder >= lo - 2 * tol))
-    ranked = sorted((int(h) for h in candidates), key=lambda h: (-exact_remainder(h), h))
+    ranked = [int(h) for _, h in sorted(zip((-k for k in exact_remainders(candidates)), candidates))]
     chosen[ranked[: deficit - int(chosen.sum())]] = True
     return chosen
 
@@ -226,7 +239,7 @@ def _entitlements(
     (holdings with ledger debentures, in units of LP_x)."""
     exact_at: ExactAt
     if exact_basis is None:
-        exact_at = ScaledExact(np.asarray(basis, dtype=np.int64), exact_per_share)
+        exact_at = ScaledExact(np.asarray(basis, dtype=np.int64), cache(exact_per_share))  # one Fraction per row
     else:
         exact_at = lambda c: exact_basis(c) * exact_per_share(c[0])  # noqa: E731
     return basis * per_share[:, None], exact_at, (per_share[:, None] > 0) & (basis > 0)
@@ -260,6 +273,8 @@ def _rows_of(exact_at: ExactAt, rows: np.ndarray) -> ExactAt:
 
 def _check_limits(book: HolderBook, columns: dict[str, np.ndarray]) -> None:
     """InputError when a holder's or family's count exceeds MAX_SHARES (checked before int64 sums)."""
+    if all(v.min(initial=0) >= 0 and v.sum(axis=1, dtype=float).max(initial=0) <= MAX_SHARES for v in columns.values()):
+        return  # counts >= 0 whose row sums fit (a float sum of such ints exceeds 10^15 only if the exact sum does)
     member = book.membership.T.astype(float)  # (H, F)
     names = list(book.names) + [f.name for f in book.families]
     for column, values in columns.items():
@@ -270,6 +285,15 @@ def _check_limits(book: HolderBook, columns: dict[str, np.ndarray]) -> None:
                 f"holder table: {names[over[0][1]]}: {column} would exceed the model limit of "
                 f"{MAX_SHARES:,} (10^15) shares"
             )
+
+
+def _with_families(values: np.ndarray, member: np.ndarray) -> np.ndarray:
+    """(S, H + F): the holders' ``values`` (S, H), then each family's sum ``values @ member``, in one buffer."""
+    S, H = values.shape
+    out = np.empty((S, H + member.shape[1]), dtype=np.result_type(values, member))
+    out[:, :H] = values
+    np.matmul(values, member, out=out[:, H:])
+    return out
 
 
 def holder_arrays(book: HolderBook, ex: ExitTerms) -> dict[str, np.ndarray]:
@@ -325,7 +349,7 @@ def holder_arrays(book: HolderBook, ex: ExitTerms) -> dict[str, np.ndarray]:
         },
     )
     member = book.membership.T.astype(np.int64)  # (H, F)
-    columns = {k: np.concatenate([v, v @ member], axis=1) for k, v in columns.items()}
+    columns = {k: _with_families(v, member) for k, v in columns.items()}
     pro_forma = (
         columns["common_owned_prior"]
         + columns["conversion_shares"]
@@ -368,8 +392,7 @@ def _build_row_labels(book: HolderBook) -> pd.DataFrame:
     )
 
 
-def holder_frame(book: HolderBook, ex: ExitTerms) -> pd.DataFrame:
-    """Holder table for a single scenario (S = 1)."""
-    arrays = holder_arrays(book, ex)
+def holder_frame(book: HolderBook, arrays: Mapping[str, np.ndarray]) -> pd.DataFrame:
+    """Holder table for a single scenario from its ``holder_arrays`` (S = 1)."""
     labels = row_labels(book)
     return pd.DataFrame({c: labels[c].array for c in labels.columns} | {n: v[0] for n, v in arrays.items()})

@@ -242,7 +242,7 @@ class PathResult:
         issued[exited, self.exit_column[exited]] += (self.conversion_shares + self.redemption_shares)[exited]
         for row in self.rows:
             issued[:, row.column] += row.conversion + row.redemption + row.exchange
-        return np.cumsum(issued, axis=1)
+        return np.cumsum(issued, axis=1, out=issued)
 
 
 def in_the_money(schedule: Schedule, prices: np.ndarray) -> np.ndarray:

@@ -115,7 +115,7 @@ def run_monte_carlo(
     schedule = scenario_schedule(params, terms, plan)
     rng = np.random.default_rng(seed)
     policy = Policies.from_params([params])
-    new = np.empty((paths, schedule.size), dtype=np.int64)
+    new = np.empty((schedule.size, paths), dtype=np.int64)  # by date: each date's paths contiguous
     sources = np.empty((paths, len(SOURCES)), dtype=np.int64)
     over_limit: list[tuple[int, ShareLimitError]] = []
     for start in range(0, paths, CHUNK_PATHS):
@@ -126,15 +126,16 @@ def run_monte_carlo(
         except ShareLimitError as exc:
             over_limit.append((start, exc))
             continue
-        new[start : start + count] = result.new_shares_cumulative()
+        new[:, start : start + count] = result.new_shares_cumulative().T
         totals = result.totals()
         sources[start : start + count] = np.stack([totals[s] for s in SOURCES], axis=1)
         if progress:
             progress(start + count, paths)
     report_over_limit(over_limit, paths)
-    # total = base + new is a shift, so its percentiles are base + those of new (one pass over the paths)
-    new_pct = np.percentile(new, PERCENTILES, axis=0, method="inverted_cdf").astype(np.int64)
-    horizon_total = params.base_shares + new[:, -1]
+    # total = base + new is a shift, so its percentiles are base + those of new (one pass over the paths);
+    # each date's row is partitioned in place (contiguous; ``new`` is not read afterwards)
+    horizon_total = params.base_shares + new[-1]
+    new_pct = np.percentile(new, PERCENTILES, axis=1, method="inverted_cdf", overwrite_input=True).astype(np.int64)
     source_pct = np.percentile(sources, SOURCE_PERCENTILES, axis=0, method="inverted_cdf").astype(np.int64)
     stats = pd.DataFrame(
         {"mean": sources.mean(axis=0)} | {f"p{q}": row for q, row in zip(SOURCE_PERCENTILES, source_pct)},

@@ -20,7 +20,7 @@ per scenario. Summary (per scenario):
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -141,8 +141,10 @@ def _preferred_left(path: PathResult, schedule: Schedule) -> np.ndarray:
     return np.where(as_debentures[None, :], 0, path.outstanding())
 
 
-def summary_frame(path: PathResult, base_shares: np.ndarray, schedule: Schedule, terms: Terms) -> pd.DataFrame:
-    """One summary row per path (keys ``SUMMARY_KEYS``)."""
+def summary_columns(
+    path: PathResult, base_shares: np.ndarray, schedule: Schedule, terms: Terms
+) -> dict[str, np.ndarray | int]:
+    """The summary columns (keys ``SUMMARY_KEYS``): (P,) arrays, or one int for every path."""
     totals = path.totals()
     new = (
         totals["dividend_shares"]
@@ -156,24 +158,32 @@ def summary_frame(path: PathResult, base_shares: np.ndarray, schedule: Schedule,
     retired = sum(
         (np.where(row.effective, row.count, 0) for row in path.rows), np.zeros(len(base_shares), dtype=np.int64)
     )
-    return pd.DataFrame(
-        {
-            "dividend_shares": totals["dividend_shares"],
-            "conversion_shares": totals["conversion_shares"],
-            "redemption_shares": totals["redemption_shares"],
-            "new_shares": new,
-            "total_shares": total,
-            "dilution_pct": 100.0 * new / total,
-            "as_converted_shares": as_converted,
-            "authorized_shares": authorized,
-            "headroom_shares": authorized - total,
-            "exceeds_authorized": total > authorized,
-            "exchange_shares": totals["exchange_shares"],
-            "repurchase_cash_usd": totals["repurchase_cash_usd"],
-            "preferred_outstanding_after_events": terms.preferred.shares_issued - retired,
-            "preferred_outstanding_at_horizon": _preferred_left(path, schedule)[:, -1],
-        }
-    )
+    return {
+        "dividend_shares": totals["dividend_shares"],
+        "conversion_shares": totals["conversion_shares"],
+        "redemption_shares": totals["redemption_shares"],
+        "new_shares": new,
+        "total_shares": total,
+        "dilution_pct": 100.0 * new / total,
+        "as_converted_shares": as_converted,
+        "authorized_shares": authorized,
+        "headroom_shares": authorized - total,
+        "exceeds_authorized": total > authorized,
+        "exchange_shares": totals["exchange_shares"],
+        "repurchase_cash_usd": totals["repurchase_cash_usd"],
+        "preferred_outstanding_after_events": terms.preferred.shares_issued - retired,
+        "preferred_outstanding_at_horizon": _preferred_left(path, schedule)[:, -1],
+    }
+
+
+def summary_frame(path: PathResult, base_shares: np.ndarray, schedule: Schedule, terms: Terms) -> pd.DataFrame:
+    """One summary row per path (keys ``SUMMARY_KEYS``)."""
+    return pd.DataFrame(summary_columns(path, base_shares, schedule, terms))
+
+
+def first_row(columns: dict[str, np.ndarray | int]) -> dict[str, object]:
+    """Path 0's summary as Python scalars (as ``summary_frame(...).iloc[0].to_dict()``, without the frame)."""
+    return {k: v[0].item() if isinstance(v, np.ndarray) else v for k, v in columns.items()}
 
 
 def timeline_frame(path: PathResult, schedule: Schedule, base_shares: int, n_preferred: int) -> pd.DataFrame:
@@ -213,14 +223,44 @@ def timeline_frame(path: PathResult, schedule: Schedule, base_shares: int, n_pre
     )
 
 
+class _LazyFrame:
+    """A ``ScenarioResult`` DataFrame field built by ``build(result)`` on first read (or as given to
+    ``__init__``/``dataclasses.replace``); a data descriptor, so it works on the frozen dataclass."""
+
+    def __init__(self, build: Callable[[ScenarioResult], pd.DataFrame]) -> None:
+        self._build = build
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self._slot = "_" + name
+
+    def __get__(self, result: ScenarioResult | None, owner: type) -> pd.DataFrame | None:
+        if result is None:
+            return None  # the dataclass default: build on first read
+        if result.__dict__.get(self._slot) is None:
+            result.__dict__[self._slot] = self._build(result)
+        return result.__dict__[self._slot]
+
+    def __set__(self, result: ScenarioResult, frame: pd.DataFrame | None) -> None:
+        result.__dict__[self._slot] = frame
+
+
 @dataclass(frozen=True)
 class ScenarioResult:
+    """One scenario's outcome. The holder counts are computed (exactly) when it is made; the two
+    DataFrames, ``timeline`` (``timeline_frame``) and ``holders`` (``calc.dilution.holder_frame``),
+    are built from them on first read."""
+
     params: ScenarioParams
     schedule: Schedule
     path: PathResult
-    timeline: pd.DataFrame
     summary: dict[str, object]
-    holders: pd.DataFrame
+    holder_columns: dict[str, np.ndarray]  # (1, H + F) arrays, ``calc.dilution.holder_arrays``
+    book: HolderBook
+    n_preferred: int
+    timeline: pd.DataFrame = _LazyFrame(  # type: ignore[assignment]
+        lambda r: timeline_frame(r.path, r.schedule, r.params.base_shares, r.n_preferred)
+    )
+    holders: pd.DataFrame = _LazyFrame(lambda r: holder_frame(r.book, r.holder_columns))  # type: ignore[assignment]
 
 
 def project_group(
@@ -246,15 +286,8 @@ def run_scenario(
     plan = scenario_plan(params, events, terms, book)
     schedule, pol, path, base = project_group([params], terms, plan)
     ex = exit_terms(path, base, (BASIS_BY_NAME[params.holder_basis],), book, plan)
-    summary = summary_frame(path, base, schedule, terms).iloc[0].to_dict()
-    return ScenarioResult(
-        params,
-        schedule,
-        path,
-        timeline_frame(path, schedule, params.base_shares, terms.preferred.shares_issued),
-        summary,
-        holder_frame(book, ex),
-    )
+    summary = first_row(summary_columns(path, base, schedule, terms))
+    return ScenarioResult(params, schedule, path, summary, holder_arrays(book, ex), book, terms.preferred.shares_issued)
 
 
 @dataclass(frozen=True)
@@ -298,6 +331,8 @@ def run_batch(
             bases = tuple(BASIS_BY_NAME[p.holder_basis] for p in group)
             holder_parts.append(holder_arrays(book, exit_terms(path, base, bases, book, plan)))
         order.extend(indices)
+    if len(summaries) == 1:  # one group: already in input order (no reordering copies)
+        return BatchResult(summaries[0], holder_parts[0] if holder_parts else {})
     inverse = np.argsort(np.array(order), kind="stable")
     summary = pd.concat(summaries, ignore_index=True).iloc[inverse].reset_index(drop=True)
     holders = (

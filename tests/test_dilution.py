@@ -13,6 +13,7 @@ from calc.columns import HOLDER_NUMBER_COLUMNS
 from calc.data import default_book, load_register
 from calc.dilution import build_book, largest_remainder
 from calc.params import default_params, parse_params
+from calc.rounding import ScaledExact
 from calc.scenario import run_batch, run_scenario
 from tests.strategies import share_fractions
 
@@ -39,6 +40,28 @@ def test_issue9_item2_largest_remainder_properties(data, size, denominator):
     assert sum(shares) == total
     assert all(abs(s - e) < 1 for s, e in zip(shares, row))
     assert shares == _reference_largest_remainder(row, total)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    data=st.data(),
+    size=st.integers(2, 12),
+    denominator=st.integers(2, 9),
+    tiny=st.integers(9, 13),
+    sign=st.sampled_from([1, -1]),
+)
+def test_largest_remainder_scaled_exact_ranks_by_integer_keys_as_fraction_does(data, size, denominator, tiny, sign):
+    """Whole holdings × one rational per row (``ScaledExact``, ranked by the integers n × p − floor(e) × q):
+    the same allocation as the pure-Fraction reference. Holdings 1 + k × q with p = a/q ± 10^-tiny have
+    remainders a/q ± n × 10^-tiny, closer than the float tolerance, so the exact ranking decides."""
+    numerator = data.draw(st.integers(1, denominator - 1))
+    per = Fraction(numerator, denominator) + Fraction(sign, 10**tiny)
+    held = [1 + denominator * k for k in data.draw(st.lists(st.integers(0, 10**4), min_size=size, max_size=size))]
+    row = [h * per for h in held]
+    total = data.draw(st.sampled_from([math.floor(sum(row)), math.ceil(sum(row))]))
+    approx = np.array([[float(e) for e in row]])
+    exact = ScaledExact(np.array([held], dtype=np.int64), lambda s: per)
+    assert largest_remainder(approx, np.array([total]), exact)[0].tolist() == _reference_largest_remainder(row, total)
 
 
 def test_issue9_item2_exact_89_181_tie_goes_to_filing_rows_27_and_34():
