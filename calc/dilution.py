@@ -51,7 +51,15 @@ from calc.columns import THRESHOLDS_PCT, flag_name
 from calc.data import load_families
 from calc.errors import InputError
 from calc.holder_bases import HolderBasis, basis_holdings, splits_class_total
-from calc.rounding import MAX_SHARES, ExactAt, ScaledExact, ceil_shares, floor_shares, near_tolerance
+from calc.rounding import (
+    MAX_SHARES,
+    ExactAt,
+    ScaledExact,
+    SumScaledExact,
+    ceil_shares,
+    floor_shares,
+    near_tolerance,
+)
 
 
 @dataclass(frozen=True)
@@ -133,14 +141,17 @@ def largest_remainder(approx: np.ndarray, totals: np.ndarray, exact_at: ExactAt)
 
 
 def _remainder_key(exact_at: ExactAt, base: np.ndarray, s: int) -> Callable[[np.ndarray], list[Fraction | int]]:
-    """Row s's exact remainders e − floor(e) at the given columns, or (``ScaledExact``: e = n × p/q,
-    q > 0) the integers n × p − floor(e) × q, which order the same way (one ``per_row`` call, and
+    """Row s's exact remainders e − floor(e) at the given columns, or (``ScaledExact``/``SumScaledExact``:
+    e = N/q, q > 0) the integers N − floor(e) × q, which order the same way (one ``per_row`` call, and
     Python-int arithmetic on object arrays, for the row)."""
-    if isinstance(exact_at, ScaledExact):
-        per = exact_at.per_row(s)
-        return lambda h: list(
-            exact_at.ints[s, h].astype(object) * per.numerator - base[s, h].astype(object) * per.denominator
-        )
+    if isinstance(exact_at, (ScaledExact, SumScaledExact)):
+        scaled = exact_at
+
+        def key(h: np.ndarray) -> list[Fraction | int]:
+            numerators, q = scaled.row_scaled(s, (h,))
+            return list(numerators - base[s, h].astype(object) * q)
+
+        return key
     return lambda h: [exact_at((s, int(c))) - int(base[s, c]) for c in h]
 
 
@@ -240,6 +251,8 @@ def _entitlements(
     exact_at: ExactAt
     if exact_basis is None:
         exact_at = ScaledExact(np.asarray(basis, dtype=np.int64), cache(exact_per_share))  # one Fraction per row
+    elif isinstance(exact_basis, SumScaledExact):
+        exact_at = exact_basis.times(cache(exact_per_share))
     else:
         exact_at = lambda c: exact_basis(c) * exact_per_share(c[0])  # noqa: E731
     return basis * per_share[:, None], exact_at, (per_share[:, None] > 0) & (basis > 0)
@@ -266,8 +279,8 @@ def _allocate(
 
 def _rows_of(exact_at: ExactAt, rows: np.ndarray) -> ExactAt:
     """``exact_at`` of the selected ``rows`` (cell (i, h) is (rows[i], h))."""
-    if isinstance(exact_at, ScaledExact):
-        return ScaledExact(exact_at.ints[rows], lambda i: exact_at.per_row(int(rows[i])))
+    if isinstance(exact_at, (ScaledExact, SumScaledExact)):
+        return exact_at.take_rows(rows)
     return lambda c: exact_at((int(rows[c[0]]), c[1]))
 
 

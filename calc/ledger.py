@@ -49,6 +49,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -61,7 +62,7 @@ from calc.errors import InputError, Problem, echo
 from calc.holder_bases import BASIS_BY_NAME
 from calc.numbers import parse_decimal, parse_whole
 from calc.params import DIVIDEND_POLICIES, SETTLEMENTS, ScenarioParams
-from calc.rounding import MAX_SHARES, ExactAt, ScaledExact, ceil_shares, decimal_value, floor_shares
+from calc.rounding import MAX_SHARES, ExactAt, ScaledExact, SumScaledExact, ceil_shares, decimal_value, floor_shares
 from calc.terms import Terms
 
 EVENT_COLUMNS = (
@@ -445,7 +446,16 @@ def _quantity(event: Event, available: int) -> int:
 
 
 def _share(holding: np.ndarray, n: int) -> np.ndarray:
-    """n split over holders ∝ holding by largest remainder (ties: filing order)."""
+    """n split over holders ∝ holding by largest remainder (ties: filing order).
+
+    Memoized on (holding, n): resolving the same events on the same register for every scenario
+    repeats the same splits (a new array each call; the cached one is never handed out)."""
+    return _split(np.ascontiguousarray(holding, dtype=np.int64).tobytes(), n).copy()
+
+
+@lru_cache(maxsize=64)
+def _split(holding_bytes: bytes, n: int) -> np.ndarray:
+    holding = np.frombuffer(holding_bytes, dtype=np.int64)
     total = int(holding.sum())
     if n == 0 or total == 0:
         return np.zeros_like(holding)
@@ -567,7 +577,7 @@ class HolderLedger:
     left plus ledger debentures d_i / LP_x), exactly by cell, and the common the rows gave."""
 
     holding: np.ndarray  # (S, H) float
-    exact_holding: ExactAt  # (s, h) -> Fraction
+    exact_holding: SumScaledExact  # (s, h) -> units + Σ_rows held × d(s) / LP_x(s), exactly
     shares: dict[str, np.ndarray]  # LEDGER_HOLDER_COLUMNS -> (S, H) int64
 
 
@@ -606,17 +616,12 @@ def holder_ledger(
             debentures += held * row.flow.debenture_usd.approx[:, None]
             debenture_rows.append((held, row))
 
-    def exact_holding(cell: tuple[int, ...]) -> Fraction:
-        s, h = cell
-        principal = sum(
-            (
-                int(held[s, h]) * row.flow.debenture_usd.exact(s)  # type: ignore[union-attr]
-                for held, row in debenture_rows
-            ),
-            Fraction(0),
-        )
-        return int(units[s, h]) + principal / exact_lp_exit(s)
+    @cache
+    def coefficients(s: int) -> tuple[Fraction, ...]:
+        lp_x = exact_lp_exit(s)
+        return (Fraction(1), *(row.flow.debenture_usd.exact(s) / lp_x for _, row in debenture_rows))  # type: ignore[union-attr]
 
+    exact_holding = SumScaledExact((units, *(held for held, _ in debenture_rows)), coefficients)
     return HolderLedger(units + debentures / lp_exit[:, None], exact_holding, shares)
 
 

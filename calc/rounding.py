@@ -62,8 +62,8 @@ def quotient(num: np.ndarray, den: np.ndarray, where: np.ndarray | bool = True) 
 class ScaledExact:
     """Exact cell values of the form ``ints[s, ...] × per_row(s)``: whole numbers times one rational per row.
 
-    Callable as an ``ExactAt``; ``floor_at``/``ceil_at`` settle many cells at once in integer
-    arithmetic (``(n × p) // q`` on Python ints, so no overflow), one ``per_row`` call per row.
+    Callable as an ``ExactAt``; ``rounded_at`` settles many cells at once in integer arithmetic
+    (``(n × p) // q`` on Python ints, so no overflow), one ``per_row`` call per row.
     """
 
     ints: np.ndarray  # (S, ...) int64
@@ -72,16 +72,70 @@ class ScaledExact:
     def __call__(self, cell: tuple[int, ...]) -> Fraction:
         return int(self.ints[cell]) * self.per_row(cell[0])
 
+    def row_scaled(self, s: int, index: tuple[np.ndarray, ...]) -> tuple[np.ndarray, int]:
+        """Row s at ``index`` as (numerators n × p (object array of ints), q): value = numerator / q, q > 0."""
+        per = self.per_row(s)
+        return self.ints[(s, *index)].astype(object) * per.numerator, per.denominator
+
+    def take_rows(self, rows: np.ndarray) -> ScaledExact:
+        """The same values for the selected ``rows`` (row i is rows[i])."""
+        return ScaledExact(self.ints[rows], lambda i: self.per_row(int(rows[i])))
+
     def rounded_at(self, cells: tuple[np.ndarray, ...], ceil: bool) -> np.ndarray:
         """floor (or ceil) of the exact value at ``cells`` (``np.nonzero`` form), int64."""
-        out = np.empty(len(cells[0]), dtype=np.int64)
-        rows = cells[0]
-        for s in np.unique(rows):
-            pick = rows == s
-            per = self.per_row(int(s))
-            scaled = self.ints[tuple(c[pick] for c in cells)].astype(object) * per.numerator
-            out[pick] = -(-scaled // per.denominator) if ceil else scaled // per.denominator
-        return out
+        return _rounded_rows(self, cells, ceil)
+
+
+@dataclass(frozen=True)
+class SumScaledExact:
+    """Exact cell values ``Σ_k ints[k][s, ...] × per_row(s)[k]``: several whole numbers, each times a
+    rational of the row.
+
+    Per row, the rationals are put over their common denominator q = lcm(q_k), so a cell's value
+    is (Σ_k n_k × p_k × (q / q_k)) / q and ``rounded_at`` settles cells in integer arithmetic as
+    ``ScaledExact`` does (one ``per_row`` call per row).
+    """
+
+    ints: tuple[np.ndarray, ...]  # K arrays (S, ...) int64
+    per_row: Callable[[int], tuple[Fraction, ...]]  # K rationals of row s
+
+    def __call__(self, cell: tuple[int, ...]) -> Fraction:
+        return sum((int(n[cell]) * c for n, c in zip(self.ints, self.per_row(cell[0]))), Fraction(0))
+
+    def row_scaled(self, s: int, index: tuple[np.ndarray, ...]) -> tuple[np.ndarray, int]:
+        """Row s at ``index`` as (numerators (object array of ints), q): value = numerator / q, q > 0."""
+        coefs = self.per_row(s)
+        q = math.lcm(*(c.denominator for c in coefs))
+        scaled: np.ndarray | int = 0
+        for n, c in zip(self.ints, coefs):
+            scaled = scaled + n[(s, *index)].astype(object) * (c.numerator * (q // c.denominator))
+        return np.asarray(scaled, dtype=object), q
+
+    def take_rows(self, rows: np.ndarray) -> SumScaledExact:
+        """The same values for the selected ``rows`` (row i is rows[i])."""
+        return SumScaledExact(tuple(n[rows] for n in self.ints), lambda i: self.per_row(int(rows[i])))
+
+    def times(self, factor: Callable[[int], Fraction]) -> SumScaledExact:
+        """The values times a rational of the row, ``factor(s)``."""
+        return SumScaledExact(self.ints, lambda s: tuple(c * factor(s) for c in self.per_row(s)))
+
+    def rounded_at(self, cells: tuple[np.ndarray, ...], ceil: bool) -> np.ndarray:
+        """floor (or ceil) of the exact value at ``cells`` (``np.nonzero`` form), int64."""
+        return _rounded_rows(self, cells, ceil)
+
+
+RowScaled = ScaledExact | SumScaledExact
+
+
+def _rounded_rows(exact: RowScaled, cells: tuple[np.ndarray, ...], ceil: bool) -> np.ndarray:
+    """floor (or ceil) at ``cells`` row by row: ⌊N / q⌋ (or −⌊−N / q⌋) on Python ints, int64 out."""
+    out = np.empty(len(cells[0]), dtype=np.int64)
+    rows = cells[0]
+    for s in np.unique(rows):
+        pick = rows == s
+        scaled, q = exact.row_scaled(int(s), tuple(c[pick] for c in cells[1:]))
+        out[pick] = -(-scaled // q) if ceil else scaled // q
+    return out
 
 
 def _round(
@@ -106,7 +160,7 @@ def _round(
     tol += NEAR_ABS
     near = np.less_equal(gap, tol, out=small)
     near &= counted
-    if isinstance(exact_at, ScaledExact):
+    if isinstance(exact_at, (ScaledExact, SumScaledExact)):
         cells = np.nonzero(near)
         out[cells] = exact_at.rounded_at(cells, ceil=exact_round is math.ceil)
         return out

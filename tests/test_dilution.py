@@ -13,7 +13,7 @@ from calc.columns import HOLDER_NUMBER_COLUMNS
 from calc.data import default_book, load_register
 from calc.dilution import build_book, largest_remainder
 from calc.params import default_params, parse_params
-from calc.rounding import ScaledExact
+from calc.rounding import ScaledExact, SumScaledExact
 from calc.scenario import run_batch, run_scenario
 from tests.strategies import share_fractions
 
@@ -61,6 +61,21 @@ def test_largest_remainder_scaled_exact_ranks_by_integer_keys_as_fraction_does(d
     total = data.draw(st.sampled_from([math.floor(sum(row)), math.ceil(sum(row))]))
     approx = np.array([[float(e) for e in row]])
     exact = ScaledExact(np.array([held], dtype=np.int64), lambda s: per)
+    assert largest_remainder(approx, np.array([total]), exact)[0].tolist() == _reference_largest_remainder(row, total)
+
+
+@settings(max_examples=200, deadline=None)
+@given(data=st.data(), size=st.integers(2, 10), denominator=st.integers(2, 9), tiny=st.integers(9, 13))
+def test_largest_remainder_sum_scaled_exact_ranks_as_fraction_does(data, size, denominator, tiny):
+    """Holdings units + d × p (``SumScaledExact``, two rationals over a common denominator) with
+    remainders closer than the float tolerance: the same allocation as the pure-Fraction reference."""
+    coefs = (Fraction(1), Fraction(data.draw(st.integers(1, denominator - 1)), denominator) + Fraction(1, 10**tiny))
+    units = data.draw(st.lists(st.integers(0, 10**4), min_size=size, max_size=size))
+    debentures = [1 + denominator * k for k in data.draw(st.lists(st.integers(0, 10**4), min_size=size, max_size=size))]
+    row = [u + d * coefs[1] for u, d in zip(units, debentures)]
+    total = data.draw(st.sampled_from([math.floor(sum(row)), math.ceil(sum(row))]))
+    exact = SumScaledExact((np.array([units]), np.array([debentures])), lambda s: coefs)
+    approx = np.array([[float(e) for e in row]])
     assert largest_remainder(approx, np.array([total]), exact)[0].tolist() == _reference_largest_remainder(row, total)
 
 

@@ -21,7 +21,7 @@ from calc.data import default_book, history_events, load_terms
 from calc.errors import InputError
 from calc.export import result_chunks
 from calc.grid import read_grid
-from calc.ledger import EVENT_COLUMNS, Event, check_events, read_events, read_events_text
+from calc.ledger import EVENT_COLUMNS, Event, _share, check_events, read_events, read_events_text
 from calc.montecarlo import run_monte_carlo
 from calc.params import parse_params
 from calc.scenario import run_batch, run_scenario, scenario_plan
@@ -555,3 +555,13 @@ def test_issue10_debenture_rows_exact_holder_allocation(basis):
     assert all(abs(int(s) - e) < 1 for s, e in zip(conversion, entitlements))
     if basis == "registered":
         assert conversion.tolist() == [floor(e) for e in entitlements]
+
+
+def test_memoized_split_is_never_shared():
+    """``_share`` is memoized on (holding, n): a caller mutating its result must not change the next call's.
+    1,000 over holdings 1:2:3 is 166.67 / 333.33 / 500 -> 167, 333, 500 by largest remainder."""
+    holding = np.array([1, 2, 3], dtype=np.int64)
+    first = _share(holding, 1000)
+    assert first.tolist() == [167, 333, 500]
+    first[:] = 0
+    assert _share(holding, 1000).tolist() == [167, 333, 500]

@@ -9,7 +9,15 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from calc.rounding import MAX_SHARES, OVER_LIMIT, ScaledExact, ceil_shares, decimal_value, floor_shares
+from calc.rounding import (
+    MAX_SHARES,
+    OVER_LIMIT,
+    ScaledExact,
+    SumScaledExact,
+    ceil_shares,
+    decimal_value,
+    floor_shares,
+)
 from tests.strategies import share_fractions
 
 
@@ -53,3 +61,38 @@ def test_scaled_exact_settles_cells_as_fraction_does(ints, per):
     expected = [[h * per[s] for h in row] for s, row in enumerate(ints)]
     assert floor_shares(approx, exact).tolist() == [[math.floor(v) for v in row] for row in expected]
     assert ceil_shares(approx, exact).tolist() == [[math.ceil(v) for v in row] for row in expected]
+
+
+@given(
+    data=st.data(),
+    rows=st.integers(1, 4),
+    terms=st.integers(1, 3),
+    factor=st.fractions(min_value=Fraction(1, 10**6), max_value=10**3, max_denominator=10**7),
+)
+def test_sum_scaled_exact_settles_cells_as_fraction_does(data, rows, terms, factor):
+    """Σ_k whole numbers × a per-row rational (denominators differ: one common denominator per row):
+    the batched integer settlement, ``times`` and ``take_rows`` equal Fraction floor/ceil cell by cell.
+    The first term's rational is whole (units), so integer holdings are flagged near and settled exactly."""
+    ints = [
+        np.array(
+            data.draw(st.lists(st.lists(st.integers(0, 10**7), min_size=3, max_size=3), min_size=rows, max_size=rows))
+        )
+        for _ in range(terms)
+    ]
+    fractions = st.fractions(min_value=0, max_value=10**3, max_denominator=10**6)
+    per = [[Fraction(1), *data.draw(st.lists(fractions, min_size=terms - 1, max_size=terms - 1))] for _ in range(rows)]
+    exact = SumScaledExact(tuple(ints), lambda s: tuple(per[s]))
+    values = [
+        [sum((int(n[s, h]) * per[s][k] for k, n in enumerate(ints)), Fraction(0)) for h in range(3)]
+        for s in range(rows)
+    ]
+    for scaled, expected in (
+        (exact, values),
+        (exact.times(lambda s: factor), [[v * factor for v in r] for r in values]),
+    ):
+        approx = np.array([[float(v) for v in row] for row in expected])
+        assert floor_shares(approx, scaled).tolist() == [[math.floor(v) for v in row] for row in expected]
+        assert ceil_shares(approx, scaled).tolist() == [[math.ceil(v) for v in row] for row in expected]
+        assert [[scaled((s, h)) for h in range(3)] for s in range(rows)] == expected
+    picked = np.arange(rows)[::-1]
+    assert [[exact.take_rows(picked)((i, h)) for h in range(3)] for i in range(rows)] == values[::-1]
