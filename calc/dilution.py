@@ -38,7 +38,7 @@ family count past the model limit of 10^15 shares is an ``InputError``.
 from __future__ import annotations
 
 import tomllib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import cache
@@ -300,12 +300,14 @@ def _check_limits(book: HolderBook, columns: dict[str, np.ndarray]) -> None:
             )
 
 
-def _with_families(values: np.ndarray, member: np.ndarray) -> np.ndarray:
-    """(S, H + F): the holders' ``values`` (S, H), then each family's sum ``values @ member``, in one buffer."""
+def _with_families(values: np.ndarray, members: Sequence[np.ndarray]) -> np.ndarray:
+    """(S, H + F) int64: the holders' ``values`` (S, H), then family f's sum Σ_{h ∈ members[f]} values[:, h],
+    in one buffer (a gathered row sum per family: exact integers, several times faster than an int64 matmul)."""
     S, H = values.shape
-    out = np.empty((S, H + member.shape[1]), dtype=np.result_type(values, member))
+    out = np.empty((S, H + len(members)), dtype=np.int64)
     out[:, :H] = values
-    np.matmul(values, member, out=out[:, H:])
+    for f, columns in enumerate(members):
+        np.sum(values[:, columns], axis=1, out=out[:, H + f])
     return out
 
 
@@ -361,8 +363,8 @@ def holder_arrays(book: HolderBook, ex: ExitTerms) -> dict[str, np.ndarray]:
             )
         },
     )
-    member = book.membership.T.astype(np.int64)  # (H, F)
-    columns = {k: _with_families(v, member) for k, v in columns.items()}
+    members = [np.flatnonzero(m) for m in book.membership]  # family f's holder columns
+    columns = {k: _with_families(v, members) for k, v in columns.items()}
     pro_forma = (
         columns["common_owned_prior"]
         + columns["conversion_shares"]
