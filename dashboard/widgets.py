@@ -22,10 +22,11 @@ def file_name(stem: str, scenario_id: str, ext: str = "csv") -> str:
 
 def download(label: str, frame: pd.DataFrame, file: str, key: str, help: str | None = None) -> None:
     """Excel-safe CSV download (UTF-8 with BOM, formula-like text neutralized, numbers to their unit's precision;
-    ``calc.output.to_csv_bytes``)."""
+    ``calc.output.to_csv_bytes``), written only when clicked (Streamlit's deferred ``data``): a rerun pays
+    nothing for it."""
     st.download_button(
         label,
-        to_csv_bytes(frame, excel=True),
+        lambda: to_csv_bytes(frame, excel=True),
         file_name=file,
         mime="text/csv",
         key=key,
