@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from calc.cli.arg_types import real_number, whole_number
 from calc.data import default_book, load_terms
 from calc.history import history_defaults
 from calc.ledger import Event, check_events, ledger_events, read_events_lenient
@@ -27,6 +28,36 @@ def add_scenario_flags(parser: argparse.ArgumentParser, *, axes: bool = False) -
             metavar="VALUES" if axes else "VALUE",
             help=f"{spec.help}{choices}{unit}{default}",
         )
+
+
+def add_monte_carlo_flags(
+    parser: argparse.ArgumentParser | argparse._ArgumentGroup,
+    *,
+    volatility: float | None,
+    paths: int | None = 10_000,
+    seed: int | None = 0,
+    purpose: str = "",
+) -> None:
+    """``--volatility``, ``--paths``, ``--seed`` with the ranges of ``calc.montecarlo.validate_mc``.
+
+    A default of ``None`` means "not given" (the command decides: e.g. no Monte Carlo without
+    ``--volatility``); ``purpose`` prefixes each help line (e.g. "add the Monte Carlo sheet: ").
+    """
+    from calc.montecarlo import MAX_PATHS, MAX_VOLATILITY
+
+    shown = "" if volatility is None else f" (default {volatility:g})"
+    parser.add_argument(
+        "--volatility",
+        type=real_number,
+        default=volatility,
+        help=f"{purpose}annualized volatility, 0 to {MAX_VOLATILITY:g}{shown}",
+    )
+    parser.add_argument(
+        "--paths", type=whole_number, default=paths, help=f"{purpose}paths, 1 to {MAX_PATHS:,} (default 10,000)"
+    )
+    parser.add_argument(
+        "--seed", type=whole_number, default=seed, help=f"{purpose}random seed, 0 to 2^63 - 1 (default 0)"
+    )
 
 
 def given_params(args: argparse.Namespace) -> dict[str, str]:

@@ -5,10 +5,9 @@ from __future__ import annotations
 import argparse
 
 from calc.breakeven import breakeven_report, setup
-from calc.cli.arg_types import iso_date, positive_decimal, real_number, whole_number
-from calc.cli.flags import add_ledger_flags, add_scenario_flags, ledger_from_args
+from calc.cli.arg_types import iso_date, positive_decimal
+from calc.cli.flags import add_ledger_flags, add_monte_carlo_flags, add_scenario_flags, ledger_from_args
 from calc.cli.json_output import print_json
-from calc.montecarlo import MAX_PATHS, MAX_VOLATILITY
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -22,15 +21,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--date", type=iso_date, help="exchange date (default: the valuation date)")
     add_scenario_flags(parser)
     add_ledger_flags(parser)
-    parser.add_argument(
-        "--volatility",
-        type=real_number,
-        help=f"annualized volatility, 0 to {MAX_VOLATILITY:g}: add Monte Carlo statistics",
-    )
-    parser.add_argument(
-        "--paths", type=whole_number, default=10_000, help=f"Monte Carlo paths, 1 to {MAX_PATHS:,} (default 10,000)"
-    )
-    parser.add_argument("--seed", type=whole_number, default=0, help="random seed, 0 to 2^63 - 1 (default 0)")
+    add_monte_carlo_flags(parser, volatility=None, purpose="Monte Carlo statistics: ")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
 
 

@@ -14,14 +14,13 @@ import sys
 from fractions import Fraction
 from pathlib import Path
 
-from calc.cli.arg_types import number, positive_decimal, real_number, whole_number
-from calc.cli.flags import add_ledger_flags, add_scenario_flags, ledger_from_args
+from calc.cli.arg_types import number, positive_decimal
+from calc.cli.flags import add_ledger_flags, add_monte_carlo_flags, add_scenario_flags, ledger_from_args
 from calc.cli.json_output import print_json
 from calc.cli.progress import ProgressBar
 from calc.eps import MAX_NET_INCOME_USD, MAX_PERIOD_YEARS, DilutedEps, waterfall_rows
 from calc.errors import echo
 from calc.instruments import INSTRUMENTS_PATH, KINDS, load_registry, load_registry_file
-from calc.montecarlo import MAX_PATHS, MAX_VOLATILITY
 from calc.securities import (
     CHOICES,
     KIND_POLICIES,
@@ -94,15 +93,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help="average common price for the treasury stock method, USD (default: the horizon price)",
     )
     mc = parser.add_argument_group("Monte Carlo")
-    mc.add_argument(
-        "--volatility",
-        type=real_number,
-        help=f"annualized volatility, 0 to {MAX_VOLATILITY:g}: add Monte Carlo statistics",
-    )
-    mc.add_argument(
-        "--paths", type=whole_number, default=10_000, help=f"Monte Carlo paths, 1 to {MAX_PATHS:,} (default 10,000)"
-    )
-    mc.add_argument("--seed", type=whole_number, default=0, help="random seed, 0 to 2^63 - 1 (default 0)")
+    add_monte_carlo_flags(mc, volatility=None, purpose="Monte Carlo statistics: ")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
 
 

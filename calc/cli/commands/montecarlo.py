@@ -5,11 +5,10 @@ from __future__ import annotations
 import argparse
 import sys
 
-from calc.cli.arg_types import real_number, whole_number
-from calc.cli.flags import add_ledger_flags, add_scenario_flags, ledger_from_args
+from calc.cli.flags import add_ledger_flags, add_monte_carlo_flags, add_scenario_flags, ledger_from_args
 from calc.cli.json_output import print_json
 from calc.cli.progress import ProgressBar
-from calc.montecarlo import MAX_PATHS, MAX_VOLATILITY, MonteCarloResult, run_monte_carlo
+from calc.montecarlo import MonteCarloResult, run_monte_carlo
 from calc.output import OutputPlan, plan_outputs
 from calc.record import inputs_record
 
@@ -17,16 +16,7 @@ from calc.record import inputs_record
 def configure(parser: argparse.ArgumentParser) -> None:
     add_scenario_flags(parser)
     add_ledger_flags(parser)
-    parser.add_argument(
-        "--volatility",
-        type=real_number,
-        default=0.6,
-        help=f"annualized volatility, 0 to {MAX_VOLATILITY:g} (default 0.6)",
-    )
-    parser.add_argument(
-        "--paths", type=whole_number, default=10_000, help=f"number of paths, 1 to {MAX_PATHS:,} (default 10,000)"
-    )
-    parser.add_argument("--seed", type=whole_number, default=0, help="random seed, 0 to 2^63 - 1 (default 0)")
+    add_monte_carlo_flags(parser, volatility=0.6)
     parser.add_argument(
         "--out", help="write the percentiles of total common outstanding per date (CSV; '-' for standard output)"
     )

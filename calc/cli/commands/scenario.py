@@ -8,8 +8,8 @@ from collections.abc import Callable
 from decimal import Decimal
 from fractions import Fraction
 
-from calc.cli.arg_types import number, real_number, whole_number
-from calc.cli.flags import add_ledger_flags, add_scenario_flags, ledger_from_args
+from calc.cli.arg_types import number
+from calc.cli.flags import add_ledger_flags, add_monte_carlo_flags, add_scenario_flags, ledger_from_args
 from calc.cli.json_output import print_json
 from calc.cli.progress import ProgressBar
 from calc.data import load_terms
@@ -17,7 +17,7 @@ from calc.eps import lucent_diluted_eps
 from calc.errors import InputError
 from calc.grants_csv import read_grants_csv
 from calc.ledger import Event
-from calc.montecarlo import MAX_PATHS, MAX_VOLATILITY, MonteCarloResult, run_monte_carlo
+from calc.montecarlo import MonteCarloResult, run_monte_carlo
 from calc.options import positions_frame
 from calc.output import OutputPlan, Sink, plan_outputs
 from calc.params import ScenarioParams
@@ -52,15 +52,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     out.add_argument("--excel", action="store_true", help="CSV with UTF-8 byte-order mark for spreadsheets")
     out.add_argument("--json", action="store_true", help="print the summary as one JSON object")
     book = parser.add_argument_group("workbook only (--xlsx)")
-    book.add_argument(
-        "--volatility",
-        type=real_number,
-        help=f"add the Monte Carlo sheet: annualized volatility, 0 to {MAX_VOLATILITY:g} (default 0.6)",
-    )
-    book.add_argument(
-        "--paths", type=whole_number, help=f"add the Monte Carlo sheet: paths, 1 to {MAX_PATHS:,} (default 10,000)"
-    )
-    book.add_argument("--seed", type=whole_number, help="Monte Carlo random seed, 0 to 2^63 - 1 (default 0)")
+    add_monte_carlo_flags(book, volatility=None, paths=None, seed=None, purpose="add the Monte Carlo sheet: ")
     book.add_argument("--grants", metavar="FILE.csv", help="grants CSV: option positions on the horizon")
     book.add_argument(
         "--net-income",
