@@ -14,12 +14,11 @@ import sys
 from fractions import Fraction
 from pathlib import Path
 
-from calc.cli.arg_types import number, positive_decimal
+from calc.cli.arg_types import exact_number, positive_decimal, tax_rate
 from calc.cli.flags import add_ledger_flags, add_monte_carlo_flags, add_scenario_flags, ledger_from_args
 from calc.cli.json_output import print_json
 from calc.cli.progress import ProgressBar
 from calc.eps import MAX_NET_INCOME_USD, MAX_PERIOD_YEARS, DilutedEps, waterfall_rows
-from calc.errors import echo
 from calc.instruments import INSTRUMENTS_PATH, KINDS, load_registry, load_registry_file
 from calc.securities import (
     CHOICES,
@@ -38,17 +37,6 @@ from calc.securities import (
 
 DEFAULT_NET_INCOME_USD = Fraction(1_000_000_000)
 NET_INCOME_SOURCE = "assumption: illustrative $1,000,000,000 (pass --net-income for a real period)"
-
-
-def _fraction(text: str) -> Fraction:
-    return Fraction(number(text))
-
-
-def _rate(text: str) -> Fraction:
-    value = _fraction(text)
-    if not 0 <= value < 1:
-        raise argparse.ArgumentTypeError(f"{echo(text)} must be a rate in [0, 1), e.g. 0.35")
-    return value
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -74,18 +62,21 @@ def configure(parser: argparse.ArgumentParser) -> None:
     eps = parser.add_argument_group("diluted EPS at the horizon")
     eps.add_argument(
         "--net-income",
-        type=_fraction,
+        type=exact_number,
         help=f"income (loss) from continuing operations for the period, USD, before preferred dividends, "
         f"-{MAX_NET_INCOME_USD:,} to {MAX_NET_INCOME_USD:,} (default {NET_INCOME_SOURCE})",
     )
     eps.add_argument(
         "--period-years",
-        type=_fraction,
+        type=exact_number,
         default=Fraction(1),
         help=f"period length in years, > 0 and at most {MAX_PERIOD_YEARS} (default 1)",
     )
     eps.add_argument(
-        "--tax-rate", type=_rate, default=Fraction(0), help="tax rate for the after-tax interest add-back (default 0)"
+        "--tax-rate",
+        type=tax_rate,
+        default=Fraction(0),
+        help="tax rate for the after-tax interest add-back (default 0)",
     )
     eps.add_argument(
         "--average-price",
