@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 
+from calc.errors import InputError
 from calc.output import MONEY_DECIMALS, PCT_DECIMALS, PER_SHARE_DECIMALS, RATE_DECIMALS
 from calc.params import ScenarioParams
 
@@ -35,14 +36,17 @@ def product_version() -> str:
         return str(tomllib.load(handle)["project"]["version"])
 
 
-def file_fingerprint(path: Path | str) -> dict[str, object]:
-    """Path, size in bytes and SHA-256 of an input file."""
+def file_fingerprint(path: Path | str, source: str) -> dict[str, object]:
+    """Path, size in bytes and SHA-256 of an input file; OS errors become ``InputError`` naming ``source``."""
     digest = hashlib.sha256()
     size = 0
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-            size += len(block)
+    try:
+        with open(path, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+                size += len(block)
+    except OSError as exc:
+        raise InputError(f"{source}: cannot read ({exc.strerror or exc})") from exc
     return {"path": str(path), "bytes": size, "sha256": digest.hexdigest()}
 
 
@@ -71,7 +75,7 @@ def inputs_record(
     if params is not None:
         record["scenario"] = params.as_dict()
     record["input_files"] = {
-        flag: file_fingerprint(path) for flag, path in (input_files or {}).items() if path is not None
+        flag: file_fingerprint(path, flag) for flag, path in (input_files or {}).items() if path is not None
     }
     record["rounding"] = ROUNDING
     return record

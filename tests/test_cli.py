@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 
@@ -104,3 +105,21 @@ def test_scenario_bad_second_output_leaves_no_first_file(tmp_path):
     assert result.returncode == 2
     assert "does not exist" in result.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["scenario", "--grants", "no-such-file.csv", "--xlsx", "book.xlsx"],
+        ["scenario", "--events", "no-such-file.csv", "--json"],
+        ["options", "--grants", "no-such-file.csv", "--date", "2004-02-01", "--price", "2"],
+        ["report", "--events", "no-such-file.csv", "--out", "r.html"],
+    ],
+)
+def test_a_missing_input_file_is_an_input_error(tmp_path, argv):
+    """Found by the argv fuzzer: ``scenario --grants MISSING --xlsx`` ended in an internal error (exit 1)
+    while fingerprinting the input for the workbook's Inputs sheet."""
+    result = run_cli(*argv, cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.startswith("error: ") and "cannot read" in result.stderr, result.stderr
+    assert os.listdir(tmp_path) == []
