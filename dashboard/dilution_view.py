@@ -37,6 +37,7 @@ from calc.securities import (
 from dashboard import safe
 from dashboard.context import Page
 from dashboard.figures import png_config
+from dashboard.widgets import METRIC_WIDTH_PX, share_metric
 
 PRICE_POINTS = np.geomspace(0.25, 20.0, 60)
 POLICY_INPUTS = (
@@ -146,10 +147,10 @@ def _mc_section(s: Setup, key: str) -> None:
         st.error("Monte Carlo not available for these inputs:  \n" + safe.error_lines(str(exc)))
         return
     fd = mc.fully_diluted
-    st.metric(
-        "Fully diluted shares, median",
-        f"{fd['p50']:,.0f}",
-        help=f"p5 {fd['p5']:,.0f}, p95 {fd['p95']:,.0f} over {mc.paths:,} paths",
+    share_metric(
+        "Fully diluted, median",
+        int(fd["p50"]),
+        f"Median over {mc.paths:,} paths; p5 {fd['p5']:,.0f}, p95 {fd['p95']:,.0f}.",
     )
     st.dataframe(mc.by_instrument, hide_index=True, width="stretch")
 
@@ -175,10 +176,24 @@ def render(page: Page) -> None:
         st.error("Not available for these inputs:  \n" + safe.error_lines("\n".join((str(exc), *exc.problems))))
         return
     t = totals(result)
-    m = st.columns(3)
-    m[0].metric("Fully diluted shares at the horizon", f"{t['fully_diluted_shares']:,}")
-    m[1].metric("Fully diluted %", f"{t['fully_diluted_pct']:.2f}%", help="(issued + potential) / fully diluted")
-    m[2].metric("Potential shares at the horizon", f"{t['potential_shares']:,}")
+    with st.container(horizontal=True, wrap=True, gap="small"):
+        share_metric(
+            "Fully diluted",
+            t["fully_diluted_shares"],
+            f"Fully diluted common at the horizon {params.horizon}: base {params.base_shares:,} + issued + potential.",
+        )
+        st.metric(
+            "Fully diluted %",
+            f"{t['fully_diluted_pct']:.2f}%",
+            border=True,
+            width=METRIC_WIDTH_PX,
+            help="(issued + potential) / fully diluted",
+        )
+        share_metric(
+            "Potential shares",
+            t["potential_shares"],
+            f"Potential common of every security still outstanding at the horizon {params.horizon} (not yet issued).",
+        )
     st.plotly_chart(stack_figure(stack_frame(result)), config=png_config("dilution_stack"), key="dilution_stack")
     names = {x.instrument.id: x.instrument.name for x in result.projections}
     st.plotly_chart(price_figure(by_price, names), config=png_config("dilution_price"), key="dilution_price")

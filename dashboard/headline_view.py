@@ -14,37 +14,27 @@ from calc.params import ScenarioParams
 from calc.terms import Terms
 from dashboard import narrative
 from dashboard.context import Page
-from dashboard.formatting import compact_shares, pct, shares
+from dashboard.formatting import pct, shares
 from dashboard.narrative import FRACTION_NOTE
+from dashboard.widgets import METRIC_WIDTH_PX, share_metric
 
-METRIC_WIDTH_PX = 168  # fits the longest label ("As-converted today") and value ("-37.34 B") at the font below
 CSS = (
     "[data-testid='stMetricValue'] {font-size: 1.6rem;} "  # compact values: at most 9 characters
     "h1 {font-size: 2rem !important;}"
 )  # the title on two lines at 1024 px, not four
 
 
-def _metric(label: str, count: object, help: str, border: bool = True) -> None:
-    st.metric(
-        label,
-        compact_shares(count),
-        border=border,
-        width=METRIC_WIDTH_PX,
-        help=f"**Exact: {shares(count)} shares.** {help}",
-    )
-
-
 def render_metrics(params: ScenarioParams, summary: Mapping[str, object], terms: Terms) -> None:
     rate = rate_step_at(terms, params.valuation_date)
     n = terms.preferred.shares_issued
     with st.container(horizontal=True, wrap=True, gap="small", key="headline"):
-        _metric(
+        share_metric(
             "New shares",
             summary["new_shares"],
             f"New shares under this scenario: common issued from {params.valuation_date} to {params.horizon} "
             "by dividends + conversion + redemption, as chosen in the sidebar.",
         )
-        _metric(
+        share_metric(
             "Total outstanding",
             summary["total_shares"],
             f"Total common outstanding at the horizon {params.horizon}: {params.base_shares:,} before the "
@@ -57,14 +47,14 @@ def render_metrics(params: ScenarioParams, summary: Mapping[str, object], terms:
             width=METRIC_WIDTH_PX,
             help="New shares as a % of total common outstanding at the horizon.",
         )
-        _metric(
+        share_metric(
             "Headroom",
             summary["headroom_shares"],
             f"Headroom vs authorized: authorized common ({shares(summary['authorized_shares'])}, an "
             "assumption; see Terms) minus total common outstanding at the horizon. Negative: the scenario "
             "needs more shares than authorized.",
         )
-        _metric(
+        share_metric(
             "As-converted today",
             summary["as_converted_shares"],
             f"As-converted shares today: if all {n:,} preferred converted on {params.valuation_date}, "
@@ -72,25 +62,25 @@ def render_metrics(params: ScenarioParams, summary: Mapping[str, object], terms:
             f"{FRACTION_NOTE}",
         )
     with st.container(horizontal=True, wrap=True, gap="small", key="headline_sources"):
-        _metric(
+        share_metric(
             "From dividends",
             summary["dividend_shares"],
             "Dividends paid in stock: the transfer agent sells new shares for the cash due.",
             border=False,
         )
-        _metric(
+        share_metric(
             "From conversion",
             summary["conversion_shares"],
             "Preferred converted into common at the conversion rate in force.",
             border=False,
         )
-        _metric(
+        share_metric(
             "From redemption",
             summary["redemption_shares"],
             "Puts and the mandatory redemption settled in stock valued at price × put_factor.",
             border=False,
         )
-        _metric(
+        share_metric(
             "Base common shares",
             params.base_shares,
             "Common outstanding before the preferred's effects (sidebar: Base common shares, `--base-shares`).",

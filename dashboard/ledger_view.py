@@ -29,6 +29,7 @@ from dashboard.figures import png_config
 EVENTS_KEY = "ledger_events"
 MESSAGE_KEY = "ledger_message"
 HISTORY_KEY = "ledger_history"
+BREAKEVEN_METRIC_WIDTH_PX = 250  # fits "Exchange: common per preferred" on one line
 
 
 def history_on() -> bool:
@@ -145,17 +146,28 @@ def render_breakeven(params: ScenarioParams, events: tuple[Event, ...], params_j
             "Break-even not available for these inputs:  \n" + safe.error_lines("\n".join((str(exc), *exc.problems)))
         )
         return
-    m = st.columns(3)
-    m[0].metric("Exchange: common per preferred", f"{report['exchange_shares_per_preferred']:,.2f}")
-    m[1].metric(
-        "Wait: common per preferred", f"{report['wait_shares_per_preferred']:,.2f}", help="at the scenario's price path"
-    )
     be = report["breakeven_price_usd"]
-    m[2].metric(
-        "Break-even flat price",
-        "none" if be is None else f"${be:,.4f}",
-        help="none: waiting never issues exactly R per preferred between $0.01 and $1,000",
-    )
+    with st.container(horizontal=True, wrap=True, gap="small"):
+        st.metric(
+            "Exchange: common per preferred",
+            f"{report['exchange_shares_per_preferred']:,.2f}",
+            border=True,
+            width=BREAKEVEN_METRIC_WIDTH_PX,
+        )
+        st.metric(
+            "Wait: common per preferred",
+            f"{report['wait_shares_per_preferred']:,.2f}",
+            border=True,
+            width=BREAKEVEN_METRIC_WIDTH_PX,
+            help="at the scenario's price path",
+        )
+        st.metric(
+            "Break-even flat price",
+            "none" if be is None else f"${be:,.4f}",
+            border=True,
+            width=BREAKEVEN_METRIC_WIDTH_PX,
+            help="none: waiting never issues exactly R per preferred between $0.01 and $1,000",
+        )
     fig = ledger_figures.breakeven_figure(
         prices, wait, float(ratio), COMPARED_DEALS, be if isinstance(be, float) else None
     )

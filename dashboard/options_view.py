@@ -23,7 +23,7 @@ from dashboard import cache, formatting
 from dashboard.context import Page
 from dashboard.formatting import SHARE_AXIS
 from dashboard.safe import error_lines, short, text
-from dashboard.widgets import download
+from dashboard.widgets import download, share_metric
 
 STATE_KEY = "options_grants"  # (grants, label) in use
 TRIAL_KEY = "options_previous"  # (grants, label) to restore if the upload on trial cannot be computed
@@ -248,10 +248,10 @@ def _render_grants(terms: Terms, grants: list[Grant], params: ScenarioParams | N
         for label, column in (
             ("Vested shares", "vested_shares"),
             ("Exercisable shares", "exercisable_shares"),
-            ("Outstanding option shares", "outstanding_shares"),
+            ("Outstanding options", "outstanding_shares"),
             ("TSM incremental shares", "tsm_incremental_shares"),
         ):
-            st.metric(label, f"{t[column]:,}", width=200)
+            share_metric(label, t[column], f"{label} on {as_of}, over every grant listed.", width=200)
     positions = formatting.first(frame, POSITION_COLUMNS)
     st.dataframe(
         formatting.with_iso_dates(positions, ("grant_date", "termination_date")),
@@ -282,7 +282,7 @@ def _render_grants(terms: Terms, grants: list[Grant], params: ScenarioParams | N
     with st.container(horizontal=True, wrap=True):
         st.metric("Basic EPS (USD)", f"{float(result.basic_eps_usd):.4f}", width=200)
         st.metric("Diluted EPS (USD)", f"{float(result.diluted_eps_usd):.4f}", width=200)
-        st.metric("Diluted shares", f"{result.diluted_shares:,}", width=200)
+        share_metric("Diluted shares", result.diluted_shares, "Basic + every dilutive increment.", width=200)
     st.plotly_chart(_waterfall_chart(result), key="options_waterfall_chart")
     waterfall = pd.DataFrame(waterfall_rows(result))
     st.dataframe(waterfall, width="stretch", hide_index=True, column_config=formatting.column_config(waterfall))

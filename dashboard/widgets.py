@@ -13,6 +13,17 @@ from calc.output import sidecar_json, to_csv_bytes
 from calc.record import inputs_record
 from dashboard import figures
 from dashboard.context import Page
+from dashboard.formatting import compact_shares, shares
+
+METRIC_WIDTH_PX = 168  # fits the longest label ("As-converted today") and value ("-37.34 B") at the headline's font
+
+
+def share_metric(label: str, count: object, help: str, border: bool = True, width: int = METRIC_WIDTH_PX) -> None:
+    """A share count in a metric box, compact (``3.61 B``: fits its box at any valid input, from 1024 px wide),
+    the exact figure first in the tooltip."""
+    st.metric(
+        label, compact_shares(count), border=border, width=width, help=f"**Exact: {shares(count)} shares.** {help}"
+    )
 
 
 def file_name(stem: str, scenario_id: str, ext: str = "csv") -> str:

@@ -1,4 +1,8 @@
-"""Shared fixtures: the shipped filing and terms (helpers are in ``tests/helpers.py``)."""
+"""Shared fixtures: the shipped filing and terms; for the browser tests one dashboard server, one chromium and
+one browser context per test session (helpers are in ``tests/helpers.py`` and ``tests/browser.py``).
+
+The browser context is shared so that each test's new tab finds Streamlit's scripts in the HTTP cache, as an
+analyst's next tab does; every test still gets its own tab, hence its own Streamlit session."""
 
 from __future__ import annotations
 
@@ -6,6 +10,7 @@ import pytest
 
 from calc.data import FILING_PATH, load_terms
 from calc.filing import parse_filing
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, ServerFailed, open_dashboard, streamlit_server
 
 
 @pytest.fixture(scope="session")
@@ -21,3 +26,40 @@ def filing_text() -> str:
 @pytest.fixture(scope="session")
 def parsed():
     return parse_filing(FILING_PATH)
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory):
+    """The base URL of ``streamlit run app.py`` (headless, local, its own saved-scenarios database)."""
+    try:
+        with streamlit_server(tmp_path_factory.mktemp("streamlit")) as url:
+            yield url
+    except ServerFailed as exc:
+        pytest.fail(str(exc))
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="session")
+def browser_context(browser):
+    context = browser.new_context(accept_downloads=True)
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(browser_context, server):
+    """A new dashboard tab, 1500 × 2400, idle after its first run; fails the test on any JavaScript error."""
+    errors: list[str] = []
+    page = open_dashboard(browser_context, server, 1500, 2400, errors)
+    yield page
+    page.close()
+    assert not errors, f"JavaScript errors in the page: {errors}"

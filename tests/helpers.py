@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -83,3 +84,11 @@ def open_section(at: AppTest, name: str) -> None:
     """Choose a section in the dashboard's selector and rerun (only the section in view is rendered)."""
     at.segmented_control(key=SELECTOR_KEY).set_value(name)
     at.run()
+
+
+def metric(at: AppTest, label: str) -> str:
+    """A metric's figure: for a compact share count the exact one its tooltip states ("Exact: N shares."),
+    otherwise the value shown."""
+    found = next(m for m in at.metric if m.label == label)
+    exact = re.findall(r"Exact: ([-\d,]+) shares", found.help or "")
+    return exact[0] if exact else found.value

@@ -9,13 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
-import os
 import re
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pandas as pd
@@ -26,23 +20,9 @@ from calc.scenario import run_scenario
 from dashboard.formatting import compact_shares
 from dashboard.sections import NAMES
 from dashboard.tables import holder_view
+from tests.browser import ARTIFACTS, CHROMIUM, SIZES, WAIT_MS, open_dashboard, wait_idle
 from tests.helpers import HOSTILE_NAMES, ROOT, hostile_register
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = ROOT / "tests" / "artifacts"
-SIZES = ((1024, 768), (1440, 900))  # a small laptop and a common one (issue 12)
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-STARTUP_S = 90
-WAIT_MS = 60_000
 CHART_TITLES = {
     "Share issuance": "Lucent common shares outstanding after each event",
     "Price sensitivity": "Price sensitivity",
@@ -56,93 +36,6 @@ pytestmark = [
         not CHROMIUM.exists(), reason="Debian chromium not installed at /usr/bin/chromium (run `make chromium` as root)"
     ),
 ]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """``streamlit run app.py`` headless on a free local port; yields the base URL."""
-    port = free_port()
-    log = tmp_path_factory.mktemp("streamlit") / "server.log"
-    env = dict(os.environ, LUCENT_SCENARIO_DB=str(log.parent / "scenarios.sqlite3"), PYTHONPATH=str(ROOT))
-    with open(log, "wb") as out:
-        process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                "app.py",
-                "--server.headless",
-                "true",
-                "--server.port",
-                str(port),
-                "--server.address",
-                "127.0.0.1",
-                "--browser.gatherUsageStats",
-                "false",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=out,
-            stderr=subprocess.STDOUT,
-        )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + STARTUP_S
-        while True:
-            try:
-                with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                    if response.read().strip() == b"ok":
-                        break
-            except OSError:
-                pass
-            if process.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"streamlit did not become healthy on port {port}:\n{log.read_text()[-3000:]}")
-            time.sleep(0.25)
-        yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def page(browser, server):
-    context = browser.new_context(viewport={"width": 1500, "height": 2400}, accept_downloads=True)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.goto(server)
-    page.locator('[data-testid="stMetric"]').first.wait_for(timeout=WAIT_MS)
-    wait_idle(page)
-    yield page
-    context.close()
-    assert not errors, f"JavaScript errors in the page: {errors}"
-
-
-def wait_idle(page) -> None:
-    """Wait until Streamlit has finished the current run (the status widget shows 'Running' meanwhile)."""
-    page.wait_for_timeout(300)
-    page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden", timeout=WAIT_MS)
 
 
 def metric(page, label: str) -> str:
@@ -299,8 +192,8 @@ def test_hostile_names_show_as_text_and_fetch_nothing_issue_9_item_8(page):
     name became an image the browser fetched. Now every such name is shown literally: no <img>, no link, no
     emphasis or code from it, and no request to evil.example (requests there are also blocked, to be safe)."""
     requests: list[str] = []
-    page.context.on("request", lambda request: requests.append(request.url))
-    page.context.route("**/*evil.example*/**", lambda route: route.abort())
+    page.on("request", lambda request: requests.append(request.url))
+    page.route("**/*evil.example*/**", lambda route: route.abort())
     file_name = "![f](https://evil.example/f.png).csv"
     open_tab(page, "Holders")
     page.get_by_text("Upload or edit holdings").click()
@@ -355,15 +248,6 @@ def overflowing(page, selector: str) -> list[str]:
     )
 
 
-def sized_page(browser, server, width: int, height: int):
-    context = browser.new_context(viewport={"width": width, "height": height}, accept_downloads=True)
-    page = context.new_page()
-    page.goto(server)
-    page.locator('[data-testid="stMetric"]').first.wait_for(timeout=WAIT_MS)
-    wait_idle(page)
-    return context, page
-
-
 def set_price(page, price: str) -> None:
     field = page.locator(".st-key-param_price input")
     field.fill(price)
@@ -372,31 +256,12 @@ def set_price(page, price: str) -> None:
 
 
 @pytest.mark.parametrize("width, height", SIZES)
-def test_every_metric_label_and_section_button_reads_in_full(browser, server, width, height):
-    """Issue 12 items 1 and 3: no headline value or label is cut, at the default inputs and in a stress scenario
-    (price $0.05: tens of billions of new shares, negative headroom), and every section button is on screen."""
-    context, page = sized_page(browser, server, width, height)
-    try:
-        for price in ("1.89", "0.05"):
-            set_price(page, price)
-            assert page.locator('[data-testid="stMetric"]').count() >= 10
-            assert overflowing(page, '[data-testid="stMetricValue"]') == [], (width, price)
-            assert overflowing(page, '[data-testid="stMetricLabel"]') == [], (width, price)
-            screenshot(page, f"headline_{width}x{height}_price_{price}.png", full_page=False)
-        for name in NAMES:  # the section selector wraps: every button is inside the window and not cut
-            button = page.locator(".st-key-section button", has_text=name).first
-            box = button.bounding_box()
-            assert box and box["x"] >= 0 and box["x"] + box["width"] <= width, name
-        assert overflowing(page, ".st-key-section button") == []
-    finally:
-        context.close()
-
-
-@pytest.mark.parametrize("width, height", SIZES)
-def test_each_section_reads_at_laptop_sizes(browser, server, width, height):
-    """Issue 12 item 3: every section renders at both sizes with no cut button or checkbox label; a screenshot of
-    each is kept as a CI artifact."""
-    context, page = sized_page(browser, server, width, height)
+def test_every_section_and_metric_reads_at_laptop_sizes(browser_context, server, width, height):
+    """Issue 12 items 1 and 3, in one tab per size: every section renders with no cut button, checkbox or
+    download label (a screenshot of each is kept as a CI artifact); every section button is on screen; no
+    headline value or label is cut, at the default inputs and in a stress scenario (price $0.05: tens of
+    billions of new shares, negative headroom)."""
+    page = open_dashboard(browser_context, server, width, height)
     try:
         for name in NAMES:
             open_tab(page, name)
@@ -406,7 +271,20 @@ def test_each_section_reads_at_laptop_sizes(browser, server, width, height):
                 '[data-testid="stDownloadButton"] button p'
             )
             assert overflowing(page, labels) == [], name
+            metrics = '[data-testid="stMetricValue"], [data-testid="stMetricLabel"]'
+            assert overflowing(page, metrics) == [], name
             slug = re.sub(r"[^a-z]+", "_", name.lower()).strip("_")
             screenshot(page, f"section_{slug}_{width}x{height}.png")
+        for name in NAMES:  # the section selector wraps: every button is inside the window and not cut
+            button = page.locator(".st-key-section button", has_text=name).first
+            box = button.bounding_box()
+            assert box and box["x"] >= 0 and box["x"] + box["width"] <= width, name
+        assert overflowing(page, ".st-key-section button") == []
+        for price in ("1.89", "0.05"):
+            set_price(page, price)
+            assert page.locator('[data-testid="stMetric"]').count() >= 10
+            assert overflowing(page, '[data-testid="stMetricValue"]') == [], (width, price)
+            assert overflowing(page, '[data-testid="stMetricLabel"]') == [], (width, price)
+            screenshot(page, f"headline_{width}x{height}_price_{price}.png", full_page=False)
     finally:
-        context.close()
+        page.close()

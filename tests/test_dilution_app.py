@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 from calc.params import parse_params
 from calc.securities import instrument_rows, run_dilution, setup, totals
 from tests.helpers import APP_TIMEOUT as TIMEOUT
-from tests.helpers import open_section, started_app
+from tests.helpers import metric, open_section, started_app
 
 
 @pytest.fixture
@@ -19,15 +19,11 @@ def app(tmp_path, monkeypatch) -> AppTest:
     return at
 
 
-def metric(at: AppTest, label: str) -> str:
-    return next(m.value for m in at.metric if m.label == label)
-
-
 def test_all_securities_section_default_scenario(app):
     assert not app.exception
     assert not [e.value for e in app.error]
     expected = totals(run_dilution(setup(parse_params())))
-    assert metric(app, "Fully diluted shares at the horizon") == f"{expected['fully_diluted_shares']:,}"
+    assert metric(app, "Fully diluted") == f"{expected['fully_diluted_shares']:,}"
     frames = [d.value for d in app.dataframe]
     table = next(f for f in frames if "potential_shares" in f.columns)
     assert list(table["id"]) == [r["id"] for r in instrument_rows(run_dilution(setup(parse_params())))]
@@ -52,4 +48,4 @@ def test_policy_and_monte_carlo_controls(app):
     app.checkbox(key="dilution_mc").check().run(timeout=TIMEOUT)
     app.number_input(key="dilution_paths").set_value(200).run(timeout=TIMEOUT)
     assert not app.exception
-    assert metric(app, "Fully diluted shares, median")
+    assert metric(app, "Fully diluted, median")

@@ -14,18 +14,12 @@ from calc.scenario import run_scenario
 from dashboard import ledger_view, sections
 from dashboard.formatting import shares
 from tests.helpers import APP_TIMEOUT as TIMEOUT
-from tests.helpers import started_app
+from tests.helpers import metric, started_app
 
 
 @pytest.fixture
 def app(tmp_path, monkeypatch) -> AppTest:
     return started_app(tmp_path, monkeypatch)
-
-
-def metric(at: AppTest, label: str) -> str:
-    """A metric's value; headline share counts by the exact figure in their tooltip ("Exact: N shares.")."""
-    found = next(m for m in at.metric if m.label == label)
-    return found.help.split("Exact: ")[1].split(" shares")[0] if "Exact: " in (found.help or "") else found.value
 
 
 def test_issue10_history_toggle_replays_the_2002_exchanges(app):

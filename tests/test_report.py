@@ -19,8 +19,8 @@ from calc.report import report_html
 from calc.scenario import SUMMARY_KEYS, run_scenario
 from calc.sensitivity import price_grid, price_sensitivity
 from dashboard.figures import all_figures
+from tests.browser import ARTIFACTS, CHROMIUM, WAIT_MS
 from tests.helpers import HOSTILE_NAMES, run_cli
-from tests.test_browser import ARTIFACTS, CHROMIUM, WAIT_MS, browser, page, server  # noqa: F401 (fixtures)
 
 SCENARIO = ["--price", "7", "--dividend-policy", "accrue", "--horizon", "2006-08-01"]
 INJECTIONS = ("<script>window.__pwned = 1</script>", '<img src=x onerror="window.__pwned = 2">')
@@ -31,7 +31,7 @@ pytestmark = [
 ]
 
 
-def _open(browser, path: Path):  # noqa: F811
+def _open(browser, path: Path):
     """A page on ``path`` with every request other than the file itself recorded and refused."""
     context = browser.new_context(viewport={"width": 1024, "height": 768})
     outside: list[str] = []
@@ -51,7 +51,7 @@ def _open(browser, path: Path):  # noqa: F811
     return context, view, outside
 
 
-def test_report_renders_offline_and_matches_scenario_json(browser, tmp_path):  # noqa: F811
+def test_report_renders_offline_and_matches_scenario_json(browser, tmp_path):
     out = tmp_path / "report.html"
     result = run_cli("report", *SCENARIO, "--out", str(out))
     assert result.returncode == 0, result.stderr
@@ -89,7 +89,7 @@ def test_report_renders_offline_and_matches_scenario_json(browser, tmp_path):  #
     assert outside == []
 
 
-def test_user_text_is_escaped(browser, tmp_path):  # noqa: F811
+def test_user_text_is_escaped(browser, tmp_path):
     params, terms = default_params(), load_terms()
     result = run_scenario(params, terms)
     hostile = (*HOSTILE_NAMES, *INJECTIONS)
@@ -122,7 +122,7 @@ def test_user_text_is_escaped(browser, tmp_path):  # noqa: F811
     assert outside == []
 
 
-def test_dashboard_downloads_the_workbook_and_the_report(page):  # noqa: F811
+def test_dashboard_downloads_the_workbook_and_the_report(page):
     """The two buttons under "In plain words" (dashboard/exports_view.py), default scenario."""
     expected = json.loads(run_cli("scenario", "--json").stdout)
     with page.expect_download(timeout=WAIT_MS) as info:
