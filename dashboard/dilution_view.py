@@ -48,16 +48,31 @@ POLICY_INPUTS = (
     ("options_illustrative", "exercise"),
     ("savings_plan_ltssp", "match"),
 )
+POLICY_LABELS = {  # field: (label, {choice: label})
+    "exercise": (
+        "exercise",
+        {"in_the_money": "first date in the money", "at_expiry": "at expiry if in the money", "none": "never"},
+    ),
+    "settlement": ("settlement", {"gross": "gross (pay the strike)", "net": "net (cashless)"}),
+    "put_settlement": ("put paid in", {"cash": "cash", "stock": "common stock"}),
+    "match": ("employer match", {"none": "not from new shares", "new_stock": "newly issued common"}),
+}
 MC_KEY = "dilution_mc"
 
 
 def _policy_items() -> tuple[str, ...]:
     """``ID.FIELD=VALUE`` items from the policy selectors (only instruments in the registry)."""
-    ids = {i.id for i in load_registry().instruments}
+    names = {i.id: i.name for i in load_registry().instruments}
     cols = st.columns(3)
     items = []
-    for k, (iid, field) in enumerate(p for p in POLICY_INPUTS if p[0] in ids):
-        value = cols[k % 3].selectbox(f"{iid}: {field}", CHOICES[field], key=f"dilution_policy_{iid}_{field}")
+    for k, (iid, field) in enumerate(p for p in POLICY_INPUTS if p[0] in names):
+        value = cols[k % 3].selectbox(
+            f"{names[iid]}: {POLICY_LABELS[field][0]}",
+            CHOICES[field],
+            format_func=POLICY_LABELS[field][1].__getitem__,
+            key=f"dilution_policy_{iid}_{field}",
+            help=f"CLI: `dilution --policy {iid}.{field}=VALUE`, VALUE one of {', '.join(CHOICES[field])}",
+        )
         items.append(f"{iid}.{field}={value}")
     return tuple(items)
 

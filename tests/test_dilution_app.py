@@ -7,7 +7,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from calc.params import parse_params
-from calc.securities import instrument_rows, run_dilution, setup, totals
+from calc.securities import CHOICES, instrument_rows, run_dilution, setup, totals
+from dashboard.dilution_view import POLICY_INPUTS, POLICY_LABELS
 from tests.helpers import APP_TIMEOUT as TIMEOUT
 from tests.helpers import metric, open_section, started_app
 
@@ -49,3 +50,13 @@ def test_policy_and_monte_carlo_controls(app):
     app.number_input(key="dilution_paths").set_value(200).run(timeout=TIMEOUT)
     assert not app.exception
     assert metric(app, "Fully diluted, median")
+
+
+def test_policy_selectors_read_as_words_with_the_cli_item_in_the_help(app):
+    """Every selector names the security and the policy in words and every choice has a label (no raw field or
+    enum names on screen); the help gives the CLI's ``--policy ID.FIELD=VALUE``."""
+    for iid, field in POLICY_INPUTS:
+        assert set(POLICY_LABELS[field][1]) == set(CHOICES[field]), field
+        box = app.selectbox(key=f"dilution_policy_{iid}_{field}")
+        assert "_" not in box.label and f"--policy {iid}.{field}=" in (box.help or ""), box.label
+        assert all("_" not in option for option in box.options), box.options
