@@ -79,9 +79,11 @@ def _wait_healthy(process: subprocess.Popen[bytes], url: str, log: Path) -> None
 
 
 def wait_idle(page) -> None:
-    """Wait until Streamlit has finished the current run (the status widget shows 'Running' meanwhile)."""
-    page.wait_for_timeout(300)
-    page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden", timeout=WAIT_MS)
+    """Wait until Streamlit has finished the current run, then 100 ms for the last elements to draw. The app root
+    carries the run state (``data-test-script-state``: rerunRequested as soon as an input changes, running, then
+    notRunning), the signal Streamlit's own browser tests wait on."""
+    page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for(timeout=WAIT_MS)
+    page.wait_for_timeout(100)
 
 
 def open_dashboard(context, url: str, width: int, height: int, errors: list[str] | None = None):
