@@ -34,7 +34,8 @@ from calc.data import default_book, load_terms  # noqa: E402
 from calc.output import to_csv_bytes  # noqa: E402
 from calc.params import default_params  # noqa: E402
 from calc.scenario import run_scenario  # noqa: E402
-from dashboard import figures, formatting, issuance_view, narrative, tables  # noqa: E402
+from charts import figures  # noqa: E402
+from dashboard import formatting, issuance_view, narrative, tables  # noqa: E402
 
 PARTS = ("calc", "figures", "json", "headline", "total", "eager_csv")
 

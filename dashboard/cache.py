@@ -36,7 +36,7 @@ from calc.params import ScenarioParams, default_params
 from calc.scenario import ScenarioResult, run_scenario
 from calc.sensitivity import price_grid, price_sensitivity
 from calc.terms import Terms
-from dashboard import figures
+from charts import figures
 from dashboard.store import params_to_json
 
 FILING_LABEL = "Selling Securityholders table, prospectus supplement of Aug 28, 2002 (data/register.csv)"

@@ -34,9 +34,10 @@ from calc.securities import (
     stack_frame,
     totals,
 )
+from charts.figures import png_config
+from charts.text import plot_text
 from dashboard import safe
 from dashboard.context import Page
-from dashboard.figures import png_config
 from dashboard.widgets import METRIC_WIDTH_PX, share_metric
 
 PRICE_POINTS = np.geomspace(0.25, 20.0, 60)
@@ -94,7 +95,7 @@ def stack_figure(stack: pd.DataFrame) -> go.Figure:
                 y=claim,
                 stackgroup="claims",
                 mode="lines",
-                name=safe.plot_text(part["name"].iloc[0]),
+                name=plot_text(part["name"].iloc[0]),
                 customdata=np.stack([part["issued_cumulative_shares"], part["potential_shares"]], axis=1),
                 hovertemplate="%{x}: issued %{customdata[0]:,} + potential %{customdata[1]:,}",
             )
@@ -112,7 +113,7 @@ def price_figure(frame: pd.DataFrame, names: dict[str, str]) -> go.Figure:
     fig = go.Figure()
     for iid, name in names.items():
         fig.add_trace(
-            go.Scatter(x=frame["price_usd"], y=frame[iid], stackgroup="claims", mode="lines", name=safe.plot_text(name))
+            go.Scatter(x=frame["price_usd"], y=frame[iid], stackgroup="claims", mode="lines", name=plot_text(name))
         )
     fig.update_layout(
         title="Dilution stack at the horizon against the common price",

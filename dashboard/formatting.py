@@ -6,7 +6,7 @@
   (``$1.8900``) and conversion prices to 2, as the terms state them (``$5.94``);
 - percentages: 2 decimals (holder percentages 3, since one holder can own a few thousandths of a percent);
 - dates: ISO ``YYYY-MM-DD`` everywhere;
-- chart axes: share counts with "B"/"M" suffixes (``SHARE_AXIS``) on every chart;
+- chart axes: share counts with "B"/"M" suffixes (``charts.figures.SHARE_AXIS``) on every chart;
 - table columns: a human label and a help text naming the CSV/CLI column (``column_config``).
 Formatting only: every number comes from ``calc``.
 """
@@ -26,7 +26,6 @@ from calc.narrative import shares as shares
 from calc.narrative import usd as usd
 
 COMPACT_STEPS = ((10**12, "T"), (10**9, "B"), (10**6, "M"))
-SHARE_AXIS = dict(exponentformat="B", separatethousands=True)  # plotly: 1.2B, 800M (never "G")
 PCT_DIGITS = 2
 HOLDER_PCT_DIGITS = 3
 

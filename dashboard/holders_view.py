@@ -11,7 +11,8 @@ from calc.params import HOLDER_BASES
 from calc.register import parse_register_bytes, summarize, validate_register
 from calc.scenario import ScenarioResult
 from calc.terms import Terms
-from dashboard import cache, figures, inputs, tables
+from charts import figures
+from dashboard import cache, inputs, tables
 from dashboard.context import Page
 from dashboard.narrative import OWNERSHIP_CAVEAT
 from dashboard.safe import error_lines, text

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import cache, figures, formatting, tables
+from charts import figures
+from dashboard import cache, formatting, tables
 from dashboard.context import Page
 from dashboard.widgets import chart, download, file_name, inputs_sidecar
 

@@ -22,9 +22,10 @@ from calc.ledger import EVENT_COLUMNS, Event, check_events, ledger_events, read_
 from calc.params import ScenarioParams
 from calc.scenario import ScenarioResult
 from calc.terms import Terms
-from dashboard import cache, ledger_figures, safe
+from charts import ledger_figures
+from charts.figures import png_config
+from dashboard import cache, safe
 from dashboard.context import Page
-from dashboard.figures import png_config
 
 EVENTS_KEY = "ledger_events"
 MESSAGE_KEY = "ledger_message"

@@ -6,7 +6,8 @@ from __future__ import annotations
 import streamlit as st
 
 from calc.errors import InputError
-from dashboard import cache, figures, formatting
+from charts import figures
+from dashboard import cache, formatting
 from dashboard.context import Page
 from dashboard.formatting import pct
 from dashboard.safe import error_lines

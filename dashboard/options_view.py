@@ -19,9 +19,9 @@ from calc.grants_csv import parse_grants_bytes, read_grants_csv
 from calc.options import TOTAL_COLUMNS, Grant, positions_frame, totals
 from calc.params import ScenarioParams
 from calc.terms import Terms
+from charts.figures import SHARE_AXIS
 from dashboard import cache, formatting
 from dashboard.context import Page
-from dashboard.formatting import SHARE_AXIS
 from dashboard.safe import error_lines, short, text
 from dashboard.widgets import download, share_metric
 

@@ -4,12 +4,11 @@ Streamlit renders markdown (links, images, HTML-like tags, emphasis, code, direc
 ``st.markdown``, ``st.caption``, alerts, widget labels, help tooltips and ``st.table`` cells;
 plotly renders a subset of HTML in labels and legends. Holder names, file names, saved
 scenario names and messages that echo them come from users, so every such string goes
-through ``text`` (markdown) or ``plot_text`` (plotly) before it reaches the page.
+through ``text`` (markdown) or ``charts.text.plot_text`` (plotly) before it reaches the page.
 """
 
 from __future__ import annotations
 
-import html
 import logging
 import re
 from collections.abc import Iterator
@@ -17,9 +16,10 @@ from contextlib import contextmanager
 
 import streamlit as st
 
+from charts.text import LINE_BREAKS
+
 LOG = logging.getLogger(__name__)
 MARKDOWN_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")  # every ASCII punctuation character (CommonMark escapes)
-LINE_BREAKS = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]+")
 # GFM turns bare URLs (scheme://, www.) and e-mail addresses in *text* into links, escapes or not: an invisible
 # word joiner between ':' and '//', between 'www' and '.', and before '@' keeps them text.
 AUTOLINK_POINTS = re.compile(r"(?<=:)(?=//)|(?<=www)(?=\.)|(?=@)", re.IGNORECASE)
@@ -33,11 +33,6 @@ def text(value: object) -> str:
     backslash-escaped, so no link, image, HTML, emphasis, code, math or directive forms."""
     plain = AUTOLINK_POINTS.sub(WORD_JOINER, LINE_BREAKS.sub(" ", str(value)))
     return MARKDOWN_PUNCTUATION.sub(r"\\\1", plain)
-
-
-def plot_text(value: object) -> str:
-    """``value`` as literal plotly label text (``<``, ``>`` and ``&`` as entities: no tags, no links)."""
-    return html.escape(LINE_BREAKS.sub(" ", str(value)), quote=False)
 
 
 def error_lines(message: object) -> str:

@@ -8,7 +8,8 @@ import streamlit as st
 
 from calc.errors import InputError
 from calc.params import ScenarioParams
-from dashboard import cache, figures, inputs, tables
+from charts import figures
+from dashboard import cache, inputs, tables
 from dashboard.context import Page
 from dashboard.formatting import compact_shares, pct
 from dashboard.safe import error_lines, section, short, text

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import cache, figures, formatting
+from charts import figures
+from dashboard import cache, formatting
 from dashboard.context import Page
 from dashboard.widgets import chart, download, file_name, inputs_sidecar
 

@@ -11,7 +11,7 @@ import streamlit as st
 
 from calc.output import sidecar_json, to_csv_bytes
 from calc.record import inputs_record
-from dashboard import figures
+from charts import figures
 from dashboard.context import Page
 from dashboard.formatting import compact_shares, shares
 

@@ -12,7 +12,7 @@ from calc.montecarlo import run_monte_carlo
 from calc.params import default_params
 from calc.scenario import run_scenario
 from calc.sensitivity import price_grid, price_sensitivity
-from dashboard import figures
+from charts import figures
 
 
 @pytest.fixture(scope="module")

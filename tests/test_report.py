@@ -18,7 +18,7 @@ from calc.record import inputs_record
 from calc.report import report_html
 from calc.scenario import SUMMARY_KEYS, run_scenario
 from calc.sensitivity import price_grid, price_sensitivity
-from dashboard.figures import all_figures
+from charts.figures import all_figures
 from tests.browser import ARTIFACTS, CHROMIUM, WAIT_MS
 from tests.helpers import HOSTILE_NAMES, run_cli
 

@@ -21,10 +21,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    # plotly (and, through the dashboard's pure figure builders, streamlit) load only for this command, so
+    # plotly and the chart builders (`charts`, no streamlit) load only for this command, so
     # the other commands do not pay for them at start-up
     from calc.report import report_html
-    from dashboard.figures import all_figures
+    from charts.figures import all_figures
 
     plan = plan_outputs({"--events": args.events}, {"--out": args.out})
     params, events = ledger_from_args(args)

@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.figures import (
+from charts.figures import (
     LEGEND_BELOW,
     MARGIN_LEGEND_BELOW,
     _layout,

@@ -11,8 +11,10 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 import plotly.graph_objects as go
 
-from dashboard.formatting import SHARE_AXIS
-from dashboard.safe import plot_text
+from charts.text import plot_text
+
+SHARE_AXIS = dict(exponentformat="B", separatethousands=True)  # share axes: 1.2B, 800M (never "G")
+
 
 SOURCE_COLUMNS = {  # timeline/summary column -> label shown to the analyst
     "dividend_shares": "Dividends paid in stock",
