@@ -63,6 +63,7 @@ class Grid:
     ids: tuple[str, ...]
     params: tuple[ScenarioParams, ...]
     events: tuple[tuple[Event, ...], ...] = ()  # per scenario (empty: no scenario has events)
+    events_files: tuple[Path, ...] = ()  # the events files the ``events`` column names, each once
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -167,7 +168,8 @@ def parse_grid(
         problems.append(Problem("no scenario rows"))
     if problems:
         raise InputError(f"{source}: {len(problems)} problem(s); nothing was run", tuple(problems))
-    return Grid(tuple(ids), tuple(params), tuple(row_events) if any(row_events) else ())
+    files_read = tuple((folder or Path(".")) / name for name in files)
+    return Grid(tuple(ids), tuple(params), tuple(row_events) if any(row_events) else (), files_read)
 
 
 def read_grid(path: Path | str, terms: Terms | None = None) -> Grid:

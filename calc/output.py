@@ -414,6 +414,11 @@ class OutputPlan:
     targets: dict[str, Target]
     stdout: BinaryIO | None  # standard output as planned (before the report is moved to stderr)
 
+    def check_inputs(self, inputs: Mapping[str, Path | str]) -> None:
+        """Refuse, as ``plan_outputs`` does, an output that is the same file as one of these inputs (files known
+        only once another input has been read, such as the events files a grid names)."""
+        _check_distinct({flag: str(path) for flag, path in inputs.items()}, self.targets)
+
     def reporting(self) -> contextlib.AbstractContextManager[object]:
         """Context for a command's printed report: moved to stderr when an output is standard output."""
         return contextlib.redirect_stdout(sys.stderr) if self.stdout else contextlib.nullcontext()

@@ -109,6 +109,24 @@ def test_item5_output_equal_to_an_input_is_refused_before_any_work(
     assert files_in(tmp_path) == [victim.name]
 
 
+@pytest.mark.parametrize("output_flag", ["--out", "--summary"])
+def test_an_output_equal_to_an_events_file_a_grid_names_is_refused(tmp_path, capsys, output_flag):
+    """The grid's ``events`` column names input files of its own; writing over one of them is refused like
+    writing over a flag's input, before anything is written."""
+    events = _copy(ROOT / "data" / "history.csv", tmp_path, "ev.csv")
+    before = events.read_bytes()
+    grid = tmp_path / "g.csv"
+    grid.write_text("scenario_id,price,events\ns1,2,ev.csv\ns2,3,ev.csv\n", encoding="utf-8")
+    argv = ["export", "--scenarios", str(grid), "--out", str(tmp_path / "r.csv"), output_flag, str(events)]
+    assert main(argv) == 2
+    assert error_lines(capsys.readouterr().err) == [
+        f"error: {output_flag} {events} is the same file as the input events file (column events of {grid}) "
+        f"{events}; choose a different output file"
+    ]
+    assert events.read_bytes() == before
+    assert files_in(tmp_path) == ["ev.csv", "g.csv"]
+
+
 @pytest.mark.parametrize("alias", ["symlink", "hardlink", "relative"])
 def test_item5_another_name_for_the_input_is_the_same_file(tmp_path, capsys, monkeypatch, alias):
     filing = _copy(FILING_PATH, tmp_path, "f.txt")

@@ -50,6 +50,7 @@ def run(args: argparse.Namespace) -> int:
     terms = load_terms()
     book = load_book(args.holders, terms)
     grid = read_grid(args.scenarios, terms)
+    plan.check_inputs({f"events file (column events of {args.scenarios})": path for path in grid.events_files})
     progress = ProgressBar(sys.stderr, "scenarios")
     try:
         stats = write_export(
