@@ -50,7 +50,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from fractions import Fraction
-from functools import partial
+from functools import cached_property, partial
 
 import numpy as np
 
@@ -148,6 +148,7 @@ class PathResult:
     lp: AccretedLP  # exact LP per share, for exact holder-level rounding
     exact_rate: tuple[Fraction, ...]  # (E,) conversion rates in force, exactly
     put_factor: np.ndarray  # (P,)
+    live_columns: int  # L: from column L on, nothing is due or issued on any path (every path has left)
 
     @property
     def exit_at(self) -> np.ndarray:
@@ -226,7 +227,7 @@ class PathResult:
     def totals(self) -> dict[str, np.ndarray]:
         """(P,) totals by source: dividend, conversion, redemption, exchange shares and cash USD."""
         return {
-            "dividend_shares": self.dividend_shares.sum(axis=1),
+            "dividend_shares": self.dividend_shares[:, : self.live_columns].sum(axis=1),
             "conversion_shares": self.conversion_shares + sum((r.conversion for r in self.rows), np.int64(0)),
             "redemption_shares": self.redemption_shares + sum((r.redemption for r in self.rows), np.int64(0)),
             "exchange_shares": sum((r.exchange for r in self.rows), np.zeros(len(self.prices), dtype=np.int64)),
@@ -236,13 +237,23 @@ class PathResult:
         }
 
     def new_shares_cumulative(self) -> np.ndarray:
-        """(P, E) cumulative new common shares from all sources."""
-        issued = self.dividend_shares.copy()
+        """(P, E) cumulative new common shares from all sources (computed once; do not modify)."""
+        return self._cumulative
+
+    @cached_property
+    def _cumulative(self) -> np.ndarray:
+        """Σ over columns ≤ e of the shares issued at each column, on the live columns; constant after them."""
+        out = np.empty(self.prices.shape, dtype=np.int64)
+        live = out[:, : self.live_columns]
+        live[...] = self.dividend_shares[:, : self.live_columns]
         exited = np.nonzero(self.exit_column < self.prices.shape[1])[0]
-        issued[exited, self.exit_column[exited]] += (self.conversion_shares + self.redemption_shares)[exited]
+        live[exited, self.exit_column[exited]] += (self.conversion_shares + self.redemption_shares)[exited]
         for row in self.rows:
-            issued[:, row.column] += row.conversion + row.redemption + row.exchange
-        return np.cumsum(issued, axis=1, out=issued)
+            if row.column < self.live_columns:  # later rows found nothing outstanding (0 on every path)
+                live[:, row.column] += row.conversion + row.redemption + row.exchange
+        np.cumsum(live, axis=1, out=live)
+        out[:, self.live_columns :] = live[:, -1:]
+        return out
 
 
 def in_the_money(schedule: Schedule, prices: np.ndarray) -> np.ndarray:
@@ -330,6 +341,51 @@ def _ledger_debentures(ledger: tuple[RowResult, ...], shape: tuple[int, int]) ->
     return np.cumsum(added, axis=1)
 
 
+def _accretion(
+    schedule: Schedule, pol: Policies, plan: Plan, lp0_usd: Fraction, coupon_rate: Fraction
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Price-independent per-date quantities: (dividend codes, LP_start, LP_end, accruals k), each (R, E)
+    with R = 1 when every path has the same dividend policy (broadcast over the paths), else R = P.
+
+    LP_end = LP0 × Π (1 + r) over the preferred dividends accrued through the date; LP_start the
+    previous date's LP_end (LP0 at column 0); k = the number of those accruals."""
+    codes = dividend_codes(schedule, pol, plan)
+    if len(codes) > 1 and (pol.dividend == pol.dividend[0]).all():
+        codes = codes[:1]
+    preferred_dividend = schedule.is_dividend & ~schedule.after_exchange
+    accrues = (codes == ACCRUE) & preferred_dividend[None, :]
+    lp_end = float(lp0_usd) * np.cumprod(np.where(accrues, 1.0 + float(coupon_rate), 1.0), axis=1)
+    lp_start = np.concatenate([np.full((len(lp_end), 1), float(lp0_usd)), lp_end[:, :-1]], axis=1)
+    return codes, lp_start, lp_end, np.cumsum(accrues, axis=1, dtype=np.int16)  # k <= 60 dividend dates
+
+
+def _exits(schedule: Schedule, prices: np.ndarray, pol: Policies) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(exit column (E where the class never leaves), action HOLD/CONVERT/REDEEM, called) per path.
+
+    The decisions are evaluated on the decision columns only (elsewhere neither convert nor redeem can hold)."""
+    P, E = prices.shape
+    decision = schedule.decision_columns()
+    if not len(decision):
+        return np.full(P, E), np.full(P, HOLD, dtype=np.int8), np.zeros(P, dtype=bool)
+    convert, redeem, called = _decisions(schedule.select(decision), prices[:, decision], pol)
+    acts = convert | redeem
+    leaves = acts.any(axis=1)
+    first = acts.argmax(axis=1)
+    rows = np.arange(P)
+    exit_column = np.where(leaves, decision[first], E)
+    action = np.where(leaves & convert[rows, first], CONVERT, np.where(leaves, REDEEM, HOLD)).astype(np.int8)
+    return exit_column, action, leaves & called[rows, first]
+
+
+def _padded(live: np.ndarray, columns: int) -> np.ndarray:
+    """``live`` (P, L) followed by zeros up to ``columns`` columns."""
+    if live.shape[1] == columns:
+        return live
+    out = np.zeros((live.shape[0], columns), dtype=live.dtype)
+    out[:, : live.shape[1]] = live
+    return out
+
+
 def run_paths(
     schedule: Schedule,
     prices: np.ndarray,
@@ -345,26 +401,19 @@ def run_paths(
     ``coupon_rate`` = r, the preferred's semiannual dividend rate (exact, as LP0); ``interest_rate``
     the debentures' semiannual interest rate (8.00% / 2 as well); ``plan`` the ledger rows. Share
     counts are exact floor/ceil (``calc.rounding``); a path whose new shares pass ``MAX_SHARES``
-    raises ``ShareLimitError``.
+    raises ``ShareLimitError``. Dividends and interest are evaluated on the live columns only
+    (up to the last exit; later nothing is due on any path).
     """
     plan = plan or Plan((), np.zeros(0, dtype=np.int64), np.zeros((0, 0), dtype=np.int64), ())
     P, E = prices.shape
     rows = np.arange(P)
-    columns = np.arange(E)
-    preferred_dividend = schedule.is_dividend & ~schedule.after_exchange
-    dividend = dividend_codes(schedule, pol, plan)
-    accrues = (dividend == ACCRUE) & preferred_dividend[None, :]
-    lp_end = float(lp0_usd) * np.cumprod(np.where(accrues, 1.0 + float(coupon_rate), 1.0), axis=1)
-    lp_start = np.concatenate([np.full((P, 1), float(lp0_usd)), lp_end[:, :-1]], axis=1)
-    accruals = np.cumsum(accrues, axis=1, dtype=np.int16)  # k <= 60 dividend dates
-    lp = AccretedLP(lp0_usd, 1 + coupon_rate, accruals)
+    dividend, lp_start, lp_end, accruals = _accretion(schedule, pol, plan, lp0_usd, coupon_rate)
+    lp_start, lp_end = np.broadcast_to(lp_start, (P, E)), np.broadcast_to(lp_end, (P, E))
+    lp = AccretedLP(lp0_usd, 1 + coupon_rate, np.broadcast_to(accruals, (P, E)))
 
-    convert, redeem, called = _decisions(schedule, prices, pol)
-    acts = convert | redeem
-    exit_column = np.where(acts.any(axis=1), acts.argmax(axis=1), E)
+    exit_column, action, called = _exits(schedule, prices, pol)
     col = np.minimum(exit_column, E - 1)
-    exited = exit_column < E
-    action = np.where(exited & convert[rows, col], CONVERT, np.where(exited, REDEEM, HOLD)).astype(np.int8)
+    live = min(E, int(exit_column.max(initial=0)) + 1)  # columns where some path still holds the class
 
     ledger = _ledger_rows(schedule, prices, lp_end, lp, pol, plan, exit_column)
     retired = np.zeros(E, dtype=np.int64)
@@ -375,13 +424,21 @@ def run_paths(
 
     units_x, lp_exit, price_exit = units_after[col], lp_end[rows, col], prices[rows, col]
     principal = units_x * lp_exit + (0.0 if debenture_after is None else debenture_after[rows, col])
+    debenture_rows = [r for r in ledger if r.flow.debenture_usd is not None]
+    principals: dict[tuple[int, ...], Fraction] = {}
 
     def exact_principal(p: int) -> Fraction:
-        """P_x of path p exactly: N_x × LP_x + Σ debenture rows (effective by then) n × LP at their date."""
+        """P_x of path p exactly: N_x × LP_x + Σ debenture rows (effective by then) n × LP at their date.
+
+        A function of the exit column and the accrual counts there and at the debenture rows' dates,
+        so it is computed once per such key (many paths share one)."""
         e = int(col[p])
-        return int(units_x[p]) * lp.end(p, e) + sum(
-            (r.exact_debenture_usd(p) for r in ledger if r.column <= e), Fraction(0)
-        )
+        key = (e, *(int(a) for a in lp.accruals[p, [e, *(r.column for r in debenture_rows)]]))
+        if key not in principals:
+            principals[key] = int(units_x[p]) * lp.end(p, e) + sum(
+                (r.exact_debenture_usd(p) for r in debenture_rows if r.column <= e), Fraction(0)
+            )
+        return principals[key]
 
     stock_redeem = (action == REDEEM) & (pol.settlement == SETTLE_STOCK)
     conversion = floor_shares(
@@ -395,12 +452,13 @@ def run_paths(
         stock_redeem,
     )
 
-    alive = columns[None, :] <= exit_column[:, None]  # outstanding when the date's coupon is due
-    due = units_record * lp_start * float(coupon_rate)
-    dividend_due = np.where(preferred_dividend[None, :] & alive, due, 0.0)
-    stock_dividend = (dividend == STOCK) & (dividend_due > 0)
+    alive = np.arange(live)[None, :] <= exit_column[:, None]  # outstanding when the date's coupon is due
+    paid = schedule.is_dividend[:live]
+    preferred_dividend = paid & ~schedule.after_exchange[:live]
+    dividend_due = np.where(preferred_dividend & alive, units_record[:live] * lp_start[:, :live] * float(coupon_rate), 0.0)
+    stock_dividend = (dividend[:, :live] == STOCK) & (dividend_due > 0)
     dividend_shares = ceil_shares(
-        quotient(dividend_due, prices * pol.sale_factor[:, None], stock_dividend),
+        quotient(dividend_due, prices[:, :live] * pol.sale_factor[:, None], stock_dividend),
         lambda c: (
             int(units_record[c[1]])
             * lp.start(*c)
@@ -409,11 +467,11 @@ def run_paths(
         ),
         stock_dividend,
     )
-    interest = units_record * lp_start * interest_rate
-    interest_due = np.where((schedule.is_dividend & schedule.after_exchange)[None, :] & alive, interest, 0.0)
+    interest = units_record[:live] * lp_start[:, :live] * interest_rate
+    interest_due = np.where((paid & schedule.after_exchange[:live]) & alive, interest, 0.0)
     if debenture_after is not None:
-        debenture_record = np.concatenate([np.zeros((P, 1)), debenture_after[:, :-1]], axis=1)
-        interest_due += np.where(schedule.is_dividend[None, :] & alive, debenture_record * interest_rate, 0.0)
+        debenture_record = np.concatenate([np.zeros((P, 1)), debenture_after[:, : live - 1]], axis=1)
+        interest_due += np.where(paid & alive, debenture_record * interest_rate, 0.0)
     holding = action == HOLD
     result = PathResult(
         prices=prices,
@@ -421,14 +479,14 @@ def run_paths(
         lp_end=lp_end,
         exit_column=exit_column,
         exit_action=action,
-        dividend_due_usd=dividend_due,
-        interest_due_usd=interest_due,
-        dividend_shares=dividend_shares,
+        dividend_due_usd=_padded(dividend_due, E),
+        interest_due_usd=_padded(interest_due, E),
+        dividend_shares=_padded(dividend_shares, E),
         conversion_shares=conversion,
         redemption_shares=redemption,
         units_after=units_after,
         debenture_after=debenture_after,
-        called=exited & called[rows, col],
+        called=called,
         exit_conversion_per_share=np.where(action == CONVERT, lp_exit / PER_SHARE_USD * schedule.rate[col], 0.0),
         exit_redemption_per_share=np.where(stock_redeem, lp_exit / (price_exit * pol.put_factor), 0.0),
         obtainable_per_share=np.where(holding, lp_end[:, -1] / PER_SHARE_USD * schedule.rate[-1], 0.0),
@@ -436,6 +494,7 @@ def run_paths(
         lp=lp,
         exact_rate=schedule.exact_rate,
         put_factor=pol.put_factor,
+        live_columns=live,
     )
     check_share_limit(result, schedule)
     return result
