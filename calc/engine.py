@@ -48,6 +48,7 @@ Model limit: new shares over the window (ledger rows' included) <= ``calc.roundi
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import cached_property, partial
@@ -133,9 +134,9 @@ class PathResult:
     lp_end: np.ndarray  # (P, E) LP per share after them, USD
     exit_column: np.ndarray  # (P,) column where the preferred leaves; E if it never does
     exit_action: np.ndarray  # (P,) HOLD, CONVERT or REDEEM
-    dividend_due_usd: np.ndarray  # (P, E) preferred dividends due (paid or accrued)
-    interest_due_usd: np.ndarray  # (P, E) debenture interest paid in cash
-    dividend_shares: np.ndarray  # (P, E) int64
+    dividend_due_live: np.ndarray  # (P, L) preferred dividends due (paid or accrued) on the live columns
+    interest_due_live: np.ndarray  # (P, L) debenture interest paid in cash
+    dividend_shares_live: np.ndarray  # (P, L) int64
     conversion_shares: np.ndarray  # (P,) int64, issued at exit_column
     redemption_shares: np.ndarray  # (P,) int64, issued at exit_column
     units_after: np.ndarray  # (E,) int64 units (preferred, or debentures after exchange_date) after the date's rows
@@ -149,6 +150,21 @@ class PathResult:
     exact_rate: tuple[Fraction, ...]  # (E,) conversion rates in force, exactly
     put_factor: np.ndarray  # (P,)
     live_columns: int  # L: from column L on, nothing is due or issued on any path (every path has left)
+
+    @cached_property
+    def dividend_due_usd(self) -> np.ndarray:
+        """(P, E) preferred dividends due (paid or accrued)."""
+        return _padded(self.dividend_due_live, self.prices.shape[1])
+
+    @cached_property
+    def interest_due_usd(self) -> np.ndarray:
+        """(P, E) debenture interest paid in cash."""
+        return _padded(self.interest_due_live, self.prices.shape[1])
+
+    @cached_property
+    def dividend_shares(self) -> np.ndarray:
+        """(P, E) int64 dividend shares."""
+        return _padded(self.dividend_shares_live, self.prices.shape[1])
 
     @property
     def exit_at(self) -> np.ndarray:
@@ -227,7 +243,7 @@ class PathResult:
     def totals(self) -> dict[str, np.ndarray]:
         """(P,) totals by source: dividend, conversion, redemption, exchange shares and cash USD."""
         return {
-            "dividend_shares": self.dividend_shares[:, : self.live_columns].sum(axis=1),
+            "dividend_shares": self.dividend_shares_live.sum(axis=1),
             "conversion_shares": self.conversion_shares + sum((r.conversion for r in self.rows), np.int64(0)),
             "redemption_shares": self.redemption_shares + sum((r.redemption for r in self.rows), np.int64(0)),
             "exchange_shares": sum((r.exchange for r in self.rows), np.zeros(len(self.prices), dtype=np.int64)),
@@ -237,23 +253,20 @@ class PathResult:
         }
 
     def new_shares_cumulative(self) -> np.ndarray:
-        """(P, E) cumulative new common shares from all sources (computed once; do not modify)."""
-        return self._cumulative
+        """(P, E) cumulative new common shares from all sources."""
+        live = self.cumulative_live
+        return np.concatenate([live, np.repeat(live[:, -1:], self.prices.shape[1] - live.shape[1], axis=1)], axis=1)
 
     @cached_property
-    def _cumulative(self) -> np.ndarray:
-        """Σ over columns ≤ e of the shares issued at each column, on the live columns; constant after them."""
-        out = np.empty(self.prices.shape, dtype=np.int64)
-        live = out[:, : self.live_columns]
-        live[...] = self.dividend_shares[:, : self.live_columns]
+    def cumulative_live(self) -> np.ndarray:
+        """(P, L) cumulative new common shares on the live columns (constant after them; do not modify)."""
+        live = self.dividend_shares_live.copy()
         exited = np.nonzero(self.exit_column < self.prices.shape[1])[0]
         live[exited, self.exit_column[exited]] += (self.conversion_shares + self.redemption_shares)[exited]
         for row in self.rows:
             if row.column < self.live_columns:  # later rows found nothing outstanding (0 on every path)
                 live[:, row.column] += row.conversion + row.redemption + row.exchange
-        np.cumsum(live, axis=1, out=live)
-        out[:, self.live_columns :] = live[:, -1:]
-        return out
+        return np.cumsum(live, axis=1, out=live)
 
 
 def in_the_money(schedule: Schedule, prices: np.ndarray) -> np.ndarray:
@@ -364,7 +377,7 @@ def _exits(schedule: Schedule, prices: np.ndarray, pol: Policies) -> tuple[np.nd
 
     The decisions are evaluated on the decision columns only (elsewhere neither convert nor redeem can hold)."""
     P, E = prices.shape
-    decision = schedule.decision_columns()
+    decision = schedule.decision_columns(callable_dates=bool((pol.call == CALL_RATIONAL).any()))
     if not len(decision):
         return np.full(P, E), np.full(P, HOLD, dtype=np.int8), np.zeros(P, dtype=bool)
     convert, redeem, called = _decisions(schedule.select(decision), prices[:, decision], pol)
@@ -375,6 +388,23 @@ def _exits(schedule: Schedule, prices: np.ndarray, pol: Policies) -> tuple[np.nd
     exit_column = np.where(leaves, decision[first], E)
     action = np.where(leaves & convert[rows, first], CONVERT, np.where(leaves, REDEEM, HOLD)).astype(np.int8)
     return exit_column, action, leaves & called[rows, first]
+
+
+def _memo_by(key: Callable[[int], Hashable]) -> Callable[[Callable[[int], Fraction]], Callable[[int], Fraction]]:
+    """Memoize a per-path exact value on ``key(p)`` (paths with the same key have the same value)."""
+
+    def wrap(value: Callable[[int], Fraction]) -> Callable[[int], Fraction]:
+        cache: dict[Hashable, Fraction] = {}
+
+        def at(p: int) -> Fraction:
+            k = key(p)
+            if k not in cache:
+                cache[k] = value(p)
+            return cache[k]
+
+        return at
+
+    return wrap
 
 
 def _padded(live: np.ndarray, columns: int) -> np.ndarray:
@@ -407,8 +437,8 @@ def run_paths(
     plan = plan or Plan((), np.zeros(0, dtype=np.int64), np.zeros((0, 0), dtype=np.int64), ())
     P, E = prices.shape
     rows = np.arange(P)
-    dividend, lp_start, lp_end, accruals = _accretion(schedule, pol, plan, lp0_usd, coupon_rate)
-    lp_start, lp_end = np.broadcast_to(lp_start, (P, E)), np.broadcast_to(lp_end, (P, E))
+    dividend, lp_start_r, lp_end_r, accruals = _accretion(schedule, pol, plan, lp0_usd, coupon_rate)
+    lp_start, lp_end = np.broadcast_to(lp_start_r, (P, E)), np.broadcast_to(lp_end_r, (P, E))
     lp = AccretedLP(lp0_usd, 1 + coupon_rate, np.broadcast_to(accruals, (P, E)))
 
     exit_column, action, called = _exits(schedule, prices, pol)
@@ -425,26 +455,27 @@ def run_paths(
     units_x, lp_exit, price_exit = units_after[col], lp_end[rows, col], prices[rows, col]
     principal = units_x * lp_exit + (0.0 if debenture_after is None else debenture_after[rows, col])
     debenture_rows = [r for r in ledger if r.flow.debenture_usd is not None]
-    principals: dict[tuple[int, ...], Fraction] = {}
 
+    # what P_x of a path depends on: its exit column and the accrual counts there and at the debenture rows
+    keys = np.column_stack([col, lp.accruals[rows, col], *(lp.accruals[:, r.column] for r in debenture_rows)])
+    path_key = lambda p: keys[p].tobytes()  # noqa: E731
+
+    @_memo_by(path_key)
     def exact_principal(p: int) -> Fraction:
-        """P_x of path p exactly: N_x × LP_x + Σ debenture rows (effective by then) n × LP at their date.
-
-        A function of the exit column and the accrual counts there and at the debenture rows' dates,
-        so it is computed once per such key (many paths share one)."""
+        """P_x of path p exactly: N_x × LP_x + Σ debenture rows (effective by then) n × LP at their date."""
         e = int(col[p])
-        key = (e, *(int(a) for a in lp.accruals[p, [e, *(r.column for r in debenture_rows)]]))
-        if key not in principals:
-            principals[key] = int(units_x[p]) * lp.end(p, e) + sum(
-                (r.exact_debenture_usd(p) for r in debenture_rows if r.column <= e), Fraction(0)
-            )
-        return principals[key]
+        return int(units_x[p]) * lp.end(p, e) + sum(
+            (r.exact_debenture_usd(p) for r in debenture_rows if r.column <= e), Fraction(0)
+        )
+
+    @_memo_by(path_key)
+    def exact_conversion(p: int) -> Fraction:
+        """P_x / 1000 × CR_x of path p exactly."""
+        return exact_principal(p) / PER_SHARE_USD * schedule.exact_rate[col[p]]
 
     stock_redeem = (action == REDEEM) & (pol.settlement == SETTLE_STOCK)
     conversion = floor_shares(
-        principal / PER_SHARE_USD * schedule.rate[col],
-        lambda i: exact_principal(i[0]) / PER_SHARE_USD * schedule.exact_rate[col[i]],
-        action == CONVERT,
+        principal / PER_SHARE_USD * schedule.rate[col], lambda i: exact_conversion(i[0]), action == CONVERT
     )
     redemption = ceil_shares(
         quotient(principal, price_exit * pol.put_factor, stock_redeem),
@@ -455,7 +486,8 @@ def run_paths(
     alive = np.arange(live)[None, :] <= exit_column[:, None]  # outstanding when the date's coupon is due
     paid = schedule.is_dividend[:live]
     preferred_dividend = paid & ~schedule.after_exchange[:live]
-    dividend_due = np.where(preferred_dividend & alive, units_record[:live] * lp_start[:, :live] * float(coupon_rate), 0.0)
+    record_usd = units_record[:live] * lp_start_r[:, :live]  # (R, L): N_record × LP_start
+    dividend_due = np.where(preferred_dividend & alive, record_usd * float(coupon_rate), 0.0)
     stock_dividend = (dividend[:, :live] == STOCK) & (dividend_due > 0)
     dividend_shares = ceil_shares(
         quotient(dividend_due, prices[:, :live] * pol.sale_factor[:, None], stock_dividend),
@@ -467,8 +499,7 @@ def run_paths(
         ),
         stock_dividend,
     )
-    interest = units_record[:live] * lp_start[:, :live] * interest_rate
-    interest_due = np.where((paid & schedule.after_exchange[:live]) & alive, interest, 0.0)
+    interest_due = np.where((paid & schedule.after_exchange[:live]) & alive, record_usd * interest_rate, 0.0)
     if debenture_after is not None:
         debenture_record = np.concatenate([np.zeros((P, 1)), debenture_after[:, : live - 1]], axis=1)
         interest_due += np.where(paid & alive, debenture_record * interest_rate, 0.0)
@@ -479,9 +510,9 @@ def run_paths(
         lp_end=lp_end,
         exit_column=exit_column,
         exit_action=action,
-        dividend_due_usd=_padded(dividend_due, E),
-        interest_due_usd=_padded(interest_due, E),
-        dividend_shares=_padded(dividend_shares, E),
+        dividend_due_live=dividend_due,
+        interest_due_live=interest_due,
+        dividend_shares_live=dividend_shares,
         conversion_shares=conversion,
         redemption_shares=redemption,
         units_after=units_after,
@@ -522,7 +553,7 @@ def check_share_limit(result: PathResult, schedule: Schedule) -> None:
     Rule: cumulative new common shares (dividend + conversion + redemption + exchange, ledger
     rows included) <= MAX_SHARES.
     """
-    cumulative = result.new_shares_cumulative()
+    cumulative = result.cumulative_live
     over = cumulative[:, -1] > MAX_SHARES
     if not over.any():
         return

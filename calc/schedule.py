@@ -53,9 +53,11 @@ class Schedule:
     def size(self) -> int:
         return len(self.dates)
 
-    def decision_columns(self) -> np.ndarray:
-        """Indices of the columns where the class can leave (put, mandatory, conversion, call, callable)."""
-        return np.flatnonzero(self.is_put | self.is_mandatory | self.is_conversion | self.is_call | self.callable)
+    def decision_columns(self, callable_dates: bool) -> np.ndarray:
+        """Indices of the columns where the class can leave: put, mandatory, conversion and call dates,
+        and the callable dividend dates if ``callable_dates`` (some path calls when the price triggers it)."""
+        leave = self.is_put | self.is_mandatory | self.is_conversion | self.is_call
+        return np.flatnonzero(leave | self.callable if callable_dates else leave)
 
     def select(self, columns: np.ndarray) -> Schedule:
         """The schedule restricted to ``columns`` (increasing indices)."""
