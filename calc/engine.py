@@ -38,6 +38,10 @@ P_x = N_x × LP_x + D_usd_x (N_x outstanding after the date's ledger rows):
     conversion  floor(P_x / 1000 × CR_x)          (cash in lieu of the fraction)
     redemption  ceil(P_x / (S_x × put_factor))    if settled in stock, else 0
 A ledger row dated after the exit finds nothing outstanding on that path and does nothing.
+Work done once, not per cell: the decisions are evaluated on the decision columns only; LP and the
+accrual counts (price-independent) once when every path has the same dividend policy; dividends
+and interest on the live columns 0..L−1, L = last exit column + 1 (after it nothing is due on any
+path); the exact principal P_x once per (exit column, accrual counts) key.
 Every floor/ceil is exact (``calc.rounding``): LP = LP0 × (1 + r)^k with k accruals so far,
 CR and r as the decimals in the terms, prices and factors as ``decimal_value``; D_usd_x is
 kept exactly as Σ rows n × LP at the row's date.
