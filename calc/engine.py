@@ -447,9 +447,8 @@ def run_paths(
 
     exit_column, action, called = _exits(schedule, prices, pol)
     col = np.minimum(exit_column, E - 1)
-    live = min(
-        E, int(exit_column.max(initial=0)) + 1
-    )  # live columns: through the last exit (after it every path has left)
+    # live columns: through the last exit (after it every path has left)
+    live = min(E, int(exit_column.max(initial=0)) + 1)
 
     ledger = _ledger_rows(schedule, prices, lp_end, lp, pol, plan, exit_column)
     retired = np.zeros(E, dtype=np.int64)
