@@ -38,6 +38,10 @@ P_x = N_x × LP_x + D_usd_x (N_x outstanding after the date's ledger rows):
     conversion  floor(P_x / 1000 × CR_x)          (cash in lieu of the fraction)
     redemption  ceil(P_x / (S_x × put_factor))    if settled in stock, else 0
 A ledger row dated after the exit finds nothing outstanding on that path and does nothing.
+Work done once, not per cell: the decisions are evaluated on the decision columns only; LP and the
+accrual counts (price-independent) once when every path has the same dividend policy; dividends
+and interest on the live columns 0..L−1, L = last exit column + 1 (after it nothing is due on any
+path); the exact principal P_x once per (exit column, accrual counts) key.
 Every floor/ceil is exact (``calc.rounding``): LP = LP0 × (1 + r)^k with k accruals so far,
 CR and r as the decimals in the terms, prices and factors as ``decimal_value``; D_usd_x is
 kept exactly as Σ rows n × LP at the row's date.
@@ -48,9 +52,10 @@ Model limit: new shares over the window (ledger rows' included) <= ``calc.roundi
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from fractions import Fraction
-from functools import partial
+from functools import cached_property, partial
 
 import numpy as np
 
@@ -133,9 +138,9 @@ class PathResult:
     lp_end: np.ndarray  # (P, E) LP per share after them, USD
     exit_column: np.ndarray  # (P,) column where the preferred leaves; E if it never does
     exit_action: np.ndarray  # (P,) HOLD, CONVERT or REDEEM
-    dividend_due_usd: np.ndarray  # (P, E) preferred dividends due (paid or accrued)
-    interest_due_usd: np.ndarray  # (P, E) debenture interest paid in cash
-    dividend_shares: np.ndarray  # (P, E) int64
+    dividend_due_live: np.ndarray  # (P, L) preferred dividends due (paid or accrued) on the live columns
+    interest_due_live: np.ndarray  # (P, L) debenture interest paid in cash
+    dividend_shares_live: np.ndarray  # (P, L) int64
     conversion_shares: np.ndarray  # (P,) int64, issued at exit_column
     redemption_shares: np.ndarray  # (P,) int64, issued at exit_column
     units_after: np.ndarray  # (E,) int64 units (preferred, or debentures after exchange_date) after the date's rows
@@ -148,6 +153,22 @@ class PathResult:
     lp: AccretedLP  # exact LP per share, for exact holder-level rounding
     exact_rate: tuple[Fraction, ...]  # (E,) conversion rates in force, exactly
     put_factor: np.ndarray  # (P,)
+    live_columns: int  # L: from column L on, nothing is due or issued on any path (every path has left)
+
+    @cached_property
+    def dividend_due_usd(self) -> np.ndarray:
+        """(P, E) preferred dividends due (paid or accrued)."""
+        return _padded(self.dividend_due_live, self.prices.shape[1])
+
+    @cached_property
+    def interest_due_usd(self) -> np.ndarray:
+        """(P, E) debenture interest paid in cash."""
+        return _padded(self.interest_due_live, self.prices.shape[1])
+
+    @cached_property
+    def dividend_shares(self) -> np.ndarray:
+        """(P, E) int64 dividend shares."""
+        return _padded(self.dividend_shares_live, self.prices.shape[1])
 
     @property
     def exit_at(self) -> np.ndarray:
@@ -226,7 +247,7 @@ class PathResult:
     def totals(self) -> dict[str, np.ndarray]:
         """(P,) totals by source: dividend, conversion, redemption, exchange shares and cash USD."""
         return {
-            "dividend_shares": self.dividend_shares.sum(axis=1),
+            "dividend_shares": self.dividend_shares_live.sum(axis=1),
             "conversion_shares": self.conversion_shares + sum((r.conversion for r in self.rows), np.int64(0)),
             "redemption_shares": self.redemption_shares + sum((r.redemption for r in self.rows), np.int64(0)),
             "exchange_shares": sum((r.exchange for r in self.rows), np.zeros(len(self.prices), dtype=np.int64)),
@@ -237,12 +258,19 @@ class PathResult:
 
     def new_shares_cumulative(self) -> np.ndarray:
         """(P, E) cumulative new common shares from all sources."""
-        issued = self.dividend_shares.copy()
+        live = self.cumulative_live
+        return np.concatenate([live, np.repeat(live[:, -1:], self.prices.shape[1] - live.shape[1], axis=1)], axis=1)
+
+    @cached_property
+    def cumulative_live(self) -> np.ndarray:
+        """(P, L) cumulative new common shares on the live columns (constant after them; do not modify)."""
+        live = self.dividend_shares_live.copy()
         exited = np.nonzero(self.exit_column < self.prices.shape[1])[0]
-        issued[exited, self.exit_column[exited]] += (self.conversion_shares + self.redemption_shares)[exited]
+        live[exited, self.exit_column[exited]] += (self.conversion_shares + self.redemption_shares)[exited]
         for row in self.rows:
-            issued[:, row.column] += row.conversion + row.redemption + row.exchange
-        return np.cumsum(issued, axis=1, out=issued)
+            if row.column < self.live_columns:  # later rows found nothing outstanding (0 on every path)
+                live[:, row.column] += row.conversion + row.redemption + row.exchange
+        return np.cumsum(live, axis=1, out=live)
 
 
 def in_the_money(schedule: Schedule, prices: np.ndarray) -> np.ndarray:
@@ -330,6 +358,68 @@ def _ledger_debentures(ledger: tuple[RowResult, ...], shape: tuple[int, int]) ->
     return np.cumsum(added, axis=1)
 
 
+def _accretion(
+    schedule: Schedule, pol: Policies, plan: Plan, lp0_usd: Fraction, coupon_rate: Fraction
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Price-independent per-date quantities: (dividend codes, LP_start, LP_end, accruals k), each (R, E)
+    with R = 1 when every path has the same dividend policy (broadcast over the paths), else R = P.
+
+    LP_end = LP0 × Π (1 + r) over the preferred dividends accrued through the date; LP_start the
+    previous date's LP_end (LP0 at column 0); k = the number of those accruals."""
+    codes = dividend_codes(schedule, pol, plan)
+    if len(codes) > 1 and (pol.dividend == pol.dividend[0]).all():
+        codes = codes[:1]
+    preferred_dividend = schedule.is_dividend & ~schedule.after_exchange
+    accrues = (codes == ACCRUE) & preferred_dividend[None, :]
+    lp_end = float(lp0_usd) * np.cumprod(np.where(accrues, 1.0 + float(coupon_rate), 1.0), axis=1)
+    lp_start = np.concatenate([np.full((len(lp_end), 1), float(lp0_usd)), lp_end[:, :-1]], axis=1)
+    return codes, lp_start, lp_end, np.cumsum(accrues, axis=1, dtype=np.int16)  # k <= 60 dividend dates
+
+
+def _exits(schedule: Schedule, prices: np.ndarray, pol: Policies) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(exit column (E where the class never leaves), action HOLD/CONVERT/REDEEM, called) per path.
+
+    The decisions are evaluated on the decision columns only (elsewhere neither convert nor redeem can hold)."""
+    P, E = prices.shape
+    decision = schedule.decision_columns(callable_dates=bool((pol.call == CALL_RATIONAL).any()))
+    if not len(decision):
+        return np.full(P, E), np.full(P, HOLD, dtype=np.int8), np.zeros(P, dtype=bool)
+    convert, redeem, called = _decisions(schedule.select(decision), prices[:, decision], pol)
+    acts = convert | redeem
+    leaves = acts.any(axis=1)
+    first = acts.argmax(axis=1)
+    rows = np.arange(P)
+    exit_column = np.where(leaves, decision[first], E)
+    action = np.where(leaves & convert[rows, first], CONVERT, np.where(leaves, REDEEM, HOLD)).astype(np.int8)
+    return exit_column, action, leaves & called[rows, first]
+
+
+def _memo_by(key: Callable[[int], Hashable]) -> Callable[[Callable[[int], Fraction]], Callable[[int], Fraction]]:
+    """Memoize a per-path exact value on ``key(p)`` (paths with the same key have the same value)."""
+
+    def wrap(value: Callable[[int], Fraction]) -> Callable[[int], Fraction]:
+        cache: dict[Hashable, Fraction] = {}
+
+        def at(p: int) -> Fraction:
+            k = key(p)
+            if k not in cache:
+                cache[k] = value(p)
+            return cache[k]
+
+        return at
+
+    return wrap
+
+
+def _padded(live: np.ndarray, columns: int) -> np.ndarray:
+    """``live`` (P, L) followed by zeros up to ``columns`` columns."""
+    if live.shape[1] == columns:
+        return live
+    out = np.zeros((live.shape[0], columns), dtype=live.dtype)
+    out[:, : live.shape[1]] = live
+    return out
+
+
 def run_paths(
     schedule: Schedule,
     prices: np.ndarray,
@@ -345,26 +435,20 @@ def run_paths(
     ``coupon_rate`` = r, the preferred's semiannual dividend rate (exact, as LP0); ``interest_rate``
     the debentures' semiannual interest rate (8.00% / 2 as well); ``plan`` the ledger rows. Share
     counts are exact floor/ceil (``calc.rounding``); a path whose new shares pass ``MAX_SHARES``
-    raises ``ShareLimitError``.
+    raises ``ShareLimitError``. Dividends and interest are evaluated on the live columns only
+    (up to the last exit; later nothing is due on any path).
     """
     plan = plan or Plan((), np.zeros(0, dtype=np.int64), np.zeros((0, 0), dtype=np.int64), ())
     P, E = prices.shape
     rows = np.arange(P)
-    columns = np.arange(E)
-    preferred_dividend = schedule.is_dividend & ~schedule.after_exchange
-    dividend = dividend_codes(schedule, pol, plan)
-    accrues = (dividend == ACCRUE) & preferred_dividend[None, :]
-    lp_end = float(lp0_usd) * np.cumprod(np.where(accrues, 1.0 + float(coupon_rate), 1.0), axis=1)
-    lp_start = np.concatenate([np.full((P, 1), float(lp0_usd)), lp_end[:, :-1]], axis=1)
-    accruals = np.cumsum(accrues, axis=1, dtype=np.int16)  # k <= 60 dividend dates
-    lp = AccretedLP(lp0_usd, 1 + coupon_rate, accruals)
+    dividend, lp_start_r, lp_end_r, accruals = _accretion(schedule, pol, plan, lp0_usd, coupon_rate)
+    lp_start, lp_end = np.broadcast_to(lp_start_r, (P, E)), np.broadcast_to(lp_end_r, (P, E))
+    lp = AccretedLP(lp0_usd, 1 + coupon_rate, np.broadcast_to(accruals, (P, E)))
 
-    convert, redeem, called = _decisions(schedule, prices, pol)
-    acts = convert | redeem
-    exit_column = np.where(acts.any(axis=1), acts.argmax(axis=1), E)
+    exit_column, action, called = _exits(schedule, prices, pol)
     col = np.minimum(exit_column, E - 1)
-    exited = exit_column < E
-    action = np.where(exited & convert[rows, col], CONVERT, np.where(exited, REDEEM, HOLD)).astype(np.int8)
+    # live columns: through the last exit (after it every path has left)
+    live = min(E, int(exit_column.max(initial=0)) + 1)
 
     ledger = _ledger_rows(schedule, prices, lp_end, lp, pol, plan, exit_column)
     retired = np.zeros(E, dtype=np.int64)
@@ -375,19 +459,28 @@ def run_paths(
 
     units_x, lp_exit, price_exit = units_after[col], lp_end[rows, col], prices[rows, col]
     principal = units_x * lp_exit + (0.0 if debenture_after is None else debenture_after[rows, col])
+    debenture_rows = [r for r in ledger if r.flow.debenture_usd is not None]
 
+    # what P_x of a path depends on: its exit column and the accrual counts there and at the debenture rows
+    keys = np.column_stack([col, lp.accruals[rows, col], *(lp.accruals[:, r.column] for r in debenture_rows)])
+    path_key = lambda p: keys[p].tobytes()  # noqa: E731
+
+    @_memo_by(path_key)
     def exact_principal(p: int) -> Fraction:
         """P_x of path p exactly: N_x × LP_x + Σ debenture rows (effective by then) n × LP at their date."""
         e = int(col[p])
         return int(units_x[p]) * lp.end(p, e) + sum(
-            (r.exact_debenture_usd(p) for r in ledger if r.column <= e), Fraction(0)
+            (r.exact_debenture_usd(p) for r in debenture_rows if r.column <= e), Fraction(0)
         )
+
+    @_memo_by(path_key)
+    def exact_conversion(p: int) -> Fraction:
+        """P_x / 1000 × CR_x of path p exactly."""
+        return exact_principal(p) / PER_SHARE_USD * schedule.exact_rate[col[p]]
 
     stock_redeem = (action == REDEEM) & (pol.settlement == SETTLE_STOCK)
     conversion = floor_shares(
-        principal / PER_SHARE_USD * schedule.rate[col],
-        lambda i: exact_principal(i[0]) / PER_SHARE_USD * schedule.exact_rate[col[i]],
-        action == CONVERT,
+        principal / PER_SHARE_USD * schedule.rate[col], lambda i: exact_conversion(i[0]), action == CONVERT
     )
     redemption = ceil_shares(
         quotient(principal, price_exit * pol.put_factor, stock_redeem),
@@ -395,12 +488,14 @@ def run_paths(
         stock_redeem,
     )
 
-    alive = columns[None, :] <= exit_column[:, None]  # outstanding when the date's coupon is due
-    due = units_record * lp_start * float(coupon_rate)
-    dividend_due = np.where(preferred_dividend[None, :] & alive, due, 0.0)
-    stock_dividend = (dividend == STOCK) & (dividend_due > 0)
+    alive = np.arange(live)[None, :] <= exit_column[:, None]  # outstanding when the date's coupon is due
+    paid = schedule.is_dividend[:live]
+    preferred_dividend = paid & ~schedule.after_exchange[:live]
+    record_usd = units_record[:live] * lp_start_r[:, :live]  # (R, L): N_record × LP_start
+    dividend_due = np.where(preferred_dividend & alive, record_usd * float(coupon_rate), 0.0)
+    stock_dividend = (dividend[:, :live] == STOCK) & (dividend_due > 0)
     dividend_shares = ceil_shares(
-        quotient(dividend_due, prices * pol.sale_factor[:, None], stock_dividend),
+        quotient(dividend_due, prices[:, :live] * pol.sale_factor[:, None], stock_dividend),
         lambda c: (
             int(units_record[c[1]])
             * lp.start(*c)
@@ -409,11 +504,10 @@ def run_paths(
         ),
         stock_dividend,
     )
-    interest = units_record * lp_start * interest_rate
-    interest_due = np.where((schedule.is_dividend & schedule.after_exchange)[None, :] & alive, interest, 0.0)
+    interest_due = np.where((paid & schedule.after_exchange[:live]) & alive, record_usd * interest_rate, 0.0)
     if debenture_after is not None:
-        debenture_record = np.concatenate([np.zeros((P, 1)), debenture_after[:, :-1]], axis=1)
-        interest_due += np.where(schedule.is_dividend[None, :] & alive, debenture_record * interest_rate, 0.0)
+        debenture_record = np.concatenate([np.zeros((P, 1)), debenture_after[:, : live - 1]], axis=1)
+        interest_due += np.where(paid & alive, debenture_record * interest_rate, 0.0)
     holding = action == HOLD
     result = PathResult(
         prices=prices,
@@ -421,14 +515,14 @@ def run_paths(
         lp_end=lp_end,
         exit_column=exit_column,
         exit_action=action,
-        dividend_due_usd=dividend_due,
-        interest_due_usd=interest_due,
-        dividend_shares=dividend_shares,
+        dividend_due_live=dividend_due,
+        interest_due_live=interest_due,
+        dividend_shares_live=dividend_shares,
         conversion_shares=conversion,
         redemption_shares=redemption,
         units_after=units_after,
         debenture_after=debenture_after,
-        called=exited & called[rows, col],
+        called=called,
         exit_conversion_per_share=np.where(action == CONVERT, lp_exit / PER_SHARE_USD * schedule.rate[col], 0.0),
         exit_redemption_per_share=np.where(stock_redeem, lp_exit / (price_exit * pol.put_factor), 0.0),
         obtainable_per_share=np.where(holding, lp_end[:, -1] / PER_SHARE_USD * schedule.rate[-1], 0.0),
@@ -436,6 +530,7 @@ def run_paths(
         lp=lp,
         exact_rate=schedule.exact_rate,
         put_factor=pol.put_factor,
+        live_columns=live,
     )
     check_share_limit(result, schedule)
     return result
@@ -463,7 +558,7 @@ def check_share_limit(result: PathResult, schedule: Schedule) -> None:
     Rule: cumulative new common shares (dividend + conversion + redemption + exchange, ledger
     rows included) <= MAX_SHARES.
     """
-    cumulative = result.new_shares_cumulative()
+    cumulative = result.cumulative_live
     over = cumulative[:, -1] > MAX_SHARES
     if not over.any():
         return

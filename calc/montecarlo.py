@@ -10,6 +10,12 @@ on the empirical distribution without interpolation (``inverted_cdf``: the small
 with at least q% of the paths at or below it), so each is a share count some path reached. Paths are
 processed in chunks of ``CHUNK_PATHS`` so memory stays bounded; cost grows linearly in
 paths × event dates.
+
+Chunking does not change results: the normals are drawn row by row (path by path) from one
+generator stream, so chunks of any size draw the same Z_pk for path p (``tests/test_montecarlo_kernel.py``
+checks chunks of 97 against one chunk). Each chunk keeps its paths' cumulative new shares on its live
+columns only (up to its last exit; constant after), and a date where no path's count changed has the
+previous date's percentiles, so only the dates where shares were issued are partitioned.
 """
 
 from __future__ import annotations
@@ -91,6 +97,26 @@ def gbm_prices(
     return np.exp(w, out=w)
 
 
+def date_percentiles(chunks: list[np.ndarray], dates: int) -> np.ndarray:
+    """(len(PERCENTILES), dates) percentiles (``inverted_cdf``) of each date's cumulative new shares over all
+    paths; ``chunks`` hold the paths' values on their live columns (constant after the last one).
+
+    A date where no path's count changed from the previous date has the previous date's percentiles, so
+    only the dates where some path issued shares are partitioned (each once, in a contiguous copy)."""
+    out = np.empty((len(PERCENTILES), dates), dtype=np.int64)
+    changed = np.zeros(dates, dtype=bool)
+    changed[0] = True
+    for c in chunks:
+        changed[1 : c.shape[1]] |= (c[:, 1:] != c[:, :-1]).any(axis=0)
+    for e in range(dates):
+        if not changed[e]:
+            out[:, e] = out[:, e - 1]
+            continue
+        values = np.concatenate([c[:, min(e, c.shape[1] - 1)] for c in chunks])
+        out[:, e] = np.percentile(values, PERCENTILES, method="inverted_cdf", overwrite_input=True)
+    return out
+
+
 def _frame(schedule: Schedule, pct: np.ndarray) -> pd.DataFrame:
     frame = pd.DataFrame({"date": list(schedule.dates), "event": schedule.labels()})
     for q, row in zip(PERCENTILES, pct):
@@ -115,7 +141,7 @@ def run_monte_carlo(
     schedule = scenario_schedule(params, terms, plan)
     rng = np.random.default_rng(seed)
     policy = Policies.from_params([params])
-    new = np.empty((schedule.size, paths), dtype=np.int64)  # by date: each date's paths contiguous
+    cumulative: list[np.ndarray] = []  # per chunk (count, L): new shares on its live columns (constant after)
     sources = np.empty((paths, len(SOURCES)), dtype=np.int64)
     over_limit: list[tuple[int, ShareLimitError]] = []
     for start in range(0, paths, CHUNK_PATHS):
@@ -126,16 +152,15 @@ def run_monte_carlo(
         except ShareLimitError as exc:
             over_limit.append((start, exc))
             continue
-        new[:, start : start + count] = result.new_shares_cumulative().T
+        cumulative.append(result.cumulative_live)
         totals = result.totals()
         sources[start : start + count] = np.stack([totals[s] for s in SOURCES], axis=1)
         if progress:
             progress(start + count, paths)
     report_over_limit(over_limit, paths)
-    # total = base + new is a shift, so its percentiles are base + those of new (one pass over the paths);
-    # each date's row is partitioned in place (contiguous; ``new`` is not read afterwards)
-    horizon_total = params.base_shares + new[-1]
-    new_pct = np.percentile(new, PERCENTILES, axis=1, method="inverted_cdf", overwrite_input=True).astype(np.int64)
+    # total = base + new is a shift, so its percentiles are base + those of new (one pass over the paths)
+    horizon_total = params.base_shares + np.concatenate([c[:, -1] for c in cumulative])
+    new_pct = date_percentiles(cumulative, schedule.size)
     source_pct = np.percentile(sources, SOURCE_PERCENTILES, axis=0, method="inverted_cdf").astype(np.int64)
     stats = pd.DataFrame(
         {"mean": sources.mean(axis=0)} | {f"p{q}": row for q, row in zip(SOURCE_PERCENTILES, source_pct)},

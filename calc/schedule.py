@@ -22,7 +22,7 @@ Deterministic price: P_t = P_0 × (1 + drift)^t.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from fractions import Fraction
 
 import numpy as np
@@ -52,6 +52,21 @@ class Schedule:
     @property
     def size(self) -> int:
         return len(self.dates)
+
+    def decision_columns(self, callable_dates: bool) -> np.ndarray:
+        """Indices of the columns where the class can leave: put, mandatory, conversion and call dates,
+        and the callable dividend dates if ``callable_dates`` (some path calls when the price triggers it)."""
+        leave = self.is_put | self.is_mandatory | self.is_conversion | self.is_call
+        return np.flatnonzero(leave | self.callable if callable_dates else leave)
+
+    def select(self, columns: np.ndarray) -> Schedule:
+        """The schedule restricted to ``columns`` (increasing indices)."""
+        arrays = {f.name: getattr(self, f.name)[columns] for f in fields(self) if f.name not in ("dates", "exact_rate")}
+        return Schedule(
+            dates=tuple(self.dates[c] for c in columns),
+            exact_rate=tuple(self.exact_rate[c] for c in columns),
+            **arrays,
+        )
 
     def labels(self) -> list[str]:
         """Human-readable event names per column, e.g. 'dividend + put'."""
