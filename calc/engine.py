@@ -69,7 +69,7 @@ from calc.params import (
     SETTLEMENTS,
     ScenarioParams,
 )
-from calc.rounding import MAX_SHARES, ceil_shares, decimal_value, floor_shares, quotient
+from calc.rounding import MAX_SHARES, ceil_shares, decimal_value, exact_at_least, floor_shares, quotient
 from calc.schedule import Schedule
 
 CASH, STOCK, ACCRUE = (DIVIDEND_POLICIES.index(x) for x in ("cash", "stock", "accrue"))
@@ -91,7 +91,7 @@ class Policies:
     put_factor: np.ndarray
     conversion: np.ndarray  # index into CONVERSION_POLICIES
     call: np.ndarray  # index into CALL_POLICIES
-    call_trigger: np.ndarray  # 1 + call_trigger_pct / 100
+    call_trigger_pct: np.ndarray  # g: the call converts the class when S × CR ≥ 1000 × (1 + g/100)
 
     @classmethod
     def from_params(cls, params: list[ScenarioParams]) -> Policies:
@@ -106,7 +106,7 @@ class Policies:
             put_factor=np.array([p.put_factor for p in params]),
             conversion=codes("conversion", CONVERSION_POLICIES),
             call=codes("call", CALL_POLICIES),
-            call_trigger=np.array([1.0 + p.call_trigger_pct / 100.0 for p in params]),
+            call_trigger_pct=np.array([p.call_trigger_pct for p in params]),
         )
 
     def repeat(self, paths: int) -> Policies:
@@ -273,9 +273,19 @@ class PathResult:
         return np.cumsum(live, axis=1, out=live)
 
 
-def in_the_money(schedule: Schedule, prices: np.ndarray) -> np.ndarray:
-    """(P, E) bool: conversion value ≥ LP, i.e. ``S × CR ≥ 1000`` (price ≥ conversion price)."""
-    return prices * schedule.rate[None, :] >= PER_SHARE_USD
+def in_the_money(schedule: Schedule, prices: np.ndarray, trigger_pct: np.ndarray | None = None) -> np.ndarray:
+    """(P, E) bool: conversion value ≥ LP, i.e. ``S × CR ≥ 1000`` (price ≥ conversion price); with
+    ``trigger_pct`` g (P,): ``S × CR ≥ 1000 × (1 + g/100)``. Decided exactly (``exact_at_least``)."""
+    bound = np.full((len(prices), 1), float(PER_SHARE_USD))
+    if trigger_pct is not None:
+        bound = bound * (1.0 + trigger_pct[:, None] / 100.0)
+
+    def exact_at(index: tuple[int, ...]) -> bool:
+        p, e = index
+        exact_bound = PER_SHARE_USD * (1 + (decimal_value(trigger_pct[p]) / 100 if trigger_pct is not None else 0))
+        return decimal_value(prices[p, e]) * schedule.exact_rate[e] >= exact_bound
+
+    return exact_at_least(prices * schedule.rate[None, :], bound, exact_at)
 
 
 def _decisions(schedule: Schedule, prices: np.ndarray, pol: Policies) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -295,7 +305,7 @@ def _decisions(schedule: Schedule, prices: np.ndarray, pol: Policies) -> tuple[n
     triggered = (
         (pol.call == CALL_RATIONAL)[:, None]
         & schedule.callable[None, :]
-        & (prices * schedule.rate[None, :] >= PER_SHARE_USD * pol.call_trigger[:, None])
+        & in_the_money(schedule, prices, pol.call_trigger_pct)
     )
     called = (triggered | (call_on_date & itm)) & ~holder_convert
     convert = holder_convert | called

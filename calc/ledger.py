@@ -62,7 +62,16 @@ from calc.errors import InputError, Problem, echo
 from calc.holder_bases import BASIS_BY_NAME
 from calc.numbers import parse_decimal, parse_whole
 from calc.params import DIVIDEND_POLICIES, SETTLEMENTS, ScenarioParams
-from calc.rounding import MAX_SHARES, ExactAt, ScaledExact, SumScaledExact, ceil_shares, decimal_value, floor_shares
+from calc.rounding import (
+    MAX_SHARES,
+    ExactAt,
+    ScaledExact,
+    SumScaledExact,
+    ceil_shares,
+    decimal_value,
+    exact_at_least,
+    floor_shares,
+)
 from calc.terms import Terms
 
 EVENT_COLUMNS = (
@@ -185,7 +194,9 @@ def rule_put(c: RowContext) -> Flow:
 
 def rule_call(c: RowContext) -> Flow:
     """In the money (S × CR ≥ 1000): forced conversion; otherwise redeemed at LP like a put."""
-    itm = c.price * c.rate >= PER_SHARE_USD
+    itm = exact_at_least(
+        c.price * c.rate, float(PER_SHARE_USD), lambda i: decimal_value(c.price[i]) * c.exact_rate >= PER_SHARE_USD
+    )
     put = rule_put(c)
     return Flow(
         conversion=_conversion_per_share(c).masked(itm),

@@ -45,6 +45,22 @@ def decimal_value(x: float) -> Fraction:
     return Fraction(repr(float(x)))
 
 
+def exact_at_least(x: np.ndarray, y: np.ndarray | float, exact_at: Callable[[tuple[int, ...]], bool]) -> np.ndarray:
+    """x ≥ y cell by cell, decided exactly (x, y: float64 products or quotients of exact inputs, broadcast).
+
+    The float comparison is right wherever x and y are further apart than ``NEAR_REL × max(|x|, |y|)``, far above
+    the float error of the few operations that form them; the other cells take ``exact_at(index)``, the comparison
+    of the exact values (``Fraction``). A typed price can sit exactly on a threshold (S × CR = 1000, S = CP × g/100),
+    where the float product may fall on either side.
+    """
+    x, y = np.broadcast_arrays(np.asarray(x, dtype=float), np.asarray(y, dtype=float))
+    out = x >= y
+    near = np.abs(x - y) <= NEAR_REL * np.maximum(np.abs(x), np.abs(y))
+    for index in zip(*np.nonzero(near)):
+        out[index] = exact_at(tuple(int(i) for i in index))
+    return out
+
+
 def quotient(num: np.ndarray, den: np.ndarray, where: np.ndarray | bool = True) -> np.ndarray:
     """``num / den`` on ``where`` cells, 0 elsewhere; +inf where it would exceed MAX_SHARES.
 

@@ -65,7 +65,7 @@ from calc.ledger import Event, Plan
 from calc.montecarlo import CHUNK_PATHS, PERCENTILES, gbm_prices, report_over_limit, validate_mc
 from calc.options import Grant, Lot, normal_lots, terminated_lots, tsm_incremental_shares
 from calc.params import ScenarioParams
-from calc.rounding import MAX_SHARES, ceil_shares, decimal_value, floor_shares, quotient
+from calc.rounding import MAX_SHARES, ceil_shares, decimal_value, exact_at_least, floor_shares, quotient
 from calc.scenario import default_book, project, scenario_plan, scenario_schedule
 from calc.schedule import DAYS_PER_YEAR, deterministic_prices
 
@@ -305,8 +305,9 @@ def _convertible(c: Convertible, pol: Policy, grid: Grid, prices: np.ndarray) ->
     exact_amount = _amounts(c, grid)
     amount = np.array([float(a) for a in exact_amount])
     rate, unit, exact_rate = float(c.conversion_rate), float(c.unit_usd), Fraction(c.conversion_rate)
-    itm = prices * rate >= unit
-    convertible = prices >= float(c.conversion_price_usd) * float(c.contingent_trigger_pct) / 100
+    trigger = Fraction(c.conversion_price_usd) * Fraction(c.contingent_trigger_pct) / 100
+    itm = exact_at_least(prices * rate, unit, lambda i: decimal_value(prices[i]) * exact_rate >= Fraction(c.unit_usd))
+    convertible = exact_at_least(prices, float(trigger), lambda i: decimal_value(prices[i]) >= trigger)
     live = (amount > 0)[None, :]
     is_put = grid.marks(c.put_dates)[None, :]
     final = grid.marks([c.maturity_date, *filter(None, [c.cash_call_date])])[None, :]

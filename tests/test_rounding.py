@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import math
+from decimal import Decimal
 from fractions import Fraction
 
 import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
+from calc.engine import in_the_money
+from calc.params import default_params
 from calc.rounding import (
     MAX_SHARES,
     OVER_LIMIT,
@@ -16,9 +21,11 @@ from calc.rounding import (
     SumScaledExact,
     ceil_shares,
     decimal_value,
+    exact_at_least,
     floor_shares,
 )
-from tests.strategies import share_fractions
+from calc.scenario import scenario_schedule
+from tests.strategies import decimals, share_fractions
 
 
 @given(whole=st.integers(0, MAX_SHARES - 1), denominator=st.integers(2, 10**12), above=st.booleans())
@@ -96,3 +103,48 @@ def test_sum_scaled_exact_settles_cells_as_fraction_does(data, rows, terms, fact
         assert [[scaled((s, h)) for h in range(3)] for s in range(rows)] == expected
     picked = np.arange(rows)[::-1]
     assert [[exact.take_rows(picked)((i, h)) for h in range(3)] for i in range(rows)] == values[::-1]
+
+
+def test_a_price_exactly_on_a_product_threshold_is_on_it():
+    """A conversion price of $1.04 with a 120% contingent trigger makes the threshold exactly $1.248, which float64
+    computes as 1.2480000000000002: a typed price of $1.248 sits on the threshold, not below it."""
+    threshold = Fraction("1.04") * 120 / 100
+    price = np.array([1.248, 1.2479999999999998, 1.2480000000000002])
+    assert not bool(price[0] >= 1.04 * 120.0 / 100.0)  # the float comparison gets it wrong
+    got = exact_at_least(price, 1.04 * 120.0 / 100.0, lambda i: decimal_value(price[i]) >= threshold)
+    assert got.tolist() == [True, False, True]
+
+
+@given(
+    cp=decimals("0.50", "20", 2),
+    trigger_pct=st.sampled_from([Decimal(100), Decimal(110), Decimal(120), Decimal(130), Decimal("133.5")]),
+    ulps=st.integers(-3, 3),
+)
+def test_exact_at_least_agrees_with_fraction_next_to_the_threshold(cp, trigger_pct, ulps):
+    """Prices on the threshold and a few float64 steps either side compare as their exact decimals do."""
+    threshold = Fraction(cp) * Fraction(trigger_pct) / 100
+    price = float(threshold)
+    for _ in range(abs(ulps)):
+        price = float(np.nextafter(price, np.inf if ulps > 0 else -np.inf))
+    prices = np.array([[price]])
+    got = exact_at_least(prices, float(cp) * float(trigger_pct) / 100, lambda i: decimal_value(prices[i]) >= threshold)
+    assert bool(got[0, 0]) == (decimal_value(price) >= threshold)
+
+
+@given(ulps=st.integers(-4, 4), column=st.integers(0, 5))
+def test_in_the_money_is_decided_exactly(terms, ulps, column):
+    """``S × CR ≥ 1000`` for prices next to the conversion price 1000/CR (both rates in force over
+    2001-2004: 133.6898, then 168.3502 after the Agere spin-off), against Fraction."""
+    params = dataclasses.replace(default_params(), valuation_date=dt.date(2001, 8, 6))
+    schedule = scenario_schedule(params, terms)
+    cr = schedule.exact_rate[column]
+    price = float(1000 / cr)
+    for _ in range(abs(ulps)):
+        price = float(np.nextafter(price, np.inf if ulps > 0 else -np.inf))
+    prices = np.full((1, len(schedule.dates)), price)
+    assert bool(in_the_money(schedule, prices)[0, column]) == (decimal_value(price) * cr >= 1000)
+
+
+def test_both_conversion_rates_are_tried(terms):
+    params = dataclasses.replace(default_params(), valuation_date=dt.date(2001, 8, 6))
+    assert set(scenario_schedule(params, terms).exact_rate[:6]) == {Fraction("133.6898"), Fraction("168.3502")}
