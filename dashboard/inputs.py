@@ -8,14 +8,15 @@ matter of writing new values there from a callback. Validation is ``calc``'s
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import streamlit as st
 
-from calc.params import SPEC_BY_NAME, SPECS, ParamSpec, ScenarioParams
+from calc.params import SPECS, ParamSpec, ScenarioParams
 
 KEY_PREFIX = "param_"
-DATE_KINDS = ("date", "optional_date")  # shown as ISO text inputs (YYYY-MM-DD)
+DATE_MIN, DATE_MAX = dt.date(1996, 1, 1), dt.date(2040, 12, 31)
 FLOAT_FORMAT = {"price": ("%.4f", 0.01), "annual_drift": ("%.4f", 0.05)}
 INT_STEP = {"base_shares": 1_000_000}
 GROUPS = (  # sidebar grouping; any parameter not named here is shown under "Other"
@@ -88,19 +89,12 @@ def help_text(spec: ParamSpec, default: Any) -> str:
 
 
 def widget_value(spec: ParamSpec, value: Any) -> Any:
-    """A parameter value in the form its widget holds (dates as ISO text, empty for none)."""
+    """A parameter value in the form its widget holds."""
     if spec.kind == "float":
         return float(value)
     if spec.kind == "int":
         return int(value)
-    if spec.kind in DATE_KINDS:
-        return "" if value is None else value.isoformat()
     return value
-
-
-def at_default(raw: dict[str, Any], defaults: ScenarioParams, name: str) -> bool:
-    """True when the widget of parameter ``name`` holds its default value."""
-    return raw.get(name) == widget_value(SPEC_BY_NAME[name], getattr(defaults, name))
 
 
 def seed_state(defaults: ScenarioParams) -> None:
@@ -128,8 +122,8 @@ def _widget(spec: ParamSpec, default: Any) -> Any:
         value = st.number_input(lab, step=INT_STEP.get(spec.name, 1), format="%d", key=k, help=hlp)
         st.caption(f"= {value:,}" if isinstance(value, int) else "")
         return value
-    if spec.kind in DATE_KINDS:  # ISO text, checked by calc like every input: no date-picker JS on first load
-        return st.text_input(lab, key=k, help=hlp, placeholder="YYYY-MM-DD")
+    if spec.kind in ("date", "optional_date"):
+        return st.date_input(lab, min_value=DATE_MIN, max_value=DATE_MAX, key=k, help=hlp, format="YYYY-MM-DD")
     return st.text_input(lab, key=k, help=hlp)
 
 
@@ -156,7 +150,7 @@ def render_sidebar(defaults: ScenarioParams) -> dict[str, Any]:
         with st.sidebar:
             for spec in specs:
                 raw[spec.name] = _widget(spec, default_values[spec.name])
-                if spec.kind == "date" and not str(raw[spec.name]).strip():
+                if spec.kind == "date" and raw[spec.name] is None:
                     st.caption(f":orange[{spec.name} is empty: the default {default_values[spec.name]} is used]")
     st.sidebar.button("Reset inputs to defaults", key="reset_inputs", on_click=set_state, args=(defaults,))
     return raw

@@ -22,7 +22,7 @@ from calc.ledger import EVENT_COLUMNS, Event, check_events, ledger_events, read_
 from calc.params import ScenarioParams
 from calc.scenario import ScenarioResult
 from calc.terms import Terms
-from dashboard import cache, inputs, ledger_figures, safe
+from dashboard import cache, ledger_figures, safe
 from dashboard.context import Page
 from dashboard.figures import png_config
 
@@ -52,7 +52,7 @@ def apply_history(raw: dict[str, Any], defaults: ScenarioParams, history: bool) 
     """History defaults for the valuation date and base shares when those inputs are at their defaults."""
     if not history:
         return raw
-    replaced = {k: v for k, v in history_defaults().items() if inputs.at_default(raw, defaults, k)}
+    replaced = {k: v for k, v in history_defaults().items() if raw.get(k) == getattr(defaults, k)}
     return raw | replaced
 
 
