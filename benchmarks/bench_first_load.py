@@ -1,17 +1,27 @@
 """First load of the dashboard in a real browser (issue 12 item 4): Debian chromium against ``streamlit run app.py``.
 
-On a warm server (one load first, not counted), each of ``--runs`` loads opens a new browser context (a new
-Streamlit session) and measures from navigation:
+On a warm server (warm-up loads first, not counted) it times ``--runs`` loads from navigation:
   headline   the first headline metric is visible            (target ≤ 2.0 s)
   chart      the first plotly chart has drawn its plot area  (target ≤ 2.5 s)
 then a price change in the sidebar until the "New shares" value shows the new figure (target ≤ 0.5 s).
-For scale it times, in the same run, the two floors on this machine: a bare Streamlit page (one title, one metric)
-and a bare page with one small ``st.plotly_chart`` (Streamlit loads plotly.js lazily, on the first chart), and
-prints the dashboard's figures as ratios to them. Each new session also records the bytes and messages the
-server sent over the websocket until the first chart is drawn.
-Prints the median of the runs and whether each target is met.
 
-Run: ``.venv/bin/python benchmarks/bench_first_load.py [--runs 5] [--width 1440 --height 900]``
+Two kinds of load, both printed (``--mode`` picks one):
+  tab     a new tab in a browser that has shown the dashboard before: a new page (so a new Streamlit session) of
+          one browser with a (temporary) user profile, after two warm-up visits; the tabs share the profile's
+          HTTP cache and V8 code cache (written on a script's second load), as a user's tabs do: the issue's
+          "a new browser tab".
+  fresh   the first visit ever from a new browser profile: a new browser context per load (empty HTTP cache, no
+          code cache); every JS chunk is downloaded and compiled.
+For scale it times, in the same run and the same two ways, the floors on this machine: a bare Streamlit page (one
+title, one metric) and a bare page with one small ``st.plotly_chart`` (Streamlit loads plotly.js lazily, on the
+first chart), and prints the dashboard's figures as ratios to them. Loads of all pages alternate, run by run, so a
+change in the machine's load hits them alike. Each load also records, until its first chart: the websocket
+messages and kB from the server, the JS files requested (how many, how many from the browser's cache, the kB
+that came over the network) and the main thread's script and task seconds (Chrome's Performance.getMetrics);
+``--chunks`` lists the JS files the dashboard loads.
+Prints the medians and whether each target is met in each mode.
+
+Run: ``.venv/bin/python benchmarks/bench_first_load.py [--runs 5] [--mode both|tab|fresh] [--app PATH ...]``
 """
 
 from __future__ import annotations
@@ -19,7 +29,9 @@ from __future__ import annotations
 import argparse
 import contextlib
 import dataclasses
+import itertools
 import os
+import shutil
 import socket
 import statistics
 import subprocess
@@ -29,6 +41,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -42,6 +55,16 @@ TARGETS_S = {"headline": 2.0, "chart": 2.5, "price_change": 0.5}
 BARE = 'import streamlit as st\nst.title("bare")\nst.metric("x", 1)\n'
 BARE_CHART = BARE + "import plotly.graph_objects as go\nst.plotly_chart(go.Figure(go.Bar(x=[1, 2, 3], y=[3, 1, 2])))\n"
 WAIT_MS = 60_000
+PRICE_STEPS = itertools.count(1)  # every price change of a run asks for a new price: $2.05, $2.10, ...
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu"]
+# Warm-up loads before the measured ones: chromium writes a script's V8 code cache on its second load from the
+# HTTP cache (the first warm-up fills the HTTP cache, the second the code cache; measured: Code Cache/js grows from
+# 10 kB to 5 MB on the second visit), so every measured new tab has both, as in a browser used the day before.
+WARM_UP = {"tab": 2, "fresh": 1}
+MODES = {
+    "tab": "new tab in a browser that has shown the page before (shared HTTP + code cache)",
+    "fresh": "first visit from a new browser profile (empty caches)",
+}
 
 
 def free_port() -> int:
@@ -52,25 +75,12 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def server(script: Path, cwd: Path) -> Iterator[str]:
-    """``streamlit run script`` on a free local port until healthy; yields the URL."""
+    """``streamlit run script`` (with the config of ``cwd``) on a free local port until healthy; yields the URL."""
     port = free_port()
     env = dict(os.environ, LUCENT_SCENARIO_DB=str(Path(tempfile.mkdtemp()) / "bench.sqlite3"))
+    command = [sys.executable, "-m", "streamlit", "run", str(script), "--server.port", str(port)]
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            str(script),
-            "--server.port",
-            str(port),
-            "--server.headless",
-            "true",
-        ],
-        cwd=cwd,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        command + ["--server.headless", "true"], cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -86,11 +96,48 @@ def server(script: Path, cwd: Path) -> Iterator[str]:
         process.wait(timeout=15)
 
 
-def load(browser, url: str, size: tuple[int, int], price: str | None, chart: bool = True) -> dict[str, float]:
-    """One new session: seconds to the first metric, the first drawn chart (if ``chart``) and (if ``price``) a
-    settled price change; with the websocket messages and kilobytes received until the chart was drawn."""
-    context = browser.new_context(viewport={"width": size[0], "height": size[1]})
+class Network:
+    """What a page loads and runs (via the Chrome DevTools protocol): its JS files (name, bytes over the network,
+    cache hit) and the seconds its main thread spent running script and tasks (less sensitive to the machine's
+    load than the wall-clock figures)."""
+
+    def __init__(self, context: Any, page: Any) -> None:
+        self.files: dict[str, dict[str, Any]] = {}
+        self.cdp = context.new_cdp_session(page)
+        self.cdp.on("Network.responseReceived", self._response)
+        self.cdp.on("Network.loadingFinished", self._finished)
+        self.cdp.send("Network.enable")
+        self.cdp.send("Performance.enable")
+
+    def _response(self, event: dict[str, Any]) -> None:
+        response = event["response"]
+        if response["url"].split("?")[0].endswith(".js"):
+            cached = response.get("fromDiskCache") or response.get("fromMemoryCache") or response["status"] == 304
+            self.files[event["requestId"]] = {"name": response["url"].rsplit("/", 1)[-1], "cached": cached, "kb": 0.0}
+
+    def _finished(self, event: dict[str, Any]) -> None:
+        if event["requestId"] in self.files:
+            self.files[event["requestId"]]["kb"] = event["encodedDataLength"] / 1024
+
+    def summary(self) -> dict[str, float]:
+        files = list(self.files.values())
+        metrics = {m["name"]: m["value"] for m in self.cdp.send("Performance.getMetrics")["metrics"]}
+        return {
+            "js_files": len(files),
+            "js_cached": sum(1 for f in files if f["cached"]),
+            "js_kb": sum(f["kb"] for f in files),
+            "script_s": metrics["ScriptDuration"],
+            "task_s": metrics["TaskDuration"],
+        }
+
+
+def load(context: Any, url: str, size: tuple[int, int], price: str | None, chart: bool = True) -> dict[str, Any]:
+    """One new session in a new page of ``context``: seconds to the first metric, the first drawn chart (if
+    ``chart``) and (if ``price``) a settled price change; with the websocket messages/kB and JS files until the
+    chart was drawn."""
     page = context.new_page()
+    page.set_viewport_size({"width": size[0], "height": size[1]})
+    network = Network(context, page)
     received = {"messages": 0.0, "kb": 0.0}
 
     def on_frame(payload: str | bytes) -> None:
@@ -101,11 +148,12 @@ def load(browser, url: str, size: tuple[int, int], price: str | None, chart: boo
     t0 = time.perf_counter()
     page.goto(url)
     page.locator('[data-testid="stMetric"]').first.wait_for(timeout=WAIT_MS)
-    times = {"headline": time.perf_counter() - t0}
+    times: dict[str, Any] = {"headline": time.perf_counter() - t0}
     if chart:
         page.locator(".js-plotly-plot .main-svg").first.wait_for(timeout=WAIT_MS)
         times["chart"] = time.perf_counter() - t0
-        times |= received
+        times |= received | network.summary()
+        times["files"] = sorted((f["name"], f["kb"]) for f in network.files.values())
     if price is not None:
         page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden", timeout=WAIT_MS)
         wanted = compact_shares(
@@ -117,12 +165,85 @@ def load(browser, url: str, size: tuple[int, int], price: str | None, chart: boo
         field.press("Enter")
         page.locator('[data-testid="stMetricValue"]', has_text=wanted).first.wait_for(timeout=WAIT_MS)
         times["price_change"] = time.perf_counter() - t1
-    context.close()
+    page.close()
     return times
 
 
-def median_of(runs: list[dict[str, float]]) -> dict[str, float]:
-    return {k: statistics.median(r[k] for r in runs) for k in runs[0]}
+@dataclasses.dataclass
+class Target:
+    """A page to time: its URL, whether it has a chart and whether it is the dashboard (price change)."""
+
+    name: str
+    url: str
+    chart: bool
+    dashboard: bool
+    runs: list[dict[str, Any]] = dataclasses.field(default_factory=list)
+
+    def once(self, context: Any, size: tuple[int, int]) -> dict[str, Any]:
+        """One load; on the dashboard a price not asked before in this run (the server has not cached its scenario)."""
+        price = f"{2.0 + next(PRICE_STEPS) / 20:.2f}" if self.dashboard else None
+        return load(context, self.url, size, price, chart=self.chart)
+
+
+def measure(playwright: Any, targets: list[Target], mode: str, runs: int, size: tuple[int, int]) -> None:
+    """``runs`` loads of every target, alternating target by target, after ``WARM_UP`` loads each (warm server;
+    in "tab" mode also the warm browser whose caches the later tabs share). "tab" runs one browser with a real
+    (temporary) profile, as a user's browser: disk HTTP cache and V8 code cache; "fresh" a new incognito-like
+    context per load."""
+    if mode == "tab":
+        profile = tempfile.mkdtemp()
+        browser = playwright.chromium.launch_persistent_context(profile, executable_path=CHROMIUM, args=ARGS)
+        new_context = lambda: browser  # noqa: E731  every load a new tab of the one browser
+    else:
+        profile = ""
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        new_context = browser.new_context
+    for run in range(-WARM_UP[mode], runs):
+        for target in targets:
+            context = new_context()
+            times = target.once(context, size)
+            if run >= 0:
+                target.runs.append(times)
+            if mode == "fresh":
+                context.close()
+    browser.close()
+    if profile:
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+def median_of(runs: list[dict[str, Any]]) -> dict[str, float]:
+    return {k: statistics.median(r[k] for r in runs) for k in runs[0] if k != "files"}
+
+
+def work(medians: dict[str, float]) -> str:
+    """The browser's work until the first chart, as printed."""
+    return (
+        f"JS {medians['js_files']:.0f} files, {medians['js_cached']:.0f} from cache, {medians['js_kb']:.0f} kB over "
+        f"the network; main thread: script {medians['script_s']:.2f} s, tasks {medians['task_s']:.2f} s"
+    )
+
+
+def report(mode: str, targets: list[Target], runs: int, chunks: bool) -> bool:
+    """Print one mode's medians, floors, ratios and verdicts; True when every dashboard met every target."""
+    bare, bare_chart, *apps = (median_of(t.runs) for t in targets)
+    print(f"\n[{mode}] {MODES[mode]}: median of {runs}")
+    print(f"  floor: bare page (title + metric), metric     {bare['headline']:.2f} s")
+    print(f"  floor: bare page + one plotly chart, metric   {bare_chart['headline']:.2f} s")
+    print(f"  floor: bare page + one plotly chart, chart    {bare_chart['chart']:.2f} s  ({work(bare_chart)})")
+    floors = {"headline": bare["headline"], "chart": bare_chart["chart"]}
+    ok = True
+    for target, app in zip(targets[2:], apps, strict=True):
+        print(f"  {target.name}")
+        print(f"    until the first chart: websocket {app['messages']:.0f} messages, {app['kb']:.0f} kB; {work(app)}")
+        for name, target_s in TARGETS_S.items():
+            met = app[name] <= target_s
+            ok &= met
+            ratio = f", {app[name] / floors[name]:.2f}× its floor" if name in floors else ""
+            print(f"    {name:13s} {app[name]:.2f} s (target ≤ {target_s} s{ratio}) {'ok' if met else 'MISSED'}")
+        if chunks:
+            files = target.runs[-1]["files"]
+            print("    JS files of the last load: " + ", ".join(f"{n} {kb:.0f} kB" for n, kb in files))
+    return ok
 
 
 def main() -> int:
@@ -130,45 +251,35 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--width", type=int, default=1440)
     parser.add_argument("--height", type=int, default=900)
+    parser.add_argument("--mode", choices=("both", *MODES), default="both")
+    parser.add_argument("--chunks", action="store_true", help="list the JS files the dashboard loads")
     parser.add_argument(
-        "--app", type=Path, default=ROOT / "app.py", help="the dashboard to time (e.g. another checkout's app.py)"
+        "--app",
+        type=Path,
+        action="append",
+        help="the dashboard(s) to time, e.g. another checkout's app.py for before/after (default: this app.py)",
     )
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
 
-    size = (args.width, args.height)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--headless", "--no-sandbox", "--disable-gpu"])
-        bare_dir = Path(tempfile.mkdtemp())
-        (bare_dir / "bare.py").write_text(BARE)
-        (bare_dir / "bare_chart.py").write_text(BARE_CHART)
-        with server(bare_dir / "bare.py", bare_dir) as url:
-            load(browser, url, size, None, chart=False)  # warm
-            bare = median_of([load(browser, url, size, None, chart=False) for _ in range(args.runs)])
-        with server(bare_dir / "bare_chart.py", bare_dir) as url:
-            load(browser, url, size, None)  # warm
-            bare_chart = median_of([load(browser, url, size, None) for _ in range(args.runs)])
-        with server(args.app, args.app.parent) as url:
-            load(browser, url, size, "2.5")  # warm: caches filled, scripts compiled
-            runs = [load(browser, url, size, f"{2.0 + i / 4:.2f}") for i in range(args.runs)]
-        browser.close()
-    app = median_of(runs)
-    print(f"{args.app}: chromium {size[0]}×{size[1]}, median of {args.runs} new sessions on a warm server")
-    print(f"  load average {' '.join(f'{x:.2f}' for x in os.getloadavg())} ({os.cpu_count()} cores)")
-    print(f"  floor: bare page (title + metric), metric     {bare['headline']:.2f} s")
-    print(f"  floor: bare page + one plotly chart, metric   {bare_chart['headline']:.2f} s")
-    print(f"  floor: bare page + one plotly chart, chart    {bare_chart['chart']:.2f} s")
-    print(
-        f"  websocket until the first chart: dashboard {app['messages']:.0f} messages, {app['kb']:.0f} kB; "
-        f"bare chart page {bare_chart['messages']:.0f} messages, {bare_chart['kb']:.0f} kB"
-    )
+    size, apps = (args.width, args.height), args.app or [ROOT / "app.py"]
+    bare_dir = Path(tempfile.mkdtemp())
+    (bare_dir / "bare.py").write_text(BARE)
+    (bare_dir / "bare_chart.py").write_text(BARE_CHART)
+    scripts = [(bare_dir / "bare.py", False, False), (bare_dir / "bare_chart.py", True, False)]
+    scripts += [(app.resolve(), True, True) for app in apps]
+    print(f"chromium {size[0]}×{size[1]}, warm servers, median of {args.runs}; {os.cpu_count()} cores")
     ok = True
-    floors = {"headline": bare["headline"], "chart": bare_chart["chart"]}
-    for name, target in TARGETS_S.items():
-        met = app[name] <= target
-        ok &= met
-        ratio = f", {app[name] / floors[name]:.2f}× its floor" if name in floors else ""
-        print(f"  {name:13s} {app[name]:.2f} s (target ≤ {target} s{ratio}) {'ok' if met else 'MISSED'}")
+    with contextlib.ExitStack() as stack, sync_playwright() as p:
+        urls = [stack.enter_context(server(script, script.parent)) for script, _, _ in scripts]
+        for mode in MODES if args.mode == "both" else (args.mode,):
+            targets = [
+                Target(str(script), url, chart, dashboard)
+                for (script, chart, dashboard), url in zip(scripts, urls, strict=True)
+            ]
+            measure(p, targets, mode, args.runs, size)
+            ok &= report(mode, targets, args.runs, args.chunks)
+            print(f"  load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     return 0 if ok else 1
 
 
