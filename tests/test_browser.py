@@ -32,6 +32,7 @@ CHART_TITLES = {
 
 pytestmark = [
     pytest.mark.browser,
+    pytest.mark.xdist_group("browser"),  # one worker: one dashboard server and one chromium
     pytest.mark.skipif(
         not CHROMIUM.exists(), reason="Debian chromium not installed at /usr/bin/chromium (run `make chromium` as root)"
     ),

@@ -27,6 +27,7 @@ INJECTIONS = ("<script>window.__pwned = 1</script>", '<img src=x onerror="window
 
 pytestmark = [
     pytest.mark.browser,
+    pytest.mark.xdist_group("browser"),  # one worker: one dashboard server and one chromium
     pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium not installed at /usr/bin/chromium"),
 ]
 
