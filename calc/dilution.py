@@ -267,13 +267,21 @@ def _allocate(
     alone: Callable[[np.ndarray, ExactAt, np.ndarray], np.ndarray],
     exact_basis: ExactAt | None = None,
 ) -> np.ndarray:
-    """Largest-remainder rows where ``split_total`` (the basis splits the class total; per_share > 0);
-    elsewhere each holder rounds ``alone``."""
-    approx, exact_at, nonzero = _entitlements(basis, per_share, exact_per_share, exact_basis)
-    shares = alone(approx, exact_at, nonzero)
-    rows = np.flatnonzero(split_total & (per_share > 0))
-    if len(rows):
-        shares[rows] = largest_remainder(approx[rows], totals[rows], _rows_of(exact_at, rows))
+    """Largest-remainder rows where ``split_total`` (the basis splits the class total); elsewhere each
+    holder rounds ``alone``. Only rows with per_share > 0 are computed (the others get 0 shares)."""
+    shares = np.zeros(basis.shape, dtype=np.int64)
+    active = per_share > 0
+    for split in (False, True):
+        rows = np.flatnonzero(active & (split_total == split))
+        if not len(rows):
+            continue
+        approx, exact_at, nonzero = _entitlements(
+            basis[rows],
+            per_share[rows],
+            lambda i, rows=rows: exact_per_share(int(rows[i])),
+            None if exact_basis is None else _rows_of(exact_basis, rows),
+        )
+        shares[rows] = largest_remainder(approx, totals[rows], exact_at) if split else alone(approx, exact_at, nonzero)
     return shares
 
 
@@ -336,17 +344,21 @@ def holder_arrays(book: HolderBook, ex: ExitTerms) -> dict[str, np.ndarray]:
         exact_holding,
     )
     ledger = ex.ledger or {}
-    zeros = np.zeros(basis.shape, dtype=np.int64)
-    conversion += ledger.get("conversion_shares", zeros)
-    redemption += ledger.get("redemption_shares", zeros)
-    obtainable = floor_shares(*_entitlements(holding, ex.obtainable_per_share, ex.exact_obtainable, exact_holding))
+    if "conversion_shares" in ledger:
+        conversion += ledger["conversion_shares"]
+    if "redemption_shares" in ledger:
+        redemption += ledger["redemption_shares"]
+    unsplit = np.zeros(len(split_total), dtype=bool)
+    obtainable = _allocate(
+        holding, ex.obtainable_per_share, ex.exact_obtainable, unsplit, unsplit, floor_shares, exact_holding
+    )
     prior = np.broadcast_to(book.prior[None, :], basis.shape)
     columns = {
         "registered_preferred_shares": np.broadcast_to(book.registered[None, :], basis.shape),
         "basis_preferred_shares": basis,
         "conversion_shares": conversion,
         "redemption_shares": redemption,
-        "exchange_shares": ledger.get("exchange_shares", zeros),
+        "exchange_shares": ledger.get("exchange_shares", np.zeros(basis.shape, dtype=np.int64)),
         "common_owned_prior": prior,
         "obtainable_shares_60d": obtainable,
     }
