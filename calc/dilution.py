@@ -133,11 +133,31 @@ def largest_remainder(approx: np.ndarray, totals: np.ndarray, exact_at: ExactAt)
         d = np.clip(deficit, 1, H - 1)
         lo, hi = ranked[np.arange(S), d - 1], ranked[np.arange(S), d]
         tol = near_tolerance(np.abs(approx).max(axis=1))
-        for s in np.flatnonzero((deficit > 0) & (deficit < H) & (lo - hi <= 4 * tol)):
+        close = np.flatnonzero((deficit > 0) & (deficit < H) & (lo - hi <= 4 * tol))
+        if isinstance(exact_at, ScaledExact) and len(close):
+            close = _settle_int64_rows(exact_at, base, deficit, close, chosen)
+        for s in close:
             chosen[s] = _settle_row(
                 remainder[s], int(deficit[s]), lo[s], hi[s], tol[s], _remainder_key(exact_at, base, int(s))
             )
     return base + chosen
+
+
+def _settle_int64_rows(
+    exact_at: ScaledExact, base: np.ndarray, deficit: np.ndarray, rows: np.ndarray, chosen: np.ndarray
+) -> np.ndarray:
+    """Set ``chosen[rows]`` exactly for the rows whose e = n × p / q fits int64 (``ScaledExact.int64_rows``):
+    the remainders e − floor(e) = (n × p − floor(e) × q) / q share the row's q, so the int64 numerators rank
+    them exactly (ties by column order: a stable sort). Returns the rows left to settle otherwise."""
+    p, q, fits = exact_at.int64_rows(rows)
+    fits &= base[rows].max(axis=1) <= MAX_SHARES  # then floor(e) × q ≤ n × p < 2^63
+    done = rows[fits]
+    keys = exact_at.ints[done] * p[fits, None] - base[done] * q[fits, None]
+    order = np.argsort(-keys, axis=1, kind="stable")
+    ranks = np.empty_like(order)
+    np.put_along_axis(ranks, order, np.arange(keys.shape[1])[None, :].repeat(len(done), 0), axis=1)
+    chosen[done] = ranks < deficit[done, None]
+    return rows[~fits]
 
 
 def _remainder_key(exact_at: ExactAt, base: np.ndarray, s: int) -> Callable[[np.ndarray], list[Fraction | int]]:
