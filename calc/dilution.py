@@ -333,6 +333,9 @@ def _with_families(values: np.ndarray, members: Sequence[np.ndarray]) -> np.ndar
     in one buffer (a gathered row sum per family: exact integers, several times faster than an int64 matmul)."""
     S, H = values.shape
     out = np.empty((S, H + len(members)), dtype=np.int64)
+    if S > 1 and values.strides[0] == 0:  # the same row in every scenario (a broadcast): sum it once
+        out[:] = _with_families(values[:1], members)
+        return out
     out[:, :H] = values
     for f, columns in enumerate(members):
         np.sum(values[:, columns], axis=1, out=out[:, H + f])

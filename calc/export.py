@@ -20,6 +20,7 @@ import queue
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 from pathlib import Path
 
 import numpy as np
@@ -116,7 +117,8 @@ def _results_table(ids: pa.Array, tiled_labels: Sequence[pa.Array], holders: Map
 
 def _summary_table(ids: pa.Array, params: Sequence[ScenarioParams], summary: pd.DataFrame) -> pa.Table:
     columns = [ids]
-    columns += [pa.array([getattr(p, n) for p in params], type=SUMMARY_SCHEMA.field(n).type) for n in PARAM_NAMES]
+    by_param = zip(*map(attrgetter(*PARAM_NAMES), params)) if params else ((),) * len(PARAM_NAMES)
+    columns += [pa.array(v, type=SUMMARY_SCHEMA.field(n).type) for n, v in zip(PARAM_NAMES, by_param)]
     columns += [
         pa.array(_written(c.name, summary[c.name].to_numpy()), type=ARROW_TYPES[c.dtype]) for c in SUMMARY_METRICS
     ]

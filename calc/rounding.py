@@ -29,6 +29,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import lru_cache
 
 import numpy as np
 
@@ -43,7 +44,12 @@ ExactAt = Callable[[tuple[int, ...]], Fraction]  # exact value of one cell, by i
 
 def decimal_value(x: float) -> Fraction:
     """The exact value a float input stands for: the shortest decimal that round-trips it."""
-    return Fraction(repr(float(x)))
+    return _decimal_value(float(x))
+
+
+@lru_cache(maxsize=1 << 16)
+def _decimal_value(x: float) -> Fraction:
+    return Fraction(repr(x))
 
 
 def quotient(num: np.ndarray, den: np.ndarray, where: np.ndarray | bool = True) -> np.ndarray:
