@@ -124,16 +124,14 @@ def largest_remainder(approx: np.ndarray, totals: np.ndarray, exact_at: ExactAt)
     S, H = approx.shape
     if (deficit < 0).any() or (deficit > H).any():
         raise ArithmeticError("largest-remainder allocation: totals inconsistent with entitlements")
-    order = np.argsort(-remainder, axis=1, kind="stable")
-    ranks = np.empty_like(order)
-    np.put_along_axis(ranks, order, np.arange(H)[None, :].repeat(S, 0), axis=1)
-    chosen = ranks < deficit[:, None]
+    chosen = np.repeat((deficit >= H)[:, None], H, axis=1)  # every remainder gets a unit
     if H > 1:
-        ranked = np.take_along_axis(remainder, order, axis=1)
+        ranked = -np.sort(-remainder, axis=1)  # each row's remainders, largest first
         d = np.clip(deficit, 1, H - 1)
         lo, hi = ranked[np.arange(S), d - 1], ranked[np.arange(S), d]
+        chosen |= (remainder >= lo[:, None]) & (deficit > 0)[:, None]  # the d largest, where lo > hi
         tol = near_tolerance(np.abs(approx).max(axis=1))
-        close = np.flatnonzero((deficit > 0) & (deficit < H) & (lo - hi <= 4 * tol))
+        close = np.flatnonzero((deficit > 0) & (deficit < H) & ~(lo - hi > 4 * tol))  # NaN: close
         if isinstance(exact_at, ScaledExact) and len(close):
             close = _settle_int64_rows(exact_at, base, deficit, close, chosen)
         for s in close:
