@@ -70,6 +70,7 @@ SUMMARY_COLUMNS = tuple(SUMMARY_SCHEMA.names)
 FORMATS = ("csv", "parquet")
 DEFAULT_CHUNK_SIZE = 1000
 BOM = "\ufeff".encode()
+WRITE_BUFFER_BYTES = 8 << 20  # assumption: 8 MiB per output, a few writes per chunk
 
 
 def load_book(register_path: Path | str | None, terms: Terms | None = None) -> HolderBook:
@@ -164,8 +165,14 @@ def result_chunks(
 def _open_writer(
     stack: contextlib.ExitStack, sink: Sink, schema: pa.Schema, fmt: str, excel: bool
 ) -> pa_csv.CSVWriter | pq.ParquetWriter:
-    """A writer of ``schema`` tables onto ``sink``, closed with ``stack``."""
-    stream = pa.PythonFile(sink, mode="w")
+    """A writer of ``schema`` tables onto ``sink``, closed with ``stack`` (then its buffer flushed).
+
+    The writer fills a native buffer of ``WRITE_BUFFER_BYTES`` and reaches the Python ``sink`` only
+    when it is full: pyarrow then needs the GIL a few times per chunk, not at every page, so the
+    writer thread does not wait on the thread computing the next chunk.
+    """
+    stream = pa.BufferedOutputStream(pa.PythonFile(sink, mode="w"), WRITE_BUFFER_BYTES)
+    stack.push(lambda failed, *_: _close_stream(stream, failed is not None))
     if fmt == "parquet":
         writer: pa_csv.CSVWriter | pq.ParquetWriter = pq.ParquetWriter(stream, schema)
     else:
@@ -174,6 +181,16 @@ def _open_writer(
         writer = pa_csv.CSVWriter(stream, schema)
     stack.callback(writer.close)
     return writer
+
+
+def _close_stream(stream: pa.NativeFile, failed: bool) -> None:
+    """Flush and close ``stream`` now (never later, from the garbage collector, onto a discarded sink);
+    after a failure, an error from flushing into the discarded output is not reported over the first."""
+    if not failed:
+        stream.close()
+        return
+    with contextlib.suppress(Exception):
+        stream.close()
 
 
 class _WriteBehind:
