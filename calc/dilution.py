@@ -296,11 +296,16 @@ def _allocate(
         approx, exact_at, nonzero = _entitlements(
             basis[rows],
             per_share[rows],
-            lambda i, rows=rows: exact_per_share(int(rows[i])),
+            _per_share_of(exact_per_share, rows),
             None if exact_basis is None else _rows_of(exact_basis, rows),
         )
         shares[rows] = largest_remainder(approx, totals[rows], exact_at) if split else alone(approx, exact_at, nonzero)
     return shares
+
+
+def _per_share_of(exact_per_share: Callable[[int], Fraction], rows: np.ndarray) -> Callable[[int], Fraction]:
+    """``exact_per_share`` of the selected ``rows`` (row i is rows[i])."""
+    return lambda i: exact_per_share(int(rows[i]))
 
 
 def _rows_of(exact_at: ExactAt, rows: np.ndarray) -> ExactAt:
