@@ -533,7 +533,7 @@ def test_parquet_disk_full_is_one_error_line_and_leaves_nothing(tmp_path, capsys
 
     def full_disk(fd, mode):
         os.close(fd)
-        return FullDisk(room=100_000)
+        return FullDisk(room=1_000)
 
     monkeypatch.setattr(output_mod.os, "fdopen", full_disk)
     out = tmp_path / "r.parquet"
