@@ -124,20 +124,38 @@ def largest_remainder(approx: np.ndarray, totals: np.ndarray, exact_at: ExactAt)
     S, H = approx.shape
     if (deficit < 0).any() or (deficit > H).any():
         raise ArithmeticError("largest-remainder allocation: totals inconsistent with entitlements")
-    order = np.argsort(-remainder, axis=1, kind="stable")
-    ranks = np.empty_like(order)
-    np.put_along_axis(ranks, order, np.arange(H)[None, :].repeat(S, 0), axis=1)
-    chosen = ranks < deficit[:, None]
+    chosen = np.repeat((deficit >= H)[:, None], H, axis=1)  # every remainder gets a unit
     if H > 1:
-        ranked = np.take_along_axis(remainder, order, axis=1)
+        ranked = -np.sort(-remainder, axis=1)  # each row's remainders, largest first
         d = np.clip(deficit, 1, H - 1)
         lo, hi = ranked[np.arange(S), d - 1], ranked[np.arange(S), d]
+        chosen |= (remainder >= lo[:, None]) & (deficit > 0)[:, None]  # the d largest, where lo > hi
         tol = near_tolerance(np.abs(approx).max(axis=1))
-        for s in np.flatnonzero((deficit > 0) & (deficit < H) & (lo - hi <= 4 * tol)):
+        close = np.flatnonzero((deficit > 0) & (deficit < H) & ~(lo - hi > 4 * tol))  # NaN: close
+        if isinstance(exact_at, ScaledExact) and len(close):
+            close = _settle_int64_rows(exact_at, base, deficit, close, chosen)
+        for s in close:
             chosen[s] = _settle_row(
                 remainder[s], int(deficit[s]), lo[s], hi[s], tol[s], _remainder_key(exact_at, base, int(s))
             )
     return base + chosen
+
+
+def _settle_int64_rows(
+    exact_at: ScaledExact, base: np.ndarray, deficit: np.ndarray, rows: np.ndarray, chosen: np.ndarray
+) -> np.ndarray:
+    """Set ``chosen[rows]`` exactly for the rows whose e = n × p / q fits int64 (``ScaledExact.int64_rows``):
+    the remainders e − floor(e) = (n × p − floor(e) × q) / q share the row's q, so the int64 numerators rank
+    them exactly (ties by column order: a stable sort). Returns the rows left to settle otherwise."""
+    p, q, fits = exact_at.int64_rows(rows)
+    fits &= base[rows].max(axis=1) <= MAX_SHARES  # then floor(e) × q ≤ n × p < 2^63
+    done = rows[fits]
+    keys = exact_at.ints[done] * p[fits, None] - base[done] * q[fits, None]
+    order = np.argsort(-keys, axis=1, kind="stable")
+    ranks = np.empty_like(order)
+    np.put_along_axis(ranks, order, np.arange(keys.shape[1])[None, :].repeat(len(done), 0), axis=1)
+    chosen[done] = ranks < deficit[done, None]
+    return rows[~fits]
 
 
 def _remainder_key(exact_at: ExactAt, base: np.ndarray, s: int) -> Callable[[np.ndarray], list[Fraction | int]]:
@@ -267,14 +285,27 @@ def _allocate(
     alone: Callable[[np.ndarray, ExactAt, np.ndarray], np.ndarray],
     exact_basis: ExactAt | None = None,
 ) -> np.ndarray:
-    """Largest-remainder rows where ``split_total`` (the basis splits the class total; per_share > 0);
-    elsewhere each holder rounds ``alone``."""
-    approx, exact_at, nonzero = _entitlements(basis, per_share, exact_per_share, exact_basis)
-    shares = alone(approx, exact_at, nonzero)
-    rows = np.flatnonzero(split_total & (per_share > 0))
-    if len(rows):
-        shares[rows] = largest_remainder(approx[rows], totals[rows], _rows_of(exact_at, rows))
+    """Largest-remainder rows where ``split_total`` (the basis splits the class total); elsewhere each
+    holder rounds ``alone``. Only rows with per_share > 0 are computed (the others get 0 shares)."""
+    shares = np.zeros(basis.shape, dtype=np.int64)
+    active = per_share > 0
+    for split in (False, True):
+        rows = np.flatnonzero(active & (split_total == split))
+        if not len(rows):
+            continue
+        approx, exact_at, nonzero = _entitlements(
+            basis[rows],
+            per_share[rows],
+            _per_share_of(exact_per_share, rows),
+            None if exact_basis is None else _rows_of(exact_basis, rows),
+        )
+        shares[rows] = largest_remainder(approx, totals[rows], exact_at) if split else alone(approx, exact_at, nonzero)
     return shares
+
+
+def _per_share_of(exact_per_share: Callable[[int], Fraction], rows: np.ndarray) -> Callable[[int], Fraction]:
+    """``exact_per_share`` of the selected ``rows`` (row i is rows[i])."""
+    return lambda i: exact_per_share(int(rows[i]))
 
 
 def _rows_of(exact_at: ExactAt, rows: np.ndarray) -> ExactAt:
@@ -305,6 +336,9 @@ def _with_families(values: np.ndarray, members: Sequence[np.ndarray]) -> np.ndar
     in one buffer (a gathered row sum per family: exact integers, several times faster than an int64 matmul)."""
     S, H = values.shape
     out = np.empty((S, H + len(members)), dtype=np.int64)
+    if S > 1 and values.strides[0] == 0:  # the same row in every scenario (a broadcast): sum it once
+        out[:] = _with_families(values[:1], members)
+        return out
     out[:, :H] = values
     for f, columns in enumerate(members):
         np.sum(values[:, columns], axis=1, out=out[:, H + f])
@@ -336,17 +370,21 @@ def holder_arrays(book: HolderBook, ex: ExitTerms) -> dict[str, np.ndarray]:
         exact_holding,
     )
     ledger = ex.ledger or {}
-    zeros = np.zeros(basis.shape, dtype=np.int64)
-    conversion += ledger.get("conversion_shares", zeros)
-    redemption += ledger.get("redemption_shares", zeros)
-    obtainable = floor_shares(*_entitlements(holding, ex.obtainable_per_share, ex.exact_obtainable, exact_holding))
+    if "conversion_shares" in ledger:
+        conversion += ledger["conversion_shares"]
+    if "redemption_shares" in ledger:
+        redemption += ledger["redemption_shares"]
+    unsplit = np.zeros(len(split_total), dtype=bool)
+    obtainable = _allocate(
+        holding, ex.obtainable_per_share, ex.exact_obtainable, unsplit, unsplit, floor_shares, exact_holding
+    )
     prior = np.broadcast_to(book.prior[None, :], basis.shape)
     columns = {
         "registered_preferred_shares": np.broadcast_to(book.registered[None, :], basis.shape),
         "basis_preferred_shares": basis,
         "conversion_shares": conversion,
         "redemption_shares": redemption,
-        "exchange_shares": ledger.get("exchange_shares", zeros),
+        "exchange_shares": ledger.get("exchange_shares", np.zeros(basis.shape, dtype=np.int64)),
         "common_owned_prior": prior,
         "obtainable_shares_60d": obtainable,
     }

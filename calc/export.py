@@ -20,6 +20,7 @@ import queue
 import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 from pathlib import Path
 
 import numpy as np
@@ -69,6 +70,7 @@ SUMMARY_COLUMNS = tuple(SUMMARY_SCHEMA.names)
 FORMATS = ("csv", "parquet")
 DEFAULT_CHUNK_SIZE = 1000
 BOM = "\ufeff".encode()
+WRITE_BUFFER_BYTES = 8 << 20  # assumption: 8 MiB per Parquet output, a few writes per chunk
 
 
 def load_book(register_path: Path | str | None, terms: Terms | None = None) -> HolderBook:
@@ -116,7 +118,8 @@ def _results_table(ids: pa.Array, tiled_labels: Sequence[pa.Array], holders: Map
 
 def _summary_table(ids: pa.Array, params: Sequence[ScenarioParams], summary: pd.DataFrame) -> pa.Table:
     columns = [ids]
-    columns += [pa.array([getattr(p, n) for p in params], type=SUMMARY_SCHEMA.field(n).type) for n in PARAM_NAMES]
+    by_param = zip(*map(attrgetter(*PARAM_NAMES), params)) if params else ((),) * len(PARAM_NAMES)
+    columns += [pa.array(v, type=SUMMARY_SCHEMA.field(n).type) for n, v in zip(PARAM_NAMES, by_param)]
     columns += [
         pa.array(_written(c.name, summary[c.name].to_numpy()), type=ARROW_TYPES[c.dtype]) for c in SUMMARY_METRICS
     ]
@@ -162,16 +165,34 @@ def result_chunks(
 def _open_writer(
     stack: contextlib.ExitStack, sink: Sink, schema: pa.Schema, fmt: str, excel: bool
 ) -> pa_csv.CSVWriter | pq.ParquetWriter:
-    """A writer of ``schema`` tables onto ``sink``, closed with ``stack``."""
+    """A writer of ``schema`` tables onto ``sink``, closed with ``stack``.
+
+    Parquet goes through a native buffer of ``WRITE_BUFFER_BYTES`` (flushed and closed after the
+    writer): pyarrow's Parquet writer makes thousands of small writes per export, each needing the
+    GIL while the main thread computes the next chunk; buffered, it reaches the Python ``sink`` a few
+    times. (CSV writes are already ~64 KB each; buffering them measured no gain.)
+    """
     stream = pa.PythonFile(sink, mode="w")
     if fmt == "parquet":
-        writer: pa_csv.CSVWriter | pq.ParquetWriter = pq.ParquetWriter(stream, schema)
+        buffered = pa.BufferedOutputStream(stream, WRITE_BUFFER_BYTES)
+        stack.push(lambda failed, *_: _close_stream(buffered, failed is not None))
+        writer: pa_csv.CSVWriter | pq.ParquetWriter = pq.ParquetWriter(buffered, schema)
     else:
         if excel:
             sink.write(BOM)
         writer = pa_csv.CSVWriter(stream, schema)
     stack.callback(writer.close)
     return writer
+
+
+def _close_stream(stream: pa.NativeFile, failed: bool) -> None:
+    """Flush and close ``stream`` now (never later, from the garbage collector, onto a discarded sink);
+    after a failure, an error from flushing into the discarded output is not reported over the first."""
+    if not failed:
+        stream.close()
+        return
+    with contextlib.suppress(Exception):
+        stream.close()
 
 
 class _WriteBehind:

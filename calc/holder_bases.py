@@ -40,8 +40,10 @@ HOLDER_BASES = tuple(BASIS_BY_NAME)  # the choices of the holder_basis parameter
 
 
 def basis_holdings(book: HolderBook, bases: Sequence[HolderBasis]) -> np.ndarray:
-    """(S, H) preferred per holder, row s on scenario s's basis."""
-    return np.stack([basis.holdings(book) for basis in bases])
+    """(S, H) preferred per holder, row s on scenario s's basis (one gather from the distinct bases' rows)."""
+    distinct = {basis.name: i for i, basis in enumerate(dict.fromkeys(bases))}
+    rows = np.stack([basis.holdings(book) for basis in dict.fromkeys(bases)])
+    return rows[[distinct[basis.name] for basis in bases]]
 
 
 def splits_class_total(bases: Sequence[HolderBasis]) -> np.ndarray:

@@ -29,6 +29,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import lru_cache
 
 import numpy as np
 
@@ -36,13 +37,19 @@ NEAR_ABS = 1e-6
 NEAR_REL = 1e-12
 MAX_SHARES = 10**15
 OVER_LIMIT = MAX_SHARES + 1
+INT64_LIMIT = 2**63
 
 ExactAt = Callable[[tuple[int, ...]], Fraction]  # exact value of one cell, by its index
 
 
 def decimal_value(x: float) -> Fraction:
     """The exact value a float input stands for: the shortest decimal that round-trips it."""
-    return Fraction(repr(float(x)))
+    return _decimal_value(float(x))
+
+
+@lru_cache(maxsize=1 << 16)
+def _decimal_value(x: float) -> Fraction:
+    return Fraction(repr(x))
 
 
 def exact_at_least(x: np.ndarray, y: np.ndarray | float, exact_at: Callable[[tuple[int, ...]], bool]) -> np.ndarray:
@@ -97,6 +104,20 @@ class ScaledExact:
         """The same values for the selected ``rows`` (row i is rows[i])."""
         return ScaledExact(self.ints[rows], lambda i: self.per_row(int(rows[i])))
 
+    def int64_rows(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Per selected row, per_row = p / q as int64 arrays (p, q) and ``fits``: every n × p of the row
+        (|n| ≤ max |ints[row]|) is below 2^63, so n × p, ⌊n × p / q⌋ and n × p − ⌊n × p / q⌋ × q are exact
+        in int64 there (p = q = 0 where it does not fit)."""
+        biggest = np.abs(self.ints[rows].reshape(len(rows), -1)).max(axis=1, initial=0)
+        p = np.zeros(len(rows), dtype=np.int64)
+        q = np.zeros(len(rows), dtype=np.int64)
+        fits = np.zeros(len(rows), dtype=bool)
+        for i, (row, n_max) in enumerate(zip(rows.tolist(), biggest.tolist())):
+            per = self.per_row(row)
+            if max(abs(per.numerator), 1) * max(n_max, 1) < INT64_LIMIT and per.denominator < INT64_LIMIT:
+                p[i], q[i], fits[i] = per.numerator, per.denominator, True
+        return p, q, fits
+
     def rounded_at(self, cells: tuple[np.ndarray, ...], ceil: bool) -> np.ndarray:
         """floor (or ceil) of the exact value at ``cells`` (``np.nonzero`` form), int64."""
         return _rounded_rows(self, cells, ceil)
@@ -144,13 +165,21 @@ RowScaled = ScaledExact | SumScaledExact
 
 
 def _rounded_rows(exact: RowScaled, cells: tuple[np.ndarray, ...], ceil: bool) -> np.ndarray:
-    """floor (or ceil) at ``cells`` row by row: ⌊N / q⌋ (or −⌊−N / q⌋) on Python ints, int64 out."""
+    """floor (or ceil) at ``cells``: ⌊N / q⌋ (or −⌊−N / q⌋), N = n × p, on int64 arrays for the
+    ``ScaledExact`` rows where that is exact (``int64_rows``), else row by row on Python ints; int64 out."""
     out = np.empty(len(cells[0]), dtype=np.int64)
-    rows = cells[0]
-    for s in np.unique(rows):
-        pick = rows == s
-        scaled, q = exact.row_scaled(int(s), tuple(c[pick] for c in cells[1:]))
-        out[pick] = -(-scaled // q) if ceil else scaled // q
+    rows, row_of = np.unique(cells[0], return_inverse=True)
+    slow = np.ones(len(rows), dtype=bool)
+    if isinstance(exact, ScaledExact) and len(rows):
+        p, q, fits = exact.int64_rows(rows)
+        fast = fits[row_of]
+        scaled = exact.ints[tuple(c[fast] for c in cells)] * p[row_of[fast]]
+        out[fast] = -(-scaled // q[row_of[fast]]) if ceil else scaled // q[row_of[fast]]
+        slow = ~fits
+    for i in np.flatnonzero(slow):
+        pick = row_of == i
+        scaled_row, q_row = exact.row_scaled(int(rows[i]), tuple(c[pick] for c in cells[1:]))
+        out[pick] = -(-scaled_row // q_row) if ceil else scaled_row // q_row
     return out
 
 

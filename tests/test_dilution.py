@@ -122,3 +122,30 @@ def test_holder_arrays_are_the_column_spec():
     """The holder numbers are exactly the columns of ``calc.columns`` (one spec for export and dashboard)."""
     holders = run_batch([default_params()], book=default_book()).holders
     assert set(holders) == {c.name for c in HOLDER_NUMBER_COLUMNS}
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    data=st.data(),
+    rows=st.integers(1, 6),
+    size=st.integers(2, 12),
+)
+def test_largest_remainder_many_rows_int64_and_python_int_paths_match_fraction_reference(data, rows, size):
+    """Several rows at once, each with its own rational p/q: small q (exact ties among the remainders,
+    settled on int64 keys), q with a ±10^-k nudge (near-ties closer than the float tolerance), or a
+    numerator past 2^63 (n × p does not fit int64: the Python-int path). Every row equals the
+    pure-Fraction reference, whichever path settled it."""
+    pers, held_rows = [], []
+    for _ in range(rows):
+        q = data.draw(st.integers(1, 9))
+        per = Fraction(data.draw(st.integers(0, 4 * q)), q) + data.draw(
+            st.sampled_from([Fraction(0), Fraction(1, 10**11), Fraction(-1, 10**12), Fraction(1, 2**70)])
+        )
+        pers.append(max(per, Fraction(1, 2**70)))
+        held_rows.append(data.draw(st.lists(st.integers(0, 10**4), min_size=size, max_size=size)))
+    expected_rows = [[h * per for h in held] for per, held in zip(pers, held_rows)]
+    totals = [data.draw(st.sampled_from([math.floor(sum(r)), math.ceil(sum(r))])) for r in expected_rows]
+    approx = np.array([[float(e) for e in r] for r in expected_rows])
+    exact = ScaledExact(np.array(held_rows, dtype=np.int64), lambda s: pers[s])
+    shares = largest_remainder(approx, np.array(totals), exact).tolist()
+    assert shares == [_reference_largest_remainder(r, t) for r, t in zip(expected_rows, totals)]

@@ -11,6 +11,7 @@ import pyarrow as pa
 import pytest
 
 import calc.export as export_mod
+import calc.output as output_mod
 from calc.cli.main import main
 from calc.cli.progress import ProgressBar
 from calc.data import REGISTER_PATH, default_book, load_register, load_terms
@@ -523,3 +524,21 @@ def test_results_independent_of_chunk_size(chunk_size):
 def read_grid_text(table) -> Grid:
     """The validated grid of a generated grid table (``calc.grid.parse_grid``)."""
     return parse_grid(table.header, ((i + 2, row) for i, row in enumerate(table.rows)), "grid")
+
+
+def test_parquet_disk_full_is_one_error_line_and_leaves_nothing(tmp_path, capsys, monkeypatch):
+    """Parquet goes through a native write buffer (``calc.export.WRITE_BUFFER_BYTES``): a write error
+    when it is flushed is still one error line, and no output (or temporary file) is left behind."""
+    from tests.test_output import FullDisk, error_lines
+
+    def full_disk(fd, mode):
+        os.close(fd)
+        return FullDisk(room=1_000)
+
+    monkeypatch.setattr(output_mod.os, "fdopen", full_disk)
+    out = tmp_path / "r.parquet"
+    code = main(["export", "--scenarios", str(EXAMPLE_GRID), "--format", "parquet", "--out", str(out)])
+    assert code == 2
+    lines = error_lines(capsys.readouterr().err)
+    assert len(lines) == 1 and lines[0].startswith(f"error: --out {out}: cannot write (disk full;")
+    assert list(tmp_path.iterdir()) == []
