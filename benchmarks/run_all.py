@@ -18,7 +18,8 @@ Rows:
   cli          cold start of ``python -m calc convert|terms`` against ``python -c "import numpy"``;
                ``scenario --json`` against ``python -c "import pandas"``
   dashboard    ``benchmarks/bench_dashboard.py`` (server-side recompute after one input change), if it runs
-``make test`` wall time is measured separately (``make test-time``), not here.
+  tests        ``make test`` after setup: the lint (ruff check, ruff format --check, mypy with an empty cache,
+               as on a clean clone) and pytest (every test, on every core), one run each (a minute or more)
 """
 
 from __future__ import annotations
@@ -227,6 +228,33 @@ def dashboard_rows(runs: int) -> list[Row]:
     return [Row("dashboard recompute after one input change (server side)", float(found.group(1)), "ms", target_abs=10)]
 
 
+def _wall_s(argv: list[str]) -> float:
+    """Wall seconds of one run of ``argv`` from the repository root; it must succeed."""
+    start = time.perf_counter()
+    subprocess.run(argv, cwd=ROOT, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def suite_rows() -> list[Row]:
+    """``make test`` wall time after setup, as its two parts run it (one run each)."""
+    bin_dir = Path(sys.executable).parent
+    with tempfile.TemporaryDirectory() as cache:
+        lint = sum(
+            _wall_s(argv)
+            for argv in (
+                [str(bin_dir / "ruff"), "check", "-q", "."],
+                [str(bin_dir / "ruff"), "format", "--check", "-q", "."],
+                [str(bin_dir / "mypy"), "--cache-dir", cache],
+            )
+        )
+    tests = _wall_s([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"])
+    return [
+        Row("`make test` wall time after setup (lint + pytest; one run)", lint + tests, "s", target_abs=35),
+        Row("  lint: ruff check, ruff format --check, mypy (empty cache, as on a clean clone)", lint, "s"),
+        Row("  pytest, every test on every core (pytest-xdist; chromium, AppTest, hypothesis)", tests, "s"),
+    ]
+
+
 def _fmt(value: float | None, unit: str = "") -> str:
     if value is None:
         return "—"
@@ -254,7 +282,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5, help="runs per figure (at least 5; default 5)")
     parser.add_argument("--quick", action="store_true", help="1,000 scenarios in the export rows (a smoke run)")
-    parser.add_argument("--only", choices=("scenario", "montecarlo", "export", "cli", "dashboard"), action="append")
+    parser.add_argument(
+        "--only", choices=("scenario", "montecarlo", "export", "cli", "dashboard", "tests"), action="append"
+    )
     args = parser.parse_args()
     runs = max(args.runs, 5)
     load_before = os.getloadavg()[0]
@@ -264,6 +294,7 @@ def main() -> None:
         "export": lambda: export_rows(runs, 1000 if args.quick else 10_000),
         "cli": lambda: cli_rows(runs),
         "dashboard": lambda: dashboard_rows(runs),
+        "tests": suite_rows,
     }
     rows: list[Row] = []
     for name, section in sections.items():
