@@ -57,9 +57,9 @@ def browser_context(browser):
 
 @pytest.fixture
 def page(browser_context, server):
-    """A new dashboard tab, 1500 × 2400, idle after its first run; fails the test on any JavaScript error."""
+    """A new dashboard tab, 1440 × 900, idle after its first run; fails the test on any JavaScript error."""
     errors: list[str] = []
-    page = open_dashboard(browser_context, server, 1500, 2400, errors)
+    page = open_dashboard(browser_context, server, 1440, 900, errors)
     yield page
     page.close()
     assert not errors, f"JavaScript errors in the page: {errors}"
