@@ -132,6 +132,7 @@ class PerShare:
 
     approx: np.ndarray
     exact: Callable[[int], Fraction]
+    constant: Fraction | None = None  # the same exact value on every path (``_constant``)
 
     def masked(self, mask: np.ndarray) -> PerShare:
         """The quantity where ``mask`` (P,), 0 elsewhere."""
@@ -139,7 +140,7 @@ class PerShare:
 
 
 def _constant(value: Fraction, paths: int) -> PerShare:
-    return PerShare(np.full(paths, float(value)), lambda _: value)
+    return PerShare(np.full(paths, float(value)), lambda _: value, value)
 
 
 @dataclass(frozen=True)
@@ -621,7 +622,11 @@ def holder_ledger(
         units -= held
         for key, name, rounding in sources:
             per: PerShare | None = getattr(row.flow, name)
-            if per is not None and per.approx.any():
+            if per is not None and per.constant is not None:
+                shares[key] += _constant_row_shares(
+                    alloc, per.constant, getattr(row, name), row.effective, split_total, rounding
+                )
+            elif per is not None and per.approx.any():
                 shares[key] += _allocate(held, per.approx, per.exact, getattr(row, name), split_total, rounding)
         if row.flow.debenture_usd is not None:
             debentures += held * row.flow.debenture_usd.approx[:, None]
@@ -634,6 +639,41 @@ def holder_ledger(
 
     exact_holding = SumScaledExact((units, *(held for held, _ in debenture_rows)), coefficients)
     return HolderLedger(units + debentures / lp_exit[:, None], exact_holding, shares)
+
+
+def _constant_row_shares(
+    alloc: np.ndarray,
+    per: Fraction,
+    totals: np.ndarray,
+    effective: np.ndarray,
+    split_total: np.ndarray,
+    rounding: Callable[..., np.ndarray],
+) -> np.ndarray:
+    """(S, H) holder shares of a row whose per-share quantity is the same on every path: where effective,
+    path s gets the row ``_holder_row_shares(alloc, per, total, split_total[s])`` (the class total is then
+    the same too), elsewhere 0; the same counts as ``_allocate`` on every path, one row per split value."""
+    shares = np.zeros((len(effective), len(alloc)), dtype=np.int64)
+    if per <= 0 or not effective.any():
+        return shares
+    total = int(totals[np.argmax(effective)])
+    key = alloc.astype(np.int64, copy=False).tobytes()
+    for split in (False, True):
+        rows = effective & (split_total == split)
+        if rows.any():
+            shares[rows] = _holder_row_shares(key, per, total, split, rounding)
+    return shares
+
+
+@lru_cache(maxsize=64)
+def _holder_row_shares(
+    alloc_bytes: bytes, per: Fraction, total: int, split: bool, rounding: Callable[..., np.ndarray]
+) -> np.ndarray:
+    """(H,) one path's holder shares of a constant per-share row (``_allocate`` on one row; memoized by
+    the allocation, quantity, class total and split: they do not depend on the price path)."""
+    alloc = np.frombuffer(alloc_bytes, dtype=np.int64)[None, :]
+    row = _allocate(alloc, np.array([float(per)]), lambda _: per, np.array([total]), np.array([split]), rounding)[0]
+    row.flags.writeable = False
+    return row
 
 
 LEDGER_HOLDER_COLUMNS = ("conversion_shares", "redemption_shares", "exchange_shares")

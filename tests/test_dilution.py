@@ -149,3 +149,23 @@ def test_largest_remainder_many_rows_int64_and_python_int_paths_match_fraction_r
     exact = ScaledExact(np.array(held_rows, dtype=np.int64), lambda s: pers[s])
     shares = largest_remainder(approx, np.array(totals), exact).tolist()
     assert shares == [_reference_largest_remainder(r, t) for r, t in zip(expected_rows, totals)]
+
+
+def test_holder_frame_is_the_frame_built_from_a_dict_of_columns():
+    """``holder_frame`` (built from arrays, no per-column checks) is exactly the frame pandas builds from the
+    label and numeric columns, and owns its data: editing it changes neither the counts nor the next frame."""
+    import pandas as pd
+
+    from calc.dilution import holder_frame, row_labels
+
+    result = run_scenario(parse_params({}))
+    labels = row_labels(result.book)
+    expected = pd.DataFrame(
+        {c: labels[c].array for c in labels.columns} | {n: v[0] for n, v in result.holder_columns.items()}
+    )
+    frame = holder_frame(result.book, result.holder_columns)
+    pd.testing.assert_frame_equal(frame, expected)
+    frame.loc[0, "name"] = "edited"
+    frame.loc[0, "conversion_shares"] = -1
+    assert result.holder_columns["conversion_shares"][0, 0] != -1
+    pd.testing.assert_frame_equal(holder_frame(result.book, result.holder_columns), expected)

@@ -565,3 +565,32 @@ def test_memoized_split_is_never_shared():
     assert first.tolist() == [167, 333, 500]
     first[:] = 0
     assert _share(holding, 1000).tolist() == [167, 333, 500]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.integers(0, 50_000), min_size=1, max_size=8).filter(any),
+    st.integers(0, 10**8),
+    st.lists(st.tuples(st.booleans(), st.booleans()), min_size=1, max_size=6),
+    st.booleans(),
+)
+def test_constant_row_shares_match_the_allocation_on_every_path(alloc, total, paths, ceil):
+    """A row with the same per-share quantity on every path (exchange_common with its total given): the
+    memoized one-row allocation, spread over the paths, equals ``_allocate`` over all of them."""
+    from fractions import Fraction
+
+    from calc.dilution import _allocate
+    from calc.ledger import _constant_row_shares
+    from calc.rounding import ceil_shares, floor_shares
+
+    holding = np.array(alloc, dtype=np.int64)
+    per = Fraction(total, int(holding.sum()))
+    effective = np.array([e for e, _ in paths])
+    split = np.array([s for _, s in paths])
+    totals = np.where(effective, total, 0)
+    rounding = ceil_shares if ceil else floor_shares
+    held = np.where(effective[:, None], holding[None, :], 0)
+    expected = _allocate(held, np.full(len(paths), float(per)), lambda _: per, totals, split, rounding)
+    got = _constant_row_shares(holding, per, totals, effective, split, rounding)
+    np.testing.assert_array_equal(got, expected)
+    assert got.flags.writeable  # the memoized rows are copied, never handed out
