@@ -8,7 +8,7 @@ $(BIN)/python: requirements.txt
 	$(BIN)/pip install -q -r requirements.txt
 	touch $(BIN)/python
 
-.PHONY: setup run lint test chromium bench test-time
+.PHONY: setup run lint test chromium bench
 setup: $(BIN)/python
 
 run: setup
@@ -30,7 +30,3 @@ test: lint chromium
 # Performance targets of issue 14: one table (measured, baseline in the same run, ratio, target). Not part of `test`.
 bench: setup
 	$(BIN)/python benchmarks/run_all.py
-
-# Wall time of the test suite alone (after setup and lint; the figure `make bench` does not run)
-test-time: setup chromium
-	/usr/bin/time -f "make test (pytest) wall time: %e s" $(BIN)/python -m pytest -q -p no:cacheprovider
