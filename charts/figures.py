@@ -104,9 +104,11 @@ def _event_labels(timeline: pd.DataFrame) -> list[str]:
     return [f"{pd.Timestamp(d):%Y-%m-%d}<br>{e}" for d, e in zip(timeline["date"], timeline["event"])]
 
 
-def _layout(
+def chart_layout(
     title: str, x_title: str, y_title: str | None, shapes: Sequence[dict] = (), notes: Sequence[dict] = (), **extra
 ) -> dict:
+    """The shared layout (``LAYOUT``) with a title, axis titles, shapes and annotations; ``extra`` merges in,
+    ``xaxis``/``yaxis`` into the axes."""
     layout = dict(LAYOUT, title=dict(text=title), shapes=list(shapes), annotations=list(notes))
     layout["xaxis"] = dict(title=dict(text=x_title), **extra.pop("xaxis", {}))
     layout["yaxis"] = dict(title=dict(text=y_title or ""), **extra.pop("yaxis", {}))
@@ -114,11 +116,13 @@ def _layout(
     return layout
 
 
-def _lines(*pairs: tuple[dict, dict]) -> tuple[list[dict], list[dict]]:
+def shape_lines(*pairs: tuple[dict, dict]) -> tuple[list[dict], list[dict]]:
+    """``vline``/``hline`` pairs split into (shapes, annotations) for ``chart_layout``."""
     return [p[0] for p in pairs], [p[1] for p in pairs]
 
 
-def _values(series) -> list:
+def as_list(series) -> list:
+    """A column or array as a plain list (plotly serializes lists without numpy types)."""
     return series.tolist() if hasattr(series, "tolist") else list(series)
 
 
@@ -128,7 +132,7 @@ def _dates(series) -> list[str]:
 
 def date_trace(frame: pd.DataFrame, column: str, **style) -> dict:
     """A scatter trace of ``frame[column]`` over ``frame["date"]`` (ISO dates); ``style``: mode, name, line, hover."""
-    return dict(type="scatter", x=_dates(frame["date"]), y=_values(frame[column]), **style)
+    return dict(type="scatter", x=_dates(frame["date"]), y=as_list(frame[column]), **style)
 
 
 def issuance_figure(timeline: pd.DataFrame, base_shares: int, authorized_shares: int | None = None) -> go.Figure:
@@ -156,10 +160,10 @@ def issuance_figure(timeline: pd.DataFrame, base_shares: int, authorized_shares:
             dict(
                 type="bar",
                 x=x,
-                y=_values(timeline[f"cumulative_{column}"]),
+                y=as_list(timeline[f"cumulative_{column}"]),
                 name=f"{label} (cumulative)",
                 marker=dict(color=SOURCE_COLOURS[column]),
-                customdata=_values(timeline[column]),
+                customdata=as_list(timeline[column]),
                 hovertemplate=(
                     f"{label}: %{{customdata:,.0f}} issued on this date, %{{y:,.0f}} cumulative<extra></extra>"
                 ),
@@ -169,7 +173,7 @@ def issuance_figure(timeline: pd.DataFrame, base_shares: int, authorized_shares:
         dict(
             type="scatter",
             x=x,
-            y=_values(timeline["total_common_shares"]),
+            y=as_list(timeline["total_common_shares"]),
             mode="lines+markers",
             name="Total common outstanding",
             line=dict(color="#222222", width=2),
@@ -181,13 +185,13 @@ def issuance_figure(timeline: pd.DataFrame, base_shares: int, authorized_shares:
         )
     )
     shapes, notes = (
-        _lines(hline(authorized_shares, f"authorized {authorized_shares:,.0f}", "#B22222"))
+        shape_lines(hline(authorized_shares, f"authorized {authorized_shares:,.0f}", "#B22222"))
         if authorized_shares
         else ([], [])
     )
     return build(
         data,
-        _layout(
+        chart_layout(
             "Lucent common shares outstanding after each event",
             "Event (date, kind)",
             "Common shares outstanding",
@@ -210,17 +214,17 @@ def new_shares_figure(timeline: pd.DataFrame) -> go.Figure:
         dict(
             type="bar",
             x=x,
-            y=_values(timeline[column]),
+            y=as_list(timeline[column]),
             name=label,
             marker=dict(color=SOURCE_COLOURS[column]),
-            customdata=_values(timeline["event"]),
+            customdata=as_list(timeline["event"]),
             hovertemplate=f"{label}: %{{y:,.0f}} new shares<extra>%{{customdata}}</extra>",
         )
         for column, label in SOURCE_COLUMNS.items()
     ]
     return build(
         data,
-        _layout(
+        chart_layout(
             "New common shares issued on each date, by source",
             "Event (date, kind)",
             "New common shares",
@@ -248,7 +252,7 @@ def dilution_figure(timeline: pd.DataFrame) -> go.Figure:
     ]
     return build(
         data,
-        _layout(
+        chart_layout(
             "Dilution over time: new shares as % of common outstanding",
             "Date",
             "New shares, % of total",
@@ -263,12 +267,12 @@ def sensitivity_figure(
     sensitivity: pd.DataFrame, conversion_price_usd: float, scenario_price_usd: float | None = None
 ) -> go.Figure:
     """New shares at the horizon against the common price, conversion price marked."""
-    x = _values(sensitivity["price_usd"])
+    x = as_list(sensitivity["price_usd"])
     data = [
         dict(
             type="scatter",
             x=x,
-            y=_values(sensitivity[column]),
+            y=as_list(sensitivity[column]),
             mode="lines",
             name=label,
             line=dict(color=colour, dash=dash, width=2.5 if dash == "solid" else 1.5),
@@ -281,7 +285,7 @@ def sensitivity_figure(
         pairs.append(
             vline(scenario_price_usd, f"scenario price ${scenario_price_usd:,.2f}", "#333333", "dot", "bottom")
         )
-    shapes, notes = _lines(*pairs)
+    shapes, notes = shape_lines(*pairs)
     overtakes = sensitivity.loc[sensitivity["put_stock_shares"] > sensitivity["conversion_shares"], "price_usd"]
     if len(overtakes):
         x0, x1 = float(sensitivity["price_usd"].min()), float(overtakes.max())
@@ -315,7 +319,7 @@ def sensitivity_figure(
         )
     return build(
         data,
-        _layout(
+        chart_layout(
             "Price sensitivity: new common shares at the horizon",
             "Common price at the valuation date (USD per share)",
             "New common shares at the horizon (log scale)",
@@ -332,7 +336,7 @@ def sensitivity_figure(
 def concentration_figure(holders: pd.DataFrame, top: int = 15) -> go.Figure:
     """Largest holders and fund families by pro forma ownership, with 5% and 10% lines."""
     largest = holders.sort_values("pro_forma_pct", ascending=False, kind="stable").head(top).iloc[::-1]
-    kinds = _values(largest["kind"])
+    kinds = as_list(largest["kind"])
     names = [f"{name} (family)" if kind == "family" else str(name) for name, kind in zip(largest["name"], kinds)]
     labels = [plot_text(_shorten(name)) for name in names]
     custom = largest[["pro_forma_shares", "beneficial_pct_13d3", "basis_preferred_shares", "kind"]].assign(
@@ -341,7 +345,7 @@ def concentration_figure(holders: pd.DataFrame, top: int = 15) -> go.Figure:
     data = [
         dict(
             type="bar",
-            x=_values(largest["pro_forma_pct"]),
+            x=as_list(largest["pro_forma_pct"]),
             y=labels,
             orientation="h",
             name="pro forma %",
@@ -354,11 +358,11 @@ def concentration_figure(holders: pd.DataFrame, top: int = 15) -> go.Figure:
             ),
         )
     ]
-    shapes, notes = _lines(
+    shapes, notes = shape_lines(
         *(vline(pct, label, "#B22222", position=where, anchor="right") for pct, label, where in THRESHOLD_LINES)
     )
     top_pct = float(largest["pro_forma_pct"].max()) if len(largest) else 0.0
-    layout = _layout(
+    layout = chart_layout(
         f"Holder concentration: the {top} largest (families green)",
         "Pro forma % of total common outstanding at the horizon",
         None,
@@ -403,7 +407,7 @@ def fan_figure(
             dict(
                 type="scatter",
                 x=x,
-                y=_values(percentiles[high]),
+                y=as_list(percentiles[high]),
                 mode="lines",
                 line=dict(width=0),
                 showlegend=False,
@@ -415,7 +419,7 @@ def fan_figure(
             dict(
                 type="scatter",
                 x=x,
-                y=_values(percentiles[low]),
+                y=as_list(percentiles[low]),
                 mode="lines",
                 line=dict(width=0),
                 fill="tonexty",
@@ -428,7 +432,7 @@ def fan_figure(
         dict(
             type="scatter",
             x=x,
-            y=_values(percentiles["p50"]),
+            y=as_list(percentiles["p50"]),
             mode="lines+markers",
             name="median",
             line=dict(color="#1F3B5C", width=2),
@@ -450,11 +454,11 @@ def fan_figure(
     settled = settle_date(percentiles)
     if settled is not None:
         pairs.append(vline(settled, f"no new shares after {settled}", "#555555", "dot"))
-    shapes, notes = _lines(*pairs) if pairs else ([], [])
+    shapes, notes = shape_lines(*pairs) if pairs else ([], [])
     top = max(float(percentiles["p95"].max()), float(authorized_shares or 0)) * 1.05
     return build(
         data,
-        _layout(
+        chart_layout(
             "Monte Carlo: total common shares outstanding",
             "Date",
             "Total common shares outstanding",
@@ -491,7 +495,7 @@ def compare_issuance_figure(timelines: Mapping[str, pd.DataFrame]) -> go.Figure:
     ]
     return build(
         data,
-        _layout(
+        chart_layout(
             "Saved scenarios: cumulative new common shares over time",
             "Event date",
             "Cumulative new common shares",

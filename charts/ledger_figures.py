@@ -15,12 +15,12 @@ import plotly.graph_objects as go
 from charts.figures import (
     LEGEND_BELOW,
     MARGIN_LEGEND_BELOW,
-    _layout,
-    _lines,
-    _values,
+    as_list,
     build,
+    chart_layout,
     date_trace,
     hline,
+    shape_lines,
     vline,
 )
 
@@ -44,7 +44,7 @@ def preferred_figure(timeline: pd.DataFrame) -> go.Figure:
     ]
     return build(
         data,
-        _layout(
+        chart_layout(
             "Preferred shares outstanding (after each date's ledger rows and class decisions)",
             "Date",
             "Preferred shares",
@@ -86,7 +86,7 @@ def actual_figure(timeline: pd.DataFrame, actual: pd.DataFrame) -> go.Figure:
     )
     return build(
         data,
-        _layout(
+        chart_layout(
             "Common shares outstanding: model and actual",
             "Date",
             "Common shares",
@@ -109,8 +109,8 @@ def breakeven_figure(
     data = [
         dict(
             type="scatter",
-            x=_values(prices_usd),
-            y=_values(wait),
+            x=as_list(prices_usd),
+            y=as_list(wait),
             mode="lines",
             name="Wait (scenario policies)",
             line=dict(color="#4C78A8"),
@@ -121,10 +121,10 @@ def breakeven_figure(
     lines += [hline(value, f"{label}: {value:,.2f}", "#999999") for label, value in deals]
     if breakeven_usd is not None:
         lines.append(vline(breakeven_usd, f"break-even ${breakeven_usd:,.4f}", "#E45756"))
-    shapes, notes = _lines(*lines)
+    shapes, notes = shape_lines(*lines)
     return build(
         data,
-        _layout(
+        chart_layout(
             "Common issued per preferred share: exchange now or wait (flat common price)",
             "Flat common price (USD, log scale)",
             "Common shares per preferred",
