@@ -82,12 +82,13 @@ def test_scenario_rejects_every_bad_parameter_at_once(tmp_path):
     out = tmp_path / "t.csv"
     result = run_cli("scenario", "--price", "-2", "--put", "maybe", "--put-factor", "0", "--timeline", str(out))
     assert result.returncode == 2
-    for message in (
-        "price: -2.0 must be from 0.01 to 100,000 USD",
-        "put: 'maybe' is not one of none, all, rational",
-        "put_factor: 0.0 must be from 0.01 to 1",
-    ):
-        assert message in result.stderr
+    lines = result.stderr.splitlines()
+    assert lines[0] == "error: 3 problem(s) in the scenario flags; nothing was run"
+    assert sorted(lines[1:]) == [
+        "  - --price: -2.0 must be from 0.01 to 100,000 USD",
+        "  - --put-factor: 0.0 must be from 0.01 to 1",
+        "  - --put: 'maybe' is not one of none, all, rational",
+    ]
     assert not out.exists()
 
 

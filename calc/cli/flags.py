@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Sequence
 from pathlib import Path
 
 from calc.cli.arg_types import real_number, whole_number
 from calc.data import default_book, load_terms
+from calc.errors import InputError, Problem
 from calc.history import history_defaults
 from calc.ledger import Event, check_events, ledger_events, read_events_lenient
-from calc.params import SPECS, ScenarioParams, default_params, parse_params
+from calc.params import SPEC_BY_NAME, SPECS, ScenarioParams, default_params, parse_params
 
 
 def add_scenario_flags(parser: argparse.ArgumentParser, *, axes: bool = False) -> None:
@@ -83,10 +85,25 @@ def add_ledger_flags(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def as_flags(problems: Sequence[Problem]) -> tuple[Problem, ...]:
+    """Parameter problems named by their command-line flag (``price: ...`` -> ``--price: ...``)."""
+    return tuple(
+        Problem(p.rule, column=f"--{p.column.replace('_', '-')}", value=p.value, column_label=False)
+        if p.column in SPEC_BY_NAME
+        else p
+        for p in problems
+    )
+
+
 def ledger_from_args(args: argparse.Namespace) -> tuple[ScenarioParams, tuple[Event, ...]]:
     """Parameters (history defaults where no flag was given) and the ledger rows."""
     given: dict[str, object] = dict(given_params(args))
-    params = parse_params(history_defaults() | given if args.history else given)
+    try:
+        params = parse_params(history_defaults() | given if args.history else given)
+    except InputError as exc:
+        raise InputError(
+            f"{len(exc.problems)} problem(s) in the scenario flags; nothing was run", as_flags(exc.problems)
+        ) from None
     events, problems = read_events_lenient(args.events) if args.events else ((), [])
     events = ledger_events(events, args.history)
     check_events(events, problems, params, load_terms(), default_book())
