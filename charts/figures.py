@@ -44,6 +44,7 @@ LEGEND_BELOW = dict(
     orientation="h", yref="container", yanchor="bottom", y=0.0, xanchor="left", x=0, traceorder="normal"
 )
 MARGIN_LEGEND_BELOW = dict(l=60, r=30, t=70, b=150)
+NOTE_ROW_PX = 20  # height of one row of labels above the plot (a second row sits this much higher)
 # Figures are assembled from plain dicts and built without plotly's per-property validation, which
 # costs tens of milliseconds per figure; tests/test_figures.py rebuilds each one with validation on.
 VALIDATE = False
@@ -147,11 +148,6 @@ def issuance_figure(timeline: pd.DataFrame, base_shares: int, authorized_shares:
             y=[int(base_shares)] * len(x),
             name=f"Base common shares ({base})",
             marker=dict(color=BASE_COLOUR),
-            text=[f"base {base}"] * len(x),
-            textposition="inside",
-            textangle=0,
-            insidetextanchor="middle",
-            textfont=dict(color="#333333"),
             hovertemplate=f"base common shares: {base}<extra></extra>",
         )
     ]
@@ -232,7 +228,7 @@ def new_shares_figure(timeline: pd.DataFrame) -> go.Figure:
             xaxis=dict(type="category"),
             yaxis=dict(SHARE_AXIS, rangemode="tozero"),
             legend=LEGEND_BELOW,
-            margin=dict(MARGIN_LEGEND_BELOW, b=200),
+            margin=dict(MARGIN_LEGEND_BELOW, b=130),  # one legend row under two-line tick labels
         ),
     )
 
@@ -310,6 +306,7 @@ def sensitivity_figure(
                 yref="paper",
                 x=x0,
                 y=1.0,
+                yshift=NOTE_ROW_PX,  # a row above the line labels (the conversion price's may start under it)
                 xanchor="left",
                 yanchor="bottom",
                 showarrow=False,
@@ -328,7 +325,7 @@ def sensitivity_figure(
             xaxis=dict(tickprefix="$"),
             yaxis=dict(SHARE_AXIS, type="log"),
             legend=LEGEND_BELOW,
-            margin=MARGIN_LEGEND_BELOW,
+            margin=dict(MARGIN_LEGEND_BELOW, t=MARGIN_LEGEND_BELOW["t"] + NOTE_ROW_PX),
         ),
     )
 
@@ -391,11 +388,56 @@ def settle_date(percentiles: pd.DataFrame) -> str | None:
     return _dates(percentiles["date"])[last] if last < len(bands) - 1 else None
 
 
+HORIZON_LABELS = (("p95", "95th pct"), ("p50", "median"), ("p5", "5th pct"))  # labelled at the horizon
+HORIZON_LABEL_GAP = 0.08  # least vertical gap between horizon labels, as a fraction of the y range
+
+
+def horizon_spread(percentiles: pd.DataFrame, top: float) -> tuple[list[dict], list[dict]]:
+    """The percentile spread on the last date, drawn so it shows however close that date is to the one before
+    (a put a day after a dividend): thick vertical bars p5-p95 and p25-p75 at the horizon (traces) and the
+    p95, median and p5 values written beside them (annotations, nudged up to ``HORIZON_LABEL_GAP`` apart)."""
+    last = percentiles.iloc[-1]
+    x = _dates(percentiles["date"])[-1]
+    bars = [
+        dict(
+            type="scatter",
+            x=[x, x],
+            y=[int(last[low]), int(last[high])],
+            mode="lines",
+            line=dict(color=colour, width=10),
+            showlegend=False,
+            name=f"horizon {low}-{high}",
+            hovertemplate=f"horizon {low}-{high}: %{{y:,.0f}}<extra></extra>",
+        )
+        for low, high, colour in (("p5", "p95", "rgba(76,120,168,0.35)"), ("p25", "p75", "rgba(76,120,168,0.7)"))
+    ]
+    notes, floor = [], None
+    for column, label in reversed(HORIZON_LABELS):  # bottom up, each at least the gap above the one below
+        y = float(last[column]) if floor is None else max(float(last[column]), floor + HORIZON_LABEL_GAP * top)
+        floor = y
+        notes.append(
+            dict(
+                xref="x",
+                yref="y",
+                x=x,
+                y=y,
+                xshift=10,
+                text=f"{label} {float(last[column]) / 1e9:,.2f} B",
+                showarrow=False,
+                xanchor="left",
+                yanchor="middle",
+                font=dict(color="#1F3B5C"),
+            )
+        )
+    return bars, notes
+
+
 def fan_figure(
     percentiles: pd.DataFrame, authorized_shares: int | None = None, deterministic: pd.DataFrame | None = None
 ) -> go.Figure:
-    """Monte Carlo fan chart on a date axis: percentile bands of total common outstanding per event date, the
-    median, the deterministic scenario, the authorized shares, and a line where the fan stops moving."""
+    """Monte Carlo fan chart on a date axis: percentile bands of total common outstanding per event date (steps:
+    shares change only on event dates), the median, the deterministic scenario, the authorized shares, the
+    spread at the horizon with its p5/median/p95, and a line where the fan stops moving."""
     x = _dates(percentiles["date"])
     data = []
     bands = (
@@ -409,7 +451,7 @@ def fan_figure(
                 x=x,
                 y=as_list(percentiles[high]),
                 mode="lines",
-                line=dict(width=0),
+                line=dict(width=0, shape="hv"),
                 showlegend=False,
                 name=high,
                 hovertemplate=f"{high}: %{{y:,.0f}}<extra></extra>",
@@ -421,7 +463,7 @@ def fan_figure(
                 x=x,
                 y=as_list(percentiles[low]),
                 mode="lines",
-                line=dict(width=0),
+                line=dict(width=0, shape="hv"),
                 fill="tonexty",
                 fillcolor=colour,
                 name=label,
@@ -435,7 +477,7 @@ def fan_figure(
             y=as_list(percentiles["p50"]),
             mode="lines+markers",
             name="median",
-            line=dict(color="#1F3B5C", width=2),
+            line=dict(color="#1F3B5C", width=2, shape="hv"),
             hovertemplate="median: %{y:,.0f}<extra></extra>",
         )
     )
@@ -446,7 +488,7 @@ def fan_figure(
                 "total_common_shares",
                 mode="lines",
                 name="deterministic scenario",
-                line=dict(color="#333333", dash="dot"),
+                line=dict(color="#333333", dash="dot", shape="hv"),
                 hovertemplate="deterministic: %{y:,.0f}<extra></extra>",
             )
         )
@@ -456,18 +498,19 @@ def fan_figure(
         pairs.append(vline(settled, f"no new shares after {settled}", "#555555", "dot"))
     shapes, notes = shape_lines(*pairs) if pairs else ([], [])
     top = max(float(percentiles["p95"].max()), float(authorized_shares or 0)) * 1.05
+    spread, labels = horizon_spread(percentiles, top)
     return build(
-        data,
+        data + spread,
         chart_layout(
             "Monte Carlo: total common shares outstanding",
             "Date",
             "Total common shares outstanding",
             shapes,
-            notes,
-            xaxis=dict(type="date", nticks=12),
+            notes + labels,
+            xaxis=dict(type="date", nticks=8),
             yaxis=dict(SHARE_AXIS, range=[0, top], nticks=8),
             legend=LEGEND_BELOW,
-            margin=MARGIN_LEGEND_BELOW,
+            margin=dict(MARGIN_LEGEND_BELOW, r=110),
         ),
     )
 

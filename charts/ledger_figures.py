@@ -19,14 +19,12 @@ from charts.figures import (
     build,
     chart_layout,
     date_trace,
-    hline,
-    shape_lines,
     vline,
 )
 
-GAP_NOTE = (
-    "Actual: 10-Q/10-K cover-page counts. The gap to the model is other issuance the product does not "
-    "model (employee plans, other securities)."
+GAP_NOTE = (  # two lines (<br>): one line is wider than the plot at 1024 px and was cut mid-word
+    "Actual: 10-Q/10-K cover-page counts. The gap to the model is other issuance<br>"
+    "the product does not model (employee plans, other securities)."
 )
 
 
@@ -82,6 +80,7 @@ def actual_figure(timeline: pd.DataFrame, actual: pd.DataFrame) -> go.Figure:
         text=GAP_NOTE,
         showarrow=False,
         xanchor="left",
+        align="left",
         font=dict(size=11, color="#555555"),
     )
     return build(
@@ -98,6 +97,22 @@ def actual_figure(timeline: pd.DataFrame, actual: pd.DataFrame) -> go.Figure:
     )
 
 
+DEAL_DASHES = ("dash", "dot", "dashdot")  # one per compared deal (grey), so the legend tells them apart
+
+
+def level_trace(prices_usd: Sequence[float], value: float, name: str, colour: str, dash: str) -> dict:
+    """A horizontal reference level drawn across the curve's price range, named in the legend."""
+    return dict(
+        type="scatter",
+        x=[prices_usd[0], prices_usd[-1]],
+        y=[value, value],
+        mode="lines",
+        name=name,
+        line=dict(color=colour, dash=dash, width=1.5),
+        hovertemplate=f"{name}<extra></extra>",
+    )
+
+
 def breakeven_figure(
     prices_usd: np.ndarray,
     wait: np.ndarray,
@@ -105,32 +120,41 @@ def breakeven_figure(
     deals: Sequence[tuple[str, float]],
     breakeven_usd: float | None,
 ) -> go.Figure:
-    """Common per preferred share: waiting (curve over flat prices) against exchanges (horizontal lines)."""
+    """Common per preferred share: waiting (curve over flat prices) against exchanges (horizontal lines, in the
+    legend); the x axis spans the curve's prices. On a log axis plotly places annotations at log10 of the value
+    (shapes at the value itself), hence the break-even label's ``log10``."""
+    x = as_list(prices_usd)
     data = [
         dict(
             type="scatter",
-            x=as_list(prices_usd),
+            x=x,
             y=as_list(wait),
             mode="lines",
-            name="Wait (scenario policies)",
-            line=dict(color="#4C78A8"),
+            name="Wait: common per preferred (scenario policies)",
+            line=dict(color="#4C78A8", width=2.5),
             hovertemplate="$%{x:.2f}: %{y:,.1f} common per preferred<extra></extra>",
-        )
+        ),
+        level_trace(x, ratio, f"Exchange now at {ratio:,.2f} common per preferred", "#F58518", "solid"),
     ]
-    lines = [hline(ratio, f"exchange at {ratio:,.2f}", "#F58518")]
-    lines += [hline(value, f"{label}: {value:,.2f}", "#999999") for label, value in deals]
+    data += [
+        level_trace(x, value, f"{label}: {value:,.2f}", "#999999", DEAL_DASHES[i % len(DEAL_DASHES)])
+        for i, (label, value) in enumerate(deals)
+    ]
+    shapes, notes = [], []
     if breakeven_usd is not None:
-        lines.append(vline(breakeven_usd, f"break-even ${breakeven_usd:,.4f}", "#E45756"))
-    shapes, notes = shape_lines(*lines)
+        shape, note = vline(breakeven_usd, f"break-even ${breakeven_usd:,.4f}", "#E45756")
+        shapes, notes = [shape], [dict(note, x=float(np.log10(breakeven_usd)), xshift=4)]
     return build(
         data,
         chart_layout(
             "Common issued per preferred share: exchange now or wait (flat common price)",
             "Flat common price (USD, log scale)",
-            "Common shares per preferred",
+            "Common shares per preferred (log scale)",
             shapes,
             notes,
-            xaxis=dict(type="log"),
-            yaxis=dict(type="log"),
+            xaxis=dict(type="log", range=[float(np.log10(x[0])), float(np.log10(x[-1]))], dtick="D2", tickprefix="$"),
+            yaxis=dict(type="log", dtick="D2", separatethousands=True),
+            legend=LEGEND_BELOW,
+            margin=MARGIN_LEGEND_BELOW,
         ),
     )

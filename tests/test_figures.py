@@ -5,6 +5,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
+import numpy as np
+import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
@@ -46,10 +48,12 @@ def test_issuance_figure_stacks_cumulative_sources_on_the_base(scenario):
     assert len(x) == len(timeline) and len(set(x)) == len(x)  # one evenly spaced category per event date
     assert x[-1].startswith(f"{timeline['date'].iloc[-1]:%Y-%m-%d}") and timeline["event"].iloc[-1] in x[-1]
     bars = [t for t in fig.data if t.type == "bar"]
-    # bottom of the stack: the base share count, grey, labelled with the count
+    # bottom of the stack: the base share count, grey, named with the count in the legend and the hover; no text
+    # inside the bars (review item 7: ~5 px labels there were unreadable)
     base = bars[0]
     assert list(base.y) == [params.base_shares] * len(timeline)
-    assert f"{params.base_shares:,}" in base.name and f"{params.base_shares:,}" in base.text[0]
+    assert f"{params.base_shares:,}" in base.name and f"{params.base_shares:,}" in base.hovertemplate
+    assert base.text is None and all(t.text is None for t in bars)
     assert base.marker.color == figures.BASE_COLOUR
     # then one layer per source: calc's cumulative shares drawn as given, the shares issued that date in hover
     by_name = {t.name: t for t in bars[1:]}
@@ -97,6 +101,20 @@ def test_sensitivity_figure_marks_conversion_price_and_crossover(scenario):
     assert all(a.yref == "paper" and a.y in (0.0, 1.0) for a in fig.layout.annotations)
     assert fig.layout.legend.yref == "container" and fig.layout.legend.y == 0
     assert fig.layout.legend.yanchor == "bottom"
+    # review item 6: the put note and the conversion price label both start near the top left; the note sits a
+    # row higher, so they cannot run together, and the top margin makes room for that row
+    note = next(a for a in fig.layout.annotations if "more shares than conversion" in a.text)
+    conversion = next(a for a in fig.layout.annotations if a.text.startswith("conversion price"))
+    assert note.y == conversion.y == 1.0 and (note.yshift or 0) - (conversion.yshift or 0) >= figures.NOTE_ROW_PX
+    assert fig.layout.margin.t >= 70 + figures.NOTE_ROW_PX
+
+
+def test_new_shares_figure_legend_close_under_the_axis(scenario):
+    """Review item 11: no blank band between the x axis title and a one-row legend."""
+    _, result, _ = scenario
+    fig = _validated(figures.new_shares_figure(result.timeline))
+    assert fig.layout.legend.yref == "container" and fig.layout.legend.y == 0
+    assert fig.layout.margin.b <= 130
 
 
 def test_concentration_figure_top_rows_and_thresholds(scenario):
@@ -170,3 +188,72 @@ def test_all_figures_returns_three(scenario):
         result.timeline, sens, result.holders, params.base_shares, 10_000_000_000, 5.94, params.price
     )
     assert len(figs) == 3 and all(isinstance(f, go.Figure) for f in figs)
+
+
+def test_fan_figure_shows_the_spread_at_the_horizon(scenario):
+    """Review item 2: with the put a day after the last dividend the bands' jump is a one-day sliver; the chart
+    draws the horizon's p5-p95 and p25-p75 as bars at the last date and writes p5, median and p95 beside them."""
+    params, result, _ = scenario
+    mc = run_monte_carlo(params, 0.6, 500, seed=1)
+    percentiles = mc.total_percentiles
+    last = percentiles.iloc[-1]
+    fig = _validated(figures.fan_figure(percentiles, 10_000_000_000, result.timeline))
+    horizon = f"{percentiles['date'].iloc[-1]:%Y-%m-%d}"
+    bars = {t.name: t for t in fig.data if t.name.startswith("horizon ")}
+    assert list(bars["horizon p5-p95"].y) == [last["p5"], last["p95"]]
+    assert list(bars["horizon p25-p75"].y) == [last["p25"], last["p75"]]
+    assert all(list(t.x) == [horizon, horizon] for t in bars.values())
+    labels = sorted((a for a in fig.layout.annotations if a.x == horizon), key=lambda a: a.y)
+    assert [a.text.split()[0] for a in labels] == ["5th", "median", "95th"]
+    assert labels[-1].text == f"95th pct {last['p95'] / 1e9:,.2f} B"
+    gap = figures.HORIZON_LABEL_GAP * fig.layout.yaxis.range[1]
+    assert all(b.y - a.y >= gap * 0.999 for a, b in zip(labels, labels[1:]))  # never on top of each other
+    bands = [t for t in fig.data if t.name in ("p95", "5th-95th percentile", "median")]
+    assert all(t.line.shape == "hv" for t in bands)  # shares change on event dates only: steps
+
+
+def test_fan_figure_horizon_labels_stay_apart_when_the_values_coincide(scenario):
+    params, _, _ = scenario
+    flat = run_monte_carlo(params, 0.6, 50, seed=1).total_percentiles
+    fig = _validated(figures.fan_figure(flat.assign(p5=flat["p50"], p95=flat["p50"]), None, None))
+    ys = sorted(a.y for a in fig.layout.annotations if "pct" in a.text or "median" in a.text)
+    assert len(ys) == 3 and all(b - a > 0 for a, b in zip(ys, ys[1:]))
+
+
+def test_breakeven_figure_legend_range_and_label(scenario):
+    """Review item 3: the curve and the reference levels are named in the legend, the x axis spans the curve's
+    prices, the break-even label sits at its line (log axis: annotations at log10 of the value)."""
+    from calc.history import COMPARED_DEALS
+    from charts import ledger_figures
+
+    prices = np.geomspace(0.1, 100, 40)
+    wait = 1000.0 / prices
+    fig = _validated(ledger_figures.breakeven_figure(prices, wait, 331.43, COMPARED_DEALS, 3.5))
+    _check_common(fig)
+    names = [t.name for t in fig.data]
+    assert names[0].startswith("Wait") and any("331.43" in n for n in names[1:])
+    assert all(any(label in n for n in names) for label, _ in COMPARED_DEALS)
+    assert all(t.showlegend is not False for t in fig.data)
+    assert fig.layout.legend.yref == "container"
+    assert list(fig.layout.xaxis.range) == pytest.approx([-1.0, 2.0])  # $0.10 to $100, not to $100k
+    assert all(min(t.x) >= 0.1 - 1e-12 and max(t.x) <= 100 + 1e-9 for t in fig.data)
+    line = next(s for s in fig.layout.shapes if s.type == "line")
+    label = next(a for a in fig.layout.annotations if a.text.startswith("break-even"))
+    assert line.x0 == 3.5 and label.x == pytest.approx(np.log10(3.5)) and label.xanchor == "left"
+    assert fig.layout.xaxis.dtick == fig.layout.yaxis.dtick == "D2"  # labels at 1, 2, 5 per decade, not 2..9
+    fig_none = _validated(ledger_figures.breakeven_figure(prices, wait, 331.43, COMPARED_DEALS, None))
+    assert not fig_none.layout.annotations
+
+
+def test_actual_figure_note_is_wrapped(scenario):
+    """Review item 6: the note under the model-vs-actual chart was one line, cut mid-word at 1024 px."""
+    from charts import ledger_figures
+
+    _, result, _ = scenario
+    actual = pd.DataFrame(
+        {"date": pd.to_datetime(["2002-06-30"]), "common_shares_outstanding": [3_500_000_000], "source": ["10-Q"]}
+    )
+    fig = _validated(ledger_figures.actual_figure(result.timeline, actual))
+    note = fig.layout.annotations[0]
+    lines = note.text.split("<br>")
+    assert len(lines) >= 2 and all(len(line) <= 80 for line in lines) and note.align == "left"
