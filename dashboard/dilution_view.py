@@ -7,6 +7,7 @@ policy inputs and renders. Instrument names go through ``dashboard.safe`` before
 from __future__ import annotations
 
 from fractions import Fraction
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -61,11 +62,19 @@ POLICY_LABELS = {  # field: (label, {choice: label})
 MC_KEY = "dilution_mc"
 PRICE_TICKS_USD = (0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0)  # log axis: these labels only (no crowded minor labels)
 # legend of up to 8 long instrument names under the plot: rows at 1024 px need about 200 px
-STACK_LAYOUT = dict(
+STACK_LAYOUT: dict[str, Any] = dict(
     legend=dict(LEGEND_BELOW, title_text="instrument"), margin=dict(MARGIN_LEGEND_BELOW, b=230), height=620
 )
 # the instrument table: name and the counts that answer "how much" first, internal ids last
-INSTRUMENT_LEAD = ("name", "issued_and_potential_shares", "pct_of_fully_diluted", "issued_shares", "potential_shares")
+INSTRUMENT_LEAD = (
+    "name",
+    "issued_and_potential_shares",
+    "pct_of_fully_diluted",
+    "issued_shares",
+    "potential_shares",
+    "method",
+    "kind",
+)
 INSTRUMENT_LABELS = {"name": "Instrument", "kind": "Kind", "id": "Id (CLI --policy)"}
 HOLDER_LEAD = ("fund", "shares_derived", "pct_of_base_shares", "date", "holder")  # one plan, several funds
 HOLDER_LABELS = {"holder": "Plan", "fund": "Fund", "label": "Basis", "fair_value_source": "Fair value source"}

@@ -43,7 +43,8 @@ POSITION_COLUMNS = (
     "exercise_price_usd",
     "grant_date",
 )
-POSITION_LABELS = {"tsm_incremental_shares": "TSM shares", "shares": "Granted"}  # short headers (CSV name in help)
+# short headers (the CSV name is in the help)
+POSITION_LABELS = {"tsm_incremental_shares": "TSM shares", "shares": "Shares granted"}
 # EPS waterfall: the step, whether it counts and what it does to EPS first; the workings after
 WATERFALL_LEAD = ("step", "included", "incremental_shares", "incremental_eps_usd", "eps_after_usd", "reason")
 WATERFALL_LABELS = {
