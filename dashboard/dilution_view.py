@@ -7,13 +7,13 @@ policy inputs and renders. Instrument names go through ``dashboard.safe`` before
 from __future__ import annotations
 
 from fractions import Fraction
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from calc.eps import waterfall_rows
 from calc.errors import InputError
 from calc.instruments import load_registry
 from calc.ledger import Event
@@ -34,10 +34,11 @@ from calc.securities import (
     stack_frame,
     totals,
 )
-from charts.figures import png_config
+from charts.figures import LEGEND_BELOW, MARGIN_LEGEND_BELOW, SHARE_AXIS, chart_layout, png_config
 from charts.text import plot_text
-from dashboard import safe
+from dashboard import formatting, safe
 from dashboard.context import Page
+from dashboard.options_view import NAME_WIDTH_PX, show_waterfall
 from dashboard.widgets import METRIC_WIDTH_PX, share_metric
 
 PRICE_POINTS = np.geomspace(0.25, 20.0, 60)
@@ -59,6 +60,24 @@ POLICY_LABELS = {  # field: (label, {choice: label})
     "match": ("employer match", {"none": "not from new shares", "new_stock": "newly issued common"}),
 }
 MC_KEY = "dilution_mc"
+PRICE_TICKS_USD = (0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0)  # log axis: these labels only (no crowded minor labels)
+# legend of up to 8 long instrument names under the plot: rows at 1024 px need about 200 px
+STACK_LAYOUT: dict[str, Any] = dict(
+    legend=dict(LEGEND_BELOW, title_text="instrument"), margin=dict(MARGIN_LEGEND_BELOW, b=230), height=620
+)
+# the instrument table: name and the counts that answer "how much" first, internal ids last
+INSTRUMENT_LEAD = (
+    "name",
+    "issued_and_potential_shares",
+    "pct_of_fully_diluted",
+    "issued_shares",
+    "potential_shares",
+    "method",
+    "kind",
+)
+INSTRUMENT_LABELS = {"name": "Instrument", "kind": "Kind", "id": "Id (CLI --policy)"}
+HOLDER_LEAD = ("fund", "shares_derived", "pct_of_base_shares", "date", "holder")  # one plan, several funds
+HOLDER_LABELS = {"holder": "Plan", "fund": "Fund", "label": "Basis", "fair_value_source": "Fair value source"}
 
 
 def _policy_items() -> tuple[str, ...]:
@@ -101,9 +120,13 @@ def stack_figure(stack: pd.DataFrame) -> go.Figure:
             )
         )
     fig.update_layout(
-        title="Dilution stack by instrument over time (issued so far + potential)",
-        yaxis_title="common shares",
-        legend_title="instrument",
+        chart_layout(
+            "Dilution stack by instrument over time (issued so far + potential)",
+            "date",
+            "common shares",
+            yaxis=SHARE_AXIS,
+            **STACK_LAYOUT,
+        )
     )
     return fig
 
@@ -115,13 +138,26 @@ def price_figure(frame: pd.DataFrame, names: dict[str, str]) -> go.Figure:
         fig.add_trace(
             go.Scatter(x=frame["price_usd"], y=frame[iid], stackgroup="claims", mode="lines", name=plot_text(name))
         )
+    ticks = dict(type="log", tickvals=list(PRICE_TICKS_USD), ticktext=[f"${p:g}" for p in PRICE_TICKS_USD])
     fig.update_layout(
-        title="Dilution stack at the horizon against the common price",
-        xaxis_type="log",
-        xaxis_title="common price at the valuation date, USD (scenario drift)",
-        yaxis_title="common shares",
+        chart_layout(
+            "Dilution stack at the horizon against the common price",
+            "common price at the valuation date, USD (scenario drift)",
+            "common shares",
+            xaxis=ticks,
+            yaxis=SHARE_AXIS,
+            **STACK_LAYOUT,
+        )
     )
     return fig
+
+
+def _table(frame: pd.DataFrame, lead: tuple[str, ...], labels: dict[str, str]) -> None:
+    """A table with ``lead`` columns first (the first pinned), human headers and number formats
+    (``formatting.column_config``)."""
+    frame = formatting.first(frame, lead)
+    config = formatting.column_config(frame, labels, pin={lead[0]: NAME_WIDTH_PX})
+    st.dataframe(frame, hide_index=True, width="stretch", column_config=config)
 
 
 def _eps_section(result: DilutionResult) -> None:
@@ -135,9 +171,10 @@ def _eps_section(result: DilutionResult) -> None:
         key="dilution_net_income",
         help="assumption: illustrative default; before preferred dividends",
     )
+    c[0].caption(f"= ${net_income:,.0f}")
     tax = c[1].number_input("Tax rate", min_value=0.0, max_value=0.99, value=0.0, key="dilution_tax")
     eps = dilution_eps(result, Fraction(repr(float(net_income))), tax_rate=Fraction(repr(float(tax))))
-    st.dataframe(pd.DataFrame(waterfall_rows(eps)), hide_index=True, width="stretch")
+    show_waterfall(eps)
     st.caption(
         f"Basic EPS ${float(eps.basic_eps_usd):.4f}, diluted EPS ${float(eps.diluted_eps_usd):.4f}. Basic "
         "shares = base + shares issued through the horizon; treasury stock method at the horizon price."
@@ -213,8 +250,12 @@ def render(page: Page) -> None:
     st.plotly_chart(stack_figure(stack_frame(result)), config=png_config("dilution_stack"), key="dilution_stack")
     names = {x.instrument.id: x.instrument.name for x in result.projections}
     st.plotly_chart(price_figure(by_price, names), config=png_config("dilution_price"), key="dilution_price")
-    st.dataframe(pd.DataFrame(instrument_rows(result)), hide_index=True, width="stretch")
+    _table(
+        pd.DataFrame(instrument_rows(result)).assign(kind=lambda f: f["kind"].str.replace("_", " ")),
+        INSTRUMENT_LEAD,
+        INSTRUMENT_LABELS,
+    )
     _eps_section(result)
     st.subheader("Employee savings plans as holders (derived)")
-    st.dataframe(pd.DataFrame(holder_rows(s.registry, params.base_shares)), hide_index=True, width="stretch")
+    _table(pd.DataFrame(holder_rows(s.registry, params.base_shares)), HOLDER_LEAD, HOLDER_LABELS)
     _mc_section(s, key)

@@ -107,6 +107,14 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "cancelled_shares": ("Cancelled", "shares"),
     "expired_shares": ("Expired", "shares"),
     "method": ("Method", "text"),
+    # every dilutive security (dashboard.dilution_view)
+    "issued_shares": ("Issued so far", "shares"),
+    "potential_shares": ("Potential", "shares"),
+    "issued_and_potential_shares": ("Issued + potential", "shares"),
+    "pct_of_fully_diluted": ("% of fully diluted", "pct"),
+    "shares_derived": ("Shares (derived)", "shares"),
+    "pct_of_base_shares": ("% of base shares", "pct"),
+    "fair_value_usd": ("Fair value", "usd"),
 }
 KIND_FORMAT = {"shares": "localized", "usd": "dollar", "price": "$%.4f", "price2": "$%.2f", "pct": f"%.{PCT_DIGITS}f%%"}
 
@@ -130,14 +138,21 @@ def _kind(column: str, frame: pd.DataFrame | None) -> str:
     return "text"
 
 
-def column_config(frame: pd.DataFrame, labels: dict[str, str] | None = None) -> dict[str, Any]:
+def column_config(
+    frame: pd.DataFrame, labels: dict[str, str] | None = None, pin: dict[str, int] | None = None
+) -> dict[str, Any]:
     """``st.dataframe`` column_config for ``frame``: human labels, the CSV/CLI name in the help, number formats
-    per ``KIND_FORMAT`` (dates as ISO text)."""
+    per ``KIND_FORMAT`` (dates as ISO text); ``pin`` text columns (column -> width in px) stay on the left at
+    that width,
+    so long names leave room for the figures."""
     config: dict[str, Any] = {}
     for column in frame.columns:
         name = str(column)
         head = (labels or {}).get(name, label(name))
         hint = f"CSV / CLI column: {name}"
+        if name in (pin or {}):
+            config[name] = st.column_config.TextColumn(head, help=hint, width=(pin or {})[name], pinned=True)
+            continue
         kind = _kind(name, frame)
         if kind in KIND_FORMAT:
             config[name] = st.column_config.NumberColumn(head, help=hint, format=KIND_FORMAT[kind])

@@ -16,7 +16,7 @@ from calc.data import ILLUSTRATIVE_GRANTS_PATH
 from calc.eps import DilutedEps, eps_defaults, lucent_diluted_eps, waterfall_rows
 from calc.errors import InputError
 from calc.grants_csv import parse_grants_bytes, read_grants_csv
-from calc.options import TOTAL_COLUMNS, Grant, positions_frame, totals
+from calc.options import Grant, positions_frame, totals
 from calc.params import ScenarioParams
 from calc.terms import Terms
 from charts.figures import SHARE_AXIS
@@ -30,7 +30,30 @@ TRIAL_KEY = "options_previous"  # (grants, label) to restore if the upload on tr
 SEEN_KEY = "options_upload_seen"  # file id of the last upload read
 MESSAGE_KEY = "options_message"  # (file id, message) of the last rejected upload
 FOLLOWED_KEY = "options_scenario_seen"  # (price, horizon) of the scenario last written into the inputs
-POSITION_COLUMNS = ("grant_id", *TOTAL_COLUMNS, "shares", "exercise_price_usd", "grant_date")  # shown first
+# the columns that answer "how many options count" first, so they are on screen at 1024 px; the rest after
+POSITION_COLUMNS = (
+    "grant_id",
+    "outstanding_shares",
+    "tsm_incremental_shares",
+    "exercisable_shares",
+    "vested_shares",
+    "expired_shares",
+    "cancelled_shares",
+    "shares",
+    "exercise_price_usd",
+    "grant_date",
+)
+# short headers (the CSV name is in the help)
+POSITION_LABELS = {"tsm_incremental_shares": "TSM shares", "shares": "Shares granted"}
+# EPS waterfall: the step, whether it counts and what it does to EPS first; the workings after
+WATERFALL_LEAD = ("step", "included", "incremental_shares", "incremental_eps_usd", "eps_after_usd", "reason")
+WATERFALL_LABELS = {
+    "included": "Included",
+    "incremental_shares": "Shares added",
+    "incremental_eps_usd": "Incr. EPS",
+    "eps_after_usd": "EPS after",
+    "numerator_addback_usd": "Add-back",
+}
 ILLUSTRATIVE_NOTE = "Illustrative input — enter the period's actual figures."
 
 
@@ -139,7 +162,7 @@ def _waterfall_chart(result: DilutedEps) -> go.Figure:
     """The increments only: each potential security's incremental shares (excluded ones drawn at 0 and labelled),
     then their total — not the billions of basic shares, beside which the options would be invisible."""
     steps = waterfall_rows(result)[1:-1]  # between "basic shares" and "diluted shares"
-    labels = [f"{r['step']}{'' if r['included'] else ' (antidilutive, excluded)'}" for r in steps]
+    labels = [f"{r['step']}{'' if r['included'] else '<br>(antidilutive, excluded)'}" for r in steps]
     values = [r["incremental_shares"] if r["included"] else 0 for r in steps]
     text = [
         f"+{r['incremental_shares']:,}" if r["included"] else f"({r['incremental_shares']:,} excluded)" for r in steps
@@ -156,9 +179,9 @@ def _waterfall_chart(result: DilutedEps) -> go.Figure:
     )
     fig.update_layout(
         title=f"Diluted shares: what each security adds to the {result.basic_shares:,} basic shares",
-        yaxis_title="Incremental common shares",
-        xaxis_title="",
-        yaxis=SHARE_AXIS,
+        yaxis_title="Added common shares",
+        xaxis=dict(title_text="", tickangle=0, automargin=True),  # labels level (2 lines), the y title whole
+        yaxis=dict(SHARE_AXIS, automargin=True),
     )
     return fig
 
@@ -220,8 +243,9 @@ def _render_grants(terms: Terms, grants: list[Grant], params: ScenarioParams | N
         help="Placeholder, not a Lucent figure: enter the period's actual income from "
         "continuing operations (`eps --net-income`).",
     )
+    c3.caption(f"= ${net_income:,.0f}")
     c3.caption(ILLUSTRATIVE_NOTE)
-    c4, c5, c6 = st.columns(3)
+    c4, c5, _ = st.columns(3)
     basic = c4.number_input(
         "Basic weighted shares (illustrative)",
         min_value=1,
@@ -230,9 +254,9 @@ def _render_grants(terms: Terms, grants: list[Grant], params: ScenarioParams | N
         help="Defaults to the common shares outstanding in the terms (as `eps --basic-shares`); "
         "enter the period's weighted-average basic shares.",
     )
+    c4.caption(f"= {int(basic):,}")
     c4.caption(ILLUSTRATIVE_NOTE)
-    exchanged = c5.checkbox("Preferred exchanged for debentures", key="options_exchanged", help="`eps --exchanged`")
-    tax = c6.number_input(
+    tax = c5.number_input(
         "Tax rate (illustrative)",
         min_value=0.0,
         max_value=0.99,
@@ -240,7 +264,8 @@ def _render_grants(terms: Terms, grants: list[Grant], params: ScenarioParams | N
         key="options_tax",
         help="After-tax debenture interest; default as `eps --tax-rate` (an assumption, see the Terms section).",
     )
-    c6.caption(ILLUSTRATIVE_NOTE)
+    c5.caption(ILLUSTRATIVE_NOTE)
+    exchanged = st.checkbox("Preferred exchanged for debentures", key="options_exchanged", help="`eps --exchanged`")
     avg_price = Decimal(str(price))
     frame = positions_frame(grants, as_of, avg_price)
     t = totals(frame)
@@ -257,7 +282,7 @@ def _render_grants(terms: Terms, grants: list[Grant], params: ScenarioParams | N
         formatting.with_iso_dates(positions, ("grant_date", "termination_date")),
         width="stretch",
         hide_index=True,
-        column_config=formatting.column_config(positions),
+        column_config=formatting.column_config(positions, POSITION_LABELS),
     )
     key = cache.grants_key(grants)
     timeline = cache.option_frame(key, grants)
@@ -284,8 +309,7 @@ def _render_grants(terms: Terms, grants: list[Grant], params: ScenarioParams | N
         st.metric("Diluted EPS (USD)", f"{float(result.diluted_eps_usd):.4f}", width=200)
         share_metric("Diluted shares", result.diluted_shares, "Basic + every dilutive increment.", width=200)
     st.plotly_chart(_waterfall_chart(result), key="options_waterfall_chart")
-    waterfall = pd.DataFrame(waterfall_rows(result))
-    st.dataframe(waterfall, width="stretch", hide_index=True, column_config=formatting.column_config(waterfall))
+    waterfall = show_waterfall(result)
     sid = scenario_suffix(params, key)
     with st.container(horizontal=True, wrap=True):
         download(
@@ -301,6 +325,17 @@ def _render_grants(terms: Terms, grants: list[Grant], params: ScenarioParams | N
             f"lucent_eps_waterfall_{as_of.isoformat()}_{sid}.csv",
             "dl_options_waterfall",
         )
+
+
+NAME_WIDTH_PX = 200  # a security's name column: wide enough for most names, leaving the figures on screen at 1024 px
+
+
+def show_waterfall(result: DilutedEps) -> pd.DataFrame:
+    """The EPS waterfall table (``WATERFALL_LEAD`` first, short headers); returns its rows for download."""
+    waterfall = formatting.first(pd.DataFrame(waterfall_rows(result)), WATERFALL_LEAD)
+    config = formatting.column_config(waterfall, WATERFALL_LABELS, pin={"step": NAME_WIDTH_PX})
+    st.dataframe(waterfall, width="stretch", hide_index=True, column_config=config)
+    return waterfall
 
 
 def scenario_suffix(params: ScenarioParams | None, grants_key: str) -> str:

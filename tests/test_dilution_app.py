@@ -3,11 +3,14 @@ count, the EPS table and the savings plan holders, and reacts to its policies an
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from calc.params import parse_params
 from calc.securities import CHOICES, instrument_rows, run_dilution, setup, totals
+from charts.figures import MARGIN_LEGEND_BELOW
 from dashboard.dilution_view import POLICY_INPUTS, POLICY_LABELS
 from tests.helpers import APP_TIMEOUT as TIMEOUT
 from tests.helpers import metric, open_section, started_app
@@ -60,3 +63,38 @@ def test_policy_selectors_read_as_words_with_the_cli_item_in_the_help(app):
         box = app.selectbox(key=f"dilution_policy_{iid}_{field}")
         assert "_" not in box.label and f"--policy {iid}.{field}=" in (box.help or ""), box.label
         assert all("_" not in option for option in box.options), box.options
+
+
+def test_stack_charts_full_width_legend_below_and_price_ticks_review_round_5_item_1(app):
+    """Both stack charts put the legend under the plot (as every other chart) and the price chart labels only
+    whole prices on its log axis (no crowded minor labels "5 1 2 5 10 2")."""
+    figs = {
+        json.loads(c.proto.spec)["layout"]["title"]["text"]: json.loads(c.proto.spec) for c in app.get("plotly_chart")
+    }
+    stacks = [f["layout"] for title, f in figs.items() if title.startswith("Dilution stack")]
+    assert len(stacks) == 2
+    for layout in stacks:
+        assert layout["legend"]["orientation"] == "h" and layout["legend"]["yref"] == "container"
+        assert layout["legend"]["y"] == 0 and layout["margin"]["b"] >= MARGIN_LEGEND_BELOW["b"]
+    price = next(f["layout"]["xaxis"] for t, f in figs.items() if "against the common price" in t)
+    assert price["type"] == "log" and price["ticktext"] == ["$0.25", "$0.5", "$1", "$2", "$5", "$10", "$20"]
+
+
+def test_tables_read_as_words_key_columns_first_review_round_5_item_1(app):
+    """Instrument table: name first (pinned), then issued + potential and its share of fully diluted; ids last.
+    EPS table: the step, whether it is included and what it adds first. Headers are words, counts localized."""
+    tables = {tuple(d.value.columns[:3]): d for d in app.dataframe}
+    instruments = tables[("name", "issued_and_potential_shares", "pct_of_fully_diluted")]
+    assert list(instruments.value.columns[-1:]) == ["id"]
+    eps = tables[("step", "included", "incremental_shares")]
+    holders = tables[("fund", "shares_derived", "pct_of_base_shares")]
+    for table in (instruments, eps, holders):
+        config = {k: v for k, v in json.loads(table.proto.columns).items() if k != "_index"}
+        heads = [c["label"] for c in config.values()]
+        assert all("_" not in h for h in heads), heads
+        assert config[str(table.value.columns[0])]["pinned"]
+    config = json.loads(instruments.proto.columns)
+    assert config["issued_shares"]["type_config"]["format"] == "localized"
+    assert config["pct_of_fully_diluted"]["type_config"]["format"] == "%.2f%%"
+    assert "_" not in "".join(instruments.value["kind"])
+    assert "= $1,000,000,000" in [c.value for c in app.caption]

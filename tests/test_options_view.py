@@ -115,3 +115,49 @@ def test_upload_that_validates_but_cannot_be_computed_keeps_the_previous_grants_
     at.run(timeout=60)
     assert not at.exception and not at.error
     assert "good\\.csv (10 grants)" in " ".join(c.value for c in at.caption)
+
+
+def _config(frame_element) -> dict:
+    """The column_config an ``st.dataframe`` was given (header, help, format per column)."""
+    return {k: v for k, v in json.loads(frame_element.proto.columns).items() if k != "_index"}
+
+
+def test_tables_lead_with_the_answering_columns_under_short_headers_review_round_5_item_4():
+    """At 1024 px only the first few columns are on screen: positions lead with outstanding, TSM, exercisable,
+    vested, expired; the EPS waterfall with included, shares added and incremental EPS; headers are words."""
+    at = AppTest.from_function(_app).run(timeout=60)
+    positions = next(d for d in at.dataframe if "grant_id" in d.value.columns)
+    assert list(positions.value.columns[:7]) == [
+        "grant_id",
+        "outstanding_shares",
+        "tsm_incremental_shares",
+        "exercisable_shares",
+        "vested_shares",
+        "expired_shares",
+        "cancelled_shares",
+    ]
+    waterfall = next(d for d in at.dataframe if "incremental_eps_usd" in d.value.columns)
+    assert list(waterfall.value.columns[:5]) == [
+        "step",
+        "included",
+        "incremental_shares",
+        "incremental_eps_usd",
+        "eps_after_usd",
+    ]
+    for table in (positions, waterfall):
+        heads = [c["label"] for c in _config(table).values()]
+        assert all("_" not in h and len(h) <= 18 for h in heads) and len(set(heads)) == len(heads), heads
+    config = _config(waterfall)
+    assert config["step"]["pinned"] and config["incremental_shares"]["type_config"]["format"] == "localized"
+
+
+def test_whole_number_inputs_echo_with_separators_and_labels_fit_review_round_5_items_6_and_8():
+    at = AppTest.from_function(_app).run(timeout=60)
+    captions = [c.value for c in at.caption]
+    assert "= 3,607,381,493" in captions and "= $1,000,000,000" in captions
+    at.number_input(key="options_basic").set_value(1_234_567).run(timeout=60)
+    assert "= 1,234,567" in [c.value for c in at.caption]
+    figs = [json.loads(c.proto.spec) for c in at.get("plotly_chart")]
+    layout = next(f for f in figs if "Diluted shares" in f["layout"]["title"]["text"])["layout"]
+    assert layout["yaxis"]["title"]["text"] == "Added common shares" and layout["yaxis"]["automargin"]
+    assert layout["xaxis"]["tickangle"] == 0  # two-line labels, level: they no longer eat the plot's height
