@@ -59,6 +59,11 @@ def usd(value: object, digits: int = 2) -> str:
     return f"${float(value):,.{digits}f}"  # type: ignore[arg-type]
 
 
+def counted(count: int, noun: str) -> str:
+    """``count`` and ``noun``, plural unless the count is one: 1 row, 4 rows."""
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+
 def _date(value: object) -> str:
     """A date as YYYY-MM-DD (one date form on the page and in the report)."""
     return pd.Timestamp(value).strftime("%Y-%m-%d")
@@ -72,17 +77,21 @@ def _dividends(params: ScenarioParams, timeline: pd.DataFrame, summary: Mapping[
         if accrued.empty:
             return "No dividend date falls in the window."
         lp = timeline["lp_per_share_usd"].iloc[-1]
+        subject = "The dividend in the window is not paid: it accrues"
+        if len(accrued) > 1:
+            subject = f"The {counted(len(accrued), 'dividend')} in the window are not paid: they accrue"
         return (
-            f"The {len(accrued)} dividend(s) in the window are not paid: they accrue, and the liquidation "
-            f"preference grows to {usd(lp)} per share by the horizon (no new shares yet)."
+            f"{subject}, and the liquidation preference grows to {usd(lp)} per share by the horizon "
+            "(no new shares yet)."
         )
     if count == 0:
         return "No dividend is paid in the window."
     due = usd(paid["dividend_due_usd"].iloc[0] / 1e6, 1)
+    pays = f"Lucent pays {counted(count, 'semiannual dividend')} of about {due} million"
     if params.dividend_policy == "cash":
-        return f"Lucent pays {count} semiannual dividend(s) of about {due} million in cash: no new shares."
+        return f"{pays} in cash: no new shares."
     return (
-        f"Lucent pays {count} semiannual dividend(s) of about {due} million in stock: the transfer agent sells "
+        f"{pays} in stock: the transfer agent sells "
         f"new shares for the cash due, {m.strong(shares(summary['dividend_shares']) + ' new shares')} in all."
     )
 
@@ -138,13 +147,16 @@ def _owners(holders: pd.DataFrame, basis: str, m: Markup, top: int = 3) -> str:
     ]
     flagged = holders[holders["flag_5pct"]]
     named = flagged.sort_values("beneficial_pct_13d3", ascending=False)["name"].head(5)
+    reach = "reaches" if len(flagged) == 1 else "reach"
     crossing = (
         "none reaches 5% beneficial ownership (SEC Rule 13d-3)."
         if flagged.empty
-        else f"{len(flagged)} row(s) reach 5% beneficial ownership: " + ", ".join(map(m.text, named)) + "."
+        else f"{counted(len(flagged), 'row')} {reach} 5% beneficial ownership: "
+        + ", ".join(map(m.text, named))
+        + ("" if str(named.iloc[-1]).endswith(".") else ".")
     )
     return (
-        f"Largest resulting owners of Lucent common (pro forma, {basis} basis): "
+        f"Largest resulting owners of Lucent common (pro forma, {basis.replace('_', ' ')} basis): "
         + "; ".join(parts)
         + f" — {crossing} {m.emphasis('Caveat:')} {OWNERSHIP_CAVEAT}"
     )
