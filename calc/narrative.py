@@ -9,9 +9,11 @@ Numbers are formatted here (``shares``, ``pct``, ``usd``), so they contain only 
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 
 import pandas as pd
 
@@ -57,6 +59,41 @@ def pct(value: object, digits: int = 2) -> str:
 
 def usd(value: object, digits: int = 2) -> str:
     return f"${float(value):,.{digits}f}"  # type: ignore[arg-type]
+
+
+def typed(value: float, min_decimals: int = 0) -> str:
+    """A float as the user would type it, with separators: 7.0 -> ``7``, 1e-05 -> ``0.00001``,
+    100000.0 -> ``100,000``; at least ``min_decimals`` decimals (``typed(7.0, 2)`` -> ``7.00``)."""
+    exact = Decimal(repr(float(value))).normalize()
+    places = max(min_decimals, -int(exact.as_tuple().exponent))
+    return f"{exact:,.{places}f}"
+
+
+def input_value(value: object, unit: str = "") -> str:
+    """A scenario input as shown in reports and the CLI: ``none`` for an empty date, yes/no, counts with
+    separators, USD as typed with at least cents, other numbers as typed (``20`` percent, ``0`` drift)."""
+    if value is None or value == "":
+        return "none"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int):
+        return shares(value)
+    if isinstance(value, float):
+        return typed(value, 2 if unit == "USD" else 0)
+    if isinstance(value, dt.date):
+        return _date(value)
+    return str(value)
+
+
+def figure_value(key: str, value: object) -> str:
+    """A headline figure as shown: shares with separators, percentages to 2 decimals, money to cents."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if key.endswith("_pct"):
+        return pct(value)
+    if key.endswith("_usd"):
+        return usd(value)
+    return shares(value)
 
 
 def counted(count: int, noun: str) -> str:
