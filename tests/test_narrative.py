@@ -10,6 +10,7 @@ from calc.narrative import HTML, counted, explain_parts
 from calc.params import default_params
 from calc.scenario import run_scenario
 from dashboard.narrative import explain
+from tests.helpers import APP_TIMEOUT, started_app
 
 
 def _parts(**changes) -> list[str]:
@@ -47,3 +48,13 @@ def test_markdown_narrative_has_no_double_period():
     result = run_scenario(params)
     text = explain(params, result.timeline, result.summary, result.holders)
     assert r"FMR Corp\. *Caveat" in text and r"\.\." not in text
+
+
+def test_one_bad_input_gets_a_heading_that_fits_one_problem(tmp_path, monkeypatch):
+    """Review item 10: a single out-of-range price was headed "These inputs cannot be combined"."""
+    app = started_app(tmp_path, monkeypatch)
+    app.sidebar.number_input(key="param_price").set_value(0.0)
+    app.run(timeout=APP_TIMEOUT)
+    assert not app.exception
+    (error,) = app.error
+    assert error.value.startswith("Fix these inputs in the sidebar:") and "combined" not in error.value
