@@ -9,9 +9,11 @@ Numbers are formatted here (``shares``, ``pct``, ``usd``), so they contain only 
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 
 import pandas as pd
 
@@ -59,6 +61,46 @@ def usd(value: object, digits: int = 2) -> str:
     return f"${float(value):,.{digits}f}"  # type: ignore[arg-type]
 
 
+def typed(value: float, min_decimals: int = 0) -> str:
+    """A float as the user would type it, with separators: 7.0 -> ``7``, 1e-05 -> ``0.00001``,
+    100000.0 -> ``100,000``; at least ``min_decimals`` decimals (``typed(7.0, 2)`` -> ``7.00``)."""
+    exact = Decimal(repr(float(value))).normalize()
+    places = max(min_decimals, -int(exact.as_tuple().exponent))
+    return f"{exact:,.{places}f}"
+
+
+def input_value(value: object, unit: str = "") -> str:
+    """A scenario input as shown in reports and the CLI: ``none`` for an empty date, yes/no, counts with
+    separators, USD as typed with at least cents, other numbers as typed (``20`` percent, ``0`` drift)."""
+    if value is None or value == "":
+        return "none"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int):
+        return shares(value)
+    if isinstance(value, float):
+        return typed(value, 2 if unit == "USD" else 0)
+    if isinstance(value, dt.date):
+        return _date(value)
+    return str(value)
+
+
+def figure_value(key: str, value: object) -> str:
+    """A headline figure as shown: shares with separators, percentages to 2 decimals, money to cents."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if key.endswith("_pct"):
+        return pct(value)
+    if key.endswith("_usd"):
+        return usd(value)
+    return shares(value)
+
+
+def counted(count: int, noun: str) -> str:
+    """``count`` and ``noun``, plural unless the count is one: 1 row, 4 rows."""
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+
 def _date(value: object) -> str:
     """A date as YYYY-MM-DD (one date form on the page and in the report)."""
     return pd.Timestamp(value).strftime("%Y-%m-%d")
@@ -72,17 +114,21 @@ def _dividends(params: ScenarioParams, timeline: pd.DataFrame, summary: Mapping[
         if accrued.empty:
             return "No dividend date falls in the window."
         lp = timeline["lp_per_share_usd"].iloc[-1]
+        subject = "The dividend in the window is not paid: it accrues"
+        if len(accrued) > 1:
+            subject = f"The {counted(len(accrued), 'dividend')} in the window are not paid: they accrue"
         return (
-            f"The {len(accrued)} dividend(s) in the window are not paid: they accrue, and the liquidation "
-            f"preference grows to {usd(lp)} per share by the horizon (no new shares yet)."
+            f"{subject}, and the liquidation preference grows to {usd(lp)} per share by the horizon "
+            "(no new shares yet)."
         )
     if count == 0:
         return "No dividend is paid in the window."
     due = usd(paid["dividend_due_usd"].iloc[0] / 1e6, 1)
+    pays = f"Lucent pays {counted(count, 'semiannual dividend')} of about {due} million"
     if params.dividend_policy == "cash":
-        return f"Lucent pays {count} semiannual dividend(s) of about {due} million in cash: no new shares."
+        return f"{pays} in cash: no new shares."
     return (
-        f"Lucent pays {count} semiannual dividend(s) of about {due} million in stock: the transfer agent sells "
+        f"{pays} in stock: the transfer agent sells "
         f"new shares for the cash due, {m.strong(shares(summary['dividend_shares']) + ' new shares')} in all."
     )
 
@@ -138,13 +184,16 @@ def _owners(holders: pd.DataFrame, basis: str, m: Markup, top: int = 3) -> str:
     ]
     flagged = holders[holders["flag_5pct"]]
     named = flagged.sort_values("beneficial_pct_13d3", ascending=False)["name"].head(5)
+    reach = "reaches" if len(flagged) == 1 else "reach"
     crossing = (
         "none reaches 5% beneficial ownership (SEC Rule 13d-3)."
         if flagged.empty
-        else f"{len(flagged)} row(s) reach 5% beneficial ownership: " + ", ".join(map(m.text, named)) + "."
+        else f"{counted(len(flagged), 'row')} {reach} 5% beneficial ownership: "
+        + ", ".join(map(m.text, named))
+        + ("" if str(named.iloc[-1]).endswith(".") else ".")
     )
     return (
-        f"Largest resulting owners of Lucent common (pro forma, {basis} basis): "
+        f"Largest resulting owners of Lucent common (pro forma, {basis.replace('_', ' ')} basis): "
         + "; ".join(parts)
         + f" — {crossing} {m.emphasis('Caveat:')} {OWNERSHIP_CAVEAT}"
     )

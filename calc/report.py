@@ -22,8 +22,9 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from calc.narrative import HTML, explain_parts, pct, shares
-from calc.params import ScenarioParams
+from calc.columns import SUMMARY_METRICS
+from calc.narrative import HTML, explain_parts, figure_value, input_value, pct, shares
+from calc.params import SPECS, ScenarioParams
 from calc.scenario import SUMMARY_KEYS, ScenarioResult
 from calc.terms import Terms
 from calc.workbook import input_rows, record_rows, term_rows
@@ -43,6 +44,7 @@ h1 { font-size: 1.6rem; } h2 { font-size: 1.2rem; border-bottom: 1px solid #ccc;
 table { border-collapse: collapse; width: 100%; font-size: .85rem; margin: .5rem 0; }
 th, td { border: 1px solid #ddd; padding: .25rem .45rem; text-align: left; vertical-align: top; }
 th { background: #eef2f7; }
+table.headline { width: auto; min-width: 50%; }
 td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 .question { font-size: 1.05rem; background: #f5f7fa; border-left: 4px solid #4C78A8; padding: .6rem .9rem; }
 .meta { color: #555; font-size: .85rem; }
@@ -62,17 +64,6 @@ def esc(value: object) -> str:
     return html.escape("" if value is None else str(value), quote=True)
 
 
-def figure_value(key: str, value: object) -> str:
-    """A headline figure as shown: shares with separators, percentages to 2 decimals, money to cents."""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if key.endswith("_pct"):
-        return pct(value)
-    if key.endswith("_usd"):
-        return f"${float(value):,.2f}"  # type: ignore[arg-type]
-    return shares(value)
-
-
 def _json_value(value: object) -> object:
     return value.item() if hasattr(value, "item") else value
 
@@ -89,13 +80,17 @@ def _table(frame: pd.DataFrame, numeric: Sequence[str] = ()) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
 
 
+LABELS = {c.name: c.label for c in SUMMARY_METRICS}
+
+
 def headline_html(summary: Mapping[str, object]) -> str:
-    """The summary figures, each cell with ``data-key`` / ``data-value`` (the exact JSON value)."""
+    """The summary figures under their labels (``calc.columns``), each cell with ``data-key`` (the JSON key)
+    and ``data-value`` (the exact JSON value)."""
     rows = []
     for key in SUMMARY_KEYS:
         value = _json_value(summary[key])
         rows.append(
-            f'<tr><th>{esc(key)}</th><td class="num" data-key="{esc(key)}" '
+            f'<tr><th>{esc(LABELS[key])}</th><td class="num" data-key="{esc(key)}" '
             f'data-value="{esc(json.dumps(value))}">{esc(figure_value(key, value))}</td></tr>'
         )
     return f'<table class="headline"><tbody>{"".join(rows)}</tbody></table>'
@@ -118,6 +113,22 @@ def holders_html(holders: pd.DataFrame, top: int = TOP_HOLDERS) -> str:
         }
     )
     return _table(frame, numeric=("preferred (basis)", "pro forma shares", "pro forma %", "13d-3 beneficial %"))
+
+
+def inputs_shown(inputs: pd.DataFrame) -> pd.DataFrame:
+    """``calc.workbook.input_rows`` as text: each value and default in its unit (``calc.narrative.input_value``)."""
+    units = [spec.unit for spec in SPECS]
+    return inputs.assign(
+        value=[input_value(v, u) for v, u in zip(inputs["value"], units)],
+        default=[input_value(v, u) for v, u in zip(inputs["default"], units)],
+        **{"changed from default": [input_value(bool(v)) for v in inputs["changed from default"]]},
+    )
+
+
+def sources_shown(terms: Terms) -> pd.DataFrame:
+    """``calc.workbook.term_rows`` as text (counts with separators, yes/no, rates as the terms state them)."""
+    rows = term_rows(terms)
+    return rows.assign(value=[input_value(v) for v in rows["value"]])
 
 
 def charts_html(figures: Sequence[go.Figure]) -> str:
@@ -144,7 +155,7 @@ def report_html(
 ) -> str:
     """The report (module docstring) as one HTML document. ``figures``: issuance, sensitivity and
     concentration (``charts.figures.all_figures``); ``record``: ``calc.record.inputs_record``."""
-    inputs = input_rows(params, terms).drop(columns=["rule"])
+    inputs = inputs_shown(input_rows(params, terms).drop(columns=["rule"]))
     head, *points = explain_parts(params, result.timeline, result.summary, result.holders, HTML)
     meta = f"Generated {esc(record.get('generated_at'))} by {esc(record.get('product'))} {esc(record.get('version'))}"
     body = [
@@ -156,7 +167,7 @@ def report_html(
         f"<h2>Charts</h2>{charts_html(figures)}",
         f"<h2>Largest holders (pro forma at the horizon)</h2>{holders_html(result.holders)}",
         f"<h2>Inputs</h2>{_table(inputs)}",
-        f"<h2>Sources and assumptions</h2>{_table(term_rows(terms))}",
+        f"<h2>Sources and assumptions</h2>{_table(sources_shown(terms))}",
         f"<h2>Run record</h2>{_table(record_rows(record))}",
         f'<p class="meta">{meta}. Figures from calc/ (exact integer share counts); see the README for the '
         "conventions.</p>",

@@ -22,6 +22,7 @@ import json
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
 import numpy as np
 import pandas as pd
@@ -29,12 +30,13 @@ import xlsxwriter
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
+from calc.columns import SUMMARY_METRICS
 from calc.data import FILING_PATH, REGISTER_PATH, TERMS_PATH, load_terms
 from calc.eps import DilutedEps, waterfall_rows
 from calc.montecarlo import MonteCarloResult
 from calc.output import PCT_DECIMALS, csv_decimals, neutralize_text
 from calc.params import SPECS, ScenarioParams, default_params
-from calc.scenario import SUMMARY_KEYS, ScenarioResult
+from calc.scenario import ScenarioResult
 from calc.terms import Terms
 
 MAX_WIDTH = 60
@@ -152,6 +154,13 @@ class _Book:
             sheet.autofilter(top, 0, top + max(len(frame), 1), len(frame.columns) - 1)
         return sheet
 
+    def notes_sheet(self, name: str, notes: Sequence[str]) -> None:
+        """A sheet of note lines only (no table), its first line frozen."""
+        sheet = self.book.add_worksheet(name)
+        for i, note in enumerate(notes):
+            sheet.write_string(i, 0, str(neutralize_text(note)))
+        sheet.freeze_panes(1, 0)
+
     def close(self) -> None:
         self.book.close()
 
@@ -213,7 +222,14 @@ def record_rows(record: Mapping[str, object]) -> pd.DataFrame:
 
 
 def summary_rows(result: ScenarioResult) -> pd.DataFrame:
-    return pd.DataFrame({"figure": list(SUMMARY_KEYS), "value": [result.summary[k] for k in SUMMARY_KEYS]})
+    """One row per summary figure: its JSON key, its label (``calc.columns``) and its value."""
+    return pd.DataFrame(
+        {
+            "figure": [c.name for c in SUMMARY_METRICS],
+            "label": [c.label for c in SUMMARY_METRICS],
+            "value": [result.summary[c.name] for c in SUMMARY_METRICS],
+        }
+    )
 
 
 def _summary_sheet(book: _Book, result: ScenarioResult) -> None:
@@ -221,12 +237,13 @@ def _summary_sheet(book: _Book, result: ScenarioResult) -> None:
     sheet = book.table("Summary", frame.assign(value=""), {"value": "text"})
     for row, (key, value) in enumerate(zip(frame["figure"], frame["value"]), start=1):
         kind = "bool" if isinstance(value, (bool, np.bool_)) else column_kind(key, pd.Series([value]))
-        book.cell(sheet, row, 1, value, kind)
-    sheet.set_column(1, 1, 22)
+        book.cell(sheet, row, 2, value, kind)
+    sheet.set_column(2, 2, 22)
 
 
 def term_rows(terms: Terms) -> pd.DataFrame:
-    """Every field of the terms file with its value and source, then the conversion-rate history."""
+    """Every field of the terms file with its value (as typed in the terms: int, Decimal, bool, date, text;
+    lists as JSON) and source, then the conversion-rate history."""
     rows = []
     for section_name in ("preferred", "registered", "market"):
         for field, value in vars(getattr(terms, section_name)).items():
@@ -234,7 +251,7 @@ def term_rows(terms: Terms) -> pd.DataFrame:
             rows.append(
                 {
                     "field": key,
-                    "value": json.dumps(value, default=str) if isinstance(value, tuple) else str(value),
+                    "value": json.dumps(value, default=str) if isinstance(value, tuple) else value,
                     "source": terms.source(key),
                 }
             )
@@ -254,12 +271,22 @@ def term_rows(terms: Terms) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _sources_sheet(book: _Book, terms: Terms) -> None:
+    """The Sources sheet: each value in its own kind (numbers as numbers, booleans, dates), not as text."""
+    frame = term_rows(terms)
+    sheet = book.table("Sources", frame.assign(value=""), {"value": "text"})
+    for row, (field, value) in enumerate(zip(frame["field"], frame["value"]), start=1):
+        number = isinstance(value, Decimal)
+        kind = "usd" if number and field.endswith("_usd") else _value_kind(float(value) if number else value)
+        book.cell(sheet, row, 1, float(value) if number else value, kind)
+
+
 def _options_eps_sheet(book: _Book, data: WorkbookData) -> None:
     notes = [
         "Options: positions per grant on the scenario horizon, treasury-stock shares at the scenario price "
         "(assumption: the scenario price stands in for the period's average price).",
         "EPS (ASC 260): basic shares = the scenario's base_shares, period end = the horizon, average price = "
-        "the scenario price (assumptions); see calc/eps.py.",
+        "the scenario price (assumptions); only sources that lower EPS are included (antidilution rule).",
     ]
     if data.options is None and data.eps is None:
         notes.append("Not computed: give --grants FILE and/or --net-income USD.")
@@ -278,7 +305,10 @@ def _options_eps_sheet(book: _Book, data: WorkbookData) -> None:
                 {"section": ["EPS"], "step": ["diluted EPS (USD)"], "eps_after_usd": [float(data.eps.diluted_eps_usd)]}
             )
         )
-    frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame({"section": []})
+    if not frames:
+        book.notes_sheet("Options and EPS", notes)
+        return
+    frame = pd.concat(frames, ignore_index=True)
     frame = frame[["section", *[c for c in frame.columns if c != "section"]]]
     kinds = {
         c: "shares" if c.endswith("shares") else "usd" if c.endswith("_usd") else "bool"
@@ -317,6 +347,6 @@ def workbook_bytes(data: WorkbookData) -> bytes:
             ],
         )
     _options_eps_sheet(book, data)
-    book.table("Sources", term_rows(data.terms))
+    _sources_sheet(book, data.terms)
     book.close()
     return handle.getvalue()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 
 import pytest
 
@@ -124,3 +125,26 @@ def test_a_missing_input_file_is_an_input_error(tmp_path, argv):
     assert result.returncode == 2, result.stderr
     assert result.stderr.startswith("error: ") and "cannot read" in result.stderr, result.stderr
     assert os.listdir(tmp_path) == []
+
+
+def test_scenario_text_output_reads_like_a_report():
+    """Review item 8: the text report had 7.0, conversion_date=None, unseparated counts, 5 or 6 decimals
+    of percent, money to 4 decimals and a ragged summary."""
+    result = run_cli("scenario", "--price", "7")
+    assert result.returncode == 0, result.stderr
+    header, *lines = result.stdout.splitlines()
+    assert "price=7.00;" in header and "conversion_date=none;" in header and "None" not in header
+    assert "base_shares=3,607,381,493;" in header and "call_trigger_pct=20" in header
+    timeline = lines[: lines.index(next(line for line in lines if line.startswith("dividend_shares")))]
+    # the 2004-08-02 put converts at $7: floor(1,885,000 x 168.3502) = 317,340,127 (SUPP p. 1, conversion rate)
+    put = next(line for line in timeline if line.startswith("2004-08-02"))
+    assert "317,340,127" in put.split() and "7.0000" in put.split()
+    assert all(re.fullmatch(r"\d+\.\d{4}", line.split()[-1]) for line in timeline[1:])  # new_shares_pct, 4 places
+    assert len({len(line) for line in timeline}) == 1  # right-aligned columns end together
+    summary = lines[len(timeline) :]
+    assert len({len(line) for line in summary}) == 1  # values right-aligned after the longest key
+    figures = dict(line.split(maxsplit=1) for line in summary)
+    assert figures["conversion_shares"].strip() == "317,340,127"
+    assert figures["repurchase_cash_usd"].strip() == "$0.00"
+    assert re.fullmatch(r"\d+\.\d{4}%", figures["dilution_pct"].strip())
+    assert figures["exceeds_authorized"].strip() == "no"

@@ -77,7 +77,16 @@ def test_report_renders_offline_and_matches_scenario_json(browser, tmp_path):
                 assert text == f"${expected[key]:,.2f}"
             else:
                 assert int(text.replace(",", "")) == expected[key], key
+        labels = view.eval_on_selector_all("table.headline th", "els => els.map(e => e.textContent)")
+        assert labels[0] == "New shares from dividends paid in stock" and not any("_" in t for t in labels)
+        inputs = view.inner_text("table:below(h2:has-text('Inputs'))")
+        for shown in ("3,607,381,493", "7.00", "\tyes\t", "\tno\t", "none"):
+            assert shown in inputs, shown
+        assert not re.search(r"\b(True|False|None|3607381493|1\.0)\b", inputs)
+        sources = view.inner_text("table:below(h2:has-text('Sources and assumptions'))")
+        assert "1,885,000" in sources and "True" not in sources
         body = view.inner_text("body")
+        assert not re.search(r"\w \.(?!\.)", body)  # no space before a full stop ("997,354,498 new shares .")
         # accrue at $7: the LP accretes 4% a semiannual period, 8 periods to 2006-08-01 (SUPP p. 11, footnote 3)
         assert "In plain words" in body and "$1,368.57 per share" in body
         ARTIFACTS.mkdir(exist_ok=True)
@@ -131,7 +140,7 @@ def test_dashboard_downloads_the_workbook_and_the_report(page):
     workbook = info.value
     assert re.fullmatch(r"lucent_scenario_[0-9a-f]{8}\.xlsx", workbook.suggested_filename)
     sheet = openpyxl.load_workbook(io.BytesIO(Path(workbook.path()).read_bytes()))["Summary"]
-    got = {row[0]: row[1] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    got = {row[0]: row[2] for row in sheet.iter_rows(min_row=2, values_only=True)}  # figure, label, value
     assert got["new_shares"] == expected["new_shares"] == 1_156_931_218  # 159,576,720 dividend + 997,354,498 put
     with page.expect_download(timeout=WAIT_MS) as info:
         page.get_by_role("button", name="Download report (HTML)").click()

@@ -177,3 +177,34 @@ def test_text_that_looks_like_a_formula_is_neutralized():
     for got, given in zip(shown, HOSTILE_NAMES):
         assert got == ("'" + given if given.startswith(("=", "+", "-", "@", "\t", "\r")) else given)
     assert not any(cell.data_type == "f" for sheet in book for row in sheet.iter_rows() for cell in row)
+
+
+def test_sources_sheet_keeps_numbers_and_booleans(made):
+    """Review item 8: the Sources sheet stored '1885000', '0.08' and 'True' as text."""
+    book, _, _ = made
+    values = {row["field"]: row["value"] for row in _table(book["Sources"])}
+    assert values["preferred.shares_issued"] == 1_885_000  # SUPP p. 1 (cover)
+    assert values["preferred.dividend_rate"] == pytest.approx(0.08)  # SUPP p. 1: 8.00%
+    assert values["preferred.initial_liquidation_preference_usd"] == 1000  # SUPP p. 11, footnote 3
+    assert values["market.closing_price_usd"] == pytest.approx(1.89)  # SUPP p. 11
+    assert values["preferred.cumulative_dividends"] is True
+    assert values["preferred.issue_date"].date() == dt.date(2001, 8, 6)
+    assert values["terms file"] == "data/terms.toml"
+
+
+def test_summary_sheet_has_a_label_beside_each_key(made):
+    book, _, _ = made
+    rows = _table(book["Summary"])
+    assert list(rows[0]) == ["figure", "label", "value"]
+    labels = {row["figure"]: row["label"] for row in rows}
+    assert labels["dilution_pct"].startswith("Dilution %") and labels["new_shares"] == "New shares, all sources"
+
+
+def test_options_and_eps_sheet_without_inputs_is_notes_only():
+    """Review item 11: without grants or net income the sheet had a lone "section" header and
+    pointed readers at calc/eps.py."""
+    params = default_params()
+    book = openpyxl.load_workbook(io.BytesIO(workbook_bytes(WorkbookData(params, run_scenario(params), {}))))
+    cells = [cell for row in book["Options and EPS"].iter_rows(values_only=True) for cell in row if cell is not None]
+    assert cells and cells[-1] == "Not computed: give --grants FILE and/or --net-income USD."
+    assert "section" not in cells and not any("calc/" in str(cell) for cell in cells)

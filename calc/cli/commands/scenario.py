@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from fractions import Fraction
+
+import pandas as pd
 
 from calc.cli.arg_types import number
 from calc.cli.flags import add_ledger_flags, add_monte_carlo_flags, add_scenario_flags, ledger_from_args
@@ -18,9 +20,10 @@ from calc.errors import InputError
 from calc.grants_csv import read_grants_csv
 from calc.ledger import Event
 from calc.montecarlo import MonteCarloResult, run_monte_carlo
+from calc.narrative import figure_value, input_value, pct
 from calc.options import positions_frame
-from calc.output import OutputPlan, Sink, plan_outputs
-from calc.params import ScenarioParams
+from calc.output import PER_SHARE_DECIMALS, OutputPlan, Sink, plan_outputs
+from calc.params import SPECS, ScenarioParams
 from calc.record import inputs_record
 from calc.scenario import SUMMARY_KEYS, ScenarioResult, run_scenario
 from calc.workbook import WorkbookData, workbook_bytes
@@ -154,10 +157,63 @@ def _json_value(value: object) -> object:
     return value.item() if hasattr(value, "item") else value
 
 
-def _display(value: object) -> str:
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    return f"{value:,.4f}" if isinstance(value, float) else f"{value:,}"
+TEXT_COLUMNS = (
+    "date",
+    "event",
+    "price_usd",
+    "preferred_outstanding",
+    "dividend_shares",
+    "conversion_shares",
+    "redemption_shares",
+    "total_common_shares",
+    "new_shares_pct",
+)
+TEXT_PCT_DECIMALS = 4  # percentages in the text report (the CSV and --json keep full precision)
+
+
+def _cell(column: str, value: object) -> str:
+    """A timeline cell as text: dates ISO, prices to 4 decimals (per share), percentages to
+    ``TEXT_PCT_DECIMALS``, counts with separators."""
+    if column == "date":
+        return input_value(pd.Timestamp(value).date())
+    if column.endswith("_pct"):
+        return f"{float(value):,.{TEXT_PCT_DECIMALS}f}"  # type: ignore[arg-type]
+    if column.endswith("_usd"):
+        return f"{float(value):,.{PER_SHARE_DECIMALS}f}"  # type: ignore[arg-type]
+    return input_value(_json_value(value))
+
+
+def timeline_text(timeline: pd.DataFrame, columns: Sequence[str]) -> str:
+    """The timeline as aligned columns: text left, numbers right."""
+    cells = [[_cell(c, v) for c, v in zip(columns, row)] for row in timeline[list(columns)].itertuples(index=False)]
+    widths = [max(len(c), *(len(r[i]) for r in cells)) for i, c in enumerate(columns)]
+    left = {"date", "event"}
+
+    def line(values: Sequence[str]) -> str:
+        return "  ".join(v.ljust(w) if c in left else v.rjust(w) for c, v, w in zip(columns, values, widths)).rstrip()
+
+    return "\n".join([line(columns), *(line(r) for r in cells)])
+
+
+def summary_text(summary: Mapping[str, object]) -> str:
+    """One figure a line, values right-aligned after the longest key: counts with separators, percentages to
+    ``TEXT_PCT_DECIMALS``, money to cents, yes/no."""
+    width = max(map(len, summary))
+
+    def shown(key: str, value: object) -> str:
+        if key.endswith("_pct") and not isinstance(value, bool):
+            return pct(value, TEXT_PCT_DECIMALS)
+        return figure_value(key, value)
+
+    values = {key: shown(key, value) for key, value in summary.items()}
+    right = max(map(len, values.values()))
+    return "\n".join(f"{key:{width}}  {value:>{right}}" for key, value in values.items())
+
+
+def inputs_text(params: ScenarioParams) -> str:
+    """The scenario's inputs on one line, each in its unit (``calc.narrative.input_value``; ``none`` when empty)."""
+    values = params.as_dict()
+    return "scenario: " + "; ".join(f"{s.name}={input_value(values[s.name], s.unit)}" for s in SPECS)
 
 
 def _report(
@@ -167,23 +223,12 @@ def _report(
     if args.json:
         print_json(summary)
         return 0
-    print("scenario: " + ", ".join(f"{k}={v}" for k, v in params.as_dict().items()))
-    columns = [
-        "date",
-        "event",
-        "price_usd",
-        "preferred_outstanding",
-        "dividend_shares",
-        "conversion_shares",
-        "redemption_shares",
-        "total_common_shares",
-        "new_shares_pct",
-    ]
+    print(inputs_text(params))
+    columns = list(TEXT_COLUMNS)
     if events:
         columns.insert(7, "exchange_shares")
-    print(result.timeline[columns].to_string(index=False))
-    for key in SUMMARY_KEYS:
-        print(f"{key:22} {_display(summary[key])}")
+    print(timeline_text(result.timeline, columns))
+    print(summary_text(summary))
     for line in plan.wrote():
         print(line)
     return 0
