@@ -54,7 +54,7 @@ with safe.section("Scenario results"):
     if params is None:
         st.error(
             "These inputs cannot be combined — fix them in the sidebar:\n\n"
-            + "\n".join(f"- {safe.text(p)}" for p in problems)
+            + "\n".join(f"- {safe.text(inputs.problem_text(p))}" for p in problems)
         )
     else:
         key = cache.key_of(params) + ledger_view.events_key(events)
