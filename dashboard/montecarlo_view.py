@@ -3,6 +3,8 @@ open (runs are kept per session in ``dashboard.cache``)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 import streamlit as st
 
@@ -32,9 +34,9 @@ def source_rows(by_source: pd.DataFrame) -> pd.DataFrame:
     return rows.reset_index(drop=True)
 
 
-def source_config(rows: pd.DataFrame) -> dict[str, object]:
+def source_config(rows: pd.DataFrame) -> dict[str, Any]:
     """Headers in words (``STAT_LABELS``), counts with separators."""
-    config: dict[str, object] = {"source": st.column_config.TextColumn("Source", width=170)}
+    config: dict[str, Any] = {"source": st.column_config.TextColumn("Source", width=170)}
     for column in rows.columns[1:]:
         head, hint = STAT_LABELS.get(column, (column, ""))
         config[column] = st.column_config.NumberColumn(
