@@ -52,7 +52,10 @@ result: ScenarioResult | None = None
 key = ""
 with safe.section("Scenario results"):
     if params is None:
-        st.error("Fix these inputs in the sidebar:\n\n" + "\n".join(f"- {safe.text(p)}" for p in problems))
+        st.error(
+            "Fix these inputs in the sidebar:\n\n"
+            + "\n".join(f"- {safe.text(inputs.problem_text(p))}" for p in problems)
+        )
     else:
         key = cache.key_of(params) + ledger_view.events_key(events)
         try:

@@ -44,6 +44,15 @@ def price(value: object) -> str:
     return usd(value, 4)
 
 
+def decimal(value: object, most: int = 4, least: int = 2) -> str:
+    """A plain number (a factor, a percent input) with separators, ``least`` to ``most`` decimals, trailing zeros
+    dropped: ``1.00``, ``0.955``, ``20.00``."""
+    text = f"{float(value):,.{most}f}"  # type: ignore[arg-type]
+    whole, _, fraction = text.partition(".")
+    fraction = fraction.rstrip("0").ljust(least, "0")
+    return f"{whole}.{fraction}" if fraction else whole
+
+
 def iso(value: object) -> str:
     """A date as YYYY-MM-DD."""
     if isinstance(value, dt.date):

@@ -38,15 +38,16 @@ def render_holders(page: Page, result: ScenarioResult, terms: Terms) -> None:
         HOLDER_BASES,
         key="holder_basis_switch",
         horizontal=True,
+        format_func=inputs.choice_label,
         on_change=_sync_basis,
-        help="Same as holder_basis in the sidebar.",
+        help="Same as Holder basis in the sidebar (CLI: `--holder-basis`).",
     )
     info = summarize(page.register, terms.preferred.shares_issued)
     st.info(
         f"**Why the listed total can exceed the shares issued.** The holder table lists {info.holders} holders; "
         f"{info.listed_total_note()}. Holders named in successive supplements accumulate and shares that "
         "changed hands can be listed under both seller and buyer. **registered** uses the amounts as listed "
-        "(holder rows then add up to more than the class); **pro_rata** scales every listing to the "
+        "(holder rows then add up to more than the class); **pro rata** scales every listing to the "
         f"{info.issued_preferred_shares:,} shares outstanding (largest-remainder rounding), so holder rows "
         "add up to the class totals."
     )

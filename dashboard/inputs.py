@@ -13,11 +13,14 @@ from typing import Any
 
 import streamlit as st
 
+from calc.errors import Problem
 from calc.params import SPECS, ParamSpec, ScenarioParams
+
+SPEC_BY_NAME = {spec.name: spec for spec in SPECS}
 
 KEY_PREFIX = "param_"
 DATE_MIN, DATE_MAX = dt.date(1996, 1, 1), dt.date(2040, 12, 31)
-FLOAT_FORMAT = {"price": ("%.4f", 0.01), "annual_drift": ("%.4f", 0.05)}
+FLOAT_FORMAT = {"price": ("%.4f", 0.01), "annual_drift": ("%.4f", 0.05), "call_trigger_pct": ("%.2f", 1.0)}
 INT_STEP = {"base_shares": 1_000_000}
 GROUPS = (  # sidebar grouping; any parameter not named here is shown under "Other"
     ("Market", ("price", "annual_drift", "base_shares")),
@@ -81,6 +84,19 @@ def label(spec: ParamSpec) -> str:
     return f"{words} ({spec.unit})" if spec.unit and spec.unit != "YYYY-MM-DD" else words
 
 
+def choice_label(value: object) -> str:
+    """A choice as words (``pro_rata`` -> ``pro rata``); the value itself is kept by the widget."""
+    return str(value).replace("_", " ")
+
+
+def problem_text(problem: str) -> str:
+    """A scenario-input problem naming the input by its sidebar label (``price: ...`` -> ``Common price (USD):
+    ...``); any other problem unchanged."""
+    if isinstance(problem, Problem) and problem.line is None and problem.column in SPEC_BY_NAME:
+        return f"{label(SPEC_BY_NAME[problem.column])}: {problem.what}"
+    return str(problem)
+
+
 def help_text(spec: ParamSpec, default: Any) -> str:
     extra = CHOICE_HELP.get(spec.name)
     choices = ("  \n" + "  \n".join(extra.values())) if extra else ""
@@ -114,7 +130,7 @@ def set_state(params: ScenarioParams) -> None:
 def _widget(spec: ParamSpec, default: Any) -> Any:
     k, lab, hlp = key(spec.name), label(spec), help_text(spec, default)
     if spec.kind == "choice":
-        return st.selectbox(lab, spec.choices, key=k, help=hlp)
+        return st.selectbox(lab, spec.choices, key=k, help=hlp, format_func=choice_label)
     if spec.kind == "float":
         fmt, step = FLOAT_FORMAT.get(spec.name, ("%.4f", 0.01))
         return st.number_input(lab, step=step, format=fmt, key=k, help=hlp)

@@ -31,6 +31,27 @@ EVENTS_KEY = "ledger_events"
 MESSAGE_KEY = "ledger_message"
 HISTORY_KEY = "ledger_history"
 BREAKEVEN_METRIC_WIDTH_PX = 250  # fits "Exchange: common per preferred" on one line
+# events-editor column -> (header, help in plain words); the help names the events-file (CSV) column
+EVENT_LABELS = {
+    "date": ("Date", "YYYY-MM-DD, inside the projection window"),
+    "action": (
+        "Action",
+        "what happens: exchange_common (preferred swapped for common), repurchase_cash (bought back for cash), "
+        "convert, put, call, exchange_debentures (swapped for debentures) or dividend_policy (how later "
+        "dividends are paid)",
+    ),
+    "preferred_shares": ("Preferred shares", "how many preferred shares the row acts on: a whole number or all"),
+    "common_shares": ("Common issued", "exchange_common: common shares issued in total, as reported"),
+    "common_per_preferred": ("Common per preferred", "exchange_common: common shares per preferred share"),
+    "cash_per_preferred_usd": ("Cash per preferred (USD)", "repurchase_cash: dollars paid per preferred share"),
+    "settlement": (
+        "Settlement",
+        "put or call: cash or stock (empty: the sidebar's choice); dividend_policy: cash, stock or accrue",
+    ),
+    "holder": ("Holder", "a holder's name exactly as in the holder table (empty: shared by all holders)"),
+    "source": ("Source", "where the row comes from (free text)"),
+}
+EVENT_WIDTHS = {"date": 110, "action": 160, "preferred_shares": 140}  # px; the key columns fit at 1024 px
 
 
 def history_on() -> bool:
@@ -80,6 +101,14 @@ def _events_frame(events: tuple[Event, ...]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(EVENT_COLUMNS), dtype=str)
 
 
+def event_column(name: str) -> Any:
+    """The editor column ``name``: its header in words, a help in plain words naming the CSV/CLI column."""
+    head, hint = EVENT_LABELS.get(name, (name.replace("_", " "), ""))
+    return st.column_config.TextColumn(
+        head, help=f"{hint}. CSV / CLI column: {name}", width=EVENT_WIDTHS.get(name, "medium")
+    )
+
+
 def _check_edit(
     edited: pd.DataFrame, params: ScenarioParams, history: bool, terms: Terms, book: HolderBook
 ) -> tuple[tuple[Event, ...], list[str]]:
@@ -94,13 +123,13 @@ def _check_edit(
 
 def render_editor(params: ScenarioParams | None, history: bool, terms: Terms, book: HolderBook) -> None:
     st.caption(
-        "Ledger rows acting on the preferred (`calc.ledger`): actions exchange_common, repurchase_cash, "
-        "convert, put, call, exchange_debentures, dividend_policy. `preferred_shares` is a whole number or "
-        "`all`; `holder` is an exact register name (empty: shared pro rata). Same rules as "
-        "`--events FILE`; problems name the line (line N = table row N − 1)."
+        "Dated events acting on the preferred: exchanges for common, repurchases for cash, conversions, puts, "
+        "calls, exchanges for debentures and changes of dividend policy. Hover a column header for what to "
+        "type. The rows follow the same rules as an events file given to the command line (`--events FILE`); "
+        "a problem names its line as in that file: the header is line 1, so the first row is line 2."
     )
     base = _events_frame(st.session_state.get(EVENTS_KEY, ()))
-    config = {c: st.column_config.TextColumn(c) for c in EVENT_COLUMNS}
+    config = {c: event_column(c) for c in EVENT_COLUMNS}
     edited = st.data_editor(
         base, key="events_editor", num_rows="dynamic", column_config=config, width="stretch", hide_index=True
     )

@@ -3,6 +3,9 @@ open (runs are kept per session in ``dashboard.cache``)."""
 
 from __future__ import annotations
 
+from typing import Any
+
+import pandas as pd
 import streamlit as st
 
 from calc.errors import InputError
@@ -14,6 +17,32 @@ from dashboard.safe import error_lines
 from dashboard.widgets import chart, download, file_name
 
 MC_AUTO_PATHS = 50_000  # Monte Carlo reruns by itself up to this many paths; above, on the button
+# column -> (header, help); short headers so the four columns fit beside the source at 1024 px
+STAT_LABELS = {
+    "mean": ("Mean", "average across the paths"),
+    "p5": ("5th pct.", "5th percentile across the paths"),
+    "p50": ("Median", "50th percentile across the paths"),
+    "p95": ("95th pct.", "95th percentile across the paths"),
+}
+
+
+def source_rows(by_source: pd.DataFrame) -> pd.DataFrame:
+    """``MonteCarloResult.horizon_new_by_source`` for the page: one row per source under its human label
+    (``formatting.label``: ``dividend_shares`` -> "New from dividends"), counts rounded to whole shares."""
+    rows = by_source.round(0)
+    rows.insert(0, "source", [formatting.label(str(name)) for name in rows.index])
+    return rows.reset_index(drop=True)
+
+
+def source_config(rows: pd.DataFrame) -> dict[str, Any]:
+    """Headers in words (``STAT_LABELS``), counts with separators."""
+    config: dict[str, Any] = {"source": st.column_config.TextColumn("Source", width=170)}
+    for column in rows.columns[1:]:
+        head, hint = STAT_LABELS.get(column, (column, ""))
+        config[column] = st.column_config.NumberColumn(
+            head, format="localized", help=f"new shares at the horizon: {hint}", width=95
+        )
+    return config
 
 
 def render(page: Page) -> None:
@@ -76,12 +105,8 @@ def render(page: Page) -> None:
         f"**{pct(100 * outcome.exceeds_authorized_probability)}**.{flat} " + figures.PNG_NOTE
     )
     st.markdown("**New shares at the horizon by source, across paths**")
-    by_source = outcome.horizon_new_by_source.round(0)
-    st.dataframe(
-        by_source,
-        width="stretch",
-        column_config={c: st.column_config.NumberColumn(c, format="localized") for c in by_source.columns},
-    )
+    by_source = source_rows(outcome.horizon_new_by_source)
+    st.dataframe(by_source, width="stretch", hide_index=True, column_config=source_config(by_source))
     with st.container(horizontal=True, wrap=True):
         download(
             "Percentiles (CSV)",

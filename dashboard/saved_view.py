@@ -141,8 +141,9 @@ def _compare(page: Page, saved: list[SavedScenario]) -> None:
 def render(page: Page) -> None:
     store = ScenarioStore()
     st.caption(
-        f"Saved in the SQLite file {text(store.path)} (set the environment variable `{ENV_VAR}` to use "
-        "another file). Saved scenarios survive restarts; a failed write changes nothing already saved."
+        "Scenarios are saved on the server running this page, in a small database file, so they survive "
+        "restarts; a failed write changes nothing already saved.",
+        help=f"The file: {text(store.path)}. Set the environment variable `{ENV_VAR}` to use another file.",
     )
     try:
         saved = store.entries()

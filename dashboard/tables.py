@@ -15,10 +15,10 @@ import streamlit as st
 from calc.columns import HOLDER_COLUMNS, SUMMARY_METRICS, THRESHOLDS_PCT, flag_name
 from calc.errors import Problem
 from calc.output import csv_decimals, fixed_text
-from calc.params import SPECS, ScenarioParams
+from calc.params import SPECS, ParamSpec, ScenarioParams
 from calc.terms import Terms
-from dashboard.formatting import first, iso, label, pct, shares, usd
-from dashboard.inputs import cli_flag
+from dashboard.formatting import decimal, first, iso, label, pct, price, shares, usd
+from dashboard.inputs import choice_label, cli_flag
 from dashboard.inputs import label as input_label
 
 SUMMARY_LABELS = {c.name: c.label for c in SUMMARY_METRICS}
@@ -27,12 +27,19 @@ UNIT_SHOWN = {"pct": "%", "shares": "shares", "USD": "USD", "": ""}
 HOLDER_LEAD = (
     "name",
     "pro_forma_pct",
+    "pro_forma_shares",
     "beneficial_pct_13d3",
     *(flag_name(t) for t in THRESHOLDS_PCT),
-    "pro_forma_shares",
 )
-# st.column_config options beyond header and tooltip
-HOLDER_DISPLAY: dict[str, dict[str, Any]] = {"name": {"width": "medium", "pinned": True}, "issues": {"width": "large"}}
+# st.column_config options beyond header and tooltip; widths (px) so the lead columns' headers read whole at 1024 px
+HOLDER_DISPLAY: dict[str, dict[str, Any]] = {
+    "name": {"width": 130, "pinned": True},
+    "pro_forma_pct": {"width": 90},
+    "pro_forma_shares": {"width": 120},
+    "beneficial_pct_13d3": {"width": 115},
+    **{flag_name(t): {"width": 50} for t in THRESHOLDS_PCT},
+    "issues": {"width": "large"},
+}
 
 
 def holder_column_config() -> dict[str, Any]:
@@ -128,6 +135,25 @@ def _show(value: object, name: str = "") -> str:
     return str(value)
 
 
+def show_param(spec: ParamSpec, value: object) -> str:
+    """A scenario input as the sidebar means it, by its unit: USD as a price (``$1.8900``), a drift per year as a
+    percentage (``5.00% a year``), a percent input as ``20.00%``, factors to 2-4 decimals, counts with
+    separators, dates ISO, choices in words, an empty optional date as "empty"."""
+    if value is None:
+        return "empty"
+    if spec.kind == "choice":
+        return choice_label(value)
+    if spec.kind != "float":
+        return _show(value, spec.name)
+    if spec.unit == "USD":
+        return price(value)
+    if spec.unit == "per year":
+        return f"{pct(100 * float(value))} a year"  # type: ignore[arg-type]
+    if spec.unit == "percent":
+        return f"{decimal(value)}%"
+    return decimal(value)
+
+
 def term_rows(terms: Terms) -> pd.DataFrame:
     """Every term in force (preferred, registered amounts, market defaults): a readable name and value, the
     source, and the field's name in ``data/terms.toml``."""
@@ -154,16 +180,17 @@ def assumption_rows(terms: Terms) -> pd.DataFrame:
 
 
 def params_rows(params: ScenarioParams, defaults: ScenarioParams) -> pd.DataFrame:
-    """The scenario's inputs, each with its unit, meaning and whether it differs from the default."""
+    """The scenario's inputs, each with its value (``show_param``), whether it differs from the default, its
+    meaning, the default and the CLI flag (the columns an analyst reads first lead)."""
     return pd.DataFrame(
         [
             {
                 "input": input_label(s),
-                "value": _show(getattr(params, s.name), s.name) or "",
-                "default": _show(getattr(defaults, s.name), s.name),
-                "CLI flag": cli_flag(s.name),
+                "value": show_param(s, getattr(params, s.name)),
                 "changed": getattr(params, s.name) != getattr(defaults, s.name),
                 "meaning": s.help,
+                "default": show_param(s, getattr(defaults, s.name)),
+                "CLI flag": cli_flag(s.name),
             }
             for s in SPECS
         ]
@@ -198,7 +225,7 @@ def compare_table(results: Mapping[str, tuple[ScenarioParams, Mapping[str, objec
         values = [getattr(results[n][0], spec.name) for n in names]
         if len({str(v) for v in values}) > 1:
             rows.append(
-                {"item": f"input: {input_label(spec)}", **{n: _show(v, spec.name) for n, v in zip(names, values)}}
+                {"item": f"input: {input_label(spec)}", **{n: show_param(spec, v) for n, v in zip(names, values)}}
             )
     for key, title in SUMMARY_LABELS.items():
         rows.append({"item": title, **{n: _metric(key, results[n][1][key]) for n in names}})

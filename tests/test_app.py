@@ -9,13 +9,14 @@ import re
 import sqlite3
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.errors import AppTestError
 
 from calc.params import SPECS, default_params, parse_params
 from calc.scenario import run_scenario
-from dashboard import safe, sections, terms_view
+from dashboard import montecarlo_view, safe, sections, tables, terms_view
 from dashboard.formatting import compact_shares, pct, shares
 from dashboard.store import ScenarioStore, params_to_json
 from tests.helpers import APP_TIMEOUT as TIMEOUT
@@ -175,9 +176,10 @@ def test_invalid_input_shows_error_not_exception(app):
     app.run(timeout=TIMEOUT)
     assert not app.exception
     message = " ".join(e.value for e in app.error)
-    # problems are shown as text (issue 9 item 8)
-    assert safe.text("price: 0.0 must be from 0.01 to 100,000 USD") in message
-    assert safe.text("horizon: 2002-01-01 must be on or after valuation_date 2002-08-28") in message
+    # problems are shown as text (issue 9 item 8), naming each input by its sidebar label (review item 5)
+    assert safe.text("Common price (USD): 0.0 must be from 0.01 to 100,000 USD") in message
+    assert safe.text("Horizon: 2002-01-01 must be on or after valuation_date 2002-08-28") in message
+    assert safe.text("price: 0.0") not in message.replace(safe.text("Common price (USD): 0.0"), "")
     assert "As-converted today" not in metrics(app)
     # fixing the inputs brings the results back
     app.sidebar.number_input(key="param_price").set_value(1.89)
@@ -192,7 +194,7 @@ def test_conversion_all_without_valid_date_is_explained(app):
     app.sidebar.date_input(key="param_conversion_date").set_value(dt.date(2010, 1, 1))
     app.run(timeout=TIMEOUT)
     assert not app.exception
-    assert any(safe.text("conversion_date") in e.value for e in app.error)
+    assert any(safe.text("Conversion date: 2010-01-01") in e.value for e in app.error)
 
 
 def test_save_and_load_round_trip(app, tmp_path):
@@ -628,3 +630,63 @@ def test_stress_scenario_headline_is_compact_issue_12_item_1(app):
     assert_headline(app, params)
     assert all(len(value) <= 9 for label, value in metrics(app).items() if label != "Horizon")
     assert exact(app)["Headroom"].startswith("-")
+
+
+def test_inputs_table_reads_by_unit_and_leads_with_value_and_meaning_review_items_4_8(app):
+    open_section(app, "Terms and provenance")
+    rows = frame_with(app, "CLI flag")
+    assert list(rows.columns[:4]) == ["input", "value", "changed", "meaning"]  # what an analyst reads first
+    shown = dict(zip(rows["CLI flag"], rows["value"]))
+    # defaults from the brief: $1.89 flat, stock-sale and put factors 1, 20% call cushion, pro rata holders
+    assert shown["--price"] == "$1.8900"
+    assert shown["--annual-drift"] == "0.00% a year"
+    assert shown["--sale-factor"] == shown["--put-factor"] == "1.00"
+    assert shown["--call-trigger-pct"] == "20.00%"
+    assert shown["--holder-basis"] == "pro rata"
+    assert shown["--conversion-date"] == "empty"
+    assert shown["--base-shares"] == "3,607,381,493"
+
+
+def test_terms_tables_fit_1024_px_and_wrap_review_item_4(app):
+    """At 1024 px the main column is about 560 px: term, value and source (and the inputs' lead columns) have
+    fixed widths within it, and rows are tall enough (> 4rem = 64 px) for Streamlit to wrap text."""
+    main_px = 560
+    assert sum(terms_view.SOURCE_CONFIG[c]["width"] for c in ("term", "value", "source")) <= main_px
+    lead = ("input", "value", "changed", "meaning")
+    assert sum(terms_view.INPUTS_CONFIG[c]["width"] for c in lead) <= main_px
+    assert terms_view.WRAP_ROW_PX > 64
+
+
+def test_holder_lead_columns_fit_1024_px_review_item_4():
+    config = tables.holder_column_config()
+    lead = [c for c in tables.HOLDER_LEAD if c in config]
+    assert lead[:3] == ["name", "pro_forma_pct", "pro_forma_shares"]
+    assert sum(config[c]["width"] for c in lead) <= 560
+    assert config["pro_forma_shares"]["label"] == "Pro forma common"
+
+
+def test_holder_basis_reads_as_words_and_keeps_its_value_review_item_5(app):
+    open_section(app, "Holders")
+    assert "pro rata" in app.sidebar.selectbox(key="param_holder_basis").options
+    assert app.sidebar.selectbox(key="param_holder_basis").value == "pro_rata"
+    radio = app.radio(key="holder_basis_switch")
+    assert radio.options == ["registered", "pro rata"] and radio.value == "pro_rata"
+    assert not any("pro_rata" in i.value for i in app.info)
+
+
+def test_monte_carlo_sources_are_labelled_in_words_review_item_5():
+    raw = pd.DataFrame(
+        {"mean": [2.4, 0.0], "p5": [1, 0], "p50": [2, 0], "p95": [3, 0]}, index=["dividend_shares", "redemption_shares"]
+    )
+    rows = montecarlo_view.source_rows(raw)
+    assert rows["source"].tolist() == ["New from dividends", "New from redemption"]
+    assert rows["mean"].tolist() == [2.0, 0.0]
+    config = montecarlo_view.source_config(rows)
+    assert [config[c]["label"] for c in ("mean", "p5", "p50", "p95")] == ["Mean", "5th pct.", "Median", "95th pct."]
+
+
+def test_saved_scenarios_name_no_server_path_outside_the_tooltip_review_item_11(app, tmp_path):
+    open_section(app, "Saved scenarios")
+    captions = " ".join(c.value for c in app.caption)
+    assert "saved on the server" in captions and str(tmp_path) not in captions
+    assert any(safe.text(str(tmp_path)) in (c.help or "") for c in app.caption)

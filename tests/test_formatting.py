@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from calc.errors import Problem
-from dashboard.formatting import compact_shares, iso, price, usd
+from dashboard.formatting import compact_shares, decimal, iso, price, usd
 from dashboard.tables import problem_rows
 
 
@@ -44,3 +44,10 @@ def test_problem_rows_keep_line_column_value_rule():
         {"line": "3", "column": "name", "value": "", "rule": "holder name must not be empty"},
         {"line": "7", "column": "preferred_shares", "value": "'-5'", "rule": "must be a whole number"},
     ]
+
+
+@pytest.mark.parametrize(
+    "value, shown", [(1.0, "1.00"), (0.955, "0.955"), (20.0, "20.00"), (0.12345, "0.1235"), (1234.5, "1,234.50")]
+)
+def test_decimal_keeps_two_to_four_decimals_review_item_8(value, shown):
+    assert decimal(value) == shown

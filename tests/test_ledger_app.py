@@ -64,3 +64,18 @@ def test_issue10_bad_edit_is_rejected_with_lines_and_keeps_previous_events():
     )
     events, problems = ledger_view._check_edit(good, parse_params(), False, load_terms(), default_book())
     assert problems == [] and ledger_events(events)[0].common_shares == 3000
+
+
+def test_events_editor_speaks_plain_words_review_items_4_5(app):
+    """Headers in words with the CSV/CLI column in the help; the help text explains the actions without module
+    names; the first row is line 2 (the header is line 1), as in an events file."""
+    for column in EVENT_COLUMNS:
+        config = ledger_view.event_column(column)
+        assert "_" not in config["label"], column
+        assert config["help"].endswith(f"CSV / CLI column: {column}")
+    assert ledger_view.event_column("preferred_shares")["label"] == "Preferred shares"
+    app.segmented_control(key=sections.SELECTOR_KEY).set_value("Ledger and break-even").run(timeout=TIMEOUT)
+    assert not app.exception
+    captions = " ".join(c.value for c in app.caption)
+    assert "calc.ledger" not in captions and "exchange_common" not in captions
+    assert "the first row is line 2" in captions
