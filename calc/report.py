@@ -154,7 +154,7 @@ def report_html(
     record: Mapping[str, object],
 ) -> str:
     """The report (module docstring) as one HTML document. ``figures``: issuance, sensitivity and
-    concentration (``charts.figures.all_figures``); ``record``: ``calc.record.inputs_record``."""
+    concentration (``charts.figures.scenario_figures``); ``record``: ``calc.record.inputs_record``."""
     inputs = inputs_shown(input_rows(params, terms).drop(columns=["rule"]))
     head, *points = explain_parts(params, result.timeline, result.summary, result.holders, HTML)
     meta = f"Generated {esc(record.get('generated_at'))} by {esc(record.get('product'))} {esc(record.get('version'))}"

@@ -7,11 +7,15 @@ columns, labels, colours and hover text. No share arithmetic lives here.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from charts.text import plot_text
+
+if TYPE_CHECKING:
+    from calc.scenario import ScenarioResult
 
 SHARE_AXIS = dict(exponentformat="B", separatethousands=True)  # share axes: 1.2B, 800M (never "G")
 
@@ -550,18 +554,17 @@ def compare_issuance_figure(timelines: Mapping[str, pd.DataFrame]) -> go.Figure:
     )
 
 
-def all_figures(
-    timeline: pd.DataFrame,
-    sensitivity: pd.DataFrame,
-    holders: pd.DataFrame,
-    base_shares: int,
-    authorized_shares: int,
-    conversion_price_usd: float,
-    price_usd: float,
-) -> Sequence[go.Figure]:
-    """The three deterministic charts of one scenario (used by the benchmark; the page builds each in its section)."""
+def horizon_conversion_price(timeline: pd.DataFrame) -> float:
+    """Conversion price (1000 / CR) in force at the horizon, as calc reports it in the timeline's last row."""
+    return float(timeline["conversion_price_usd"].iloc[-1])
+
+
+def scenario_figures(
+    result: ScenarioResult, sensitivity: pd.DataFrame, authorized_shares: int
+) -> tuple[go.Figure, go.Figure, go.Figure]:
+    """The report's three charts of one scenario: issuance, price sensitivity and holder concentration."""
     return (
-        issuance_figure(timeline, base_shares, authorized_shares),
-        sensitivity_figure(sensitivity, conversion_price_usd, price_usd),
-        concentration_figure(holders),
+        issuance_figure(result.timeline, result.params.base_shares, authorized_shares),
+        sensitivity_figure(sensitivity, horizon_conversion_price(result.timeline), result.params.price),
+        concentration_figure(result.holders),
     )

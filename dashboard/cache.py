@@ -84,11 +84,6 @@ def sensitivity(params_json_any_price: str, _params: ScenarioParams) -> pd.DataF
     return price_sensitivity(_params, price_grid(), terms())
 
 
-def horizon_conversion_price(result: ScenarioResult) -> float:
-    """Conversion price (1000 / CR) in force at the horizon, as calc reports it in the timeline's last row."""
-    return float(result.timeline["conversion_price_usd"].iloc[-1])
-
-
 @st.cache_resource(show_spinner=False, max_entries=256)
 def issuance_figures(
     params_json: str, book_token: str, _params: ScenarioParams, _result: ScenarioResult
@@ -106,7 +101,7 @@ def issuance_figures(
 def sensitivity_figure(
     params_json: str, _params: ScenarioParams, _result: ScenarioResult, _sensitivity: pd.DataFrame
 ) -> go.Figure:
-    return figures.sensitivity_figure(_sensitivity, horizon_conversion_price(_result), _params.price)
+    return figures.sensitivity_figure(_sensitivity, figures.horizon_conversion_price(_result.timeline), _params.price)
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)

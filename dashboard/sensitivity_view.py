@@ -13,7 +13,7 @@ from dashboard.widgets import chart, download, file_name, inputs_sidecar
 def render(page: Page) -> None:
     assert page.params is not None and page.result is not None
     sensitivity = cache.sensitivity(cache.key_any_price(page.params), page.params)
-    conversion_price = cache.horizon_conversion_price(page.result)
+    conversion_price = figures.horizon_conversion_price(page.result.timeline)
     chart(
         cache.sensitivity_figure(page.key, page.params, page.result, sensitivity),
         "lucent_price_sensitivity",

@@ -182,11 +182,9 @@ def test_compare_figure_one_line_per_scenario(scenario):
     assert fig.data[1].y[-1] == other.summary["new_shares"]
 
 
-def test_all_figures_returns_three(scenario):
+def test_scenario_figures_returns_three(scenario):
     params, result, sens = scenario
-    figs = figures.all_figures(
-        result.timeline, sens, result.holders, params.base_shares, 10_000_000_000, 5.94, params.price
-    )
+    figs = figures.scenario_figures(result, sens, 10_000_000_000)
     assert len(figs) == 3 and all(isinstance(f, go.Figure) for f in figs)
 
 

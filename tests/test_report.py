@@ -18,7 +18,7 @@ from calc.record import inputs_record
 from calc.report import report_html
 from calc.scenario import SUMMARY_KEYS, run_scenario
 from calc.sensitivity import price_grid, price_sensitivity
-from charts.figures import all_figures
+from charts.figures import scenario_figures
 from tests.browser import ARTIFACTS, CHROMIUM, WAIT_MS
 from tests.helpers import HOSTILE_NAMES, run_cli
 
@@ -107,15 +107,7 @@ def test_user_text_is_escaped(browser, tmp_path):
     names = [hostile[i] if i < len(hostile) else n for i, n in zip(order, result.holders["name"])]
     result = dataclasses.replace(result, holders=result.holders.assign(name=names))
     sensitivity = price_sensitivity(params, price_grid(), terms)
-    figures = all_figures(
-        result.timeline,
-        sensitivity,
-        result.holders,
-        params.base_shares,
-        terms.market.authorized_common_shares,
-        5.94,
-        params.price,
-    )
+    figures = scenario_figures(result, sensitivity, terms.market.authorized_common_shares)
     record = inputs_record("test", {"file": INJECTIONS[0]}, params)
     out = tmp_path / "hostile.html"
     out.write_text(report_html(params, result, figures, terms, record), encoding="utf-8")

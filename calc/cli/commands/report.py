@@ -24,22 +24,14 @@ def run(args: argparse.Namespace) -> int:
     # plotly and the chart builders (`charts`, no streamlit) load only for this command, so
     # the other commands do not pay for them at start-up
     from calc.report import report_html
-    from charts.figures import all_figures
+    from charts.figures import scenario_figures
 
     plan = plan_outputs({"--events": args.events}, {"--out": args.out})
     params, events = ledger_from_args(args)
     terms = load_terms()
     result = run_scenario(params, terms, events=events)
     sensitivity = price_sensitivity(params, price_grid(), terms)
-    figures = all_figures(
-        result.timeline,
-        sensitivity,
-        result.holders,
-        params.base_shares,
-        terms.market.authorized_common_shares,
-        float(result.timeline["conversion_price_usd"].iloc[-1]),
-        params.price,
-    )
+    figures = scenario_figures(result, sensitivity, terms.market.authorized_common_shares)
     page = report_html(params, result, figures, terms, inputs_record("report", args, params, {"--events": args.events}))
 
     def write(sink: Sink) -> None:
