@@ -76,7 +76,9 @@ def actual_figure(timeline: pd.DataFrame, actual: pd.DataFrame) -> go.Figure:
         xref="paper",
         yref="paper",
         x=0,
-        y=-0.32,
+        y=0,
+        yanchor="top",
+        yshift=-58,  # in pixels, under the tick labels and the axis title whatever the plot's height
         text=GAP_NOTE,
         showarrow=False,
         xanchor="left",

@@ -255,3 +255,16 @@ def test_actual_figure_note_is_wrapped(scenario):
     note = fig.layout.annotations[0]
     lines = note.text.split("<br>")
     assert len(lines) >= 2 and all(len(line) <= 80 for line in lines) and note.align == "left"
+
+
+def test_actual_figure_note_sits_below_the_axis_title(scenario):
+    """The note was placed at a fraction of the plot's height, so on a short plot the axis title "Date" sat on it;
+    it is now placed in pixels under the axis (tick labels ≈ 20 px, title ≈ 20 px below them)."""
+    from charts import ledger_figures
+
+    _, result, _ = scenario
+    actual = pd.DataFrame(
+        {"date": pd.to_datetime(["2002-06-30"]), "common_shares_outstanding": [3_500_000_000], "source": ["10-Q"]}
+    )
+    note = _validated(ledger_figures.actual_figure(result.timeline, actual)).layout.annotations[0]
+    assert note.yref == "paper" and note.y == 0 and note.yanchor == "top" and note.yshift <= -55
