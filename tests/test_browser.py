@@ -59,10 +59,24 @@ def open_tab(page, name: str) -> None:
     wait_idle(page)
 
 
+CONTENT_HEIGHT_JS = "() => document.querySelector('[data-testid=\"stMain\"]').scrollHeight"
+
+
 def screenshot(page, name: str, full_page: bool = True) -> None:
+    """A PNG in ``ARTIFACTS``; ``full_page``: the whole page. Streamlit scrolls inside its main area, so
+    playwright's own full-page shot is only the window: the window is stretched to the content's height for
+    the shot (at most 8,000 px), then put back."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / name
-    page.screenshot(path=str(path), full_page=full_page)
+    size = page.viewport_size
+    if full_page and size:
+        page.set_viewport_size(
+            {"width": size["width"], "height": min(8000, max(size["height"], page.evaluate(CONTENT_HEIGHT_JS)))}
+        )
+        page.wait_for_timeout(300)  # charts redraw at the new size
+    page.screenshot(path=str(path))
+    if full_page and size:
+        page.set_viewport_size(size)
     print(f"screenshot: {path}")
 
 
