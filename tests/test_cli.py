@@ -148,3 +148,17 @@ def test_scenario_text_output_reads_like_a_report():
     assert figures["repurchase_cash_usd"].strip() == "$0.00"
     assert re.fullmatch(r"\d+\.\d{4}%", figures["dilution_pct"].strip())
     assert figures["exceeds_authorized"].strip() == "no"
+
+
+@pytest.mark.parametrize("command", [["scenario", "--json"], ["grid", "--out", "g.csv"]])
+def test_a_scenario_flag_given_an_empty_value_is_refused(tmp_path, command):
+    """`--price ""` used to run the default price silently (an empty grid cell means the default; an empty flag
+    does not)."""
+    result = run_cli(*command, "--price", " ", "--horizon", "", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr.splitlines() == [
+        "error: 2 problem(s) in the scenario flags; nothing was run",
+        "  - --price: empty value: give a value or leave the flag out",
+        "  - --horizon: empty value: give a value or leave the flag out",
+    ]
+    assert os.listdir(tmp_path) == []

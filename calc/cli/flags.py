@@ -63,8 +63,14 @@ def add_monte_carlo_flags(
 
 
 def given_params(args: argparse.Namespace) -> dict[str, str]:
-    """The scenario parameter flags given on the command line, by parameter name."""
-    return {spec.name: getattr(args, spec.name) for spec in SPECS if getattr(args, spec.name) is not None}
+    """The scenario parameter flags given on the command line, by parameter name. A flag given an empty value
+    is an error (in a grid file an empty cell means the default; on the command line, leave the flag out)."""
+    given = {spec.name: getattr(args, spec.name) for spec in SPECS if getattr(args, spec.name) is not None}
+    rule = "empty value: give a value or leave the flag out"
+    empty = [Problem(rule, column=name) for name, value in given.items() if not str(value).strip()]
+    if empty:
+        raise InputError(f"{len(empty)} problem(s) in the scenario flags; nothing was run", as_flags(empty))
+    return given
 
 
 def add_ledger_flags(parser: argparse.ArgumentParser) -> None:
