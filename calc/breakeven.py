@@ -28,6 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from calc.data import default_book, load_terms
+from calc.dilution import HolderBook
 from calc.engine import STOCK, PathResult, Policies, dividend_codes
 from calc.errors import InputError
 from calc.ledger import Event, Plan
@@ -85,15 +86,22 @@ class Setup:
     after: int  # first column dated after D
 
 
-def setup(params: ScenarioParams, date: str | None, events: tuple[Event, ...], terms: Terms | None = None) -> Setup:
-    """Schedule and ledger for a break-even on ``date`` (default: the valuation date)."""
+def setup(
+    params: ScenarioParams,
+    date: str | None,
+    events: tuple[Event, ...],
+    terms: Terms | None = None,
+    book: HolderBook | None = None,
+) -> Setup:
+    """Schedule and ledger for a break-even on ``date`` (default: the valuation date); ``book``: the holder data
+    the events name holders of (default: the filing's)."""
     terms = terms or load_terms()
     day = dt.date.fromisoformat(date) if date else params.valuation_date
     if not params.valuation_date <= day <= params.horizon:
         raise InputError(
             f"date: {day} must lie between valuation_date {params.valuation_date} and horizon {params.horizon}"
         )
-    plan = scenario_plan(params, events, terms, default_book())
+    plan = scenario_plan(params, events, terms, book or default_book())
     schedule = scenario_schedule(params, terms, plan)
     ordinals = np.array([d.toordinal() for d in schedule.dates])
     return Setup(

@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 
 from calc.data import default_book, load_terms
+from calc.dilution import HolderBook
 from calc.engine import Policies, ShareLimitError
 from calc.errors import InputError
 from calc.ledger import Event
@@ -132,12 +133,13 @@ def run_monte_carlo(
     terms: Terms | None = None,
     progress: Callable[[int, int], None] | None = None,
     events: tuple[Event, ...] = (),
+    book: HolderBook | None = None,
 ) -> MonteCarloResult:
     """Simulate ``paths`` GBM price paths through the scenario's policies; ``events`` (ledger rows)
     are the same on every path."""
     validate_mc(volatility, paths, seed)
     terms = terms or load_terms()
-    plan = scenario_plan(params, events, terms, default_book())
+    plan = scenario_plan(params, events, terms, book or default_book())
     schedule = scenario_schedule(params, terms, plan)
     rng = np.random.default_rng(seed)
     policy = Policies.from_params([params])

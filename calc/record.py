@@ -18,6 +18,7 @@ from pathlib import Path
 from calc.errors import InputError
 from calc.output import MONEY_DECIMALS, PCT_DECIMALS, PER_SHARE_DECIMALS, RATE_DECIMALS
 from calc.params import ScenarioParams
+from calc.scenario_doc import ScenarioDoc
 
 PYPROJECT = Path(__file__).resolve().parent.parent / "pyproject.toml"
 PRODUCT = "lucent-preferred-dilution"
@@ -61,9 +62,11 @@ def inputs_record(
     params: ScenarioParams | None = None,
     input_files: Mapping[str, Path | str | None] | None = None,
     generated_at: str | None = None,
+    doc: ScenarioDoc | None = None,
 ) -> dict[str, object]:
     """JSON-ready record: product and version, time, command, every flag's value (defaults
-    included), the scenario's resolved parameters, the input files and the rounding rule."""
+    included), the scenario's resolved parameters, the input files, the rounding rule and, with ``doc``, the
+    whole scenario document (``scenario_document``: ``--scenario`` takes the record file as it is)."""
     flags = vars(args) if isinstance(args, argparse.Namespace) else dict(args)
     record: dict[str, object] = {
         "product": PRODUCT,
@@ -78,4 +81,7 @@ def inputs_record(
         flag: file_fingerprint(path, flag) for flag, path in (input_files or {}).items() if path is not None
     }
     record["rounding"] = ROUNDING
+    if doc is not None:
+        record["scenario_id"] = doc.id
+        record["scenario_document"] = doc.to_dict()
     return record

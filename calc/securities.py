@@ -48,6 +48,7 @@ from fractions import Fraction
 import numpy as np
 import pandas as pd
 
+from calc.dilution import HolderBook
 from calc.engine import Policies, ShareLimitError
 from calc.eps import DilutedEps, PotentialShares, diluted_eps, input_problems
 from calc.errors import InputError, echo
@@ -505,10 +506,13 @@ def setup(
     registry: Registry | None = None,
     policies: Mapping[str, Policy] | None = None,
     events: tuple[Event, ...] = (),
+    book: HolderBook | None = None,
 ) -> Setup:
+    """Instruments, policies and the 8.00% preferred's ledger plan on one date grid (``book``: the holder data the
+    events name holders of; default the filing's)."""
     registry = registry or load_registry()
     policies = policies or {}
-    plan = scenario_plan(params, events, registry.terms, default_book())
+    plan = scenario_plan(params, events, registry.terms, book or default_book())
     schedule = scenario_schedule(params, registry.terms, plan)
     return Setup(params, registry, policies, plan, build_grid(params, registry, policies, schedule.dates))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -10,8 +11,11 @@ from calc.cli.arg_types import real_number, whole_number
 from calc.data import default_book, load_terms
 from calc.errors import InputError, Problem
 from calc.history import history_defaults
-from calc.ledger import Event, check_events, ledger_events, read_events_lenient
+from calc.ledger import check_events, ledger_events, read_events_lenient
+from calc.narrative import input_value
 from calc.params import SPEC_BY_NAME, SPECS, ScenarioParams, default_params, parse_params
+from calc.scenario_doc import ScenarioDoc, doc_from_json, event_cells, params_json_values
+from calc.scenario_run import Resolved, resolve
 
 
 def add_scenario_flags(parser: argparse.ArgumentParser, *, axes: bool = False) -> None:
@@ -74,7 +78,7 @@ def given_params(args: argparse.Namespace) -> dict[str, str]:
 
 
 def add_ledger_flags(parser: argparse.ArgumentParser) -> None:
-    """``--events FILE`` and ``--history`` (calc.ledger)."""
+    """``--events FILE``, ``--scenario FILE.json`` and ``--history`` (calc.ledger, calc.scenario_doc)."""
     group = parser.add_argument_group("ledger")
     group.add_argument(
         "--events",
@@ -82,6 +86,14 @@ def add_ledger_flags(parser: argparse.ArgumentParser) -> None:
         metavar="FILE",
         help="events CSV: dated exchanges, repurchases, conversions, puts, calls, debenture "
         "exchanges and dividend-policy changes acting on the preferred",
+    )
+    group.add_argument(
+        "--scenario",
+        type=Path,
+        metavar="FILE.json",
+        help="a scenario document (the dashboard's 'Scenario (JSON)' download, or any inputs sidecar): its "
+        "parameters, ledger rows, holder data and grants; scenario flags, --events and --history given "
+        "beside it override it (each override is noted on stderr)",
     )
     group.add_argument(
         "--history",
@@ -101,16 +113,77 @@ def as_flags(problems: Sequence[Problem]) -> tuple[Problem, ...]:
     )
 
 
-def ledger_from_args(args: argparse.Namespace) -> tuple[ScenarioParams, tuple[Event, ...]]:
-    """Parameters (history defaults where no flag was given) and the ledger rows."""
-    given: dict[str, object] = dict(given_params(args))
+def _flag(name: str) -> str:
+    return "--" + name.replace("_", "-")
+
+
+def _overridden(doc: ScenarioDoc, args: argparse.Namespace, given: dict[str, str]) -> tuple[ScenarioDoc, list[str]]:
+    """The document with the flags given beside ``--scenario`` in force, and a note for each flag that changes it."""
     try:
-        params = parse_params(history_defaults() | given if args.history else given)
+        params = parse_params(params_json_values(doc.params) | given)
     except InputError as exc:
         raise InputError(
-            f"{len(exc.problems)} problem(s) in the scenario flags; nothing was run", as_flags(exc.problems)
+            f"{len(exc.problems)} problem(s) in the scenario flags given with --scenario; nothing was run",
+            as_flags(exc.problems),
         ) from None
-    events, problems = read_events_lenient(args.events) if args.events else ((), [])
-    events = ledger_events(events, args.history)
-    check_events(events, problems, params, load_terms(), default_book())
-    return params, events
+    before, after = doc.params.as_dict(), params.as_dict()
+    notes = [
+        f"{_flag(name)} {input_value(after[name])} overrides the scenario file's {input_value(before[name])}"
+        for name in given
+        if before[name] != after[name]
+    ]
+    doc = doc.replace(params=params)
+    if args.history and not doc.history:
+        doc = doc.replace(history=True)
+        notes.append("--history turns on the 2002 history the scenario file left off")
+    return doc, notes
+
+
+def _file_rows(args: argparse.Namespace, params: ScenarioParams, history: bool) -> tuple[tuple[str, ...], ...]:
+    """The rows of ``--events``, checked against ``params`` with the file's own line numbers."""
+    events, problems = read_events_lenient(args.events)
+    check_events(ledger_events(events, history), problems, params, load_terms(), default_book())
+    return tuple(event_cells(e) for e in events)
+
+
+def doc_from_args(args: argparse.Namespace) -> tuple[ScenarioDoc, list[str]]:
+    """The scenario document of a command line, and the notes on what overrode ``--scenario``.
+
+    Without ``--scenario``: the flags (history defaults where no flag was given), ``--events`` and
+    ``--history``, with the filing's holders. With it: that document, each scenario flag given beside it
+    overriding its parameter, ``--events`` replacing its rows and ``--history`` turning the history on."""
+    given: dict[str, str] = dict(given_params(args))
+    if args.scenario is None:
+        try:
+            params = parse_params(history_defaults() | given if args.history else given)
+        except InputError as exc:
+            raise InputError(
+                f"{len(exc.problems)} problem(s) in the scenario flags; nothing was run", as_flags(exc.problems)
+            ) from None
+        doc, notes = ScenarioDoc(params, bool(args.history)), list[str]()
+    else:
+        doc, notes = _overridden(read_doc(args.scenario), args, given)
+    if args.events is not None:
+        doc = doc.replace(events=_file_rows(args, doc.params, doc.history))
+        if args.scenario is not None:
+            notes.append(f"--events {args.events} replaces the scenario file's {len(doc.events)} ledger row(s)")
+    return doc, notes
+
+
+def read_doc(path: Path) -> ScenarioDoc:
+    """A scenario document file (``calc.scenario_doc``); read errors name ``--scenario``."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"--scenario {path}: cannot read ({exc.strerror or exc})") from exc
+    return doc_from_json(data, f"--scenario {path}")
+
+
+def scenario_from_args(args: argparse.Namespace) -> Resolved:
+    """The command line's scenario, read and checked (``calc.scenario_run.resolve``); the override notes are
+    printed on stderr."""
+    doc, notes = doc_from_args(args)
+    resolved = resolve(doc)
+    for note in notes:
+        print(f"note: {note}", file=sys.stderr)
+    return resolved

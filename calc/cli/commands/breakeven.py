@@ -6,7 +6,7 @@ import argparse
 
 from calc.breakeven import breakeven_report, setup
 from calc.cli.arg_types import iso_date, positive_decimal
-from calc.cli.flags import add_ledger_flags, add_monte_carlo_flags, add_scenario_flags, ledger_from_args
+from calc.cli.flags import add_ledger_flags, add_monte_carlo_flags, add_scenario_flags, scenario_from_args
 from calc.cli.json_output import print_json
 
 
@@ -26,8 +26,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    params, events = ledger_from_args(args)
-    s = setup(params, args.date.isoformat() if args.date else None, events)
+    resolved = scenario_from_args(args)
+    day = args.date.isoformat() if args.date else None
+    s = setup(resolved.params, day, resolved.events, book=resolved.book)
     report = breakeven_report(s, float(args.common_per_preferred), args.volatility, args.paths, args.seed)
     if args.json:
         print_json(report)

@@ -15,7 +15,7 @@ from fractions import Fraction
 from pathlib import Path
 
 from calc.cli.arg_types import exact_number, positive_decimal, tax_rate
-from calc.cli.flags import add_ledger_flags, add_monte_carlo_flags, add_scenario_flags, ledger_from_args
+from calc.cli.flags import add_ledger_flags, add_monte_carlo_flags, add_scenario_flags, scenario_from_args
 from calc.cli.json_output import print_json
 from calc.cli.progress import ProgressBar
 from calc.eps import MAX_NET_INCOME_USD, MAX_PERIOD_YEARS, DilutedEps, waterfall_rows
@@ -118,8 +118,9 @@ def _mc_payload(mc: DilutionMonteCarlo, args: argparse.Namespace) -> dict[str, o
 def run(args: argparse.Namespace) -> int:
     registry = load_registry_file(args.instruments) if args.instruments else load_registry()
     policies = parse_policies(args.policy, registry)
-    params, events = ledger_from_args(args)
-    s = setup(params, registry, policies, events)
+    resolved = scenario_from_args(args)
+    params = resolved.params
+    s = setup(params, registry, policies, resolved.events, book=resolved.book)
     result = run_dilution(s)
     net_income = DEFAULT_NET_INCOME_USD if args.net_income is None else args.net_income
     eps = dilution_eps(result, net_income, args.period_years, args.tax_rate, args.average_price)

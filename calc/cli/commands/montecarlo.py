@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from calc.cli.flags import add_ledger_flags, add_monte_carlo_flags, add_scenario_flags, ledger_from_args
+from calc.cli.flags import add_ledger_flags, add_monte_carlo_flags, add_scenario_flags, scenario_from_args
 from calc.cli.json_output import print_json
 from calc.cli.progress import ProgressBar
 from calc.montecarlo import MonteCarloResult, run_monte_carlo
@@ -24,17 +24,24 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    plan = plan_outputs({"--events": args.events}, {"--out": args.out}, sidecars=("--out",))
-    params, events = ledger_from_args(args)
+    plan = plan_outputs(
+        {"--events": args.events, "--scenario": args.scenario}, {"--out": args.out}, sidecars=("--out",)
+    )
+    resolved = scenario_from_args(args)
+    params, events = resolved.params, resolved.events
     progress = ProgressBar(sys.stderr, "paths")
     try:
-        result = run_monte_carlo(params, args.volatility, args.paths, args.seed, progress=progress, events=events)
+        result = run_monte_carlo(
+            params, args.volatility, args.paths, args.seed, progress=progress, events=events, book=resolved.book
+        )
     finally:
         progress.clear()
     if args.out:
         plan.write_frames(
             {"--out": result.total_percentiles},
-            record=inputs_record("montecarlo", args, params, {"--events": args.events}),
+            record=inputs_record(
+                "montecarlo", args, params, {"--events": args.events, "--scenario": args.scenario}, doc=resolved.doc
+            ),
         )
     with plan.reporting():
         return _report(args, result, plan)

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
-from calc.cli.flags import add_ledger_flags, add_scenario_flags, ledger_from_args
+from calc.cli.flags import add_ledger_flags, add_scenario_flags, scenario_from_args
 from calc.data import load_terms
 from calc.output import Sink, plan_outputs
 from calc.record import inputs_record
@@ -26,13 +27,14 @@ def run(args: argparse.Namespace) -> int:
     from calc.report import report_html
     from charts.figures import scenario_figures
 
-    plan = plan_outputs({"--events": args.events}, {"--out": args.out})
-    params, events = ledger_from_args(args)
-    terms = load_terms()
-    result = run_scenario(params, terms, events=events)
+    plan = plan_outputs({"--events": args.events, "--scenario": args.scenario}, {"--out": args.out})
+    resolved = scenario_from_args(args)
+    params, terms = resolved.params, load_terms()
+    result = run_scenario(params, terms, resolved.book, resolved.events)
     sensitivity = price_sensitivity(params, price_grid(), terms)
     figures = scenario_figures(result, sensitivity, terms.market.authorized_common_shares)
-    page = report_html(params, result, figures, terms, inputs_record("report", args, params, {"--events": args.events}))
+    record = inputs_record("report", args, params, _inputs(args), doc=resolved.doc)
+    page = report_html(params, result, figures, terms, record)
 
     def write(sink: Sink) -> None:
         sink.write(page.encode("utf-8"))
@@ -41,3 +43,7 @@ def run(args: argparse.Namespace) -> int:
     with plan.reporting():
         print("\n".join(plan.wrote()))
     return 0
+
+
+def _inputs(args: argparse.Namespace) -> dict[str, Path | None]:
+    return {"--events": args.events, "--scenario": args.scenario}

@@ -11,7 +11,7 @@ from fractions import Fraction
 import pandas as pd
 
 from calc.cli.arg_types import number
-from calc.cli.flags import add_ledger_flags, add_monte_carlo_flags, add_scenario_flags, ledger_from_args
+from calc.cli.flags import add_ledger_flags, add_monte_carlo_flags, add_scenario_flags, scenario_from_args
 from calc.cli.json_output import print_json
 from calc.cli.progress import ProgressBar
 from calc.data import load_terms
@@ -88,13 +88,15 @@ def run(args: argparse.Namespace) -> int:
     _holders_flag(args)
     _workbook_only(args)
     plan = plan_outputs(
-        {"--events": args.events, "--grants": args.grants},
+        {"--events": args.events, "--grants": args.grants, "--scenario": args.scenario},
         {"--timeline": args.timeline, "--holders-out": args.holders_out, "--xlsx": args.xlsx},
         sidecars=CSV_FLAGS,
     )
-    params, events = ledger_from_args(args)
-    result = run_scenario(params, events=events)
-    record = inputs_record("scenario", args, params, {"--events": args.events, "--grants": args.grants})
+    resolved = scenario_from_args(args)
+    params, events = resolved.params, resolved.events
+    result = run_scenario(params, book=resolved.book, events=events)
+    files = {"--events": args.events, "--grants": args.grants, "--scenario": args.scenario}
+    record = inputs_record("scenario", args, params, files, doc=resolved.doc)
     frames = {"--timeline": result.timeline, "--holders-out": result.holders}
     csv = {flag: frames[flag] for flag in plan.requested(CSV_FLAGS)}
     writers: dict[str, Callable[[Sink], None]] = {}

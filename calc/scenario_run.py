@@ -1,0 +1,84 @@
+"""A scenario document (``calc.scenario_doc``) made ready to compute, and its result.
+
+``resolve(doc)`` reads every part of the document with the rules of the matching file (events as an events
+file, holders as a register CSV, grants as a grants CSV) and checks the events against the parameters and
+the holder data; every problem is reported at once in one ``InputError``. ``run(doc)`` is the scenario's
+result (``calc.scenario.run_scenario``): the single input of the command line's and the dashboard's outputs.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import pandas as pd
+
+from calc.data import DATA_DIR, default_book, load_register, load_terms
+from calc.dilution import HolderBook, build_book
+from calc.errors import InputError, Problem
+from calc.grants_csv import parse_grants_text, read_grants_csv
+from calc.ledger import Event, check_events, ledger_events, read_events_text
+from calc.options import Grant
+from calc.params import ScenarioParams
+from calc.register import parse_register_bytes
+from calc.scenario import ScenarioResult, run_scenario
+from calc.scenario_doc import GrantsData, HolderData, ScenarioDoc
+from calc.terms import Terms
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """A document's parts, read and checked: what the engine and the outputs take."""
+
+    doc: ScenarioDoc
+    events: tuple[Event, ...]  # history rows (when on), then the document's rows
+    register: pd.DataFrame
+    book: HolderBook
+
+    @property
+    def params(self) -> ScenarioParams:
+        return self.doc.params
+
+
+@lru_cache(maxsize=16)
+def _uploaded_book(text: str, label: str, shares_issued: int) -> tuple[pd.DataFrame, HolderBook]:
+    register = parse_register_bytes(text.encode("utf-8"), label)
+    return register, build_book(register, shares_issued)
+
+
+def holder_book(holders: HolderData, terms: Terms) -> tuple[pd.DataFrame, HolderBook]:
+    """The register and holder book of the document's holder data (the filing's when ``csv`` is None)."""
+    if holders.csv is None:
+        return load_register(), default_book()
+    return _uploaded_book(holders.csv, holders.label, terms.preferred.shares_issued)
+
+
+def grants_of(grants: GrantsData) -> list[Grant]:
+    """The document's option grants (a shipped file by name, or a grants CSV's text)."""
+    if grants.file is not None:
+        return read_grants_csv(DATA_DIR / grants.file)
+    if grants.csv is not None:
+        return parse_grants_text(grants.csv, grants.label)
+    return []
+
+
+def resolve(doc: ScenarioDoc, terms: Terms | None = None) -> Resolved:
+    """Every part read and checked; one ``InputError`` lists every problem (holders first, then events)."""
+    terms = terms or load_terms()
+    register, book = holder_book(doc.holders, terms)
+    events, problems = read_events_text(doc.events_text(), "events") if doc.events else ((), [])
+    every = ledger_events(events, doc.history)
+    check_events(every, problems, doc.params, terms, book)
+    return Resolved(doc, every, register, book)
+
+
+def run(doc: ScenarioDoc, terms: Terms | None = None) -> ScenarioResult:
+    """The document's deterministic scenario: timeline, summary and holder table."""
+    terms = terms or load_terms()
+    r = resolve(doc, terms)
+    return run_scenario(r.params, terms, r.book, r.events)
+
+
+def problems_of(exc: InputError) -> tuple[Problem, ...] | tuple[str, ...]:
+    """The problems of an ``InputError`` (its message when it lists none)."""
+    return exc.problems or (str(exc),)
