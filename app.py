@@ -1,9 +1,10 @@
 """Streamlit dashboard: how many new Lucent common shares the 8.00% preferred can put into the
 market, when, under which choices, and who would own them.
 
-Run: ``streamlit run app.py`` (``make run``). Every number comes from ``calc``; this file gathers the inputs,
-computes the scenario (through the caches in ``dashboard.cache``), shows the headline and renders the one
-section chosen in the selector (``dashboard.sections``).
+Run: ``streamlit run app.py`` (``make run``). Every number comes from ``calc``; this file restores a linked
+scenario, builds the scenario document from the page state (``dashboard.state``), computes it (through the
+caches in ``dashboard.cache``), keeps it for links, shows the headline and renders the one section chosen in
+the selector (``dashboard.sections``).
 """
 
 from collections.abc import Sequence
@@ -11,10 +12,12 @@ from collections.abc import Sequence
 import streamlit as st
 
 from calc.errors import InputError
-from calc.params import ScenarioParams, param_problems
 from calc.scenario import ScenarioResult
-from dashboard import cache, exports_view, headline_view, inputs, ledger_view, safe, sections
+from calc.scenario_doc import ScenarioDoc
+from calc.scenario_run import holder_book
+from dashboard import cache, exports_view, headline_view, inputs, ledger_view, safe, sections, state
 from dashboard.context import Page
+from dashboard.store import ScenarioStore
 
 st.set_page_config(page_title="Lucent 8.00% preferred: share dilution", layout="wide")
 st.html(f"<style>{headline_view.CSS}</style>")
@@ -27,61 +30,42 @@ st.caption(
 )
 chosen = sections.selector()
 
-terms, defaults = cache.terms(), cache.defaults()
-if "register" not in st.session_state:
-    st.session_state["register"] = cache.filing_register()
-    st.session_state["register_label"] = cache.FILING_LABEL
-    st.session_state["register_token"] = cache.register_token(st.session_state["register"])
-register, register_label = st.session_state["register"], st.session_state["register_label"]
-book_token = st.session_state["register_token"]
-book = cache.book(book_token, register)
+terms, defaults, store = cache.terms(), cache.defaults(), ScenarioStore()
+link_note = state.restore(defaults, terms, store)  # a link (?scenario=<id>) restores its scenario once
+if link_note:
+    st.warning(safe.text(link_note))
 
-params: ScenarioParams | None = None
-sidebar_params: ScenarioParams | None = None  # valid sidebar inputs, even when the ledger events do not fit them
+doc: ScenarioDoc | None = None
+sidebar_doc: ScenarioDoc | None = None  # valid sidebar inputs, even when the ledger rows do not fit them
 problems: Sequence[str] = ["the sidebar inputs could not be read (see the message above)"]
-history = False
-events: tuple = ()
 with safe.section("Scenario inputs"):  # the widgets' values; the widgets are drawn last, after the results
-    raw = inputs.current_values(defaults)
-    history = ledger_view.history_on()
-    params, problems = param_problems(ledger_view.apply_history(raw, defaults, history), terms)
-    sidebar_params = params
-    events = ledger_view.current_events(history)
+    sidebar_doc, problems = state.document(defaults, terms)
 
 result: ScenarioResult | None = None
-key = ""
+register, book = holder_book(state.holders(), terms)
+events: tuple = ()
 with safe.section("Scenario results"):
-    if params is None:
+    if sidebar_doc is None:
         st.error(
             "Fix these inputs in the sidebar:\n\n"
             + "\n".join(f"- {safe.text(inputs.problem_text(p))}" for p in problems)
         )
     else:
-        key = cache.key_of(params) + ledger_view.events_key(events)
         try:
-            result = cache.scenario(key, book_token, params, book, events)
-        except InputError as exc:  # the events in use do not fit these inputs (e.g. a date outside the window)
+            resolved = cache.resolved(sidebar_doc.key, sidebar_doc)
+            result = cache.result(sidebar_doc.key, resolved)
+            doc, events = sidebar_doc, resolved.events
+        except InputError as exc:  # the ledger rows do not fit these inputs (e.g. a date outside the window)
             st.error(
                 "The ledger events do not fit these inputs; fix the inputs or the events (Ledger section):  \n"
-                + safe.error_lines("\n".join(exc.problems or (str(exc),)))
+                + safe.error_lines("\n".join(map(str, exc.problems or (str(exc),))))
             )
-            params = None
+if doc is not None:
+    store_problem = state.share(doc, defaults, store)
+    if store_problem:
+        st.warning(f"This scenario could not be kept for links: {safe.text(store_problem)}")
 
-page = Page(
-    terms,
-    defaults,
-    params,
-    sidebar_params,
-    result,
-    register,
-    register_label,
-    book_token,
-    book,
-    history,
-    events,
-    key,
-    cache.scenario_id(params, ledger_view.events_key(events)) if params else "",
-)
+page = Page(terms, defaults, doc, sidebar_doc, result, register, book, events)
 if result is not None:
     with safe.section("Scenario results"):
         headline_view.render(page)

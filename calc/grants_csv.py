@@ -226,6 +226,12 @@ def parse_grants_bytes(data: bytes, source: str = "grants") -> list[Grant]:
     return _grants_from_lines(bytes_lines(data, source, MAX_TEXT_BYTES, MAX_CSV_LINE_CHARS), source)
 
 
+def grants_text(data: bytes, source: str = "grants") -> str:
+    """The decoded text of a grants file's content (the checks of ``parse_grants_bytes``: encoding, size, lines),
+    as a scenario document keeps it."""
+    return "".join(bytes_lines(data, source, MAX_TEXT_BYTES, MAX_CSV_LINE_CHARS))
+
+
 def read_grants_csv(path: Path | str) -> list[Grant]:
     """Load and validate a grants CSV (UTF-8, or UTF-16/32 with a byte-order mark; at most ``MAX_TEXT_BYTES``)."""
     source = f"grants {path}"

@@ -15,12 +15,11 @@ import pandas as pd
 
 from calc.data import DATA_DIR, default_book, load_register, load_terms
 from calc.dilution import HolderBook, build_book
-from calc.errors import InputError, Problem
 from calc.grants_csv import parse_grants_text, read_grants_csv
 from calc.ledger import Event, check_events, ledger_events, read_events_text
 from calc.options import Grant
 from calc.params import ScenarioParams
-from calc.register import parse_register_bytes
+from calc.register import REGISTER_COLUMNS, parse_register_bytes
 from calc.scenario import ScenarioResult, run_scenario
 from calc.scenario_doc import GrantsData, HolderData, ScenarioDoc
 from calc.terms import Terms
@@ -46,6 +45,12 @@ def _uploaded_book(text: str, label: str, shares_issued: int) -> tuple[pd.DataFr
     return register, build_book(register, shares_issued)
 
 
+def register_csv(register: pd.DataFrame) -> str:
+    """A validated register as the CSV text a document keeps (``calc.register.REGISTER_COLUMNS`` it has)."""
+    columns = [c for c in REGISTER_COLUMNS if c in register.columns]
+    return register[columns].to_csv(index=False, lineterminator="\n")
+
+
 def holder_book(holders: HolderData, terms: Terms) -> tuple[pd.DataFrame, HolderBook]:
     """The register and holder book of the document's holder data (the filing's when ``csv`` is None)."""
     if holders.csv is None:
@@ -54,12 +59,17 @@ def holder_book(holders: HolderData, terms: Terms) -> tuple[pd.DataFrame, Holder
 
 
 def grants_of(grants: GrantsData) -> list[Grant]:
-    """The document's option grants (a shipped file by name, or a grants CSV's text)."""
-    if grants.file is not None:
-        return read_grants_csv(DATA_DIR / grants.file)
-    if grants.csv is not None:
-        return parse_grants_text(grants.csv, grants.label)
-    return []
+    """The document's option grants (a shipped file by name, or a grants CSV's text); read once per content."""
+    return list(_grants(grants.file, grants.csv, grants.label))
+
+
+@lru_cache(maxsize=16)
+def _grants(file: str | None, text: str | None, label: str) -> tuple[Grant, ...]:
+    if file is not None:
+        return tuple(read_grants_csv(DATA_DIR / file))
+    if text is not None:
+        return tuple(parse_grants_text(text, label))
+    return ()
 
 
 def resolve(doc: ScenarioDoc, terms: Terms | None = None) -> Resolved:
@@ -77,8 +87,3 @@ def run(doc: ScenarioDoc, terms: Terms | None = None) -> ScenarioResult:
     terms = terms or load_terms()
     r = resolve(doc, terms)
     return run_scenario(r.params, terms, r.book, r.events)
-
-
-def problems_of(exc: InputError) -> tuple[Problem, ...] | tuple[str, ...]:
-    """The problems of an ``InputError`` (its message when it lists none)."""
-    return exc.problems or (str(exc),)

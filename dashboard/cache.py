@@ -27,19 +27,19 @@ import streamlit as st
 
 from calc.breakeven import MAX_PRICE_USD, MIN_PRICE_USD, breakeven_report, flat_wait, setup
 from calc.data import load_register, load_terms
-from calc.dilution import HolderBook, build_book
+from calc.dilution import HolderBook
 from calc.errors import InputError
 from calc.ledger import Event
 from calc.montecarlo import MonteCarloResult, run_monte_carlo
 from calc.options import Grant, option_timeline, tsm_curve
 from calc.params import ScenarioParams, default_params
 from calc.scenario import ScenarioResult, run_scenario
+from calc.scenario_doc import ScenarioDoc
+from calc.scenario_run import Resolved, resolve
 from calc.sensitivity import price_grid, price_sensitivity
 from calc.terms import Terms
 from charts import figures
 from dashboard.store import params_to_json
-
-FILING_LABEL = "Selling Securityholders table, prospectus supplement of Aug 28, 2002 (data/register.csv)"
 
 
 @st.cache_resource(show_spinner=False)
@@ -57,25 +57,21 @@ def filing_register() -> pd.DataFrame:
     return load_register()
 
 
-def register_token(register: pd.DataFrame) -> str:
-    """Content hash of a register (identifies its holder book in the caches)."""
-    hashed = pd.util.hash_pandas_object(
-        register[["name", "footnotes", "preferred_shares", "common_owned_prior"]], index=True
-    )
-    return hashlib.sha256(hashed.to_numpy().tobytes()).hexdigest()[:16]
-
-
-@st.cache_resource(show_spinner=False, max_entries=16)
-def book(token: str, _register: pd.DataFrame) -> HolderBook:
-    return build_book(_register, terms().preferred.shares_issued)
+@st.cache_resource(show_spinner=False, max_entries=256)
+def resolved(doc_key: str, _doc: ScenarioDoc) -> Resolved:
+    """The document's parts read and checked (``calc.scenario_run.resolve``); ``doc_key`` is ``_doc.key``."""
+    return resolve(_doc, terms())
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
-def scenario(
-    params_json: str, book_token: str, _params: ScenarioParams, _book: HolderBook, _events: tuple[Event, ...] = ()
-) -> ScenarioResult:
-    """``params_json`` must also identify ``_events`` (the ledger rows) when there are any."""
-    return run_scenario(_params, terms(), _book, _events)
+def result(doc_key: str, _resolved: Resolved) -> ScenarioResult:
+    """The scenario of a resolved document (``doc_key``: its content hash)."""
+    return run_scenario(_resolved.params, terms(), _resolved.book, _resolved.events)
+
+
+def doc_result(doc: ScenarioDoc) -> ScenarioResult:
+    """``result`` of a document (``InputError`` when its parts do not fit)."""
+    return result(doc.key, resolved(doc.key, doc))
 
 
 @st.cache_resource(show_spinner=False, max_entries=128)
@@ -117,11 +113,6 @@ def key_any_price(params: ScenarioParams) -> str:
     return params_to_json(dataclasses.replace(params, price=1.0))
 
 
-def scenario_id(params: ScenarioParams, events_key: str = "") -> str:
-    """Short id of a scenario (inputs and ledger rows), carried by download file names: 8 hex digits."""
-    return hashlib.sha256((key_of(params) + events_key).encode()).hexdigest()[:8]
-
-
 # --- employee options (st.cache_data: small frames, a copy per caller) ------------------------------------
 
 TSM_PRICES_USD = (0.25, 10.0, 40)  # price_grid(low, high, points): $0.25 steps up to $10
@@ -151,10 +142,16 @@ BREAKEVEN_POINTS = 400
 
 @st.cache_resource(show_spinner=False, max_entries=64)
 def breakeven(
-    params_json: str, events_key: str, ratio: float, date: str, _params: ScenarioParams, _events: tuple[Event, ...]
+    doc_key: str,
+    ratio: float,
+    date: str,
+    _params: ScenarioParams,
+    _events: tuple[Event, ...],
+    _book: HolderBook,
 ) -> tuple[dict[str, object], np.ndarray, np.ndarray]:
-    """Break-even report and the wait curve over ``BREAKEVEN_POINTS`` flat prices (log-spaced)."""
-    s = setup(_params, date, _events)
+    """Break-even report and the wait curve over ``BREAKEVEN_POINTS`` flat prices (log-spaced); ``doc_key``
+    identifies the parameters, ledger rows and holder data."""
+    s = setup(_params, date, _events, book=_book)
     prices = np.geomspace(MIN_PRICE_USD * 10, MAX_PRICE_USD / 10, BREAKEVEN_POINTS)
     return breakeven_report(s, ratio), prices, flat_wait(s, prices).wait
 

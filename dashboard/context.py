@@ -1,5 +1,5 @@
-"""What every page section is given: the scenario inputs, its result (when the inputs are valid) and the holder
-data in use. Built once per rerun by ``app.py``; sections read it and never change it."""
+"""What every page section is given: the scenario document, its result (when the inputs are valid) and the holder
+data in use. Built once per rerun by ``app.py`` from ``dashboard.state``; sections read it and never change it."""
 
 from __future__ import annotations
 
@@ -11,20 +11,47 @@ from calc.dilution import HolderBook
 from calc.ledger import Event
 from calc.params import ScenarioParams
 from calc.scenario import ScenarioResult
+from calc.scenario_doc import ScenarioDoc
 from calc.terms import Terms
 
 
 class Page(NamedTuple):
     terms: Terms
     defaults: ScenarioParams
-    params: ScenarioParams | None  # valid inputs whose ledger events fit; None: nothing to compute
-    sidebar_params: ScenarioParams | None  # valid sidebar inputs, even when the ledger events do not fit them
-    result: ScenarioResult | None  # the scenario of ``params``
+    doc: ScenarioDoc | None  # the scenario whose ledger rows fit its inputs; None: nothing to compute
+    sidebar_doc: ScenarioDoc | None  # valid sidebar inputs, even when the ledger rows do not fit them
+    result: ScenarioResult | None  # the result of ``doc``
     register: pd.DataFrame
-    register_label: str
-    book_token: str
     book: HolderBook
-    history: bool
-    events: tuple[Event, ...]
-    key: str  # cache key of the scenario: inputs and events
-    scenario_id: str  # short id of the scenario, carried by download file names
+    events: tuple[Event, ...]  # the ledger rows in force: history (when on), then the document's
+
+    @property
+    def params(self) -> ScenarioParams | None:
+        return self.doc.params if self.doc else None
+
+    @property
+    def sidebar_params(self) -> ScenarioParams | None:
+        return self.sidebar_doc.params if self.sidebar_doc else None
+
+    @property
+    def history(self) -> bool:
+        return bool(self.sidebar_doc and self.sidebar_doc.history)
+
+    @property
+    def register_label(self) -> str:
+        return self.sidebar_doc.holders.label if self.sidebar_doc else ""
+
+    @property
+    def key(self) -> str:
+        """Cache key of the scenario: the document's content hash."""
+        return self.doc.key if self.doc else ""
+
+    @property
+    def book_token(self) -> str:
+        """Cache key of the holder data (part of ``key``; kept for the caches keyed by holders alone)."""
+        return self.doc.key if self.doc else ""
+
+    @property
+    def scenario_id(self) -> str:
+        """The document's id: 8 hex digits, carried by every download's file name."""
+        return self.doc.id if self.doc else ""

@@ -14,6 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from calc.dilution import HolderBook
 from calc.errors import InputError
 from calc.instruments import load_registry
 from calc.ledger import Event
@@ -22,6 +23,7 @@ from calc.securities import (
     CHOICES,
     DilutionMonteCarlo,
     DilutionResult,
+    Policy,
     Setup,
     dilution_eps,
     holder_rows,
@@ -36,7 +38,7 @@ from calc.securities import (
 )
 from charts.figures import LEGEND_BELOW, MARGIN_LEGEND_BELOW, SHARE_AXIS, chart_layout, png_config
 from charts.text import plot_text
-from dashboard import formatting, safe
+from dashboard import formatting, safe, state
 from dashboard.context import Page
 from dashboard.options_view import NAME_WIDTH_PX, show_waterfall
 from dashboard.widgets import METRIC_WIDTH_PX, share_metric
@@ -80,27 +82,42 @@ HOLDER_LEAD = ("fund", "shares_derived", "pct_of_base_shares", "date", "holder")
 HOLDER_LABELS = {"holder": "Plan", "fund": "Fund", "label": "Basis", "fair_value_source": "Fair value source"}
 
 
+def _keep_policies(chosen: tuple[str, ...]) -> None:
+    """Selector callback: the policies that differ from their default into the scenario (``dashboard.state``)."""
+    values = {item: st.session_state.get(state.policy_key(item)) for item in chosen}
+    state.set_policies({k: v for k, v in values.items() if v is not None and v != getattr(Policy(), k.split(".")[1])})
+
+
 def _policy_items() -> tuple[str, ...]:
-    """``ID.FIELD=VALUE`` items from the policy selectors (only instruments in the registry)."""
+    """``ID.FIELD=VALUE`` items from the policy selectors (only instruments in the registry); each selector shows
+    the scenario's policy (``dashboard.state.policies``), its default otherwise."""
     names = {i.id: i.name for i in load_registry().instruments}
+    chosen = tuple(f"{iid}.{field}" for iid, field in POLICY_INPUTS if iid in names)
+    current = dict(state.policies())
     cols = st.columns(3)
     items = []
-    for k, (iid, field) in enumerate(p for p in POLICY_INPUTS if p[0] in names):
+    for k, item in enumerate(chosen):
+        iid, field = item.split(".")
         value = cols[k % 3].selectbox(
             f"{names[iid]}: {POLICY_LABELS[field][0]}",
             CHOICES[field],
+            index=CHOICES[field].index(current.get(item, getattr(Policy(), field))),
             format_func=POLICY_LABELS[field][1].__getitem__,
-            key=f"dilution_policy_{iid}_{field}",
+            key=state.policy_key(item),
+            on_change=_keep_policies,
+            args=(chosen,),
             help=f"CLI: `dilution --policy {iid}.{field}=VALUE`, VALUE one of {', '.join(CHOICES[field])}",
         )
-        items.append(f"{iid}.{field}={value}")
+        items.append(f"{item}={value}")
     return tuple(items)
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
-def _setup(key: str, _params: ScenarioParams, policies: tuple[str, ...], _events: tuple[Event, ...]) -> Setup:
+def _setup(
+    key: str, _params: ScenarioParams, policies: tuple[str, ...], _events: tuple[Event, ...], _book: HolderBook
+) -> Setup:
     registry = load_registry()
-    return setup(_params, registry, parse_policies(policies, registry), _events)
+    return setup(_params, registry, parse_policies(policies, registry), _events, book=_book)
 
 
 def stack_figure(stack: pd.DataFrame) -> go.Figure:
@@ -222,7 +239,7 @@ def render(page: Page) -> None:
     items = _policy_items()
     key = page.key + repr(items)
     try:
-        s = _setup(key, params, items, page.events)
+        s = _setup(key, params, items, page.events, page.book)
         result = run_dilution(s)
         by_price = price_stack(s, PRICE_POINTS)
     except InputError as exc:

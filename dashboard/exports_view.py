@@ -13,7 +13,7 @@ import streamlit as st
 
 from calc.report import report_html
 from calc.workbook import WorkbookData, workbook_bytes
-from dashboard import cache
+from dashboard import cache, state
 from dashboard.context import Page
 from dashboard.widgets import file_name, inputs_payload
 
@@ -57,3 +57,21 @@ def render_exports(page: Page) -> None:
             icon=":material/description:",
             help="One self-contained page (charts inline, opens offline); print it to PDF",
         )
+        assert page.doc is not None
+        st.download_button(
+            "Download scenario (JSON)",
+            key="dl_scenario",
+            on_click="ignore",
+            data=page.doc.to_json,
+            file_name=file_name("scenario", page.scenario_id, "json"),
+            mime="application/json",
+            icon=":material/data_object:",
+            help="The whole scenario as one document: inputs, ledger rows, holder data, policies and grants. "
+            "`python -m calc scenario --scenario FILE.json` reproduces this page's figures.",
+        )
+        with st.popover("Copy link", icon=":material/link:", help="A link that opens this scenario"):
+            st.caption(
+                f"Scenario {page.scenario_id}. On this server the link restores everything, uploads included; "
+                "elsewhere, or after the saved-scenarios database is cleared, it restores the inputs it carries."
+            )
+            st.code(state.link(page.doc, page.defaults), language=None, wrap_lines=True)

@@ -10,9 +10,11 @@ from calc.errors import InputError
 from calc.params import HOLDER_BASES
 from calc.register import parse_register_bytes, summarize, validate_register
 from calc.scenario import ScenarioResult
+from calc.scenario_doc import HolderData
+from calc.scenario_run import holder_book, register_csv
 from calc.terms import Terms
 from charts import figures
-from dashboard import cache, inputs, tables
+from dashboard import cache, inputs, state, tables
 from dashboard.context import Page
 from dashboard.narrative import OWNERSHIP_CAVEAT
 from dashboard.safe import error_lines, text
@@ -22,7 +24,7 @@ HOLDER_CONFIG = tables.holder_column_config()
 
 
 def _sync_basis() -> None:
-    st.session_state[inputs.key("holder_basis")] = st.session_state["holder_basis_switch"]
+    state.set_param("holder_basis", st.session_state["holder_basis_switch"])
 
 
 def render(page: Page) -> None:
@@ -93,14 +95,12 @@ def render_holders(page: Page, result: ScenarioResult, terms: Terms) -> None:
 
 
 def _accept_register(frame: pd.DataFrame, label: str) -> None:
-    st.session_state["register"] = frame
-    st.session_state["register_label"] = label
-    st.session_state["register_token"] = cache.register_token(frame)
+    state.set_holders(HolderData(register_csv(frame), label))
 
 
 def _bookable(register: pd.DataFrame) -> pd.DataFrame:
     """A validated register that also forms a holder book (else ``InputError``)."""
-    cache.book(cache.register_token(register), register)
+    holder_book(HolderData(register_csv(register), "check"), cache.terms())
     return register
 
 
@@ -128,10 +128,9 @@ def render_register_editing(register: pd.DataFrame) -> None:
         if upload is not None and upload.file_id != st.session_state.get("register_upload_seen"):
             st.session_state["register_upload_seen"] = upload.file_id
             try:
-                _accept_register(
-                    _bookable(parse_register_bytes(upload.getvalue(), upload.name)), f"uploaded file {upload.name}"
-                )
-                _report("success", f"Loaded {upload.name}: {len(st.session_state['register'])} holders.")
+                frame = _bookable(parse_register_bytes(upload.getvalue(), upload.name))
+                _accept_register(frame, f"uploaded file {upload.name}")
+                _report("success", f"Loaded {upload.name}: {len(frame)} holders.")
                 st.rerun()
             except InputError as exc:
                 _reject(upload.name, exc)
@@ -166,6 +165,6 @@ def render_register_editing(register: pd.DataFrame) -> None:
                 _reject("Edits", exc)
                 st.rerun()
         if c2.button("Restore the filing's holder table", key="restore_register"):
-            _accept_register(cache.filing_register(), cache.FILING_LABEL)
+            state.set_holders(HolderData())
             _report("success", "Restored the filing's holder table.")
             st.rerun()

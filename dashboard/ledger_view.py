@@ -1,8 +1,8 @@
 """Ledger tab (issue 10): events editor, 2002 history toggle, preferred outstanding,
 actual share counts and the exchange-or-wait break-even. Numbers come from ``calc``.
 
-The events in use live in ``st.session_state[EVENTS_KEY]`` (validated ``calc.ledger``
-rows). An edit is checked exactly like an events file (every problem with its line:
+The rows in use are part of the scenario document (``dashboard.state``: cells as typed, in
+``calc.ledger.EVENT_COLUMNS`` order). An edit is checked exactly like an events file (every problem with its line:
 line N is table row N − 1); a bad edit is reported and the previous events stay in use.
 User text (problems echo cells and file names) goes through ``dashboard.safe`` before it reaches the page.
 """
@@ -17,19 +17,16 @@ import streamlit as st
 from calc.data import actual_common_shares
 from calc.dilution import HolderBook
 from calc.errors import InputError
-from calc.history import COMPARED_DEALS, history_defaults
+from calc.history import COMPARED_DEALS
 from calc.ledger import EVENT_COLUMNS, Event, check_events, ledger_events, read_events_text
 from calc.params import ScenarioParams
-from calc.scenario import ScenarioResult
+from calc.scenario_doc import event_cells
 from calc.terms import Terms
 from charts import ledger_figures
 from charts.figures import png_config
-from dashboard import cache, safe
+from dashboard import cache, safe, state
 from dashboard.context import Page
 
-EVENTS_KEY = "ledger_events"
-MESSAGE_KEY = "ledger_message"
-HISTORY_KEY = "ledger_history"
 BREAKEVEN_METRIC_WIDTH_PX = 250  # fits "Exchange: common per preferred" on one line
 # events-editor column -> (header, help in plain words); the help names the events-file (CSV) column
 EVENT_LABELS = {
@@ -54,16 +51,11 @@ EVENT_LABELS = {
 EVENT_WIDTHS = {"date": 110, "action": 160, "preferred_shares": 140}  # px; the key columns fit at 1024 px
 
 
-def history_on() -> bool:
-    """Whether the history toggle is on (read before the sidebar draws it)."""
-    return bool(st.session_state.get(HISTORY_KEY, False))
-
-
 def history_toggle() -> bool:
     """Sidebar toggle: replay the two 2002 exchanges."""
     return st.sidebar.toggle(
         "Replay the 2002 exchanges (history)",
-        key=HISTORY_KEY,
+        key=state.HISTORY_KEY,
         help="Adds data/history.csv: 175,000 preferred for 58,000,000 common and 100,000 for "
         "38,000,000 (dates inside the reported windows are assumptions). With the window "
         "and base shares at their defaults, the projection starts 2002-07-31 with "
@@ -71,34 +63,9 @@ def history_toggle() -> bool:
     )
 
 
-def apply_history(raw: dict[str, Any], defaults: ScenarioParams, history: bool) -> dict[str, Any]:
-    """History defaults for the valuation date and base shares when those inputs are at their defaults."""
-    if not history:
-        return raw
-    replaced = {k: v for k, v in history_defaults().items() if raw.get(k) == getattr(defaults, k)}
-    return raw | replaced
-
-
-def current_events(history: bool) -> tuple[Event, ...]:
-    """History rows (when on) then the edited events in use."""
-    return ledger_events(st.session_state.get(EVENTS_KEY, ()), history)
-
-
-def events_key(events: tuple[Event, ...]) -> str:
-    """Cache key of a set of events."""
-    return repr(events)
-
-
-def _events_frame(events: tuple[Event, ...]) -> pd.DataFrame:
-    rows = [
-        {c: "" if getattr(e, c) is None and c != "preferred_shares" else str(getattr(e, c)) for c in EVENT_COLUMNS}
-        | {
-            "preferred_shares": "all" if e.preferred_shares is None else str(e.preferred_shares),
-            "date": e.date.isoformat(),
-        }
-        for e in events
-    ]
-    return pd.DataFrame(rows, columns=list(EVENT_COLUMNS), dtype=str)
+def _rows_frame(rows: tuple[tuple[str, ...], ...]) -> pd.DataFrame:
+    """The ledger rows in use as the editor's table (cells as typed: ``331.43`` stays ``331.43``)."""
+    return pd.DataFrame([list(r) for r in rows], columns=list(EVENT_COLUMNS), dtype=str)
 
 
 def event_column(name: str) -> Any:
@@ -128,7 +95,7 @@ def render_editor(params: ScenarioParams | None, history: bool, terms: Terms, bo
         "type. The rows follow the same rules as an events file given to the command line (`--events FILE`); "
         "a problem names its line as in that file: the header is line 1, so the first row is line 2."
     )
-    base = _events_frame(st.session_state.get(EVENTS_KEY, ()))
+    base = _rows_frame(state.event_rows())
     config = {c: event_column(c) for c in EVENT_COLUMNS}
     edited = st.data_editor(
         base, key="events_editor", num_rows="dynamic", column_config=config, width="stretch", hide_index=True
@@ -142,12 +109,12 @@ def render_editor(params: ScenarioParams | None, history: bool, terms: Terms, bo
             f"Edited events rejected: {len(problems)} problem(s), listed below. The previous events are "
             "still in use.  \n" + safe.error_lines("\n".join(problems))
         )
-    elif events != st.session_state.get(EVENTS_KEY, ()):
-        st.session_state[EVENTS_KEY] = events
+    elif (rows := tuple(event_cells(e) for e in events)) != state.event_rows():
+        state.set_events(rows)
         st.rerun()
 
 
-def render_breakeven(params: ScenarioParams, events: tuple[Event, ...], params_json: str) -> None:
+def render_breakeven(params: ScenarioParams, events: tuple[Event, ...], book: HolderBook, params_json: str) -> None:
     st.subheader("Exchange now or wait")
     st.caption(
         "Per preferred share retired on the date: common issued by the exchange (R) against the common the "
@@ -168,9 +135,7 @@ def render_breakeven(params: ScenarioParams, events: tuple[Event, ...], params_j
         format="YYYY-MM-DD",
     )
     try:
-        report, prices, wait = cache.breakeven(
-            params_json, events_key(events), float(ratio), date.isoformat(), params, events
-        )
+        report, prices, wait = cache.breakeven(params_json, float(ratio), date.isoformat(), params, events, book)
     except InputError as exc:
         st.error(
             "Break-even not available for these inputs:  \n" + safe.error_lines("\n".join((str(exc), *exc.problems)))
@@ -204,19 +169,13 @@ def render_breakeven(params: ScenarioParams, events: tuple[Event, ...], params_j
     st.plotly_chart(fig, config=png_config("breakeven"), key="breakeven_chart")
 
 
-def render_ledger(
-    params: ScenarioParams | None,
-    result: ScenarioResult | None,
-    history: bool,
-    terms: Terms,
-    book: HolderBook,
-    params_json: str,
-) -> None:
-    """The ledger tab."""
-    render_editor(params, history, terms, book)
-    if params is None or result is None:
+def render_ledger(page: Page) -> None:
+    """The ledger tab: works on the valid sidebar inputs even when the events in use do not fit them, so the
+    events can be fixed here."""
+    params, result = page.sidebar_params, page.result
+    render_editor(params, page.history, page.terms, page.book)
+    if params is None or result is None or page.doc is None:
         return
-    events = current_events(history)
     st.plotly_chart(
         ledger_figures.preferred_figure(result.timeline),
         config=png_config("preferred_outstanding"),
@@ -227,11 +186,7 @@ def render_ledger(
         config=png_config("common_actual"),
         key="actual_chart",
     )
-    render_breakeven(params, events, params_json)
+    render_breakeven(params, page.events, page.book, page.doc.key)
 
 
-def render(page: Page) -> None:
-    """The ledger section (``dashboard.sections``): works on the valid sidebar inputs even when the events in use
-    do not fit them, so the events can be fixed here."""
-    params = page.sidebar_params
-    render_ledger(params, page.result, page.history, page.terms, page.book, cache.key_of(params) if params else "")
+render = render_ledger

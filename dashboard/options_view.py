@@ -12,21 +12,21 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from calc.data import ILLUSTRATIVE_GRANTS_PATH
 from calc.eps import DilutedEps, eps_defaults, lucent_diluted_eps, waterfall_rows
 from calc.errors import InputError
-from calc.grants_csv import parse_grants_bytes, read_grants_csv
+from calc.grants_csv import grants_text
 from calc.options import Grant, positions_frame, totals
 from calc.params import ScenarioParams
+from calc.scenario_doc import GrantsData
+from calc.scenario_run import grants_of
 from calc.terms import Terms
 from charts.figures import SHARE_AXIS
-from dashboard import cache, formatting
+from dashboard import cache, formatting, state
 from dashboard.context import Page
 from dashboard.safe import error_lines, short, text
 from dashboard.widgets import download, share_metric
 
-STATE_KEY = "options_grants"  # (grants, label) in use
-TRIAL_KEY = "options_previous"  # (grants, label) to restore if the upload on trial cannot be computed
+TRIAL_KEY = "options_previous"  # GrantsData to restore if the upload on trial cannot be computed
 SEEN_KEY = "options_upload_seen"  # file id of the last upload read
 MESSAGE_KEY = "options_message"  # (file id, message) of the last rejected upload
 FOLLOWED_KEY = "options_scenario_seen"  # (price, horizon) of the scenario last written into the inputs
@@ -58,15 +58,13 @@ ILLUSTRATIVE_NOTE = "Illustrative input — enter the period's actual figures."
 
 
 def _grants() -> list[Grant]:
-    """Grants in use: the illustrative file, or the last upload that validated and computed.
+    """Grants in use (part of the scenario document, ``dashboard.state``): the illustrative file, or the last
+    upload that validated and computed.
 
     A new upload that validates goes on trial (the grants it replaces are kept under ``TRIAL_KEY``):
     ``render_options_section`` keeps it only if the whole section computes with it. A rejected upload
     leaves the previous grants in use and its message stays while the file is in the uploader.
     """
-    if STATE_KEY not in st.session_state:
-        illustrative = read_grants_csv(ILLUSTRATIVE_GRANTS_PATH)
-        st.session_state[STATE_KEY] = (illustrative, "illustrative grants (made-up counts)")
     upload = st.file_uploader(
         "Grants CSV",
         type="csv",
@@ -76,16 +74,18 @@ def _grants() -> list[Grant]:
     if upload is not None and upload.file_id != st.session_state.get(SEEN_KEY):
         st.session_state[SEEN_KEY] = upload.file_id
         try:
-            grants = parse_grants_bytes(upload.getvalue(), upload.name)
-            st.session_state[TRIAL_KEY] = st.session_state[STATE_KEY]
-            st.session_state[STATE_KEY] = (grants, upload.name)
+            uploaded = GrantsData(None, grants_text(upload.getvalue(), upload.name), upload.name)
+            grants_of(uploaded)
+            st.session_state[TRIAL_KEY] = state.grants()
+            state.set_grants(uploaded)
         except InputError as exc:
             _reject(upload.file_id, f"{upload.name} rejected; still showing the previous grants.\n{exc}")
     file_id, message = st.session_state.get(MESSAGE_KEY, (None, ""))
     if upload is not None and upload.file_id == file_id:
         st.error(error_lines(message))
-    grants, label = st.session_state[STATE_KEY]
-    st.caption(f"Grants loaded: {text(label)} ({len(grants)} grants)")
+    data = state.grants()
+    grants = grants_of(data)
+    st.caption(f"Grants loaded: {text(data.label)} ({len(grants)} grants)")
     return grants
 
 
@@ -99,8 +99,8 @@ def _end_trial(exc: Exception) -> None:
     previous = st.session_state.pop(TRIAL_KEY, None)
     if previous is None:
         raise exc
-    rejected = st.session_state[STATE_KEY][1]
-    st.session_state[STATE_KEY] = previous
+    rejected = state.grants().label
+    state.set_grants(previous)
     _reject(
         st.session_state[SEEN_KEY],
         f"{rejected} rejected: its grants are valid but cannot be computed "
@@ -188,7 +188,7 @@ def _waterfall_chart(result: DilutedEps) -> go.Figure:
 
 def render(page: Page) -> None:
     """The section, defaulting to the scenario's price and horizon (when the scenario inputs are valid)."""
-    render_options_section(page.params)
+    render_options_section(page.params, page.scenario_id)
 
 
 def _follow(params: ScenarioParams | None, terms: Terms) -> None:
@@ -201,20 +201,20 @@ def _follow(params: ScenarioParams | None, terms: Terms) -> None:
         st.session_state["options_price"], st.session_state["options_date"] = wanted
 
 
-def render_options_section(params: ScenarioParams | None = None) -> None:
+def render_options_section(params: ScenarioParams | None = None, scenario_id: str = "") -> None:
     """Employee options (vesting/exercisability, TSM) and the diluted-share waterfall with EPS."""
     terms = cache.terms()
     st.subheader("Employee options and the full diluted share count")
     _follow(params, terms)
     grants = _grants()
     try:
-        _render_grants(terms, grants, params)
+        _render_grants(terms, grants, params, scenario_id)
     except Exception as exc:  # noqa: BLE001 - an upload on trial is rejected by any failure
         _end_trial(exc)
     st.session_state.pop(TRIAL_KEY, None)
 
 
-def _render_grants(terms: Terms, grants: list[Grant], params: ScenarioParams | None) -> None:
+def _render_grants(terms: Terms, grants: list[Grant], params: ScenarioParams | None, scenario_id: str) -> None:
     """Inputs, positions, charts and the EPS waterfall for ``grants``."""
     shared = eps_defaults(terms)
     c1, c2, c3 = st.columns(3)
@@ -310,7 +310,7 @@ def _render_grants(terms: Terms, grants: list[Grant], params: ScenarioParams | N
         share_metric("Diluted shares", result.diluted_shares, "Basic + every dilutive increment.", width=200)
     st.plotly_chart(_waterfall_chart(result), key="options_waterfall_chart")
     waterfall = show_waterfall(result)
-    sid = scenario_suffix(params, key)
+    sid = scenario_id or key[:8]  # the scenario's id (its grants included), else the grants' own hash
     with st.container(horizontal=True, wrap=True):
         download(
             "Positions (CSV)",
@@ -336,8 +336,3 @@ def show_waterfall(result: DilutedEps) -> pd.DataFrame:
     config = formatting.column_config(waterfall, WATERFALL_LABELS, pin={"step": NAME_WIDTH_PX})
     st.dataframe(waterfall, width="stretch", hide_index=True, column_config=config)
     return waterfall
-
-
-def scenario_suffix(params: ScenarioParams | None, grants_key: str) -> str:
-    """Short id of the scenario (when there is one) and of the grants, for file names."""
-    return (cache.scenario_id(params) + "_" if params else "") + grants_key[:8]

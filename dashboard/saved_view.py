@@ -7,9 +7,9 @@ import pandas as pd
 import streamlit as st
 
 from calc.errors import InputError
-from calc.params import ScenarioParams
+from calc.scenario_doc import ScenarioDoc
 from charts import figures
-from dashboard import cache, inputs, tables
+from dashboard import cache, inputs, state, tables
 from dashboard.context import Page
 from dashboard.formatting import compact_shares, pct
 from dashboard.safe import error_lines, section, short, text
@@ -21,13 +21,14 @@ def _flash(kind: str, message: str) -> None:
     st.session_state["store_message"] = (kind, message)
 
 
-def _save(path: str, params: ScenarioParams) -> None:
-    """Save button: store the inputs under the typed name; on success clear the name (and the overwrite tick), so
+def _save(path: str, doc: ScenarioDoc) -> None:
+    """Save button: store the whole scenario (inputs, ledger rows, holder data, policies, grants) under the typed
+    name; on success clear the name (and the overwrite tick), so
     the page does not at once warn that the name just saved is "already saved"."""
     name = st.session_state.get("save_name", "")
     overwrite = bool(st.session_state.get("save_overwrite"))
     try:
-        saved = ScenarioStore(path).save(name, params, overwrite=overwrite)
+        saved = ScenarioStore(path).save(name, doc, overwrite=overwrite)
     except InputError as exc:
         exists = "already exists" in str(exc)
         _flash("error", f"{exc}: nothing was saved; tick the overwrite box to replace it." if exists else str(exc))
@@ -39,8 +40,11 @@ def _save(path: str, params: ScenarioParams) -> None:
 
 def _load_scenario(path: str, name: str) -> None:
     try:
-        inputs.set_state(ScenarioStore(path).load(name))
-        _flash("success", f"Loaded '{name}' into the sidebar.")
+        entry = ScenarioStore(path).load(name)
+        assert entry.doc is not None  # load raises for a scenario that no longer validates
+        state.apply(entry.doc)
+        kind = " (parameters only: it was saved before whole scenarios were kept)" if entry.params_only else ""
+        _flash("success", f"Loaded '{name}'{kind}.")
     except InputError as exc:
         _flash("error", f"Could not load '{name}': {exc}")
 
@@ -64,10 +68,10 @@ def _delete_scenario(path: str, name: str) -> None:
 
 def _headline(page: Page, entry: SavedScenario) -> dict[str, object]:
     """New shares, dilution, total outstanding and whether authorized shares suffice, for one saved scenario."""
-    if entry.params is None:
+    if entry.doc is None:
         return {}
     try:
-        summary = cache.scenario(cache.key_of(entry.params), page.book_token, entry.params, page.book).summary
+        summary = cache.doc_result(entry.doc).summary
     except Exception as exc:  # noqa: BLE001 - a stored scenario that cannot be computed is listed, not raised
         return {"new shares": f"cannot be computed ({type(exc).__name__}: {short(exc)})"}
     return {
@@ -82,6 +86,8 @@ def _listing(page: Page, saved: list[SavedScenario]) -> pd.DataFrame:
     rows = [
         {
             "name": s.name,
+            "kept": "parameters only" if s.params_only else "whole scenario",
+            "id": s.doc.id if s.doc else "",
             **_headline(page, s),
             "saved (UTC)": s.saved_at,
             **({inputs.LABELS.get(k, k): str(v) for k, v in s.params.as_dict().items()} if s.params else {}),
@@ -92,16 +98,17 @@ def _listing(page: Page, saved: list[SavedScenario]) -> pd.DataFrame:
     return pd.DataFrame(rows).fillna("")
 
 
-def _save_row(store: ScenarioStore, names: set[str], params: ScenarioParams | None) -> None:
+def _save_row(store: ScenarioStore, names: set[str], doc: ScenarioDoc | None) -> None:
     c1, c2 = st.columns([3, 2], vertical_alignment="bottom")
     name = c1.text_input("Scenario name", key="save_name", placeholder="e.g. stock dividends and put at $1.89")
     c2.button(
-        "Save current inputs",
+        "Save current scenario",
         key="save_scenario",
-        disabled=params is None,
+        disabled=doc is None,
         type="primary",
         on_click=_save,
-        args=(str(store.path), params),
+        args=(str(store.path), doc),
+        help="Keeps the whole scenario: the inputs, the ledger rows, the holder data, the policies and the grants.",
     )
     if name.strip() in names:
         st.warning(
@@ -120,14 +127,14 @@ def _compare(page: Page, saved: list[SavedScenario]) -> None:
     results = {}
     for name in chosen:  # the order picked
         entry = by_name[name]
-        if entry.params is None:
+        if entry.doc is None:
             st.warning(
                 f"Saved scenario '{text(entry.name)}' is left out of the comparison: its stored inputs are "
                 f"invalid.  \n{error_lines(entry.problem)}"
             )
             continue
         with section(f"Saved scenario '{text(entry.name)}'"):
-            results[entry.name] = cache.scenario(cache.key_of(entry.params), page.book_token, entry.params, page.book)
+            results[entry.name] = cache.doc_result(entry.doc)
     if len(results) < 2:
         return
     st.table(tables.compare_table({n: (r.params, r.summary) for n, r in results.items()}), hide_index=True)
@@ -150,14 +157,14 @@ def render(page: Page) -> None:
     except InputError as exc:
         st.error(error_lines(exc))
         return
-    _save_row(store, {s.name for s in saved}, page.params)
+    _save_row(store, {s.name for s in saved}, page.doc)
     message = st.session_state.pop("store_message", None)
     if message:
         (st.error if message[0] == "error" else st.success)(error_lines(message[1]))
     if not saved:
         st.info("No saved scenarios yet.")
         return
-    invalid = [s.name for s in saved if s.params is None]
+    invalid = [s.name for s in saved if s.doc is None]
     if invalid:
         st.warning(
             f"{len(invalid)} saved scenario(s) have invalid stored inputs and cannot be loaded or compared "
@@ -173,7 +180,7 @@ def render(page: Page) -> None:
     names = [s.name for s in saved]
     pick = st.selectbox("Saved scenario", names, key="saved_pick", on_change=_unconfirm_delete)
     with st.container(horizontal=True, wrap=True, vertical_alignment="center"):
-        st.button("Load into sidebar", key="load_scenario", on_click=_load_scenario, args=(str(store.path), pick))
+        st.button("Load this scenario", key="load_scenario", on_click=_load_scenario, args=(str(store.path), pick))
         confirmed = st.checkbox(
             f"Confirm: delete '{text(pick)}'",
             key="delete_confirm",

@@ -3,8 +3,6 @@ inputs sidecar that travels with every download."""
 
 from __future__ import annotations
 
-import dataclasses
-
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
@@ -48,19 +46,9 @@ def download(label: str, frame: pd.DataFrame, file: str, key: str, help: str | N
 
 
 def inputs_payload(page: Page) -> dict[str, object]:
-    """The inputs behind every file of this scenario (``calc.record.inputs_record``): parameters, holder data,
-    ledger rows, product and version."""
-    events = [{f.name: str(getattr(e, f.name)) for f in dataclasses.fields(e)} for e in page.events]
-    return inputs_record(
-        "dashboard",
-        {
-            "scenario_id": page.scenario_id,
-            "holder_data": page.register_label,
-            "history": page.history,
-            "ledger_events": events,
-        },
-        page.params,
-    )
+    """The inputs behind every file of this scenario (``calc.record.inputs_record``): product and version, and
+    the whole scenario document (``--scenario`` on the command line reads this file as it is)."""
+    return inputs_record("dashboard", {"holder_data": page.register_label}, page.params, doc=page.doc)
 
 
 def inputs_sidecar(page: Page, key: str) -> None:

@@ -211,7 +211,7 @@ def test_save_and_load_round_trip(app, tmp_path):
     assert any(safe.text("Saved 'accrue and cash put'") in s.value for s in app.success)
     assert app.text_input(key="save_name").value == ""  # the name box is cleared after a save: no "already saved"
     assert not app.warning
-    stored = ScenarioStore(tmp_path / "scenarios.sqlite3").load("accrue and cash put")
+    stored = ScenarioStore(tmp_path / "scenarios.sqlite3").load("accrue and cash put").params
     assert stored == dataclasses.replace(default_params(), **changed)
 
     app.button(key="reset_inputs").click()
@@ -374,7 +374,7 @@ def test_saving_under_an_existing_name_needs_overwrite_confirmation(app, tmp_pat
     app.text_input(key="save_name").input("base")
     app.button(key="save_scenario").click()
     app.run(timeout=TIMEOUT)
-    assert db.load("base") == default_params()
+    assert db.load("base").params == default_params()
     assert not app.warning  # the name was new when it was typed
 
     app.sidebar.number_input(key="param_price").set_value(3.0)
@@ -388,13 +388,13 @@ def test_saving_under_an_existing_name_needs_overwrite_confirmation(app, tmp_pat
     app.run(timeout=TIMEOUT)
     assert not app.exception
     assert any("already exists" in e.value and "nothing was saved" in e.value for e in app.error)
-    assert db.load("base") == default_params()  # not silently replaced
+    assert db.load("base").params == default_params()  # not silently replaced
 
     app.checkbox(key="save_overwrite").check()
     app.button(key="save_scenario").click()
     app.run(timeout=TIMEOUT)
     assert any(safe.text("Replaced 'base'") in s.value for s in app.success)
-    assert db.load("base") == dataclasses.replace(default_params(), price=3.0)
+    assert db.load("base").params == dataclasses.replace(default_params(), price=3.0)
     assert [e.name for e in db.entries()] == ["base"]
 
 
@@ -484,7 +484,9 @@ def tamper(path: Path, rows: dict[object, object]) -> None:
     connection = sqlite3.connect(path)
     with connection:
         for name, payload in rows.items():
-            connection.execute("INSERT INTO scenarios VALUES (?, ?, ?)", (name, payload, 12))
+            connection.execute(
+                "INSERT INTO scenarios (name, params_json, saved_at) VALUES (?, ?, ?)", (name, payload, 12)
+            )
     connection.close()
 
 

@@ -11,7 +11,8 @@ from calc.history import history_defaults
 from calc.ledger import EVENT_COLUMNS, ledger_events, read_events_text
 from calc.params import parse_params
 from calc.scenario import run_scenario
-from dashboard import ledger_view, sections
+from calc.scenario_doc import event_cells
+from dashboard import ledger_view, sections, state
 from dashboard.formatting import shares
 from tests.helpers import APP_TIMEOUT as TIMEOUT
 from tests.helpers import metric, started_app
@@ -23,7 +24,7 @@ def app(tmp_path, monkeypatch) -> AppTest:
 
 
 def test_issue10_history_toggle_replays_the_2002_exchanges(app):
-    app.toggle(key=ledger_view.HISTORY_KEY).set_value(True).run(timeout=TIMEOUT)
+    app.toggle(key=state.HISTORY_KEY).set_value(True).run(timeout=TIMEOUT)
     assert not app.exception
     app.segmented_control(key=sections.SELECTOR_KEY).set_value("Ledger and break-even").run(timeout=TIMEOUT)
     params = parse_params(history_defaults())
@@ -37,7 +38,7 @@ def test_issue10_events_in_use_change_the_scenario(app):
     events, _ = read_events_text(
         ",".join(EVENT_COLUMNS) + "\n2003-03-03,exchange_common,885000,,300.5,,,,", "edited events"
     )
-    app.session_state[ledger_view.EVENTS_KEY] = events
+    app.session_state[state.ROWS_KEY] = tuple(event_cells(e) for e in events)
     app.run(timeout=TIMEOUT)
     assert not app.exception
     expected = run_scenario(parse_params(), events=events).summary

@@ -35,7 +35,7 @@ def test_round_trip_every_field(store):
         holder_basis="registered",
     )
     store.save("  my scenario ", params)
-    assert store.load("my scenario") == params
+    assert store.load("my scenario").params == params
     assert [e.name for e in store.entries()] == ["my scenario"]
 
 
@@ -51,7 +51,7 @@ def test_list_overwrite_delete(store):
     store.save("a", dataclasses.replace(default_params(), price=1.0))
     with pytest.raises(InputError, match="already exists"):
         store.save("a", default_params())  # no silent replacement by default
-    assert store.load("a").price == 1.0
+    assert store.load("a").params.price == 1.0
     store.save(" a ", dataclasses.replace(default_params(), price=3.0), overwrite=True)
     listed = store.entries()
     assert [s.name for s in listed] == ["a", "b"]
@@ -64,7 +64,7 @@ def test_list_overwrite_delete(store):
 def test_survives_a_new_store_object(tmp_path):
     path = tmp_path / "s.sqlite3"
     ScenarioStore(path).save("kept", default_params())
-    assert ScenarioStore(path).load("kept") == default_params()
+    assert ScenarioStore(path).load("kept").params == default_params()
 
 
 def test_empty_and_missing(store):
@@ -124,7 +124,9 @@ def test_invalid_stored_inputs_are_reported_not_raised(store):
     store.save("ok", default_params())
     connection = sqlite3.connect(store.path)
     with connection:
-        connection.execute("INSERT INTO scenarios VALUES ('broken', '{\"price\": -1}', 'now')")
+        connection.execute(
+            "INSERT INTO scenarios (name, params_json, saved_at) VALUES ('broken', '{\"price\": -1}', 'now')"
+        )
     connection.close()
     listed = {s.name: s for s in store.entries()}
     assert listed["ok"].params == default_params()
@@ -162,7 +164,7 @@ def test_concurrent_saves_of_one_name_keep_one_and_tell_the_others_issue_9_item_
         outcomes = _race(path, [("same", price) for price in prices])
         assert outcomes.count("saved") == 1, (round_no, outcomes)
         assert all(o == "scenario 'same' already exists" for o in outcomes if o != "saved"), outcomes
-        assert ScenarioStore(path).load("same").price == prices[outcomes.index("saved")]
+        assert ScenarioStore(path).load("same").params.price == prices[outcomes.index("saved")]
 
 
 @pytest.mark.parametrize(
@@ -190,8 +192,10 @@ def test_tampered_rows_are_listed_with_their_problem_issue_9_item_17(store):
     store.save("ok", default_params())
     connection = sqlite3.connect(store.path)
     with connection:
-        connection.execute("INSERT INTO scenarios VALUES (?, ?, ?)", (b"blob", 7, 3.5))
-        connection.execute("INSERT INTO scenarios VALUES (?, ?, ?)", (42, '{"price": "x"}', ""))
+        connection.execute("INSERT INTO scenarios (name, params_json, saved_at) VALUES (?, ?, ?)", (b"blob", 7, 3.5))
+        connection.execute(
+            "INSERT INTO scenarios (name, params_json, saved_at) VALUES (?, ?, ?)", (42, '{"price": "x"}', "")
+        )
     connection.close()
     listed = {s.name: s for s in store.entries()}
     assert listed["ok"].params == default_params()
