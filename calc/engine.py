@@ -236,6 +236,16 @@ class PathResult:
         """(P, E) common issued by exchange_common rows."""
         return self._by_column("exchange")
 
+    def issued_by_source(self) -> dict[str, np.ndarray]:
+        """(P, E) new common per column by source, keyed as ``totals`` (``calc.issuance.ISSUANCE_SOURCES``)."""
+        dividend, conversion, redemption = self.issued_by_column()
+        return {
+            "dividend_shares": dividend,
+            "conversion_shares": conversion,
+            "redemption_shares": redemption,
+            "exchange_shares": self.exchange_by_column(),
+        }
+
     def call_conversion_by_column(self) -> np.ndarray:
         """(P, E) conversion forced by a call: the class's (called) plus call rows'."""
         out = self._at_exit(np.where(self.called, self.conversion_shares, 0))
@@ -245,7 +255,8 @@ class PathResult:
         return out
 
     def totals(self) -> dict[str, np.ndarray]:
-        """(P,) totals by source: dividend, conversion, redemption, exchange shares and cash USD."""
+        """(P,) totals by source: dividend, conversion, redemption, exchange shares (``calc.issuance``; call
+        conversions are inside conversion_shares) and cash USD."""
         return {
             "dividend_shares": self.dividend_shares_live.sum(axis=1),
             "conversion_shares": self.conversion_shares + sum((r.conversion for r in self.rows), np.int64(0)),
@@ -574,6 +585,5 @@ def check_share_limit(result: PathResult, schedule: Schedule) -> None:
         return
     p = int(np.argmax(over))
     e = int(np.argmax(cumulative[p] > MAX_SHARES))
-    issued = (*result.issued_by_column(), result.exchange_by_column())
-    by_source = dict(zip(("dividend", "conversion", "redemption", "exchange"), (a[p, e] for a in issued)))
+    by_source = {column.removesuffix("_shares"): a[p, e] for column, a in result.issued_by_source().items()}
     raise ShareLimitError(np.flatnonzero(over), max(by_source, key=lambda k: by_source[k]), schedule.dates[e])

@@ -30,6 +30,7 @@ from calc.data import default_book, load_terms
 from calc.dilution import HolderBook
 from calc.engine import Policies, ShareLimitError
 from calc.errors import InputError
+from calc.issuance import ISSUANCE_SOURCES
 from calc.ledger import Event
 from calc.params import ScenarioParams, shown_value
 from calc.rounding import MAX_SHARES
@@ -41,7 +42,7 @@ PERCENTILES = (5, 25, 50, 75, 95)
 SOURCE_PERCENTILES = (5, 50, 95)  # of the horizon's new shares by source
 CHUNK_PATHS = 20_000
 MAX_PATHS = 1_000_000
-SOURCES = ("dividend_shares", "conversion_shares", "redemption_shares", "exchange_shares")
+SOURCES = tuple(s.summary_column for s in ISSUANCE_SOURCES)  # calc.issuance
 MAX_VOLATILITY = 5.0  # 500% a year: far past any traded stock's volatility
 MAX_SEED = 2**63 - 1
 

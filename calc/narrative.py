@@ -17,6 +17,7 @@ from decimal import Decimal
 
 import pandas as pd
 
+from calc.issuance import nonzero_parts
 from calc.params import ScenarioParams
 
 FRACTION_NOTE = (
@@ -199,6 +200,17 @@ def _owners(holders: pd.DataFrame, basis: str, m: Markup, top: int = 3) -> str:
     )
 
 
+def _by_source(summary: Mapping[str, object]) -> str:
+    """The new shares split by source (``calc.issuance``), every source that issued any named, so the parts read
+    add up to the total: " By source: a from X, b from Y and c from Z." (empty when nothing is issued)."""
+    named = [f"{shares(count)} from {source.phrase}" for source, count in nonzero_parts(summary)]
+    if not named:
+        return ""
+    if len(named) == 1:
+        return f" All {named[0]}."
+    return f" By source: {', '.join(named[:-1])} and {named[-1]}."
+
+
 def explain_parts(
     params: ScenarioParams,
     timeline: pd.DataFrame,
@@ -206,8 +218,9 @@ def explain_parts(
     holders: pd.DataFrame,
     m: Markup = HTML,
 ) -> list[str]:
-    """The lead sentence, then one point each: dividends, the exit, the total, the largest owners
-    (how many new shares, when, why, and who owns them)."""
+    """The lead sentence, then one point each: dividends, the exit, the total (split by source: every source
+    that issued shares, ``calc.issuance``), the largest owners (how many new shares, when, why, and who owns
+    them)."""
     drift = "flat" if params.annual_drift == 0 else f"drifting {pct(100 * params.annual_drift, 1)} a year"
     head = (
         f"{m.strong('In plain words.')} Common at {usd(params.price)} ({drift}), from "
@@ -216,7 +229,7 @@ def explain_parts(
     total = (
         f"Together: {m.strong(shares(summary['new_shares']) + ' new shares')}, taking Lucent's common from "
         f"{shares(params.base_shares)} to {m.strong(shares(summary['total_shares']))} — the new shares are "
-        f"{m.strong(pct(summary['dilution_pct']))} of the total. Headroom against the "
+        f"{m.strong(pct(summary['dilution_pct']))} of the total.{_by_source(summary)} Headroom against the "
         f"{shares(summary['authorized_shares'])} authorized shares: {shares(summary['headroom_shares'])}."
     )
     return [

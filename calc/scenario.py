@@ -7,8 +7,9 @@ of numpy arrays, so a 10,000-row grid costs a handful of array passes, not 10,00
 Ledger events (``calc.ledger``) are shared by every scenario of a call; policies are
 per scenario. Summary (per scenario):
   dividend_shares, conversion_shares, redemption_shares, exchange_shares  new common by
-               source (ledger rows included; exchange_shares from exchange_common rows)
-  new_shares   = their sum;  total_shares = base_shares + new_shares
+               source (``calc.issuance.ISSUANCE_SOURCES``; ledger rows included; exchange_shares from
+               exchange_common rows; call conversions inside conversion_shares)
+  new_shares   = their sum (``calc.issuance.summary_total``);  total_shares = base_shares + new_shares
   repurchase_cash_usd   cash paid by repurchase_cash rows
   preferred_outstanding_after_events   N − preferred retired by ledger rows (on this path)
   preferred_outstanding_at_horizon     preferred (not debentures) left after the horizon's actions
@@ -32,6 +33,7 @@ from calc.data import default_book, load_terms
 from calc.dilution import ExitTerms, HolderBook, holder_arrays, holder_frame
 from calc.engine import PathResult, Policies, ShareLimitError, in_the_money, run_paths
 from calc.holder_bases import BASIS_BY_NAME, HolderBasis, basis_holdings, splits_class_total
+from calc.issuance import ISSUANCE_SOURCES, summary_total, timeline_total
 from calc.ledger import Event, Plan, holder_ledger, resolve
 from calc.params import ScenarioParams
 from calc.schedule import Schedule, build_schedule, deterministic_prices
@@ -146,12 +148,7 @@ def summary_columns(
 ) -> dict[str, np.ndarray | int]:
     """The summary columns (keys ``SUMMARY_KEYS``): (P,) arrays, or one int for every path."""
     totals = path.totals()
-    new = (
-        totals["dividend_shares"]
-        + totals["conversion_shares"]
-        + totals["redemption_shares"]
-        + totals["exchange_shares"]
-    )
+    new = summary_total(totals)
     total = base_shares + new
     authorized = terms.market.authorized_common_shares
     as_converted = math.floor(terms.preferred.shares_issued * schedule.exact_rate[0])
@@ -188,9 +185,9 @@ def first_row(columns: dict[str, np.ndarray | int]) -> dict[str, object]:
 
 def timeline_frame(path: PathResult, schedule: Schedule, base_shares: int, n_preferred: int) -> pd.DataFrame:
     """Event-by-event table for the first path."""
-    dividend, conversion, redemption = (a[0] for a in path.issued_by_column())
-    exchange = path.exchange_by_column()[0]
-    cumulative = np.cumsum(dividend + conversion + redemption + exchange)
+    by_source = path.issued_by_source()
+    issued = {s.timeline_column: by_source[s.summary_column][0] for s in ISSUANCE_SOURCES}
+    cumulative = np.cumsum(timeline_total(issued))
     total = base_shares + cumulative
     as_debentures = schedule.after_exchange | schedule.is_exchange
     return pd.DataFrame(
@@ -204,16 +201,10 @@ def timeline_frame(path: PathResult, schedule: Schedule, base_shares: int, n_pre
             "lp_per_share_usd": path.lp_end[0],
             "dividend_due_usd": path.dividend_due_usd[0],
             "interest_due_usd": path.interest_due_usd[0],
-            "dividend_shares": dividend,
-            "conversion_shares": conversion,
-            "redemption_shares": redemption,
-            "exchange_shares": exchange,
+            **issued,
             "repurchase_cash_usd": path.repurchase_cash_by_column()[0],
-            "call_conversion_shares": path.call_conversion_by_column()[0],
-            "cumulative_dividend_shares": np.cumsum(dividend),
-            "cumulative_conversion_shares": np.cumsum(conversion),
-            "cumulative_redemption_shares": np.cumsum(redemption),
-            "cumulative_exchange_shares": np.cumsum(exchange),
+            "call_conversion_shares": path.call_conversion_by_column()[0],  # part of conversion_shares
+            **{s.cumulative_column: np.cumsum(issued[s.timeline_column]) for s in ISSUANCE_SOURCES},
             "cumulative_new_shares": cumulative,
             "total_common_shares": total,
             "new_shares_pct": 100.0 * cumulative / total,

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 import plotly.graph_objects as go
 
+from calc.issuance import ISSUANCE_SOURCES, IssuanceSource
 from charts.text import plot_text
 
 if TYPE_CHECKING:
@@ -20,12 +21,15 @@ if TYPE_CHECKING:
 SHARE_AXIS = dict(exponentformat="B", separatethousands=True)  # share axes: 1.2B, 800M (never "G")
 
 
-SOURCE_COLUMNS = {  # timeline/summary column -> label shown to the analyst
-    "dividend_shares": "Dividends paid in stock",
-    "conversion_shares": "Conversion",
-    "redemption_shares": "Redemption / put paid in stock",
+# One series per source of new shares (calc.issuance: the parts sum to the total): timeline column -> label.
+SOURCE_COLUMNS = {source.timeline_column: source.chart_label for source in ISSUANCE_SOURCES}
+SOURCE_COLOURS = {
+    "dividend_shares": "#4C78A8",
+    "conversion_shares": "#F58518",
+    "redemption_shares": "#E45756",
+    "exchange_shares": "#54A24B",
 }
-SOURCE_COLOURS = {"dividend_shares": "#4C78A8", "conversion_shares": "#F58518", "redemption_shares": "#E45756"}
+SPARE_COLOURS = ("#B279A2", "#72B7B2", "#9D755D")  # for a source added to calc.issuance without a colour here
 BASE_COLOUR = "#C8C8C8"
 COMPARE_COLOURS = ("#4C78A8", "#F58518", "#54A24B", "#B279A2", "#E45756", "#72B7B2")  # distinct hues
 COMPARE_DASHES = ("solid", "dash", "dot", "dashdot")
@@ -140,12 +144,25 @@ def date_trace(frame: pd.DataFrame, column: str, **style) -> dict:
     return dict(type="scatter", x=_dates(frame["date"]), y=as_list(frame[column]), **style)
 
 
+def source_colour(column: str) -> str:
+    """The colour of a source's series (``SOURCE_COLOURS``; a spare one for a source not listed there)."""
+    if column in SOURCE_COLOURS:
+        return SOURCE_COLOURS[column]
+    spare = [s.timeline_column for s in ISSUANCE_SOURCES if s.timeline_column not in SOURCE_COLOURS]
+    return SPARE_COLOURS[spare.index(column) % len(SPARE_COLOURS)]
+
+
+def in_legend(source: IssuanceSource, timeline: pd.DataFrame) -> bool:
+    """Whether a source's series is in the legend: always, except a ledger-only source that issued nothing."""
+    return not source.ledger_only or bool(timeline[source.timeline_column].any())
+
+
 def issuance_figure(timeline: pd.DataFrame, base_shares: int, authorized_shares: int | None = None) -> go.Figure:
     """Common shares outstanding after each event: the base share count (grey) with calc's cumulative new
     shares by source stacked on top, calc's total outstanding as a line, and the authorized shares."""
     x = _event_labels(timeline)
     base = f"{int(base_shares):,}"
-    data = [
+    data: list[dict] = [
         dict(
             type="bar",
             x=x,
@@ -155,14 +172,16 @@ def issuance_figure(timeline: pd.DataFrame, base_shares: int, authorized_shares:
             hovertemplate=f"base common shares: {base}<extra></extra>",
         )
     ]
-    for column, label in SOURCE_COLUMNS.items():
+    for source in ISSUANCE_SOURCES:
+        column, label = source.timeline_column, source.chart_label
         data.append(
             dict(
                 type="bar",
                 x=x,
-                y=as_list(timeline[f"cumulative_{column}"]),
+                y=as_list(timeline[source.cumulative_column]),
                 name=f"{label} (cumulative)",
-                marker=dict(color=SOURCE_COLOURS[column]),
+                showlegend=in_legend(source, timeline),
+                marker=dict(color=source_colour(column)),
                 customdata=as_list(timeline[column]),
                 hovertemplate=(
                     f"{label}: %{{customdata:,.0f}} issued on this date, %{{y:,.0f}} cumulative<extra></extra>"
@@ -208,19 +227,21 @@ def issuance_figure(timeline: pd.DataFrame, base_shares: int, authorized_shares:
 
 
 def new_shares_figure(timeline: pd.DataFrame) -> go.Figure:
-    """New common shares issued on each event date, stacked by source (calc's per-date counts; no base)."""
+    """New common shares issued on each event date, stacked by source (calc's per-date counts; no base), one
+    series per source of ``calc.issuance.ISSUANCE_SOURCES``."""
     x = _event_labels(timeline)  # one evenly spaced slot per event date: a put a day after a dividend stays apart
     data = [
         dict(
             type="bar",
             x=x,
-            y=as_list(timeline[column]),
-            name=label,
-            marker=dict(color=SOURCE_COLOURS[column]),
+            y=as_list(timeline[source.timeline_column]),
+            name=source.chart_label,
+            showlegend=in_legend(source, timeline),
+            marker=dict(color=source_colour(source.timeline_column)),
             customdata=as_list(timeline["event"]),
-            hovertemplate=f"{label}: %{{y:,.0f}} new shares<extra>%{{customdata}}</extra>",
+            hovertemplate=f"{source.chart_label}: %{{y:,.0f}} new shares<extra>%{{customdata}}</extra>",
         )
-        for column, label in SOURCE_COLUMNS.items()
+        for source in ISSUANCE_SOURCES
     ]
     return build(
         data,

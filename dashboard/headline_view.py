@@ -10,6 +10,7 @@ from collections.abc import Mapping
 import streamlit as st
 
 from calc.conversion import rate_step_at
+from calc.issuance import ISSUANCE_SOURCES, parts
 from calc.params import ScenarioParams
 from calc.terms import Terms
 from dashboard import narrative
@@ -32,7 +33,8 @@ def render_metrics(params: ScenarioParams, summary: Mapping[str, object], terms:
             "New shares",
             summary["new_shares"],
             f"New shares under this scenario: common issued from {params.valuation_date} to {params.horizon} "
-            "by dividends + conversion + redemption, as chosen in the sidebar.",
+            f"by {' + '.join(source.label for source in ISSUANCE_SOURCES)}, as chosen in the sidebar and the "
+            "events ledger.",
         )
         share_metric(
             "Total outstanding",
@@ -62,24 +64,8 @@ def render_metrics(params: ScenarioParams, summary: Mapping[str, object], terms:
             f"{FRACTION_NOTE}",
         )
     with st.container(horizontal=True, wrap=True, gap="small", key="headline_sources"):
-        share_metric(
-            "From dividends",
-            summary["dividend_shares"],
-            "Dividends paid in stock: the transfer agent sells new shares for the cash due.",
-            border=False,
-        )
-        share_metric(
-            "From conversion",
-            summary["conversion_shares"],
-            "Preferred converted into common at the conversion rate in force.",
-            border=False,
-        )
-        share_metric(
-            "From redemption",
-            summary["redemption_shares"],
-            "Puts and the mandatory redemption settled in stock valued at price × put_factor.",
-            border=False,
-        )
+        for source, count in parts(summary):  # one per source (calc.issuance): the parts sum to "New shares"
+            share_metric(f"From {source.label}", count, source.help, border=False)
         share_metric(
             "Base common shares",
             params.base_shares,

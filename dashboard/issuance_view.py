@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from calc.issuance import ISSUANCE_SOURCES
 from charts import figures
 from dashboard import cache, formatting, tables
 from dashboard.context import Page
@@ -13,10 +14,7 @@ from dashboard.widgets import chart, download, file_name, inputs_sidecar
 KEY_COLUMNS = (
     "date",
     "event",
-    "dividend_shares",
-    "conversion_shares",
-    "redemption_shares",
-    "exchange_shares",
+    *(source.timeline_column for source in ISSUANCE_SOURCES),
     "cumulative_new_shares",
     "total_common_shares",
     "new_shares_pct",
@@ -33,8 +31,10 @@ def render(page: Page) -> None:
     issuance, new_by_date, dilution = cache.issuance_figures(page.key, page.book_token, page.params, result)
     chart(new_by_date, "lucent_new_shares_by_date", "chart_new_shares")
     st.caption(
-        "New common shares issued on each date (not cumulative), by source: dividends paid in stock, "
-        "conversion, puts/redemption paid in stock. " + figures.PNG_NOTE
+        "New common shares issued on each date (not cumulative), by source: "
+        + ", ".join(source.phrase for source in ISSUANCE_SOURCES)
+        + ". "
+        + figures.PNG_NOTE
     )
     chart(dilution, "lucent_dilution_over_time", "chart_dilution")
     st.caption("Dilution over time: the new shares so far as a % of total common outstanding after each event.")

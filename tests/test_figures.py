@@ -10,6 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
+from calc.issuance import ISSUANCE_SOURCES
 from calc.montecarlo import run_monte_carlo
 from calc.params import default_params
 from calc.scenario import run_scenario
@@ -57,7 +58,7 @@ def test_issuance_figure_stacks_cumulative_sources_on_the_base(scenario):
     assert base.marker.color == figures.BASE_COLOUR
     # then one layer per source: calc's cumulative shares drawn as given, the shares issued that date in hover
     by_name = {t.name: t for t in bars[1:]}
-    assert len(by_name) == 3
+    assert len(by_name) == len(ISSUANCE_SOURCES)  # every source (calc.issuance), exchanges included
     for column, label in figures.SOURCE_COLUMNS.items():
         layer = by_name[f"{label} (cumulative)"]
         assert list(layer.y) == timeline[f"cumulative_{column}"].tolist()

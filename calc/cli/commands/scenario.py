@@ -18,6 +18,7 @@ from calc.data import load_terms
 from calc.eps import lucent_diluted_eps
 from calc.errors import InputError
 from calc.grants_csv import read_grants_csv
+from calc.issuance import ISSUANCE_SOURCES
 from calc.ledger import Event
 from calc.montecarlo import MonteCarloResult, run_monte_carlo
 from calc.narrative import figure_value, input_value, pct
@@ -159,17 +160,13 @@ def _json_value(value: object) -> object:
     return value.item() if hasattr(value, "item") else value
 
 
-TEXT_COLUMNS = (
-    "date",
-    "event",
-    "price_usd",
-    "preferred_outstanding",
-    "dividend_shares",
-    "conversion_shares",
-    "redemption_shares",
-    "total_common_shares",
-    "new_shares_pct",
-)
+def text_columns(events: bool) -> list[str]:
+    """The timeline columns of the text report: one per source of ``calc.issuance.ISSUANCE_SOURCES`` (a ledger-only
+    source, exchanges, only when ledger rows are given), between the event's columns and the totals."""
+    sources = [s.timeline_column for s in ISSUANCE_SOURCES if events or not s.ledger_only]
+    return ["date", "event", "price_usd", "preferred_outstanding", *sources, "total_common_shares", "new_shares_pct"]
+
+
 TEXT_PCT_DECIMALS = 4  # percentages in the text report (the CSV and --json keep full precision)
 
 
@@ -226,9 +223,7 @@ def _report(
         print_json(summary)
         return 0
     print(inputs_text(params))
-    columns = list(TEXT_COLUMNS)
-    if events:
-        columns.insert(7, "exchange_shares")
+    columns = text_columns(events)
     print(timeline_text(result.timeline, columns))
     print(summary_text(summary))
     for line in plan.wrote():
