@@ -8,7 +8,19 @@ import streamlit as st
 
 from calc.errors import InputError
 from calc.params import HOLDER_BASES
-from calc.register import parse_register_bytes, summarize, validate_register
+from calc.register import (
+    DEFAULT_PARTIAL,
+    PARTIAL_HANDLING,
+    is_partial,
+    is_remainder,
+    listed_preferred,
+    parse_register_bytes,
+    partial_note,
+    prepare_register,
+    scale_factor,
+    summarize,
+    validate_register,
+)
 from calc.scenario import ScenarioResult
 from calc.terms import Terms
 from charts import figures
@@ -28,7 +40,7 @@ def _sync_basis() -> None:
 def render(page: Page) -> None:
     assert page.params is not None and page.result is not None
     render_holders(page, page.result, page.terms)
-    render_register_editing(page.register)
+    render_register_editing(page.register, page.terms.preferred.shares_issued)
 
 
 def render_holders(page: Page, result: ScenarioResult, terms: Terms) -> None:
@@ -42,6 +54,7 @@ def render_holders(page: Page, result: ScenarioResult, terms: Terms) -> None:
         on_change=_sync_basis,
         help="Same as Holder basis in the sidebar (CLI: `--holder-basis`).",
     )
+    render_partial_choice(page.register, terms.preferred.shares_issued)
     info = summarize(page.register, terms.preferred.shares_issued)
     st.info(
         f"**Why the listed total can exceed the shares issued.** The holder table lists {info.holders} holders; "
@@ -67,6 +80,7 @@ def render_holders(page: Page, result: ScenarioResult, terms: Terms) -> None:
     query = c1.text_input("Search holders", key="holder_search", placeholder="name, fund family or footnote")
     kinds = c2.multiselect("Rows", ["holder", "family"], default=["holder", "family"], key="holder_kinds")
     flagged = c3.checkbox("≥ 5% only", key="holder_flagged")
+    kinds = [*kinds, "remainder"] if "holder" in kinds else kinds  # the remainder row is shown with the holders
     view = tables.holder_view(tables.filter_holders(result.holders, query, kinds, flagged))
     every = tables.holder_view(result.holders)
     st.caption(
@@ -90,6 +104,42 @@ def render_holders(page: Page, result: ScenarioResult, terms: Terms) -> None:
             help="Every holder and fund-family row, whatever the search.",
         )
         inputs_sidecar(page, "dl_inputs_holders")
+
+
+def _partial() -> str:
+    """How a holder table listing fewer preferred than the shares issued is read (``PARTIAL_HANDLING``)."""
+    choice = st.session_state.get("holder_partial", DEFAULT_PARTIAL)
+    return choice if choice in PARTIAL_HANDLING else DEFAULT_PARTIAL
+
+
+def _repartition(register: pd.DataFrame, issued: int) -> None:
+    """The partial-table choice changed: the current holder table read the new way (same label)."""
+    _accept_register(prepare_register(register, issued, _partial()), st.session_state.get("register_label", ""))
+
+
+def render_partial_choice(register: pd.DataFrame, issued: int) -> None:
+    """For a holder table listing fewer preferred than the shares issued: as given (remainder row) or scaled."""
+    if not is_partial(register, issued):
+        return
+    listed = listed_preferred(register)
+    labels = {
+        "as_given": f"as given (remainder row of {issued - listed:,})",
+        "scale": f"scale ×{scale_factor(listed, issued):.2f}",
+    }
+    st.session_state["holder_partial"] = _partial()
+    st.radio(
+        f"Uploaded table covers {listed:,} of {issued:,} preferred",
+        PARTIAL_HANDLING,
+        key="holder_partial",
+        horizontal=True,
+        format_func=labels.__getitem__,
+        on_change=_repartition,
+        args=(register, issued),
+        help="As given: every holder keeps its typed count; the rest of the class is one 'Unlisted holders "
+        "(remainder)' row, never flagged as an owner. Scale: the pro rata basis scales every listing up to "
+        "the shares issued (CLI: `export --partial`).",
+    )
+    st.caption(text(partial_note(register, issued, _partial())))
 
 
 def _accept_register(frame: pd.DataFrame, label: str) -> None:
@@ -117,7 +167,7 @@ def _reject(subject: str, exc: InputError) -> None:
     _report("error", f"{subject} rejected: {reason}. {KEPT}", exc.problems)
 
 
-def render_register_editing(register: pd.DataFrame) -> None:
+def render_register_editing(register: pd.DataFrame, issued: int) -> None:
     with st.expander("Upload or edit holdings", expanded=bool(st.session_state.get("register_message"))):
         st.caption(
             "CSV in the register's format (as written by `python -m calc holders`): required columns "
@@ -128,10 +178,11 @@ def render_register_editing(register: pd.DataFrame) -> None:
         if upload is not None and upload.file_id != st.session_state.get("register_upload_seen"):
             st.session_state["register_upload_seen"] = upload.file_id
             try:
-                _accept_register(
-                    _bookable(parse_register_bytes(upload.getvalue(), upload.name)), f"uploaded file {upload.name}"
-                )
-                _report("success", f"Loaded {upload.name}: {len(st.session_state['register'])} holders.")
+                frame = prepare_register(parse_register_bytes(upload.getvalue(), upload.name), issued, _partial())
+                _accept_register(_bookable(frame), f"uploaded file {upload.name}")
+                note = partial_note(frame, issued, _partial())
+                holders = int((~is_remainder(frame)).sum())
+                _report("success", f"Loaded {upload.name}: {holders} holders{'; ' + note if note else ''}.")
                 st.rerun()
             except InputError as exc:
                 _reject(upload.name, exc)
@@ -156,10 +207,8 @@ def render_register_editing(register: pd.DataFrame) -> None:
         c1, c2 = st.columns(2)
         if c1.button("Apply edits", key="apply_edits"):
             try:
-                _accept_register(
-                    _bookable(validate_register(edited.reset_index(drop=True), "edited table")),
-                    "holdings edited in the page",
-                )
+                frame = validate_register(edited.reset_index(drop=True), "edited table")
+                _accept_register(_bookable(prepare_register(frame, issued, _partial())), "holdings edited in the page")
                 _report("success", f"Edits applied: {len(edited)} holders.")
                 st.rerun()
             except InputError as exc:
