@@ -33,7 +33,14 @@ def flag_name(threshold_pct: float) -> str:
 
 # The descriptive columns of a holder-table row (``calc.dilution.row_labels``).
 HOLDER_LABEL_COLUMNS = (
-    Column("kind", "string", "", "Row", "holder: one listed holder; family: fund-family total"),
+    Column(
+        "kind",
+        "string",
+        "",
+        "Row",
+        "holder: one listed holder; remainder: the preferred not in an uploaded table (many holders, never "
+        "flagged); family: fund-family total",
+    ),
     Column("name", "string", "", "Holder / family"),
     Column("family", "string", "", "Fund family"),
 )

@@ -29,8 +29,11 @@ Allocation of the class-level share counts to holders:
   pro_forma_pct_i      = 100 × pro_forma_i / T
   beneficial_pct_i     = 100 × (pro_forma_i + o_i) / (T + o_i)       (SEC Rule 13d-3(d)(1):
                          own obtainable shares added to the denominator, other holders' not)
-  flags: beneficial_pct ≥ 5 and ≥ 10.
-Fund families are rows too: member sums, with the family's own o in its denominator.
+  flags: beneficial_pct ≥ 5 and ≥ 10, never on a pooled row: the ``calc.register.REMAINDER_NAME``
+         row (kind ``remainder``) that ``calc.register.prepare_register`` adds to a partial upload
+         stands for the many unknown holders of the unlisted preferred, not one beneficial owner.
+Fund families are rows too: member sums, with the family's own o in its denominator; a family with
+no member in the register is left out (no empty family rows).
 Every floor/ceil and every remainder comparison is exact (``calc.rounding``); a holder or
 family count past the model limit of 10^15 shares is an ``InputError``.
 """
@@ -51,6 +54,7 @@ from calc.columns import THRESHOLDS_PCT, flag_name
 from calc.data import load_families
 from calc.errors import InputError
 from calc.holder_bases import HolderBasis, basis_holdings, splits_class_total
+from calc.register import REMAINDER_NAME
 from calc.rounding import (
     MAX_SHARES,
     ExactAt,
@@ -80,9 +84,10 @@ class HolderBook:
     registered: np.ndarray  # (H,) int64 listed preferred
     pro_rata: np.ndarray  # (H,) int64, sums to the shares outstanding
     prior: np.ndarray  # (H,) int64 common owned prior
-    families: tuple[Family, ...]
+    families: tuple[Family, ...]  # the families with at least one member here
     membership: np.ndarray  # (F, H) bool
     family_of: tuple[str, ...]  # (H,) family names joined by '; ' ('' if none)
+    pooled: np.ndarray  # (H,) bool: a remainder row (many unknown holders), never flagged as one owner
 
     @property
     def size(self) -> int:
@@ -197,7 +202,11 @@ def _settle_row(
 def build_book(
     register: pd.DataFrame, shares_outstanding: int, families: tuple[Family, ...] | None = None
 ) -> HolderBook:
-    """Holder arrays from a validated register (``calc.register.validate_register``)."""
+    """Holder arrays from a validated register (``calc.register.validate_register``; a partial upload
+    completed or not by ``calc.register.prepare_register``).
+
+    Rows named ``calc.register.REMAINDER_NAME`` are pooled (``HolderBook.pooled``: in no family, never
+    flagged); ``families`` (default ``data/fund_families.toml``) keeps only those with a member here."""
     families = load_families() if families is None else families
     registered = register["preferred_shares"].to_numpy(dtype=np.int64)
     listed = sum(int(h) for h in registered)
@@ -216,6 +225,7 @@ def build_book(
     )[0]
     names = tuple(register["name"].astype(str))
     notes = tuple(register["footnotes"].astype(str))
+    pooled = np.array([name.strip() == REMAINDER_NAME for name in names], dtype=bool)
     membership = np.array(
         [
             [bool(set(n.split(";")) & set(f.footnotes)) or name in f.names for name, n in zip(names, notes)]
@@ -223,6 +233,10 @@ def build_book(
         ],
         dtype=bool,
     ).reshape(len(families), len(names))
+    membership &= ~pooled[None, :]
+    present = np.asarray(membership.any(axis=1), dtype=bool)
+    families = tuple(f for f, p in zip(families, present.tolist()) if p)
+    membership = membership[present]
     family_of = tuple("; ".join(f.name for f, m in zip(families, membership[:, i]) if m) for i in range(len(names)))
     return HolderBook(
         names=names,
@@ -234,6 +248,7 @@ def build_book(
         families=families,
         membership=membership,
         family_of=family_of,
+        pooled=pooled,
     )
 
 
@@ -414,8 +429,9 @@ def holder_arrays(book: HolderBook, ex: ExitTerms) -> dict[str, np.ndarray]:
     columns["pro_forma_pct"] = 100.0 * pro_forma / total
     beneficial = 100.0 * (pro_forma + columns["obtainable_shares_60d"]) / (total + columns["obtainable_shares_60d"])
     columns["beneficial_pct_13d3"] = beneficial
+    flaggable = ~np.concatenate([book.pooled, np.zeros(len(members), dtype=bool)])  # a pooled row is no owner
     for threshold in THRESHOLDS_PCT:
-        columns[flag_name(threshold)] = beneficial >= threshold
+        columns[flag_name(threshold)] = (beneficial >= threshold) & flaggable
     return columns
 
 
@@ -434,7 +450,8 @@ def _cached_labels(book: HolderBook) -> tuple[HolderBook, pd.DataFrame, tuple[pd
 
 
 def row_labels(book: HolderBook) -> pd.DataFrame:
-    """Descriptive columns for the H + F rows: kind, name, family, footnotes, issues (built once per book)."""
+    """Descriptive columns for the H + F rows: kind (holder, remainder: a pooled row, family), name, family,
+    footnotes, issues (built once per book)."""
     return _cached_labels(book)[1].copy(deep=False)
 
 
@@ -442,7 +459,7 @@ def _build_row_labels(book: HolderBook) -> pd.DataFrame:
     f = len(book.families)
     return pd.DataFrame(
         {
-            "kind": ["holder"] * book.size + ["family"] * f,
+            "kind": ["remainder" if p else "holder" for p in book.pooled] + ["family"] * f,
             "name": list(book.names) + [fam.name for fam in book.families],
             "family": list(book.family_of) + [fam.name for fam in book.families],
             "footnotes": list(book.footnotes) + [";".join(fam.footnotes) for fam in book.families],

@@ -37,7 +37,7 @@ from calc.errors import InputError, echo
 from calc.grid import ID_COLUMN, Grid
 from calc.output import OutputPlan, Sink, csv_decimals, neutralize_text, plan_outputs, rounded
 from calc.params import PARAM_NAMES, SPEC_BY_NAME, ScenarioParams
-from calc.register import read_register_csv
+from calc.register import DEFAULT_PARTIAL, prepare_register, read_register_csv
 from calc.scenario import run_batch
 from calc.terms import Terms
 
@@ -73,12 +73,17 @@ BOM = "\ufeff".encode()
 WRITE_BUFFER_BYTES = 8 << 20  # assumption: 8 MiB per Parquet output, a few writes per chunk
 
 
-def load_book(register_path: Path | str | None, terms: Terms | None = None) -> HolderBook:
-    """Holder book from a register CSV (``--holders``), or the shipped register."""
+def load_book(
+    register_path: Path | str | None, terms: Terms | None = None, partial: str = DEFAULT_PARTIAL
+) -> HolderBook:
+    """Holder book from a register CSV (``--holders``), or the shipped register. A register listing fewer
+    preferred than the shares issued is read as ``partial`` says (``--partial``, ``calc.register.PARTIAL_HANDLING``:
+    as typed plus a remainder row, or scaled up); one listing at least the shares issued is used as it is."""
     if register_path is None:
         return default_book()
     terms = terms or load_terms()
-    return build_book(read_register_csv(register_path), terms.preferred.shares_issued)
+    issued = terms.preferred.shares_issued
+    return build_book(prepare_register(read_register_csv(register_path), issued, partial), issued)
 
 
 def _text(values: Iterable[str], safe: bool) -> pa.Array:

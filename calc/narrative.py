@@ -178,6 +178,10 @@ def _exit(timeline: pd.DataFrame, m: Markup) -> str:
 
 
 def _owners(holders: pd.DataFrame, basis: str, m: Markup, top: int = 3) -> str:
+    """The largest owners and the rows reaching 5%. A remainder row (``kind`` remainder: the preferred
+    not in an uploaded table, many unknown holders) is no owner: it is left out of both and said once."""
+    pooled = holders[holders["kind"] == "remainder"]
+    holders = holders[holders["kind"] != "remainder"]
     largest = holders.sort_values("pro_forma_pct", ascending=False).head(top)
     parts = [
         f"{m.text(row['name'])}{' (fund family)' if row['kind'] == 'family' else ''} {pct(row['pro_forma_pct'])}"
@@ -193,10 +197,17 @@ def _owners(holders: pd.DataFrame, basis: str, m: Markup, top: int = 3) -> str:
         + ", ".join(map(m.text, named))
         + ("" if str(named.iloc[-1]).endswith(".") else ".")
     )
+    unlisted = (
+        ""
+        if pooled.empty
+        else f" The {shares(pooled['basis_preferred_shares'].sum())} preferred not in the uploaded table are one "
+        f"remainder row ({m.text(pooled['name'].iloc[0])}, {pct(pooled['pro_forma_pct'].sum())}): many unknown "
+        "holders, not one owner."
+    )
     return (
         f"Largest resulting owners of Lucent common (pro forma, {basis.replace('_', ' ')} basis): "
         + "; ".join(parts)
-        + f" — {crossing} {m.emphasis('Caveat:')} {OWNERSHIP_CAVEAT}"
+        + f" — {crossing}{unlisted} {m.emphasis('Caveat:')} {OWNERSHIP_CAVEAT}"
     )
 
 

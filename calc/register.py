@@ -5,10 +5,22 @@
 Required columns ``name`` and ``preferred_shares`` (at most ``MAX_PREFERRED_SHARES`` per row and in
 total); the other figure columns are optional whole numbers (empty or ``Nil`` = 0, at most
 ``MAX_FIGURE``). Every problem is reported at once as ``line L, column C: ...``.
+
+A register whose listed preferred total is below the ``N`` shares issued (an upload of a few
+holders) is completed by ``prepare_register``, one of ``PARTIAL_HANDLING``:
+
+  as_given  (default) every listed holder keeps its typed count; one ``REMAINDER_NAME`` row holds
+            N − listed (many unknown holders: never flagged as one owner, ``calc.dilution``), so
+            the pro-rata scaling has factor exactly 1
+  scale     the listing is left as it is: the pro_rata basis scales it up to N (``scaling_note``)
+
+A register listing at least N (the filing's: its listed total exceeds the class) is unchanged by
+either choice.
 """
 
 from __future__ import annotations
 
+import difflib
 import math
 import re
 from collections.abc import Iterable, Sequence
@@ -27,7 +39,7 @@ from calc.csv_records import (
     opened_lines,
     split_ragged,
 )
-from calc.errors import InputError, Problem
+from calc.errors import InputError, Problem, echo
 
 WELL_FORMED_RE = re.compile(r"^\d{1,3}(?:,\d{3})*$", re.A)
 MAX_PREFERRED_SHARES = 10**9  # per holder row and for the listed total (the class is 1,885,000 shares)
@@ -41,6 +53,12 @@ SUMMED_COLUMNS = (  # the figure columns, totalled by ``summarize``
     "expected_common_shares",
 )
 REGISTER_COLUMNS = ["row", "page", "offset", "name", "footnotes", *SUMMED_COLUMNS, "issues"]
+REQUIRED_COLUMNS = ("name", "preferred_shares")
+
+PARTIAL_HANDLING = ("as_given", "scale")  # a register listing fewer than the shares issued: ``prepare_register``
+DEFAULT_PARTIAL = "as_given"
+REMAINDER_NAME = "Unlisted holders (remainder)"  # the row ``as_given`` adds: N − listed, many unknown holders
+REMAINDER_ISSUE = "remainder: not in the uploaded table (the shares issued less the listed total; many holders)"
 
 
 @dataclass(frozen=True)
@@ -140,9 +158,9 @@ def validate_register(
     (line 1 = header); ``lines``: the line of each frame row (default: row i is line i + 2);
     ``earlier``: problems already found in rows not in the frame (ragged rows).
     """
-    missing = [c for c in ("name", "preferred_shares") if c not in frame.columns]
+    missing = [c for c in REQUIRED_COLUMNS if c not in frame.columns]
     if missing:
-        raise InputError(f"{source}: missing required column(s): {', '.join(missing)}")
+        raise _missing_columns(source, missing, [str(c) for c in frame.columns])
     if frame.empty and not earlier:
         raise InputError(f"{source}: no holder rows")
     numbers = list(range(2, len(frame) + 2) if lines is None else lines)
@@ -167,6 +185,36 @@ def validate_register(
         out[column] = frame[column].fillna("").astype(str) if column in frame else ""
     out["footnotes"] = out["footnotes"].str.replace(r"\.0$", "", regex=True)
     return out.reset_index(drop=True)
+
+
+def _normal(header: str) -> str:
+    """A header as compared with the expected names: lower case, spaces and hyphens as underscores."""
+    return re.sub(r"[\s\-]+", "_", header.strip().lower())
+
+
+def _missing_columns(source: str, missing: Sequence[str], found: Sequence[str]) -> InputError:
+    """The error for a header without a required column: the headers found and, for each header that is
+    not an expected name, the closest expected names (``difflib.get_close_matches``, compared in lower
+    case with spaces as underscores). One problem per missing column and per near-miss header, on line 1."""
+    expected = list(dict.fromkeys([*REQUIRED_COLUMNS, *REGISTER_COLUMNS]))
+    normal = {_normal(name): name for name in expected}
+    near: dict[str, list[str]] = {}
+    for header in found:
+        if header not in expected:
+            matches = [normal[m] for m in difflib.get_close_matches(_normal(header), list(normal), n=2, cutoff=0.6)]
+            if matches:
+                near[header] = matches
+    closest = list(dict.fromkeys(m for matches in near.values() for m in matches))
+    shown = ", ".join(echo(h) for h in found) if found else "(none)"
+    message = f"{source}: missing required column(s): {', '.join(missing)}; found: {shown}"
+    if closest:
+        message += f"; closest expected: {', '.join(closest)}"
+    problems = [Problem(f"required column missing (the header has: {shown})", line=1, column=name) for name in missing]
+    problems += [
+        Problem(f"not an expected column; closest expected: {', '.join(matches)}", line=1, column=echo(header))
+        for header, matches in near.items()
+    ]
+    return InputError(message, tuple(problems))
 
 
 def _register_from_lines(lines: Iterable[str], source: str) -> pd.DataFrame:
@@ -199,3 +247,78 @@ def read_register_csv(path: Path | str) -> pd.DataFrame:
 def parse_register_bytes(data: bytes, source: str = "register") -> pd.DataFrame:
     """``read_register_csv`` for file content in memory (a dashboard upload)."""
     return _register_from_lines(bytes_lines(data, source, MAX_TEXT_BYTES, MAX_CSV_LINE_CHARS), source)
+
+
+def is_remainder(register: pd.DataFrame) -> pd.Series:
+    """Bool per row: the ``REMAINDER_NAME`` row that ``prepare_register`` adds (recognised by its name)."""
+    return register["name"].astype(str).str.strip() == REMAINDER_NAME
+
+
+def listed_preferred(register: pd.DataFrame) -> int:
+    """Preferred listed by the holder rows (a remainder row left out)."""
+    return int(register.loc[~is_remainder(register), "preferred_shares"].sum())
+
+
+def is_partial(register: pd.DataFrame, n_issued: int) -> bool:
+    """True if the holder rows list fewer preferred than the ``n_issued`` shares issued (but some)."""
+    return 0 < listed_preferred(register) < n_issued
+
+
+def prepare_register(register: pd.DataFrame, n_issued: int, partial: str = DEFAULT_PARTIAL) -> pd.DataFrame:
+    """The register the holder book is built from (``calc.dilution.build_book``), given how a register
+    listing fewer than the ``n_issued`` shares issued is read (``PARTIAL_HANDLING``):
+
+    ``as_given``: the holder rows as typed, plus one ``REMAINDER_NAME`` row of n_issued − listed preferred
+    (no footnotes, no common owned prior, ``REMAINDER_ISSUE``); the rows then sum to n_issued, so the
+    pro_rata basis keeps every typed count (factor exactly 1). ``scale``: the holder rows only (the
+    pro_rata basis scales them up to n_issued).
+
+    A remainder row already present (a prepared register, uploaded or edited again) is dropped first, so
+    the result depends only on the holder rows and the choice, and switching choices round-trips. A
+    register listing at least n_issued (or nothing) is returned as it is, whatever the choice.
+    """
+    if partial not in PARTIAL_HANDLING:
+        raise InputError(
+            f"partial handling: '{echo(partial)}' is not one of {', '.join(PARTIAL_HANDLING)}",
+            (Problem(f"must be one of {', '.join(PARTIAL_HANDLING)}", column="partial", value=echo(partial)),),
+        )
+    pooled = is_remainder(register)
+    holders = register[~pooled].reset_index(drop=True) if pooled.any() else register
+    listed = listed_preferred(holders)
+    if not pooled.any() and not 0 < listed < n_issued:
+        return register
+    if partial == "scale" or not 0 < listed < n_issued:
+        return holders
+    row = {c: 0 if c in WHOLE_COLUMNS else "" for c in holders.columns} | {
+        "name": REMAINDER_NAME,
+        "preferred_shares": n_issued - listed,
+        "issues": REMAINDER_ISSUE,
+    }
+    extra = pd.DataFrame([row], columns=list(dict.fromkeys([*holders.columns, *row])))
+    out = pd.concat([holders, extra.astype({c: holders[c].dtype for c in holders.columns if c in WHOLE_COLUMNS})])
+    return out.reset_index(drop=True)
+
+
+def scale_factor(listed: int, n_issued: int) -> float:
+    """n_issued / listed: what the pro_rata basis multiplies each listed holding by."""
+    return n_issued / listed
+
+
+def scaling_note(listed: int, n_issued: int) -> str:
+    """The pro-rata scaling in words: ``650,000 listed, scaled ×2.90 to 1,885,000``."""
+    return f"{listed:,} listed, scaled ×{scale_factor(listed, n_issued):.2f} to {n_issued:,}"
+
+
+def remainder_note(listed: int, n_issued: int) -> str:
+    """The ``as_given`` reading in words: ``650,000 listed as typed; 1,235,000 in an 'Unlisted holders
+    (remainder)' row``."""
+    return f"{listed:,} listed as typed; {n_issued - listed:,} in an '{REMAINDER_NAME}' row"
+
+
+def partial_note(register: pd.DataFrame, n_issued: int, partial: str = DEFAULT_PARTIAL) -> str:
+    """How ``prepare_register`` reads this register with this choice, in words ('' if it lists at least
+    n_issued, or nothing: then the choice changes nothing)."""
+    listed = listed_preferred(register)
+    if not 0 < listed < n_issued:
+        return ""
+    return scaling_note(listed, n_issued) if partial == "scale" else remainder_note(listed, n_issued)

@@ -36,13 +36,13 @@ from calc.errors import InputError, Problem
 from calc.ledger import EVENT_COLUMNS, Event
 from calc.numbers import MAX_NUMBER_CHARS
 from calc.params import PARAM_NAMES, ScenarioParams, default_params, param_problems
+from calc.register import DEFAULT_PARTIAL, PARTIAL_HANDLING
 from calc.terms import Terms
 
 FORMAT = "lucent-scenario"
 VERSION = 1
 FILING_HOLDERS_LABEL = "Selling Securityholders table, prospectus supplement of Aug 28, 2002 (data/register.csv)"
 SHIPPED_GRANTS = ("grants_illustrative.csv", "grants_executive_example.csv")  # files in data/
-PARTIAL_CHOICES = ("as_given", "scale")  # a holder table listing fewer preferred than issued
 MAX_DOC_BYTES = 20_000_000  # a document file (an uploaded register of ~100,000 rows fits)
 MAX_DECIMAL_PLACES = 250  # calc.numbers accepts magnitudes down to 1e-100 with 50 characters
 TOP_KEYS = ("format", "version", "id", "params", "history", "events", "holders", "policies", "grants")
@@ -54,7 +54,7 @@ class HolderData:
 
     csv: str | None = None
     label: str = FILING_HOLDERS_LABEL
-    partial: str = "as_given"  # how a table listing fewer preferred than issued is used (PARTIAL_CHOICES)
+    partial: str = DEFAULT_PARTIAL  # how a table listing fewer preferred than issued is read (PARTIAL_HANDLING)
 
     def content(self) -> dict[str, object]:
         return {"csv": self.csv, "partial": self.partial}
@@ -215,10 +215,10 @@ def _holders(values: Mapping[str, object], problems: list[Problem]) -> HolderDat
     unknown = sorted(set(raw) - {"csv", "label", "partial"})
     problems += [_problem(f"holders.{k}", "unknown field (known: csv, label, partial)") for k in unknown]
     text = _text_or_none(raw, "csv", "holders", problems)
-    partial = raw.get("partial", "as_given")
-    if partial not in PARTIAL_CHOICES:
-        problems.append(_problem("holders.partial", f"must be one of {', '.join(PARTIAL_CHOICES)}"))
-        partial = "as_given"
+    partial = raw.get("partial", DEFAULT_PARTIAL)
+    if partial not in PARTIAL_HANDLING:
+        problems.append(_problem("holders.partial", f"must be one of {', '.join(PARTIAL_HANDLING)}"))
+        partial = DEFAULT_PARTIAL
     label = _text_or_none(raw, "label", "holders", problems)
     default_label = FILING_HOLDERS_LABEL if text is None else "holder table from a scenario file"
     return HolderData(text, label or default_label, str(partial))

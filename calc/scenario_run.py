@@ -19,7 +19,7 @@ from calc.grants_csv import parse_grants_text, read_grants_csv
 from calc.ledger import Event, check_events, ledger_events, read_events_text
 from calc.options import Grant
 from calc.params import ScenarioParams
-from calc.register import REGISTER_COLUMNS, parse_register_bytes
+from calc.register import REGISTER_COLUMNS, parse_register_bytes, prepare_register
 from calc.scenario import ScenarioResult, run_scenario
 from calc.scenario_doc import GrantsData, HolderData, ScenarioDoc
 from calc.terms import Terms
@@ -40,8 +40,8 @@ class Resolved:
 
 
 @lru_cache(maxsize=16)
-def _uploaded_book(text: str, label: str, shares_issued: int) -> tuple[pd.DataFrame, HolderBook]:
-    register = parse_register_bytes(text.encode("utf-8"), label)
+def _uploaded_book(text: str, label: str, partial: str, shares_issued: int) -> tuple[pd.DataFrame, HolderBook]:
+    register = prepare_register(parse_register_bytes(text.encode("utf-8"), label), shares_issued, partial)
     return register, build_book(register, shares_issued)
 
 
@@ -52,10 +52,12 @@ def register_csv(register: pd.DataFrame) -> str:
 
 
 def holder_book(holders: HolderData, terms: Terms) -> tuple[pd.DataFrame, HolderBook]:
-    """The register and holder book of the document's holder data (the filing's when ``csv`` is None)."""
+    """The register and holder book of the document's holder data (the filing's when ``csv`` is None); a table
+    listing fewer preferred than issued is read as ``holders.partial`` says (``calc.register.prepare_register``:
+    as given with an "unlisted" remainder row, or scaled)."""
     if holders.csv is None:
         return load_register(), default_book()
-    return _uploaded_book(holders.csv, holders.label, terms.preferred.shares_issued)
+    return _uploaded_book(holders.csv, holders.label, holders.partial, terms.preferred.shares_issued)
 
 
 def grants_of(grants: GrantsData) -> list[Grant]:

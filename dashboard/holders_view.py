@@ -3,12 +3,24 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pandas as pd
 import streamlit as st
 
 from calc.errors import InputError
 from calc.params import HOLDER_BASES
-from calc.register import parse_register_bytes, summarize, validate_register
+from calc.register import (
+    PARTIAL_HANDLING,
+    is_partial,
+    is_remainder,
+    listed_preferred,
+    parse_register_bytes,
+    partial_note,
+    scale_factor,
+    summarize,
+    validate_register,
+)
 from calc.scenario import ScenarioResult
 from calc.scenario_doc import HolderData
 from calc.scenario_run import holder_book, register_csv
@@ -30,7 +42,7 @@ def _sync_basis() -> None:
 def render(page: Page) -> None:
     assert page.params is not None and page.result is not None
     render_holders(page, page.result, page.terms)
-    render_register_editing(page.register)
+    render_register_editing(page.register, page.terms.preferred.shares_issued)
 
 
 def render_holders(page: Page, result: ScenarioResult, terms: Terms) -> None:
@@ -44,6 +56,7 @@ def render_holders(page: Page, result: ScenarioResult, terms: Terms) -> None:
         on_change=_sync_basis,
         help="Same as Holder basis in the sidebar (CLI: `--holder-basis`).",
     )
+    render_partial_choice(page.register, terms.preferred.shares_issued)
     info = summarize(page.register, terms.preferred.shares_issued)
     st.info(
         f"**Why the listed total can exceed the shares issued.** The holder table lists {info.holders} holders; "
@@ -69,6 +82,7 @@ def render_holders(page: Page, result: ScenarioResult, terms: Terms) -> None:
     query = c1.text_input("Search holders", key="holder_search", placeholder="name, fund family or footnote")
     kinds = c2.multiselect("Rows", ["holder", "family"], default=["holder", "family"], key="holder_kinds")
     flagged = c3.checkbox("≥ 5% only", key="holder_flagged")
+    kinds = [*kinds, "remainder"] if "holder" in kinds else kinds  # the remainder row is shown with the holders
     view = tables.holder_view(tables.filter_holders(result.holders, query, kinds, flagged))
     every = tables.holder_view(result.holders)
     st.caption(
@@ -94,13 +108,51 @@ def render_holders(page: Page, result: ScenarioResult, terms: Terms) -> None:
         inputs_sidecar(page, "dl_inputs_holders")
 
 
+def _partial() -> str:
+    """How a holder table listing fewer preferred than the shares issued is read (``PARTIAL_HANDLING``): part of
+    the scenario's holder data."""
+    return state.holders().partial
+
+
+def _repartition() -> None:
+    """The partial-table choice changed: the same holder table, read the new way."""
+    state.set_holders(dataclasses.replace(state.holders(), partial=st.session_state["holder_partial"]))
+
+
+def render_partial_choice(register: pd.DataFrame, issued: int) -> None:
+    """For a holder table listing fewer preferred than the shares issued: as given (remainder row) or scaled."""
+    if not is_partial(register, issued):
+        return
+    listed = listed_preferred(register)
+    labels = {
+        "as_given": f"as given (remainder row of {issued - listed:,})",
+        "scale": f"scale ×{scale_factor(listed, issued):.2f}",
+    }
+    st.session_state["holder_partial"] = _partial()
+    st.radio(
+        f"Uploaded table covers {listed:,} of {issued:,} preferred",
+        PARTIAL_HANDLING,
+        key="holder_partial",
+        horizontal=True,
+        format_func=labels.__getitem__,
+        on_change=_repartition,
+        help="As given: every holder keeps its typed count; the rest of the class is one 'Unlisted holders "
+        "(remainder)' row, never flagged as an owner. Scale: the pro rata basis scales every listing up to "
+        "the shares issued (CLI: `export --partial`).",
+    )
+    st.caption(text(partial_note(register, issued, _partial())))
+
+
 def _accept_register(frame: pd.DataFrame, label: str) -> None:
-    state.set_holders(HolderData(register_csv(frame), label))
+    """A validated holder table as typed (any remainder row dropped) into the scenario, read with the current
+    partial-table choice."""
+    typed = frame[~is_remainder(frame)].reset_index(drop=True)
+    state.set_holders(HolderData(register_csv(typed), label, _partial()))
 
 
 def _bookable(register: pd.DataFrame) -> pd.DataFrame:
     """A validated register that also forms a holder book (else ``InputError``)."""
-    holder_book(HolderData(register_csv(register), "check"), cache.terms())
+    holder_book(HolderData(register_csv(register[~is_remainder(register)]), "check", _partial()), cache.terms())
     return register
 
 
@@ -117,7 +169,7 @@ def _reject(subject: str, exc: InputError) -> None:
     _report("error", f"{subject} rejected: {reason}. {KEPT}", exc.problems)
 
 
-def render_register_editing(register: pd.DataFrame) -> None:
+def render_register_editing(register: pd.DataFrame, issued: int) -> None:
     with st.expander("Upload or edit holdings", expanded=bool(st.session_state.get("register_message"))):
         st.caption(
             "CSV in the register's format (as written by `python -m calc holders`): required columns "
@@ -130,7 +182,9 @@ def render_register_editing(register: pd.DataFrame) -> None:
             try:
                 frame = _bookable(parse_register_bytes(upload.getvalue(), upload.name))
                 _accept_register(frame, f"uploaded file {upload.name}")
-                _report("success", f"Loaded {upload.name}: {len(frame)} holders.")
+                note = partial_note(frame, issued, _partial())
+                holders = int((~is_remainder(frame)).sum())
+                _report("success", f"Loaded {upload.name}: {holders} holders{'; ' + note if note else ''}.")
                 st.rerun()
             except InputError as exc:
                 _reject(upload.name, exc)
@@ -155,10 +209,8 @@ def render_register_editing(register: pd.DataFrame) -> None:
         c1, c2 = st.columns(2)
         if c1.button("Apply edits", key="apply_edits"):
             try:
-                _accept_register(
-                    _bookable(validate_register(edited.reset_index(drop=True), "edited table")),
-                    "holdings edited in the page",
-                )
+                frame = validate_register(edited.reset_index(drop=True), "edited table")
+                _accept_register(_bookable(frame), "holdings edited in the page")
                 _report("success", f"Edits applied: {len(edited)} holders.")
                 st.rerun()
             except InputError as exc:

@@ -61,7 +61,10 @@ def holder_column_config() -> dict[str, Any]:
 
 
 def filter_holders(
-    holders: pd.DataFrame, query: str = "", kinds: Iterable[str] = ("holder", "family"), flagged_only: bool = False
+    holders: pd.DataFrame,
+    query: str = "",
+    kinds: Iterable[str] = ("holder", "remainder", "family"),
+    flagged_only: bool = False,
 ) -> pd.DataFrame:
     """Rows whose name, family or footnotes contain ``query`` (case-insensitive), by pro forma %."""
     rows = holders[holders["kind"].isin(list(kinds))]

@@ -25,10 +25,11 @@ from calc.params import default_params
 from calc.record import inputs_record
 from calc.report import report_html
 from calc.scenario import SUMMARY_KEYS, ScenarioResult, run_scenario
+from calc.scenario_doc import event_cells
 from calc.sensitivity import price_grid, price_sensitivity
 from calc.workbook import WorkbookData, workbook_bytes
 from charts import figures
-from dashboard import ledger_view
+from dashboard import state
 from dashboard.formatting import shares
 from tests.helpers import APP_TIMEOUT, started_app
 
@@ -74,7 +75,7 @@ def _plain_words(result: ScenarioResult) -> str:
 
 def _app(tmp_path, monkeypatch, events: tuple) -> AppTest:
     app = started_app(tmp_path, monkeypatch)
-    app.session_state[ledger_view.EVENTS_KEY] = events
+    app.session_state[state.ROWS_KEY] = tuple(event_cells(e) for e in events)
     app.run(timeout=APP_TIMEOUT)
     assert not app.exception and not app.error
     return app

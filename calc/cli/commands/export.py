@@ -15,6 +15,7 @@ from calc.export import DEFAULT_CHUNK_SIZE, FORMATS, check_format, load_book, wr
 from calc.grid import read_grid
 from calc.output import plan_outputs
 from calc.record import inputs_record
+from calc.register import DEFAULT_PARTIAL, PARTIAL_HANDLING
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -29,6 +30,15 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--summary", help="summary file: one row per scenario ('-' for standard output)")
     parser.add_argument("--holders", type=Path, help="register CSV to use instead of the shipped register")
+    parser.add_argument(
+        "--partial",
+        choices=PARTIAL_HANDLING,
+        default=DEFAULT_PARTIAL,
+        help="a --holders register listing fewer preferred than the shares issued: as_given keeps every typed "
+        "count and adds an 'Unlisted holders (remainder)' row (never flagged), scale scales the listing up to "
+        "the shares issued (pro_rata basis); a register listing at least the shares issued is used as it is "
+        f"(default {DEFAULT_PARTIAL})",
+    )
     parser.add_argument("--format", choices=FORMATS, default="csv", help="output format (default csv)")
     parser.add_argument("--excel", action="store_true", help="CSV as UTF-8 with a byte-order mark for Excel")
     parser.add_argument(
@@ -48,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
         sidecars=("--out", "--summary"),
     )
     terms = load_terms()
-    book = load_book(args.holders, terms)
+    book = load_book(args.holders, terms, args.partial)
     grid = read_grid(args.scenarios, terms)
     plan.check_inputs({f"events file (column events of {args.scenarios})": path for path in grid.events_files})
     progress = ProgressBar(sys.stderr, "scenarios")
