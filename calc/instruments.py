@@ -8,6 +8,8 @@ reference to its terms file (``calc.terms``), so its terms live in one place.
 
 Load-time rules (an edit breaking one raises ``InputError`` naming ``[<id>.<field>]``):
   every field of the kind is present (optional ones may be left out), no unknown field;
+  ``illustrative`` (optional, every kind but the preferred; default false) marks made-up figures:
+  ``calc.securities.setup`` leaves such instruments out unless asked (``include_illustrative``);
   values of the field's type; counts and amounts > 0; rates in [0, 1); dates ordered
   (issue < maturity/expiry, puts and the call inside that window, steps increasing);
   conversion_rate = round(unit_usd / conversion_price_usd, 4) (the terms' convention:
@@ -97,6 +99,7 @@ class Convertible:
     outstanding: tuple[Step, ...]
     cash_call_date: dt.date | None = None
     registered_common_shares: int | None = None
+    illustrative: bool = False
 
     @property
     def decision_dates(self) -> tuple[dt.date, ...]:
@@ -114,6 +117,7 @@ class Warrant:
     exercise_price_usd: Decimal
     issue_date: dt.date
     expiry_date: dt.date  # last exercise day
+    illustrative: bool = False
 
 
 @dataclass(frozen=True)
@@ -123,6 +127,7 @@ class OptionPool:
     name: str
     grants_file: str  # relative to data/
     grants: tuple[Grant, ...]
+    illustrative: bool = False
 
 
 @dataclass(frozen=True)
@@ -138,6 +143,7 @@ class SavingsPlan:
     match_in_stock_until: dt.date
     holding: tuple[Holding, ...]
     price: tuple[PricePoint, ...]
+    illustrative: bool = False
 
 
 Instrument = PreferredRef | Convertible | Warrant | OptionPool | SavingsPlan
@@ -180,6 +186,19 @@ class Registry:
 
     def of(self, cls: type) -> list[Any]:
         return [i for i in self.instruments if isinstance(i, cls)]
+
+    def illustrative(self) -> tuple[Instrument, ...]:
+        """The instruments marked ``illustrative = true`` (made-up figures, e.g. example option grants)."""
+        return tuple(i for i in self.instruments if is_illustrative(i))
+
+    def without_illustrative(self) -> Registry:
+        """The registry less its illustrative instruments (the provenance is kept whole)."""
+        return dataclasses.replace(self, instruments=tuple(i for i in self.instruments if not is_illustrative(i)))
+
+
+def is_illustrative(instrument: Instrument) -> bool:
+    """True for an instrument marked ``illustrative = true`` in the registry (the preferred never is)."""
+    return getattr(instrument, "illustrative", False) is True
 
 
 class _Reader:
@@ -245,7 +264,9 @@ def _fields(reader: _Reader, table: dict[str, Any], cls: type, provenance: dict[
             out[name] = reader.steps(name, table.get(name), provenance)
             continue
         entry = table.get(name)
-        if entry is None and f.default is None:
+        if entry is None and f.default is not dataclasses.MISSING:
+            if f.default is not None:
+                provenance[f"{reader.iid}.{name}"] = f"default: {f.default} (left out of the file)"
             continue
         if not isinstance(entry, dict) or set(entry) != {"value", "source"}:
             raise reader.fail(name, "must be a table with exactly 'value' and 'source'")

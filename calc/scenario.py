@@ -13,7 +13,7 @@ per scenario. Summary (per scenario):
   repurchase_cash_usd   cash paid by repurchase_cash rows
   preferred_outstanding_after_events   N − preferred retired by ledger rows (on this path)
   preferred_outstanding_at_horizon     preferred (not debentures) left after the horizon's actions
-  dilution_pct = 100 × new_shares / total_shares
+  dilution_pct = 100 × new_shares / total_shares  (``calc.measures.new_shares_pct``)
   headroom_shares = authorized common − total_shares (negative: exceeds authorized)
   as_converted_shares = floor(N × CR at the valuation date)  (all preferred converted today)
 """
@@ -35,6 +35,7 @@ from calc.engine import PathResult, Policies, ShareLimitError, in_the_money, run
 from calc.holder_bases import BASIS_BY_NAME, HolderBasis, basis_holdings, splits_class_total
 from calc.issuance import ISSUANCE_SOURCES, summary_total, timeline_total
 from calc.ledger import Event, Plan, holder_ledger, resolve
+from calc.measures import new_shares_pct
 from calc.params import ScenarioParams
 from calc.schedule import Schedule, build_schedule, deterministic_prices
 from calc.terms import Terms
@@ -161,7 +162,7 @@ def summary_columns(
         "redemption_shares": totals["redemption_shares"],
         "new_shares": new,
         "total_shares": total,
-        "dilution_pct": 100.0 * new / total,
+        "dilution_pct": new_shares_pct(base_shares, new),
         "as_converted_shares": as_converted,
         "authorized_shares": authorized,
         "headroom_shares": authorized - total,

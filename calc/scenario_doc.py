@@ -7,6 +7,7 @@ A ``ScenarioDoc`` holds
   holders   the holder data: the filing's register (``csv`` None) or a register CSV's text, by content
   policies  instrument policies of the "All securities" view, sorted ``("id.field", "value")`` pairs
   grants    the option grants: none, a shipped grants file (by name) or a grants CSV's text, by content
+  include_illustrative  fully diluted figures count the instruments marked illustrative in data/instruments.toml
 
 Its JSON form (``to_json`` / ``from_json``) is the file the command line takes (``--scenario FILE.json``),
 the "inputs" sidecar of every download and what the saved-scenarios store keeps. Labels (where the holder
@@ -45,7 +46,18 @@ FILING_HOLDERS_LABEL = "Selling Securityholders table, prospectus supplement of 
 SHIPPED_GRANTS = ("grants_illustrative.csv", "grants_executive_example.csv")  # files in data/
 MAX_DOC_BYTES = 20_000_000  # a document file (an uploaded register of ~100,000 rows fits)
 MAX_DECIMAL_PLACES = 250  # calc.numbers accepts magnitudes down to 1e-100 with 50 characters
-TOP_KEYS = ("format", "version", "id", "params", "history", "events", "holders", "policies", "grants")
+TOP_KEYS = (
+    "format",
+    "version",
+    "id",
+    "params",
+    "history",
+    "events",
+    "holders",
+    "policies",
+    "grants",
+    "include_illustrative",
+)
 
 
 @dataclass(frozen=True)
@@ -141,10 +153,12 @@ class ScenarioDoc:
     holders: HolderData = HolderData()
     policies: tuple[tuple[str, str], ...] = ()
     grants: GrantsData = GrantsData()
+    include_illustrative: bool = False  # fully diluted figures count the instruments marked illustrative
 
     def content(self) -> dict[str, object]:
         """The inputs without labels, JSON-ready: what ``key`` hashes."""
         return {
+            "include_illustrative": self.include_illustrative,
             "params": params_json_values(self.params),
             "history": self.history,
             "events": [dict(zip(EVENT_COLUMNS, row)) for row in self.events],
@@ -293,15 +307,16 @@ def doc_from_dict(values: object, source: str, terms: Terms | None = None) -> Sc
         problems.append(_problem("version", f"must be {VERSION}"))
     unknown = sorted(set(values) - set(TOP_KEYS))
     problems += [_problem(k, f"unknown field (known: {', '.join(TOP_KEYS)})") for k in unknown]
-    history = values.get("history", False)
-    if not isinstance(history, bool):
-        problems.append(_problem("history", "must be true or false"))
+    history, include = values.get("history", False), values.get("include_illustrative", False)
+    for name, flag in (("history", history), ("include_illustrative", include)):
+        if not isinstance(flag, bool):
+            problems.append(_problem(name, "must be true or false"))
     params = _params(values, problems, terms)
     events, holders = _events(values, problems), _holders(values, problems)
     policies, grants = _policies(values, problems), _grants(values, problems)
     if problems or params is None:
         raise InputError(f"{source}: {len(problems)} problem(s) in the scenario document", tuple(problems))
-    return ScenarioDoc(params, bool(history), events, holders, policies, grants)
+    return ScenarioDoc(params, bool(history), events, holders, policies, grants, bool(include))
 
 
 def doc_from_json(text: str | bytes, source: str, terms: Terms | None = None) -> ScenarioDoc:

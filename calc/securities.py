@@ -30,7 +30,12 @@ Option pools      each grant's lots (``calc.options``): a lot of n shares at K i
                   (first lot first: the shares exercisable at termination).
 Savings plan      optional issuance source (policy match=new_stock): at each period end in the
                   window, floor(match_usd_per_year / periods / S) new shares; no potential shares.
-Fully diluted     T = base + Σ issued + Σ potential at the horizon;  diluted % = 100 × (T − base) / T.
+Fully diluted     T = base + Σ issued + Σ potential at the horizon; the measures (new shares % of
+                  outstanding, fully diluted % of T, increase over the base) and the bridge base →
+                  outstanding → T are named once in ``calc.measures``.
+Illustrative      instruments marked ``illustrative = true`` in the registry (made-up option grants)
+                  are left out by ``setup`` unless ``include_illustrative=True``: out of every figure
+                  here (fully diluted, EPS, Monte Carlo).
 Every floor/ceil is exact (``calc.rounding``); a path whose new shares pass ``MAX_SHARES`` raises
 ``ShareLimitError``.
 """
@@ -63,6 +68,7 @@ from calc.instruments import (
     load_registry,
 )
 from calc.ledger import Event, Plan
+from calc.measures import Measures, bridge
 from calc.montecarlo import CHUNK_PATHS, PERCENTILES, gbm_prices, report_over_limit, validate_mc
 from calc.options import Grant, Lot, normal_lots, terminated_lots, tsm_incremental_shares
 from calc.params import ScenarioParams
@@ -72,6 +78,8 @@ from calc.schedule import DAYS_PER_YEAR, deterministic_prices
 
 NEVER = dt.date.max
 PER_UNIT = 1000  # the 8.00% preferred's conversion rate is per $1,000 of liquidation preference
+# the 8.00% preferred's issuance sources, as the scenario summary's dividend/conversion/redemption/exchange_shares
+PREFERRED_SOURCES = ("dividends paid in stock", "conversion", "redemption / put paid in stock", "exchange for common")
 
 
 # --------------------------------------------------------------------------- policies
@@ -234,6 +242,7 @@ class Projection:
     dividends_usd_per_year: np.ndarray  # (P,) non-deductible carrying cost at the horizon (preferred dividends)
     interest_usd_per_year: np.ndarray  # (P,) tax-deductible carrying cost at the horizon
     tsm: tuple[tuple[Decimal, np.ndarray], ...] = ()  # (K, unexercised exercisable count (P,)) at the horizon
+    sources: tuple[tuple[str, np.ndarray], ...] = ()  # (source, (P,) issued through the horizon): Σ = issued total
 
 
 def _zeros(shape: tuple[int, ...]) -> np.ndarray:
@@ -267,9 +276,9 @@ def _preferred(
     cols = np.array([grid.column(d) for d in schedule.dates])
     P = len(prices)
     path = project(schedule, prices[:, cols], Policies.from_params([params]).repeat(P), terms, plan)
-    dividend, conversion, redemption = path.issued_by_column()
+    by_source = dict(zip(PREFERRED_SOURCES, (*path.issued_by_column(), path.exchange_by_column())))
     issued = _zeros((P, grid.size))
-    issued[:, cols] = dividend + conversion + redemption + path.exchange_by_column()
+    issued[:, cols] = sum(by_source.values())
     units, debentures = path.outstanding(), path.debenture_usd()
     principal = units * path.lp_end + debentures
 
@@ -288,7 +297,10 @@ def _preferred(
     held_usd = units[:, -1] * path.lp_end[:, -1]
     dividends = np.zeros(P) if exchanged else held_usd * float(terms.preferred.dividend_rate)
     interest = (debentures[:, -1] + (held_usd if exchanged else 0.0)) * float(terms.preferred.exchange_debenture_rate)
-    return Projection(registry.preferred, "if-converted", issued, potential[:, last_event], dividends, interest)
+    sources = tuple((k, v.sum(axis=1)) for k, v in by_source.items())
+    return Projection(
+        registry.preferred, "if-converted", issued, potential[:, last_event], dividends, interest, sources=sources
+    )
 
 
 def _amounts(c: Convertible, grid: Grid) -> list[Fraction]:
@@ -492,13 +504,15 @@ def _check_limit(result: DilutionResult) -> None:
 
 @dataclass(frozen=True)
 class Setup:
-    """What every run of one scenario shares: registry, policies, ledger plan and the date grid."""
+    """What every run of one scenario shares: registry (the instruments in use), policies, ledger plan and the
+    date grid; ``excluded``: the registry's illustrative instruments left out."""
 
     params: ScenarioParams
     registry: Registry
     policies: Mapping[str, Policy]
     plan: Plan | None
     grid: Grid
+    excluded: tuple[Instrument, ...] = ()
 
 
 def setup(
@@ -506,15 +520,20 @@ def setup(
     registry: Registry | None = None,
     policies: Mapping[str, Policy] | None = None,
     events: tuple[Event, ...] = (),
+    include_illustrative: bool = False,
     book: HolderBook | None = None,
 ) -> Setup:
-    """Instruments, policies and the 8.00% preferred's ledger plan on one date grid (``book``: the holder data the
-    events name holders of; default the filing's)."""
+    """Instruments, policies and the 8.00% preferred's ledger plan on one date grid. Illustrative instruments
+    (``Registry.illustrative``) only with ``include_illustrative``; ``book``: the holder data the events name
+    holders of (default: the filing's)."""
     registry = registry or load_registry()
+    excluded = () if include_illustrative else registry.illustrative()
+    registry = registry if include_illustrative else registry.without_illustrative()
     policies = policies or {}
     plan = scenario_plan(params, events, registry.terms, book or default_book())
     schedule = scenario_schedule(params, registry.terms, plan)
-    return Setup(params, registry, policies, plan, build_grid(params, registry, policies, schedule.dates))
+    grid = build_grid(params, registry, policies, schedule.dates)
+    return Setup(params, registry, policies, plan, grid, excluded)
 
 
 def run_dilution(s: Setup, start_prices: np.ndarray | None = None) -> DilutionResult:
@@ -548,16 +567,29 @@ def instrument_rows(result: DilutionResult, p: int = 0) -> list[dict[str, object
     return rows
 
 
+def measures(result: DilutionResult, p: int = 0) -> Measures:
+    """B, Σ issued and Σ potential on path p (``calc.measures``)."""
+    return Measures(result.params.base_shares, int(result.issued_total()[p]), int(result.potential_total()[p]))
+
+
+def issued_sources(result: DilutionResult, p: int = 0) -> list[tuple[str, int]]:
+    """(step, shares issued through the horizon) per source: the 8.00% preferred by its sources, others whole."""
+    out: list[tuple[str, int]] = []
+    for x in result.projections:
+        whole = [(x.instrument.name, int(x.issued[p].sum()))]
+        out += [(f"{x.instrument.name}: {k}", int(v[p])) for k, v in x.sources] or whole
+    return out
+
+
+def bridge_rows(result: DilutionResult, p: int = 0) -> list[dict[str, object]]:
+    """Base → + issued by source → total outstanding → + potential by instrument → fully diluted, path p."""
+    potential = [(x.instrument.name, int(x.potential[p, -1])) for x in result.projections]
+    return bridge(result.params.base_shares, issued_sources(result, p), potential)
+
+
 def totals(result: DilutionResult, p: int = 0) -> dict[str, object]:
-    base = result.params.base_shares
-    total = int(result.fully_diluted()[p])
-    return {
-        "base_shares": base,
-        "issued_shares": int(result.issued_total()[p]),
-        "potential_shares": int(result.potential_total()[p]),
-        "fully_diluted_shares": total,
-        "fully_diluted_pct": 100.0 * (total - base) / total,
-    }
+    """The counts and the three measures by name (``calc.measures.Measures.as_dict``) and the ``bridge`` rows."""
+    return {**measures(result, p).as_dict(), "bridge": bridge_rows(result, p)}
 
 
 def stack_frame(result: DilutionResult, p: int = 0) -> pd.DataFrame:

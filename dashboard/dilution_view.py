@@ -1,7 +1,9 @@
-"""All dilutive securities (issue 13): the dilution stack by instrument over time and against the
-price, the fully diluted count, diluted EPS with every instrument, the savings plans as holders,
-and Monte Carlo statistics. Numbers come from ``calc.securities``; this module gathers the
-policy inputs and renders. Instrument names go through ``dashboard.safe`` before plotly.
+"""All dilutive securities (issue 13): the three dilution measures side by side and the bridge base →
+total outstanding → fully diluted, the dilution stack by instrument over time and against the price,
+diluted EPS with every instrument, the savings plans as holders, and Monte Carlo statistics.
+Numbers come from ``calc.securities`` / ``calc.measures``; this module gathers the policy inputs
+(and whether the illustrative option grants count) and renders. Instrument names go through
+``dashboard.safe`` before plotly.
 """
 
 from __future__ import annotations
@@ -25,23 +27,25 @@ from calc.securities import (
     DilutionResult,
     Policy,
     Setup,
+    bridge_rows,
     dilution_eps,
     holder_rows,
     instrument_rows,
+    measures,
     parse_policies,
     price_stack,
     run_dilution,
     run_dilution_mc,
     setup,
     stack_frame,
-    totals,
 )
+from charts.bridge_figures import bridge_figure
 from charts.figures import LEGEND_BELOW, MARGIN_LEGEND_BELOW, SHARE_AXIS, chart_layout, png_config
 from charts.text import plot_text
 from dashboard import formatting, safe, state
 from dashboard.context import Page
 from dashboard.options_view import NAME_WIDTH_PX, show_waterfall
-from dashboard.widgets import METRIC_WIDTH_PX, share_metric
+from dashboard.widgets import share_metric
 
 PRICE_POINTS = np.geomspace(0.25, 20.0, 60)
 POLICY_INPUTS = (
@@ -62,6 +66,9 @@ POLICY_LABELS = {  # field: (label, {choice: label})
     "match": ("employer match", {"none": "not from new shares", "new_stock": "newly issued common"}),
 }
 MC_KEY = "dilution_mc"
+ILLUSTRATIVE_KEY = "dilution_include_illustrative"
+MEASURE_WIDTH_PX = 240  # the measure boxes' labels are longer than the headline's ("New shares % of outstanding")
+BRIDGE_LABELS = {"step": "Step", "shares": "Shares", "running_total_shares": "Running total"}
 PRICE_TICKS_USD = (0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0)  # log axis: these labels only (no crowded minor labels)
 # legend of up to 8 long instrument names under the plot: rows at 1024 px need about 200 px
 STACK_LAYOUT: dict[str, Any] = dict(
@@ -88,10 +95,18 @@ def _keep_policies(chosen: tuple[str, ...]) -> None:
     state.set_policies({k: v for k, v in values.items() if v is not None and v != getattr(Policy(), k.split(".")[1])})
 
 
-def _policy_items() -> tuple[str, ...]:
-    """``ID.FIELD=VALUE`` items from the policy selectors (only instruments in the registry); each selector shows
-    the scenario's policy (``dashboard.state.policies``), its default otherwise."""
-    names = {i.id: i.name for i in load_registry().instruments}
+def _keep_illustrative() -> None:
+    """Checkbox callback: include the illustrative instruments or not (part of the scenario)."""
+    state.set_include_illustrative(bool(st.session_state[ILLUSTRATIVE_KEY]))
+
+
+def _policy_items(include_illustrative: bool) -> tuple[str, ...]:
+    """``ID.FIELD=VALUE`` items from the policy selectors (only instruments in the registry; an illustrative
+    instrument's selectors are disabled while it is left out); each selector shows the scenario's policy
+    (``dashboard.state.policies``), its default otherwise."""
+    registry = load_registry()
+    names = {i.id: i.name for i in registry.instruments}
+    left_out = set() if include_illustrative else {i.id for i in registry.illustrative()}
     chosen = tuple(f"{iid}.{field}" for iid, field in POLICY_INPUTS if iid in names)
     current = dict(state.policies())
     cols = st.columns(3)
@@ -106,6 +121,7 @@ def _policy_items() -> tuple[str, ...]:
             key=state.policy_key(item),
             on_change=_keep_policies,
             args=(chosen,),
+            disabled=iid in left_out,
             help=f"CLI: `dilution --policy {iid}.{field}=VALUE`, VALUE one of {', '.join(CHOICES[field])}",
         )
         items.append(f"{item}={value}")
@@ -114,10 +130,16 @@ def _policy_items() -> tuple[str, ...]:
 
 @st.cache_resource(show_spinner=False, max_entries=32)
 def _setup(
-    key: str, _params: ScenarioParams, policies: tuple[str, ...], _events: tuple[Event, ...], _book: HolderBook
+    key: str,
+    _params: ScenarioParams,
+    policies: tuple[str, ...],
+    _events: tuple[Event, ...],
+    illustrative: bool,
+    _book: HolderBook,
 ) -> Setup:
     registry = load_registry()
-    return setup(_params, registry, parse_policies(policies, registry), _events, book=_book)
+    policy = parse_policies(policies, registry)
+    return setup(_params, registry, policy, _events, include_illustrative=illustrative, book=_book)
 
 
 def stack_figure(stack: pd.DataFrame) -> go.Figure:
@@ -225,6 +247,45 @@ def _mc_section(s: Setup, key: str) -> None:
     st.dataframe(mc.by_instrument, hide_index=True, width="stretch")
 
 
+def _measures_row(result: DilutionResult, horizon: object) -> None:
+    """The counts and the three measures side by side (``calc.measures``), each box saying its formula."""
+    m = measures(result)
+    named = m.as_dict()
+    with st.container(horizontal=True, wrap=True, gap="small", key="dilution_measures"):
+        share_metric(
+            "Outstanding, all sources",
+            m.outstanding_shares,
+            f"Common outstanding at the horizon {horizon}: base + shares issued by every source.",
+            width=MEASURE_WIDTH_PX,
+        )
+        share_metric(
+            "Fully diluted",
+            m.fully_diluted_shares,
+            f"Fully diluted common at the horizon {horizon}: base + issued + potential.",
+        )
+        for label, value, formula in (
+            ("New shares % of outstanding", named["new_shares_pct_of_outstanding"], "issued / total outstanding"),
+            ("Fully diluted %", named["fully_diluted_pct"], "(issued + potential) / fully diluted count"),
+            ("Increase over base", named["increase_over_base_pct"], "(fully diluted − base) / base"),
+        ):
+            st.metric(label, formatting.pct(value), border=True, width=MEASURE_WIDTH_PX, help=formula)
+        share_metric(
+            "Potential shares",
+            m.potential_shares,
+            f"Potential common of every security still outstanding at the horizon {horizon} (not yet issued).",
+        )
+
+
+def _bridge(result: DilutionResult) -> None:
+    """The bridge rows as a table and a waterfall."""
+    st.subheader("Bridge: base → total outstanding → fully diluted")
+    rows = bridge_rows(result)
+    frame = pd.DataFrame(rows).drop(columns="measure")
+    config = formatting.column_config(frame, BRIDGE_LABELS, pin={"step": NAME_WIDTH_PX})
+    st.dataframe(frame, hide_index=True, width="stretch", column_config=config)
+    st.plotly_chart(bridge_figure(rows), config=png_config("dilution_bridge"), key="dilution_bridge_chart")
+
+
 def render(page: Page) -> None:
     """The section: policies, metrics, stack charts, instrument table, EPS, holders, Monte Carlo
     (``page.params`` is set)."""
@@ -236,34 +297,27 @@ def render(page: Page) -> None:
     )
     assert page.params is not None
     params = page.params
-    items = _policy_items()
-    key = page.key + repr(items)
+    st.session_state[ILLUSTRATIVE_KEY] = page.doc is not None and page.doc.include_illustrative
+    illustrative = st.checkbox(
+        "Include illustrative option grants",
+        key=ILLUSTRATIVE_KEY,
+        on_change=_keep_illustrative,
+        help="Count the securities marked illustrative in data/instruments.toml (made-up employee option grants "
+        "and the retirees' letter executive example) in every figure below. CLI: `dilution --include-illustrative`.",
+    )
+    items = _policy_items(illustrative)
+    key = page.key + repr(items) + repr(illustrative)
     try:
-        s = _setup(key, params, items, page.events, page.book)
+        s = _setup(key, params, items, page.events, illustrative, page.book)
         result = run_dilution(s)
         by_price = price_stack(s, PRICE_POINTS)
     except InputError as exc:
         st.error("Not available for these inputs:  \n" + safe.error_lines("\n".join((str(exc), *exc.problems))))
         return
-    t = totals(result)
-    with st.container(horizontal=True, wrap=True, gap="small"):
-        share_metric(
-            "Fully diluted",
-            t["fully_diluted_shares"],
-            f"Fully diluted common at the horizon {params.horizon}: base {params.base_shares:,} + issued + potential.",
-        )
-        st.metric(
-            "Fully diluted %",
-            f"{t['fully_diluted_pct']:.2f}%",
-            border=True,
-            width=METRIC_WIDTH_PX,
-            help="(issued + potential) / fully diluted",
-        )
-        share_metric(
-            "Potential shares",
-            t["potential_shares"],
-            f"Potential common of every security still outstanding at the horizon {params.horizon} (not yet issued).",
-        )
+    if s.excluded:
+        st.caption("Left out (illustrative): " + "; ".join(safe.text(i.name) for i in s.excluded) + ".")
+    _measures_row(result, params.horizon)
+    _bridge(result)
     st.plotly_chart(stack_figure(stack_frame(result)), config=png_config("dilution_stack"), key="dilution_stack")
     names = {x.instrument.id: x.instrument.name for x in result.projections}
     st.plotly_chart(price_figure(by_price, names), config=png_config("dilution_price"), key="dilution_price")

@@ -9,6 +9,7 @@ Keys (sections never write them directly: they call the setters here):
   grants_data        ``GrantsData`` in use (the Employee options section's grants)
   instrument_policies  the All securities policies that differ from their defaults (its selectors,
                      ``dilution_policy_*``, write them through a callback)
+  include_illustrative  whether fully diluted figures count the instruments marked illustrative
   url_scenario       the id the URL last carried or was given (a link restores once per session)
 
 ``document`` reads them into one document; ``apply`` writes a document back (a saved scenario loaded, a
@@ -39,6 +40,7 @@ ROWS_KEY = "ledger_rows"
 HOLDERS_KEY = "holder_data"
 GRANTS_KEY = "grants_data"
 POLICIES_KEY = "instrument_policies"
+ILLUSTRATIVE_KEY = "include_illustrative"
 POLICY_PREFIX = "dilution_policy_"
 URL_KEY = "url_scenario"
 URL_SCENARIO = "scenario"  # query parameter: the scenario id
@@ -90,7 +92,8 @@ def document(defaults: ScenarioParams, terms: Terms) -> tuple[ScenarioDoc | None
     params, problems = param_problems(apply_history(raw, defaults, history()), terms)
     if params is None:
         return None, problems
-    return ScenarioDoc(params, history(), event_rows(), holders(), policies(), grants()), []
+    include = bool(st.session_state.get(ILLUSTRATIVE_KEY, False))
+    return ScenarioDoc(params, history(), event_rows(), holders(), policies(), grants(), include), []
 
 
 # --------------------------------------------------------------------------- writing
@@ -112,6 +115,10 @@ def set_policies(items: Mapping[str, str]) -> None:
     st.session_state[POLICIES_KEY] = dict(items)
 
 
+def set_include_illustrative(on: bool) -> None:
+    st.session_state[ILLUSTRATIVE_KEY] = on
+
+
 def set_param(name: str, value: Any) -> None:
     """One sidebar input (from a callback, before the sidebar draws)."""
     st.session_state[inputs.key(name)] = value
@@ -128,6 +135,7 @@ def apply(doc: ScenarioDoc) -> None:
     set_holders(doc.holders)
     set_grants(doc.grants)
     set_policies(dict(doc.policies))
+    set_include_illustrative(doc.include_illustrative)
     for key in [k for k in st.session_state if str(k).startswith(POLICY_PREFIX)]:
         del st.session_state[key]  # the selectors show the document's policies when next drawn
 

@@ -9,9 +9,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from calc.params import parse_params
-from calc.securities import CHOICES, instrument_rows, run_dilution, setup, totals
+from calc.securities import CHOICES, bridge_rows, instrument_rows, measures, run_dilution, setup, totals
 from charts.figures import MARGIN_LEGEND_BELOW
-from dashboard.dilution_view import POLICY_INPUTS, POLICY_LABELS
+from dashboard.dilution_view import ILLUSTRATIVE_KEY, POLICY_INPUTS, POLICY_LABELS
+from dashboard.formatting import pct
 from tests.helpers import APP_TIMEOUT as TIMEOUT
 from tests.helpers import metric, open_section, started_app
 
@@ -98,3 +99,25 @@ def test_tables_read_as_words_key_columns_first_review_round_5_item_1(app):
     assert config["pct_of_fully_diluted"]["type_config"]["format"] == "%.2f%%"
     assert "_" not in "".join(instruments.value["kind"])
     assert "= $1,000,000,000" in [c.value for c in app.caption]
+
+
+def test_three_measures_side_by_side_bridge_and_illustrative_checkbox(app):
+    """The measures from calc.measures in metric boxes, the bridge table closing on the fully diluted count and
+    its waterfall; illustrative grants left out until the checkbox counts them (their selector disabled)."""
+    for include in (False, True):
+        if include:
+            app.checkbox(key=ILLUSTRATIVE_KEY).check().run(timeout=TIMEOUT)
+        assert not app.exception and not [e.value for e in app.error]
+        result = run_dilution(setup(parse_params(), include_illustrative=include))
+        named = measures(result).as_dict()
+        assert metric(app, "Fully diluted") == f"{named['fully_diluted_shares']:,}"
+        assert metric(app, "Outstanding, all sources") == f"{named['outstanding_shares']:,}"
+        assert metric(app, "New shares % of outstanding") == pct(named["new_shares_pct_of_outstanding"])
+        assert metric(app, "Fully diluted %") == pct(named["fully_diluted_pct"])
+        assert metric(app, "Increase over base") == pct(named["increase_over_base_pct"])
+        bridge = next(d.value for d in app.dataframe if "running_total_shares" in d.value.columns)
+        assert list(bridge["running_total_shares"]) == [r["running_total_shares"] for r in bridge_rows(result)]
+        assert bridge["running_total_shares"].iloc[-1] == named["fully_diluted_shares"]
+        assert app.selectbox(key="dilution_policy_options_illustrative_exercise").disabled is not include
+        assert any("Left out (illustrative)" in c.value for c in app.caption) is not include
+    assert any('"waterfall"' in c.proto.spec for c in app.get("plotly_chart"))

@@ -156,6 +156,16 @@ def data_copy(tmp_path) -> Path:
             "[debentures_275_b.outstanding entry 1.amount_usd] 775000500 must be >= 0 and a whole number of units",
         ),
         (
+            'illustrative = { value = true, source = "data/grants_executive_example.csv',
+            'illustrative = { value = "yes", source = "data/grants_executive_example.csv',
+            "[options_executive.illustrative] value 'yes' must be of type bool",
+        ),
+        (
+            'terms_file = { value = "terms.toml"',
+            'illustrative = { value = true, source = "t" }\nterms_file = { value = "terms.toml"',
+            "[preferred_8pct.illustrative] unknown field for kind convertible_preferred",
+        ),
+        (
             "date = 2001-12-31\nprice_usd",
             "date = 2001-12-30\nprice_usd",
             "[savings_plan_ltssp.holding entry 4.date] 2001-12-31 has no [[savings_plan_ltssp.price]] entry",

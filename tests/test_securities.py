@@ -166,6 +166,7 @@ def test_potential_and_issued_monotone_in_price_for_options_and_warrants(prices,
             ),
             registry,
         ),
+        include_illustrative=True,  # the option pools are illustrative: counted here to test them
     )
     ordered = np.sort(np.array(prices))
     result = run_dilution(s, ordered)
@@ -194,7 +195,7 @@ def test_monte_carlo_zero_volatility_is_the_deterministic_path():
     mc = run_dilution_mc(s, 0.0, 50, seed=1)
     fd = int(run_dilution(s).fully_diluted()[0])
     assert mc.fully_diluted["p5"] == mc.fully_diluted["p95"] == fd
-    assert set(mc.by_instrument["id"]) == {i.id for i in load_registry().instruments}
+    assert set(mc.by_instrument["id"]) == {i.id for i in load_registry().without_illustrative().instruments}
     spread = run_dilution_mc(s, 0.6, 200, seed=1)
     assert spread.fully_diluted["p5"] < spread.fully_diluted["p95"]
     assert 0 < spread.by_instrument.set_index("id").loc["warrants_2004", "probability_issues"] < 1

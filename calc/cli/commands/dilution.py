@@ -1,9 +1,12 @@
 """``python -m calc dilution``: every dilutive security on one price path (issue 13).
 
 Per instrument and in total: common issued under the scenario through the horizon, potential
-common at the horizon (if-converted / if-exercised) and the fully diluted count; diluted EPS
-with every instrument (ASC 260 ordering); the savings plans as holders; Monte Carlo statistics
-with ``--volatility``.
+common at the horizon (if-converted / if-exercised) and the fully diluted count; the three
+measures side by side (``calc.measures``: new shares % of outstanding, fully diluted % of the
+fully diluted count, increase over the base) and the bridge base → outstanding → fully diluted;
+diluted EPS with every instrument (ASC 260 ordering); the savings plans as holders; Monte Carlo
+statistics with ``--volatility``. Instruments marked illustrative in the registry are left out
+unless ``--include-illustrative``.
 """
 
 from __future__ import annotations
@@ -56,6 +59,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
         f"Fields by kind: convertibles conversion, put, put_settlement, put_factor (0.01 to 1); "
         f"warrants exercise, settlement; option pools exercise; savings plan match. Values: "
         f"{fields}. Defaults: {Policy()}",
+    )
+    parser.add_argument(
+        "--include-illustrative",
+        action="store_true",
+        help="count the instruments marked illustrative = true in the registry (shipped: the made-up employee "
+        "option grants and the retirees' letter executive example) in the fully diluted figures, EPS and Monte "
+        "Carlo (default: left out)",
     )
     add_scenario_flags(parser)
     add_ledger_flags(parser)
@@ -119,8 +129,8 @@ def run(args: argparse.Namespace) -> int:
     registry = load_registry_file(args.instruments) if args.instruments else load_registry()
     policies = parse_policies(args.policy, registry)
     resolved = scenario_from_args(args)
-    params = resolved.params
-    s = setup(params, registry, policies, resolved.events, book=resolved.book)
+    params, include = resolved.params, args.include_illustrative or resolved.doc.include_illustrative
+    s = setup(params, registry, policies, resolved.events, include_illustrative=include, book=resolved.book)
     result = run_dilution(s)
     net_income = DEFAULT_NET_INCOME_USD if args.net_income is None else args.net_income
     eps = dilution_eps(result, net_income, args.period_years, args.tax_rate, args.average_price)
@@ -138,6 +148,8 @@ def run(args: argparse.Namespace) -> int:
             i.id: {f: getattr(policies.get(i.id, Policy()), f) for f in KIND_POLICIES[type(i)]}
             for i in registry.instruments
         },
+        "include_illustrative": args.include_illustrative,
+        "excluded_illustrative": [{"id": i.id, "name": i.name} for i in s.excluded],
         "instruments": instrument_rows(result),
         "totals": totals(result),
         "eps": _eps_payload(eps, NET_INCOME_SOURCE if args.net_income is None else "--net-income"),
@@ -152,6 +164,34 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
+def _print_bridge(t: dict) -> None:
+    """The bridge rows: additions with "+", subtotals with "=", the running total beside each."""
+    print(f"{'bridge':72s} {'shares':>15s} {'running total':>15s}")
+    for r in t["bridge"]:
+        mark = {"absolute": " ", "relative": "+", "total": "="}[r["measure"]]
+        print(f"{mark} {r['step']:70s} {r['shares']:>15,} {r['running_total_shares']:>15,}")
+
+
+def _print_measures(t: dict) -> None:
+    """The three measures side by side, each with its formula and counts (``calc.measures``)."""
+    b, i, o, q, fd = (
+        t[k] for k in ("base_shares", "issued_shares", "outstanding_shares", "potential_shares", "fully_diluted_shares")
+    )
+    print(f"fully diluted: {fd:,} shares = base {b:,} + issued {i:,} + potential {q:,}")
+    print(
+        f"  new shares % of total outstanding   {t['new_shares_pct_of_outstanding']:>7.2f}%   "
+        f"issued / total outstanding = {i:,} / {o:,}"
+    )
+    print(
+        f"  fully diluted %                     {t['fully_diluted_pct']:>7.2f}%   (issued + potential) / fully "
+        f"diluted = {i + q:,} of the fully diluted count {fd:,}"
+    )
+    print(
+        f"  increase over the base              {t['increase_over_base_pct']:>7.2f}%   (fully diluted - base) / base "
+        f"= {fd - b:,} over the base {b:,}"
+    )
+
+
 def _print_text(payload: dict[str, object], eps: DilutedEps, mc: DilutionMonteCarlo | None) -> None:
     scenario = payload["scenario"]
     assert isinstance(scenario, dict)
@@ -162,12 +202,15 @@ def _print_text(payload: dict[str, object], eps: DilutedEps, mc: DilutionMonteCa
             f"{row['name']:58s} {row['issued_shares']:>15,} {row['potential_shares']:>15,} "
             f"{row['pct_of_fully_diluted']:>7.2f}%"
         )
+    excluded = payload["excluded_illustrative"]
+    if excluded:
+        names = "; ".join(e["name"] for e in excluded)  # type: ignore[attr-defined,index]
+        print(f"left out (illustrative; --include-illustrative counts them): {names}")
     t = payload["totals"]
     assert isinstance(t, dict)
-    print(
-        f"fully diluted: {t['fully_diluted_shares']:,} shares ({t['fully_diluted_pct']:.2f}% over the "
-        f"{t['base_shares']:,} base shares)"
-    )
+    _print_bridge(t)
+    _print_measures(t)
+    print("diluted EPS at the horizon (ASC 260 order: most dilutive first)")
     for row in waterfall_rows(eps):
         inc = "" if row["incremental_eps_usd"] is None else f"{row['incremental_eps_usd']:.4f}"
         print(f"  {row['step']:56s} {row['incremental_shares']:>15,} {inc:>10s}  {row['reason']}")
