@@ -30,12 +30,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from calc.columns import timeline_table  # noqa: E402
 from calc.data import default_book, load_terms  # noqa: E402
 from calc.output import to_csv_bytes  # noqa: E402
 from calc.params import default_params  # noqa: E402
 from calc.scenario import run_scenario  # noqa: E402
 from charts import figures  # noqa: E402
-from dashboard import formatting, issuance_view, narrative, tables  # noqa: E402
+from dashboard import narrative, tables  # noqa: E402
 
 PARTS = ("calc", "figures", "json", "headline", "total", "eager_csv")
 
@@ -58,7 +59,7 @@ def one_run(price: float) -> dict[str, float]:
     t3 = time.perf_counter()
     narrative.explain(params, timeline, result.summary, result.holders)
     t4 = time.perf_counter()
-    to_csv_bytes(formatting.first(timeline, issuance_view.KEY_COLUMNS), excel=True)
+    to_csv_bytes(timeline_table(timeline), excel=True)
     to_csv_bytes(tables.summary_table(params, result.summary, "filing"), excel=True)
     t5 = time.perf_counter()
     ms = [1000 * (b - a) for a, b in zip((t0, t1, t2, t3, t4), (t1, t2, t3, t4, t5), strict=True)]

@@ -11,7 +11,12 @@ unit:  ``shares``, ``pct`` (0-100), ``USD``, or empty (a label or a yes/no).
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
+
+import pandas as pd
+
+from calc.issuance import ISSUANCE_SOURCES
 
 # Beneficial-ownership thresholds flagged per holder: 5% (Schedule 13D/G) and 10% (Section 16).
 THRESHOLDS_PCT = {5.0: "Schedule 13D/G", 10.0: "Section 16"}
@@ -113,3 +118,40 @@ SUMMARY_METRICS = (
     Column("preferred_outstanding_after_events", "int64", "shares", "Preferred outstanding after the ledger rows"),
     Column("preferred_outstanding_at_horizon", "int64", "shares", "Preferred outstanding at the horizon"),
 )
+
+
+# --------------------------------------------------------------------------- the column order of every output
+# What the analyst reads first leads the table; the rest follow in their model order. The dashboard's tables and
+# downloads and the command line's CSV files use these, so one scenario gives byte-identical files either way.
+
+HOLDER_LEAD = ("name", "pro_forma_pct", "pro_forma_shares", "beneficial_pct_13d3", *map(flag_name, THRESHOLDS_PCT))
+
+
+TIMELINE_LEAD = (  # date, event, new shares by source, running totals, prices, moneyness
+    "date",
+    "event",
+    *(source.timeline_column for source in ISSUANCE_SOURCES),
+    "cumulative_new_shares",
+    "total_common_shares",
+    "new_shares_pct",
+    "price_usd",
+    "conversion_price_usd",
+    "in_the_money",
+    "preferred_outstanding",
+)
+
+
+def lead_first(frame: pd.DataFrame, lead: Iterable[str]) -> pd.DataFrame:
+    """``frame`` with the ``lead`` columns it has first, the rest after in their order."""
+    first = [c for c in lead if c in frame.columns]
+    return frame[first + [c for c in frame.columns if c not in first]]
+
+
+def timeline_table(timeline: pd.DataFrame) -> pd.DataFrame:
+    """The timeline as every output writes it (``TIMELINE_LEAD`` first)."""
+    return lead_first(timeline, TIMELINE_LEAD)
+
+
+def holder_table(holders: pd.DataFrame) -> pd.DataFrame:
+    """The holder table as every output writes it: ``HOLDER_COLUMNS`` it has, ``HOLDER_LEAD`` first."""
+    return lead_first(holders[[c.name for c in HOLDER_COLUMNS if c.name in holders.columns]], HOLDER_LEAD)

@@ -8,6 +8,7 @@ import dataclasses
 import pandas as pd
 import streamlit as st
 
+from calc.columns import holder_table
 from calc.errors import InputError
 from calc.params import HOLDER_BASES
 from calc.register import (
@@ -83,8 +84,8 @@ def render_holders(page: Page, result: ScenarioResult, terms: Terms) -> None:
     kinds = c2.multiselect("Rows", ["holder", "family"], default=["holder", "family"], key="holder_kinds")
     flagged = c3.checkbox("≥ 5% only", key="holder_flagged")
     kinds = [*kinds, "remainder"] if "holder" in kinds else kinds  # the remainder row is shown with the holders
-    view = tables.holder_view(tables.filter_holders(result.holders, query, kinds, flagged))
-    every = tables.holder_view(result.holders)
+    view = holder_table(tables.filter_holders(result.holders, query, kinds, flagged))
+    every = holder_table(result.holders)
     st.caption(
         f"{len(view)} of {len(every)} row(s) shown; click a column header to sort. "
         f"Holder data: {text(page.register_label)}."

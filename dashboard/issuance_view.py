@@ -5,24 +5,12 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from calc.columns import timeline_table
 from calc.issuance import ISSUANCE_SOURCES
 from charts import figures
 from dashboard import cache, formatting, tables
 from dashboard.context import Page
 from dashboard.widgets import chart, download, file_name, inputs_sidecar
-
-KEY_COLUMNS = (
-    "date",
-    "event",
-    *(source.timeline_column for source in ISSUANCE_SOURCES),
-    "cumulative_new_shares",
-    "total_common_shares",
-    "new_shares_pct",
-    "price_usd",
-    "conversion_price_usd",
-    "in_the_money",
-    "preferred_outstanding",
-)
 
 
 def render(page: Page) -> None:
@@ -43,7 +31,7 @@ def render(page: Page) -> None:
         "One stacked bar per event date: the base common shares (grey) with the new shares so far stacked "
         "on top by source; line: total common outstanding; dashed red: the authorized shares."
     )
-    timeline = formatting.first(result.timeline, KEY_COLUMNS)
+    timeline = timeline_table(result.timeline)
     _timeline_table(timeline)
     with st.container(horizontal=True, wrap=True):
         download("Timeline (CSV)", timeline, file_name("timeline", page.scenario_id), "dl_timeline")

@@ -17,20 +17,12 @@ from calc.errors import Problem
 from calc.output import csv_decimals, fixed_text
 from calc.params import SPECS, ParamSpec, ScenarioParams
 from calc.terms import Terms
-from dashboard.formatting import decimal, first, iso, label, pct, price, shares, usd
+from dashboard.formatting import decimal, iso, label, pct, price, shares, usd
 from dashboard.inputs import choice_label, cli_flag
 from dashboard.inputs import label as input_label
 
 SUMMARY_LABELS = {c.name: c.label for c in SUMMARY_METRICS}
 UNIT_SHOWN = {"pct": "%", "shares": "shares", "USD": "USD", "": ""}
-# the holder columns that answer "who owns how much" come first (name pinned); the rest follow in calc.columns order
-HOLDER_LEAD = (
-    "name",
-    "pro_forma_pct",
-    "pro_forma_shares",
-    "beneficial_pct_13d3",
-    *(flag_name(t) for t in THRESHOLDS_PCT),
-)
 # st.column_config options beyond header and tooltip; widths (px) so the lead columns' headers read whole at 1024 px
 HOLDER_DISPLAY: dict[str, dict[str, Any]] = {
     "name": {"width": 130, "pinned": True},
@@ -75,12 +67,6 @@ def filter_holders(
     if flagged_only:
         rows = rows[rows[[flag_name(t) for t in THRESHOLDS_PCT]].any(axis=1)]
     return rows.sort_values("pro_forma_pct", ascending=False, kind="stable")
-
-
-def holder_view(holders: pd.DataFrame) -> pd.DataFrame:
-    """The holder table's columns in display order, ``HOLDER_LEAD`` first (names unchanged; headers set by
-    column_config)."""
-    return first(holders[[c.name for c in HOLDER_COLUMNS if c.name in holders.columns]], HOLDER_LEAD)
 
 
 def summary_table(params: ScenarioParams, summary: Mapping[str, object], register_label: str) -> pd.DataFrame:

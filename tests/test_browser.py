@@ -15,11 +15,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from calc.columns import holder_table
 from calc.params import default_params
 from calc.scenario import run_scenario
 from dashboard.formatting import compact_shares
 from dashboard.sections import NAMES
-from dashboard.tables import holder_view
 from tests.browser import ARTIFACTS, CHROMIUM, SIZES, WAIT_MS, open_dashboard, wait_idle
 from tests.helpers import HOSTILE_NAMES, ROOT, hostile_register
 
@@ -126,7 +126,7 @@ def test_holder_table_download_parses_back(page):
     assert re.fullmatch(r"lucent_holders_[0-9a-f]{8}\.csv", download.suggested_filename)  # says which scenario
     assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM for Excel
     got = pd.read_csv(io.BytesIO(raw), encoding="utf-8-sig", keep_default_na=False)
-    want = holder_view(run_scenario(default_params()).holders)
+    want = holder_table(run_scenario(default_params()).holders)
     assert list(got.columns) == list(want.columns)
     assert len(got) == len(want)
     assert got["name"].tolist() == want["name"].tolist()

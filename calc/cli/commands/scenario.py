@@ -14,6 +14,7 @@ from calc.cli.arg_types import number
 from calc.cli.flags import add_ledger_flags, add_monte_carlo_flags, add_scenario_flags, scenario_from_args
 from calc.cli.json_output import print_json
 from calc.cli.progress import ProgressBar
+from calc.columns import holder_table, timeline_table
 from calc.data import load_terms
 from calc.eps import lucent_diluted_eps
 from calc.errors import InputError
@@ -98,7 +99,7 @@ def run(args: argparse.Namespace) -> int:
     result = run_scenario(params, book=resolved.book, events=events)
     files = {"--events": args.events, "--grants": args.grants, "--scenario": args.scenario}
     record = inputs_record("scenario", args, params, files, doc=resolved.doc)
-    frames = {"--timeline": result.timeline, "--holders-out": result.holders}
+    frames = {"--timeline": timeline_table(result.timeline), "--holders-out": holder_table(result.holders)}
     csv = {flag: frames[flag] for flag in plan.requested(CSV_FLAGS)}
     writers: dict[str, Callable[[Sink], None]] = {}
     if args.xlsx is not None:
