@@ -76,7 +76,7 @@ def test_a_document_loads_back_to_the_identical_result():
     # the two uploaded holders keep their typed counts (no silent scaling) and the 2002 history runs first
     assert resolve(doc).events[0].origin.startswith("history")
     fmr = first.holders.set_index("name").loc["FMR Corp."]
-    assert fmr["preferred_shares"] == 400_000
+    assert fmr["basis_preferred_shares"] == fmr["registered_preferred_shares"] == 400_000
 
 
 def test_an_inputs_record_is_a_document_too():
