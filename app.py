@@ -61,9 +61,10 @@ with safe.section("Scenario results"):
                 + safe.error_lines("\n".join(map(str, exc.problems or (str(exc),))))
             )
 if doc is not None:
-    store_problem = state.share(doc, defaults, store)
-    if store_problem:
-        st.warning(f"This scenario could not be kept for links: {safe.text(store_problem)}")
+    with safe.section("Scenario link"):
+        store_problem = state.share(doc, defaults, store)
+        if store_problem:
+            st.warning(f"This scenario could not be kept for links: {safe.text(store_problem)}")
 
 page = Page(terms, defaults, doc, sidebar_doc, result, register, book, events)
 if result is not None:

@@ -30,7 +30,7 @@ import xlsxwriter
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from calc.columns import SUMMARY_METRICS
+from calc.columns import SUMMARY_METRICS, holder_table, timeline_table
 from calc.data import FILING_PATH, REGISTER_PATH, TERMS_PATH, load_terms
 from calc.eps import DilutedEps, waterfall_rows
 from calc.montecarlo import MonteCarloResult
@@ -334,8 +334,8 @@ def workbook_bytes(data: WorkbookData) -> bytes:
         book.cell(sheet, i, 0, item, "text")
         book.cell(sheet, i, 1, value, "text")
     _summary_sheet(book, data.result)
-    book.table("Timeline", data.result.timeline)
-    book.table("Holders", data.result.holders)
+    book.table("Timeline", timeline_table(data.result.timeline))
+    book.table("Holders", holder_table(data.result.holders))
     if data.monte_carlo is not None:
         mc = data.monte_carlo
         book.table(

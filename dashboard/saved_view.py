@@ -100,7 +100,13 @@ def _listing(page: Page, saved: list[SavedScenario]) -> pd.DataFrame:
 
 def _save_row(store: ScenarioStore, names: set[str], doc: ScenarioDoc | None) -> None:
     c1, c2 = st.columns([3, 2], vertical_alignment="bottom")
-    name = c1.text_input("Scenario name", key="save_name", placeholder="e.g. stock dividends and put at $1.89")
+    name = c1.text_input(
+        "Scenario name",
+        key="save_name",
+        placeholder="e.g. stock dividends and put at $1.89",
+        help="A save keeps the whole scenario: the inputs, the ledger rows, the holder data, the policies and "
+        "the grants.",
+    )
     c2.button(
         "Save current scenario",
         key="save_scenario",
@@ -108,7 +114,6 @@ def _save_row(store: ScenarioStore, names: set[str], doc: ScenarioDoc | None) ->
         type="primary",
         on_click=_save,
         args=(str(store.path), doc),
-        help="Keeps the whole scenario: the inputs, the ledger rows, the holder data, the policies and the grants.",
     )
     if name.strip() in names:
         st.warning(

@@ -46,6 +46,7 @@ URL_KEY = "url_scenario"
 URL_SCENARIO = "scenario"  # query parameter: the scenario id
 URL_EVENTS = "events"  # query parameter: the ledger rows as JSON (lists of cells)
 URL_HISTORY = "history"
+BOUND_PARAMS = ("section",)  # query parameters bound to a widget (the section selector): never set here
 ILLUSTRATIVE_GRANTS = GrantsData("grants_illustrative.csv", None, "illustrative grants (made-up counts)")
 SHARED_PARAMS = tuple(spec.name for spec in SPECS)
 
@@ -170,9 +171,12 @@ def share(doc: ScenarioDoc, defaults: ScenarioParams, store: ScenarioStore) -> s
     except InputError as exc:
         problem = str(exc)
     wanted = url_values(doc, defaults)
-    section = st.query_params.get("section")
-    if {k: v for k, v in st.query_params.items() if k != "section"} != wanted:
-        st.query_params.from_dict(wanted | ({"section": section} if section else {}))
+    current = {k: v for k, v in st.query_params.items() if k not in BOUND_PARAMS}
+    for k in current.keys() - wanted.keys():
+        del st.query_params[k]
+    for k, v in wanted.items():
+        if current.get(k) != v:
+            st.query_params[k] = v
     st.session_state[URL_KEY] = doc.id
     return problem
 

@@ -14,6 +14,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.errors import AppTestError
 
+from calc.columns import HOLDER_LEAD
 from calc.params import SPECS, default_params, parse_params
 from calc.scenario import run_scenario
 from dashboard import montecarlo_view, safe, sections, tables, terms_view
@@ -661,7 +662,7 @@ def test_terms_tables_fit_1024_px_and_wrap_review_item_4(app):
 
 def test_holder_lead_columns_fit_1024_px_review_item_4():
     config = tables.holder_column_config()
-    lead = [c for c in tables.HOLDER_LEAD if c in config]
+    lead = [c for c in HOLDER_LEAD if c in config]
     assert lead[:3] == ["name", "pro_forma_pct", "pro_forma_shares"]
     assert sum(config[c]["width"] for c in lead) <= 560
     assert config["pro_forma_shares"]["label"] == "Pro forma common"

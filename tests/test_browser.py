@@ -181,7 +181,7 @@ def test_invalid_upload_shows_its_errors_and_keeps_data(page):
     page.locator(".st-key-register_upload input[type=file]").set_input_files(
         {"name": "ten_holders.csv", "mimeType": "text/csv", "buffer": "\n".join(good).encode()}
     )
-    page.get_by_text("Loaded ten_holders.csv: 10 holders.").first.wait_for(timeout=WAIT_MS)
+    page.get_by_text("Loaded ten_holders.csv: 10 holders").first.wait_for(timeout=WAIT_MS)
     wait_idle(page)
     assert page.get_by_text("uploaded file ten_holders.csv").first.is_visible()
     no_exception(page)
@@ -215,9 +215,9 @@ def test_hostile_names_show_as_text_and_fetch_nothing_issue_9_item_8(page):
     page.locator(".st-key-register_upload input[type=file]").set_input_files(
         {"name": file_name, "mimeType": "text/csv", "buffer": hostile_register()}
     )
-    page.get_by_text(": 15 holders.").first.wait_for(timeout=WAIT_MS)
+    page.get_by_text(": 15 holders").first.wait_for(timeout=WAIT_MS)
     wait_idle(page)
-    assert f"Loaded {file_name}: 15 holders." in shown_text(page.locator("body"))
+    assert f"Loaded {file_name}: 15 holders" in shown_text(page.locator("body"))
     plain = shown_text(page.locator('[data-testid="stMarkdown"]', has_text="In plain words").first)
     for name in HOSTILE_NAMES:
         assert name in plain, name

@@ -75,7 +75,7 @@ def test_scenario_json_and_files(tmp_path):
         "total_shares",
         "dilution_pct",
     }
-    assert timeline.read_text().startswith("date,event,price_usd")
+    assert timeline.read_text().startswith("date,event,dividend_shares,conversion_shares")
     assert len(holders.read_text().splitlines()) == 1 + 326 + 2  # header, holders, two families
 
 

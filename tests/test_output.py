@@ -232,7 +232,7 @@ def test_item6_dash_is_standard_output_and_the_report_moves_to_stderr(capsys, na
 def test_item6_scenario_json_goes_to_stderr_when_a_table_goes_to_stdout(tmp_path, capsys):
     assert main(["scenario", "--json", "--timeline", "-", "--holders-out", str(tmp_path / "h.csv")]) == 0
     captured = capsys.readouterr()
-    assert captured.out.startswith("date,event,price_usd")
+    assert captured.out.startswith("date,event,dividend_shares,conversion_shares")
     assert captured.err.startswith("{") and (tmp_path / "h.csv").exists()
 
 
