@@ -46,7 +46,7 @@ Every problem is reported at once, ``line L: ...`` (``validate_events``).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import cache, lru_cache
@@ -252,6 +252,7 @@ ACTIONS: dict[str, Action] = {
     "dividend_policy": Action(None, ("settlement",), DIVIDEND_POLICIES),
 }
 REQUIRED = {"repurchase_cash": ("preferred_shares", "cash_per_preferred_usd"), "dividend_policy": ("settlement",)}
+ONE_OF = {"exchange_common": ("common_shares", "common_per_preferred")}  # exactly one of these cells
 VALUE_COLUMNS = ("preferred_shares", "common_shares", "common_per_preferred", "cash_per_preferred_usd", "settlement")
 
 
@@ -320,18 +321,83 @@ def _row_problems(cells: dict[str, str]) -> tuple[dict[str, Any], list[Problem]]
                 problems.append(_field(name, f"{exc} (expected {kind})"))
     if spec.rule is not None and not cells["preferred_shares"]:
         problems.append(_field("preferred_shares", f"required for {action} (a whole number or 'all')"))
-    if action == "exchange_common":
-        given = [n for n in ("common_shares", "common_per_preferred") if cells[n]]
+    if group := ONE_OF.get(action):
+        given = [n for n in group if cells[n]]
         if len(given) != 1:
             problems.append(
                 _field(
-                    "common_shares/common_per_preferred",
-                    f"exchange_common needs exactly one of them, got {'both' if given else 'neither'}",
+                    "/".join(group),
+                    f"{action} needs exactly one of them, got {'both' if given else 'neither'}",
                 )
             )
         elif values.get("common_shares") and values.get("preferred_shares") == 0:
             problems.append(_field("common_shares", "common issued for 0 preferred"))
     return values, problems
+
+
+def missing_cells(cells: Mapping[str, str]) -> tuple[tuple[str, ...], ...]:
+    """The required cells of a row that are still empty, each as a group of alternatives (one of them is
+    needed): () when the row is complete enough to check.
+
+    Required, as ``_row_problems`` enforces them: date and action; for a known action, preferred_shares when
+    the action retires preferred (it has a rule), the action's ``REQUIRED`` cells, and one of its ``ONE_OF``
+    cells (the group ``("common_shares", "common_per_preferred")``). A row with one of these empty is
+    half-entered; anything else wrong (an unknown action, a bad number, both of a ``ONE_OF`` pair) is a
+    problem of a complete row, reported by ``parse_events``."""
+
+    def empty(name: str) -> bool:
+        return not cells.get(name, "").strip()
+
+    missing: list[tuple[str, ...]] = [(name,) for name in ("date", "action") if empty(name)]
+    action = cells.get("action", "").strip()
+    spec = ACTIONS.get(action)
+    if spec is None:
+        return tuple(missing)
+    needed = (("preferred_shares",) if spec.rule is not None else ()) + REQUIRED.get(action, ())
+    missing += [(name,) for name in dict.fromkeys(needed) if empty(name)]
+    group = ONE_OF.get(action, ())
+    if group and all(empty(name) for name in group):
+        missing.append(group)
+    return tuple(missing)
+
+
+def exchange_ratio(
+    preferred_shares: int | None, common_shares: int | None, common_per_preferred: Fraction | None
+) -> Fraction | None:
+    """Common issued per preferred retired by an exchange_common row, exactly: ``common_per_preferred`` when
+    given, else ``common_shares / preferred_shares``; None when it cannot be known from the row (``all``
+    preferred (None) or 0 preferred with a total, or neither value)."""
+    if common_per_preferred is not None:
+        return common_per_preferred
+    if common_shares is None or not preferred_shares:
+        return None
+    return Fraction(common_shares, preferred_shares)
+
+
+def event_exchange_ratio(event: Event) -> Fraction | None:
+    """``exchange_ratio`` of a validated row; None unless it is an exchange_common row."""
+    if event.action != "exchange_common":
+        return None
+    return exchange_ratio(event.preferred_shares, event.common_shares, event.common_per_preferred)
+
+
+def cells_exchange_ratio(cells: Mapping[str, str]) -> Fraction | None:
+    """``exchange_ratio`` of a row given as cell texts (as typed, possibly half-entered); None unless it is an
+    exchange_common row whose cells in use read as numbers >= 0 (``calc.numbers``; ``all`` preferred: None)."""
+    if cells.get("action", "").strip() != "exchange_common":
+        return None
+    per, total, count = (
+        cells.get(name, "").strip() for name in ("common_per_preferred", "common_shares", "preferred_shares")
+    )
+    try:
+        ratio = Fraction(parse_decimal(per)) if per else None
+        common = parse_whole(total) if total else None
+        preferred = parse_whole(count) if count.lower() not in ("", "all") else None
+    except InputError:
+        return None
+    if min(ratio or 0, common or 0, preferred or 0) < 0:
+        return None
+    return exchange_ratio(preferred, common, ratio)
 
 
 def parse_events(

@@ -5,6 +5,9 @@ Keys (sections never write them directly: they call the setters here):
   param_<name>       the sidebar's widgets (``dashboard.inputs``), one per scenario parameter
   ledger_history     the "replay the 2002 exchanges" toggle
   ledger_rows        the ledger rows in use: cells as text, ``calc.ledger.EVENT_COLUMNS`` order
+  ledger_editor_base the events editor's base: the rows it shows before the edits in its widget state
+                     (half-entered rows included) and the rows in use when it was set; the editor
+                     starts again from the rows in use when those change elsewhere (a load, a link)
   holder_data        ``HolderData`` in use (the filing's register, or an upload/edit by content)
   grants_data        ``GrantsData`` in use (the Employee options section's grants)
   instrument_policies  the All securities policies that differ from their defaults (its selectors,
@@ -37,6 +40,7 @@ from dashboard.store import ScenarioStore
 
 HISTORY_KEY = "ledger_history"
 ROWS_KEY = "ledger_rows"
+EDITOR_BASE_KEY = "ledger_editor_base"
 HOLDERS_KEY = "holder_data"
 GRANTS_KEY = "grants_data"
 POLICIES_KEY = "instrument_policies"
@@ -60,6 +64,11 @@ def history() -> bool:
 
 def event_rows() -> tuple[tuple[str, ...], ...]:
     return tuple(st.session_state.get(ROWS_KEY, ()))
+
+
+def editor_base() -> tuple[tuple[tuple[str, ...], ...], tuple[tuple[str, ...], ...]] | None:
+    """(rows the events editor shows before its edits, the rows in use when they were set); None: not set."""
+    return st.session_state.get(EDITOR_BASE_KEY)
 
 
 def holders() -> HolderData:
@@ -104,6 +113,11 @@ def set_events(rows: tuple[tuple[str, ...], ...]) -> None:
     st.session_state[ROWS_KEY] = tuple(rows)
 
 
+def set_editor_base(rows: tuple[tuple[str, ...], ...]) -> None:
+    """The events editor's base rows (cells as text, half-entered rows included), taken with the rows in use now."""
+    st.session_state[EDITOR_BASE_KEY] = (tuple(rows), event_rows())
+
+
 def set_holders(data: HolderData) -> None:
     st.session_state[HOLDERS_KEY] = data
 
@@ -133,6 +147,7 @@ def apply(doc: ScenarioDoc) -> None:
     inputs.set_state(doc.params)
     st.session_state[HISTORY_KEY] = doc.history
     set_events(doc.events)
+    st.session_state.pop(EDITOR_BASE_KEY, None)  # the events editor starts again from the document's rows
     set_holders(doc.holders)
     set_grants(doc.grants)
     set_policies(dict(doc.policies))

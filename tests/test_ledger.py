@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from fractions import Fraction
 
 import numpy as np
 import pytest
@@ -21,7 +22,18 @@ from calc.data import default_book, history_events, load_terms
 from calc.errors import InputError
 from calc.export import result_chunks
 from calc.grid import read_grid
-from calc.ledger import EVENT_COLUMNS, Event, _share, check_events, read_events, read_events_text
+from calc.ledger import (
+    EVENT_COLUMNS,
+    Event,
+    _share,
+    cells_exchange_ratio,
+    check_events,
+    event_exchange_ratio,
+    exchange_ratio,
+    missing_cells,
+    read_events,
+    read_events_text,
+)
 from calc.montecarlo import run_monte_carlo
 from calc.params import parse_params
 from calc.scenario import run_batch, run_scenario, scenario_plan
@@ -594,3 +606,52 @@ def test_constant_row_shares_match_the_allocation_on_every_path(alloc, total, pa
     got = _constant_row_shares(holding, per, totals, effective, split, rounding)
     np.testing.assert_array_equal(got, expected)
     assert got.flags.writeable  # the memoized rows are copied, never handed out
+
+
+@pytest.mark.parametrize(
+    ("cells", "missing"),
+    [
+        ({}, (("date",), ("action",))),
+        ({"date": "2003-03-03", "action": "swap"}, ()),  # an unknown action is a problem, not a missing cell
+        (
+            {"action": "exchange_common", "preferred_shares": "100,000"},
+            (("date",), ("common_shares", "common_per_preferred")),
+        ),
+        ({"date": "2003-03-03", "action": "exchange_common", "common_shares": "1"}, (("preferred_shares",),)),
+        ({"date": "2003-03-03", "action": "repurchase_cash"}, (("preferred_shares",), ("cash_per_preferred_usd",))),
+        ({"date": "2003-03-03", "action": "dividend_policy"}, (("settlement",),)),
+        ({"date": "2003-03-03", "action": "put", "preferred_shares": "all"}, ()),
+    ],
+)
+def test_missing_cells_are_the_required_cells_left_empty(cells, missing):
+    assert missing_cells(cells) == missing
+
+
+def test_every_row_with_missing_cells_is_rejected_by_the_reader():
+    """A half-entered row (``missing_cells``) never reads as an event: the two rules agree."""
+    rows = [
+        {"action": "exchange_common", "preferred_shares": "5"},
+        {"date": "2003-03-03", "action": "convert"},
+        {"date": "2003-03-03", "action": "repurchase_cash", "preferred_shares": "5"},
+        {"date": "2003-03-03", "action": "dividend_policy"},
+        {"date": "2003-03-03", "action": "exchange_common", "preferred_shares": "5"},
+    ]
+    for row in rows:
+        assert missing_cells(row)
+        text = ",".join(EVENT_COLUMNS) + "\n" + ",".join(row.get(c, "") for c in EVENT_COLUMNS)
+        events, problems = read_events_text(text, "t")
+        assert events == () and problems
+
+
+def test_exchange_ratio_is_exact():
+    assert exchange_ratio(100_000, 38_000_000, None) == 380
+    assert exchange_ratio(175_000, 58_000_000, None) == Fraction(58_000_000, 175_000)
+    assert exchange_ratio(None, 5, None) is None and exchange_ratio(0, 5, None) is None
+    assert exchange_ratio(None, None, Fraction(33143, 100)) == Fraction(33143, 100)
+    ratio = {"action": "exchange_common", "preferred_shares": "1,000", "common_per_preferred": "331.43"}
+    assert cells_exchange_ratio(ratio) == Fraction(33143, 100)
+    assert cells_exchange_ratio(ratio | {"common_per_preferred": "", "common_shares": "1,500"}) == Fraction(3, 2)
+    assert cells_exchange_ratio(ratio | {"common_per_preferred": "x"}) is None
+    assert cells_exchange_ratio(ratio | {"action": "convert"}) is None
+    history = history_events()
+    assert [event_exchange_ratio(e) for e in history] == [Fraction(58_000_000, 175_000), 380]
