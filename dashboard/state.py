@@ -214,13 +214,16 @@ def _from_query(query: Mapping[str, str], defaults: ScenarioParams, terms: Terms
 
 def restore(defaults: ScenarioParams, terms: Terms, store: ScenarioStore) -> str:
     """Once per session (and whenever the URL names another scenario): the scenario the URL names, from the
-    store, else rebuilt from the inputs the URL carries. Returns a note for the page ("" when nothing to say)."""
-    wanted = st.query_params.get(URL_SCENARIO)
-    if not wanted or wanted == st.session_state.get(URL_KEY):
+    store, else rebuilt from the inputs the URL carries (a link with inputs and no id is rebuilt too). Returns a
+    note for the page ("" when nothing to say)."""
+    wanted = st.query_params.get(URL_SCENARIO, "")
+    carried = any(k in SHARED_PARAMS or k in (URL_EVENTS, URL_HISTORY) for k in st.query_params)
+    if (not wanted and (URL_KEY in st.session_state or not carried)) or wanted == st.session_state.get(URL_KEY):
+        st.session_state.setdefault(URL_KEY, "")
         return ""
     st.session_state[URL_KEY] = wanted
     try:
-        doc = store.document(wanted)
+        doc = store.document(wanted) if wanted else None
     except InputError:
         doc = None
     note = ""
@@ -229,7 +232,7 @@ def restore(defaults: ScenarioParams, terms: Terms, store: ScenarioStore) -> str
             doc = _from_query(dict(st.query_params), defaults, terms)
         except InputError as exc:
             return f"The link's scenario {wanted} could not be restored ({exc}); showing the defaults."
-        if doc.id != wanted:
+        if wanted and doc.id != wanted:
             note = (
                 f"Scenario {wanted} is not kept on this server; the inputs the link carries were restored "
                 f"(scenario {doc.id}). An uploaded holder table or grants file travels only with the kept scenario."

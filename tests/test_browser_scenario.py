@@ -1,0 +1,138 @@
+"""Issue 18 in a real browser: the scenario as one thing. With a ledger row and an uploaded holder table in force,
+save → reload → the link in a new tab → load from the list all show the same headline and byte-identical timeline
+and holder CSVs, and the command line given the downloaded document writes the same bytes."""
+
+from __future__ import annotations
+
+import json
+import re
+import urllib.parse
+from pathlib import Path
+
+import pytest
+
+from calc.ledger import EVENT_COLUMNS
+from tests.browser import CHROMIUM, WAIT_MS, open_dashboard, wait_idle
+from tests.helpers import run_cli
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.xdist_group("browser"),
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium not installed at /usr/bin/chromium"),
+]
+
+EXCHANGE = ["2002-10-15", "exchange_common", "100000", "38000000", "", "", "", "", "issue 18"]
+TWO_HOLDERS = b"name,preferred_shares\nFMR Corp.,400000\nOther Fund,250000\n"
+
+
+HEADLINE_JS = """() => Object.fromEntries(
+    [...document.querySelectorAll('[class*=st-key-headline] [data-testid=stMetric]')]
+    .map(m => [m.querySelector('[data-testid=stMetricLabel]').innerText.trim(),
+               m.querySelector('[data-testid=stMetricValue]').innerText.trim()]))"""
+
+
+def headline(page) -> dict[str, str]:
+    """Every headline metric's label and compact value."""
+    return page.evaluate(HEADLINE_JS)
+
+
+def open_tab(page, name: str) -> None:
+    page.locator(".st-key-section button", has_text=name).first.click()
+    wait_idle(page)
+
+
+def download(page, button: str | re.Pattern[str], tmp: Path, name: str) -> bytes:
+    with page.expect_download(timeout=WAIT_MS) as info:
+        page.get_by_role("button", name=button).first.click()
+    target = tmp / name
+    info.value.save_as(target)
+    return target.read_bytes()
+
+
+def files(page, tmp: Path, tag: str) -> tuple[dict[str, str], bytes, bytes]:
+    """(headline, timeline CSV, all holder rows CSV) as the page shows and downloads them."""
+    open_tab(page, "Share issuance")
+    shown = headline(page)
+    timeline = download(page, "Timeline (CSV)", tmp, f"timeline_{tag}.csv")
+    open_tab(page, "Holders")
+    holders = download(page, re.compile(r"^All rows \(\d+, CSV\)"), tmp, f"holders_{tag}.csv")
+    open_tab(page, "Share issuance")
+    return shown, timeline, holders
+
+
+def test_save_reload_link_and_load_show_one_scenario(browser_context, server, tmp_path):
+    link = f"{server}?events=" + urllib.parse.quote(json.dumps([EXCHANGE]))
+    page = open_dashboard(browser_context, link, 1440, 900)
+    assert headline(page)["From exchanges"] == "38.00 M"
+    open_tab(page, "Holders")
+    page.get_by_text("Upload or edit holdings").click()
+    page.locator(".st-key-register_upload input[type=file]").set_input_files(
+        {"name": "two.csv", "mimeType": "text/csv", "buffer": TWO_HOLDERS}
+    )
+    page.get_by_text("Loaded two.csv: 2 holders").first.wait_for(timeout=WAIT_MS)
+    wait_idle(page)
+    first = files(page, tmp_path, "first")
+    assert b"FMR Corp.," in first[2] and b",400000," in first[2]  # as typed: no silent scaling
+    document = download(page, "Download scenario (JSON)", tmp_path, "scenario.json")
+    assert json.loads(document)["events"][0]["common_shares"] == "38000000"
+
+    open_tab(page, "Saved scenarios")
+    page.locator(".st-key-save_name input").fill("exchange and upload")
+    page.locator(".st-key-save_name input").press("Enter")
+    wait_idle(page)
+    page.locator(".st-key-save_scenario button").click()
+    page.get_by_text("Saved 'exchange and upload'").first.wait_for(timeout=WAIT_MS)
+
+    page.reload()
+    page.locator('[data-testid="stMetric"]').first.wait_for(timeout=WAIT_MS)
+    wait_idle(page)
+    assert files(page, tmp_path, "reloaded") == first
+
+    tab = open_dashboard(browser_context, page.url, 1440, 900)  # the link in a new tab
+    assert files(tab, tmp_path, "linked") == first
+
+    fresh = open_dashboard(browser_context, server, 1440, 900)  # a new tab at the defaults, then load from the list
+    assert headline(fresh)["From exchanges"] != "38.00 M"
+    open_tab(fresh, "Saved scenarios")
+    fresh.locator(".st-key-load_scenario button").click()
+    fresh.get_by_text("Loaded 'exchange and upload'").first.wait_for(timeout=WAIT_MS)
+    wait_idle(fresh)
+    assert files(fresh, tmp_path, "loaded") == first
+
+    # the command line given the downloaded document writes the same bytes
+    (tmp_path / "doc.json").write_bytes(document)
+    out = [str(tmp_path / n) for n in ("cli_timeline.csv", "cli_holders.csv")]
+    result = run_cli(
+        "scenario", "--scenario", str(tmp_path / "doc.json"), "--timeline", out[0], "--holders-out", out[1], "--excel"
+    )
+    assert result.returncode == 0, result.stderr
+    assert Path(out[0]).read_bytes() == first[1]
+    assert Path(out[1]).read_bytes() == first[2]
+    for p in (page, tab, fresh):
+        p.close()
+
+
+def test_a_typed_edit_in_the_events_editor_changes_the_headline(browser_context, server):
+    """A cell typed into the live editor applies at once; a half-entered row is marked, not an error."""
+    link = f"{server}?section=Ledger+and+break-even&events=" + urllib.parse.quote(json.dumps([EXCHANGE]))
+    page = open_dashboard(browser_context, link, 1440, 900)
+    grid = page.locator(".st-key-events_editor [data-testid='stDataFrame']").first
+    grid.scroll_into_view_if_needed()
+    page.wait_for_timeout(1000)  # the grid settles after the scroll
+    box = grid.bounding_box()
+    assert box is not None
+    column = EVENT_COLUMNS.index("common_shares")
+    assert column == 3
+    page.mouse.dblclick(box["x"] + 470, box["y"] + 35 + 17)  # row 1, "Common issued" (the key columns' widths)
+    page.keyboard.press("Control+A")
+    page.keyboard.type("40000000")
+    page.keyboard.press("Enter")
+    wait_idle(page)
+    page.locator('[data-testid="stMetricValue"]', has_text="40.00 M").first.wait_for(timeout=WAIT_MS)
+    page.mouse.click(box["x"] + 470, box["y"] + 35 + 35 + 17)  # the new-row line
+    page.keyboard.type("5000000")
+    page.keyboard.press("Enter")
+    page.get_by_text("is incomplete: needs date, action").first.wait_for(timeout=WAIT_MS)
+    assert page.locator('[data-testid="stAlertContentError"]').count() == 0
+    assert "From exchanges" in page.locator("body").inner_text()
+    page.close()
