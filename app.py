@@ -3,8 +3,8 @@ market, when, under which choices, and who would own them.
 
 Run: ``streamlit run app.py`` (``make run``). Every number comes from ``calc``; this file restores a linked
 scenario, builds the scenario document from the page state (``dashboard.state``), computes it (through the
-caches in ``dashboard.cache``), keeps it for links, shows the headline and renders the one section chosen in
-the selector (``dashboard.sections``).
+caches in ``dashboard.cache``), keeps it for links, shows the headline (in full on the first section, one line on
+the others) and renders the one section chosen in the selector (``dashboard.sections``).
 """
 
 from collections.abc import Sequence
@@ -23,12 +23,13 @@ st.set_page_config(page_title="Lucent 8.00% preferred: share dilution", layout="
 st.html(f"<style>{headline_view.CSS}</style>")
 st.title("Lucent 8.00% preferred: new common shares and who owns them")
 st.caption(
-    "1,885,000 preferred shares ($1,000 liquidation preference, 8.00% dividends, convertible at $5.94). "
-    "Choose how dividends, puts and conversion play out in the sidebar; the page shows how many new "
-    "Lucent common shares follow, when, and who would own them. Hover over a (?) icon for what a figure means; "
-    "the Terms section gives the source of every term and the conventions used."
+    "1,885,000 preferred ($1,000 liquidation preference, convertible at $5.94): the new common shares, when, and "
+    "who owns them, under the sidebar's choices.",
+    help="Hover over a (?) icon for what a figure means; the Terms and provenance section gives the source of "
+    "every term and the conventions used.",
 )
 chosen = sections.selector()
+sections.heading(chosen)
 
 terms, defaults, store = cache.terms(), cache.defaults(), ScenarioStore()
 link_note = state.restore(defaults, terms, store)  # a link (?scenario=<id>) restores its scenario once
@@ -69,7 +70,7 @@ if doc is not None:
 page = Page(terms, defaults, doc, sidebar_doc, result, register, book, events)
 if result is not None:
     with safe.section("Scenario results"):
-        headline_view.render(page)
+        headline_view.render(page, full=chosen.name == sections.NAMES[0])
         exports_view.render_exports(page)
 sections.render(chosen, page)
 

@@ -1,4 +1,7 @@
-"""Plain-language reading of a scenario result as markdown (the wording lives in ``calc.narrative``)."""
+"""Plain-language reading of a scenario result as markdown (the wording lives in ``calc.narrative``).
+
+The page states the ownership caveat in full once, in the Holders section ("Who is counted"); "In plain words"
+carries its short form (``OWNERSHIP_CAVEAT_SHORT``). The HTML report, which has no Holders section, keeps it whole."""
 
 from __future__ import annotations
 
@@ -10,8 +13,12 @@ from calc.narrative import FRACTION_NOTE, OWNERSHIP_CAVEAT, Markup, explain_part
 from calc.params import ScenarioParams
 from dashboard.safe import text
 
-__all__ = ["FRACTION_NOTE", "OWNERSHIP_CAVEAT", "explain", "pct", "shares", "usd"]
+__all__ = ["FRACTION_NOTE", "OWNERSHIP_CAVEAT", "OWNERSHIP_CAVEAT_SHORT", "explain", "pct", "shares", "usd"]
 MARKDOWN = Markup(text=text, strong=lambda s: f"**{s}**", emphasis=lambda s: f"*{s}*")
+OWNERSHIP_CAVEAT_SHORT = (
+    "only the holders in the Selling Securityholders table (or the holder table in use) are counted; Lucent's "
+    "other shareholders are not counted as holders (see Who is counted, Holders section)."
+)
 
 
 def explain(
@@ -19,4 +26,5 @@ def explain(
 ) -> str:
     """Markdown paragraph answering: how many new shares, when, why, and who owns them."""
     head, *points = explain_parts(params, timeline, summary, holders, MARKDOWN)
+    points = [point.replace(OWNERSHIP_CAVEAT, OWNERSHIP_CAVEAT_SHORT) for point in points]
     return "\n".join([head, *(f"- {point}" for point in points)])

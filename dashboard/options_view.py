@@ -204,7 +204,7 @@ def _follow(params: ScenarioParams | None, terms: Terms) -> None:
 def render_options_section(params: ScenarioParams | None = None, scenario_id: str = "") -> None:
     """Employee options (vesting/exercisability, TSM) and the diluted-share waterfall with EPS."""
     terms = cache.terms()
-    st.subheader("Employee options and the full diluted share count")
+    st.caption("Employee options (vesting, exercisability, treasury-stock method) and the full diluted share count.")
     _follow(params, terms)
     grants = _grants()
     try:

@@ -65,6 +65,13 @@ def selector() -> Section:
     return SECTIONS[NAMES.index(chosen)] if chosen in NAMES else SECTIONS[0]
 
 
+def heading(chosen: Section) -> None:
+    """The chosen section's title (its selector label), drawn right under the selector, above the headline: a
+    click on the selector changes it in place, on the first screen. The sections draw no title of their own."""
+    with st.container(key="section_heading"):
+        st.subheader(chosen.name, anchor=False)
+
+
 def render(chosen: Section, page: Page) -> None:
     """The chosen section, in its own ``safe.section`` (a failure stays in the section)."""
     with st.container(key="section_body"), section(chosen.name):

@@ -86,9 +86,20 @@ def open_section(at: AppTest, name: str) -> None:
     at.run()
 
 
+def strip_figures(at: AppTest) -> dict[str, tuple[str, str]]:
+    """The one-line headline of the sections after the first (``dashboard.headline_view.render_strip``):
+    label -> (figure shown, exact count from the tooltip, or the figure shown when it is no share count)."""
+    strip = next(c for c in at.caption if "**New shares**" in c.value)
+    shown: dict[str, str] = dict(re.findall(r"\*\*([^*]+)\*\* ([^·]+?) ·", strip.value))
+    exact: dict[str, str] = dict(re.findall(r"([A-Z][a-z ]+): ([-\d,]+) shares", strip.help or ""))
+    return {label: (value, exact.get(label, value)) for label, value in shown.items()}
+
+
 def metric(at: AppTest, label: str) -> str:
     """A metric's figure: for a compact share count the exact one its tooltip states ("Exact: N shares."),
-    otherwise the value shown."""
-    found = next(m for m in at.metric if m.label == label)
+    otherwise the value shown. On a section without the full headline, the figure of its one-line strip."""
+    found = next((m for m in at.metric if m.label == label), None)
+    if found is None:
+        return strip_figures(at)[label][1]
     exact = re.findall(r"Exact: ([-\d,]+) shares", found.help or "")
     return exact[0] if exact else found.value

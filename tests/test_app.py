@@ -17,11 +17,11 @@ from streamlit.testing.v1.errors import AppTestError
 from calc.columns import HOLDER_LEAD
 from calc.params import SPECS, default_params, parse_params
 from calc.scenario import run_scenario
-from dashboard import montecarlo_view, safe, sections, tables, terms_view
+from dashboard import montecarlo_view, narrative, safe, sections, tables, terms_view
 from dashboard.formatting import compact_shares, pct, shares
 from dashboard.store import ScenarioStore, params_to_json
 from tests.helpers import APP_TIMEOUT as TIMEOUT
-from tests.helpers import HOSTILE_FILE, HOSTILE_NAMES, hostile_register, open_section, started_app
+from tests.helpers import HOSTILE_FILE, HOSTILE_NAMES, hostile_register, open_section, started_app, strip_figures
 
 HEADLINE = {  # metric label -> (summary key, formatter); share counts compact, the exact count in the tooltip
     "As-converted today": ("as_converted_shares", compact_shares),
@@ -59,9 +59,19 @@ def expected(params) -> dict[str, str]:
 
 
 def assert_headline(at: AppTest, params) -> None:
-    shown, exact_counts = metrics(at), exact(at)
+    """The full headline (first section) or, on the other sections, its one-line strip: compact figures, the
+    exact share counts in the tooltips."""
     summary = run_scenario(params).summary
+    if "New shares" in metrics(at):
+        shown, exact_counts = metrics(at), exact(at)
+    else:
+        strip = strip_figures(at)
+        assert list(strip) == ["New shares", "Total outstanding", "Dilution"]
+        shown = {label: value for label, (value, _) in strip.items()}
+        exact_counts = {label: count for label, (_, count) in strip.items()}
     for label, value in expected(params).items():
+        if label not in shown:
+            continue
         assert shown[label] == value, label
         key, fmt = HEADLINE[label]
         if fmt is compact_shares:
@@ -127,8 +137,26 @@ def test_plain_language_answer_for_the_default_scenario(app):
     assert shares(summary["new_shares"]) in text and safe.text("FMR Corp.") in text
     assert "settles in stock" in text
     owners = next(line for line in text.splitlines() if "Largest resulting owners" in line)
-    for words in ("Selling Securityholders table", "common owned prior", "other shareholders", "not counted"):
+    for words in ("Selling Securityholders table", "other shareholders", "not counted", "Who is counted"):
         assert words in owners, words
+    assert narrative.OWNERSHIP_CAVEAT not in text  # said in full once, in the Holders section
+
+
+def test_first_section_has_the_full_headline_the_others_one_line(app):
+    """The first section: the metric boxes and "In plain words" open; every other section: one line of key
+    figures (exact counts in its tooltip) and "In plain words" closed; each section under its own heading."""
+    assert metrics(app)["New shares"] and app.expander[0].label == "In plain words"
+    assert app.expander[0].proto.expanded
+    assert [h.value for h in app.subheader][:1] == [sections.NAMES[0]]
+    for name in sections.NAMES[1:]:
+        open_section(app, name)
+        assert not app.exception, name
+        assert "As-converted today" not in metrics(app), name
+        assert_headline(app, default_params())
+        plain = next(e for e in app.expander if e.label == "In plain words")
+        assert not plain.proto.expanded, name
+        headings = [h.value for h in app.subheader]
+        assert headings[0] == name and headings.count(name) == 1, name
 
 
 def test_headline_labels_are_short_and_helped(app):

@@ -171,7 +171,7 @@ def test_invalid_upload_shows_its_errors_and_keeps_data(page):
     assert "3" in listed and "4" in listed  # CSV lines of the bad rows (line 1 = header)
     text = page.locator('[data-testid="stExpander"]', has_text="Upload or edit holdings").inner_text()
     assert "previous holder data is still in use" in text
-    assert metric(page, "New shares") == before
+    assert f"New shares {before}" in page.locator(".st-key-headline_strip").inner_text()  # the one-line headline
     assert page.get_by_text("Selling Securityholders table, prospectus supplement").first.is_visible()
     errors.scroll_into_view_if_needed()
     screenshot(page, "dashboard_invalid_upload.png", full_page=False)
@@ -218,6 +218,7 @@ def test_hostile_names_show_as_text_and_fetch_nothing_issue_9_item_8(page):
     page.get_by_text(": 15 holders").first.wait_for(timeout=WAIT_MS)
     wait_idle(page)
     assert f"Loaded {file_name}: 15 holders" in shown_text(page.locator("body"))
+    page.locator(".st-key-plain_words summary").click()  # closed on the sections after the first
     plain = shown_text(page.locator('[data-testid="stMarkdown"]', has_text="In plain words").first)
     for name in HOSTILE_NAMES:
         assert name in plain, name
@@ -295,11 +296,55 @@ def test_every_section_and_metric_reads_at_laptop_sizes(browser_context, server,
             box = button.bounding_box()
             assert box and box["x"] >= 0 and box["x"] + box["width"] <= width, name
         assert overflowing(page, ".st-key-section button") == []
+        open_tab(page, NAMES[0])  # the full headline
         for price in ("1.89", "0.05"):
             set_price(page, price)
             assert page.locator('[data-testid="stMetric"]').count() >= 10
             assert overflowing(page, '[data-testid="stMetricValue"]') == [], (width, price)
             assert overflowing(page, '[data-testid="stMetricLabel"]') == [], (width, price)
             screenshot(page, f"headline_{width}x{height}_price_{price}.png", full_page=False)
+    finally:
+        page.close()
+
+
+def settled_top(page, locator) -> float:
+    """The top of ``locator`` in the window once the layout stops moving (an expander opens or closes in an
+    animation of a few hundred ms after the run ends)."""
+    top: float | None = None
+    for _ in range(30):
+        box = locator.bounding_box()
+        assert box, locator
+        if box["y"] == top:
+            return box["y"]
+        top = box["y"]
+        page.wait_for_timeout(150)
+    raise AssertionError(f"{locator} still moving")
+
+
+@pytest.mark.parametrize("width, height", SIZES)
+def test_a_section_click_shows_that_section_on_the_first_screen(browser_context, server, width, height):
+    """A section click changed nothing on screen: the same ~600 px of headline sat above every section. Now each
+    section's heading (its selector label) is right under the selector, within the window; the sections after
+    the first show one line of key figures, the first keeps the full headline. Positions are printed (``-s``)."""
+    page = open_dashboard(browser_context, server, width, height)
+    try:
+        for name in [*NAMES[1:], NAMES[0]]:  # the first last: a click on it, too, from another section
+            open_tab(page, name)
+            heading = page.locator(".st-key-section_heading h3", has_text=name).first
+            heading.wait_for(timeout=WAIT_MS)
+            top = settled_top(page, heading)
+            print(f"{width}x{height} {name}: heading top {round(top)} px")
+            assert 0 <= top < height, (name, top)
+            titles = page.locator('[data-testid="stMain"] h3').all_inner_texts()
+            assert titles[0] == name and titles.count(name) == 1, (name, titles)  # one title per section
+            strip = page.locator(".st-key-headline_strip")
+            assert strip.count() == (0 if name == NAMES[0] else 1), name
+            if name != NAMES[0]:
+                assert strip.bounding_box()["height"] < 40, name  # one line
+                assert not page.get_by_text("In plain words.").is_visible(), name  # closed
+        assert page.get_by_text("In plain words.").is_visible()  # open on the first section
+        chart = page.locator(".st-key-section_body .js-plotly-plot").first
+        chart.wait_for(timeout=WAIT_MS)
+        print(f"{width}x{height} {NAMES[0]}: first chart top {round(settled_top(page, chart))} px")
     finally:
         page.close()
