@@ -4,12 +4,14 @@ and holder CSVs, and the command line given the downloaded document writes the s
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import urllib.parse
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from calc.ledger import EVENT_COLUMNS
 from tests.browser import CHROMIUM, WAIT_MS, open_dashboard, wait_idle
@@ -82,6 +84,7 @@ def test_save_reload_link_and_load_show_one_scenario(browser_context, server, tm
     wait_idle(page)
     page.locator(".st-key-save_scenario button").click()
     page.get_by_text("Saved 'exchange and upload'").first.wait_for(timeout=WAIT_MS)
+    open_tab(page, "Share issuance")
 
     page.reload()
     page.locator('[data-testid="stMetric"]').first.wait_for(timeout=WAIT_MS)
@@ -112,27 +115,37 @@ def test_save_reload_link_and_load_show_one_scenario(browser_context, server, tm
         p.close()
 
 
+def type_into_cell(page, row: int, x: float, text: str) -> None:
+    """Type ``text`` into the events editor's cell at ``x`` px from its left on ``row`` (0: the first data row; the
+    grid draws a 35 px header and 35 px rows on a canvas)."""
+    wait_idle(page)
+    page.wait_for_timeout(1000)  # an edit redraws the grid: let it settle (at 1440 × 900 the editor is on screen)
+    box = page.locator(".st-key-events_editor [data-testid='stDataFrame'] canvas").first.bounding_box()
+    assert box is not None
+    page.mouse.dblclick(box["x"] + x, box["y"] + 35 + 35 * row + 17)
+    page.wait_for_timeout(500)  # the cell's editor opens
+    page.keyboard.press("Control+A")
+    page.keyboard.type(text)
+    page.keyboard.press("Enter")
+    wait_idle(page)
+
+
 def test_a_typed_edit_in_the_events_editor_changes_the_headline(browser_context, server):
     """A cell typed into the live editor applies at once; a half-entered row is marked, not an error."""
     link = f"{server}?section=Ledger+and+break-even&events=" + urllib.parse.quote(json.dumps([EXCHANGE]))
     page = open_dashboard(browser_context, link, 1440, 900)
-    grid = page.locator(".st-key-events_editor [data-testid='stDataFrame']").first
-    grid.scroll_into_view_if_needed()
-    page.wait_for_timeout(1000)  # the grid settles after the scroll
-    box = grid.bounding_box()
-    assert box is not None
-    column = EVENT_COLUMNS.index("common_shares")
-    assert column == 3
-    page.mouse.dblclick(box["x"] + 470, box["y"] + 35 + 17)  # row 1, "Common issued" (the key columns' widths)
-    page.keyboard.press("Control+A")
-    page.keyboard.type("40000000")
-    page.keyboard.press("Enter")
-    wait_idle(page)
-    page.locator('[data-testid="stMetricValue"]', has_text="40.00 M").first.wait_for(timeout=WAIT_MS)
-    page.mouse.click(box["x"] + 470, box["y"] + 35 + 35 + 17)  # the new-row line
-    page.keyboard.type("5000000")
-    page.keyboard.press("Enter")
+    assert EVENT_COLUMNS.index("common_shares") == 3  # "Common issued": x = 470 px at the editor's column widths
+    strip = page.locator(".st-key-headline_strip")
+    edited = strip.get_by_text("1.14 B")  # 1,135,555,557 new shares (38 M before the edit: 1.13 B)
+    for _ in range(3):  # a click that lands while the page still moves is retried
+        type_into_cell(page, 0, 470, "40000000")
+        with contextlib.suppress(PlaywrightTimeout):
+            edited.wait_for(timeout=10_000)
+            break
+    assert "New shares 1.14 B" in strip.inner_text()
+    type_into_cell(page, 1, 470, "5000000")  # the new-row line: a half-entered row
     page.get_by_text("is incomplete: needs date, action").first.wait_for(timeout=WAIT_MS)
     assert page.locator('[data-testid="stAlertContentError"]').count() == 0
-    assert "From exchanges" in page.locator("body").inner_text()
+    open_tab(page, "Share issuance")
+    assert headline(page)["From exchanges"] == "40.00 M"
     page.close()
