@@ -162,3 +162,16 @@ def test_a_scenario_flag_given_an_empty_value_is_refused(tmp_path, command):
         "  - --horizon: empty value: give a value or leave the flag out",
     ]
     assert os.listdir(tmp_path) == []
+
+
+def test_the_workbook_is_never_written_to_standard_output():
+    """A binary workbook on standard output would be mixed with the text report (and break any reader)."""
+    result = run_cli("scenario", "--xlsx", "-")
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.startswith("error: --xlsx -: a workbook is a binary file")
+
+
+def test_parquet_is_never_written_to_standard_output():
+    result = run_cli("export", "--scenarios", "data/example_grid.csv", "--out", "-", "--format", "parquet")
+    assert result.returncode == 2 and result.stdout == ""
+    assert "Parquet is a binary format" in result.stderr

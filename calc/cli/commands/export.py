@@ -52,6 +52,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     start = time.perf_counter()
     check_format(args.format, args.excel)
+    binary = [flag for flag in ("--out", "--summary") if args.format == "parquet" and getattr(args, flag[2:]) == "-"]
+    if binary:
+        raise InputError(f"{binary[0]} -: Parquet is a binary format; give a file name (or --format csv)")
     plan = plan_outputs(
         {"--scenarios": args.scenarios, "--holders": args.holders},
         {"--out": args.out, "--summary": args.summary},

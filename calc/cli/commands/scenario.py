@@ -89,6 +89,11 @@ def _workbook_only(args: argparse.Namespace) -> None:
 def run(args: argparse.Namespace) -> int:
     _holders_flag(args)
     _workbook_only(args)
+    if args.xlsx == "-":
+        raise InputError(
+            "--xlsx -: a workbook is a binary file; give a file name (on standard output it would be mixed with "
+            "the text report)"
+        )
     plan = plan_outputs(
         {"--events": args.events, "--grants": args.grants, "--scenario": args.scenario},
         {"--timeline": args.timeline, "--holders-out": args.holders_out, "--xlsx": args.xlsx},
