@@ -227,11 +227,8 @@ CONVERTERS: dict[str, tuple[Callable[[Any], Any], str]] = {
 
 
 def _is_empty(value: Any) -> bool:
-    return (
-        value is None
-        or (isinstance(value, str) and value.strip() == "")
-        or (isinstance(value, float) and math.isnan(value))
-    )
+    """None or blank text: the parameter takes its default. (A NaN is not empty: it is refused as a number.)"""
+    return value is None or (isinstance(value, str) and value.strip() == "")
 
 
 def problem(name: str, rule: str, value: str | None = None) -> Problem:
@@ -251,6 +248,9 @@ def _convert(spec: ParamSpec, value: Any) -> Any:
             raise _bad(spec.name, f"is not one of {', '.join(spec.choices)}", echo(text))
         return text
     convert, expected = CONVERTERS[spec.kind]
+    if isinstance(value, bool) or (isinstance(value, float) and not math.isfinite(value)):
+        # a stored true/false or NaN is not a number: never read as 1, 0 or the default
+        raise _bad(spec.name, f"is not {expected} (true/false, NaN and infinity are refused)", echo(value))
     try:
         return convert(value)
     except InputError as exc:  # a number text breaking the rule of calc.numbers

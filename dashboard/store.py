@@ -22,6 +22,7 @@ import hashlib
 import json
 import os
 import sqlite3
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -32,6 +33,7 @@ from calc.scenario_doc import ScenarioDoc, doc_from_dict, params_json_values
 ENV_VAR = "LUCENT_SCENARIO_DB"
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "scenarios.sqlite3"
 MAX_NAME = 100
+INVISIBLE_CATEGORIES = ("Cc", "Cf", "Co", "Cn", "Cs")  # control, format (zero-width, bidi), private, unassigned
 SCHEMA = (
     "CREATE TABLE IF NOT EXISTS scenarios (name TEXT PRIMARY KEY, params_json TEXT NOT NULL, saved_at TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS documents (key TEXT PRIMARY KEY, doc_json TEXT NOT NULL)",
@@ -138,7 +140,14 @@ class ScenarioStore:
 
     @staticmethod
     def check_name(name: str) -> str:
-        clean = (name or "").strip()
+        """The name as saved: NFKC-normalized (full-width ``Ｑ3`` is ``Q3``), runs of spaces as one space, trimmed.
+        Invisible and control characters (zero-width spaces, bidirectional overrides, format characters) are
+        refused: two names that look the same are the same name."""
+        clean = " ".join(unicodedata.normalize("NFKC", name or "").split())
+        hidden = sorted({ch for ch in clean if unicodedata.category(ch) in INVISIBLE_CATEGORIES})
+        if hidden:
+            codes = ", ".join(f"U+{ord(ch):04X}" for ch in hidden)
+            raise InputError(f"scenario name: invisible or control characters are not allowed (found {codes})")
         if not clean:
             raise InputError("scenario name: must not be empty")
         if len(clean) > MAX_NAME:

@@ -202,3 +202,43 @@ def test_tampered_rows_are_listed_with_their_problem_issue_9_item_17(store):
     assert listed["b'blob'"].params is None and "not a JSON object" in listed["b'blob'"].problem
     assert listed["42"].params is None and "price" in listed["42"].problem and listed["42"].saved_at == ""
     assert sorted([e.name for e in store.entries()]) == ["42", "b'blob'", "ok"]
+
+
+@pytest.mark.parametrize(
+    ("name", "says"),
+    [
+        ("Q3\u200b plan", "U+200B"),
+        ("\u200b", "U+200B"),
+        ("Q3 \u202eplan", "U+202E"),
+        ("Q3\u2066 plan", "U+2066"),
+        ("Q3\x07 plan", "U+0007"),
+    ],
+)
+def test_issue20_item20_invisible_names_are_refused(store, name, says):
+    with pytest.raises(InputError, match=re.escape(says)):
+        store.save(name, default_params())
+    assert store.entries() == []
+
+
+def test_issue20_item20_look_alike_names_are_one_name(store):
+    store.save("Q3 plan", default_params())
+    for twin in ("Ｑ3 plan", "Q3  plan", " Q3\u00a0plan "):
+        with pytest.raises(InputError, match="already exists"):
+            store.save(twin, default_params())
+    assert [e.name for e in store.entries()] == ["Q3 plan"]
+
+
+@pytest.mark.parametrize(("field", "stored"), [("price", "NaN"), ("price", "true"), ("annual_drift", "false")])
+def test_issue20_item11_non_finite_and_boolean_numbers_are_refused(store, field, stored):
+    import sqlite3
+
+    store.save("ok", default_params())
+    with sqlite3.connect(store.path) as connection:
+        connection.execute(
+            "INSERT INTO scenarios (name, params_json, saved_at) VALUES ('tampered', ?, 'now')",
+            (f'{{"{field}": {stored}}}',),
+        )
+    entry = {e.name: e for e in store.entries()}["tampered"]
+    assert entry.doc is None and field in entry.problem and "refused" in entry.problem
+    with pytest.raises(InputError):
+        store.load("tampered")
