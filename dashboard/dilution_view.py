@@ -17,9 +17,11 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from calc.dilution import HolderBook
+from calc.eps import MAX_NET_INCOME_USD
 from calc.errors import InputError
 from calc.instruments import load_registry
 from calc.ledger import Event
+from calc.montecarlo import MAX_SEED, MAX_VOLATILITY
 from calc.params import ScenarioParams
 from calc.securities import (
     CHOICES,
@@ -204,6 +206,8 @@ def _eps_section(result: DilutionResult) -> None:
     c = st.columns(2)
     net_income = c[0].number_input(
         "Net income (loss) for the year, USD",
+        min_value=-float(MAX_NET_INCOME_USD),
+        max_value=float(MAX_NET_INCOME_USD),
         value=1_000_000_000.0,
         step=1e8,
         format="%.0f",
@@ -230,9 +234,9 @@ def _mc_section(s: Setup, key: str) -> None:
     if not st.checkbox("Run Monte Carlo for every instrument", key=MC_KEY):
         return
     c = st.columns(3)
-    volatility = c[0].number_input("Volatility", min_value=0.0, max_value=5.0, value=0.6, key="dilution_vol")
+    volatility = c[0].number_input("Volatility", min_value=0.0, max_value=MAX_VOLATILITY, value=0.6, key="dilution_vol")
     paths = int(c[1].number_input("Paths", min_value=1, max_value=100_000, value=2_000, key="dilution_paths"))
-    seed = int(c[2].number_input("Seed", min_value=0, value=0, key="dilution_seed"))
+    seed = int(c[2].number_input("Seed", min_value=0, max_value=MAX_SEED, value=0, key="dilution_seed"))
     try:
         mc = _monte_carlo(key, s, float(volatility), paths, seed)
     except InputError as exc:

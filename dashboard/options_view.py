@@ -12,7 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from calc.eps import DilutedEps, eps_defaults, lucent_diluted_eps, waterfall_rows
+from calc.eps import MAX_BASIC_SHARES, MAX_NET_INCOME_USD, DilutedEps, eps_defaults, lucent_diluted_eps, waterfall_rows
 from calc.errors import InputError
 from calc.grants_csv import grants_text
 from calc.options import Grant, positions_frame, totals
@@ -236,6 +236,8 @@ def _render_grants(terms: Terms, grants: list[Grant], params: ScenarioParams | N
     )
     net_income = c3.number_input(
         "Income from continuing operations (USD, illustrative)",
+        min_value=-float(MAX_NET_INCOME_USD),
+        max_value=float(MAX_NET_INCOME_USD),
         value=1_000_000_000.0,
         step=1e8,
         format="%.0f",
@@ -249,6 +251,7 @@ def _render_grants(terms: Terms, grants: list[Grant], params: ScenarioParams | N
     basic = c4.number_input(
         "Basic weighted shares (illustrative)",
         min_value=1,
+        max_value=MAX_BASIC_SHARES,
         value=shared.basic_shares,
         key="options_basic",
         help="Defaults to the common shares outstanding in the terms (as `eps --basic-shares`); "

@@ -121,3 +121,14 @@ def test_three_measures_side_by_side_bridge_and_illustrative_checkbox(app):
         assert app.selectbox(key="dilution_policy_options_illustrative_exercise").disabled is not include
         assert any("Left out (illustrative)" in c.value for c in app.caption) is not include
     assert any('"waterfall"' in c.proto.spec for c in app.get("plotly_chart"))
+
+
+def test_issue20_item16_every_number_widget_has_the_calc_bounds(app):
+    """A net income of 1e16 used to reach calc and show an "unexpected InputError" box: the widgets now take
+    their bounds from calc (the CLI's flags have the same)."""
+    from calc.eps import MAX_NET_INCOME_USD
+
+    income = app.number_input(key="dilution_net_income")
+    assert (income.min, income.max) == (-float(MAX_NET_INCOME_USD), float(MAX_NET_INCOME_USD))
+    income.set_value(float(MAX_NET_INCOME_USD)).run(timeout=TIMEOUT)
+    assert not app.exception and not app.error
