@@ -8,7 +8,7 @@ $(BIN)/python: requirements.txt
 	$(BIN)/pip install -q -r requirements.txt
 	touch $(BIN)/python
 
-.PHONY: setup run lint test chromium bench
+.PHONY: setup run lint check test chromium bench
 setup: $(BIN)/python
 
 run: setup
@@ -26,6 +26,10 @@ lint: setup
 
 test: lint chromium
 	$(BIN)/python -m pytest
+
+# The inner loop: lint and every test except the browser ones (no chromium needed)
+check: lint
+	$(BIN)/python -m pytest -m "not browser"
 
 # Performance targets of issue 14: one table (measured, baseline in the same run, ratio, target). Not part of `test`.
 bench: setup
