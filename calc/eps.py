@@ -11,7 +11,9 @@ B      basic weighted-average common shares
 Basic EPS = (NI − Div) / B            (Div = 0 once the preferred is exchanged)
 
 Each potential common share source has incremental shares ΔS and a numerator add-back ΔN:
-  options (treasury stock method)   ΔS = Σ floor(n × (1 − K/P)), ΔN = 0
+  options (treasury stock method)   ΔS = Σ_g floor(n_g × (1 − K_g/P)), floored once per grant g
+                                    (calc.options.tsm_shares; unvested restricted stock: n_g =
+                                    the unvested shares, K_g = 0 in the example), ΔN = 0
   preferred (if-converted)          ΔS = floor(n_pref × LP/1000 × CR), ΔN = Div
   debentures (if-converted)         ΔS = floor(principal/1000 × CR), ΔN = Int
 Incremental EPS = ΔN / ΔS. Sources are taken from the lowest incremental EPS up; each is
@@ -31,7 +33,7 @@ from fractions import Fraction
 
 from calc.conversion import convert, per_share_usd_problem, rate_at
 from calc.errors import InputError
-from calc.options import Grant, position, tsm_incremental_shares
+from calc.options import Grant, tsm_shares
 from calc.terms import Terms
 
 MAX_NET_INCOME_USD = 10**15  # |NI| for the period
@@ -148,10 +150,10 @@ def debentures_if_converted(
 
 
 def options_treasury_stock(grants: list[Grant], date: dt.date, average_price_usd: Decimal) -> PotentialShares:
-    """Exercisable options by the treasury stock method: ΔS = Σ floor(n × (1 − K/P)), ΔN = 0."""
-    shares = sum(
-        tsm_incremental_shares(position(g, date).exercisable, g.exercise_price_usd, average_price_usd) for g in grants
-    )
+    """Exercisable options (and unvested restricted stock) by the treasury stock method: ΔS = Σ_g floor(n_g ×
+    (1 − K_g/P)), floored once per grant (``calc.options.tsm_shares``, the rule ``dilution`` uses too), ΔN = 0.
+    Delivered restricted shares are outstanding common: they belong in ``basic_shares``, not here."""
+    shares = sum(tsm_shares(g, date, average_price_usd) for g in grants)
     return PotentialShares("employee stock options", "treasury stock", shares, Fraction(0))
 
 

@@ -26,6 +26,9 @@ NEWLY_EXERCISABLE = ("at_termination", "from_exercise_date")
 # Termination reasons: every active-employee form has a rule for each; a grants CSV row names one.
 REASONS = ("retirement", "death", "disability", "cause", "company_action", "company_action_retirement", "other")
 STATUSES = ("active", "company-action", "death", "death-disability")
+# What the agreement grants: options (exercised at the holder's choice, at the exercise price) or restricted
+# stock (shares delivered on vesting, no exercise; ``calc.options.restricted_deliveries``).
+AWARDS = ("option", "restricted_stock")
 
 
 @dataclass(frozen=True)
@@ -97,6 +100,12 @@ class OptionForm:
     retirement_definition: RetirementDefinition | None
     company_action_portion: CompanyActionPortion | None
     termination: Mapping[str, TerminationRule]
+    award: str = "option"  # AWARDS
+
+    @property
+    def restricted_stock(self) -> bool:
+        """Restricted shares: delivered on vesting (no exercise), potential shares only until then."""
+        return self.award == "restricted_stock"
 
     @property
     def terminated_before_grant(self) -> bool:
@@ -165,6 +174,7 @@ def _form(form_id: str, raw: dict[str, Any], documents: dict[str, tuple[str, int
     return OptionForm(
         form_id=form_id,
         title=str(raw["title"]),
+        award=r.choice(raw, "award", AWARDS, "award") if "award" in raw else "option",
         plan=str(raw["plan"]),
         country_group=str(raw["country_group"]),
         officer=bool(raw["officer"]),

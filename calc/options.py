@@ -17,6 +17,25 @@ K    exercise price, P average market price (USD)
 Month arithmetic: grant + m months keeps the day of month, clamped to the month's last
 day; M = largest m with grant + m months <= T. Expiration dates are the LAST day an
 option can be exercised; the shares are expired from the day after.
+
+Restricted stock (a form with ``award = "restricted_stock"``, e.g. the retirees' letter's 550,000
+restricted shares): no exercise and no expiry; each vesting tranche is DELIVERED on its vesting date
+(``restricted_deliveries``: the tranches up to a termination T, then the shares the termination rule
+keeps beyond them, delivered at T, or from the Exercise Date for a deferred rule; the rest is
+forfeited at T). Lifecycle:
+  before delivery   potential common shares: the unvested shares (``restricted_unvested``) by the
+                    treasury stock method with assumed proceeds K = the grants file's exercise price
+                    (0 for the executive example: the unrecognized compensation cost is not in our
+                    data), so floor(n × (1 − 0/P)) = n;
+  on delivery       issued common (``calc.securities``: issued on the delivery date when it falls in
+                    the window (valuation date, horizon]);
+  after delivery    outstanding common: in basic shares (a delivery on or before the valuation date
+                    is in the base shares), never again potential or newly issued.
+
+Treasury stock method, one rounding rule (``tsm_shares``, used by ``eps``, ``options`` and
+``dilution``): floor ONCE PER GRANT, ΔS_g = floor(n_g × (1 − K_g/P)), n_g = the grant's shares
+that count on the date (options: exercisable and unexercised; restricted stock: unvested), then
+ΔS = Σ_g ΔS_g. Never per vesting lot (flooring each lot of a grant loses up to one share per lot).
 """
 
 from __future__ import annotations
@@ -313,6 +332,49 @@ def tsm_incremental_shares(shares: int, exercise_price_usd: Decimal, average_pri
     return math.floor(shares * (1 - k / p)) if k < p else 0
 
 
+def is_restricted(grant: Grant) -> bool:
+    """The grant is restricted stock (its form's ``award``), not an option."""
+    return grant.form.restricted_stock
+
+
+def restricted_deliveries(grant: Grant) -> list[tuple[dt.date, int]]:
+    """(date, shares) the restricted shares are delivered on: the vesting tranches up to the termination T,
+    then the shares the termination rule keeps beyond those (at T, or from the Exercise Date under a
+    deferred rule); without a termination, every tranche on its vesting date."""
+    schedule = vesting_schedule(grant.form, grant.shares, grant.grant_date)
+    end = grant.termination_date
+    if end is None:
+        return [(d, n) for d, n in schedule if n]
+    delivered = [(d, n) for d, n in schedule if d <= end and n]
+    vested = sum(n for _, n in delivered)
+    rule = termination_rule(grant)
+    extra = max(0, _kept_shares(grant, rule, vested, end) - vested)
+    ex_date = exercise_date(grant.form, grant.grant_date)
+    deferred = rule.newly_exercisable != "at_termination" and ex_date is not None and ex_date > end
+    return delivered + ([(ex_date if deferred and ex_date else end, extra)] if extra else [])
+
+
+def restricted_unvested(grant: Grant, date: dt.date) -> int:
+    """Restricted shares granted and not yet delivered on ``date`` (the potential shares): before a
+    termination every later tranche, from it the kept shares still to come; 0 before the grant date."""
+    if date < grant.grant_date:
+        return 0
+    if grant.termination_date is None or date < grant.termination_date:
+        return grant.shares - vested_at(vesting_schedule(grant.form, grant.shares, grant.grant_date), date)
+    return sum(n for d, n in restricted_deliveries(grant) if d > date)
+
+
+def tsm_counted_shares(grant: Grant, date: dt.date) -> int:
+    """n_g: the grant's shares the treasury stock method counts on ``date`` (module docstring): options their
+    exercisable (unexercised) shares, restricted stock its unvested shares."""
+    return restricted_unvested(grant, date) if is_restricted(grant) else position(grant, date).exercisable
+
+
+def tsm_shares(grant: Grant, date: dt.date, average_price_usd: Decimal) -> int:
+    """ΔS_g = floor(n_g × (1 − K_g/P)) for one grant: the one rounding rule (floor once per grant)."""
+    return tsm_incremental_shares(tsm_counted_shares(grant, date), grant.exercise_price_usd, average_price_usd)
+
+
 def check_as_of_date(date: dt.date) -> None:
     """An as-of date must lie in FIRST_DATE .. LAST_AS_OF_DATE (issue 9 item 14)."""
     if not FIRST_DATE <= date <= LAST_AS_OF_DATE:
@@ -323,7 +385,7 @@ def check_as_of_date(date: dt.date) -> None:
 
 def positions_frame(grants: list[Grant], date: dt.date, price_usd: Decimal | None = None) -> pd.DataFrame:
     """One row per grant: the position on ``date`` and (with a price) TSM incremental shares
-    of the exercisable shares."""
+    (``tsm_shares``: exercisable options, unvested restricted stock; floor once per grant)."""
     check_as_of_date(date)
     rows = []
     for g in grants:
@@ -341,7 +403,7 @@ def positions_frame(grants: list[Grant], date: dt.date, price_usd: Decimal | Non
             "expired_shares": p.expired,
         }
         if price_usd is not None:
-            row["tsm_incremental_shares"] = tsm_incremental_shares(p.exercisable, g.exercise_price_usd, price_usd)
+            row["tsm_incremental_shares"] = tsm_shares(g, date, price_usd)
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -362,8 +424,8 @@ def totals(frame: pd.DataFrame) -> dict[str, int]:
 
 
 def tsm_curve(grants: list[Grant], date: dt.date, prices_usd: list[Decimal]) -> pd.DataFrame:
-    """TSM incremental shares of all exercisable options at each average price."""
-    exercisable = [(position(g, date).exercisable, g.exercise_price_usd) for g in grants]
+    """TSM incremental shares of all grants at each average price (``tsm_shares``'s rule)."""
+    exercisable = [(tsm_counted_shares(g, date), g.exercise_price_usd) for g in grants]
     return pd.DataFrame(
         {
             "average_price_usd": [float(p) for p in prices_usd],

@@ -28,6 +28,12 @@ Option pools      each grant's lots (``calc.options``): a lot of n shares at K i
                   day and exercisable from its exercisable date; exercise as for warrants (gross).
                   Shares exercised before a termination are taken off the post-termination lots
                   (first lot first: the shares exercisable at termination).
+                  Restricted stock (a form with award = restricted_stock): no exercise; each
+                  delivery (``calc.options.restricted_deliveries``) is issued on its date if that is
+                  after the valuation date (on or before it: already in the base shares), whatever
+                  the price or exercise policy; potential_e = the shares not yet delivered on the
+                  date (``restricted_unvested``); once delivered, never potential again.
+                  Treasury stock method (diluted EPS): floor once per grant (``calc.options``).
 Savings plan      optional issuance source (policy match=new_stock): at each period end in the
                   window, floor(match_usd_per_year / periods / S) new shares; no potential shares.
 Fully diluted     T = base + Σ issued + Σ potential at the horizon; the measures (new shares % of
@@ -55,7 +61,7 @@ import pandas as pd
 
 from calc.dilution import HolderBook
 from calc.engine import Policies, ShareLimitError
-from calc.eps import DilutedEps, PotentialShares, diluted_eps, input_problems
+from calc.eps import MAX_PERIOD_YEARS, DilutedEps, PotentialShares, diluted_eps, input_problems
 from calc.errors import InputError, echo
 from calc.instruments import (
     Convertible,
@@ -70,11 +76,23 @@ from calc.instruments import (
 from calc.ledger import Event, Plan
 from calc.measures import Measures, bridge
 from calc.montecarlo import CHUNK_PATHS, PERCENTILES, gbm_prices, report_over_limit, validate_mc
-from calc.options import Grant, Lot, normal_lots, terminated_lots, tsm_incremental_shares
+from calc.options import (
+    Grant,
+    Lot,
+    add_months,
+    is_restricted,
+    normal_lots,
+    restricted_deliveries,
+    restricted_unvested,
+    terminated_lots,
+    tsm_incremental_shares,
+)
 from calc.params import ScenarioParams
 from calc.rounding import MAX_SHARES, ceil_shares, decimal_value, exact_at_least, floor_shares, quotient
 from calc.scenario import default_book, project, scenario_plan, scenario_schedule
 from calc.schedule import DAYS_PER_YEAR, deterministic_prices
+
+DAYS_PER_YEAR_EXACT = Fraction(1461, 4)  # 365.25, the grid's year (calc.schedule.DAYS_PER_YEAR)
 
 NEVER = dt.date.max
 PER_UNIT = 1000  # the 8.00% preferred's conversion rate is per $1,000 of liquidation preference
@@ -209,7 +227,11 @@ def _instrument_dates(instrument: Instrument, policy: Policy, first: dt.date, la
     if isinstance(instrument, Warrant):
         return [instrument.issue_date, instrument.expiry_date, instrument.expiry_date + dt.timedelta(1)]
     if isinstance(instrument, OptionPool):
-        return [d for g in instrument.grants for d in _lot_dates(grant_lots(g))]
+        return [
+            d
+            for g in instrument.grants
+            for d in ([d for d, _ in restricted_deliveries(g)] if is_restricted(g) else _lot_dates(grant_lots(g)))
+        ]
     if isinstance(instrument, SavingsPlan) and policy.match == "new_stock":
         return match_dates(instrument, first, last)
     return []
@@ -243,6 +265,7 @@ class Projection:
     interest_usd_per_year: np.ndarray  # (P,) tax-deductible carrying cost at the horizon
     tsm: tuple[tuple[Decimal, np.ndarray], ...] = ()  # (K, unexercised exercisable count (P,)) at the horizon
     sources: tuple[tuple[str, np.ndarray], ...] = ()  # (source, (P,) issued through the horizon): Σ = issued total
+    dividends_due_usd: np.ndarray | None = None  # (P, E) the 8.00% preferred's dividends due (paid or accrued) by date
 
 
 def _zeros(shape: tuple[int, ...]) -> np.ndarray:
@@ -298,8 +321,17 @@ def _preferred(
     dividends = np.zeros(P) if exchanged else held_usd * float(terms.preferred.dividend_rate)
     interest = (debentures[:, -1] + (held_usd if exchanged else 0.0)) * float(terms.preferred.exchange_debenture_rate)
     sources = tuple((k, v.sum(axis=1)) for k, v in by_source.items())
+    due = np.zeros((P, grid.size))
+    due[:, cols] = path.dividend_due_usd
     return Projection(
-        registry.preferred, "if-converted", issued, potential[:, last_event], dividends, interest, sources=sources
+        registry.preferred,
+        "if-converted",
+        issued,
+        potential[:, last_event],
+        dividends,
+        interest,
+        sources=sources,
+        dividends_due_usd=due,
     )
 
 
@@ -403,13 +435,36 @@ def grant_lots(grant: Grant) -> list[tuple[Lot, dt.date, dt.date, bool]]:
     return before + after
 
 
+def _restricted(grant: Grant, grid: Grid, P: int) -> tuple[np.ndarray, np.ndarray, int]:
+    """(issued (P, E), potential (P, E), unvested at the horizon) of a restricted-stock grant: each delivery
+    (``calc.options.restricted_deliveries``) is issued on its date when it falls after the valuation date
+    (grid column 0), whatever the price or exercise policy; one on or before it is in the base shares;
+    the undelivered shares (``restricted_unvested``) are potential on every date."""
+    E = grid.size
+    issued = _zeros((P, E))
+    for date, shares in restricted_deliveries(grant):
+        if grid.dates[0] < date <= grid.dates[-1]:
+            issued[:, grid.column(date)] += shares
+    unvested = np.array([restricted_unvested(grant, d) for d in grid.dates], dtype=np.int64)
+    return issued, np.broadcast_to(unvested, (P, E)).copy(), int(unvested[-1])
+
+
 def _options(pool: OptionPool, pol: Policy, grid: Grid, prices: np.ndarray) -> Projection:
+    """Option lots and restricted stock (see the module docstring); ``tsm`` holds one entry per grant: the
+    treasury stock method floors once per grant (``calc.options.tsm_shares``' rule), never per lot."""
     P, E = prices.shape
     issued, potential = _zeros((P, E)), _zeros((P, E))
     tsm = []
     for grant in pool.grants:
+        if is_restricted(grant):
+            delivered, undelivered, unvested = _restricted(grant, grid, P)
+            issued += delivered
+            potential += undelivered
+            tsm.append((grant.exercise_price_usd, np.full(P, unvested, dtype=np.int64)))
+            continue
         itm = prices > float(grant.exercise_price_usd)
         exercised_before = _zeros((P,))  # shares exercised before the termination, taken off the later lots
+        counted = _zeros((P,))  # unexercised exercisable shares of the grant at the horizon
         for lot, start, end, after_termination in grant_lots(grant):
             shares = np.full(P, lot.shares, dtype=np.int64)
             if after_termination:
@@ -421,7 +476,8 @@ def _options(pool: OptionPool, pol: Policy, grid: Grid, prices: np.ndarray) -> P
             issued += _placed(shares, col, (P, E))
             potential += np.where(grid.between(start, end)[None, :] & _alive(col, E), shares[:, None], 0)
             horizon_window = lot.exercisable_from <= grid.dates[-1] <= end
-            tsm.append((grant.exercise_price_usd, np.where(horizon_window & (col == E), shares, 0)))
+            counted += np.where(horizon_window & (col == E), shares, 0)
+        tsm.append((grant.exercise_price_usd, counted))
     zero = np.zeros(P)
     return Projection(pool, "treasury stock", issued, potential, zero, zero, tuple(tsm))
 
@@ -649,6 +705,30 @@ def holder_rows(registry: Registry, base_shares: int) -> list[dict[str, object]]
 # --------------------------------------------------------------------------- diluted EPS
 
 
+def period_start(horizon: dt.date, period_years: Fraction) -> dt.date:
+    """The day before the EPS period of t years ending at the horizon: horizon − 12t calendar months when 12t is
+    whole (a year to 2005-08-01 starts after 2004-08-01), else horizon − t × 365.25 days (nearest day)."""
+    months = period_years * 12
+    if months.denominator == 1 and months <= 12 * MAX_PERIOD_YEARS:
+        return add_months(horizon, -int(months))
+    return horizon - dt.timedelta(days=round(period_years * DAYS_PER_YEAR_EXACT))
+
+
+def in_period(grid: Grid, period_years: Fraction) -> np.ndarray:
+    """(E,) bool: the dates of the EPS period ending at the horizon, ``period_start`` < date <= horizon."""
+    start = period_start(grid.dates[-1], period_years)
+    return np.array([start < d for d in grid.dates])
+
+
+def period_dividends(x: Projection, period: np.ndarray, period_years: Fraction, p: int = 0) -> Fraction:
+    """Div of one instrument for the period on path p: the 8.00% preferred's dividends due (declared, or accrued
+    on the cumulative preferred) on its dividend dates in the period, whatever happens to the class afterwards
+    (ASC 260-10-45-11); other instruments: their annual non-deductible cost at the horizon × t."""
+    if x.dividends_due_usd is None:
+        return decimal_value(x.dividends_usd_per_year[p]) * period_years
+    return sum((decimal_value(v) for v in x.dividends_due_usd[p, period]), Fraction(0))
+
+
 def dilution_eps(
     result: DilutionResult,
     net_income_usd: Fraction,
@@ -658,10 +738,15 @@ def dilution_eps(
 ) -> DilutedEps:
     """Diluted EPS at the horizon on path 0 with every instrument (``calc.eps.diluted_eps`` ordering).
 
-    B = base + issued through the horizon; Div = Σ non-deductible dividends × t (deducted for basic EPS);
-    if-converted ΔS = potential shares, ΔN = (dividends + interest × (1 − τ)) × t; treasury stock
-    ΔS = Σ floor(n × (1 − K/P)) over unexercised exercisable lots at the average price P (default: the
-    horizon price of the path), ΔN = 0. Issuance sources (the savings plan) have no potential shares.
+    B = base + issued through the horizon (delivered restricted shares included); the period is the t years
+    ending at the horizon (``period_start``); Div = Σ ``period_dividends``: the 8.00% preferred's dividends
+    due on its dividend dates in the period (2 × 1,885,000 × $1,000 × 8% / 2 = $150.8M for a year of the
+    whole class), deducted for basic EPS even when the class leaves on or before the horizon (a dividend
+    date before the valuation date is outside the projection and not counted); if-converted ΔS = potential
+    shares, ΔN = Div of the instrument + interest × (1 − τ) × t; treasury stock ΔS = Σ_g floor(n_g × (1 −
+    K_g/P)) floored once per grant (``calc.options.tsm_shares``' rule) over the unexercised exercisable
+    options and the unvested restricted stock at the average price P (default: the horizon price of the
+    path), ΔN = 0. Issuance sources (the savings plan) have no potential shares.
     """
     price = average_price_usd if average_price_usd is not None else Decimal(repr(float(result.prices[0, -1])))
     basic = result.params.base_shares + int(result.issued_total()[0])
@@ -670,24 +755,28 @@ def dilution_eps(
         problems.append(f"tax rate must be in [0, 1), got {float(tax_rate)}")
     if problems:
         raise InputError(f"invalid EPS inputs: {len(problems)} problem(s)", tuple(problems))
-    dividends = sum((decimal_value(x.dividends_usd_per_year[0]) for x in result.projections), Fraction(0))
+    period = in_period(result.grid, period_years)
+    dividends = sum((period_dividends(x, period, period_years) for x in result.projections), Fraction(0))
     potentials = [
-        _potential(x, period_years, tax_rate, price) for x in result.projections if x.method != "issuance source"
+        _potential(x, period_years, tax_rate, price, period)
+        for x in result.projections
+        if x.method != "issuance source"
     ]
-    return diluted_eps(net_income_usd, dividends * period_years, basic, potentials)
+    return diluted_eps(net_income_usd, dividends, basic, potentials)
 
 
 def treasury_shares(x: Projection, p: int, price: Decimal) -> int:
-    """Treasury stock method on path p: Σ floor(n × (1 − K/P)) over the unexercised exercisable lots."""
+    """Treasury stock method on path p: Σ_g floor(n_g × (1 − K_g/P)), one entry per grant (or warrant issue)."""
     return sum(tsm_incremental_shares(int(n[p]), k, price) for k, n in x.tsm)
 
 
-def _potential(x: Projection, period_years: Fraction, tax_rate: Fraction, price: Decimal) -> PotentialShares:
+def _potential(
+    x: Projection, period_years: Fraction, tax_rate: Fraction, price: Decimal, period: np.ndarray
+) -> PotentialShares:
     if x.method == "treasury stock":
         return PotentialShares(x.instrument.name, "treasury stock", treasury_shares(x, 0, price), Fraction(0))
-    addback = (
-        decimal_value(x.dividends_usd_per_year[0]) + decimal_value(x.interest_usd_per_year[0]) * (1 - tax_rate)
-    ) * period_years
+    interest = decimal_value(x.interest_usd_per_year[0]) * (1 - tax_rate) * period_years
+    addback = period_dividends(x, period, period_years) + interest
     return PotentialShares(x.instrument.name, "if-converted", int(x.potential[0, -1]), addback)
 
 

@@ -218,9 +218,14 @@ def _eps_section(result: DilutionResult) -> None:
     tax = c[1].number_input("Tax rate", min_value=0.0, max_value=0.99, value=0.0, key="dilution_tax")
     eps = dilution_eps(result, Fraction(repr(float(net_income))), tax_rate=Fraction(repr(float(tax))))
     show_waterfall(eps)
-    st.caption(
-        f"Basic EPS ${float(eps.basic_eps_usd):.4f}, diluted EPS ${float(eps.diluted_eps_usd):.4f}. Basic "
-        "shares = base + shares issued through the horizon; treasury stock method at the horizon price."
+    st.caption(  # safe.text: the dollar signs stay text (no math)
+        safe.text(
+            f"Basic EPS ${float(eps.basic_eps_usd):.4f} = (net income − the 8.00% preferred's dividends for the "
+            f"year to the horizon, ${float(eps.preferred_dividends_usd):,.0f}) / basic shares {eps.basic_shares:,}; "
+            f"diluted EPS ${float(eps.diluted_eps_usd):.4f}. Basic shares = base + shares issued through the horizon "
+            "(delivered restricted shares included); treasury stock method at the horizon price, floored once per "
+            "grant."
+        )
     )
 
 

@@ -89,11 +89,12 @@ def test_contingent_conversion_trigger_blocks_conversion_at_the_put():
 
 
 def test_trust_preferred_called_for_cash_in_2013():
-    """Prospect News (Dec 12, 2013): the remaining $931,236,000 called for cash: nothing outstanding after."""
-    result = run(horizon="2014-01-01", price="2")
+    """6-K of December 2013: notice of 2013-12-12, the $931,236,000 outstanding redeemed for cash on the expected
+    redemption date 2014-01-13: outstanding (floor(931,236 × 206.6116) potential) until then, nothing after."""
+    result = run(horizon="2014-01-13", price="2")
     assert row(result, "trust_preferred_775")["potential_shares"] == 0
     assert row(result, "trust_preferred_775")["issued_shares"] == 0
-    converted = run(horizon="2014-01-01", price="5")  # $5 × 206.6116 ≥ $1,000: converts at the call
+    converted = run(horizon="2014-01-13", price="5")  # $5 × 206.6116 ≥ $1,000: converts at the call
     assert row(converted, "trust_preferred_775")["issued_shares"] == math.floor(931_236 * Fraction("206.6116"))
 
 

@@ -214,7 +214,11 @@ def _print_text(payload: dict[str, object], eps: DilutedEps, mc: DilutionMonteCa
     for row in waterfall_rows(eps):
         inc = "" if row["incremental_eps_usd"] is None else f"{row['incremental_eps_usd']:.4f}"
         print(f"  {row['step']:56s} {row['incremental_shares']:>15,} {inc:>10s}  {row['reason']}")
-    print(f"basic EPS ${float(eps.basic_eps_usd):.4f}, diluted EPS ${float(eps.diluted_eps_usd):.4f}")
+    basic, diluted, div = (float(x) for x in (eps.basic_eps_usd, eps.diluted_eps_usd, eps.preferred_dividends_usd))
+    print(
+        f"basic EPS ${basic:.4f}, diluted EPS ${diluted:.4f}; basic = (net income ${float(eps.net_income_usd):,.0f} "
+        f"- preferred dividends for the period ${div:,.0f}) / basic shares {eps.basic_shares:,}"
+    )
     if mc is not None:
         fd = mc.fully_diluted
         print(
