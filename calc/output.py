@@ -243,6 +243,8 @@ def _writable_directory(flag: str, given: str, directory: Path) -> None:
 
 
 def _target(flag: str, given: str) -> Target:
+    if not given.strip():
+        raise InputError(f"{flag}: empty path: give a file name")
     if given in STDOUT_NAMES:
         return Target(flag, given, None, True)
     found = _stat(given)

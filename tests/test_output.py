@@ -120,7 +120,9 @@ def test_an_output_equal_to_an_events_file_a_grid_names_is_refused(tmp_path, cap
     before = events.read_bytes()
     grid = tmp_path / "g.csv"
     grid.write_text("scenario_id,price,events\ns1,2,ev.csv\ns2,3,ev.csv\n", encoding="utf-8")
-    argv = ["export", "--scenarios", str(grid), "--out", str(tmp_path / "r.csv"), output_flag, str(events)]
+    argv = ["export", "--scenarios", str(grid), output_flag, str(events)]
+    if output_flag != "--out":
+        argv += ["--out", str(tmp_path / "r.csv")]
     assert main(argv) == 2
     assert error_lines(capsys.readouterr().err) == [
         f"error: {output_flag} {events} is the same file as the input events file (column events of {grid}) "
