@@ -4,7 +4,8 @@ Outputs (``export``), written in chunks of ``chunk_size`` scenarios, each chunk 
 through ``calc.scenario.run_batch`` as arrays and turned into Arrow columns with
 numpy (no Python loop over scenario × holder), so memory stays flat as the grid grows:
   results  one row per scenario × (holder, then fund family): ``RESULT_COLUMNS``
-  summary  one row per scenario: ``scenario_id``, the parameters, ``SUMMARY_KEYS``
+  summary  one row per scenario: ``scenario_id``, the parameters, what the scenario replayed (``history``,
+           ``events`` as the grid names it and its ``events_sha256``), ``SUMMARY_KEYS``
 Outputs are checked before anything runs; every file is written to a temporary file
 beside its target and renamed only when the whole grid has been written
 (``calc.output.plan_outputs``): an interrupted or failed run leaves no output file.
@@ -58,10 +59,14 @@ _KIND_TYPES = {
     "optional_date": pa.date32(),
     "choice": pa.string(),
 }
+# what each scenario ran beside its parameters: the 2002 history replayed, the grid's events file as named and
+# its SHA-256 (the sidecar fingerprints every file: calc.record)
+LEDGER_SUMMARY_SCHEMA = pa.schema([("history", pa.bool_()), ("events", pa.string()), ("events_sha256", pa.string())])
 SUMMARY_SCHEMA = pa.schema(
     [
         (ID_COLUMN, pa.string()),
         *((n, _KIND_TYPES[SPEC_BY_NAME[n].kind]) for n in PARAM_NAMES),
+        *LEDGER_SUMMARY_SCHEMA,
         *((c.name, ARROW_TYPES[c.dtype]) for c in SUMMARY_METRICS),
     ]
 )
@@ -121,10 +126,22 @@ def _results_table(ids: pa.Array, tiled_labels: Sequence[pa.Array], holders: Map
     return pa.Table.from_arrays(columns, schema=RESULT_SCHEMA)
 
 
-def _summary_table(ids: pa.Array, params: Sequence[ScenarioParams], summary: pd.DataFrame) -> pa.Table:
+def _ledger_columns(grid: Grid, rows: slice, spreadsheet_safe: bool) -> list[pa.Array]:
+    """The summary's ``LEDGER_SUMMARY_SCHEMA`` columns of ``rows`` of the grid."""
+    count = len(grid.ids[rows])
+    history = grid.history[rows] if grid.history else (False,) * count
+    names = grid.events_names[rows] if grid.events_names else ("",) * count
+    digests = grid.events_sha256[rows] if grid.events_sha256 else ("",) * count
+    return [pa.array(history, pa.bool_()), _text(names, spreadsheet_safe), pa.array(digests, pa.string())]
+
+
+def _summary_table(
+    ids: pa.Array, params: Sequence[ScenarioParams], summary: pd.DataFrame, ledger: Sequence[pa.Array]
+) -> pa.Table:
     columns = [ids]
     by_param = zip(*map(attrgetter(*PARAM_NAMES), params)) if params else ((),) * len(PARAM_NAMES)
     columns += [pa.array(v, type=SUMMARY_SCHEMA.field(n).type) for n, v in zip(PARAM_NAMES, by_param)]
+    columns += ledger
     columns += [
         pa.array(_written(c.name, summary[c.name].to_numpy()), type=ARROW_TYPES[c.dtype]) for c in SUMMARY_METRICS
     ]
@@ -164,7 +181,9 @@ def result_chunks(
         ids = _text(grid.ids[start : start + chunk_size], spreadsheet_safe)
         if len(tiled[0]) != len(params) * book_rows:  # built once for the full chunks, again for the last
             tiled = _tiled_labels(labels, len(params))
-        yield Chunk(len(params), _results_table(ids, tiled, batch.holders), _summary_table(ids, params, batch.summary))
+        ledger = _ledger_columns(grid, slice(start, start + chunk_size), spreadsheet_safe)
+        summary = _summary_table(ids, params, batch.summary, ledger)
+        yield Chunk(len(params), _results_table(ids, tiled, batch.holders), summary)
 
 
 def _open_writer(

@@ -28,8 +28,10 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
 import itertools
+import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -64,6 +66,9 @@ class Grid:
     params: tuple[ScenarioParams, ...]
     events: tuple[tuple[Event, ...], ...] = ()  # per scenario (empty: no scenario has events)
     events_files: tuple[Path, ...] = ()  # the events files the ``events`` column names, each once
+    events_names: tuple[str, ...] = ()  # per scenario: its ``events`` cell as given ("" none; empty: no such column)
+    history: tuple[bool, ...] = ()  # per scenario: replays data/history.csv (empty: no scenario does)
+    events_sha256: tuple[str, ...] = ()  # per scenario: SHA-256 of its events file ("" none; as ``events_names``)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -96,10 +101,29 @@ def _id_problems(scenario_id: str, line: int, first_line: dict[str, int]) -> lis
     return []
 
 
+def _inside(folder: Path, name: str) -> Path:
+    """``folder / name`` when that file is in ``folder`` or below it (symlinks resolved); else ``InputError``.
+
+    A grid names its events files relative to its own folder and may not reach out of it (an absolute path,
+    ``..``, or a link leading elsewhere), so that a shared grid cannot make the product read any file."""
+    path = folder / name
+    root = os.path.realpath(folder)
+    if os.path.commonpath([root, os.path.realpath(path)]) != root:
+        raise InputError(
+            f"'{echo(name, limit=200)}' is outside the grid's folder {folder}; "
+            "an events file must be in that folder or below it"
+        )
+    return path
+
+
 def _ledger_cells(
-    cells: Mapping[str, str], folder: Path, files: dict[str, tuple[Event, ...] | InputError]
+    cells: Mapping[str, str],
+    folder: Path,
+    files: dict[str, tuple[Event, ...] | InputError],
+    digests: dict[str, str],
 ) -> tuple[bool, tuple[Event, ...], list[Problem]]:
-    """(history, events, problems) of one grid row; each events file is read once (``files``)."""
+    """(history, events, problems) of one grid row; each events file is read once (``files``), and the SHA-256
+    of each one read is kept in ``digests`` (for the export summary: what each scenario ran)."""
     history_text = cells.get("history", "").strip().lower()
     problems = (
         []
@@ -112,12 +136,16 @@ def _ledger_cells(
     if name:
         if name not in files:
             try:
-                files[name] = read_events(folder / name)
+                path = _inside(folder, name)
+                files[name] = read_events(path)
+                digests[name] = hashlib.sha256(path.read_bytes()).hexdigest()  # at most MAX_EVENTS_BYTES
             except InputError as exc:
                 files[name] = exc
+            except OSError as exc:
+                files[name] = InputError(f"events {path}: cannot read ({exc.strerror or exc})")
         found = files[name]
         if isinstance(found, InputError):
-            problems += [Problem(text, column="events") for text in str(found).splitlines()]
+            problems += [Problem(str(p), column="events") for p in found.problems or (str(found),)]
         else:
             events = found
     return history, ledger_events(events, history), problems
@@ -142,7 +170,11 @@ def parse_grid(
     ids: list[str] = []
     params: list[ScenarioParams] = []
     row_events: list[tuple[Event, ...]] = []
+    row_names: list[str] = []
+    row_digests: list[str] = []
+    row_history: list[bool] = []
     files: dict[str, tuple[Event, ...] | InputError] = {}
+    digests: dict[str, str] = {}
     first_line: dict[str, int] = {}
     for line, cells in records:
         if len(cells) != len(header):
@@ -152,7 +184,7 @@ def parse_grid(
         if ID_COLUMN in header:
             problems += _id_problems(scenario_id, line, first_line)
         ledger_cells = {name: cells[header.index(name)] for name in LEDGER_COLUMNS if name in header}
-        history, events, ledger_problems = _ledger_cells(ledger_cells, folder or Path("."), files)
+        history, events, ledger_problems = _ledger_cells(ledger_cells, folder or Path("."), files, digests)
         values: dict[str, object] = {name: cells[i] for name, i in known.items()}
         if history:
             given = {k: v for k, v in values.items() if str(v).strip()}
@@ -162,6 +194,9 @@ def parse_grid(
         problems += [p.at(line=line, column_label=True) for p in row_problems]
         ids.append(scenario_id)
         row_events.append(events)
+        row_names.append(ledger_cells.get("events", "").strip())
+        row_digests.append(digests.get(row_names[-1], ""))
+        row_history.append(history)
         if scenario is not None:
             params.append(scenario)
     if not problems and not ids:
@@ -169,7 +204,15 @@ def parse_grid(
     if problems:
         raise InputError(f"{source}: {len(problems)} problem(s); nothing was run", tuple(problems))
     files_read = tuple((folder or Path(".")) / name for name in files)
-    return Grid(tuple(ids), tuple(params), tuple(row_events) if any(row_events) else (), files_read)
+    return Grid(
+        tuple(ids),
+        tuple(params),
+        tuple(row_events) if any(row_events) else (),
+        files_read,
+        tuple(row_names) if any(row_names) else (),
+        tuple(row_history) if any(row_history) else (),
+        tuple(row_digests) if any(row_names) else (),
+    )
 
 
 def read_grid(path: Path | str, terms: Terms | None = None) -> Grid:

@@ -405,10 +405,18 @@ def parse_events(
 ) -> tuple[tuple[Event, ...], list[Problem]]:
     """(valid rows, problems) so that later checks can report together with these."""
     header = [h.strip() for h in header]
+    if "date" not in header and "action" not in header:  # another kind of file: named, its text never quoted
+        expected = ",".join(EVENT_COLUMNS)
+        return (), [Problem(f"not an events CSV: line 1 is not the header {expected}", source=origin)]
     problems = [
-        Problem(f"unknown column '{h}' (known: {', '.join(EVENT_COLUMNS)})", line=1, source=origin)
+        Problem(f"unknown column '{echo(h)}' (known: {', '.join(EVENT_COLUMNS)})", line=1, source=origin)
         for h in header
         if h not in EVENT_COLUMNS
+    ]
+    problems += [
+        Problem(f"column '{h}' appears {header.count(h)} times; give each column once", line=1, source=origin)
+        for h in dict.fromkeys(header)
+        if h in EVENT_COLUMNS and header.count(h) > 1
     ]
     problems += [Problem(f"no '{c}' column", line=1, source=origin) for c in ("date", "action") if c not in header]
     events: list[Event] = []

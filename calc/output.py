@@ -15,6 +15,15 @@ removed, so a target is either the complete new file or untouched. A symlink is 
 target is replaced, the link stays. Character devices (``/dev/null``), FIFOs and standard
 output are written directly, as the output is produced (not atomic).
 
+Concurrency rule: the renames of one command's outputs happen together under an exclusive lock (``flock``)
+on the directory of each renamed target, taken in one order, so two runs writing the same outputs at once
+(threads or processes) leave the complete set of one of them, never the results of one beside the summary
+or sidecar of the other. (A directory that cannot be opened or locked, as on some network file systems, is
+renamed into unlocked.)
+
+Shipped data rule: the files of ``data/`` (``calc.data.DATA_DIR``) are inputs of every run: an output that
+is the same file as one of them is refused like any other input.
+
 Spreadsheet rule: a *text* cell that begins with ``=``, ``+``, ``-``, ``@``, tab or
 carriage return is prefixed with a single quote so a spreadsheet shows it as text
 instead of evaluating it; numeric columns are never altered.
@@ -37,6 +46,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import fcntl
 import glob
 import io
 import json
@@ -233,6 +243,8 @@ def _writable_directory(flag: str, given: str, directory: Path) -> None:
 
 
 def _target(flag: str, given: str) -> Target:
+    if not given.strip():
+        raise InputError(f"{flag}: empty path: give a file name")
     if given in STDOUT_NAMES:
         return Target(flag, given, None, True)
     found = _stat(given)
@@ -266,13 +278,27 @@ def _stdout_identity() -> tuple[object, ...] | None:
     return None if stat.S_ISCHR(found.st_mode) else ("inode", found.st_dev, found.st_ino)
 
 
+def _shipped_data_files() -> list[Path]:
+    """The files of ``data/`` (``calc.data.DATA_DIR``): inputs of every run, so never an output."""
+    from calc.data import DATA_DIR
+
+    try:
+        return sorted(path for path in DATA_DIR.iterdir() if path.is_file())
+    except OSError:
+        return []
+
+
 def _check_distinct(inputs: Mapping[str, str], targets: Mapping[str, Target]) -> None:
-    """Refuse an output that is the same file as an input or an earlier output."""
+    """Refuse an output that is the same file as an input, a shipped data file or an earlier output."""
     seen: dict[tuple[object, ...], str] = {}
     for flag, given in inputs.items():
         key = _identity(given)
         if key is not None:
             seen.setdefault(key, f"the input {flag} {given}")
+    for path in _shipped_data_files():
+        key = _identity(str(path))
+        if key is not None:
+            seen.setdefault(key, f"the shipped data file data/{path.name} (an input of every run)")
     stdout_flags = [t.flag for t in targets.values() if t.path is None]
     if len(stdout_flags) > 1:
         raise InputError(f"{' and '.join(stdout_flags)} both write to standard output; only one output can")
@@ -348,14 +374,13 @@ def _size(count: int) -> str:
 
 
 def _write_error(target: Target, exc: OSError, written: int) -> InputError:
-    """One line naming the output, the cause and what is left behind."""
+    """One line naming the output, the cause and what is left behind. ``written``: the bytes of the output
+    handed to the file so far, the failing write included (the output needs at least that many)."""
     left = "output is incomplete" if target.streamed else "no output written"
     if exc.errno in (errno.ENOSPC, errno.EDQUOT) and not target.streamed and target.path is not None:
         free = os.statvfs(target.path.parent)
-        reason = (
-            f"disk full; it needs more than the {_size(written)} written so far, "
-            f"{_size(free.f_bavail * free.f_frsize)} free"
-        )
+        needed = f"at least {_size(written)}" if written else "more room"
+        reason = f"disk full; it needs {needed}, {_size(free.f_bavail * free.f_frsize)} free"
     elif exc.errno == errno.EROFS:
         reason = "read-only file system"
     else:
@@ -394,10 +419,11 @@ class Sink(io.BufferedIOBase):
         return self.written
 
     def write(self, data: bytes | bytearray | memoryview) -> int:  # type: ignore[override]
-        with _reported(self.target, self.written):
+        size = memoryview(data).nbytes
+        with _reported(self.target, self.written + size):  # a failing write still says what the output needs
             self.handle.write(data)
-        self.written += len(data)
-        return len(data)
+        self.written += size
+        return size
 
     def finish(self) -> None:
         """Flush to the target (close it unless it is standard output)."""
@@ -405,6 +431,23 @@ class Sink(io.BufferedIOBase):
             self.handle.flush()
             if self.target.path is not None:
                 self.handle.close()
+
+
+@contextlib.contextmanager
+def _locked_directories(targets: Iterable[Target]) -> Iterator[None]:
+    """Hold an exclusive ``flock`` on the directory of each target (the concurrency rule of the module
+    docstring), taken in sorted order so that two runs never wait for each other in a cycle."""
+    directories = sorted({str(t.path.parent) for t in targets if t.path is not None})
+    with contextlib.ExitStack() as stack:
+        for directory in directories:
+            try:
+                fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
+            except OSError:
+                continue
+            stack.callback(os.close, fd)  # closing the descriptor releases its lock
+            with contextlib.suppress(OSError):
+                fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
 
 
 @dataclass(frozen=True)
@@ -435,10 +478,11 @@ class OutputPlan:
             yield sinks
             for sink in sinks.values():
                 sink.finish()
-            for flag, tmp in list(temps.items()):
-                with _reported(self.targets[flag]):
-                    os.replace(tmp, self.targets[flag].path)  # type: ignore[arg-type]
-                del temps[flag]
+            with _locked_directories(self.targets[flag] for flag in temps):
+                for flag, tmp in list(temps.items()):
+                    with _reported(self.targets[flag]):
+                        os.replace(tmp, self.targets[flag].path)  # type: ignore[arg-type]
+                    del temps[flag]
         finally:
             for sink in sinks.values():
                 if sink.target.path is not None:

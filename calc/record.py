@@ -51,6 +51,14 @@ def file_fingerprint(path: Path | str, source: str) -> dict[str, object]:
     return {"path": str(path), "bytes": size, "sha256": digest.hexdigest()}
 
 
+def history_file(history: bool) -> dict[str, Path | None]:
+    """``{"--history": data/history.csv}`` when a run replays the 2002 history (``None`` otherwise): an input
+    file of that run, fingerprinted like the others."""
+    from calc.data import HISTORY_PATH
+
+    return {"--history": HISTORY_PATH if history else None}
+
+
 def now_utc() -> str:
     """The current time, UTC, ISO 8601 to the second."""
     return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()

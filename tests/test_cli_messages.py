@@ -218,3 +218,78 @@ def test_options_forms_json_is_json(capsys):
     code, out, _ = run(capsys, "options", "--forms", "--json")
     assert code == 0
     assert {"form_id", "plan", "title"} <= set(json.loads(out)[0])
+
+
+# --------------------------------------------------------------------------- issue 20 items 9, 10 and 25
+
+
+def test_issue20_item9_holders_writes_nothing_unless_the_run_succeeds(tmp_path, capsys, monkeypatch):
+    """The terms file is read after the filing is parsed: a bad one once left the register and its sidecar
+    written beside the error (exit 2)."""
+    import calc.data
+
+    bad = tmp_path / "terms.toml"
+    bad.write_text("preferred = [not toml\n", encoding="utf-8")
+    monkeypatch.setattr(calc.data, "TERMS_PATH", bad)
+    calc.data.load_terms.cache_clear()
+    out = tmp_path / "out"
+    out.mkdir()
+    try:
+        code, stdout, err = run(capsys, "holders", "--out", str(out / "register.csv"))
+    finally:
+        calc.data.load_terms.cache_clear()  # the real terms are loaded again after the path is restored
+    assert_one_error_line(code, stdout, err)
+    assert err.startswith(f"error: terms file {bad}: ")
+    assert os.listdir(out) == []
+
+
+@pytest.mark.parametrize(
+    "argv, flag",
+    [
+        (["scenario", "--events", "data/history.csv", "--events", "data/history.csv"], "--events"),
+        (["scenario", "--price", "1", "--price=2"], "--price"),
+        (["scenario", "--scenario", "a.json", "--scenario", "b.json"], "--scenario"),
+        (["export", "--scenarios", "data/example_grid.csv", "--out", "-", "--out", "-"], "--out"),
+    ],
+)
+def test_issue20_item10_a_value_flag_given_twice_is_refused(capsys, argv, flag):
+    code, out, err = run(capsys, *argv)
+    assert_one_error_line(code, out, err)
+    assert err.startswith(f"error: argument {flag}: given more than once; give it once")
+
+
+def test_issue20_item10_repeatable_flags_still_repeat(capsys):
+    code, out, err = run(
+        capsys,
+        "dilution",
+        "--policy",
+        "debentures_275_a.put=none",
+        "--policy",
+        "debentures_275_a.conversion=none",
+        "--json",
+    )
+    assert (code, err) == (0, "")
+
+
+@pytest.mark.parametrize(
+    "argv, flag",
+    [
+        (["scenario", "--events", ""], "--events"),
+        (["scenario", "--scenario", " "], "--scenario"),
+        (["montecarlo", "--events", "", "--paths", "5"], "--events"),
+        (["export", "--scenarios", "", "--out", "-"], "--scenarios"),
+        (["eps", "--net-income", "1e9", "--grants", ""], "--grants"),
+    ],
+)
+def test_issue20_item25_an_empty_path_says_empty_path(capsys, argv, flag):
+    code, out, err = run(capsys, *argv)
+    assert_one_error_line(code, out, err)
+    assert err.startswith(f"error: argument {flag}: empty path: give a file name")
+    assert "Is a directory" not in err
+
+
+@pytest.mark.parametrize("flag", ["--timeline", "--holders-out", "--xlsx"])
+def test_issue20_item25_an_empty_output_path_says_empty_path(capsys, flag):
+    code, out, err = run(capsys, "scenario", flag, "")
+    assert_one_error_line(code, out, err)
+    assert err == f"error: {flag}: empty path: give a file name\n"

@@ -542,3 +542,62 @@ def test_parquet_disk_full_is_one_error_line_and_leaves_nothing(tmp_path, capsys
     lines = error_lines(capsys.readouterr().err)
     assert len(lines) == 1 and lines[0].startswith(f"error: --out {out}: cannot write (disk full;")
     assert list(tmp_path.iterdir()) == []
+
+
+# --------------------------------------------------------------------------- issue 20 item 21
+
+
+def test_issue20_item21_export_summary_and_sidecars_record_events_and_history(tmp_path, capsys):
+    import hashlib
+    import json
+
+    from calc.data import HISTORY_PATH
+    from calc.ledger import EVENT_COLUMNS
+
+    events = tmp_path / "ev.csv"
+    events.write_text(",".join(EVENT_COLUMNS) + "\n2003-03-03,exchange_common,885000,,300.5,,,,\n", encoding="utf-8")
+    grid = tmp_path / "g.csv"
+    grid.write_text("scenario_id,events,history\na,ev.csv,\nb,,true\nc,,\n", encoding="utf-8")
+    out, summary = tmp_path / "r.csv", tmp_path / "s.csv"
+    assert main(["export", "--scenarios", str(grid), "--out", str(out), "--summary", str(summary)]) == 0
+    digest = hashlib.sha256(events.read_bytes()).hexdigest()
+    rows = pd.read_csv(summary, dtype=str, keep_default_na=False).set_index("scenario_id")
+    assert rows[["history", "events", "events_sha256"]].to_dict("index") == {
+        "a": {"history": "false", "events": "ev.csv", "events_sha256": digest},
+        "b": {"history": "true", "events": "", "events_sha256": ""},
+        "c": {"history": "false", "events": "", "events_sha256": ""},
+    }
+    for sidecar in (tmp_path / "r.inputs.json", tmp_path / "s.inputs.json"):
+        files = json.loads(sidecar.read_text(encoding="utf-8"))["input_files"]
+        assert files["events ev.csv"] == {"path": str(events), "bytes": events.stat().st_size, "sha256": digest}
+        assert files["--history"]["path"] == str(HISTORY_PATH)
+        assert files["--history"]["sha256"] == hashlib.sha256(HISTORY_PATH.read_bytes()).hexdigest()
+
+
+def test_issue20_item21_a_grid_without_ledger_columns_records_no_ledger_files(tmp_path):
+    import json
+
+    assert main(["export", "--scenarios", str(EXAMPLE_GRID), "--out", str(tmp_path / "r.csv")]) == 0
+    files = json.loads((tmp_path / "r.inputs.json").read_text(encoding="utf-8"))["input_files"]
+    assert list(files) == ["--scenarios"]
+
+
+@pytest.mark.parametrize("command, flag", [("scenario", "--timeline"), ("montecarlo", "--out")])
+def test_issue20_item21_history_run_records_data_history_csv(tmp_path, command, flag):
+    import hashlib
+    import json
+
+    from calc.data import HISTORY_PATH
+
+    argv = [command, "--history", flag, str(tmp_path / "t.csv")] + (["--paths", "5"] if command == "montecarlo" else [])
+    assert main(argv) == 0
+    files = json.loads((tmp_path / "t.inputs.json").read_text(encoding="utf-8"))["input_files"]
+    assert files == {
+        "--history": {
+            "path": str(HISTORY_PATH),
+            "bytes": HISTORY_PATH.stat().st_size,
+            "sha256": hashlib.sha256(HISTORY_PATH.read_bytes()).hexdigest(),
+        }
+    }
+    assert main([command, flag, str(tmp_path / "n.csv")] + argv[4:]) == 0  # without --history: no such file
+    assert json.loads((tmp_path / "n.inputs.json").read_text(encoding="utf-8"))["input_files"] == {}

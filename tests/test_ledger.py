@@ -18,6 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from calc.breakeven import breakeven_report, setup
+from calc.cli.main import main
 from calc.data import default_book, history_events, load_terms
 from calc.errors import InputError
 from calc.export import result_chunks
@@ -655,3 +656,59 @@ def test_exchange_ratio_is_exact():
     assert cells_exchange_ratio(ratio | {"action": "convert"}) is None
     history = history_events()
     assert [event_exchange_ratio(e) for e in history] == [Fraction(58_000_000, 175_000), 380]
+
+
+# --------------------------------------------------------------------------- issue 20 items 10 and 18
+
+
+def test_issue20_item10_a_repeated_column_in_an_events_file_is_refused(tmp_path, capsys):
+    path = tmp_path / "ev.csv"
+    path.write_text(HEADER + ",holder\n2003-03-03,exchange_common,885000,,300.5,,,,,Some holder\n", encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        read_events(path)
+    assert [str(p) for p in info.value.problems] == [
+        f"events {path} line 1: column 'holder' appears 2 times; give each column once"
+    ]
+    assert main(["scenario", "--events", str(path)]) == 2
+    assert "column 'holder' appears 2 times" in capsys.readouterr().err
+
+
+SECRET = "root:x:0:0:secret-first-line"
+
+
+@pytest.mark.parametrize("cell", ["{outside}/secret.csv", "../outside/secret.csv", "link.csv", "/etc/passwd"])
+def test_issue20_item18_a_grid_reads_events_files_only_inside_its_folder(tmp_path, capsys, cell):
+    outside, inside = tmp_path / "outside", tmp_path / "grid"
+    outside.mkdir()
+    inside.mkdir()
+    (outside / "secret.csv").write_text(SECRET + "\n", encoding="utf-8")
+    (inside / "link.csv").symlink_to(outside / "secret.csv")
+    cell = cell.format(outside=outside)
+    grid = inside / "g.csv"
+    grid.write_text(f"scenario_id,events\ns1,{cell}\n", encoding="utf-8")
+    assert main(["export", "--scenarios", str(grid), "--out", str(tmp_path / "r.csv")]) == 2
+    err = capsys.readouterr().err
+    assert err.splitlines() == [
+        f"error: grid {grid}: 1 problem(s); nothing was run",
+        f"  - line 2, column events: '{cell}' is outside the grid's folder {inside}; an events file must be in that "
+        "folder or below it",
+    ]
+    assert not (tmp_path / "r.csv").exists()
+
+
+def test_issue20_item18_a_foreign_or_unreadable_file_is_named_never_quoted(tmp_path, capsys):
+    (tmp_path / "secret.csv").write_text(SECRET + "\nsecond line\n", encoding="utf-8")
+    (tmp_path / "dir.csv").mkdir()
+    grid = tmp_path / "g.csv"
+    grid.write_text("scenario_id,events\ns1,secret.csv\ns2,dir.csv\n", encoding="utf-8")
+    assert main(["export", "--scenarios", str(grid), "--out", str(tmp_path / "r.csv")]) == 2
+    err = capsys.readouterr().err
+    assert "secret-first-line" not in err and "second line" not in err
+    lines = err.splitlines()
+    assert lines[1] == (
+        f"  - line 2, column events: events {tmp_path}/secret.csv: not an events CSV: line 1 is not the header "
+        f"{','.join(EVENT_COLUMNS)}"
+    )
+    assert lines[2].startswith(f"  - line 3, column events: events {tmp_path}/dir.csv: ")
+    assert main(["scenario", "--events", str(tmp_path / "secret.csv")]) == 2  # the command line says the same
+    assert "secret-first-line" not in capsys.readouterr().err

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import io
 import os
+import random
 import shutil
 import signal
 import stat
@@ -14,12 +16,13 @@ import threading
 import time
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 import calc.export as export_mod
 import calc.output as output_mod
 from calc.cli.main import main
-from calc.data import FILING_PATH
+from calc.data import DATA_DIR, FILING_PATH
 from calc.output import plan_outputs
 from tests.helpers import ROOT
 
@@ -117,7 +120,9 @@ def test_an_output_equal_to_an_events_file_a_grid_names_is_refused(tmp_path, cap
     before = events.read_bytes()
     grid = tmp_path / "g.csv"
     grid.write_text("scenario_id,price,events\ns1,2,ev.csv\ns2,3,ev.csv\n", encoding="utf-8")
-    argv = ["export", "--scenarios", str(grid), "--out", str(tmp_path / "r.csv"), output_flag, str(events)]
+    argv = ["export", "--scenarios", str(grid), output_flag, str(events)]
+    if output_flag != "--out":
+        argv += ["--out", str(tmp_path / "r.csv")]
     assert main(argv) == 2
     assert error_lines(capsys.readouterr().err) == [
         f"error: {output_flag} {events} is the same file as the input events file (column events of {grid}) "
@@ -355,8 +360,8 @@ def test_item13_disk_full_during_export_is_one_error_line_and_leaves_nothing(tmp
     assert code == 2
     lines = error_lines(capsys.readouterr().err)
     assert len(lines) == 1
-    assert lines[0].startswith(f"error: --out {tmp_path}/r.csv: cannot write (disk full; it needs more than the ")
-    assert "KB written so far, " in lines[0] and lines[0].endswith(" free); no output written")
+    assert lines[0].startswith(f"error: --out {tmp_path}/r.csv: cannot write (disk full; it needs at least ")
+    assert " KB, " in lines[0] and lines[0].endswith(" free); no output written")
     assert files_in(tmp_path) == ["s.csv"] and (tmp_path / "s.csv").read_text(encoding="utf-8") == "previous\n"
 
 
@@ -472,3 +477,149 @@ def test_new_files_get_the_usual_permissions(tmp_path):
     finally:
         os.umask(old)
     assert stat.S_IMODE(os.stat(tmp_path / "r.csv").st_mode) == 0o644
+
+
+# --------------------------------------------------------------------------- issue 20
+
+
+@pytest.fixture()
+def data_files_guarded(monkeypatch):
+    """A regression must fail these tests, never overwrite the shipped data files."""
+    real_replace = os.replace
+
+    def guarded(source, target, *args, **kwargs):
+        if Path(os.path.realpath(target)).parent == DATA_DIR:
+            raise AssertionError(f"would replace the shipped data file {target}")
+        return real_replace(source, target, *args, **kwargs)
+
+    monkeypatch.setattr(output_mod.os, "replace", guarded)
+    monkeypatch.chdir(ROOT)
+
+
+@pytest.mark.parametrize(
+    "argv, flag, name",
+    [
+        (["scenario", "--timeline", "data/terms.toml"], "--timeline", "terms.toml"),
+        (["scenario", "--holders-out", "data/register.csv"], "--holders-out", "register.csv"),
+        (["scenario", "--history", "--timeline", "data/history.csv"], "--timeline", "history.csv"),
+        (["report", "--out", "data/instruments.toml"], "--out", "instruments.toml"),
+        (
+            ["montecarlo", "--paths", "10", "--out", "data/common_shares_actual.csv"],
+            "--out",
+            "common_shares_actual.csv",
+        ),
+        (
+            ["export", "--scenarios", "data/example_grid.csv", "--out", "-", "--summary", "data/fund_families.toml"],
+            "--summary",
+            "fund_families.toml",
+        ),
+        (["grid", "--price", "1", "--out", "data/example_grid.csv"], "--out", "example_grid.csv"),
+        (
+            ["holders", "--out", "data/11-K_2002_long_term_savings_plan.txt"],
+            "--out",
+            "11-K_2002_long_term_savings_plan.txt",
+        ),
+    ],
+)
+def test_issue20_item1_data_files_are_never_outputs(capsys, data_files_guarded, no_work, argv, flag, name):
+    before = {path.name: path.read_bytes() for path in DATA_DIR.iterdir() if path.is_file()}
+    given = argv[argv.index(flag) + 1]
+    assert main(argv) == 2
+    assert error_lines(capsys.readouterr().err) == [
+        f"error: {flag} {given} is the same file as the shipped data file data/{name} (an input of every run); "
+        "choose a different output file"
+    ]
+    assert {path.name: path.read_bytes() for path in DATA_DIR.iterdir() if path.is_file()} == before
+
+
+def test_issue20_item1_a_link_to_a_data_file_is_refused_too(tmp_path, capsys, data_files_guarded):
+    alias = tmp_path / "t.toml"
+    alias.symlink_to(DATA_DIR / "terms.toml")
+    assert main(["scenario", "--timeline", str(alias)]) == 2
+    assert "is the same file as the shipped data file data/terms.toml" in capsys.readouterr().err
+
+
+def _grid_file(path: Path, prefix: str, count: int) -> Path:
+    rows = "".join(f"{prefix}{i},{1 + i / 10}\n" for i in range(count))
+    path.write_text("scenario_id,price\n" + rows, encoding="utf-8")
+    return path
+
+
+def test_issue20_item8_concurrent_exports_never_mix_their_files(tmp_path, monkeypatch):
+    """Two exports to the same --out/--summary at once, the renames of each slowed and shuffled: every round
+    leaves results, summary and their sidecars from one run (before the fix the pair mixed in most rounds)."""
+    from calc.export import export as run_export
+    from calc.grid import read_grid
+
+    grids = {tag: read_grid(_grid_file(tmp_path / f"{tag}.csv", tag, 3)) for tag in ("a", "b")}
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    results, summary = out_dir / "r.csv", out_dir / "s.csv"
+    real_replace, real_finish = os.replace, output_mod.Sink.finish
+    state = threading.local()
+    barrier = threading.Barrier(2)
+
+    def finish(self):  # both runs reach their renames together
+        if not getattr(state, "met", False):
+            state.met = True
+            with contextlib.suppress(threading.BrokenBarrierError):
+                barrier.wait(timeout=5)
+        real_finish(self)
+
+    def slow_replace(source, target, *args, **kwargs):
+        real_replace(source, target, *args, **kwargs)
+        time.sleep(random.uniform(0, 0.02))
+
+    monkeypatch.setattr(output_mod.Sink, "finish", finish)
+    monkeypatch.setattr(output_mod.os, "replace", slow_replace)
+    failures: list[BaseException] = []
+
+    def run(tag: str) -> None:
+        state.met = False
+        try:
+            run_export(grids[tag], results, summary)
+        except BaseException as exc:  # reported by the main thread
+            failures.append(exc)
+
+    mixed = 0
+    for _ in range(8):
+        barrier.reset()
+        threads = [threading.Thread(target=run, args=(tag,)) for tag in ("a", "b")]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=30)
+        assert not failures, failures
+        ids = {
+            pd.read_csv(path, dtype=str, keep_default_na=False)["scenario_id"].iloc[0][0] for path in (results, summary)
+        }
+        mixed += len(ids) > 1
+    assert mixed == 0
+    assert files_in(out_dir) == ["r.csv", "s.csv"]
+
+
+@pytest.mark.parametrize(
+    "argv, flag",
+    [
+        (["report", "--out", "{tmp}/r.html"], "--out"),
+        (["scenario", "--xlsx", "{tmp}/w.xlsx"], "--xlsx"),
+        (["export", "--scenarios", str(EXAMPLE_GRID), "--format", "parquet", "--out", "{tmp}/r.parquet"], "--out"),
+    ],
+)
+def test_issue20_item24_disk_full_says_what_the_output_needs(tmp_path, capsys, monkeypatch, argv, flag):
+    """A single large write (the whole page, workbook or Parquet buffer) fails on a full disk: the message gives
+    the size the output needs, never '0 bytes written so far'."""
+
+    def full_disk(fd, mode):
+        os.close(fd)
+        return FullDisk(room=1000)
+
+    monkeypatch.setattr(output_mod.os, "fdopen", full_disk)
+    argv = [a.replace("{tmp}", str(tmp_path)) for a in argv]
+    assert main(argv) == 2
+    lines = error_lines(capsys.readouterr().err)
+    target = argv[argv.index(flag) + 1]
+    assert len(lines) == 1, lines
+    assert lines[0].startswith(f"error: {flag} {target}: cannot write (disk full; it needs at least "), lines
+    assert "0 bytes" not in lines[0] and lines[0].endswith(" free); no output written")
+    assert files_in(tmp_path) == []

@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
 from fractions import Fraction
+from pathlib import Path
 from typing import TypeVar
 
 from calc.errors import InputError, echo
@@ -25,6 +26,16 @@ def _argument(parse: Callable[[str], T], text: str) -> T:
         return parse(text)
     except InputError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+EMPTY_PATH = "empty path: give a file name"
+
+
+def input_path(text: str) -> Path:
+    """A file to read. An empty name is refused (``Path("")`` would be the working folder, read as a directory)."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError(EMPTY_PATH)
+    return Path(text)
 
 
 def iso_date(text: str) -> dt.date:

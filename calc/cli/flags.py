@@ -7,7 +7,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from calc.cli.arg_types import real_number, whole_number
+from calc.cli.arg_types import input_path, real_number, whole_number
 from calc.data import default_book, load_terms
 from calc.errors import InputError, Problem
 from calc.history import history_defaults
@@ -82,14 +82,14 @@ def add_ledger_flags(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("ledger")
     group.add_argument(
         "--events",
-        type=Path,
+        type=input_path,
         metavar="FILE",
         help="events CSV: dated exchanges, repurchases, conversions, puts, calls, debenture "
         "exchanges and dividend-policy changes acting on the preferred",
     )
     group.add_argument(
         "--scenario",
-        type=Path,
+        type=input_path,
         metavar="FILE.json",
         help="a scenario document (the dashboard's 'Scenario (JSON)' download, or any inputs sidecar): its "
         "parameters, ledger rows, holder data and grants; scenario flags, --events and --history given "

@@ -28,7 +28,7 @@ import traceback
 import unicodedata
 import warnings
 from collections.abc import Collection, Sequence
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from calc.cli.commands import COMMANDS
 from calc.errors import InputError, echo
@@ -79,18 +79,49 @@ def _tolerate_any_encoding() -> None:
             reconfigure(errors=ENCODING_FALLBACK)
 
 
+SEEN_DESTS = "_calc_flags_given"  # the namespace's record of the flags given, removed before the caller sees it
+REPEATED = "given more than once; give it once (the later value would silently replace the earlier)"
+
+
+class StoreOnce(argparse._StoreAction):
+    """The default ``store`` action, refusing a flag given twice (``--events A --events B`` dropped A)."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: str | Sequence[Any] | None,
+        option_string: str | None = None,
+    ) -> None:
+        seen: set[str] = namespace.__dict__.setdefault(SEEN_DESTS, set())
+        if self.dest in seen:
+            raise argparse.ArgumentError(self, REPEATED)
+        seen.add(self.dest)
+        super().__call__(parser, namespace, values, option_string)
+
+
 class CliParser(argparse.ArgumentParser):
     """argparse with the product's error rule: a bad flag raises ``InputError`` (one ``error:``
-    line, exit 2), user text in the message is echoed safely, and a negative number after a
-    flag (``--net-income -1e9``) is its value, not an unknown option."""
+    line, exit 2), user text in the message is echoed safely, a negative number after a
+    flag (``--net-income -1e9``) is its value, not an unknown option, and a value flag given twice is
+    refused (``StoreOnce``; repeatable flags such as ``--policy`` say ``action="append"``)."""
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self._negative_number_matcher = NEGATIVE_NUMBER_RE
+        for name in (None, "store"):  # argument groups share these registries
+            self.register("action", name, StoreOnce)
 
     def error(self, message: str) -> NoReturn:
         shown = QUOTED_RE.sub(lambda m: f"'{echo(m.group(1))}'", message)
         raise InputError(f"{shown} (see `{self.prog} --help`)")
+
+    def parse_known_args(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, namespace: argparse.Namespace | None = None
+    ) -> tuple[argparse.Namespace, list[str]]:
+        parsed, extras = super().parse_known_args(args, namespace)
+        parsed.__dict__.pop(SEEN_DESTS, None)
+        return parsed, extras
 
     def parse_args(self, args: Sequence[str] | None = None, namespace: None = None) -> argparse.Namespace:  # type: ignore[override]
         parsed, extras = self.parse_known_args(args, namespace)

@@ -15,9 +15,8 @@ import argparse
 import datetime as dt
 import sys
 from fractions import Fraction
-from pathlib import Path
 
-from calc.cli.arg_types import exact_number, positive_decimal, tax_rate
+from calc.cli.arg_types import exact_number, input_path, positive_decimal, tax_rate
 from calc.cli.flags import add_ledger_flags, add_monte_carlo_flags, add_scenario_flags, scenario_from_args
 from calc.cli.json_output import print_json
 from calc.cli.progress import ProgressBar
@@ -45,7 +44,7 @@ NET_INCOME_SOURCE = "assumption: illustrative $1,000,000,000 (pass --net-income 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--instruments",
-        type=Path,
+        type=input_path,
         metavar="FILE",
         help=f"instrument registry TOML (default {INSTRUMENTS_PATH.name}; kinds: {', '.join(KINDS)})",
     )

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
-from calc.cli.arg_types import exact_number, iso_date, positive_decimal, tax_rate, whole_number
+from calc.cli.arg_types import exact_number, input_path, iso_date, positive_decimal, tax_rate, whole_number
 from calc.cli.json_output import print_json
 from calc.conversion import MAX_USD_PER_SHARE
 from calc.data import load_terms
@@ -56,7 +55,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help=f"period end YYYY-MM-DD; exercisable options are measured on this date, not weighted "
         f"over the period (default {market.common_shares_outstanding_date})",
     )
-    parser.add_argument("--grants", type=Path, help="grants CSV for the options (omit: no options)")
+    parser.add_argument("--grants", type=input_path, help="grants CSV for the options (omit: no options)")
     parser.add_argument(
         "--period-years",
         type=exact_number,

@@ -7,21 +7,21 @@ import sys
 import time
 from pathlib import Path
 
-from calc.cli.arg_types import positive_whole_number
+from calc.cli.arg_types import input_path, positive_whole_number
 from calc.cli.progress import ProgressBar
 from calc.data import load_terms
 from calc.errors import InputError
 from calc.export import DEFAULT_CHUNK_SIZE, FORMATS, check_format, load_book, write_export
-from calc.grid import read_grid
+from calc.grid import Grid, read_grid
 from calc.output import plan_outputs
-from calc.record import inputs_record
+from calc.record import history_file, inputs_record
 from calc.register import DEFAULT_PARTIAL, PARTIAL_HANDLING
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--scenarios",
-        type=Path,
+        type=input_path,
         required=True,
         help="grid CSV: scenario_id plus scenario parameter columns (see `grid`)",
     )
@@ -29,7 +29,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--out", required=True, help="results file: one row per scenario × holder/family ('-' for standard output)"
     )
     parser.add_argument("--summary", help="summary file: one row per scenario ('-' for standard output)")
-    parser.add_argument("--holders", type=Path, help="register CSV to use instead of the shipped register")
+    parser.add_argument("--holders", type=input_path, help="register CSV to use instead of the shipped register")
     parser.add_argument(
         "--partial",
         choices=PARTIAL_HANDLING,
@@ -75,7 +75,7 @@ def run(args: argparse.Namespace) -> int:
             terms=terms,
             chunk_size=args.chunk_size,
             progress=progress,
-            record=inputs_record("export", args, None, {"--scenarios": args.scenarios, "--holders": args.holders}),
+            record=inputs_record("export", args, None, _input_files(args, grid)),
         )
     except (InputError, BrokenPipeError, KeyboardInterrupt):  # the CLI reports these
         progress.clear()
@@ -89,3 +89,14 @@ def run(args: argparse.Namespace) -> int:
         print("\n".join(plan.wrote()))
         print(f"{stats.scenarios:,} scenarios, {stats.rows:,} rows in {time.perf_counter() - start:.1f} s")
     return 0
+
+
+def _input_files(args: argparse.Namespace, grid: Grid) -> dict[str, Path | None]:
+    """Every file the export read: the grid, the register, each events file its ``events`` column names (by that
+    name) and data/history.csv when a scenario replays it (``calc.record``: each with its size and SHA-256)."""
+    files: dict[str, Path | None] = {"--scenarios": args.scenarios, "--holders": args.holders}
+    files |= {
+        f"events {name}": path
+        for name, path in zip(dict.fromkeys(n for n in grid.events_names if n), grid.events_files)
+    }
+    return files | history_file(any(grid.history))

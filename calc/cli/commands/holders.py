@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
+from calc.cli.arg_types import input_path
 from calc.data import FILING_PATH, load_terms
 from calc.filing import parse_filing
 from calc.output import plan_outputs
@@ -15,7 +15,7 @@ from calc.register import RegisterSummary, summarize
 def configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--filing",
-        type=Path,
+        type=input_path,
         default=FILING_PATH,
         help="text of a prospectus supplement (default: the Aug 28, 2002 copy in data/)",
     )
@@ -42,8 +42,10 @@ def run(args: argparse.Namespace) -> int:
     plan = plan_outputs({"--filing": args.filing}, {"--out": args.out}, sidecars=("--out",))
     parsed = parse_filing(args.filing)
     record = inputs_record("holders", args, None, {"--filing": args.filing})
-    plan.write_frames({"--out": parsed.register}, record=record)
+    # everything that can fail (the terms file included) comes before the write: nothing is written unless the
+    # run succeeds
     summary = summarize(parsed.register, load_terms().preferred.shares_issued)
+    plan.write_frames({"--out": parsed.register}, record=record)
     with plan.reporting():
         print(format_summary(summary, parsed.conversion_rate))
         print("\n".join(plan.wrote()))

@@ -10,7 +10,7 @@ from calc.cli.json_output import print_json
 from calc.cli.progress import ProgressBar
 from calc.montecarlo import MonteCarloResult, run_monte_carlo
 from calc.output import OutputPlan, plan_outputs
-from calc.record import inputs_record
+from calc.record import history_file, inputs_record
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -40,7 +40,11 @@ def run(args: argparse.Namespace) -> int:
         plan.write_frames(
             {"--out": result.total_percentiles},
             record=inputs_record(
-                "montecarlo", args, params, {"--events": args.events, "--scenario": args.scenario}, doc=resolved.doc
+                "montecarlo",
+                args,
+                params,
+                {"--events": args.events, "--scenario": args.scenario} | history_file(resolved.doc.history),
+                doc=resolved.doc,
             ),
         )
     with plan.reporting():

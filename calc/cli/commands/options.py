@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import argparse
-from pathlib import Path
 
 import pandas as pd
 
-from calc.cli.arg_types import iso_date, positive_decimal
+from calc.cli.arg_types import input_path, iso_date, positive_decimal
 from calc.cli.json_output import print_json
 from calc.data import load_forms
 from calc.errors import InputError
@@ -22,7 +21,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     parser.usage = "%(prog)s --grants FILE.csv --date YYYY-MM-DD [options] | %(prog)s --forms"
     parser.add_argument(
         "--grants",
-        type=Path,
+        type=input_path,
         metavar="FILE.csv",
         help="required (unless --forms): grants CSV (grant_id, form, shares, exercise_price_usd, "
         "grant_date, termination_date, termination_reason)",

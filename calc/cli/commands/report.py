@@ -8,7 +8,7 @@ from pathlib import Path
 from calc.cli.flags import add_ledger_flags, add_scenario_flags, scenario_from_args
 from calc.data import load_terms
 from calc.output import Sink, plan_outputs
-from calc.record import inputs_record
+from calc.record import history_file, inputs_record
 from calc.scenario import run_scenario
 from calc.sensitivity import price_grid, price_sensitivity
 
@@ -33,7 +33,7 @@ def run(args: argparse.Namespace) -> int:
     result = run_scenario(params, terms, resolved.book, resolved.events)
     sensitivity = price_sensitivity(params, price_grid(), terms)
     figures = scenario_figures(result, sensitivity, terms.market.authorized_common_shares)
-    record = inputs_record("report", args, params, _inputs(args), doc=resolved.doc)
+    record = inputs_record("report", args, params, _inputs(args) | history_file(resolved.doc.history), doc=resolved.doc)
     page = report_html(params, result, figures, terms, record)
 
     def write(sink: Sink) -> None:

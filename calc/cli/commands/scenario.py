@@ -10,7 +10,7 @@ from fractions import Fraction
 
 import pandas as pd
 
-from calc.cli.arg_types import number
+from calc.cli.arg_types import input_path, number
 from calc.cli.flags import add_ledger_flags, add_monte_carlo_flags, add_scenario_flags, scenario_from_args
 from calc.cli.json_output import print_json
 from calc.cli.progress import ProgressBar
@@ -26,7 +26,7 @@ from calc.narrative import figure_value, input_value, pct
 from calc.options import positions_frame
 from calc.output import PER_SHARE_DECIMALS, OutputPlan, Sink, plan_outputs
 from calc.params import SPECS, ScenarioParams
-from calc.record import inputs_record
+from calc.record import history_file, inputs_record
 from calc.scenario import SUMMARY_KEYS, ScenarioResult, run_scenario
 from calc.workbook import WorkbookData, workbook_bytes
 
@@ -58,7 +58,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
     out.add_argument("--json", action="store_true", help="print the summary as one JSON object")
     book = parser.add_argument_group("workbook only (--xlsx)")
     add_monte_carlo_flags(book, volatility=None, paths=None, seed=None, purpose="add the Monte Carlo sheet: ")
-    book.add_argument("--grants", metavar="FILE.csv", help="grants CSV: option positions on the horizon")
+    book.add_argument(
+        "--grants", type=input_path, metavar="FILE.csv", help="grants CSV: option positions on the horizon"
+    )
     book.add_argument(
         "--net-income",
         type=number,
@@ -103,6 +105,7 @@ def run(args: argparse.Namespace) -> int:
     params, events = resolved.params, resolved.events
     result = run_scenario(params, book=resolved.book, events=events)
     files = {"--events": args.events, "--grants": args.grants, "--scenario": args.scenario}
+    files |= history_file(resolved.doc.history)
     record = inputs_record("scenario", args, params, files, doc=resolved.doc)
     frames = {"--timeline": timeline_table(result.timeline), "--holders-out": holder_table(result.holders)}
     csv = {flag: frames[flag] for flag in plan.requested(CSV_FLAGS)}
