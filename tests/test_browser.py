@@ -155,7 +155,7 @@ def test_invalid_upload_shows_its_errors_and_keeps_data(page):
     page.get_by_text("bad_register.csv rejected").first.wait_for(timeout=WAIT_MS)
     wait_idle(page)
     errors = page.locator(".st-key-upload_problems")
-    errors.wait_for(timeout=WAIT_MS)
+    errors.get_by_text("must be a whole number").first.wait_for(timeout=WAIT_MS)  # the table drawn, not only its box
     listed = errors.inner_text()
     for expected in (
         "name",
