@@ -43,7 +43,9 @@ CASES = [
     ({"horizon": "2031-08-01"}, history_events(), 0.6),
     ({"horizon": "2031-08-01", "dividend_policy": "cash", "put": "all", "put_settlement": "cash"}, (), 0.4),
     ({"horizon": "2031-08-01", "sale_factor": "0.95", "put": "none", "conversion": "none"}, (), 0.15),
-    ({"horizon": "2031-08-01", "put_factor": "0.97"}, MIXED, 0.6),
+    # put = none: with put = rational the class leaves at the 2004 put whatever the price, and MIXED's 2006 row
+    # would be dated after it (an error since issue 20, item 4); conversion = rational leaves only on some paths
+    ({"horizon": "2031-08-01", "put_factor": "0.97", "put": "none", "put_settlement": "cash"}, MIXED, 0.6),
     ({"horizon": "2031-08-01", "dividend_policy": "accrue", "put": "none", "call": "rational"}, CALLED, 0.2),
     (
         {
