@@ -3,7 +3,9 @@
 Price at event time t_e (years since the valuation date), path p:
     S_pe = S_0 × (1 + drift)^t_e × exp(σ W_pe − σ² t_e / 2)
     W_pe = Σ_{k<=e} sqrt(t_k − t_{k−1}) × Z_pk,   Z ~ N(0, 1) i.i.d. (seeded)
-so E[S_pe] = S_0 (1 + drift)^t_e and σ = 0 reproduces the deterministic path exactly.
+so E[S_pe] = S_0 (1 + drift)^t_e and σ = 0 reproduces the deterministic path exactly: the prices are the
+deterministic path's floats (``calc.schedule.deterministic_prices``) times the shock, which is exp(0) = 1 at
+t = 0 and at σ = 0, so every count there equals the scenario's.
 Each path runs through ``calc.engine.run_paths`` (rational choices use that path's
 price). Every percentile (of the totals per date and of the new shares by source) is taken
 on the empirical distribution without interpolation (``inverted_cdf``: the smallest value
@@ -35,7 +37,7 @@ from calc.ledger import Event
 from calc.params import ScenarioParams, shown_value
 from calc.rounding import MAX_SHARES
 from calc.scenario import project, scenario_plan, scenario_schedule
-from calc.schedule import Schedule
+from calc.schedule import Schedule, deterministic_prices
 from calc.terms import Terms
 
 PERCENTILES = (5, 25, 50, 75, 95)
@@ -85,7 +87,10 @@ def report_over_limit(over_limit: list[tuple[int, ShareLimitError]], paths: int)
 def gbm_prices(
     params: ScenarioParams, years: np.ndarray, volatility: float, paths: int, rng: np.random.Generator
 ) -> np.ndarray:
-    """(paths, E) GBM prices at the event times (see the module docstring)."""
+    """(paths, E) GBM prices at the event times (see the module docstring), computed as the deterministic
+    path ``calc.schedule.deterministic_prices`` times ``exp(σ W − σ² t / 2)``: where the shock is 0 (t = 0, or
+    σ = 0) the price is the scenario's own float, not ``exp(log S_0)`` (which turned $5 into 4.999999999999999,
+    then read exactly as that rational: one share off the scenario, issue 20 item 5)."""
     steps = np.sqrt(np.diff(years))
     shocks = rng.standard_normal((paths, len(steps)))  # drawn once per chunk; every step below in place
     shocks *= steps[None, :]
@@ -93,10 +98,13 @@ def gbm_prices(
     w[:, 0] = 0.0
     np.cumsum(shocks, axis=1, out=w[:, 1:])
     del shocks
-    log_trend = np.log(params.price) + years * np.log1p(params.annual_drift) - 0.5 * volatility**2 * years
     w *= volatility
-    w += log_trend[None, :]
-    return np.exp(w, out=w)
+    w -= (0.5 * volatility**2 * years)[None, :]
+    np.exp(w, out=w)
+    # the deterministic path times the shock: exactly the scenario's prices where no randomness moved them
+    # (the valuation date; every date at zero volatility, where the shock is exp(0) = 1)
+    w *= deterministic_prices(np.array([params.price]), np.array([params.annual_drift]), years)
+    return w
 
 
 def date_percentiles(chunks: list[np.ndarray], dates: int) -> np.ndarray:
