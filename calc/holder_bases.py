@@ -6,7 +6,9 @@ holder, from the ``calc.dilution.HolderBook``) and its allocation rule. The scen
 never test its name.
 
   registered  h_i as listed in the filing; each holder rounds alone (floor(h_i c), ceil(h_i q)),
-              so holder rows need not sum to the class total (the listed total exceeds the class)
+              so holder rows need not sum to the class total (the listed total exceeds the class);
+              it stops at the class: once ledger rows retire the last preferred, every holder's
+              listing left is 0 (``calc.ledger.holder_ledger``), nothing beyond the class acts later
   pro_rata    listings scaled to the N shares outstanding (largest remainder); class totals are
               split by largest remainder, so holder rows sum exactly to the class total
 """

@@ -40,12 +40,16 @@ shares are shared across holders on the scenario's basis by largest remainder (t
 filing order). Holder allocations of a row's common use the same largest remainder
 (pro_rata basis) or each holder alone (registered basis), as ``calc.dilution`` does.
 
-Every problem is reported at once, ``line L: ...`` (``validate_events``).
+Every problem is reported at once, ``line L: ...`` (``validate_events``). A row dated after the class
+has left whatever the price is an error (``certain_exit``; a deterministic scenario also refuses rows after
+its own path's exit, ``calc.scenario.check_rows_before_exit``); ``all`` finding 0 preferred is what a
+literal 0 is; a row's cash (and the ledger's cash total) is at most ``MAX_CASH_USD``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -521,6 +525,7 @@ class Plan:
     counts: np.ndarray  # (R,) int64
     alloc: np.ndarray  # (R, H) int64
     dividend_changes: tuple[tuple[dt.date, int], ...]
+    emptied_by: int | None = None  # index in ``rows`` of the row that retires the last preferred (None: none)
 
     @property
     def dates(self) -> tuple[dt.date, ...]:
@@ -550,22 +555,63 @@ def _split(holding_bytes: bytes, n: int) -> np.ndarray:
     )[0]
 
 
+def certain_exit(params: ScenarioParams, terms: Terms) -> tuple[dt.date, str] | None:
+    """(date, why) of the first date on which the class leaves under the scenario's policies whatever the
+    price, or None when its exit depends on the price (or it never leaves in the window).
+
+    It leaves for sure at: the ``conversion = all`` date; the first put date in the window when
+    ``put = all`` (redeemed) or ``put = rational`` (converted in the money, put otherwise); the
+    ``call = date`` date (converted in the money, redeemed otherwise); the mandatory redemption date.
+    (``conversion = rational`` with ``put = none`` and ``call = rational`` leave only at some prices.)"""
+    window = lambda d: params.valuation_date < d <= params.horizon  # noqa: E731  (calc.schedule's put window)
+    found: list[tuple[dt.date, str]] = []
+    if params.conversion == "all":
+        found.append((params.effective_conversion_date, "conversion = all"))
+    if params.put in ("all", "rational"):
+        puts = [d for d in terms.preferred.put_dates if window(d)]
+        found += [(min(puts), f"put = {params.put}")] if puts else []
+    if params.call == "date" and params.call_date is not None:
+        found.append((params.call_date, "call = date"))
+    if window(terms.preferred.mandatory_redemption_date):
+        found.append((terms.preferred.mandatory_redemption_date, "mandatory redemption"))
+    return min(found, key=lambda f: f[0]) if found else None
+
+
+def late_row(event: Event, left: dt.date, why: str) -> Problem:
+    """The problem of a row dated after the class left on ``left`` (``why``: how it left)."""
+    return _field_of(
+        event, "date", f"{event.date} is after the class left on {left} ({why}): no preferred is outstanding then"
+    )
+
+
 def resolve(events: Sequence[Event], params: ScenarioParams, terms: Terms, book: HolderBook, basis: np.ndarray) -> Plan:
     """Check every event against the scenario and the register; ``InputError`` listing every problem.
 
     Rules: date inside [valuation_date, horizon]; the action's date rule (put dates, call from
-    2006-08-01, conversion from 2002-05-06); no more preferred than outstanding at that point;
-    a named holder exists and holds enough.
+    2006-08-01, conversion from 2002-05-06); no row dated after the class has left by its policies
+    whatever the price (``certain_exit``; a row on that date comes first, pinned order); no more
+    preferred than outstanding at that point; a named holder exists and holds enough; ``all`` on
+    exchange_common with common_shares must find preferred (common issued for 0 preferred is an error,
+    literal or resolved; other rows of 0 preferred change nothing); every row's cash n × cash_per_preferred_usd
+    and the ledger's running cash total at most ``MAX_CASH_USD``, and an exchange's floor(n × ratio) at most
+    ``MAX_SHARES`` (products of inputs are bounded like the inputs).
     """
     ordered = sorted(events, key=lambda e: e.date)  # stable: file order within a date
     index = {name: i for i, name in enumerate(book.names)}
     outstanding, holding = terms.preferred.shares_issued, basis.astype(np.int64).copy()
-    rows, counts, allocs, changes, problems = [], [], [], [], []
+    rows: list[Event] = []
+    counts, allocs, changes, problems = [], [], [], []
+    policy_exit = certain_exit(params, terms)
+    emptied_by: int | None = None  # the row that retires the last preferred
+    cash_total = Fraction(0)
     for e in ordered:
         spec = ACTIONS[e.action]
         if not params.valuation_date <= e.date <= params.horizon:
             window = f"{params.valuation_date}..{params.horizon}"
             problems.append(_field_of(e, "date", f"{e.date} is outside the window {window}"))
+        elif policy_exit and e.date > policy_exit[0]:
+            problems.append(late_row(e, *policy_exit))
+            continue
         if spec.date_rule and (message := spec.date_rule(e.date, terms)):
             problems.append(_field_of(e, "date", f"{e.action} on {message}"))
         if spec.rule is None:
@@ -576,8 +622,8 @@ def resolve(events: Sequence[Event], params: ScenarioParams, terms: Terms, book:
             continue
         available = int(holding[index[e.holder]]) if e.holder else outstanding
         n = _quantity(e, available)
+        whose = f"holder '{e.holder}' holds" if e.holder else "outstanding"
         if n > outstanding or n > available:
-            whose = f"holder '{e.holder}' holds" if e.holder else "outstanding"
             problems.append(
                 _field_of(
                     e,
@@ -586,6 +632,11 @@ def resolve(events: Sequence[Event], params: ScenarioParams, terms: Terms, book:
                 )
             )
             continue
+        if row_problem := _product_problem(e, n, whose, cash_total):
+            problems.append(row_problem)
+            continue
+        if e.action == "repurchase_cash":
+            cash_total += n * (e.cash_per_preferred_usd or 0)
         alloc = np.zeros_like(holding)
         if e.holder:
             alloc[index[e.holder]] = n
@@ -593,13 +644,53 @@ def resolve(events: Sequence[Event], params: ScenarioParams, terms: Terms, book:
             alloc = _share(holding, n)
         holding -= alloc
         outstanding -= n
+        if outstanding == 0 and emptied_by is None:
+            emptied_by = len(rows)
         rows.append(e)
         counts.append(n)
         allocs.append(alloc)
     if problems:
         raise InputError(f"events: {len(problems)} problem(s); nothing was run", tuple(problems))
     alloc_array = np.array(allocs, dtype=np.int64).reshape(len(allocs), book.size)
-    return Plan(tuple(rows), np.array(counts, dtype=np.int64), alloc_array, tuple(changes))
+    return Plan(tuple(rows), np.array(counts, dtype=np.int64), alloc_array, tuple(changes), emptied_by)
+
+
+MAX_CASH_USD = (
+    10**12
+)  # a row's cash, and the ledger's total: exact to the cent in float64 (ulp at 10^12 < 1/4,000 cent)
+
+
+def _product_problem(e: Event, n: int, whose: str, cash_total: Fraction) -> Problem | None:
+    """The rule a row's products of inputs break (see ``resolve``), or None."""
+    if e.action == "exchange_common" and e.common_shares and n == 0:
+        return _field_of(
+            e, "preferred_shares", f"'all' finds 0 preferred {whose} at that point: common issued for 0 preferred"
+        )
+    if e.action == "exchange_common" and e.common_per_preferred is not None:
+        common = math.floor(n * e.common_per_preferred)
+        if common > MAX_SHARES:
+            return _field_of(
+                e,
+                "common_per_preferred",
+                f"{n:,} preferred × {_shown(e.common_per_preferred)} = {_shown(common)} common is more than the "
+                f"model limit of {MAX_SHARES:,} (10^15) shares",
+            )
+    if e.action == "repurchase_cash":
+        cash = n * (e.cash_per_preferred_usd or 0)
+        if cash > MAX_CASH_USD or cash_total + cash > MAX_CASH_USD:
+            what = "" if cash > MAX_CASH_USD else f" (with the earlier rows' ${_shown(cash_total)})"
+            return _field_of(
+                e,
+                "cash_per_preferred_usd",
+                f"{n:,} preferred × ${_shown(e.cash_per_preferred_usd or 0)} = ${_shown(cash)}{what} is more than "
+                f"the limit of ${MAX_CASH_USD:,} (10^12) of cash paid by the ledger",
+            )
+    return None
+
+
+def _shown(value: Fraction | int) -> str:
+    """A product for a message, to 4 significant digits (an absurd product is never shown as 100 digits)."""
+    return f"{float(value):,.4g}" if value >= 10**6 else f"{float(value):g}"
 
 
 # --------------------------------------------------------------------------- class totals of a row
@@ -681,6 +772,12 @@ def holder_ledger(
     (the basis splits the class total, ``calc.holder_bases``) rows split the class total by largest
     remainder, elsewhere each holder rounds alone.
     Holding_i = units_i + Σ rows alloc_i × LP_row / LP_x (debentures, exact).
+
+    The holder view stops at the class: on a path where a row retires the last preferred
+    (``Plan.emptied_by``), every holder's units left are 0 from then on. On the ``registered`` basis the
+    listings exceed the class (2,338,914 listed, 1,885,000 issued); rows split the class's own count over
+    the listings, so without this rule the 453,914 listed beyond the class would still be converted or
+    redeemed after the class had gone (issue 20, item 27). Debentures from rows stay (they are outstanding).
     """
     units = basis.astype(np.int64).copy()
     debentures = np.zeros(basis.shape)
@@ -705,6 +802,8 @@ def holder_ledger(
         if row.flow.debenture_usd is not None:
             debentures += held * row.flow.debenture_usd.approx[:, None]
             debenture_rows.append((held, row))
+    if plan.emptied_by is not None:
+        units[rows[plan.emptied_by].effective] = 0  # no preferred left: the listing beyond the class stops too
 
     @cache
     def coefficients(s: int) -> tuple[Fraction, ...]:

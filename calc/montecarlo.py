@@ -3,7 +3,9 @@
 Price at event time t_e (years since the valuation date), path p:
     S_pe = S_0 × (1 + drift)^t_e × exp(σ W_pe − σ² t_e / 2)
     W_pe = Σ_{k<=e} sqrt(t_k − t_{k−1}) × Z_pk,   Z ~ N(0, 1) i.i.d. (seeded)
-so E[S_pe] = S_0 (1 + drift)^t_e and σ = 0 reproduces the deterministic path exactly.
+so E[S_pe] = S_0 (1 + drift)^t_e and σ = 0 reproduces the deterministic path exactly: the prices are the
+deterministic path's floats (``calc.schedule.deterministic_prices``) times the shock, which is exp(0) = 1 at
+t = 0 and at σ = 0, so every count there equals the scenario's.
 Each path runs through ``calc.engine.run_paths`` (rational choices use that path's
 price). Every percentile (of the totals per date and of the new shares by source) is taken
 on the empirical distribution without interpolation (``inverted_cdf``: the smallest value
@@ -35,7 +37,7 @@ from calc.ledger import Event
 from calc.params import ScenarioParams, shown_value
 from calc.rounding import MAX_SHARES
 from calc.scenario import project, scenario_plan, scenario_schedule
-from calc.schedule import Schedule
+from calc.schedule import Schedule, deterministic_prices
 from calc.terms import Terms
 
 PERCENTILES = (5, 25, 50, 75, 95)
@@ -49,12 +51,40 @@ MAX_SEED = 2**63 - 1
 
 @dataclass(frozen=True)
 class MonteCarloResult:
+    """Statistics of the paths within the model limit: every path unless ``over_limit_paths`` > 0 (a minority of
+    paths issuing more than 10^15 new common shares, left out when the run allowed it; ``coverage`` says so)."""
+
     schedule: Schedule
     total_percentiles: pd.DataFrame  # date, event, p5 ... p95 of total common outstanding
     new_percentiles: pd.DataFrame  # same for cumulative new shares
-    horizon_total_shares: np.ndarray  # (paths,) total common outstanding at the horizon
+    horizon_total_shares: np.ndarray  # (paths within the limit,) total common outstanding at the horizon
     horizon_new_by_source: pd.DataFrame  # mean/p5/p50/p95 of dividend, conversion, redemption shares
-    exceeds_authorized_probability: float
+    exceeds_authorized_probability: float  # share of the paths within the limit
+    paths: int = 0  # paths simulated
+    over_limit_paths: int = 0  # paths past the model limit, left out of every statistic above
+    over_limit_first: str = ""  # the first of them: 'path 675, redemption shares at 2031-08-01'
+
+    @property
+    def statistics_paths(self) -> int:
+        """The paths the statistics are of."""
+        return self.paths - self.over_limit_paths
+
+    @property
+    def over_limit_share(self) -> float:
+        """Share of all paths left out (0 to 1)."""
+        return self.over_limit_paths / self.paths if self.paths else 0.0
+
+    @property
+    def coverage(self) -> str | None:
+        """What the statistics leave out, in words (None: every path is in them)."""
+        if not self.over_limit_paths:
+            return None
+        return (
+            f"{self.over_limit_paths:,} of {self.paths:,} paths ({self.over_limit_share:.2%}) issue more new common "
+            f"shares than the model limit of {MAX_SHARES:,} (10^15) (first: {self.over_limit_first}) and are left "
+            f"out: every percentile and probability is of the other {self.statistics_paths:,} paths, conditional on "
+            "staying within the limit"
+        )
 
 
 def validate_mc(volatility: float, paths: int, seed: int) -> None:
@@ -69,23 +99,40 @@ def validate_mc(volatility: float, paths: int, seed: int) -> None:
         raise InputError(f"invalid Monte Carlo settings: {len(problems)} problem(s)", tuple(problems))
 
 
-def report_over_limit(over_limit: list[tuple[int, ShareLimitError]], paths: int) -> None:
-    """InputError counting the paths past the model limit (never wrapped or dropped)."""
+def over_limit_count(over_limit: list[tuple[int, ShareLimitError]]) -> int:
+    """Paths past the model limit over every chunk."""
+    return sum(len(exc.paths) for _, exc in over_limit)
+
+
+def first_over_limit(over_limit: list[tuple[int, ShareLimitError]]) -> str:
+    """'path 675, redemption shares at 2031-08-01': the first path past the model limit (1-based)."""
+    start, first = over_limit[0]
+    return f"path {start + int(first.paths[0]) + 1:,}, {first.where}"
+
+
+def report_over_limit(
+    over_limit: list[tuple[int, ShareLimitError]], paths: int, minority_allowed: bool = False
+) -> None:
+    """InputError counting the paths past the model limit (never wrapped or dropped); ``minority_allowed``:
+    the run would have left out a minority, so the message says these are at least half."""
     if not over_limit:
         return
-    count = sum(len(exc.paths) for _, exc in over_limit)
-    start, first = over_limit[0]
+    count = over_limit_count(over_limit)
+    why = "; at least half of the paths, so no statistics of the rest are given" if minority_allowed else ""
     raise InputError(
         f"Monte Carlo: {count:,} of {paths:,} paths issue more new common shares than the model "
-        f"limit of {MAX_SHARES:,} (10^15) (first: path {start + int(first.paths[0]) + 1:,}, "
-        f"{first.where}); lower the volatility or raise the price or drift"
+        f"limit of {MAX_SHARES:,} (10^15) (first: {first_over_limit(over_limit)}){why}; lower the volatility "
+        "or raise the price or drift"
     )
 
 
 def gbm_prices(
     params: ScenarioParams, years: np.ndarray, volatility: float, paths: int, rng: np.random.Generator
 ) -> np.ndarray:
-    """(paths, E) GBM prices at the event times (see the module docstring)."""
+    """(paths, E) GBM prices at the event times (see the module docstring), computed as the deterministic
+    path ``calc.schedule.deterministic_prices`` times ``exp(σ W − σ² t / 2)``: where the shock is 0 (t = 0, or
+    σ = 0) the price is the scenario's own float, not ``exp(log S_0)`` (which turned $5 into 4.999999999999999,
+    then read exactly as that rational: one share off the scenario, issue 20 item 5)."""
     steps = np.sqrt(np.diff(years))
     shocks = rng.standard_normal((paths, len(steps)))  # drawn once per chunk; every step below in place
     shocks *= steps[None, :]
@@ -93,10 +140,13 @@ def gbm_prices(
     w[:, 0] = 0.0
     np.cumsum(shocks, axis=1, out=w[:, 1:])
     del shocks
-    log_trend = np.log(params.price) + years * np.log1p(params.annual_drift) - 0.5 * volatility**2 * years
     w *= volatility
-    w += log_trend[None, :]
-    return np.exp(w, out=w)
+    w -= (0.5 * volatility**2 * years)[None, :]
+    np.exp(w, out=w)
+    # the deterministic path times the shock: exactly the scenario's prices where no randomness moved them
+    # (the valuation date; every date at zero volatility, where the shock is exp(0) = 1)
+    w *= deterministic_prices(np.array([params.price]), np.array([params.annual_drift]), years)
+    return w
 
 
 def date_percentiles(chunks: list[np.ndarray], dates: int) -> np.ndarray:
@@ -135,9 +185,16 @@ def run_monte_carlo(
     progress: Callable[[int, int], None] | None = None,
     events: tuple[Event, ...] = (),
     book: HolderBook | None = None,
+    exclude_over_limit: bool = False,
 ) -> MonteCarloResult:
     """Simulate ``paths`` GBM price paths through the scenario's policies; ``events`` (ledger rows)
-    are the same on every path."""
+    are the same on every path.
+
+    Paths whose new common shares pass the model limit (``calc.engine.ShareLimitError``) make the run an
+    ``InputError`` counting them, unless ``exclude_over_limit`` and they are fewer than half of the paths:
+    then they are left out of every statistic, which is of the other paths (``MonteCarloResult.coverage``
+    says how many and which share; the caller shows it with the statistics). Each path is projected
+    alone of the others, so a path's counts do not depend on which paths are left out."""
     validate_mc(volatility, paths, seed)
     terms = terms or load_terms()
     plan = scenario_plan(params, events, terms, book or default_book())
@@ -146,21 +203,34 @@ def run_monte_carlo(
     policy = Policies.from_params([params])
     cumulative: list[np.ndarray] = []  # per chunk (count, L): new shares on its live columns (constant after)
     sources = np.empty((paths, len(SOURCES)), dtype=np.int64)
+    within = np.ones(paths, dtype=bool)  # the paths inside the model limit
     over_limit: list[tuple[int, ShareLimitError]] = []
     for start in range(0, paths, CHUNK_PATHS):
         count = min(CHUNK_PATHS, paths - start)
         prices = gbm_prices(params, schedule.years, volatility, count, rng)
+        rows = np.arange(start, start + count)
         try:
             result = project(schedule, prices, policy.repeat(count), terms, plan)
         except ShareLimitError as exc:
             over_limit.append((start, exc))
-            continue
+            if not exclude_over_limit:
+                continue
+            within[start + exc.paths] = False
+            keep = np.flatnonzero(within[start : start + count])
+            if not len(keep):
+                continue
+            # the chunk's other paths alone (each path's counts do not depend on the others)
+            result = project(schedule, prices[keep], policy.repeat(len(keep)), terms, plan)
+            rows = start + keep
         cumulative.append(result.cumulative_live)
         totals = result.totals()
-        sources[start : start + count] = np.stack([totals[s] for s in SOURCES], axis=1)
+        sources[rows] = np.stack([totals[s] for s in SOURCES], axis=1)
         if progress:
             progress(start + count, paths)
-    report_over_limit(over_limit, paths)
+    over = over_limit_count(over_limit)
+    if not exclude_over_limit or 2 * over >= paths:
+        report_over_limit(over_limit, paths, minority_allowed=exclude_over_limit)
+    sources = sources[within]
     # total = base + new is a shift, so its percentiles are base + those of new (one pass over the paths)
     horizon_total = params.base_shares + np.concatenate([c[:, -1] for c in cumulative])
     new_pct = date_percentiles(cumulative, schedule.size)
@@ -176,4 +246,7 @@ def run_monte_carlo(
         horizon_total_shares=horizon_total,
         horizon_new_by_source=stats,
         exceeds_authorized_probability=float((horizon_total > terms.market.authorized_common_shares).mean()),
+        paths=paths,
+        over_limit_paths=over,
+        over_limit_first=first_over_limit(over_limit) if over_limit else "",
     )

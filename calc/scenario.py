@@ -31,10 +31,11 @@ import pandas as pd
 from calc.columns import SUMMARY_METRICS
 from calc.data import default_book, load_terms
 from calc.dilution import ExitTerms, HolderBook, holder_arrays, holder_frame
-from calc.engine import PathResult, Policies, ShareLimitError, in_the_money, run_paths
+from calc.engine import CONVERT, REDEEM, PathResult, Policies, ShareLimitError, in_the_money, run_paths
+from calc.errors import InputError
 from calc.holder_bases import BASIS_BY_NAME, HolderBasis, basis_holdings, splits_class_total
 from calc.issuance import ISSUANCE_SOURCES, summary_total, timeline_total
-from calc.ledger import Event, Plan, holder_ledger, resolve
+from calc.ledger import Event, Plan, holder_ledger, late_row, resolve
 from calc.measures import new_shares_pct
 from calc.params import ScenarioParams
 from calc.schedule import Schedule, build_schedule, deterministic_prices
@@ -256,17 +257,44 @@ class ScenarioResult:
 
 
 def project_group(
-    group: list[ScenarioParams], terms: Terms, plan: Plan | None = None
+    group: list[ScenarioParams], terms: Terms, plan: Plan | None = None, label: Callable[[int], str] | None = None
 ) -> tuple[Schedule, Policies, PathResult, np.ndarray]:
     """Project scenarios that share one event schedule (same window and ledger rows) on their deterministic
-    price paths: (schedule, policies, engine result, base shares per scenario)."""
+    price paths: (schedule, policies, engine result, base shares per scenario). ``check_rows_before_exit``
+    (``label(i)``: how scenario i of the group is named in its message)."""
     schedule = scenario_schedule(group[0], terms, plan)
     pol = Policies.from_params(group)
     prices = deterministic_prices(
         np.array([p.price for p in group]), np.array([p.annual_drift for p in group]), schedule.years
     )
     path = project(schedule, prices, pol, terms, plan)
+    if plan is not None:
+        check_rows_before_exit(path, schedule, plan, label)
     return schedule, pol, path, np.array([p.base_shares for p in group], dtype=np.int64)
+
+
+EXIT_WORDS = {CONVERT: "converted", REDEEM: "redeemed"}
+
+
+def check_rows_before_exit(
+    path: PathResult, schedule: Schedule, plan: Plan, label: Callable[[int], str] | None = None
+) -> None:
+    """``InputError`` when a ledger row is dated after the class left on a deterministic path: the price path is
+    known, so the row would act on nothing (``calc.ledger.resolve`` refuses rows after an exit that happens
+    whatever the price; this adds the exits of this path's prices, e.g. a rational conversion in the money).
+    A Monte Carlo keeps such rows: on other paths the class is still there."""
+    late = [
+        (event, int(np.argmax(~row.effective))) for event, row in zip(plan.rows, path.rows) if not row.effective.all()
+    ]
+    if not late:
+        return
+    problems = []
+    for event, p in late:
+        e = int(path.exit_column[p])
+        why = f"{EXIT_WORDS.get(int(path.exit_action[p]), 'left')} at the path's price ${path.prices[p, e]:,.4f}"
+        problems.append(late_row(event, schedule.dates[e], why))
+    prefix = f"{label(late[0][1])}: " if label else ""
+    raise InputError(f"{prefix}events: {len(problems)} problem(s); nothing was run", tuple(problems))
 
 
 def run_scenario(
@@ -280,6 +308,11 @@ def run_scenario(
     ex = exit_terms(path, base, (BASIS_BY_NAME[params.holder_basis],), book, plan)
     summary = first_row(summary_columns(path, base, schedule, terms))
     return ScenarioResult(params, schedule, path, summary, holder_arrays(book, ex), book, terms.preferred.shares_issued)
+
+
+def _scenario_label(indices: list[int], count: int) -> Callable[[int], str]:
+    """How scenario i of a group is named in a message: its row in the batch."""
+    return lambda i: f"scenario {indices[i] + 1} of {count:,}"
 
 
 @dataclass(frozen=True)
@@ -311,7 +344,7 @@ def run_batch(
         group = [params[i] for i in indices]
         plan = scenario_plan(group[0], events[indices[0]], terms, book)
         try:
-            schedule, pol, path, base = project_group(group, terms, plan)
+            schedule, pol, path, base = project_group(group, terms, plan, _scenario_label(indices, len(params)))
         except ShareLimitError as exc:
             rows = np.array(indices)[exc.paths]
             more = f" (and {len(rows) - 1:,} more)" if len(rows) > 1 else ""

@@ -343,7 +343,8 @@ def workbook_bytes(data: WorkbookData) -> bytes:
             mc.total_percentiles,
             notes=[
                 f"Percentiles of total common outstanding per event date; P(total > authorized) = "
-                f"{mc.exceeds_authorized_probability:.4%}"
+                f"{mc.exceeds_authorized_probability:.4%}",
+                *([mc.coverage] if mc.coverage else []),
             ],
         )
     _options_eps_sheet(book, data)

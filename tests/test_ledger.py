@@ -712,3 +712,127 @@ def test_issue20_item18_a_foreign_or_unreadable_file_is_named_never_quoted(tmp_p
     assert lines[2].startswith(f"  - line 3, column events: events {tmp_path}/dir.csv: ")
     assert main(["scenario", "--events", str(tmp_path / "secret.csv")]) == 2  # the command line says the same
     assert "secret-first-line" not in capsys.readouterr().err
+
+
+# --------------------------------------------------------------------------- issue 20 (hardening, round 3)
+
+
+def _events_file(tmp_path, *rows: str):
+    path = tmp_path / "events.csv"
+    path.write_text("\n".join([HEADER, *rows]) + "\n", encoding="utf-8")
+    return path
+
+
+def _problems(events, **values) -> list[str]:
+    with pytest.raises(InputError) as info:
+        run_scenario(parse_params(values), events=events)
+    return list(info.value.problems)
+
+
+def test_issue20_item2_all_resolving_to_zero_is_an_error(tmp_path):
+    """Two exchanges of 'all' with a common total: the second finds 0 preferred and would issue 38,000,000 common
+    for nothing (the summary said 96 M while the holders summed to 58 M). Same error as a literal 0."""
+    rows = ("2003-03-03,exchange_common,all,58000000,,,,,", "2003-03-03,exchange_common,all,38000000,,,,,")
+    for second in (rows[1], rows[1].replace("2003-03-03", "2004-02-01")):  # same date or later
+        problems = _problems(events_of(rows[0], second))
+        assert len(problems) == 1 and problems[0].line == 3
+        assert "'all' finds 0 preferred outstanding at that point: common issued for 0 preferred" in problems[0]
+    result = run_cli("scenario", "--events", str(_events_file(tmp_path, *rows)))
+    assert result.returncode == 2 and result.stdout == ""
+    assert "line 3, preferred_shares: 'all' finds 0 preferred" in result.stderr
+    # the literal 0 is the same rule, on reading
+    _, literal = read_events_text(f"{HEADER}\n2003-03-03,exchange_common,0,38000000,,,,,", "e")
+    assert "common issued for 0 preferred" in literal[0]
+    # a holder's 'all' finding nothing: the holder's whole holding went in the first row
+    holder = "Aim Charter Fund"
+    named = (f"2003-03-03,exchange_common,all,1000,,,,{holder},", f"2003-03-03,exchange_common,all,1000,,,,{holder},")
+    problems = _problems(events_of(*named))
+    assert [p.line for p in problems] == [3] and f"0 preferred holder '{holder}' holds" in problems[0]
+    # one 'all' exchange is fine: 58,000,000 common for the 1,885,000 preferred
+    assert run_scenario(parse_params(), events=events_of(rows[0])).summary["exchange_shares"] == 58_000_000
+
+
+def test_issue20_item4_row_after_the_class_left_is_an_error(tmp_path):
+    """Default put = rational: the class leaves at the 2004-08-02 put whatever the price (converted in the money,
+    put otherwise), so a 2006 row acted on nothing and the result was that of no events (exit 0)."""
+    late = "2006-03-01,exchange_common,1000,,300,,,,"
+    problems = _problems(events_of(late), horizon="2010-01-01")
+    assert [p.line for p in problems] == [2]
+    assert "date: 2006-03-01 is after the class left on 2004-08-02 (put = rational)" in problems[0]
+    result = run_cli("scenario", "--events", str(_events_file(tmp_path, late)), "--horizon", "2010-01-01")
+    assert result.returncode == 2 and result.stdout == ""
+    assert "line 2, date: 2006-03-01 is after the class left on 2004-08-02 (put = rational)" in result.stderr
+    # the same for a policy row, and for the other exits that do not depend on the price
+    policy = "2005-02-01,dividend_policy,,,,,cash,,"
+    assert "after the class left on 2004-08-02" in _problems(events_of(policy), horizon="2010-01-01")[0]
+    converted = {"horizon": "2010-01-01", "put": "none", "conversion": "all", "conversion_date": "2003-02-01"}
+    assert "after the class left on 2003-02-01 (conversion = all)" in _problems(events_of(late), **converted)[0]
+    call = {"horizon": "2010-01-01", "put": "none", "call": "date", "call_date": "2007-03-01"}
+    problems = _problems(events_of("2008-03-01,convert,1000,,,,,,"), **call)
+    assert "after the class left on 2007-03-01 (call = date)" in problems[0]
+    # a row on the exit date comes before the class's own decision (pinned order): fine
+    run_scenario(parse_params({"horizon": "2010-01-01"}), events=events_of("2004-08-02,convert,1000,,,,,,"))
+    # put = none, conversion = rational: at $7 (in the money) the deterministic path converts at the 2004 put
+    problems = _problems(events_of(late), horizon="2010-01-01", put="none", price="7")
+    assert "after the class left on 2004-08-02 (converted at the path's price $7.0000)" in problems[0]
+    params = [parse_params({"horizon": "2010-01-01", "put": "none", "price": p}) for p in ("1.89", "7")]
+    with pytest.raises(InputError, match="scenario 2 of 2: events") as info:
+        run_batch(params, events=[events_of(late)] * 2)
+    assert "2006-03-01 is after the class left on 2004-08-02" in info.value.problems[0]
+    # at $1.89 the class is still there in 2006: the row acts
+    kept = run_scenario(parse_params({"horizon": "2010-01-01", "put": "none"}), events=events_of(late))
+    assert kept.summary["exchange_shares"] == 300_000
+    # Monte Carlo: the exit depends on each path's price, so the row stays (it acts where the class is left)
+    in_the_money = parse_params({"horizon": "2010-01-01", "put": "none", "price": "7"})
+    run_monte_carlo(in_the_money, 0.3, 50, events=events_of(late))
+    with pytest.raises(InputError, match="after the class left on 2004-08-02"):
+        run_monte_carlo(parse_params({"horizon": "2010-01-01"}), 0.3, 50, events=events_of(late))
+
+
+def test_issue20_item26_products_of_inputs_are_bounded(tmp_path):
+    """1e99 USD per preferred × all 1,885,000 printed a 106-digit 'exact' cash figure: a row's cash and the
+    ledger's cash total are bounded at $10^12 (exact to the cent in float64), an exchange at 10^15 common."""
+    absurd = "2003-03-03,repurchase_cash,all,,,1e99,,,"
+    problems = _problems(events_of(absurd))
+    assert [p.line for p in problems] == [2]
+    assert "cash_per_preferred_usd: 1,885,000 preferred × $1e+99 = $1.885e+105 is more than the limit" in problems[0]
+    assert "$1,000,000,000,000 (10^12)" in problems[0]
+    result = run_cli("scenario", "--events", str(_events_file(tmp_path, absurd)), "--json")
+    assert result.returncode == 2 and result.stdout == "" and "line 2, cash_per_preferred_usd" in result.stderr
+    # at the bound: accepted and exact; a cent over the total of two rows: the second row, naming the total
+    at_bound = run_scenario(parse_params(), events=events_of("2003-03-03,repurchase_cash,1000000,,,1000000,,,"))
+    assert at_bound.summary["repurchase_cash_usd"] == 10**12
+    rows = ("2003-03-03,repurchase_cash,500000,,,1000000,,,", "2003-03-04,repurchase_cash,500000,,,1000000.01,,,")
+    problems = _problems(events_of(*rows))
+    assert [p.line for p in problems] == [3] and "(with the earlier rows' $5e+11)" in problems[0]
+    # an exchange ratio whose product passes the model limit is the row's error, not a price-advice message
+    problems = _problems(events_of("2003-03-03,exchange_common,1000,,1e13,,,,"))
+    assert "common_per_preferred: 1,000 preferred × 1e+13 = 1e+16 common is more than the model limit" in problems[0]
+
+
+def test_issue20_item27_registered_basis_stops_with_the_class():
+    """Registered basis (2,338,914 listed, 1,885,000 issued), every preferred bought back on 2003-06-01: the
+    summary issues no conversion or redemption shares, and the holder table no longer redeems the 453,914
+    listed beyond the class at the 2004-08-02 put (it did: 264 M redemption shares over the holders)."""
+    buyback = events_of("2003-06-01,repurchase_cash,all,,,500,,,")
+    result = run_scenario(parse_params({"holder_basis": "registered"}), events=buyback)
+    s = result.summary
+    assert (s["conversion_shares"], s["redemption_shares"], s["repurchase_cash_usd"]) == (0, 0, 942_500_000)
+    holders = holder_rows(result)
+    assert holders["registered_preferred_shares"].sum() > 1_885_000  # the listing as filed is still shown
+    for key in ("conversion_shares", "redemption_shares", "exchange_shares", "obtainable_shares_60d"):
+        assert holders[key].sum() == 0, key
+    assert (holders["pro_forma_shares"] == holders["common_owned_prior"]).all()
+    # a full exchange: the rows split the class's 1,885,000 over the listings (floor each), then nothing more
+    exchange = run_scenario(
+        parse_params({"holder_basis": "registered"}), events=events_of("2003-06-01,exchange_common,all,,300,,,,")
+    )
+    holders = holder_rows(exchange)
+    assert exchange.summary["exchange_shares"] == 565_500_000
+    assert 565_500_000 - len(holders) <= holders["exchange_shares"].sum() <= 565_500_000
+    assert holders["redemption_shares"].sum() == 0 and holders["conversion_shares"].sum() == 0
+    # a partial buyback keeps the registered view as it was (listing beyond the class still acts, documented)
+    partial = run_scenario(
+        parse_params({"holder_basis": "registered"}), events=events_of("2003-06-01,repurchase_cash,1000000,,,500,,,")
+    )
+    assert holder_rows(partial)["redemption_shares"].sum() > partial.summary["redemption_shares"]

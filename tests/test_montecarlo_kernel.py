@@ -8,7 +8,9 @@ matrix).
 
 from __future__ import annotations
 
+import json
 import math
+import re
 from fractions import Fraction
 
 import numpy as np
@@ -21,6 +23,7 @@ from calc.errors import InputError
 from calc.ledger import EVENT_COLUMNS, read_events_text
 from calc.params import parse_params
 from calc.scenario import project, scenario_plan, scenario_schedule
+from tests.helpers import run_cli
 
 
 def events_of(*rows: str):
@@ -43,7 +46,9 @@ CASES = [
     ({"horizon": "2031-08-01"}, history_events(), 0.6),
     ({"horizon": "2031-08-01", "dividend_policy": "cash", "put": "all", "put_settlement": "cash"}, (), 0.4),
     ({"horizon": "2031-08-01", "sale_factor": "0.95", "put": "none", "conversion": "none"}, (), 0.15),
-    ({"horizon": "2031-08-01", "put_factor": "0.97"}, MIXED, 0.6),
+    # put = none: with put = rational the class leaves at the 2004 put whatever the price, and MIXED's 2006 row
+    # would be dated after it (an error since issue 20, item 4); conversion = rational leaves only on some paths
+    ({"horizon": "2031-08-01", "put_factor": "0.97", "put": "none", "put_settlement": "cash"}, MIXED, 0.6),
     ({"horizon": "2031-08-01", "dividend_policy": "accrue", "put": "none", "call": "rational"}, CALLED, 0.2),
     (
         {
@@ -175,3 +180,49 @@ def test_date_percentiles_match_the_full_matrix():
     )
     expected = np.percentile(full, mc.PERCENTILES, axis=0, method="inverted_cdf").astype(np.int64)
     assert np.array_equal(mc.date_percentiles([c.copy() for c in chunks], dates), expected)
+
+
+def test_issue20_item17_a_minority_past_the_model_limit_is_counted_and_left_out(monkeypatch):
+    """To 2031 without puts or conversion at σ = 0.6, a few paths pass 10^15 new shares (stock redemption at a
+    tiny price): the run was refused outright. Now it counts them (and their share) and gives the statistics of
+    the rest, labelled; the rest do not depend on the chunking (each path is projected alone of the others)."""
+    values, _, volatility = CASES[-1]
+    params = parse_params(values)
+    with pytest.raises(InputError, match=r"Monte Carlo: (\d+) of 1,500 paths issue more") as refused:
+        mc.run_monte_carlo(params, volatility, 1500, seed=11)  # the default (the dashboard's) still refuses
+    count = int(re.search(r"(\d+) of 1,500", str(refused.value)).group(1))  # type: ignore[union-attr]
+    assert 0 < count < 750
+    monkeypatch.setattr(mc, "CHUNK_PATHS", 1500)
+    whole = mc.run_monte_carlo(params, volatility, 1500, seed=11, exclude_over_limit=True)
+    assert (whole.paths, whole.over_limit_paths, whole.statistics_paths) == (1500, count, 1500 - count)
+    assert whole.over_limit_share == count / 1500 and len(whole.horizon_total_shares) == 1500 - count
+    assert whole.coverage is not None and whole.coverage.startswith(f"{count} of 1,500 paths ({count / 1500:.2%})")
+    assert f"of the other {1500 - count:,} paths" in whole.coverage
+    assert (whole.horizon_total_shares <= params.base_shares + 10**15).all()
+    monkeypatch.setattr(mc, "CHUNK_PATHS", 97)
+    chunked = mc.run_monte_carlo(params, volatility, 1500, seed=11, exclude_over_limit=True)
+    assert np.array_equal(chunked.horizon_total_shares, whole.horizon_total_shares)
+    assert chunked.total_percentiles.equals(whole.total_percentiles)
+    assert chunked.horizon_new_by_source.equals(whole.horizon_new_by_source)
+    assert chunked.over_limit_paths == count and chunked.over_limit_first == whole.over_limit_first
+    # every path within the limit: nothing is left out, nothing said
+    fine = mc.run_monte_carlo(parse_params(), 0.6, 200, seed=1, exclude_over_limit=True)
+    assert (fine.over_limit_paths, fine.statistics_paths, fine.coverage) == (0, 200, None)
+
+
+def test_issue20_item17_cli_says_how_many_paths_are_left_out():
+    flags = ("montecarlo", "--horizon", "2031-08-01", "--put", "none", "--conversion", "none", "--paths", "1500")
+    text = run_cli(*flags, "--seed", "11")
+    assert text.returncode == 0, text.stderr
+    note = next(line for line in text.stdout.splitlines() if line.startswith("note: "))
+    count = int(note.split()[1])
+    assert 0 < count < 750 and f"of 1,500 paths ({count / 1500:.2%}) issue more new common shares" in note
+    assert f"(of the {1500 - count:,} paths within the model limit)" in text.stdout
+    payload = json.loads(run_cli(*flags, "--seed", "11", "--json").stdout)
+    assert payload["paths"] == 1500 and payload["paths_over_model_limit"] == count
+    assert payload["paths_over_model_limit_share"] == count / 1500 and payload["statistics_paths"] == 1500 - count
+    assert payload["statistics_note"] == note.removeprefix("note: ")
+    # half of the paths or more: refused, with the count
+    refused = run_cli(*flags[:-1], "50", "--volatility", "3", "--json")
+    assert refused.returncode == 2 and refused.stdout == ""
+    assert "at least half of the paths, so no statistics of the rest are given" in refused.stderr

@@ -235,6 +235,67 @@ def test_monte_carlo_zero_volatility_equals_deterministic():
     assert np.array_equal(mc.total_percentiles["p5"].to_numpy(), mc.total_percentiles["p95"].to_numpy())
 
 
+def test_issue20_item5_monte_carlo_at_zero_volatility_equals_the_scenario_exactly():
+    """The reported case: $5 flat, put = all, cash dividends: the scenario's stock put is
+    ceil(1,885,000 × 1,000 / 5) = 377,000,000 (a whole number, settled exactly), total 3,984,381,493. The Monte
+    Carlo rebuilt the price as exp(log 5) = 4.999999999999999 and issued one share more (3,984,381,494)."""
+    params = parse_params({"price": "5", "put": "all", "dividend_policy": "cash"})
+    assert run_scenario(params).summary["total_shares"] == 3_607_381_493 + 377_000_000
+    mc = run_monte_carlo(params, volatility=0.0, paths=3, seed=0)
+    assert mc.horizon_total_shares.tolist() == [3_984_381_493] * 3
+    assert mc.horizon_new_by_source.loc["redemption_shares", "p50"] == 377_000_000
+
+
+# prices (in cents) at which a stock put of 1,885,000 × $1,000 is a whole number of shares: the divisors of
+# 188,500,000,000 = 2^8 × 5^9 × 13 × 29 cents up to $100,000, where the count must be settled exactly (one off
+# at σ = 0 before issue 20, item 5)
+WHOLE_PUT_CENTS = sorted(
+    c for a in range(9) for b in range(10) for x in (1, 13) for y in (1, 29) if (c := 2**a * 5**b * x * y) <= 10_000_000
+)
+assert all(188_500_000_000 % c == 0 for c in WHOLE_PUT_CENTS) and len(WHOLE_PUT_CENTS) == 249
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    cents=st.one_of(st.sampled_from(WHOLE_PUT_CENTS), st.integers(1, 10_000_000)),
+    drift=st.sampled_from(["0", "0.25", "-0.5", "0.1234567"]),
+    policies=st.sampled_from(
+        [
+            {"put": "all", "dividend_policy": "cash"},
+            {"put": "all", "dividend_policy": "cash", "put_settlement": "stock"},
+            {"put": "rational", "dividend_policy": "stock"},
+            {
+                "put": "all",
+                "put_settlement": "stock",
+                "put_factor": "0.97",
+                "dividend_policy": "stock",
+                "sale_factor": "0.95",
+            },
+            {"put": "none", "conversion": "rational", "dividend_policy": "accrue"},
+            {"put": "none", "call": "rational", "dividend_policy": "stock"},
+        ]
+    ),
+)
+def test_issue20_item5_zero_volatility_equals_the_scenario_at_every_price(cents, drift, policies):
+    """At σ = 0 every Monte Carlo path is the deterministic path, price for price, so every count is the scenario's:
+    the percentiles per date are its timeline total, the horizon's sources its summary (prices from $0.01 to
+    $100,000 in cents, where many counts are whole numbers that must be settled exactly)."""
+    values = {"price": f"{cents / 100:.2f}", "annual_drift": drift, "horizon": "2008-08-01"} | policies
+    params = parse_params(values)
+    try:
+        det = run_scenario(params)
+    except InputError:  # past the model limit: the Monte Carlo refuses the same paths
+        with pytest.raises(InputError):
+            run_monte_carlo(params, volatility=0.0, paths=2, seed=1)
+        return
+    mc = run_monte_carlo(params, volatility=0.0, paths=2, seed=1)
+    expected = det.timeline["total_common_shares"].to_numpy()
+    for q in ("p5", "p50", "p95"):
+        assert np.array_equal(mc.total_percentiles[q].to_numpy(), expected), q
+    for source in ("dividend_shares", "conversion_shares", "redemption_shares", "exchange_shares"):
+        assert mc.horizon_new_by_source.loc[source, "p50"] == det.summary[source], source
+
+
 def test_monte_carlo_percentiles_ordered_and_reproducible():
     params = parse_params({"horizon": "2006-08-01"})
     a = run_monte_carlo(params, volatility=0.6, paths=3000, seed=7)

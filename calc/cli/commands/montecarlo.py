@@ -32,21 +32,23 @@ def run(args: argparse.Namespace) -> int:
     progress = ProgressBar(sys.stderr, "paths")
     try:
         result = run_monte_carlo(
-            params, args.volatility, args.paths, args.seed, progress=progress, events=events, book=resolved.book
+            params,
+            args.volatility,
+            args.paths,
+            args.seed,
+            progress=progress,
+            events=events,
+            book=resolved.book,
+            exclude_over_limit=True,
         )
     finally:
         progress.clear()
     if args.out:
-        plan.write_frames(
-            {"--out": result.total_percentiles},
-            record=inputs_record(
-                "montecarlo",
-                args,
-                params,
-                {"--events": args.events, "--scenario": args.scenario} | history_file(resolved.doc.history),
-                doc=resolved.doc,
-            ),
-        )
+        files = {"--events": args.events, "--scenario": args.scenario} | history_file(resolved.doc.history)
+        record = inputs_record("montecarlo", args, params, files, doc=resolved.doc)
+        if result.coverage:  # the percentiles written are of the paths within the model limit: the sidecar says so
+            record["statistics_note"] = result.coverage
+        plan.write_frames({"--out": result.total_percentiles}, record=record)
     with plan.reporting():
         return _report(args, result, plan)
 
@@ -55,12 +57,23 @@ def _report(args: argparse.Namespace, result: MonteCarloResult, plan: OutputPlan
     horizon = result.total_percentiles.iloc[-1]
     payload: dict[str, object] = {f"total_shares_{k}": int(horizon[k]) for k in ("p5", "p25", "p50", "p75", "p95")}
     payload["exceeds_authorized_probability"] = result.exceeds_authorized_probability
+    payload |= {
+        "paths": result.paths,
+        "paths_over_model_limit": result.over_limit_paths,
+        "paths_over_model_limit_share": result.over_limit_share,
+        "statistics_paths": result.statistics_paths,  # the paths every figure above is of
+    }
+    if result.coverage:
+        payload["statistics_note"] = result.coverage
     if args.json:
         print_json(payload)
         return 0
     print(f"{args.paths:,} paths, volatility {args.volatility}, seed {args.seed}")
+    if result.coverage:
+        print(f"note: {result.coverage}")
+    of = f" (of the {result.statistics_paths:,} paths within the model limit)" if result.coverage else ""
     print(result.total_percentiles.to_string(index=False, float_format=lambda v: f"{v:,.0f}"))
-    print(f"P(total > authorized shares) = {result.exceeds_authorized_probability:.2%}")
+    print(f"P(total > authorized shares) = {result.exceeds_authorized_probability:.2%}{of}")
     for line in plan.wrote():
         print(line)
     return 0

@@ -133,7 +133,9 @@ def _monte_carlo(
     paths = MC_PATHS if args.paths is None else args.paths
     progress = ProgressBar(sys.stderr, "paths")
     try:
-        return run_monte_carlo(params, volatility, paths, args.seed or 0, progress=progress, events=events)
+        return run_monte_carlo(
+            params, volatility, paths, args.seed or 0, progress=progress, events=events, exclude_over_limit=True
+        )
     finally:
         progress.clear()
 
