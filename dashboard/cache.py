@@ -180,7 +180,9 @@ def monte_carlo(
     runs = st.session_state.setdefault(MC_STATE, {})
     if run_key not in runs:
         try:
-            runs[run_key] = run_monte_carlo(params, volatility, paths, seed, terms(), progress=progress, events=events)
+            runs[run_key] = run_monte_carlo(
+                params, volatility, paths, seed, terms(), progress=progress, events=events, exclude_over_limit=True
+            )
         except InputError as exc:
             runs[run_key] = exc
         while len(runs) > MC_KEEP:

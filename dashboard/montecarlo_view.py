@@ -88,6 +88,8 @@ def render(page: Page) -> None:
     if isinstance(outcome, InputError):
         st.error(error_lines(outcome))
         return
+    if outcome.coverage:  # a minority of paths passed the model limit: the statistics are of the others
+        st.warning(error_lines(outcome.coverage))
     percentiles = outcome.total_percentiles
     fig = figures.fan_figure(percentiles, page.terms.market.authorized_common_shares, page.result.timeline)
     chart(fig, "lucent_monte_carlo", "chart_monte_carlo")
