@@ -15,6 +15,7 @@ from calc.cli.json_output import print_json
 from calc.cli.main import INTERRUPTED, main
 from calc.cli.progress import ProgressBar
 from calc.cli.text_output import escaped_output
+from calc.errors import InputError
 from tests.helpers import ROOT, run_cli_capped
 
 
@@ -264,3 +265,14 @@ def test_issue20_item14_a_scenario_document_is_read_size_capped():
     result = run_cli_capped("scenario", "--scenario", "/dev/zero")
     assert_one_error_line(result.returncode, result.stdout, result.stderr)
     assert result.stderr == "error: --scenario /dev/zero: larger than 20,000,000 bytes\n"
+
+
+@pytest.mark.timeout(10)
+def test_issue20_item14_an_input_is_fingerprinted_size_capped(monkeypatch):
+    """The run record hashes every input file; one that grew past every reader's cap (or /dev/zero) is
+    refused, not hashed forever."""
+    import calc.record
+
+    monkeypatch.setattr(calc.record, "MAX_GRID_BYTES", 3 << 20)
+    with pytest.raises(InputError, match=r"--events: larger than the 3,145,728-byte limit of any input file"):
+        calc.record.file_fingerprint("/dev/zero", "--events")
