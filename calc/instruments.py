@@ -7,6 +7,9 @@ Kinds (``KINDS``) and their fields are the dataclasses below; the 8.00% preferre
 reference to its terms file (``calc.terms``), so its terms live in one place.
 
 Load-time rules (an edit breaking one raises ``InputError`` naming ``[<id>.<field>]``):
+  the file is read by ``calc.csv_records.read_toml`` (size cap, encodings, nesting);
+  ``<id>`` matches ``ID_RE`` (``ID_RULE``: no '.', so ``--policy ID.FIELD=VALUE`` can name it);
+  numbers follow the rule of typed numbers (``calc.terms.toml_decimal``: ``calc.numbers``);
   every field of the kind is present (optional ones may be left out), no unknown field;
   ``illustrative`` (optional, every kind but the preferred; default false) marks made-up figures:
   ``calc.securities.setup`` leaves such instruments out unless asked (``include_illustrative``);
