@@ -1,5 +1,5 @@
 """Bounded, checked reading of the product's input files (filing text, holder, grid and grants
-CSVs), with the line number a user sees in an editor.
+CSVs, the TOML data files), with the line number a user sees in an editor.
 
 Every reader goes through ``checked_lines``, which enforces (issue 9 items 11, 15):
   - size: at most ``max_bytes`` bytes are read (the limit + 1th byte stops the read), so
@@ -10,6 +10,8 @@ Every reader goes through ``checked_lines``, which enforces (issue 9 items 11, 1
     refused, naming the line, character and byte, with how to convert; no replacement
     characters are ever produced;
   - NUL characters are refused (line and character named).
+TOML files (``read_toml``: terms, instruments, option forms, fund families) are read the same way, at
+most ``MAX_TOML_BYTES``, and a file nested too deeply to parse is an ``InputError``, like a syntax error.
 CSV readers add (``csv_records``): at most ``MAX_CSV_ROWS`` records and ``MAX_CELL_CHARS``
 characters per cell. Every failure is an ``InputError`` naming the source and the line.
 """
@@ -21,13 +23,15 @@ import contextlib
 import csv
 import io
 import re
+import tomllib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from calc.errors import InputError, Problem
+from calc.errors import InputError, Problem, echo
 
-MAX_TEXT_BYTES = 50_000_000  # filing, holder (register) and grants files
+MAX_TEXT_BYTES = 50_000_000  # holder (register) and grants files
+MAX_TOML_BYTES = 2_000_000  # a TOML data file (the shipped ones are at most 41 kB)
 MAX_GRID_BYTES = 256_000_000  # scenario grid files (up to MAX_CSV_ROWS scenarios)
 MAX_CSV_ROWS = 1_000_000  # records after the header, blank lines not counted
 MAX_CELL_CHARS = 1_000  # characters in one CSV cell
@@ -140,6 +144,18 @@ def read_text(path: Path | str, source: str, max_bytes: int = MAX_TEXT_BYTES) ->
     """The whole checked text of a file (at most ``max_bytes`` bytes)."""
     with opened_lines(path, source, max_bytes, max_bytes) as lines:
         return "".join(lines)
+
+
+def read_toml(path: Path | str, source: str, max_bytes: int = MAX_TOML_BYTES) -> dict[str, Any]:
+    """The tables of a TOML file, read by ``read_text`` (size, encoding, NUL) and parsed; a syntax error
+    or nesting too deep for the parser is an ``InputError`` naming ``source``."""
+    text = read_text(path, source, max_bytes)
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise InputError(f"{source}: not valid TOML ({echo(exc, 200)})") from None
+    except RecursionError:
+        raise InputError(f"{source}: not readable TOML (arrays or tables nested too deeply)") from None
 
 
 def csv_records(lines: Iterable[str], source: str) -> Iterator[tuple[int, list[str]]]:

@@ -40,7 +40,6 @@ family count past the model limit of 10^15 shares is an ``InputError``.
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -51,6 +50,7 @@ import numpy as np
 import pandas as pd
 
 from calc.columns import THRESHOLDS_PCT, flag_name
+from calc.csv_records import read_toml
 from calc.data import load_families
 from calc.errors import InputError
 from calc.holder_bases import HolderBasis, basis_holdings, splits_class_total
@@ -96,13 +96,13 @@ class HolderBook:
 
 def read_families(path: Path) -> tuple[Family, ...]:
     """Fund-family groupings from a TOML file (``data/fund_families.toml``: ``calc.data.load_families``)."""
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise InputError(f"fund families file {path}: {exc}") from exc
+    raw = read_toml(path, f"fund families file {path}")
     families = []
-    for i, entry in enumerate(raw.get("family", [])):
-        if "name" not in entry or "source" not in entry:
+    entries = raw.get("family", [])
+    if not isinstance(entries, list):
+        raise InputError(f"fund families file {path}: 'family' must be an array of tables [[family]]")
+    for i, entry in enumerate(entries):
+        if not isinstance(entry, dict) or "name" not in entry or "source" not in entry:
             raise InputError(f"fund families file {path}: [[family]] {i + 1} needs 'name' and 'source'")
         families.append(
             Family(

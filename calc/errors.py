@@ -29,8 +29,17 @@ ECHO_LIMIT = 40  # characters of user text quoted back in a message
 def echo(value: object, limit: int = ECHO_LIMIT) -> str:
     """User text as safe to quote in a message: control characters escaped (NUL as ``\\x00``)
     and cut to ``limit`` characters with ``…`` so a huge value is not repeated in full."""
-    text = "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in str(value))
+    text = escape_unprintable(str(value))
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def escape_unprintable(text: str, keep: str = "") -> str:
+    """``text`` with every character that is not printable (``str.isprintable``: control characters
+    such as ESC, format and bidi controls, separators other than the space) written as its Python
+    escape (``\\x1b``, ``\\u202e``), except those in ``keep`` (the CLI keeps line ends and tabs)."""
+    if text.isprintable() or (keep and text.translate({ord(ch): None for ch in keep}).isprintable()):
+        return text  # the common case, at C speed
+    return "".join(ch if ch.isprintable() or ch in keep else repr(ch)[1:-1] for ch in text)
 
 
 class Problem(str):

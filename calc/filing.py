@@ -9,9 +9,11 @@ footnote markers such as ``(5)`` trailing the name, then four figures:
 Words, headers and markers are read without regard to letter case (``Nil``/``nil``/``NIL``,
 the column header, a ``Total`` row); footnote markers are ``(5)``-style numbers or ``*``.
 A ``Total`` (or ``Totals``) row is not a holder: its preferred figure must equal the sum of
-the rows above it. Limits (issue 9 items 3, 14, 15, 18): the file at most
-``MAX_TEXT_BYTES``; a figure at most ``MAX_FIGURE`` (preferred shares: ``MAX_PREFERRED_SHARES``
-per row and for the listed total); a holder name at most ``MAX_CELL_CHARS`` characters.
+the rows above it. Limits (issue 9 items 3, 14, 15, 18; issue 20 item 15): the file at most
+``MAX_FILING_BYTES`` (the shipped supplement is 37 kB; parsing takes about 2 s and 100 MB per MB
+of table, so the cap keeps a run within seconds and a few hundred MB); a figure at most
+``MAX_FIGURE`` (preferred shares: ``MAX_PREFERRED_SHARES`` per row and for the listed total); a
+holder name at most ``MAX_CELL_CHARS`` characters.
 
 Checks (nothing is corrected or dropped; disagreements go to the ``issues`` column):
   expected_debenture_principal_usd = preferred × $1,000            (SUPP footnote 3)
@@ -29,10 +31,7 @@ from pathlib import Path
 import pandas as pd
 
 from calc.conversion import registration_shares
-from calc.csv_records import (
-    MAX_CELL_CHARS,
-    read_text,
-)
+from calc.csv_records import MAX_CELL_CHARS, read_text
 from calc.errors import InputError
 from calc.register import MAX_FIGURE, MAX_PREFERRED_SHARES, REGISTER_COLUMNS, WELL_FORMED_RE
 
@@ -48,6 +47,7 @@ FOOTNOTES_RE = re.compile(r"^(.*?)((?:\(\d{1,2}\)|\(\*\)|\*)+)$", re.S)
 FIGURE_RE = re.compile(r"^(?:\d[\d,]{0,24}|nil)$", re.I | re.A)  # longer digit runs are not figures
 TOTAL_RE = re.compile(r"^totals?:?$", re.I)
 PRINCIPAL_PER_SHARE_USD = 1000
+MAX_FILING_BYTES = 1_000_000  # 27 times the shipped supplement (37 kB, 323 holders)
 TOKEN_RE = re.compile(r"\S+")
 
 
@@ -256,8 +256,10 @@ def parse_filing_text(text: str) -> ParsedFiling:
 
     Works on the text as one long line or wrapped; page headers may repeat mid-table.
     Raises ``InputError`` naming what was not found, or the offset of a fragment that
-    cannot be parsed.
+    cannot be parsed; a text longer than ``MAX_FILING_BYTES`` characters is refused unread.
     """
+    if len(text) > MAX_FILING_BYTES:
+        raise InputError(f"filing: longer than the {MAX_FILING_BYTES:,}-character limit; nothing was read")
     segments = _segments(text)
     rate = current_rate_from_text(text)
     builder = _RowBuilder(text, rate)
@@ -281,8 +283,8 @@ def parse_filing_text(text: str) -> ParsedFiling:
 
 def parse_filing(path: Path) -> ParsedFiling:
     """Read a filing's text file (UTF-8, or UTF-16/32 with a byte-order mark; at most
-    ``MAX_TEXT_BYTES``; ``calc.csv_records.read_text``) and parse its Selling Securityholders table."""
-    text = read_text(path, f"filing {path}")
+    ``MAX_FILING_BYTES``; ``calc.csv_records.read_text``) and parse its Selling Securityholders table."""
+    text = read_text(path, f"filing {path}", MAX_FILING_BYTES)
     try:
         return parse_filing_text(text)
     except InputError as exc:

@@ -13,10 +13,12 @@ With history on and no explicit window, the valuation date is the first cover da
 from __future__ import annotations
 
 import datetime as dt
+import io
 from typing import Any
 
 import pandas as pd
 
+from calc.csv_records import read_text
 from calc.data import actual_common_shares
 from calc.errors import InputError
 
@@ -28,9 +30,10 @@ COMPARED_DEALS = (
 
 def read_dated_values(path: Any, value: str) -> pd.DataFrame:
     """A dated-figures CSV (date, VALUE, source): dates as ``datetime.date``, VALUE as int64."""
+    text = read_text(path, f"data file {path}")  # size-capped, checked encoding (calc.csv_records)
     try:
-        frame = pd.read_csv(path, dtype={"source": str})
-    except (OSError, ValueError) as exc:
+        frame = pd.read_csv(io.StringIO(text), dtype={"source": str})
+    except ValueError as exc:
         raise InputError(f"data file {path}: {exc}") from exc
     frame["date"] = [dt.date.fromisoformat(d) for d in frame["date"]]
     frame[value] = frame[value].astype("int64")

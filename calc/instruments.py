@@ -7,6 +7,9 @@ Kinds (``KINDS``) and their fields are the dataclasses below; the 8.00% preferre
 reference to its terms file (``calc.terms``), so its terms live in one place.
 
 Load-time rules (an edit breaking one raises ``InputError`` naming ``[<id>.<field>]``):
+  the file is read by ``calc.csv_records.read_toml`` (size cap, encodings, nesting);
+  ``<id>`` matches ``ID_RE`` (``ID_RULE``: no '.', so ``--policy ID.FIELD=VALUE`` can name it);
+  numbers follow the rule of typed numbers (``calc.terms.toml_decimal``: ``calc.numbers``);
   every field of the kind is present (optional ones may be left out), no unknown field;
   ``illustrative`` (optional, every kind but the preferred; default false) marks made-up figures:
   ``calc.securities.setup`` leaves such instruments out unless asked (``include_illustrative``);
@@ -21,27 +24,35 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import decimal
 import math
-import tomllib
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal
 from fractions import Fraction
 from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from calc.csv_records import read_toml
 from calc.data import INSTRUMENTS_PATH, TERMS_PATH, load_terms
 from calc.errors import InputError, echo
 from calc.grants_csv import read_grants_csv
 from calc.options import Grant
 from calc.rounding import MAX_SHARES
-from calc.terms import Terms, load_terms_file
+from calc.terms import Terms, load_terms_file, toml_decimal
 
 KINDS = ("convertible_preferred", "convertible_debt", "trust_preferred", "warrant", "option_pool", "savings_plan")
 SETTLEMENTS = ("cash", "stock")
 MAX_USD = Decimal(10**15)
+_EXACT = decimal.Context(prec=decimal.MAX_PREC)  # for scaleb: no rounding
+ID_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")
+ID_RULE = (
+    "an instrument id is 1 to 64 ASCII letters, digits, '_' or '-' (no '.', '=' or spaces), "
+    "so that --policy ID.FIELD=VALUE can name it"
+)
 
 
 @dataclass(frozen=True)
@@ -227,13 +238,7 @@ class _Reader:
             raise self.fail(field, f"value {echo(raw)!r} must be of type {base}")
         if base != "Decimal":
             return raw
-        try:
-            number = Decimal(str(raw))
-        except InvalidOperation:
-            raise self.fail(field, f"value {echo(raw)!r} is not a number") from None
-        if not number.is_finite():
-            raise self.fail(field, f"value {echo(raw)!r} is not a finite number")
-        return number
+        return toml_decimal(raw, f"instruments file {self.path}: [{echo(self.iid)}.{echo(field)}]")
 
     def steps(self, table: str, raw: Any, provenance: dict[str, str]) -> tuple[Any, ...]:
         cls, names = STEP_TABLES[table]
@@ -291,7 +296,7 @@ def _check_convertible(r: _Reader, c: Convertible) -> None:
         raise r.fail("coupon_rate", f"{c.coupon_rate} must be an annual rate in [0, 1)")
     if not 0 <= c.contingent_trigger_pct <= 1000:
         raise r.fail("contingent_trigger_pct", f"{c.contingent_trigger_pct} must be from 0 to 1000 (percent)")
-    derived = (c.unit_usd / c.conversion_price_usd).quantize(Decimal("0.0001"), ROUND_HALF_UP)
+    derived = _rate_to_4_decimals(Fraction(c.unit_usd) / Fraction(c.conversion_price_usd))
     if derived != c.conversion_rate:
         raise r.fail(
             "conversion_rate",
@@ -309,21 +314,27 @@ def _check_convertible(r: _Reader, c: Convertible) -> None:
     _check_steps(r, c)
 
 
+def _rate_to_4_decimals(exact: Fraction) -> Decimal:
+    """``exact`` rounded half up to 4 decimals, computed exactly (a Decimal ``quantize`` fails
+    beyond 28 digits)."""
+    return Decimal(math.floor(exact * 10_000 + Fraction(1, 2))).scaleb(-4, _EXACT)
+
+
 def _check_steps(r: _Reader, c: Convertible) -> None:
     dates = [s.date for s in c.outstanding]
     if dates[0] != c.issue_date or dates != sorted(set(dates)):
         raise r.fail("outstanding", "entries must start at issue_date and be in strictly increasing date order")
     for i, s in enumerate(c.outstanding, 1):
-        units = s.amount_usd / c.unit_usd
-        if not 0 <= s.amount_usd <= MAX_USD or units != units.to_integral_value():
+        units = Fraction(s.amount_usd) / Fraction(c.unit_usd)
+        if not 0 <= s.amount_usd <= MAX_USD or units.denominator != 1:
             raise r.fail(
                 f"outstanding entry {i}.amount_usd",
                 f"{s.amount_usd} must be >= 0 and a whole number of units of {c.unit_usd} USD",
             )
-        if units * c.conversion_rate > MAX_SHARES:
+        if units * Fraction(c.conversion_rate) > MAX_SHARES:
             raise r.fail(f"outstanding entry {i}.amount_usd", f"converts into more than {MAX_SHARES:,} shares")
     if c.registered_common_shares is not None:
-        expected = math.ceil(Fraction(c.outstanding[0].amount_usd / c.unit_usd) * Fraction(c.conversion_rate))
+        expected = math.ceil(Fraction(c.outstanding[0].amount_usd) / Fraction(c.unit_usd) * Fraction(c.conversion_rate))
         if expected != c.registered_common_shares:
             raise r.fail(
                 "registered_common_shares",
@@ -361,6 +372,8 @@ def _check_plan(r: _Reader, s: SavingsPlan) -> None:
 
 def _instrument(path: Path, iid: str, table: Any, provenance: dict[str, str]) -> Instrument:
     reader = _Reader(path, iid)
+    if not ID_RE.fullmatch(iid):
+        raise InputError(f"instruments file {path}: [{echo(iid)}] is not a valid id: {ID_RULE}")
     if not isinstance(table, dict):
         raise reader.fail("kind", "each security must be a table [<id>]")
     kind_entry = table.get("kind")
@@ -387,10 +400,7 @@ def _instrument(path: Path, iid: str, table: Any, provenance: dict[str, str]) ->
 def load_registry_file(path: Path | str) -> Registry:
     """Parse and validate an instruments TOML file (the 8.00% preferred's terms file is relative to it)."""
     path = Path(path)
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise InputError(f"instruments file {path}: {echo(exc, 200)}") from None
+    raw = read_toml(path, f"instruments file {echo(path, 200)}")
     provenance: dict[str, str] = {}
     instruments = tuple(_instrument(path, iid, table, provenance) for iid, table in raw.items())
     preferred = [i for i in instruments if isinstance(i, PreferredRef)]

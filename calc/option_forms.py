@@ -8,7 +8,6 @@ The rule vocabulary is described at the top of the TOML file.
 
 from __future__ import annotations
 
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from fractions import Fraction
@@ -16,6 +15,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from calc.csv_records import read_text, read_toml
 from calc.errors import InputError
 
 SCHEDULES = ("installments", "at_grant")
@@ -217,20 +217,14 @@ def _documents(raw: dict[str, Any], directory: Path) -> dict[str, tuple[str, int
     docs = {}
     for key, name in raw.get("documents", {}).items():
         path = directory / str(name)
-        try:
-            n_lines = len(path.read_text(encoding="utf-8").split("\n"))
-        except OSError as exc:
-            raise InputError(f"option forms file: document {key} = {name}: {exc}") from exc
+        n_lines = len(read_text(path, f"option forms file: document {key} = {name}").split("\n"))
         docs[key] = (f"data/{name}", n_lines)
     return docs
 
 
 def load_forms_file(path: Path) -> Mapping[str, OptionForm]:
     """Parse and validate an option-forms TOML file: form id -> ``OptionForm``."""
-    try:
-        raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise InputError(f"option forms file {path}: {exc}") from exc
+    raw = read_toml(path, f"option forms file {path}")
     documents = _documents(raw, Path(path).parent)
     forms = raw.get("forms")
     if not isinstance(forms, dict) or not forms:

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
 
+from calc.csv_records import MAX_GRID_BYTES
 from calc.errors import InputError
 from calc.output import MONEY_DECIMALS, PCT_DECIMALS, PER_SHARE_DECIMALS, RATE_DECIMALS
 from calc.params import ScenarioParams
@@ -38,7 +39,9 @@ def product_version() -> str:
 
 
 def file_fingerprint(path: Path | str, source: str) -> dict[str, object]:
-    """Path, size in bytes and SHA-256 of an input file; OS errors become ``InputError`` naming ``source``."""
+    """Path, size in bytes and SHA-256 of an input file; OS errors become ``InputError`` naming ``source``.
+    No input may exceed ``MAX_GRID_BYTES`` (the largest reader's cap), so a file that grew past it after
+    it was read (or ``/dev/zero``) is refused rather than hashed forever."""
     digest = hashlib.sha256()
     size = 0
     try:
@@ -46,6 +49,8 @@ def file_fingerprint(path: Path | str, source: str) -> dict[str, object]:
             for block in iter(lambda: handle.read(1 << 20), b""):
                 digest.update(block)
                 size += len(block)
+                if size > MAX_GRID_BYTES:
+                    raise InputError(f"{source}: larger than the {MAX_GRID_BYTES:,}-byte limit of any input file")
     except OSError as exc:
         raise InputError(f"{source}: cannot read ({exc.strerror or exc})") from exc
     return {"path": str(path), "bytes": size, "sha256": digest.hexdigest()}

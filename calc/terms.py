@@ -9,15 +9,16 @@ Holdings are not terms: they live in the register (``calc.register``).
 from __future__ import annotations
 
 import datetime as dt
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from calc.errors import InputError
+from calc.csv_records import read_toml
+from calc.errors import InputError, echo
+from calc.numbers import parse_decimal
 
 
 @dataclass(frozen=True)
@@ -97,22 +98,36 @@ SCALAR_TYPES: dict[str, tuple[type, ...]] = {
 
 def _convert(value: Any, annotation: str, where: str) -> Any:
     """Check a TOML value against the field's annotation and convert it (Decimal, tuples)."""
-    if annotation.startswith("tuple"):
+    if annotation.startswith("tuple["):
+        item = annotation[len("tuple[") : -len(", ...]")]
         if not isinstance(value, list):
-            raise InputError(f"terms file: [{where}] value must be a list, got {value!r}")
-        return tuple(tuple(v) for v in value) if annotation.startswith("tuple[tuple") else tuple(value)
+            raise InputError(f"terms file: [{where}] value must be a list, got {echo(value)!r}")
+        if item.startswith("tuple["):  # a pair such as (month, day)
+            size, inner = item.count(",") + 1, item[len("tuple[") : item.index(",")]
+            if any(not isinstance(v, list) or len(v) != size for v in value):
+                raise InputError(f"terms file: [{where}] value must be a list of {size}-element lists")
+            return tuple(tuple(_convert(x, inner, where) for x in v) for v in value)
+        return tuple(_convert(v, item, where) for v in value)
     expected = SCALAR_TYPES[annotation]
-    if not isinstance(value, expected) or (annotation == "int" and isinstance(value, bool)):
-        raise InputError(f"terms file: [{where}] value {value!r} must be of type {annotation}")
+    if (
+        not isinstance(value, expected)
+        or (annotation in ("int", "Decimal") and isinstance(value, bool))
+        or (annotation == "dt.date" and isinstance(value, dt.datetime))
+    ):
+        raise InputError(f"terms file: [{where}] value {echo(value)!r} must be of type {annotation}")
     if annotation == "Decimal":
-        try:
-            result = Decimal(str(value))
-        except InvalidOperation:
-            raise InputError(f"terms file: [{where}] value {value!r} is not a number") from None
-        if not result.is_finite():
-            raise InputError(f"terms file: [{where}] value {value!r} is not a finite number")
-        return result
+        return toml_decimal(value, f"terms file: [{where}]")
     return value
+
+
+def toml_decimal(value: object, where: str) -> Decimal:
+    """A number of a TOML data file (text, integer or float), read by the rule of typed numbers
+    (``calc.numbers.parse_decimal``: at most ``MAX_NUMBER_CHARS`` characters, magnitude bounded by
+    ``MAX_EXPONENT``, finite); a failure is an ``InputError`` starting with ``where``."""
+    try:
+        return parse_decimal(str(value))
+    except InputError as exc:
+        raise InputError(f"{where} value {exc}") from None
 
 
 def _section(raw: dict[str, Any], name: str, cls: type, provenance: dict[str, str]) -> Any:
@@ -131,7 +146,10 @@ def _section(raw: dict[str, Any], name: str, cls: type, provenance: dict[str, st
 
 def _rate_steps(raw: dict[str, Any], provenance: dict[str, str]) -> tuple[RateStep, ...]:
     steps = []
-    for i, entry in enumerate(raw.get("conversion_rates", [])):
+    entries = raw.get("conversion_rates", [])
+    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+        raise InputError("terms file: conversion_rates must be an array of tables [[conversion_rates]]")
+    for i, entry in enumerate(entries):
         where = f"conversion_rates entry {i + 1}"
         try:
             step = RateStep(
@@ -157,18 +175,19 @@ def _rate_steps(raw: dict[str, Any], provenance: dict[str, str]) -> tuple[RateSt
 
 def load_terms_file(path: Path) -> Terms:
     """Parse and validate a terms TOML file."""
-    try:
-        raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, tomllib.TOMLDecodeError) as exc:
-        raise InputError(f"terms file {path}: {exc}") from exc
+    raw = read_toml(path, f"terms file {echo(path, 200)}")
     provenance: dict[str, str] = {}
-    terms = Terms(
-        preferred=_section(raw, "preferred", PreferredTerms, provenance),
-        conversion_rates=_rate_steps(raw, provenance),
-        registered=_section(raw, "registered", RegisteredAmounts, provenance),
-        market=_section(raw, "market", MarketDefaults, provenance),
-        provenance=MappingProxyType(provenance),
-    )
+    try:
+        terms = Terms(
+            preferred=_section(raw, "preferred", PreferredTerms, provenance),
+            conversion_rates=_rate_steps(raw, provenance),
+            registered=_section(raw, "registered", RegisteredAmounts, provenance),
+            market=_section(raw, "market", MarketDefaults, provenance),
+            provenance=MappingProxyType(provenance),
+        )
+    except InputError as exc:  # name the file (a terms file may be any instruments file's terms_file)
+        message = str(exc.args[0]).replace("terms file:", f"terms file {echo(path, 200)}:", 1)
+        raise InputError(message, exc.problems) from None
     problems = _modelled_problems(terms)
     if problems:
         raise InputError(f"terms file {path}: {len(problems)} problem(s)", problems)

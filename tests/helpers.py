@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import io
 import re
+import resource
 import subprocess
 import sys
 from pathlib import Path
@@ -57,6 +58,28 @@ def run_cli_process(*args: str, cwd: Path | None = None) -> subprocess.Completed
         cwd=cwd or ROOT,
         timeout=600,
         env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin"},
+    )
+
+
+MEMORY_CAP_BYTES = 1_200_000_000  # the address space of ``run_cli_capped`` (issue 20 items 14, 15)
+
+
+def run_cli_capped(*args: str, timeout: float = 60) -> subprocess.CompletedProcess[str]:
+    """``run_cli_process`` limited to ``MEMORY_CAP_BYTES`` of address space, for inputs that once read
+    without bound (``/dev/zero``, a huge filing): a regression ends in MemoryError (exit 1), not in
+    exhausting the machine."""
+
+    def cap() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (MEMORY_CAP_BYTES, MEMORY_CAP_BYTES))
+
+    return subprocess.run(
+        [sys.executable, "-m", "calc", *args],
+        preexec_fn=cap,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=timeout,
+        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", "OPENBLAS_NUM_THREADS": "1"},
     )
 
 

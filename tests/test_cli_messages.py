@@ -13,7 +13,10 @@ import pytest
 import calc.cli.commands.convert
 from calc.cli.json_output import print_json
 from calc.cli.main import INTERRUPTED, main
-from tests.helpers import ROOT
+from calc.cli.progress import ProgressBar
+from calc.cli.text_output import escaped_output
+from calc.errors import InputError
+from tests.helpers import ROOT, run_cli_capped
 
 
 def run(capsys, *argv: str) -> tuple[int, str, str]:
@@ -293,3 +296,58 @@ def test_issue20_item25_an_empty_output_path_says_empty_path(capsys, flag):
     code, out, err = run(capsys, "scenario", flag, "")
     assert_one_error_line(code, out, err)
     assert err == f"error: {flag}: empty path: give a file name\n"
+
+
+# --------------------------------------------------------------------------- issue 20 (hardening, round 3)
+
+ANSI_NAME = "\x1b[31mRED\x1b]0;pwned\x07\x1b[2J\u202e"
+
+
+def _registry_named(tmp_path, name: str):
+    """A copy of the shipped registry whose warrants carry ``name`` (TOML-escaped)."""
+    for file in ("terms.toml", "grants_illustrative.csv", "grants_executive_example.csv"):
+        (tmp_path / file).write_bytes((ROOT / "data" / file).read_bytes())
+    text = (ROOT / "data" / "instruments.toml").read_text(encoding="utf-8")
+    old = 'name = { value = "warrants at $2.75 (2004 settlement)"'
+    escaped = "".join(f"\\u{ord(c):04x}" if not c.isprintable() else c for c in name)
+    assert text.count(old) == 1
+    path = tmp_path / "instruments.toml"
+    path.write_text(text.replace(old, f'name = {{ value = "{escaped}"'), encoding="utf-8")
+    return path
+
+
+def test_issue20_item19_terminal_escapes_in_a_name_are_printed_escaped(capsys, tmp_path):
+    """An instrument name with ANSI sequences (colour, window title, clear screen) and a bidi override
+    was printed raw by ``dilution``; every printed line now shows them as escapes."""
+    code, out, err = run(capsys, "dilution", "--instruments", str(_registry_named(tmp_path, ANSI_NAME)))
+    assert code == 0, err
+    assert not any(c in out + err for c in "\x1b\x07\u202e")
+    assert "\\x1b[31mRED\\x1b]0;pwned\\x07\\x1b[2J\\u202e" in out
+    assert "\n" in out and out.isprintable() is False  # line ends are kept
+
+
+def test_issue20_item19_escaping_covers_stderr_and_spares_the_progress_bar(capsys):
+    with escaped_output():
+        print("name\x1b[2J\tok", file=sys.stderr)
+        bar = ProgressBar(sys.stderr, "paths")
+        assert bar.stream is not sys.stderr  # the bar draws its '\r' on the stream underneath
+    assert capsys.readouterr().err == "name\\x1b[2J\tok\n"
+
+
+@pytest.mark.timeout(20)
+def test_issue20_item14_a_scenario_document_is_read_size_capped():
+    """``--scenario /dev/zero`` read the whole 'file' before checking its size."""
+    result = run_cli_capped("scenario", "--scenario", "/dev/zero")
+    assert_one_error_line(result.returncode, result.stdout, result.stderr)
+    assert result.stderr == "error: --scenario /dev/zero: larger than 20,000,000 bytes\n"
+
+
+@pytest.mark.timeout(10)
+def test_issue20_item14_an_input_is_fingerprinted_size_capped(monkeypatch):
+    """The run record hashes every input file; one that grew past every reader's cap (or /dev/zero) is
+    refused, not hashed forever."""
+    import calc.record
+
+    monkeypatch.setattr(calc.record, "MAX_GRID_BYTES", 3 << 20)
+    with pytest.raises(InputError, match=r"--events: larger than the 3,145,728-byte limit of any input file"):
+        calc.record.file_fingerprint("/dev/zero", "--events")

@@ -14,9 +14,9 @@ import pytest
 
 from calc.data import REGISTER_PATH
 from calc.errors import InputError
-from calc.filing import parse_filing_text
+from calc.filing import MAX_FILING_BYTES, parse_filing_text
 from calc.register import summarize
-from tests.helpers import run_cli
+from tests.helpers import run_cli, run_cli_capped
 
 
 def row(parsed, name):
@@ -201,3 +201,34 @@ def test_cli_rejects_filing_without_table(tmp_path):
     assert result.returncode == 2
     assert "no 'Selling Securityholders' table found" in result.stderr
     assert not out.exists()
+
+
+# --------------------------------------------------------------------------- issue 20 (hardening, round 3)
+
+LONG_ROW = "Zola Partners, L.P. ........................ 300 300,000 50,506 Nil "
+
+
+def _long_filing(filing_text: str, size: int) -> str:
+    """The shipped supplement with one holder row repeated until the text is ``size`` characters long."""
+    start, stop = filing_text.index("1976 Distribution Trust"), filing_text.index("Zurich Master Hedge Fund")
+    return filing_text[:start] + LONG_ROW * (size // len(LONG_ROW)) + filing_text[stop:]
+
+
+@pytest.mark.timeout(30)
+def test_issue20_item15_a_31_mb_filing_is_refused_in_bounded_memory(tmp_path, filing_text):
+    """Item 15: a 31 MB filing under a 1.2 GB address-space cap ended in MemoryError (exit 1; 45 MB
+    took 95 s and 1.78 GB). The shipped supplement is 37 kB: a filing over MAX_FILING_BYTES (1 MB)
+    is refused before it is parsed, naming the limit, and nothing is written."""
+    filing, out = tmp_path / "big.txt", tmp_path / "register.csv"
+    filing.write_text(_long_filing(filing_text, 31_000_000), encoding="utf-8")
+
+    result = run_cli_capped("holders", "--filing", str(filing), "--out", str(out))
+    assert result.returncode == 2, result.stderr
+    assert result.stderr == f"error: filing {filing}: larger than the 1,000,000-byte limit; nothing was read\n"
+    assert not out.exists()
+
+
+def test_issue20_item15_filing_text_over_the_limit_is_refused_unparsed(filing_text):
+    assert MAX_FILING_BYTES >= 20 * len(filing_text.encode("utf-8"))  # room for a far longer supplement
+    with pytest.raises(InputError, match=r"filing: longer than the 1,000,000-character limit; nothing was read"):
+        parse_filing_text(_long_filing(filing_text, MAX_FILING_BYTES + 100))

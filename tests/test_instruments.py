@@ -14,7 +14,7 @@ import pytest
 from calc.data import load_terms
 from calc.errors import InputError
 from calc.instruments import INSTRUMENTS_PATH, Convertible, Warrant, load_registry, load_registry_file
-from tests.helpers import ROOT
+from tests.helpers import ROOT, run_cli, run_cli_capped
 
 ELEVEN_K = (ROOT / "data" / "11-K_2002_long_term_savings_plan.txt").read_text(encoding="utf-8").split("\n")
 
@@ -198,3 +198,111 @@ def test_shipped_registry_file_is_the_default():
     assert INSTRUMENTS_PATH == ROOT / "data" / "instruments.toml"
     assert all(isinstance(i, Convertible) for i in load_registry().of(Convertible))
     assert math.ceil(Fraction(750_000) * Fraction("299.4012")) == 224_550_900
+
+
+# --------------------------------------------------------------------------- issue 20 (hardening, round 3)
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, old
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+@pytest.mark.timeout(10)
+@pytest.mark.parametrize(
+    "value, rule",
+    [
+        ("1e-999999999", "too small"),  # Fraction(Decimal('1E-999999999')) never finished
+        ("1e999999999", "too large"),
+        ("1" * 60, "longer than 50 characters"),
+        ("2_75", "is not a number"),
+    ],
+)
+def test_issue20_item13_huge_exponent_is_refused_fast(data_copy, value, rule):
+    _edit(data_copy, 'exercise_price_usd = { value = "2.75"', f'exercise_price_usd = {{ value = "{value}"')
+    with pytest.raises(InputError) as err:
+        load_registry_file(data_copy)
+    assert "[warrants_2004.exercise_price_usd]" in str(err.value) and rule in str(err.value)
+
+
+@pytest.mark.timeout(10)
+def test_issue20_item13_dilution_refuses_the_huge_exponent(data_copy):
+    _edit(data_copy, 'exercise_price_usd = { value = "2.75"', 'exercise_price_usd = { value = "1e-999999999"')
+    result = run_cli("dilution", "--instruments", str(data_copy))
+    assert result.returncode == 2 and result.stdout == ""
+    assert "exercise_price_usd] value '1e-999999999' is too small" in result.stderr
+
+
+@pytest.mark.timeout(20)
+def test_issue20_item14_dev_zero_instruments_and_terms_files_are_refused(data_copy):
+    result = run_cli_capped("dilution", "--instruments", "/dev/zero")
+    assert result.returncode == 2 and result.stdout == ""
+    assert (
+        result.stderr == "error: instruments file /dev/zero: larger than the 2,000,000-byte limit; nothing was read\n"
+    )
+    _edit(data_copy, 'terms_file = { value = "terms.toml"', 'terms_file = { value = "/dev/zero"')
+    result = run_cli_capped("dilution", "--instruments", str(data_copy))
+    assert result.returncode == 2 and result.stdout == ""
+    assert "error: terms file /dev/zero: larger than the 2,000,000-byte limit" in result.stderr
+
+
+@pytest.mark.timeout(10)
+@pytest.mark.parametrize(
+    "old, new, message",
+    [
+        (  # was decimal.InvalidOperation (exit 1): 1000 / 1e-30 quantized to 4 decimals
+            'conversion_price_usd = { value = "4.84"',
+            'conversion_price_usd = { value = "1e-30"',
+            "[trust_preferred_775.conversion_rate] 206.6116 does not match unit_usd / conversion_price_usd = 1"
+            "000000000000000000000000000000000.0000",
+        ),
+        (  # was RecursionError (exit 1)
+            "# --- Warrants",
+            "deep = " + "[" * 100_000 + "]" * 100_000 + "\n# --- Warrants",
+            "not readable TOML (arrays or tables nested too deeply)",
+        ),
+        ("# --- Warrants", "x = [1,\n# --- Warrants", "not valid TOML (Invalid value (at line"),
+    ],
+)
+def test_issue20_item15_instruments_file_faults_are_input_errors(data_copy, old, new, message):
+    _edit(data_copy, old, new)
+    with pytest.raises(InputError) as err:
+        load_registry_file(data_copy)
+    assert str(err.value).startswith(f"instruments file {data_copy}: ") and message in str(err.value)
+
+
+def test_issue20_item15_terms_file_in_latin1_is_refused_naming_the_byte(data_copy):
+    """A non-UTF-8 terms_file was a UnicodeDecodeError (exit 1); now the CSV readers' rule and hint."""
+    terms = data_copy.parent / "terms.toml"
+    terms.write_bytes(terms.read_bytes() + "# Société\n".encode("latin-1"))
+    result = run_cli("dilution", "--instruments", str(data_copy))
+    assert result.returncode == 2 and result.stdout == ""
+    assert f"terms file {terms}: line " in result.stderr
+    assert "byte 0xE9 cannot be decoded" in result.stderr and "iconv" in result.stderr
+
+
+@pytest.mark.parametrize("encoding", ["utf-8-sig", "utf-16"])
+def test_issue20_item15_toml_with_a_byte_order_mark_loads(data_copy, encoding):
+    """The CSV readers' rule: UTF-8 with or without a BOM, UTF-16/32 with their BOM."""
+    for path in (data_copy, data_copy.parent / "terms.toml"):
+        path.write_bytes(path.read_text(encoding="utf-8").encode(encoding))
+    assert load_registry_file(data_copy).instruments == load_registry().instruments
+
+
+@pytest.mark.parametrize("key", ["warrants.2004", "warrants 2004", "warrants=2004", "w\\u001b[31m", "x" * 65])
+def test_issue20_item23_instrument_id_policy_cannot_name_is_refused(data_copy, key):
+    """``["warrants.2004"]`` loaded but ``--policy warrants.2004.exercise=none`` could not name it
+    (``key`` is the TOML text of the quoted key)."""
+    _edit(data_copy, "[warrants_2004]", f'["{key}"]')
+    with pytest.raises(InputError) as err:
+        load_registry_file(data_copy)
+    message = str(err.value)
+    assert message.startswith(f"instruments file {data_copy}: [") and "is not a valid id" in message
+    assert "ASCII letters, digits, '_' or '-' (no '.', '=' or spaces)" in message and "--policy" in message
+    assert "\x1b" not in message
+
+
+def test_issue20_item23_valid_ids_still_load(data_copy):
+    _edit(data_copy, "[warrants_2004]", "[warrants-2004_B]")
+    assert "warrants-2004_B" in {i.id for i in load_registry_file(data_copy).instruments}

@@ -14,7 +14,7 @@ from calc.history import history_defaults
 from calc.ledger import check_events, ledger_events, read_events_lenient
 from calc.narrative import input_value
 from calc.params import SPEC_BY_NAME, SPECS, ScenarioParams, default_params, parse_params
-from calc.scenario_doc import ScenarioDoc, doc_from_json, event_cells, params_json_values
+from calc.scenario_doc import MAX_DOC_BYTES, ScenarioDoc, doc_from_json, event_cells, params_json_values
 from calc.scenario_run import Resolved, resolve
 
 
@@ -173,7 +173,8 @@ def doc_from_args(args: argparse.Namespace) -> tuple[ScenarioDoc, list[str]]:
 def read_doc(path: Path) -> ScenarioDoc:
     """A scenario document file (``calc.scenario_doc``); read errors name ``--scenario``."""
     try:
-        data = path.read_bytes()
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_DOC_BYTES + 1)  # one byte over is enough for doc_from_json to refuse it
     except OSError as exc:
         raise InputError(f"--scenario {path}: cannot read ({exc.strerror or exc})") from exc
     return doc_from_json(data, f"--scenario {path}")

@@ -13,7 +13,8 @@ Exit codes and messages:
   ``CALC_TRACEBACK=1`` to also print the traceback.
 
 Output works on any stdout/stderr encoding: characters it cannot encode are written
-as ASCII look-alikes (``−`` as ``-``, ``×`` as ``x``, ``…`` as ``...``) or ``?``.
+as ASCII look-alikes (``−`` as ``-``, ``×`` as ``x``, ``…`` as ``...``) or ``?``. Printed text never
+carries a terminal escape: control characters in it are written escaped (``calc.cli.text_output``).
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from collections.abc import Collection, Sequence
 from typing import Any, NoReturn
 
 from calc.cli.commands import COMMANDS
+from calc.cli.text_output import escaped_output
 from calc.errors import InputError, echo
 from calc.output import signals_as_interrupts
 
@@ -183,7 +185,7 @@ def _run(argv: list[str] | None) -> int:
 def main(argv: list[str] | None = None) -> int:
     """Run one command; numeric RuntimeWarnings (overflow, invalid value) are errors, never printed."""
     _tolerate_any_encoding()
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), escaped_output():
         warnings.simplefilter("error", RuntimeWarning)
         try:
             return _run(argv)

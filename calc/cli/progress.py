@@ -5,6 +5,8 @@ from __future__ import annotations
 import time
 from typing import TextIO
 
+from calc.cli.text_output import unescaped
+
 
 class ProgressBar:
     """``[#####.....] done/total UNIT`` redrawn in place on a terminal; silent otherwise."""
@@ -13,7 +15,7 @@ class ProgressBar:
     DELAY_S = 0.5  # only grids that take more than a moment get a bar
 
     def __init__(self, stream: TextIO, unit: str) -> None:
-        self.stream = stream
+        self.stream = unescaped(stream)  # the bar's own '\r' must reach the terminal
         self.unit = unit
         self.enabled = stream.isatty()
         self.start = time.monotonic()

@@ -1,0 +1,55 @@
+"""The command line's printed text made safe for a terminal (issue 20 item 19).
+
+Names, sources and other user text reach the report (an instrument ``name`` with an ANSI escape
+would recolour the terminal, set its title or clear the screen). ``escaped_output`` puts every
+line printed to stdout and stderr during a run through ``calc.errors.escape_unprintable`` (the rule
+of quoted error text): control, format and bidi characters are written as their escapes, line ends
+and tabs kept. Binary outputs (a CSV on standard output) go through ``sys.stdout.buffer``, as data,
+unchanged; the progress bar draws on the stream under the wrapper (``unescaped``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from collections.abc import Iterable, Iterator
+from typing import Any, TextIO, cast
+
+from calc.errors import escape_unprintable
+
+KEPT = "\n\t"
+
+
+class EscapedText:
+    """A text stream writing through ``inner`` with unprintable characters escaped; everything else
+    (``buffer``, ``fileno``, ``isatty``, ``flush``, ``encoding``) is ``inner``'s."""
+
+    def __init__(self, inner: TextIO) -> None:
+        self.unescaped = inner
+
+    def write(self, text: str) -> int:
+        self.unescaped.write(escape_unprintable(text, KEPT))
+        return len(text)
+
+    def writelines(self, lines: Iterable[str]) -> None:
+        for line in lines:
+            self.write(line)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.unescaped, name)
+
+
+def unescaped(stream: TextIO) -> TextIO:
+    """The stream under an ``EscapedText`` (for text the product draws itself, like ``\\r``)."""
+    return cast(TextIO, getattr(stream, "unescaped", stream))
+
+
+@contextlib.contextmanager
+def escaped_output() -> Iterator[None]:
+    """stdout and stderr escaped for the duration (restored after, also on error)."""
+    saved = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = cast(TextIO, EscapedText(sys.stdout)), cast(TextIO, EscapedText(sys.stderr))
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = saved
