@@ -47,7 +47,7 @@ from charts.text import plot_text
 from dashboard import formatting, safe, state
 from dashboard.context import Page
 from dashboard.options_view import NAME_WIDTH_PX, show_waterfall
-from dashboard.widgets import share_metric
+from dashboard.widgets import BROWSER_MAX_INT, share_metric
 
 PRICE_POINTS = np.geomspace(0.25, 20.0, 60)
 POLICY_INPUTS = (
@@ -241,7 +241,9 @@ def _mc_section(s: Setup, key: str) -> None:
     c = st.columns(3)
     volatility = c[0].number_input("Volatility", min_value=0.0, max_value=MAX_VOLATILITY, value=0.6, key="dilution_vol")
     paths = int(c[1].number_input("Paths", min_value=1, max_value=100_000, value=2_000, key="dilution_paths"))
-    seed = int(c[2].number_input("Seed", min_value=0, max_value=MAX_SEED, value=0, key="dilution_seed"))
+    seed = int(
+        c[2].number_input("Seed", min_value=0, max_value=min(MAX_SEED, BROWSER_MAX_INT), value=0, key="dilution_seed")
+    )
     try:
         mc = _monte_carlo(key, s, float(volatility), paths, seed)
     except InputError as exc:

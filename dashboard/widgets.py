@@ -13,6 +13,7 @@ from charts import figures
 from dashboard.context import Page
 from dashboard.formatting import compact_shares, shares
 
+BROWSER_MAX_INT = 2**53 - 1  # the largest whole number a browser's number input holds exactly
 METRIC_WIDTH_PX = 168  # fits the longest label ("As-converted today") and value ("-37.34 B") at the headline's font
 
 

@@ -228,19 +228,17 @@ def test_options_forms_json_is_json(capsys):
 
 def test_issue20_item9_holders_writes_nothing_unless_the_run_succeeds(tmp_path, capsys, monkeypatch):
     """The terms file is read after the filing is parsed: a bad one once left the register and its sidecar
-    written beside the error (exit 2)."""
-    import calc.data
+    written beside the error (exit 2). (The loader is replaced for this command only: clearing the shared
+    terms cache would leave other cached objects holding the previous terms.)"""
+    import calc.cli.commands.holders
+    from calc.terms import load_terms_file
 
     bad = tmp_path / "terms.toml"
     bad.write_text("preferred = [not toml\n", encoding="utf-8")
-    monkeypatch.setattr(calc.data, "TERMS_PATH", bad)
-    calc.data.load_terms.cache_clear()
+    monkeypatch.setattr(calc.cli.commands.holders, "load_terms", lambda: load_terms_file(bad))
     out = tmp_path / "out"
     out.mkdir()
-    try:
-        code, stdout, err = run(capsys, "holders", "--out", str(out / "register.csv"))
-    finally:
-        calc.data.load_terms.cache_clear()  # the real terms are loaded again after the path is restored
+    code, stdout, err = run(capsys, "holders", "--out", str(out / "register.csv"))
     assert_one_error_line(code, stdout, err)
     assert err.startswith(f"error: terms file {bad}: ")
     assert os.listdir(out) == []
