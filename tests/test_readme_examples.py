@@ -1,6 +1,6 @@
-"""Every README command-line example runs as pasted (issue 12, point 12).
+"""Every command-line example of the README and of docs/ runs as pasted.
 
-Each ```sh block of README.md that calls ``.venv/bin/python -m calc`` runs whole, line by line (every
+Each ```sh block of README.md and docs/*.md that calls ``.venv/bin/python -m calc`` runs whole, line by line (every
 line must succeed), in a scratch directory holding a link to ``data/``. The ``calc`` lines run in this
 process (``tests.helpers.run_cli``, the same entry point as ``python -m calc``; one subprocess smoke test
 per command is in ``tests/test_cli.py``); the only other command an example may use is ``mkdir -p out``.
@@ -20,6 +20,7 @@ from tests.helpers import ROOT, run_cli
 CALL = ".venv/bin/python -m calc"
 BLOCK = re.compile(r"^```sh\n(.*?)^```", re.DOTALL | re.MULTILINE)
 README = ROOT / "README.md"
+DOCS = (README, *sorted((ROOT / "docs").glob("*.md")))
 
 
 def example_blocks(doc: Path) -> list[str]:
@@ -33,10 +34,23 @@ def commands(block: str) -> list[list[str]]:
 
 
 def test_there_are_examples():
-    assert len(example_blocks(README)) >= 3
+    assert len(example_blocks(README)) >= 1
+    assert len(example_blocks(ROOT / "docs" / "cli.md")) >= 3
 
 
-@pytest.mark.parametrize("index, block", list(enumerate(example_blocks(README))))
+def test_the_readme_has_five_examples():
+    calls = [line for block in example_blocks(README) for line in block.splitlines() if line.startswith(CALL)]
+    assert len(calls) == 5
+
+
+EXAMPLES = [
+    pytest.param(index, block, id=f"{doc.relative_to(ROOT)}-{index}")
+    for doc in DOCS
+    for index, block in enumerate(example_blocks(doc))
+]
+
+
+@pytest.mark.parametrize("index, block", EXAMPLES)
 def test_example_block_runs_as_pasted(tmp_path, index, block):
     lines = [line for line in block.splitlines() if line.strip() and not line.lstrip().startswith("#")]
     assert not [line for line in lines if re.search(r"(^|\s)python3?\s", line)], "bare python in an example"
