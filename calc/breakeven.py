@@ -27,6 +27,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from calc import preferred_rules as rules
 from calc.data import default_book, load_terms
 from calc.dilution import HolderBook
 from calc.engine import STOCK, PathResult, Policies, dividend_codes
@@ -61,7 +62,9 @@ def wait_terms(
     columns = np.arange(E)[None, :]
     stock = dividend_codes(schedule, pol, plan or _empty_plan()) == STOCK
     paid = stock & (path.dividend_due_usd > 0) & (columns >= after)
-    dividend_usd = np.where(paid, path.lp_start * float(coupon_rate(terms)) / pol.sale_factor[:, None], 0.0)
+    dividend_usd = np.where(
+        paid, rules.dividend_usd(path.lp_start, float(coupon_rate(terms))) / pol.sale_factor[:, None], 0.0
+    )
     at_exit = np.minimum(path.exit_column, E - 1)
     exit_price = path.prices[np.arange(P), at_exit]
     live = path.exit_column >= from_column

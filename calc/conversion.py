@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
+from calc import preferred_rules as rules
 from calc.errors import InputError
 from calc.terms import RateStep, Terms
 
@@ -36,10 +37,10 @@ def exact_common_shares(n_preferred: int, *, lp_usd: Number, rate: Number) -> Fr
         raise InputError(f"preferred shares must be >= 0, got {n_preferred}")
     if Fraction(lp_usd) <= 0:
         raise InputError(f"liquidation preference must be > 0 USD, got {lp_usd}")
-    return n_preferred * Fraction(lp_usd) / 1000 * Fraction(rate)
+    return n_preferred * rules.exact_conversion_per_share(Fraction(lp_usd), Fraction(rate))
 
 
-def registration_shares(n_preferred: int, *, rate: Number, lp_usd: Number = 1000) -> int:
+def registration_shares(n_preferred: int, *, rate: Number, lp_usd: Number = rules.BASIS_USD) -> int:
     """Shares registered for conversion: ``ceil(n × LP / 1000 × CR)`` (fractions rounded up)."""
     return math.ceil(exact_common_shares(n_preferred, lp_usd=lp_usd, rate=rate))
 
@@ -137,4 +138,4 @@ def adjust_for_stock_split(rate: Fraction, shares_before: int, shares_after: int
 
 def conversion_price(rate: Fraction) -> Fraction:
     """Conversion price per common share: ``1000 / CR`` (USD)."""
-    return Fraction(1000) / rate
+    return rules.exact_conversion_price(rate)

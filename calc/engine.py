@@ -59,8 +59,9 @@ from functools import cached_property, partial
 
 import numpy as np
 
+from calc import preferred_rules as rules
 from calc.errors import InputError
-from calc.ledger import ACTIONS, PER_SHARE_USD, Plan, RowContext, RowResult, row_totals
+from calc.ledger import ACTIONS, Plan, RowContext, RowResult, row_totals
 from calc.params import (
     CALL_POLICIES,
     CONVERSION_POLICIES,
@@ -69,7 +70,7 @@ from calc.params import (
     SETTLEMENTS,
     ScenarioParams,
 )
-from calc.rounding import MAX_SHARES, ceil_shares, decimal_value, exact_at_least, floor_shares, quotient
+from calc.rounding import MAX_SHARES, ceil_shares, floor_shares
 from calc.schedule import Schedule
 
 CASH, STOCK, ACCRUE = (DIVIDEND_POLICIES.index(x) for x in ("cash", "stock", "accrue"))
@@ -178,21 +179,21 @@ class PathResult:
     def exact_conversion_per_share(self, p: int) -> Fraction:
         """c of path p exactly (0 unless it converted)."""
         e = int(self.exit_at[p])
-        return (
-            self.lp.end(p, e) / PER_SHARE_USD * self.exact_rate[e] if self.exit_conversion_per_share[p] else Fraction(0)
-        )
+        converted = self.exit_conversion_per_share[p]
+        return rules.exact_conversion_per_share(self.lp.end(p, e), self.exact_rate[e]) if converted else Fraction(0)
 
     def exact_redemption_per_share(self, p: int) -> Fraction:
         """q of path p exactly (0 unless redeemed in stock)."""
         e = int(self.exit_at[p])
         if not self.exit_redemption_per_share[p]:
             return Fraction(0)
-        return self.lp.end(p, e) / (decimal_value(self.prices[p, e]) * decimal_value(self.put_factor[p]))
+        return rules.exact_redemption_per_share(self.lp.end(p, e), self.prices[p, e], self.put_factor[p])
 
     def exact_obtainable_per_share(self, p: int) -> Fraction:
         """LP_h / 1000 × CR_h of path p exactly (0 unless it still holds)."""
         e = self.prices.shape[1] - 1
-        return self.lp.end(p, e) / PER_SHARE_USD * self.exact_rate[e] if self.obtainable_per_share[p] else Fraction(0)
+        held = self.obtainable_per_share[p]
+        return rules.exact_conversion_per_share(self.lp.end(p, e), self.exact_rate[e]) if held else Fraction(0)
 
     def _by_column(self, name: str, dtype: type = np.int64, action: str | None = None) -> np.ndarray:
         """(P, E) sum of a ``RowResult`` field placed at each row's column (rows of ``action`` only if given)."""
@@ -285,18 +286,14 @@ class PathResult:
 
 
 def in_the_money(schedule: Schedule, prices: np.ndarray, trigger_pct: np.ndarray | None = None) -> np.ndarray:
-    """(P, E) bool: conversion value ≥ LP, i.e. ``S × CR ≥ 1000`` (price ≥ conversion price); with
-    ``trigger_pct`` g (P,): ``S × CR ≥ 1000 × (1 + g/100)``. Decided exactly (``exact_at_least``)."""
-    bound = np.full((len(prices), 1), float(PER_SHARE_USD))
-    if trigger_pct is not None:
-        bound = bound * (1.0 + trigger_pct[:, None] / 100.0)
-
-    def exact_at(index: tuple[int, ...]) -> bool:
-        p, e = index
-        exact_bound = PER_SHARE_USD * (1 + (decimal_value(trigger_pct[p]) / 100 if trigger_pct is not None else 0))
-        return decimal_value(prices[p, e]) * schedule.exact_rate[e] >= exact_bound
-
-    return exact_at_least(prices * schedule.rate[None, :], bound, exact_at)
+    """(P, E) bool: ``calc.preferred_rules.in_the_money`` at the schedule's rates; with ``trigger_pct`` g (P,)
+    against the call bound ``S × CR ≥ 1000 × (1 + g/100)``."""
+    rate = schedule.rate[None, :]
+    exact_rate = lambda i: schedule.exact_rate[i[1]]  # noqa: E731
+    if trigger_pct is None:
+        return rules.in_the_money(prices, rate, exact_rate)
+    bound = lambda i: rules.exact_call_bound(trigger_pct[i[0]])  # noqa: E731
+    return rules.in_the_money(prices, rate, exact_rate, rules.call_bound(trigger_pct), bound)
 
 
 def _decisions(schedule: Schedule, prices: np.ndarray, pol: Policies) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -306,8 +303,9 @@ def _decisions(schedule: Schedule, prices: np.ndarray, pol: Policies) -> tuple[n
     conv_all = (pol.conversion == ALL)[:, None] & schedule.is_conversion[None, :]
     put_all = (pol.put == ALL)[:, None] & schedule.is_put[None, :]
     rational = ((pol.put == RATIONAL) | (pol.conversion == RATIONAL))[:, None]
-    conv_rational = rational & decision_date & itm
-    put_rational = (pol.put == RATIONAL)[:, None] & schedule.is_put[None, :] & ~itm
+    rational_convert, rational_put = rules.rational_holder(itm, decision_date, schedule.is_put[None, :])
+    conv_rational = rational & rational_convert
+    put_rational = (pol.put == RATIONAL)[:, None] & rational_put
     holder_convert = conv_all | (~put_all & conv_rational)
     if not pol.call.any():  # call = none everywhere
         nothing = np.zeros_like(holder_convert)
@@ -497,15 +495,15 @@ def run_paths(
     @_memo_by(path_key)
     def exact_conversion(p: int) -> Fraction:
         """P_x / 1000 × CR_x of path p exactly."""
-        return exact_principal(p) / PER_SHARE_USD * schedule.exact_rate[col[p]]
+        return rules.exact_conversion_per_share(exact_principal(p), schedule.exact_rate[col[p]])
 
     stock_redeem = (action == REDEEM) & (pol.settlement == SETTLE_STOCK)
     conversion = floor_shares(
-        principal / PER_SHARE_USD * schedule.rate[col], lambda i: exact_conversion(i[0]), action == CONVERT
+        rules.conversion_per_share(principal, schedule.rate[col]), lambda i: exact_conversion(i[0]), action == CONVERT
     )
     redemption = ceil_shares(
-        quotient(principal, price_exit * pol.put_factor, stock_redeem),
-        lambda i: exact_principal(i[0]) / (decimal_value(price_exit[i]) * decimal_value(pol.put_factor[i])),
+        rules.redemption_shares(principal, price_exit, pol.put_factor, stock_redeem),
+        lambda i: rules.exact_redemption_per_share(exact_principal(i[0]), price_exit[i], pol.put_factor[i]),
         stock_redeem,
     )
 
@@ -513,15 +511,12 @@ def run_paths(
     paid = schedule.is_dividend[:live]
     preferred_dividend = paid & ~schedule.after_exchange[:live]
     record_usd = units_record[:live] * lp_start_r[:, :live]  # (R, L): N_record × LP_start
-    dividend_due = np.where(preferred_dividend & alive, record_usd * float(coupon_rate), 0.0)
+    dividend_due = np.where(preferred_dividend & alive, rules.dividend_usd(record_usd, float(coupon_rate)), 0.0)
     stock_dividend = (dividend[:, :live] == STOCK) & (dividend_due > 0)
     dividend_shares = ceil_shares(
-        quotient(dividend_due, prices[:, :live] * pol.sale_factor[:, None], stock_dividend),
-        lambda c: (
-            int(units_record[c[1]])
-            * lp.start(*c)
-            * coupon_rate
-            / (decimal_value(prices[c]) * decimal_value(pol.sale_factor[c[0]]))
+        rules.dividend_shares(dividend_due, prices[:, :live], pol.sale_factor[:, None], stock_dividend),
+        lambda c: rules.exact_dividend_shares(
+            int(units_record[c[1]]) * lp.start(*c) * coupon_rate, prices[c], pol.sale_factor[c[0]]
         ),
         stock_dividend,
     )
@@ -544,9 +539,13 @@ def run_paths(
         units_after=units_after,
         debenture_after=debenture_after,
         called=called,
-        exit_conversion_per_share=np.where(action == CONVERT, lp_exit / PER_SHARE_USD * schedule.rate[col], 0.0),
-        exit_redemption_per_share=np.where(stock_redeem, lp_exit / (price_exit * pol.put_factor), 0.0),
-        obtainable_per_share=np.where(holding, lp_end[:, -1] / PER_SHARE_USD * schedule.rate[-1], 0.0),
+        exit_conversion_per_share=np.where(
+            action == CONVERT, rules.conversion_per_share(lp_exit, schedule.rate[col]), 0.0
+        ),
+        exit_redemption_per_share=np.where(
+            stock_redeem, rules.redemption_per_share(lp_exit, price_exit, pol.put_factor), 0.0
+        ),
+        obtainable_per_share=np.where(holding, rules.conversion_per_share(lp_end[:, -1], schedule.rate[-1]), 0.0),
         rows=ledger,
         lp=lp,
         exact_rate=schedule.exact_rate,

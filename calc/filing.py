@@ -30,6 +30,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from calc import preferred_rules as rules
 from calc.conversion import registration_shares
 from calc.csv_records import MAX_CELL_CHARS, read_text
 from calc.errors import InputError
@@ -46,7 +47,6 @@ LEADER_RE = re.compile(r"^(.*?)\.{3,}$")
 FOOTNOTES_RE = re.compile(r"^(.*?)((?:\(\d{1,2}\)|\(\*\)|\*)+)$", re.S)
 FIGURE_RE = re.compile(r"^(?:\d[\d,]{0,24}|nil)$", re.I | re.A)  # longer digit runs are not figures
 TOTAL_RE = re.compile(r"^totals?:?$", re.I)
-PRINCIPAL_PER_SHARE_USD = 1000
 MAX_FILING_BYTES = 1_000_000  # 27 times the shipped supplement (37 kB, 323 holders)
 TOKEN_RE = re.compile(r"\S+")
 
@@ -87,7 +87,7 @@ def _parse_figure(token: str, column: str) -> tuple[int, str | None]:
 
 def _check_row(figures: dict[str, int], rate: Decimal) -> tuple[int, int, list[str]]:
     preferred = figures["preferred_shares"]
-    expected_principal = preferred * PRINCIPAL_PER_SHARE_USD
+    expected_principal = preferred * rules.BASIS_USD  # LP $1,000 per preferred share
     expected_common = registration_shares(preferred, rate=rate)
     issues = []
     if figures["debenture_principal_usd"] != expected_principal:

@@ -59,6 +59,7 @@ from typing import Any
 
 import numpy as np
 
+from calc import preferred_rules as rules
 from calc.csv_records import MAX_CSV_LINE_CHARS, csv_records, opened_lines, split_ragged, text_lines
 from calc.data import history_events
 from calc.dilution import HolderBook, _allocate, largest_remainder
@@ -72,8 +73,6 @@ from calc.rounding import (
     ScaledExact,
     SumScaledExact,
     ceil_shares,
-    decimal_value,
-    exact_at_least,
     floor_shares,
 )
 from calc.terms import Terms
@@ -89,7 +88,6 @@ EVENT_COLUMNS = (
     "holder",
     "source",
 )
-PER_SHARE_USD = 1000  # conversion basis: a rate is common per $1,000 of liquidation preference (exact int)
 MAX_EVENTS_BYTES = 1_000_000  # an events file or edited text
 ALL = None  # preferred_shares = all
 
@@ -161,15 +159,18 @@ class Flow:
 
 
 def _conversion_per_share(c: RowContext) -> PerShare:
-    """LP / 1000 × CR."""
-    return PerShare(c.lp / PER_SHARE_USD * c.rate, lambda p: c.lp_exact(p) / PER_SHARE_USD * c.exact_rate)
+    """c = LP / 1000 × CR (``calc.preferred_rules``)."""
+    return PerShare(
+        rules.conversion_per_share(c.lp, c.rate),
+        lambda p: rules.exact_conversion_per_share(c.lp_exact(p), c.exact_rate),
+    )
 
 
 def _put_per_share(c: RowContext) -> PerShare:
-    """LP / (S × put_factor) where settled in stock, else 0."""
+    """q = LP / (S × put_factor) where settled in stock, else 0 (``calc.preferred_rules``)."""
     return PerShare(
-        c.lp / (c.price * c.put_factor),
-        lambda p: c.lp_exact(p) / (decimal_value(c.price[p]) * decimal_value(c.put_factor[p])),
+        rules.redemption_per_share(c.lp, c.price, c.put_factor),
+        lambda p: rules.exact_redemption_per_share(c.lp_exact(p), c.price[p], c.put_factor[p]),
     ).masked(c.settle_stock)
 
 
@@ -199,9 +200,7 @@ def rule_put(c: RowContext) -> Flow:
 
 def rule_call(c: RowContext) -> Flow:
     """In the money (S × CR ≥ 1000): forced conversion; otherwise redeemed at LP like a put."""
-    itm = exact_at_least(
-        c.price * c.rate, float(PER_SHARE_USD), lambda i: decimal_value(c.price[i]) * c.exact_rate >= PER_SHARE_USD
-    )
+    itm = rules.in_the_money(c.price, c.rate, lambda _: c.exact_rate)
     put = rule_put(c)
     return Flow(
         conversion=_conversion_per_share(c).masked(itm),

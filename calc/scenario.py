@@ -28,6 +28,7 @@ from fractions import Fraction
 import numpy as np
 import pandas as pd
 
+from calc import preferred_rules as rules
 from calc.columns import SUMMARY_METRICS
 from calc.data import default_book, load_terms
 from calc.dilution import ExitTerms, HolderBook, holder_arrays, holder_frame
@@ -210,7 +211,7 @@ def timeline_frame(path: PathResult, schedule: Schedule, base_shares: int, n_pre
             "cumulative_new_shares": cumulative,
             "total_common_shares": total,
             "new_shares_pct": 100.0 * cumulative / total,
-            "conversion_price_usd": 1000.0 / schedule.rate,
+            "conversion_price_usd": rules.conversion_price(schedule.rate),
             "in_the_money": in_the_money(schedule, path.prices[:1])[0],
         }
     )

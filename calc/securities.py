@@ -59,6 +59,7 @@ from fractions import Fraction
 import numpy as np
 import pandas as pd
 
+from calc import preferred_rules as rules
 from calc.dilution import HolderBook
 from calc.engine import Policies, ShareLimitError
 from calc.eps import MAX_PERIOD_YEARS, DilutedEps, PotentialShares, diluted_eps, input_problems
@@ -95,7 +96,6 @@ from calc.schedule import DAYS_PER_YEAR, deterministic_prices
 DAYS_PER_YEAR_EXACT = Fraction(1461, 4)  # 365.25, the grid's year (calc.schedule.DAYS_PER_YEAR)
 
 NEVER = dt.date.max
-PER_UNIT = 1000  # the 8.00% preferred's conversion rate is per $1,000 of liquidation preference
 # the 8.00% preferred's issuance sources, as the scenario summary's dividend/conversion/redemption/exchange_shares
 PREFERRED_SOURCES = ("dividends paid in stock", "conversion", "redemption / put paid in stock", "exchange for common")
 
@@ -311,8 +311,8 @@ def _preferred(
         return int(units[p, e]) * path.lp.end(p, e) + rows
 
     potential = floor_shares(
-        principal / PER_UNIT * schedule.rate[None, :],
-        lambda c: exact_principal(c) / PER_UNIT * schedule.exact_rate[c[1]],
+        rules.conversion_per_share(principal, schedule.rate[None, :]),
+        lambda c: rules.exact_conversion_per_share(exact_principal(c), schedule.exact_rate[c[1]]),
         principal > 0,
     )
     last_event = np.searchsorted(cols, np.arange(grid.size), side="right") - 1  # carried between its columns
@@ -350,34 +350,39 @@ def _convertible(c: Convertible, pol: Policy, grid: Grid, prices: np.ndarray) ->
     exact_amount = _amounts(c, grid)
     amount = np.array([float(a) for a in exact_amount])
     rate, unit, exact_rate = float(c.conversion_rate), float(c.unit_usd), Fraction(c.conversion_rate)
+    exact_unit = Fraction(c.unit_usd)
     trigger = Fraction(c.conversion_price_usd) * Fraction(c.contingent_trigger_pct) / 100
-    itm = exact_at_least(prices * rate, unit, lambda i: decimal_value(prices[i]) * exact_rate >= Fraction(c.unit_usd))
+    itm = rules.in_the_money(prices, rate, lambda _: exact_rate, unit, lambda _: exact_unit)
     convertible = exact_at_least(prices, float(trigger), lambda i: decimal_value(prices[i]) >= trigger)
     live = (amount > 0)[None, :]
     is_put = grid.marks(c.put_dates)[None, :]
     final = grid.marks([c.maturity_date, *filter(None, [c.cash_call_date])])[None, :]
     put_all = (pol.put == "all") & is_put
-    convert = (pol.conversion == "rational") & (is_put | final) & itm & convertible & ~put_all
-    put_rational = (pol.put == "rational") & is_put & ~(itm & convertible)
+    rational_convert, rational_put = rules.rational_holder(itm & convertible, is_put | final, is_put)
+    convert = (pol.conversion == "rational") & rational_convert & ~put_all
+    put_rational = (pol.put == "rational") & rational_put
     exit_col = _first(live & (convert | put_all | put_rational | final))
     col = np.minimum(exit_col, E - 1)
     rows = np.arange(P)
     exited = exit_col < E
     converts = exited & convert[rows, col]
     stock = exited & ~converts & is_put[0, col] & (pol.put_settlement == "stock")
-    units_x = amount[col] / unit
     conversion = floor_shares(
-        units_x * rate, lambda i: exact_amount[col[i[0]]] / Fraction(c.unit_usd) * exact_rate, converts
+        rules.conversion_per_share(amount[col], rate, unit),
+        lambda i: rules.exact_conversion_per_share(exact_amount[col[i[0]]], exact_rate, exact_unit),
+        converts,
     )
     price_x = prices[rows, col]
     redemption = ceil_shares(
-        quotient(amount[col], price_x * pol.put_factor, stock),
-        lambda i: exact_amount[col[i[0]]] / (decimal_value(price_x[i]) * decimal_value(pol.put_factor)),
+        rules.redemption_shares(amount[col], price_x, pol.put_factor, stock),
+        lambda i: rules.exact_redemption_per_share(exact_amount[col[i[0]]], price_x[i], pol.put_factor),
         stock,
     )
-    per_column = [a / Fraction(c.unit_usd) * exact_rate for a in exact_amount]
+    per_column = [rules.exact_conversion_per_share(a, exact_rate, exact_unit) for a in exact_amount]
     potential = floor_shares(
-        np.broadcast_to(amount / unit * rate, (P, E)), lambda i: per_column[i[1]], _alive(exit_col, E) & live
+        np.broadcast_to(rules.conversion_per_share(amount, rate, unit), (P, E)),
+        lambda i: per_column[i[1]],
+        _alive(exit_col, E) & live,
     )
     cost = np.where(exit_col == E, amount[-1] * float(c.coupon_rate), 0.0)
     zero = np.zeros(P)
@@ -750,7 +755,7 @@ def dilution_eps(
     """
     price = average_price_usd if average_price_usd is not None else Decimal(repr(float(result.prices[0, -1])))
     basic = result.params.base_shares + int(result.issued_total()[0])
-    problems = input_problems(net_income_usd, basic, price, period_years, Decimal(PER_UNIT))  # no LP input here
+    problems = input_problems(net_income_usd, basic, price, period_years, Decimal(rules.BASIS_USD))  # no LP input here
     if not 0 <= tax_rate < 1:
         problems.append(f"tax rate must be in [0, 1), got {float(tax_rate)}")
     if problems:
