@@ -60,8 +60,8 @@ from typing import Any
 import numpy as np
 
 from calc.csv_records import MAX_CSV_LINE_CHARS, csv_records, opened_lines, split_ragged, text_lines
-from calc.data import history_events
-from calc.dilution import HolderBook, _allocate, largest_remainder
+from calc.dilution import HolderBook, largest_remainder
+from calc.dilution import allocate_holder_shares as _allocate
 from calc.errors import InputError, Problem, echo
 from calc.holder_bases import BASIS_BY_NAME
 from calc.numbers import parse_decimal, parse_whole
@@ -503,11 +503,6 @@ def check_events(
 def _file_order(problem: Problem) -> tuple[str, int]:
     """(file, line) of a problem, for reporting in file order (a problem without a line: its text, 0)."""
     return (problem.source, problem.line) if problem.line is not None else (str(problem), 0)
-
-
-def ledger_events(events: Sequence[Event] = (), history: bool = False) -> tuple[Event, ...]:
-    """History rows first (when on), then ``events``."""
-    return (history_events() if history else ()) + tuple(events)
 
 
 # --------------------------------------------------------------------------- resolving on a scenario
