@@ -15,7 +15,7 @@ from functools import lru_cache
 
 import pandas as pd
 
-from calc.dilution import HolderBook, build_book, load_families
+from calc.allocation import HolderBook, build_book, load_families
 from calc.history import actual_common_shares, preferred_carrying_values
 from calc.ledger import Event, read_events
 from calc.option_forms import OptionForm, load_forms_file
@@ -74,7 +74,7 @@ def _register() -> pd.DataFrame:
 
 @lru_cache(maxsize=1)
 def default_book() -> HolderBook:
-    """The shipped register as a holder book (``calc.dilution.build_book``)."""
+    """The shipped register as a holder book (``calc.allocation.build_book``)."""
     return build_book(_register(), load_terms().preferred.shares_issued, load_families())
 
 

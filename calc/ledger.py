@@ -59,9 +59,9 @@ from typing import Any
 
 import numpy as np
 
+from calc.allocation import HolderBook, largest_remainder
+from calc.allocation import allocate_holder_shares as _allocate
 from calc.csv_records import MAX_CSV_LINE_CHARS, csv_records, opened_lines, split_ragged, text_lines
-from calc.dilution import HolderBook, largest_remainder
-from calc.dilution import allocate_holder_shares as _allocate
 from calc.errors import InputError, Problem, echo
 from calc.holder_bases import BASIS_BY_NAME
 from calc.numbers import parse_decimal, parse_whole

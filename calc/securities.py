@@ -59,7 +59,7 @@ from fractions import Fraction
 import numpy as np
 import pandas as pd
 
-from calc.dilution import HolderBook
+from calc.allocation import HolderBook
 from calc.engine import Policies, ShareLimitError
 from calc.eps import MAX_PERIOD_YEARS, DilutedEps, PotentialShares, diluted_eps, input_problems
 from calc.errors import InputError, echo

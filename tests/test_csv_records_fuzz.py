@@ -13,8 +13,8 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from calc.allocation import build_book
 from calc.csv_records import MAX_CELL_CHARS
-from calc.dilution import build_book
 from calc.errors import InputError
 from calc.filing import parse_filing
 from calc.grants_csv import MAX_GRANT_SHARES, read_grants_csv

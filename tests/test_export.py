@@ -12,10 +12,10 @@ import pytest
 
 import calc.export as export_mod
 import calc.output as output_mod
+from calc.allocation import build_book, row_labels
 from calc.cli.main import main
 from calc.cli.progress import ProgressBar
 from calc.data import default_book, load_register, load_terms
-from calc.dilution import build_book, row_labels
 from calc.errors import InputError
 from calc.export import RESULT_COLUMNS, SUMMARY_COLUMNS, export, load_book, result_chunks
 from calc.grid import Grid, axis_values, make_grid, parse_grid, read_grid, write_grid

@@ -592,7 +592,7 @@ def test_constant_row_shares_match_the_allocation_on_every_path(alloc, total, pa
     memoized one-row allocation, spread over the paths, equals ``allocate_holder_shares`` over all of them."""
     from fractions import Fraction
 
-    from calc.dilution import allocate_holder_shares
+    from calc.allocation import allocate_holder_shares
     from calc.ledger import _constant_row_shares
     from calc.rounding import ceil_shares, floor_shares
 
