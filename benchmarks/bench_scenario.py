@@ -21,8 +21,8 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from calc.allocation import build_book  # noqa: E402
 from calc.data import load_register  # noqa: E402
-from calc.dilution import build_book  # noqa: E402
 from calc.montecarlo import run_monte_carlo  # noqa: E402
 from calc.params import parse_params  # noqa: E402
 from calc.scenario import run_scenario  # noqa: E402

@@ -28,8 +28,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from calc import preferred_rules as rules
+from calc.allocation import HolderBook
 from calc.data import default_book, load_terms
-from calc.dilution import HolderBook
 from calc.engine import STOCK, PathResult, Policies, dividend_codes
 from calc.errors import InputError
 from calc.ledger import Event, Plan

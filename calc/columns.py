@@ -1,7 +1,7 @@
 """One specification of the output columns: the holder table and the scenario summary.
 
 Each ``Column`` has its name, dtype, unit, label (the header a reader sees) and help. The
-export's Arrow schemas (``calc.export``), the holder arrays (``calc.dilution.holder_arrays``
+export's Arrow schemas (``calc.export``), the holder arrays (``calc.allocation.holder_arrays``
 returns ``HOLDER_NUMBER_COLUMNS``), the summary metrics (``calc.scenario.SUMMARY_KEYS``) and the
 dashboard's headers and column configs (``dashboard.tables``) are all derived from here.
 
@@ -36,7 +36,7 @@ def flag_name(threshold_pct: float) -> str:
     return f"flag_{threshold_pct:g}pct"
 
 
-# The descriptive columns of a holder-table row (``calc.dilution.row_labels``).
+# The descriptive columns of a holder-table row (``calc.allocation.row_labels``).
 HOLDER_LABEL_COLUMNS = (
     Column(
         "kind",
@@ -55,7 +55,7 @@ HOLDER_TEXT_COLUMNS = (
         "issues", "string", "", "Filing data-quality issues", "where the filing's own figures disagree with each other"
     ),
 )
-# The numbers of a holder-table row (``calc.dilution.holder_arrays``), in export order.
+# The numbers of a holder-table row (``calc.allocation.holder_arrays``), in export order.
 HOLDER_NUMBER_COLUMNS = (
     Column(
         "registered_preferred_shares", "int64", "shares", "Preferred listed", "preferred shares as listed in the filing"

@@ -1,47 +1,64 @@
-"""The shipped data files (``data/``): one path each, and one cached loader each.
+"""The shipped data files (``data/``): one cached loader each, and their paths (``calc.paths``).
 
-Every module that needs a shipped fact loads it from here; the modules named below only
-parse (they take a path or text and never know where ``data/`` is). Each loader runs once
-per process (``functools.lru_cache``); the returned objects are frozen or must not be mutated.
-The parsers are imported inside the loaders so that this module imports nothing heavy and
-sits below every other module of ``calc`` (no import cycles).
+Every entry point (CLI, dashboard, benchmarks) loads a shipped fact from here; the parsers only
+parse (they take a path or text). A loader a parser needs for its own default lives next to that
+parser and is re-exported here (``load_terms``, ``load_families``, ``actual_common_shares``,
+``preferred_carrying_values``), so no parser imports this module: it sits above them all (no import
+cycle). Each loader runs once per process (``functools.lru_cache``); the returned objects are frozen
+or must not be mutated.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
-from pathlib import Path
-from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    import pandas as pd
+import pandas as pd
 
-    from calc.dilution import Family, HolderBook
-    from calc.ledger import Event
-    from calc.option_forms import OptionForm
-    from calc.terms import Terms
+from calc.allocation import HolderBook, build_book, load_families
+from calc.history import actual_common_shares, preferred_carrying_values
+from calc.ledger import Event, read_events
+from calc.option_forms import OptionForm, load_forms_file
+from calc.paths import (
+    ACTUAL_SHARES_PATH,
+    CARRYING_VALUE_PATH,
+    DATA_DIR,
+    EXECUTIVE_GRANTS_PATH,
+    FAMILIES_PATH,
+    FILING_PATH,
+    FORMS_PATH,
+    HISTORY_PATH,
+    ILLUSTRATIVE_GRANTS_PATH,
+    INSTRUMENTS_PATH,
+    REGISTER_PATH,
+    TERMS_PATH,
+)
+from calc.register import read_register_csv
+from calc.terms import load_terms
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
-TERMS_PATH = DATA_DIR / "terms.toml"  # calc.terms
-REGISTER_PATH = DATA_DIR / "register.csv"  # calc.register
-FILING_PATH = DATA_DIR / "prospectus_supplement_2002-08-28_8pct_preferred.txt"  # calc.filing
-FAMILIES_PATH = DATA_DIR / "fund_families.toml"  # calc.dilution
-FORMS_PATH = DATA_DIR / "option_forms.toml"  # calc.option_forms
-HISTORY_PATH = DATA_DIR / "history.csv"  # calc.ledger events
-ACTUAL_SHARES_PATH = DATA_DIR / "common_shares_actual.csv"  # calc.history
-CARRYING_VALUE_PATH = DATA_DIR / "preferred_carrying_value.csv"  # calc.history
-ILLUSTRATIVE_GRANTS_PATH = DATA_DIR / "grants_illustrative.csv"  # calc.grants_csv
-EXECUTIVE_GRANTS_PATH = DATA_DIR / "grants_executive_example.csv"  # calc.grants_csv
-INSTRUMENTS_PATH = DATA_DIR / "instruments.toml"  # calc.instruments
-
-
-@lru_cache(maxsize=1)
-def load_terms() -> Terms:
-    """The instrument terms in force (``data/terms.toml``)."""
-    from calc.terms import load_terms_file
-
-    return load_terms_file(TERMS_PATH)
+__all__ = [
+    "ACTUAL_SHARES_PATH",
+    "CARRYING_VALUE_PATH",
+    "DATA_DIR",
+    "EXECUTIVE_GRANTS_PATH",
+    "FAMILIES_PATH",
+    "FILING_PATH",
+    "FORMS_PATH",
+    "HISTORY_PATH",
+    "ILLUSTRATIVE_GRANTS_PATH",
+    "INSTRUMENTS_PATH",
+    "REGISTER_PATH",
+    "TERMS_PATH",
+    "actual_common_shares",
+    "default_book",
+    "history_events",
+    "ledger_events",
+    "load_families",
+    "load_forms",
+    "load_register",
+    "load_terms",
+    "preferred_carrying_values",
+]
 
 
 @lru_cache(maxsize=1)
@@ -52,54 +69,27 @@ def load_register() -> pd.DataFrame:
 
 @lru_cache(maxsize=1)
 def _register() -> pd.DataFrame:
-    from calc.register import read_register_csv
-
     return read_register_csv(REGISTER_PATH)
 
 
 @lru_cache(maxsize=1)
 def default_book() -> HolderBook:
-    """The shipped register as a holder book (``calc.dilution.build_book``)."""
-    from calc.dilution import build_book
-
-    return build_book(_register(), load_terms().preferred.shares_issued)
-
-
-@lru_cache(maxsize=1)
-def load_families() -> tuple[Family, ...]:
-    """Fund-family groupings (``data/fund_families.toml``)."""
-    from calc.dilution import read_families
-
-    return read_families(FAMILIES_PATH)
+    """The shipped register as a holder book (``calc.allocation.build_book``)."""
+    return build_book(_register(), load_terms().preferred.shares_issued, load_families())
 
 
 @lru_cache(maxsize=1)
 def load_forms() -> Mapping[str, OptionForm]:
     """The stock option agreement forms (``data/option_forms.toml``)."""
-    from calc.option_forms import load_forms_file
-
     return load_forms_file(FORMS_PATH)
 
 
 @lru_cache(maxsize=1)
 def history_events() -> tuple[Event, ...]:
     """The two 2002 exchanges as ledger events (``data/history.csv``)."""
-    from calc.ledger import read_events
-
     return read_events(HISTORY_PATH, "history")
 
 
-@lru_cache(maxsize=1)
-def actual_common_shares() -> pd.DataFrame:
-    """date, common_shares_outstanding, source (10-Q/10-K cover pages), in date order."""
-    from calc.history import read_dated_values
-
-    return read_dated_values(ACTUAL_SHARES_PATH, "common_shares_outstanding")
-
-
-@lru_cache(maxsize=1)
-def preferred_carrying_values() -> pd.DataFrame:
-    """date, carrying_value_usd, source (annual report)."""
-    from calc.history import read_dated_values
-
-    return read_dated_values(CARRYING_VALUE_PATH, "carrying_value_usd")
+def ledger_events(events: Sequence[Event] = (), history: bool = False) -> tuple[Event, ...]:
+    """History rows first (when on), then ``events``."""
+    return (history_events() if history else ()) + tuple(events)

@@ -30,9 +30,9 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
+from calc.allocation import HolderBook, build_book, row_labels
 from calc.columns import HOLDER_LABEL_COLUMNS, HOLDER_NUMBER_COLUMNS, SUMMARY_METRICS
 from calc.data import default_book, load_terms
-from calc.dilution import HolderBook, build_book, row_labels
 from calc.engine import ShareLimitError
 from calc.errors import InputError, echo
 from calc.grid import ID_COLUMN, Grid

@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from functools import lru_cache
 from typing import Any
 
 import pandas as pd
 
 from calc.csv_records import read_text
-from calc.data import actual_common_shares
 from calc.errors import InputError
+from calc.paths import ACTUAL_SHARES_PATH, CARRYING_VALUE_PATH
 
 COMPARED_DEALS = (
     ("2002 exchange 1 (58M for 175,000)", 58_000_000 / 175_000),
@@ -38,6 +39,18 @@ def read_dated_values(path: Any, value: str) -> pd.DataFrame:
     frame["date"] = [dt.date.fromisoformat(d) for d in frame["date"]]
     frame[value] = frame[value].astype("int64")
     return frame
+
+
+@lru_cache(maxsize=1)
+def actual_common_shares() -> pd.DataFrame:
+    """date, common_shares_outstanding, source (10-Q/10-K cover pages), in date order; also ``calc.data``."""
+    return read_dated_values(ACTUAL_SHARES_PATH, "common_shares_outstanding")
+
+
+@lru_cache(maxsize=1)
+def preferred_carrying_values() -> pd.DataFrame:
+    """date, carrying_value_usd, source (annual report); also ``calc.data``."""
+    return read_dated_values(CARRYING_VALUE_PATH, "carrying_value_usd")
 
 
 def history_defaults() -> dict[str, object]:

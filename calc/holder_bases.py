@@ -1,8 +1,8 @@
 """Holder bases: the holdings the holder table starts from, and how class totals reach holders.
 
 A registry like ``calc.params.SPECS``: each ``HolderBasis`` supplies its holdings (preferred per
-holder, from the ``calc.dilution.HolderBook``) and its allocation rule. The scenario parameter
-``holder_basis`` names one; ``calc.dilution``, ``calc.scenario`` and ``calc.ledger`` ask the basis,
+holder, from the ``calc.allocation.HolderBook``) and its allocation rule. The scenario parameter
+``holder_basis`` names one; ``calc.allocation``, ``calc.scenario`` and ``calc.ledger`` ask the basis,
 never test its name.
 
   registered  h_i as listed in the filing; each holder rounds alone (floor(h_i c), ceil(h_i q)),
@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 if TYPE_CHECKING:
-    from calc.dilution import HolderBook
+    from calc.allocation import HolderBook
 
 
 @dataclass(frozen=True)

@@ -37,10 +37,11 @@ from types import MappingProxyType
 from typing import Any
 
 from calc.csv_records import read_toml
-from calc.data import INSTRUMENTS_PATH, TERMS_PATH, load_terms
+from calc.data import load_terms
 from calc.errors import InputError, echo
 from calc.grants_csv import read_grants_csv
 from calc.options import Grant
+from calc.paths import INSTRUMENTS_PATH, TERMS_PATH
 from calc.rounding import MAX_SHARES
 from calc.terms import Terms, load_terms_file, toml_decimal
 

@@ -38,7 +38,7 @@ then ledger rows in file order (``history`` rows before the events file's), then
 policies on what remains. A row naming a ``holder`` reduces that holder; otherwise the n
 shares are shared across holders on the scenario's basis by largest remainder (ties in
 filing order). Holder allocations of a row's common use the same largest remainder
-(pro_rata basis) or each holder alone (registered basis), as ``calc.dilution`` does.
+(pro_rata basis) or each holder alone (registered basis), as ``calc.allocation`` does.
 
 Every problem is reported at once, ``line L: ...`` (``validate_events``). A row dated after the class
 has left whatever the price is an error (``certain_exit``; a deterministic scenario also refuses rows after
@@ -60,9 +60,8 @@ from typing import Any
 import numpy as np
 
 from calc import preferred_rules as rules
+from calc.allocation import HolderBook, allocate_holder_shares, largest_remainder
 from calc.csv_records import MAX_CSV_LINE_CHARS, csv_records, opened_lines, split_ragged, text_lines
-from calc.data import history_events
-from calc.dilution import HolderBook, _allocate, largest_remainder
 from calc.errors import InputError, Problem, echo
 from calc.holder_bases import BASIS_BY_NAME
 from calc.numbers import parse_decimal, parse_whole
@@ -504,11 +503,6 @@ def _file_order(problem: Problem) -> tuple[str, int]:
     return (problem.source, problem.line) if problem.line is not None else (str(problem), 0)
 
 
-def ledger_events(events: Sequence[Event] = (), history: bool = False) -> tuple[Event, ...]:
-    """History rows first (when on), then ``events``."""
-    return (history_events() if history else ()) + tuple(events)
-
-
 # --------------------------------------------------------------------------- resolving on a scenario
 
 
@@ -797,7 +791,9 @@ def holder_ledger(
                     alloc, per.constant, getattr(row, name), row.effective, split_total, rounding
                 )
             elif per is not None and per.approx.any():
-                shares[key] += _allocate(held, per.approx, per.exact, getattr(row, name), split_total, rounding)
+                shares[key] += allocate_holder_shares(
+                    held, per.approx, per.exact, getattr(row, name), split_total, rounding
+                )
         if row.flow.debenture_usd is not None:
             debentures += held * row.flow.debenture_usd.approx[:, None]
             debenture_rows.append((held, row))
@@ -823,7 +819,7 @@ def _constant_row_shares(
 ) -> np.ndarray:
     """(S, H) holder shares of a row whose per-share quantity is the same on every path: where effective,
     path s gets the row ``_holder_row_shares(alloc, per, total, split_total[s])`` (the class total is then
-    the same too), elsewhere 0; the same counts as ``_allocate`` on every path, one row per split value."""
+    the same too), elsewhere 0; the same counts as ``allocate_holder_shares`` on every path, one row per split value."""
     shares = np.zeros((len(effective), len(alloc)), dtype=np.int64)
     if per <= 0 or not effective.any():
         return shares
@@ -840,10 +836,12 @@ def _constant_row_shares(
 def _holder_row_shares(
     alloc_bytes: bytes, per: Fraction, total: int, split: bool, rounding: Callable[..., np.ndarray]
 ) -> np.ndarray:
-    """(H,) one path's holder shares of a constant per-share row (``_allocate`` on one row; memoized by
+    """(H,) one path's holder shares of a constant per-share row (``allocate_holder_shares`` on one row; memoized by
     the allocation, quantity, class total and split: they do not depend on the price path)."""
     alloc = np.frombuffer(alloc_bytes, dtype=np.int64)[None, :]
-    row = _allocate(alloc, np.array([float(per)]), lambda _: per, np.array([total]), np.array([split]), rounding)[0]
+    row = allocate_holder_shares(
+        alloc, np.array([float(per)]), lambda _: per, np.array([total]), np.array([split]), rounding
+    )[0]
     row.flags.writeable = False
     return row
 

@@ -28,8 +28,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from calc.allocation import HolderBook
 from calc.data import default_book, load_terms
-from calc.dilution import HolderBook
 from calc.engine import Policies, ShareLimitError
 from calc.errors import InputError
 from calc.issuance import ISSUANCE_SOURCES

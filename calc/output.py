@@ -21,7 +21,7 @@ on the directory of each renamed target, taken in one order, so two runs writing
 or sidecar of the other. (A directory that cannot be opened or locked, as on some network file systems, is
 renamed into unlocked.)
 
-Shipped data rule: the files of ``data/`` (``calc.data.DATA_DIR``) are inputs of every run: an output that
+Shipped data rule: the files of ``data/`` (``calc.paths.DATA_DIR``) are inputs of every run: an output that
 is the same file as one of them is refused like any other input.
 
 Spreadsheet rule: a *text* cell that begins with ``=``, ``+``, ``-``, ``@``, tab or
@@ -63,6 +63,7 @@ from types import FrameType
 from typing import TYPE_CHECKING, BinaryIO
 
 from calc.errors import InputError
+from calc.paths import DATA_DIR
 
 if TYPE_CHECKING:  # numpy and pandas are imported where used: commands that need neither start faster
     import numpy as np
@@ -279,9 +280,7 @@ def _stdout_identity() -> tuple[object, ...] | None:
 
 
 def _shipped_data_files() -> list[Path]:
-    """The files of ``data/`` (``calc.data.DATA_DIR``): inputs of every run, so never an output."""
-    from calc.data import DATA_DIR
-
+    """The files of ``data/`` (``calc.paths.DATA_DIR``): inputs of every run, so never an output."""
     try:
         return sorted(path for path in DATA_DIR.iterdir() if path.is_file())
     except OSError:

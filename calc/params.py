@@ -16,11 +16,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from calc.data import load_terms
 from calc.errors import InputError, Problem, echo
 from calc.holder_bases import BASES, HOLDER_BASES
 from calc.numbers import parse_float, parse_whole
-from calc.terms import Terms
+from calc.terms import Terms, load_terms
 
 DIVIDEND_POLICIES = ("cash", "stock", "accrue")
 PUT_POLICIES = ("none", "all", "rational")

@@ -10,7 +10,7 @@ A register whose listed preferred total is below the ``N`` shares issued (an upl
 holders) is completed by ``prepare_register``, one of ``PARTIAL_HANDLING``:
 
   as_given  (default) every listed holder keeps its typed count; one ``REMAINDER_NAME`` row holds
-            N − listed (many unknown holders: never flagged as one owner, ``calc.dilution``), so
+            N − listed (many unknown holders: never flagged as one owner, ``calc.allocation``), so
             the pro-rata scaling has factor exactly 1
   scale     the listing is left as it is: the pro_rata basis scales it up to N (``scaling_note``)
 
@@ -265,7 +265,7 @@ def is_partial(register: pd.DataFrame, n_issued: int) -> bool:
 
 
 def prepare_register(register: pd.DataFrame, n_issued: int, partial: str = DEFAULT_PARTIAL) -> pd.DataFrame:
-    """The register the holder book is built from (``calc.dilution.build_book``), given how a register
+    """The register the holder book is built from (``calc.allocation.build_book``), given how a register
     listing fewer than the ``n_issued`` shares issued is read (``PARTIAL_HANDLING``):
 
     ``as_given``: the holder rows as typed, plus one ``REMAINDER_NAME`` row of n_issued − listed preferred

@@ -29,9 +29,9 @@ import numpy as np
 import pandas as pd
 
 from calc import preferred_rules as rules
+from calc.allocation import ExitTerms, HolderBook, holder_arrays, holder_frame
 from calc.columns import SUMMARY_METRICS
 from calc.data import default_book, load_terms
-from calc.dilution import ExitTerms, HolderBook, holder_arrays, holder_frame
 from calc.engine import CONVERT, REDEEM, PathResult, Policies, ShareLimitError, in_the_money, run_paths
 from calc.errors import InputError
 from calc.holder_bases import BASIS_BY_NAME, HolderBasis, basis_holdings, splits_class_total
@@ -107,7 +107,7 @@ def _schedule_key(p: ScenarioParams, events: tuple[Event, ...]) -> tuple:
 def exit_terms(
     path: PathResult, base_shares: np.ndarray, bases: tuple[HolderBasis, ...], book: HolderBook, plan: Plan | None
 ) -> ExitTerms:
-    """Per-scenario class outcome for the holder allocation (see ``calc.dilution``), from what the
+    """Per-scenario class outcome for the holder allocation (see ``calc.allocation``), from what the
     engine computed; with ledger rows, what each holder still holds and got from the rows."""
     new = path.new_shares_cumulative()[:, -1]
     holding, exact_holding, ledger = None, None, None
@@ -241,14 +241,14 @@ class _LazyFrame:
 @dataclass(frozen=True)
 class ScenarioResult:
     """One scenario's outcome. The holder counts are computed (exactly) when it is made; the two
-    DataFrames, ``timeline`` (``timeline_frame``) and ``holders`` (``calc.dilution.holder_frame``),
+    DataFrames, ``timeline`` (``timeline_frame``) and ``holders`` (``calc.allocation.holder_frame``),
     are built from them on first read."""
 
     params: ScenarioParams
     schedule: Schedule
     path: PathResult
     summary: dict[str, object]
-    holder_columns: dict[str, np.ndarray]  # (1, H + F) arrays, ``calc.dilution.holder_arrays``
+    holder_columns: dict[str, np.ndarray]  # (1, H + F) arrays, ``calc.allocation.holder_arrays``
     book: HolderBook
     n_preferred: int
     timeline: pd.DataFrame = _LazyFrame(  # type: ignore[assignment]

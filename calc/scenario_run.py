@@ -13,12 +13,13 @@ from functools import lru_cache
 
 import pandas as pd
 
-from calc.data import DATA_DIR, default_book, load_register, load_terms
-from calc.dilution import HolderBook, build_book
+from calc.allocation import HolderBook, build_book
+from calc.data import default_book, ledger_events, load_register, load_terms
 from calc.grants_csv import parse_grants_text, read_grants_csv
-from calc.ledger import Event, check_events, ledger_events, read_events_text
+from calc.ledger import Event, check_events, read_events_text
 from calc.options import Grant
 from calc.params import ScenarioParams
+from calc.paths import DATA_DIR
 from calc.register import REGISTER_COLUMNS, parse_register_bytes, prepare_register
 from calc.scenario import ScenarioResult, run_scenario
 from calc.scenario_doc import GrantsData, HolderData, ScenarioDoc

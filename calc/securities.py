@@ -60,7 +60,7 @@ import numpy as np
 import pandas as pd
 
 from calc import preferred_rules as rules
-from calc.dilution import HolderBook
+from calc.allocation import HolderBook
 from calc.engine import Policies, ShareLimitError
 from calc.eps import MAX_PERIOD_YEARS, DilutedEps, PotentialShares, diluted_eps, input_problems
 from calc.errors import InputError, echo

@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -19,6 +20,7 @@ from typing import Any
 from calc.csv_records import read_toml
 from calc.errors import InputError, echo
 from calc.numbers import parse_decimal
+from calc.paths import TERMS_PATH
 
 
 @dataclass(frozen=True)
@@ -205,3 +207,9 @@ def _modelled_problems(terms: Terms) -> list[str]:
             f"date {terms.conversion_rates[0].effective_date}"
         )
     return problems
+
+
+@lru_cache(maxsize=1)
+def load_terms() -> Terms:
+    """The instrument terms in force (``data/terms.toml``), read once per process; also ``calc.data.load_terms``."""
+    return load_terms_file(TERMS_PATH)

@@ -31,11 +31,12 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from calc.columns import SUMMARY_METRICS, holder_table, timeline_table
-from calc.data import FILING_PATH, REGISTER_PATH, TERMS_PATH, load_terms
+from calc.data import load_terms
 from calc.eps import DilutedEps, waterfall_rows
 from calc.montecarlo import MonteCarloResult
 from calc.output import PCT_DECIMALS, csv_decimals, neutralize_text
 from calc.params import SPECS, ScenarioParams, default_params
+from calc.paths import FILING_PATH, REGISTER_PATH, TERMS_PATH
 from calc.scenario import ScenarioResult
 from calc.terms import Terms
 

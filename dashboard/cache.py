@@ -25,9 +25,9 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from calc.allocation import HolderBook
 from calc.breakeven import MAX_PRICE_USD, MIN_PRICE_USD, breakeven_report, flat_wait, setup
 from calc.data import load_register, load_terms
-from calc.dilution import HolderBook
 from calc.errors import InputError
 from calc.ledger import Event
 from calc.montecarlo import MonteCarloResult, run_monte_carlo

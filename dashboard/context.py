@@ -7,7 +7,7 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from calc.dilution import HolderBook
+from calc.allocation import HolderBook
 from calc.ledger import Event
 from calc.params import ScenarioParams
 from calc.scenario import ScenarioResult

@@ -116,7 +116,7 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "cancelled_shares": ("Cancelled", "shares"),
     "expired_shares": ("Expired", "shares"),
     "method": ("Method", "text"),
-    # every dilutive security (dashboard.dilution_view)
+    # every dilutive security (dashboard.securities_view)
     "issued_shares": ("Issued so far", "shares"),
     "potential_shares": ("Potential", "shares"),
     "issued_and_potential_shares": ("Issued + potential", "shares"),

@@ -26,8 +26,8 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from calc.data import actual_common_shares, history_events
-from calc.dilution import HolderBook
+from calc.allocation import HolderBook
+from calc.data import actual_common_shares, history_events, ledger_events
 from calc.errors import InputError, Problem
 from calc.history import COMPARED_DEALS
 from calc.ledger import (
@@ -37,7 +37,6 @@ from calc.ledger import (
     cells_exchange_ratio,
     check_events,
     event_exchange_ratio,
-    ledger_events,
     missing_cells,
     read_events_text,
 )

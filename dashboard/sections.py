@@ -14,13 +14,13 @@ from typing import NamedTuple
 import streamlit as st
 
 from dashboard import (
-    dilution_view,
     holders_view,
     issuance_view,
     ledger_view,
     montecarlo_view,
     options_view,
     saved_view,
+    securities_view,
     sensitivity_view,
     terms_view,
 )
@@ -45,7 +45,7 @@ SECTIONS: list[Section] = [
     Section("Terms and provenance", terms_view, False),
     Section("Employee options", options_view, False),
     Section("Ledger and break-even", ledger_view, False),
-    Section("All securities", dilution_view, True),
+    Section("All securities", securities_view, True),
 ]
 NAMES = [s.name for s in SECTIONS]
 SELECTOR_KEY = "section"

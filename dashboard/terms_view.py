@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import streamlit as st
 
+import calc.allocation
 import calc.breakeven
-import calc.dilution
 import calc.engine
 import calc.ledger
 import calc.montecarlo
@@ -21,7 +21,7 @@ CONVENTION_MODULES = (
     calc.engine,
     calc.schedule,
     calc.scenario,
-    calc.dilution,
+    calc.allocation,
     calc.sensitivity,
     calc.montecarlo,
     calc.ledger,

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import pytest
 
-from calc.data import FILING_PATH, load_terms
+from calc.data import load_terms
 from calc.filing import parse_filing
+from calc.paths import FILING_PATH
 from tests.browser import CHROMIUM, CHROMIUM_ARGS, ServerFailed, open_dashboard, streamlit_server
 
 

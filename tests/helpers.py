@@ -20,7 +20,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from calc.cli.main import main
-from calc.data import REGISTER_PATH
+from calc.paths import REGISTER_PATH
 from dashboard.sections import SELECTOR_KEY
 from dashboard.store import ENV_VAR
 

@@ -138,7 +138,7 @@ def _value_strategy(command: str, action: argparse.Action) -> st.SearchStrategy[
     if flag in INPUTS or (flag == "--holders" and command == "export"):
         shipped = str(INPUTS.get(flag, ROOT / "data" / "register.csv"))
         return st.sampled_from([shipped, "no-such-file.csv"]).map(lambda v: [flag, v])
-    if command in ("montecarlo", "breakeven", "dilution", "scenario") and flag == "--paths":
+    if command in ("montecarlo", "breakeven", "dilution", "securities", "scenario") and flag == "--paths":
         return st.sampled_from(PATHS).map(lambda v: [flag, v])
     spec = SPEC_BY_NAME.get(action.dest)
     choices = list(action.choices or (spec.choices if spec else ()))
@@ -223,6 +223,7 @@ test_fuzz_scenario = _fuzz("scenario")
 test_fuzz_montecarlo = _fuzz("montecarlo")
 test_fuzz_breakeven = _fuzz("breakeven")  # issue 10
 test_fuzz_dilution = _fuzz("dilution")  # issue 13
+test_fuzz_securities = _fuzz("securities")  # the same command by its name
 test_fuzz_report = _fuzz("report")  # issue 12
 
 

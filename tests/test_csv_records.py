@@ -11,12 +11,12 @@ import pytest
 
 from calc import csv_records
 from calc.cli.main import main
-from calc.data import FILING_PATH, ILLUSTRATIVE_GRANTS_PATH, REGISTER_PATH
 from calc.errors import InputError
 from calc.filing import parse_filing, parse_filing_text
 from calc.grants_csv import parse_grants_bytes, parse_grants_text, read_grants_csv
 from calc.grid import read_grid
 from calc.options import positions_frame
+from calc.paths import FILING_PATH, ILLUSTRATIVE_GRANTS_PATH, REGISTER_PATH
 from calc.register import MAX_PREFERRED_SHARES, parse_register_bytes, read_register_csv, validate_register
 
 GRANTS_HEADER = "grant_id,form,shares,exercise_price_usd,grant_date,termination_date,termination_reason\n"

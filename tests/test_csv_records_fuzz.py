@@ -13,14 +13,14 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from calc.allocation import build_book
 from calc.csv_records import MAX_CELL_CHARS
-from calc.data import FILING_PATH, REGISTER_PATH
-from calc.dilution import build_book
 from calc.errors import InputError
 from calc.filing import parse_filing
 from calc.grants_csv import MAX_GRANT_SHARES, read_grants_csv
 from calc.grid import read_grid
 from calc.options import FIRST_DATE, LAST_DATE
+from calc.paths import FILING_PATH, REGISTER_PATH
 from calc.register import MAX_FIGURE, MAX_PREFERRED_SHARES, read_register_csv
 from tests.helpers import ROOT
 

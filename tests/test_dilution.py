@@ -1,4 +1,4 @@
-"""calc.dilution: holder allocation by largest remainder (issue 9 item 2), against a pure-Fraction reference."""
+"""calc.allocation: holder allocation by largest remainder (issue 9 item 2), against a pure-Fraction reference."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from calc.allocation import build_book, largest_remainder
 from calc.columns import HOLDER_NUMBER_COLUMNS
 from calc.data import default_book, load_register
-from calc.dilution import build_book, largest_remainder
 from calc.params import default_params, parse_params
 from calc.rounding import ScaledExact, SumScaledExact
 from calc.scenario import run_batch, run_scenario
@@ -156,7 +156,7 @@ def test_holder_frame_is_the_frame_built_from_a_dict_of_columns():
     label and numeric columns, and owns its data: editing it changes neither the counts nor the next frame."""
     import pandas as pd
 
-    from calc.dilution import holder_frame, row_labels
+    from calc.allocation import holder_frame, row_labels
 
     result = run_scenario(parse_params({}))
     labels = row_labels(result.book)

@@ -11,8 +11,8 @@ from streamlit.testing.v1 import AppTest
 from calc.params import parse_params
 from calc.securities import CHOICES, bridge_rows, instrument_rows, measures, run_dilution, setup, totals
 from charts.figures import MARGIN_LEGEND_BELOW
-from dashboard.dilution_view import ILLUSTRATIVE_KEY, POLICY_INPUTS, POLICY_LABELS
 from dashboard.formatting import pct
+from dashboard.securities_view import ILLUSTRATIVE_KEY, POLICY_INPUTS, POLICY_LABELS
 from tests.helpers import APP_TIMEOUT as TIMEOUT
 from tests.helpers import metric, open_section, started_app
 

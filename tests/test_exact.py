@@ -18,9 +18,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from calc.allocation import build_book
 from calc.cli.main import main
 from calc.data import load_terms
-from calc.dilution import build_book
 from calc.engine import ShareLimitError
 from calc.errors import InputError
 from calc.montecarlo import run_monte_carlo

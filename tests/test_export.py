@@ -12,15 +12,16 @@ import pytest
 
 import calc.export as export_mod
 import calc.output as output_mod
+from calc.allocation import build_book, row_labels
 from calc.cli.main import main
 from calc.cli.progress import ProgressBar
-from calc.data import REGISTER_PATH, default_book, load_register, load_terms
-from calc.dilution import build_book, row_labels
+from calc.data import default_book, load_register, load_terms
 from calc.errors import InputError
 from calc.export import RESULT_COLUMNS, SUMMARY_COLUMNS, export, load_book, result_chunks
 from calc.grid import Grid, axis_values, make_grid, parse_grid, read_grid, write_grid
 from calc.output import csv_decimals, rounded
 from calc.params import PARAM_NAMES
+from calc.paths import REGISTER_PATH
 from calc.scenario import SUMMARY_KEYS, run_scenario
 from tests.helpers import ROOT, run_cli
 
@@ -551,8 +552,8 @@ def test_issue20_item21_export_summary_and_sidecars_record_events_and_history(tm
     import hashlib
     import json
 
-    from calc.data import HISTORY_PATH
     from calc.ledger import EVENT_COLUMNS
+    from calc.paths import HISTORY_PATH
 
     events = tmp_path / "ev.csv"
     events.write_text(",".join(EVENT_COLUMNS) + "\n2003-03-03,exchange_common,885000,,300.5,,,,\n", encoding="utf-8")
@@ -587,7 +588,7 @@ def test_issue20_item21_history_run_records_data_history_csv(tmp_path, command, 
     import hashlib
     import json
 
-    from calc.data import HISTORY_PATH
+    from calc.paths import HISTORY_PATH
 
     argv = [command, "--history", flag, str(tmp_path / "t.csv")] + (["--paths", "5"] if command == "montecarlo" else [])
     assert main(argv) == 0

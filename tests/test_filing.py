@@ -12,9 +12,9 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 
-from calc.data import REGISTER_PATH
 from calc.errors import InputError
 from calc.filing import MAX_FILING_BYTES, parse_filing_text
+from calc.paths import REGISTER_PATH
 from calc.register import summarize
 from tests.helpers import run_cli, run_cli_capped
 

@@ -14,9 +14,9 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from calc.data import DATA_DIR
 from calc.ledger import EVENT_COLUMNS
 from calc.params import default_params
+from calc.paths import DATA_DIR
 from calc.scenario_doc import ScenarioDoc
 from tests.helpers import run_cli
 

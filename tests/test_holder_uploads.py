@@ -9,13 +9,14 @@ import dataclasses
 import pandas as pd
 import pytest
 
+from calc.allocation import build_book
 from calc.columns import THRESHOLDS_PCT, flag_name
-from calc.data import REGISTER_PATH, default_book, load_terms
-from calc.dilution import build_book
+from calc.data import default_book, load_terms
 from calc.errors import InputError
 from calc.export import load_book
 from calc.narrative import HTML, explain_parts
 from calc.params import default_params
+from calc.paths import REGISTER_PATH
 from calc.register import (
     PARTIAL_HANDLING,
     REMAINDER_ISSUE,

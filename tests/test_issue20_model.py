@@ -14,13 +14,13 @@ from fractions import Fraction
 
 import pytest
 
-from calc.data import EXECUTIVE_GRANTS_PATH, ILLUSTRATIVE_GRANTS_PATH
 from calc.eps import options_treasury_stock
 from calc.errors import InputError
 from calc.grants_csv import read_grants_csv
 from calc.instruments import load_registry
 from calc.options import positions_frame, restricted_deliveries, restricted_unvested, totals, tsm_shares
 from calc.params import parse_params
+from calc.paths import EXECUTIVE_GRANTS_PATH, ILLUSTRATIVE_GRANTS_PATH
 from calc.scenario_doc import HolderData, ScenarioDoc
 from calc.scenario_run import resolve
 from calc.securities import dilution_eps, instrument_rows, parse_policies, run_dilution, setup, treasury_shares

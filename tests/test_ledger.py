@@ -589,10 +589,10 @@ def test_memoized_split_is_never_shared():
 )
 def test_constant_row_shares_match_the_allocation_on_every_path(alloc, total, paths, ceil):
     """A row with the same per-share quantity on every path (exchange_common with its total given): the
-    memoized one-row allocation, spread over the paths, equals ``_allocate`` over all of them."""
+    memoized one-row allocation, spread over the paths, equals ``allocate_holder_shares`` over all of them."""
     from fractions import Fraction
 
-    from calc.dilution import _allocate
+    from calc.allocation import allocate_holder_shares
     from calc.ledger import _constant_row_shares
     from calc.rounding import ceil_shares, floor_shares
 
@@ -603,7 +603,7 @@ def test_constant_row_shares_match_the_allocation_on_every_path(alloc, total, pa
     totals = np.where(effective, total, 0)
     rounding = ceil_shares if ceil else floor_shares
     held = np.where(effective[:, None], holding[None, :], 0)
-    expected = _allocate(held, np.full(len(paths), float(per)), lambda _: per, totals, split, rounding)
+    expected = allocate_holder_shares(held, np.full(len(paths), float(per)), lambda _: per, totals, split, rounding)
     got = _constant_row_shares(holding, per, totals, effective, split, rounding)
     np.testing.assert_array_equal(got, expected)
     assert got.flags.writeable  # the memoized rows are copied, never handed out

@@ -8,9 +8,9 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from calc.data import default_book, history_events, load_terms
+from calc.data import default_book, history_events, ledger_events, load_terms
 from calc.history import history_defaults
-from calc.ledger import ACTIONS, EVENT_COLUMNS, ledger_events, read_events_text
+from calc.ledger import ACTIONS, EVENT_COLUMNS, read_events_text
 from calc.params import parse_params
 from calc.scenario import run_scenario
 from calc.scenario_doc import event_cells

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from calc.data import EXECUTIVE_GRANTS_PATH, ILLUSTRATIVE_GRANTS_PATH, load_forms
+from calc.data import load_forms
 from calc.errors import InputError
 from calc.grants_csv import parse_grants_text, read_grants_csv
 from calc.options import (
@@ -28,6 +28,7 @@ from calc.options import (
     tsm_incremental_shares,
     vesting_schedule,
 )
+from calc.paths import EXECUTIVE_GRANTS_PATH, ILLUSTRATIVE_GRANTS_PATH
 from tests.helpers import ROOT, run_cli
 
 D = dt.date

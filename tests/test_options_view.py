@@ -57,9 +57,9 @@ def test_eps_inputs_are_marked_illustrative():
 
 
 def test_timeline_chart_plots_calc_option_timeline():
-    from calc.data import ILLUSTRATIVE_GRANTS_PATH
     from calc.grants_csv import read_grants_csv
     from calc.options import option_timeline
+    from calc.paths import ILLUSTRATIVE_GRANTS_PATH
     from dashboard.cache import grants_key
 
     at = AppTest.from_function(_app).run(timeout=60)
@@ -82,7 +82,7 @@ def test_timeline_chart_plots_calc_option_timeline():
 
 def _grants_csv(**changes: str) -> bytes:
     """The illustrative grants file with text replaced in its first grant row."""
-    from calc.data import ILLUSTRATIVE_GRANTS_PATH
+    from calc.paths import ILLUSTRATIVE_GRANTS_PATH
 
     lines = ILLUSTRATIVE_GRANTS_PATH.read_text(encoding="utf-8").splitlines()
     for old, new in changes.items():

@@ -22,8 +22,8 @@ import pytest
 import calc.export as export_mod
 import calc.output as output_mod
 from calc.cli.main import main
-from calc.data import DATA_DIR, FILING_PATH
 from calc.output import plan_outputs
+from calc.paths import DATA_DIR, FILING_PATH
 from tests.helpers import ROOT
 
 EXAMPLE_GRID = ROOT / "data" / "example_grid.csv"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from calc.data import REGISTER_PATH
 from calc.errors import InputError
+from calc.paths import REGISTER_PATH
 from calc.register import read_register_csv, validate_register
 
 

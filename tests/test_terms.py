@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from calc.data import TERMS_PATH
 from calc.errors import InputError
+from calc.paths import TERMS_PATH
 from calc.terms import load_terms_file
 
 

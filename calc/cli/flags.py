@@ -8,10 +8,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from calc.cli.arg_types import input_path, real_number, whole_number
-from calc.data import default_book, load_terms
+from calc.data import default_book, ledger_events, load_terms
 from calc.errors import InputError, Problem
 from calc.history import history_defaults
-from calc.ledger import check_events, ledger_events, read_events_lenient
+from calc.ledger import check_events, read_events_lenient
 from calc.narrative import input_value
 from calc.params import SPEC_BY_NAME, SPECS, ScenarioParams, default_params, parse_params
 from calc.scenario_doc import MAX_DOC_BYTES, ScenarioDoc, doc_from_json, event_cells, params_json_values

@@ -31,7 +31,7 @@ import warnings
 from collections.abc import Collection, Sequence
 from typing import Any, NoReturn
 
-from calc.cli.commands import COMMANDS
+from calc.cli.commands import ALIASES, COMMANDS
 from calc.cli.text_output import escaped_output
 from calc.errors import InputError, echo
 from calc.output import signals_as_interrupts
@@ -133,9 +133,10 @@ class CliParser(argparse.ArgumentParser):
 
 
 def _requested(argv: Sequence[str] | None) -> list[str]:
-    """The command named on the command line (the first argument), if it is one."""
+    """The command named on the command line (the first argument, an alias as its command), if it is one."""
     args = sys.argv[1:] if argv is None else argv
-    return [args[0]] if args and args[0] in COMMANDS else []
+    named = {alias: name for name, aliases in ALIASES.items() for alias in aliases} | {name: name for name in COMMANDS}
+    return [named[args[0]]] if args and args[0] in named else []
 
 
 def build_parser(configured: Collection[str] = COMMANDS) -> argparse.ArgumentParser:
@@ -146,7 +147,7 @@ def build_parser(configured: Collection[str] = COMMANDS) -> argparse.ArgumentPar
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name, help_text in COMMANDS.items():
-        cmd = sub.add_parser(name, help=help_text, description=help_text)
+        cmd = sub.add_parser(name, aliases=ALIASES.get(name, ()), help=help_text, description=help_text)
         if name in configured:
             module = importlib.import_module(f"calc.cli.commands.{name}")
             module.configure(cmd)

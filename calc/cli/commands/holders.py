@@ -5,9 +5,10 @@ from __future__ import annotations
 import argparse
 
 from calc.cli.arg_types import input_path
-from calc.data import FILING_PATH, load_terms
+from calc.data import load_terms
 from calc.filing import parse_filing
 from calc.output import plan_outputs
+from calc.paths import FILING_PATH
 from calc.record import inputs_record
 from calc.register import RegisterSummary, summarize
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 
-from calc.data import TERMS_PATH, load_terms
+from calc.data import load_terms
+from calc.paths import TERMS_PATH
 
 
 def configure(parser: argparse.ArgumentParser) -> None:

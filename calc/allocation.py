@@ -51,9 +51,9 @@ import pandas as pd
 
 from calc.columns import THRESHOLDS_PCT, flag_name
 from calc.csv_records import read_toml
-from calc.data import load_families
 from calc.errors import InputError
 from calc.holder_bases import HolderBasis, basis_holdings, splits_class_total
+from calc.paths import FAMILIES_PATH
 from calc.register import REMAINDER_NAME
 from calc.rounding import (
     MAX_SHARES,
@@ -95,7 +95,7 @@ class HolderBook:
 
 
 def read_families(path: Path) -> tuple[Family, ...]:
-    """Fund-family groupings from a TOML file (``data/fund_families.toml``: ``calc.data.load_families``)."""
+    """Fund-family groupings from a TOML file (``data/fund_families.toml``: ``load_families``)."""
     raw = read_toml(path, f"fund families file {path}")
     families = []
     entries = raw.get("family", [])
@@ -113,6 +113,12 @@ def read_families(path: Path) -> tuple[Family, ...]:
             )
         )
     return tuple(families)
+
+
+@cache
+def load_families() -> tuple[Family, ...]:
+    """The shipped fund-family groupings (``data/fund_families.toml``), read once per process; also ``calc.data``."""
+    return read_families(FAMILIES_PATH)
 
 
 def largest_remainder(approx: np.ndarray, totals: np.ndarray, exact_at: ExactAt) -> np.ndarray:
@@ -291,7 +297,7 @@ def _entitlements(
     return basis * per_share[:, None], exact_at, (per_share[:, None] > 0) & (basis > 0)
 
 
-def _allocate(
+def allocate_holder_shares(
     basis: np.ndarray,
     per_share: np.ndarray,
     exact_per_share: Callable[[int], Fraction],
@@ -300,8 +306,13 @@ def _allocate(
     alone: Callable[[np.ndarray, ExactAt, np.ndarray], np.ndarray],
     exact_basis: ExactAt | None = None,
 ) -> np.ndarray:
-    """Largest-remainder rows where ``split_total`` (the basis splits the class total); elsewhere each
-    holder rounds ``alone``. Only rows with per_share > 0 are computed (the others get 0 shares)."""
+    """Whole common shares per row and holder for one per-share amount per row: holder h of row r is
+    entitled to ``basis[r, h] × per_share[r]`` (exactly ``exact_per_share(r)`` per preferred).
+
+    Rows where ``split_total`` (the basis splits the class total) share ``totals[r]`` by largest remainder
+    (``largest_remainder``); elsewhere each holder rounds ``alone``. Only rows with per_share > 0 are
+    computed (the others get 0 shares). Used for the class policies here and for ledger rows
+    (``calc.ledger.holder_ledger``)."""
     shares = np.zeros(basis.shape, dtype=np.int64)
     active = per_share > 0
     for split in (False, True):
@@ -366,7 +377,7 @@ def holder_arrays(book: HolderBook, ex: ExitTerms) -> dict[str, np.ndarray]:
     split_total = splits_class_total(ex.bases)
     holding = basis if ex.holding is None else ex.holding
     exact_holding = ex.exact_holding
-    conversion = _allocate(
+    conversion = allocate_holder_shares(
         holding,
         ex.conversion_per_share,
         ex.exact_conversion,
@@ -375,7 +386,7 @@ def holder_arrays(book: HolderBook, ex: ExitTerms) -> dict[str, np.ndarray]:
         floor_shares,
         exact_holding,
     )
-    redemption = _allocate(
+    redemption = allocate_holder_shares(
         holding,
         ex.redemption_per_share,
         ex.exact_redemption,
@@ -390,7 +401,7 @@ def holder_arrays(book: HolderBook, ex: ExitTerms) -> dict[str, np.ndarray]:
     if "redemption_shares" in ledger:
         redemption += ledger["redemption_shares"]
     unsplit = np.zeros(len(split_total), dtype=bool)
-    obtainable = _allocate(
+    obtainable = allocate_holder_shares(
         holding, ex.obtainable_per_share, ex.exact_obtainable, unsplit, unsplit, floor_shares, exact_holding
     )
     prior = np.broadcast_to(book.prior[None, :], basis.shape)

@@ -1,4 +1,4 @@
-"""``python -m calc dilution``: every dilutive security on one price path (issue 13).
+"""``python -m calc securities`` (alias ``dilution``): every dilutive security on one price path (issue 13).
 
 Per instrument and in total: common issued under the scenario through the horizon, potential
 common at the horizon (if-converted / if-exercised) and the fully diluted count; the three

@@ -16,7 +16,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from calc.dilution import HolderBook
+from calc.allocation import HolderBook
 from calc.eps import MAX_NET_INCOME_USD
 from calc.errors import InputError
 from calc.instruments import load_registry
