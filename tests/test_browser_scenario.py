@@ -39,7 +39,12 @@ def headline(page) -> dict[str, str]:
 
 
 def open_tab(page, name: str) -> None:
+    """Choose a section and wait for its heading and, on the first section, the full headline."""
     page.locator(".st-key-section button", has_text=name).first.click()
+    wait_idle(page)
+    page.locator(".st-key-section_heading", has_text=name).first.wait_for(timeout=WAIT_MS)
+    if name == "Share issuance":
+        page.locator(".st-key-headline_sources [data-testid=stMetric]").first.wait_for(timeout=WAIT_MS)
     wait_idle(page)
 
 
@@ -97,7 +102,9 @@ def test_save_reload_link_and_load_show_one_scenario(browser_context, server, tm
     fresh = open_dashboard(browser_context, server, 1440, 900)  # a new tab at the defaults, then load from the list
     assert headline(fresh)["From exchanges"] != "38.00 M"
     open_tab(fresh, "Saved scenarios")
-    fresh.locator(".st-key-load_scenario button").click()
+    fresh.get_by_text("exchange and upload").first.wait_for(timeout=WAIT_MS)  # the list is drawn: the button is live
+    wait_idle(fresh)
+    fresh.get_by_role("button", name="Load this scenario").click()
     fresh.get_by_text("Loaded 'exchange and upload'").first.wait_for(timeout=WAIT_MS)
     wait_idle(fresh)
     assert files(fresh, tmp_path, "loaded") == first
