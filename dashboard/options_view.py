@@ -12,7 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from calc.eps import MAX_BASIC_SHARES, MAX_NET_INCOME_USD, DilutedEps, eps_defaults, lucent_diluted_eps, waterfall_rows
+from calc.eps import MAX_BASIC_SHARES, DilutedEps, eps_defaults, lucent_diluted_eps, waterfall_rows
 from calc.errors import InputError
 from calc.grants_csv import grants_text
 from calc.options import Grant, positions_frame, totals
@@ -24,7 +24,7 @@ from charts.figures import SHARE_AXIS
 from dashboard import cache, formatting, state
 from dashboard.context import Page
 from dashboard.safe import error_lines, short, text
-from dashboard.widgets import download, share_metric
+from dashboard.widgets import download, net_income_input, share_metric
 
 TRIAL_KEY = "options_previous"  # GrantsData to restore if the upload on trial cannot be computed
 SEEN_KEY = "options_upload_seen"  # file id of the last upload read
@@ -234,18 +234,13 @@ def _render_grants(terms: Terms, grants: list[Grant], params: ScenarioParams | N
         help="Average common price for the treasury stock method. Default: the scenario's "
         f"price (without a scenario, {shared.average_price_usd}, as `eps --price`).",
     )
-    net_income = c3.number_input(
+    net_income = net_income_input(
+        c3,
         "Income from continuing operations (USD, illustrative)",
-        min_value=-float(MAX_NET_INCOME_USD),
-        max_value=float(MAX_NET_INCOME_USD),
-        value=1_000_000_000.0,
-        step=1e8,
-        format="%.0f",
-        key="options_ni",
-        help="Placeholder, not a Lucent figure: enter the period's actual income from "
-        "continuing operations (`eps --net-income`).",
+        "options_ni",
+        "Placeholder, not a Lucent figure: enter the period's actual income from continuing operations "
+        "(`eps --net-income`).",
     )
-    c3.caption(f"= ${net_income:,.0f}")
     c3.caption(ILLUSTRATIVE_NOTE)
     c4, c5, _ = st.columns(3)
     basic = c4.number_input(

@@ -17,7 +17,6 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from calc.allocation import HolderBook
-from calc.eps import MAX_NET_INCOME_USD
 from calc.errors import InputError
 from calc.instruments import load_registry
 from calc.ledger import Event
@@ -47,7 +46,7 @@ from charts.text import plot_text
 from dashboard import formatting, safe, state
 from dashboard.context import Page
 from dashboard.options_view import NAME_WIDTH_PX, show_waterfall
-from dashboard.widgets import BROWSER_MAX_INT, share_metric
+from dashboard.widgets import BROWSER_MAX_INT, net_income_input, share_metric
 
 PRICE_POINTS = np.geomspace(0.25, 20.0, 60)
 POLICY_INPUTS = (
@@ -204,17 +203,12 @@ def _table(frame: pd.DataFrame, lead: tuple[str, ...], labels: dict[str, str]) -
 def _eps_section(result: DilutionResult) -> None:
     st.subheader("Diluted EPS at the horizon, every instrument")
     c = st.columns(2)
-    net_income = c[0].number_input(
+    net_income = net_income_input(
+        c[0],
         "Net income (loss) for the year, USD",
-        min_value=-float(MAX_NET_INCOME_USD),
-        max_value=float(MAX_NET_INCOME_USD),
-        value=1_000_000_000.0,
-        step=1e8,
-        format="%.0f",
-        key="dilution_net_income",
-        help="assumption: illustrative default; before preferred dividends",
+        "dilution_net_income",
+        "assumption: illustrative default; before preferred dividends",
     )
-    c[0].caption(f"= ${net_income:,.0f}")
     tax = c[1].number_input("Tax rate", min_value=0.0, max_value=0.99, value=0.0, key="dilution_tax")
     eps = dilution_eps(result, Fraction(repr(float(net_income))), tax_rate=Fraction(repr(float(tax))))
     show_waterfall(eps)

@@ -3,10 +3,13 @@ inputs sidecar that travels with every download."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from calc.eps import MAX_NET_INCOME_USD
 from calc.output import sidecar_json, to_csv_bytes
 from calc.record import inputs_record
 from charts import figures
@@ -23,6 +26,23 @@ def share_metric(label: str, count: object, help: str, border: bool = True, widt
     st.metric(
         label, compact_shares(count), border=border, width=width, help=f"**Exact: {shares(count)} shares.** {help}"
     )
+
+
+def net_income_input(container: Any, label: str, key: str, help: str) -> float:
+    """A net income (loss) in USD within calc's bounds (``calc.eps.MAX_NET_INCOME_USD``, as the CLI's flag),
+    $1,000,000,000 by default (an illustrative figure), its value with separators underneath."""
+    value = container.number_input(
+        label,
+        min_value=-float(MAX_NET_INCOME_USD),
+        max_value=float(MAX_NET_INCOME_USD),
+        value=1_000_000_000.0,
+        step=1e8,
+        format="%.0f",
+        key=key,
+        help=help,
+    )
+    container.caption(f"= ${value:,.0f}")
+    return float(value)
 
 
 def file_name(stem: str, scenario_id: str, ext: str = "csv") -> str:

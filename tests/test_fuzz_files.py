@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from calc.ledger import EVENT_COLUMNS
 from calc.params import default_params
 from calc.paths import DATA_DIR
-from calc.scenario_doc import ScenarioDoc
+from calc.scenario_doc import TOP_KEYS, ScenarioDoc
 from tests.helpers import run_cli
 
 EXAMPLES = 40
@@ -105,21 +105,7 @@ def test_hostile_events_files(rows):
 
 @FUZZ
 @given(
-    field=st.sampled_from(
-        [
-            "params",
-            "history",
-            "events",
-            "holders",
-            "policies",
-            "grants",
-            "include_illustrative",
-            "version",
-            "format",
-            "id",
-            "extra",
-        ]
-    ),
+    field=st.sampled_from([*TOP_KEYS, "extra"]),
     inner=st.sampled_from(["price", "horizon", "dividend_policy", "base_shares", "0", "csv", "partial"]),
     value=JSON_VALUES,
     nested=st.booleans(),
