@@ -8,7 +8,7 @@ $(BIN)/python: requirements.txt
 	$(BIN)/pip install -q -r requirements.txt
 	touch $(BIN)/python
 
-.PHONY: setup run lint check test chromium bench
+.PHONY: setup run lint check test deep chromium bench
 setup: $(BIN)/python
 
 run: setup
@@ -30,6 +30,10 @@ test: lint chromium
 # The inner loop: lint and every test except the browser ones (no chromium needed)
 check: lint
 	$(BIN)/python -m pytest -m "not browser"
+
+# Every test, property tests at 500 examples each instead of 40 (slower; before a release)
+deep: lint chromium
+	HYPOTHESIS_PROFILE=deep $(BIN)/python -m pytest
 
 # Performance targets of issue 14: one table (measured, baseline in the same run, ratio, target). Not part of `test`.
 bench: setup

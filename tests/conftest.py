@@ -6,12 +6,21 @@ analyst's next tab does; every test still gets its own tab, hence its own Stream
 
 from __future__ import annotations
 
+import os
+
 import pytest
+from hypothesis import settings
 
 from calc.data import load_terms
 from calc.filing import parse_filing
 from calc.paths import FILING_PATH
 from tests.browser import CHROMIUM, CHROMIUM_ARGS, ServerFailed, open_dashboard, streamlit_server
+
+# Property tests draw 40 examples each in `make test` / `make check` (the suite's time budget); `make deep`
+# (HYPOTHESIS_PROFILE=deep) draws 500. Tests whose examples are slow keep a lower count of their own.
+settings.register_profile("suite", max_examples=40)
+settings.register_profile("deep", max_examples=500)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "suite"))
 
 
 @pytest.fixture(scope="session")

@@ -14,9 +14,16 @@ from tests.helpers import run_cli, run_cli_process
 
 @pytest.mark.parametrize("command", COMMANDS)
 def test_every_command_has_help(command):
-    result = run_cli_process(command, "--help")  # the one subprocess smoke test per command
+    result = run_cli(command, "--help")
     assert result.returncode == 0
     assert "usage: python -m calc" in result.stdout
+
+
+def test_python_m_calc_runs_as_a_process():
+    """The one subprocess smoke test of the entry point (each process start costs ~1 s of imports)."""
+    result = run_cli_process("--help")
+    assert result.returncode == 0
+    assert all(command in result.stdout for command in COMMANDS)
 
 
 def test_convert_json_reports_317_340_127():

@@ -121,7 +121,6 @@ COMMANDS = {
         a for a in build_parser()._actions if isinstance(a, argparse._SubParsersAction)
     ).choices.items()
 }
-EXAMPLES = int(os.environ.get("CALC_FUZZ_EXAMPLES", "40"))  # raise for a deeper local run
 
 
 def _flags(command: str) -> list[argparse.Action]:
@@ -203,7 +202,7 @@ def _run_in_empty_directory(capsys: pytest.CaptureFixture[str], argv: list[str])
 
 
 def _fuzz(command: str) -> object:
-    @settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
     @given(argv=argument_vectors(command))
     def test(capsys: pytest.CaptureFixture[str], argv: list[str]) -> None:
         _run_in_empty_directory(capsys, argv)

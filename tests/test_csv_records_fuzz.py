@@ -26,7 +26,6 @@ from tests.helpers import ROOT
 
 DATA = ROOT / "data"
 FUZZ = settings(
-    max_examples=100,
     deadline=None,
     database=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],

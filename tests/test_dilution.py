@@ -27,7 +27,7 @@ def _reference_largest_remainder(row: list[Fraction], total: int) -> list[int]:
     return [b + (i in extra) for i, b in enumerate(base)]
 
 
-@settings(max_examples=300, deadline=None)
+@settings(deadline=None)
 @given(data=st.data(), size=st.integers(1, 12), denominator=st.integers(1, 9))
 def test_issue9_item2_largest_remainder_properties(data, size, denominator):
     """Sums to the total, each within one share of its entitlement, exact ties go by column (filing) order."""
@@ -42,7 +42,7 @@ def test_issue9_item2_largest_remainder_properties(data, size, denominator):
     assert shares == _reference_largest_remainder(row, total)
 
 
-@settings(max_examples=300, deadline=None)
+@settings(deadline=None)
 @given(
     data=st.data(),
     size=st.integers(2, 12),
@@ -64,7 +64,7 @@ def test_largest_remainder_scaled_exact_ranks_by_integer_keys_as_fraction_does(d
     assert largest_remainder(approx, np.array([total]), exact)[0].tolist() == _reference_largest_remainder(row, total)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(deadline=None)
 @given(data=st.data(), size=st.integers(2, 10), denominator=st.integers(2, 9), tiny=st.integers(9, 13))
 def test_largest_remainder_sum_scaled_exact_ranks_as_fraction_does(data, size, denominator, tiny):
     """Holdings units + d × p (``SumScaledExact``, two rationals over a common denominator) with
@@ -107,7 +107,7 @@ def test_issue9_item2_pro_rata_scaling_exact():
     assert book.pro_rata.tolist() == _reference_largest_remainder(row, N)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(deadline=None)
 @given(row=st.lists(share_fractions(), min_size=1, max_size=12), up=st.booleans())
 def test_largest_remainder_sums_and_stays_within_one_share(row, up):
     """For any entitlements and a total of floor or ceil of their sum: the shares sum to the total and each
@@ -124,7 +124,7 @@ def test_holder_arrays_are_the_column_spec():
     assert set(holders) == {c.name for c in HOLDER_NUMBER_COLUMNS}
 
 
-@settings(max_examples=300, deadline=None)
+@settings(deadline=None)
 @given(
     data=st.data(),
     rows=st.integers(1, 6),

@@ -94,7 +94,7 @@ def _reference(params, schedule, path) -> tuple[list[int], int, int]:
     return dividends, conversion, redemption
 
 
-@settings(max_examples=300, deadline=None)
+@settings(deadline=None)
 @given(
     price=decimals("0.01", "200", 4),
     drift=st.just(Decimal(0)) | st.decimals("-0.5", "1", places=3),

@@ -20,8 +20,7 @@ from calc.paths import DATA_DIR
 from calc.scenario_doc import TOP_KEYS, ScenarioDoc
 from tests.helpers import run_cli
 
-EXAMPLES = 40
-FUZZ = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FUZZ = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
 CELLS = [
     "",
     "all",

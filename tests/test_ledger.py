@@ -427,7 +427,7 @@ def _ledger_reference(params, schedule, path, rows) -> tuple[list[int], int, int
     return dividends, exchange, row_conversion, conversion, redemption
 
 
-@settings(max_examples=150, deadline=None)
+@settings(deadline=None)
 @given(
     price=st.decimals("0.05", "50", places=4),
     sale=st.decimals("0.05", "1", places=3),
@@ -580,7 +580,7 @@ def test_memoized_split_is_never_shared():
     assert _share(holding, 1000).tolist() == [167, 333, 500]
 
 
-@settings(max_examples=200, deadline=None)
+@settings(deadline=None)
 @given(
     st.lists(st.integers(0, 50_000), min_size=1, max_size=8).filter(any),
     st.integers(0, 10**8),

@@ -218,7 +218,7 @@ def test_cash_settled_put_issues_nothing_below_conversion_price():
     assert summary(price=5.94, dividend_policy="cash", put_settlement="cash")["new_shares"] == 317_340_127
 
 
-@settings(max_examples=60, deadline=None)
+@settings(deadline=None)
 @given(st.integers(1, 100_000))
 def test_stock_dividend_rounding_matches_exact_arithmetic(cents):
     price = Fraction(cents, 100)
@@ -255,7 +255,7 @@ WHOLE_PUT_CENTS = sorted(
 assert all(188_500_000_000 % c == 0 for c in WHOLE_PUT_CENTS) and len(WHOLE_PUT_CENTS) == 249
 
 
-@settings(max_examples=150, deadline=None)
+@settings(deadline=None)
 @given(
     cents=st.one_of(st.sampled_from(WHOLE_PUT_CENTS), st.integers(1, 10_000_000)),
     drift=st.sampled_from(["0", "0.25", "-0.5", "0.1234567"]),
