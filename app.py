@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import streamlit as st
 
 from calc.errors import InputError
-from calc.scenario import ScenarioResult
+from calc.model.scenario import ScenarioResult
 from calc.scenario_doc import ScenarioDoc
 from calc.scenario_run import holder_book
 from dashboard import cache, exports_view, headline_view, inputs, ledger_view, safe, sections, state

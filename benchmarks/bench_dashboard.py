@@ -30,11 +30,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from calc.columns import timeline_table  # noqa: E402
-from calc.data import default_book, load_terms  # noqa: E402
-from calc.output import to_csv_bytes  # noqa: E402
-from calc.params import default_params  # noqa: E402
-from calc.scenario import run_scenario  # noqa: E402
+from calc.inputs.data import default_book, load_terms  # noqa: E402
+from calc.inputs.params import default_params  # noqa: E402
+from calc.model.columns import timeline_table  # noqa: E402
+from calc.model.scenario import run_scenario  # noqa: E402
+from calc.outputs.files import to_csv_bytes  # noqa: E402
 from charts import figures  # noqa: E402
 from dashboard import narrative, tables  # noqa: E402
 

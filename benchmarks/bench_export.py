@@ -27,12 +27,12 @@ import pyarrow.parquet as pq
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from calc.data import (
-    default_book,  # noqa: E402
-    load_terms,  # noqa: E402
+from calc.inputs.data import (
+    default_book,
+    load_terms,
 )
-from calc.export import export, result_chunks  # noqa: E402
-from calc.grid import make_grid, read_grid, write_grid  # noqa: E402
+from calc.inputs.grid import make_grid, read_grid, write_grid  # noqa: E402
+from calc.outputs.export import export, result_chunks  # noqa: E402
 
 BARE_WRITERS: dict[str, Callable[[pa.Table, str], None]] = {
     "csv": lambda table, path: pa_csv.write_csv(table, path),

@@ -46,8 +46,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from calc.params import default_params  # noqa: E402
-from calc.scenario import run_scenario  # noqa: E402
+from calc.inputs.params import default_params  # noqa: E402
+from calc.model.scenario import run_scenario  # noqa: E402
 from dashboard.formatting import compact_shares  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"

@@ -19,10 +19,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from calc.ledger import EVENT_COLUMNS, read_events_text  # noqa: E402
-from calc.montecarlo import run_monte_carlo  # noqa: E402
-from calc.params import parse_params  # noqa: E402
-from calc.scenario import run_scenario  # noqa: E402
+from calc.inputs.events_csv import read_events_text  # noqa: E402
+from calc.inputs.params import parse_params  # noqa: E402
+from calc.model.ledger import EVENT_COLUMNS  # noqa: E402
+from calc.model.montecarlo import run_monte_carlo  # noqa: E402
+from calc.model.scenario import run_scenario  # noqa: E402
 
 EVENTS = "\n".join(
     [

@@ -19,13 +19,15 @@ from pathlib import Path
 
 import pandas as pd
 
+from calc.inputs.data import load_families
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from calc.allocation import build_book  # noqa: E402
-from calc.data import load_register  # noqa: E402
-from calc.montecarlo import run_monte_carlo  # noqa: E402
-from calc.params import parse_params  # noqa: E402
-from calc.scenario import run_scenario  # noqa: E402
+from calc.inputs.data import load_register  # noqa: E402
+from calc.inputs.params import parse_params  # noqa: E402
+from calc.model.allocation import build_book  # noqa: E402
+from calc.model.montecarlo import run_monte_carlo  # noqa: E402
+from calc.model.scenario import run_scenario  # noqa: E402
 
 
 def median_ms(fn, runs: int) -> float:
@@ -68,7 +70,7 @@ def main() -> None:
         print(f"  50,000 paths x {r.schedule.size:>2} dates (to {horizon}): {time.perf_counter() - start:.2f} s")
     register = load_register()
     for copies in (1, 10):
-        book = build_book(pd.concat([register] * copies, ignore_index=True), 1_885_000)
+        book = build_book(pd.concat([register] * copies, ignore_index=True), 1_885_000, families=load_families())
         ms = median_ms(lambda b=book: run_scenario(params, book=b), 50)
         print(f"  deterministic scenario, {book.size:>5,} holders: {ms:.2f} ms")
 

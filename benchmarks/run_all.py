@@ -48,13 +48,14 @@ sys.path.insert(0, str(ROOT))
 
 from bench_export import grid_axes  # noqa: E402  (this script's folder is on sys.path)
 
-from calc.data import default_book, history_events, load_terms  # noqa: E402
-from calc.export import export, result_chunks  # noqa: E402
-from calc.grid import make_grid, read_grid, write_grid  # noqa: E402
-from calc.ledger import Event  # noqa: E402
-from calc.montecarlo import CHUNK_PATHS, run_monte_carlo  # noqa: E402
-from calc.params import ScenarioParams, parse_params  # noqa: E402
-from calc.scenario import run_scenario  # noqa: E402
+from calc.inputs.data import default_book, history_events, load_terms  # noqa: E402
+from calc.inputs.grid import make_grid, read_grid, write_grid  # noqa: E402
+from calc.inputs.params import parse_params  # noqa: E402
+from calc.model.ledger import Event  # noqa: E402
+from calc.model.montecarlo import CHUNK_PATHS, run_monte_carlo  # noqa: E402
+from calc.model.params import ScenarioParams  # noqa: E402
+from calc.model.scenario import run_scenario  # noqa: E402
+from calc.outputs.export import export, result_chunks  # noqa: E402
 
 PY = sys.executable
 

@@ -1,9 +1,9 @@
 """The scenario as one document: everything a result depends on, in one immutable value with a content id.
 
 A ``ScenarioDoc`` holds
-  params    every scenario parameter (``calc.params.ScenarioParams``), resolved (history defaults applied)
+  params    every scenario parameter (``calc.model.params.ScenarioParams``), resolved (history defaults applied)
   history   True: the two 2002 exchanges (``data/history.csv``) run before ``events``
-  events    the ledger rows, each a tuple of cells in ``calc.ledger.EVENT_COLUMNS`` order, as text
+  events    the ledger rows, each a tuple of cells in ``calc.model.ledger.EVENT_COLUMNS`` order, as text
   holders   the holder data: the filing's register (``csv`` None) or a register CSV's text, by content
   policies  instrument policies of the "All securities" view, sorted ``("id.field", "value")`` pairs
   grants    the option grants: none, a shipped grants file (by name) or a grants CSV's text, by content
@@ -34,18 +34,19 @@ from functools import cached_property
 from typing import Any
 
 from calc.errors import InputError, Problem
-from calc.ledger import EVENT_COLUMNS, Event
-from calc.numbers import MAX_NUMBER_CHARS
-from calc.params import PARAM_NAMES, ScenarioParams, default_params, param_problems
-from calc.register import DEFAULT_PARTIAL, PARTIAL_HANDLING
-from calc.terms import Terms
+from calc.inputs.numbers import MAX_NUMBER_CHARS
+from calc.inputs.params import default_params, param_problems
+from calc.inputs.register import DEFAULT_PARTIAL, PARTIAL_HANDLING
+from calc.model.ledger import EVENT_COLUMNS, Event
+from calc.model.params import PARAM_NAMES, ScenarioParams
+from calc.model.terms import Terms
 
 FORMAT = "lucent-scenario"
 VERSION = 1
 FILING_HOLDERS_LABEL = "Selling Securityholders table, prospectus supplement of Aug 28, 2002 (data/register.csv)"
 SHIPPED_GRANTS = ("grants_illustrative.csv", "grants_executive_example.csv")  # files in data/
 MAX_DOC_BYTES = 20_000_000  # a document file (an uploaded register of ~100,000 rows fits)
-MAX_DECIMAL_PLACES = 250  # calc.numbers accepts magnitudes down to 1e-100 with 50 characters
+MAX_DECIMAL_PLACES = 250  # calc.inputs.numbers accepts magnitudes down to 1e-100 with 50 characters
 TOP_KEYS = (
     "format",
     "version",
@@ -98,7 +99,7 @@ def decimal_text(value: Fraction) -> str:
     """The exact decimal text of a fraction typed as a decimal (``33143/100`` -> ``331.43``).
 
     Every ratio and price of an events file is read as the exact value of its decimal text
-    (``calc.numbers``), so its denominator is 2^a × 5^b and the decimal form terminates; any other
+    (``calc.inputs.numbers``), so its denominator is 2^a × 5^b and the decimal form terminates; any other
     fraction is an error rather than a rounded figure."""
     places = 0
     while (10**places) % value.denominator:
@@ -292,7 +293,7 @@ def _params(values: Mapping[str, object], problems: list[Problem], terms: Terms 
 def doc_from_dict(values: object, source: str, terms: Terms | None = None) -> ScenarioDoc:
     """A document from its JSON object; ``InputError`` naming ``source`` lists every problem (field and rule).
 
-    An inputs record (``calc.record.inputs_record``: a download's sidecar) is read through its
+    An inputs record (``calc.outputs.record.inputs_record``: a download's sidecar) is read through its
     ``scenario_document``. The ``id`` it states is not trusted: the id is always recomputed from the
     content (a hand-edited file gets the id of what it now says)."""
     if not isinstance(values, dict):

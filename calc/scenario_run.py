@@ -3,7 +3,7 @@
 ``resolve(doc)`` reads every part of the document with the rules of the matching file (events as an events
 file, holders as a register CSV, grants as a grants CSV) and checks the events against the parameters and
 the holder data; every problem is reported at once in one ``InputError``. ``run(doc)`` is the scenario's
-result (``calc.scenario.run_scenario``): the single input of the command line's and the dashboard's outputs.
+result (``calc.model.scenario.run_scenario``): the single input of the command line's and the dashboard's outputs.
 """
 
 from __future__ import annotations
@@ -13,17 +13,18 @@ from functools import lru_cache
 
 import pandas as pd
 
-from calc.allocation import HolderBook, build_book
-from calc.data import default_book, ledger_events, load_register, load_terms
-from calc.grants_csv import parse_grants_text, read_grants_csv
-from calc.ledger import Event, check_events, read_events_text
-from calc.options import Grant
-from calc.params import ScenarioParams
-from calc.paths import DATA_DIR
-from calc.register import REGISTER_COLUMNS, parse_register_bytes, prepare_register
-from calc.scenario import ScenarioResult, run_scenario
+from calc.inputs.data import default_book, ledger_events, load_families, load_register, load_terms
+from calc.inputs.events_csv import read_events_text
+from calc.inputs.grants_csv import parse_grants_text, read_grants_csv
+from calc.inputs.paths import DATA_DIR
+from calc.inputs.register import REGISTER_COLUMNS, parse_register_bytes, prepare_register
+from calc.model.allocation import HolderBook, build_book
+from calc.model.ledger import Event, check_events
+from calc.model.options import Grant
+from calc.model.params import ScenarioParams
+from calc.model.scenario import ScenarioResult, run_scenario
+from calc.model.terms import Terms
 from calc.scenario_doc import GrantsData, HolderData, ScenarioDoc
-from calc.terms import Terms
 
 
 @dataclass(frozen=True)
@@ -43,18 +44,18 @@ class Resolved:
 @lru_cache(maxsize=16)
 def _uploaded_book(text: str, label: str, partial: str, shares_issued: int) -> tuple[pd.DataFrame, HolderBook]:
     register = prepare_register(parse_register_bytes(text.encode("utf-8"), label), shares_issued, partial)
-    return register, build_book(register, shares_issued)
+    return register, build_book(register, shares_issued, families=load_families())
 
 
 def register_csv(register: pd.DataFrame) -> str:
-    """A validated register as the CSV text a document keeps (``calc.register.REGISTER_COLUMNS`` it has)."""
+    """A validated register as the CSV text a document keeps (``calc.inputs.register.REGISTER_COLUMNS`` it has)."""
     columns = [c for c in REGISTER_COLUMNS if c in register.columns]
     return register[columns].to_csv(index=False, lineterminator="\n")
 
 
 def holder_book(holders: HolderData, terms: Terms) -> tuple[pd.DataFrame, HolderBook]:
     """The register and holder book of the document's holder data (the filing's when ``csv`` is None); a table
-    listing fewer preferred than issued is read as ``holders.partial`` says (``calc.register.prepare_register``:
+    listing fewer preferred than issued is read as ``holders.partial`` says (``calc.inputs.register.prepare_register``:
     as given with an "unlisted" remainder row, or scaled)."""
     if holders.csv is None:
         return load_register(), default_book()

@@ -1,5 +1,5 @@
 """The dilution bridge as a waterfall: base → + issued by source → total outstanding → + potential →
-fully diluted. Rows come from ``calc.securities.bridge_rows`` (``calc.measures.bridge``); no share
+fully diluted. Rows come from ``calc.model.securities.bridge_rows`` (``calc.model.measures.bridge``); no share
 arithmetic here, plotly reads each row's ``measure`` (absolute / relative / total).
 """
 

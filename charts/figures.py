@@ -12,16 +12,16 @@ from typing import TYPE_CHECKING
 import pandas as pd
 import plotly.graph_objects as go
 
-from calc.issuance import ISSUANCE_SOURCES, IssuanceSource
+from calc.model.issuance import ISSUANCE_SOURCES, IssuanceSource
 from charts.text import plot_text
 
 if TYPE_CHECKING:
-    from calc.scenario import ScenarioResult
+    from calc.model.scenario import ScenarioResult
 
 SHARE_AXIS = dict(exponentformat="B", separatethousands=True)  # share axes: 1.2B, 800M (never "G")
 
 
-# One series per source of new shares (calc.issuance: the parts sum to the total): timeline column -> label.
+# One series per source of new shares (calc.model.issuance: the parts sum to the total): timeline column -> label.
 SOURCE_COLUMNS = {source.timeline_column: source.chart_label for source in ISSUANCE_SOURCES}
 SOURCE_COLOURS = {
     "dividend_shares": "#4C78A8",
@@ -29,7 +29,7 @@ SOURCE_COLOURS = {
     "redemption_shares": "#E45756",
     "exchange_shares": "#54A24B",
 }
-SPARE_COLOURS = ("#B279A2", "#72B7B2", "#9D755D")  # for a source added to calc.issuance without a colour here
+SPARE_COLOURS = ("#B279A2", "#72B7B2", "#9D755D")  # for a source added to calc.model.issuance without a colour here
 BASE_COLOUR = "#C8C8C8"
 COMPARE_COLOURS = ("#4C78A8", "#F58518", "#54A24B", "#B279A2", "#E45756", "#72B7B2")  # distinct hues
 COMPARE_DASHES = ("solid", "dash", "dot", "dashdot")
@@ -228,7 +228,7 @@ def issuance_figure(timeline: pd.DataFrame, base_shares: int, authorized_shares:
 
 def new_shares_figure(timeline: pd.DataFrame) -> go.Figure:
     """New common shares issued on each event date, stacked by source (calc's per-date counts; no base), one
-    series per source of ``calc.issuance.ISSUANCE_SOURCES``."""
+    series per source of ``calc.model.issuance.ISSUANCE_SOURCES``."""
     x = _event_labels(timeline)  # one evenly spaced slot per event date: a put a day after a dividend stays apart
     data = [
         dict(

@@ -25,19 +25,20 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from calc.allocation import HolderBook
-from calc.breakeven import MAX_PRICE_USD, MIN_PRICE_USD, breakeven_report, flat_wait, setup
-from calc.data import load_register, load_terms
 from calc.errors import InputError
-from calc.ledger import Event
-from calc.montecarlo import MonteCarloResult, run_monte_carlo
-from calc.options import Grant, option_timeline, tsm_curve
-from calc.params import ScenarioParams, default_params
-from calc.scenario import ScenarioResult, run_scenario
+from calc.inputs.data import load_register, load_terms
+from calc.inputs.params import default_params
+from calc.model.allocation import HolderBook
+from calc.model.breakeven import MAX_PRICE_USD, MIN_PRICE_USD, breakeven_report, flat_wait, setup
+from calc.model.ledger import Event
+from calc.model.montecarlo import MonteCarloResult, run_monte_carlo
+from calc.model.options import Grant, option_timeline, tsm_curve
+from calc.model.params import ScenarioParams
+from calc.model.scenario import ScenarioResult, run_scenario
+from calc.model.sensitivity import price_grid, price_sensitivity
+from calc.model.terms import Terms
 from calc.scenario_doc import ScenarioDoc
 from calc.scenario_run import Resolved, resolve
-from calc.sensitivity import price_grid, price_sensitivity
-from calc.terms import Terms
 from charts import figures
 from dashboard.store import params_to_json
 
@@ -125,13 +126,13 @@ def grants_key(grants: list[Grant]) -> str:
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def option_frame(key: str, _grants: list[Grant]) -> pd.DataFrame:
-    """``calc.options.option_timeline`` of the grants whose content hash is ``key``."""
+    """``calc.model.options.option_timeline`` of the grants whose content hash is ``key``."""
     return option_timeline(_grants)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def tsm_frame(key: str, as_of: dt.date, _grants: list[Grant]) -> pd.DataFrame:
-    """``calc.options.tsm_curve`` over ``calc.sensitivity.price_grid`` for the grants hashed as ``key``."""
+    """``calc.model.options.tsm_curve`` over ``calc.model.sensitivity.price_grid`` for the grants hashed as ``key``."""
     return tsm_curve(_grants, as_of, [Decimal(str(p)) for p in price_grid(*TSM_PRICES_USD)])
 
 

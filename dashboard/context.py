@@ -7,12 +7,12 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from calc.allocation import HolderBook
-from calc.ledger import Event
-from calc.params import ScenarioParams
-from calc.scenario import ScenarioResult
+from calc.model.allocation import HolderBook
+from calc.model.ledger import Event
+from calc.model.params import ScenarioParams
+from calc.model.scenario import ScenarioResult
+from calc.model.terms import Terms
 from calc.scenario_doc import ScenarioDoc
-from calc.terms import Terms
 
 
 class Page(NamedTuple):

@@ -1,5 +1,5 @@
-"""The workbook and report downloads of the current scenario (``calc.workbook``, ``calc.report``), under the
-headline.
+"""The workbook and report downloads of the current scenario (``calc.outputs.workbook``,
+``calc.outputs.report``), under the headline.
 
 Both files are built only when their button is clicked (Streamlit's deferred ``data``), so the page
 pays nothing for them on a rerun. File names carry the scenario id (``Page.scenario_id``), the same on
@@ -11,8 +11,8 @@ from __future__ import annotations
 import plotly.graph_objects as go
 import streamlit as st
 
-from calc.report import report_html
-from calc.workbook import WorkbookData, workbook_bytes
+from calc.outputs.report import report_html
+from calc.outputs.workbook import WorkbookData, workbook_bytes
 from dashboard import cache, state
 from dashboard.context import Page
 from dashboard.widgets import file_name, inputs_payload

@@ -20,10 +20,10 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-# the number forms of "In plain words" (calc.narrative), used on the whole page
-from calc.narrative import pct as pct
-from calc.narrative import shares as shares
-from calc.narrative import usd as usd
+# the number forms of "In plain words" (calc.outputs.narrative), used on the whole page
+from calc.outputs.narrative import pct as pct
+from calc.outputs.narrative import shares as shares
+from calc.outputs.narrative import usd as usd
 
 COMPACT_STEPS = ((10**12, "T"), (10**9, "B"), (10**6, "M"))
 PCT_DIGITS = 2

@@ -13,10 +13,10 @@ from collections.abc import Mapping
 
 import streamlit as st
 
-from calc.conversion import rate_step_at
-from calc.issuance import ISSUANCE_SOURCES, parts
-from calc.params import ScenarioParams
-from calc.terms import Terms
+from calc.model.conversion import rate_step_at
+from calc.model.issuance import ISSUANCE_SOURCES, parts
+from calc.model.params import ScenarioParams
+from calc.model.terms import Terms
 from dashboard import narrative
 from dashboard.context import Page
 from dashboard.formatting import compact_shares, pct, shares
@@ -80,7 +80,7 @@ def render_metrics(params: ScenarioParams, summary: Mapping[str, object], terms:
             f"{FRACTION_NOTE}",
         )
     with st.container(horizontal=True, wrap=True, gap="small", key="headline_sources"):
-        for source, count in parts(summary):  # one per source (calc.issuance): the parts sum to "New shares"
+        for source, count in parts(summary):  # one per source (calc.model.issuance): the parts sum to "New shares"
             share_metric(f"From {source.label}", count, source.help, border=False, width=SOURCE_WIDTH_PX)
         share_metric(
             "Base common",

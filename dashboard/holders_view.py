@@ -8,10 +8,8 @@ import dataclasses
 import pandas as pd
 import streamlit as st
 
-from calc.columns import holder_table
 from calc.errors import InputError
-from calc.params import HOLDER_BASES
-from calc.register import (
+from calc.inputs.register import (
     PARTIAL_HANDLING,
     is_partial,
     is_remainder,
@@ -22,10 +20,12 @@ from calc.register import (
     summarize,
     validate_register,
 )
-from calc.scenario import ScenarioResult
+from calc.model.columns import holder_table
+from calc.model.params import HOLDER_BASES
+from calc.model.scenario import ScenarioResult
+from calc.model.terms import Terms
 from calc.scenario_doc import HolderData
 from calc.scenario_run import holder_book, register_csv
-from calc.terms import Terms
 from charts import figures
 from dashboard import cache, inputs, state, tables
 from dashboard.context import Page

@@ -1,4 +1,4 @@
-"""Sidebar inputs, built from ``calc.params.SPECS`` (one widget per scenario parameter).
+"""Sidebar inputs, built from ``calc.model.params.SPECS`` (one widget per scenario parameter).
 
 Widget values live in ``st.session_state`` under ``param_<name>``; they are seeded
 from the defaults once per session, so loading a saved scenario (or resetting) is a
@@ -14,7 +14,7 @@ from typing import Any
 import streamlit as st
 
 from calc.errors import Problem
-from calc.params import SPECS, ParamSpec, ScenarioParams
+from calc.model.params import SPECS, ParamSpec, ScenarioParams
 
 SPEC_BY_NAME = {spec.name: spec for spec in SPECS}
 

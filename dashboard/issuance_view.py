@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from calc.columns import timeline_table
-from calc.issuance import ISSUANCE_SOURCES
+from calc.model.columns import timeline_table
+from calc.model.issuance import ISSUANCE_SOURCES
 from charts import figures
 from dashboard import cache, formatting, tables
 from dashboard.context import Page

@@ -2,10 +2,11 @@
 actual share counts and the exchange-or-wait break-even. Numbers come from ``calc``.
 
 The rows in use are part of the scenario document (``dashboard.state``: cells as typed, in
-``calc.ledger.EVENT_COLUMNS`` order). The editor's rows are checked like an events file (every problem with its
+``calc.model.ledger.EVENT_COLUMNS`` order). The editor's rows are checked like an events file (every problem with its
 line: line N is table row N − 1), except the half-entered rows (a required cell still empty,
-``calc.ledger.missing_cells``): those are named as incomplete and left out. When every complete row is valid they
-are the rows in use; otherwise the problems are reported and the previous events stay in use.
+``calc.inputs.events_csv.missing_cells``): those are named as incomplete and left out.
+When every complete row is valid they are the rows in use; otherwise the problems are reported and the
+previous events stay in use.
 
 The editor shows a base frame kept in ``dashboard.state`` (the rows it started from) plus its own edits (its
 widget state); an edit is applied by the editor's callback, before the page reruns, so the headline follows
@@ -26,25 +27,27 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from calc.allocation import HolderBook
-from calc.data import actual_common_shares, history_events, ledger_events
 from calc.errors import InputError, Problem
-from calc.history import COMPARED_DEALS
-from calc.ledger import (
-    ACTIONS,
-    EVENT_COLUMNS,
-    Event,
+from calc.inputs.data import actual_common_shares, history_events, ledger_events
+from calc.inputs.events_csv import (
     cells_exchange_ratio,
-    check_events,
-    event_exchange_ratio,
     missing_cells,
     read_events_text,
 )
-from calc.numbers import parse_float, parse_whole
-from calc.params import ScenarioParams
-from calc.rounding import MAX_SHARES
+from calc.inputs.history import COMPARED_DEALS
+from calc.inputs.numbers import parse_float, parse_whole
+from calc.model.allocation import HolderBook
+from calc.model.ledger import (
+    ACTIONS,
+    EVENT_COLUMNS,
+    Event,
+    check_events,
+    event_exchange_ratio,
+)
+from calc.model.params import ScenarioParams
+from calc.model.rounding import MAX_SHARES
+from calc.model.terms import Terms
 from calc.scenario_doc import event_cells, events_csv
-from calc.terms import Terms
 from charts import ledger_figures
 from charts.figures import png_config
 from dashboard import cache, safe, state

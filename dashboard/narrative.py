@@ -1,4 +1,4 @@
-"""Plain-language reading of a scenario result as markdown (the wording lives in ``calc.narrative``).
+"""Plain-language reading of a scenario result as markdown (the wording lives in ``calc.outputs.narrative``).
 
 The page states the ownership caveat in full once, in the Holders section ("Who is counted"); "In plain words"
 carries its short form (``OWNERSHIP_CAVEAT_SHORT``). The HTML report, which has no Holders section, keeps it whole."""
@@ -9,8 +9,8 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from calc.narrative import FRACTION_NOTE, OWNERSHIP_CAVEAT, Markup, explain_parts, pct, shares, usd
-from calc.params import ScenarioParams
+from calc.model.params import ScenarioParams
+from calc.outputs.narrative import FRACTION_NOTE, OWNERSHIP_CAVEAT, Markup, explain_parts, pct, shares, usd
 from dashboard.safe import text
 
 __all__ = ["FRACTION_NOTE", "OWNERSHIP_CAVEAT", "OWNERSHIP_CAVEAT_SHORT", "explain", "pct", "shares", "usd"]

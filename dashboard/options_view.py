@@ -12,14 +12,14 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from calc.eps import MAX_BASIC_SHARES, DilutedEps, eps_defaults, lucent_diluted_eps, waterfall_rows
 from calc.errors import InputError
-from calc.grants_csv import grants_text
-from calc.options import Grant, positions_frame, totals
-from calc.params import ScenarioParams
+from calc.inputs.grants_csv import grants_text
+from calc.model.eps import MAX_BASIC_SHARES, DilutedEps, eps_defaults, lucent_diluted_eps, waterfall_rows
+from calc.model.options import Grant, positions_frame, totals
+from calc.model.params import ScenarioParams
+from calc.model.terms import Terms
 from calc.scenario_doc import GrantsData
 from calc.scenario_run import grants_of
-from calc.terms import Terms
 from charts.figures import SHARE_AXIS
 from dashboard import cache, formatting, state
 from dashboard.context import Page

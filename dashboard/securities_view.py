@@ -1,7 +1,7 @@
 """All dilutive securities (issue 13): the three dilution measures side by side and the bridge base →
 total outstanding → fully diluted, the dilution stack by instrument over time and against the price,
 diluted EPS with every instrument, the savings plans as holders, and Monte Carlo statistics.
-Numbers come from ``calc.securities`` / ``calc.measures``; this module gathers the policy inputs
+Numbers come from ``calc.model.securities`` / ``calc.model.measures``; this module gathers the policy inputs
 (and whether the illustrative option grants count) and renders. Instrument names go through
 ``dashboard.safe`` before plotly.
 """
@@ -16,13 +16,13 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from calc.allocation import HolderBook
 from calc.errors import InputError
-from calc.instruments import load_registry
-from calc.ledger import Event
-from calc.montecarlo import MAX_SEED, MAX_VOLATILITY
-from calc.params import ScenarioParams
-from calc.securities import (
+from calc.inputs.instruments_toml import load_registry
+from calc.model.allocation import HolderBook
+from calc.model.ledger import Event
+from calc.model.montecarlo import MAX_SEED, MAX_VOLATILITY
+from calc.model.params import ScenarioParams
+from calc.model.securities import (
     CHOICES,
     DilutionMonteCarlo,
     DilutionResult,
@@ -253,7 +253,7 @@ def _mc_section(s: Setup, key: str) -> None:
 
 
 def _measures_row(result: DilutionResult, horizon: object) -> None:
-    """The counts and the three measures side by side (``calc.measures``), each box saying its formula."""
+    """The counts and the three measures side by side (``calc.model.measures``), each box saying its formula."""
     m = measures(result)
     named = m.as_dict()
     with st.container(horizontal=True, wrap=True, gap="small", key="dilution_measures"):

@@ -4,7 +4,7 @@ document (``calc.scenario_doc.ScenarioDoc``) built from them on each rerun.
 Keys (sections never write them directly: they call the setters here):
   param_<name>       the sidebar's widgets (``dashboard.inputs``), one per scenario parameter
   ledger_history     the "replay the 2002 exchanges" toggle
-  ledger_rows        the ledger rows in use: cells as text, ``calc.ledger.EVENT_COLUMNS`` order
+  ledger_rows        the ledger rows in use: cells as text, ``calc.model.ledger.EVENT_COLUMNS`` order
   ledger_editor_base the events editor's base: the rows it shows before the edits in its widget state
                      (half-entered rows included) and the rows in use when it was set; the editor
                      starts again from the rows in use when those change elsewhere (a load, a link)
@@ -30,11 +30,12 @@ from urllib.parse import urlencode
 import streamlit as st
 
 from calc.errors import InputError, Problem
-from calc.history import history_defaults
-from calc.ledger import EVENT_COLUMNS
-from calc.params import SPECS, ScenarioParams, param_problems
+from calc.inputs.history import history_defaults
+from calc.inputs.params import param_problems
+from calc.model.ledger import EVENT_COLUMNS
+from calc.model.params import SPECS, ScenarioParams
+from calc.model.terms import Terms
 from calc.scenario_doc import GrantsData, HolderData, ScenarioDoc, params_json_values
-from calc.terms import Terms
 from dashboard import inputs
 from dashboard.store import ScenarioStore
 

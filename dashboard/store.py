@@ -27,7 +27,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from calc.errors import InputError
-from calc.params import ScenarioParams, param_problems
+from calc.inputs.params import param_problems
+from calc.model.params import ScenarioParams
 from calc.scenario_doc import ScenarioDoc, doc_from_dict, params_json_values
 
 ENV_VAR = "LUCENT_SCENARIO_DB"
@@ -62,7 +63,7 @@ def params_to_json(params: ScenarioParams) -> str:
 def params_from_json(text: object) -> ScenarioParams:
     """Validated ``ScenarioParams`` from stored JSON (``InputError`` lists every problem).
 
-    The rules are ``calc.params.param_problems``'s (the same as the sidebar's and the CLI's); anything else a
+    The rules are ``calc.inputs.params.param_problems``'s (the same as the sidebar's and the CLI's); anything else a
     tampered database can hold (not text, nesting too deep, a value the converters cannot take) is reported
     as unreadable rather than raised.
     """

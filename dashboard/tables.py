@@ -12,11 +12,11 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from calc.columns import HOLDER_COLUMNS, SUMMARY_METRICS, THRESHOLDS_PCT, flag_name
 from calc.errors import Problem
-from calc.output import csv_decimals, fixed_text
-from calc.params import SPECS, ParamSpec, ScenarioParams
-from calc.terms import Terms
+from calc.model.columns import HOLDER_COLUMNS, SUMMARY_METRICS, THRESHOLDS_PCT, flag_name
+from calc.model.params import SPECS, ParamSpec, ScenarioParams
+from calc.model.terms import Terms
+from calc.outputs.files import csv_decimals, fixed_text
 from dashboard.formatting import decimal, iso, label, pct, price, shares, usd
 from dashboard.inputs import choice_label, cli_flag
 from dashboard.inputs import label as input_label
@@ -35,7 +35,7 @@ HOLDER_DISPLAY: dict[str, dict[str, Any]] = {
 
 
 def holder_column_config() -> dict[str, Any]:
-    """``st.column_config`` per holder-table column, from ``calc.columns``: header = label, tooltip = help;
+    """``st.column_config`` per holder-table column, from ``calc.model.columns``: header = label, tooltip = help;
     text columns as text, yes/no as checkboxes, percentages to 3 decimals, counts with thousands separators."""
     config: dict[str, Any] = {}
     for column in HOLDER_COLUMNS:
@@ -80,7 +80,7 @@ def summary_table(params: ScenarioParams, summary: Mapping[str, object], registe
 
 
 def _cell(item: str, value: object) -> object:
-    """A long-form summary value to its unit's precision (``calc.output.csv_decimals``); None as empty."""
+    """A long-form summary value to its unit's precision (``calc.outputs.files.csv_decimals``); None as empty."""
     digits = csv_decimals(item)
     if value is None:
         return ""

@@ -5,27 +5,27 @@ from __future__ import annotations
 
 import streamlit as st
 
-import calc.allocation
-import calc.breakeven
-import calc.engine
-import calc.ledger
-import calc.montecarlo
-import calc.scenario
-import calc.schedule
-import calc.sensitivity
+import calc.model.allocation
+import calc.model.breakeven
+import calc.model.engine
+import calc.model.ledger
+import calc.model.montecarlo
+import calc.model.scenario
+import calc.model.schedule
+import calc.model.sensitivity
 from dashboard import tables
 from dashboard.context import Page
 from dashboard.formatting import pct
 
 CONVENTION_MODULES = (
-    calc.engine,
-    calc.schedule,
-    calc.scenario,
-    calc.allocation,
-    calc.sensitivity,
-    calc.montecarlo,
-    calc.ledger,
-    calc.breakeven,
+    calc.model.engine,
+    calc.model.schedule,
+    calc.model.scenario,
+    calc.model.allocation,
+    calc.model.sensitivity,
+    calc.model.montecarlo,
+    calc.model.ledger,
+    calc.model.breakeven,
 )
 # At 1024 px the main column is about 560 px wide: fixed widths keep term, value and source on screen, and rows tall
 # enough to wrap (Streamlit wraps text cells when a row is taller than 4rem) show whole sentences.

@@ -9,9 +9,9 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from calc.eps import MAX_NET_INCOME_USD
-from calc.output import sidecar_json, to_csv_bytes
-from calc.record import inputs_record
+from calc.model.eps import MAX_NET_INCOME_USD
+from calc.outputs.files import sidecar_json, to_csv_bytes
+from calc.outputs.record import inputs_record
 from charts import figures
 from dashboard.context import Page
 from dashboard.formatting import compact_shares, shares
@@ -29,7 +29,7 @@ def share_metric(label: str, count: object, help: str, border: bool = True, widt
 
 
 def net_income_input(container: Any, label: str, key: str, help: str) -> float:
-    """A net income (loss) in USD within calc's bounds (``calc.eps.MAX_NET_INCOME_USD``, as the CLI's flag),
+    """A net income (loss) in USD within calc's bounds (``calc.model.eps.MAX_NET_INCOME_USD``, as the CLI's flag),
     $1,000,000,000 by default (an illustrative figure), its value with separators underneath."""
     value = container.number_input(
         label,
@@ -52,7 +52,7 @@ def file_name(stem: str, scenario_id: str, ext: str = "csv") -> str:
 
 def download(label: str, frame: pd.DataFrame, file: str, key: str, help: str | None = None) -> None:
     """Excel-safe CSV download (UTF-8 with BOM, formula-like text neutralized, numbers to their unit's precision;
-    ``calc.output.to_csv_bytes``), written only when clicked (Streamlit's deferred ``data``): a rerun pays
+    ``calc.outputs.files.to_csv_bytes``), written only when clicked (Streamlit's deferred ``data``): a rerun pays
     nothing for it."""
     st.download_button(
         label,
@@ -67,7 +67,7 @@ def download(label: str, frame: pd.DataFrame, file: str, key: str, help: str | N
 
 
 def inputs_payload(page: Page) -> dict[str, object]:
-    """The inputs behind every file of this scenario (``calc.record.inputs_record``): product and version, and
+    """The inputs behind every file of this scenario (``calc.outputs.record.inputs_record``): product and version, and
     the whole scenario document (``--scenario`` on the command line reads this file as it is)."""
     return inputs_record("dashboard", {"holder_data": page.register_label}, page.params, doc=page.doc)
 

@@ -11,9 +11,9 @@ import os
 import pytest
 from hypothesis import settings
 
-from calc.data import load_terms
-from calc.filing import parse_filing
-from calc.paths import FILING_PATH
+from calc.inputs.data import load_terms
+from calc.inputs.filing import parse_filing
+from calc.inputs.paths import FILING_PATH
 from tests.browser import CHROMIUM, CHROMIUM_ARGS, ServerFailed, open_dashboard, streamlit_server
 
 # Property tests draw 40 examples each in `make test` / `make check` (the suite's time budget); `make deep`

@@ -19,8 +19,8 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from calc.cli.main import main
-from calc.paths import REGISTER_PATH
+from calc.inputs.paths import REGISTER_PATH
+from cli.main import main
 from dashboard.sections import SELECTOR_KEY
 from dashboard.store import ENV_VAR
 
@@ -39,7 +39,7 @@ HOSTILE_FILE = "![f](https://evil.example/f.png) `x`.csv"
 
 
 def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    """Run ``python -m calc ARGS`` in this process (``calc.cli.main.main``), in ``cwd`` (default the
+    """Run ``python -m calc ARGS`` in this process (``cli.main.main``), in ``cwd`` (default the
     repository root), capturing standard output and error as UTF-8 text (byte streams underneath,
     as a real process has). Subprocess runs (``run_cli_process``) are kept to one smoke test per command."""
     streams = [io.TextIOWrapper(io.BytesIO(), encoding="utf-8", newline="") for _ in range(2)]

@@ -14,9 +14,10 @@ import pytest
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.errors import AppTestError
 
-from calc.columns import HOLDER_LEAD
-from calc.params import SPECS, default_params, parse_params
-from calc.scenario import run_scenario
+from calc.inputs.params import default_params, parse_params
+from calc.model.columns import HOLDER_LEAD
+from calc.model.params import SPECS
+from calc.model.scenario import run_scenario
 from dashboard import montecarlo_view, narrative, safe, sections, tables, terms_view
 from dashboard.formatting import compact_shares, pct, shares
 from dashboard.store import ScenarioStore, params_to_json
@@ -543,7 +544,7 @@ TAMPERED = {
 
 def test_tampered_saved_scenarios_are_listed_and_reported_not_raised_issue_9_item_17(app, tmp_path):
     """Issue 9 item 17: a tampered row (price 0.0001, base_shares 1e30, garbage types) raised on Load or Compare.
-    Every row is validated by calc.params on load; the listing still works and names each invalid scenario."""
+    Every row is validated by calc.model.params on load; the listing still works and names each invalid scenario."""
     tamper(tmp_path / "scenarios.sqlite3", TAMPERED)
     open_section(app, "Saved scenarios")
     assert not app.exception

@@ -15,9 +15,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from calc.columns import holder_table
-from calc.params import default_params
-from calc.scenario import run_scenario
+from calc.inputs.params import default_params
+from calc.model.columns import holder_table
+from calc.model.scenario import run_scenario
 from dashboard.formatting import compact_shares
 from dashboard.sections import NAMES
 from tests.browser import ARTIFACTS, CHROMIUM, SIZES, WAIT_MS, open_dashboard, wait_idle

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from calc.ledger import EVENT_COLUMNS
+from calc.model.ledger import EVENT_COLUMNS
 from tests.browser import CHROMIUM, WAIT_MS, open_dashboard, wait_idle
 from tests.helpers import run_cli
 

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from calc.cli.commands import COMMANDS
+from cli.commands import COMMANDS
 from tests.helpers import run_cli, run_cli_process
 
 

@@ -29,9 +29,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from calc.cli.commands.scenario import DEPRECATED_HOLDERS
-from calc.cli.main import build_parser, main
-from calc.params import SPEC_BY_NAME
+from calc.model.params import SPEC_BY_NAME
+from cli.commands.scenario import DEPRECATED_HOLDERS
+from cli.main import build_parser, main
 from tests.helpers import ROOT
 
 HOSTILE = [

@@ -10,12 +10,12 @@ import sys
 import numpy as np
 import pytest
 
-import calc.cli.commands.convert
-from calc.cli.json_output import print_json
-from calc.cli.main import INTERRUPTED, main
-from calc.cli.progress import ProgressBar
-from calc.cli.text_output import escaped_output
+import cli.commands.convert
 from calc.errors import InputError
+from cli.json_output import print_json
+from cli.main import INTERRUPTED, main
+from cli.progress import ProgressBar
+from cli.text_output import escaped_output
 from tests.helpers import ROOT, run_cli_capped
 
 
@@ -187,7 +187,7 @@ def test_item18_one_interrupt_message(capsys, monkeypatch):
     def interrupted(args):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(calc.cli.commands.convert, "run", interrupted)
+    monkeypatch.setattr(cli.commands.convert, "run", interrupted)
     code, out, err = run(capsys, "convert", "--preferred", "1")
     assert (code, err) == (130, INTERRUPTED + "\n")
     assert INTERRUPTED == "interrupted: no output written"
@@ -197,7 +197,7 @@ def test_item18_internal_error_is_one_line_exit_1(capsys, monkeypatch):
     def broken(args):
         raise ZeroDivisionError("boom")
 
-    monkeypatch.setattr(calc.cli.commands.convert, "run", broken)
+    monkeypatch.setattr(cli.commands.convert, "run", broken)
     code, out, err = run(capsys, "convert", "--preferred", "1")
     assert code == 1
     assert err.startswith("error: internal error: ZeroDivisionError: boom") and len(err.splitlines()) == 1
@@ -209,7 +209,7 @@ def test_item18_numpy_runtime_warning_is_an_error_not_a_printed_warning(capsys, 
         print(np.float64(1e308) * 10)
         return 0
 
-    monkeypatch.setattr(calc.cli.commands.convert, "run", overflowing)
+    monkeypatch.setattr(cli.commands.convert, "run", overflowing)
     code, out, err = run(capsys, "convert", "--preferred", "1")
     assert code == 1
     assert out == ""
@@ -230,12 +230,12 @@ def test_issue20_item9_holders_writes_nothing_unless_the_run_succeeds(tmp_path, 
     """The terms file is read after the filing is parsed: a bad one once left the register and its sidecar
     written beside the error (exit 2). (The loader is replaced for this command only: clearing the shared
     terms cache would leave other cached objects holding the previous terms.)"""
-    import calc.cli.commands.holders
-    from calc.terms import load_terms_file
+    import cli.commands.holders
+    from calc.inputs.terms_toml import load_terms_file
 
     bad = tmp_path / "terms.toml"
     bad.write_text("preferred = [not toml\n", encoding="utf-8")
-    monkeypatch.setattr(calc.cli.commands.holders, "load_terms", lambda: load_terms_file(bad))
+    monkeypatch.setattr(cli.commands.holders, "load_terms", lambda: load_terms_file(bad))
     out = tmp_path / "out"
     out.mkdir()
     code, stdout, err = run(capsys, "holders", "--out", str(out / "register.csv"))
@@ -344,8 +344,8 @@ def test_issue20_item14_a_scenario_document_is_read_size_capped():
 def test_issue20_item14_an_input_is_fingerprinted_size_capped(monkeypatch):
     """The run record hashes every input file; one that grew past every reader's cap (or /dev/zero) is
     refused, not hashed forever."""
-    import calc.record
+    import calc.outputs.record
 
-    monkeypatch.setattr(calc.record, "MAX_GRID_BYTES", 3 << 20)
+    monkeypatch.setattr(calc.outputs.record, "MAX_GRID_BYTES", 3 << 20)
     with pytest.raises(InputError, match=r"--events: larger than the 3,145,728-byte limit of any input file"):
-        calc.record.file_fingerprint("/dev/zero", "--events")
+        calc.outputs.record.file_fingerprint("/dev/zero", "--events")

@@ -11,7 +11,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from calc.conversion import (
+from calc.errors import InputError
+from calc.model.conversion import (
     adjust_for_distribution,
     adjust_for_stock_split,
     conversion_price,
@@ -21,7 +22,6 @@ from calc.conversion import (
     registration_shares,
     round_rate,
 )
-from calc.errors import InputError
 
 
 def test_registered_conversion_shares_from_cover(terms):

@@ -6,9 +6,9 @@ import io
 
 import pandas as pd
 
-from calc.output import spreadsheet_safe, to_csv_bytes
-from calc.params import default_params
-from calc.scenario import run_scenario
+from calc.inputs.params import default_params
+from calc.model.scenario import run_scenario
+from calc.outputs.files import spreadsheet_safe, to_csv_bytes
 
 
 def test_floats_are_fixed_to_their_unit():

@@ -9,9 +9,9 @@ import re
 
 import pandas as pd
 
-from calc.cli.commands.scenario import DEPRECATED_HOLDERS
-from calc.cli.main import main
-from calc.output import csv_decimals, to_csv_bytes
+from calc.outputs.files import csv_decimals, to_csv_bytes
+from cli.commands.scenario import DEPRECATED_HOLDERS
+from cli.main import main
 from tests.helpers import ROOT, run_cli
 
 LONG_FLOAT = re.compile(r"\d\.\d{7,}|e-\d")  # 1081.6000000000001, 5.93999888328021, 2.97e-05

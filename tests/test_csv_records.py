@@ -9,15 +9,15 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from calc import csv_records
-from calc.cli.main import main
 from calc.errors import InputError
-from calc.filing import parse_filing, parse_filing_text
-from calc.grants_csv import parse_grants_bytes, parse_grants_text, read_grants_csv
-from calc.grid import read_grid
-from calc.options import positions_frame
-from calc.paths import FILING_PATH, ILLUSTRATIVE_GRANTS_PATH, REGISTER_PATH
-from calc.register import MAX_PREFERRED_SHARES, parse_register_bytes, read_register_csv, validate_register
+from calc.inputs import csv_records
+from calc.inputs.filing import parse_filing, parse_filing_text
+from calc.inputs.grants_csv import parse_grants_bytes, parse_grants_text, read_grants_csv
+from calc.inputs.grid import read_grid
+from calc.inputs.paths import FILING_PATH, ILLUSTRATIVE_GRANTS_PATH, REGISTER_PATH
+from calc.inputs.register import MAX_PREFERRED_SHARES, parse_register_bytes, read_register_csv, validate_register
+from calc.model.options import positions_frame
+from cli.main import main
 
 GRANTS_HEADER = "grant_id,form,shares,exercise_price_usd,grant_date,termination_date,termination_reason\n"
 GOOD_GRANT = "a,us-nonofficer-active,10,1.00,2002-11-15,,\n"
@@ -323,7 +323,7 @@ def test_item11_utf32_mark_with_undecodable_content_is_an_input_error(tmp_path):
         read_grants_csv(path)
 
 
-# --- item 4 in the file readers: one number rule (calc.numbers) ------------------------------------
+# --- item 4 in the file readers: one number rule (calc.inputs.numbers) ------------------------------------
 
 
 @pytest.mark.parametrize(

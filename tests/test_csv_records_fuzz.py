@@ -13,15 +13,16 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from calc.allocation import build_book
-from calc.csv_records import MAX_CELL_CHARS
 from calc.errors import InputError
-from calc.filing import parse_filing
-from calc.grants_csv import MAX_GRANT_SHARES, read_grants_csv
-from calc.grid import read_grid
-from calc.options import FIRST_DATE, LAST_DATE
-from calc.paths import FILING_PATH, REGISTER_PATH
-from calc.register import MAX_FIGURE, MAX_PREFERRED_SHARES, read_register_csv
+from calc.inputs.csv_records import MAX_CELL_CHARS
+from calc.inputs.data import load_families
+from calc.inputs.filing import parse_filing
+from calc.inputs.grants_csv import MAX_GRANT_SHARES, read_grants_csv
+from calc.inputs.grid import read_grid
+from calc.inputs.paths import FILING_PATH, REGISTER_PATH
+from calc.inputs.register import MAX_FIGURE, MAX_PREFERRED_SHARES, read_register_csv
+from calc.model.allocation import build_book
+from calc.model.options import FIRST_DATE, LAST_DATE
 from tests.helpers import ROOT
 
 DATA = ROOT / "data"
@@ -118,7 +119,7 @@ def _check_register(frame: Any) -> None:
     assert frame["common_owned_prior"].between(0, MAX_FIGURE).all()
     assert not frame["name"].str.contains("\x00|\ufffd").any()
     try:
-        build_book(frame, 1_885_000)
+        build_book(frame, 1_885_000, families=load_families())
     except InputError as exc:  # the one rule build_book adds: something must be listed
         assert "sum to zero" in str(exc) and int(frame["preferred_shares"].sum()) == 0
 

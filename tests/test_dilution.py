@@ -1,4 +1,4 @@
-"""calc.allocation: holder allocation by largest remainder (issue 9 item 2), against a pure-Fraction reference."""
+"""calc.model.allocation: holder allocation by largest remainder (issue 9 item 2), against a pure-Fraction reference."""
 
 from __future__ import annotations
 
@@ -9,12 +9,12 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from calc.allocation import build_book, largest_remainder
-from calc.columns import HOLDER_NUMBER_COLUMNS
-from calc.data import default_book, load_register
-from calc.params import default_params, parse_params
-from calc.rounding import ScaledExact, SumScaledExact
-from calc.scenario import run_batch, run_scenario
+from calc.inputs.data import default_book, load_families, load_register
+from calc.inputs.params import default_params, parse_params
+from calc.model.allocation import build_book, largest_remainder
+from calc.model.columns import HOLDER_NUMBER_COLUMNS
+from calc.model.rounding import ScaledExact, SumScaledExact
+from calc.model.scenario import run_batch, run_scenario
 from tests.strategies import share_fractions
 
 N = 1_885_000
@@ -101,7 +101,7 @@ def test_issue9_item2_exact_89_181_tie_goes_to_filing_rows_27_and_34():
 
 def test_issue9_item2_pro_rata_scaling_exact():
     register = load_register()
-    book = build_book(register, N)
+    book = build_book(register, N, families=load_families())
     listed = int(register["preferred_shares"].sum())
     row = [Fraction(N * int(h), listed) for h in register["preferred_shares"]]
     assert book.pro_rata.tolist() == _reference_largest_remainder(row, N)
@@ -119,7 +119,7 @@ def test_largest_remainder_sums_and_stays_within_one_share(row, up):
 
 
 def test_holder_arrays_are_the_column_spec():
-    """The holder numbers are exactly the columns of ``calc.columns`` (one spec for export and dashboard)."""
+    """The holder numbers are exactly the columns of ``calc.model.columns`` (one spec for export and dashboard)."""
     holders = run_batch([default_params()], book=default_book()).holders
     assert set(holders) == {c.name for c in HOLDER_NUMBER_COLUMNS}
 
@@ -156,7 +156,7 @@ def test_holder_frame_is_the_frame_built_from_a_dict_of_columns():
     label and numeric columns, and owns its data: editing it changes neither the counts nor the next frame."""
     import pandas as pd
 
-    from calc.allocation import holder_frame, row_labels
+    from calc.model.allocation import holder_frame, row_labels
 
     result = run_scenario(parse_params({}))
     labels = row_labels(result.book)

@@ -8,8 +8,8 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from calc.params import parse_params
-from calc.securities import CHOICES, bridge_rows, instrument_rows, measures, run_dilution, setup, totals
+from calc.inputs.params import parse_params
+from calc.model.securities import CHOICES, bridge_rows, instrument_rows, measures, run_dilution, setup, totals
 from charts.figures import MARGIN_LEGEND_BELOW
 from dashboard.formatting import pct
 from dashboard.securities_view import ILLUSTRATIVE_KEY, POLICY_INPUTS, POLICY_LABELS
@@ -102,7 +102,7 @@ def test_tables_read_as_words_key_columns_first_review_round_5_item_1(app):
 
 
 def test_three_measures_side_by_side_bridge_and_illustrative_checkbox(app):
-    """The measures from calc.measures in metric boxes, the bridge table closing on the fully diluted count and
+    """The measures from calc.model.measures in metric boxes, the bridge table closing on the fully diluted count and
     its waterfall; illustrative grants left out until the checkbox counts them (their selector disabled)."""
     for include in (False, True):
         if include:
@@ -126,7 +126,7 @@ def test_three_measures_side_by_side_bridge_and_illustrative_checkbox(app):
 def test_issue20_item16_every_number_widget_has_the_calc_bounds(app):
     """A net income of 1e16 used to reach calc and show an "unexpected InputError" box: the widgets now take
     their bounds from calc (the CLI's flags have the same)."""
-    from calc.eps import MAX_NET_INCOME_USD
+    from calc.model.eps import MAX_NET_INCOME_USD
 
     income = app.number_input(key="dilution_net_income")
     assert (income.min, income.max) == (-float(MAX_NET_INCOME_USD), float(MAX_NET_INCOME_USD))

@@ -14,8 +14,8 @@ from fractions import Fraction
 from hypothesis import given
 from hypothesis import strategies as st
 
-from calc.data import load_forms
-from calc.eps import (
+from calc.inputs.data import load_forms
+from calc.model.eps import (
     DILUTIVE_REASON,
     LOSS_REASON,
     UNCHANGED_REASON,
@@ -26,7 +26,7 @@ from calc.eps import (
     options_treasury_stock,
     preferred_if_converted,
 )
-from calc.options import Grant
+from calc.model.options import Grant
 from tests.helpers import run_cli
 
 DATE = dt.date(2002, 11, 30)

@@ -2,7 +2,7 @@
 
 The references here use only ``fractions.Fraction`` on the exact inputs: N = 1,885,000 preferred,
 LP = 1000 × 1.04^k after k accruals, CR and r as stated in the terms, prices and factors as the
-shortest decimal that round-trips their float64 value (``calc.rounding.decimal_value``).
+shortest decimal that round-trips their float64 value (``calc.model.rounding.decimal_value``).
 """
 
 from __future__ import annotations
@@ -18,15 +18,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from calc.allocation import build_book
-from calc.cli.main import main
-from calc.data import load_terms
-from calc.engine import ShareLimitError
 from calc.errors import InputError
-from calc.montecarlo import run_monte_carlo
-from calc.params import param_problems, parse_params
-from calc.rounding import decimal_value
-from calc.scenario import project_group, run_batch, run_scenario
+from calc.inputs.data import load_terms
+from calc.inputs.params import param_problems, parse_params
+from calc.model.allocation import build_book
+from calc.model.engine import ShareLimitError
+from calc.model.montecarlo import run_monte_carlo
+from calc.model.rounding import decimal_value
+from calc.model.scenario import project_group, run_batch, run_scenario
+from cli.main import main
 from tests.strategies import decimals
 
 N = 1_885_000

@@ -1,4 +1,4 @@
-"""Batch export (``calc.export``, ``python -m calc grid`` / ``export``)."""
+"""Batch export (``calc.outputs.export``, ``python -m calc grid`` / ``export``)."""
 
 from __future__ import annotations
 
@@ -10,19 +10,19 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
-import calc.export as export_mod
-import calc.output as output_mod
-from calc.allocation import build_book, row_labels
-from calc.cli.main import main
-from calc.cli.progress import ProgressBar
-from calc.data import default_book, load_register, load_terms
+import calc.outputs.export as export_mod
+import calc.outputs.files as output_mod
 from calc.errors import InputError
-from calc.export import RESULT_COLUMNS, SUMMARY_COLUMNS, export, load_book, result_chunks
-from calc.grid import Grid, axis_values, make_grid, parse_grid, read_grid, write_grid
-from calc.output import csv_decimals, rounded
-from calc.params import PARAM_NAMES
-from calc.paths import REGISTER_PATH
-from calc.scenario import SUMMARY_KEYS, run_scenario
+from calc.inputs.data import default_book, load_families, load_register, load_terms
+from calc.inputs.grid import Grid, axis_values, make_grid, parse_grid, read_grid, write_grid
+from calc.inputs.paths import REGISTER_PATH
+from calc.model.allocation import build_book, row_labels
+from calc.model.params import PARAM_NAMES
+from calc.model.scenario import SUMMARY_KEYS, run_scenario
+from calc.outputs.export import RESULT_COLUMNS, SUMMARY_COLUMNS, export, load_book, result_chunks
+from calc.outputs.files import csv_decimals, rounded
+from cli.main import main
+from cli.progress import ProgressBar
 from tests.helpers import ROOT, run_cli
 
 EXAMPLE_GRID = ROOT / "data" / "example_grid.csv"
@@ -76,7 +76,7 @@ def test_round_trip_matches_the_engine_scenario_by_scenario(exported):
         expected = run_scenario(params).holders
         for column in RESULT_COLUMNS[1:]:
             want = expected[column]
-            if csv_decimals(column) is not None:  # percentages written to 6 decimals (calc.output)
+            if csv_decimals(column) is not None:  # percentages written to 6 decimals (calc.outputs.files)
                 want = pd.Series(rounded(want.to_numpy(), csv_decimals(column)))
             assert got[column].tolist() == want.tolist(), (scenario_id, column)
 
@@ -184,7 +184,7 @@ def test_injection_prone_text_is_neutralized_and_negative_numbers_stay_numbers(t
 def test_tab_and_carriage_return_names_are_neutralized(tmp_path):
     register = load_register()
     register.loc[:1, "name"] = ["\tTabbed", "\rReturned"]
-    book = build_book(register, load_terms().preferred.shares_issued)
+    book = build_book(register, load_terms().preferred.shares_issued, families=load_families())
     export(read_grid(EXAMPLE_GRID), tmp_path / "r.csv", book=book)
     results = pd.read_csv(tmp_path / "r.csv", keep_default_na=False)
     assert results["name"].tolist()[:2] == ["'\tTabbed", "'\rReturned"]
@@ -523,12 +523,12 @@ def test_results_independent_of_chunk_size(chunk_size):
 
 
 def read_grid_text(table) -> Grid:
-    """The validated grid of a generated grid table (``calc.grid.parse_grid``)."""
+    """The validated grid of a generated grid table (``calc.inputs.grid.parse_grid``)."""
     return parse_grid(table.header, ((i + 2, row) for i, row in enumerate(table.rows)), "grid")
 
 
 def test_parquet_disk_full_is_one_error_line_and_leaves_nothing(tmp_path, capsys, monkeypatch):
-    """Parquet goes through a native write buffer (``calc.export.WRITE_BUFFER_BYTES``): a write error
+    """Parquet goes through a native write buffer (``calc.outputs.export.WRITE_BUFFER_BYTES``): a write error
     when it is flushed is still one error line, and no output (or temporary file) is left behind."""
     from tests.test_output import FullDisk, error_lines
 
@@ -552,8 +552,8 @@ def test_issue20_item21_export_summary_and_sidecars_record_events_and_history(tm
     import hashlib
     import json
 
-    from calc.ledger import EVENT_COLUMNS
-    from calc.paths import HISTORY_PATH
+    from calc.inputs.paths import HISTORY_PATH
+    from calc.model.ledger import EVENT_COLUMNS
 
     events = tmp_path / "ev.csv"
     events.write_text(",".join(EVENT_COLUMNS) + "\n2003-03-03,exchange_common,885000,,300.5,,,,\n", encoding="utf-8")
@@ -588,7 +588,7 @@ def test_issue20_item21_history_run_records_data_history_csv(tmp_path, command, 
     import hashlib
     import json
 
-    from calc.paths import HISTORY_PATH
+    from calc.inputs.paths import HISTORY_PATH
 
     argv = [command, "--history", flag, str(tmp_path / "t.csv")] + (["--paths", "5"] if command == "montecarlo" else [])
     assert main(argv) == 0

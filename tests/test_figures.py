@@ -10,11 +10,11 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from calc.issuance import ISSUANCE_SOURCES
-from calc.montecarlo import run_monte_carlo
-from calc.params import default_params
-from calc.scenario import run_scenario
-from calc.sensitivity import price_grid, price_sensitivity
+from calc.inputs.params import default_params
+from calc.model.issuance import ISSUANCE_SOURCES
+from calc.model.montecarlo import run_monte_carlo
+from calc.model.scenario import run_scenario
+from calc.model.sensitivity import price_grid, price_sensitivity
 from charts import figures
 
 
@@ -58,7 +58,7 @@ def test_issuance_figure_stacks_cumulative_sources_on_the_base(scenario):
     assert base.marker.color == figures.BASE_COLOUR
     # then one layer per source: calc's cumulative shares drawn as given, the shares issued that date in hover
     by_name = {t.name: t for t in bars[1:]}
-    assert len(by_name) == len(ISSUANCE_SOURCES)  # every source (calc.issuance), exchanges included
+    assert len(by_name) == len(ISSUANCE_SOURCES)  # every source (calc.model.issuance), exchanges included
     for column, label in figures.SOURCE_COLUMNS.items():
         layer = by_name[f"{label} (cumulative)"]
         assert list(layer.y) == timeline[f"cumulative_{column}"].tolist()
@@ -222,7 +222,7 @@ def test_fan_figure_horizon_labels_stay_apart_when_the_values_coincide(scenario)
 def test_breakeven_figure_legend_range_and_label(scenario):
     """Review item 3: the curve and the reference levels are named in the legend, the x axis spans the curve's
     prices, the break-even label sits at its line (log axis: annotations at log10 of the value)."""
-    from calc.history import COMPARED_DEALS
+    from calc.inputs.history import COMPARED_DEALS
     from charts import ledger_figures
 
     prices = np.geomspace(0.1, 100, 40)

@@ -13,9 +13,9 @@ import pandas as pd
 import pytest
 
 from calc.errors import InputError
-from calc.filing import MAX_FILING_BYTES, parse_filing_text
-from calc.paths import REGISTER_PATH
-from calc.register import summarize
+from calc.inputs.filing import MAX_FILING_BYTES, parse_filing_text
+from calc.inputs.paths import REGISTER_PATH
+from calc.inputs.register import summarize
 from tests.helpers import run_cli, run_cli_capped
 
 

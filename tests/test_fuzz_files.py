@@ -14,9 +14,9 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from calc.ledger import EVENT_COLUMNS
-from calc.params import default_params
-from calc.paths import DATA_DIR
+from calc.inputs.params import default_params
+from calc.inputs.paths import DATA_DIR
+from calc.model.ledger import EVENT_COLUMNS
 from calc.scenario_doc import TOP_KEYS, ScenarioDoc
 from tests.helpers import run_cli
 

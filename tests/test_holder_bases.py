@@ -1,12 +1,12 @@
-"""calc.holder_bases: each holder basis supplies its holdings and allocation rule."""
+"""calc.model.holder_bases: each holder basis supplies its holdings and allocation rule."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from calc.data import default_book, load_register
-from calc.holder_bases import BASIS_BY_NAME, basis_holdings, splits_class_total
-from calc.params import SPEC_BY_NAME
+from calc.inputs.data import default_book, load_register
+from calc.model.holder_bases import BASIS_BY_NAME, basis_holdings, splits_class_total
+from calc.model.params import SPEC_BY_NAME
 
 SHARES_ISSUED = 1_885_000  # SUPP p. 1: 1,885,000 shares of 8.00% Redeemable Convertible Preferred Stock
 

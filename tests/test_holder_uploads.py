@@ -1,4 +1,4 @@
-"""Holder uploads used as typed: a table listing fewer preferred than the shares issued (``calc.register.
+"""Holder uploads used as typed: a table listing fewer preferred than the shares issued (``calc.inputs.register.
 prepare_register``: as given plus a remainder row, or scaled up), families with no member left out, and the
 header-mismatch message."""
 
@@ -9,18 +9,13 @@ import dataclasses
 import pandas as pd
 import pytest
 
-from calc.allocation import build_book
-from calc.columns import THRESHOLDS_PCT, flag_name
-from calc.data import default_book, load_terms
 from calc.errors import InputError
-from calc.export import load_book
-from calc.narrative import HTML, explain_parts
-from calc.params import default_params
-from calc.paths import REGISTER_PATH
-from calc.register import (
+from calc.inputs.data import default_book, load_families, load_terms
+from calc.inputs.params import default_params
+from calc.inputs.paths import REGISTER_PATH
+from calc.inputs.register import (
     PARTIAL_HANDLING,
     REMAINDER_ISSUE,
-    REMAINDER_NAME,
     is_partial,
     listed_preferred,
     parse_register_bytes,
@@ -29,7 +24,14 @@ from calc.register import (
     read_register_csv,
     scaling_note,
 )
-from calc.scenario import run_scenario
+from calc.model.allocation import (
+    REMAINDER_NAME,
+    build_book,
+)
+from calc.model.columns import THRESHOLDS_PCT, flag_name
+from calc.model.scenario import run_scenario
+from calc.outputs.export import load_book
+from calc.outputs.narrative import HTML, explain_parts
 from dashboard import safe
 from tests.helpers import APP_TIMEOUT, open_section, run_cli, started_app
 
@@ -40,7 +42,7 @@ TWO = b"name,preferred_shares\nFMR,400000\nOther Fund,250000\n"
 def _holders(partial: str, basis: str = "pro_rata", data: bytes = TWO) -> pd.DataFrame:
     register = prepare_register(parse_register_bytes(data, "two.csv"), N, partial)
     params = dataclasses.replace(default_params(), holder_basis=basis)
-    return run_scenario(params, book=build_book(register, N)).holders.set_index("name")
+    return run_scenario(params, book=build_book(register, N, families=load_families())).holders.set_index("name")
 
 
 def _assert_flags_follow_the_numbers(holders: pd.DataFrame) -> None:
@@ -109,7 +111,7 @@ def test_the_filing_register_is_unchanged_by_either_choice(partial):
     assert listed_preferred(filing) > N and not is_partial(filing, N)
     assert prepare_register(filing, N, partial) is filing
     assert partial_note(filing, N, partial) == ""
-    book = build_book(prepare_register(filing, N, partial), N)
+    book = build_book(prepare_register(filing, N, partial), N, families=load_families())
     shipped = default_book()
     assert (book.pro_rata == shipped.pro_rata).all() and (book.registered == shipped.registered).all()
     assert not book.pooled.any()
@@ -135,7 +137,9 @@ def test_families_without_a_member_are_left_out():
     holders = _holders("as_given")
     assert "family" not in set(holders["kind"])
     params = default_params()
-    result = run_scenario(params, book=build_book(prepare_register(parse_register_bytes(TWO), N, "as_given"), N))
+    result = run_scenario(
+        params, book=build_book(prepare_register(parse_register_bytes(TWO), N, "as_given"), N, families=load_families())
+    )
     owners = explain_parts(params, result.timeline, result.summary, result.holders, HTML)[-1]
     assert "fund family" not in owners and "CALAMOS" not in owners and "FMR Corp." not in owners
     assert "FMR 4.44%; Other Fund 2.78%" in owners  # the remainder row is no owner

@@ -11,9 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from calc.data import load_terms
 from calc.errors import InputError
-from calc.instruments import INSTRUMENTS_PATH, Convertible, Warrant, load_registry, load_registry_file
+from calc.inputs.data import load_terms
+from calc.inputs.instruments_toml import load_registry, load_registry_file
+from calc.inputs.paths import INSTRUMENTS_PATH
+from calc.model.instruments import Convertible, Warrant
 from tests.helpers import ROOT, run_cli, run_cli_capped
 
 ELEVEN_K = (ROOT / "data" / "11-K_2002_long_term_savings_plan.txt").read_text(encoding="utf-8").split("\n")

@@ -1,4 +1,4 @@
-"""One list of issuance sources (``calc.issuance.ISSUANCE_SOURCES``): every output that splits the new shares by
+"""One list of issuance sources (``calc.model.issuance.ISSUANCE_SOURCES``): every output that splits the new shares by
 source names every source, and the parts sum to the total.
 
 The bug: a ledger row ``2002-10-15, exchange_common, 100,000 preferred, 38,000,000 common`` made 1.13 B new
@@ -17,17 +17,18 @@ import openpyxl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from calc.data import load_terms
-from calc.issuance import ISSUANCE_SOURCES, IssuanceMismatch, nonzero_parts, parts, summary_total
-from calc.ledger import EVENT_COLUMNS, read_events_text
-from calc.narrative import HTML, explain_parts
-from calc.params import default_params
-from calc.record import inputs_record
-from calc.report import report_html
-from calc.scenario import SUMMARY_KEYS, ScenarioResult, run_scenario
+from calc.inputs.data import load_terms
+from calc.inputs.events_csv import read_events_text
+from calc.inputs.params import default_params
+from calc.model.issuance import ISSUANCE_SOURCES, IssuanceMismatch, nonzero_parts, parts, summary_total
+from calc.model.ledger import EVENT_COLUMNS
+from calc.model.scenario import SUMMARY_KEYS, ScenarioResult, run_scenario
+from calc.model.sensitivity import price_grid, price_sensitivity
+from calc.outputs.narrative import HTML, explain_parts
+from calc.outputs.record import inputs_record
+from calc.outputs.report import report_html
+from calc.outputs.workbook import WorkbookData, workbook_bytes
 from calc.scenario_doc import event_cells
-from calc.sensitivity import price_grid, price_sensitivity
-from calc.workbook import WorkbookData, workbook_bytes
 from charts import figures
 from dashboard import state
 from dashboard.formatting import shares

@@ -14,16 +14,16 @@ from fractions import Fraction
 
 import pytest
 
-from calc.eps import options_treasury_stock
 from calc.errors import InputError
-from calc.grants_csv import read_grants_csv
-from calc.instruments import load_registry
-from calc.options import positions_frame, restricted_deliveries, restricted_unvested, totals, tsm_shares
-from calc.params import parse_params
-from calc.paths import EXECUTIVE_GRANTS_PATH, ILLUSTRATIVE_GRANTS_PATH
+from calc.inputs.grants_csv import read_grants_csv
+from calc.inputs.instruments_toml import load_registry
+from calc.inputs.params import parse_params
+from calc.inputs.paths import EXECUTIVE_GRANTS_PATH, ILLUSTRATIVE_GRANTS_PATH
+from calc.model.eps import options_treasury_stock
+from calc.model.options import positions_frame, restricted_deliveries, restricted_unvested, totals, tsm_shares
+from calc.model.securities import dilution_eps, instrument_rows, parse_policies, run_dilution, setup, treasury_shares
 from calc.scenario_doc import HolderData, ScenarioDoc
 from calc.scenario_run import resolve
-from calc.securities import dilution_eps, instrument_rows, parse_policies, run_dilution, setup, treasury_shares
 from dashboard import state
 from tests.helpers import APP_TIMEOUT, open_section, run_cli, started_app
 
@@ -235,7 +235,7 @@ def test_issue20_item28_one_treasury_stock_rounding_rule_for_dilution_eps_and_op
     over grants of floor(n_g × (1 − 1.24/1.89)) (all grants are at $1.24)."""
     grants = read_grants_csv(ILLUSTRATIVE_GRANTS_PATH)
     date, price = D(2004, 8, 2), Decimal("1.89")
-    from calc.options import tsm_counted_shares
+    from calc.model.options import tsm_counted_shares
 
     expected = sum(math.floor(tsm_counted_shares(g, date) * (1 - Fraction("1.24") / PRICE)) for g in grants)
     assert expected == sum(tsm_shares(g, date, price) for g in grants)

@@ -17,27 +17,29 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from calc.breakeven import breakeven_report, setup
-from calc.cli.main import main
-from calc.data import default_book, history_events, load_terms
 from calc.errors import InputError
-from calc.export import result_chunks
-from calc.grid import read_grid
-from calc.ledger import (
-    EVENT_COLUMNS,
-    Event,
-    _share,
+from calc.inputs.data import default_book, history_events, load_terms
+from calc.inputs.events_csv import (
     cells_exchange_ratio,
-    check_events,
-    event_exchange_ratio,
-    exchange_ratio,
     missing_cells,
     read_events,
     read_events_text,
 )
-from calc.montecarlo import run_monte_carlo
-from calc.params import parse_params
-from calc.scenario import run_batch, run_scenario, scenario_plan
+from calc.inputs.grid import read_grid
+from calc.inputs.params import parse_params
+from calc.model.breakeven import breakeven_report, setup
+from calc.model.ledger import (
+    EVENT_COLUMNS,
+    Event,
+    _share,
+    check_events,
+    event_exchange_ratio,
+    exchange_ratio,
+)
+from calc.model.montecarlo import run_monte_carlo
+from calc.model.scenario import run_batch, run_scenario, scenario_plan
+from calc.outputs.export import result_chunks
+from cli.main import main
 from tests.helpers import run_cli
 
 HEADER = ",".join(EVENT_COLUMNS)
@@ -395,7 +397,7 @@ def _ledger_reference(params, schedule, path, rows) -> tuple[list[int], int, int
     from fractions import Fraction
     from math import ceil, floor
 
-    from calc.rounding import decimal_value
+    from calc.model.rounding import decimal_value
 
     r, n0 = Fraction(2, 50), 1_885_000
     rates = list(schedule.exact_rate)
@@ -452,8 +454,8 @@ def test_issue10_ledger_rows_round_exactly_like_a_fraction_reference(
     """Issue 9 item 1 on the ledger: with an exchange_common row (decimal common_per_preferred) and a convert
     row, every share count of the engine equals the pure-Fraction computation (floor(n × ratio),
     floor(n × LP/1000 × CR) with exact LP, stock dividends on the units of record, the class on what remains)."""
-    from calc.engine import ShareLimitError
-    from calc.scenario import project_group, scenario_plan
+    from calc.model.engine import ShareLimitError
+    from calc.model.scenario import project_group, scenario_plan
 
     params = parse_params(
         {
@@ -497,8 +499,8 @@ def test_issue10_exchange_ratio_exact_at_a_whole_number():
 
 
 def test_issue10_events_file_read_like_other_inputs(tmp_path):
-    """Events files go through ``calc.csv_records`` (issue 9 items 10, 11, 15): UTF-16 with a byte-order mark is
-    read, NUL and Latin-1 bytes and ragged rows are refused with their line, numbers through ``calc.numbers``."""
+    """Events files go through ``calc.inputs.csv_records`` (issue 9 items 10, 11, 15): UTF-16 with a byte-order mark is
+    read, NUL and Latin-1 bytes and ragged rows are refused with their line, numbers through ``calc.inputs.numbers``."""
     text = HEADER + "\n2003-03-03,exchange_common,10,,300.5,,,,\n"
     utf16 = tmp_path / "utf16.csv"
     utf16.write_bytes(text.encode("utf-16"))
@@ -526,7 +528,7 @@ def test_issue10_events_file_read_like_other_inputs(tmp_path):
 
 def test_issue10_events_file_is_an_input_for_the_same_file_check(tmp_path, capsys):
     """Issue 9 output rules on issue 10's flag: an output naming the --events file is refused, nothing written."""
-    from calc.cli.main import main
+    from cli.main import main
 
     path = tmp_path / "events.csv"
     path.write_text(HEADER + "\n2003-03-03,exchange_common,10,,300.5,,,,\n", encoding="utf-8")
@@ -592,9 +594,9 @@ def test_constant_row_shares_match_the_allocation_on_every_path(alloc, total, pa
     memoized one-row allocation, spread over the paths, equals ``allocate_holder_shares`` over all of them."""
     from fractions import Fraction
 
-    from calc.allocation import allocate_holder_shares
-    from calc.ledger import _constant_row_shares
-    from calc.rounding import ceil_shares, floor_shares
+    from calc.model.allocation import allocate_holder_shares
+    from calc.model.ledger import _constant_row_shares
+    from calc.model.rounding import ceil_shares, floor_shares
 
     holding = np.array(alloc, dtype=np.int64)
     per = Fraction(total, int(holding.sum()))

@@ -8,11 +8,12 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from calc.data import default_book, history_events, ledger_events, load_terms
-from calc.history import history_defaults
-from calc.ledger import ACTIONS, EVENT_COLUMNS, read_events_text
-from calc.params import parse_params
-from calc.scenario import run_scenario
+from calc.inputs.data import default_book, history_events, ledger_events, load_terms
+from calc.inputs.events_csv import read_events_text
+from calc.inputs.history import history_defaults
+from calc.inputs.params import parse_params
+from calc.model.ledger import ACTIONS, EVENT_COLUMNS
+from calc.model.scenario import run_scenario
 from calc.scenario_doc import event_cells
 from dashboard import ledger_view, sections, state
 from dashboard.formatting import shares
@@ -80,7 +81,7 @@ def test_events_editor_speaks_plain_words_review_items_4_5(app):
     app.segmented_control(key=sections.SELECTOR_KEY).set_value("Ledger and break-even").run(timeout=TIMEOUT)
     assert not app.exception
     captions = " ".join(c.value for c in app.caption)
-    assert "calc.ledger" not in captions and "exchange_common" not in captions
+    assert "calc.model.ledger" not in captions and "exchange_common" not in captions
     assert "the first row is line 2" in captions
 
 

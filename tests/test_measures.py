@@ -1,4 +1,4 @@
-"""The dilution measures named once (``calc.measures``), the bridge base → outstanding → fully diluted, and the
+"""The dilution measures named once (``calc.model.measures``), the bridge base → outstanding → fully diluted, and the
 illustrative instruments left out by default. Golden counts from the sources (as tests/test_securities.py):
   B  3,607,381,493 common at 2002-11-30 (data/terms.toml market.common_shares_outstanding, 10-K 2002)
   8.00% preferred on the default path (flat $1.89): 4 stock dividends of 39,894,180 = 159,576,720 and the
@@ -19,13 +19,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from calc import measures as m
-from calc.cli.main import main
-from calc.instruments import load_registry, load_registry_file
-from calc.params import parse_params
-from calc.scenario import run_scenario
-from calc.securities import bridge_rows, instrument_rows, measures, run_dilution, setup, totals
+from calc.inputs.instruments_toml import load_registry, load_registry_file
+from calc.inputs.params import parse_params
+from calc.model import measures as m
+from calc.model.scenario import run_scenario
+from calc.model.securities import bridge_rows, instrument_rows, measures, run_dilution, setup, totals
 from charts.bridge_figures import bridge_figure
+from cli.main import main
 from tests.helpers import ROOT
 
 B = 3_607_381_493

@@ -2,7 +2,7 @@
 
 No stored outputs: each check compares two ways of computing the same thing (chunked against one
 chunk, a batch against each path alone, the kernel's exact conversion against floor of the exact
-principal formula of ``calc.engine``, the per-date percentiles against ``np.percentile`` of the full
+principal formula of ``calc.model.engine``, the per-date percentiles against ``np.percentile`` of the full
 matrix).
 """
 
@@ -16,13 +16,14 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-import calc.montecarlo as mc
-from calc.data import default_book, history_events, load_terms
-from calc.engine import CONVERT, Policies, ShareLimitError
+import calc.model.montecarlo as mc
 from calc.errors import InputError
-from calc.ledger import EVENT_COLUMNS, read_events_text
-from calc.params import parse_params
-from calc.scenario import project, scenario_plan, scenario_schedule
+from calc.inputs.data import default_book, history_events, load_terms
+from calc.inputs.events_csv import read_events_text
+from calc.inputs.params import parse_params
+from calc.model.engine import CONVERT, Policies, ShareLimitError
+from calc.model.ledger import EVENT_COLUMNS
+from calc.model.scenario import project, scenario_plan, scenario_schedule
 from tests.helpers import run_cli
 
 
@@ -152,7 +153,7 @@ def test_mixed_dividend_policies_batch_equals_each_alone():
 
 @pytest.mark.parametrize("values, events, volatility", [CASES[0], CASES[3], CASES[4], CASES[6]])
 def test_conversion_is_floor_of_exact_principal(values, events, volatility):
-    """floor(P_x / 1000 × CR_x), P_x = N_x × LP_x + Σ debenture rows n × LP_row, all exact (``calc.engine``)."""
+    """floor(P_x / 1000 × CR_x), P_x = N_x × LP_x + Σ debenture rows n × LP_row, all exact (``calc.model.engine``)."""
     schedule, prices, terms, plan = simulated(values, events, volatility, paths=200)
     try:
         result = project(schedule, prices, Policies.from_params([parse_params(values)]).repeat(200), terms, plan)

@@ -1,4 +1,4 @@
-"""Wording of "In plain words" (``calc.narrative``, shown by the dashboard and the report): counts agree
+"""Wording of "In plain words" (``calc.outputs.narrative``, shown by the dashboard and the report): counts agree
 with their nouns and a holder name that ends with a period does not get a second one."""
 
 from __future__ import annotations
@@ -6,9 +6,9 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from calc.narrative import HTML, counted, explain_parts
-from calc.params import default_params
-from calc.scenario import run_scenario
+from calc.inputs.params import default_params
+from calc.model.scenario import run_scenario
+from calc.outputs.narrative import HTML, counted, explain_parts
 from dashboard.narrative import explain
 from tests.helpers import APP_TIMEOUT, started_app
 

@@ -9,8 +9,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from calc.errors import InputError, echo
-from calc.numbers import parse_decimal, parse_float, parse_whole
-from calc.params import parse_params
+from calc.inputs.numbers import parse_decimal, parse_float, parse_whole
+from calc.inputs.params import parse_params
 
 
 @pytest.mark.parametrize(

@@ -16,10 +16,11 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from calc.data import load_forms
 from calc.errors import InputError
-from calc.grants_csv import parse_grants_text, read_grants_csv
-from calc.options import (
+from calc.inputs.data import load_forms
+from calc.inputs.grants_csv import parse_grants_text, read_grants_csv
+from calc.inputs.paths import EXECUTIVE_GRANTS_PATH, ILLUSTRATIVE_GRANTS_PATH
+from calc.model.options import (
     Grant,
     complete_months,
     key_dates,
@@ -28,7 +29,6 @@ from calc.options import (
     tsm_incremental_shares,
     vesting_schedule,
 )
-from calc.paths import EXECUTIVE_GRANTS_PATH, ILLUSTRATIVE_GRANTS_PATH
 from tests.helpers import ROOT, run_cli
 
 D = dt.date

@@ -26,7 +26,7 @@ def _app():
 def test_options_section_renders():
     at = AppTest.from_function(_app).run(timeout=60)
     assert not at.exception
-    # without a scenario the inputs take the defaults shared with `python -m calc eps` (calc.eps.eps_defaults)
+    # without a scenario the inputs take the defaults shared with `python -m calc eps` (calc.model.eps.eps_defaults)
     assert at.date_input(key="options_date").value == dt.date(2002, 11, 30)
     assert at.number_input(key="options_price").value == 1.89
     at.date_input(key="options_date").set_value(dt.date(2004, 2, 1)).run(timeout=60)
@@ -57,9 +57,9 @@ def test_eps_inputs_are_marked_illustrative():
 
 
 def test_timeline_chart_plots_calc_option_timeline():
-    from calc.grants_csv import read_grants_csv
-    from calc.options import option_timeline
-    from calc.paths import ILLUSTRATIVE_GRANTS_PATH
+    from calc.inputs.grants_csv import read_grants_csv
+    from calc.inputs.paths import ILLUSTRATIVE_GRANTS_PATH
+    from calc.model.options import option_timeline
     from dashboard.cache import grants_key
 
     at = AppTest.from_function(_app).run(timeout=60)
@@ -82,7 +82,7 @@ def test_timeline_chart_plots_calc_option_timeline():
 
 def _grants_csv(**changes: str) -> bytes:
     """The illustrative grants file with text replaced in its first grant row."""
-    from calc.paths import ILLUSTRATIVE_GRANTS_PATH
+    from calc.inputs.paths import ILLUSTRATIVE_GRANTS_PATH
 
     lines = ILLUSTRATIVE_GRANTS_PATH.read_text(encoding="utf-8").splitlines()
     for old, new in changes.items():

@@ -1,4 +1,4 @@
-"""Output safety of every writing command (``calc.output``; issue 9 items 5, 6, 7, 13 and 18)."""
+"""Output safety of every writing command (``calc.outputs.files``; issue 9 items 5, 6, 7, 13 and 18)."""
 
 from __future__ import annotations
 
@@ -19,11 +19,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-import calc.export as export_mod
-import calc.output as output_mod
-from calc.cli.main import main
-from calc.output import plan_outputs
-from calc.paths import DATA_DIR, FILING_PATH
+import calc.outputs.export as export_mod
+import calc.outputs.files as output_mod
+from calc.inputs.paths import DATA_DIR, FILING_PATH
+from calc.outputs.files import plan_outputs
+from cli.main import main
 from tests.helpers import ROOT
 
 EXAMPLE_GRID = ROOT / "data" / "example_grid.csv"
@@ -60,13 +60,13 @@ def no_work(monkeypatch):
         raise AssertionError("work was done before the outputs were checked")
 
     for target in (
-        "calc.cli.commands.export.read_grid",
-        "calc.export.run_batch",
-        "calc.cli.commands.holders.parse_filing",
-        "calc.cli.commands.options.read_grants_csv",
-        "calc.cli.commands.scenario.run_scenario",
-        "calc.cli.commands.montecarlo.run_monte_carlo",
-        "calc.cli.commands.grid.make_grid",
+        "cli.commands.export.read_grid",
+        "calc.outputs.export.run_batch",
+        "cli.commands.holders.parse_filing",
+        "cli.commands.options.read_grants_csv",
+        "cli.commands.scenario.run_scenario",
+        "cli.commands.montecarlo.run_monte_carlo",
+        "cli.commands.grid.make_grid",
     ):
         monkeypatch.setattr(target, forbidden)
 
@@ -548,8 +548,8 @@ def _grid_file(path: Path, prefix: str, count: int) -> Path:
 def test_issue20_item8_concurrent_exports_never_mix_their_files(tmp_path, monkeypatch):
     """Two exports to the same --out/--summary at once, the renames of each slowed and shuffled: every round
     leaves results, summary and their sidecars from one run (before the fix the pair mixed in most rounds)."""
-    from calc.export import export as run_export
-    from calc.grid import read_grid
+    from calc.inputs.grid import read_grid
+    from calc.outputs.export import export as run_export
 
     grids = {tag: read_grid(_grid_file(tmp_path / f"{tag}.csv", tag, 3)) for tag in ("a", "b")}
     out_dir = tmp_path / "out"

@@ -1,4 +1,4 @@
-"""The preferred's per-share rules have one home (``calc/preferred_rules.py``) and one $1,000 basis; golden
+"""The preferred's per-share rules have one home (``calc/model/preferred_rules.py``) and one $1,000 basis; golden
 values from the prospectus supplement (SUPP p. 1: 168.3502 common per preferred at LP $1,000, 1,885,000
 preferred, conversion price $5.94)."""
 
@@ -11,11 +11,19 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from calc import preferred_rules as rules
+from calc.model import preferred_rules as rules
 from tests.helpers import ROOT
 
-RULES = ROOT / "calc" / "preferred_rules.py"
-CALLERS = ("engine.py", "ledger.py", "breakeven.py", "securities.py", "conversion.py", "scenario.py", "filing.py")
+RULES = ROOT / "calc" / "model" / "preferred_rules.py"
+CALLERS = (
+    "model/engine.py",
+    "model/ledger.py",
+    "model/breakeven.py",
+    "model/securities.py",
+    "model/conversion.py",
+    "model/scenario.py",
+    "inputs/filing.py",
+)
 FACTORS = {"put_factor", "sale_factor"}  # stock valued at S × f: only the rules multiply by them
 ALLOWED_1000 = {("breakeven.py", "MAX_PRICE_USD")}  # the break-even's highest flat price, not the basis
 RATE = Fraction("168.3502")

@@ -6,8 +6,8 @@ import pandas as pd
 import pytest
 
 from calc.errors import InputError
-from calc.paths import REGISTER_PATH
-from calc.register import read_register_csv, validate_register
+from calc.inputs.paths import REGISTER_PATH
+from calc.inputs.register import read_register_csv, validate_register
 
 
 def test_register_csv_validation(tmp_path):

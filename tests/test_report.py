@@ -1,4 +1,4 @@
-"""The HTML report (``calc report``, ``calc.report``) in Debian chromium with the network refused:
+"""The HTML report (``calc report``, ``calc.outputs.report``) in Debian chromium with the network refused:
 its charts render offline, its numbers equal ``scenario --json``, user text stays text, it prints."""
 
 from __future__ import annotations
@@ -12,12 +12,12 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from calc.data import load_terms
-from calc.params import default_params
-from calc.record import inputs_record
-from calc.report import report_html
-from calc.scenario import SUMMARY_KEYS, run_scenario
-from calc.sensitivity import price_grid, price_sensitivity
+from calc.inputs.data import load_terms
+from calc.inputs.params import default_params
+from calc.model.scenario import SUMMARY_KEYS, run_scenario
+from calc.model.sensitivity import price_grid, price_sensitivity
+from calc.outputs.record import inputs_record
+from calc.outputs.report import report_html
 from charts.figures import scenario_figures
 from tests.browser import ARTIFACTS, CHROMIUM, WAIT_MS
 from tests.helpers import HOSTILE_NAMES, run_cli

@@ -1,4 +1,4 @@
-"""calc.rounding: exact floor/ceil of float64 approximations (issue 9 item 1), checked against Fraction."""
+"""calc.model.rounding: exact floor/ceil of float64 approximations (issue 9 item 1), checked against Fraction."""
 
 from __future__ import annotations
 
@@ -12,9 +12,9 @@ import numpy as np
 from hypothesis import given
 from hypothesis import strategies as st
 
-from calc.engine import in_the_money
-from calc.params import default_params
-from calc.rounding import (
+from calc.inputs.params import default_params
+from calc.model.engine import in_the_money
+from calc.model.rounding import (
     MAX_SHARES,
     OVER_LIMIT,
     ScaledExact,
@@ -24,7 +24,7 @@ from calc.rounding import (
     exact_at_least,
     floor_shares,
 )
-from calc.scenario import scenario_schedule
+from calc.model.scenario import scenario_schedule
 from tests.strategies import decimals, share_fractions
 
 

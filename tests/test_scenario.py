@@ -17,9 +17,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from calc.errors import InputError
-from calc.montecarlo import run_monte_carlo
-from calc.params import parse_params
-from calc.scenario import run_batch, run_scenario
+from calc.inputs.params import parse_params
+from calc.model.montecarlo import run_monte_carlo
+from calc.model.scenario import run_batch, run_scenario
 
 N = 1_885_000
 BASE = 3_607_381_493

@@ -12,12 +12,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from calc.columns import holder_table, timeline_table
 from calc.errors import InputError
-from calc.ledger import EVENT_COLUMNS
-from calc.output import to_csv_bytes
-from calc.params import default_params
-from calc.record import inputs_record
+from calc.inputs.params import default_params
+from calc.model.columns import holder_table, timeline_table
+from calc.model.ledger import EVENT_COLUMNS
+from calc.outputs.files import to_csv_bytes
+from calc.outputs.record import inputs_record
 from calc.scenario_doc import GrantsData, HolderData, ScenarioDoc, decimal_text, doc_from_json
 from calc.scenario_run import resolve, run
 from dashboard import state
@@ -80,7 +80,7 @@ def test_a_document_loads_back_to_the_identical_result():
 
 
 def test_an_inputs_record_is_a_document_too():
-    """A download's sidecar (``calc.record.inputs_record``) carries the document; the reader takes either."""
+    """A download's sidecar (``calc.outputs.record.inputs_record``) carries the document; the reader takes either."""
     doc = full_doc()
     record = inputs_record("test", {}, doc.params, doc=doc)
     assert doc_from_json(json.dumps(record, default=str), "sidecar") == doc

@@ -1,4 +1,4 @@
-"""calc.schedule: dividend dates of a window, against a day-by-day reference."""
+"""calc.model.schedule: dividend dates of a window, against a day-by-day reference."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import datetime as dt
 from hypothesis import given
 from hypothesis import strategies as st
 
-from calc.data import load_terms
-from calc.schedule import dividend_dates
+from calc.inputs.data import load_terms
+from calc.model.schedule import dividend_dates
 from tests.strategies import dates
 
 

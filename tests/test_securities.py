@@ -12,13 +12,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from calc.cli.main import main
-from calc.eps import DILUTIVE_REASON
 from calc.errors import InputError
-from calc.instruments import SavingsPlan, load_registry
-from calc.params import parse_params
-from calc.scenario import run_scenario
-from calc.securities import (
+from calc.inputs.instruments_toml import load_registry
+from calc.inputs.params import parse_params
+from calc.model.eps import DILUTIVE_REASON
+from calc.model.instruments import SavingsPlan
+from calc.model.scenario import run_scenario
+from calc.model.securities import (
     dilution_eps,
     holder_rows,
     instrument_rows,
@@ -31,6 +31,7 @@ from calc.securities import (
     totals,
     treasury_shares,
 )
+from cli.main import main
 
 
 def run(policies: tuple[str, ...] = (), **values):

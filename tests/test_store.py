@@ -13,7 +13,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from calc.errors import InputError
-from calc.params import default_params
+from calc.inputs.params import default_params
 from dashboard import store as store_module
 from dashboard.store import ScenarioStore, params_from_json, params_to_json
 
@@ -182,7 +182,7 @@ def test_concurrent_saves_of_one_name_keep_one_and_tell_the_others_issue_9_item_
 )
 def test_tampered_stored_inputs_are_input_errors_issue_9_item_17(payload, words):
     """Issue 9 item 17: whatever a tampered row holds, loading it is an ``InputError`` that says why (validated by
-    ``calc.params.param_problems``), never another exception."""
+    ``calc.inputs.params.param_problems``), never another exception."""
     with pytest.raises(InputError) as raised:
         params_from_json(payload)
     assert re.search(words, str(raised.value))

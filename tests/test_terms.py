@@ -8,8 +8,8 @@ from decimal import Decimal
 import pytest
 
 from calc.errors import InputError
-from calc.paths import TERMS_PATH
-from calc.terms import load_terms_file
+from calc.inputs.paths import TERMS_PATH
+from calc.inputs.terms_toml import load_terms_file
 
 
 def test_terms_values_and_provenance(terms):

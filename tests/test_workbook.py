@@ -1,4 +1,4 @@
-"""The Excel workbook (``scenario --xlsx``, ``calc.workbook``), read back with openpyxl and compared,
+"""The Excel workbook (``scenario --xlsx``, ``calc.outputs.workbook``), read back with openpyxl and compared,
 figure by figure, with ``scenario --json``, the CLI's CSVs, ``montecarlo --json`` and ``eps --json``."""
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ import json
 import openpyxl
 import pytest
 
-from calc.params import default_params
-from calc.scenario import SUMMARY_KEYS, run_scenario
-from calc.workbook import WorkbookData, workbook_bytes
+from calc.inputs.params import default_params
+from calc.model.scenario import SUMMARY_KEYS, run_scenario
+from calc.outputs.workbook import WorkbookData, workbook_bytes
 from tests.helpers import HOSTILE_NAMES, ROOT, run_cli
 
 SCENARIO = ["--price", "1.89", "--dividend-policy", "stock", "--horizon", "2006-08-01", "--history"]
@@ -202,7 +202,7 @@ def test_summary_sheet_has_a_label_beside_each_key(made):
 
 def test_options_and_eps_sheet_without_inputs_is_notes_only():
     """Review item 11: without grants or net income the sheet had a lone "section" header and
-    pointed readers at calc/eps.py."""
+    pointed readers at calc/model/eps.py."""
     params = default_params()
     book = openpyxl.load_workbook(io.BytesIO(workbook_bytes(WorkbookData(params, run_scenario(params), {}))))
     cells = [cell for row in book["Options and EPS"].iter_rows(values_only=True) for cell in row if cell is not None]

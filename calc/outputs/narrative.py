@@ -1,0 +1,252 @@
+"""Plain-language reading of a scenario result ("In plain words"), for the dashboard and the report.
+
+Text only: every number comes from a ``calc`` result. The wording is built once here; a ``Markup``
+says how to mark emphasis and how to show text that is not a formatted number (holder names, event
+labels): escaped markdown for the dashboard (``dashboard.narrative``), escaped HTML for the report.
+Numbers are formatted here (``shares``, ``pct``, ``usd``), so they contain only digits, ``,``, ``.``,
+``$``, ``%`` and ``-``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+
+import pandas as pd
+
+from calc.model.issuance import nonzero_parts
+from calc.model.params import ScenarioParams
+
+FRACTION_NOTE = (
+    "No fractional common share is issued: the filing (SUPP p. 11, footnote 4) delivers scrip for the "
+    "fraction; this product values the fraction as cash in lieu at the market price (an assumption)."
+)
+OWNERSHIP_CAVEAT = (
+    "Ownership covers only the holders listed in the filing's Selling Securityholders table (or the "
+    'holder table uploaded or edited in the Holders tab); "common owned prior" is only what that '
+    "table reports. Lucent's other shareholders, not listed there, are not counted as holders: they "
+    "appear only in total common outstanding, the denominator of every percentage."
+)
+
+
+@dataclass(frozen=True)
+class Markup:
+    """How the narrative marks text: ``text`` shows a string literally, ``strong`` and ``emphasis`` mark
+    already-safe text."""
+
+    text: Callable[[object], str]
+    strong: Callable[[str], str]
+    emphasis: Callable[[str], str]
+
+
+HTML = Markup(
+    text=lambda value: html.escape(str(value)),
+    strong=lambda s: f"<strong>{s}</strong>",
+    emphasis=lambda s: f"<em>{s}</em>",
+)
+
+
+def shares(value: object) -> str:
+    """Whole shares with thousands separators."""
+    return f"{int(value):,}"  # type: ignore[call-overload]
+
+
+def pct(value: object, digits: int = 2) -> str:
+    return f"{float(value):.{digits}f}%"  # type: ignore[arg-type]
+
+
+def usd(value: object, digits: int = 2) -> str:
+    return f"${float(value):,.{digits}f}"  # type: ignore[arg-type]
+
+
+def typed(value: float, min_decimals: int = 0) -> str:
+    """A float as the user would type it, with separators: 7.0 -> ``7``, 1e-05 -> ``0.00001``,
+    100000.0 -> ``100,000``; at least ``min_decimals`` decimals (``typed(7.0, 2)`` -> ``7.00``)."""
+    exact = Decimal(repr(float(value))).normalize()
+    places = max(min_decimals, -int(exact.as_tuple().exponent))
+    return f"{exact:,.{places}f}"
+
+
+def input_value(value: object, unit: str = "") -> str:
+    """A scenario input as shown in reports and the CLI: ``none`` for an empty date, yes/no, counts with
+    separators, USD as typed with at least cents, other numbers as typed (``20`` percent, ``0`` drift)."""
+    if value is None or value == "":
+        return "none"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int):
+        return shares(value)
+    if isinstance(value, float):
+        return typed(value, 2 if unit == "USD" else 0)
+    if isinstance(value, dt.date):
+        return _date(value)
+    return str(value)
+
+
+def figure_value(key: str, value: object) -> str:
+    """A headline figure as shown: shares with separators, percentages to 2 decimals, money to cents."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if key.endswith("_pct"):
+        return pct(value)
+    if key.endswith("_usd"):
+        return usd(value)
+    return shares(value)
+
+
+def counted(count: int, noun: str) -> str:
+    """``count`` and ``noun``, plural unless the count is one: 1 row, 4 rows."""
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+
+def _date(value: object) -> str:
+    """A date as YYYY-MM-DD (one date form on the page and in the report)."""
+    return pd.Timestamp(value).strftime("%Y-%m-%d")
+
+
+def _dividends(params: ScenarioParams, timeline: pd.DataFrame, summary: Mapping[str, object], m: Markup) -> str:
+    paid = timeline[timeline["dividend_due_usd"] > 0]
+    count = len(paid)
+    if params.dividend_policy == "accrue":
+        accrued = timeline[timeline["event"].str.contains("dividend")]
+        if accrued.empty:
+            return "No dividend date falls in the window."
+        lp = timeline["lp_per_share_usd"].iloc[-1]
+        subject = "The dividend in the window is not paid: it accrues"
+        if len(accrued) > 1:
+            subject = f"The {counted(len(accrued), 'dividend')} in the window are not paid: they accrue"
+        return (
+            f"{subject}, and the liquidation preference grows to {usd(lp)} per share by the horizon "
+            "(no new shares yet)."
+        )
+    if count == 0:
+        return "No dividend is paid in the window."
+    due = usd(paid["dividend_due_usd"].iloc[0] / 1e6, 1)
+    pays = f"Lucent pays {counted(count, 'semiannual dividend')} of about {due} million"
+    if params.dividend_policy == "cash":
+        return f"{pays} in cash: no new shares."
+    return (
+        f"{pays} in stock: the transfer agent sells "
+        f"new shares for the cash due, {m.strong(shares(summary['dividend_shares']) + ' new shares')} in all."
+    )
+
+
+def _exit(timeline: pd.DataFrame, m: Markup) -> str:
+    """The exit event, read from its timeline row (price, conversion price and moneyness on that date)."""
+    converted = timeline[timeline["conversion_shares"] > 0]
+    if not converted.empty:
+        row = converted.iloc[0]
+        new = m.strong(shares(row["conversion_shares"]) + " new shares")
+        return (
+            f"On {_date(row['date'])} the holders convert: {new} "
+            f"at the conversion price of {usd(row['conversion_price_usd'])} (fractions: scrip under the filing; "
+            "valued here as cash in lieu at the market price, an assumption)."
+        )
+    redeemed = timeline[timeline["redemption_shares"] > 0]
+    if not redeemed.empty:
+        row = redeemed.iloc[0]
+        new = m.strong(shares(row["redemption_shares"]) + " new shares")
+        moneyness = "in the money" if bool(row["in_the_money"]) else "out of the money"
+        return (
+            f"On {_date(row['date'])} ({m.text(row['event'])}) the preferred is put back to Lucent — conversion at "
+            f"{usd(row['conversion_price_usd'])} is {moneyness} at {usd(row['price_usd'])} — and Lucent "
+            f"settles in stock valued at the market price: {new}."
+        )
+    outstanding = timeline["preferred_outstanding"].to_numpy()
+    last = timeline.iloc[-1]
+    debentures = last["debenture_principal_usd"]
+    if debentures > 0:
+        return (
+            "The preferred is exchanged into 8.00% convertible debentures "
+            f"({usd(debentures / 1e6, 1)} million of principal at the horizon, convertible at the same rate)."
+        )
+    if outstanding[-1] == 0 and outstanding[0] > 0:
+        gone = timeline[timeline["preferred_outstanding"] == 0].iloc[0]
+        return (
+            f"On {_date(gone['date'])} ({m.text(gone['event'])}) the preferred leaves the market for cash: "
+            "no new shares from the put or redemption."
+        )
+    return (
+        "At the horizon the preferred is still outstanding; it could still convert "
+        f"(conversion price {usd(last['conversion_price_usd'])}, "
+        f"{'in' if bool(last['in_the_money']) else 'out of'} the money at {usd(last['price_usd'])}), "
+        "which the as-converted figure shows."
+    )
+
+
+def _owners(holders: pd.DataFrame, basis: str, m: Markup, top: int = 3) -> str:
+    """The largest owners and the rows reaching 5%. A remainder row (``kind`` remainder: the preferred
+    not in an uploaded table, many unknown holders) is no owner: it is left out of both and said once."""
+    pooled = holders[holders["kind"] == "remainder"]
+    holders = holders[holders["kind"] != "remainder"]
+    largest = holders.sort_values("pro_forma_pct", ascending=False).head(top)
+    parts = [
+        f"{m.text(row['name'])}{' (fund family)' if row['kind'] == 'family' else ''} {pct(row['pro_forma_pct'])}"
+        for _, row in largest.iterrows()
+    ]
+    flagged = holders[holders["flag_5pct"]]
+    named = flagged.sort_values("beneficial_pct_13d3", ascending=False)["name"].head(5)
+    reach = "reaches" if len(flagged) == 1 else "reach"
+    crossing = (
+        "none reaches 5% beneficial ownership (SEC Rule 13d-3)."
+        if flagged.empty
+        else f"{counted(len(flagged), 'row')} {reach} 5% beneficial ownership: "
+        + ", ".join(map(m.text, named))
+        + ("" if str(named.iloc[-1]).endswith(".") else ".")
+    )
+    unlisted = (
+        ""
+        if pooled.empty
+        else f" The {shares(pooled['basis_preferred_shares'].sum())} preferred not in the uploaded table are one "
+        f"remainder row ({m.text(pooled['name'].iloc[0])}, {pct(pooled['pro_forma_pct'].sum())}): many unknown "
+        "holders, not one owner."
+    )
+    return (
+        f"Largest resulting owners of Lucent common (pro forma, {basis.replace('_', ' ')} basis): "
+        + "; ".join(parts)
+        + f" — {crossing}{unlisted} {m.emphasis('Caveat:')} {OWNERSHIP_CAVEAT}"
+    )
+
+
+def _by_source(summary: Mapping[str, object]) -> str:
+    """The new shares split by source (``calc.model.issuance``), every source that issued any named, so the parts read
+    add up to the total: " By source: a from X, b from Y and c from Z." (empty when nothing is issued)."""
+    named = [f"{shares(count)} from {source.phrase}" for source, count in nonzero_parts(summary)]
+    if not named:
+        return ""
+    if len(named) == 1:
+        return f" All {named[0]}."
+    return f" By source: {', '.join(named[:-1])} and {named[-1]}."
+
+
+def explain_parts(
+    params: ScenarioParams,
+    timeline: pd.DataFrame,
+    summary: Mapping[str, object],
+    holders: pd.DataFrame,
+    m: Markup = HTML,
+) -> list[str]:
+    """The lead sentence, then one point each: dividends, the exit, the total (split by source: every source
+    that issued shares, ``calc.model.issuance``), the largest owners (how many new shares, when, why, and who owns
+    them)."""
+    drift = "flat" if params.annual_drift == 0 else f"drifting {pct(100 * params.annual_drift, 1)} a year"
+    head = (
+        f"{m.strong('In plain words.')} Common at {usd(params.price)} ({drift}), from "
+        f"{_date(params.valuation_date)} to {_date(params.horizon)}:"
+    )
+    total = (
+        f"Together: {m.strong(shares(summary['new_shares']) + ' new shares')}, taking Lucent's common from "
+        f"{shares(params.base_shares)} to {m.strong(shares(summary['total_shares']))} — the new shares are "
+        f"{m.strong(pct(summary['dilution_pct']))} of the total.{_by_source(summary)} Headroom against the "
+        f"{shares(summary['authorized_shares'])} authorized shares: {shares(summary['headroom_shares'])}."
+    )
+    return [
+        head,
+        _dividends(params, timeline, summary, m),
+        _exit(timeline, m),
+        total,
+        _owners(holders, params.holder_basis, m),
+    ]

@@ -1,0 +1,49 @@
+"""``python -m calc report``: one scenario as a self-contained, printable HTML report (``calc.outputs.report``)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from calc.inputs.data import load_terms
+from calc.model.scenario import run_scenario
+from calc.model.sensitivity import price_grid, price_sensitivity
+from calc.outputs.files import Sink, plan_outputs
+from calc.outputs.record import history_file, inputs_record
+from cli.flags import add_ledger_flags, add_scenario_flags, scenario_from_args
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    add_scenario_flags(parser)
+    add_ledger_flags(parser)
+    parser.add_argument(
+        "--out", required=True, metavar="FILE.html", help="required: the HTML file to write ('-' for standard output)"
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    # plotly and the chart builders (`charts`, no streamlit) load only for this command, so
+    # the other commands do not pay for them at start-up
+    from calc.outputs.report import report_html
+    from charts.figures import scenario_figures
+
+    plan = plan_outputs({"--events": args.events, "--scenario": args.scenario}, {"--out": args.out})
+    resolved = scenario_from_args(args)
+    params, terms = resolved.params, load_terms()
+    result = run_scenario(params, terms, resolved.book, resolved.events)
+    sensitivity = price_sensitivity(params, price_grid(), terms)
+    figures = scenario_figures(result, sensitivity, terms.market.authorized_common_shares)
+    record = inputs_record("report", args, params, _inputs(args) | history_file(resolved.doc.history), doc=resolved.doc)
+    page = report_html(params, result, figures, terms, record)
+
+    def write(sink: Sink) -> None:
+        sink.write(page.encode("utf-8"))
+
+    plan.write({"--out": write})
+    with plan.reporting():
+        print("\n".join(plan.wrote()))
+    return 0
+
+
+def _inputs(args: argparse.Namespace) -> dict[str, Path | None]:
+    return {"--events": args.events, "--scenario": args.scenario}

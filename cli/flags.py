@@ -1,0 +1,192 @@
+"""Shared flags: scenario parameters (``--dividend-policy`` for ``dividend_policy``) and the ledger inputs."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from calc.errors import InputError, Problem
+from calc.inputs.data import default_book, ledger_events, load_terms
+from calc.inputs.events_csv import read_events_lenient
+from calc.inputs.history import history_defaults
+from calc.inputs.params import default_params, parse_params
+from calc.model.ledger import check_events
+from calc.model.params import SPEC_BY_NAME, SPECS, ScenarioParams
+from calc.outputs.narrative import input_value
+from calc.scenario_doc import MAX_DOC_BYTES, ScenarioDoc, doc_from_json, event_cells, params_json_values
+from calc.scenario_run import Resolved, resolve
+from cli.arg_types import input_path, real_number, whole_number
+
+
+def add_scenario_flags(parser: argparse.ArgumentParser, *, axes: bool = False) -> None:
+    """One flag per scenario parameter (``--dividend-policy`` for ``dividend_policy``); values are validated
+    by ``calc.model.params``. With ``axes`` (the ``grid`` command) each flag takes a list or range of VALUES and
+    shows no default."""
+    defaults = default_params().as_dict()
+    group = parser if axes else parser.add_argument_group("scenario parameters")
+    for spec in SPECS:
+        choices = f" ({(', ' if axes else '|').join(spec.choices)})" if spec.choices else ""
+        unit = f" [{spec.unit}]" if spec.unit else ""
+        default = "" if axes else f"; default {'none' if defaults[spec.name] is None else defaults[spec.name]}"
+        group.add_argument(
+            f"--{spec.name.replace('_', '-')}",
+            dest=spec.name,
+            metavar="VALUES" if axes else "VALUE",
+            help=f"{spec.help}{choices}{unit}{default}",
+        )
+
+
+def add_monte_carlo_flags(
+    parser: argparse.ArgumentParser | argparse._ArgumentGroup,
+    *,
+    volatility: float | None,
+    paths: int | None = 10_000,
+    seed: int | None = 0,
+    purpose: str = "",
+) -> None:
+    """``--volatility``, ``--paths``, ``--seed`` with the ranges of ``calc.model.montecarlo.validate_mc``.
+
+    A default of ``None`` means "not given" (the command decides: e.g. no Monte Carlo without
+    ``--volatility``); ``purpose`` prefixes each help line (e.g. "add the Monte Carlo sheet: ").
+    """
+    from calc.model.montecarlo import MAX_PATHS, MAX_VOLATILITY
+
+    shown = "" if volatility is None else f" (default {volatility:g})"
+    parser.add_argument(
+        "--volatility",
+        type=real_number,
+        default=volatility,
+        help=f"{purpose}annualized volatility, 0 to {MAX_VOLATILITY:g}{shown}",
+    )
+    parser.add_argument(
+        "--paths", type=whole_number, default=paths, help=f"{purpose}paths, 1 to {MAX_PATHS:,} (default 10,000)"
+    )
+    parser.add_argument(
+        "--seed", type=whole_number, default=seed, help=f"{purpose}random seed, 0 to 2^63 - 1 (default 0)"
+    )
+
+
+def given_params(args: argparse.Namespace) -> dict[str, str]:
+    """The scenario parameter flags given on the command line, by parameter name. A flag given an empty value
+    is an error (in a grid file an empty cell means the default; on the command line, leave the flag out)."""
+    given = {spec.name: getattr(args, spec.name) for spec in SPECS if getattr(args, spec.name) is not None}
+    rule = "empty value: give a value or leave the flag out"
+    empty = [Problem(rule, column=name) for name, value in given.items() if not str(value).strip()]
+    if empty:
+        raise InputError(f"{len(empty)} problem(s) in the scenario flags; nothing was run", as_flags(empty))
+    return given
+
+
+def add_ledger_flags(parser: argparse.ArgumentParser) -> None:
+    """``--events FILE``, ``--scenario FILE.json`` and ``--history`` (calc.model.ledger, calc.scenario_doc)."""
+    group = parser.add_argument_group("ledger")
+    group.add_argument(
+        "--events",
+        type=input_path,
+        metavar="FILE",
+        help="events CSV: dated exchanges, repurchases, conversions, puts, calls, debenture "
+        "exchanges and dividend-policy changes acting on the preferred",
+    )
+    group.add_argument(
+        "--scenario",
+        type=input_path,
+        metavar="FILE.json",
+        help="a scenario document (the dashboard's 'Scenario (JSON)' download, or any inputs sidecar): its "
+        "parameters, ledger rows, holder data and grants; scenario flags, --events and --history given "
+        "beside it override it (each override is noted on stderr)",
+    )
+    group.add_argument(
+        "--history",
+        action="store_true",
+        help="replay the two 2002 exchanges (data/history.csv); without --valuation-date the "
+        "projection starts 2002-07-31 with 3,432,688,763 common shares (10-Q cover)",
+    )
+
+
+def as_flags(problems: Sequence[Problem]) -> tuple[Problem, ...]:
+    """Parameter problems named by their command-line flag (``price: ...`` -> ``--price: ...``)."""
+    return tuple(
+        Problem(p.rule, column=f"--{p.column.replace('_', '-')}", value=p.value, column_label=False)
+        if p.column in SPEC_BY_NAME
+        else p
+        for p in problems
+    )
+
+
+def _flag(name: str) -> str:
+    return "--" + name.replace("_", "-")
+
+
+def _overridden(doc: ScenarioDoc, args: argparse.Namespace, given: dict[str, str]) -> tuple[ScenarioDoc, list[str]]:
+    """The document with the flags given beside ``--scenario`` in force, and a note for each flag that changes it."""
+    try:
+        params = parse_params(params_json_values(doc.params) | given)
+    except InputError as exc:
+        raise InputError(
+            f"{len(exc.problems)} problem(s) in the scenario flags given with --scenario; nothing was run",
+            as_flags(exc.problems),
+        ) from None
+    before, after = doc.params.as_dict(), params.as_dict()
+    notes = [
+        f"{_flag(name)} {input_value(after[name])} overrides the scenario file's {input_value(before[name])}"
+        for name in given
+        if before[name] != after[name]
+    ]
+    doc = doc.replace(params=params)
+    if args.history and not doc.history:
+        doc = doc.replace(history=True)
+        notes.append("--history turns on the 2002 history the scenario file left off")
+    return doc, notes
+
+
+def _file_rows(args: argparse.Namespace, params: ScenarioParams, history: bool) -> tuple[tuple[str, ...], ...]:
+    """The rows of ``--events``, checked against ``params`` with the file's own line numbers."""
+    events, problems = read_events_lenient(args.events)
+    check_events(ledger_events(events, history), problems, params, load_terms(), default_book())
+    return tuple(event_cells(e) for e in events)
+
+
+def doc_from_args(args: argparse.Namespace) -> tuple[ScenarioDoc, list[str]]:
+    """The scenario document of a command line, and the notes on what overrode ``--scenario``.
+
+    Without ``--scenario``: the flags (history defaults where no flag was given), ``--events`` and
+    ``--history``, with the filing's holders. With it: that document, each scenario flag given beside it
+    overriding its parameter, ``--events`` replacing its rows and ``--history`` turning the history on."""
+    given: dict[str, str] = dict(given_params(args))
+    if args.scenario is None:
+        try:
+            params = parse_params(history_defaults() | given if args.history else given)
+        except InputError as exc:
+            raise InputError(
+                f"{len(exc.problems)} problem(s) in the scenario flags; nothing was run", as_flags(exc.problems)
+            ) from None
+        doc, notes = ScenarioDoc(params, bool(args.history)), list[str]()
+    else:
+        doc, notes = _overridden(read_doc(args.scenario), args, given)
+    if args.events is not None:
+        doc = doc.replace(events=_file_rows(args, doc.params, doc.history))
+        if args.scenario is not None:
+            notes.append(f"--events {args.events} replaces the scenario file's {len(doc.events)} ledger row(s)")
+    return doc, notes
+
+
+def read_doc(path: Path) -> ScenarioDoc:
+    """A scenario document file (``calc.scenario_doc``); read errors name ``--scenario``."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_DOC_BYTES + 1)  # one byte over is enough for doc_from_json to refuse it
+    except OSError as exc:
+        raise InputError(f"--scenario {path}: cannot read ({exc.strerror or exc})") from exc
+    return doc_from_json(data, f"--scenario {path}")
+
+
+def scenario_from_args(args: argparse.Namespace) -> Resolved:
+    """The command line's scenario, read and checked (``calc.scenario_run.resolve``); the override notes are
+    printed on stderr."""
+    doc, notes = doc_from_args(args)
+    resolved = resolve(doc)
+    for note in notes:
+        print(f"note: {note}", file=sys.stderr)
+    return resolved
