@@ -19,6 +19,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from calc.inputs.data import default_book, load_terms  # noqa: E402
 from calc.inputs.events_csv import read_events_text  # noqa: E402
 from calc.inputs.params import parse_params  # noqa: E402
 from calc.model.ledger import EVENT_COLUMNS  # noqa: E402
@@ -48,14 +49,16 @@ def main() -> None:
     events, problems = read_events_text(EVENTS, "bench")
     assert not problems
     params = parse_params({})
-    print(f"scenario + holder table, no events:  {median_ms(lambda: run_scenario(params), 200):.2f} ms")
-    print(f"scenario + holder table, two events: {median_ms(lambda: run_scenario(params, events=events), 200):.2f} ms")
+    terms, book = load_terms(), default_book()
+    print(f"scenario + holder table, no events:  {median_ms(lambda: run_scenario(params, terms, book), 200):.2f} ms")
+    with_events = median_ms(lambda: run_scenario(params, terms, book, events), 200)
+    print(f"scenario + holder table, two events: {with_events:.2f} ms")
 
     long = parse_params({"horizon": "2031-08-01"})  # 60 event dates with the two ledger dates
-    run_monte_carlo(long, 0.6, 1000, seed=1, events=events)
+    run_monte_carlo(long, 0.6, 1000, seed=1, events=events, terms=terms, book=book)
     tracemalloc.start()
     start = time.process_time()
-    result = run_monte_carlo(long, 0.6, 100_000, seed=1, events=events)
+    result = run_monte_carlo(long, 0.6, 100_000, seed=1, events=events, terms=terms, book=book)
     elapsed = time.process_time() - start
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()

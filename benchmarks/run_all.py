@@ -126,7 +126,7 @@ def scenario_rows(runs: int) -> list[Row]:
 
 def _scenario(params: ScenarioParams, events: tuple[Event, ...], read: tuple[str, ...]) -> None:
     """``run_scenario`` and the DataFrames named in ``read`` (each built on first read)."""
-    result = run_scenario(params, events=events)
+    result = run_scenario(params, events=events, terms=load_terms(), book=default_book())
     for name in read:
         getattr(result, name)
 
@@ -135,7 +135,7 @@ def montecarlo_rows(runs: int) -> list[Row]:
     params = parse_params({"horizon": "2031-08-01"})
     events = history_events()
     paths = 100_000
-    result = run_monte_carlo(params, 0.6, 1000, seed=1, events=events)
+    result = run_monte_carlo(params, 0.6, 1000, seed=1, events=events, terms=load_terms(), book=default_book())
     dates = result.schedule.size
 
     def draw() -> None:  # the floor: the same normals, drawn in the same chunks
@@ -143,15 +143,23 @@ def montecarlo_rows(runs: int) -> list[Row]:
         for start in range(0, paths, CHUNK_PATHS):
             rng.standard_normal((min(CHUNK_PATHS, paths - start), dates - 1))
 
-    seconds, floor = paired(lambda: run_monte_carlo(params, 0.6, paths, seed=1, events=events), draw, runs)
+    seconds, floor = paired(
+        lambda: run_monte_carlo(params, 0.6, paths, seed=1, events=events, terms=load_terms(), book=default_book()),
+        draw,
+        runs,
+    )
     tracemalloc.start()
-    run_monte_carlo(params, 0.6, paths, seed=1, events=events)
+    run_monte_carlo(params, 0.6, paths, seed=1, events=events, terms=load_terms(), book=default_book())
     peak_mb = tracemalloc.get_traced_memory()[1] / 2**20
     tracemalloc.stop()
     what = f"Monte Carlo {paths:,} paths × {dates} dates, two events (vs drawing the normals)"
     # informational: every path holds to the horizon, so every date is live (no early exit to cut the work)
     holding = parse_params({"horizon": "2031-08-01", "put": "none", "conversion": "none"})
-    held, held_floor = paired(lambda: run_monte_carlo(holding, 0.15, paths, seed=1, events=events), draw, runs)
+    held, held_floor = paired(
+        lambda: run_monte_carlo(holding, 0.15, paths, seed=1, events=events, terms=load_terms(), book=default_book()),
+        draw,
+        runs,
+    )
     return [
         Row(what, seconds, "s", floor, 4.0, 0.35),
         Row("Monte Carlo peak traced allocations", peak_mb, "MiB", target_abs=300),

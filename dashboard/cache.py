@@ -26,7 +26,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from calc.errors import InputError
-from calc.inputs.data import load_register, load_terms
+from calc.inputs.data import default_book, load_register, load_terms
 from calc.inputs.params import default_params
 from calc.model.allocation import HolderBook
 from calc.model.breakeven import MAX_PRICE_USD, MIN_PRICE_USD, breakeven_report, flat_wait, setup
@@ -78,7 +78,7 @@ def doc_result(doc: ScenarioDoc) -> ScenarioResult:
 @st.cache_resource(show_spinner=False, max_entries=128)
 def sensitivity(params_json_any_price: str, _params: ScenarioParams) -> pd.DataFrame:
     """``price_sensitivity`` replaces the price, so the key ignores it."""
-    return price_sensitivity(_params, price_grid(), terms())
+    return price_sensitivity(_params, price_grid(), terms(), book=default_book())
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
@@ -152,7 +152,7 @@ def breakeven(
 ) -> tuple[dict[str, object], np.ndarray, np.ndarray]:
     """Break-even report and the wait curve over ``BREAKEVEN_POINTS`` flat prices (log-spaced); ``doc_key``
     identifies the parameters, ledger rows and holder data."""
-    s = setup(_params, date, _events, book=_book)
+    s = setup(_params, date, _events, book=_book, terms=load_terms())
     prices = np.geomspace(MIN_PRICE_USD * 10, MAX_PRICE_USD / 10, BREAKEVEN_POINTS)
     return breakeven_report(s, ratio), prices, flat_wait(s, prices).wait
 
@@ -182,7 +182,15 @@ def monte_carlo(
     if run_key not in runs:
         try:
             runs[run_key] = run_monte_carlo(
-                params, volatility, paths, seed, terms(), progress=progress, events=events, exclude_over_limit=True
+                params,
+                volatility,
+                paths,
+                seed,
+                terms=terms(),
+                book=default_book(),
+                progress=progress,
+                events=events,
+                exclude_over_limit=True,
             )
         except InputError as exc:
             runs[run_key] = exc

@@ -42,7 +42,9 @@ TWO = b"name,preferred_shares\nFMR,400000\nOther Fund,250000\n"
 def _holders(partial: str, basis: str = "pro_rata", data: bytes = TWO) -> pd.DataFrame:
     register = prepare_register(parse_register_bytes(data, "two.csv"), N, partial)
     params = dataclasses.replace(default_params(), holder_basis=basis)
-    return run_scenario(params, book=build_book(register, N, families=load_families())).holders.set_index("name")
+    return run_scenario(
+        params, book=build_book(register, N, families=load_families()), terms=load_terms()
+    ).holders.set_index("name")
 
 
 def _assert_flags_follow_the_numbers(holders: pd.DataFrame) -> None:
@@ -115,7 +117,7 @@ def test_the_filing_register_is_unchanged_by_either_choice(partial):
     shipped = default_book()
     assert (book.pro_rata == shipped.pro_rata).all() and (book.registered == shipped.registered).all()
     assert not book.pooled.any()
-    holders = run_scenario(default_params(), book=book).holders.set_index("name")
+    holders = run_scenario(default_params(), book=book, terms=load_terms()).holders.set_index("name")
     # golden figures of the default scenario (pro_rata basis), from data/register.csv lines 2, 3, 5
     csv = pd.read_csv(REGISTER_PATH, dtype=str, keep_default_na=False).set_index("name")
     for name, basis, pro_forma in [
@@ -138,7 +140,9 @@ def test_families_without_a_member_are_left_out():
     assert "family" not in set(holders["kind"])
     params = default_params()
     result = run_scenario(
-        params, book=build_book(prepare_register(parse_register_bytes(TWO), N, "as_given"), N, families=load_families())
+        params,
+        book=build_book(prepare_register(parse_register_bytes(TWO), N, "as_given"), N, families=load_families()),
+        terms=load_terms(),
     )
     owners = explain_parts(params, result.timeline, result.summary, result.holders, HTML)[-1]
     assert "fund family" not in owners and "CALAMOS" not in owners and "FMR Corp." not in owners

@@ -15,6 +15,7 @@ from fractions import Fraction
 import pytest
 
 from calc.errors import InputError
+from calc.inputs.data import default_book
 from calc.inputs.grants_csv import read_grants_csv
 from calc.inputs.instruments_toml import load_registry
 from calc.inputs.params import parse_params
@@ -37,7 +38,11 @@ PRICE = Fraction("1.89")  # SUPP p. 11: the Aug 27, 2002 close, the default flat
 def _run(policies: tuple[str, ...] = (), include_illustrative: bool = False, **values):
     registry = load_registry()
     s = setup(
-        parse_params(values), registry, parse_policies(policies, registry), include_illustrative=include_illustrative
+        parse_params(values),
+        registry,
+        parse_policies(policies, registry),
+        include_illustrative=include_illustrative,
+        book=default_book(),
     )
     return run_dilution(s)
 
@@ -193,14 +198,16 @@ def test_issue20_item22_all_securities_checks_the_uploaded_register():
     """An exchange naming a holder of the uploaded table (400,000 preferred, registered basis) runs on the
     All securities engine with that table, and is refused against the filing's register (no such holder)."""
     resolved = resolve(_doc())
-    s = setup(resolved.params, events=resolved.events, book=resolved.book)
+    s = setup(resolved.params, events=resolved.events, book=resolved.book, registry=load_registry())
     result = run_dilution(s)
     preferred = _row(result, "preferred_8pct")
     assert preferred["issued_shares"] > 0
     exchange = dict(next(x for x in result.projections if x.instrument.id == "preferred_8pct").sources)
     assert int(exchange["exchange for common"][0]) == 4_500_000
     with pytest.raises(InputError) as refused:
-        setup(resolved.params, events=resolved.events)  # the filing's register: the holder is unknown
+        setup(
+            resolved.params, events=resolved.events, registry=load_registry(), book=default_book()
+        )  # the filing's register: the holder is unknown
     assert "New Holder Fund" in " ".join((str(refused.value), *map(str, refused.value.problems)))
 
 

@@ -1,5 +1,7 @@
-"""The layers the guide fixes: ``calc`` is pure and UI-free (no Streamlit, no dashboard), and the chart builders
-(``charts``) that the dashboard and the ``report`` command share load no Streamlit either."""
+"""The layers the guide fixes (docs/architecture.md): ``calc`` is pure and UI-free (no Streamlit, no dashboard, no
+command line), the chart builders (``charts``) that the dashboard and the ``report`` command share load no Streamlit
+either, the model (``calc.model``) imports nothing but itself and ``calc.errors``, and the project's import graph has
+no cycle."""
 
 from __future__ import annotations
 
@@ -10,7 +12,13 @@ import pytest
 
 from tests.helpers import ROOT
 
-FORBIDDEN = {"calc": ("streamlit", "dashboard", "app"), "charts": ("streamlit", "dashboard", "app")}
+FORBIDDEN = {
+    "calc": ("streamlit", "dashboard", "app", "cli", "charts"),
+    "charts": ("streamlit", "dashboard", "app", "cli"),
+    "cli": ("streamlit", "dashboard", "app"),
+}
+# ``python -m calc`` runs ``calc/__main__.py``, which hands over to the command line; nothing imports it.
+ENTRY_POINTS = {"calc/__main__.py": {"cli"}}
 
 
 def imported_modules(path: Path) -> set[str]:
@@ -27,10 +35,16 @@ def imported_modules(path: Path) -> set[str]:
 @pytest.mark.parametrize("package", sorted(FORBIDDEN))
 def test_package_imports_no_ui(package):
     found = {
-        str(path.relative_to(ROOT)): sorted(imported_modules(path) & set(FORBIDDEN[package]))
+        name: sorted(imported_modules(path) & set(FORBIDDEN[package]) - ENTRY_POINTS.get(name, set()))
         for path in sorted((ROOT / package).rglob("*.py"))
+        for name in [path.relative_to(ROOT).as_posix()]
     }
     assert {name: bad for name, bad in found.items() if bad} == {}
+
+
+def test_nothing_imports_the_entry_point():
+    edges = import_edges(project_modules())
+    assert sorted(name for name, targets in edges.items() if "calc.__main__" in targets) == []
 
 
 def test_the_check_sees_imports_inside_functions(tmp_path):
@@ -163,3 +177,29 @@ def test_the_cycle_check_sees_lazy_imports_and_skips_type_checking(tmp_path):
     assert [alias.name for node in run_imports(tree) if isinstance(node, ast.Import) for alias in node.names] == ["b"]
     assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
     assert cycles({"a": {"b"}, "b": set()}) == []
+
+
+MODEL_MAY_IMPORT = ("calc.model", "calc.errors")
+
+
+def test_the_model_imports_only_the_model():
+    """``calc.model`` reads no file and calls no loader: no ``calc.inputs`` (parsers, ``calc.inputs.data``),
+    no ``calc.outputs``, no one-document layer, no ``cli``, ``charts`` or ``dashboard``."""
+    edges = import_edges(project_modules())
+    found = {
+        name: sorted(t for t in targets if not t.startswith(MODEL_MAY_IMPORT))
+        for name, targets in edges.items()
+        if name.startswith("calc.model")
+    }
+    assert {name: bad for name, bad in found.items() if bad} == {}
+    assert len(found) >= 20  # the check sees the model's modules
+
+
+def test_inputs_and_outputs_use_no_user_interface():
+    edges = import_edges(project_modules())
+    found = {
+        name: sorted(t for t in targets if t.split(".")[0] in ("cli", "dashboard", "charts", "app"))
+        for name, targets in edges.items()
+        if name.startswith(("calc.inputs", "calc.outputs"))
+    }
+    assert {name: bad for name, bad in found.items() if bad} == {}

@@ -31,7 +31,7 @@ def test_issue10_history_toggle_replays_the_2002_exchanges(app):
     assert not app.exception
     app.segmented_control(key=sections.SELECTOR_KEY).set_value("Ledger and break-even").run(timeout=TIMEOUT)
     params = parse_params(history_defaults())
-    expected = run_scenario(params, events=history_events()).summary
+    expected = run_scenario(params, events=history_events(), terms=load_terms(), book=default_book()).summary
     assert metric(app, "New shares") == shares(expected["new_shares"])
     assert expected["exchange_shares"] == 96_000_000
     assert metric(app, "Break-even flat price").startswith("$")
@@ -44,7 +44,7 @@ def test_issue10_events_in_use_change_the_scenario(app):
     app.session_state[state.ROWS_KEY] = tuple(event_cells(e) for e in events)
     app.run(timeout=TIMEOUT)
     assert not app.exception
-    expected = run_scenario(parse_params(), events=events).summary
+    expected = run_scenario(parse_params(), events=events, terms=load_terms(), book=default_book()).summary
     assert metric(app, "New shares") == shares(expected["new_shares"])
 
 
@@ -164,7 +164,9 @@ def test_complete_exchange_row_is_applied(app):
     before = metric(app, "New shares")
     _edit(app, {"action": "convert"}, EXCHANGE_100K)  # a half-entered row first: it is left out
     assert not app.error
-    expected = run_scenario(parse_params(), events=_exchange_events(EXCHANGE_100K)).summary
+    expected = run_scenario(
+        parse_params(), events=_exchange_events(EXCHANGE_100K), terms=load_terms(), book=default_book()
+    ).summary
     assert metric(app, "New shares") == shares(expected["new_shares"]) != before
     assert app.session_state[state.ROWS_KEY] == (
         ("2003-03-03", "exchange_common", "100000", "38000000", "", "", "", "", ""),
@@ -212,7 +214,9 @@ def test_add_exchange_form_appends_the_row(app):
     assert app.session_state[state.ROWS_KEY] == (
         ("2003-03-03", "exchange_common", "100000", "38000000", "", "", "", "", "8-K"),
     )
-    expected = run_scenario(parse_params(), events=_exchange_events(EXCHANGE_100K)).summary
+    expected = run_scenario(
+        parse_params(), events=_exchange_events(EXCHANGE_100K), terms=load_terms(), book=default_book()
+    ).summary
     assert metric(app, "New shares") == shares(expected["new_shares"])
     assert app.data_editor(key=ledger_view.EDITOR_KEY).value.loc[0, "common_shares"] == "38,000,000"
 

@@ -75,7 +75,9 @@ CASES = [
 def outcome(values, events, volatility, paths=1500, seed=11):
     """Every output of ``run_monte_carlo`` (or the error message)."""
     try:
-        r = mc.run_monte_carlo(parse_params(values), volatility, paths, seed=seed, events=events)
+        r = mc.run_monte_carlo(
+            parse_params(values), volatility, paths, seed=seed, events=events, terms=load_terms(), book=default_book()
+        )
     except InputError as exc:
         return str(exc)
     return (
@@ -190,24 +192,32 @@ def test_issue20_item17_a_minority_past_the_model_limit_is_counted_and_left_out(
     values, _, volatility = CASES[-1]
     params = parse_params(values)
     with pytest.raises(InputError, match=r"Monte Carlo: (\d+) of 1,500 paths issue more") as refused:
-        mc.run_monte_carlo(params, volatility, 1500, seed=11)  # the default (the dashboard's) still refuses
+        mc.run_monte_carlo(
+            params, volatility, 1500, seed=11, terms=load_terms(), book=default_book()
+        )  # the default (the dashboard's) still refuses
     count = int(re.search(r"(\d+) of 1,500", str(refused.value)).group(1))  # type: ignore[union-attr]
     assert 0 < count < 750
     monkeypatch.setattr(mc, "CHUNK_PATHS", 1500)
-    whole = mc.run_monte_carlo(params, volatility, 1500, seed=11, exclude_over_limit=True)
+    whole = mc.run_monte_carlo(
+        params, volatility, 1500, seed=11, exclude_over_limit=True, terms=load_terms(), book=default_book()
+    )
     assert (whole.paths, whole.over_limit_paths, whole.statistics_paths) == (1500, count, 1500 - count)
     assert whole.over_limit_share == count / 1500 and len(whole.horizon_total_shares) == 1500 - count
     assert whole.coverage is not None and whole.coverage.startswith(f"{count} of 1,500 paths ({count / 1500:.2%})")
     assert f"of the other {1500 - count:,} paths" in whole.coverage
     assert (whole.horizon_total_shares <= params.base_shares + 10**15).all()
     monkeypatch.setattr(mc, "CHUNK_PATHS", 97)
-    chunked = mc.run_monte_carlo(params, volatility, 1500, seed=11, exclude_over_limit=True)
+    chunked = mc.run_monte_carlo(
+        params, volatility, 1500, seed=11, exclude_over_limit=True, terms=load_terms(), book=default_book()
+    )
     assert np.array_equal(chunked.horizon_total_shares, whole.horizon_total_shares)
     assert chunked.total_percentiles.equals(whole.total_percentiles)
     assert chunked.horizon_new_by_source.equals(whole.horizon_new_by_source)
     assert chunked.over_limit_paths == count and chunked.over_limit_first == whole.over_limit_first
     # every path within the limit: nothing is left out, nothing said
-    fine = mc.run_monte_carlo(parse_params(), 0.6, 200, seed=1, exclude_over_limit=True)
+    fine = mc.run_monte_carlo(
+        parse_params(), 0.6, 200, seed=1, exclude_over_limit=True, terms=load_terms(), book=default_book()
+    )
     assert (fine.over_limit_paths, fine.statistics_paths, fine.coverage) == (0, 200, None)
 
 

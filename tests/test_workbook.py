@@ -12,6 +12,7 @@ import json
 import openpyxl
 import pytest
 
+from calc.inputs.data import default_book, load_terms
 from calc.inputs.params import default_params
 from calc.model.scenario import SUMMARY_KEYS, run_scenario
 from calc.outputs.workbook import WorkbookData, workbook_bytes
@@ -168,11 +169,13 @@ def test_inputs_sheet_names_every_parameter_and_its_source(made):
 
 def test_text_that_looks_like_a_formula_is_neutralized():
     params = default_params()
-    result = run_scenario(params)
+    result = run_scenario(params, terms=load_terms(), book=default_book())
     names = result.holders["name"].tolist()
     names[: len(HOSTILE_NAMES)] = HOSTILE_NAMES
     hostile = dataclasses.replace(result, holders=result.holders.assign(name=names))
-    book = openpyxl.load_workbook(io.BytesIO(workbook_bytes(WorkbookData(params, hostile, {"note": "=1+2"}))))
+    book = openpyxl.load_workbook(
+        io.BytesIO(workbook_bytes(WorkbookData(params, hostile, {"note": "=1+2"}, terms=load_terms())))
+    )
     shown = [row["name"] for row in _table(book["Holders"])][: len(HOSTILE_NAMES)]
     for got, given in zip(shown, HOSTILE_NAMES):
         assert got == ("'" + given if given.startswith(("=", "+", "-", "@", "\t", "\r")) else given)
@@ -204,7 +207,15 @@ def test_options_and_eps_sheet_without_inputs_is_notes_only():
     """Review item 11: without grants or net income the sheet had a lone "section" header and
     pointed readers at calc/model/eps.py."""
     params = default_params()
-    book = openpyxl.load_workbook(io.BytesIO(workbook_bytes(WorkbookData(params, run_scenario(params), {}))))
+    book = openpyxl.load_workbook(
+        io.BytesIO(
+            workbook_bytes(
+                WorkbookData(
+                    params, run_scenario(params, terms=load_terms(), book=default_book()), {}, terms=load_terms()
+                )
+            )
+        )
+    )
     cells = [cell for row in book["Options and EPS"].iter_rows(values_only=True) for cell in row if cell is not None]
     assert cells and cells[-1] == "Not computed: give --grants FILE and/or --net-income USD."
     assert "section" not in cells and not any("calc/" in str(cell) for cell in cells)

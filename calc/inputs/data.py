@@ -2,15 +2,15 @@
 
 Every entry point (CLI, dashboard, benchmarks) loads a shipped fact from here; the parsers only
 parse (they take a path or text). A loader a parser needs for its own default lives next to that
-parser and is re-exported here (``load_terms``, ``load_families``, ``actual_common_shares``,
-``preferred_carrying_values``), so no parser imports this module: it sits above them all (no import
-cycle). Each loader runs once per process (``functools.lru_cache``); the returned objects are frozen
+parser and is re-exported here (``load_terms``, ``load_families``, ``load_registry``, ``load_forms``,
+``actual_common_shares``, ``preferred_carrying_values``), so no parser imports this module: it sits above them
+all (no import cycle). Each loader runs once per process (``functools.lru_cache``); the returned objects are frozen
 or must not be mutated.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from functools import lru_cache
 
 import pandas as pd
@@ -18,7 +18,8 @@ import pandas as pd
 from calc.inputs.events_csv import read_events
 from calc.inputs.families import load_families
 from calc.inputs.history import actual_common_shares, preferred_carrying_values
-from calc.inputs.option_forms_toml import load_forms_file
+from calc.inputs.instruments_toml import load_registry
+from calc.inputs.option_forms_toml import load_forms
 from calc.inputs.paths import (
     ACTUAL_SHARES_PATH,
     CARRYING_VALUE_PATH,
@@ -37,7 +38,6 @@ from calc.inputs.register import read_register_csv
 from calc.inputs.terms_toml import load_terms
 from calc.model.allocation import HolderBook, build_book
 from calc.model.ledger import Event
-from calc.model.option_forms import OptionForm
 
 __all__ = [
     "ACTUAL_SHARES_PATH",
@@ -59,6 +59,7 @@ __all__ = [
     "load_families",
     "load_forms",
     "load_register",
+    "load_registry",
     "load_terms",
     "preferred_carrying_values",
 ]
@@ -79,12 +80,6 @@ def _register() -> pd.DataFrame:
 def default_book() -> HolderBook:
     """The shipped register as a holder book (``calc.model.allocation.build_book``)."""
     return build_book(_register(), load_terms().preferred.shares_issued, load_families())
-
-
-@lru_cache(maxsize=1)
-def load_forms() -> Mapping[str, OptionForm]:
-    """The stock option agreement forms (``data/option_forms.toml``)."""
-    return load_forms_file(FORMS_PATH)
 
 
 @lru_cache(maxsize=1)

@@ -28,8 +28,8 @@ from calc.inputs.csv_records import (
     split_ragged,
     text_lines,
 )
-from calc.inputs.data import load_forms
 from calc.inputs.numbers import parse_decimal, parse_whole
+from calc.inputs.option_forms_toml import load_forms
 from calc.model.option_forms import REASONS, OptionForm
 from calc.model.options import FIRST_DATE, LAST_DATE, Grant
 

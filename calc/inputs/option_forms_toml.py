@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from fractions import Fraction
+from functools import lru_cache
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
 from calc.errors import InputError
 from calc.inputs.csv_records import read_text, read_toml
+from calc.inputs.paths import FORMS_PATH
 from calc.model.option_forms import (
     AWARDS,
     EXERCISE_DATE_RULES,
@@ -151,3 +153,10 @@ def load_forms_file(path: Path) -> Mapping[str, OptionForm]:
         if isinstance(exc, InputError):
             raise
         raise InputError(f"option forms file {path}: missing or bad field {exc}") from exc
+
+
+@lru_cache(maxsize=1)
+def load_forms() -> Mapping[str, OptionForm]:
+    """The stock option agreement forms (``data/option_forms.toml``), read once per process; also
+    ``calc.inputs.data.load_forms``."""
+    return load_forms_file(FORMS_PATH)

@@ -28,7 +28,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from calc.errors import InputError
-from calc.inputs.data import default_book, load_terms
 from calc.model import preferred_rules as rules
 from calc.model.allocation import HolderBook
 from calc.model.engine import STOCK, PathResult, Policies, dividend_codes
@@ -93,18 +92,17 @@ def setup(
     params: ScenarioParams,
     date: str | None,
     events: tuple[Event, ...],
-    terms: Terms | None = None,
-    book: HolderBook | None = None,
+    terms: Terms,
+    book: HolderBook,
 ) -> Setup:
     """Schedule and ledger for a break-even on ``date`` (default: the valuation date); ``book``: the holder data
-    the events name holders of (default: the filing's)."""
-    terms = terms or load_terms()
+    the events name holders of (the shipped filing's: ``calc.inputs.data.default_book``)."""
     day = dt.date.fromisoformat(date) if date else params.valuation_date
     if not params.valuation_date <= day <= params.horizon:
         raise InputError(
             f"date: {day} must lie between valuation_date {params.valuation_date} and horizon {params.horizon}"
         )
-    plan = scenario_plan(params, events, terms, book or default_book())
+    plan = scenario_plan(params, events, terms, book)
     schedule = scenario_schedule(params, terms, plan)
     ordinals = np.array([d.toordinal() for d in schedule.dates])
     return Setup(

@@ -29,7 +29,6 @@ import numpy as np
 import pandas as pd
 
 from calc.errors import InputError
-from calc.inputs.data import default_book, load_terms
 from calc.model.allocation import HolderBook
 from calc.model.engine import Policies, ShareLimitError
 from calc.model.issuance import ISSUANCE_SOURCES
@@ -181,10 +180,11 @@ def run_monte_carlo(
     volatility: float,
     paths: int,
     seed: int = 0,
-    terms: Terms | None = None,
+    *,
+    terms: Terms,
+    book: HolderBook,
     progress: Callable[[int, int], None] | None = None,
     events: tuple[Event, ...] = (),
-    book: HolderBook | None = None,
     exclude_over_limit: bool = False,
 ) -> MonteCarloResult:
     """Simulate ``paths`` GBM price paths through the scenario's policies; ``events`` (ledger rows)
@@ -196,8 +196,7 @@ def run_monte_carlo(
     says how many and which share; the caller shows it with the statistics). Each path is projected
     alone of the others, so a path's counts do not depend on which paths are left out."""
     validate_mc(volatility, paths, seed)
-    terms = terms or load_terms()
-    plan = scenario_plan(params, events, terms, book or default_book())
+    plan = scenario_plan(params, events, terms, book)
     schedule = scenario_schedule(params, terms, plan)
     rng = np.random.default_rng(seed)
     policy = Policies.from_params([params])

@@ -29,7 +29,6 @@ import numpy as np
 import pandas as pd
 
 from calc.errors import InputError
-from calc.inputs.data import default_book, load_terms
 from calc.model import preferred_rules as rules
 from calc.model.allocation import ExitTerms, HolderBook, holder_arrays, holder_frame
 from calc.model.columns import SUMMARY_METRICS
@@ -299,11 +298,9 @@ def check_rows_before_exit(
 
 
 def run_scenario(
-    params: ScenarioParams, terms: Terms | None = None, book: HolderBook | None = None, events: tuple[Event, ...] = ()
+    params: ScenarioParams, terms: Terms, book: HolderBook, events: tuple[Event, ...] = ()
 ) -> ScenarioResult:
     """Project one deterministic scenario: timeline, summary and holder table (``events``: ledger rows)."""
-    terms = terms or load_terms()
-    book = book or default_book()
     plan = scenario_plan(params, events, terms, book)
     schedule, pol, path, base = project_group([params], terms, plan)
     ex = exit_terms(path, base, (BASIS_BY_NAME[params.holder_basis],), book, plan)
@@ -324,8 +321,8 @@ class BatchResult:
 
 def run_batch(
     params: list[ScenarioParams],
-    terms: Terms | None = None,
-    book: HolderBook | None = None,
+    terms: Terms,
+    book: HolderBook,
     with_holders: bool = True,
     events: Sequence[tuple[Event, ...]] | None = None,
 ) -> BatchResult:
@@ -334,8 +331,6 @@ def run_batch(
     ``with_holders=False`` skips the holder allocation (``holders`` is then empty);
     ``events[i]`` are scenario i's ledger rows (None: none).
     """
-    terms = terms or load_terms()
-    book = book or default_book()
     events = events or [()] * len(params)
     groups: dict[tuple, list[int]] = {}
     for i, p in enumerate(params):

@@ -60,10 +60,6 @@ import numpy as np
 import pandas as pd
 
 from calc.errors import InputError, echo
-from calc.inputs.data import default_book
-from calc.inputs.instruments_toml import (
-    load_registry,
-)
 from calc.model import preferred_rules as rules
 from calc.model.allocation import HolderBook
 from calc.model.engine import Policies, ShareLimitError
@@ -581,20 +577,21 @@ class Setup:
 
 def setup(
     params: ScenarioParams,
-    registry: Registry | None = None,
+    registry: Registry,
     policies: Mapping[str, Policy] | None = None,
     events: tuple[Event, ...] = (),
     include_illustrative: bool = False,
-    book: HolderBook | None = None,
+    *,
+    book: HolderBook,
 ) -> Setup:
     """Instruments, policies and the 8.00% preferred's ledger plan on one date grid. Illustrative instruments
     (``Registry.illustrative``) only with ``include_illustrative``; ``book``: the holder data the events name
-    holders of (default: the filing's)."""
-    registry = registry or load_registry()
+    holders of (the shipped filing's: ``calc.inputs.data.default_book``; the shipped registry:
+    ``calc.inputs.data.load_registry``)."""
     excluded = () if include_illustrative else registry.illustrative()
     registry = registry if include_illustrative else registry.without_illustrative()
     policies = policies or {}
-    plan = scenario_plan(params, events, registry.terms, book or default_book())
+    plan = scenario_plan(params, events, registry.terms, book)
     schedule = scenario_schedule(params, registry.terms, plan)
     grid = build_grid(params, registry, policies, schedule.dates)
     return Setup(params, registry, policies, plan, grid, excluded)

@@ -15,7 +15,6 @@ their contents (at most ``MAX_WIDTH`` characters).
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import io
 import json
@@ -30,7 +29,6 @@ import xlsxwriter
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from calc.inputs.data import load_terms
 from calc.inputs.params import default_params
 from calc.inputs.paths import FILING_PATH, REGISTER_PATH, TERMS_PATH
 from calc.model.columns import SUMMARY_METRICS, holder_table, timeline_table
@@ -69,7 +67,7 @@ class WorkbookData:
     params: ScenarioParams
     result: ScenarioResult
     record: Mapping[str, object]
-    terms: Terms = dataclasses.field(default_factory=load_terms)
+    terms: Terms
     monte_carlo: MonteCarloResult | None = None
     options: pd.DataFrame | None = None  # calc.model.options.positions_frame
     eps: DilutedEps | None = None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from calc.inputs.data import load_terms
 from calc.model.montecarlo import MonteCarloResult, run_monte_carlo
 from calc.outputs.files import OutputPlan, plan_outputs
 from calc.outputs.record import history_file, inputs_record
@@ -40,6 +41,7 @@ def run(args: argparse.Namespace) -> int:
             events=events,
             book=resolved.book,
             exclude_over_limit=True,
+            terms=load_terms(),
         )
     finally:
         progress.clear()

@@ -11,7 +11,7 @@ from fractions import Fraction
 import pandas as pd
 
 from calc.errors import InputError
-from calc.inputs.data import load_terms
+from calc.inputs.data import default_book, load_terms
 from calc.inputs.grants_csv import read_grants_csv
 from calc.model.columns import holder_table, timeline_table
 from calc.model.eps import lucent_diluted_eps
@@ -103,7 +103,7 @@ def run(args: argparse.Namespace) -> int:
     )
     resolved = scenario_from_args(args)
     params, events = resolved.params, resolved.events
-    result = run_scenario(params, book=resolved.book, events=events)
+    result = run_scenario(params, book=resolved.book, events=events, terms=load_terms())
     files = {"--events": args.events, "--grants": args.grants, "--scenario": args.scenario}
     files |= history_file(resolved.doc.history)
     record = inputs_record("scenario", args, params, files, doc=resolved.doc)
@@ -134,7 +134,15 @@ def _monte_carlo(
     progress = ProgressBar(sys.stderr, "paths")
     try:
         return run_monte_carlo(
-            params, volatility, paths, args.seed or 0, progress=progress, events=events, exclude_over_limit=True
+            params,
+            volatility,
+            paths,
+            args.seed or 0,
+            progress=progress,
+            events=events,
+            exclude_over_limit=True,
+            terms=load_terms(),
+            book=default_book(),
         )
     finally:
         progress.clear()
