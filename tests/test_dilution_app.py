@@ -8,7 +8,8 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from calc.inputs.data import default_book, load_registry
+from calc.inputs.data import default_book
+from calc.inputs.instruments_toml import load_registry
 from calc.inputs.params import parse_params
 from calc.model.securities import CHOICES, bridge_rows, instrument_rows, measures, run_dilution, setup, totals
 from charts.figures import MARGIN_LEGEND_BELOW

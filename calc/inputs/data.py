@@ -2,10 +2,11 @@
 
 Every entry point (CLI, dashboard, benchmarks) loads a shipped fact from here; the parsers only
 parse (they take a path or text). A loader a parser needs for its own default lives next to that
-parser and is re-exported here (``load_terms``, ``load_families``, ``load_registry``, ``load_forms``,
-``actual_common_shares``, ``preferred_carrying_values``), so no parser imports this module: it sits above them
-all (no import cycle). Each loader runs once per process (``functools.lru_cache``); the returned objects are frozen
-or must not be mutated.
+parser and is re-exported here (``load_terms``, ``load_families``, ``load_forms``, ``actual_common_shares``,
+``preferred_carrying_values``), so no parser imports this module: it sits above them all (no import cycle).
+The instrument registry's loader is ``calc.inputs.instruments_toml.load_registry`` (not imported here: the
+commands that do not need it start without it). Each loader runs once per process (``functools.lru_cache``);
+the returned objects are frozen or must not be mutated.
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ import pandas as pd
 from calc.inputs.events_csv import read_events
 from calc.inputs.families import load_families
 from calc.inputs.history import actual_common_shares, preferred_carrying_values
-from calc.inputs.instruments_toml import load_registry
 from calc.inputs.option_forms_toml import load_forms
 from calc.inputs.paths import (
     ACTUAL_SHARES_PATH,
@@ -59,7 +59,6 @@ __all__ = [
     "load_families",
     "load_forms",
     "load_register",
-    "load_registry",
     "load_terms",
     "preferred_carrying_values",
 ]

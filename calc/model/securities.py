@@ -587,7 +587,7 @@ def setup(
     """Instruments, policies and the 8.00% preferred's ledger plan on one date grid. Illustrative instruments
     (``Registry.illustrative``) only with ``include_illustrative``; ``book``: the holder data the events name
     holders of (the shipped filing's: ``calc.inputs.data.default_book``; the shipped registry:
-    ``calc.inputs.data.load_registry``)."""
+    ``calc.inputs.instruments_toml.load_registry``)."""
     excluded = () if include_illustrative else registry.illustrative()
     registry = registry if include_illustrative else registry.without_illustrative()
     policies = policies or {}
