@@ -1,4 +1,4 @@
-"""The instrument registry (``data/instruments.toml``) loaded into frozen dataclasses.
+"""The instrument registry (``data/instruments.toml``, read by ``calc.inputs.instruments_toml``) as frozen dataclasses.
 
 One table per security, ``[<id>]``; every field is ``{value, source}`` (source = document and
 quote, ``derived: ...`` or ``assumption: ...``); dated steps are arrays of tables with their own

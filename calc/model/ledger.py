@@ -1,6 +1,6 @@
 """The preferred as a ledger: dated actions on part of the class or on named holders.
 
-Events file (CSV, UTF-8, a BOM is accepted), header ``EVENT_COLUMNS``:
+Events file (CSV, UTF-8, a BOM is accepted; read by ``calc.inputs.events_csv``), header ``EVENT_COLUMNS``:
   date                   YYYY-MM-DD, inside the scenario window [valuation_date, horizon]
   action                 one of ``ACTIONS`` (below)
   preferred_shares       a whole number >= 0, or ``all`` (of those outstanding at that point,

@@ -1,4 +1,5 @@
-"""Stock option agreement forms, loaded from ``data/option_forms.toml`` into frozen dataclasses.
+"""Stock option agreement forms as frozen dataclasses (``data/option_forms.toml``, read by
+``calc.inputs.option_forms_toml``).
 
 Each form of ``data/option_agreement_forms_2002-11.txt`` (Nov 2002: 1997 LTIP, 1996 LTIP
 for officers, French Plan) is one ``OptionForm``; every rule keeps ``source`` =

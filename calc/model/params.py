@@ -1,9 +1,9 @@
 """Scenario parameters: one set of names for the Python API, the CLI flags
 (``--dividend-policy`` for ``dividend_policy``) and the batch grid's columns.
 
-``parse_params`` turns a mapping of names to values (strings from a CSV or the
+``calc.inputs.params.parse_params`` turns a mapping of names to values (strings from a CSV or the
 command line, or Python values) into a frozen ``ScenarioParams``; every unknown
-name and every value that breaks its rule is reported at once in an ``InputError``.
+name and every value that breaks its rule (``SPECS``, ``range_problems``) is reported at once in an ``InputError``.
 Missing names and empty strings take the defaults.
 """
 

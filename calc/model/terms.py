@@ -1,4 +1,4 @@
-"""Instrument terms, loaded from ``data/terms.toml`` into frozen dataclasses.
+"""Instrument terms as frozen dataclasses (``data/terms.toml``, read by ``calc.inputs.terms_toml``).
 
 Every field of the TOML file carries ``value`` and ``source``; the sources are kept in
 ``Terms.provenance`` (dotted field name -> source text) so any number the product uses
