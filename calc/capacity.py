@@ -68,6 +68,9 @@ class DeskFacts:
     quoted_binding_price_usd: Decimal
     quoted_yield_to_put: Decimal
     quoted_yield_date: dt.date
+    offer_close_usd: Decimal
+    offer_close_date: dt.date
+    replay_price_rule: str
     carrying_value_usd: Decimal
     carrying_value_date: dt.date
     carrying_value_preferred_shares: int
@@ -88,6 +91,9 @@ FIELDS: dict[str, tuple[str, type]] = {  # attribute -> (dotted name in the file
     "quoted_binding_price_usd": ("capacity.quoted_binding_price_usd", Decimal),
     "quoted_yield_to_put": ("market.quoted_yield_to_put", Decimal),
     "quoted_yield_date": ("market.quoted_yield_date", dt.date),
+    "offer_close_usd": ("market.offer_close_usd", Decimal),
+    "offer_close_date": ("market.offer_close_date", dt.date),
+    "replay_price_rule": ("market.replay_price_rule", str),
     "carrying_value_usd": ("d42.carrying_value_usd", Decimal),
     "carrying_value_date": ("d42.carrying_value_date", dt.date),
     "carrying_value_preferred_shares": ("d42.carrying_value_preferred_shares", int),
