@@ -147,6 +147,7 @@ def inducement_comparison(terms: Terms | None = None, facts: DeskFacts | None = 
             "do not itemize. The replayed dates (2002-09-16, 2002-10-15) and their prices "
             f"({facts.replay_price_rule}) are assumptions; Lucent valued each deal at its own date's price. "
             "Scaled to the preference retired, the replay gives "
-            f"${scaled / 1e6:,.1f}M against ${reported / 1e6:,.0f}M reported (residual ${(reported - scaled) / 1e6:,.1f}M)."
+            f"${scaled / 1e6:,.1f}M against ${reported / 1e6:,.0f}M reported "
+            f"(residual ${(reported - scaled) / 1e6:,.1f}M)."
         ),
     }

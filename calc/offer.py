@@ -16,8 +16,12 @@ Outputs
     implied_spread        the credit spread at which the lattice's fair value equals V (``calc.valuation``,
                           through ``implied_spread_adapter``; None with a note when it is not available)
     breakeven_price_usd   the flat price where waiting issues R per preferred (``calc.breakeven``)
-    capacity              the exchange's shares floor(n × R) and the alternative, a stock-settled put of the
+    d42                   ΔIAC = CV − n × V and its basic EPS effect ΔIAC / W (``calc.inducement``)
+    inducement_usd        (floor(n × R) − N_k) × S, N_k the conversion at the original terms
+    capacity              the exchange's shares floor(n × R) (per transaction, and cumulative with the
+                          related issuances the user names) and the alternative, a stock-settled put of the
                           class at T, against the caps of ``calc.capacity``, with their binding prices
+n defaults to the class outstanding on D, O to the shares outstanding on D (``outstanding_common_on``).
 """
 
 from __future__ import annotations
@@ -27,12 +31,11 @@ import datetime as dt
 import importlib
 import math
 from dataclasses import dataclass
-from decimal import Decimal
 from fractions import Fraction
 
 import numpy as np
 
-from calc import breakeven, capacity
+from calc import breakeven, capacity, inducement
 from calc.data import actual_common_shares, history_events, load_desk_facts, load_terms
 from calc.errors import InputError
 from calc.params import default_params
@@ -112,12 +115,15 @@ def implied_spread_adapter(
 
 
 def outstanding_common_on(date: dt.date, terms: Terms) -> int:
-    """O: the last cover-page count on or before D (``data/common_shares_actual.csv``), else the terms' count."""
+    """O: the last cover-page count on or before D (``data/common_shares_actual.csv``; else the terms' count)
+    plus the common of the replayed exchanges dated after that count and before D (data/history.csv)."""
     actual = actual_common_shares()
     before = actual[actual["date"] <= date]
     if before.empty:
         return terms.market.common_shares_outstanding
-    return int(before.iloc[-1]["common_shares_outstanding"])
+    counted = before.iloc[-1]
+    since = [e for e in history_events() if counted["date"] < e.date < date]
+    return int(counted["common_shares_outstanding"]) + sum(e.common_shares or 0 for e in since)
 
 
 def preferred_outstanding_on(date: dt.date, terms: Terms) -> int:
@@ -138,6 +144,10 @@ class Offer:
     base_shares: int | None = None  # O; None: the cover-page count on or before D
     volatility: float = DEFAULT_VOLATILITY
     rate: float = DEFAULT_RATE
+    carrying_value_usd: float | None = None  # CV of the n retired; None: n × $1,680M / 1,710,000
+    related_common_shares: int = 0  # common of earlier issuances in a series the user marks as related
+    weighted_shares: int | None = None  # W of the period for the EPS effect (None: not asked)
+    income_available_usd: float | None = None  # IAC of the period before the adjustment
 
     def problems(self) -> list[str]:
         found = []
@@ -149,6 +159,14 @@ class Offer:
             found.append(f"preferred_shares: {self.preferred_shares:,} must be from 1 to 1,000,000,000")
         if self.ratio * (self.preferred_shares or 1) > 10**15:
             found.append("common_per_preferred: floor(n × R) must be at most 10^15 shares")
+        if self.carrying_value_usd is not None and not 0 <= self.carrying_value_usd <= 1e12:
+            found.append(f"carrying_value_usd: {self.carrying_value_usd:.6g} must be from 0 to 10^12 USD")
+        if not 0 <= self.related_common_shares <= 10**15:
+            found.append("related_common_shares: must be from 0 to 10^15")
+        if self.weighted_shares is not None and not 1 <= self.weighted_shares <= 10**13:
+            found.append("weighted_shares: must be from 1 to 10^13")
+        if self.income_available_usd is not None and not abs(self.income_available_usd) <= 1e12:
+            found.append("income_available_usd: must be from -10^12 to 10^12 USD")
         return found
 
 
@@ -185,12 +203,31 @@ def capacity_report(offer: Offer, terms: Terms) -> dict[str, object]:
     put = capacity.check(
         capacity.Issuance("put", math.ceil(Fraction(put_usd) / Fraction(repr(offer.price_usd))), o, 0, put_usd), terms
     )
+    series = capacity.series_lines([offer.related_common_shares, exchange[0].shares_needed], o)[-1]
+    whole = terms.preferred.shares_issued * float(terms.preferred.initial_liquidation_preference_usd)
     return {
         "preferred_shares": n,
         "outstanding_before_shares": o,
-        "exchange": [line.as_dict() for line in exchange],
+        "exchange": [line.as_dict() for line in (*exchange, series)],
         "stock_put_at_price": [line.as_dict() for line in put],
+        "class_put_binding_prices_usd": capacity.class_binding_prices(whole, o),
     }
+
+
+def d42_report(offer: Offer, value_usd: float) -> dict[str, object]:
+    """ΔIAC of the n retired (``calc.inducement``) and, with W, its basic EPS effect."""
+    n = offer.preferred_shares or 0
+    per_share = float(inducement.carrying_per_preferred_usd(load_desk_facts()))
+    carrying = offer.carrying_value_usd if offer.carrying_value_usd is not None else n * per_share
+    adjustment = carrying - n * value_usd
+    report: dict[str, object] = {
+        "fair_value_usd": n * value_usd,
+        "carrying_value_usd": carrying,
+        "d42_adjustment_usd": adjustment,
+    }
+    if offer.weighted_shares is not None:
+        report |= inducement.eps_effect(adjustment, offer.weighted_shares, offer.income_available_usd)
+    return report
 
 
 def evaluate(offer: Offer, terms: Terms | None = None) -> dict[str, object]:
@@ -215,5 +252,13 @@ def evaluate(offer: Offer, terms: Terms | None = None) -> dict[str, object]:
         "implied_spread": spread,
         "implied_spread_note": spread_note,
         "breakeven_price_usd": breakeven_price_usd(offer, terms),
+        "d42": d42_report(offer, value),
+        "inducement_usd": inducement_usd(offer, terms),
         "capacity": capacity_report(offer, terms),
     }
+
+
+def inducement_usd(offer: Offer, terms: Terms) -> float:
+    """I = (floor(n × R) − N_k) × S for this offer (``calc.inducement.exchange``)."""
+    n = offer.preferred_shares or 0
+    return inducement.exchange(offer.date, n, math.floor(n * offer.ratio), offer.price_usd, terms).inducement_usd
