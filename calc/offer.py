@@ -58,6 +58,11 @@ class PutFlows:
     years: np.ndarray  # actual/365 from D
 
 
+def value_delivered_usd(ratio: Fraction | float, price_usd: np.ndarray | float) -> np.ndarray:
+    """V = R × S per preferred share (vectorized over S)."""
+    return float(ratio) * np.asarray(price_usd, dtype=float)
+
+
 def first_put_on_or_after(terms: Terms, date: dt.date) -> dt.date:
     """T: the first holder put date on or after D (InputError when none is left)."""
     later = [d for d in terms.preferred.put_dates if d >= date]
@@ -234,7 +239,7 @@ def evaluate(offer: Offer, terms: Terms | None = None) -> dict[str, object]:
     """The ``offer --json`` payload (module docstring)."""
     terms = terms or load_terms()
     offer = validated(offer, terms)
-    value = float(offer.ratio) * offer.price_usd
+    value = float(value_delivered_usd(offer.ratio, offer.price_usd))
     flows = put_flows(offer.date, offer.lp_usd, terms)
     ytp = float(yield_to_put(value, flows)[0])
     spread, spread_note = implied_spread_adapter(value, offer.price_usd, offer.date, offer.volatility, offer.rate)
