@@ -6,10 +6,13 @@ from __future__ import annotations
 import datetime as dt
 from fractions import Fraction
 
+import numpy as np
+import plotly.graph_objects as go
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from calc.offer import Offer, evaluate
+from charts.offer_figures import offer_figure
 from dashboard import offer_view
 from tests.helpers import open_section, started_app
 
@@ -50,3 +53,24 @@ def test_desk_lists_the_caps_and_the_2002_exchanges(desk):
     replay = next(v for v in frames if "inducement_usd" in v.columns)
     assert list(replay["common_shares"]) == [58_000_000, 38_000_000]
     assert any("$125M reported" in c.value for c in desk.caption)
+
+
+def test_offer_figure_is_valid_and_marks_the_caps():
+    """The chart (plotly validation on): the value curve, the offer and the 2002 trades, one line per cap whose
+    binding price is inside the plotted prices, its label at log10 of the price (log axis)."""
+    prices = np.geomspace(0.05, 20.0, 50)
+    fig = offer_figure(
+        prices,
+        380 * prices,
+        380.0,
+        (0.76, 288.8),
+        [("2002-09-16: 331.43", 1.49, 495.0)],
+        {"nyse_20pct": 2.746, "registered": 6.318, "authorized": 0.287, "other": None},
+        1000.0,
+    )
+    fig = go.Figure(fig.to_dict())  # validated
+    assert [t.name for t in fig.data][1:] == ["This offer", "2002 exchanges (replayed; prices assumed)"]
+    lines = [s for s in fig.layout.shapes if s.yref == "paper"]
+    assert sorted(s.x0 for s in lines) == [0.287, 2.746, 6.318]
+    label = next(a for a in fig.layout.annotations if a.text.startswith("NYSE"))
+    assert label.x == pytest.approx(np.log10(2.746))
