@@ -171,8 +171,8 @@ SPECS: tuple[ParamSpec, ...] = (
         "cash_put_allowed",
         "choice",
         "capacity policy: yes settles in cash a stock-settled put, call or redemption whose shares would need "
-        "shareholder approval (NYSE 20 percent rule) or exceed the authorized shares; no (default, an assumption: the credit "
-        "facilities prohibited a cash put) issues the stock and records the breach",
+        "shareholder approval (NYSE 20 percent rule) or exceed the authorized shares; no (default, an "
+        "assumption: the credit facilities prohibited a cash put) issues the stock and records the breach",
         choices=CASH_PUT_CHOICES,
     ),
 )

@@ -9,7 +9,7 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from calc import capacity
@@ -63,6 +63,7 @@ def test_the_2002_exchanges_as_a_related_series_stay_below_20_percent():
     assert not any(line.binds for line in lines) and lines[-1].limit_shares == 686_537_753
 
 
+@settings(deadline=None)
 @given(st.floats(0.05, 50.0), st.integers(10**8, 10**10))
 def test_a_value_settled_issuance_binds_at_and_below_its_binding_price(price, outstanding):
     """n = ceil(A / S) needs approval exactly when S is at or below S* = A / (20% × O) (up to the ceiling)."""
