@@ -74,3 +74,12 @@ def test_offer_figure_is_valid_and_marks_the_caps():
     assert sorted(s.x0 for s in lines) == [0.287, 2.746, 6.318]
     label = next(a for a in fig.layout.annotations if a.text.startswith("NYSE"))
     assert label.x == pytest.approx(np.log10(2.746))
+
+
+def test_monte_carlo_section_lists_the_breaches(tmp_path, monkeypatch):
+    at = started_app(tmp_path, monkeypatch)
+    open_section(at, "Monte Carlo")
+    assert not at.exception
+    table = next(f.value for f in at.dataframe if "breach" in f.value.columns)
+    assert "settlement needs shareholder approval" in set(table["breach"])
+    assert ((table["probability"] >= 0) & (table["probability"] <= 1)).all()
