@@ -95,6 +95,7 @@ def yield_to_put(value_usd: np.ndarray | float, flows: PutFlows) -> np.ndarray:
     lo = np.full(value.shape, LOG_GROWTH_BRACKET[0])
     hi = np.full(value.shape, LOG_GROWTH_BRACKET[1])
     inside = (present_value(flows, lo) >= value) & (present_value(flows, hi) <= value) & (value > 0)
+    inside &= flows.years[-1] > 0  # on the put date itself no yield is defined (every flow is due now)
     for _ in range(SOLVER_STEPS):
         mid = (lo + hi) / 2
         above = present_value(flows, mid) > value  # root to the right

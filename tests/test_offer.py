@@ -70,6 +70,8 @@ def test_the_solver_reports_none_rather_than_a_wrong_number():
     flows = offer.put_flows(OCT_23, 1000.0, load_terms())
     outside = offer.yield_to_put(np.array([1e12, 1e-12, 0.0]), flows)
     assert np.isnan(outside).all()
+    on_the_put_date = offer.put_flows(dt.date(2004, 8, 2), 1000.0, load_terms())
+    assert np.isnan(offer.yield_to_put(1000.0, on_the_put_date)).all()  # every flow due now: no yield
 
 
 @settings(deadline=None)  # a shared 2-core machine: no timing in tests
