@@ -30,7 +30,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from calc.inputs.data import default_book, load_terms  # noqa: E402
+from calc.inputs.data import (  # noqa: E402
+    default_book,
+    load_caps,  # noqa: E402
+    load_terms,
+)
 from calc.inputs.params import default_params  # noqa: E402
 from calc.model.columns import timeline_table  # noqa: E402
 from calc.model.scenario import run_scenario  # noqa: E402
@@ -45,7 +49,7 @@ def one_run(price: float) -> dict[str, float]:
     terms = load_terms()
     params = dataclasses.replace(default_params(terms), price=price)
     t0 = time.perf_counter()
-    result = run_scenario(params, terms, default_book())
+    result = run_scenario(params, terms, default_book(), caps=load_caps())
     t1 = time.perf_counter()
     timeline = result.timeline
     figs = (

@@ -46,7 +46,11 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from calc.inputs.data import default_book, load_terms  # noqa: E402
+from calc.inputs.data import (  # noqa: E402
+    default_book,
+    load_caps,  # noqa: E402
+    load_terms,
+)
 from calc.inputs.params import default_params  # noqa: E402
 from calc.model.scenario import run_scenario  # noqa: E402
 from dashboard.formatting import compact_shares  # noqa: E402
@@ -159,7 +163,10 @@ def load(context: Any, url: str, size: tuple[int, int], price: str | None, chart
         page.locator('[data-testid="stStatusWidget"]').wait_for(state="hidden", timeout=WAIT_MS)
         wanted = compact_shares(
             run_scenario(
-                dataclasses.replace(default_params(), price=float(price)), terms=load_terms(), book=default_book()
+                dataclasses.replace(default_params(), price=float(price)),
+                terms=load_terms(),
+                book=default_book(),
+                caps=load_caps(),
             ).summary["new_shares"]
         )
         field = page.locator(".st-key-param_price input")

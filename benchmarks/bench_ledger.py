@@ -19,7 +19,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from calc.inputs.data import default_book, load_terms  # noqa: E402
+from calc.inputs.data import (  # noqa: E402
+    default_book,
+    load_caps,  # noqa: E402
+    load_terms,
+)
 from calc.inputs.events_csv import read_events_text  # noqa: E402
 from calc.inputs.params import parse_params  # noqa: E402
 from calc.model.ledger import EVENT_COLUMNS  # noqa: E402
@@ -50,15 +54,17 @@ def main() -> None:
     assert not problems
     params = parse_params({})
     terms, book = load_terms(), default_book()
-    print(f"scenario + holder table, no events:  {median_ms(lambda: run_scenario(params, terms, book), 200):.2f} ms")
-    with_events = median_ms(lambda: run_scenario(params, terms, book, events), 200)
+    caps = load_caps()
+    no_events = median_ms(lambda: run_scenario(params, terms, book, caps=caps), 200)
+    print(f"scenario + holder table, no events:  {no_events:.2f} ms")
+    with_events = median_ms(lambda: run_scenario(params, terms, book, events, caps=load_caps()), 200)
     print(f"scenario + holder table, two events: {with_events:.2f} ms")
 
     long = parse_params({"horizon": "2031-08-01"})  # 60 event dates with the two ledger dates
-    run_monte_carlo(long, 0.6, 1000, seed=1, events=events, terms=terms, book=book)
+    run_monte_carlo(long, 0.6, 1000, seed=1, events=events, terms=terms, book=book, caps=load_caps())
     tracemalloc.start()
     start = time.process_time()
-    result = run_monte_carlo(long, 0.6, 100_000, seed=1, events=events, terms=terms, book=book)
+    result = run_monte_carlo(long, 0.6, 100_000, seed=1, events=events, terms=terms, book=book, caps=load_caps())
     elapsed = time.process_time() - start
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()

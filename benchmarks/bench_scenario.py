@@ -21,7 +21,13 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from calc.inputs.data import default_book, load_families, load_register, load_terms  # noqa: E402
+from calc.inputs.data import (  # noqa: E402
+    default_book,
+    load_caps,  # noqa: E402
+    load_families,
+    load_register,
+    load_terms,
+)
 from calc.inputs.params import parse_params  # noqa: E402
 from calc.model.allocation import build_book  # noqa: E402
 from calc.model.montecarlo import run_monte_carlo  # noqa: E402
@@ -41,14 +47,14 @@ def median_ms(fn, runs: int) -> float:
 def main() -> None:
     params = parse_params({})
     terms, book = load_terms(), default_book()
-    default_ms = median_ms(lambda: run_scenario(params, terms, book), 200)
+    default_ms = median_ms(lambda: run_scenario(params, terms, book, caps=load_caps()), 200)
     print(f"deterministic scenario + holder table (default): {default_ms:.2f} ms")
 
     to_2031 = parse_params({"horizon": "2031-08-01"})
-    run_monte_carlo(to_2031, 0.6, 1000, seed=1, terms=terms, book=book)
+    run_monte_carlo(to_2031, 0.6, 1000, seed=1, terms=terms, book=book, caps=load_caps())
     tracemalloc.start()
     start = time.perf_counter()
-    result = run_monte_carlo(to_2031, 0.6, 100_000, seed=1, terms=terms, book=book)
+    result = run_monte_carlo(to_2031, 0.6, 100_000, seed=1, terms=terms, book=book, caps=load_caps())
     elapsed = time.perf_counter() - start
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
@@ -61,17 +67,17 @@ def main() -> None:
     print("scaling (Monte Carlo seconds):")
     for paths in (25_000, 50_000, 100_000):
         start = time.perf_counter()
-        run_monte_carlo(to_2031, 0.6, paths, seed=1, terms=terms, book=book)
+        run_monte_carlo(to_2031, 0.6, paths, seed=1, terms=terms, book=book, caps=load_caps())
         print(f"  {paths:>7,} paths x 60 dates: {time.perf_counter() - start:.2f} s")
     for horizon in ("2004-08-02", "2011-08-01", "2021-08-01", "2031-08-01"):
         p = dataclasses.replace(to_2031, horizon=parse_params({"horizon": horizon}).horizon)
         start = time.perf_counter()
-        r = run_monte_carlo(p, 0.6, 50_000, seed=1, terms=terms, book=book)
+        r = run_monte_carlo(p, 0.6, 50_000, seed=1, terms=terms, book=book, caps=load_caps())
         print(f"  50,000 paths x {r.schedule.size:>2} dates (to {horizon}): {time.perf_counter() - start:.2f} s")
     register = load_register()
     for copies in (1, 10):
         book = build_book(pd.concat([register] * copies, ignore_index=True), 1_885_000, families=load_families())
-        ms = median_ms(lambda b=book: run_scenario(params, book=b, terms=load_terms()), 50)
+        ms = median_ms(lambda b=book: run_scenario(params, book=b, terms=load_terms(), caps=load_caps()), 50)
         print(f"  deterministic scenario, {book.size:>5,} holders: {ms:.2f} ms")
 
 

@@ -48,7 +48,12 @@ sys.path.insert(0, str(ROOT))
 
 from bench_export import grid_axes  # noqa: E402  (this script's folder is on sys.path)
 
-from calc.inputs.data import default_book, history_events, load_terms  # noqa: E402
+from calc.inputs.data import (  # noqa: E402
+    default_book,
+    history_events,
+    load_caps,  # noqa: E402
+    load_terms,
+)
 from calc.inputs.grid import make_grid, read_grid, write_grid  # noqa: E402
 from calc.inputs.params import parse_params  # noqa: E402
 from calc.model.ledger import Event  # noqa: E402
@@ -126,7 +131,7 @@ def scenario_rows(runs: int) -> list[Row]:
 
 def _scenario(params: ScenarioParams, events: tuple[Event, ...], read: tuple[str, ...]) -> None:
     """``run_scenario`` and the DataFrames named in ``read`` (each built on first read)."""
-    result = run_scenario(params, events=events, terms=load_terms(), book=default_book())
+    result = run_scenario(params, events=events, terms=load_terms(), book=default_book(), caps=load_caps())
     for name in read:
         getattr(result, name)
 
@@ -135,7 +140,9 @@ def montecarlo_rows(runs: int) -> list[Row]:
     params = parse_params({"horizon": "2031-08-01"})
     events = history_events()
     paths = 100_000
-    result = run_monte_carlo(params, 0.6, 1000, seed=1, events=events, terms=load_terms(), book=default_book())
+    result = run_monte_carlo(
+        params, 0.6, 1000, seed=1, events=events, terms=load_terms(), book=default_book(), caps=load_caps()
+    )
     dates = result.schedule.size
 
     def draw() -> None:  # the floor: the same normals, drawn in the same chunks
@@ -144,19 +151,25 @@ def montecarlo_rows(runs: int) -> list[Row]:
             rng.standard_normal((min(CHUNK_PATHS, paths - start), dates - 1))
 
     seconds, floor = paired(
-        lambda: run_monte_carlo(params, 0.6, paths, seed=1, events=events, terms=load_terms(), book=default_book()),
+        lambda: run_monte_carlo(
+            params, 0.6, paths, seed=1, events=events, terms=load_terms(), book=default_book(), caps=load_caps()
+        ),
         draw,
         runs,
     )
     tracemalloc.start()
-    run_monte_carlo(params, 0.6, paths, seed=1, events=events, terms=load_terms(), book=default_book())
+    run_monte_carlo(
+        params, 0.6, paths, seed=1, events=events, terms=load_terms(), book=default_book(), caps=load_caps()
+    )
     peak_mb = tracemalloc.get_traced_memory()[1] / 2**20
     tracemalloc.stop()
     what = f"Monte Carlo {paths:,} paths × {dates} dates, two events (vs drawing the normals)"
     # informational: every path holds to the horizon, so every date is live (no early exit to cut the work)
     holding = parse_params({"horizon": "2031-08-01", "put": "none", "conversion": "none"})
     held, held_floor = paired(
-        lambda: run_monte_carlo(holding, 0.15, paths, seed=1, events=events, terms=load_terms(), book=default_book()),
+        lambda: run_monte_carlo(
+            holding, 0.15, paths, seed=1, events=events, terms=load_terms(), book=default_book(), caps=load_caps()
+        ),
         draw,
         runs,
     )

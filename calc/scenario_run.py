@@ -13,12 +13,13 @@ from functools import lru_cache
 
 import pandas as pd
 
-from calc.inputs.data import default_book, ledger_events, load_families, load_register, load_terms
+from calc.inputs.data import default_book, ledger_events, load_desk_facts, load_families, load_register, load_terms
 from calc.inputs.events_csv import read_events_text
 from calc.inputs.grants_csv import parse_grants_text, read_grants_csv
 from calc.inputs.paths import DATA_DIR
 from calc.inputs.register import REGISTER_COLUMNS, parse_register_bytes, prepare_register
 from calc.model.allocation import HolderBook, build_book
+from calc.model.capacity import stock_caps
 from calc.model.ledger import Event, check_events
 from calc.model.options import Grant
 from calc.model.params import ScenarioParams
@@ -90,4 +91,4 @@ def run(doc: ScenarioDoc, terms: Terms | None = None) -> ScenarioResult:
     """The document's deterministic scenario: timeline, summary and holder table."""
     terms = terms or load_terms()
     r = resolve(doc, terms)
-    return run_scenario(r.params, terms, r.book, r.events)
+    return run_scenario(r.params, terms, r.book, r.events, caps=stock_caps(terms, load_desk_facts()))

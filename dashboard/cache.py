@@ -26,12 +26,14 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from calc.errors import InputError
-from calc.inputs.data import default_book, load_register, load_terms
+from calc.inputs.data import default_book, load_caps, load_desk, load_register, load_terms
 from calc.inputs.params import default_params
 from calc.model.allocation import HolderBook
 from calc.model.breakeven import MAX_PRICE_USD, MIN_PRICE_USD, breakeven_report, flat_wait, setup
+from calc.model.inducement import inducement_comparison
 from calc.model.ledger import Event
 from calc.model.montecarlo import MonteCarloResult, run_monte_carlo
+from calc.model.offer import Desk
 from calc.model.options import Grant, option_timeline, tsm_curve
 from calc.model.params import ScenarioParams
 from calc.model.scenario import ScenarioResult, run_scenario
@@ -54,6 +56,19 @@ def defaults() -> ScenarioParams:
 
 
 @st.cache_resource(show_spinner=False)
+def desk() -> Desk:
+    """What the offer evaluator reads (``calc.inputs.data.load_desk``)."""
+    return load_desk()
+
+
+@st.cache_resource(show_spinner=False)
+def replayed_2002_exchanges() -> dict[str, object]:
+    """The replayed 2002 exchanges beside the reported inducement (``calc.model.inducement``)."""
+    d = desk()
+    return inducement_comparison(d.terms, d.facts, d.history)
+
+
+@st.cache_resource(show_spinner=False)
 def filing_register() -> pd.DataFrame:
     return load_register()
 
@@ -67,7 +82,7 @@ def resolved(doc_key: str, _doc: ScenarioDoc) -> Resolved:
 @st.cache_resource(show_spinner=False, max_entries=256)
 def result(doc_key: str, _resolved: Resolved) -> ScenarioResult:
     """The scenario of a resolved document (``doc_key``: its content hash)."""
-    return run_scenario(_resolved.params, terms(), _resolved.book, _resolved.events)
+    return run_scenario(_resolved.params, terms(), _resolved.book, _resolved.events, caps=load_caps())
 
 
 def doc_result(doc: ScenarioDoc) -> ScenarioResult:
@@ -78,7 +93,7 @@ def doc_result(doc: ScenarioDoc) -> ScenarioResult:
 @st.cache_resource(show_spinner=False, max_entries=128)
 def sensitivity(params_json_any_price: str, _params: ScenarioParams) -> pd.DataFrame:
     """``price_sensitivity`` replaces the price, so the key ignores it."""
-    return price_sensitivity(_params, price_grid(), terms(), book=default_book())
+    return price_sensitivity(_params, price_grid(), terms(), book=default_book(), caps=load_caps())
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
@@ -152,7 +167,7 @@ def breakeven(
 ) -> tuple[dict[str, object], np.ndarray, np.ndarray]:
     """Break-even report and the wait curve over ``BREAKEVEN_POINTS`` flat prices (log-spaced); ``doc_key``
     identifies the parameters, ledger rows and holder data."""
-    s = setup(_params, date, _events, book=_book, terms=load_terms())
+    s = setup(_params, date, _events, book=_book, terms=load_terms(), caps=load_caps())
     prices = np.geomspace(MIN_PRICE_USD * 10, MAX_PRICE_USD / 10, BREAKEVEN_POINTS)
     return breakeven_report(s, ratio), prices, flat_wait(s, prices).wait
 
@@ -191,6 +206,7 @@ def monte_carlo(
                 progress=progress,
                 events=events,
                 exclude_over_limit=True,
+                caps=load_caps(),
             )
         except InputError as exc:
             runs[run_key] = exc

@@ -17,6 +17,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from calc.errors import InputError
+from calc.inputs.data import load_caps
 from calc.inputs.instruments_toml import load_registry
 from calc.model.allocation import HolderBook
 from calc.model.ledger import Event
@@ -140,7 +141,7 @@ def _setup(
 ) -> Setup:
     registry = load_registry()
     policy = parse_policies(policies, registry)
-    return setup(_params, registry, policy, _events, include_illustrative=illustrative, book=_book)
+    return setup(_params, registry, policy, _events, include_illustrative=illustrative, book=_book, caps=load_caps())
 
 
 def stack_figure(stack: pd.DataFrame) -> go.Figure:

@@ -14,7 +14,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.errors import AppTestError
 
-from calc.inputs.data import default_book, load_terms
+from calc.inputs.data import default_book, load_caps, load_terms
 from calc.inputs.params import default_params, parse_params
 from calc.model.columns import HOLDER_LEAD
 from calc.model.params import SPECS
@@ -56,14 +56,14 @@ def exact(at: AppTest) -> dict[str, str]:
 
 
 def expected(params) -> dict[str, str]:
-    summary = run_scenario(params, terms=load_terms(), book=default_book()).summary
+    summary = run_scenario(params, terms=load_terms(), book=default_book(), caps=load_caps()).summary
     return {label: fmt(summary[key]) for label, (key, fmt) in HEADLINE.items()}
 
 
 def assert_headline(at: AppTest, params) -> None:
     """The full headline (first section) or, on the other sections, its one-line strip: compact figures, the
     exact share counts in the tooltips."""
-    summary = run_scenario(params, terms=load_terms(), book=default_book()).summary
+    summary = run_scenario(params, terms=load_terms(), book=default_book(), caps=load_caps()).summary
     if "New shares" in metrics(at):
         shown, exact_counts = metrics(at), exact(at)
     else:
@@ -135,7 +135,7 @@ def test_sidebar_has_one_widget_per_spec(app):
 def test_plain_language_answer_for_the_default_scenario(app):
     text = "\n".join(m.value for m in app.markdown)
     assert "In plain words" in text
-    summary = run_scenario(default_params(), terms=load_terms(), book=default_book()).summary
+    summary = run_scenario(default_params(), terms=load_terms(), book=default_book(), caps=load_caps()).summary
     assert shares(summary["new_shares"]) in text and safe.text("FMR Corp.") in text
     assert "settles in stock" in text
     owners = next(line for line in text.splitlines() if "Largest resulting owners" in line)
@@ -278,12 +278,12 @@ def test_saved_scenarios_compare_and_delete(app):
     assert list(table.columns) == ["item", "low", "high"]
     listing = frame_with(app, "dilution").set_index("name")
     high = run_scenario(
-        dataclasses.replace(default_params(), price=4.0), terms=load_terms(), book=default_book()
+        dataclasses.replace(default_params(), price=4.0), terms=load_terms(), book=default_book(), caps=load_caps()
     ).summary
     assert listing.loc["high", "new shares"] == compact_shares(high["new_shares"])  # headline results in the list
     assert listing.loc["high", "dilution"] == pct(high["dilution_pct"])
     low = run_scenario(
-        dataclasses.replace(default_params(), price=1.0), terms=load_terms(), book=default_book()
+        dataclasses.replace(default_params(), price=1.0), terms=load_terms(), book=default_book(), caps=load_caps()
     ).summary
     row = table[table["item"] == "New shares, all sources"].iloc[0]
     assert row["low"] == shares(low["new_shares"])
@@ -335,7 +335,7 @@ def test_holder_basis_switch_follows_sidebar(app):
     assert app.sidebar.selectbox(key="param_holder_basis").value == "registered"
     holders = frame_with(app, "beneficial_pct_13d3")
     calc_holders = run_scenario(
-        parse_params({"holder_basis": "registered"}), terms=load_terms(), book=default_book()
+        parse_params({"holder_basis": "registered"}), terms=load_terms(), book=default_book(), caps=load_caps()
     ).holders
     top = calc_holders.sort_values("pro_forma_pct", ascending=False).iloc[0]
     assert holders.iloc[0]["name"] == top["name"]
@@ -397,7 +397,10 @@ def test_narrative_reads_moneyness_at_the_put_date_not_the_start(app):
     app.run(timeout=TIMEOUT)
     assert not app.exception and not app.error
     timeline = run_scenario(
-        parse_params({"price": 7, "annual_drift": -0.3, "put": "all"}), terms=load_terms(), book=default_book()
+        parse_params({"price": 7, "annual_drift": -0.3, "put": "all"}),
+        terms=load_terms(),
+        book=default_book(),
+        caps=load_caps(),
     ).timeline
     row = timeline[timeline["redemption_shares"] > 0].iloc[0]
     assert not bool(row["in_the_money"])

@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from calc.inputs.data import default_book, load_terms
+from calc.inputs.data import default_book, load_caps, load_terms
 from calc.inputs.params import default_params
 from calc.model.columns import holder_table
 from calc.model.scenario import run_scenario
@@ -89,7 +89,7 @@ def no_exception(page) -> None:
 
 
 def test_page_shows_metrics_and_all_four_charts(page):
-    summary = run_scenario(default_params(), terms=load_terms(), book=default_book()).summary
+    summary = run_scenario(default_params(), terms=load_terms(), book=default_book(), caps=load_caps()).summary
     assert metric(page, "New shares") == compact_shares(summary["new_shares"])
     assert metric(page, "As-converted today") == "317.34 M"  # floor(1,885,000 × 168.3502) = 317,340,127
     assert metric(page, "Total outstanding") == compact_shares(summary["total_shares"])
@@ -116,7 +116,7 @@ def test_changing_an_input_updates_a_metric(page):
     field.press("Enter")
     wanted = compact_shares(
         run_scenario(
-            dataclasses.replace(default_params(), price=3.25), terms=load_terms(), book=default_book()
+            dataclasses.replace(default_params(), price=3.25), terms=load_terms(), book=default_book(), caps=load_caps()
         ).summary["new_shares"]
     )
     assert wanted != before
@@ -134,7 +134,9 @@ def test_holder_table_download_parses_back(page):
     assert re.fullmatch(r"lucent_holders_[0-9a-f]{8}\.csv", download.suggested_filename)  # says which scenario
     assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM for Excel
     got = pd.read_csv(io.BytesIO(raw), encoding="utf-8-sig", keep_default_na=False)
-    want = holder_table(run_scenario(default_params(), terms=load_terms(), book=default_book()).holders)
+    want = holder_table(
+        run_scenario(default_params(), terms=load_terms(), book=default_book(), caps=load_caps()).holders
+    )
     assert list(got.columns) == list(want.columns)
     assert len(got) == len(want)
     assert got["name"].tolist() == want["name"].tolist()

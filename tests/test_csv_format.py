@@ -6,7 +6,7 @@ import io
 
 import pandas as pd
 
-from calc.inputs.data import default_book, load_terms
+from calc.inputs.data import default_book, load_caps, load_terms
 from calc.inputs.params import default_params
 from calc.model.scenario import run_scenario
 from calc.outputs.files import spreadsheet_safe, to_csv_bytes
@@ -37,7 +37,7 @@ def test_floats_are_fixed_to_their_unit():
 
 
 def test_timeline_csv_has_no_float_noise_and_reads_back():
-    timeline = run_scenario(default_params(), terms=load_terms(), book=default_book()).timeline
+    timeline = run_scenario(default_params(), terms=load_terms(), book=default_book(), caps=load_caps()).timeline
     text = to_csv_bytes(timeline, excel=False).decode()
     assert "e-0" not in text and "0000000001" not in text and "9999999" not in text
     back = pd.read_csv(io.StringIO(text))

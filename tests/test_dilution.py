@@ -9,7 +9,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from calc.inputs.data import default_book, load_families, load_register, load_terms
+from calc.inputs.data import default_book, load_caps, load_families, load_register, load_terms
 from calc.inputs.params import default_params, parse_params
 from calc.model.allocation import build_book, largest_remainder
 from calc.model.columns import HOLDER_NUMBER_COLUMNS
@@ -92,6 +92,7 @@ def test_issue9_item2_exact_89_181_tie_goes_to_filing_rows_27_and_34():
         ),
         terms=load_terms(),
         book=default_book(),
+        caps=load_caps(),
     )
     holders = result.holders[result.holders["kind"] == "holder"]
     q = Fraction(1000) / Fraction("14.48")  # LP $1,000 (cash dividends), put_factor 1
@@ -122,7 +123,7 @@ def test_largest_remainder_sums_and_stays_within_one_share(row, up):
 
 def test_holder_arrays_are_the_column_spec():
     """The holder numbers are exactly the columns of ``calc.model.columns`` (one spec for export and dashboard)."""
-    holders = run_batch([default_params()], book=default_book(), terms=load_terms()).holders
+    holders = run_batch([default_params()], book=default_book(), terms=load_terms(), caps=load_caps()).holders
     assert set(holders) == {c.name for c in HOLDER_NUMBER_COLUMNS}
 
 
@@ -160,7 +161,7 @@ def test_holder_frame_is_the_frame_built_from_a_dict_of_columns():
 
     from calc.model.allocation import holder_frame, row_labels
 
-    result = run_scenario(parse_params({}), terms=load_terms(), book=default_book())
+    result = run_scenario(parse_params({}), terms=load_terms(), book=default_book(), caps=load_caps())
     labels = row_labels(result.book)
     expected = pd.DataFrame(
         {c: labels[c].array for c in labels.columns} | {n: v[0] for n, v in result.holder_columns.items()}

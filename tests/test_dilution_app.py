@@ -8,7 +8,7 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from calc.inputs.data import default_book
+from calc.inputs.data import default_book, load_caps
 from calc.inputs.instruments_toml import load_registry
 from calc.inputs.params import parse_params
 from calc.model.securities import CHOICES, bridge_rows, instrument_rows, measures, run_dilution, setup, totals
@@ -29,13 +29,17 @@ def app(tmp_path, monkeypatch) -> AppTest:
 def test_all_securities_section_default_scenario(app):
     assert not app.exception
     assert not [e.value for e in app.error]
-    expected = totals(run_dilution(setup(parse_params(), registry=load_registry(), book=default_book())))
+    expected = totals(
+        run_dilution(setup(parse_params(), registry=load_registry(), book=default_book(), caps=load_caps()))
+    )
     assert metric(app, "Fully diluted") == f"{expected['fully_diluted_shares']:,}"
     frames = [d.value for d in app.dataframe]
     table = next(f for f in frames if "potential_shares" in f.columns)
     assert list(table["id"]) == [
         r["id"]
-        for r in instrument_rows(run_dilution(setup(parse_params(), registry=load_registry(), book=default_book())))
+        for r in instrument_rows(
+            run_dilution(setup(parse_params(), registry=load_registry(), book=default_book(), caps=load_caps()))
+        )
     ]
     eps = next(
         f
@@ -114,7 +118,13 @@ def test_three_measures_side_by_side_bridge_and_illustrative_checkbox(app):
             app.checkbox(key=ILLUSTRATIVE_KEY).check().run(timeout=TIMEOUT)
         assert not app.exception and not [e.value for e in app.error]
         result = run_dilution(
-            setup(parse_params(), include_illustrative=include, registry=load_registry(), book=default_book())
+            setup(
+                parse_params(),
+                include_illustrative=include,
+                registry=load_registry(),
+                book=default_book(),
+                caps=load_caps(),
+            )
         )
         named = measures(result).as_dict()
         assert metric(app, "Fully diluted") == f"{named['fully_diluted_shares']:,}"

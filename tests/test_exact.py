@@ -19,7 +19,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from calc.errors import InputError
-from calc.inputs.data import default_book, load_terms
+from calc.inputs.data import default_book, load_caps, load_terms
 from calc.inputs.params import param_problems, parse_params
 from calc.model.allocation import build_book
 from calc.model.engine import ShareLimitError
@@ -118,7 +118,7 @@ def test_issue9_item1_engine_matches_pure_fraction_reference(price, drift, sale,
         }
     )
     try:
-        schedule, _, path, _ = project_group([params], load_terms())
+        schedule, _, path, _ = project_group([params], load_terms(), caps=load_caps())
     except ShareLimitError:
         return
     dividends, conversion, redemption = _reference(params, schedule, path)
@@ -139,6 +139,7 @@ def test_issue9_item1_as_converted_and_holder_obtainable_exact():
         ),
         terms=load_terms(),
         book=default_book(),
+        caps=load_caps(),
     )
     assert result.summary["as_converted_shares"] == 317_340_127
     lp = 1000 * (1 + R) ** 18  # 18 accruals from 2003-02-01 to 2011-08-01
@@ -218,7 +219,7 @@ def test_issue9_item3_batch_error_names_the_scenario():
     ok = parse_params({})
     bad = parse_params({"price": "0.01", "annual_drift": "-0.99", "horizon": "2011-08-01"})
     with pytest.raises(ShareLimitError, match=r"scenario 2 of 3 \(and 1 more\): redemption shares at 2004-08-02"):
-        run_batch([ok, bad, bad], terms=load_terms(), book=default_book())
+        run_batch([ok, bad, bad], terms=load_terms(), book=default_book(), caps=load_caps())
 
 
 def test_issue9_item3_monte_carlo_overflowing_paths_are_reported():
@@ -228,7 +229,7 @@ def test_issue9_item3_monte_carlo_overflowing_paths_are_reported():
         match=r"Monte Carlo: [\d,]+ of 2,000 paths issue more new common shares than "
         r"the model limit",
     ):
-        run_monte_carlo(params, volatility=4, paths=2000, terms=load_terms(), book=default_book())
+        run_monte_carlo(params, volatility=4, paths=2000, terms=load_terms(), book=default_book(), caps=load_caps())
 
 
 @pytest.mark.parametrize(
@@ -243,7 +244,9 @@ def test_issue9_item3_monte_carlo_overflowing_paths_are_reported():
 )
 def test_issue9_item3_monte_carlo_settings_bounded(volatility, paths, seed, message):
     with pytest.raises(InputError) as info:
-        run_monte_carlo(parse_params({}), volatility, paths, seed, terms=load_terms(), book=default_book())
+        run_monte_carlo(
+            parse_params({}), volatility, paths, seed, terms=load_terms(), book=default_book(), caps=load_caps()
+        )
     assert any(message in p for p in info.value.problems), info.value.problems
 
 
@@ -265,7 +268,10 @@ def test_issue9_item3_register_sum_past_int64_is_a_limit_error_not_zero():
 
 def test_issue9_item3_smallest_factor_still_issues_shares():
     result = run_scenario(
-        parse_params({"sale_factor": "0.01", "price": "0.01"}), terms=load_terms(), book=default_book()
+        parse_params({"sale_factor": "0.01", "price": "0.01"}),
+        terms=load_terms(),
+        book=default_book(),
+        caps=load_caps(),
     )
     assert result.summary["dividend_shares"] > 0
 
@@ -301,8 +307,8 @@ def test_issue9_item14_no_numpy_warnings_at_the_range_ends(values, volatility):
     params = parse_params(values)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        run_scenario(params, terms=load_terms(), book=default_book())
+        run_scenario(params, terms=load_terms(), book=default_book(), caps=load_caps())
         try:
-            run_monte_carlo(params, volatility, 2000, seed=3, terms=load_terms(), book=default_book())
+            run_monte_carlo(params, volatility, 2000, seed=3, terms=load_terms(), book=default_book(), caps=load_caps())
         except InputError as exc:  # paths past the share limit are reported, not wrapped
             assert "paths issue more new common shares than the model limit" in str(exc)

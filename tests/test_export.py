@@ -13,7 +13,7 @@ import pytest
 import calc.outputs.export as export_mod
 import calc.outputs.files as output_mod
 from calc.errors import InputError
-from calc.inputs.data import default_book, load_families, load_register, load_terms
+from calc.inputs.data import default_book, load_caps, load_families, load_register, load_terms
 from calc.inputs.grid import Grid, axis_values, make_grid, parse_grid, read_grid, write_grid
 from calc.inputs.paths import REGISTER_PATH
 from calc.model.allocation import build_book, row_labels
@@ -73,7 +73,7 @@ def test_round_trip_matches_the_engine_scenario_by_scenario(exported):
     assert list(results.columns) == list(RESULT_COLUMNS)
     for scenario_id, params in zip(grid.ids, grid.params):
         got = results[results["scenario_id"] == scenario_id].reset_index(drop=True)
-        expected = run_scenario(params, terms=load_terms(), book=default_book()).holders
+        expected = run_scenario(params, terms=load_terms(), book=default_book(), caps=load_caps()).holders
         for column in RESULT_COLUMNS[1:]:
             want = expected[column]
             if csv_decimals(column) is not None:  # percentages written to 6 decimals (calc.outputs.files)
@@ -86,7 +86,7 @@ def test_round_trip_summary_matches_the_engine(exported):
     assert list(summary.columns) == list(SUMMARY_COLUMNS)
     assert summary["scenario_id"].tolist() == list(grid.ids)
     for row, params in zip(summary.to_dict("records"), grid.params):
-        expected = run_scenario(params, terms=load_terms(), book=default_book()).summary
+        expected = run_scenario(params, terms=load_terms(), book=default_book(), caps=load_caps()).summary
         expected["dilution_pct"] = round(expected["dilution_pct"], 6) + 0.0  # as every CSV writes it
         assert {k: row[k] for k in SUMMARY_KEYS} == {k: expected[k] for k in SUMMARY_KEYS}
         assert row["price"] == params.price and row["holder_basis"] == params.holder_basis

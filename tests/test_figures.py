@@ -10,7 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from calc.inputs.data import default_book, load_terms
+from calc.inputs.data import default_book, load_caps, load_terms
 from calc.inputs.params import default_params
 from calc.model.issuance import ISSUANCE_SOURCES
 from calc.model.montecarlo import run_monte_carlo
@@ -24,8 +24,8 @@ def scenario():
     params = default_params()
     return (
         params,
-        run_scenario(params, terms=load_terms(), book=default_book()),
-        price_sensitivity(params, price_grid(), terms=load_terms(), book=default_book()),
+        run_scenario(params, terms=load_terms(), book=default_book(), caps=load_caps()),
+        price_sensitivity(params, price_grid(), terms=load_terms(), book=default_book(), caps=load_caps()),
     )
 
 
@@ -139,7 +139,7 @@ def test_concentration_figure_top_rows_and_thresholds(scenario):
 
 def test_fan_figure_percentile_bands(scenario):
     params, result, _ = scenario
-    mc = run_monte_carlo(params, 0.6, 500, seed=1, terms=load_terms(), book=default_book())
+    mc = run_monte_carlo(params, 0.6, 500, seed=1, terms=load_terms(), book=default_book(), caps=load_caps())
     fig = figures.fan_figure(mc.total_percentiles, 10_000_000_000, result.timeline)
     _check_common(fig)
     names = [t.name for t in fig.data]
@@ -160,13 +160,15 @@ def test_fan_figure_marks_where_the_fan_stops_moving(scenario):
     shares after it and the bands are flat from there; the chart says so with a line at that date."""
     params, _, _ = scenario
     long = dataclasses.replace(params, horizon=dt.date(2031, 8, 1))
-    mc = run_monte_carlo(long, 0.6, 200, seed=1, terms=load_terms(), book=default_book())
+    mc = run_monte_carlo(long, 0.6, 200, seed=1, terms=load_terms(), book=default_book(), caps=load_caps())
     assert figures.settle_date(mc.total_percentiles) == "2004-08-02"
     fig = _validated(figures.fan_figure(mc.total_percentiles, None, None))
     assert any("no new shares after 2004-08-02" in a.text for a in fig.layout.annotations)
     assert (
         figures.settle_date(
-            run_monte_carlo(params, 0.6, 50, seed=1, terms=load_terms(), book=default_book()).total_percentiles
+            run_monte_carlo(
+                params, 0.6, 50, seed=1, terms=load_terms(), book=default_book(), caps=load_caps()
+            ).total_percentiles
         )
         is None
     )  # moves to the end
@@ -175,8 +177,8 @@ def test_fan_figure_marks_where_the_fan_stops_moving(scenario):
 def test_fan_figure_puts_deterministic_points_on_the_same_categories(scenario):
     params, _, _ = scenario
     converted = dataclasses.replace(params, conversion="all")  # calc labels the first row "start + conversion"
-    mc = run_monte_carlo(converted, 0.6, 100, seed=1, terms=load_terms(), book=default_book())
-    deterministic = run_scenario(converted, terms=load_terms(), book=default_book()).timeline
+    mc = run_monte_carlo(converted, 0.6, 100, seed=1, terms=load_terms(), book=default_book(), caps=load_caps())
+    deterministic = run_scenario(converted, terms=load_terms(), book=default_book(), caps=load_caps()).timeline
     fig = _validated(figures.fan_figure(mc.total_percentiles, None, deterministic))
     median = next(t for t in fig.data if t.name == "median")
     line = next(t for t in fig.data if t.name == "deterministic scenario")
@@ -186,7 +188,9 @@ def test_fan_figure_puts_deterministic_points_on_the_same_categories(scenario):
 
 def test_compare_figure_one_line_per_scenario(scenario):
     params, result, _ = scenario
-    other = run_scenario(dataclasses.replace(params, dividend_policy="cash"), terms=load_terms(), book=default_book())
+    other = run_scenario(
+        dataclasses.replace(params, dividend_policy="cash"), terms=load_terms(), book=default_book(), caps=load_caps()
+    )
     fig = figures.compare_issuance_figure({"stock": result.timeline, "cash": other.timeline})
     _check_common(fig)
     assert [t.name for t in fig.data] == ["stock", "cash"]
@@ -203,7 +207,7 @@ def test_fan_figure_shows_the_spread_at_the_horizon(scenario):
     """Review item 2: with the put a day after the last dividend the bands' jump is a one-day sliver; the chart
     draws the horizon's p5-p95 and p25-p75 as bars at the last date and writes p5, median and p95 beside them."""
     params, result, _ = scenario
-    mc = run_monte_carlo(params, 0.6, 500, seed=1, terms=load_terms(), book=default_book())
+    mc = run_monte_carlo(params, 0.6, 500, seed=1, terms=load_terms(), book=default_book(), caps=load_caps())
     percentiles = mc.total_percentiles
     last = percentiles.iloc[-1]
     fig = _validated(figures.fan_figure(percentiles, 10_000_000_000, result.timeline))
@@ -223,7 +227,9 @@ def test_fan_figure_shows_the_spread_at_the_horizon(scenario):
 
 def test_fan_figure_horizon_labels_stay_apart_when_the_values_coincide(scenario):
     params, _, _ = scenario
-    flat = run_monte_carlo(params, 0.6, 50, seed=1, terms=load_terms(), book=default_book()).total_percentiles
+    flat = run_monte_carlo(
+        params, 0.6, 50, seed=1, terms=load_terms(), book=default_book(), caps=load_caps()
+    ).total_percentiles
     fig = _validated(figures.fan_figure(flat.assign(p5=flat["p50"], p95=flat["p50"]), None, None))
     ys = sorted(a.y for a in fig.layout.annotations if "pct" in a.text or "median" in a.text)
     assert len(ys) == 3 and all(b - a > 0 for a, b in zip(ys, ys[1:]))

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from calc.errors import InputError
-from calc.inputs.data import default_book, load_families, load_terms
+from calc.inputs.data import default_book, load_caps, load_families, load_terms
 from calc.inputs.params import default_params
 from calc.inputs.paths import REGISTER_PATH
 from calc.inputs.register import (
@@ -43,7 +43,7 @@ def _holders(partial: str, basis: str = "pro_rata", data: bytes = TWO) -> pd.Dat
     register = prepare_register(parse_register_bytes(data, "two.csv"), N, partial)
     params = dataclasses.replace(default_params(), holder_basis=basis)
     return run_scenario(
-        params, book=build_book(register, N, families=load_families()), terms=load_terms()
+        params, book=build_book(register, N, families=load_families()), terms=load_terms(), caps=load_caps()
     ).holders.set_index("name")
 
 
@@ -117,7 +117,7 @@ def test_the_filing_register_is_unchanged_by_either_choice(partial):
     shipped = default_book()
     assert (book.pro_rata == shipped.pro_rata).all() and (book.registered == shipped.registered).all()
     assert not book.pooled.any()
-    holders = run_scenario(default_params(), book=book, terms=load_terms()).holders.set_index("name")
+    holders = run_scenario(default_params(), book=book, terms=load_terms(), caps=load_caps()).holders.set_index("name")
     # golden figures of the default scenario (pro_rata basis), from data/register.csv lines 2, 3, 5
     csv = pd.read_csv(REGISTER_PATH, dtype=str, keep_default_na=False).set_index("name")
     for name, basis, pro_forma in [
@@ -143,6 +143,7 @@ def test_families_without_a_member_are_left_out():
         params,
         book=build_book(prepare_register(parse_register_bytes(TWO), N, "as_given"), N, families=load_families()),
         terms=load_terms(),
+        caps=load_caps(),
     )
     owners = explain_parts(params, result.timeline, result.summary, result.holders, HTML)[-1]
     assert "fund family" not in owners and "CALAMOS" not in owners and "FMR Corp." not in owners

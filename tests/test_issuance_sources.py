@@ -17,7 +17,7 @@ import openpyxl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from calc.inputs.data import default_book, load_terms
+from calc.inputs.data import default_book, load_caps, load_terms
 from calc.inputs.events_csv import read_events_text
 from calc.inputs.params import default_params
 from calc.model.issuance import ISSUANCE_SOURCES, IssuanceMismatch, nonzero_parts, parts, summary_total
@@ -60,12 +60,16 @@ def every_source_events() -> tuple:
 
 @pytest.fixture(scope="module")
 def exchanged(exchange_events) -> ScenarioResult:
-    return run_scenario(default_params(), events=exchange_events, terms=load_terms(), book=default_book())
+    return run_scenario(
+        default_params(), events=exchange_events, terms=load_terms(), book=default_book(), caps=load_caps()
+    )
 
 
 @pytest.fixture(scope="module")
 def every_source(every_source_events) -> ScenarioResult:
-    result = run_scenario(default_params(), events=every_source_events, terms=load_terms(), book=default_book())
+    result = run_scenario(
+        default_params(), events=every_source_events, terms=load_terms(), book=default_book(), caps=load_caps()
+    )
     assert all(count > 0 for _, count in parts(result.summary)), "each source issues shares in this scenario"
     return result
 
@@ -111,7 +115,9 @@ def _summary_sheet(result: ScenarioResult) -> dict[str, object]:
 
 def _report(result: ScenarioResult) -> str:
     terms = load_terms()
-    sensitivity = price_sensitivity(result.params, price_grid(), terms=load_terms(), book=default_book())
+    sensitivity = price_sensitivity(
+        result.params, price_grid(), terms=load_terms(), book=default_book(), caps=load_caps()
+    )
     charts = figures.scenario_figures(result, sensitivity, terms.market.authorized_common_shares)
     html = report_html(result.params, result, charts, terms, inputs_record("test", {}, result.params))
     return html.replace("\\u002f", "/")  # plotly writes "/" in its JSON as \u002f
@@ -123,7 +129,7 @@ def _report(result: ScenarioResult) -> str:
 def test_registry_lists_every_source_once_in_the_summary_and_timeline():
     keys = [s.key for s in ISSUANCE_SOURCES]
     assert keys == ["dividend", "conversion", "redemption", "exchange"] and len(set(keys)) == len(keys)
-    result = run_scenario(default_params(), terms=load_terms(), book=default_book())
+    result = run_scenario(default_params(), terms=load_terms(), book=default_book(), caps=load_caps())
     for source in ISSUANCE_SOURCES:
         assert source.summary_column in SUMMARY_KEYS, source.key
         assert {source.timeline_column, source.cumulative_column} <= set(result.timeline.columns), source.key
@@ -141,7 +147,7 @@ def test_call_conversions_are_counted_once_inside_conversion():
         call_date=dt.date(2006, 8, 1),
         horizon=dt.date(2008, 8, 1),
     )
-    result = run_scenario(params, terms=load_terms(), book=default_book())
+    result = run_scenario(params, terms=load_terms(), book=default_book(), caps=load_caps())
     called = int(result.timeline["call_conversion_shares"].sum())
     assert called == result.summary["conversion_shares"] > 0  # every conversion here is forced by the call
     assert sum(count for _, count in parts(result.summary)) == result.summary["new_shares"]
@@ -198,7 +204,9 @@ def test_new_shares_figure_has_the_exchange_bar(exchanged):
 
 
 def test_without_ledger_rows_the_exchange_series_is_drawn_but_not_in_the_legend():
-    fig = figures.new_shares_figure(run_scenario(default_params(), terms=load_terms(), book=default_book()).timeline)
+    fig = figures.new_shares_figure(
+        run_scenario(default_params(), terms=load_terms(), book=default_book(), caps=load_caps()).timeline
+    )
     shown = {t.name: t.showlegend for t in fig.data}
     assert list(shown) == [s.chart_label for s in ISSUANCE_SOURCES]
     assert shown == {"Dividends paid in stock": True, "Conversion": True, "Redemption / put paid in stock": True} | {

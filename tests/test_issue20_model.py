@@ -15,7 +15,7 @@ from fractions import Fraction
 import pytest
 
 from calc.errors import InputError
-from calc.inputs.data import default_book
+from calc.inputs.data import default_book, load_caps
 from calc.inputs.grants_csv import read_grants_csv
 from calc.inputs.instruments_toml import load_registry
 from calc.inputs.params import parse_params
@@ -43,6 +43,7 @@ def _run(policies: tuple[str, ...] = (), include_illustrative: bool = False, **v
         parse_policies(policies, registry),
         include_illustrative=include_illustrative,
         book=default_book(),
+        caps=load_caps(),
     )
     return run_dilution(s)
 
@@ -198,7 +199,7 @@ def test_issue20_item22_all_securities_checks_the_uploaded_register():
     """An exchange naming a holder of the uploaded table (400,000 preferred, registered basis) runs on the
     All securities engine with that table, and is refused against the filing's register (no such holder)."""
     resolved = resolve(_doc())
-    s = setup(resolved.params, events=resolved.events, book=resolved.book, registry=load_registry())
+    s = setup(resolved.params, events=resolved.events, book=resolved.book, registry=load_registry(), caps=load_caps())
     result = run_dilution(s)
     preferred = _row(result, "preferred_8pct")
     assert preferred["issued_shares"] > 0
@@ -206,7 +207,7 @@ def test_issue20_item22_all_securities_checks_the_uploaded_register():
     assert int(exchange["exchange for common"][0]) == 4_500_000
     with pytest.raises(InputError) as refused:
         setup(
-            resolved.params, events=resolved.events, registry=load_registry(), book=default_book()
+            resolved.params, events=resolved.events, registry=load_registry(), book=default_book(), caps=load_caps()
         )  # the filing's register: the holder is unknown
     assert "New Holder Fund" in " ".join((str(refused.value), *map(str, refused.value.problems)))
 

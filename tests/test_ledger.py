@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from calc.errors import InputError
-from calc.inputs.data import default_book, history_events, load_terms
+from calc.inputs.data import default_book, history_events, load_caps, load_terms
 from calc.inputs.events_csv import (
     cells_exchange_ratio,
     missing_cells,
@@ -65,7 +65,7 @@ def test_issue10_golden_exchange_then_default_put():
     new = 265,942,500 + 103,386,246 + 529,100,530               = 898,429,276
     """
     events = events_of("2003-03-03,exchange_common,885000,,300.5,,,,")
-    result = run_scenario(parse_params(), events=events, terms=load_terms(), book=default_book())
+    result = run_scenario(parse_params(), events=events, terms=load_terms(), book=default_book(), caps=load_caps())
     s = result.summary
     assert s["exchange_shares"] == 265_942_500
     assert s["dividend_shares"] == 39_894_180 + 63_492_066
@@ -89,14 +89,16 @@ def test_issue10_golden_holder_named_exchange():
     """
     params = parse_params({"holder_basis": "registered"})
     events = events_of("2003-03-03,exchange_common,all,4500000,,,,Aim Charter Fund,")
-    result = run_scenario(params, events=events, terms=load_terms(), book=default_book())
+    result = run_scenario(params, events=events, terms=load_terms(), book=default_book(), caps=load_caps())
     assert result.summary["exchange_shares"] == 4_500_000
     assert result.summary["dividend_shares"] == 39_894_180 + 118_730_160
     assert result.summary["redemption_shares"] == 989_417_990
     holders = holder_rows(result).set_index("name")
     aim = holders.loc["Aim Charter Fund"]
     assert (aim["exchange_shares"], aim["redemption_shares"], aim["pro_forma_shares"]) == (4_500_000, 0, 4_500_000)
-    before = holder_rows(run_scenario(params, terms=load_terms(), book=default_book())).set_index("name")
+    before = holder_rows(run_scenario(params, terms=load_terms(), book=default_book(), caps=load_caps())).set_index(
+        "name"
+    )
     others = holders.index != "Aim Charter Fund"
     assert (holders.loc[others, "redemption_shares"] == before.loc[others, "redemption_shares"]).all()
 
@@ -110,17 +112,21 @@ def test_issue10_golden_call_on_2006_08_01_at_7_usd():
     """
     base = {"price": 7, "dividend_policy": "cash", "put": "none", "conversion": "none", "horizon": "2006-08-01"}
     called = run_scenario(
-        parse_params(base | {"call": "date", "call_date": "2006-08-01"}), terms=load_terms(), book=default_book()
+        parse_params(base | {"call": "date", "call_date": "2006-08-01"}),
+        terms=load_terms(),
+        book=default_book(),
+        caps=load_caps(),
     )
     assert called.summary["conversion_shares"] == 317_340_127
     assert called.timeline["call_conversion_shares"].iloc[-1] == 317_340_127
     assert called.summary["preferred_outstanding_at_horizon"] == 0
-    uncalled = run_scenario(parse_params(base), terms=load_terms(), book=default_book())
+    uncalled = run_scenario(parse_params(base), terms=load_terms(), book=default_book(), caps=load_caps())
     assert uncalled.summary["new_shares"] == 0 and uncalled.summary["preferred_outstanding_at_horizon"] == 1_885_000
     redeemed = run_scenario(
         parse_params(base | {"price": 5, "call": "date", "call_date": "2006-08-01"}),
         terms=load_terms(),
         book=default_book(),
+        caps=load_caps(),
     )
     assert redeemed.summary["redemption_shares"] == 377_000_000 and redeemed.summary["conversion_shares"] == 0
 
@@ -130,12 +136,14 @@ def test_issue10_rational_call_needs_the_cushion():
     class converts on 2006-08-01, the first dividend date from the call date: 317,340,127."""
     base = {"dividend_policy": "cash", "put": "none", "conversion": "none", "horizon": "2007-01-01", "call": "rational"}
     assert (
-        run_scenario(parse_params(base | {"price": 7}), terms=load_terms(), book=default_book()).summary[
-            "conversion_shares"
-        ]
+        run_scenario(
+            parse_params(base | {"price": 7}), terms=load_terms(), book=default_book(), caps=load_caps()
+        ).summary["conversion_shares"]
         == 0
     )
-    result = run_scenario(parse_params(base | {"price": 7.2}), terms=load_terms(), book=default_book())
+    result = run_scenario(
+        parse_params(base | {"price": 7.2}), terms=load_terms(), book=default_book(), caps=load_caps()
+    )
     assert result.summary["conversion_shares"] == 317_340_127
     assert result.timeline.set_index("date").loc[dt.date(2006, 8, 1), "call_conversion_shares"] == 317_340_127
 
@@ -151,6 +159,7 @@ def test_issue10_golden_dividend_policy_switch():
         events=events_of("2003-02-01,dividend_policy,,,,,cash,,"),
         terms=load_terms(),
         book=default_book(),
+        caps=load_caps(),
     )
     assert result.summary["dividend_shares"] == 39_894_180
     assert result.summary["redemption_shares"] == 997_354_498
@@ -170,6 +179,7 @@ def test_issue10_history_replay_cli():
         events=history_events(),
         terms=load_terms(),
         book=default_book(),
+        caps=load_caps(),
     )
     after = replay.timeline[replay.timeline["date"] > dt.date(2002, 10, 23)].iloc[0]
     assert after["preferred_outstanding"] == 1_610_000
@@ -261,8 +271,12 @@ def test_issue10_grid_events_relative_to_grid_file_and_history(tmp_path):
 
 def test_issue10_montecarlo_with_events_and_breakeven_cli():
     events = events_of("2003-03-03,exchange_common,885000,,300.5,,,,", "2003-09-15,repurchase_cash,100000,,,900,,,")
-    result = run_monte_carlo(parse_params(), 0.0, 5, 1, events=events, terms=load_terms(), book=default_book())
-    deterministic = run_scenario(parse_params(), events=events, terms=load_terms(), book=default_book())
+    result = run_monte_carlo(
+        parse_params(), 0.0, 5, 1, events=events, terms=load_terms(), book=default_book(), caps=load_caps()
+    )
+    deterministic = run_scenario(
+        parse_params(), events=events, terms=load_terms(), book=default_book(), caps=load_caps()
+    )
     assert result.horizon_total_shares[0] == deterministic.summary["total_shares"]
     assert deterministic.summary["repurchase_cash_usd"] == 90_000_000.0
     cli = run_cli("breakeven", "--common-per-preferred", "331.43", "--volatility", "0.6", "--paths", "500", "--json")
@@ -282,7 +296,7 @@ def test_issue10_breakeven_closed_form():
     stock put of $1,000 per share: wait(S) = 1,160 / S below the $5.94 conversion price, so at $1.89
     wait = 613.7566...; R = 331.43 breaks even at S = 1,160 / 331.43 and R = 380 at 1,160 / 380.
     Above $5.94 wait = 160 / S + 168.3502 > 168.35, so R = 100 never breaks even."""
-    s = setup(parse_params(), None, (), terms=load_terms(), book=default_book())
+    s = setup(parse_params(), None, (), terms=load_terms(), book=default_book(), caps=load_caps())
     report = breakeven_report(s, 331.43)
     assert report["wait_shares_per_preferred"] == pytest.approx(1160 / 1.89, rel=1e-12)
     assert report["breakeven_price_usd"] == pytest.approx(1160 / 331.43, rel=1e-12)
@@ -316,8 +330,10 @@ def _row(date: dt.date, action: str, n: int, value: str = "") -> str:
 )
 def test_issue10_zero_quantity_events_change_nothing(date, action, price, basis):
     params = parse_params({"price": price, "holder_basis": basis})
-    plain = run_scenario(params, terms=load_terms(), book=default_book())
-    zero = run_scenario(params, events=events_of(_row(date, action, 0)), terms=load_terms(), book=default_book())
+    plain = run_scenario(params, terms=load_terms(), book=default_book(), caps=load_caps())
+    zero = run_scenario(
+        params, events=events_of(_row(date, action, 0)), terms=load_terms(), book=default_book(), caps=load_caps()
+    )
     assert zero.summary == plain.summary
     columns = [c for c in plain.holders.columns]
     assert zero.holders[columns].equals(plain.holders[columns])
@@ -329,7 +345,11 @@ def test_issue10_splitting_an_exchange_gives_the_same_totals(date, n, split, rat
     first = int(n * split)
     params = parse_params({"price": price})
     whole = run_scenario(
-        params, events=events_of(_row(date, "exchange_common", n, str(ratio))), terms=load_terms(), book=default_book()
+        params,
+        events=events_of(_row(date, "exchange_common", n, str(ratio))),
+        terms=load_terms(),
+        book=default_book(),
+        caps=load_caps(),
     ).summary
     parts = run_scenario(
         params,
@@ -338,6 +358,7 @@ def test_issue10_splitting_an_exchange_gives_the_same_totals(date, n, split, rat
         ),
         terms=load_terms(),
         book=default_book(),
+        caps=load_caps(),
     ).summary
     assert parts == whole
 
@@ -348,7 +369,7 @@ def test_issue10_events_never_retire_more_than_outstanding(rows):
     params = parse_params()
     events = events_of(*(_row(d, "repurchase_cash", n) for d, n in rows))
     try:
-        result = run_scenario(params, events=events, terms=load_terms(), book=default_book())
+        result = run_scenario(params, events=events, terms=load_terms(), book=default_book(), caps=load_caps())
     except InputError as exc:
         assert sum(n for _, n in rows) > 1_885_000
         assert all("is more than the" in p for p in exc.problems)
@@ -371,7 +392,7 @@ def test_issue10_holders_sum_to_class_totals_on_pro_rata(date, n, ratio, price, 
     value = f"{ratio:.4f}" if action == "exchange_common" else ""
     events = events_of(_row(date, action, n, value), "2004-08-02,put,all,,,,,,")
     params = parse_params({"price": price, "put_settlement": put_settlement, "horizon": "2006-08-01"})
-    result = run_scenario(params, events=events, terms=load_terms(), book=default_book())
+    result = run_scenario(params, events=events, terms=load_terms(), book=default_book(), caps=load_caps())
     holders = holder_rows(result)
     for key in ("conversion_shares", "redemption_shares", "exchange_shares"):
         assert holders[key].sum() == result.summary[key], key
@@ -380,9 +401,9 @@ def test_issue10_holders_sum_to_class_totals_on_pro_rata(date, n, ratio, price, 
 def test_issue10_batch_shares_events_and_matches_single_runs():
     events = events_of("2003-03-03,exchange_common,885000,,300.5,,,,")
     params = [parse_params({"price": p}) for p in (0.75, 1.89, 7.0)]
-    batch = run_batch(params, events=[events] * 3, terms=load_terms(), book=default_book())
+    batch = run_batch(params, events=[events] * 3, terms=load_terms(), book=default_book(), caps=load_caps())
     for i, p in enumerate(params):
-        single = run_scenario(p, events=events, terms=load_terms(), book=default_book())
+        single = run_scenario(p, events=events, terms=load_terms(), book=default_book(), caps=load_caps())
         assert batch.summary.iloc[i]["total_shares"] == single.summary["total_shares"]
         assert np.array_equal(batch.holders["pro_forma_shares"][i], single.holders["pro_forma_shares"].to_numpy())
 
@@ -406,6 +427,7 @@ def test_issue10_golden_exchange_into_debentures_then_put():
         events=events_of("2003-03-03,exchange_debentures,885000,,,,,,"),
         terms=load_terms(),
         book=default_book(),
+        caps=load_caps(),
     )
     assert result.summary["dividend_shares"] == 39_894_180 + 63_492_066
     assert result.summary["redemption_shares"] == 997_354_498
@@ -499,7 +521,7 @@ def test_issue10_ledger_rows_round_exactly_like_a_fraction_reference(
     terms, book = load_terms(), default_book()
     plan = scenario_plan(params, events, terms, book)
     try:
-        schedule, _, path, _ = project_group([params], terms, plan)
+        schedule, _, path, _ = project_group([params], terms, plan, caps=load_caps())
     except ShareLimitError:
         return
     from fractions import Fraction
@@ -524,6 +546,7 @@ def test_issue10_exchange_ratio_exact_at_a_whole_number():
         events=events_of("2003-03-03,exchange_common,100000,,0.29,,,,"),
         terms=load_terms(),
         book=default_book(),
+        caps=load_caps(),
     )
     assert result.summary["exchange_shares"] == 29_000
     assert holder_rows(result)["exchange_shares"].sum() == 29_000
@@ -582,7 +605,7 @@ def test_issue10_debenture_rows_exact_holder_allocation(basis):
     events = events_of(
         "2003-02-01,exchange_debentures,400000,,,,,,", "2003-08-01,exchange_debentures,all,,,,,Aim Charter Fund,"
     )
-    result = run_scenario(params, events=events, terms=load_terms(), book=default_book())
+    result = run_scenario(params, events=events, terms=load_terms(), book=default_book(), caps=load_caps())
     path = result.path
     assert int(path.exit_action[0]) == 1  # converted at the put
     holders = holder_rows(result)
@@ -758,7 +781,7 @@ def _events_file(tmp_path, *rows: str):
 
 def _problems(events, **values) -> list[str]:
     with pytest.raises(InputError) as info:
-        run_scenario(parse_params(values), events=events, terms=load_terms(), book=default_book())
+        run_scenario(parse_params(values), events=events, terms=load_terms(), book=default_book(), caps=load_caps())
     return list(info.value.problems)
 
 
@@ -783,9 +806,9 @@ def test_issue20_item2_all_resolving_to_zero_is_an_error(tmp_path):
     assert [p.line for p in problems] == [3] and f"0 preferred holder '{holder}' holds" in problems[0]
     # one 'all' exchange is fine: 58,000,000 common for the 1,885,000 preferred
     assert (
-        run_scenario(parse_params(), events=events_of(rows[0]), terms=load_terms(), book=default_book()).summary[
-            "exchange_shares"
-        ]
+        run_scenario(
+            parse_params(), events=events_of(rows[0]), terms=load_terms(), book=default_book(), caps=load_caps()
+        ).summary["exchange_shares"]
         == 58_000_000
     )
 
@@ -814,13 +837,14 @@ def test_issue20_item4_row_after_the_class_left_is_an_error(tmp_path):
         events=events_of("2004-08-02,convert,1000,,,,,,"),
         terms=load_terms(),
         book=default_book(),
+        caps=load_caps(),
     )
     # put = none, conversion = rational: at $7 (in the money) the deterministic path converts at the 2004 put
     problems = _problems(events_of(late), horizon="2010-01-01", put="none", price="7")
     assert "after the class left on 2004-08-02 (converted at the path's price $7.0000)" in problems[0]
     params = [parse_params({"horizon": "2010-01-01", "put": "none", "price": p}) for p in ("1.89", "7")]
     with pytest.raises(InputError, match="scenario 2 of 2: events") as info:
-        run_batch(params, events=[events_of(late)] * 2, terms=load_terms(), book=default_book())
+        run_batch(params, events=[events_of(late)] * 2, terms=load_terms(), book=default_book(), caps=load_caps())
     assert "2006-03-01 is after the class left on 2004-08-02" in info.value.problems[0]
     # at $1.89 the class is still there in 2006: the row acts
     kept = run_scenario(
@@ -828,11 +852,14 @@ def test_issue20_item4_row_after_the_class_left_is_an_error(tmp_path):
         events=events_of(late),
         terms=load_terms(),
         book=default_book(),
+        caps=load_caps(),
     )
     assert kept.summary["exchange_shares"] == 300_000
     # Monte Carlo: the exit depends on each path's price, so the row stays (it acts where the class is left)
     in_the_money = parse_params({"horizon": "2010-01-01", "put": "none", "price": "7"})
-    run_monte_carlo(in_the_money, 0.3, 50, events=events_of(late), terms=load_terms(), book=default_book())
+    run_monte_carlo(
+        in_the_money, 0.3, 50, events=events_of(late), terms=load_terms(), book=default_book(), caps=load_caps()
+    )
     with pytest.raises(InputError, match="after the class left on 2004-08-02"):
         run_monte_carlo(
             parse_params({"horizon": "2010-01-01"}),
@@ -841,6 +868,7 @@ def test_issue20_item4_row_after_the_class_left_is_an_error(tmp_path):
             events=events_of(late),
             terms=load_terms(),
             book=default_book(),
+            caps=load_caps(),
         )
 
 
@@ -860,6 +888,7 @@ def test_issue20_item26_products_of_inputs_are_bounded(tmp_path):
         events=events_of("2003-03-03,repurchase_cash,1000000,,,1000000,,,"),
         terms=load_terms(),
         book=default_book(),
+        caps=load_caps(),
     )
     assert at_bound.summary["repurchase_cash_usd"] == 10**12
     rows = ("2003-03-03,repurchase_cash,500000,,,1000000,,,", "2003-03-04,repurchase_cash,500000,,,1000000.01,,,")
@@ -876,7 +905,11 @@ def test_issue20_item27_registered_basis_stops_with_the_class():
     listed beyond the class at the 2004-08-02 put (it did: 264 M redemption shares over the holders)."""
     buyback = events_of("2003-06-01,repurchase_cash,all,,,500,,,")
     result = run_scenario(
-        parse_params({"holder_basis": "registered"}), events=buyback, terms=load_terms(), book=default_book()
+        parse_params({"holder_basis": "registered"}),
+        events=buyback,
+        terms=load_terms(),
+        book=default_book(),
+        caps=load_caps(),
     )
     s = result.summary
     assert (s["conversion_shares"], s["redemption_shares"], s["repurchase_cash_usd"]) == (0, 0, 942_500_000)
@@ -891,6 +924,7 @@ def test_issue20_item27_registered_basis_stops_with_the_class():
         events=events_of("2003-06-01,exchange_common,all,,300,,,,"),
         terms=load_terms(),
         book=default_book(),
+        caps=load_caps(),
     )
     holders = holder_rows(exchange)
     assert exchange.summary["exchange_shares"] == 565_500_000
@@ -902,5 +936,6 @@ def test_issue20_item27_registered_basis_stops_with_the_class():
         events=events_of("2003-06-01,repurchase_cash,1000000,,,500,,,"),
         terms=load_terms(),
         book=default_book(),
+        caps=load_caps(),
     )
     assert holder_rows(partial)["redemption_shares"].sum() > partial.summary["redemption_shares"]

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from calc.inputs.data import default_book, history_events, ledger_events, load_terms
+from calc.inputs.data import default_book, history_events, ledger_events, load_caps, load_terms
 from calc.inputs.events_csv import read_events_text
 from calc.inputs.history import history_defaults
 from calc.inputs.params import parse_params
@@ -31,7 +31,9 @@ def test_issue10_history_toggle_replays_the_2002_exchanges(app):
     assert not app.exception
     app.segmented_control(key=sections.SELECTOR_KEY).set_value("Ledger and break-even").run(timeout=TIMEOUT)
     params = parse_params(history_defaults())
-    expected = run_scenario(params, events=history_events(), terms=load_terms(), book=default_book()).summary
+    expected = run_scenario(
+        params, events=history_events(), terms=load_terms(), book=default_book(), caps=load_caps()
+    ).summary
     assert metric(app, "New shares") == shares(expected["new_shares"])
     assert expected["exchange_shares"] == 96_000_000
     assert metric(app, "Break-even flat price").startswith("$")
@@ -44,7 +46,9 @@ def test_issue10_events_in_use_change_the_scenario(app):
     app.session_state[state.ROWS_KEY] = tuple(event_cells(e) for e in events)
     app.run(timeout=TIMEOUT)
     assert not app.exception
-    expected = run_scenario(parse_params(), events=events, terms=load_terms(), book=default_book()).summary
+    expected = run_scenario(
+        parse_params(), events=events, terms=load_terms(), book=default_book(), caps=load_caps()
+    ).summary
     assert metric(app, "New shares") == shares(expected["new_shares"])
 
 
@@ -165,7 +169,11 @@ def test_complete_exchange_row_is_applied(app):
     _edit(app, {"action": "convert"}, EXCHANGE_100K)  # a half-entered row first: it is left out
     assert not app.error
     expected = run_scenario(
-        parse_params(), events=_exchange_events(EXCHANGE_100K), terms=load_terms(), book=default_book()
+        parse_params(),
+        events=_exchange_events(EXCHANGE_100K),
+        terms=load_terms(),
+        book=default_book(),
+        caps=load_caps(),
     ).summary
     assert metric(app, "New shares") == shares(expected["new_shares"]) != before
     assert app.session_state[state.ROWS_KEY] == (
@@ -215,7 +223,11 @@ def test_add_exchange_form_appends_the_row(app):
         ("2003-03-03", "exchange_common", "100000", "38000000", "", "", "", "", "8-K"),
     )
     expected = run_scenario(
-        parse_params(), events=_exchange_events(EXCHANGE_100K), terms=load_terms(), book=default_book()
+        parse_params(),
+        events=_exchange_events(EXCHANGE_100K),
+        terms=load_terms(),
+        book=default_book(),
+        caps=load_caps(),
     ).summary
     assert metric(app, "New shares") == shares(expected["new_shares"])
     assert app.data_editor(key=ledger_view.EDITOR_KEY).value.loc[0, "common_shares"] == "38,000,000"

@@ -19,7 +19,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from calc.inputs.data import default_book, load_terms
+from calc.inputs.data import default_book, load_caps, load_terms
 from calc.inputs.instruments_toml import load_registry, load_registry_file
 from calc.inputs.params import parse_params
 from calc.model import measures as m
@@ -47,6 +47,7 @@ def result(horizon: str = "2007-12-10", include: bool = False, prices=None):
             include_illustrative=include,
             registry=load_registry(),
             book=default_book(),
+            caps=load_caps(),
         ),
         prices,
     )
@@ -67,7 +68,7 @@ def test_golden_counts_and_the_three_measures_each_its_formula():
 
 def test_new_shares_pct_is_the_headlines_dilution():
     """With the preferred the only issuer (the default), the measure is the scenario summary's dilution_pct."""
-    summary = run_scenario(parse_params(), terms=load_terms(), book=default_book()).summary
+    summary = run_scenario(parse_params(), terms=load_terms(), book=default_book(), caps=load_caps()).summary
     assert totals(result("2004-08-02"))["new_shares_pct_of_outstanding"] == summary["dilution_pct"]
     assert summary["dilution_pct"] == m.new_shares_pct(B, ISSUED)
 
@@ -89,7 +90,9 @@ def test_bridge_rows_golden_and_closing():
 
 
 def test_preferred_sources_are_the_scenario_summarys():
-    summary = run_scenario(parse_params({"horizon": "2007-12-10"}), terms=load_terms(), book=default_book()).summary
+    summary = run_scenario(
+        parse_params({"horizon": "2007-12-10"}), terms=load_terms(), book=default_book(), caps=load_caps()
+    ).summary
     rows = {r["step"].split(": ")[-1]: r["shares"] for r in bridge_rows(result())}
     assert rows["dividends paid in stock"] == summary["dividend_shares"]
     assert rows["redemption / put paid in stock"] == summary["redemption_shares"]
@@ -145,7 +148,9 @@ def test_bridge_closes_and_measures_match_their_formulas_for_any_price(prices, h
 def test_illustrative_grants_left_out_by_default_and_counted_when_asked():
     """data/instruments.toml marks the made-up grants ``illustrative = true``; setup leaves them out unless asked."""
     assert {i.id for i in load_registry().illustrative()} == ILLUSTRATIVE_IDS
-    default = setup(parse_params({"horizon": "2007-12-10"}), registry=load_registry(), book=default_book())
+    default = setup(
+        parse_params({"horizon": "2007-12-10"}), registry=load_registry(), book=default_book(), caps=load_caps()
+    )
     assert {i.id for i in default.excluded} == ILLUSTRATIVE_IDS
     assert not ILLUSTRATIVE_IDS & {r["id"] for r in instrument_rows(run_dilution(default))}
     counted = result(include=True)
@@ -167,7 +172,7 @@ def test_illustrative_is_a_data_field_not_a_name(tmp_path):
     )
     (tmp_path / "instruments.toml").write_text(text, encoding="utf-8")
     registry = load_registry_file(tmp_path / "instruments.toml")
-    s = setup(parse_params({"horizon": "2007-12-10"}), registry, book=default_book())
+    s = setup(parse_params({"horizon": "2007-12-10"}), registry, book=default_book(), caps=load_caps())
     assert [i.id for i in s.excluded] == ["warrants_2004"]
     assert ILLUSTRATIVE_IDS <= {i.id for i in s.registry.instruments}
 

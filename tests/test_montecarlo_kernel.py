@@ -18,7 +18,7 @@ import pytest
 
 import calc.model.montecarlo as mc
 from calc.errors import InputError
-from calc.inputs.data import default_book, history_events, load_terms
+from calc.inputs.data import default_book, history_events, load_caps, load_terms
 from calc.inputs.events_csv import read_events_text
 from calc.inputs.params import parse_params
 from calc.model.engine import CONVERT, Policies, ShareLimitError
@@ -76,7 +76,14 @@ def outcome(values, events, volatility, paths=1500, seed=11):
     """Every output of ``run_monte_carlo`` (or the error message)."""
     try:
         r = mc.run_monte_carlo(
-            parse_params(values), volatility, paths, seed=seed, events=events, terms=load_terms(), book=default_book()
+            parse_params(values),
+            volatility,
+            paths,
+            seed=seed,
+            events=events,
+            terms=load_terms(),
+            book=default_book(),
+            caps=load_caps(),
         )
     except InputError as exc:
         return str(exc)
@@ -126,11 +133,11 @@ def test_batch_equals_each_path_alone(values, events, volatility):
     schedule, prices, terms, plan = simulated(values, events, volatility)
     policy = Policies.from_params([parse_params(values)])
     try:
-        batch = project(schedule, prices, policy.repeat(len(prices)), terms, plan)
+        batch = project(schedule, prices, policy.repeat(len(prices)), terms, plan, caps=load_caps())
     except ShareLimitError:
         pytest.skip("a path passes the model limit")
     for p in range(len(prices)):
-        alone = project(schedule, prices[p : p + 1], policy, terms, plan)
+        alone = project(schedule, prices[p : p + 1], policy, terms, plan, caps=load_caps())
         assert path_outputs(alone, 0) == path_outputs(batch, p)
 
 
@@ -146,10 +153,10 @@ def test_mixed_dividend_policies_batch_equals_each_alone():
     group = [parse_params(base | {"dividend_policy": d}) for d in ("accrue", "cash", "stock")] * 2
     schedule, _, terms, plan = simulated(base, events, 0.0)
     prices = np.repeat(np.array([[1.89], [0.7]]), 3, axis=0) * np.ones(schedule.size)
-    batch = project(schedule, prices, Policies.from_params(group), terms, plan)
+    batch = project(schedule, prices, Policies.from_params(group), terms, plan, caps=load_caps())
     assert batch.conversion_shares.tolist() == [262_626_312, 252_525_300, 252_525_300] * 2
     for p in range(len(group)):
-        alone = project(schedule, prices[p : p + 1], Policies.from_params([group[p]]), terms, plan)
+        alone = project(schedule, prices[p : p + 1], Policies.from_params([group[p]]), terms, plan, caps=load_caps())
         assert path_outputs(alone, 0) == path_outputs(batch, p)
 
 
@@ -158,7 +165,9 @@ def test_conversion_is_floor_of_exact_principal(values, events, volatility):
     """floor(P_x / 1000 × CR_x), P_x = N_x × LP_x + Σ debenture rows n × LP_row, all exact (``calc.model.engine``)."""
     schedule, prices, terms, plan = simulated(values, events, volatility, paths=200)
     try:
-        result = project(schedule, prices, Policies.from_params([parse_params(values)]).repeat(200), terms, plan)
+        result = project(
+            schedule, prices, Policies.from_params([parse_params(values)]).repeat(200), terms, plan, caps=load_caps()
+        )
     except ShareLimitError:
         pytest.skip("a path passes the model limit")
     converted = np.flatnonzero(result.exit_action == CONVERT)
@@ -193,13 +202,20 @@ def test_issue20_item17_a_minority_past_the_model_limit_is_counted_and_left_out(
     params = parse_params(values)
     with pytest.raises(InputError, match=r"Monte Carlo: (\d+) of 1,500 paths issue more") as refused:
         mc.run_monte_carlo(
-            params, volatility, 1500, seed=11, terms=load_terms(), book=default_book()
+            params, volatility, 1500, seed=11, terms=load_terms(), book=default_book(), caps=load_caps()
         )  # the default (the dashboard's) still refuses
     count = int(re.search(r"(\d+) of 1,500", str(refused.value)).group(1))  # type: ignore[union-attr]
     assert 0 < count < 750
     monkeypatch.setattr(mc, "CHUNK_PATHS", 1500)
     whole = mc.run_monte_carlo(
-        params, volatility, 1500, seed=11, exclude_over_limit=True, terms=load_terms(), book=default_book()
+        params,
+        volatility,
+        1500,
+        seed=11,
+        exclude_over_limit=True,
+        terms=load_terms(),
+        book=default_book(),
+        caps=load_caps(),
     )
     assert (whole.paths, whole.over_limit_paths, whole.statistics_paths) == (1500, count, 1500 - count)
     assert whole.over_limit_share == count / 1500 and len(whole.horizon_total_shares) == 1500 - count
@@ -208,7 +224,14 @@ def test_issue20_item17_a_minority_past_the_model_limit_is_counted_and_left_out(
     assert (whole.horizon_total_shares <= params.base_shares + 10**15).all()
     monkeypatch.setattr(mc, "CHUNK_PATHS", 97)
     chunked = mc.run_monte_carlo(
-        params, volatility, 1500, seed=11, exclude_over_limit=True, terms=load_terms(), book=default_book()
+        params,
+        volatility,
+        1500,
+        seed=11,
+        exclude_over_limit=True,
+        terms=load_terms(),
+        book=default_book(),
+        caps=load_caps(),
     )
     assert np.array_equal(chunked.horizon_total_shares, whole.horizon_total_shares)
     assert chunked.total_percentiles.equals(whole.total_percentiles)
@@ -216,7 +239,14 @@ def test_issue20_item17_a_minority_past_the_model_limit_is_counted_and_left_out(
     assert chunked.over_limit_paths == count and chunked.over_limit_first == whole.over_limit_first
     # every path within the limit: nothing is left out, nothing said
     fine = mc.run_monte_carlo(
-        parse_params(), 0.6, 200, seed=1, exclude_over_limit=True, terms=load_terms(), book=default_book()
+        parse_params(),
+        0.6,
+        200,
+        seed=1,
+        exclude_over_limit=True,
+        terms=load_terms(),
+        book=default_book(),
+        caps=load_caps(),
     )
     assert (fine.over_limit_paths, fine.statistics_paths, fine.coverage) == (0, 200, None)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from calc.inputs.data import default_book, load_terms
+from calc.inputs.data import default_book, load_caps, load_terms
 from calc.inputs.params import default_params
 from calc.model.scenario import run_scenario
 from calc.outputs.narrative import HTML, counted, explain_parts
@@ -16,7 +16,7 @@ from tests.helpers import APP_TIMEOUT, started_app
 
 def _parts(**changes) -> list[str]:
     params = dataclasses.replace(default_params(), **changes)
-    result = run_scenario(params, terms=load_terms(), book=default_book())
+    result = run_scenario(params, terms=load_terms(), book=default_book(), caps=load_caps())
     return explain_parts(params, result.timeline, result.summary, result.holders, HTML)
 
 
@@ -46,7 +46,7 @@ def test_one_holder_over_five_percent_ending_with_a_period():
 
 def test_markdown_narrative_has_no_double_period():
     params = dataclasses.replace(default_params(), price=0.05)
-    result = run_scenario(params, terms=load_terms(), book=default_book())
+    result = run_scenario(params, terms=load_terms(), book=default_book(), caps=load_caps())
     text = explain(params, result.timeline, result.summary, result.holders)
     assert r"FMR Corp\. *Caveat" in text and r"\.\." not in text
 

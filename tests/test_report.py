@@ -12,7 +12,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from calc.inputs.data import default_book, load_terms
+from calc.inputs.data import default_book, load_caps, load_terms
 from calc.inputs.params import default_params
 from calc.model.scenario import SUMMARY_KEYS, run_scenario
 from calc.model.sensitivity import price_grid, price_sensitivity
@@ -101,12 +101,12 @@ def test_report_renders_offline_and_matches_scenario_json(browser, tmp_path):
 
 def test_user_text_is_escaped(browser, tmp_path):
     params, terms = default_params(), load_terms()
-    result = run_scenario(params, terms, book=default_book())
+    result = run_scenario(params, terms, book=default_book(), caps=load_caps())
     hostile = (*HOSTILE_NAMES, *INJECTIONS)
     order = result.holders["pro_forma_pct"].rank(method="first", ascending=False).astype(int) - 1
     names = [hostile[i] if i < len(hostile) else n for i, n in zip(order, result.holders["name"])]
     result = dataclasses.replace(result, holders=result.holders.assign(name=names))
-    sensitivity = price_sensitivity(params, price_grid(), terms, book=default_book())
+    sensitivity = price_sensitivity(params, price_grid(), terms, book=default_book(), caps=load_caps())
     figures = scenario_figures(result, sensitivity, terms.market.authorized_common_shares)
     record = inputs_record("test", {"file": INJECTIONS[0]}, params)
     out = tmp_path / "hostile.html"

@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from calc.errors import InputError
-from calc.inputs.data import default_book, load_terms
+from calc.inputs.data import default_book, load_caps, load_terms
 from calc.inputs.params import parse_params
 from calc.model.montecarlo import run_monte_carlo
 from calc.model.scenario import run_batch, run_scenario
@@ -27,11 +27,11 @@ BASE = 3_607_381_493
 
 
 def summary(**values):
-    return run_scenario(parse_params(values), terms=load_terms(), book=default_book()).summary
+    return run_scenario(parse_params(values), terms=load_terms(), book=default_book(), caps=load_caps()).summary
 
 
 def test_default_stock_dividends_and_stock_put_at_1_89():
-    result = run_scenario(parse_params({}), terms=load_terms(), book=default_book())
+    result = run_scenario(parse_params({}), terms=load_terms(), book=default_book(), caps=load_caps())
     tl = result.timeline
     # dividend dates in (2002-08-28, 2004-08-02]: 2003-02-01, 2003-08-01, 2004-02-01, 2004-08-01
     assert list(tl["date"]) == [
@@ -75,7 +75,10 @@ def test_accrued_dividends_compound_into_conversion():
     # 1,885,000 × 1.16985856 = 2,205,183.3856 preferred-equivalents of $1,000;
     # × 168.3502 = 370,470,808.78 + 772,255.22 = 371,243,064.0... -> floor 371,243,064
     result = run_scenario(
-        parse_params({"price": 7, "dividend_policy": "accrue"}), terms=load_terms(), book=default_book()
+        parse_params({"price": 7, "dividend_policy": "accrue"}),
+        terms=load_terms(),
+        book=default_book(),
+        caps=load_caps(),
     )
     assert list(result.timeline["lp_per_share_usd"][1:5]) == pytest.approx([1040, 1081.6, 1124.864, 1169.85856])
     exact = N * Fraction("1169.85856") / 1000 * Fraction("168.3502")
@@ -91,7 +94,10 @@ def test_conversion_all_at_valuation_date_stops_dividends():
 
 def test_conversion_all_before_put_date_pre_empts_put():
     result = run_scenario(
-        parse_params({"conversion": "all", "conversion_date": "2003-08-01"}), terms=load_terms(), book=default_book()
+        parse_params({"conversion": "all", "conversion_date": "2003-08-01"}),
+        terms=load_terms(),
+        book=default_book(),
+        caps=load_caps(),
     )
     # two stock dividends (2003-02-01 and 2003-08-01, that date's dividend first), then conversion
     assert result.summary["dividend_shares"] == 2 * 39_894_180
@@ -100,7 +106,9 @@ def test_conversion_all_before_put_date_pre_empts_put():
 
 
 def test_exchange_into_debentures():
-    result = run_scenario(parse_params({"exchange_date": "2003-03-01"}), terms=load_terms(), book=default_book())
+    result = run_scenario(
+        parse_params({"exchange_date": "2003-03-01"}), terms=load_terms(), book=default_book(), caps=load_caps()
+    )
     tl = result.timeline.set_index("date")
     # one stock dividend before the exchange, then cash interest 1,885,000,000 × 4% = 75,400,000
     assert result.summary["dividend_shares"] == 39_894_180
@@ -147,7 +155,10 @@ def test_mandatory_redemption_2031():
 def test_drift_prices_the_put():
     # drift 10%/yr: P(2004-08-02) = 1.89 × 1.1^(705/365.25)
     result = run_scenario(
-        parse_params({"annual_drift": 0.1, "dividend_policy": "cash"}), terms=load_terms(), book=default_book()
+        parse_params({"annual_drift": 0.1, "dividend_policy": "cash"}),
+        terms=load_terms(),
+        book=default_book(),
+        caps=load_caps(),
     )
     price = 1.89 * 1.1 ** (705 / 365.25)
     assert result.timeline["price_usd"].iloc[-1] == pytest.approx(price)
@@ -155,17 +166,22 @@ def test_drift_prices_the_put():
 
 
 def test_holder_shares_sum_to_aggregate_pro_rata():
-    result = run_scenario(parse_params({}), terms=load_terms(), book=default_book())
+    result = run_scenario(parse_params({}), terms=load_terms(), book=default_book(), caps=load_caps())
     holders = result.holders[result.holders["kind"] == "holder"]
     assert holders["basis_preferred_shares"].sum() == N
     assert holders["redemption_shares"].sum() == result.summary["redemption_shares"]
-    conv = run_scenario(parse_params({"conversion": "all"}), terms=load_terms(), book=default_book()).holders
+    conv = run_scenario(
+        parse_params({"conversion": "all"}), terms=load_terms(), book=default_book(), caps=load_caps()
+    ).holders
     assert conv.loc[conv["kind"] == "holder", "conversion_shares"].sum() == 317_340_127
 
 
 def test_registered_basis_rounds_each_holder():
     result = run_scenario(
-        parse_params({"conversion": "all", "holder_basis": "registered"}), terms=load_terms(), book=default_book()
+        parse_params({"conversion": "all", "holder_basis": "registered"}),
+        terms=load_terms(),
+        book=default_book(),
+        caps=load_caps(),
     )
     h = result.holders[result.holders["kind"] == "holder"]
     assert h["basis_preferred_shares"].sum() == 2_338_914  # listed total (SUPP table)
@@ -174,7 +190,7 @@ def test_registered_basis_rounds_each_holder():
 
 
 def test_families_and_beneficial_ownership():
-    result = run_scenario(parse_params({}), terms=load_terms(), book=default_book())
+    result = run_scenario(parse_params({}), terms=load_terms(), book=default_book(), caps=load_caps())
     h = result.holders
     fmr = h[(h["kind"] == "family") & (h["name"] == "FMR Corp.")].iloc[0]
     members = h[(h["kind"] == "holder") & h["family"].str.contains("FMR Corp.")]
@@ -187,7 +203,10 @@ def test_families_and_beneficial_ownership():
 def test_beneficial_ownership_counts_own_convertible_only():
     # horizon before the put: the preferred is still held, convertible within 60 days
     result = run_scenario(
-        parse_params({"horizon": "2003-01-01", "holder_basis": "registered"}), terms=load_terms(), book=default_book()
+        parse_params({"horizon": "2003-01-01", "holder_basis": "registered"}),
+        terms=load_terms(),
+        book=default_book(),
+        caps=load_caps(),
     )
     h = result.holders.set_index("name")
     aim = h.loc["Aim Charter Fund"]
@@ -203,9 +222,9 @@ def test_batch_equals_one_by_one():
         for d in ("cash", "stock", "accrue")
         for c in ("none", "all", "rational")
     ]
-    batch = run_batch(grid, terms=load_terms(), book=default_book())
+    batch = run_batch(grid, terms=load_terms(), book=default_book(), caps=load_caps())
     for i, params in enumerate(grid):
-        single = run_scenario(params, terms=load_terms(), book=default_book())
+        single = run_scenario(params, terms=load_terms(), book=default_book(), caps=load_caps())
         for key in ("dividend_shares", "conversion_shares", "redemption_shares", "total_shares"):
             assert batch.summary[key].iloc[i] == single.summary[key]
         assert np.array_equal(batch.holders["pro_forma_shares"][i], single.holders["pro_forma_shares"].to_numpy())
@@ -220,8 +239,8 @@ def test_more_shares_at_lower_prices(cents, policy):
     low = parse_params({"price": cents / 100, "dividend_policy": policy, "put_settlement": "stock"})
     high = dataclasses.replace(low, price=cents / 100 + 0.37)
     s_low, s_high = (
-        run_scenario(low, terms=load_terms(), book=default_book()).summary,
-        run_scenario(high, terms=load_terms(), book=default_book()).summary,
+        run_scenario(low, terms=load_terms(), book=default_book(), caps=load_caps()).summary,
+        run_scenario(high, terms=load_terms(), book=default_book(), caps=load_caps()).summary,
     )
     assert s_low["new_shares"] >= s_high["new_shares"] >= 0
 
@@ -243,8 +262,10 @@ def test_stock_dividend_rounding_matches_exact_arithmetic(cents):
 
 def test_monte_carlo_zero_volatility_equals_deterministic():
     params = parse_params({"horizon": "2011-08-01", "annual_drift": 0.25})
-    mc = run_monte_carlo(params, volatility=0.0, paths=5, seed=3, terms=load_terms(), book=default_book())
-    det = run_scenario(params, terms=load_terms(), book=default_book())
+    mc = run_monte_carlo(
+        params, volatility=0.0, paths=5, seed=3, terms=load_terms(), book=default_book(), caps=load_caps()
+    )
+    det = run_scenario(params, terms=load_terms(), book=default_book(), caps=load_caps())
     assert np.array_equal(mc.total_percentiles["p50"].to_numpy(), det.timeline["total_common_shares"].to_numpy())
     assert np.array_equal(mc.total_percentiles["p5"].to_numpy(), mc.total_percentiles["p95"].to_numpy())
 
@@ -255,10 +276,12 @@ def test_issue20_item5_monte_carlo_at_zero_volatility_equals_the_scenario_exactl
     Carlo rebuilt the price as exp(log 5) = 4.999999999999999 and issued one share more (3,984,381,494)."""
     params = parse_params({"price": "5", "put": "all", "dividend_policy": "cash"})
     assert (
-        run_scenario(params, terms=load_terms(), book=default_book()).summary["total_shares"]
+        run_scenario(params, terms=load_terms(), book=default_book(), caps=load_caps()).summary["total_shares"]
         == 3_607_381_493 + 377_000_000
     )
-    mc = run_monte_carlo(params, volatility=0.0, paths=3, seed=0, terms=load_terms(), book=default_book())
+    mc = run_monte_carlo(
+        params, volatility=0.0, paths=3, seed=0, terms=load_terms(), book=default_book(), caps=load_caps()
+    )
     assert mc.horizon_total_shares.tolist() == [3_984_381_493] * 3
     assert mc.horizon_new_by_source.loc["redemption_shares", "p50"] == 377_000_000
 
@@ -300,12 +323,16 @@ def test_issue20_item5_zero_volatility_equals_the_scenario_at_every_price(cents,
     values = {"price": f"{cents / 100:.2f}", "annual_drift": drift, "horizon": "2008-08-01"} | policies
     params = parse_params(values)
     try:
-        det = run_scenario(params, terms=load_terms(), book=default_book())
+        det = run_scenario(params, terms=load_terms(), book=default_book(), caps=load_caps())
     except InputError:  # past the model limit: the Monte Carlo refuses the same paths
         with pytest.raises(InputError):
-            run_monte_carlo(params, volatility=0.0, paths=2, seed=1, terms=load_terms(), book=default_book())
+            run_monte_carlo(
+                params, volatility=0.0, paths=2, seed=1, terms=load_terms(), book=default_book(), caps=load_caps()
+            )
         return
-    mc = run_monte_carlo(params, volatility=0.0, paths=2, seed=1, terms=load_terms(), book=default_book())
+    mc = run_monte_carlo(
+        params, volatility=0.0, paths=2, seed=1, terms=load_terms(), book=default_book(), caps=load_caps()
+    )
     expected = det.timeline["total_common_shares"].to_numpy()
     for q in ("p5", "p50", "p95"):
         assert np.array_equal(mc.total_percentiles[q].to_numpy(), expected), q
@@ -315,8 +342,12 @@ def test_issue20_item5_zero_volatility_equals_the_scenario_at_every_price(cents,
 
 def test_monte_carlo_percentiles_ordered_and_reproducible():
     params = parse_params({"horizon": "2006-08-01"})
-    a = run_monte_carlo(params, volatility=0.6, paths=3000, seed=7, terms=load_terms(), book=default_book())
-    b = run_monte_carlo(params, volatility=0.6, paths=3000, seed=7, terms=load_terms(), book=default_book())
+    a = run_monte_carlo(
+        params, volatility=0.6, paths=3000, seed=7, terms=load_terms(), book=default_book(), caps=load_caps()
+    )
+    b = run_monte_carlo(
+        params, volatility=0.6, paths=3000, seed=7, terms=load_terms(), book=default_book(), caps=load_caps()
+    )
     pct = a.total_percentiles[["p5", "p25", "p50", "p75", "p95"]].to_numpy()
     assert (np.diff(pct, axis=1) >= 0).all()
     assert np.array_equal(a.horizon_total_shares, b.horizon_total_shares)
@@ -358,16 +389,16 @@ def test_rejections_name_parameter_and_rule(values, message):
 def test_monte_carlo_rejections():
     params = parse_params({})
     with pytest.raises(InputError, match="volatility"):
-        run_monte_carlo(params, volatility=-0.1, paths=10, terms=load_terms(), book=default_book())
+        run_monte_carlo(params, volatility=-0.1, paths=10, terms=load_terms(), book=default_book(), caps=load_caps())
     with pytest.raises(InputError, match="paths"):
-        run_monte_carlo(params, volatility=0.1, paths=0, terms=load_terms(), book=default_book())
+        run_monte_carlo(params, volatility=0.1, paths=0, terms=load_terms(), book=default_book(), caps=load_caps())
 
 
 def test_timeline_marks_moneyness_on_each_date():
     # drift -30%/yr from $7.00: in the money at the start (7 × 168.3502 >= 1000), out of the
     # money by the 2004 put (7 × 0.7^1.93 = $3.52 < $5.94), so the rational holder puts
     tl = run_scenario(
-        parse_params({"price": 7, "annual_drift": -0.3}), terms=load_terms(), book=default_book()
+        parse_params({"price": 7, "annual_drift": -0.3}), terms=load_terms(), book=default_book(), caps=load_caps()
     ).timeline
     assert bool(tl["in_the_money"].iloc[0]) and not bool(tl["in_the_money"].iloc[-1])
     assert tl["conversion_price_usd"].iloc[-1] == pytest.approx(1000 / 168.3502)
@@ -392,8 +423,8 @@ BATCH_POOL = [
 @given(order=st.permutations(range(len(BATCH_POOL))))
 def test_run_batch_independent_of_row_order(order):
     """Scenario i's summary and holder rows do not depend on where it stands in the batch."""
-    base = run_batch(BATCH_POOL, terms=load_terms(), book=default_book())
-    shuffled = run_batch([BATCH_POOL[i] for i in order], terms=load_terms(), book=default_book())
+    base = run_batch(BATCH_POOL, terms=load_terms(), book=default_book(), caps=load_caps())
+    shuffled = run_batch([BATCH_POOL[i] for i in order], terms=load_terms(), book=default_book(), caps=load_caps())
     assert shuffled.summary.equals(base.summary.iloc[list(order)].reset_index(drop=True))
     for column, values in base.holders.items():
         assert np.array_equal(shuffled.holders[column], values[list(order)]), column

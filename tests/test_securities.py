@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from calc.errors import InputError
-from calc.inputs.data import default_book, load_terms
+from calc.inputs.data import default_book, load_caps, load_terms
 from calc.inputs.instruments_toml import load_registry
 from calc.inputs.params import parse_params
 from calc.model.eps import DILUTIVE_REASON
@@ -37,7 +37,9 @@ from cli.main import main
 
 def run(policies: tuple[str, ...] = (), **values):
     registry = load_registry()
-    return run_dilution(setup(parse_params(values), registry, parse_policies(policies, registry), book=default_book()))
+    return run_dilution(
+        setup(parse_params(values), registry, parse_policies(policies, registry), book=default_book(), caps=load_caps())
+    )
 
 
 def row(result, iid):
@@ -58,7 +60,7 @@ def test_the_preferred_keeps_its_full_model():
     """The 8.00% preferred's issued shares are exactly the scenario engine's (ledger history included)."""
     for values in ({}, {"horizon": "2006-08-01", "price": "3"}):
         params = parse_params(values)
-        expected = run_scenario(params, terms=load_terms(), book=default_book()).summary["new_shares"]
+        expected = run_scenario(params, terms=load_terms(), book=default_book(), caps=load_caps()).summary["new_shares"]
         assert row(run(**values), "preferred_8pct")["issued_shares"] == expected
 
 
@@ -171,6 +173,7 @@ def test_potential_and_issued_monotone_in_price_for_options_and_warrants(prices,
         ),
         include_illustrative=True,  # the option pools are illustrative: counted here to test them
         book=default_book(),
+        caps=load_caps(),
     )
     ordered = np.sort(np.array(prices))
     result = run_dilution(s, ordered)
@@ -195,7 +198,7 @@ def test_potential_and_issued_monotone_in_price_for_options_and_warrants(prices,
 
 
 def test_monte_carlo_zero_volatility_is_the_deterministic_path():
-    s = setup(parse_params({"horizon": "2007-12-10"}), registry=load_registry(), book=default_book())
+    s = setup(parse_params({"horizon": "2007-12-10"}), registry=load_registry(), book=default_book(), caps=load_caps())
     mc = run_dilution_mc(s, 0.0, 50, seed=1)
     fd = int(run_dilution(s).fully_diluted()[0])
     assert mc.fully_diluted["p5"] == mc.fully_diluted["p95"] == fd

@@ -12,7 +12,7 @@ import json
 import openpyxl
 import pytest
 
-from calc.inputs.data import default_book, load_terms
+from calc.inputs.data import default_book, load_caps, load_terms
 from calc.inputs.params import default_params
 from calc.model.scenario import SUMMARY_KEYS, run_scenario
 from calc.outputs.workbook import WorkbookData, workbook_bytes
@@ -169,7 +169,7 @@ def test_inputs_sheet_names_every_parameter_and_its_source(made):
 
 def test_text_that_looks_like_a_formula_is_neutralized():
     params = default_params()
-    result = run_scenario(params, terms=load_terms(), book=default_book())
+    result = run_scenario(params, terms=load_terms(), book=default_book(), caps=load_caps())
     names = result.holders["name"].tolist()
     names[: len(HOSTILE_NAMES)] = HOSTILE_NAMES
     hostile = dataclasses.replace(result, holders=result.holders.assign(name=names))
@@ -211,7 +211,10 @@ def test_options_and_eps_sheet_without_inputs_is_notes_only():
         io.BytesIO(
             workbook_bytes(
                 WorkbookData(
-                    params, run_scenario(params, terms=load_terms(), book=default_book()), {}, terms=load_terms()
+                    params,
+                    run_scenario(params, terms=load_terms(), book=default_book(), caps=load_caps()),
+                    {},
+                    terms=load_terms(),
                 )
             )
         )

@@ -14,14 +14,24 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from calc.errors import InputError, Problem, echo
+from calc.inputs.exchange_desk_toml import load_desk_facts
 from calc.inputs.numbers import parse_float, parse_whole
 from calc.inputs.terms_toml import load_terms
-from calc.model.params import PARAM_NAMES, SPEC_BY_NAME, ParamSpec, ScenarioParams, problem, range_problems
+from calc.model.params import (
+    CASH_PUT_CHOICES,
+    PARAM_NAMES,
+    SPEC_BY_NAME,
+    ParamSpec,
+    ScenarioParams,
+    problem,
+    range_problems,
+)
 from calc.model.terms import Terms
 
 
 def default_params(terms: Terms | None = None) -> ScenarioParams:
-    """Defaults: market figures from the terms file, horizon = the first holder put date."""
+    """Defaults: market figures from the terms file, horizon = the first holder put date, the capacity policy
+    from the exchange-desk facts (``data/exchange_desk.toml``)."""
     terms = terms or load_terms()
     market = terms.market
     return ScenarioParams(
@@ -42,6 +52,7 @@ def default_params(terms: Terms | None = None) -> ScenarioParams:
         call="none",
         call_date=None,
         call_trigger_pct=float(terms.preferred.call_trigger_pct),
+        cash_put_allowed=CASH_PUT_CHOICES[load_desk_facts().cash_put_allowed],
     )
 
 

@@ -20,3 +20,4 @@ CARRYING_VALUE_PATH = DATA_DIR / "preferred_carrying_value.csv"  # calc.inputs.h
 ILLUSTRATIVE_GRANTS_PATH = DATA_DIR / "grants_illustrative.csv"  # calc.inputs.grants_csv
 EXECUTIVE_GRANTS_PATH = DATA_DIR / "grants_executive_example.csv"  # calc.inputs.grants_csv
 INSTRUMENTS_PATH = DATA_DIR / "instruments.toml"  # calc.model.instruments
+EXCHANGE_DESK_PATH = DATA_DIR / "exchange_desk.toml"  # calc.inputs.exchange_desk_toml

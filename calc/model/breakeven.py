@@ -30,6 +30,7 @@ import numpy as np
 from calc.errors import InputError
 from calc.model import preferred_rules as rules
 from calc.model.allocation import HolderBook
+from calc.model.capacity import StockCaps
 from calc.model.engine import STOCK, PathResult, Policies, dividend_codes
 from calc.model.ledger import Event, Plan
 from calc.model.montecarlo import PERCENTILES, gbm_prices, validate_mc
@@ -81,6 +82,7 @@ def _empty_plan() -> Plan:
 class Setup:
     params: ScenarioParams
     terms: Terms
+    caps: StockCaps
     plan: Plan | None
     schedule: Schedule
     date: dt.date  # D
@@ -94,9 +96,12 @@ def setup(
     events: tuple[Event, ...],
     terms: Terms,
     book: HolderBook,
+    *,
+    caps: StockCaps,
 ) -> Setup:
     """Schedule and ledger for a break-even on ``date`` (default: the valuation date); ``book``: the holder data
-    the events name holders of (the shipped filing's: ``calc.inputs.data.default_book``)."""
+    the events name holders of (the shipped filing's: ``calc.inputs.data.default_book``); ``caps``: the capacity
+    caps (the shipped ones: ``calc.inputs.data.load_caps``)."""
     day = dt.date.fromisoformat(date) if date else params.valuation_date
     if not params.valuation_date <= day <= params.horizon:
         raise InputError(
@@ -108,6 +113,7 @@ def setup(
     return Setup(
         params,
         terms,
+        caps,
         plan,
         schedule,
         day,
@@ -118,7 +124,7 @@ def setup(
 
 def _run(s: Setup, prices: np.ndarray) -> WaitTerms:
     pol = Policies.from_params([s.params]).repeat(len(prices))
-    path = project(s.schedule, prices, pol, s.terms, s.plan)
+    path = project(s.schedule, prices, pol, s.terms, s.plan, caps=s.caps)
     return wait_terms(path, s.schedule, pol, s.plan, s.terms, s.from_column, s.after)
 
 

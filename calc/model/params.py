@@ -23,6 +23,7 @@ PUT_POLICIES = ("none", "all", "rational")
 SETTLEMENTS = ("cash", "stock")
 CONVERSION_POLICIES = ("none", "all", "rational")
 CALL_POLICIES = ("none", "rational", "date")
+CASH_PUT_CHOICES = ("no", "yes")  # cash_put_allowed (calc.model.capacity: the capacity policy)
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,7 @@ class ScenarioParams:
     call: str = "none"
     call_date: dt.date | None = None  # call = date only
     call_trigger_pct: float = 20.0
+    cash_put_allowed: str = "no"  # "yes": a stock settlement that would breach a cap is paid in cash
 
     @property
     def effective_conversion_date(self) -> dt.date:
@@ -160,6 +162,14 @@ SPECS: tuple[ParamSpec, ...] = (
         f"{_span(CALL_TRIGGER_RANGE_PCT)} (assumption)",
         "percent",
         bounds=CALL_TRIGGER_RANGE_PCT,
+    ),
+    ParamSpec(
+        "cash_put_allowed",
+        "choice",
+        "capacity policy: yes settles in cash a stock-settled put, call or redemption whose shares would need "
+        "shareholder approval (NYSE 20 percent rule) or exceed the authorized shares; no (default, an "
+        "assumption: the credit facilities prohibited a cash put) issues the stock and records the breach",
+        choices=CASH_PUT_CHOICES,
     ),
 )
 SPEC_BY_NAME = {s.name: s for s in SPECS}

@@ -31,6 +31,7 @@ import pandas as pd
 from calc.errors import InputError
 from calc.model import preferred_rules as rules
 from calc.model.allocation import ExitTerms, HolderBook, holder_arrays, holder_frame
+from calc.model.capacity import StockCaps
 from calc.model.columns import SUMMARY_METRICS
 from calc.model.engine import CONVERT, REDEEM, PathResult, Policies, ShareLimitError, in_the_money, run_paths
 from calc.model.holder_bases import BASIS_BY_NAME, HolderBasis, basis_holdings, splits_class_total
@@ -55,9 +56,10 @@ def interest_rate(terms: Terms) -> float:
 
 
 def project(
-    schedule: Schedule, prices: np.ndarray, pol: Policies, terms: Terms, plan: Plan | None = None
+    schedule: Schedule, prices: np.ndarray, pol: Policies, terms: Terms, plan: Plan | None = None, *, caps: StockCaps
 ) -> PathResult:
-    """``calc.model.engine.run_paths`` with the instrument's terms filled in."""
+    """``calc.model.engine.run_paths`` with the instrument's terms filled in; ``caps``: the capacity policy's caps
+    (``calc.model.capacity.stock_caps``)."""
     return run_paths(
         schedule,
         prices,
@@ -67,6 +69,7 @@ def project(
         coupon_rate(terms),
         interest_rate(terms),
         plan,
+        caps,
     )
 
 
@@ -257,7 +260,12 @@ class ScenarioResult:
 
 
 def project_group(
-    group: list[ScenarioParams], terms: Terms, plan: Plan | None = None, label: Callable[[int], str] | None = None
+    group: list[ScenarioParams],
+    terms: Terms,
+    plan: Plan | None = None,
+    label: Callable[[int], str] | None = None,
+    *,
+    caps: StockCaps,
 ) -> tuple[Schedule, Policies, PathResult, np.ndarray]:
     """Project scenarios that share one event schedule (same window and ledger rows) on their deterministic
     price paths: (schedule, policies, engine result, base shares per scenario). ``check_rows_before_exit``
@@ -267,7 +275,7 @@ def project_group(
     prices = deterministic_prices(
         np.array([p.price for p in group]), np.array([p.annual_drift for p in group]), schedule.years
     )
-    path = project(schedule, prices, pol, terms, plan)
+    path = project(schedule, prices, pol, terms, plan, caps=caps)
     if plan is not None:
         check_rows_before_exit(path, schedule, plan, label)
     return schedule, pol, path, np.array([p.base_shares for p in group], dtype=np.int64)
@@ -298,11 +306,12 @@ def check_rows_before_exit(
 
 
 def run_scenario(
-    params: ScenarioParams, terms: Terms, book: HolderBook, events: tuple[Event, ...] = ()
+    params: ScenarioParams, terms: Terms, book: HolderBook, events: tuple[Event, ...] = (), *, caps: StockCaps
 ) -> ScenarioResult:
-    """Project one deterministic scenario: timeline, summary and holder table (``events``: ledger rows)."""
+    """Project one deterministic scenario: timeline, summary and holder table (``events``: ledger rows; ``caps``:
+    the capacity caps, ``calc.model.capacity.stock_caps``)."""
     plan = scenario_plan(params, events, terms, book)
-    schedule, pol, path, base = project_group([params], terms, plan)
+    schedule, pol, path, base = project_group([params], terms, plan, caps=caps)
     ex = exit_terms(path, base, (BASIS_BY_NAME[params.holder_basis],), book, plan)
     summary = first_row(summary_columns(path, base, schedule, terms))
     return ScenarioResult(params, schedule, path, summary, holder_arrays(book, ex), book, terms.preferred.shares_issued)
@@ -325,6 +334,8 @@ def run_batch(
     book: HolderBook,
     with_holders: bool = True,
     events: Sequence[tuple[Event, ...]] | None = None,
+    *,
+    caps: StockCaps,
 ) -> BatchResult:
     """Many deterministic scenarios, vectorized within groups sharing event dates and ledger rows.
 
@@ -340,7 +351,9 @@ def run_batch(
         group = [params[i] for i in indices]
         plan = scenario_plan(group[0], events[indices[0]], terms, book)
         try:
-            schedule, pol, path, base = project_group(group, terms, plan, _scenario_label(indices, len(params)))
+            schedule, pol, path, base = project_group(
+                group, terms, plan, _scenario_label(indices, len(params)), caps=caps
+            )
         except ShareLimitError as exc:
             rows = np.array(indices)[exc.paths]
             more = f" (and {len(rows) - 1:,} more)" if len(rows) > 1 else ""

@@ -62,6 +62,7 @@ import pandas as pd
 from calc.errors import InputError, echo
 from calc.model import preferred_rules as rules
 from calc.model.allocation import HolderBook
+from calc.model.capacity import StockCaps
 from calc.model.engine import Policies, ShareLimitError
 from calc.model.eps import MAX_PERIOD_YEARS, DilutedEps, PotentialShares, diluted_eps, input_problems
 from calc.model.instruments import (
@@ -290,14 +291,14 @@ def _alive(columns: np.ndarray, E: int) -> np.ndarray:
 
 
 def _preferred(
-    registry: Registry, params: ScenarioParams, plan: Plan | None, grid: Grid, prices: np.ndarray
+    registry: Registry, params: ScenarioParams, plan: Plan | None, grid: Grid, prices: np.ndarray, caps: StockCaps
 ) -> Projection:
     """The 8.00% preferred's full model on its own columns, placed on the grid (see the module docstring)."""
     terms = registry.terms
     schedule = scenario_schedule(params, terms, plan)
     cols = np.array([grid.column(d) for d in schedule.dates])
     P = len(prices)
-    path = project(schedule, prices[:, cols], Policies.from_params([params]).repeat(P), terms, plan)
+    path = project(schedule, prices[:, cols], Policies.from_params([params]).repeat(P), terms, plan, caps=caps)
     by_source = dict(zip(PREFERRED_SOURCES, (*path.issued_by_column(), path.exchange_by_column())))
     issued = _zeros((P, grid.size))
     issued[:, cols] = sum(by_source.values())
@@ -536,13 +537,14 @@ def project_all(
     grid: Grid,
     prices: np.ndarray,
     plan: Plan | None,
+    caps: StockCaps,
 ) -> DilutionResult:
     """Every instrument of the registry on the same (P, E) prices."""
     out = []
     for instrument in registry.instruments:
         pol = policies.get(instrument.id, Policy())
         if isinstance(instrument, PreferredRef):
-            out.append(_preferred(registry, params, plan, grid, prices))
+            out.append(_preferred(registry, params, plan, grid, prices, caps))
         else:
             out.append(PROJECTORS[type(instrument)](instrument, pol, grid, prices))
     result = DilutionResult(params, grid, prices, tuple(out))
@@ -572,6 +574,7 @@ class Setup:
     policies: Mapping[str, Policy]
     plan: Plan | None
     grid: Grid
+    caps: StockCaps
     excluded: tuple[Instrument, ...] = ()
 
 
@@ -583,6 +586,7 @@ def setup(
     include_illustrative: bool = False,
     *,
     book: HolderBook,
+    caps: StockCaps,
 ) -> Setup:
     """Instruments, policies and the 8.00% preferred's ledger plan on one date grid. Illustrative instruments
     (``Registry.illustrative``) only with ``include_illustrative``; ``book``: the holder data the events name
@@ -594,14 +598,14 @@ def setup(
     plan = scenario_plan(params, events, registry.terms, book)
     schedule = scenario_schedule(params, registry.terms, plan)
     grid = build_grid(params, registry, policies, schedule.dates)
-    return Setup(params, registry, policies, plan, grid, excluded)
+    return Setup(params, registry, policies, plan, grid, caps, excluded)
 
 
 def run_dilution(s: Setup, start_prices: np.ndarray | None = None) -> DilutionResult:
     """Deterministic paths ``P_0 × (1 + drift)^t``, one per start price (default: the scenario's price)."""
     start = np.array([s.params.price]) if start_prices is None else np.asarray(start_prices, dtype=float)
     prices = deterministic_prices(start, np.full(len(start), s.params.annual_drift), s.grid.years)
-    return project_all(s.params, s.registry, s.policies, s.grid, prices, s.plan)
+    return project_all(s.params, s.registry, s.policies, s.grid, prices, s.plan, s.caps)
 
 
 # --------------------------------------------------------------------------- reports
@@ -814,7 +818,7 @@ def run_dilution_mc(
         count = min(CHUNK_PATHS, paths - start)
         prices = gbm_prices(s.params, s.grid.years, volatility, count, rng)
         try:
-            result = project_all(s.params, s.registry, s.policies, s.grid, prices, s.plan)
+            result = project_all(s.params, s.registry, s.policies, s.grid, prices, s.plan, s.caps)
         except ShareLimitError as exc:
             over_limit.append((start, exc))
             continue

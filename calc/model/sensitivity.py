@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from calc.model.allocation import HolderBook
+from calc.model.capacity import StockCaps
 from calc.model.params import ScenarioParams
 from calc.model.scenario import run_batch
 from calc.model.terms import Terms
@@ -28,7 +29,9 @@ def price_grid(low_usd: float = 0.25, high_usd: float = 10.0, points: int = 79) 
     return np.linspace(low_usd, high_usd, points)
 
 
-def price_sensitivity(params: ScenarioParams, prices: np.ndarray, terms: Terms, book: HolderBook) -> pd.DataFrame:
+def price_sensitivity(
+    params: ScenarioParams, prices: np.ndarray, terms: Terms, book: HolderBook, caps: StockCaps
+) -> pd.DataFrame:
     """One row per price: the four share counts described in the module docstring."""
     variants: dict[str, dict[str, Any]] = {
         "dividend_shares": dict(dividend_policy="stock", put="none", conversion="none", exchange_date=None),
@@ -43,7 +46,7 @@ def price_sensitivity(params: ScenarioParams, prices: np.ndarray, terms: Terms, 
         "scenario_new_shares": "new_shares",
     }
     batch = [dataclasses.replace(params, price=float(p), **changes) for changes in variants.values() for p in prices]
-    summary = run_batch(batch, terms, book, with_holders=False).summary
+    summary = run_batch(batch, terms, book, with_holders=False, caps=caps).summary
     frame = pd.DataFrame({"price_usd": prices})
     for i, name in enumerate(variants):
         frame[name] = summary[sources[name]].to_numpy()[i * len(prices) : (i + 1) * len(prices)]

@@ -31,10 +31,11 @@ import pyarrow.csv as pa_csv
 import pyarrow.parquet as pq
 
 from calc.errors import InputError, echo
-from calc.inputs.data import default_book, load_families, load_terms
+from calc.inputs.data import default_book, load_desk_facts, load_families, load_terms
 from calc.inputs.grid import ID_COLUMN, Grid
 from calc.inputs.register import DEFAULT_PARTIAL, prepare_register, read_register_csv
 from calc.model.allocation import HolderBook, build_book, row_labels
+from calc.model.capacity import stock_caps
 from calc.model.columns import HOLDER_LABEL_COLUMNS, HOLDER_NUMBER_COLUMNS, SUMMARY_METRICS
 from calc.model.engine import ShareLimitError
 from calc.model.params import PARAM_NAMES, SPEC_BY_NAME, ScenarioParams
@@ -166,6 +167,7 @@ def result_chunks(
         raise InputError(f"chunk size {chunk_size} must be >= 1")
     terms = terms or load_terms()
     book = book or default_book()
+    caps = stock_caps(terms, load_desk_facts())
     label_frame = row_labels(book)
     labels = {c: _text(label_frame[c], spreadsheet_safe) for c in LABEL_COLUMNS}
     book_rows = len(label_frame)
@@ -174,7 +176,7 @@ def result_chunks(
         params = list(grid.params[start : start + chunk_size])
         events = list(grid.events[start : start + chunk_size]) if grid.events else None
         try:
-            batch = run_batch(params, terms, book, True, events)
+            batch = run_batch(params, terms, book, True, events, caps=caps)
         except ShareLimitError as exc:
             first, more = grid.ids[start + int(exc.paths[0])], len(exc.paths) - 1
             also = f" (and {more:,} more)" if more > 0 else ""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from calc.inputs.data import load_terms
+from calc.inputs.data import load_caps, load_terms
 from calc.model.breakeven import breakeven_report, setup
 from cli.arg_types import iso_date, positive_decimal
 from cli.flags import add_ledger_flags, add_monte_carlo_flags, add_scenario_flags, scenario_from_args
@@ -29,7 +29,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     resolved = scenario_from_args(args)
     day = args.date.isoformat() if args.date else None
-    s = setup(resolved.params, day, resolved.events, book=resolved.book, terms=load_terms())
+    s = setup(resolved.params, day, resolved.events, book=resolved.book, terms=load_terms(), caps=load_caps())
     report = breakeven_report(s, float(args.common_per_preferred), args.volatility, args.paths, args.seed)
     if args.json:
         print_json(report)

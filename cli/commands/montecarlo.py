@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from calc.inputs.data import load_terms
+from calc.inputs.data import load_caps, load_terms
 from calc.model.montecarlo import MonteCarloResult, run_monte_carlo
 from calc.outputs.files import OutputPlan, plan_outputs
 from calc.outputs.record import history_file, inputs_record
@@ -42,6 +42,7 @@ def run(args: argparse.Namespace) -> int:
             book=resolved.book,
             exclude_over_limit=True,
             terms=load_terms(),
+            caps=load_caps(),
         )
     finally:
         progress.clear()
@@ -67,6 +68,8 @@ def _report(args: argparse.Namespace, result: MonteCarloResult, plan: OutputPlan
     }
     if result.coverage:
         payload["statistics_note"] = result.coverage
+    if result.capacity is not None:
+        payload |= result.capacity.as_dict()
     if args.json:
         print_json(payload)
         return 0
@@ -76,6 +79,12 @@ def _report(args: argparse.Namespace, result: MonteCarloResult, plan: OutputPlan
     of = f" (of the {result.statistics_paths:,} paths within the model limit)" if result.coverage else ""
     print(result.total_percentiles.to_string(index=False, float_format=lambda v: f"{v:,.0f}"))
     print(f"P(total > authorized shares) = {result.exceeds_authorized_probability:.2%}{of}")
+    if result.capacity is not None:
+        print(f"capacity breaches (of all {result.paths:,} paths):")
+        for name, p in result.capacity.probability.items():
+            print(f"  P({name}) = {p:.2%}")
+        for name, shares in result.capacity.shares_needed.items():
+            print(f"  shares needed by a breaching settlement, {name}: {shares:,}")
     for line in plan.wrote():
         print(line)
     return 0

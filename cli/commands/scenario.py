@@ -11,7 +11,7 @@ from fractions import Fraction
 import pandas as pd
 
 from calc.errors import InputError
-from calc.inputs.data import default_book, load_terms
+from calc.inputs.data import default_book, load_caps, load_terms
 from calc.inputs.grants_csv import read_grants_csv
 from calc.model.columns import holder_table, timeline_table
 from calc.model.eps import lucent_diluted_eps
@@ -103,7 +103,7 @@ def run(args: argparse.Namespace) -> int:
     )
     resolved = scenario_from_args(args)
     params, events = resolved.params, resolved.events
-    result = run_scenario(params, book=resolved.book, events=events, terms=load_terms())
+    result = run_scenario(params, book=resolved.book, events=events, terms=load_terms(), caps=load_caps())
     files = {"--events": args.events, "--grants": args.grants, "--scenario": args.scenario}
     files |= history_file(resolved.doc.history)
     record = inputs_record("scenario", args, params, files, doc=resolved.doc)
@@ -143,6 +143,7 @@ def _monte_carlo(
             exclude_over_limit=True,
             terms=load_terms(),
             book=default_book(),
+            caps=load_caps(),
         )
     finally:
         progress.clear()

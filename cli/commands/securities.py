@@ -16,6 +16,7 @@ import datetime as dt
 import sys
 from fractions import Fraction
 
+from calc.inputs.data import load_caps
 from calc.inputs.instruments_toml import load_registry, load_registry_file
 from calc.inputs.paths import INSTRUMENTS_PATH
 from calc.model.eps import MAX_NET_INCOME_USD, MAX_PERIOD_YEARS, DilutedEps, waterfall_rows
@@ -131,7 +132,9 @@ def run(args: argparse.Namespace) -> int:
     policies = parse_policies(args.policy, registry)
     resolved = scenario_from_args(args)
     params, include = resolved.params, args.include_illustrative or resolved.doc.include_illustrative
-    s = setup(params, registry, policies, resolved.events, include_illustrative=include, book=resolved.book)
+    s = setup(
+        params, registry, policies, resolved.events, include_illustrative=include, book=resolved.book, caps=load_caps()
+    )
     result = run_dilution(s)
     net_income = DEFAULT_NET_INCOME_USD if args.net_income is None else args.net_income
     eps = dilution_eps(result, net_income, args.period_years, args.tax_rate, args.average_price)
