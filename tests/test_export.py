@@ -138,7 +138,9 @@ def test_parquet_holds_the_same_rows(tmp_path, round_trip_grid):
 def test_chunks_are_vectorized_batches_of_chunk_size(round_trip_grid, monkeypatch):
     calls = []
     real = export_mod.run_batch
-    monkeypatch.setattr(export_mod, "run_batch", lambda params, *a: calls.append(len(params)) or real(params, *a))
+    monkeypatch.setattr(
+        export_mod, "run_batch", lambda params, *a, **k: calls.append(len(params)) or real(params, *a, **k)
+    )
     chunks = list(result_chunks(round_trip_grid, chunk_size=4))
     assert calls == [4, 4, 1]
     assert [c.results.num_rows for c in chunks] == [n * ROWS_PER_SCENARIO for n in calls]
@@ -301,11 +303,11 @@ def test_results_and_summary_must_differ(tmp_path):
 def test_crash_mid_grid_leaves_no_file(tmp_path, round_trip_grid, monkeypatch, failure):
     real, calls = export_mod.run_batch, []
 
-    def fail_after_first_chunk(params, *args):
+    def fail_after_first_chunk(params, *args, **kwargs):
         calls.append(len(params))
         if len(calls) > 1:
             raise failure
-        return real(params, *args)
+        return real(params, *args, **kwargs)
 
     monkeypatch.setattr(export_mod, "run_batch", fail_after_first_chunk)
     (tmp_path / "keep.csv").write_text("previous\n", encoding="utf-8")
@@ -317,7 +319,7 @@ def test_crash_mid_grid_leaves_no_file(tmp_path, round_trip_grid, monkeypatch, f
 
 
 def test_cli_ctrl_c_says_no_output_written_and_exits_130(tmp_path, monkeypatch, capsys):
-    def interrupted(*args):
+    def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
     monkeypatch.setattr(export_mod, "run_batch", interrupted)
@@ -338,7 +340,7 @@ def test_cli_ctrl_c_says_no_output_written_and_exits_130(tmp_path, monkeypatch, 
 
 
 def test_cli_crash_says_no_output_written(tmp_path, monkeypatch, capsys):
-    def crash(*args):
+    def crash(*args, **kwargs):
         raise ArithmeticError("kernel failure")
 
     monkeypatch.setattr(export_mod, "run_batch", crash)

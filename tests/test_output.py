@@ -379,11 +379,11 @@ def test_item13_full_device_is_reported(capsys):
 def test_item7_signal_during_export_cleans_up_like_ctrl_c(tmp_path, capsys, monkeypatch, signum, code):
     real, calls = export_mod.run_batch, []
 
-    def signalled_on_second_chunk(params, *args):
+    def signalled_on_second_chunk(params, *args, **kwargs):
         calls.append(len(params))
         if len(calls) == 2:
             os.kill(os.getpid(), signum)
-        return real(params, *args)
+        return real(params, *args, **kwargs)
 
     def unhandled(*args):  # so that a regression fails this test instead of killing the test run
         raise AssertionError("the signal reached the handler outside the CLI")
