@@ -13,6 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from calc.issuance import ISSUANCE_SOURCES, IssuanceSource
+from charts.template import DATE_AXIS, PALETTE, TEMPLATE_JSON, day_text, log_axis, share_text
 from charts.text import plot_text
 
 if TYPE_CHECKING:
@@ -24,19 +25,20 @@ SHARE_AXIS = dict(exponentformat="B", separatethousands=True)  # share axes: 1.2
 # One series per source of new shares (calc.issuance: the parts sum to the total): timeline column -> label.
 SOURCE_COLUMNS = {source.timeline_column: source.chart_label for source in ISSUANCE_SOURCES}
 SOURCE_COLOURS = {
-    "dividend_shares": "#4C78A8",
-    "conversion_shares": "#F58518",
-    "redemption_shares": "#E45756",
-    "exchange_shares": "#54A24B",
+    "dividend_shares": PALETTE[0],
+    "conversion_shares": PALETTE[1],
+    "redemption_shares": PALETTE[2],
+    "exchange_shares": PALETTE[4],
 }
-SPARE_COLOURS = ("#B279A2", "#72B7B2", "#9D755D")  # for a source added to calc.issuance without a colour here
+SPARE_COLOURS = (PALETTE[6], PALETTE[3], PALETTE[8])  # for a source added to calc.issuance without a colour here
 BASE_COLOUR = "#C8C8C8"
-COMPARE_COLOURS = ("#4C78A8", "#F58518", "#54A24B", "#B279A2", "#E45756", "#72B7B2")  # distinct hues
+TOTAL_COLOUR = "#222222"
+COMPARE_COLOURS = PALETTE  # one hue per saved scenario
 COMPARE_DASHES = ("solid", "dash", "dot", "dashdot")
 SENSITIVITY_SERIES = {
-    "dividend_shares": ("Dividends in stock (no put, no conversion)", "#4C78A8", "solid"),
-    "put_stock_shares": ("Every share put, settled in stock", "#E45756", "solid"),
-    "conversion_shares": ("Every share converted at the horizon", "#F58518", "solid"),
+    "dividend_shares": ("Dividends in stock (no put, no conversion)", PALETTE[0], "solid"),
+    "put_stock_shares": ("Every share put, settled in stock", PALETTE[2], "solid"),
+    "conversion_shares": ("Every share converted at the horizon", PALETTE[1], "solid"),
     "scenario_new_shares": ("This scenario (all sources)", "#333333", "dot"),
 }
 THRESHOLD_LINES = ((5.0, "5% (13D/G)", "top"), (10.0, "10% (Section 16)", "bottom"))  # labels apart
@@ -47,11 +49,15 @@ LAYOUT = dict(
     legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="left", x=0),
 )
 # Legend under the plot (below the x axis title), for charts whose labels sit along the top edge.
-# The legend sits at the bottom of the figure (container coordinates), below tick labels of any height.
+# The legend sits at the bottom of the figure (container coordinates); plotly's automargin stacks it under the
+# tick labels and the axis title (about 10 px below the title), so the bottom margin is only the figure's edge:
+# a fixed margin as tall as the tallest legend left ~100 px blank under a one-row legend (issue 21).
 LEGEND_BELOW = dict(
     orientation="h", yref="container", yanchor="bottom", y=0.0, xanchor="left", x=0, traceorder="normal"
 )
-MARGIN_LEGEND_BELOW = dict(l=60, r=30, t=70, b=150)
+MARGIN_LEGEND_BELOW = dict(l=60, r=30, t=70, b=10)
+ISSUANCE_HEIGHT_PX = 560  # at 1024 px the legend takes 3 rows; 450 px left a ~160 px plot (issue 21)
+SUBTITLE_FONT = dict(size=12, color="#555555")
 NOTE_ROW_PX = 20  # height of one row of labels above the plot (a second row sits this much higher)
 # Figures are assembled from plain dicts and built without plotly's per-property validation, which
 # costs tens of milliseconds per figure; tests/test_figures.py rebuilds each one with validation on.
@@ -60,8 +66,9 @@ PNG_NOTE = "Camera icon in each chart's toolbar: download the chart as PNG (rend
 
 
 def build(data: list[dict], layout: dict) -> go.Figure:
-    """``go.Figure`` from trace and layout dicts (validation per ``VALIDATE``)."""
-    return go.Figure(data=data, layout=layout, _validate=VALIDATE)
+    """``go.Figure`` from trace and layout dicts (validation per ``VALIDATE``), in the shared template
+    (``charts.template``)."""
+    return go.Figure(data=data, layout=dict(layout, template=TEMPLATE_JSON), _validate=VALIDATE)
 
 
 def vline(
@@ -110,15 +117,17 @@ def png_config(filename: str) -> dict:
 
 
 def _event_labels(timeline: pd.DataFrame) -> list[str]:
-    return [f"{pd.Timestamp(d):%Y-%m-%d}<br>{e}" for d, e in zip(timeline["date"], timeline["event"])]
+    return [f"{day_text(d)}<br>{e}" for d, e in zip(timeline["date"], timeline["event"])]
 
 
 def chart_layout(
     title: str, x_title: str, y_title: str | None, shapes: Sequence[dict] = (), notes: Sequence[dict] = (), **extra
 ) -> dict:
-    """The shared layout (``LAYOUT``) with a title, axis titles, shapes and annotations; ``extra`` merges in,
-    ``xaxis``/``yaxis`` into the axes."""
-    layout = dict(LAYOUT, title=dict(text=title), shapes=list(shapes), annotations=list(notes))
+    """The shared layout (``LAYOUT``) with a title (and ``subtitle``, a note under it), axis titles, shapes and
+    annotations; ``extra`` merges in, ``xaxis``/``yaxis`` into the axes."""
+    subtitle = extra.pop("subtitle", None)
+    heading = dict(text=title, subtitle=dict(text=subtitle, font=SUBTITLE_FONT)) if subtitle else dict(text=title)
+    layout = dict(LAYOUT, title=heading, shapes=list(shapes), annotations=list(notes))
     layout["xaxis"] = dict(title=dict(text=x_title), **extra.pop("xaxis", {}))
     layout["yaxis"] = dict(title=dict(text=y_title or ""), **extra.pop("yaxis", {}))
     layout.update(extra)
@@ -153,8 +162,8 @@ def source_colour(column: str) -> str:
 
 
 def in_legend(source: IssuanceSource, timeline: pd.DataFrame) -> bool:
-    """Whether a source's series is in the legend: always, except a ledger-only source that issued nothing."""
-    return not source.ledger_only or bool(timeline[source.timeline_column].any())
+    """Whether a source's series is in the legend: only when it issued shares (an empty series is left out)."""
+    return bool(timeline[source.timeline_column].any())
 
 
 def issuance_figure(timeline: pd.DataFrame, base_shares: int, authorized_shares: int | None = None) -> go.Figure:
@@ -195,7 +204,7 @@ def issuance_figure(timeline: pd.DataFrame, base_shares: int, authorized_shares:
             y=as_list(timeline["total_common_shares"]),
             mode="lines+markers",
             name="Total common outstanding",
-            line=dict(color="#222222", width=2),
+            line=dict(color=TOTAL_COLOUR, width=2),
             customdata=timeline[["cumulative_new_shares", "new_shares_pct"]].to_numpy().tolist(),
             hovertemplate=(
                 "<b>total outstanding: %{y:,.0f}</b><br>cumulative new shares, all sources: "
@@ -221,7 +230,8 @@ def issuance_figure(timeline: pd.DataFrame, base_shares: int, authorized_shares:
             xaxis=dict(type="category"),
             yaxis=dict(SHARE_AXIS, rangemode="tozero"),
             legend=LEGEND_BELOW,
-            margin=dict(MARGIN_LEGEND_BELOW, b=200),
+            margin=MARGIN_LEGEND_BELOW,
+            height=ISSUANCE_HEIGHT_PX,
         ),
     )
 
@@ -253,7 +263,7 @@ def new_shares_figure(timeline: pd.DataFrame) -> go.Figure:
             xaxis=dict(type="category"),
             yaxis=dict(SHARE_AXIS, rangemode="tozero"),
             legend=LEGEND_BELOW,
-            margin=dict(MARGIN_LEGEND_BELOW, b=130),  # one legend row under two-line tick labels
+            margin=MARGIN_LEGEND_BELOW,
         ),
     )
 
@@ -277,7 +287,7 @@ def dilution_figure(timeline: pd.DataFrame) -> go.Figure:
             "Dilution over time: new shares as % of common outstanding",
             "Date",
             "New shares, % of total",
-            xaxis=dict(type="date"),
+            xaxis=DATE_AXIS,
             yaxis=dict(ticksuffix="%", rangemode="tozero"),
             showlegend=False,
         ),
@@ -347,8 +357,8 @@ def sensitivity_figure(
             "New common shares at the horizon (log scale)",
             shapes,
             notes,
-            xaxis=dict(tickprefix="$"),
-            yaxis=dict(SHARE_AXIS, type="log"),
+            xaxis=dict(tickprefix="$", tickformat=",.2f"),
+            yaxis=log_axis(sensitivity[list(SENSITIVITY_SERIES)].to_numpy().ravel().tolist(), share_text),
             legend=LEGEND_BELOW,
             margin=dict(MARGIN_LEGEND_BELOW, t=MARGIN_LEGEND_BELOW["t"] + NOTE_ROW_PX),
         ),
@@ -380,23 +390,52 @@ def concentration_figure(holders: pd.DataFrame, top: int = 15) -> go.Figure:
             ),
         )
     ]
-    shapes, notes = shape_lines(
-        *(vline(pct, label, "#B22222", position=where, anchor="right") for pct, label, where in THRESHOLD_LINES)
-    )
     top_pct = float(largest["pro_forma_pct"].max()) if len(largest) else 0.0
+    x_max = concentration_range(top_pct)
+    shapes, notes = shape_lines(
+        *(
+            vline(pct, label, "#B22222", position=where, anchor="right")
+            for pct, label, where in THRESHOLD_LINES
+            if pct <= x_max
+        )
+    )
+    beyond = [label for pct, label, _ in THRESHOLD_LINES if pct > x_max]
+    if beyond:
+        notes.append(threshold_note(top_pct, beyond))
     layout = chart_layout(
         f"Holder concentration: the {top} largest (families green)",
         "Pro forma % of total common outstanding at the horizon",
         None,
         shapes,
         notes,
-        xaxis=dict(range=[0, max(11.0, top_pct * 1.1)], ticksuffix="%"),
+        xaxis=dict(range=[0, x_max], ticksuffix="%"),
         yaxis=dict(automargin=True),
         height=max(420, 28 * len(largest) + 140),
         showlegend=False,
         hovermode="closest",
     )
     return build(data, layout)
+
+
+def concentration_range(top_pct: float) -> float:
+    """Right end of the concentration chart's % axis: the largest holding plus room for its bar's end (15 %),
+    so the bars fill the width; a threshold line is drawn only when it falls inside (at least 1 %)."""
+    return max(1.0, top_pct * 1.15)
+
+
+def threshold_note(top_pct: float, labels: Sequence[str]) -> dict:
+    """A note at the plot's top right naming the thresholds the largest holding does not reach."""
+    return dict(
+        xref="paper",
+        yref="paper",
+        x=1.0,
+        y=1.0,
+        xanchor="right",
+        yanchor="bottom",
+        showarrow=False,
+        text=f"largest holding {top_pct:.2f}%: below the {' and '.join(labels)} thresholds",
+        font=dict(color="#B22222"),
+    )
 
 
 def _shorten(name: str) -> str:
@@ -414,13 +453,30 @@ def settle_date(percentiles: pd.DataFrame) -> str | None:
 
 
 HORIZON_LABELS = (("p95", "95th pct"), ("p50", "median"), ("p5", "5th pct"))  # labelled at the horizon
+FAN_PAD = 0.06  # room above and below the fan's data, as a fraction of its span
 HORIZON_LABEL_GAP = 0.08  # least vertical gap between horizon labels, as a fraction of the y range
 
 
-def horizon_spread(percentiles: pd.DataFrame, top: float) -> tuple[list[dict], list[dict]]:
+def label_heights(values: Sequence[float], gap: float, avoid: Sequence[float] = ()) -> list[float]:
+    """Heights of labels for ``values`` (ascending), bottom up: each at its value or ``gap`` above the label
+    below, whichever is higher, and moved above any line of ``avoid`` it would sit within ``gap`` of."""
+    heights: list[float] = []
+    for value in values:
+        y = value if not heights else max(value, heights[-1] + gap)
+        for line in sorted(avoid):
+            if abs(y - line) < gap:
+                y = line + gap
+        heights.append(y)
+    return heights
+
+
+def horizon_spread(
+    percentiles: pd.DataFrame, span: float, avoid: Sequence[float] = ()
+) -> tuple[list[dict], list[dict]]:
     """The percentile spread on the last date, drawn so it shows however close that date is to the one before
     (a put a day after a dividend): thick vertical bars p5-p95 and p25-p75 at the horizon (traces) and the
-    p95, median and p5 values written beside them (annotations, nudged up to ``HORIZON_LABEL_GAP`` apart)."""
+    p95, median and p5 values written beside them (annotations, ``label_heights``: at least
+    ``HORIZON_LABEL_GAP`` × ``span`` apart and that far from the lines at the heights ``avoid``)."""
     last = percentiles.iloc[-1]
     x = _dates(percentiles["date"])[-1]
     bars = [
@@ -436,10 +492,10 @@ def horizon_spread(percentiles: pd.DataFrame, top: float) -> tuple[list[dict], l
         )
         for low, high, colour in (("p5", "p95", "rgba(76,120,168,0.35)"), ("p25", "p75", "rgba(76,120,168,0.7)"))
     ]
-    notes, floor = [], None
-    for column, label in reversed(HORIZON_LABELS):  # bottom up, each at least the gap above the one below
-        y = float(last[column]) if floor is None else max(float(last[column]), floor + HORIZON_LABEL_GAP * top)
-        floor = y
+    labels = tuple(reversed(HORIZON_LABELS))  # bottom up
+    heights = label_heights([float(last[c]) for c, _ in labels], HORIZON_LABEL_GAP * span, avoid)
+    notes = []
+    for (column, label), y in zip(labels, heights):
         notes.append(
             dict(
                 xref="x",
@@ -455,6 +511,15 @@ def horizon_spread(percentiles: pd.DataFrame, top: float) -> tuple[list[dict], l
             )
         )
     return bars, notes
+
+
+def fan_range(percentiles: pd.DataFrame, authorized_shares: int | None) -> tuple[float, float]:
+    """The fan's y range: from the lowest 5th percentile to the highest 95th percentile or the authorized shares,
+    with ``FAN_PAD`` of that span either side (from zero, the bands used the top third of the plot)."""
+    low = float(percentiles["p5"].min())
+    high = max(float(percentiles["p95"].max()), float(authorized_shares or 0))
+    pad = FAN_PAD * max(high - low, abs(high) * 0.01)
+    return low - pad, high + pad
 
 
 def fan_figure(
@@ -520,10 +585,11 @@ def fan_figure(
     pairs = [hline(authorized_shares, f"authorized {authorized_shares:,.0f}", "#B22222")] if authorized_shares else []
     settled = settle_date(percentiles)
     if settled is not None:
-        pairs.append(vline(settled, f"no new shares after {settled}", "#555555", "dot"))
+        pairs.append(vline(settled, f"no new shares after {day_text(settled)}", "#555555", "dot"))
     shapes, notes = shape_lines(*pairs) if pairs else ([], [])
-    top = max(float(percentiles["p95"].max()), float(authorized_shares or 0)) * 1.05
-    spread, labels = horizon_spread(percentiles, top)
+    y_low, y_high = fan_range(percentiles, authorized_shares)
+    spread, labels = horizon_spread(percentiles, y_high - y_low, [authorized_shares] if authorized_shares else [])
+    y_high = max(y_high, max(a["y"] for a in labels) + HORIZON_LABEL_GAP * (y_high - y_low) / 2)
     return build(
         data + spread,
         chart_layout(
@@ -532,8 +598,8 @@ def fan_figure(
             "Total common shares outstanding",
             shapes,
             notes + labels,
-            xaxis=dict(type="date", nticks=8),
-            yaxis=dict(SHARE_AXIS, range=[0, top], nticks=8),
+            xaxis=dict(DATE_AXIS, nticks=8),
+            yaxis=dict(SHARE_AXIS, range=[y_low, y_high], nticks=8),
             legend=LEGEND_BELOW,
             margin=dict(MARGIN_LEGEND_BELOW, r=110),
         ),
@@ -567,7 +633,7 @@ def compare_issuance_figure(timelines: Mapping[str, pd.DataFrame]) -> go.Figure:
             "Saved scenarios: cumulative new common shares over time",
             "Event date",
             "Cumulative new common shares",
-            xaxis=dict(type="date"),
+            xaxis=DATE_AXIS,
             yaxis=dict(SHARE_AXIS),
             legend=LEGEND_BELOW,
             margin=MARGIN_LEGEND_BELOW,

@@ -9,11 +9,9 @@ Numbers come from ``calc.securities`` / ``calc.measures``; this module gathers t
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import Any
 
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from calc.allocation import HolderBook
@@ -41,8 +39,8 @@ from calc.securities import (
     stack_frame,
 )
 from charts.bridge_figures import bridge_figure
-from charts.figures import LEGEND_BELOW, MARGIN_LEGEND_BELOW, SHARE_AXIS, chart_layout, png_config
-from charts.text import plot_text
+from charts.figures import png_config
+from charts.securities_figures import price_figure, stack_figure
 from dashboard import formatting, safe, state
 from dashboard.context import Page
 from dashboard.options_view import NAME_WIDTH_PX, show_waterfall
@@ -70,11 +68,6 @@ MC_KEY = "dilution_mc"
 ILLUSTRATIVE_KEY = "dilution_include_illustrative"
 MEASURE_WIDTH_PX = 240  # the measure boxes' labels are longer than the headline's ("New shares % of outstanding")
 BRIDGE_LABELS = {"step": "Step", "shares": "Shares", "running_total_shares": "Running total"}
-PRICE_TICKS_USD = (0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0)  # log axis: these labels only (no crowded minor labels)
-# legend of up to 8 long instrument names under the plot: rows at 1024 px need about 200 px
-STACK_LAYOUT: dict[str, Any] = dict(
-    legend=dict(LEGEND_BELOW, title_text="instrument"), margin=dict(MARGIN_LEGEND_BELOW, b=230), height=620
-)
 # the instrument table: name and the counts that answer "how much" first, internal ids last
 INSTRUMENT_LEAD = (
     "name",
@@ -141,55 +134,6 @@ def _setup(
     registry = load_registry()
     policy = parse_policies(policies, registry)
     return setup(_params, registry, policy, _events, include_illustrative=illustrative, book=_book)
-
-
-def stack_figure(stack: pd.DataFrame) -> go.Figure:
-    """Stacked areas: issued (cumulative) + potential shares by instrument at each date."""
-    fig = go.Figure()
-    for _, part in stack.groupby("id", sort=False):
-        claim = part["issued_cumulative_shares"] + part["potential_shares"]
-        fig.add_trace(
-            go.Scatter(
-                x=part["date"],
-                y=claim,
-                stackgroup="claims",
-                mode="lines",
-                name=plot_text(part["name"].iloc[0]),
-                customdata=np.stack([part["issued_cumulative_shares"], part["potential_shares"]], axis=1),
-                hovertemplate="%{x}: issued %{customdata[0]:,} + potential %{customdata[1]:,}",
-            )
-        )
-    fig.update_layout(
-        chart_layout(
-            "Dilution stack by instrument over time (issued so far + potential)",
-            "date",
-            "common shares",
-            yaxis=SHARE_AXIS,
-            **STACK_LAYOUT,
-        )
-    )
-    return fig
-
-
-def price_figure(frame: pd.DataFrame, names: dict[str, str]) -> go.Figure:
-    """Stacked areas: issued through + potential at the horizon by instrument, against the start price."""
-    fig = go.Figure()
-    for iid, name in names.items():
-        fig.add_trace(
-            go.Scatter(x=frame["price_usd"], y=frame[iid], stackgroup="claims", mode="lines", name=plot_text(name))
-        )
-    ticks = dict(type="log", tickvals=list(PRICE_TICKS_USD), ticktext=[f"${p:g}" for p in PRICE_TICKS_USD])
-    fig.update_layout(
-        chart_layout(
-            "Dilution stack at the horizon against the common price",
-            "common price at the valuation date, USD (scenario drift)",
-            "common shares",
-            xaxis=ticks,
-            yaxis=SHARE_AXIS,
-            **STACK_LAYOUT,
-        )
-    )
-    return fig
 
 
 def _table(frame: pd.DataFrame, lead: tuple[str, ...], labels: dict[str, str]) -> None:
