@@ -204,7 +204,7 @@ def issuance_figure(timeline: pd.DataFrame, base_shares: int, authorized_shares:
             y=as_list(timeline["total_common_shares"]),
             mode="lines+markers",
             name="Total common outstanding",
-            line=dict(color=TOTAL_COLOUR, width=2),
+            line=dict(color=TOTAL_COLOUR, width=2, shape="hv"),
             customdata=timeline[["cumulative_new_shares", "new_shares_pct"]].to_numpy().tolist(),
             hovertemplate=(
                 "<b>total outstanding: %{y:,.0f}</b><br>cumulative new shares, all sources: "
@@ -381,7 +381,7 @@ def concentration_figure(holders: pd.DataFrame, top: int = 15) -> go.Figure:
             y=labels,
             orientation="h",
             name="pro forma %",
-            marker=dict(color=["#54A24B" if kind == "family" else "#4C78A8" for kind in kinds]),
+            marker=dict(color=[PALETTE[4] if kind == "family" else PALETTE[0] for kind in kinds]),
             customdata=custom.to_numpy().tolist(),
             hovertemplate=(
                 "<b>%{customdata[4]}</b><br>pro forma: %{x:.3f}% (%{customdata[0]:,.0f} shares)<br>"
@@ -443,18 +443,25 @@ def _shorten(name: str) -> str:
     return name if len(name) <= MAX_LABEL else name[: MAX_LABEL - 1] + "…"
 
 
+PERCENTILE_COLUMNS = ("p5", "p25", "p50", "p75", "p95")
+HORIZON_LABELS = (("p95", "95th pct"), ("p50", "median"), ("p5", "5th pct"))  # labelled at the horizon
+FAN_COLOUR = "#1F3B5C"
+FAN_BOX_NAME = "percentiles: box 25th-75th, whiskers 5th-95th"
+FAN_HEIGHT_PX = 500
+FAN_FILL = "rgba(78,121,167,0.45)"
+HORIZON_LABEL_SHIFT_PX = 24  # the horizon labels start right of the last box
+MAX_DATE_LABELS = 10  # event dates written under the fan (60 at a 2031 horizon did not fit)
+FAN_PAD = 0.06  # room above and below the fan's data, as a fraction of its span
+HORIZON_LABEL_GAP = 0.08  # least vertical gap between horizon labels, as a fraction of the y range
+
+
 def settle_date(percentiles: pd.DataFrame) -> str | None:
     """The last date on which any percentile of total common outstanding changes (ISO), when it comes before
     the last date: from then on no path issues new shares and the bands stay flat. None if they move to the end."""
-    bands = percentiles[["p5", "p25", "p50", "p75", "p95"]].to_numpy()
+    bands = percentiles[list(PERCENTILE_COLUMNS)].to_numpy()
     moving = [i for i in range(1, len(bands)) if (bands[i] != bands[i - 1]).any()]
     last = moving[-1] if moving else 0
     return _dates(percentiles["date"])[last] if last < len(bands) - 1 else None
-
-
-HORIZON_LABELS = (("p95", "95th pct"), ("p50", "median"), ("p5", "5th pct"))  # labelled at the horizon
-FAN_PAD = 0.06  # room above and below the fan's data, as a fraction of its span
-HORIZON_LABEL_GAP = 0.08  # least vertical gap between horizon labels, as a fraction of the y range
 
 
 def label_heights(values: Sequence[float], gap: float, avoid: Sequence[float] = ()) -> list[float]:
@@ -470,47 +477,29 @@ def label_heights(values: Sequence[float], gap: float, avoid: Sequence[float] = 
     return heights
 
 
-def horizon_spread(
-    percentiles: pd.DataFrame, span: float, avoid: Sequence[float] = ()
-) -> tuple[list[dict], list[dict]]:
-    """The percentile spread on the last date, drawn so it shows however close that date is to the one before
-    (a put a day after a dividend): thick vertical bars p5-p95 and p25-p75 at the horizon (traces) and the
-    p95, median and p5 values written beside them (annotations, ``label_heights``: at least
-    ``HORIZON_LABEL_GAP`` × ``span`` apart and that far from the lines at the heights ``avoid``)."""
+def horizon_labels(percentiles: pd.DataFrame, span: float, avoid: Sequence[float] = ()) -> list[dict]:
+    """The p95, median and p5 of the last date written beside its box (annotations, ``label_heights``: at least
+    ``HORIZON_LABEL_GAP`` × ``span`` apart and that far from the lines at the heights ``avoid``, such as the
+    authorized shares)."""
     last = percentiles.iloc[-1]
-    x = _dates(percentiles["date"])[-1]
-    bars = [
-        dict(
-            type="scatter",
-            x=[x, x],
-            y=[int(last[low]), int(last[high])],
-            mode="lines",
-            line=dict(color=colour, width=10),
-            showlegend=False,
-            name=f"horizon {low}-{high}",
-            hovertemplate=f"horizon {low}-{high}: %{{y:,.0f}}<extra></extra>",
-        )
-        for low, high, colour in (("p5", "p95", "rgba(76,120,168,0.35)"), ("p25", "p75", "rgba(76,120,168,0.7)"))
-    ]
+    x = day_text(percentiles["date"].iloc[-1])
     labels = tuple(reversed(HORIZON_LABELS))  # bottom up
     heights = label_heights([float(last[c]) for c, _ in labels], HORIZON_LABEL_GAP * span, avoid)
-    notes = []
-    for (column, label), y in zip(labels, heights):
-        notes.append(
-            dict(
-                xref="x",
-                yref="y",
-                x=x,
-                y=y,
-                xshift=10,
-                text=f"{label} {float(last[column]) / 1e9:,.2f} B",
-                showarrow=False,
-                xanchor="left",
-                yanchor="middle",
-                font=dict(color="#1F3B5C"),
-            )
+    return [
+        dict(
+            xref="x",
+            yref="y",
+            x=x,
+            y=y,
+            xshift=HORIZON_LABEL_SHIFT_PX,
+            text=f"{label} {float(last[column]) / 1e9:,.2f} B",
+            showarrow=False,
+            xanchor="left",
+            yanchor="middle",
+            font=dict(color=FAN_COLOUR),
         )
-    return bars, notes
+        for (column, label), y in zip(labels, heights)
+    ]
 
 
 def fan_range(percentiles: pd.DataFrame, authorized_shares: int | None) -> tuple[float, float]:
@@ -525,57 +514,49 @@ def fan_range(percentiles: pd.DataFrame, authorized_shares: int | None) -> tuple
 def fan_figure(
     percentiles: pd.DataFrame, authorized_shares: int | None = None, deterministic: pd.DataFrame | None = None
 ) -> go.Figure:
-    """Monte Carlo fan chart on a date axis: percentile bands of total common outstanding per event date (steps:
-    shares change only on event dates), the median, the deterministic scenario, the authorized shares, the
-    spread at the horizon with its p5/median/p95, and a line where the fan stops moving."""
-    x = _dates(percentiles["date"])
-    data = []
-    bands = (
-        ("p5", "p95", "5th-95th percentile", "rgba(76,120,168,0.18)"),
-        ("p25", "p75", "25th-75th percentile", "rgba(76,120,168,0.38)"),
-    )
-    for low, high, label, colour in bands:
-        data.append(
-            dict(
-                type="scatter",
-                x=x,
-                y=as_list(percentiles[high]),
-                mode="lines",
-                line=dict(width=0, shape="hv"),
-                showlegend=False,
-                name=high,
-                hovertemplate=f"{high}: %{{y:,.0f}}<extra></extra>",
-            )
-        )
-        data.append(
-            dict(
-                type="scatter",
-                x=x,
-                y=as_list(percentiles[low]),
-                mode="lines",
-                line=dict(width=0, shape="hv"),
-                fill="tonexty",
-                fillcolor=colour,
-                name=label,
-                hovertemplate=f"{low}: %{{y:,.0f}}<extra></extra>",
-            )
-        )
-    data.append(
+    """Monte Carlo fan chart, one evenly spaced slot per event date (a put a day after a dividend gets a slot of
+    its own, where on a time axis its spread was a sliver at the right edge): a box per date from calc's
+    percentiles of total common outstanding (box 25th-75th, whiskers 5th-95th, median line), the median and the
+    deterministic scenario as steps, the authorized shares, the horizon's p5/median/p95 written beside its box,
+    and a line where the fan stops moving."""
+    x = [day_text(d) for d in percentiles["date"]]
+    stats = percentiles[list(PERCENTILE_COLUMNS)]
+    data = [
+        dict(
+            type="box",
+            x=x,
+            lowerfence=as_list(stats["p5"]),
+            q1=as_list(stats["p25"]),
+            median=as_list(stats["p50"]),
+            q3=as_list(stats["p75"]),
+            upperfence=as_list(stats["p95"]),
+            name=FAN_BOX_NAME,
+            marker=dict(color=FAN_COLOUR),
+            fillcolor=FAN_FILL,
+            line=dict(color=FAN_COLOUR, width=1),
+            customdata=stats.to_numpy().tolist(),
+            hovertemplate=(
+                "p95 %{customdata[4]:,.0f}<br>p75 %{customdata[3]:,.0f}<br>median %{customdata[2]:,.0f}<br>"
+                "p25 %{customdata[1]:,.0f}<br>p5 %{customdata[0]:,.0f}<extra></extra>"
+            ),
+        ),
         dict(
             type="scatter",
             x=x,
             y=as_list(percentiles["p50"]),
-            mode="lines+markers",
+            mode="lines",
             name="median",
-            line=dict(color="#1F3B5C", width=2, shape="hv"),
+            line=dict(color=FAN_COLOUR, width=1.5, shape="hv"),
+            hoverinfo="skip",
             hovertemplate="median: %{y:,.0f}<extra></extra>",
-        )
-    )
+        ),
+    ]
     if deterministic is not None:
         data.append(
-            date_trace(
-                deterministic,
-                "total_common_shares",
+            dict(
+                type="scatter",
+                x=[day_text(d) for d in deterministic["date"]],
+                y=as_list(deterministic["total_common_shares"]),
                 mode="lines",
                 name="deterministic scenario",
                 line=dict(color="#333333", dash="dot", shape="hv"),
@@ -585,25 +566,32 @@ def fan_figure(
     pairs = [hline(authorized_shares, f"authorized {authorized_shares:,.0f}", "#B22222")] if authorized_shares else []
     settled = settle_date(percentiles)
     if settled is not None:
-        pairs.append(vline(settled, f"no new shares after {day_text(settled)}", "#555555", "dot"))
+        pairs.append(vline(day_text(settled), f"no new shares after {day_text(settled)}", "#555555", "dot"))
     shapes, notes = shape_lines(*pairs) if pairs else ([], [])
     y_low, y_high = fan_range(percentiles, authorized_shares)
-    spread, labels = horizon_spread(percentiles, y_high - y_low, [authorized_shares] if authorized_shares else [])
+    labels = horizon_labels(percentiles, y_high - y_low, [authorized_shares] if authorized_shares else [])
     y_high = max(y_high, max(a["y"] for a in labels) + HORIZON_LABEL_GAP * (y_high - y_low) / 2)
     return build(
-        data + spread,
+        data,
         chart_layout(
             "Monte Carlo: total common shares outstanding",
-            "Date",
+            "Event date",
             "Total common shares outstanding",
             shapes,
             notes + labels,
-            xaxis=dict(DATE_AXIS, nticks=8),
+            xaxis=dict(type="category", tickmode="array", tickvals=thinned(x), ticktext=thinned(x)),
             yaxis=dict(SHARE_AXIS, range=[y_low, y_high], nticks=8),
             legend=LEGEND_BELOW,
             margin=dict(MARGIN_LEGEND_BELOW, r=110),
+            height=FAN_HEIGHT_PX,
         ),
     )
+
+
+def thinned(labels: Sequence[str], most: int = MAX_DATE_LABELS) -> list[str]:
+    """At most ``most`` of ``labels``, evenly spaced, counted back from the last one (always kept)."""
+    step = -(-len(labels) // most)
+    return list(labels[::-1][::step])[::-1]
 
 
 def compare_issuance_figure(timelines: Mapping[str, pd.DataFrame]) -> go.Figure:

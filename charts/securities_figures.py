@@ -16,7 +16,7 @@ from charts.template import DATE_AXIS, log_axis, palette_colour, usd_text
 from charts.text import plot_text
 
 STACK_HEIGHT_PX = 620  # a legend of up to 9 long instrument names takes 3-4 rows at 1024 px
-STACK_LEGEND = dict(LEGEND_BELOW, title_text="Instrument")
+STACK_LEGEND = dict(LEGEND_BELOW, title=dict(text="Instrument"))
 
 
 def stack_figure(stack: pd.DataFrame) -> go.Figure:
