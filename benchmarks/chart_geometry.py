@@ -31,7 +31,8 @@ MEASURE = """() => {
   const box = s => { const e = document.querySelector(s); if (!e) return null;
     const b = e.getBoundingClientRect(); return {top: b.top, bottom: b.bottom, height: b.height}; };
   const texts = s => [...document.querySelectorAll(s)].map(e => e.textContent);
-  const rows = new Set([...document.querySelectorAll('.legend .traces')].map(e => Math.round(e.getBoundingClientRect().top)));
+  const tops = [...document.querySelectorAll('.legend .traces')].map(e => Math.round(e.getBoundingClientRect().top));
+  const rows = new Set(tops);
   return {plot: box('.nsewdrag'), legend: box('.legend .scrollbox'), xtitle: box('.g-xtitle'),
           xticks: [...document.querySelectorAll('.xtick')].map(e => e.getBoundingClientRect().bottom),
           xlabels: texts('.xtick text'), ylabels: texts('.ytick text'), rows: rows.size};
@@ -76,7 +77,8 @@ def row(name: str, window: int, m: dict) -> str:
     legend_h = f"{legend['height']:6.0f}" if legend else "     -"
     return (
         f"{name:26} {window:5} {plot:6.0f} {legend_h} {m['rows'] if legend else 0:4} {gap} "
-        f"{','.join(bare) or '-':8} {','.join(mixed) or '-'}  x: {' | '.join(m['xlabels'][:8])}  y: {' | '.join(m['ylabels'][:8])}"
+        f"{','.join(bare) or '-':8} {','.join(mixed) or '-'}"
+        f"  x: {' | '.join(m['xlabels'][:8])}  y: {' | '.join(m['ylabels'][:8])}"
     )
 
 
