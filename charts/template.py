@@ -53,6 +53,7 @@ DATE_AXIS = dict(
     ],
 )
 LEGEND_FONT = dict(size=12)
+DECADES_ONLY = 3  # a log axis spanning this many decades or more labels the decades only (1-2-5 would crowd)
 
 TEMPLATE = go.layout.Template(
     layout=dict(
@@ -117,7 +118,7 @@ def log_ticks(low: float, high: float, text: Callable[[float], str]) -> tuple[li
     """Labelled ticks of a log axis over [low, high] (both > 0): the decades 10^k when the range spans three
     decades or more, else 1, 2 and 5 × 10^k; each label written in full by ``text``."""
     first, last = math.floor(math.log10(low)), math.ceil(math.log10(high))
-    steps = (1,) if last - first > 3 else (1, 2, 5)
+    steps = (1,) if math.log10(high / low) >= DECADES_ONLY - 1e-9 else (1, 2, 5)
     values = [step * 10.0**k for k in range(first, last + 1) for step in steps]
     values = [float(f"{v:.12g}") for v in values if low * (1 - 1e-9) <= v <= high * (1 + 1e-9)]
     return values, [text(v) for v in values]
