@@ -87,6 +87,9 @@ TEMPLATE = go.layout.Template(
     ),
 )
 pio.templates[TEMPLATE_NAME] = TEMPLATE
+# ``st.plotly_chart(theme=...)`` in the dashboard: None draws the figure in this template alone, as the report
+# does; Streamlit's own theme ("streamlit") would write its fonts, colours and grid over the template's.
+STREAMLIT_THEME = None
 TEMPLATE_JSON = TEMPLATE.to_plotly_json()  # what ``build`` puts in each figure's layout
 
 

@@ -20,6 +20,7 @@ from calc.scenario_doc import GrantsData
 from calc.scenario_run import grants_of
 from calc.terms import Terms
 from charts.options_figures import timeline_figure, tsm_figure, waterfall_figure
+from charts.template import STREAMLIT_THEME
 from dashboard import cache, formatting, state
 from dashboard.context import Page
 from dashboard.safe import error_lines, short, text
@@ -206,8 +207,10 @@ def _render_grants(terms: Terms, grants: list[Grant], params: ScenarioParams | N
     )
     key = cache.grants_key(grants)
     timeline = cache.option_frame(key, grants)
-    st.plotly_chart(timeline_figure(timeline), key="options_timeline_chart")
-    st.plotly_chart(tsm_figure(cache.tsm_frame(key, as_of, grants), price), key="options_tsm_chart")
+    st.plotly_chart(timeline_figure(timeline), key="options_timeline_chart", theme=STREAMLIT_THEME)
+    st.plotly_chart(
+        tsm_figure(cache.tsm_frame(key, as_of, grants), price), key="options_tsm_chart", theme=STREAMLIT_THEME
+    )
     result = lucent_diluted_eps(
         terms,
         net_income_usd=Fraction(str(net_income)),
@@ -228,7 +231,7 @@ def _render_grants(terms: Terms, grants: list[Grant], params: ScenarioParams | N
         st.metric("Basic EPS (USD)", f"{float(result.basic_eps_usd):.4f}", width=200)
         st.metric("Diluted EPS (USD)", f"{float(result.diluted_eps_usd):.4f}", width=200)
         share_metric("Diluted shares", result.diluted_shares, "Basic + every dilutive increment.", width=200)
-    st.plotly_chart(waterfall_figure(result), key="options_waterfall_chart")
+    st.plotly_chart(waterfall_figure(result), key="options_waterfall_chart", theme=STREAMLIT_THEME)
     waterfall = show_waterfall(result)
     sid = scenario_id or key[:8]  # the scenario's id (its grants included), else the grants' own hash
     with st.container(horizontal=True, wrap=True):

@@ -41,6 +41,7 @@ from calc.securities import (
 from charts.bridge_figures import bridge_figure
 from charts.figures import png_config
 from charts.securities_figures import price_figure, stack_figure
+from charts.template import STREAMLIT_THEME
 from dashboard import formatting, safe, state
 from dashboard.context import Page
 from dashboard.options_view import NAME_WIDTH_PX, show_waterfall
@@ -232,7 +233,9 @@ def _bridge(result: DilutionResult) -> None:
     frame = pd.DataFrame(rows).drop(columns="measure")
     config = formatting.column_config(frame, BRIDGE_LABELS, pin={"step": NAME_WIDTH_PX})
     st.dataframe(frame, hide_index=True, width="stretch", column_config=config)
-    st.plotly_chart(bridge_figure(rows), config=png_config("dilution_bridge"), key="dilution_bridge_chart")
+    st.plotly_chart(
+        bridge_figure(rows), config=png_config("dilution_bridge"), key="dilution_bridge_chart", theme=STREAMLIT_THEME
+    )
 
 
 def render(page: Page) -> None:
@@ -267,9 +270,16 @@ def render(page: Page) -> None:
         st.caption("Left out (illustrative): " + "; ".join(safe.text(i.name) for i in s.excluded) + ".")
     _measures_row(result, params.horizon)
     _bridge(result)
-    st.plotly_chart(stack_figure(stack_frame(result)), config=png_config("dilution_stack"), key="dilution_stack")
+    st.plotly_chart(
+        stack_figure(stack_frame(result)),
+        config=png_config("dilution_stack"),
+        key="dilution_stack",
+        theme=STREAMLIT_THEME,
+    )
     names = {x.instrument.id: x.instrument.name for x in result.projections}
-    st.plotly_chart(price_figure(by_price, names), config=png_config("dilution_price"), key="dilution_price")
+    st.plotly_chart(
+        price_figure(by_price, names), config=png_config("dilution_price"), key="dilution_price", theme=STREAMLIT_THEME
+    )
     _table(
         pd.DataFrame(instrument_rows(result)).assign(kind=lambda f: f["kind"].str.replace("_", " ")),
         INSTRUMENT_LEAD,

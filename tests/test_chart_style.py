@@ -251,3 +251,20 @@ def test_fan_uses_its_width_and_keeps_labels_off_the_authorized_line(built):
         assert all(abs(y - authorized) >= gap for y in labels), name
         box = next(t for t in fig.data if t.type == "box")
         assert low < min(box.lowerfence) and max(box.upperfence) < high and low > 0  # fitted, not from zero
+
+
+def test_dashboard_draws_every_chart_in_the_template():
+    """Every ``st.plotly_chart`` of the dashboard passes ``theme=STREAMLIT_THEME`` (None): Streamlit's theme would
+    write its own fonts, colours and grid over the template, and the report would not look like the page."""
+    import ast
+
+    from tests.helpers import ROOT
+
+    calls = []
+    for path in sorted((ROOT / "dashboard").glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Call) and ast.unparse(node.func) == "st.plotly_chart":
+                theme = next((k.value for k in node.keywords if k.arg == "theme"), None)
+                calls.append((path.name, theme is not None and ast.unparse(theme)))
+    assert len(calls) >= 10 and all(theme == "STREAMLIT_THEME" for _, theme in calls), calls
+    assert template.STREAMLIT_THEME is None
