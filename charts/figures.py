@@ -13,7 +13,18 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from calc.issuance import ISSUANCE_SOURCES, IssuanceSource
-from charts.template import DATE_AXIS, PALETTE, TEMPLATE_JSON, day_text, log_axis, share_text
+from charts.template import (
+    BASE_GREY,
+    DATE_AXIS,
+    INK,
+    LIMIT_COLOUR,
+    MUTED,
+    PALETTE,
+    TEMPLATE_JSON,
+    day_text,
+    log_axis,
+    share_text,
+)
 from charts.text import plot_text
 
 if TYPE_CHECKING:
@@ -31,15 +42,15 @@ SOURCE_COLOURS = {
     "exchange_shares": PALETTE[4],
 }
 SPARE_COLOURS = (PALETTE[6], PALETTE[3], PALETTE[8])  # for a source added to calc.issuance without a colour here
-BASE_COLOUR = "#C8C8C8"
-TOTAL_COLOUR = "#222222"
+BASE_COLOUR = BASE_GREY
+TOTAL_COLOUR = INK
 COMPARE_COLOURS = PALETTE  # one hue per saved scenario
 COMPARE_DASHES = ("solid", "dash", "dot", "dashdot")
 SENSITIVITY_SERIES = {
     "dividend_shares": ("Dividends in stock (no put, no conversion)", PALETTE[0], "solid"),
     "put_stock_shares": ("Every share put, settled in stock", PALETTE[2], "solid"),
     "conversion_shares": ("Every share converted at the horizon", PALETTE[1], "solid"),
-    "scenario_new_shares": ("This scenario (all sources)", "#333333", "dot"),
+    "scenario_new_shares": ("This scenario (all sources)", INK, "dot"),
 }
 THRESHOLD_LINES = ((5.0, "5% (13D/G)", "top"), (10.0, "10% (Section 16)", "bottom"))  # labels apart
 MAX_LABEL = 28  # characters of a holder name on the concentration chart's axis (the full name in the hover)
@@ -57,7 +68,7 @@ LEGEND_BELOW = dict(
 )
 MARGIN_LEGEND_BELOW = dict(l=60, r=30, t=70, b=10)
 ISSUANCE_HEIGHT_PX = 560  # at 1024 px the legend takes 3 rows; 450 px left a ~160 px plot (issue 21)
-SUBTITLE_FONT = dict(size=12, color="#555555")
+SUBTITLE_FONT = dict(size=12, color=MUTED)
 NOTE_ROW_PX = 20  # height of one row of labels above the plot (a second row sits this much higher)
 # Figures are assembled from plain dicts and built without plotly's per-property validation, which
 # costs tens of milliseconds per figure; tests/test_figures.py rebuilds each one with validation on.
@@ -213,7 +224,7 @@ def issuance_figure(timeline: pd.DataFrame, base_shares: int, authorized_shares:
         )
     )
     shapes, notes = (
-        shape_lines(hline(authorized_shares, f"authorized {authorized_shares:,.0f}", "#B22222"))
+        shape_lines(hline(authorized_shares, f"authorized {authorized_shares:,.0f}", LIMIT_COLOUR))
         if authorized_shares
         else ([], [])
     )
@@ -275,7 +286,7 @@ def dilution_figure(timeline: pd.DataFrame) -> go.Figure:
             timeline,
             "new_shares_pct",
             mode="lines+markers",
-            line=dict(shape="hv", color="#222222"),
+            line=dict(shape="hv", color=INK),
             name="dilution %",
             customdata=timeline[["cumulative_new_shares", "event"]].to_numpy().tolist(),
             hovertemplate=("%{y:.2f}% (%{customdata[0]:,.0f} new shares so far)<extra>%{customdata[1]}</extra>"),
@@ -311,11 +322,9 @@ def sensitivity_figure(
         )
         for column, (label, colour, dash) in SENSITIVITY_SERIES.items()
     ]
-    pairs = [vline(conversion_price_usd, f"conversion price ${conversion_price_usd:,.2f}", "#F58518")]
+    pairs = [vline(conversion_price_usd, f"conversion price ${conversion_price_usd:,.2f}", PALETTE[1])]
     if scenario_price_usd is not None:
-        pairs.append(
-            vline(scenario_price_usd, f"scenario price ${scenario_price_usd:,.2f}", "#333333", "dot", "bottom")
-        )
+        pairs.append(vline(scenario_price_usd, f"scenario price ${scenario_price_usd:,.2f}", INK, "dot", "bottom"))
     shapes, notes = shape_lines(*pairs)
     overtakes = sensitivity.loc[sensitivity["put_stock_shares"] > sensitivity["conversion_shares"], "price_usd"]
     if len(overtakes):
@@ -330,7 +339,7 @@ def sensitivity_figure(
                 y0=0,
                 y1=1,
                 line=dict(width=0),
-                fillcolor="#E45756",
+                fillcolor=PALETTE[2],
                 opacity=0.07,
                 layer="below",
             )
@@ -346,7 +355,7 @@ def sensitivity_figure(
                 yanchor="bottom",
                 showarrow=False,
                 text="stock-settled put issues more shares than conversion",
-                font=dict(color="#B22222"),
+                font=dict(color=LIMIT_COLOUR),
             )
         )
     return build(
@@ -394,7 +403,7 @@ def concentration_figure(holders: pd.DataFrame, top: int = 15) -> go.Figure:
     x_max = concentration_range(top_pct)
     shapes, notes = shape_lines(
         *(
-            vline(pct, label, "#B22222", position=where, anchor="right")
+            vline(pct, label, LIMIT_COLOUR, position=where, anchor="right")
             for pct, label, where in THRESHOLD_LINES
             if pct <= x_max
         )
@@ -434,7 +443,7 @@ def threshold_note(top_pct: float, labels: Sequence[str]) -> dict:
         yanchor="bottom",
         showarrow=False,
         text=f"largest holding {top_pct:.2f}%: below the {' and '.join(labels)} thresholds",
-        font=dict(color="#B22222"),
+        font=dict(color=LIMIT_COLOUR),
     )
 
 
@@ -559,14 +568,16 @@ def fan_figure(
                 y=as_list(deterministic["total_common_shares"]),
                 mode="lines",
                 name="deterministic scenario",
-                line=dict(color="#333333", dash="dot", shape="hv"),
+                line=dict(color=INK, dash="dot", shape="hv"),
                 hovertemplate="deterministic: %{y:,.0f}<extra></extra>",
             )
         )
-    pairs = [hline(authorized_shares, f"authorized {authorized_shares:,.0f}", "#B22222")] if authorized_shares else []
+    pairs = (
+        [hline(authorized_shares, f"authorized {authorized_shares:,.0f}", LIMIT_COLOUR)] if authorized_shares else []
+    )
     settled = settle_date(percentiles)
     if settled is not None:
-        pairs.append(vline(day_text(settled), f"no new shares after {day_text(settled)}", "#555555", "dot"))
+        pairs.append(vline(day_text(settled), f"no new shares after {day_text(settled)}", MUTED, "dot"))
     shapes, notes = shape_lines(*pairs) if pairs else ([], [])
     y_low, y_high = fan_range(percentiles, authorized_shares)
     labels = horizon_labels(percentiles, y_high - y_low, [authorized_shares] if authorized_shares else [])

@@ -23,7 +23,7 @@ from charts.figures import (
     date_trace,
     vline,
 )
-from charts.template import DATE_AXIS, PALETTE, count_text, log_axis, usd_text
+from charts.template import DATE_AXIS, INK, PALETTE, count_text, log_axis, usd_text
 
 GAP_NOTE = (  # two lines (<br>): one line is wider than the plot at 1024 px and was cut mid-word
     "Actual: 10-Q/10-K cover-page counts. The gap to the model is other issuance<br>"
@@ -62,7 +62,7 @@ def actual_figure(timeline: pd.DataFrame, actual: pd.DataFrame) -> go.Figure:
             timeline,
             "total_common_shares",
             mode="lines",
-            line=dict(shape="hv", color="#222222"),
+            line=dict(shape="hv", color=INK),
             name="Model: total common outstanding",
             hovertemplate="%{y:,.0f} (model)<extra></extra>",
         ),

@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 
 from calc.eps import DilutedEps, waterfall_rows
 from charts.figures import LEGEND_BELOW, MARGIN_LEGEND_BELOW, SHARE_AXIS, as_list, build, chart_layout, vline
-from charts.template import DATE_AXIS, PALETTE
+from charts.template import DATE_AXIS, MUTED, PALETTE
 
 LINE_STYLES = {
     "outstanding": (PALETTE[0], "solid", 3),
@@ -62,7 +62,7 @@ def tsm_figure(frame: pd.DataFrame, price: float) -> go.Figure:
             hovertemplate="P = $%{x:.2f}: %{y:,} incremental shares<extra></extra>",
         )
     ]
-    shape, note = vline(price, f"P = ${price:.2f}", "#555555", "dot")
+    shape, note = vline(price, f"P = ${price:.2f}", MUTED, "dot")
     return build(
         data,
         chart_layout(

@@ -40,6 +40,10 @@ PALETTE = (
     "#9C755F",  # brown
     "#BAB0AC",  # grey
 )
+INK = "#222222"  # totals and the scenario's own line
+MUTED = "#555555"  # notes and reference lines
+LIMIT_COLOUR = "#B22222"  # limits: authorized shares, the 5% / 10% thresholds
+BASE_GREY = "#C8C8C8"  # the base share count under stacked new shares
 MIN_PALETTE_DISTANCE = 20.0  # least CIE76 ΔE between two palette colours (≈ 2.3 is "just noticeable")
 DATE_FORMAT = "%-d %b %Y"  # d3 time format of a day: "2 Aug 2004" (hover text, day-spaced ticks)
 MONTH_FORMAT = "%b %Y"  # d3 time format of a month tick: "Aug 2004"
