@@ -67,6 +67,7 @@ LEGEND_BELOW = dict(
     orientation="h", yref="container", yanchor="bottom", y=0.0, xanchor="left", x=0, traceorder="normal"
 )
 MARGIN_LEGEND_BELOW = dict(l=60, r=30, t=70, b=10)
+LEGEND_BELOW_HEIGHT_PX = 520  # a chart with a 4-row legend under it at 1024 px (450: a ~220 px plot)
 ISSUANCE_HEIGHT_PX = 560  # at 1024 px the legend takes 3 rows; 450 px left a ~160 px plot (issue 21)
 SUBTITLE_FONT = dict(size=12, color=MUTED)
 NOTE_ROW_PX = 20  # height of one row of labels above the plot (a second row sits this much higher)
@@ -370,6 +371,7 @@ def sensitivity_figure(
             yaxis=log_axis(sensitivity[list(SENSITIVITY_SERIES)].to_numpy().ravel().tolist(), share_text),
             legend=LEGEND_BELOW,
             margin=dict(MARGIN_LEGEND_BELOW, t=MARGIN_LEGEND_BELOW["t"] + NOTE_ROW_PX),
+            height=LEGEND_BELOW_HEIGHT_PX,
         ),
     )
 

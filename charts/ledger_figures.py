@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 
 from charts.figures import (
     LEGEND_BELOW,
+    LEGEND_BELOW_HEIGHT_PX,
     MARGIN_LEGEND_BELOW,
     NOTE_ROW_PX,
     SHARE_AXIS,
@@ -150,5 +151,6 @@ def breakeven_figure(
             yaxis=log_axis(as_list(wait) + [ratio] + [value for _, value in deals], count_text),
             legend=LEGEND_BELOW,
             margin=MARGIN_LEGEND_BELOW,
+            height=LEGEND_BELOW_HEIGHT_PX,
         ),
     )
