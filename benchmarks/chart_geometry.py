@@ -19,9 +19,6 @@ import plotly
 import plotly.io as pio
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-
-from tests.chart_cases import all_figures  # noqa: E402
 
 # main column of the wide layout with the sidebar open: 1024 - 336 sidebar - 2 × 48 padding, 1440 likewise
 WIDTHS = {1024: 590, 1440: 1000}
@@ -37,7 +34,7 @@ MEASURE = """() => {
           xticks: [...document.querySelectorAll('.xtick')].map(e => e.getBoundingClientRect().bottom),
           xlabels: texts('.xtick text'), ylabels: texts('.ytick text'), rows: rows.size};
 }"""
-BARE = re.compile(r"^\$?[2-9]$")
+BARE = re.compile(r"^[2-9]$")  # a lone digit: a minor log tick label ("$2" is a full label)
 
 
 def formats(labels: list[str]) -> set[str]:
@@ -84,6 +81,9 @@ def row(name: str, window: int, m: dict) -> str:
 
 def main() -> int:
     from playwright.sync_api import sync_playwright
+
+    sys.path.insert(0, str(ROOT))
+    from tests.chart_cases import all_figures
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--only", help="case names containing this text")
