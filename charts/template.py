@@ -57,6 +57,7 @@ DATE_AXIS = dict(
     ],
 )
 LEGEND_FONT = dict(size=12)
+VALUE_PAD = 0.04  # a log value axis reaches this fraction of its span beyond the data at each end
 DECADES_ONLY = 3  # a log axis spanning this many decades or more labels the decades only (1-2-5 would crowd)
 
 TEMPLATE = go.layout.Template(
@@ -131,17 +132,17 @@ def log_ticks(low: float, high: float, text: Callable[[float], str]) -> tuple[li
     return values, [text(v) for v in values]
 
 
-def log_axis(values: Sequence[float], text: Callable[[float], str], padded: bool = False) -> dict:
+def log_axis(values: Sequence[float], text: Callable[[float], str], pad: float = 0.0) -> dict:
     """A log axis over the positive ``values``: labelled ticks from ``log_ticks`` (``tickmode="array"``), unlabelled
-    minor ticks at 2..9 × 10^k, the range fitted to the data (``padded``: widened to whole ticks of the labels)."""
+    minor ticks at 2..9 × 10^k, the range fitted to the data and widened by ``pad`` × its log span at each end
+    (a value axis: lines clear of the frame; a price axis spans its curve exactly)."""
     positive = [float(v) for v in values if v is not None and float(v) > 0]
-    low, high = min(positive), max(positive)
-    if padded:
-        low, high = 10.0 ** math.floor(math.log10(low)), 10.0 ** math.ceil(math.log10(high))
-    tickvals, ticktext = log_ticks(low, high, text)
+    low, high = math.log10(min(positive)), math.log10(max(positive))
+    margin = pad * (high - low)
+    tickvals, ticktext = log_ticks(10.0 ** (low - margin), 10.0 ** (high + margin), text)
     return dict(
         type="log",
-        range=[math.log10(low), math.log10(high)],
+        range=[low - margin, high + margin],
         tickmode="array",
         tickvals=tickvals,
         ticktext=ticktext,
