@@ -44,7 +44,7 @@ def bridge_figure(rows: Sequence[dict]) -> go.Figure:
     layout = chart_layout(
         "Bridge: base → total outstanding → fully diluted (at the horizon)",
         "",
-        "common shares",
+        "Common shares",
         yaxis=SHARE_AXIS,
         xaxis=dict(tickangle=-30, automargin=True),
         hovermode="closest",

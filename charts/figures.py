@@ -633,7 +633,7 @@ def compare_issuance_figure(timelines: Mapping[str, pd.DataFrame]) -> go.Figure:
         data,
         chart_layout(
             "Saved scenarios: cumulative new common shares over time",
-            "Event date",
+            "Date",
             "Cumulative new common shares",
             xaxis=DATE_AXIS,
             yaxis=dict(SHARE_AXIS),

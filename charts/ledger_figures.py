@@ -143,7 +143,7 @@ def breakeven_figure(
         data,
         chart_layout(
             "Common issued per preferred share: exchange now or wait (flat common price)",
-            "Flat common price (USD, log scale)",
+            "Flat common price (USD per share, log scale)",
             "Common shares per preferred (log scale)",
             shapes,
             notes,

@@ -67,7 +67,7 @@ def tsm_figure(frame: pd.DataFrame, price: float) -> go.Figure:
         data,
         chart_layout(
             "Treasury-stock incremental shares vs average price",
-            "Average common price (USD)",
+            "Average common price (USD per share)",
             "Incremental shares",
             [shape],
             [note],

@@ -78,7 +78,7 @@ def price_figure(frame: pd.DataFrame, names: Mapping[str, str]) -> go.Figure:
         data,
         chart_layout(
             "Dilution stack at the horizon against the common price",
-            "Common price at the valuation date, USD (scenario drift)",
+            "Common price at the valuation date (USD per share, scenario drift)",
             "Common shares",
             xaxis=log_axis(prices, usd_text),
             yaxis=SHARE_AXIS,

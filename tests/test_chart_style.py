@@ -268,3 +268,15 @@ def test_dashboard_draws_every_chart_in_the_template():
                 calls.append((path.name, theme is not None and ast.unparse(theme)))
     assert len(calls) >= 10 and all(theme == "STREAMLIT_THEME" for _, theme in calls), calls
     assert template.STREAMLIT_THEME is None
+
+
+def test_titles_in_one_style(built):
+    """Titles and axis titles in sentence case; a date axis titled "Date", an event axis names its events; money
+    axes in "USD per share"."""
+    for name, fig in built.items():
+        texts = [fig.layout.title.text, fig.layout.xaxis.title.text, fig.layout.yaxis.title.text]
+        assert all(not t or t[0].isupper() for t in texts), (name, texts)
+        if fig.layout.xaxis.type == "date":
+            assert fig.layout.xaxis.title.text == "Date", name
+        usd = [t for t in texts[1:] if t and "USD" in t]
+        assert all("USD per share" in t for t in usd), (name, usd)
