@@ -58,6 +58,7 @@ DATE_AXIS = dict(
 )
 LEGEND_FONT = dict(size=12)
 VALUE_PAD = 0.04  # a log value axis reaches this fraction of its span beyond the data at each end
+NARROW_STEPS = (1, 1.5, 2, 2.5, 3, 4, 5, 6, 7, 8, 9)  # no two neighbours more than 1.5× apart
 DECADES_ONLY = 3  # a log axis spanning this many decades or more labels the decades only (1-2-5 would crowd)
 
 TEMPLATE = go.layout.Template(
@@ -118,17 +119,21 @@ def usd_text(value: float) -> str:
 
 
 def count_text(value: float) -> str:
-    """A plain count as a log-axis label, with separators ("10", "1,000", "10,000"; "0.5" below one)."""
-    return f"{value:,.0f}" if value >= 1 else f"{value:g}"
+    """A plain count as a log-axis label, with separators ("10", "1,000", "10,000", "1.5", "0.5")."""
+    return f"{value:,.12g}"
 
 
 def log_ticks(low: float, high: float, text: Callable[[float], str]) -> tuple[list[float], list[str]]:
-    """Labelled ticks of a log axis over [low, high] (both > 0): the decades 10^k when the range spans three
-    decades or more, else 1, 2 and 5 × 10^k; each label written in full by ``text``."""
+    """Labelled ticks of a log axis over [low, high] (both > 0): the decades 10^k when the range spans
+    ``DECADES_ONLY`` decades or more, else 1, 2 and 5 × 10^k (``NARROW_STEPS`` × 10^k when that leaves fewer than two
+    within the range; any range at least 2× wide then has two); each label written in full by ``text``."""
     first, last = math.floor(math.log10(low)), math.ceil(math.log10(high))
-    steps = (1,) if math.log10(high / low) >= DECADES_ONLY - 1e-9 else (1, 2, 5)
-    values = [step * 10.0**k for k in range(first, last + 1) for step in steps]
-    values = [float(f"{v:.12g}") for v in values if low * (1 - 1e-9) <= v <= high * (1 + 1e-9)]
+    wide = math.log10(high / low) >= DECADES_ONLY - 1e-9
+    for steps in ((1,),) if wide else ((1, 2, 5), NARROW_STEPS):
+        values = [float(f"{step * 10.0**k:.12g}") for k in range(first, last + 1) for step in steps]
+        values = [v for v in values if low * (1 - 1e-9) <= v <= high * (1 + 1e-9)]
+        if len(values) >= 2:
+            break
     return values, [text(v) for v in values]
 
 

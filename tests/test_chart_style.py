@@ -12,6 +12,8 @@ import re
 import plotly.graph_objects as go
 import plotly.io as pio
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from calc.params import default_params
 from calc.report import report_html
@@ -280,3 +282,35 @@ def test_titles_in_one_style(built):
             assert fig.layout.xaxis.title.text == "Date", name
         usd = [t for t in texts[1:] if t and "USD" in t]
         assert all("USD per share" in t for t in usd), (name, usd)
+
+
+@settings(max_examples=200)
+@given(
+    low=st.floats(min_value=1e-3, max_value=1e12),
+    ratio=st.floats(min_value=2.0, max_value=1e6),
+    text=st.sampled_from([template.share_text, template.usd_text, template.count_text]),
+)
+def test_log_ticks_label_in_full_inside_the_range(low, ratio, text):
+    """Any positive range at least 2× wide gets two or more labelled ticks inside it, each reading back as its
+    value (no bare digit), decades only over three decades or more."""
+    high = low * ratio
+    values, labels = template.log_ticks(low, high, text)
+    assert len(values) >= 2 and values == sorted(values)
+    assert all(low * (1 - 1e-9) <= v <= high * (1 + 1e-9) for v in values)
+    for value, label in zip(values, labels):
+        shown = _number(label)
+        assert shown == pytest.approx(value, rel=0.01) or (text is template.usd_text and value < 0.01)
+    if ratio >= 10**template.DECADES_ONLY:
+        assert all(float(f"{v:e}".split("e")[0]) == 1.0 for v in values)
+
+
+@given(
+    values=st.lists(st.floats(min_value=0, max_value=100), min_size=1, max_size=5).map(sorted),
+    avoid=st.lists(st.floats(min_value=0, max_value=100), max_size=3),
+    gap=st.floats(min_value=0.1, max_value=10),
+)
+def test_label_heights_keep_apart_from_each_other_and_the_lines(values, avoid, gap):
+    heights = figures.label_heights(values, gap, avoid)
+    assert all(h >= v for h, v in zip(heights, values))
+    assert all(b - a >= gap * (1 - 1e-9) for a, b in zip(heights, heights[1:]))
+    assert all(abs(h - line) >= gap * (1 - 1e-9) for h in heights for line in avoid)
