@@ -71,6 +71,7 @@ MARGIN_LEGEND_BELOW = dict(l=60, r=30, t=70, b=10)
 LEGEND_BELOW_HEIGHT_PX = 520  # a chart with a 4-row legend under it at 1024 px (450: a ~220 px plot)
 ISSUANCE_HEIGHT_PX = 560  # at 1024 px the legend takes 3 rows; 450 px left a ~160 px plot (issue 21)
 SUBTITLE_FONT = dict(size=12, color=MUTED)
+LABEL_BACKGROUND = "rgba(255,255,255,0.8)"  # a line's label stays legible over bars and boxes
 NOTE_ROW_PX = 20  # height of one row of labels above the plot (a second row sits this much higher)
 # Figures are assembled from plain dicts and built without plotly's per-property validation, which
 # costs tens of milliseconds per figure; tests/test_figures.py rebuilds each one with validation on.
@@ -101,6 +102,7 @@ def vline(
         xanchor=anchor,
         yanchor="bottom",
         font=dict(color=colour),
+        bgcolor=LABEL_BACKGROUND,
     )
     return shape, note
 
@@ -120,6 +122,7 @@ def hline(y: float, text: str, colour: str, yref: str = "y") -> tuple[dict, dict
         xanchor="left",
         yanchor="bottom",
         font=dict(color=colour),
+        bgcolor=LABEL_BACKGROUND,
     )
     return shape, note
 
@@ -461,7 +464,7 @@ FAN_COLOUR = "#1F3B5C"
 FAN_BOX_NAME = "percentiles: box 25th-75th, whiskers 5th-95th"
 FAN_HEIGHT_PX = 500
 FAN_FILL = "rgba(78,121,167,0.45)"
-HORIZON_LABEL_SHIFT_PX = 24  # the horizon labels start right of the last box
+HORIZON_LABEL_SHIFT_PX = 6  # the horizon labels start just right of the plot, beside the last box
 MAX_DATE_LABELS = 10  # event dates written under the fan (60 at a 2031 horizon did not fit)
 FAN_PAD = 0.06  # room above and below the fan's data, as a fraction of its span
 HORIZON_LABEL_GAP = 0.08  # least vertical gap between horizon labels, as a fraction of the y range
@@ -490,18 +493,17 @@ def label_heights(values: Sequence[float], gap: float, avoid: Sequence[float] = 
 
 
 def horizon_labels(percentiles: pd.DataFrame, span: float, avoid: Sequence[float] = ()) -> list[dict]:
-    """The p95, median and p5 of the last date written beside its box (annotations, ``label_heights``: at least
-    ``HORIZON_LABEL_GAP`` × ``span`` apart and that far from the lines at the heights ``avoid``, such as the
-    authorized shares)."""
+    """The p95, median and p5 of the last date written in the right margin beside its box (annotations,
+    ``label_heights``: at least ``HORIZON_LABEL_GAP`` × ``span`` apart and that far from the lines at the heights
+    ``avoid``, such as the authorized shares)."""
     last = percentiles.iloc[-1]
-    x = day_text(percentiles["date"].iloc[-1])
     labels = tuple(reversed(HORIZON_LABELS))  # bottom up
     heights = label_heights([float(last[c]) for c, _ in labels], HORIZON_LABEL_GAP * span, avoid)
     return [
         dict(
-            xref="x",
+            xref="paper",  # in the right margin, beside the last box (on the x axis plotly widened its range to fit)
             yref="y",
-            x=x,
+            x=1.0,
             y=y,
             xshift=HORIZON_LABEL_SHIFT_PX,
             text=f"{label} {float(last[column]) / 1e9:,.2f} B",

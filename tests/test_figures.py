@@ -216,7 +216,7 @@ def test_fan_figure_shows_the_spread_at_the_horizon(scenario):
     horizon = day_text(percentiles["date"].iloc[-1])
     box = fig.data[0]
     assert box.x[-1] == horizon and (box.lowerfence[-1], box.upperfence[-1]) == (last["p5"], last["p95"])
-    labels = sorted((a for a in fig.layout.annotations if a.x == horizon), key=lambda a: a.y)
+    labels = sorted((a for a in fig.layout.annotations if a.xref == "paper" and a.x == 1), key=lambda a: a.y)
     assert [a.text.split()[0] for a in labels] == ["5th", "median", "95th"]
     assert labels[-1].text == f"95th pct {last['p95'] / 1e9:,.2f} B"
     low, high = fig.layout.yaxis.range
