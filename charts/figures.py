@@ -24,7 +24,7 @@ from charts.template import (
     VALUE_PAD,
     day_text,
     log_axis,
-    share_text,
+    share_labels,
 )
 from charts.text import plot_text
 
@@ -372,7 +372,7 @@ def sensitivity_figure(
             shapes,
             notes,
             xaxis=dict(tickprefix="$", tickformat=",.2f"),
-            yaxis=log_axis(sensitivity[list(SENSITIVITY_SERIES)].to_numpy().ravel().tolist(), share_text, VALUE_PAD),
+            yaxis=log_axis(sensitivity[list(SENSITIVITY_SERIES)].to_numpy().ravel().tolist(), share_labels, VALUE_PAD),
             legend=LEGEND_BELOW,
             margin=dict(MARGIN_LEGEND_BELOW, t=MARGIN_LEGEND_BELOW["t"] + NOTE_ROW_PX),
             height=LEGEND_BELOW_HEIGHT_PX,

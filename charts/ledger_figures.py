@@ -24,7 +24,7 @@ from charts.figures import (
     date_trace,
     vline,
 )
-from charts.template import DATE_AXIS, INK, PALETTE, VALUE_PAD, count_text, log_axis, usd_text
+from charts.template import DATE_AXIS, INK, PALETTE, VALUE_PAD, count_labels, log_axis, usd_labels
 
 GAP_NOTE = (  # two lines (<br>): one line is wider than the plot at 1024 px and was cut mid-word
     "Actual: 10-Q/10-K cover-page counts. The gap to the model is other issuance<br>"
@@ -147,8 +147,8 @@ def breakeven_figure(
             "Common shares per preferred (log scale)",
             shapes,
             notes,
-            xaxis=log_axis(x, usd_text),
-            yaxis=log_axis(as_list(wait) + [ratio] + [value for _, value in deals], count_text, VALUE_PAD),
+            xaxis=log_axis(x, usd_labels),
+            yaxis=log_axis(as_list(wait) + [ratio] + [value for _, value in deals], count_labels, VALUE_PAD),
             legend=LEGEND_BELOW,
             margin=MARGIN_LEGEND_BELOW,
             height=LEGEND_BELOW_HEIGHT_PX,

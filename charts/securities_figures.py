@@ -12,7 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from charts.figures import LEGEND_BELOW, MARGIN_LEGEND_BELOW, SHARE_AXIS, as_list, build, chart_layout
-from charts.template import DATE_AXIS, log_axis, palette_colour, usd_text
+from charts.template import DATE_AXIS, log_axis, palette_colour, usd_labels
 from charts.text import plot_text
 
 STACK_HEIGHT_PX = 620  # a legend of up to 9 long instrument names takes 3-4 rows at 1024 px
@@ -80,7 +80,7 @@ def price_figure(frame: pd.DataFrame, names: Mapping[str, str]) -> go.Figure:
             "Dilution stack at the horizon against the common price",
             "Common price at the valuation date (USD per share, scenario drift)",
             "Common shares",
-            xaxis=log_axis(prices, usd_text),
+            xaxis=log_axis(prices, usd_labels),
             yaxis=SHARE_AXIS,
             legend=STACK_LEGEND,
             margin=MARGIN_LEGEND_BELOW,

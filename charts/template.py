@@ -59,6 +59,7 @@ DATE_AXIS = dict(
 LEGEND_FONT = dict(size=12)
 VALUE_PAD = 0.04  # a log value axis reaches this fraction of its span beyond the data at each end
 NARROW_STEPS = (1, 1.5, 2, 2.5, 3, 4, 5, 6, 7, 8, 9)  # no two neighbours more than 1.5× apart
+MAX_USD_PLACES = 4  # a price tick label has at most this many decimal places
 DECADES_ONLY = 3  # a log axis spanning this many decades or more labels the decades only (1-2-5 would crowd)
 
 TEMPLATE = go.layout.Template(
@@ -105,28 +106,39 @@ def day_text(date: object) -> str:
     return f"{day.day} {day:%b %Y}"
 
 
-def share_text(value: float) -> str:
-    """A share count as a log-axis label, in full with a B/M/k suffix ("500M", "1B", "20k", "1.5B")."""
+def share_labels(values: Sequence[float]) -> list[str]:
+    """Share counts as log-axis labels, in full with a B/M/k suffix ("500M", "1B", "20k", "1.5B")."""
+    return [_share_label(v) for v in values]
+
+
+def _share_label(value: float) -> str:
     for size, suffix in ((1e9, "B"), (1e6, "M"), (1e3, "k")):
         if abs(value) >= size:
             return f"{value / size:,.3g}{suffix}"
     return f"{value:,.3g}"
 
 
-def usd_text(value: float) -> str:
-    """A price as a log-axis label, to the cent ("$0.20", "$1.00", "$100.00")."""
-    return f"${value:,.2f}"
+def usd_labels(values: Sequence[float]) -> list[str]:
+    """Prices as log-axis labels, all with the same places: to the cent ("$0.20", "$1.00", "$100.00"), or to the
+    tenth of a cent or beyond when a tick needs it ("$0.025", "$0.030"), up to ``MAX_USD_PLACES``."""
+    places = max((_places(v) for v in values), default=2)
+    return [f"${v:,.{places}f}" for v in values]
 
 
-def count_text(value: float) -> str:
-    """A plain count as a log-axis label, with separators ("10", "1,000", "10,000", "1.5", "0.5")."""
-    return f"{value:,.12g}"
+def _places(value: float) -> int:
+    """Decimal places ``value`` needs (2 at least, ``MAX_USD_PLACES`` at most)."""
+    return next((p for p in range(2, MAX_USD_PLACES) if abs(round(value, p) - value) < 1e-9), MAX_USD_PLACES)
 
 
-def log_ticks(low: float, high: float, text: Callable[[float], str]) -> tuple[list[float], list[str]]:
+def count_labels(values: Sequence[float]) -> list[str]:
+    """Plain counts as log-axis labels, with separators ("10", "1,000", "10,000", "1.5", "0.5")."""
+    return [f"{v:,.12g}" for v in values]
+
+
+def log_ticks(low: float, high: float, labels: Callable[[Sequence[float]], list[str]]) -> tuple[list[float], list[str]]:
     """Labelled ticks of a log axis over [low, high] (both > 0): the decades 10^k when the range spans
     ``DECADES_ONLY`` decades or more, else 1, 2 and 5 × 10^k (``NARROW_STEPS`` × 10^k when that leaves fewer than two
-    within the range; any range at least 2× wide then has two); each label written in full by ``text``."""
+    within the range; any range at least 2× wide then has two); the labels written in full by ``labels``."""
     first, last = math.floor(math.log10(low)), math.ceil(math.log10(high))
     wide = math.log10(high / low) >= DECADES_ONLY - 1e-9
     for steps in ((1,),) if wide else ((1, 2, 5), NARROW_STEPS):
@@ -134,17 +146,17 @@ def log_ticks(low: float, high: float, text: Callable[[float], str]) -> tuple[li
         values = [v for v in values if low * (1 - 1e-9) <= v <= high * (1 + 1e-9)]
         if len(values) >= 2:
             break
-    return values, [text(v) for v in values]
+    return values, labels(values)
 
 
-def log_axis(values: Sequence[float], text: Callable[[float], str], pad: float = 0.0) -> dict:
+def log_axis(values: Sequence[float], labels: Callable[[Sequence[float]], list[str]], pad: float = 0.0) -> dict:
     """A log axis over the positive ``values``: labelled ticks from ``log_ticks`` (``tickmode="array"``), unlabelled
     minor ticks at 2..9 × 10^k, the range fitted to the data and widened by ``pad`` × its log span at each end
     (a value axis: lines clear of the frame; a price axis spans its curve exactly)."""
     positive = [float(v) for v in values if v is not None and float(v) > 0]
     low, high = math.log10(min(positive)), math.log10(max(positive))
     margin = pad * (high - low)
-    tickvals, ticktext = log_ticks(10.0 ** (low - margin), 10.0 ** (high + margin), text)
+    tickvals, ticktext = log_ticks(10.0 ** (low - margin), 10.0 ** (high + margin), labels)
     return dict(
         type="log",
         range=[low - margin, high + margin],

@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Callable
 from decimal import Decimal
 from fractions import Fraction
+from typing import Any
 
 import numpy as np
 import plotly.graph_objects as go
@@ -20,14 +21,16 @@ from calc.data import actual_common_shares, load_terms
 from calc.eps import eps_defaults, lucent_diluted_eps
 from calc.grants_csv import read_grants_csv
 from calc.history import COMPARED_DEALS
+from calc.inducement import inducement_comparison
 from calc.montecarlo import run_monte_carlo
+from calc.offer import Offer, evaluate, value_delivered_usd
 from calc.options import option_timeline, tsm_curve
 from calc.params import default_params
 from calc.paths import ILLUSTRATIVE_GRANTS_PATH
 from calc.scenario import run_scenario
 from calc.securities import bridge_rows, price_stack, run_dilution, setup, stack_frame
 from calc.sensitivity import price_grid, price_sensitivity
-from charts import bridge_figures, figures, ledger_figures, options_figures, securities_figures
+from charts import bridge_figures, figures, ledger_figures, offer_figures, options_figures, securities_figures
 
 AUTHORIZED = 10_000_000_000  # data/terms.toml market.authorized_common_shares
 BUILDERS = (  # (module, function) of every figure builder in charts/
@@ -47,6 +50,7 @@ BUILDERS = (  # (module, function) of every figure builder in charts/
     (options_figures, "timeline_figure"),
     (options_figures, "tsm_figure"),
     (options_figures, "waterfall_figure"),
+    (offer_figures, "offer_figure"),
 )
 
 
@@ -75,6 +79,14 @@ def all_figures() -> dict[str, go.Figure]:
     )
     be = breakeven_setup(params, "2002-10-15", ())
     wait_prices = np.geomspace(0.1, 100.0, 200)
+    offer = Offer(Fraction(380), dt.date(2002, 10, 23), 0.76)  # the October 2002 offer (the desk's default)
+    desk: dict[str, Any] = evaluate(offer, terms)
+    replay: dict[str, Any] = inducement_comparison(terms)
+    offer_prices = np.geomspace(0.05, 20.0, 200)
+    trades = [
+        (f"{t['date']}: {t['common_per_preferred']:,.2f}", t["price_usd"], t["common_per_preferred"] * t["price_usd"])
+        for t in replay["exchanges"]
+    ]
     cases: dict[str, Callable[[], go.Figure]] = {
         "issuance_figure": lambda: figures.issuance_figure(result.timeline, params.base_shares, AUTHORIZED),
         "new_shares_figure": lambda: figures.new_shares_figure(result.timeline),
@@ -105,5 +117,14 @@ def all_figures() -> dict[str, go.Figure]:
             tsm_curve(grants, shared.date, [Decimal(str(p)) for p in price_grid(0.25, 10.0, 40)]), 1.89
         ),
         "waterfall_figure": lambda: options_figures.waterfall_figure(eps),
+        "offer_figure": lambda: offer_figures.offer_figure(
+            offer_prices,
+            value_delivered_usd(offer.ratio, offer_prices),
+            float(offer.ratio),
+            (offer.price_usd, desk["value_delivered_usd"]),
+            trades,
+            desk["capacity"]["class_put_binding_prices_usd"],
+            desk["lp_usd"],
+        ),
     }
     return {name: build() for name, build in cases.items()}

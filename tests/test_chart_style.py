@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from calc.params import default_params
 from calc.report import report_html
-from charts import bridge_figures, figures, ledger_figures, options_figures, securities_figures, template
+from charts import bridge_figures, figures, ledger_figures, offer_figures, options_figures, securities_figures, template
 from tests.chart_cases import BUILDERS, all_figures
 
 DELTA_E = template.MIN_PALETTE_DISTANCE
@@ -30,7 +30,7 @@ def built() -> dict[str, go.Figure]:
 
 def test_every_builder_has_a_case(built):
     """A figure builder added to charts/ without a case here fails (public functions returning ``go.Figure``)."""
-    modules = (figures, bridge_figures, ledger_figures, securities_figures, options_figures)
+    modules = (figures, bridge_figures, ledger_figures, securities_figures, options_figures, offer_figures)
     found = {
         (m.__name__, name)
         for m in modules
@@ -96,7 +96,7 @@ def test_log_axes_label_their_ticks_in_full_with_one_format(built):
             kinds = {"usd" if t.startswith("$") else "si" if t[-1] in "kMB" else "plain" for t in axis.ticktext}
             assert len(kinds) == 1, (where, axis.ticktext)
             if "usd" in kinds:
-                assert all(re.fullmatch(r"\$[\d,]+\.\d\d", t) for t in axis.ticktext), where
+                assert all(re.fullmatch(r"\$[\d,]+\.\d\d", t) for t in axis.ticktext), where  # cents here
             assert axis.minor.ticks == "outside" and axis.minor.showgrid is False, where  # minor ticks unlabelled
             low, high = axis.range
             assert low <= min(_log10(v) for v in axis.tickvals) and max(_log10(v) for v in axis.tickvals) <= high
@@ -274,32 +274,33 @@ def test_dashboard_draws_every_chart_in_the_template():
 
 def test_titles_in_one_style(built):
     """Titles and axis titles in sentence case; a date axis titled "Date", an event axis names its events; money
-    axes in "USD per share"."""
+    axes in "USD per share" (or per preferred share)."""
     for name, fig in built.items():
         texts = [fig.layout.title.text, fig.layout.xaxis.title.text, fig.layout.yaxis.title.text]
         assert all(not t or t[0].isupper() for t in texts), (name, texts)
         if fig.layout.xaxis.type == "date":
             assert fig.layout.xaxis.title.text == "Date", name
         usd = [t for t in texts[1:] if t and "USD" in t]
-        assert all("USD per share" in t for t in usd), (name, usd)
+        assert all("USD per " in t for t in usd), (name, usd)  # per share (a price) or per preferred share
 
 
 @settings(max_examples=200)
 @given(
     low=st.floats(min_value=1e-3, max_value=1e12),
     ratio=st.floats(min_value=2.0, max_value=1e6),
-    text=st.sampled_from([template.share_text, template.usd_text, template.count_text]),
+    labels=st.sampled_from([template.share_labels, template.usd_labels, template.count_labels]),
 )
-def test_log_ticks_label_in_full_inside_the_range(low, ratio, text):
+def test_log_ticks_label_in_full_inside_the_range(low, ratio, labels):
     """Any positive range at least 2× wide gets two or more labelled ticks inside it, each reading back as its
     value (no bare digit), decades only over three decades or more."""
     high = low * ratio
-    values, labels = template.log_ticks(low, high, text)
+    values, texts = template.log_ticks(low, high, labels)
     assert len(values) >= 2 and values == sorted(values)
     assert all(low * (1 - 1e-9) <= v <= high * (1 + 1e-9) for v in values)
-    for value, label in zip(values, labels):
-        shown = _number(label)
-        assert shown == pytest.approx(value, rel=0.01) or (text is template.usd_text and value < 0.01)
+    for value, label in zip(values, texts):
+        assert _number(label) == pytest.approx(value, rel=0.01) or (labels is template.usd_labels and value < 1e-4)
+    if labels is template.usd_labels:
+        assert len({len(t.split(".")[1]) for t in texts}) == 1  # one format: the same places on every label
     if ratio >= 10**template.DECADES_ONLY:
         assert all(float(f"{v:e}".split("e")[0]) == 1.0 for v in values)
 
