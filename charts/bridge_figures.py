@@ -10,11 +10,12 @@ from collections.abc import Sequence
 import plotly.graph_objects as go
 
 from charts.figures import SHARE_AXIS, build, chart_layout
+from charts.template import BASE_GREY, PALETTE
 from charts.text import plot_text
 
-BASE_COLOUR = "#C8C8C8"
-ISSUED_COLOUR = "#E45756"
-TOTAL_COLOUR = "#4C78A8"
+BASE_COLOUR = BASE_GREY
+ISSUED_COLOUR = PALETTE[2]
+TOTAL_COLOUR = PALETTE[0]
 MAX_STEP = 34  # characters of a step name on the axis (the full name in the hover)
 
 
@@ -43,7 +44,7 @@ def bridge_figure(rows: Sequence[dict]) -> go.Figure:
     layout = chart_layout(
         "Bridge: base → total outstanding → fully diluted (at the horizon)",
         "",
-        "common shares",
+        "Common shares",
         yaxis=SHARE_AXIS,
         xaxis=dict(tickangle=-30, automargin=True),
         hovermode="closest",

@@ -13,6 +13,19 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from calc.model.issuance import ISSUANCE_SOURCES, IssuanceSource
+from charts.template import (
+    BASE_GREY,
+    DATE_AXIS,
+    INK,
+    LIMIT_COLOUR,
+    MUTED,
+    PALETTE,
+    TEMPLATE_JSON,
+    VALUE_PAD,
+    day_text,
+    log_axis,
+    share_labels,
+)
 from charts.text import plot_text
 
 if TYPE_CHECKING:
@@ -24,20 +37,21 @@ SHARE_AXIS = dict(exponentformat="B", separatethousands=True)  # share axes: 1.2
 # One series per source of new shares (calc.model.issuance: the parts sum to the total): timeline column -> label.
 SOURCE_COLUMNS = {source.timeline_column: source.chart_label for source in ISSUANCE_SOURCES}
 SOURCE_COLOURS = {
-    "dividend_shares": "#4C78A8",
-    "conversion_shares": "#F58518",
-    "redemption_shares": "#E45756",
-    "exchange_shares": "#54A24B",
+    "dividend_shares": PALETTE[0],
+    "conversion_shares": PALETTE[1],
+    "redemption_shares": PALETTE[2],
+    "exchange_shares": PALETTE[4],
 }
-SPARE_COLOURS = ("#B279A2", "#72B7B2", "#9D755D")  # for a source added to calc.model.issuance without a colour here
-BASE_COLOUR = "#C8C8C8"
-COMPARE_COLOURS = ("#4C78A8", "#F58518", "#54A24B", "#B279A2", "#E45756", "#72B7B2")  # distinct hues
+SPARE_COLOURS = (PALETTE[6], PALETTE[3], PALETTE[8])  # for a source added to calc.model.issuance without a colour here
+BASE_COLOUR = BASE_GREY
+TOTAL_COLOUR = INK
+COMPARE_COLOURS = PALETTE  # one hue per saved scenario
 COMPARE_DASHES = ("solid", "dash", "dot", "dashdot")
 SENSITIVITY_SERIES = {
-    "dividend_shares": ("Dividends in stock (no put, no conversion)", "#4C78A8", "solid"),
-    "put_stock_shares": ("Every share put, settled in stock", "#E45756", "solid"),
-    "conversion_shares": ("Every share converted at the horizon", "#F58518", "solid"),
-    "scenario_new_shares": ("This scenario (all sources)", "#333333", "dot"),
+    "dividend_shares": ("Dividends in stock (no put, no conversion)", PALETTE[0], "solid"),
+    "put_stock_shares": ("Every share put, settled in stock", PALETTE[2], "solid"),
+    "conversion_shares": ("Every share converted at the horizon", PALETTE[1], "solid"),
+    "scenario_new_shares": ("This scenario (all sources)", INK, "dot"),
 }
 THRESHOLD_LINES = ((5.0, "5% (13D/G)", "top"), (10.0, "10% (Section 16)", "bottom"))  # labels apart
 MAX_LABEL = 28  # characters of a holder name on the concentration chart's axis (the full name in the hover)
@@ -47,11 +61,17 @@ LAYOUT = dict(
     legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="left", x=0),
 )
 # Legend under the plot (below the x axis title), for charts whose labels sit along the top edge.
-# The legend sits at the bottom of the figure (container coordinates), below tick labels of any height.
+# The legend sits at the bottom of the figure (container coordinates); plotly's automargin stacks it under the
+# tick labels and the axis title (about 10 px below the title), so the bottom margin is only the figure's edge:
+# a fixed margin as tall as the tallest legend left ~100 px blank under a one-row legend (issue 21).
 LEGEND_BELOW = dict(
     orientation="h", yref="container", yanchor="bottom", y=0.0, xanchor="left", x=0, traceorder="normal"
 )
-MARGIN_LEGEND_BELOW = dict(l=60, r=30, t=70, b=150)
+MARGIN_LEGEND_BELOW = dict(l=60, r=30, t=70, b=10)
+LEGEND_BELOW_HEIGHT_PX = 520  # a chart with a 4-row legend under it at 1024 px (450: a ~220 px plot)
+ISSUANCE_HEIGHT_PX = 560  # at 1024 px the legend takes 3 rows; 450 px left a ~160 px plot (issue 21)
+SUBTITLE_FONT = dict(size=12, color=MUTED)
+LABEL_BACKGROUND = "rgba(255,255,255,0.8)"  # a line's label stays legible over bars and boxes
 NOTE_ROW_PX = 20  # height of one row of labels above the plot (a second row sits this much higher)
 # Figures are assembled from plain dicts and built without plotly's per-property validation, which
 # costs tens of milliseconds per figure; tests/test_figures.py rebuilds each one with validation on.
@@ -60,8 +80,9 @@ PNG_NOTE = "Camera icon in each chart's toolbar: download the chart as PNG (rend
 
 
 def build(data: list[dict], layout: dict) -> go.Figure:
-    """``go.Figure`` from trace and layout dicts (validation per ``VALIDATE``)."""
-    return go.Figure(data=data, layout=layout, _validate=VALIDATE)
+    """``go.Figure`` from trace and layout dicts (validation per ``VALIDATE``), in the shared template
+    (``charts.template``)."""
+    return go.Figure(data=data, layout=dict(layout, template=TEMPLATE_JSON), _validate=VALIDATE)
 
 
 def vline(
@@ -81,6 +102,7 @@ def vline(
         xanchor=anchor,
         yanchor="bottom",
         font=dict(color=colour),
+        bgcolor=LABEL_BACKGROUND,
     )
     return shape, note
 
@@ -100,6 +122,7 @@ def hline(y: float, text: str, colour: str, yref: str = "y") -> tuple[dict, dict
         xanchor="left",
         yanchor="bottom",
         font=dict(color=colour),
+        bgcolor=LABEL_BACKGROUND,
     )
     return shape, note
 
@@ -110,15 +133,17 @@ def png_config(filename: str) -> dict:
 
 
 def _event_labels(timeline: pd.DataFrame) -> list[str]:
-    return [f"{pd.Timestamp(d):%Y-%m-%d}<br>{e}" for d, e in zip(timeline["date"], timeline["event"])]
+    return [f"{day_text(d)}<br>{e}" for d, e in zip(timeline["date"], timeline["event"])]
 
 
 def chart_layout(
     title: str, x_title: str, y_title: str | None, shapes: Sequence[dict] = (), notes: Sequence[dict] = (), **extra
 ) -> dict:
-    """The shared layout (``LAYOUT``) with a title, axis titles, shapes and annotations; ``extra`` merges in,
-    ``xaxis``/``yaxis`` into the axes."""
-    layout = dict(LAYOUT, title=dict(text=title), shapes=list(shapes), annotations=list(notes))
+    """The shared layout (``LAYOUT``) with a title (and ``subtitle``, a note under it), axis titles, shapes and
+    annotations; ``extra`` merges in, ``xaxis``/``yaxis`` into the axes."""
+    subtitle = extra.pop("subtitle", None)
+    heading = dict(text=title, subtitle=dict(text=subtitle, font=SUBTITLE_FONT)) if subtitle else dict(text=title)
+    layout = dict(LAYOUT, title=heading, shapes=list(shapes), annotations=list(notes))
     layout["xaxis"] = dict(title=dict(text=x_title), **extra.pop("xaxis", {}))
     layout["yaxis"] = dict(title=dict(text=y_title or ""), **extra.pop("yaxis", {}))
     layout.update(extra)
@@ -153,8 +178,8 @@ def source_colour(column: str) -> str:
 
 
 def in_legend(source: IssuanceSource, timeline: pd.DataFrame) -> bool:
-    """Whether a source's series is in the legend: always, except a ledger-only source that issued nothing."""
-    return not source.ledger_only or bool(timeline[source.timeline_column].any())
+    """Whether a source's series is in the legend: only when it issued shares (an empty series is left out)."""
+    return bool(timeline[source.timeline_column].any())
 
 
 def issuance_figure(timeline: pd.DataFrame, base_shares: int, authorized_shares: int | None = None) -> go.Figure:
@@ -195,7 +220,7 @@ def issuance_figure(timeline: pd.DataFrame, base_shares: int, authorized_shares:
             y=as_list(timeline["total_common_shares"]),
             mode="lines+markers",
             name="Total common outstanding",
-            line=dict(color="#222222", width=2),
+            line=dict(color=TOTAL_COLOUR, width=2, shape="hv"),
             customdata=timeline[["cumulative_new_shares", "new_shares_pct"]].to_numpy().tolist(),
             hovertemplate=(
                 "<b>total outstanding: %{y:,.0f}</b><br>cumulative new shares, all sources: "
@@ -204,7 +229,7 @@ def issuance_figure(timeline: pd.DataFrame, base_shares: int, authorized_shares:
         )
     )
     shapes, notes = (
-        shape_lines(hline(authorized_shares, f"authorized {authorized_shares:,.0f}", "#B22222"))
+        shape_lines(hline(authorized_shares, f"authorized {authorized_shares:,.0f}", LIMIT_COLOUR))
         if authorized_shares
         else ([], [])
     )
@@ -221,7 +246,8 @@ def issuance_figure(timeline: pd.DataFrame, base_shares: int, authorized_shares:
             xaxis=dict(type="category"),
             yaxis=dict(SHARE_AXIS, rangemode="tozero"),
             legend=LEGEND_BELOW,
-            margin=dict(MARGIN_LEGEND_BELOW, b=200),
+            margin=MARGIN_LEGEND_BELOW,
+            height=ISSUANCE_HEIGHT_PX,
         ),
     )
 
@@ -253,7 +279,7 @@ def new_shares_figure(timeline: pd.DataFrame) -> go.Figure:
             xaxis=dict(type="category"),
             yaxis=dict(SHARE_AXIS, rangemode="tozero"),
             legend=LEGEND_BELOW,
-            margin=dict(MARGIN_LEGEND_BELOW, b=130),  # one legend row under two-line tick labels
+            margin=MARGIN_LEGEND_BELOW,
         ),
     )
 
@@ -265,7 +291,7 @@ def dilution_figure(timeline: pd.DataFrame) -> go.Figure:
             timeline,
             "new_shares_pct",
             mode="lines+markers",
-            line=dict(shape="hv", color="#222222"),
+            line=dict(shape="hv", color=INK),
             name="dilution %",
             customdata=timeline[["cumulative_new_shares", "event"]].to_numpy().tolist(),
             hovertemplate=("%{y:.2f}% (%{customdata[0]:,.0f} new shares so far)<extra>%{customdata[1]}</extra>"),
@@ -277,7 +303,7 @@ def dilution_figure(timeline: pd.DataFrame) -> go.Figure:
             "Dilution over time: new shares as % of common outstanding",
             "Date",
             "New shares, % of total",
-            xaxis=dict(type="date"),
+            xaxis=DATE_AXIS,
             yaxis=dict(ticksuffix="%", rangemode="tozero"),
             showlegend=False,
         ),
@@ -301,11 +327,9 @@ def sensitivity_figure(
         )
         for column, (label, colour, dash) in SENSITIVITY_SERIES.items()
     ]
-    pairs = [vline(conversion_price_usd, f"conversion price ${conversion_price_usd:,.2f}", "#F58518")]
+    pairs = [vline(conversion_price_usd, f"conversion price ${conversion_price_usd:,.2f}", PALETTE[1])]
     if scenario_price_usd is not None:
-        pairs.append(
-            vline(scenario_price_usd, f"scenario price ${scenario_price_usd:,.2f}", "#333333", "dot", "bottom")
-        )
+        pairs.append(vline(scenario_price_usd, f"scenario price ${scenario_price_usd:,.2f}", INK, "dot", "bottom"))
     shapes, notes = shape_lines(*pairs)
     overtakes = sensitivity.loc[sensitivity["put_stock_shares"] > sensitivity["conversion_shares"], "price_usd"]
     if len(overtakes):
@@ -320,7 +344,7 @@ def sensitivity_figure(
                 y0=0,
                 y1=1,
                 line=dict(width=0),
-                fillcolor="#E45756",
+                fillcolor=PALETTE[2],
                 opacity=0.07,
                 layer="below",
             )
@@ -336,7 +360,7 @@ def sensitivity_figure(
                 yanchor="bottom",
                 showarrow=False,
                 text="stock-settled put issues more shares than conversion",
-                font=dict(color="#B22222"),
+                font=dict(color=LIMIT_COLOUR),
             )
         )
     return build(
@@ -347,10 +371,11 @@ def sensitivity_figure(
             "New common shares at the horizon (log scale)",
             shapes,
             notes,
-            xaxis=dict(tickprefix="$"),
-            yaxis=dict(SHARE_AXIS, type="log"),
+            xaxis=dict(tickprefix="$", tickformat=",.2f"),
+            yaxis=log_axis(sensitivity[list(SENSITIVITY_SERIES)].to_numpy().ravel().tolist(), share_labels, VALUE_PAD),
             legend=LEGEND_BELOW,
             margin=dict(MARGIN_LEGEND_BELOW, t=MARGIN_LEGEND_BELOW["t"] + NOTE_ROW_PX),
+            height=LEGEND_BELOW_HEIGHT_PX,
         ),
     )
 
@@ -371,7 +396,7 @@ def concentration_figure(holders: pd.DataFrame, top: int = 15) -> go.Figure:
             y=labels,
             orientation="h",
             name="pro forma %",
-            marker=dict(color=["#54A24B" if kind == "family" else "#4C78A8" for kind in kinds]),
+            marker=dict(color=[PALETTE[4] if kind == "family" else PALETTE[0] for kind in kinds]),
             customdata=custom.to_numpy().tolist(),
             hovertemplate=(
                 "<b>%{customdata[4]}</b><br>pro forma: %{x:.3f}% (%{customdata[0]:,.0f} shares)<br>"
@@ -380,17 +405,25 @@ def concentration_figure(holders: pd.DataFrame, top: int = 15) -> go.Figure:
             ),
         )
     ]
-    shapes, notes = shape_lines(
-        *(vline(pct, label, "#B22222", position=where, anchor="right") for pct, label, where in THRESHOLD_LINES)
-    )
     top_pct = float(largest["pro_forma_pct"].max()) if len(largest) else 0.0
+    x_max = concentration_range(top_pct)
+    shapes, notes = shape_lines(
+        *(
+            vline(pct, label, LIMIT_COLOUR, position=where, anchor="right")
+            for pct, label, where in THRESHOLD_LINES
+            if pct <= x_max
+        )
+    )
+    beyond = [label for pct, label, _ in THRESHOLD_LINES if pct > x_max]
+    if beyond:
+        notes.append(threshold_note(top_pct, beyond))
     layout = chart_layout(
         f"Holder concentration: the {top} largest (families green)",
         "Pro forma % of total common outstanding at the horizon",
         None,
         shapes,
         notes,
-        xaxis=dict(range=[0, max(11.0, top_pct * 1.1)], ticksuffix="%"),
+        xaxis=dict(range=[0, x_max], ticksuffix="%"),
         yaxis=dict(automargin=True),
         height=max(420, 28 * len(largest) + 140),
         showlegend=False,
@@ -399,145 +432,182 @@ def concentration_figure(holders: pd.DataFrame, top: int = 15) -> go.Figure:
     return build(data, layout)
 
 
+def concentration_range(top_pct: float) -> float:
+    """Right end of the concentration chart's % axis: the largest holding plus room for its bar's end (15 %),
+    so the bars fill the width; a threshold line is drawn only when it falls inside (at least 1 %)."""
+    return max(1.0, top_pct * 1.15)
+
+
+def threshold_note(top_pct: float, labels: Sequence[str]) -> dict:
+    """A note at the plot's top right naming the thresholds the largest holding does not reach."""
+    return dict(
+        xref="paper",
+        yref="paper",
+        x=1.0,
+        y=1.0,
+        xanchor="right",
+        yanchor="bottom",
+        showarrow=False,
+        text=f"largest holding {top_pct:.2f}%: below the {' and '.join(labels)} thresholds",
+        font=dict(color=LIMIT_COLOUR),
+    )
+
+
 def _shorten(name: str) -> str:
     """A holder name cut to ``MAX_LABEL`` characters (with "…"), so long names leave room for the bars."""
     return name if len(name) <= MAX_LABEL else name[: MAX_LABEL - 1] + "…"
 
 
+PERCENTILE_COLUMNS = ("p5", "p25", "p50", "p75", "p95")
+HORIZON_LABELS = (("p95", "95th pct"), ("p50", "median"), ("p5", "5th pct"))  # labelled at the horizon
+FAN_COLOUR = "#1F3B5C"
+FAN_BOX_NAME = "percentiles: box 25th-75th, whiskers 5th-95th"
+FAN_HEIGHT_PX = 500
+FAN_FILL = "rgba(78,121,167,0.45)"
+HORIZON_LABEL_SHIFT_PX = 6  # the horizon labels start just right of the plot, beside the last box
+MAX_DATE_LABELS = 10  # event dates written under the fan (60 at a 2031 horizon did not fit)
+FAN_PAD = 0.06  # room above and below the fan's data, as a fraction of its span
+HORIZON_LABEL_GAP = 0.08  # least vertical gap between horizon labels, as a fraction of the y range
+
+
 def settle_date(percentiles: pd.DataFrame) -> str | None:
     """The last date on which any percentile of total common outstanding changes (ISO), when it comes before
     the last date: from then on no path issues new shares and the bands stay flat. None if they move to the end."""
-    bands = percentiles[["p5", "p25", "p50", "p75", "p95"]].to_numpy()
+    bands = percentiles[list(PERCENTILE_COLUMNS)].to_numpy()
     moving = [i for i in range(1, len(bands)) if (bands[i] != bands[i - 1]).any()]
     last = moving[-1] if moving else 0
     return _dates(percentiles["date"])[last] if last < len(bands) - 1 else None
 
 
-HORIZON_LABELS = (("p95", "95th pct"), ("p50", "median"), ("p5", "5th pct"))  # labelled at the horizon
-HORIZON_LABEL_GAP = 0.08  # least vertical gap between horizon labels, as a fraction of the y range
+def label_heights(values: Sequence[float], gap: float, avoid: Sequence[float] = ()) -> list[float]:
+    """Heights of labels for ``values`` (ascending), bottom up: each at its value or ``gap`` above the label
+    below, whichever is higher, and moved above any line of ``avoid`` it would sit within ``gap`` of."""
+    heights: list[float] = []
+    for value in values:
+        y = value if not heights else max(value, heights[-1] + gap)
+        for line in sorted(avoid):
+            if abs(y - line) < gap:
+                y = line + gap
+        heights.append(y)
+    return heights
 
 
-def horizon_spread(percentiles: pd.DataFrame, top: float) -> tuple[list[dict], list[dict]]:
-    """The percentile spread on the last date, drawn so it shows however close that date is to the one before
-    (a put a day after a dividend): thick vertical bars p5-p95 and p25-p75 at the horizon (traces) and the
-    p95, median and p5 values written beside them (annotations, nudged up to ``HORIZON_LABEL_GAP`` apart)."""
+def horizon_labels(percentiles: pd.DataFrame, span: float, avoid: Sequence[float] = ()) -> list[dict]:
+    """The p95, median and p5 of the last date written in the right margin beside its box (annotations,
+    ``label_heights``: at least ``HORIZON_LABEL_GAP`` × ``span`` apart and that far from the lines at the heights
+    ``avoid``, such as the authorized shares)."""
     last = percentiles.iloc[-1]
-    x = _dates(percentiles["date"])[-1]
-    bars = [
+    labels = tuple(reversed(HORIZON_LABELS))  # bottom up
+    heights = label_heights([float(last[c]) for c, _ in labels], HORIZON_LABEL_GAP * span, avoid)
+    return [
         dict(
-            type="scatter",
-            x=[x, x],
-            y=[int(last[low]), int(last[high])],
-            mode="lines",
-            line=dict(color=colour, width=10),
-            showlegend=False,
-            name=f"horizon {low}-{high}",
-            hovertemplate=f"horizon {low}-{high}: %{{y:,.0f}}<extra></extra>",
+            xref="paper",  # in the right margin, beside the last box (on the x axis plotly widened its range to fit)
+            yref="y",
+            x=1.0,
+            y=y,
+            xshift=HORIZON_LABEL_SHIFT_PX,
+            text=f"{label} {float(last[column]) / 1e9:,.2f} B",
+            showarrow=False,
+            xanchor="left",
+            yanchor="middle",
+            font=dict(color=FAN_COLOUR),
         )
-        for low, high, colour in (("p5", "p95", "rgba(76,120,168,0.35)"), ("p25", "p75", "rgba(76,120,168,0.7)"))
+        for (column, label), y in zip(labels, heights)
     ]
-    notes, floor = [], None
-    for column, label in reversed(HORIZON_LABELS):  # bottom up, each at least the gap above the one below
-        y = float(last[column]) if floor is None else max(float(last[column]), floor + HORIZON_LABEL_GAP * top)
-        floor = y
-        notes.append(
-            dict(
-                xref="x",
-                yref="y",
-                x=x,
-                y=y,
-                xshift=10,
-                text=f"{label} {float(last[column]) / 1e9:,.2f} B",
-                showarrow=False,
-                xanchor="left",
-                yanchor="middle",
-                font=dict(color="#1F3B5C"),
-            )
-        )
-    return bars, notes
+
+
+def fan_range(percentiles: pd.DataFrame, authorized_shares: int | None) -> tuple[float, float]:
+    """The fan's y range: from the lowest 5th percentile to the highest 95th percentile or the authorized shares,
+    with ``FAN_PAD`` of that span either side (from zero, the bands used the top third of the plot)."""
+    low = float(percentiles["p5"].min())
+    high = max(float(percentiles["p95"].max()), float(authorized_shares or 0))
+    pad = FAN_PAD * max(high - low, abs(high) * 0.01)
+    return low - pad, high + pad
 
 
 def fan_figure(
     percentiles: pd.DataFrame, authorized_shares: int | None = None, deterministic: pd.DataFrame | None = None
 ) -> go.Figure:
-    """Monte Carlo fan chart on a date axis: percentile bands of total common outstanding per event date (steps:
-    shares change only on event dates), the median, the deterministic scenario, the authorized shares, the
-    spread at the horizon with its p5/median/p95, and a line where the fan stops moving."""
-    x = _dates(percentiles["date"])
-    data = []
-    bands = (
-        ("p5", "p95", "5th-95th percentile", "rgba(76,120,168,0.18)"),
-        ("p25", "p75", "25th-75th percentile", "rgba(76,120,168,0.38)"),
-    )
-    for low, high, label, colour in bands:
-        data.append(
-            dict(
-                type="scatter",
-                x=x,
-                y=as_list(percentiles[high]),
-                mode="lines",
-                line=dict(width=0, shape="hv"),
-                showlegend=False,
-                name=high,
-                hovertemplate=f"{high}: %{{y:,.0f}}<extra></extra>",
-            )
-        )
-        data.append(
-            dict(
-                type="scatter",
-                x=x,
-                y=as_list(percentiles[low]),
-                mode="lines",
-                line=dict(width=0, shape="hv"),
-                fill="tonexty",
-                fillcolor=colour,
-                name=label,
-                hovertemplate=f"{low}: %{{y:,.0f}}<extra></extra>",
-            )
-        )
-    data.append(
+    """Monte Carlo fan chart, one evenly spaced slot per event date (a put a day after a dividend gets a slot of
+    its own, where on a time axis its spread was a sliver at the right edge): a box per date from calc's
+    percentiles of total common outstanding (box 25th-75th, whiskers 5th-95th, median line), the median and the
+    deterministic scenario as steps, the authorized shares, the horizon's p5/median/p95 written beside its box,
+    and a line where the fan stops moving."""
+    x = [day_text(d) for d in percentiles["date"]]
+    stats = percentiles[list(PERCENTILE_COLUMNS)]
+    data = [
+        dict(
+            type="box",
+            x=x,
+            lowerfence=as_list(stats["p5"]),
+            q1=as_list(stats["p25"]),
+            median=as_list(stats["p50"]),
+            q3=as_list(stats["p75"]),
+            upperfence=as_list(stats["p95"]),
+            name=FAN_BOX_NAME,
+            marker=dict(color=FAN_COLOUR),
+            fillcolor=FAN_FILL,
+            line=dict(color=FAN_COLOUR, width=1),
+            customdata=stats.to_numpy().tolist(),
+            hovertemplate=(
+                "p95 %{customdata[4]:,.0f}<br>p75 %{customdata[3]:,.0f}<br>median %{customdata[2]:,.0f}<br>"
+                "p25 %{customdata[1]:,.0f}<br>p5 %{customdata[0]:,.0f}<extra></extra>"
+            ),
+        ),
         dict(
             type="scatter",
             x=x,
             y=as_list(percentiles["p50"]),
-            mode="lines+markers",
+            mode="lines",
             name="median",
-            line=dict(color="#1F3B5C", width=2, shape="hv"),
+            line=dict(color=FAN_COLOUR, width=1.5, shape="hv"),
+            hoverinfo="skip",
             hovertemplate="median: %{y:,.0f}<extra></extra>",
-        )
-    )
+        ),
+    ]
     if deterministic is not None:
         data.append(
-            date_trace(
-                deterministic,
-                "total_common_shares",
+            dict(
+                type="scatter",
+                x=[day_text(d) for d in deterministic["date"]],
+                y=as_list(deterministic["total_common_shares"]),
                 mode="lines",
                 name="deterministic scenario",
-                line=dict(color="#333333", dash="dot", shape="hv"),
+                line=dict(color=INK, dash="dot", shape="hv"),
                 hovertemplate="deterministic: %{y:,.0f}<extra></extra>",
             )
         )
-    pairs = [hline(authorized_shares, f"authorized {authorized_shares:,.0f}", "#B22222")] if authorized_shares else []
+    pairs = (
+        [hline(authorized_shares, f"authorized {authorized_shares:,.0f}", LIMIT_COLOUR)] if authorized_shares else []
+    )
     settled = settle_date(percentiles)
     if settled is not None:
-        pairs.append(vline(settled, f"no new shares after {settled}", "#555555", "dot"))
+        pairs.append(vline(day_text(settled), f"no new shares after {day_text(settled)}", MUTED, "dot"))
     shapes, notes = shape_lines(*pairs) if pairs else ([], [])
-    top = max(float(percentiles["p95"].max()), float(authorized_shares or 0)) * 1.05
-    spread, labels = horizon_spread(percentiles, top)
+    y_low, y_high = fan_range(percentiles, authorized_shares)
+    labels = horizon_labels(percentiles, y_high - y_low, [authorized_shares] if authorized_shares else [])
+    y_high = max(y_high, max(a["y"] for a in labels) + HORIZON_LABEL_GAP * (y_high - y_low) / 2)
     return build(
-        data + spread,
+        data,
         chart_layout(
             "Monte Carlo: total common shares outstanding",
-            "Date",
+            "Event date",
             "Total common shares outstanding",
             shapes,
             notes + labels,
-            xaxis=dict(type="date", nticks=8),
-            yaxis=dict(SHARE_AXIS, range=[0, top], nticks=8),
+            xaxis=dict(type="category", tickmode="array", tickvals=thinned(x), ticktext=thinned(x)),
+            yaxis=dict(SHARE_AXIS, range=[y_low, y_high], nticks=8),
             legend=LEGEND_BELOW,
             margin=dict(MARGIN_LEGEND_BELOW, r=110),
+            height=FAN_HEIGHT_PX,
         ),
     )
+
+
+def thinned(labels: Sequence[str], most: int = MAX_DATE_LABELS) -> list[str]:
+    """At most ``most`` of ``labels``, evenly spaced, counted back from the last one (always kept)."""
+    step = -(-len(labels) // most)
+    return list(labels[::-1][::step])[::-1]
 
 
 def compare_issuance_figure(timelines: Mapping[str, pd.DataFrame]) -> go.Figure:
@@ -565,9 +635,9 @@ def compare_issuance_figure(timelines: Mapping[str, pd.DataFrame]) -> go.Figure:
         data,
         chart_layout(
             "Saved scenarios: cumulative new common shares over time",
-            "Event date",
+            "Date",
             "Cumulative new common shares",
-            xaxis=dict(type="date"),
+            xaxis=DATE_AXIS,
             yaxis=dict(SHARE_AXIS),
             legend=LEGEND_BELOW,
             margin=MARGIN_LEGEND_BELOW,

@@ -14,13 +14,17 @@ import plotly.graph_objects as go
 
 from charts.figures import (
     LEGEND_BELOW,
+    LEGEND_BELOW_HEIGHT_PX,
     MARGIN_LEGEND_BELOW,
+    NOTE_ROW_PX,
+    SHARE_AXIS,
     as_list,
     build,
     chart_layout,
     date_trace,
     vline,
 )
+from charts.template import DATE_AXIS, INK, PALETTE, VALUE_PAD, count_labels, log_axis, usd_labels
 
 GAP_NOTE = (  # two lines (<br>): one line is wider than the plot at 1024 px and was cut mid-word
     "Actual: 10-Q/10-K cover-page counts. The gap to the model is other issuance<br>"
@@ -35,9 +39,9 @@ def preferred_figure(timeline: pd.DataFrame) -> go.Figure:
             timeline,
             "preferred_outstanding",
             mode="lines+markers",
-            line=dict(shape="hv", color="#4C78A8"),
+            line=dict(shape="hv", color=PALETTE[0]),
             name="Preferred outstanding",
-            hovertemplate="%{x}: %{y:,.0f} preferred<extra></extra>",
+            hovertemplate="%{y:,.0f} preferred<extra></extra>",
         )
     ]
     return build(
@@ -46,7 +50,8 @@ def preferred_figure(timeline: pd.DataFrame) -> go.Figure:
             "Preferred shares outstanding (after each date's ledger rows and class decisions)",
             "Date",
             "Preferred shares",
-            yaxis=dict(rangemode="tozero"),
+            xaxis=DATE_AXIS,
+            yaxis=dict(rangemode="tozero", separatethousands=True),
         ),
     )
 
@@ -58,43 +63,31 @@ def actual_figure(timeline: pd.DataFrame, actual: pd.DataFrame) -> go.Figure:
             timeline,
             "total_common_shares",
             mode="lines",
-            line=dict(shape="hv", color="#222222"),
+            line=dict(shape="hv", color=INK),
             name="Model: total common outstanding",
-            hovertemplate="%{x}: %{y:,.0f} (model)<extra></extra>",
+            hovertemplate="%{y:,.0f} (model)<extra></extra>",
         ),
         date_trace(
             actual,
             "common_shares_outstanding",
             mode="markers",
-            marker=dict(symbol="diamond", size=10, color="#E45756"),
+            marker=dict(symbol="diamond", size=10, color=PALETTE[2]),
             name="Actual (10-Q/10-K cover pages)",
             text=list(actual["source"]),
-            hovertemplate="%{x}: %{y:,.0f} actual<br>%{text}<extra></extra>",
+            hovertemplate="%{y:,.0f} actual<br>%{text}<extra></extra>",
         ),
     ]
-    note = dict(
-        xref="paper",
-        yref="paper",
-        x=0,
-        y=0,
-        yanchor="top",
-        yshift=-58,  # in pixels, under the tick labels and the axis title whatever the plot's height
-        text=GAP_NOTE,
-        showarrow=False,
-        xanchor="left",
-        align="left",
-        font=dict(size=11, color="#555555"),
-    )
     return build(
         data,
         chart_layout(
             "Common shares outstanding: model and actual",
             "Date",
             "Common shares",
-            (),
-            [note],
+            subtitle=GAP_NOTE,
+            xaxis=DATE_AXIS,
+            yaxis=SHARE_AXIS,
             legend=LEGEND_BELOW,
-            margin=MARGIN_LEGEND_BELOW,
+            margin=dict(MARGIN_LEGEND_BELOW, t=MARGIN_LEGEND_BELOW["t"] + 2 * NOTE_ROW_PX),
         ),
     )
 
@@ -133,10 +126,10 @@ def breakeven_figure(
             y=as_list(wait),
             mode="lines",
             name="Wait: common per preferred (scenario policies)",
-            line=dict(color="#4C78A8", width=2.5),
+            line=dict(color=PALETTE[0], width=2.5),
             hovertemplate="$%{x:.2f}: %{y:,.1f} common per preferred<extra></extra>",
         ),
-        level_trace(x, ratio, f"Exchange now at {ratio:,.2f} common per preferred", "#F58518", "solid"),
+        level_trace(x, ratio, f"Exchange now at {ratio:,.2f} common per preferred", PALETTE[1], "solid"),
     ]
     data += [
         level_trace(x, value, f"{label}: {value:,.2f}", "#999999", DEAL_DASHES[i % len(DEAL_DASHES)])
@@ -144,19 +137,20 @@ def breakeven_figure(
     ]
     shapes, notes = [], []
     if breakeven_usd is not None:
-        shape, note = vline(breakeven_usd, f"break-even ${breakeven_usd:,.4f}", "#E45756")
+        shape, note = vline(breakeven_usd, f"break-even ${breakeven_usd:,.4f}", PALETTE[2])
         shapes, notes = [shape], [dict(note, x=float(np.log10(breakeven_usd)), xshift=4)]
     return build(
         data,
         chart_layout(
             "Common issued per preferred share: exchange now or wait (flat common price)",
-            "Flat common price (USD, log scale)",
+            "Flat common price (USD per share, log scale)",
             "Common shares per preferred (log scale)",
             shapes,
             notes,
-            xaxis=dict(type="log", range=[float(np.log10(x[0])), float(np.log10(x[-1]))], dtick="D2", tickprefix="$"),
-            yaxis=dict(type="log", dtick="D2", separatethousands=True),
+            xaxis=log_axis(x, usd_labels),
+            yaxis=log_axis(as_list(wait) + [ratio] + [value for _, value in deals], count_labels, VALUE_PAD),
             legend=LEGEND_BELOW,
             margin=MARGIN_LEGEND_BELOW,
+            height=LEGEND_BELOW_HEIGHT_PX,
         ),
     )

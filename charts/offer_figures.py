@@ -12,11 +12,12 @@ import numpy as np
 import plotly.graph_objects as go
 
 from charts.figures import LEGEND_BELOW, MARGIN_LEGEND_BELOW, as_list, build, chart_layout, hline, shape_lines, vline
+from charts.template import MUTED, PALETTE, log_axis, usd_labels
 
 CAP_STYLE = {  # cap -> (label, colour)
-    "nyse_20pct": ("NYSE 20% (shareholder approval)", "#E45756"),
-    "registered": ("registered shares used up", "#B279A2"),
-    "authorized": ("authorized shares used up", "#9D755D"),
+    "nyse_20pct": ("NYSE 20% (shareholder approval)", PALETTE[2]),
+    "registered": ("registered shares used up", PALETTE[6]),
+    "authorized": ("authorized shares used up", PALETTE[8]),
 }
 
 
@@ -40,7 +41,7 @@ def offer_figure(
             y=as_list(value_usd),
             mode="lines",
             name=f"Value delivered at {ratio:,.2f} common per preferred",
-            line=dict(color="#4C78A8", width=2.5),
+            line=dict(color=PALETTE[0], width=2.5),
             hovertemplate="$%{x:.2f}: $%{y:,.2f} per preferred<extra></extra>",
         ),
         dict(
@@ -49,7 +50,7 @@ def offer_figure(
             y=[offer_point[1]],
             mode="markers",
             name="This offer",
-            marker=dict(symbol="star", size=14, color="#F58518"),
+            marker=dict(symbol="star", size=14, color=PALETTE[1]),
             hovertemplate="this offer: $%{x:.4f}, $%{y:,.2f}<extra></extra>",
         ),
         dict(
@@ -59,11 +60,11 @@ def offer_figure(
             mode="markers",
             name="2002 exchanges (replayed; prices assumed)",
             text=[t[0] for t in trades],
-            marker=dict(symbol="diamond", size=11, color="#54A24B"),
+            marker=dict(symbol="diamond", size=11, color=PALETTE[4]),
             hovertemplate="%{text}: $%{x:.4f}, $%{y:,.2f}<extra></extra>",
         ),
     ]
-    lines = [hline(lp_usd, f"liquidation preference ${lp_usd:,.0f}", "#555555")]
+    lines = [hline(lp_usd, f"liquidation preference ${lp_usd:,.0f}", MUTED)]
     for cap, price in binding_prices_usd.items():
         if price is not None and x[0] <= price <= x[-1]:
             label, colour = CAP_STYLE[cap]
@@ -74,11 +75,11 @@ def offer_figure(
         data,
         chart_layout(
             "Exchange desk: value delivered per preferred share, and the caps on a stock-settled put",
-            "Common price (USD, log scale)",
+            "Common price (USD per share, log scale)",
             "USD per preferred share",
             shapes,
             notes,
-            xaxis=dict(type="log", range=[float(np.log10(x[0])), float(np.log10(x[-1]))], dtick="D2", tickprefix="$"),
+            xaxis=log_axis(x, usd_labels),
             yaxis=dict(tickprefix="$", separatethousands=True),
             legend=LEGEND_BELOW,
             margin=MARGIN_LEGEND_BELOW,

@@ -50,6 +50,7 @@ from calc.model.terms import Terms
 from calc.scenario_doc import event_cells, events_csv
 from charts import ledger_figures
 from charts.figures import png_config
+from charts.template import STREAMLIT_THEME
 from dashboard import cache, safe, state
 from dashboard.context import Page
 
@@ -554,7 +555,7 @@ def render_breakeven(params: ScenarioParams, events: tuple[Event, ...], book: Ho
             help="none: waiting never issues exactly R per preferred between $0.01 and $1,000",
         )
     fig = ledger_figures.breakeven_figure(prices, wait, ratio, COMPARED_DEALS, be if isinstance(be, float) else None)
-    st.plotly_chart(fig, config=png_config("breakeven"), key="breakeven_chart")
+    st.plotly_chart(fig, config=png_config("breakeven"), key="breakeven_chart", theme=STREAMLIT_THEME)
 
 
 def render_ledger(page: Page) -> None:
@@ -568,11 +569,13 @@ def render_ledger(page: Page) -> None:
         ledger_figures.preferred_figure(result.timeline),
         config=png_config("preferred_outstanding"),
         key="preferred_chart",
+        theme=STREAMLIT_THEME,
     )
     st.plotly_chart(
         ledger_figures.actual_figure(result.timeline, actual_common_shares()),
         config=png_config("common_actual"),
         key="actual_chart",
+        theme=STREAMLIT_THEME,
     )
     render_breakeven(params, page.events, page.book, page.doc.key)
 

@@ -9,7 +9,6 @@ from decimal import Decimal
 from fractions import Fraction
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from calc.errors import InputError
@@ -20,7 +19,8 @@ from calc.model.params import ScenarioParams
 from calc.model.terms import Terms
 from calc.scenario_doc import GrantsData
 from calc.scenario_run import grants_of
-from charts.figures import SHARE_AXIS
+from charts.options_figures import timeline_figure, tsm_figure, waterfall_figure
+from charts.template import STREAMLIT_THEME
 from dashboard import cache, formatting, state
 from dashboard.context import Page
 from dashboard.safe import error_lines, short, text
@@ -107,83 +107,6 @@ def _end_trial(exc: Exception) -> None:
         f"({type(exc).__name__}: {short(exc)}); still showing the previous grants.",
     )
     st.rerun()
-
-
-LINE_STYLES = {
-    "outstanding": ("#4C78A8", "solid", 3),
-    "vested": ("#F58518", "dash", 2),
-    "exercisable": ("#54A24B", "dot", 2),
-}  # distinct colour, dash and width per line
-
-
-def _timeline_chart(frame: pd.DataFrame) -> go.Figure:
-    fig = go.Figure()
-    for column, (colour, dash, width) in LINE_STYLES.items():
-        fig.add_scatter(
-            x=frame["date"],
-            y=frame[f"{column}_shares"],
-            name=column,
-            line_shape="hv",
-            line=dict(color=colour, dash=dash, width=width),
-            hovertemplate=f"%{{x|%Y-%m-%d}}: %{{y:,}} shares<extra>{column}</extra>",
-        )
-    fig.update_layout(
-        title="Option shares over time (all grants loaded)",
-        xaxis_title="Date",
-        yaxis_title="Option shares",
-        yaxis=SHARE_AXIS,
-        xaxis=dict(tickformat="%Y-%m-%d"),
-        legend=dict(orientation="h", yanchor="top", y=-0.2),
-    )
-    return fig
-
-
-def _tsm_chart(frame: pd.DataFrame, price: float) -> go.Figure:
-    fig = go.Figure(
-        go.Scatter(
-            x=frame["average_price_usd"],
-            y=frame["tsm_incremental_shares"],
-            mode="lines",
-            hovertemplate="P = $%{x:.2f}: %{y:,} incremental shares<extra></extra>",
-        )
-    )
-    fig.add_vline(x=price, line_dash="dot", annotation_text=f"P = ${price:.2f}")
-    fig.update_layout(
-        title="Treasury-stock incremental shares vs average price",
-        xaxis_title="Average common price (USD)",
-        yaxis_title="Incremental shares",
-        yaxis=SHARE_AXIS,
-        xaxis=dict(tickprefix="$"),
-    )
-    return fig
-
-
-def _waterfall_chart(result: DilutedEps) -> go.Figure:
-    """The increments only: each potential security's incremental shares (excluded ones drawn at 0 and labelled),
-    then their total — not the billions of basic shares, beside which the options would be invisible."""
-    steps = waterfall_rows(result)[1:-1]  # between "basic shares" and "diluted shares"
-    labels = [f"{r['step']}{'' if r['included'] else '<br>(antidilutive, excluded)'}" for r in steps]
-    values = [r["incremental_shares"] if r["included"] else 0 for r in steps]
-    text = [
-        f"+{r['incremental_shares']:,}" if r["included"] else f"({r['incremental_shares']:,} excluded)" for r in steps
-    ]
-    total = result.diluted_shares - result.basic_shares
-    fig = go.Figure(
-        go.Waterfall(
-            x=labels + ["added to basic shares"],
-            y=values + [total],
-            measure=["relative"] * len(steps) + ["total"],
-            text=text + [f"+{total:,}"],
-            hovertemplate="%{x}: %{text} shares<extra></extra>",
-        )
-    )
-    fig.update_layout(
-        title=f"Diluted shares: what each security adds to the {result.basic_shares:,} basic shares",
-        yaxis_title="Added common shares",
-        xaxis=dict(title_text="", tickangle=0, automargin=True),  # labels level (2 lines), the y title whole
-        yaxis=dict(SHARE_AXIS, automargin=True),
-    )
-    return fig
 
 
 def render(page: Page) -> None:
@@ -284,8 +207,10 @@ def _render_grants(terms: Terms, grants: list[Grant], params: ScenarioParams | N
     )
     key = cache.grants_key(grants)
     timeline = cache.option_frame(key, grants)
-    st.plotly_chart(_timeline_chart(timeline), key="options_timeline_chart")
-    st.plotly_chart(_tsm_chart(cache.tsm_frame(key, as_of, grants), price), key="options_tsm_chart")
+    st.plotly_chart(timeline_figure(timeline), key="options_timeline_chart", theme=STREAMLIT_THEME)
+    st.plotly_chart(
+        tsm_figure(cache.tsm_frame(key, as_of, grants), price), key="options_tsm_chart", theme=STREAMLIT_THEME
+    )
     result = lucent_diluted_eps(
         terms,
         net_income_usd=Fraction(str(net_income)),
@@ -306,7 +231,7 @@ def _render_grants(terms: Terms, grants: list[Grant], params: ScenarioParams | N
         st.metric("Basic EPS (USD)", f"{float(result.basic_eps_usd):.4f}", width=200)
         st.metric("Diluted EPS (USD)", f"{float(result.diluted_eps_usd):.4f}", width=200)
         share_metric("Diluted shares", result.diluted_shares, "Basic + every dilutive increment.", width=200)
-    st.plotly_chart(_waterfall_chart(result), key="options_waterfall_chart")
+    st.plotly_chart(waterfall_figure(result), key="options_waterfall_chart", theme=STREAMLIT_THEME)
     waterfall = show_waterfall(result)
     sid = scenario_id or key[:8]  # the scenario's id (its grants included), else the grants' own hash
     with st.container(horizontal=True, wrap=True):

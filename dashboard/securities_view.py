@@ -9,11 +9,9 @@ Numbers come from ``calc.model.securities`` / ``calc.model.measures``; this modu
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import Any
 
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from calc.errors import InputError
@@ -42,8 +40,9 @@ from calc.model.securities import (
     stack_frame,
 )
 from charts.bridge_figures import bridge_figure
-from charts.figures import LEGEND_BELOW, MARGIN_LEGEND_BELOW, SHARE_AXIS, chart_layout, png_config
-from charts.text import plot_text
+from charts.figures import png_config
+from charts.securities_figures import price_figure, stack_figure
+from charts.template import STREAMLIT_THEME
 from dashboard import formatting, safe, state
 from dashboard.context import Page
 from dashboard.options_view import NAME_WIDTH_PX, show_waterfall
@@ -71,11 +70,6 @@ MC_KEY = "dilution_mc"
 ILLUSTRATIVE_KEY = "dilution_include_illustrative"
 MEASURE_WIDTH_PX = 240  # the measure boxes' labels are longer than the headline's ("New shares % of outstanding")
 BRIDGE_LABELS = {"step": "Step", "shares": "Shares", "running_total_shares": "Running total"}
-PRICE_TICKS_USD = (0.25, 0.5, 1.0, 2.0, 5.0, 10.0, 20.0)  # log axis: these labels only (no crowded minor labels)
-# legend of up to 8 long instrument names under the plot: rows at 1024 px need about 200 px
-STACK_LAYOUT: dict[str, Any] = dict(
-    legend=dict(LEGEND_BELOW, title_text="instrument"), margin=dict(MARGIN_LEGEND_BELOW, b=230), height=620
-)
 # the instrument table: name and the counts that answer "how much" first, internal ids last
 INSTRUMENT_LEAD = (
     "name",
@@ -142,55 +136,6 @@ def _setup(
     registry = load_registry()
     policy = parse_policies(policies, registry)
     return setup(_params, registry, policy, _events, include_illustrative=illustrative, book=_book, caps=load_caps())
-
-
-def stack_figure(stack: pd.DataFrame) -> go.Figure:
-    """Stacked areas: issued (cumulative) + potential shares by instrument at each date."""
-    fig = go.Figure()
-    for _, part in stack.groupby("id", sort=False):
-        claim = part["issued_cumulative_shares"] + part["potential_shares"]
-        fig.add_trace(
-            go.Scatter(
-                x=part["date"],
-                y=claim,
-                stackgroup="claims",
-                mode="lines",
-                name=plot_text(part["name"].iloc[0]),
-                customdata=np.stack([part["issued_cumulative_shares"], part["potential_shares"]], axis=1),
-                hovertemplate="%{x}: issued %{customdata[0]:,} + potential %{customdata[1]:,}",
-            )
-        )
-    fig.update_layout(
-        chart_layout(
-            "Dilution stack by instrument over time (issued so far + potential)",
-            "date",
-            "common shares",
-            yaxis=SHARE_AXIS,
-            **STACK_LAYOUT,
-        )
-    )
-    return fig
-
-
-def price_figure(frame: pd.DataFrame, names: dict[str, str]) -> go.Figure:
-    """Stacked areas: issued through + potential at the horizon by instrument, against the start price."""
-    fig = go.Figure()
-    for iid, name in names.items():
-        fig.add_trace(
-            go.Scatter(x=frame["price_usd"], y=frame[iid], stackgroup="claims", mode="lines", name=plot_text(name))
-        )
-    ticks = dict(type="log", tickvals=list(PRICE_TICKS_USD), ticktext=[f"${p:g}" for p in PRICE_TICKS_USD])
-    fig.update_layout(
-        chart_layout(
-            "Dilution stack at the horizon against the common price",
-            "common price at the valuation date, USD (scenario drift)",
-            "common shares",
-            xaxis=ticks,
-            yaxis=SHARE_AXIS,
-            **STACK_LAYOUT,
-        )
-    )
-    return fig
 
 
 def _table(frame: pd.DataFrame, lead: tuple[str, ...], labels: dict[str, str]) -> None:
@@ -289,7 +234,9 @@ def _bridge(result: DilutionResult) -> None:
     frame = pd.DataFrame(rows).drop(columns="measure")
     config = formatting.column_config(frame, BRIDGE_LABELS, pin={"step": NAME_WIDTH_PX})
     st.dataframe(frame, hide_index=True, width="stretch", column_config=config)
-    st.plotly_chart(bridge_figure(rows), config=png_config("dilution_bridge"), key="dilution_bridge_chart")
+    st.plotly_chart(
+        bridge_figure(rows), config=png_config("dilution_bridge"), key="dilution_bridge_chart", theme=STREAMLIT_THEME
+    )
 
 
 def render(page: Page) -> None:
@@ -324,9 +271,16 @@ def render(page: Page) -> None:
         st.caption("Left out (illustrative): " + "; ".join(safe.text(i.name) for i in s.excluded) + ".")
     _measures_row(result, params.horizon)
     _bridge(result)
-    st.plotly_chart(stack_figure(stack_frame(result)), config=png_config("dilution_stack"), key="dilution_stack")
+    st.plotly_chart(
+        stack_figure(stack_frame(result)),
+        config=png_config("dilution_stack"),
+        key="dilution_stack",
+        theme=STREAMLIT_THEME,
+    )
     names = {x.instrument.id: x.instrument.name for x in result.projections}
-    st.plotly_chart(price_figure(by_price, names), config=png_config("dilution_price"), key="dilution_price")
+    st.plotly_chart(
+        price_figure(by_price, names), config=png_config("dilution_price"), key="dilution_price", theme=STREAMLIT_THEME
+    )
     _table(
         pd.DataFrame(instrument_rows(result)).assign(kind=lambda f: f["kind"].str.replace("_", " ")),
         INSTRUMENT_LEAD,

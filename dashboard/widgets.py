@@ -13,6 +13,7 @@ from calc.model.eps import MAX_NET_INCOME_USD
 from calc.outputs.files import sidecar_json, to_csv_bytes
 from calc.outputs.record import inputs_record
 from charts import figures
+from charts.template import STREAMLIT_THEME
 from dashboard.context import Page
 from dashboard.formatting import compact_shares, shares
 
@@ -87,4 +88,4 @@ def inputs_sidecar(page: Page, key: str) -> None:
 
 
 def chart(fig: go.Figure, filename: str, key: str) -> None:
-    st.plotly_chart(fig, width="stretch", key=key, config=figures.png_config(filename))
+    st.plotly_chart(fig, width="stretch", key=key, config=figures.png_config(filename), theme=STREAMLIT_THEME)

@@ -76,8 +76,8 @@ def test_policy_selectors_read_as_words_with_the_cli_item_in_the_help(app):
 
 
 def test_stack_charts_full_width_legend_below_and_price_ticks_review_round_5_item_1(app):
-    """Both stack charts put the legend under the plot (as every other chart) and the price chart labels only
-    whole prices on its log axis (no crowded minor labels "5 1 2 5 10 2")."""
+    """Both stack charts put the legend under the plot (as every other chart) and the price chart labels its log
+    axis in full, to the cent (no crowded minor labels "5 1 2 5 10 2"; issue 21: one format, "$0.50" not "$0.5")."""
     figs = {
         json.loads(c.proto.spec)["layout"]["title"]["text"]: json.loads(c.proto.spec) for c in app.get("plotly_chart")
     }
@@ -87,7 +87,7 @@ def test_stack_charts_full_width_legend_below_and_price_ticks_review_round_5_ite
         assert layout["legend"]["orientation"] == "h" and layout["legend"]["yref"] == "container"
         assert layout["legend"]["y"] == 0 and layout["margin"]["b"] >= MARGIN_LEGEND_BELOW["b"]
     price = next(f["layout"]["xaxis"] for t, f in figs.items() if "against the common price" in t)
-    assert price["type"] == "log" and price["ticktext"] == ["$0.25", "$0.5", "$1", "$2", "$5", "$10", "$20"]
+    assert price["type"] == "log" and price["ticktext"] == ["$0.50", "$1.00", "$2.00", "$5.00", "$10.00", "$20.00"]
 
 
 def test_tables_read_as_words_key_columns_first_review_round_5_item_1(app):

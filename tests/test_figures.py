@@ -17,6 +17,7 @@ from calc.model.montecarlo import run_monte_carlo
 from calc.model.scenario import run_scenario
 from calc.model.sensitivity import price_grid, price_sensitivity
 from charts import figures
+from charts.template import day_text
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +53,7 @@ def test_issuance_figure_stacks_cumulative_sources_on_the_base(scenario):
     assert fig.layout.xaxis.type == "category"
     x = list(fig.data[0].x)
     assert len(x) == len(timeline) and len(set(x)) == len(x)  # one evenly spaced category per event date
-    assert x[-1].startswith(f"{timeline['date'].iloc[-1]:%Y-%m-%d}") and timeline["event"].iloc[-1] in x[-1]
+    assert x[-1].startswith(day_text(timeline["date"].iloc[-1])) and timeline["event"].iloc[-1] in x[-1]
     bars = [t for t in fig.data if t.type == "bar"]
     # bottom of the stack: the base share count, grey, named with the count in the legend and the hover; no text
     # inside the bars (review item 7: ~5 px labels there were unreadable)
@@ -83,8 +84,10 @@ def test_issuance_figure_stacks_cumulative_sources_on_the_base(scenario):
     assert "outstanding" in fig.layout.yaxis.title.text
     authorized = next(a for a in fig.layout.annotations if "authorized" in a.text)
     assert authorized.yref == "y" and "10,000,000,000" in authorized.text
-    # legend at the bottom of the figure (container coordinates), under the x tick labels and clear of the lines
-    assert fig.layout.legend.yref == "container" and fig.layout.legend.y == 0 and fig.layout.margin.b >= 150
+    # legend at the bottom of the figure (container coordinates), stacked under the x axis title by plotly's
+    # automargin: no fixed bottom margin (issue 21: ~100 px blank under a one-row legend), a taller figure
+    assert fig.layout.legend.yref == "container" and fig.layout.legend.y == 0 and fig.layout.margin.b <= 20
+    assert fig.layout.height == figures.ISSUANCE_HEIGHT_PX
 
 
 def test_sensitivity_figure_marks_conversion_price_and_crossover(scenario):
@@ -132,9 +135,16 @@ def test_concentration_figure_top_rows_and_thresholds(scenario):
     top = result.holders.sort_values("pro_forma_pct", ascending=False).iloc[0]
     assert bar.x[-1] == pytest.approx(top["pro_forma_pct"])  # largest drawn last (top of the chart)
     assert bar.y[-1].startswith(top["name"])
-    lines = sorted(s.x0 for s in fig.layout.shapes if s.type == "line")
-    assert lines == [5.0, 10.0]
     assert "%" in fig.layout.xaxis.title.text
+    # the axis fits the largest holding (2.09 %); the 5 % and 10 % thresholds beyond it are named in a note
+    assert list(fig.layout.xaxis.range) == pytest.approx([0, top["pro_forma_pct"] * 1.15])
+    assert not [s for s in fig.layout.shapes if s.type == "line"]
+    assert "below the 5% (13D/G) and 10% (Section 16) thresholds" in fig.layout.annotations[0].text
+    # a holder above 5 %: that line drawn (inside the axis), the 10 % one still named in the note
+    large = result.holders.assign(pro_forma_pct=result.holders["pro_forma_pct"] * 3)  # largest 6.26 %
+    fig = figures.concentration_figure(large, top=10)
+    assert [s.x0 for s in fig.layout.shapes if s.type == "line"] == [5.0]
+    assert any("below the 10% (Section 16) thresholds" in a.text for a in fig.layout.annotations)
 
 
 def test_fan_figure_percentile_bands(scenario):
@@ -143,13 +153,17 @@ def test_fan_figure_percentile_bands(scenario):
     fig = figures.fan_figure(mc.total_percentiles, 10_000_000_000, result.timeline)
     _check_common(fig)
     names = [t.name for t in fig.data]
-    assert {"5th-95th percentile", "25th-75th percentile", "median", "deterministic scenario"} <= set(names)
+    assert [figures.FAN_BOX_NAME, "median", "deterministic scenario"] == names
     median = next(t for t in fig.data if t.name == "median")
     assert list(median.y) == mc.total_percentiles["p50"].tolist()
-    # a date axis (issue 12 item 10: 60 category labels at a 2031 horizon were unreadable), ISO dates as x
-    assert fig.layout.xaxis.type == "date"
+    # one slot per event date (issue 21: on a time axis the put's spread was a sliver at the right edge), at
+    # most MAX_DATE_LABELS dates written (issue 12 item 10: 60 labels at a 2031 horizon were unreadable)
+    assert fig.layout.xaxis.type == "category"
     percentiles = mc.total_percentiles
-    assert list(median.x) == [f"{d:%Y-%m-%d}" for d in percentiles["date"]]
+    assert list(median.x) == [day_text(d) for d in percentiles["date"]]
+    box = fig.data[0]
+    for column, values in zip(figures.PERCENTILE_COLUMNS, (box.lowerfence, box.q1, box.median, box.q3, box.upperfence)):
+        assert list(values) == percentiles[column].tolist(), column
     deterministic = next(t for t in fig.data if t.name == "deterministic scenario")
     assert list(deterministic.x) == list(median.x)
     assert fig.layout.yaxis.exponentformat == "B"  # B, never G
@@ -163,7 +177,8 @@ def test_fan_figure_marks_where_the_fan_stops_moving(scenario):
     mc = run_monte_carlo(long, 0.6, 200, seed=1, terms=load_terms(), book=default_book(), caps=load_caps())
     assert figures.settle_date(mc.total_percentiles) == "2004-08-02"
     fig = _validated(figures.fan_figure(mc.total_percentiles, None, None))
-    assert any("no new shares after 2004-08-02" in a.text for a in fig.layout.annotations)
+    assert any("no new shares after 2 Aug 2004" in a.text for a in fig.layout.annotations)
+    assert len(fig.layout.xaxis.tickvals) <= figures.MAX_DATE_LABELS and fig.layout.xaxis.tickvals[-1] == "1 Aug 2031"
     assert (
         figures.settle_date(
             run_monte_carlo(
@@ -204,25 +219,26 @@ def test_scenario_figures_returns_three(scenario):
 
 
 def test_fan_figure_shows_the_spread_at_the_horizon(scenario):
-    """Review item 2: with the put a day after the last dividend the bands' jump is a one-day sliver; the chart
-    draws the horizon's p5-p95 and p25-p75 as bars at the last date and writes p5, median and p95 beside them."""
+    """Review item 2: with the put a day after the last dividend the spread was a one-day sliver; the horizon has
+    a slot (and a box) of its own and its p5, median and p95 are written beside it, apart from each other and
+    from the authorized shares line (issue 21: the "95th pct" label sat on it)."""
     params, result, _ = scenario
     mc = run_monte_carlo(params, 0.6, 500, seed=1, terms=load_terms(), book=default_book(), caps=load_caps())
     percentiles = mc.total_percentiles
     last = percentiles.iloc[-1]
     fig = _validated(figures.fan_figure(percentiles, 10_000_000_000, result.timeline))
-    horizon = f"{percentiles['date'].iloc[-1]:%Y-%m-%d}"
-    bars = {t.name: t for t in fig.data if t.name.startswith("horizon ")}
-    assert list(bars["horizon p5-p95"].y) == [last["p5"], last["p95"]]
-    assert list(bars["horizon p25-p75"].y) == [last["p25"], last["p75"]]
-    assert all(list(t.x) == [horizon, horizon] for t in bars.values())
-    labels = sorted((a for a in fig.layout.annotations if a.x == horizon), key=lambda a: a.y)
+    horizon = day_text(percentiles["date"].iloc[-1])
+    box = fig.data[0]
+    assert box.x[-1] == horizon and (box.lowerfence[-1], box.upperfence[-1]) == (last["p5"], last["p95"])
+    labels = sorted((a for a in fig.layout.annotations if a.xref == "paper" and a.x == 1), key=lambda a: a.y)
     assert [a.text.split()[0] for a in labels] == ["5th", "median", "95th"]
     assert labels[-1].text == f"95th pct {last['p95'] / 1e9:,.2f} B"
-    gap = figures.HORIZON_LABEL_GAP * fig.layout.yaxis.range[1]
+    low, high = fig.layout.yaxis.range
+    gap = figures.HORIZON_LABEL_GAP * (high - low)
     assert all(b.y - a.y >= gap * 0.999 for a, b in zip(labels, labels[1:]))  # never on top of each other
-    bands = [t for t in fig.data if t.name in ("p95", "5th-95th percentile", "median")]
-    assert all(t.line.shape == "hv" for t in bands)  # shares change on event dates only: steps
+    assert all(abs(a.y - 10_000_000_000) >= gap * 0.999 for a in labels)  # nor on the authorized line
+    steps = [t for t in fig.data if t.type == "scatter"]
+    assert all(t.line.shape == "hv" for t in steps)  # shares change on event dates only: steps
 
 
 def test_fan_figure_horizon_labels_stay_apart_when_the_values_coincide(scenario):
@@ -255,13 +271,16 @@ def test_breakeven_figure_legend_range_and_label(scenario):
     line = next(s for s in fig.layout.shapes if s.type == "line")
     label = next(a for a in fig.layout.annotations if a.text.startswith("break-even"))
     assert line.x0 == 3.5 and label.x == pytest.approx(np.log10(3.5)) and label.xanchor == "left"
-    assert fig.layout.xaxis.dtick == fig.layout.yaxis.dtick == "D2"  # labels at 1, 2, 5 per decade, not 2..9
+    # labels in full, never a bare "2"/"5": decades, as the curve spans three
+    assert list(fig.layout.xaxis.ticktext) == ["$0.10", "$1.00", "$10.00", "$100.00"]
+    assert list(fig.layout.yaxis.ticktext) == ["10", "100", "1,000", "10,000"]  # one format: separators, no "10k"
     fig_none = _validated(ledger_figures.breakeven_figure(prices, wait, 331.43, COMPARED_DEALS, None))
     assert not fig_none.layout.annotations
 
 
-def test_actual_figure_note_is_wrapped(scenario):
-    """Review item 6: the note under the model-vs-actual chart was one line, cut mid-word at 1024 px."""
+def test_actual_figure_note_is_wrapped_under_the_title(scenario):
+    """Review item 6: the note under the model-vs-actual chart was one line, cut mid-word at 1024 px; then it sat
+    under the axis title, where the legend now goes: it is the chart's subtitle, two lines."""
     from charts import ledger_figures
 
     _, result, _ = scenario
@@ -269,19 +288,6 @@ def test_actual_figure_note_is_wrapped(scenario):
         {"date": pd.to_datetime(["2002-06-30"]), "common_shares_outstanding": [3_500_000_000], "source": ["10-Q"]}
     )
     fig = _validated(ledger_figures.actual_figure(result.timeline, actual))
-    note = fig.layout.annotations[0]
-    lines = note.text.split("<br>")
-    assert len(lines) >= 2 and all(len(line) <= 80 for line in lines) and note.align == "left"
-
-
-def test_actual_figure_note_sits_below_the_axis_title(scenario):
-    """The note was placed at a fraction of the plot's height, so on a short plot the axis title "Date" sat on it;
-    it is now placed in pixels under the axis (tick labels ≈ 20 px, title ≈ 20 px below them)."""
-    from charts import ledger_figures
-
-    _, result, _ = scenario
-    actual = pd.DataFrame(
-        {"date": pd.to_datetime(["2002-06-30"]), "common_shares_outstanding": [3_500_000_000], "source": ["10-Q"]}
-    )
-    note = _validated(ledger_figures.actual_figure(result.timeline, actual)).layout.annotations[0]
-    assert note.yref == "paper" and note.y == 0 and note.yanchor == "top" and note.yshift <= -55
+    lines = fig.layout.title.subtitle.text.split("<br>")
+    assert len(lines) >= 2 and all(len(line) <= 80 for line in lines)
+    assert not fig.layout.annotations and fig.layout.margin.t >= 70 + 2 * figures.NOTE_ROW_PX

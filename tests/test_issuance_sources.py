@@ -188,7 +188,7 @@ def test_headline_shows_from_exchanges_and_parts_sum_to_the_total(tmp_path, monk
     assert f"{shares(EXCHANGED)} from exchanges for common (ledger)" in plain
     chart = _charts(app)[NEW_SHARES_CHART]
     trace = next(t for t in chart["data"] if t["name"] == "Exchanges for common (ledger)")
-    at = next(i for i, x in enumerate(trace["x"]) if x.startswith("2002-10-15"))
+    at = next(i for i, x in enumerate(trace["x"]) if x.startswith("15 Oct 2002"))
     assert trace["y"][at] == EXCHANGED
 
 
@@ -196,7 +196,7 @@ def test_new_shares_figure_has_the_exchange_bar(exchanged):
     fig = figures.new_shares_figure(exchanged.timeline)
     trace = next(t for t in fig.data if t.name == "Exchanges for common (ledger)")
     bars = dict(zip(trace.x, trace.y))
-    assert bars["2002-10-15<br>ledger"] == EXCHANGED and trace.showlegend
+    assert bars["15 Oct 2002<br>ledger"] == EXCHANGED and trace.showlegend
     assert sum(sum(t.y) for t in fig.data) == exchanged.summary["new_shares"]
     issuance = figures.issuance_figure(exchanged.timeline, exchanged.params.base_shares)
     layer = next(t for t in issuance.data if t.name == "Exchanges for common (ledger) (cumulative)")
@@ -204,12 +204,14 @@ def test_new_shares_figure_has_the_exchange_bar(exchanged):
 
 
 def test_without_ledger_rows_the_exchange_series_is_drawn_but_not_in_the_legend():
+    """Every source is drawn; a source that issued nothing (the default scenario puts, so no conversion, and has
+    no ledger rows) is left out of the legend (issue 21: legends list empty series)."""
     fig = figures.new_shares_figure(
         run_scenario(default_params(), terms=load_terms(), book=default_book(), caps=load_caps()).timeline
     )
     shown = {t.name: t.showlegend for t in fig.data}
     assert list(shown) == [s.chart_label for s in ISSUANCE_SOURCES]
-    assert shown == {"Dividends paid in stock": True, "Conversion": True, "Redemption / put paid in stock": True} | {
+    assert shown == {"Dividends paid in stock": True, "Conversion": False, "Redemption / put paid in stock": True} | {
         "Exchanges for common (ledger)": False
     }
 

@@ -34,8 +34,9 @@ class IssuanceSource:
     headline shows after "From"; phrase: how a sentence names it ("38,000,000 from <phrase>");
     chart_label: its series in the charts; help: one sentence for the headline tooltip;
     summary_column / timeline_column: its share count in the summary and the timeline (per date);
-    cumulative_column: the timeline's running total; ledger_only: issued only by ledger rows (a chart's
-    legend leaves it out while it is zero everywhere)."""
+    cumulative_column: the timeline's running total; ledger_only: issued only by ledger rows (the scenario
+    command's text table leaves its column out without ledger rows; a chart leaves any source that issued
+    nothing out of its legend)."""
 
     key: str
     label: str
