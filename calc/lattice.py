@@ -1,0 +1,269 @@
+"""A Cox–Ross–Rubinstein binomial lattice for a convertible, rolled back over a sweep (numpy rows).
+
+Notation (all money per $1,000 of initial liquidation preference, i.e. per preferred share):
+
+    N steps of Δt = T / N years on the grid t_i = i·Δt (i = 0..N); T = days(valuation → maturity) / 365
+    S₀ the common price (row m of the sweep: S₀[m]); σ the volatility; r the risk-free rate (continuous);
+    s the credit spread (row m: s[m]); node (i, j), j = 0..i, has price S_ij = S₀ · u^(2j − i), u = e^(σ√Δt)
+    κ_i conversion value per $1 of stock at step i (LP_i / 1000 × CR_i; 0 where conversion is not allowed)
+    c_i dividend paid at step i; P_i the put value (cash LP_i, or stock LP_i / f); R_i the redemption value
+    G_i the call floor: the issuer calls (and the holder converts) where κ_i · S_ij ≥ G_i
+
+Two conventions (``Convention``):
+
+``tf`` (Tsiveriotis & Fernandes 1998, the product's engine): the value V = E + B splits into the cash-only
+part B (credit-risky: cash dividends, cash puts and redemption), discounted at r + s, and the equity part E
+(conversion, stock-settled dividends, puts and redemption), discounted at r:
+
+    p = (e^(rΔt) − 1/u) / (u − 1/u)                                  (risk-neutral up probability)
+    E_ij = e^(−rΔt)     (p E_(i+1, j+1) + (1 − p) E_(i+1, j))
+    B_ij = e^(−(r+s)Δt) (p B_(i+1, j+1) + (1 − p) B_(i+1, j))
+    then, at the events of step i (in this order):
+      redemption (i = N, or the call date)   E, B = R_i in the part it is settled in (the rest 0)
+      issuer call (κ_i S ≥ G_i)               E = κ_i S, B = 0                       (the holder converts)
+      holder put (P_i > V)                    the put value in its settlement part, the other part 0
+      conversion (κ_i S > V)                  E = κ_i S, B = 0
+      dividend                                E += c_i (stock) or B += c_i (cash)    (paid to the holder of
+                                                                                     record: after conversion)
+
+``quantlib`` (QuantLib 1.44's ``BinomialConvertibleEngine`` with ``DiscretizedConvertible`` and
+``TsiveriotisFernandesLattice``, reproduced for the reference test): the up probability is
+p = ½ + ½ (r − σ²/2) Δt / (σ√Δt); a conversion probability π (1 where the holder converts, rolled back
+with p) blends the rate ρ = π r + (1 − π)(r + s) and each child is discounted by 1 / (1 + ρ_child Δt), the
+child's ρ being the one rolled back *before* its own conversion check (QuantLib sets ρ in the roll and
+never updates it after ``applyConvertibility``). At each step, in QuantLib's order: puts V = max(V, P_i),
+soft calls V = min(max(LP_i, κ_i S), V) where κ_i S ≥ G_i, then the coupon V += c_i, then conversion
+(V ≤ κ_i S: V = κ_i S, π = 1), so converting on a coupon date forgoes the coupon. Maturity:
+V = R_N, then the same step events.
+
+Both: an event on date d sits on the grid node closest to t = days / 365 (a tie goes to the earlier node,
+``QuantLib::TimeGrid::closestIndex``). Cost: O(N² · rows) work, one numpy pass per step.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+from typing import Literal
+
+import numpy as np
+
+Convention = Literal["tf", "quantlib"]
+CONVENTIONS: tuple[Convention, ...] = ("tf", "quantlib")
+
+
+@dataclass(frozen=True)
+class StepTerms:
+    """The contract on the grid t_i = i·Δt (arrays of length N + 1; events snapped to the closest node)."""
+
+    years: float  # T
+    conversion_per_usd: np.ndarray  # κ_i: conversion value per $1 of stock (0: not convertible at step i)
+    lp_usd: np.ndarray  # LP_i after the step's accrual
+    coupon_usd: np.ndarray  # c_i: dividends paid at step i
+    coupon_cash: bool  # cash dividends (credit-risky) or stock-settled (equity part)
+    put_usd: np.ndarray  # P_i at put steps, NaN elsewhere
+    redeem_usd: np.ndarray  # R_i at the redemption step (N, or the call date), NaN elsewhere
+    settle_cash: bool  # puts and redemption settled in cash (credit-risky) or stock (equity part)
+    call_floor_usd: np.ndarray  # G_i at call steps, +inf elsewhere
+
+    @property
+    def steps(self) -> int:
+        return len(self.lp_usd) - 1
+
+    def event_steps(self) -> frozenset[int]:
+        """Steps with a dividend, put, call or redemption (conversion is checked at every step)."""
+        flags = (self.coupon_usd != 0) | ~np.isnan(self.put_usd) | ~np.isnan(self.redeem_usd)
+        return frozenset(np.flatnonzero(flags | np.isfinite(self.call_floor_usd)).tolist())
+
+
+def grid_times(years: float, steps: int) -> np.ndarray:
+    """t_i = Δt · i with Δt = T / N, computed as QuantLib's ``TimeGrid(end, steps)`` does."""
+    return (years / steps) * np.arange(steps + 1, dtype=float)
+
+
+def closest_step(times: np.ndarray, t: float) -> int:
+    """The index of the grid time closest to t, a tie going to the earlier node (``TimeGrid::closestIndex``)."""
+    k = int(np.searchsorted(times, t, side="left"))
+    if k == 0:
+        return 0
+    if k == len(times):
+        return len(times) - 1
+    return k if times[k] - t < t - times[k - 1] else k - 1
+
+
+@dataclass(frozen=True)
+class Rolled:
+    """The lattice's answer per row: value V, its cash-only part B (TF) or V·(1 − π) (QuantLib), and the two
+    values at step 1 for the delta."""
+
+    value_usd: np.ndarray
+    debt_usd: np.ndarray
+    up_usd: np.ndarray
+    down_usd: np.ndarray
+    up_price_usd: np.ndarray
+    down_price_usd: np.ndarray
+
+
+def _up_factor(volatility_rate: float, dt: float) -> float:
+    return math.exp(volatility_rate * math.sqrt(dt))
+
+
+def up_probability(convention: Convention, volatility_rate: float, risk_free_rate: float, dt: float) -> float:
+    """p: ``tf`` (e^(rΔt) − 1/u)/(u − 1/u); ``quantlib`` ½ + ½ (r − σ²/2)Δt/(σ√Δt) (``CoxRossRubinstein``)."""
+    if convention == "quantlib":
+        return 0.5 + 0.5 * (risk_free_rate - 0.5 * volatility_rate**2) * dt / (volatility_rate * math.sqrt(dt))
+    u = _up_factor(volatility_rate, dt)
+    return (math.exp(risk_free_rate * dt) - 1 / u) / (u - 1 / u)
+
+
+def _price_rows(price_usd: np.ndarray, volatility_rate: float, dt: float, steps: int) -> np.ndarray:
+    """S₀ · u^k for k = −N..N (rows × 2N + 1); the nodes of step i are columns N − i, N − i + 2, …, N + i."""
+    k = np.arange(-steps, steps + 1, dtype=float)
+    return price_usd[:, None] * np.exp(k * (volatility_rate * math.sqrt(dt)))
+
+
+def roll(
+    terms: StepTerms,
+    price_usd: np.ndarray,
+    spread_rate: np.ndarray,
+    volatility_rate: float,
+    risk_free_rate: float,
+    convention: Convention,
+) -> Rolled:
+    """Roll the lattice back from maturity to the valuation date for every row (price_usd, spread_rate: (M,))."""
+    steps = terms.steps
+    dt = terms.years / steps
+    prices = _price_rows(price_usd, volatility_rate, dt, steps)
+    p = up_probability(convention, volatility_rate, risk_free_rate, dt)
+    kernel = _roll_tf if convention == "tf" else _roll_quantlib
+    value, debt, step1 = kernel(terms, prices, spread_rate[:, None], risk_free_rate, p, dt)
+    return Rolled(
+        value_usd=value,
+        debt_usd=debt,
+        up_usd=step1[:, 1],
+        down_usd=step1[:, 0],
+        up_price_usd=prices[:, steps + 1],
+        down_price_usd=prices[:, steps - 1],
+    )
+
+
+def _nodes(prices: np.ndarray, steps: int, i: int) -> np.ndarray:
+    return prices[:, steps - i : steps + i + 1 : 2]
+
+
+def _roll_tf(
+    terms: StepTerms, prices: np.ndarray, spread: np.ndarray, r: float, p: float, dt: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The ``tf`` convention: X = [E, B] (2 × rows × nodes) rolled with the weights e^(−rΔt)·p, e^(−(r+s)Δt)·p."""
+    steps, rows = terms.steps, prices.shape[0]
+    events = terms.event_steps()
+    disc = np.stack([np.full((rows, 1), math.exp(-r * dt)), np.exp(-(r + spread) * dt)])
+    up, down = disc * p, disc * (1 - p)
+    x = np.zeros((2, rows, steps + 1))
+    scratch = np.empty_like(x)
+    _events_tf(terms, x, _nodes(prices, steps, steps), steps)
+    step1 = np.zeros((rows, 2))
+    kappa = terms.conversion_per_usd
+    for i in range(steps - 1, -1, -1):
+        n = i + 1
+        now, tmp = x[:, :, :n], scratch[:, :, :n]
+        np.multiply(up, x[:, :, 1 : n + 1], out=tmp)
+        np.multiply(down, now, out=now)
+        now += tmp
+        if i in events:
+            _events_tf(terms, now, _nodes(prices, steps, i), i)
+        elif kappa[i] > 0:
+            _convert_tf(now, kappa[i] * _nodes(prices, steps, i))
+        if i == 1:
+            step1 = now.sum(axis=0)
+    return x[0, :, 0] + x[1, :, 0], x[1, :, 0], step1
+
+
+def _convert_tf(x: np.ndarray, conversion: np.ndarray) -> None:
+    """Conversion where κS > V: E = κS, B = 0 (in place)."""
+    _settle(x, conversion, conversion > x[0] + x[1], cash=False)
+
+
+def _settle(x: np.ndarray, amount: np.ndarray | float, where: np.ndarray, cash: bool) -> None:
+    """The nodes ``where`` receive ``amount`` settled in cash (B) or stock (E), the other part 0 (in place)."""
+    np.copyto(x[1 if cash else 0], amount, where=where)
+    np.copyto(x[0 if cash else 1], 0.0, where=where)
+
+
+def _events_tf(terms: StepTerms, x: np.ndarray, nodes: np.ndarray, i: int) -> None:
+    conversion = terms.conversion_per_usd[i] * nodes
+    if not np.isnan(terms.redeem_usd[i]):
+        _settle(x, float(terms.redeem_usd[i]), np.ones(x.shape[1:], dtype=bool), terms.settle_cash)
+    if np.isfinite(terms.call_floor_usd[i]):
+        _settle(x, conversion, conversion >= terms.call_floor_usd[i], cash=False)
+    if not np.isnan(terms.put_usd[i]):
+        put = float(terms.put_usd[i])
+        _settle(x, put, put > x[0] + x[1], terms.settle_cash)
+    if terms.conversion_per_usd[i] > 0:
+        _convert_tf(x, conversion)
+    x[1 if terms.coupon_cash else 0] += terms.coupon_usd[i]
+
+
+def _roll_quantlib(
+    terms: StepTerms, prices: np.ndarray, spread: np.ndarray, r: float, p: float, dt: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The ``quantlib`` convention (``TsiveriotisFernandesLattice::stepback``, ``DiscretizedConvertible``)."""
+    steps, rows = terms.steps, prices.shape[0]
+    value = np.zeros((rows, steps + 1))
+    prob = np.zeros((rows, steps + 1))
+    _events_quantlib(terms, value, prob, _nodes(prices, steps, steps), steps)
+    rate = r + (1 - prob) * spread
+    step1 = np.zeros((rows, 2))
+    for i in range(steps - 1, -1, -1):
+        discounted = value / (1 + rate * dt)
+        value = (1 - p) * discounted[:, :-1] + p * discounted[:, 1:]
+        prob = (1 - p) * prob[:, :-1] + p * prob[:, 1:]
+        rate = r + (1 - prob) * spread
+        _events_quantlib(terms, value, prob, _nodes(prices, steps, i), i)
+        if i == 1:
+            step1 = value.copy()
+    return value[:, 0], value[:, 0] * (1 - prob[:, 0]), step1
+
+
+def _events_quantlib(terms: StepTerms, value: np.ndarray, prob: np.ndarray, nodes: np.ndarray, i: int) -> None:
+    conversion = terms.conversion_per_usd[i] * nodes
+    if not np.isnan(terms.redeem_usd[i]):
+        value[...] = terms.redeem_usd[i]
+    if not np.isnan(terms.put_usd[i]):
+        np.maximum(value, terms.put_usd[i], out=value)
+    if np.isfinite(terms.call_floor_usd[i]):
+        called = np.minimum(np.maximum(terms.lp_usd[i], conversion), value)
+        np.copyto(value, called, where=conversion >= terms.call_floor_usd[i])
+    value += terms.coupon_usd[i]
+    if terms.conversion_per_usd[i] > 0:
+        converts = value <= conversion
+        np.copyto(value, conversion, where=converts)
+        np.copyto(prob, 1.0, where=converts)
+
+
+def straight_value(
+    terms: StepTerms, spread_rate: np.ndarray, risk_free_rate: float, convention: Convention
+) -> np.ndarray:
+    """The bond floor: the same dividends, puts and redemption without conversion or call. Every node of a step
+    then holds the same value, so one number per row is rolled from event to event: ``tf`` discounts the
+    cash part at r + s and the stock-settled part at r; ``quantlib`` (π = 0 without conversion) everything by
+    1 / (1 + (r + s)Δt) a step."""
+    rows, dt = len(spread_rate), terms.years / terms.steps
+    bare = replace(
+        terms,
+        conversion_per_usd=np.zeros_like(terms.conversion_per_usd),
+        call_floor_usd=np.full_like(terms.call_floor_usd, np.inf),
+    )
+    risky = spread_rate[:, None] + risk_free_rate
+    if convention == "tf":
+        disc = np.stack([np.full((rows, 1), math.exp(-risk_free_rate * dt)), np.exp(-risky * dt)])
+    else:
+        disc = np.stack([1 / (1 + risky * dt)] * 2)
+    x = np.zeros((2, rows, 1))
+    later = terms.steps
+    for i in sorted(bare.event_steps(), reverse=True):
+        x *= disc ** (later - i)
+        _events_tf(bare, x, np.ones((rows, 1)), i)
+        later = i
+    x *= disc**later
+    return x[0, :, 0] + x[1, :, 0]
