@@ -56,8 +56,8 @@ from calc.lattice import (
     straight_value,
     up_probability,
 )
-from calc.params import PRICE_RANGE_USD, ScenarioParams, default_params
-from calc.preferred_rules import BASIS_USD, conversion_per_share
+from calc.params import PRICE_RANGE_USD, ScenarioParams
+from calc.preferred_rules import conversion_per_share
 from calc.schedule import dividend_dates
 from calc.terms import Terms, load_terms
 
