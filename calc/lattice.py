@@ -48,8 +48,8 @@ from typing import Literal
 
 import numpy as np
 
-Convention = Literal["tf", "quantlib"]
-CONVENTIONS: tuple[Convention, ...] = ("tf", "quantlib")
+Convention = Literal["tf", "hazard", "quantlib"]
+CONVENTIONS: tuple[Convention, ...] = ("tf", "hazard", "quantlib")
 
 
 @dataclass(frozen=True)
@@ -60,8 +60,10 @@ class StepTerms:
     conversion_per_usd: np.ndarray  # κ_i: conversion value per $1 of stock (0: not convertible at step i)
     lp_usd: np.ndarray  # LP_i after the step's accrual
     coupon_usd: np.ndarray  # c_i: dividends paid at step i
+    coupon_lag_years: np.ndarray  # τ_i: the dividend's date minus t_i (the node's offset; 0 without a dividend)
     coupon_cash: bool  # cash dividends (credit-risky) or stock-settled (equity part)
     put_usd: np.ndarray  # P_i at put steps, NaN elsewhere
+    put_lag_years: np.ndarray  # the put's date minus t_i
     redeem_usd: np.ndarray  # R_i at the redemption step (N, or the call date), NaN elsewhere
     settle_cash: bool  # puts and redemption settled in cash (credit-risky) or stock (equity part)
     call_floor_usd: np.ndarray  # G_i at call steps, +inf elsewhere
@@ -104,22 +106,67 @@ class Rolled:
     down_price_usd: np.ndarray
 
 
-def _up_factor(volatility_rate: float, dt: float) -> float:
-    return math.exp(volatility_rate * math.sqrt(dt))
-
-
 def up_probability(convention: Convention, volatility_rate: float, risk_free_rate: float, dt: float) -> float:
-    """p: ``tf`` (e^(rΔt) − 1/u)/(u − 1/u); ``quantlib`` ½ + ½ (r − σ²/2)Δt/(σ√Δt) (``CoxRossRubinstein``)."""
+    """p: ``tf`` (e^(rΔt) − 1/u)/(u − 1/u); ``quantlib`` ½ + ½ (r − σ²/2)Δt/(σ√Δt) (``CoxRossRubinstein``);
+    ``hazard`` ½ (the nodes carry the drift)."""
+    if convention == "hazard":
+        return 0.5
     if convention == "quantlib":
         return 0.5 + 0.5 * (risk_free_rate - 0.5 * volatility_rate**2) * dt / (volatility_rate * math.sqrt(dt))
-    u = _up_factor(volatility_rate, dt)
+    u = math.exp(volatility_rate * math.sqrt(dt))
     return (math.exp(risk_free_rate * dt) - 1 / u) / (u - 1 / u)
 
 
-def _price_rows(price_usd: np.ndarray, volatility_rate: float, dt: float, steps: int) -> np.ndarray:
-    """S₀ · u^k for k = −N..N (rows × 2N + 1); the nodes of step i are columns N − i, N − i + 2, …, N + i."""
+@dataclass(frozen=True)
+class _Tree:
+    """Node prices and the two parts' one-step weights, per row (M rows)."""
+
+    prices: np.ndarray  # S₀ u^k, k = −N..N (M × 2N + 1)
+    drift: np.ndarray  # (M, 1) log drift per step carried by the nodes (``hazard``: (r + λ − σ²/2)Δt; else 0)
+    up: np.ndarray  # (2, M, 1): p × one-step discount of E and of B
+    down: np.ndarray  # (2, M, 1): (1 − p) × the same
+    recovery_usd: np.ndarray  # (M, 1): B gained per step per $1 of LP (``hazard`` with recovery ρ; else 0)
+    cell: float  # half the log-spacing of a step's nodes: σ√Δt
+    dt: float
+
+    def lagged(self, amount: float, lag_years: float) -> np.ndarray:
+        """An amount paid ``lag_years`` after the node, at the node: amount × d^(τ/Δt) per part (2, M, 1), d the
+        one-step discount of the part (corrects the snapping of dates to nodes; τ < 0 compounds)."""
+        return amount * (self.up + self.down) ** (lag_years / self.dt)
+
+    def nodes(self, i: int) -> np.ndarray:
+        """S_ij, j = 0..i (M × i + 1)."""
+        steps = (self.prices.shape[1] - 1) // 2
+        nodes = self.prices[:, steps - i : steps + i + 1 : 2]
+        return nodes * np.exp(self.drift * i) if i and self.drift.any() else nodes
+
+
+def _tree(
+    convention: Convention,
+    price_usd: np.ndarray,
+    spread_rate: np.ndarray,
+    volatility_rate: float,
+    risk_free_rate: float,
+    recovery_rate: float,
+    steps: int,
+    dt: float,
+) -> _Tree:
+    cell = volatility_rate * math.sqrt(dt)
     k = np.arange(-steps, steps + 1, dtype=float)
-    return price_usd[:, None] * np.exp(k * (volatility_rate * math.sqrt(dt)))
+    rows = len(price_usd)
+    p = up_probability(convention, volatility_rate, risk_free_rate, dt)
+    spread = spread_rate[:, None]
+    drift, recovery = np.zeros((rows, 1)), np.zeros((rows, 1))
+    if convention == "hazard":
+        hazard = spread / (1 - recovery_rate)  # s = λ (1 − ρ)
+        growth = (risk_free_rate + hazard) * dt
+        drift = growth - math.log(math.cosh(cell))  # ½ e^(ν)(e^(σ√Δt) + e^(−σ√Δt)) = e^((r + λ)Δt) exactly
+        disc = np.stack([np.exp(-growth)] * 2)
+        default_weight = np.divide(hazard, risk_free_rate + hazard, out=np.full_like(hazard, dt), where=hazard > 0)
+        recovery = recovery_rate * default_weight * (1 - np.exp(-growth))
+    else:
+        disc = np.stack([np.full((rows, 1), math.exp(-risk_free_rate * dt)), np.exp(-(risk_free_rate + spread) * dt)])
+    return _Tree(price_usd[:, None] * np.exp(k * cell), drift, disc * p, disc * (1 - p), recovery, cell, dt)
 
 
 def roll(
@@ -129,57 +176,48 @@ def roll(
     volatility_rate: float,
     risk_free_rate: float,
     convention: Convention,
+    recovery_rate: float = 0.0,
 ) -> Rolled:
     """Roll the lattice back from maturity to the valuation date for every row (price_usd, spread_rate: (M,))."""
     steps = terms.steps
     dt = terms.years / steps
-    prices = _price_rows(price_usd, volatility_rate, dt, steps)
-    p = up_probability(convention, volatility_rate, risk_free_rate, dt)
-    kernel = _roll_tf if convention == "tf" else _roll_quantlib
-    value, debt, step1 = kernel(terms, prices, spread_rate[:, None], risk_free_rate, p, dt)
-    return Rolled(
-        value_usd=value,
-        debt_usd=debt,
-        up_usd=step1[:, 1],
-        down_usd=step1[:, 0],
-        up_price_usd=prices[:, steps + 1],
-        down_price_usd=prices[:, steps - 1],
-    )
+    tree = _tree(convention, price_usd, spread_rate, volatility_rate, risk_free_rate, recovery_rate, steps, dt)
+    if convention == "quantlib":
+        p = up_probability(convention, volatility_rate, risk_free_rate, dt)
+        value, debt, step1 = _roll_quantlib(terms, tree, spread_rate[:, None], risk_free_rate, p, dt)
+    else:
+        value, debt, step1 = _roll_parts(terms, tree)
+    up, down = tree.nodes(1)[:, 1], tree.nodes(1)[:, 0]
+    return Rolled(value, debt, step1[:, 1], step1[:, 0], up, down)
 
 
-def _nodes(prices: np.ndarray, steps: int, i: int) -> np.ndarray:
-    return prices[:, steps - i : steps + i + 1 : 2]
-
-
-def _roll_tf(
-    terms: StepTerms, prices: np.ndarray, spread: np.ndarray, r: float, p: float, dt: float
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """The ``tf`` convention: X = [E, B] (2 × rows × nodes) rolled with the weights e^(−rΔt)·p, e^(−(r+s)Δt)·p."""
-    steps, rows = terms.steps, prices.shape[0]
+def _roll_parts(terms: StepTerms, tree: _Tree) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``tf`` and ``hazard``: X = [E, B] (2 × rows × nodes) rolled with the weights ``tree.up``, ``tree.down``."""
+    steps, rows = terms.steps, tree.prices.shape[0]
     events = terms.event_steps()
-    disc = np.stack([np.full((rows, 1), math.exp(-r * dt)), np.exp(-(r + spread) * dt)])
-    up, down = disc * p, disc * (1 - p)
     x = np.zeros((2, rows, steps + 1))
     scratch = np.empty_like(x)
-    _events_tf(terms, x, _nodes(prices, steps, steps), steps)
+    _events_parts(terms, x, tree, tree.nodes(steps), steps)
     step1 = np.zeros((rows, 2))
-    kappa = terms.conversion_per_usd
+    kappa, recovery = terms.conversion_per_usd, tree.recovery_usd.any()
     for i in range(steps - 1, -1, -1):
         n = i + 1
         now, tmp = x[:, :, :n], scratch[:, :, :n]
-        np.multiply(up, x[:, :, 1 : n + 1], out=tmp)
-        np.multiply(down, now, out=now)
+        np.multiply(tree.up, x[:, :, 1 : n + 1], out=tmp)
+        np.multiply(tree.down, now, out=now)
         now += tmp
+        if recovery:
+            now[1] += tree.recovery_usd * terms.lp_usd[i]
         if i in events:
-            _events_tf(terms, now, _nodes(prices, steps, i), i)
+            _events_parts(terms, now, tree, tree.nodes(i), i)
         elif kappa[i] > 0:
-            _convert_tf(now, kappa[i] * _nodes(prices, steps, i))
+            _convert(now, kappa[i] * tree.nodes(i))
         if i == 1:
             step1 = now.sum(axis=0)
     return x[0, :, 0] + x[1, :, 0], x[1, :, 0], step1
 
 
-def _convert_tf(x: np.ndarray, conversion: np.ndarray) -> None:
+def _convert(x: np.ndarray, conversion: np.ndarray) -> None:
     """Conversion where κS > V: E = κS, B = 0 (in place)."""
     _settle(x, conversion, conversion > x[0] + x[1], cash=False)
 
@@ -190,28 +228,42 @@ def _settle(x: np.ndarray, amount: np.ndarray | float, where: np.ndarray, cash: 
     np.copyto(x[0 if cash else 1], 0.0, where=where)
 
 
-def _events_tf(terms: StepTerms, x: np.ndarray, nodes: np.ndarray, i: int) -> None:
-    conversion = terms.conversion_per_usd[i] * nodes
+def _call(x: np.ndarray, conversion: np.ndarray, nodes: np.ndarray, trigger_usd: float, cell: float) -> None:
+    """The issuer's call where S ≥ G / κ (the trigger price), the holder converting. The node whose cell
+    [ln S − σ√Δt, ln S + σ√Δt] holds the trigger takes the cell's average a·κS + (1 − a)·(E, B), a the share of
+    the cell above the trigger (payoff smoothing: without it the value jumps as N moves the nodes past the
+    trigger, ±$5 per $1,000 between 1,000 and 2,000 steps on the 2002 terms)."""
+    offset = np.clip(np.log(trigger_usd / nodes), -cell, cell)  # ln(trigger / S) within the cell
+    above = (cell - offset) / (2 * cell)
+    x *= 1 - above
+    x[0] += conversion * (math.exp(cell) - np.exp(offset)) / (2 * math.sinh(cell))  # κS's share above, in S
+
+
+def _events_parts(terms: StepTerms, x: np.ndarray, tree: _Tree, nodes: np.ndarray, i: int) -> None:
+    kappa = terms.conversion_per_usd[i]
+    conversion = kappa * nodes
     if not np.isnan(terms.redeem_usd[i]):
         _settle(x, float(terms.redeem_usd[i]), np.ones(x.shape[1:], dtype=bool), terms.settle_cash)
-    if np.isfinite(terms.call_floor_usd[i]):
-        _settle(x, conversion, conversion >= terms.call_floor_usd[i], cash=False)
+    if np.isfinite(terms.call_floor_usd[i]) and kappa > 0:
+        _call(x, conversion, nodes, float(terms.call_floor_usd[i]) / kappa, tree.cell)
     if not np.isnan(terms.put_usd[i]):
-        put = float(terms.put_usd[i])
+        put = tree.lagged(float(terms.put_usd[i]), float(terms.put_lag_years[i]))[1 if terms.settle_cash else 0]
         _settle(x, put, put > x[0] + x[1], terms.settle_cash)
     if terms.conversion_per_usd[i] > 0:
-        _convert_tf(x, conversion)
-    x[1 if terms.coupon_cash else 0] += terms.coupon_usd[i]
+        _convert(x, conversion)
+    if terms.coupon_usd[i]:
+        part = 1 if terms.coupon_cash else 0
+        x[part] += tree.lagged(float(terms.coupon_usd[i]), float(terms.coupon_lag_years[i]))[part]
 
 
 def _roll_quantlib(
-    terms: StepTerms, prices: np.ndarray, spread: np.ndarray, r: float, p: float, dt: float
+    terms: StepTerms, tree: _Tree, spread: np.ndarray, r: float, p: float, dt: float
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The ``quantlib`` convention (``TsiveriotisFernandesLattice::stepback``, ``DiscretizedConvertible``)."""
-    steps, rows = terms.steps, prices.shape[0]
+    steps, rows = terms.steps, tree.prices.shape[0]
     value = np.zeros((rows, steps + 1))
     prob = np.zeros((rows, steps + 1))
-    _events_quantlib(terms, value, prob, _nodes(prices, steps, steps), steps)
+    _events_quantlib(terms, value, prob, tree.nodes(steps), steps)
     rate = r + (1 - prob) * spread
     step1 = np.zeros((rows, 2))
     for i in range(steps - 1, -1, -1):
@@ -219,7 +271,7 @@ def _roll_quantlib(
         value = (1 - p) * discounted[:, :-1] + p * discounted[:, 1:]
         prob = (1 - p) * prob[:, :-1] + p * prob[:, 1:]
         rate = r + (1 - prob) * spread
-        _events_quantlib(terms, value, prob, _nodes(prices, steps, i), i)
+        _events_quantlib(terms, value, prob, tree.nodes(i), i)
         if i == 1:
             step1 = value.copy()
     return value[:, 0], value[:, 0] * (1 - prob[:, 0]), step1
@@ -242,28 +294,30 @@ def _events_quantlib(terms: StepTerms, value: np.ndarray, prob: np.ndarray, node
 
 
 def straight_value(
-    terms: StepTerms, spread_rate: np.ndarray, risk_free_rate: float, convention: Convention
+    terms: StepTerms, spread_rate: np.ndarray, risk_free_rate: float, convention: Convention, recovery_rate: float = 0.0
 ) -> np.ndarray:
     """The bond floor: the same dividends, puts and redemption without conversion or call. Every node of a step
-    then holds the same value, so one number per row is rolled from event to event: ``tf`` discounts the
-    cash part at r + s and the stock-settled part at r; ``quantlib`` (π = 0 without conversion) everything by
-    1 / (1 + (r + s)Δt) a step."""
-    rows, dt = len(spread_rate), terms.years / terms.steps
+    then holds the same value, so one number per row is rolled from event to event with the convention's
+    one-step discount d of each part (``quantlib``: 1 / (1 + (r + s)Δt), π being 0 without conversion) and,
+    for ``hazard``, the recovery g·LP a step: g steps give d^g·X + g·LP·(1 − d^g)/(1 − d)."""
+    rows, steps = len(spread_rate), terms.steps
+    dt = terms.years / steps
     bare = replace(
         terms,
         conversion_per_usd=np.zeros_like(terms.conversion_per_usd),
         call_floor_usd=np.full_like(terms.call_floor_usd, np.inf),
     )
-    risky = spread_rate[:, None] + risk_free_rate
-    if convention == "tf":
-        disc = np.stack([np.full((rows, 1), math.exp(-risk_free_rate * dt)), np.exp(-risky * dt)])
-    else:
-        disc = np.stack([1 / (1 + risky * dt)] * 2)
+    tree = _tree(convention, np.ones(rows), spread_rate, 1.0, risk_free_rate, recovery_rate, 1, dt)
+    disc = tree.up + tree.down
+    if convention == "quantlib":
+        disc = np.stack([1 / (1 + (spread_rate[:, None] + risk_free_rate) * dt)] * 2)
     x = np.zeros((2, rows, 1))
-    later = terms.steps
-    for i in sorted(bare.event_steps(), reverse=True):
+    later = steps
+    for i in sorted(bare.event_steps() | {0}, reverse=True):
+        d = disc[1] ** (later - i)
+        gain = tree.recovery_usd * terms.lp_usd[i] * np.divide(1 - d, 1 - disc[1], out=np.zeros_like(d), where=d < 1)
         x *= disc ** (later - i)
-        _events_tf(bare, x, np.ones((rows, 1)), i)
+        x[1] += gain
+        _events_parts(bare, x, tree, np.ones((rows, 1)), i)
         later = i
-    x *= disc**later
     return x[0, :, 0] + x[1, :, 0]

@@ -178,46 +178,56 @@ def step_terms(terms: Terms, policy: ValuationPolicy, valuation_date: dt.date, s
     years = (maturity - valuation_date).days / DAYS_PER_YEAR
     times = grid_times(years, steps)
 
-    def step(day: dt.date) -> int:
-        return closest_step(times, (day - valuation_date).days / DAYS_PER_YEAR)
+    def step(day: dt.date) -> tuple[int, float]:
+        """The closest node to ``day`` and the date's lag after it (years)."""
+        t = (day - valuation_date).days / DAYS_PER_YEAR
+        k = closest_step(times, t)
+        return k, t - float(times[k])
 
     half_coupon = float(p.dividend_rate) / p.dividends_per_year
     lp = np.full(steps + 1, float(p.initial_liquidation_preference_usd))
-    coupon = np.zeros(steps + 1)
-    dividend_steps = [step(d) for d in dividend_dates(terms, valuation_date, maturity)]
-    for k in dividend_steps:
+    coupon, coupon_lag = np.zeros(steps + 1), np.zeros(steps + 1)
+    dividend_days = dividend_dates(terms, valuation_date, maturity)
+    for day in dividend_days:
+        k, lag = step(day)
         if policy.dividend_policy == "accrue":
             lp[k:] *= 1 + half_coupon
-        else:
-            coupon[k] += lp[k] * half_coupon
+        else:  # two dividends on one node (fewer than 2 steps a year): their mean lag
+            amount = lp[k] * half_coupon
+            coupon_lag[k] = (coupon_lag[k] * coupon[k] + lag * amount) / (coupon[k] + amount)
+            coupon[k] += amount
     rates = np.zeros(steps + 1)
     for rate_step in terms.conversion_rates:
-        rates[step(rate_step.effective_date) if rate_step.effective_date > valuation_date else 0 :] = float(
-            rate_step.rate
-        )
+        first = step(rate_step.effective_date)[0] if rate_step.effective_date > valuation_date else 0
+        rates[first:] = float(rate_step.rate)
     if p.conversion_not_before > valuation_date:
-        rates[: step(p.conversion_not_before)] = 0.0
-    settle = lp if policy.put_settlement == "cash" else lp / policy.put_factor
-    put = np.full(steps + 1, np.nan)
+        rates[: step(p.conversion_not_before)[0]] = 0.0
+    settle = lp if policy.put_settlement == "cash" else lp / policy.put_factor  # q = LP / (S f) common, worth LP / f
+    put, put_lag = np.full(steps + 1, np.nan), np.zeros(steps + 1)
     for day in p.put_dates:
         if valuation_date < day <= maturity:
-            put[step(day)] = settle[step(day)]
+            k, put_lag[k] = step(day)
+            put[k] = settle[k]
     redeem = np.full(steps + 1, np.nan)
     redeem[steps] = settle[steps]
     call = np.full(steps + 1, np.inf)
     if policy.call == "rational":
-        for k, day in zip(dividend_steps, dividend_dates(terms, valuation_date, maturity)):
+        for day in dividend_days:
             if day >= p.issuer_call_from:
+                k = step(day)[0]
                 call[k] = lp[k] * (1 + policy.call_trigger_pct / 100)
     elif policy.call == "date" and policy.call_date is not None and policy.call_date > valuation_date:
-        redeem[step(policy.call_date)] = settle[step(policy.call_date)]
+        k = step(policy.call_date)[0]
+        redeem[k] = settle[k]
     return StepTerms(
         years=years,
         conversion_per_usd=conversion_per_share(lp, rates),
         lp_usd=lp,
         coupon_usd=coupon,
+        coupon_lag_years=coupon_lag,
         coupon_cash=policy.dividend_policy == "cash",
         put_usd=put,
+        put_lag_years=put_lag,
         redeem_usd=redeem,
         settle_cash=policy.put_settlement == "cash",
         call_floor_usd=call,
@@ -235,7 +245,8 @@ def value_preferred(
     policy: ValuationPolicy | None = None,
     shares: int | None = None,
     terms: Terms | None = None,
-    convention: Convention = "tf",
+    convention: Convention = "hazard",
+    recovery_rate: float = 0.0,
 ) -> Valuation:
     """Fair value of the preferred for each (price, spread) pair; prices and spreads broadcast to one sweep axis."""
     terms = terms or load_terms()
@@ -253,8 +264,8 @@ def value_preferred(
             f"steps: the tree's up probability {p:.6g} is outside [0, 1] at volatility {volatility_rate:g}, "
             f"rate {risk_free_rate:g} and {steps} steps (raise the volatility or the steps)"
         )
-    rolled = roll(grid, prices, spreads, volatility_rate, risk_free_rate, convention)
-    floor = straight_value(grid, spreads, risk_free_rate, convention)
+    rolled = roll(grid, prices, spreads, volatility_rate, risk_free_rate, convention, recovery_rate)
+    floor = straight_value(grid, spreads, risk_free_rate, convention, recovery_rate)
     return Valuation(
         price_usd=prices,
         spread_rate=spreads,
