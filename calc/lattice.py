@@ -122,7 +122,7 @@ class _Tree:
     """Node prices and the two parts' one-step weights, per row (M rows)."""
 
     prices: np.ndarray  # S₀ u^k, k = −N..N (M × 2N + 1)
-    drift: np.ndarray  # (M, 1) log drift per step carried by the nodes (``hazard``: (r + λ − σ²/2)Δt; else 0)
+    growth: np.ndarray  # (M, N + 1): e^(ν i), the drift the nodes of step i carry (``hazard``; else 1)
     up: np.ndarray  # (2, M, 1): p × one-step discount of E and of B
     down: np.ndarray  # (2, M, 1): (1 − p) × the same
     recovery_usd: np.ndarray  # (M, 1): B gained per step per $1 of LP (``hazard`` with recovery ρ; else 0)
@@ -134,11 +134,14 @@ class _Tree:
         one-step discount of the part (corrects the snapping of dates to nodes; τ < 0 compounds)."""
         return amount * (self.up + self.down) ** (lag_years / self.dt)
 
-    def nodes(self, i: int) -> np.ndarray:
-        """S_ij, j = 0..i (M × i + 1)."""
+    def base(self, i: int) -> np.ndarray:
+        """S₀ u^(2j − i), j = 0..i (M × i + 1): the nodes of step i before the drift."""
         steps = (self.prices.shape[1] - 1) // 2
-        nodes = self.prices[:, steps - i : steps + i + 1 : 2]
-        return nodes * np.exp(self.drift * i) if i and self.drift.any() else nodes
+        return self.prices[:, steps - i : steps + i + 1 : 2]
+
+    def nodes(self, i: int) -> np.ndarray:
+        """S_ij = S₀ u^(2j − i) e^(ν i), j = 0..i (M × i + 1)."""
+        return self.base(i) * self.growth[:, i : i + 1]
 
 
 def _tree(
@@ -159,14 +162,15 @@ def _tree(
     drift, recovery = np.zeros((rows, 1)), np.zeros((rows, 1))
     if convention == "hazard":
         hazard = spread / (1 - recovery_rate)  # s = λ (1 − ρ)
-        growth = (risk_free_rate + hazard) * dt
-        drift = growth - math.log(math.cosh(cell))  # ½ e^(ν)(e^(σ√Δt) + e^(−σ√Δt)) = e^((r + λ)Δt) exactly
-        disc = np.stack([np.exp(-growth)] * 2)
+        rate_dt = (risk_free_rate + hazard) * dt
+        drift = rate_dt - math.log(math.cosh(cell))  # ½ e^(ν)(e^(σ√Δt) + e^(−σ√Δt)) = e^((r + λ)Δt) exactly
+        disc = np.stack([np.exp(-rate_dt)] * 2)
         default_weight = np.divide(hazard, risk_free_rate + hazard, out=np.full_like(hazard, dt), where=hazard > 0)
-        recovery = recovery_rate * default_weight * (1 - np.exp(-growth))
+        recovery = recovery_rate * default_weight * (1 - np.exp(-rate_dt))
     else:
         disc = np.stack([np.full((rows, 1), math.exp(-risk_free_rate * dt)), np.exp(-(risk_free_rate + spread) * dt)])
-    return _Tree(price_usd[:, None] * np.exp(k * cell), drift, disc * p, disc * (1 - p), recovery, cell, dt)
+    growth = np.exp(drift * np.arange(steps + 1))
+    return _Tree(price_usd[:, None] * np.exp(k * cell), growth, disc * p, disc * (1 - p), recovery, cell, dt)
 
 
 def roll(
@@ -200,6 +204,8 @@ def _roll_parts(terms: StepTerms, tree: _Tree) -> tuple[np.ndarray, np.ndarray, 
     _events_parts(terms, x, tree, tree.nodes(steps), steps)
     step1 = np.zeros((rows, 2))
     kappa, recovery = terms.conversion_per_usd, tree.recovery_usd.any()
+    total, converts = np.empty((rows, steps + 1)), np.empty((rows, steps + 1), dtype=bool)
+    kappa_rows = kappa * tree.growth  # κ_i e^(ν i): conversion value per $1 of the step's base price
     for i in range(steps - 1, -1, -1):
         n = i + 1
         now, tmp = x[:, :, :n], scratch[:, :, :n]
@@ -210,8 +216,11 @@ def _roll_parts(terms: StepTerms, tree: _Tree) -> tuple[np.ndarray, np.ndarray, 
             now[1] += tree.recovery_usd * terms.lp_usd[i]
         if i in events:
             _events_parts(terms, now, tree, tree.nodes(i), i)
-        elif kappa[i] > 0:
-            _convert(now, kappa[i] * tree.nodes(i))
+        elif kappa[i] > 0:  # conversion where κS > V: E = κS, B = 0 (``_convert``, unrolled into buffers)
+            conversion = np.multiply(tree.base(i), kappa_rows[:, i : i + 1], out=tmp[0])
+            np.greater(conversion, np.add(now[0], now[1], out=total[:, :n]), out=converts[:, :n])
+            np.copyto(now[0], conversion, where=converts[:, :n])
+            np.copyto(now[1], 0.0, where=converts[:, :n])
         if i == 1:
             step1 = now.sum(axis=0)
     return x[0, :, 0] + x[1, :, 0], x[1, :, 0], step1

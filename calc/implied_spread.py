@@ -1,0 +1,118 @@
+"""The credit spread the lattice needs to price the preferred at a given value (``calc.valuation``).
+
+Given a target value V* per $1,000 of LP, find s in [0, s_max] (s_max = 300 %) with V(s) = V*, V the lattice
+value (``calc.valuation.value_preferred``) at the same price, volatility, rate, steps and terms. V falls
+with s under the ``hazard`` convention (tested), so:
+
+    V* > V(0)        no spread: the target is above the value at zero spread
+    V* < V(s_max)    no spread up to 300 % reaches it (the answer is ``None`` with that message, never a guess)
+    otherwise        a bracket [lo, hi] with V(lo) ≥ V* ≥ V(hi) from a 9-point sweep of [0, s_max], then
+                     rounds of 4 points each (the bracket's midpoint, the linear interpolation e, e ± 2 % of
+                     the bracket) until V(lo) − V(hi) ≤ ``tolerance_usd``; the answer interpolates linearly in
+                     the last bracket. Each round at least halves the bracket (the midpoint), so it ends.
+
+Under ``tf`` V need not fall with s (``calc.lattice``); the solver then answers with the lowest bracket of the
+first sweep.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from calc.errors import InputError
+from calc.lattice import Convention
+from calc.terms import Terms
+from calc.valuation import IMPLIED_SPREAD_MAX, ValuationPolicy, value_preferred
+
+FIRST_SWEEP = 9
+MAX_ROUNDS = 60  # each round halves the bracket at least: 3 × 2⁻⁶⁰ is far below any tolerance
+
+
+@dataclass(frozen=True)
+class ImpliedSpread:
+    spread_rate: float | None  # None: no spread in [0, 300 %] gives the target
+    message: str  # why there is no spread ("" when there is one)
+    target_usd: float
+    value_at_zero_usd: float  # V(0)
+    value_at_max_usd: float  # V(300 %)
+
+
+def implied_spread(
+    target_value_per_1000_usd: float,
+    *,
+    price_usd: float,
+    volatility_rate: float,
+    risk_free_rate: float,
+    steps: int = 800,
+    valuation_date: dt.date | None = None,
+    policy: ValuationPolicy | None = None,
+    terms: Terms | None = None,
+    convention: Convention = "hazard",
+    recovery_rate: float = 0.0,
+    tolerance_usd: float = 0.005,
+) -> ImpliedSpread:
+    """The spread s with V(s) = target (per $1,000 of LP), or ``spread_rate=None`` with the reason."""
+    target = float(target_value_per_1000_usd)
+    if not (math.isfinite(target) and target > 0):
+        raise InputError(f"target value: {target:g} must be a finite number of USD > 0 per $1,000 of LP")
+
+    def values(spreads: np.ndarray) -> np.ndarray:
+        return value_preferred(
+            price_usd,
+            volatility_rate=volatility_rate,
+            risk_free_rate=risk_free_rate,
+            spread_rate=spreads,
+            steps=steps,
+            valuation_date=valuation_date,
+            policy=policy,
+            terms=terms,
+            convention=convention,
+            recovery_rate=recovery_rate,
+        ).value_usd
+
+    spreads = np.linspace(0.0, IMPLIED_SPREAD_MAX, FIRST_SWEEP)
+    first = values(spreads)
+    ends = (float(first[0]), float(first[-1]))
+    if target > first[0]:
+        return ImpliedSpread(None, f"the target is above the value at zero spread (${ends[0]:,.2f})", target, *ends)
+    if target < first[-1]:
+        message = f"no spread up to {IMPLIED_SPREAD_MAX:.0%} reaches it (the value there is ${ends[1]:,.2f})"
+        return ImpliedSpread(None, message, target, *ends)
+    k = int(np.flatnonzero(first <= target)[0])  # first[k - 1] > target >= first[k]
+    if k == 0:
+        return ImpliedSpread(0.0, "", target, *ends)
+    lo, hi = (float(spreads[k - 1]), float(first[k - 1])), (float(spreads[k]), float(first[k]))
+    for _ in range(MAX_ROUNDS):
+        if lo[1] - hi[1] <= tolerance_usd:
+            break
+        lo, hi = _narrow(lo, hi, target, values)
+    return ImpliedSpread(_interpolate(lo, hi, target), "", target, *ends)
+
+
+def _interpolate(lo: tuple[float, float], hi: tuple[float, float], target: float) -> float:
+    """The spread where the chord from lo to hi (spread, value) meets the target."""
+    if lo[1] == hi[1]:
+        return float(lo[0])
+    return float(lo[0] + (lo[1] - target) / (lo[1] - hi[1]) * (hi[0] - lo[0]))
+
+
+def _narrow(
+    lo: tuple[float, float], hi: tuple[float, float], target: float, values: Callable[[np.ndarray], np.ndarray]
+) -> tuple[tuple[float, float], tuple[float, float]]:
+    """One round: the midpoint, the chord's estimate e and e ± 2 % of the bracket; the tightest bracket left."""
+    width = hi[0] - lo[0]
+    estimate = _interpolate(lo, hi, target)
+    points = np.clip([lo[0] + width / 2, estimate - 0.02 * width, estimate, estimate + 0.02 * width], lo[0], hi[0])
+    points = np.unique(points[(points > lo[0]) & (points < hi[0])])
+    found = values(points)
+    for s, v in zip(points, found):
+        if v >= target:
+            lo = max(lo, (float(s), float(v)))
+        else:
+            hi = min(hi, (float(s), float(v)))
+    return lo, hi
