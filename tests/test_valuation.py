@@ -1,0 +1,273 @@
+"""The fair-value lattice (calc.lattice, calc.valuation), the implied spread and ``python -m calc value``.
+
+Reference: QuantLib 1.44 (test-only dependency, requirements.txt) on the terms it can express — constant ratio
+168.3502 (SUPP p. 1, the rate in force from 2002-06-01), cash puts at par on the put dates, a soft call at 120 %
+on the dividend dates from 2006-08-01, cash coupons of $40 per $1,000 each Feb 1 / Aug 1 (8 % on 30/360),
+CRR tree, Actual/365 Fixed — valued in the lattice's ``quantlib`` convention.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import numpy as np
+import pytest
+import QuantLib as ql
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from calc.data import load_terms
+from calc.errors import InputError
+from calc.implied_spread import implied_spread
+from calc.valuation import QUANTLIB_POLICY, ValuationPolicy, value_preferred
+from tests.helpers import run_cli
+
+PROSPECTUS = dt.date(2002, 8, 28)  # SUPP p. 12: the date of the prospectus supplement
+DISTRESSED = dt.date(2002, 10, 23)  # the 380-common exchange, common at $0.76 (issue 23)
+MARKET = {"volatility_rate": 0.6, "risk_free_rate": 0.03}
+
+
+def quantlib_value(price_usd: float, spread_rate: float, steps: int, day: dt.date) -> float:
+    """QuantLib's BinomialCRRConvertibleEngine on the expressible terms, per $1,000 (QuantLib's face is 100)."""
+    terms = load_terms()
+    p = terms.preferred
+
+    def qd(d: dt.date) -> ql.Date:
+        return ql.Date(d.day, d.month, d.year)
+
+    ql.Settings.instance().evaluationDate = qd(day)
+    calendar, day_count = ql.NullCalendar(), ql.Actual365Fixed()
+    maturity = qd(p.mandatory_redemption_date)
+    schedule = ql.Schedule(
+        qd(dt.date(2001, 8, 1)),
+        maturity,
+        ql.Period(ql.Semiannual),
+        calendar,
+        ql.Unadjusted,
+        ql.Unadjusted,
+        ql.DateGeneration.Backward,
+        False,
+    )
+    par = ql.BondPrice(100.0, ql.BondPrice.Dirty)
+    callability = ql.CallabilitySchedule()
+    for put in p.put_dates:  # puts first: on 2006-08-01 QuantLib applies the put, then the call
+        callability.append(ql.Callability(par, ql.Callability.Put, qd(put)))
+    for coupon_date in schedule:
+        if coupon_date >= qd(p.issuer_call_from):
+            callability.append(ql.SoftCallability(par, coupon_date, 1 + float(p.call_trigger_pct) / 100))
+    ordered = ql.CallabilitySchedule()
+    for c in sorted(callability, key=lambda c: c.date().serialNumber()):
+        ordered.append(c)
+    rate = float(terms.conversion_rates[-1].rate)
+    bond = ql.ConvertibleFixedCouponBond(
+        ql.AmericanExercise(qd(day), maturity),
+        rate / 10,
+        ordered,
+        qd(p.issue_date),
+        0,
+        [float(p.dividend_rate)],
+        ql.Thirty360(ql.Thirty360.BondBasis),
+        schedule,
+        100.0,
+    )
+
+    def flat(r: float) -> ql.YieldTermStructureHandle:
+        return ql.YieldTermStructureHandle(ql.FlatForward(qd(day), r, day_count))
+
+    process = ql.BlackScholesMertonProcess(
+        ql.QuoteHandle(ql.SimpleQuote(price_usd)),
+        flat(0.0),
+        flat(MARKET["risk_free_rate"]),
+        ql.BlackVolTermStructureHandle(ql.BlackConstantVol(qd(day), calendar, MARKET["volatility_rate"], day_count)),
+    )
+    spread = ql.QuoteHandle(ql.SimpleQuote(spread_rate))
+    bond.setPricingEngine(ql.BinomialCRRConvertibleEngine(process, steps, spread))
+    return bond.NPV() * 10
+
+
+@pytest.mark.parametrize("price_usd", [1.89, 0.76])
+@pytest.mark.parametrize("spread_rate", [0.05, 0.10, 0.20])
+def test_quantlib_convention_equals_quantlib_to_the_cent(price_usd, spread_rate):
+    ours = value_preferred(
+        price_usd, spread_rate=spread_rate, steps=800, policy=QUANTLIB_POLICY, convention="quantlib", **MARKET
+    )
+    assert ours.value_usd[0] == pytest.approx(quantlib_value(price_usd, spread_rate, 800, PROSPECTUS), abs=0.005)
+
+
+@pytest.mark.parametrize("steps", [7, 150])
+def test_quantlib_convention_equals_quantlib_on_coarse_grids(steps):
+    """Coarse grids put several dates on one node and events on the first node: the conventions still agree."""
+    ours = value_preferred(1.89, spread_rate=0.1, steps=steps, policy=QUANTLIB_POLICY, convention="quantlib", **MARKET)
+    assert ours.value_usd[0] == pytest.approx(quantlib_value(1.89, 0.1, steps, PROSPECTUS), abs=0.005)
+
+
+def distressed(spreads: np.ndarray, steps: int) -> np.ndarray:
+    """The distressed case of issue 23 (S = $0.76, 2002-10-23, σ 60 %) on the QuantLib-expressible terms."""
+    return value_preferred(
+        0.76, spread_rate=spreads, steps=steps, valuation_date=DISTRESSED, policy=QUANTLIB_POLICY, **MARKET
+    ).value_usd
+
+
+@settings(deadline=None)
+@given(st.lists(st.floats(0.0, 3.0), min_size=2, max_size=8, unique=True))
+def test_distressed_value_never_rises_with_the_spread(spreads):
+    """Where QuantLib is non-monotone (issue 23: 545, 348, 329, 223, 259, 289 at 50..300 %), the hazard lattice
+    falls with the spread from 0 to 300 %."""
+    ordered = np.sort(np.array(spreads))
+    values = distressed(ordered, 1000)
+    assert np.all(np.diff(values) <= 1e-9 * values[:-1])
+
+
+def test_distressed_value_converges_in_steps():
+    """1,000 and 4,000 steps agree within $1 per $1,000 from 0 to 300 % (QuantLib: 548 vs 551 at 50 %,
+    404 vs 284 at 200 %)."""
+    spreads = np.linspace(0.0, 3.0, 13)
+    assert np.max(np.abs(distressed(spreads, 1000) - distressed(spreads, 4000))) < 1.0
+
+
+def test_a_sweep_row_equals_its_own_valuation():
+    prices = np.linspace(0.5, 12.0, 100)
+    sweep = value_preferred(prices, spread_rate=0.1, steps=200, **MARKET)
+    for m in (0, 37, 99):
+        alone = value_preferred(float(prices[m]), spread_rate=0.1, steps=200, **MARKET)
+        assert sweep.value_usd[m] == pytest.approx(alone.value_usd[0], rel=1e-12)
+        assert sweep.delta_shares[m] == pytest.approx(alone.delta_shares[0], rel=1e-9)
+
+
+POLICIES = st.builds(
+    ValuationPolicy,
+    st.sampled_from(["cash", "stock", "accrue"]),
+    st.sampled_from(["cash", "stock"]),
+    st.floats(0.5, 1.0),
+    st.sampled_from(["none", "rational"]),
+    st.floats(0.0, 100.0),
+)
+
+
+@settings(deadline=None)
+@given(
+    price=st.floats(0.05, 50.0),
+    spread=st.floats(0.0, 3.0),
+    volatility=st.floats(0.1, 1.0),
+    day=st.dates(dt.date(2002, 5, 6), dt.date(2030, 12, 31)),
+    policy=POLICIES,
+    convention=st.sampled_from(["hazard", "tf"]),
+)
+def test_invariants(price, spread, volatility, day, policy, convention):
+    """V ≥ κS (convertible at will from 2002-05-06), V ≥ 0, 0 ≤ B ≤ V; ``hazard``: Δ ≤ the most common a
+    share can convert into (LP at its most accreted / 1000 × CR; ``tf`` can exceed it at high spreads, where
+    a higher S moves value from the risky part to the riskless one); without a call, V ≥ the bond floor and
+    Δ ≥ 0 (a call forcing conversion of a bond worth more than κS makes V fall with S near the trigger)."""
+    v = value_preferred(
+        price, spread_rate=spread, volatility_rate=volatility, risk_free_rate=0.03, steps=120,
+        valuation_date=day, policy=policy, convention=convention,
+    )  # fmt: skip
+    value, conversion, debt = v.value_usd[0], v.conversion_value_usd[0], v.debt_usd[0]
+    assert value >= conversion * (1 - 1e-12) and value >= 0
+    assert -1e-9 <= debt <= value * (1 + 1e-12)
+    most_shares = 168.3502 * (1.04**60 if policy.dividend_policy == "accrue" else 1.0)
+    assert convention == "tf" or v.delta_shares[0] <= most_shares * (1 + 1e-9)
+    if policy.call == "none":
+        assert value >= v.bond_floor_usd[0] * (1 - 1e-12) and v.delta_shares[0] >= -1e-9
+
+
+def test_class_value_is_per_share_value_times_shares():
+    v = value_preferred(1.89, spread_rate=0.1, steps=100, shares=1_710_000, **MARKET)
+    assert v.class_value_usd[0] == v.value_usd[0] * 1_710_000
+    assert value_preferred(1.89, spread_rate=0.1, steps=100, **MARKET).shares == 1_885_000  # SUPP p. 1
+
+
+def test_hazard_rate_with_recovery_raises_the_value():
+    """With the spread fixed, a recovery R means λ = s / (1 − R) with R × LP paid at default."""
+    base = value_preferred(0.76, spread_rate=0.5, steps=200, policy=QUANTLIB_POLICY, **MARKET).value_usd[0]
+    recovered = value_preferred(
+        0.76, spread_rate=0.5, steps=200, policy=QUANTLIB_POLICY, recovery_rate=0.4, **MARKET
+    ).value_usd[0]
+    assert recovered > base
+
+
+@pytest.mark.parametrize("spread_rate", [0.0, 0.35, 1.2, 2.9])
+def test_implied_spread_recovers_the_spread(spread_rate):
+    common = {"price_usd": 0.76, "valuation_date": DISTRESSED, "steps": 300, "policy": QUANTLIB_POLICY, **MARKET}
+    price = common.pop("price_usd")
+    target = value_preferred(price, spread_rate=spread_rate, **common).value_usd[0]
+    solved = implied_spread(target, price_usd=price, **common)
+    assert solved.spread_rate == pytest.approx(spread_rate, abs=1e-4)
+    assert value_preferred(price, spread_rate=solved.spread_rate, **common).value_usd[0] == pytest.approx(
+        target, abs=0.01
+    )
+
+
+def test_implied_spread_says_when_no_spread_reaches_the_target():
+    common = {"price_usd": 0.76, "valuation_date": DISTRESSED, "steps": 300, "policy": QUANTLIB_POLICY, **MARKET}
+    low = implied_spread(50.0, **common)
+    assert low.spread_rate is None and "no spread up to 300%" in low.message and low.value_at_max_usd > 50
+    high = implied_spread(5000.0, **common)
+    assert high.spread_rate is None and "above the value at zero spread" in high.message
+    with pytest.raises(InputError, match="target value"):
+        implied_spread(-1.0, **common)
+
+
+@pytest.mark.parametrize(
+    ("field", "kwargs"),
+    [
+        ("price_usd", {"price_usd": -1.0}),
+        ("price_usd", {"price_usd": float("nan")}),
+        ("spread_rate", {"spread_rate": float("inf")}),
+        ("volatility_rate", {"volatility_rate": 0.0}),
+        ("steps", {"steps": 1}),
+        ("steps", {"steps": 20_001}),
+        ("valuation_date", {"valuation_date": dt.date(2031, 8, 1)}),
+    ],
+)
+def test_bad_inputs_are_named(field, kwargs):
+    inputs = {"price_usd": 1.0, "spread_rate": 0.1, "steps": 50, **MARKET, **kwargs}
+    with pytest.raises(InputError, match=field):
+        value_preferred(inputs.pop("price_usd"), **inputs)
+
+
+def test_cli_value_json():
+    result = run_cli(
+        "value", "--price", "0.76", "--volatility", "0.6", "--rate", "0.03", "--spread", "0.2", "--steps", "200",
+        "--valuation-date", "2002-10-23", "--dividend-policy", "cash", "--put-settlement", "cash",
+        "--call", "rational", "--json",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    payload = json.loads(result.stdout)
+    expected = value_preferred(
+        0.76, spread_rate=0.2, steps=200, valuation_date=DISTRESSED, policy=QUANTLIB_POLICY, **MARKET
+    )
+    assert payload == expected.row()
+    assert payload["class_value_usd"] == pytest.approx(payload["value_usd"] * 1_885_000)
+    assert payload["debt_usd"] + payload["equity_usd"] == pytest.approx(payload["value_usd"])
+
+
+def test_cli_value_implied_spread():
+    result = run_cli(
+        "value", "--price", "0.76", "--volatility", "0.6", "--rate", "0.03", "--target-value", "288.80",
+        "--steps", "200", "--valuation-date", "2002-10-23", "--dividend-policy", "cash",
+        "--put-settlement", "cash", "--call", "rational", "--json",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    payload = json.loads(result.stdout)
+    assert 0 < payload["implied_spread_rate"] < 3 and payload["value_usd"] == pytest.approx(288.80, abs=0.01)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--price", "-1", "--spread", "0.1"], "--price: -1 must be"),
+        (["--price", "nan", "--spread", "0.1"], "argument --price"),
+        (["--price", "1", "--spread", "-0.1"], "--spread: -0.1 must be"),
+        (["--price", "1", "--spread", "0.1", "--steps", "1"], "--steps: 1 must be"),
+        (["--price", "1", "--spread", "0.1", "--steps", "50000"], "--steps: 50000 must be"),
+        (["--price", "1"], "give exactly one of --spread, --hazard-rate, --target-value"),
+        (["--price", "1", "--hazard-rate", "0.2", "--recovery", "1"], "--recovery: 1 must be"),
+        (["--price", "1", "--spread", "0.1", "--put-factor", "0"], "--put-factor"),
+    ],
+)
+def test_cli_value_errors(args, message):
+    result = run_cli("value", "--volatility", "0.6", "--rate", "0.03", *args)
+    assert result.returncode == 2
+    assert result.stderr.startswith("error: ") and message in result.stderr
