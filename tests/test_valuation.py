@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from typing import Any
 
 import numpy as np
 import pytest
@@ -25,7 +26,7 @@ from tests.helpers import run_cli
 
 PROSPECTUS = dt.date(2002, 8, 28)  # SUPP p. 12: the date of the prospectus supplement
 DISTRESSED = dt.date(2002, 10, 23)  # the 380-common exchange, common at $0.76 (issue 23)
-MARKET = {"volatility_rate": 0.6, "risk_free_rate": 0.03}
+MARKET: dict[str, Any] = {"volatility_rate": 0.6, "risk_free_rate": 0.03}
 
 
 def quantlib_value(price_usd: float, spread_rate: float, steps: int, day: dt.date) -> float:
