@@ -73,6 +73,7 @@ def implied_spread(
             terms=terms,
             convention=convention,
             recovery_rate=recovery_rate,
+            split=False,
         ).value_usd
 
     spreads = np.linspace(0.0, IMPLIED_SPREAD_MAX, FIRST_SWEEP)

@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Literal
 
 import numpy as np
@@ -128,11 +129,14 @@ class _Tree:
     recovery_usd: np.ndarray  # (M, 1): B gained per step per $1 of LP (``hazard`` with recovery ρ; else 0)
     cell: float  # half the log-spacing of a step's nodes: σ√Δt
     dt: float
+    p: float  # the up probability
+    disc: np.ndarray  # (2, M, 1): the one-step discount of each part (up + down)
+    checks_every_step: bool  # conversion checked at every step (``tf``), or at the stops only (``hazard``)
 
     def lagged(self, amount: float, lag_years: float) -> np.ndarray:
         """An amount paid ``lag_years`` after the node, at the node: amount × d^(τ/Δt) per part (2, M, 1), d the
         one-step discount of the part (corrects the snapping of dates to nodes; τ < 0 compounds)."""
-        return amount * (self.up + self.down) ** (lag_years / self.dt)
+        return amount * self.disc ** (lag_years / self.dt)
 
     def base(self, i: int) -> np.ndarray:
         """S₀ u^(2j − i), j = 0..i (M × i + 1): the nodes of step i before the drift."""
@@ -170,7 +174,8 @@ def _tree(
     else:
         disc = np.stack([np.full((rows, 1), math.exp(-risk_free_rate * dt)), np.exp(-(risk_free_rate + spread) * dt)])
     growth = np.exp(drift * np.arange(steps + 1))
-    return _Tree(price_usd[:, None] * np.exp(k * cell), growth, disc * p, disc * (1 - p), recovery, cell, dt)
+    prices = price_usd[:, None] * np.exp(k * cell)
+    return _Tree(prices, growth, disc * p, disc * (1 - p), recovery, cell, dt, p, disc, convention != "hazard")
 
 
 def roll(
@@ -181,8 +186,10 @@ def roll(
     risk_free_rate: float,
     convention: Convention,
     recovery_rate: float = 0.0,
+    split: bool = True,
 ) -> Rolled:
-    """Roll the lattice back from maturity to the valuation date for every row (price_usd, spread_rate: (M,))."""
+    """Roll the lattice back from maturity to the valuation date for every row (price_usd, spread_rate: (M,)).
+    ``split=False`` (``hazard``): V alone, one array less to roll; the debt part is NaN."""
     steps = terms.steps
     dt = terms.years / steps
     tree = _tree(convention, price_usd, spread_rate, volatility_rate, risk_free_rate, recovery_rate, steps, dt)
@@ -190,78 +197,117 @@ def roll(
         p = up_probability(convention, volatility_rate, risk_free_rate, dt)
         value, debt, step1 = _roll_quantlib(terms, tree, spread_rate[:, None], risk_free_rate, p, dt)
     else:
-        value, debt, step1 = _roll_parts(terms, tree)
+        value, debt, step1 = _roll_parts(terms, tree, 2 if split or convention == "tf" else 1)
     up, down = tree.nodes(1)[:, 1], tree.nodes(1)[:, 0]
     return Rolled(value, debt, step1[:, 1], step1[:, 0], up, down)
 
 
-def _roll_parts(terms: StepTerms, tree: _Tree) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """``tf`` and ``hazard``: X = [E, B] (2 × rows × nodes) rolled with the weights ``tree.up``, ``tree.down``."""
+def _roll_parts(terms: StepTerms, tree: _Tree, parts: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``tf`` and ``hazard``: X = [E, B] (2 × rows × nodes) rolled with the weights ``tree.up``, ``tree.down``;
+    with ``parts`` = 1 (``hazard`` only, whose parts share one discount) X = [V], and B is not reported.
+
+    The roll stops at the event steps and at steps 1 and 0 (the delta), and for ``tf`` at every step where
+    conversion is allowed. Between stops the roll is linear, so k steps are one pass (``_roll_block``). Under
+    ``hazard`` converting between events never beats holding: the nodes' prices are a martingale under the
+    roll's discount (e^(−(r+λ)Δt) E[S'] = S, ``_tree``), so holding to the next stop and converting there is
+    worth κS already, and the check at the stops is exact. Under ``tf`` the cash part's higher discount can
+    make early conversion pay, so it is checked at every step."""
     steps, rows = terms.steps, tree.prices.shape[0]
     events = terms.event_steps()
-    x = np.zeros((2, rows, steps + 1))
-    scratch = np.empty_like(x)
+    every = np.flatnonzero(terms.conversion_per_usd > 0) if tree.checks_every_step else ()
+    stops = sorted(events | {0, 1} | set(int(i) for i in every) - {steps}, reverse=True)
+    x = np.zeros((parts, rows, steps + 1))
     _events_parts(terms, x, tree, tree.nodes(steps), steps)
     step1 = np.zeros((rows, 2))
-    kappa, recovery = terms.conversion_per_usd, tree.recovery_usd.any()
-    total, converts = np.empty((rows, steps + 1)), np.empty((rows, steps + 1), dtype=bool)
-    kappa_rows = kappa * tree.growth  # κ_i e^(ν i): conversion value per $1 of the step's base price
-    for i in range(steps - 1, -1, -1):
-        n = i + 1
-        now, tmp = x[:, :, :n], scratch[:, :, :n]
-        np.multiply(tree.up, x[:, :, 1 : n + 1], out=tmp)
-        np.multiply(tree.down, now, out=now)
-        now += tmp
-        if recovery:
-            now[1] += tree.recovery_usd * terms.lp_usd[i]
+    later = steps
+    for i in stops:
+        _roll_block(x, tree, parts, i, later - i)
+        if tree.recovery_usd.any():
+            x[-1, :, : i + 1] += _recovery(terms, tree, i, later - i)
         if i in events:
-            _events_parts(terms, now, tree, tree.nodes(i), i)
-        elif kappa[i] > 0:  # conversion where κS > V: E = κS, B = 0 (``_convert``, unrolled into buffers)
-            conversion = np.multiply(tree.base(i), kappa_rows[:, i : i + 1], out=tmp[0])
-            np.greater(conversion, np.add(now[0], now[1], out=total[:, :n]), out=converts[:, :n])
-            np.copyto(now[0], conversion, where=converts[:, :n])
-            np.copyto(now[1], 0.0, where=converts[:, :n])
+            _events_parts(terms, x[:, :, : i + 1], tree, tree.nodes(i), i)
+        elif terms.conversion_per_usd[i] > 0:
+            _convert(x[:, :, : i + 1], terms.conversion_per_usd[i] * tree.nodes(i))
         if i == 1:
-            step1 = now.sum(axis=0)
-    return x[0, :, 0] + x[1, :, 0], x[1, :, 0], step1
+            step1 = x[:, :, :2].sum(axis=0)
+        later = i
+    value = x[:, :, 0].sum(axis=0)
+    return value, (x[1, :, 0] if parts == 2 else np.full(rows, np.nan)), step1
+
+
+@lru_cache(maxsize=256)
+def _binomial_weights(k: int, p: float) -> np.ndarray:
+    """w_m = C(k, m) p^m (1 − p)^(k − m), m = 0..k: the chance of m up moves in k steps."""
+    weights = np.ones(1)
+    for _ in range(k):
+        weights = np.convolve(weights, [1 - p, p])
+    return weights
+
+
+def _roll_block(x: np.ndarray, tree: _Tree, parts: int, i: int, k: int) -> None:
+    """X at step i from X at step i + k, in place: X_ij = d^k Σ_m w_m X_(i+k, j+m) per part (d its one-step
+    discount); one step is X_ij = d (p X_(i+1, j+1) + (1 − p) X_(i+1, j))."""
+    n = i + 1
+    if k == 1:
+        up = x[:, :, 1 : n + 1] * tree.up[:parts]
+        x[:, :, :n] *= tree.down[:parts]
+        x[:, :, :n] += up
+        return
+    # windows[q, m, j, t] = x[q, m, j + t] (``sliding_window_view`` without its checks: 5× faster here; x is
+    # one C-contiguous array, so every window lies inside it)
+    windows = np.ndarray((*x.shape[:2], n, k + 1), x.dtype, buffer=x, strides=(*x.strides, x.strides[2]))
+    rolled = windows @ _binomial_weights(k, tree.p)
+    x[:, :, :n] = rolled * tree.disc[:parts] ** k
+
+
+def _recovery(terms: StepTerms, tree: _Tree, i: int, k: int) -> np.ndarray:
+    """Σ_l d^l g LP_(i+l), l = 0..k − 1: the recovery the cash part gains over the k steps (rows × 1)."""
+    return tree.recovery_usd * (terms.lp_usd[i : i + k] * tree.disc[-1] ** np.arange(k)).sum(axis=1, keepdims=True)
 
 
 def _convert(x: np.ndarray, conversion: np.ndarray) -> None:
     """Conversion where κS > V: E = κS, B = 0 (in place)."""
-    _settle(x, conversion, conversion > x[0] + x[1], cash=False)
+    _settle(x, conversion, conversion > x.sum(axis=0), cash=False)
 
 
 def _settle(x: np.ndarray, amount: np.ndarray | float, where: np.ndarray, cash: bool) -> None:
     """The nodes ``where`` receive ``amount`` settled in cash (B) or stock (E), the other part 0 (in place)."""
-    np.copyto(x[1 if cash else 0], amount, where=where)
-    np.copyto(x[0 if cash else 1], 0.0, where=where)
+    part = len(x) - 1 if cash else 0  # one part (``hazard`` without the split): V itself
+    np.copyto(x[part], amount, where=where)
+    if len(x) == 2:
+        np.copyto(x[1 - part], 0.0, where=where)
 
 
 def _call(x: np.ndarray, conversion: np.ndarray, nodes: np.ndarray, trigger_usd: float, cell: float) -> None:
     """The issuer's call where S ≥ G / κ (the trigger price), the holder converting. The node whose cell
     [ln S − σ√Δt, ln S + σ√Δt] holds the trigger takes the cell's average a·κS + (1 − a)·(E, B), a the share of
     the cell above the trigger (payoff smoothing: without it the value jumps as N moves the nodes past the
-    trigger, ±$5 per $1,000 between 1,000 and 2,000 steps on the 2002 terms)."""
+    trigger, ±$5 per $1,000 between 1,000 and 2,000 steps on the 2002 terms). Only the nodes from the first
+    cell reaching the trigger up are touched (each row's nodes ascend)."""
+    reaching = nodes >= trigger_usd * math.exp(-cell)
+    if not reaching[:, -1].any():
+        return
+    first = int(np.argmax(reaching[reaching[:, -1]], axis=1).min())
+    x, conversion, nodes = x[:, :, first:], conversion[:, first:], nodes[:, first:]
     offset = np.clip(np.log(trigger_usd / nodes), -cell, cell)  # ln(trigger / S) within the cell
-    above = (cell - offset) / (2 * cell)
-    x *= 1 - above
+    x *= (1 + offset / cell) / 2  # the share of the cell below the trigger
     x[0] += conversion * (math.exp(cell) - np.exp(offset)) / (2 * math.sinh(cell))  # κS's share above, in S
 
 
 def _events_parts(terms: StepTerms, x: np.ndarray, tree: _Tree, nodes: np.ndarray, i: int) -> None:
-    kappa = terms.conversion_per_usd[i]
-    conversion = kappa * nodes
-    if not np.isnan(terms.redeem_usd[i]):
+    kappa, cash_part = float(terms.conversion_per_usd[i]), len(x) - 1
+    if not math.isnan(terms.redeem_usd[i]):
         _settle(x, float(terms.redeem_usd[i]), np.ones(x.shape[1:], dtype=bool), terms.settle_cash)
-    if np.isfinite(terms.call_floor_usd[i]) and kappa > 0:
-        _call(x, conversion, nodes, float(terms.call_floor_usd[i]) / kappa, tree.cell)
-    if not np.isnan(terms.put_usd[i]):
-        put = tree.lagged(float(terms.put_usd[i]), float(terms.put_lag_years[i]))[1 if terms.settle_cash else 0]
-        _settle(x, put, put > x[0] + x[1], terms.settle_cash)
-    if terms.conversion_per_usd[i] > 0:
-        _convert(x, conversion)
+    if kappa > 0 and math.isfinite(terms.call_floor_usd[i]):
+        _call(x, kappa * nodes, nodes, float(terms.call_floor_usd[i]) / kappa, tree.cell)
+    if not math.isnan(terms.put_usd[i]):
+        part = cash_part if terms.settle_cash else 0
+        put = tree.lagged(float(terms.put_usd[i]), float(terms.put_lag_years[i]))[part]
+        _settle(x, put, put > x.sum(axis=0), terms.settle_cash)
+    if kappa > 0:
+        _convert(x, kappa * nodes)
     if terms.coupon_usd[i]:
-        part = 1 if terms.coupon_cash else 0
+        part = cash_part if terms.coupon_cash else 0
         x[part] += tree.lagged(float(terms.coupon_usd[i]), float(terms.coupon_lag_years[i]))[part]
 
 
@@ -308,7 +354,7 @@ def straight_value(
     """The bond floor: the same dividends, puts and redemption without conversion or call. Every node of a step
     then holds the same value, so one number per row is rolled from event to event with the convention's
     one-step discount d of each part (``quantlib``: 1 / (1 + (r + s)Δt), π being 0 without conversion) and,
-    for ``hazard``, the recovery g·LP a step: g steps give d^g·X + g·LP·(1 − d^g)/(1 − d)."""
+    for ``hazard``, the recovery (``_recovery``)."""
     rows, steps = len(spread_rate), terms.steps
     dt = terms.years / steps
     bare = replace(
@@ -317,16 +363,15 @@ def straight_value(
         call_floor_usd=np.full_like(terms.call_floor_usd, np.inf),
     )
     tree = _tree(convention, np.ones(rows), spread_rate, 1.0, risk_free_rate, recovery_rate, 1, dt)
-    disc = tree.up + tree.down
+    disc = tree.disc
     if convention == "quantlib":
         disc = np.stack([1 / (1 + (spread_rate[:, None] + risk_free_rate) * dt)] * 2)
-    x = np.zeros((2, rows, 1))
+    x, ones = np.zeros((2, rows, 1)), np.ones((rows, 1))
     later = steps
     for i in sorted(bare.event_steps() | {0}, reverse=True):
-        d = disc[1] ** (later - i)
-        gain = tree.recovery_usd * terms.lp_usd[i] * np.divide(1 - d, 1 - disc[1], out=np.zeros_like(d), where=d < 1)
         x *= disc ** (later - i)
-        x[1] += gain
-        _events_parts(bare, x, tree, np.ones((rows, 1)), i)
+        if later > i and tree.recovery_usd.any():
+            x[1] += _recovery(terms, tree, i, later - i)
+        _events_parts(bare, x, tree, ones, i)
         later = i
     return x[0, :, 0] + x[1, :, 0]

@@ -247,6 +247,7 @@ def value_preferred(
     terms: Terms | None = None,
     convention: Convention = "hazard",
     recovery_rate: float = 0.0,
+    split: bool = True,
 ) -> Valuation:
     """Fair value of the preferred for each (price, spread) pair; prices and spreads broadcast to one sweep axis."""
     terms = terms or load_terms()
@@ -264,7 +265,7 @@ def value_preferred(
             f"steps: the tree's up probability {p:.6g} is outside [0, 1] at volatility {volatility_rate:g}, "
             f"rate {risk_free_rate:g} and {steps} steps (raise the volatility or the steps)"
         )
-    rolled = roll(grid, prices, spreads, volatility_rate, risk_free_rate, convention, recovery_rate)
+    rolled = roll(grid, prices, spreads, volatility_rate, risk_free_rate, convention, recovery_rate, split)
     floor = straight_value(grid, spreads, risk_free_rate, convention, recovery_rate)
     return Valuation(
         price_usd=prices,
