@@ -19,6 +19,7 @@ import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -27,10 +28,10 @@ sys.path.insert(0, str(ROOT))
 
 from calc.implied_spread import implied_spread  # noqa: E402
 from calc.valuation import QUANTLIB_POLICY, value_preferred  # noqa: E402
-from tests.test_valuation import quantlib_value  # noqa: E402
+from tests.quantlib_reference import quantlib_value  # noqa: E402
 
 STEPS = 800
-MARKET = {"volatility_rate": 0.6, "risk_free_rate": 0.03}
+MARKET: dict[str, Any] = {"volatility_rate": 0.6, "risk_free_rate": 0.03}
 
 
 def paired(measure: Callable[[], object], base: Callable[[], object] | None, runs: int) -> tuple[float, float | None]:
@@ -54,7 +55,7 @@ def one_valuation() -> object:
 
 
 def quantlib_once() -> object:
-    return quantlib_value(1.89, 0.1, STEPS, dt.date(2002, 8, 28))
+    return quantlib_value(1.89, 0.1, STEPS, dt.date(2002, 8, 28), **MARKET)
 
 
 def one_implied_spread() -> object:

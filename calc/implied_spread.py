@@ -79,14 +79,14 @@ def implied_spread(
     spreads = np.linspace(0.0, IMPLIED_SPREAD_MAX, FIRST_SWEEP)
     first = values(spreads)
     ends = (float(first[0]), float(first[-1]))
-    if target > first[0]:
+    if target > first[0] + tolerance_usd:
         return ImpliedSpread(None, f"the target is above the value at zero spread (${ends[0]:,.2f})", target, *ends)
-    if target < first[-1]:
+    if target < first[-1] - tolerance_usd:
         message = f"no spread up to {IMPLIED_SPREAD_MAX:.0%} reaches it (the value there is ${ends[1]:,.2f})"
         return ImpliedSpread(None, message, target, *ends)
-    k = int(np.flatnonzero(first <= target)[0])  # first[k - 1] > target >= first[k]
-    if k == 0:
-        return ImpliedSpread(0.0, "", target, *ends)
+    if target >= first[0] or target <= first[-1]:  # within the tolerance of an end of the range: that end
+        return ImpliedSpread(float(spreads[0 if target >= first[0] else -1]), "", target, *ends)
+    k = int(np.argmax(first <= target))  # first[k - 1] > target ≥ first[k], k ≥ 1
     lo, hi = (float(spreads[k - 1]), float(first[k - 1])), (float(spreads[k]), float(first[k]))
     for _ in range(MAX_ROUNDS):
         if lo[1] - hi[1] <= tolerance_usd:

@@ -1,9 +1,7 @@
 """The fair-value lattice (calc.lattice, calc.valuation), the implied spread and ``python -m calc value``.
 
-Reference: QuantLib 1.44 (test-only dependency, requirements.txt) on the terms it can express — constant ratio
-168.3502 (SUPP p. 1, the rate in force from 2002-06-01), cash puts at par on the put dates, a soft call at 120 %
-on the dividend dates from 2006-08-01, cash coupons of $40 per $1,000 each Feb 1 / Aug 1 (8 % on 30/360),
-CRR tree, Actual/365 Fixed — valued in the lattice's ``quantlib`` convention.
+Reference: QuantLib 1.44 on the terms it can express (tests/quantlib_reference.py), valued in the lattice's
+``quantlib`` convention.
 """
 
 from __future__ import annotations
@@ -14,77 +12,18 @@ from typing import Any
 
 import numpy as np
 import pytest
-import QuantLib as ql
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from calc.data import load_terms
 from calc.errors import InputError
 from calc.implied_spread import implied_spread
 from calc.valuation import QUANTLIB_POLICY, ValuationPolicy, value_preferred
 from tests.helpers import run_cli
+from tests.quantlib_reference import quantlib_value
 
 PROSPECTUS = dt.date(2002, 8, 28)  # SUPP p. 12: the date of the prospectus supplement
 DISTRESSED = dt.date(2002, 10, 23)  # the 380-common exchange, common at $0.76 (issue 23)
 MARKET: dict[str, Any] = {"volatility_rate": 0.6, "risk_free_rate": 0.03}
-
-
-def quantlib_value(price_usd: float, spread_rate: float, steps: int, day: dt.date) -> float:
-    """QuantLib's BinomialCRRConvertibleEngine on the expressible terms, per $1,000 (QuantLib's face is 100)."""
-    terms = load_terms()
-    p = terms.preferred
-
-    def qd(d: dt.date) -> ql.Date:
-        return ql.Date(d.day, d.month, d.year)
-
-    ql.Settings.instance().evaluationDate = qd(day)
-    calendar, day_count = ql.NullCalendar(), ql.Actual365Fixed()
-    maturity = qd(p.mandatory_redemption_date)
-    schedule = ql.Schedule(
-        qd(dt.date(2001, 8, 1)),
-        maturity,
-        ql.Period(ql.Semiannual),
-        calendar,
-        ql.Unadjusted,
-        ql.Unadjusted,
-        ql.DateGeneration.Backward,
-        False,
-    )
-    par = ql.BondPrice(100.0, ql.BondPrice.Dirty)
-    callability = ql.CallabilitySchedule()
-    for put in p.put_dates:  # puts first: on 2006-08-01 QuantLib applies the put, then the call
-        callability.append(ql.Callability(par, ql.Callability.Put, qd(put)))
-    for coupon_date in schedule:
-        if coupon_date >= qd(p.issuer_call_from):
-            callability.append(ql.SoftCallability(par, coupon_date, 1 + float(p.call_trigger_pct) / 100))
-    ordered = ql.CallabilitySchedule()
-    for c in sorted(callability, key=lambda c: c.date().serialNumber()):
-        ordered.append(c)
-    rate = float(terms.conversion_rates[-1].rate)
-    bond = ql.ConvertibleFixedCouponBond(
-        ql.AmericanExercise(qd(day), maturity),
-        rate / 10,
-        ordered,
-        qd(p.issue_date),
-        0,
-        [float(p.dividend_rate)],
-        ql.Thirty360(ql.Thirty360.BondBasis),
-        schedule,
-        100.0,
-    )
-
-    def flat(r: float) -> ql.YieldTermStructureHandle:
-        return ql.YieldTermStructureHandle(ql.FlatForward(qd(day), r, day_count))
-
-    process = ql.BlackScholesMertonProcess(
-        ql.QuoteHandle(ql.SimpleQuote(price_usd)),
-        flat(0.0),
-        flat(MARKET["risk_free_rate"]),
-        ql.BlackVolTermStructureHandle(ql.BlackConstantVol(qd(day), calendar, MARKET["volatility_rate"], day_count)),
-    )
-    spread = ql.QuoteHandle(ql.SimpleQuote(spread_rate))
-    bond.setPricingEngine(ql.BinomialCRRConvertibleEngine(process, steps, spread))
-    return bond.NPV() * 10
 
 
 @pytest.mark.parametrize("price_usd", [1.89, 0.76])
@@ -93,14 +32,16 @@ def test_quantlib_convention_equals_quantlib_to_the_cent(price_usd, spread_rate)
     ours = value_preferred(
         price_usd, spread_rate=spread_rate, steps=800, policy=QUANTLIB_POLICY, convention="quantlib", **MARKET
     )
-    assert ours.value_usd[0] == pytest.approx(quantlib_value(price_usd, spread_rate, 800, PROSPECTUS), abs=0.005)
+    assert ours.value_usd[0] == pytest.approx(
+        quantlib_value(price_usd, spread_rate, 800, PROSPECTUS, **MARKET), abs=0.005
+    )
 
 
 @pytest.mark.parametrize("steps", [7, 150])
 def test_quantlib_convention_equals_quantlib_on_coarse_grids(steps):
     """Coarse grids put several dates on one node and events on the first node: the conventions still agree."""
     ours = value_preferred(1.89, spread_rate=0.1, steps=steps, policy=QUANTLIB_POLICY, convention="quantlib", **MARKET)
-    assert ours.value_usd[0] == pytest.approx(quantlib_value(1.89, 0.1, steps, PROSPECTUS), abs=0.005)
+    assert ours.value_usd[0] == pytest.approx(quantlib_value(1.89, 0.1, steps, PROSPECTUS, **MARKET), abs=0.005)
 
 
 def distressed(spreads: np.ndarray, steps: int) -> np.ndarray:
