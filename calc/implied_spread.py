@@ -27,7 +27,7 @@ import numpy as np
 from calc.errors import InputError
 from calc.lattice import Convention
 from calc.terms import Terms
-from calc.valuation import IMPLIED_SPREAD_MAX, ValuationPolicy, value_preferred
+from calc.valuation import IMPLIED_SPREAD_MAX, ValuationPolicy, lattice
 
 FIRST_SWEEP = 9
 MAX_ROUNDS = 60  # each round halves the bracket at least: 3 × 2⁻⁶⁰ is far below any tolerance
@@ -61,20 +61,20 @@ def implied_spread(
     if not (math.isfinite(target) and target > 0):
         raise InputError(f"target value: {target:g} must be a finite number of USD > 0 per $1,000 of LP")
 
+    built = lattice(
+        volatility_rate=volatility_rate,
+        risk_free_rate=risk_free_rate,
+        steps=steps,
+        valuation_date=valuation_date,
+        policy=policy,
+        terms=terms,
+        convention=convention,
+        recovery_rate=recovery_rate,
+    )
+    price = np.array([price_usd], dtype=float)
+
     def values(spreads: np.ndarray) -> np.ndarray:
-        return value_preferred(
-            price_usd,
-            volatility_rate=volatility_rate,
-            risk_free_rate=risk_free_rate,
-            spread_rate=spreads,
-            steps=steps,
-            valuation_date=valuation_date,
-            policy=policy,
-            terms=terms,
-            convention=convention,
-            recovery_rate=recovery_rate,
-            split=False,
-        ).value_usd
+        return built.roll(np.repeat(price, len(spreads)), spreads, split=False).value_usd
 
     spreads = np.linspace(0.0, IMPLIED_SPREAD_MAX, FIRST_SWEEP)
     first = values(spreads)

@@ -154,21 +154,16 @@ def _outside(name: str, values: np.ndarray, bounds: tuple[float, float], unit: s
     return [Problem(f"{bad[0]:.6g} must be a finite number from {bounds[0]:g} to {bounds[1]:g}{unit}", column=name)]
 
 
-def _problems(
-    prices: np.ndarray, spreads: np.ndarray, volatility: float, rate: float, steps: int, day: dt.date, terms: Terms
-) -> list[Problem]:
-    problems = _outside("price_usd", prices, PRICE_RANGE_USD, " USD")
-    problems += _outside("spread_rate", spreads, SPREAD_RANGE)
-    problems += _outside("volatility_rate", np.array([volatility]), VOLATILITY_RANGE)
-    problems += _outside("risk_free_rate", np.array([rate]), RISK_FREE_RANGE)
+def _problems(volatility: float, rate: float, steps: int, day: dt.date, terms: Terms) -> list[Problem]:
+    problems = _outside("volatility_rate", np.array([volatility], dtype=float), VOLATILITY_RANGE)
+    problems += _outside("risk_free_rate", np.array([rate], dtype=float), RISK_FREE_RANGE)
     if isinstance(steps, bool) or not isinstance(steps, int) or not STEPS_RANGE[0] <= steps <= STEPS_RANGE[1]:
-        problems.append(
-            Problem(f"{steps} must be a whole number from {STEPS_RANGE[0]} to {STEPS_RANGE[1]:,}", column="steps")
-        )
+        rule = f"{steps} must be a whole number from {STEPS_RANGE[0]} to {STEPS_RANGE[1]:,}"
+        problems.append(Problem(rule, column="steps"))
     first, last = terms.preferred.issue_date, terms.preferred.mandatory_redemption_date
     if not first <= day < last:
         problems.append(Problem(f"{day} must be on or after {first} and before {last}", column="valuation_date"))
-    return [p.at(column_label=False) for p in problems]
+    return problems
 
 
 def step_terms(terms: Terms, policy: ValuationPolicy, valuation_date: dt.date, steps: int) -> StepTerms:
@@ -234,6 +229,60 @@ def step_terms(terms: Terms, policy: ValuationPolicy, valuation_date: dt.date, s
     )
 
 
+@dataclass(frozen=True)
+class Lattice:
+    """The contract on its grid with the market inputs: roll it for any prices and spreads (``value_preferred``,
+    ``calc.implied_spread``)."""
+
+    grid: StepTerms
+    volatility_rate: float
+    risk_free_rate: float
+    convention: Convention
+    recovery_rate: float
+    valuation_date: dt.date
+    steps: int
+
+    def roll(self, prices: np.ndarray, spreads: np.ndarray, split: bool = True) -> Rolled:
+        problems = _outside("price_usd", prices, PRICE_RANGE_USD, " USD") + _outside(
+            "spread_rate", spreads, SPREAD_RANGE
+        )
+        if problems:
+            raise InputError(f"valuation: {len(problems)} problem(s)", [p.at(column_label=False) for p in problems])
+        args = (self.volatility_rate, self.risk_free_rate, self.convention, self.recovery_rate, split)
+        return roll(self.grid, prices, spreads, *args)
+
+
+def lattice(
+    *,
+    volatility_rate: float,
+    risk_free_rate: float,
+    steps: int = 800,
+    valuation_date: dt.date | None = None,
+    policy: ValuationPolicy | None = None,
+    terms: Terms | None = None,
+    convention: Convention = "hazard",
+    recovery_rate: float = 0.0,
+) -> Lattice:
+    """The checked inputs and the contract on the grid (``step_terms``); ``InputError`` names every bad input."""
+    terms = terms or load_terms()
+    day = valuation_date or terms.market.valuation_date
+    problems = _problems(volatility_rate, risk_free_rate, steps, day, terms)
+    if convention not in CONVENTIONS:
+        problems.append(Problem(f"'{convention}' is not one of {', '.join(CONVENTIONS)}", column="convention"))
+    if not (math.isfinite(recovery_rate) and 0 <= recovery_rate < 1):
+        problems.append(Problem(f"{recovery_rate:g} must be from 0 up to (not including) 1", column="recovery_rate"))
+    if problems:
+        raise InputError(f"valuation: {len(problems)} problem(s)", [p.at(column_label=False) for p in problems])
+    grid = step_terms(terms, policy or ValuationPolicy(), day, steps)
+    p = up_probability(convention, volatility_rate, risk_free_rate, grid.years / steps)
+    if not 0 <= p <= 1:
+        raise InputError(
+            f"steps: the tree's up probability {p:.6g} is outside [0, 1] at volatility {volatility_rate:g}, "
+            f"rate {risk_free_rate:g} and {steps} steps (raise the volatility or the steps)"
+        )
+    return Lattice(grid, volatility_rate, risk_free_rate, convention, recovery_rate, day, steps)
+
+
 def value_preferred(
     price_usd: float | Sequence[float] | np.ndarray,
     *,
@@ -249,34 +298,31 @@ def value_preferred(
     recovery_rate: float = 0.0,
     split: bool = True,
 ) -> Valuation:
-    """Fair value of the preferred for each (price, spread) pair; prices and spreads broadcast to one sweep axis."""
+    """Fair value of the preferred for each (price, spread) pair; prices and spreads broadcast to one sweep axis
+    (``split=False``: no debt part, one array less to roll)."""
     terms = terms or load_terms()
-    day = valuation_date or terms.market.valuation_date
+    built = lattice(
+        volatility_rate=volatility_rate,
+        risk_free_rate=risk_free_rate,
+        steps=steps,
+        valuation_date=valuation_date,
+        policy=policy,
+        terms=terms,
+        convention=convention,
+        recovery_rate=recovery_rate,
+    )
     prices, spreads = (np.atleast_1d(np.asarray(x, dtype=float)) for x in np.broadcast_arrays(price_usd, spread_rate))
-    problems = _problems(prices, spreads, volatility_rate, risk_free_rate, steps, day, terms)
-    if convention not in CONVENTIONS:
-        problems.append(Problem(f"'{convention}' is not one of {', '.join(CONVENTIONS)}", column="convention"))
-    if problems:
-        raise InputError(f"valuation: {len(problems)} problem(s)", problems)
-    grid = step_terms(terms, policy or ValuationPolicy(), day, steps)
-    p = up_probability(convention, volatility_rate, risk_free_rate, grid.years / steps)
-    if not 0 <= p <= 1:
-        raise InputError(
-            f"steps: the tree's up probability {p:.6g} is outside [0, 1] at volatility {volatility_rate:g}, "
-            f"rate {risk_free_rate:g} and {steps} steps (raise the volatility or the steps)"
-        )
-    rolled = roll(grid, prices, spreads, volatility_rate, risk_free_rate, convention, recovery_rate, split)
-    floor = straight_value(grid, spreads, risk_free_rate, convention, recovery_rate)
+    rolled = built.roll(prices, spreads, split)
     return Valuation(
         price_usd=prices,
         spread_rate=spreads,
         value_usd=rolled.value_usd,
-        bond_floor_usd=floor,
-        conversion_value_usd=grid.conversion_per_usd[0] * prices,
+        bond_floor_usd=straight_value(built.grid, spreads, risk_free_rate, convention, recovery_rate),
+        conversion_value_usd=built.grid.conversion_per_usd[0] * prices,
         delta_shares=_delta(rolled),
         debt_usd=rolled.debt_usd,
         shares=shares or terms.preferred.shares_issued,
-        valuation_date=day,
+        valuation_date=built.valuation_date,
         steps=steps,
         convention=convention,
     )
