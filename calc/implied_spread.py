@@ -6,10 +6,11 @@ with s under the ``hazard`` convention (tested), so:
 
     V* > V(0)        no spread: the target is above the value at zero spread
     V* < V(s_max)    no spread up to 300 % reaches it (the answer is ``None`` with that message, never a guess)
-    otherwise        a bracket [lo, hi] with V(lo) ≥ V* ≥ V(hi) from a 9-point sweep of [0, s_max], then
-                     rounds of 4 points each (the bracket's midpoint, the linear interpolation e, e ± 2 % of
-                     the bracket) until V(lo) − V(hi) ≤ ``tolerance_usd``; the answer interpolates linearly in
-                     the last bracket. Each round at least halves the bracket (the midpoint), so it ends.
+    otherwise        a bracket [lo, hi] with V(lo) ≥ V* ≥ V(hi) from a 9-point sweep of [0, s_max]; the first
+                     guess g interpolates linearly in it; then rounds of two points, g and g + 10⁻⁴ (one roll
+                     of the lattice, two rows), narrow the bracket and give the slope for a Newton step
+                     g − (V(g) − V*) / V'(g), taken when it stays inside the bracket (else the midpoint,
+                     which halves it), until |V(g) − V*| ≤ ``tolerance_usd``: g is the answer.
 
 Under ``tf`` V need not fall with s (``calc.lattice``); the solver then answers with the lowest bracket of the
 first sweep.
@@ -19,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Callable
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -30,7 +31,8 @@ from calc.terms import Terms
 from calc.valuation import IMPLIED_SPREAD_MAX, ValuationPolicy, lattice
 
 FIRST_SWEEP = 9
-MAX_ROUNDS = 60  # each round halves the bracket at least: 3 × 2⁻⁶⁰ is far below any tolerance
+MAX_ROUNDS = 60  # a round falling back on the midpoint halves the bracket: 3 × 2⁻⁶⁰ is below any tolerance
+SLOPE_STEP = 1e-4  # the second point of a round, for the slope dV/ds
 
 
 @dataclass(frozen=True)
@@ -88,11 +90,17 @@ def implied_spread(
         return ImpliedSpread(float(spreads[0 if target >= first[0] else -1]), "", target, *ends)
     k = int(np.argmax(first <= target))  # first[k - 1] > target ≥ first[k], k ≥ 1
     lo, hi = (float(spreads[k - 1]), float(first[k - 1])), (float(spreads[k]), float(first[k]))
+    guess = _interpolate(lo, hi, target)
     for _ in range(MAX_ROUNDS):
-        if lo[1] - hi[1] <= tolerance_usd:
+        pair = np.array([guess, min(guess + SLOPE_STEP, hi[0])])
+        found = values(pair)
+        lo, hi = _tighter(lo, hi, target, zip(pair, found))
+        if abs(found[0] - target) <= tolerance_usd or hi[0] - lo[0] <= 1e-12:
             break
-        lo, hi = _narrow(lo, hi, target, values)
-    return ImpliedSpread(_interpolate(lo, hi, target), "", target, *ends)
+        slope = (found[1] - found[0]) / (pair[1] - pair[0]) if pair[1] > pair[0] else 0.0
+        newton = guess - (found[0] - target) / slope if slope < 0 else math.nan
+        guess = newton if lo[0] < newton < hi[0] else (lo[0] + hi[0]) / 2
+    return ImpliedSpread(guess, "", target, *ends)
 
 
 def _interpolate(lo: tuple[float, float], hi: tuple[float, float], target: float) -> float:
@@ -102,16 +110,12 @@ def _interpolate(lo: tuple[float, float], hi: tuple[float, float], target: float
     return float(lo[0] + (lo[1] - target) / (lo[1] - hi[1]) * (hi[0] - lo[0]))
 
 
-def _narrow(
-    lo: tuple[float, float], hi: tuple[float, float], target: float, values: Callable[[np.ndarray], np.ndarray]
+def _tighter(
+    lo: tuple[float, float], hi: tuple[float, float], target: float, points: Iterable[tuple[float, float]]
 ) -> tuple[tuple[float, float], tuple[float, float]]:
-    """One round: the midpoint, the chord's estimate e and e ± 2 % of the bracket; the tightest bracket left."""
-    width = hi[0] - lo[0]
-    estimate = _interpolate(lo, hi, target)
-    points = np.clip([lo[0] + width / 2, estimate - 0.02 * width, estimate, estimate + 0.02 * width], lo[0], hi[0])
-    points = np.unique(points[(points > lo[0]) & (points < hi[0])])
-    found = values(points)
-    for s, v in zip(points, found):
+    """The bracket narrowed by the (spread, value) points: lo the largest spread valued ≥ target, hi the
+    smallest below it."""
+    for s, v in points:
         if v >= target:
             lo = max(lo, (float(s), float(v)))
         else:
