@@ -57,7 +57,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--target-value",
         type=real_number,
         metavar="USD",
-        help=f"solve for the spread (0 to {IMPLIED_SPREAD_MAX:.0%}) at which the value per $1,000 is USD",
+        help=f"solve for the spread (0 to {IMPLIED_SPREAD_MAX * 100:.0f} %%) at which the value per $1,000 is USD",
     )
     parser.add_argument(
         "--steps",
