@@ -51,6 +51,10 @@ import numpy as np
 
 Convention = Literal["tf", "hazard", "quantlib"]
 CONVENTIONS: tuple[Convention, ...] = ("tf", "hazard", "quantlib")
+# The nodes' log-price offsets are clipped to ±300 (e^300 ≈ 10^130): at the widest inputs (σ 5, 20,000 steps over
+# 29 years: σ√(TN) ≈ 3,800) the outer nodes would overflow; past 300 the tree is over 10 standard deviations
+# (σ√T ≤ 27) from the start, where it carries no weight (< 10⁻²⁰).
+LOG_SPAN = 300.0
 
 
 @dataclass(frozen=True)
@@ -174,7 +178,7 @@ def _tree(
     else:
         disc = np.stack([np.full((rows, 1), math.exp(-risk_free_rate * dt)), np.exp(-(risk_free_rate + spread) * dt)])
     growth = np.exp(drift * np.arange(steps + 1))
-    prices = price_usd[:, None] * np.exp(k * cell)
+    prices = price_usd[:, None] * np.exp(np.clip(k * cell, -LOG_SPAN, LOG_SPAN))
     return _Tree(prices, growth, disc * p, disc * (1 - p), recovery, cell, dt, p, disc, convention != "hazard")
 
 
