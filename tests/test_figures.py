@@ -269,3 +269,18 @@ def test_actual_figure_note_sits_below_the_axis_title(scenario):
     )
     note = _validated(ledger_figures.actual_figure(result.timeline, actual)).layout.annotations[0]
     assert note.yref == "paper" and note.y == 0 and note.yanchor == "top" and note.yshift <= -55
+
+
+def test_fair_value_figure_draws_value_floor_and_conversion():
+    """Issue 23: the fair-value curve with its bond floor and conversion value, the prices marked."""
+    from calc.valuation import value_preferred
+    from charts.valuation_figures import VALUE_SERIES, fair_value_figure
+
+    curve = value_preferred(
+        np.geomspace(0.2, 20, 12), volatility_rate=0.6, risk_free_rate=0.03, spread_rate=0.1, steps=60
+    )
+    fig = fair_value_figure(curve, 1.89, 5.94)
+    _check_common(fig)
+    assert [t.name for t in fig.data] == [label for label, _, _ in VALUE_SERIES.values()]
+    assert list(fig.data[0].y) == list(curve.value_usd)
+    assert [s["x0"] for s in fig.layout.shapes] == [5.94, 1.89]
