@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import plotly.graph_objects as go
 
 from calc.valuation import Valuation
@@ -34,6 +36,8 @@ def fair_value_figure(curve: Valuation, price_usd: float, conversion_price_usd: 
         vline(conversion_price_usd, f"conversion price ${conversion_price_usd:,.2f}", "#F58518"),
         vline(price_usd, f"scenario price ${price_usd:,.2f}", "#333333", "dot", "bottom"),
     )
+    for note in notes:  # on a log axis plotly places shapes by value but annotations by log10(value)
+        note["x"] = math.log10(note["x"])
     return build(
         data,
         chart_layout(

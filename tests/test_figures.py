@@ -284,3 +284,4 @@ def test_fair_value_figure_draws_value_floor_and_conversion():
     assert [t.name for t in fig.data] == [label for label, _, _ in VALUE_SERIES.values()]
     assert list(fig.data[0].y) == list(curve.value_usd)
     assert [s["x0"] for s in fig.layout.shapes] == [5.94, 1.89]
+    assert [a["x"] for a in fig.layout.annotations] == pytest.approx([np.log10(5.94), np.log10(1.89)])
