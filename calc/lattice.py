@@ -1,43 +1,53 @@
-"""A Cox–Ross–Rubinstein binomial lattice for a convertible, rolled back over a sweep (numpy rows).
+"""A binomial lattice for a convertible, rolled back over a sweep (numpy rows: one per price or spread).
 
 Notation (all money per $1,000 of initial liquidation preference, i.e. per preferred share):
 
     N steps of Δt = T / N years on the grid t_i = i·Δt (i = 0..N); T = days(valuation → maturity) / 365
     S₀ the common price (row m of the sweep: S₀[m]); σ the volatility; r the risk-free rate (continuous);
-    s the credit spread (row m: s[m]); node (i, j), j = 0..i, has price S_ij = S₀ · u^(2j − i), u = e^(σ√Δt)
+    s the credit spread (row m: s[m]); λ = s / (1 − R) the default intensity, R the recovery (of LP, in cash)
+    node (i, j), j = 0..i: price S_ij = S₀ · u^(2j − i) · e^(ν i), u = e^(σ√Δt) (ν = 0 but for ``hazard``)
     κ_i conversion value per $1 of stock at step i (LP_i / 1000 × CR_i; 0 where conversion is not allowed)
     c_i dividend paid at step i; P_i the put value (cash LP_i, or stock LP_i / f); R_i the redemption value
     G_i the call floor: the issuer calls (and the holder converts) where κ_i · S_ij ≥ G_i
+    V = E + B: B the part paid in cash (cash dividends, cash puts and redemption, recovery), E the rest
 
-Two conventions (``Convention``):
+Three conventions (``Convention``):
 
-``tf`` (Tsiveriotis & Fernandes 1998, the product's engine): the value V = E + B splits into the cash-only
-part B (credit-risky: cash dividends, cash puts and redemption), discounted at r + s, and the equity part E
-(conversion, stock-settled dividends, puts and redemption), discounted at r:
+``hazard`` (the default; Ayache, Forsyth & Vetzal 2003, total default): the issuer defaults at intensity λ, the
+common then falls to 0 and the preferred recovers R × LP in cash. With p = ½ and ν = (r + λ)Δt − ln cosh(σ√Δt)
+the nodes are a martingale under the one-step discount: e^(−(r+λ)Δt) (½ S_(i+1, j+1) + ½ S_(i+1, j)) = S_ij.
 
-    p = (e^(rΔt) − 1/u) / (u − 1/u)                                  (risk-neutral up probability)
-    E_ij = e^(−rΔt)     (p E_(i+1, j+1) + (1 − p) E_(i+1, j))
-    B_ij = e^(−(r+s)Δt) (p B_(i+1, j+1) + (1 − p) B_(i+1, j))
-    then, at the events of step i (in this order):
-      redemption (i = N, or the call date)   E, B = R_i in the part it is settled in (the rest 0)
-      issuer call (κ_i S ≥ G_i)               E = κ_i S, B = 0                       (the holder converts)
-      holder put (P_i > V)                    the put value in its settlement part, the other part 0
-      conversion (κ_i S > V)                  E = κ_i S, B = 0
-      dividend                                E += c_i (stock) or B += c_i (cash)    (paid to the holder of
-                                                                                     record: after conversion)
+    X_ij = e^(−(r+λ)Δt) (½ X_(i+1, j+1) + ½ X_(i+1, j)),  X = E and B;  B += R·LP_i·λ/(r+λ)·(1 − e^(−(r+λ)Δt))
+
+``tf`` (Tsiveriotis & Fernandes 1998): B discounted at r + s, E at r, on the CRR tree (ν = 0):
+
+    p = (e^(rΔt) − 1/u) / (u − 1/u)
+    E_ij = e^(−rΔt) (p E_(i+1, j+1) + (1 − p) E_(i+1, j)),  B_ij = e^(−(r+s)Δt) (p B_(i+1, j+1) + (1 − p) B_(i+1, j))
+
+``hazard`` and ``tf``, at the events of step i (in this order):
+
+    redemption (i = N, or the call date)   E, B = R_i in the part it is settled in (the rest 0)
+    issuer call (κ_i S ≥ G_i)               E = κ_i S, B = 0 (the holder converts); the node whose cell
+                                            [ln S ± σ√Δt] holds the trigger takes the cell's average
+    holder put (P_i > V)                    the put value in its settlement part, the other part 0
+    conversion (κ_i S > V)                  E = κ_i S, B = 0
+    dividend                                E += c_i (stock) or B += c_i (cash)  (the holder of record: after
+                                            conversion)
+    a dividend or put dated τ after its node is worth d^(τ/Δt) of it there (d: its part's one-step discount)
 
 ``quantlib`` (QuantLib 1.44's ``BinomialConvertibleEngine`` with ``DiscretizedConvertible`` and
-``TsiveriotisFernandesLattice``, reproduced for the reference test): the up probability is
+``TsiveriotisFernandesLattice``, reproduced for the reference test): the CRR tree with
 p = ½ + ½ (r − σ²/2) Δt / (σ√Δt); a conversion probability π (1 where the holder converts, rolled back
 with p) blends the rate ρ = π r + (1 − π)(r + s) and each child is discounted by 1 / (1 + ρ_child Δt), the
 child's ρ being the one rolled back *before* its own conversion check (QuantLib sets ρ in the roll and
 never updates it after ``applyConvertibility``). At each step, in QuantLib's order: puts V = max(V, P_i),
 soft calls V = min(max(LP_i, κ_i S), V) where κ_i S ≥ G_i, then the coupon V += c_i, then conversion
-(V ≤ κ_i S: V = κ_i S, π = 1), so converting on a coupon date forgoes the coupon. Maturity:
-V = R_N, then the same step events.
+(V ≤ κ_i S: V = κ_i S, π = 1), so converting on a coupon date forgoes the coupon. Maturity: V = R_N, then
+the same step events. No trigger smoothing, no date lags.
 
-Both: an event on date d sits on the grid node closest to t = days / 365 (a tie goes to the earlier node,
-``QuantLib::TimeGrid::closestIndex``). Cost: O(N² · rows) work, one numpy pass per step.
+All: an event on date d sits on the grid node closest to t = days / 365 (a tie goes to the earlier node,
+``QuantLib::TimeGrid::closestIndex``). Cost: O(N² · rows) arithmetic; ``hazard`` rolls from event to event in
+one numpy pass each (``_roll_parts``), ``tf`` and ``quantlib`` one pass per step.
 """
 
 from __future__ import annotations
