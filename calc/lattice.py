@@ -183,8 +183,9 @@ def _tree(
         rate_dt = (risk_free_rate + hazard) * dt
         drift = rate_dt - math.log(math.cosh(cell))  # ½ e^(ν)(e^(σ√Δt) + e^(−σ√Δt)) = e^((r + λ)Δt) exactly
         disc = np.stack([np.exp(-rate_dt)] * 2)
-        default_weight = np.divide(hazard, risk_free_rate + hazard, out=np.full_like(hazard, dt), where=hazard > 0)
-        recovery = recovery_rate * default_weight * (1 - np.exp(-rate_dt))
+        # R·LP at the default within the step: ∫₀^Δt λ e^(−(r+λ)t) dt = λΔt (1 − e^(−z)) / z, z = (r + λ)Δt
+        share = np.divide(-np.expm1(-rate_dt), rate_dt, out=np.ones_like(rate_dt), where=rate_dt != 0)
+        recovery = recovery_rate * hazard * dt * share
     else:
         disc = np.stack([np.full((rows, 1), math.exp(-risk_free_rate * dt)), np.exp(-(risk_free_rate + spread) * dt)])
     growth = np.exp(drift * np.arange(steps + 1))
@@ -293,19 +294,43 @@ def _settle(x: np.ndarray, amount: np.ndarray | float, where: np.ndarray, cash: 
 
 
 def _call(x: np.ndarray, conversion: np.ndarray, nodes: np.ndarray, trigger_usd: float, cell: float) -> None:
-    """The issuer's call where S ≥ G / κ (the trigger price), the holder converting. The node whose cell
-    [ln S − σ√Δt, ln S + σ√Δt] holds the trigger takes the cell's average a·κS + (1 − a)·(E, B), a the share of
-    the cell above the trigger (payoff smoothing: without it the value jumps as N moves the nodes past the
-    trigger, ±$5 per $1,000 between 1,000 and 2,000 steps on the 2002 terms). Only the nodes from the first
-    cell reaching the trigger up are touched (each row's nodes ascend)."""
+    """The issuer's call where S ≥ H = G / κ (the trigger price), the holder converting: E = κS, B = 0 (in place).
+
+    Payoff smoothing: node j stands for the cell [ln S_j − c, ln S_j + c] (c = σ√Δt) of log prices. A node whose
+    cell holds H takes the cell's average: with the share a = (c − ln(H/S_j)) / (2c) of the cell above H, the
+    mean price Ŝ there (a·Ŝ = S_j (e^c − H/S_j) / (2c)) and the continuation V taken as linear in S around S_j
+    (slope Δ from the neighbours),
+
+        V' = (1 − a) V + a (κŜ − Δ (Ŝ − S_j))        B' = (1 − a) B
+
+    Without it the value jumps as N moves the nodes past H (±$5 per $1,000 between 1,000 and 2,000 steps on the
+    2002 terms). Only the nodes from the first cell reaching H up are touched (each row's nodes ascend)."""
     reaching = nodes >= trigger_usd * math.exp(-cell)
     if not reaching[:, -1].any():
         return
-    first = int(np.argmax(reaching[reaching[:, -1]], axis=1).min())
+    first = max(int(np.argmax(reaching[reaching[:, -1]], axis=1).min()) - 1, 0)  # one neighbour below, for Δ
     x, conversion, nodes = x[:, :, first:], conversion[:, first:], nodes[:, first:]
-    offset = np.clip(np.log(trigger_usd / nodes), -cell, cell)  # ln(trigger / S) within the cell
-    x *= (1 + offset / cell) / 2  # the share of the cell below the trigger
-    x[0] += conversion * (math.exp(cell) - np.exp(offset)) / (2 * math.sinh(cell))  # κS's share above, in S
+    value = x.sum(axis=0)
+    slope = _slope(value, nodes, conversion / nodes)
+    offset = np.clip(np.log(trigger_usd / nodes), -cell, cell)  # ln(H / S) within the cell
+    above = (cell - offset) / (2 * cell)
+    mean_above = nodes * (math.exp(cell) - np.exp(offset)) / (2 * cell)  # a·Ŝ
+    blended = (1 - above) * value + (conversion / nodes) * mean_above - slope * (mean_above - above * nodes)
+    whole = offset <= -cell  # the whole cell above H: the node is called
+    blended = np.where(whole, conversion, blended)
+    x *= 1 - np.where(whole, 1.0, above)
+    x[0] = blended - x[1:].sum(axis=0)
+
+
+def _slope(value: np.ndarray, nodes: np.ndarray, fallback: np.ndarray) -> np.ndarray:
+    """dV/dS at each node from its neighbours (one-sided at the ends; ``fallback`` where a row has one node)."""
+    if value.shape[1] < 2:
+        return fallback
+    slope = np.empty_like(value)
+    slope[:, 1:-1] = (value[:, 2:] - value[:, :-2]) / (nodes[:, 2:] - nodes[:, :-2])
+    slope[:, 0] = (value[:, 1] - value[:, 0]) / (nodes[:, 1] - nodes[:, 0])
+    slope[:, -1] = (value[:, -1] - value[:, -2]) / (nodes[:, -1] - nodes[:, -2])
+    return slope
 
 
 def _events_parts(terms: StepTerms, x: np.ndarray, tree: _Tree, nodes: np.ndarray, i: int) -> None:

@@ -6,6 +6,7 @@ Reference: QuantLib 1.44 on the terms it can express (tests/quantlib_reference.p
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 from typing import Any
@@ -95,23 +96,35 @@ POLICIES = st.builds(
     day=st.dates(dt.date(2002, 5, 6), dt.date(2030, 12, 31)),
     policy=POLICIES,
     convention=st.sampled_from(["hazard", "tf"]),
+    recovery=st.sampled_from([0.0, 0.4]),
+    rate=st.sampled_from([0.03, -0.05]),
 )
-def test_invariants(price, spread, volatility, day, policy, convention):
-    """V ≥ κS (convertible at will from 2002-05-06), V ≥ 0, 0 ≤ B ≤ V; ``hazard``: Δ ≤ the most common a
-    share can convert into (LP at its most accreted / 1000 × CR; ``tf`` can exceed it at high spreads, where
-    a higher S moves value from the risky part to the riskless one); without a call, V ≥ the bond floor and
-    Δ ≥ 0 (a call forcing conversion of a bond worth more than κS makes V fall with S near the trigger)."""
+def test_invariants(price, spread, volatility, day, policy, convention, recovery, rate):
+    """V ≥ κS (convertible at will from 2002-05-06), V ≥ 0, 0 ≤ B ≤ V. ``hazard`` (one value under one measure)
+    also: Δ ≤ the most common a share can convert into (LP at its most accreted / 1000 × CR); the issuer's call
+    never adds value; without a call, V ≥ the bond floor and Δ ≥ 0 (a call forcing conversion of a bond worth
+    more than κS makes V fall with S near the trigger). ``tf`` breaks these at high spreads: conversion, forced
+    or not, moves value from the part discounted at r + s to the part discounted at r (docs/model.md)."""
     v = value_preferred(
-        price, spread_rate=spread, volatility_rate=volatility, risk_free_rate=0.03, steps=120,
+        price, spread_rate=spread, volatility_rate=volatility, risk_free_rate=rate, steps=120,
         valuation_date=day, policy=policy, convention=convention,
+        recovery_rate=recovery if convention == "hazard" else 0.0,
     )  # fmt: skip
     value, conversion, debt = v.value_usd[0], v.conversion_value_usd[0], v.debt_usd[0]
     assert value >= conversion * (1 - 1e-12) and value >= 0
     assert -1e-9 <= debt <= value * (1 + 1e-12)
+    if convention == "tf":
+        return
     most_shares = 168.3502 * (1.04**60 if policy.dividend_policy == "accrue" else 1.0)
-    assert convention == "tf" or v.delta_shares[0] <= most_shares * (1 + 1e-9)
+    assert v.delta_shares[0] <= most_shares * (1 + 1e-9)
     if policy.call == "none":
         assert value >= v.bond_floor_usd[0] * (1 - 1e-12) and v.delta_shares[0] >= -1e-9
+        return
+    uncalled = value_preferred(
+        price, spread_rate=spread, volatility_rate=volatility, risk_free_rate=rate, steps=120,
+        valuation_date=day, policy=dataclasses.replace(policy, call="none"), recovery_rate=recovery,
+    )  # fmt: skip
+    assert value <= uncalled.value_usd[0] * (1 + 1e-12)
 
 
 def test_class_value_is_per_share_value_times_shares():
