@@ -293,44 +293,34 @@ def _settle(x: np.ndarray, amount: np.ndarray | float, where: np.ndarray, cash: 
         np.copyto(x[1 - part], 0.0, where=where)
 
 
-def _call(x: np.ndarray, conversion: np.ndarray, nodes: np.ndarray, trigger_usd: float, cell: float) -> None:
+def _call(x: np.ndarray, kappa: float, nodes: np.ndarray, trigger_usd: float, cell: float) -> None:
     """The issuer's call where S ≥ H = G / κ (the trigger price), the holder converting: E = κS, B = 0 (in place).
 
     Payoff smoothing: node j stands for the cell [ln S_j − c, ln S_j + c] (c = σ√Δt) of log prices. A node whose
     cell holds H takes the cell's average: with the share a = (c − ln(H/S_j)) / (2c) of the cell above H, the
     mean price Ŝ there (a·Ŝ = S_j (e^c − H/S_j) / (2c)) and the continuation V taken as linear in S around S_j
-    (slope Δ from the neighbours),
+    (slope Δ from the neighbours j ± 1),
 
         V' = (1 − a) V + a (κŜ − Δ (Ŝ − S_j))        B' = (1 − a) B
 
     Without it the value jumps as N moves the nodes past H (±$5 per $1,000 between 1,000 and 2,000 steps on the
-    2002 terms). Only the nodes from the first cell reaching H up are touched (each row's nodes ascend)."""
-    reaching = nodes >= trigger_usd * math.exp(-cell)
-    if not reaching[:, -1].any():
-        return
-    first = max(int(np.argmax(reaching[reaching[:, -1]], axis=1).min()) - 1, 0)  # one neighbour below, for Δ
-    x, conversion, nodes = x[:, :, first:], conversion[:, first:], nodes[:, first:]
-    value = x.sum(axis=0)
-    slope = _slope(value, nodes, conversion / nodes)
-    offset = np.clip(np.log(trigger_usd / nodes), -cell, cell)  # ln(H / S) within the cell
-    above = (cell - offset) / (2 * cell)
-    mean_above = nodes * (math.exp(cell) - np.exp(offset)) / (2 * cell)  # a·Ŝ
-    blended = (1 - above) * value + (conversion / nodes) * mean_above - slope * (mean_above - above * nodes)
-    whole = offset <= -cell  # the whole cell above H: the node is called
-    blended = np.where(whole, conversion, blended)
-    x *= 1 - np.where(whole, 1.0, above)
-    x[0] = blended - x[1:].sum(axis=0)
-
-
-def _slope(value: np.ndarray, nodes: np.ndarray, fallback: np.ndarray) -> np.ndarray:
-    """dV/dS at each node from its neighbours (one-sided at the ends; ``fallback`` where a row has one node)."""
-    if value.shape[1] < 2:
-        return fallback
-    slope = np.empty_like(value)
-    slope[:, 1:-1] = (value[:, 2:] - value[:, :-2]) / (nodes[:, 2:] - nodes[:, :-2])
-    slope[:, 0] = (value[:, 1] - value[:, 0]) / (nodes[:, 1] - nodes[:, 0])
-    slope[:, -1] = (value[:, -1] - value[:, -2]) / (nodes[:, -1] - nodes[:, -2])
-    return slope
+    2002 terms). The straddling nodes (at most one a row) are computed alone, by index."""
+    whole = nodes >= trigger_usd * math.exp(cell)
+    rows, cols = np.nonzero((nodes > trigger_usd * math.exp(-cell)) & ~whole)
+    if rows.size:
+        last = nodes.shape[1] - 1
+        around = np.stack([np.maximum(cols - 1, 0), cols, np.minimum(cols + 1, last)], axis=1)
+        parts, prices = x[:, rows[:, None], around], nodes[rows[:, None], around]  # (P, K, 3), (K, 3)
+        value, price, gap = parts.sum(axis=0), prices[:, 1], prices[:, 2] - prices[:, 0]
+        slope = np.divide(value[:, 2] - value[:, 0], gap, out=np.full_like(gap, kappa), where=gap > 0)
+        above = (cell - np.log(trigger_usd / price)) / (2 * cell)
+        mean_above = (price * math.exp(cell) - trigger_usd) / (2 * cell)  # a·Ŝ
+        blended = (1 - above) * value[:, 1] + kappa * mean_above - slope * (mean_above - above * price)
+        debt = (1 - above) * parts[1:, :, 1].sum(axis=0)
+    _settle(x, kappa * nodes, whole, cash=False)
+    if rows.size:
+        x[0, rows, cols] = blended - debt
+        x[1:, rows, cols] = debt
 
 
 def _events_parts(terms: StepTerms, x: np.ndarray, tree: _Tree, nodes: np.ndarray, i: int) -> None:
@@ -338,7 +328,7 @@ def _events_parts(terms: StepTerms, x: np.ndarray, tree: _Tree, nodes: np.ndarra
     if not math.isnan(terms.redeem_usd[i]):
         _settle(x, float(terms.redeem_usd[i]), np.ones(x.shape[1:], dtype=bool), terms.settle_cash)
     if kappa > 0 and math.isfinite(terms.call_floor_usd[i]):
-        _call(x, kappa * nodes, nodes, float(terms.call_floor_usd[i]) / kappa, tree.cell)
+        _call(x, kappa, nodes, float(terms.call_floor_usd[i]) / kappa, tree.cell)
     if not math.isnan(terms.put_usd[i]):
         part = cash_part if terms.settle_cash else 0
         put = tree.lagged(float(terms.put_usd[i]), float(terms.put_lag_years[i]))[part]
