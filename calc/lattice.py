@@ -304,23 +304,29 @@ def _call(x: np.ndarray, kappa: float, nodes: np.ndarray, trigger_usd: float, ce
         V' = (1 − a) V + a (κŜ − Δ (Ŝ − S_j))        B' = (1 − a) B
 
     Without it the value jumps as N moves the nodes past H (±$5 per $1,000 between 1,000 and 2,000 steps on the
-    2002 terms). The straddling nodes (at most one a row) are computed alone, by index."""
+    2002 terms). The straddling nodes (at most one a row) are computed alone (``_straddling``)."""
     whole = nodes >= trigger_usd * math.exp(cell)
-    rows, cols = np.nonzero((nodes > trigger_usd * math.exp(-cell)) & ~whole)
-    if rows.size:
-        last = nodes.shape[1] - 1
-        around = np.stack([np.maximum(cols - 1, 0), cols, np.minimum(cols + 1, last)], axis=1)
-        parts, prices = x[:, rows[:, None], around], nodes[rows[:, None], around]  # (P, K, 3), (K, 3)
-        value, price, gap = parts.sum(axis=0), prices[:, 1], prices[:, 2] - prices[:, 0]
-        slope = np.divide(value[:, 2] - value[:, 0], gap, out=np.full_like(gap, kappa), where=gap > 0)
-        above = (cell - np.log(trigger_usd / price)) / (2 * cell)
-        mean_above = (price * math.exp(cell) - trigger_usd) / (2 * cell)  # a·Ŝ
-        blended = (1 - above) * value[:, 1] + kappa * mean_above - slope * (mean_above - above * price)
-        debt = (1 - above) * parts[1:, :, 1].sum(axis=0)
+    rows, cols = np.nonzero((nodes > trigger_usd * math.exp(-cell)) ^ whole)
+    cells = [_straddling(x, nodes[r], r, j, kappa, trigger_usd, cell) for r, j in zip(rows.tolist(), cols.tolist())]
     _settle(x, kappa * nodes, whole, cash=False)
-    if rows.size:
-        x[0, rows, cols] = blended - debt
-        x[1:, rows, cols] = debt
+    for r, j, equity, debt in cells:
+        x[:, r, j] = (equity, debt)[: len(x)]  # one part (V alone): debt is 0, equity the whole
+
+
+def _straddling(
+    x: np.ndarray, prices: np.ndarray, r: int, j: int, kappa: float, trigger_usd: float, cell: float
+) -> tuple[int, int, float, float]:
+    """(r, j, E', B') of the straddling node j of row r (``_call``), in floats: a handful of nodes a call."""
+    low, high = max(j - 1, 0), min(j + 1, len(prices) - 1)
+    value = x[:, r, low : high + 1].sum(axis=0).tolist()
+    near = prices[low : high + 1].tolist()
+    here, price = j - low, near[j - low]
+    slope = (value[-1] - value[0]) / (near[-1] - near[0]) if high > low else kappa
+    above = (cell - math.log(trigger_usd / price)) / (2 * cell)
+    mean_above = (price * math.exp(cell) - trigger_usd) / (2 * cell)  # a·Ŝ
+    blended = (1 - above) * value[here] + kappa * mean_above - slope * (mean_above - above * price)
+    debt = (1 - above) * float(x[1, r, j]) if len(x) == 2 else 0.0
+    return r, j, blended - debt, debt
 
 
 def _events_parts(terms: StepTerms, x: np.ndarray, tree: _Tree, nodes: np.ndarray, i: int) -> None:
