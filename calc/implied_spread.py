@@ -6,11 +6,12 @@ with s under the ``hazard`` convention (tested), so:
 
     V* > V(0)        no spread: the target is above the value at zero spread
     V* < V(s_max)    no spread up to 300 % reaches it (the answer is ``None`` with that message, never a guess)
-    otherwise        a bracket [lo, hi] with V(lo) ≥ V* ≥ V(hi) from a 9-point sweep of [0, s_max]; the first
-                     guess g interpolates linearly in it; then rounds of two points, g and g + 10⁻⁴ (one roll
-                     of the lattice, two rows), narrow the bracket and give the slope for a Newton step
-                     g − (V(g) − V*) / V'(g), taken when it stays inside the bracket (else the midpoint,
-                     which halves it), until |V(g) − V*| ≤ ``tolerance_usd``: g is the answer.
+    otherwise        a bracket [lo, hi] with V(lo) ≥ V* ≥ V(hi) from one sweep of 9 spreads (denser near 0,
+                     ``FIRST_SPREADS``); V falls roughly exponentially with s, so the first guess g interpolates
+                     ln V linearly in it; then rounds of two points, g and g + 10⁻⁴ (one roll of the lattice,
+                     two rows), narrow the bracket and give the slope for a Newton step on ln V,
+                     g − (ln V(g) − ln V*) / (ln V)'(g), taken when it stays inside the bracket (else the
+                     midpoint, which halves it), until |V(g) − V*| ≤ ``tolerance_usd``: g is the answer.
 
 Under ``tf`` V need not fall with s (``calc.lattice``); the solver then answers with the lowest bracket of the
 first sweep.
@@ -30,9 +31,10 @@ from calc.lattice import Convention
 from calc.terms import Terms
 from calc.valuation import IMPLIED_SPREAD_MAX, ValuationPolicy, lattice
 
-FIRST_SWEEP = 9
+FIRST_SPREADS = (0.0, 0.02, 0.05, 0.1, 0.2, 0.4, 0.8, 1.5, IMPLIED_SPREAD_MAX)
 MAX_ROUNDS = 60  # a round falling back on the midpoint halves the bracket: 3 × 2⁻⁶⁰ is below any tolerance
 SLOPE_STEP = 1e-4  # the second point of a round, for the slope dV/ds
+TINY_USD = 1e-300  # the floor of a value before its logarithm
 
 
 @dataclass(frozen=True)
@@ -78,7 +80,7 @@ def implied_spread(
     def values(spreads: np.ndarray) -> np.ndarray:
         return built.roll(np.repeat(price, len(spreads)), spreads, split=False).value_usd
 
-    spreads = np.linspace(0.0, IMPLIED_SPREAD_MAX, FIRST_SWEEP)
+    spreads = np.array(FIRST_SPREADS)
     first = values(spreads)
     ends = (float(first[0]), float(first[-1]))
     if target > first[0] + tolerance_usd:
@@ -97,17 +99,19 @@ def implied_spread(
         lo, hi = _tighter(lo, hi, target, zip(pair, found))
         if abs(found[0] - target) <= tolerance_usd or hi[0] - lo[0] <= 1e-12:
             break
-        slope = (found[1] - found[0]) / (pair[1] - pair[0]) if pair[1] > pair[0] else 0.0
-        newton = guess - (found[0] - target) / slope if slope < 0 else math.nan
+        logs = np.log(np.maximum(found, TINY_USD))
+        slope = (logs[1] - logs[0]) / (pair[1] - pair[0]) if pair[1] > pair[0] else 0.0
+        newton = guess - (logs[0] - math.log(target)) / slope if slope < 0 else math.nan
         guess = newton if lo[0] < newton < hi[0] else (lo[0] + hi[0]) / 2
     return ImpliedSpread(guess, "", target, *ends)
 
 
 def _interpolate(lo: tuple[float, float], hi: tuple[float, float], target: float) -> float:
-    """The spread where the chord from lo to hi (spread, value) meets the target."""
-    if lo[1] == hi[1]:
+    """The spread where the chord from lo to hi (spread, ln value) meets ln target."""
+    top, bottom, aim = (math.log(max(v, TINY_USD)) for v in (lo[1], hi[1], target))
+    if top == bottom:
         return float(lo[0])
-    return float(lo[0] + (lo[1] - target) / (lo[1] - hi[1]) * (hi[0] - lo[0]))
+    return float(lo[0] + (top - aim) / (top - bottom) * (hi[0] - lo[0]))
 
 
 def _tighter(
