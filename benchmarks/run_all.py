@@ -18,7 +18,8 @@ Rows:
   cli          cold start of ``python -m calc convert|terms`` against ``python -c "import numpy"``;
                ``scenario --json`` against ``python -c "import pandas"``
   valuation    the fair-value lattice (``benchmarks/bench_valuation.py``): one valuation at 800 steps against
-               QuantLib's at 800 steps (≤ 1×), an implied spread (≤ 50 ms), a 100-price sweep (≤ 0.2 s)
+               QuantLib's at 800 steps (≤ 1×), an implied spread (≤ 50 ms), a 100-price sweep (≤ 0.2 s; and with the
+               debt/equity split, informational)
   dashboard    ``benchmarks/bench_dashboard.py`` (server-side recompute after one input change), if it runs
   tests        ``make test`` after setup: the lint (ruff check, ruff format --check, mypy with an empty cache,
                as on a clean clone) and pytest (every test, on every core), one run each (a minute or more)
