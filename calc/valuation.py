@@ -1,9 +1,10 @@
-"""Fair value of the 8.00% preferred: a credit-adjusted (Tsiveriotis–Fernandes) CRR lattice on its own terms.
+"""Fair value of the 8.00% preferred: a credit-adjusted binomial lattice on its own terms (``calc.lattice``:
+``hazard``, jump to default, the default; ``tf``, Tsiveriotis–Fernandes; ``quantlib``, QuantLib's engine).
 
 Notation (``calc.lattice`` holds the tree; money per $1,000 of initial liquidation preference = per share):
 
     S common price (USD), σ volatility, r risk-free rate (continuous, a year), s credit spread (a year), or a
-    hazard rate λ with recovery ρ: s = λ (1 − ρ) (recovery of market value); N tree steps; t = days / 365
+    hazard rate λ with recovery ρ of LP in cash at default: s = λ (1 − ρ); N tree steps; t = days / 365
     LP_t the liquidation preference: $1,000 at the valuation date (earlier dividends paid, as the scenario
        assumes); × (1 + q/2) at each dividend date under the ``accrue`` policy (q = 8 %)
     CR_t the conversion rate in force (common per $1,000 of LP): 133.6898, 168.3502 from 2002-06-01
@@ -19,7 +20,8 @@ The terms, each from ``data/terms.toml`` (``calc.terms``; its ``source`` cites t
                  the transfer agent at S × sale factor; the holder receives the cash raised, LP × q / 2, which
                  cannot default: the equity part), ``accrue`` (added to LP; nothing paid)
     puts         the holder may put at LP on ``preferred.put_dates`` (2004-08-02, 2006, 2011, 2016, 2021),
-                 settled in cash (debt part) or in stock at the put factor (worth LP / f: equity part)
+                 settled in cash (debt part) or in stock at the put factor (worth LP / f: equity part), per
+                 the scenario's ``put_settlement`` (the terms leave the choice to the issuer)
     call         ``rational``: from ``preferred.issuer_call_from`` (2006-08-01), on dividend dates, the issuer
                  calls once κ S ≥ LP × (1 + g/100) (``preferred.call_trigger_pct`` g = 20, an assumption) and the
                  holder converts; ``date``: everything is called on that date (convert or be redeemed at LP,
@@ -29,9 +31,9 @@ The terms, each from ``data/terms.toml`` (``calc.terms``; its ``source`` cites t
 
 Outputs per share and for the class (N shares, default ``preferred.shares_issued`` 1,885,000): value V, bond
 floor (the same security without conversion or call), conversion value κ₀ S, delta ∂V/∂S (common-share
-equivalents, from the two nodes of step 1), the debt part B (cash-only flows discounted at r + s) and the
-equity part V − B. Not modelled: the exchange into debentures (the issuer's option), the dilution a
-stock settlement causes, dividend arrears risk beyond the spread.
+equivalents, from the two nodes of step 1), the debt part B (what is paid in cash: ``tf`` discounts it at
+r + s) and the equity part V − B. Not modelled: the exchange into debentures (the issuer's option), the
+dilution a stock settlement causes, dividend arrears risk beyond the spread.
 """
 
 from __future__ import annotations
