@@ -141,7 +141,8 @@ class Valuation:
 
 
 def spread_from_hazard(hazard_rate: float, recovery_rate: float) -> float:
-    """s = λ (1 − ρ): the spread of a hazard rate λ with recovery ρ of market value."""
+    """s = λ (1 − ρ): the spread that stands for a hazard rate λ with recovery ρ (the ``hazard`` lattice takes
+    λ = s / (1 − ρ) back, with ρ × LP paid in cash at default; the credit-triangle convention)."""
     if not (math.isfinite(hazard_rate) and hazard_rate >= 0):
         raise InputError(f"hazard_rate: {hazard_rate:g} must be a finite number >= 0")
     if not (math.isfinite(recovery_rate) and 0 <= recovery_rate < 1):
