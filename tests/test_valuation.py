@@ -226,3 +226,17 @@ def test_cli_value_errors(args, message):
     result = run_cli("value", "--volatility", "0.6", "--rate", "0.03", *args)
     assert result.returncode == 2
     assert result.stderr.startswith("error: ") and message in result.stderr
+
+
+def test_cli_hazard_rate_with_recovery_is_a_spread_with_recovery():
+    """``--hazard-rate λ --recovery R`` values with s = λ (1 − R) and R × LP paid at default."""
+    args = ("value", "--price", "0.76", "--volatility", "0.6", "--rate", "0.03", "--steps", "100", "--json")
+    by_hazard = json.loads(run_cli(*args, "--hazard-rate", "0.5", "--recovery", "0.4").stdout)
+    expected = value_preferred(0.76, spread_rate=0.3, steps=100, recovery_rate=0.4, **MARKET)
+    assert by_hazard["spread_rate"] == pytest.approx(0.3) and by_hazard["value_usd"] == expected.value_usd[0]
+
+
+def test_a_tree_without_probabilities_is_refused():
+    """CRR needs e^(rΔt) between the down and up moves: 10 steps at σ 0.1 % and r 50 % are refused, by name."""
+    with pytest.raises(InputError, match="steps: the tree's up probability"):
+        value_preferred(1.0, spread_rate=0.1, steps=10, volatility_rate=0.001, risk_free_rate=0.5, convention="tf")
