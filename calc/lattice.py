@@ -88,7 +88,7 @@ class StepTerms:
         return len(self.lp_usd) - 1
 
     def event_steps(self) -> frozenset[int]:
-        """Steps with a dividend, put, call or redemption (conversion is checked at every step)."""
+        """Steps with a dividend, put, call or redemption: where the roll must stop (``_roll_parts``)."""
         flags = (self.coupon_usd != 0) | ~np.isnan(self.put_usd) | ~np.isnan(self.redeem_usd)
         return frozenset(np.flatnonzero(flags | np.isfinite(self.call_floor_usd)).tolist())
 
