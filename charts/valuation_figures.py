@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import math
 
+from typing import TYPE_CHECKING
+
 import plotly.graph_objects as go
 
-from calc.valuation import Valuation
 from charts.figures import LEGEND_BELOW, MARGIN_LEGEND_BELOW, as_list, build, chart_layout, shape_lines, vline
+
+if TYPE_CHECKING:
+    from calc.valuation import Valuation
 
 VALUE_SERIES = {  # Valuation field -> (label, colour, dash)
     "value_usd": ("Fair value", "#4C78A8", "solid"),
