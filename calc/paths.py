@@ -20,3 +20,4 @@ CARRYING_VALUE_PATH = DATA_DIR / "preferred_carrying_value.csv"  # calc.history
 ILLUSTRATIVE_GRANTS_PATH = DATA_DIR / "grants_illustrative.csv"  # calc.grants_csv
 EXECUTIVE_GRANTS_PATH = DATA_DIR / "grants_executive_example.csv"  # calc.grants_csv
 INSTRUMENTS_PATH = DATA_DIR / "instruments.toml"  # calc.instruments
+EXCHANGE_DESK_PATH = DATA_DIR / "exchange_desk.toml"  # calc.capacity

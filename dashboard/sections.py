@@ -18,6 +18,7 @@ from dashboard import (
     issuance_view,
     ledger_view,
     montecarlo_view,
+    offer_view,
     options_view,
     saved_view,
     securities_view,
@@ -46,6 +47,7 @@ SECTIONS: list[Section] = [
     Section("Terms and provenance", terms_view, False),
     Section("Employee options", options_view, False),
     Section("Ledger and break-even", ledger_view, False),
+    Section("Exchange desk", offer_view, False),
     Section("Fair value", valuation_view, True),
     Section("All securities", securities_view, True),
 ]

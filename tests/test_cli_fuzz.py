@@ -228,6 +228,7 @@ test_fuzz_breakeven = _fuzz("breakeven")  # issue 10
 test_fuzz_dilution = _fuzz("dilution")  # issue 13
 test_fuzz_securities = _fuzz("securities")  # the same command by its name
 test_fuzz_report = _fuzz("report")  # issue 12
+test_fuzz_offer = _fuzz("offer")  # issue 23
 test_fuzz_value = _fuzz("value")  # issue 23
 
 
