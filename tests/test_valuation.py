@@ -240,3 +240,14 @@ def test_a_tree_without_probabilities_is_refused():
     """CRR needs e^(rΔt) between the down and up moves: 10 steps at σ 0.1 % and r 50 % are refused, by name."""
     with pytest.raises(InputError, match="steps: the tree's up probability"):
         value_preferred(1.0, spread_rate=0.1, steps=10, volatility_rate=0.001, risk_free_rate=0.5, convention="tf")
+
+
+def test_tsiveriotis_fernandes_rises_with_the_spread_on_the_distressed_case():
+    """The finding docs/model.md reports: under ``tf`` the distressed value rises from 150 % to 200 % at 1,000 and
+    at 4,000 steps alike (not a discretization error), which is why ``hazard`` is the default."""
+    for steps in (1000, 4000):
+        low, high = value_preferred(
+            0.76, spread_rate=[1.5, 2.0], steps=steps, valuation_date=DISTRESSED, policy=QUANTLIB_POLICY,
+            convention="tf", **MARKET,
+        ).value_usd  # fmt: skip
+        assert high > low + 5
