@@ -17,6 +17,9 @@ Rows:
                against a bare pyarrow write of the same rows (concatenated in memory)
   cli          cold start of ``python -m calc convert|terms`` against ``python -c "import numpy"``;
                ``scenario --json`` against ``python -c "import pandas"``
+  valuation    the fair-value lattice (``benchmarks/bench_valuation.py``): one valuation at 800 steps against
+               QuantLib's at 800 steps (≤ 1×), an implied spread (≤ 50 ms), a 100-price sweep (≤ 0.2 s; and with the
+               debt/equity split, informational)
   dashboard    ``benchmarks/bench_dashboard.py`` (server-side recompute after one input change), if it runs
   tests        ``make test`` after setup: the lint (ruff check, ruff format --check, mypy with an empty cache,
                as on a clean clone) and pytest (every test, on every core), one run each (a minute or more)
@@ -47,6 +50,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench_export import grid_axes  # noqa: E402  (this script's folder is on sys.path)
+from bench_valuation import valuation_rows  # noqa: E402
 
 from calc.inputs.data import (  # noqa: E402
     default_book,
@@ -237,6 +241,20 @@ def cli_rows(runs: int) -> list[Row]:
     return rows
 
 
+def lattice_rows(runs: int) -> list[Row]:
+    return [
+        Row(
+            what,
+            1000 * measured,
+            "ms",
+            None if base is None else 1000 * base,
+            ratio,
+            None if cap is None else 1000 * cap,
+        )
+        for what, measured, base, ratio, cap in valuation_rows(runs)
+    ]
+
+
 def dashboard_rows(runs: int) -> list[Row]:
     script = ROOT / "benchmarks" / "bench_dashboard.py"
     done = subprocess.run([PY, str(script), "--runs", str(max(runs, 10))], cwd=ROOT, capture_output=True, text=True)
@@ -305,7 +323,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5, help="runs per figure (at least 5; default 5)")
     parser.add_argument("--quick", action="store_true", help="1,000 scenarios in the export rows (a smoke run)")
     parser.add_argument(
-        "--only", choices=("scenario", "montecarlo", "export", "cli", "dashboard", "tests"), action="append"
+        "--only",
+        choices=("scenario", "montecarlo", "export", "cli", "valuation", "dashboard", "tests"),
+        action="append",
     )
     args = parser.parse_args()
     runs = max(args.runs, 5)
@@ -315,6 +335,7 @@ def main() -> None:
         "montecarlo": lambda: montecarlo_rows(runs),
         "export": lambda: export_rows(max(runs, 9), 1000 if args.quick else 10_000),  # a ratio of two noisy walls
         "cli": lambda: cli_rows(runs),
+        "valuation": lambda: lattice_rows(max(runs, 9)),
         "dashboard": lambda: dashboard_rows(runs),
         "tests": suite_rows,
     }

@@ -39,6 +39,7 @@ from calc.model.params import ScenarioParams
 from calc.model.scenario import ScenarioResult, run_scenario
 from calc.model.sensitivity import price_grid, price_sensitivity
 from calc.model.terms import Terms
+from calc.model.valuation import Valuation, ValuationPolicy, value_preferred
 from calc.scenario_doc import ScenarioDoc
 from calc.scenario_run import Resolved, resolve
 from charts import figures
@@ -170,6 +171,42 @@ def breakeven(
     s = setup(_params, date, _events, book=_book, terms=load_terms(), caps=load_caps())
     prices = np.geomspace(MIN_PRICE_USD * 10, MAX_PRICE_USD / 10, BREAKEVEN_POINTS)
     return breakeven_report(s, ratio), prices, flat_wait(s, prices).wait
+
+
+FAIR_VALUE_POINTS = 60  # prices on the fair-value curve (log-spaced)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def fair_value(
+    price: float,
+    day: str,
+    volatility: float,
+    rate: float,
+    spread: float,
+    steps: int,
+    convention: str,
+    _policy: ValuationPolicy,
+    policy_key: str,
+) -> tuple[Valuation, Valuation]:
+    """The valuation at the scenario's price and the curve over ``FAIR_VALUE_POINTS`` prices from a tenth to ten
+    times it (one lattice sweep); ``policy_key`` identifies the policy."""
+
+    def at(prices: float | np.ndarray, split: bool) -> Valuation:
+        return value_preferred(
+            prices,
+            volatility_rate=volatility,
+            risk_free_rate=rate,
+            spread_rate=spread,
+            steps=steps,
+            valuation_date=dt.date.fromisoformat(day),
+            policy=_policy,
+            convention=convention,  # type: ignore[arg-type]
+            split=split,
+            terms=load_terms(),
+        )
+
+    curve = np.clip(np.geomspace(price / 10, price * 10, FAIR_VALUE_POINTS), 0.01, 100_000.0)
+    return at(price, True), at(curve, False)
 
 
 # --- Monte Carlo (per-session LRU) ---------------------------------------------------------------------------

@@ -24,6 +24,7 @@ from dashboard import (
     securities_view,
     sensitivity_view,
     terms_view,
+    valuation_view,
 )
 from dashboard.context import Page
 from dashboard.safe import section
@@ -47,6 +48,7 @@ SECTIONS: list[Section] = [
     Section("Employee options", options_view, False),
     Section("Ledger and break-even", ledger_view, False),
     Section("Exchange desk", offer_view, False),
+    Section("Fair value", valuation_view, True),
     Section("All securities", securities_view, True),
 ]
 NAMES = [s.name for s in SECTIONS]

@@ -19,11 +19,20 @@ from calc.inputs.params import default_params, parse_params
 from calc.model.columns import HOLDER_LEAD
 from calc.model.params import SPECS
 from calc.model.scenario import run_scenario
+from calc.model.valuation import ValuationPolicy, value_preferred
 from dashboard import montecarlo_view, narrative, safe, sections, tables, terms_view
-from dashboard.formatting import compact_shares, pct, shares
+from dashboard.formatting import compact_shares, pct, shares, usd
 from dashboard.store import ScenarioStore, params_to_json
 from tests.helpers import APP_TIMEOUT as TIMEOUT
-from tests.helpers import HOSTILE_FILE, HOSTILE_NAMES, hostile_register, open_section, started_app, strip_figures
+from tests.helpers import (
+    HOSTILE_FILE,
+    HOSTILE_NAMES,
+    hostile_register,
+    metric,
+    open_section,
+    started_app,
+    strip_figures,
+)
 
 HEADLINE = {  # metric label -> (summary key, formatter); share counts compact, the exact count in the tooltip
     "As-converted today": ("as_converted_shares", compact_shares),
@@ -734,3 +743,37 @@ def test_saved_scenarios_name_no_server_path_outside_the_tooltip_review_item_11(
     captions = " ".join(c.value for c in app.caption)
     assert "saved on the server" in captions and str(tmp_path) not in captions
     assert any(safe.text(str(tmp_path)) in (c.help or "") for c in app.caption)
+
+
+def test_fair_value_section_shows_the_lattice_value(app):
+    """Issue 23: the "Fair value" section values the preferred at the sidebar's price, date and policies (calc
+    .valuation) and draws the value against the price."""
+    open_section(app, "Fair value")
+    assert not app.exception and not app.error
+    params = default_params()
+    expected = value_preferred(
+        params.price,
+        volatility_rate=0.6,
+        risk_free_rate=0.03,
+        spread_rate=0.1,
+        steps=800,
+        valuation_date=params.valuation_date,
+        policy=ValuationPolicy.from_params(params),
+        terms=load_terms(),
+    )
+    assert metric(app, "Per preferred share") == usd(expected.value_usd[0])
+    assert metric(app, "Bond floor") == usd(expected.bond_floor_usd[0])
+    assert "Fair value of one preferred share against the common price" in charts(app)
+    app.number_input(key="fv_spread").set_value(0.5)
+    app.run()
+    lower = value_preferred(
+        params.price,
+        volatility_rate=0.6,
+        risk_free_rate=0.03,
+        spread_rate=0.5,
+        steps=800,
+        valuation_date=params.valuation_date,
+        policy=ValuationPolicy.from_params(params),
+        terms=load_terms(),
+    )
+    assert metric(app, "Per preferred share") == usd(lower.value_usd[0])

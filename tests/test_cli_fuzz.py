@@ -9,8 +9,8 @@ digits) or random text. Run in-process in an empty directory, every run must end
 and never a traceback, a warning or an internal error (exit 1).
 
 Restrictions:
-- montecarlo and breakeven ``--paths`` are drawn from small or out-of-range counts (``PATHS``) to keep each
-  example fast.
+- montecarlo and breakeven ``--paths`` are drawn from small or out-of-range counts (``PATHS``), value's
+  ``--steps`` likewise (``STEPS``), to keep each example fast.
 - output paths are drawn from a small pool: distinct names, one name shared by several
   outputs, a missing directory, a directory, ``/dev/null`` and ``-`` (stdout). Outputs equal to
   a shipped input file are tested in ``tests/test_output.py``, not here (a bug would overwrite data/).
@@ -107,6 +107,8 @@ HOSTILE = [
 ]
 # Monte Carlo cost grows with --paths: keep the fuzz quick with small or out-of-range counts
 PATHS = ["1", "10", "50", "0", "-1", "1,5", "abc", "1000001", "9223372036854775807"]
+# the lattice's cost grows with --steps² (value): small or out-of-range counts
+STEPS = ["2", "3", "40", "0", "-1", "1,5", "abc", "20001", "9223372036854775807"]
 INPUTS = {
     "--filing": ROOT / "data" / "prospectus_supplement_2002-08-28_8pct_preferred.txt",
     "--scenarios": ROOT / "data" / "example_grid.csv",
@@ -139,6 +141,8 @@ def _value_strategy(command: str, action: argparse.Action) -> st.SearchStrategy[
         return st.sampled_from([shipped, "no-such-file.csv"]).map(lambda v: [flag, v])
     if command in ("montecarlo", "breakeven", "dilution", "securities", "scenario") and flag == "--paths":
         return st.sampled_from(PATHS).map(lambda v: [flag, v])
+    if command == "value" and flag == "--steps":
+        return st.sampled_from(STEPS).map(lambda v: [flag, v])
     spec = SPEC_BY_NAME.get(action.dest)
     choices = list(action.choices or (spec.choices if spec else ()))
     pool = st.sampled_from(HOSTILE + choices) if choices else st.sampled_from(HOSTILE)
@@ -225,6 +229,7 @@ test_fuzz_dilution = _fuzz("dilution")  # issue 13
 test_fuzz_securities = _fuzz("securities")  # the same command by its name
 test_fuzz_report = _fuzz("report")  # issue 12
 test_fuzz_offer = _fuzz("offer")  # issue 23
+test_fuzz_value = _fuzz("value")  # issue 23
 
 
 def test_fuzz_covers_every_command():

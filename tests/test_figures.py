@@ -291,3 +291,24 @@ def test_actual_figure_note_is_wrapped_under_the_title(scenario):
     lines = fig.layout.title.subtitle.text.split("<br>")
     assert len(lines) >= 2 and all(len(line) <= 80 for line in lines)
     assert not fig.layout.annotations and fig.layout.margin.t >= 70 + 2 * figures.NOTE_ROW_PX
+
+
+def test_fair_value_figure_draws_value_floor_and_conversion():
+    """Issue 23: the fair-value curve with its bond floor and conversion value, the prices marked."""
+    from calc.model.valuation import value_preferred
+    from charts.valuation_figures import VALUE_SERIES, fair_value_figure
+
+    curve = value_preferred(
+        np.geomspace(0.2, 20, 12),
+        volatility_rate=0.6,
+        risk_free_rate=0.03,
+        spread_rate=0.1,
+        steps=60,
+        terms=load_terms(),
+    )
+    fig = fair_value_figure(curve, 1.89, 5.94)
+    _check_common(fig)
+    assert [t.name for t in fig.data] == [label for label, _, _ in VALUE_SERIES.values()]
+    assert list(fig.data[0].y) == list(curve.value_usd)
+    assert [s["x0"] for s in fig.layout.shapes] == [5.94, 1.89]
+    assert [a["x"] for a in fig.layout.annotations] == pytest.approx([np.log10(5.94), np.log10(1.89)])

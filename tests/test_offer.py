@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sys
-import types
 from fractions import Fraction
 
 import numpy as np
@@ -19,6 +17,7 @@ from calc.inputs.exchange_desk_toml import load_desk_facts
 from calc.inputs.params import default_params
 from calc.model import breakeven, offer
 from calc.model.inducement import carrying_per_preferred_usd, eps_effect, inducement_comparison, replayed_exchanges
+from calc.model.valuation import value_preferred
 from tests.helpers import run_cli
 
 OCT_23 = dt.date(2002, 10, 23)
@@ -85,18 +84,20 @@ def test_yield_to_put_falls_as_the_value_delivered_rises(a, b):
     assert pv == pytest.approx(a, rel=1e-9)
 
 
-def test_implied_spread_adapter_without_and_with_valuation(monkeypatch):
-    """The lattice (calc.valuation) is built on another branch: absent, the adapter says so; present (a stub
-    here), its answer is passed through and its 'no spread' is reported as such."""
-    monkeypatch.setitem(sys.modules, "calc.valuation", None)  # import fails: the module is absent
-    spread, note = offer.implied_spread_adapter(288.8, 0.76, OCT_23, 0.6, 0.03)
+def test_implied_spread_adapter_answers_from_the_lattice():
+    """The adapter passes calc.model.implied_spread's answer through: $288.80 at $0.76 on 2002-10-23 is a spread the
+    lattice values at $288.80; $1 is below the value at 300 %, and a price the lattice refuses is reported, not
+    raised."""
+    spread, note = offer.implied_spread_adapter(288.8, 0.76, OCT_23, 0.6, 0.03, terms=load_terms())
+    assert spread is not None and 0 < spread < 3 and "lattice" in note
+    check = value_preferred(
+        0.76, spread_rate=spread, volatility_rate=0.6, risk_free_rate=0.03, valuation_date=OCT_23, terms=load_terms()
+    )
+    assert check.value_usd[0] == pytest.approx(288.8, abs=0.01)
+    spread, note = offer.implied_spread_adapter(1.0, 0.76, OCT_23, 0.6, 0.03, terms=load_terms())
+    assert spread is None and "no spread up to 300%" in note
+    spread, note = offer.implied_spread_adapter(288.8, 0.001, OCT_23, 0.6, 0.03, terms=load_terms())
     assert spread is None and note.startswith("valuation not available")
-    stub = types.ModuleType("calc.valuation")
-    stub.implied_spread = lambda **kwargs: 0.42 if kwargs["value_usd"] == 288.8 else None  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "calc.valuation", stub)
-    assert offer.implied_spread_adapter(288.8, 0.76, OCT_23, 0.6, 0.03)[0] == 0.42
-    spread, note = offer.implied_spread_adapter(1.0, 0.76, OCT_23, 0.6, 0.03)
-    assert spread is None and "no spread up to 300 %" in note
 
 
 def test_breakeven_is_the_existing_rule():

@@ -13,8 +13,8 @@ Outputs
     yield_to_put          y, annual effective, solving  V = Σ_i c (1 + y)^(−t_i) + LP_D (1 + y)^(−t_T)
                           with c = LP_D × 8% / 2 ($40 per $1,000) on each d_i, and LP_D on T (2004-08-02)
                           (guarded bracketing solver: y in (−99 %, 10^6); None when V is outside the bracket)
-    implied_spread        the credit spread at which the lattice's fair value equals V (``calc.valuation``,
-                          through ``implied_spread_adapter``; None with a note when it is not available)
+    implied_spread        the credit spread at which the lattice's fair value equals V (``calc.model.implied_spread``,
+                          through ``implied_spread_adapter``; None with the reason when there is none)
     breakeven_price_usd   the flat price where waiting issues R per preferred (``calc.model.breakeven``)
     d42                   ΔIAC = CV − n × V and its basic EPS effect ΔIAC / W (``calc.model.inducement``)
     inducement_usd        (floor(n × R) − N_k) × S, N_k the conversion at the original terms
@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import importlib
 import math
 from dataclasses import dataclass
 from fractions import Fraction
@@ -40,6 +39,7 @@ from calc.errors import InputError
 from calc.model import breakeven, capacity, inducement
 from calc.model.allocation import HolderBook
 from calc.model.capacity import DeskFacts
+from calc.model.implied_spread import implied_spread
 from calc.model.ledger import Event
 from calc.model.params import ScenarioParams
 from calc.model.schedule import dividend_dates
@@ -125,20 +125,25 @@ def yield_to_put(value_usd: np.ndarray | float, flows: PutFlows) -> np.ndarray:
 
 
 def implied_spread_adapter(
-    value_usd: float, price_usd: float, date: dt.date, volatility: float, rate: float
+    value_usd: float, price_usd: float, date: dt.date, volatility: float, rate: float, terms: Terms
 ) -> tuple[float | None, str]:
-    """(spread, note): ``calc.valuation.implied_spread`` where that module is present (branch ``value``; the
-    lead wires the call at merge), else (None, "valuation not available ...")."""
+    """(spread, note): ``calc.model.implied_spread.implied_spread`` (the ``hazard`` lattice, 800 steps) on the
+    scenario's default policies (stock dividends, stock-settled puts, no call: ``calc.model.valuation.ValuationPolicy``)
+    and ``terms``; no spread up to 300 %, or inputs the lattice refuses, give (None, the reason)."""
     try:
-        valuation = importlib.import_module("calc.valuation")
-    except ImportError:
-        return None, "valuation not available: calc.valuation (the lattice, issue 23 part A) is not in this build"
-    spread = valuation.implied_spread(
-        value_usd=value_usd, price=price_usd, valuation_date=date, volatility=volatility, rate=rate
-    )
-    if spread is None:
-        return None, "no spread up to 300 % reaches the value delivered"
-    return float(spread), "lattice fair value equals the value delivered (calc.valuation)"
+        solved = implied_spread(
+            value_usd,
+            price_usd=price_usd,
+            valuation_date=date,
+            volatility_rate=volatility,
+            risk_free_rate=rate,
+            terms=terms,
+        )
+    except InputError as exc:
+        return None, f"valuation not available: {exc}"
+    if solved.spread_rate is None:
+        return None, solved.message
+    return solved.spread_rate, "lattice fair value equals the value delivered (calc.model.implied_spread)"
 
 
 def outstanding_common_on(date: dt.date, desk: Desk) -> int:
@@ -265,7 +270,9 @@ def evaluate(offer: Offer, desk: Desk) -> dict[str, object]:
     value = float(value_delivered_usd(offer.ratio, offer.price_usd))
     flows = put_flows(offer.date, offer.lp_usd, terms)
     ytp = float(yield_to_put(value, flows)[0])
-    spread, spread_note = implied_spread_adapter(value, offer.price_usd, offer.date, offer.volatility, offer.rate)
+    spread, spread_note = implied_spread_adapter(
+        value, offer.price_usd, offer.date, offer.volatility, offer.rate, terms
+    )
     return {
         "date": offer.date.isoformat(),
         "common_per_preferred": float(offer.ratio),

@@ -33,5 +33,9 @@ COMMANDS: dict[str, str] = {
         "Alias: dilution."
     ),
     "terms": "Print the instrument terms loaded from data/terms.toml with the source of each field.",
+    "value": (
+        "Fair value of the preferred on a credit-adjusted binomial lattice (per $1,000 and for the class, bond "
+        "floor, conversion value, delta, debt/equity split), or the spread implied by a value (--target-value)."
+    ),
 }
 ALIASES: dict[str, tuple[str, ...]] = {"securities": ("dilution",)}  # `dilution`: the command's earlier name
