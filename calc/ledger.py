@@ -13,6 +13,23 @@ Events file (CSV, UTF-8, a BOM is accepted), header ``EVENT_COLUMNS``:
   holder                 exact register name (empty: shared pro rata across holders)
   source                 free text (where the row comes from)
 
+Replay columns (optional; ``REPLAY_COLUMNS``, issue 22: every security's exchanges, read by ``calc.bridge``):
+  instrument             the security a row retires (default ``preferred_8pct``; another registry id of
+                         ``data/instruments.toml`` or ``other_debt``)
+  face_usd               the amount retired as the sources report it (USD), instead of a count; on the
+                         8.00% preferred a whole number of $1,000 shares (preferred_shares = face_usd / 1000);
+                         issue_common: the USD value of the stock issued
+  package                rows of exchange_common with the same package label and date are one exchange:
+                         the common total (common_shares) is on one of them and is split between the rows
+                         by the bridge's package rule
+  label                  issue_common: what the issuance is (required)
+  date_from              the row happened between date_from and date (the bridge spreads it by day)
+Replay-only actions (``REPLAY_ACTIONS``): ``issue_common`` (common not tied to a security: at-the-market
+sales, settlement stock, employee plans; common_shares or face_usd) and ``retire`` (retired by means the
+sources do not give: cash or stock, the row's settlement or the bridge's switch). A scenario refuses
+replay-only rows (another instrument, a package, date_from, a replay-only action): the scenario models
+the 8.00% preferred; ``python -m calc bridge`` replays them.
+
 Per-share arithmetic of one row retiring n preferred on date d, with LP the liquidation
 preference per share after d's dividend, CR the conversion rate in force, S the price:
   exchange_common      floor(n × ratio) common, or common_shares as given
@@ -50,6 +67,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -87,6 +105,9 @@ EVENT_COLUMNS = (
     "holder",
     "source",
 )
+REPLAY_COLUMNS = ("date_from", "instrument", "face_usd", "package", "label")
+KNOWN_COLUMNS = EVENT_COLUMNS + REPLAY_COLUMNS
+DEFAULT_INSTRUMENT = "preferred_8pct"
 MAX_EVENTS_BYTES = 1_000_000  # an events file or edited text
 ALL = None  # preferred_shares = all
 
@@ -106,6 +127,21 @@ class Event:
     holder: str = ""
     source: str = ""
     origin: str = "events"  # file label used in messages
+    instrument: str = DEFAULT_INSTRUMENT
+    face_usd: Fraction | None = None  # exact decimal as typed
+    package: str = ""
+    label: str = ""
+    date_from: dt.date | None = None
+
+    @property
+    def replay_only(self) -> bool:
+        """True: a row only ``calc.bridge`` replays (another instrument, a package, a window, a replay action)."""
+        return bool(
+            self.action in REPLAY_ACTIONS
+            or self.instrument != DEFAULT_INSTRUMENT
+            or self.package
+            or self.date_from is not None
+        )
 
 
 # --------------------------------------------------------------------------- rules (vectorized over P paths)
@@ -233,10 +269,13 @@ class Action:
     fields: tuple[str, ...] = ()  # value columns the action accepts
     settlements: tuple[str, ...] = ()
     date_rule: Callable[[dt.date, Terms], str | None] | None = None
+    retires: bool = True  # the row retires securities (preferred_shares or face_usd required)
 
 
 ACTIONS: dict[str, Action] = {
-    "exchange_common": Action(rule_exchange_common, ("preferred_shares", "common_shares", "common_per_preferred")),
+    "exchange_common": Action(
+        rule_exchange_common, ("preferred_shares", "common_shares", "common_per_preferred", "face_usd")
+    ),
     "repurchase_cash": Action(rule_repurchase_cash, ("preferred_shares", "cash_per_preferred_usd")),
     "convert": Action(
         rule_convert,
@@ -251,11 +290,30 @@ ACTIONS: dict[str, Action] = {
         _on_or_after("issuer_call_from", "the issuer may call from then on"),
     ),
     "exchange_debentures": Action(rule_exchange_debentures, ("preferred_shares",)),
-    "dividend_policy": Action(None, ("settlement",), DIVIDEND_POLICIES),
+    "dividend_policy": Action(None, ("settlement",), DIVIDEND_POLICIES, retires=False),
 }
-REQUIRED = {"repurchase_cash": ("preferred_shares", "cash_per_preferred_usd"), "dividend_policy": ("settlement",)}
-ONE_OF = {"exchange_common": ("common_shares", "common_per_preferred")}  # exactly one of these cells
-VALUE_COLUMNS = ("preferred_shares", "common_shares", "common_per_preferred", "cash_per_preferred_usd", "settlement")
+REPLAY_ACTIONS: dict[str, Action] = {
+    "issue_common": Action(None, ("common_shares", "face_usd"), retires=False),
+    "retire": Action(None, ("preferred_shares", "face_usd", "settlement"), SETTLEMENTS),
+}
+PARSED_ACTIONS = ACTIONS | REPLAY_ACTIONS
+REQUIRED = {
+    "repurchase_cash": ("preferred_shares", "cash_per_preferred_usd"),
+    "dividend_policy": ("settlement",),
+    "issue_common": ("label",),
+}
+ONE_OF = {  # exactly one of these cells
+    "exchange_common": ("common_shares", "common_per_preferred"),
+    "issue_common": ("common_shares", "face_usd"),
+}
+VALUE_COLUMNS = (
+    "preferred_shares",
+    "common_shares",
+    "common_per_preferred",
+    "cash_per_preferred_usd",
+    "settlement",
+    "face_usd",
+)
 
 
 # --------------------------------------------------------------------------- reading
@@ -293,9 +351,9 @@ def _row_problems(cells: dict[str, str]) -> tuple[dict[str, Any], list[Problem]]
         values["date"] = dt.date.fromisoformat(cells["date"])
     except ValueError:
         problems.append(_field("date", "is not a date in YYYY-MM-DD form", cells["date"]))
-    spec = ACTIONS.get(action)
+    spec = PARSED_ACTIONS.get(action)
     if spec is None:
-        problems.append(_field("action", f"is not one of {', '.join(ACTIONS)}", action))
+        problems.append(_field("action", f"is not one of {', '.join(PARSED_ACTIONS)}", action))
         return values, problems
     for name in VALUE_COLUMNS:
         text = cells[name]
@@ -321,9 +379,10 @@ def _row_problems(cells: dict[str, str]) -> tuple[dict[str, Any], list[Problem]]
                     else "a number >= 0"
                 )
                 problems.append(_field(name, f"{exc} (expected {kind})"))
-    if spec.rule is not None and not cells["preferred_shares"]:
+    if spec.retires and not cells["preferred_shares"] and not ("face_usd" in spec.fields and cells["face_usd"]):
         problems.append(_field("preferred_shares", f"required for {action} (a whole number or 'all')"))
-    if group := ONE_OF.get(action):
+    problems += _replay_problems(cells, values, spec)
+    if (group := ONE_OF.get(action)) and not cells["package"]:
         given = [n for n in group if cells[n]]
         if len(given) != 1:
             problems.append(
@@ -335,6 +394,45 @@ def _row_problems(cells: dict[str, str]) -> tuple[dict[str, Any], list[Problem]]
         elif values.get("common_shares") and values.get("preferred_shares") == 0:
             problems.append(_field("common_shares", "common issued for 0 preferred"))
     return values, problems
+
+
+def _replay_problems(cells: dict[str, str], values: dict[str, Any], spec: Action) -> list[Problem]:
+    """The replay columns' rules (``REPLAY_COLUMNS``); sets ``values`` for them (preferred_shares from face_usd
+    on the 8.00% preferred)."""
+    problems: list[Problem] = []
+    action, instrument = cells["action"], cells["instrument"] or DEFAULT_INSTRUMENT
+    if cells["instrument"] and not INSTRUMENT_ID.fullmatch(cells["instrument"]):
+        problems.append(_field("instrument", "is not an instrument id (lower-case letters, digits, _)", instrument))
+    elif cells["instrument"] and not spec.retires:
+        problems.append(_field("instrument", f"does not apply to {action}", instrument))
+    values["instrument"] = instrument
+    values["package"], values["label"] = cells["package"], cells["label"]
+    if cells["package"] and action != "exchange_common":
+        problems.append(_field("package", f"does not apply to {action} (exchange_common only)", cells["package"]))
+    if cells["label"] and action != "issue_common":
+        problems.append(_field("label", f"does not apply to {action} (issue_common only)", cells["label"]))
+    if cells["date_from"]:
+        try:
+            values["date_from"] = dt.date.fromisoformat(cells["date_from"])
+        except ValueError:
+            problems.append(_field("date_from", "is not a date in YYYY-MM-DD form", cells["date_from"]))
+        else:
+            if "date" in values and values["date_from"] > values["date"]:
+                problems.append(_field("date_from", f"is after the row's date {values['date']}", cells["date_from"]))
+    face = values.get("face_usd")
+    if face is None or not spec.retires:
+        return problems
+    if cells["preferred_shares"]:
+        problems.append(_field("preferred_shares/face_usd", f"{action} needs one of them, got both"))
+    elif instrument == DEFAULT_INSTRUMENT:
+        if face % rules.BASIS_USD:
+            problems.append(_field("face_usd", f"is not a whole number of ${rules.BASIS_USD:,} preferred shares"))
+        else:
+            values["preferred_shares"] = int(face / rules.BASIS_USD)
+    return problems
+
+
+INSTRUMENT_ID = re.compile(r"[a-z][a-z0-9_]{0,63}")
 
 
 def missing_cells(cells: Mapping[str, str]) -> tuple[tuple[str, ...], ...]:
@@ -355,7 +453,7 @@ def missing_cells(cells: Mapping[str, str]) -> tuple[tuple[str, ...], ...]:
     spec = ACTIONS.get(action)
     if spec is None:
         return tuple(missing)
-    needed = (("preferred_shares",) if spec.rule is not None else ()) + REQUIRED.get(action, ())
+    needed = (("preferred_shares",) if spec.retires else ()) + REQUIRED.get(action, ())
     missing += [(name,) for name in dict.fromkeys(needed) if empty(name)]
     group = ONE_OF.get(action, ())
     if group and all(empty(name) for name in group):
@@ -411,21 +509,21 @@ def parse_events(
         expected = ",".join(EVENT_COLUMNS)
         return (), [Problem(f"not an events CSV: line 1 is not the header {expected}", source=origin)]
     problems = [
-        Problem(f"unknown column '{echo(h)}' (known: {', '.join(EVENT_COLUMNS)})", line=1, source=origin)
+        Problem(f"unknown column '{echo(h)}' (known: {', '.join(KNOWN_COLUMNS)})", line=1, source=origin)
         for h in header
-        if h not in EVENT_COLUMNS
+        if h not in KNOWN_COLUMNS
     ]
     problems += [
         Problem(f"column '{h}' appears {header.count(h)} times; give each column once", line=1, source=origin)
         for h in dict.fromkeys(header)
-        if h in EVENT_COLUMNS and header.count(h) > 1
+        if h in KNOWN_COLUMNS and header.count(h) > 1
     ]
     problems += [Problem(f"no '{c}' column", line=1, source=origin) for c in ("date", "action") if c not in header]
     events: list[Event] = []
     kept, lines, ragged = split_ragged(header, records)
     problems += [p.at(source=origin) for p in ragged]
     for line, row in zip(lines, kept):
-        cells = {c: "" for c in EVENT_COLUMNS} | {h: v.strip() for h, v in zip(header, row) if h in EVENT_COLUMNS}
+        cells = {c: "" for c in KNOWN_COLUMNS} | {h: v.strip() for h, v in zip(header, row) if h in KNOWN_COLUMNS}
         values, row_problems = _row_problems(cells)
         problems += [p.at(line=line, source=origin) for p in row_problems]
         if not row_problems:
@@ -598,6 +696,9 @@ def resolve(events: Sequence[Event], params: ScenarioParams, terms: Terms, book:
     emptied_by: int | None = None  # the row that retires the last preferred
     cash_total = Fraction(0)
     for e in ordered:
+        if e.replay_only:
+            problems.append(_field_of(e, "action", REPLAY_ONLY, e.action))
+            continue
         spec = ACTIONS[e.action]
         if not params.valuation_date <= e.date <= params.horizon:
             window = f"{params.valuation_date}..{params.horizon}"
@@ -648,6 +749,10 @@ def resolve(events: Sequence[Event], params: ScenarioParams, terms: Terms, book:
     return Plan(tuple(rows), np.array(counts, dtype=np.int64), alloc_array, tuple(changes), emptied_by)
 
 
+REPLAY_ONLY = (
+    "is a replay-only row (another instrument, a package, date_from or a replay action): the scenario models the "
+    "8.00% preferred; replay it with python -m calc bridge"
+)
 MAX_CASH_USD = (
     10**12
 )  # a row's cash, and the ledger's total: exact to the cent in float64 (ulp at 10^12 < 1/4,000 cent)
