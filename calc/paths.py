@@ -20,3 +20,6 @@ CARRYING_VALUE_PATH = DATA_DIR / "preferred_carrying_value.csv"  # calc.history
 ILLUSTRATIVE_GRANTS_PATH = DATA_DIR / "grants_illustrative.csv"  # calc.grants_csv
 EXECUTIVE_GRANTS_PATH = DATA_DIR / "grants_executive_example.csv"  # calc.grants_csv
 INSTRUMENTS_PATH = DATA_DIR / "instruments.toml"  # calc.instruments
+REPLAY_PATH = DATA_DIR / "replay.csv"  # calc.bridge: the 2002-2004 replay after data/history.csv
+REPLAY_SOURCES_PATH = DATA_DIR / "replay_sources.toml"  # calc.bridge: the reported figures
+PRICES_PATH = DATA_DIR / "prices.csv"  # calc.price_path: the closes found

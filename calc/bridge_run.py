@@ -1,0 +1,53 @@
+"""The shipped share-count bridge in one call (``calc.bridge`` on the data of ``calc.data``), shared by the
+``bridge`` command and the dashboard section: the replay (data/history.csv then data/replay.csv, or the user's
+replay file), the price path (data/prices.csv or the user's), the cover counts and the reported figures."""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+from pathlib import Path
+
+from calc.bridge import Bridge, Settings, bridge, conflict_notes, not_modelled_notes, read_reported, replay
+from calc.csv_records import read_text
+from calc.data import actual_common_shares, history_events
+from calc.instruments import load_registry
+from calc.ledger import Event, read_events
+from calc.paths import PRICES_PATH, REPLAY_PATH, REPLAY_SOURCES_PATH
+from calc.price_path import PricePath, read_prices
+
+DEFAULT_FROM = dt.date(2002, 7, 31)  # calc.history.REPLAY_START
+DEFAULT_TO = dt.date(2004, 11, 30)
+
+
+@lru_cache(maxsize=1)
+def shipped_replay() -> tuple[Event, ...]:
+    """The 2002 exchanges (data/history.csv) then the rest of the sourced replay (data/replay.csv)."""
+    return history_events() + read_events(REPLAY_PATH, "replay")
+
+
+@lru_cache(maxsize=1)
+def shipped_prices() -> PricePath:
+    return read_prices(PRICES_PATH)
+
+
+@lru_cache(maxsize=1)
+def reported() -> tuple[dict[str, int], dict[str, str]]:
+    """(values, sources) of data/replay_sources.toml."""
+    return read_reported(read_text(REPLAY_SOURCES_PATH, f"data file {REPLAY_SOURCES_PATH}"))
+
+
+def run_bridge(
+    start: dt.date = DEFAULT_FROM,
+    end: dt.date = DEFAULT_TO,
+    settings: Settings | None = None,
+    replay_file: Path | str | None = None,
+    prices: PricePath | None = None,
+) -> Bridge:
+    """The bridge from ``start`` to ``end`` on the shipped data (or the given replay file and price path)."""
+    events = shipped_replay() if replay_file is None else read_events(replay_file, "replay")
+    settings = settings or Settings()
+    rows = replay(events, load_registry(), prices or shipped_prices(), settings)
+    values, sources = reported()
+    notes = conflict_notes(rows, values) + not_modelled_notes(sources)
+    return bridge(rows, actual_common_shares(), start, end, settings, notes)

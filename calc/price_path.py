@@ -1,0 +1,114 @@
+"""A dated price path of the common: given closes and a stated rule between them (issue 22).
+
+File (CSV, header ``date,close_usd,source``; ``data/prices.csv`` is shipped): one row per close, dates
+strictly increasing, close_usd a decimal > 0, source free text. Read through ``calc.csv_records`` (size,
+encoding and cell limits); every problem is reported at once, ``line L, column 'c': ...``.
+
+The close S(d) on a date d, with closes S_i on dates d_0 < d_1 < ... given:
+  previous    S(d) = S_i of the last d_i <= d                               (step; the default)
+  log_linear  S(d) = S_i × (S_{i+1} / S_i)^((d − d_i) / (d_{i+1} − d_i))  between d_i and d_{i+1};
+              S_i of the last d_i after the last close
+Before the first close there is no price: an ``InputError`` naming the date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from calc.csv_records import csv_records, opened_lines
+from calc.errors import InputError, Problem, echo
+from calc.numbers import parse_decimal
+
+COLUMNS = ("date", "close_usd", "source")
+RULES = ("previous", "log_linear")
+MAX_PRICES_BYTES = 1_000_000
+
+
+@dataclass(frozen=True)
+class PricePath:
+    """Closes on strictly increasing ``dates`` (``closes_usd`` float64), the rule between them and the label."""
+
+    dates: tuple[dt.date, ...]
+    closes_usd: np.ndarray
+    sources: tuple[str, ...]
+    rule: str = "previous"
+    label: str = "prices"
+
+    def with_rule(self, rule: str) -> PricePath:
+        if rule not in RULES:
+            raise InputError(f"price rule: '{echo(rule)}' is not one of {', '.join(RULES)}")
+        return PricePath(self.dates, self.closes_usd, self.sources, rule, self.label)
+
+    def close_usd(self, dates: np.ndarray) -> np.ndarray:
+        """S(d) for each of ``dates`` (numpy datetime64[D]) under ``rule`` (module docstring)."""
+        known = np.array(self.dates, dtype="datetime64[D]")
+        days = np.asarray(dates, dtype="datetime64[D]")
+        if (days < known[0]).any():
+            first = str(days[days < known[0]].min())
+            raise InputError(f"{self.label}: no close on or before {first} (the first is {self.dates[0]})")
+        i = np.searchsorted(known, days, side="right") - 1
+        if self.rule == "previous":
+            return self.closes_usd[i]
+        j = np.minimum(i + 1, len(known) - 1)
+        span = (known[j] - known[i]).astype(np.int64)
+        t = np.where(span > 0, (days - known[i]).astype(np.int64) / np.maximum(span, 1), 0.0)
+        return self.closes_usd[i] * (self.closes_usd[j] / self.closes_usd[i]) ** t
+
+    def close_on(self, date: dt.date) -> float:
+        """S(d) of one date."""
+        return float(self.close_usd(np.array([date], dtype="datetime64[D]"))[0])
+
+
+def read_prices(path: Path | str, label: str = "prices") -> PricePath:
+    """Read a prices CSV (module docstring); ``InputError`` listing every problem."""
+    origin = f"{label} {path}"
+    with opened_lines(path, origin, MAX_PRICES_BYTES, MAX_PRICES_BYTES) as lines:
+        records = list(csv_records(lines, origin))
+    if not records or [c.strip() for c in records[0][1]] != list(COLUMNS):
+        raise InputError(f"{origin}: line 1 is not the header {','.join(COLUMNS)}")
+    dates: list[dt.date] = []
+    closes: list[float] = []
+    sources: list[str] = []
+    problems: list[Problem] = []
+    for line, cells in records[1:]:
+        if len(cells) != len(COLUMNS):
+            problems.append(Problem(f"{len(cells)} cells, expected {len(COLUMNS)}", line=line, source=origin))
+            continue
+        text_date, text_close, source = (c.strip() for c in cells)
+        try:
+            date = dt.date.fromisoformat(text_date)
+        except ValueError:
+            problems.append(
+                Problem("is not a date in YYYY-MM-DD form", line=line, column="date", value=text_date, source=origin)
+            )
+            continue
+        try:
+            close = float(parse_decimal(text_close))
+        except InputError as exc:
+            problems.append(Problem(f"{exc} (expected a number > 0)", line=line, column="close_usd", source=origin))
+            continue
+        if not close > 0:
+            problems.append(Problem("is not > 0", line=line, column="close_usd", value=text_close, source=origin))
+        elif dates and date <= dates[-1]:
+            problems.append(
+                Problem(
+                    f"is not after {dates[-1]} (dates increase)",
+                    line=line,
+                    column="date",
+                    value=text_date,
+                    source=origin,
+                )
+            )
+        else:
+            dates.append(date)
+            closes.append(close)
+            sources.append(source)
+    if not dates and not problems:
+        problems.append(Problem("no closes", source=origin))
+    if problems:
+        raise InputError(f"{label}: {len(problems)} problem(s); nothing was run", tuple(problems))
+    return PricePath(tuple(dates), np.array(closes), tuple(sources), label=origin)
