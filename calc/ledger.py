@@ -406,6 +406,9 @@ def _replay_problems(cells: dict[str, str], values: dict[str, Any], spec: Action
     elif cells["instrument"] and not spec.retires:
         problems.append(_field("instrument", f"does not apply to {action}", instrument))
     values["instrument"] = instrument
+    problems += [
+        _field(n, f"required for {action}") for n in REQUIRED.get(action, ()) if n in REPLAY_COLUMNS and not cells[n]
+    ]
     values["package"], values["label"] = cells["package"], cells["label"]
     if cells["package"] and action != "exchange_common":
         problems.append(_field("package", f"does not apply to {action} (exchange_common only)", cells["package"]))
@@ -426,7 +429,9 @@ def _replay_problems(cells: dict[str, str], values: dict[str, Any], spec: Action
         problems.append(_field("preferred_shares/face_usd", f"{action} needs one of them, got both"))
     elif instrument == DEFAULT_INSTRUMENT:
         if face % rules.BASIS_USD:
-            problems.append(_field("face_usd", f"is not a whole number of ${rules.BASIS_USD:,} preferred shares"))
+            problems.append(
+                _field("face_usd", f"is not a whole number of ${rules.BASIS_USD:,} preferred shares", cells["face_usd"])
+            )
         else:
             values["preferred_shares"] = int(face / rules.BASIS_USD)
     return problems

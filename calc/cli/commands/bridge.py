@@ -74,8 +74,8 @@ def run(args: argparse.Namespace) -> int:
     with plan.reporting():
         if args.json:
             print_json(result.as_dict() | {"price_rule": args.price_rule})
-        else:
-            _print(result)
+            return 0
+        _print(result)
         for line in plan.wrote():
             print(line)
     return 0
