@@ -167,7 +167,7 @@ def _package_problems(events: Sequence[Event]) -> list[Problem]:
     return problems
 
 
-def _split(total: int, weights: Sequence[Fraction]) -> list[int]:
+def split_total(total: int, weights: Sequence[Fraction]) -> list[int]:
     """``total`` split ∝ ``weights`` by largest remainder (exact; ties by row order)."""
     whole = sum(weights, Fraction(0))
     shares = [Fraction(total) * w / whole for w in weights] if whole else [Fraction(0)] * len(weights)
@@ -221,7 +221,7 @@ def replay(
 
 
 def _package_common(events: Sequence[Event], rule: str) -> dict[int, int]:
-    """id(event) -> its share of its package's total (``_split`` by the package rule)."""
+    """id(event) -> its share of its package's total (``split_total`` by the package rule)."""
     shares: dict[int, int] = {}
     groups: dict[str, list[Event]] = {}
     for e in events:
@@ -230,7 +230,7 @@ def _package_common(events: Sequence[Event], rule: str) -> dict[int, int]:
     for rows in groups.values():
         total = next((e.common_shares for e in rows if e.common_shares is not None), 0) or 0
         weights = [Fraction(e.face_usd or 0) if rule == "face" else Fraction(1) for e in rows]
-        shares |= {id(e): n for e, n in zip(rows, _split(total, weights))}
+        shares |= {id(e): n for e, n in zip(rows, split_total(total, weights))}
     return shares
 
 
@@ -448,3 +448,24 @@ def bridge_frame(result: Bridge) -> pd.DataFrame:
 
 
 FRAME_COLUMNS = ("section", "date", "item", "shares", "actual_shares", "residual_shares", "residual_pct")
+
+
+def waterfall_rows(result: Bridge) -> list[dict[str, object]]:
+    """The bridge as waterfall steps (``charts.bridge_figures.bridge_figure``): the start (absolute), each
+    source (relative), the model count (total); ``running_total_shares`` after each step."""
+    steps: list[dict[str, object]] = [
+        {"step": f"start: {result.start_date}", "measure": "absolute", "shares": result.start_shares}
+    ]
+    steps += [{"step": s, "measure": "relative", "shares": n} for s, n in result.sources]
+    steps.append({"step": f"model count: {result.end_date}", "measure": "total", "shares": result.end_shares})
+    running = np.cumsum([int(r["shares"]) if r["measure"] != "total" else 0 for r in steps])  # type: ignore[call-overload]
+    running[-1] = result.end_shares
+    return [r | {"running_total_shares": int(t)} for r, t in zip(steps, running)]
+
+
+def covers_frame(result: Bridge) -> pd.DataFrame:
+    """date, actual_shares, model_shares, residual_shares, residual_pct of each cover date in the window."""
+    return pd.DataFrame(
+        [(c.date, c.actual_shares, c.model_shares, c.residual_shares, c.residual_pct) for c in result.covers],
+        columns=["date", "actual_shares", "model_shares", "residual_shares", "residual_pct"],
+    )

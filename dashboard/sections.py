@@ -14,6 +14,7 @@ from typing import NamedTuple
 import streamlit as st
 
 from dashboard import (
+    bridge_view,
     holders_view,
     issuance_view,
     ledger_view,
@@ -46,6 +47,7 @@ SECTIONS: list[Section] = [
     Section("Employee options", options_view, False),
     Section("Ledger and break-even", ledger_view, False),
     Section("All securities", securities_view, True),
+    Section("2002–2004 bridge", bridge_view, False),
 ]
 NAMES = [s.name for s in SECTIONS]
 SELECTOR_KEY = "section"

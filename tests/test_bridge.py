@@ -19,11 +19,12 @@ import json
 from fractions import Fraction
 
 import numpy as np
+import plotly.graph_objects as go
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from calc.bridge import Settings, _split, bridge_frame, counted
+from calc.bridge import Settings, bridge_frame, counted, covers_frame, split_total, waterfall_rows
 from calc.bridge import replay as replay_rows
 from calc.bridge_run import run_bridge, shipped_prices, shipped_replay
 from calc.data import default_book, load_terms
@@ -32,7 +33,8 @@ from calc.instruments import load_registry
 from calc.ledger import check_events, read_events_text
 from calc.params import default_params
 from calc.price_path import read_prices
-from tests.helpers import run_cli
+from charts.bridge_figures import bridge_figure, reconciliation_figure
+from tests.helpers import open_section, run_cli, started_app
 
 PREFERRED, TRUST = "preferred_8pct", "trust_preferred_775"
 
@@ -128,7 +130,7 @@ def test_the_bridge_sums(start, days, retirements, rule, spread):
 def test_split_sums_to_the_total(weights, total):
     if not sum(weights):
         return
-    parts = _split(total, weights)
+    parts = split_total(total, weights)
     assert sum(parts) == total
     whole = sum(weights)
     assert all(abs(p - Fraction(total) * w / whole) < 1 for p, w in zip(parts, weights))
@@ -241,3 +243,25 @@ def test_cli_json_and_csv(tmp_path):
 def test_cli_refuses_a_start_before_the_first_cover():
     result = run_cli("bridge", "--from", "2001-01-01")
     assert result.returncode == 2 and result.stderr.startswith("error: --from: 2001-01-01 is before")
+
+
+# --------------------------------------------------------------------------- figures and the dashboard section
+
+
+def test_figures_validate():
+    result = run_bridge()
+    waterfall = go.Figure(bridge_figure(waterfall_rows(result), "t").to_dict())
+    assert list(waterfall.data[0].y) == [result.start_shares, *(n for _, n in result.sources), result.end_shares]
+    reconciliation = go.Figure(reconciliation_figure(covers_frame(result)).to_dict())
+    assert list(reconciliation.data[2].y) == list(RESIDUALS.values())
+
+
+def test_dashboard_section(tmp_path, monkeypatch):
+    app = started_app(tmp_path, monkeypatch)
+    open_section(app, "2002–2004 bridge")
+    assert not app.exception and not app.error
+    covers = next(d.value for d in app.dataframe if "residual_shares" in d.value.columns)
+    assert list(covers["residual_shares"]) == list(RESIDUALS.values())
+    app.selectbox(key="bridge_retirements").set_value("stock").run()
+    covers = next(d.value for d in app.dataframe if "residual_shares" in d.value.columns)
+    assert covers["residual_shares"].iloc[-1] == -124_256_754  # 444,907,408 more common in stock
