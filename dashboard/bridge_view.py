@@ -66,7 +66,7 @@ class View(NamedTuple):
 
 
 @lru_cache(maxsize=32)
-def _computed(start: dt.date, end: dt.date, settings: Settings, rule: str) -> View:
+def computed(start: dt.date, end: dt.date, settings: Settings, rule: str) -> View:
     """The bridge's frames and figures for one choice of inputs (built once per choice; never changed after)."""
     result = run_bridge(start, end, settings, prices=shipped_prices().with_rule(rule))
     covers = covers_frame(result)
@@ -99,7 +99,7 @@ def render(page: Page) -> None:
     del page  # the bridge replays the sourced history, not the sidebar's scenario
     start, end, settings, rule = _inputs()
     try:
-        covers, table, waterfall, reconciliation = _computed(start, end, settings, rule)
+        covers, table, waterfall, reconciliation = computed(start, end, settings, rule)
     except InputError as exc:
         st.error(error_lines(exc))
         return
