@@ -469,3 +469,41 @@ def covers_frame(result: Bridge) -> pd.DataFrame:
         [(c.date, c.actual_shares, c.model_shares, c.residual_shares, c.residual_pct) for c in result.covers],
         columns=["date", "actual_shares", "model_shares", "residual_shares", "residual_pct"],
     )
+
+
+def workbook_sheets(result: Bridge) -> dict[str, pd.DataFrame]:
+    """The bridge's workbook sheets: Bridge (start, sources, end), Covers, Notes, Replay (each row replayed)."""
+    frame = bridge_frame(result)
+    replayed = pd.DataFrame(
+        [
+            (
+                r.event.date_from or r.event.date,
+                r.event.date,
+                r.event.action,
+                r.event.instrument if r.event.action != "issue_common" else "",
+                r.retired_units,
+                float(r.face_usd),
+                r.common_shares,
+                r.source,
+                r.event.source,
+            )
+            for r in result.replayed
+        ],
+        columns=[
+            "date_from",
+            "date",
+            "action",
+            "instrument",
+            "units",
+            "face_usd",
+            "common_shares",
+            "bridge_source",
+            "source",
+        ],
+    )
+    return {
+        "Bridge": frame[frame["section"].isin(["start", "source", "end"])][["section", "date", "item", "shares"]],
+        "Covers": covers_frame(result),
+        "Notes": frame[frame["date"].isna()][["section", "item"]].set_axis(["kind", "text"], axis=1),
+        "Replay": replayed,
+    }

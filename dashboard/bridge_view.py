@@ -21,15 +21,18 @@ from calc.bridge import (
     RESIDUAL_LABEL,
     RETIREMENTS,
     SPREAD_RULES,
+    Bridge,
     Settings,
     bridge_frame,
     covers_frame,
     waterfall_rows,
+    workbook_sheets,
 )
 from calc.bridge_run import DEFAULT_FROM, DEFAULT_TO, run_bridge, shipped_prices
 from calc.errors import InputError
 from calc.history import actual_common_shares
 from calc.price_path import RULES
+from calc.workbook import tables_workbook_bytes
 from charts.bridge_figures import bridge_figure, reconciliation_figure
 from dashboard import widgets
 from dashboard.context import Page
@@ -59,6 +62,7 @@ NOTES_CONFIG = {
 
 
 class View(NamedTuple):
+    result: Bridge
     covers: pd.DataFrame
     table: pd.DataFrame
     waterfall: go.Figure
@@ -72,7 +76,11 @@ def computed(start: dt.date, end: dt.date, settings: Settings, rule: str) -> Vie
     covers = covers_frame(result)
     title = f"Share-count bridge {start} → {end}"
     return View(
-        covers, bridge_frame(result), bridge_figure(waterfall_rows(result), title), reconciliation_figure(covers)
+        result,
+        covers,
+        bridge_frame(result),
+        bridge_figure(waterfall_rows(result), title),
+        reconciliation_figure(covers),
     )
 
 
@@ -99,7 +107,7 @@ def render(page: Page) -> None:
     del page  # the bridge replays the sourced history, not the sidebar's scenario
     start, end, settings, rule = _inputs()
     try:
-        covers, table, waterfall, reconciliation = computed(start, end, settings, rule)
+        result, covers, table, waterfall, reconciliation = computed(start, end, settings, rule)
     except InputError as exc:
         st.error(error_lines(exc))
         return
@@ -120,4 +128,14 @@ def render(page: Page) -> None:
         f"lucent_share_count_bridge_{start}_{end}.csv",
         key="bridge_csv",
         help="start, sources, model count, cover checks and notes, one table",
+    )
+    st.download_button(
+        "Bridge (Excel workbook)",
+        lambda: tables_workbook_bytes(workbook_sheets(result)),
+        file_name=f"lucent_share_count_bridge_{start}_{end}.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key="bridge_xlsx",
+        on_click="ignore",
+        icon=":material/download:",
+        help="sheets Bridge, Covers, Notes and Replay (every replayed row with its source)",
     )

@@ -19,6 +19,7 @@ import json
 from fractions import Fraction
 
 import numpy as np
+import openpyxl
 import plotly.graph_objects as go
 import pytest
 from hypothesis import given
@@ -238,6 +239,16 @@ def test_cli_json_and_csv(tmp_path):
     payload = json.loads(result.stdout)
     assert payload["covers"][-1]["residual_shares"] == RESIDUALS[dt.date(2004, 11, 30)]
     assert out.read_text(encoding="utf-8").startswith("section,date,item,shares")
+
+
+def test_cli_workbook(tmp_path):
+    out = tmp_path / "bridge.xlsx"
+    assert run_cli("bridge", "--xlsx", str(out)).returncode == 0
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames == ["Bridge", "Covers", "Notes", "Replay"]
+    residuals = [row[3] for row in book["Covers"].iter_rows(min_row=2, values_only=True)]
+    assert residuals == list(RESIDUALS.values())
+    assert run_cli("bridge", "--xlsx", "-").returncode == 2
 
 
 def test_cli_refuses_a_start_before_the_first_cover():

@@ -10,15 +10,27 @@ figures not modelled, the settings and every dated assumption of the replay.
 from __future__ import annotations
 
 import argparse
+import functools
 
-from calc.bridge import PACKAGE_RULES, RESIDUAL_LABEL, RETIREMENTS, SPREAD_RULES, Bridge, Settings, bridge_frame
+from calc.bridge import (
+    PACKAGE_RULES,
+    RESIDUAL_LABEL,
+    RETIREMENTS,
+    SPREAD_RULES,
+    Bridge,
+    Settings,
+    bridge_frame,
+    workbook_sheets,
+)
 from calc.bridge_run import DEFAULT_FROM, DEFAULT_TO, run_bridge
 from calc.cli.arg_types import input_path, iso_date
 from calc.cli.json_output import print_json
-from calc.output import plan_outputs
+from calc.errors import InputError
+from calc.output import Sink, plan_outputs
 from calc.paths import PRICES_PATH, REPLAY_PATH
 from calc.price_path import RULES, read_prices
 from calc.record import inputs_record
+from calc.workbook import tables_workbook_bytes
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -60,17 +72,26 @@ def configure(parser: argparse.ArgumentParser) -> None:
         "--price-rule", choices=RULES, default="previous", help="the close between given dates (default previous close)"
     )
     parser.add_argument("--out", help="write the bridge table to this CSV ('-' for standard output)")
+    parser.add_argument(
+        "--xlsx", metavar="FILE.xlsx", help="write the bridge as a workbook (sheets Bridge, Covers, Notes, Replay)"
+    )
     parser.add_argument("--json", action="store_true", help="print one JSON object")
 
 
 def run(args: argparse.Namespace) -> int:
     inputs = {"--replay": args.replay, "--prices": args.prices}
-    plan = plan_outputs(inputs, {"--out": args.out}, sidecars=("--out",))
+    if args.xlsx == "-":
+        raise InputError("--xlsx -: a workbook is a binary file; give a file name")
+    plan = plan_outputs(inputs, {"--out": args.out, "--xlsx": args.xlsx}, sidecars=("--out",))
     prices = read_prices(args.prices or PRICES_PATH).with_rule(args.price_rule)
     settings = Settings(args.retirements, args.package_rule, args.spread)
     result = run_bridge(args.start, args.end, settings, args.replay, prices)
-    if args.out is not None:
-        plan.write_frames({"--out": bridge_frame(result)}, record=inputs_record("bridge", args, None, inputs))
+    frames = {"--out": bridge_frame(result)} if args.out is not None else {}
+    writers = plan.frame_writers(frames, record=inputs_record("bridge", args, None, inputs))
+    if args.xlsx is not None:
+        writers["--xlsx"] = functools.partial(_write_workbook, result)
+    if writers:
+        plan.write(writers)
     with plan.reporting():
         if args.json:
             print_json(result.as_dict() | {"price_rule": args.price_rule})
@@ -79,6 +100,10 @@ def run(args: argparse.Namespace) -> int:
         for line in plan.wrote():
             print(line)
     return 0
+
+
+def _write_workbook(result: Bridge, sink: Sink) -> None:
+    sink.write(tables_workbook_bytes(workbook_sheets(result)))
 
 
 def _print(result: Bridge) -> None:
