@@ -134,14 +134,16 @@ class Event:
     date_from: dt.date | None = None
 
     @property
-    def replay_only(self) -> bool:
-        """True: a row only ``calc.bridge`` replays (another instrument, a package, a window, a replay action)."""
-        return bool(
-            self.action in REPLAY_ACTIONS
-            or self.instrument != DEFAULT_INSTRUMENT
-            or self.package
-            or self.date_from is not None
+    def replay_only(self) -> str:
+        """The field that makes this a row only ``calc.bridge`` replays ("" for none): a replay action, another
+        instrument, a package or a window (date_from)."""
+        reasons = (
+            ("action", self.action in REPLAY_ACTIONS),
+            ("instrument", self.instrument != DEFAULT_INSTRUMENT),
+            ("package", bool(self.package)),
+            ("date_from", self.date_from is not None),
         )
+        return next((field for field, found in reasons if found), "")
 
 
 # --------------------------------------------------------------------------- rules (vectorized over P paths)
@@ -701,8 +703,8 @@ def resolve(events: Sequence[Event], params: ScenarioParams, terms: Terms, book:
     emptied_by: int | None = None  # the row that retires the last preferred
     cash_total = Fraction(0)
     for e in ordered:
-        if e.replay_only:
-            problems.append(_field_of(e, "action", REPLAY_ONLY, e.action))
+        if field := e.replay_only:
+            problems.append(_field_of(e, field, REPLAY_ONLY, str(getattr(e, field))))
             continue
         spec = ACTIONS[e.action]
         if not params.valuation_date <= e.date <= params.horizon:
@@ -755,8 +757,8 @@ def resolve(events: Sequence[Event], params: ScenarioParams, terms: Terms, book:
 
 
 REPLAY_ONLY = (
-    "is a replay-only row (another instrument, a package, date_from or a replay action): the scenario models the "
-    "8.00% preferred; replay it with python -m calc bridge"
+    "makes this a replay-only row (a replay action, another instrument, a package or date_from): the scenario "
+    "models the 8.00% preferred; replay it with python -m calc bridge"
 )
 MAX_CASH_USD = (
     10**12

@@ -172,12 +172,12 @@ def test_old_event_files_stay_valid():
         "source\n2003-03-03,exchange_common,1000,,300.5,,,,x\n",
         "events",
     )
-    assert not problems and events[0].instrument == PREFERRED and not events[0].replay_only
+    assert not problems and events[0].instrument == PREFERRED and events[0].replay_only == ""
 
 
 def test_face_usd_on_the_preferred_gives_the_count():
     events, problems = _read("2003-03-03,exchange_common,,5000000,,2000000,,,,x\n")
-    assert not problems and events[0].preferred_shares == 2000 and not events[0].replay_only
+    assert not problems and events[0].preferred_shares == 2000 and events[0].replay_only == ""
 
 
 @pytest.mark.parametrize(
@@ -199,7 +199,7 @@ def test_replay_column_problems(row, message):
 def test_a_scenario_refuses_replay_only_rows():
     events, problems = _read("2003-03-03,exchange_common,,1000,trust_preferred_775,5000,,,,x\n")
     assert not problems
-    with pytest.raises(InputError, match="replay-only row"):
+    with pytest.raises(InputError, match="line 2, instrument: 'trust_preferred_775' makes this a replay-only row"):
         check_events(events, [], default_params(load_terms()), load_terms(), default_book())
 
 
