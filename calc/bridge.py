@@ -274,42 +274,37 @@ def counted(replayed: Sequence[Replayed], dates: Sequence[dt.date], spread: str 
 
 def bridge(
     replayed: Sequence[Replayed],
-    actual: pd.DataFrame,
+    actual: Sequence[tuple[dt.date, int]],
     start: dt.date,
     end: dt.date,
     settings: Settings = Settings(),
     notes: Sequence[tuple[str, str]] = (),
 ) -> Bridge:
-    """The bridge from ``start`` to ``end`` against the cover counts ``actual`` (date, common_shares_outstanding)."""
-    covers = actual[actual["date"] <= start]
+    """The bridge from ``start`` to ``end`` against the cover counts ``actual`` ((date, common outstanding) in
+    date order)."""
     if end < start:
         raise InputError(f"--to: {end} is before --from {start}")
-    if covers.empty:
-        raise InputError(f"--from: {start} is before the first cover date {actual['date'].iloc[0]}")
-    anchor = covers.iloc[-1]
-    inside = actual[(actual["date"] >= start) & (actual["date"] <= end)]
-    dates = [anchor["date"], start, end, *inside["date"]]
+    before = [c for c in actual if c[0] <= start]
+    if not before:
+        raise InputError(f"--from: {start} is before the first cover date {actual[0][0]}")
+    (anchor_date, anchor_shares), inside = before[-1], [c for c in actual if start <= c[0] <= end]
+    dates = [anchor_date, start, end, *(d for d, _ in inside)]
     k = counted(replayed, dates, settings.spread) if replayed else np.zeros((0, len(dates)), dtype=np.int64)
-    anchor_shares = int(anchor["common_shares_outstanding"])
     start_shares = anchor_shares + int(k[:, 1].sum() - k[:, 0].sum())
     by_source: dict[str, int] = {}
     for r, n in zip(replayed, k[:, 2] - k[:, 1]):
         by_source[r.source] = by_source.get(r.source, 0) + int(n)
     by_source[OPTIONS_ROW] = 0
     model = start_shares + k[:, 3:].sum(axis=0) - k[:, 1].sum()
-    checks = tuple(
-        Cover(d, int(a), int(m), int(a - m), 100.0 * (int(a) - int(m)) / int(a))
-        for d, a, m in zip(inside["date"], inside["common_shares_outstanding"], model)
-    )
-    end_shares = start_shares + sum(by_source.values())
+    checks = tuple(Cover(d, a, int(m), a - int(m), 100.0 * (a - int(m)) / a) for (d, a), m in zip(inside, model))
     return Bridge(
         start,
         end,
-        anchor["date"],
+        anchor_date,
         anchor_shares,
         start_shares,
         tuple(by_source.items()),
-        end_shares,
+        start_shares + sum(by_source.values()),
         checks,
         tuple(notes) + _setting_notes(settings) + _assumption_notes(replayed),
         tuple(replayed),

@@ -27,6 +27,13 @@ def shipped_replay() -> tuple[Event, ...]:
 
 
 @lru_cache(maxsize=1)
+def cover_counts() -> tuple[tuple[dt.date, int], ...]:
+    """(date, common outstanding) of every 10-Q/10-K cover count (data/common_shares_actual.csv), in date order."""
+    frame = actual_common_shares()
+    return tuple(zip(frame["date"], (int(n) for n in frame["common_shares_outstanding"])))
+
+
+@lru_cache(maxsize=1)
 def shipped_prices() -> PricePath:
     return read_prices(PRICES_PATH)
 
@@ -50,4 +57,4 @@ def run_bridge(
     rows = replay(events, load_registry(), prices or shipped_prices(), settings)
     values, sources = reported()
     notes = conflict_notes(rows, values) + not_modelled_notes(sources)
-    return bridge(rows, actual_common_shares(), start, end, settings, notes)
+    return bridge(rows, cover_counts(), start, end, settings, notes)

@@ -46,8 +46,8 @@ SECTIONS: list[Section] = [
     Section("Terms and provenance", terms_view, False),
     Section("Employee options", options_view, False),
     Section("Ledger and break-even", ledger_view, False),
-    Section("All securities", securities_view, True),
     Section("2002–2004 bridge", bridge_view, False),
+    Section("All securities", securities_view, True),
 ]
 NAMES = [s.name for s in SECTIONS]
 SELECTOR_KEY = "section"
