@@ -406,9 +406,15 @@ def read_reported(text: str) -> tuple[dict[str, int], dict[str, str]]:
 NOT_MODELLED = ("ubs_at_the_market_max_shares", "settlement_due_2005_01_usd", "warrants_issued_2004_12_10")
 
 
+NO_SOURCE = (
+    "stock dividends, conversions and puts of the 8.00% preferred, employee plans and options: no source we have "
+    "gives a count for 2002-2004, so none is modelled (their common, if any, is in the residual)"
+)
+
+
 def not_modelled_notes(sources: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
-    """The reported facts the replay does not turn into shares, each with its source."""
-    return tuple(("not modelled", sources[k]) for k in NOT_MODELLED)
+    """The reported facts the replay does not turn into shares, each with its source, and what no source counts."""
+    return tuple(("not modelled", sources[k]) for k in NOT_MODELLED) + (("not modelled", NO_SOURCE),)
 
 
 def bridge_frame(result: Bridge) -> pd.DataFrame:
