@@ -149,14 +149,19 @@ def _problem(e: Event, column: str, rule: str) -> Problem:
     return Problem(rule, line=e.line, column=column, column_label=False, source=e.origin)
 
 
-def _package_problems(events: Sequence[Event]) -> list[Problem]:
-    """A package: rows of one date, exactly one giving common_shares, none common_per_preferred."""
-    problems: list[Problem] = []
+def _packages(events: Sequence[Event]) -> dict[str, list[Event]]:
+    """package label -> its rows, in file order."""
     groups: dict[str, list[Event]] = {}
     for e in events:
         if e.package:
             groups.setdefault(e.package, []).append(e)
-    for name, rows in groups.items():
+    return groups
+
+
+def _package_problems(events: Sequence[Event]) -> list[Problem]:
+    """A package: rows of one date, exactly one giving common_shares, none common_per_preferred."""
+    problems: list[Problem] = []
+    for name, rows in _packages(events).items():
         if len({e.date for e in rows}) > 1:
             problems.append(_problem(rows[0], "package", f"'{name}': its rows have different dates"))
         totals = [e for e in rows if e.common_shares is not None]
@@ -195,6 +200,9 @@ def replay(
         if e.instrument not in names:
             problems.append(_problem(e, "instrument", f"'{e.instrument}' is not one of {', '.join(names)}"))
             continue
+        if e.instrument not in tracked and e.face_usd is None:
+            problems.append(_problem(e, "face_usd", f"required for {e.instrument} (its units are not tracked)"))
+            continue
         unit = tracked.get(e.instrument, (0, Fraction(0)))[1]
         units = left.get(e.instrument, 0) if e.preferred_shares is None else e.preferred_shares
         if e.face_usd is not None and unit:
@@ -223,11 +231,7 @@ def replay(
 def _package_common(events: Sequence[Event], rule: str) -> dict[int, int]:
     """id(event) -> its share of its package's total (``split_total`` by the package rule)."""
     shares: dict[int, int] = {}
-    groups: dict[str, list[Event]] = {}
-    for e in events:
-        if e.package:
-            groups.setdefault(e.package, []).append(e)
-    for rows in groups.values():
+    for rows in _packages(events).values():
         total = next((e.common_shares for e in rows if e.common_shares is not None), 0) or 0
         weights = [Fraction(e.face_usd or 0) if rule == "face" else Fraction(1) for e in rows]
         shares |= {id(e): n for e, n in zip(rows, split_total(total, weights))}
@@ -255,9 +259,8 @@ def _common(
 
 
 def counted(replayed: Sequence[Replayed], dates: Sequence[dt.date], spread: str = "day") -> np.ndarray:
-    """K (E, D) int64: the common of each row counted by each date (module docstring), exact in int64
-    (C_e <= 10^15 / L_e is not needed: C_e × elapsed is computed as floor(C_e / L_e) × elapsed plus the
-    remainder term, both below 2^63)."""
+    """K (E, D) int64: the common of each row counted by each date (module docstring), exact in int64:
+    floor(C × t / L) = floor(C / L) × t + floor((C mod L) × t / L), each term below 2^63 for C <= 10^15."""
     total = np.array([r.common_shares for r in replayed], dtype=np.int64)[:, None]
     end = np.array([r.event.date for r in replayed], dtype="datetime64[D]")[:, None]
     start = (

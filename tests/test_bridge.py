@@ -276,3 +276,26 @@ def test_dashboard_section(tmp_path, monkeypatch):
     app.selectbox(key="bridge_retirements").set_value("stock").run()
     covers = next(d.value for d in app.dataframe if "residual_shares" in d.value.columns)
     assert covers["residual_shares"].iloc[-1] == -124_256_754  # 444,907,408 more common in stock
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("2003-03-03,exchange_common,5,10,other_debt,,,,,x\n", "line 2, face_usd: required for other_debt"),
+        ("2003-03-03,retire,1885001,,,,,,,x\n", "line 2, preferred_shares: 1,885,001 is more than the 1,885,000"),
+        (
+            "2003-03-03,exchange_common,,10,,1000,p,,,x\n2003-03-03,exchange_common,,10,other_debt,5,p,,,x\n",
+            "line 2, package: 'p': exactly one row gives common_shares",
+        ),
+        (
+            "2003-03-03,exchange_common,,10,,1000,p,,,x\n2003-03-04,exchange_common,,,other_debt,5,p,,,x\n",
+            "line 2, package: 'p': its rows have different dates",
+        ),
+    ],
+)
+def test_replay_problems(body, message):
+    events, problems = _read(body)
+    assert not problems
+    with pytest.raises(InputError) as caught:
+        replay_rows(events, load_registry(), shipped_prices(), Settings())
+    assert any(message in p for p in caught.value.problems), caught.value.problems
