@@ -14,12 +14,13 @@ Before the first close there is no price: an ``InputError`` naming the date.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from calc.csv_records import csv_records, opened_lines
+from calc.csv_records import bytes_lines, csv_records, opened_lines
 from calc.errors import InputError, Problem, echo
 from calc.numbers import parse_decimal
 
@@ -67,7 +68,17 @@ def read_prices(path: Path | str, label: str = "prices") -> PricePath:
     """Read a prices CSV (module docstring); ``InputError`` listing every problem."""
     origin = f"{label} {path}"
     with opened_lines(path, origin, MAX_PRICES_BYTES, MAX_PRICES_BYTES) as lines:
-        records = list(csv_records(lines, origin))
+        return parse_prices(lines, origin, label)
+
+
+def read_prices_bytes(data: bytes, origin: str, label: str = "prices") -> PricePath:
+    """A prices CSV given as bytes (a dashboard upload), checked as a file is (encoding, size, lines)."""
+    return parse_prices(bytes_lines(data, origin, MAX_PRICES_BYTES, MAX_PRICES_BYTES), origin, label)
+
+
+def parse_prices(lines: Iterable[str], origin: str, label: str) -> PricePath:
+    """The price path of checked CSV lines (``calc.csv_records``); ``InputError`` listing every problem."""
+    records = list(csv_records(lines, origin))
     if not records or [c.strip() for c in records[0][1]] != list(COLUMNS):
         raise InputError(f"{origin}: line 1 is not the header {','.join(COLUMNS)}")
     dates: list[dt.date] = []

@@ -31,7 +31,7 @@ from calc.bridge import (
 from calc.bridge_run import DEFAULT_FROM, DEFAULT_TO, run_bridge, shipped_prices
 from calc.errors import InputError
 from calc.history import actual_common_shares
-from calc.price_path import RULES
+from calc.price_path import RULES, read_prices_bytes
 from calc.workbook import tables_workbook_bytes
 from charts.bridge_figures import bridge_figure, reconciliation_figure
 from dashboard import widgets
@@ -69,10 +69,12 @@ class View(NamedTuple):
     reconciliation: go.Figure
 
 
-@lru_cache(maxsize=32)
-def computed(start: dt.date, end: dt.date, settings: Settings, rule: str) -> View:
-    """The bridge's frames and figures for one choice of inputs (built once per choice; never changed after)."""
-    result = run_bridge(start, end, settings, prices=shipped_prices().with_rule(rule))
+@lru_cache(maxsize=16)
+def computed(start: dt.date, end: dt.date, settings: Settings, rule: str, prices_csv: bytes | None = None) -> View:
+    """The bridge's frames and figures for one choice of inputs (built once per choice; never changed after);
+    ``prices_csv``: an uploaded price path's content (None: data/prices.csv)."""
+    path = shipped_prices() if prices_csv is None else read_prices_bytes(prices_csv, "uploaded prices")
+    result = run_bridge(start, end, settings, prices=path.with_rule(rule))
     covers = covers_frame(result)
     title = f"Share-count bridge {start} → {end}"
     return View(
@@ -103,11 +105,23 @@ def _inputs() -> tuple[dt.date, dt.date, Settings, str]:
     return start, end, Settings(values[0], values[1], values[2]), values[3]
 
 
+def _uploaded_prices() -> bytes | None:
+    """The content of an uploaded price path (date,close_usd,source), or None for the shipped data/prices.csv."""
+    upload = st.file_uploader(
+        "Price path (CSV: date,close_usd,source; default data/prices.csv)",
+        type=["csv"],
+        key="bridge_prices",
+        help="CLI: bridge --prices FILE. Used where a row settles in stock or issues stock worth an amount.",
+    )
+    return None if upload is None else upload.getvalue()
+
+
 def render(page: Page) -> None:
     del page  # the bridge replays the sourced history, not the sidebar's scenario
     start, end, settings, rule = _inputs()
+    prices_csv = _uploaded_prices()
     try:
-        result, covers, table, waterfall, reconciliation = computed(start, end, settings, rule)
+        result, covers, table, waterfall, reconciliation = computed(start, end, settings, rule, prices_csv)
     except InputError as exc:
         st.error(error_lines(exc))
         return

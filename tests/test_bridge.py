@@ -33,8 +33,9 @@ from calc.errors import InputError
 from calc.instruments import load_registry
 from calc.ledger import check_events, read_events_text
 from calc.params import default_params
-from calc.price_path import read_prices
+from calc.price_path import read_prices, read_prices_bytes
 from charts.bridge_figures import bridge_figure, reconciliation_figure
+from dashboard import bridge_view
 from tests.helpers import open_section, run_cli, started_app
 
 PREFERRED, TRUST = "preferred_8pct", "trust_preferred_775"
@@ -299,3 +300,15 @@ def test_replay_problems(body, message):
     with pytest.raises(InputError) as caught:
         replay_rows(events, load_registry(), shipped_prices(), Settings())
     assert any(message in p for p in caught.value.problems), caught.value.problems
+
+
+def test_an_uploaded_price_path_drives_stock_settlements():
+    """The dashboard's upload (``read_prices_bytes``): one close of $4.00 from 2003-01-01 → the 961,000 retired
+    after 2003-04-23 in stock are ceil(93,000 × 250) + ceil(868,000 × 250) = 240,250,000 common."""
+    upload = b"\xef\xbb\xbfdate,close_usd,source\r\n2001-01-01,4.00,test\r\n"
+    view = bridge_view.computed(dt.date(2002, 7, 31), dt.date(2004, 11, 30), Settings("stock"), "previous", upload)
+    sources = dict(zip(view.table["item"], view.table["shares"]))
+    assert sources["retired in stock: 8.00% preferred"] == 240_250_000
+    assert sources["litigation settlement stock (escrow)"] == 25_000_000
+    with pytest.raises(InputError, match="line 1 is not the header"):
+        read_prices_bytes(b"a,b\n1,2\n", "uploaded prices")
