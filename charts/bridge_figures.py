@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import pandas as pd
 import plotly.graph_objects as go
 
-from charts.figures import SHARE_AXIS, as_list, build, chart_layout
+from charts.figures import LEGEND_BELOW, MARGIN_LEGEND_BELOW, SHARE_AXIS, as_list, build, chart_layout
 from charts.text import plot_text
 
 BASE_COLOUR = "#C8C8C8"
@@ -25,11 +25,14 @@ def _short(step: str) -> str:
     return step if len(step) <= MAX_STEP else step[: MAX_STEP - 1] + "…"
 
 
+ZOOM_FLOOR = 0.95
 DILUTION_TITLE = "Bridge: base → total outstanding → fully diluted (at the horizon)"
 
 
-def bridge_figure(rows: Sequence[dict], title: str = DILUTION_TITLE) -> go.Figure:
-    """Waterfall of the bridge rows: the base and subtotals as full bars, additions floating on the running total."""
+def bridge_figure(rows: Sequence[dict], title: str = DILUTION_TITLE, zoom: bool = False) -> go.Figure:
+    """Waterfall of the bridge rows: the base and subtotals as full bars, additions floating on the running total.
+    ``zoom``: the share axis starts just under the lowest running total (``ZOOM_FLOOR`` of it) instead of 0, so
+    steps of a few % of the base stay visible (the bars of the base and totals are then cut: the axis says so)."""
     steps = [plot_text(r["step"]) for r in rows]
     data = [
         dict(
@@ -46,11 +49,13 @@ def bridge_figure(rows: Sequence[dict], title: str = DILUTION_TITLE) -> go.Figur
             showlegend=False,
         )
     ]
+    totals = [r["running_total_shares"] for r in rows]
+    axis = dict(SHARE_AXIS, range=[ZOOM_FLOOR * min(totals), 1.01 * max(totals)]) if zoom and rows else SHARE_AXIS
     layout = chart_layout(
         title,
         "",
-        "common shares",
-        yaxis=SHARE_AXIS,
+        "common shares" + (" (axis not from 0)" if zoom else ""),
+        yaxis=axis,
         xaxis=dict(tickangle=-30, automargin=True),
         hovermode="closest",
         height=560,
@@ -100,7 +105,16 @@ def reconciliation_figure(covers: pd.DataFrame) -> go.Figure:
         "cover date",
         "common shares",
         yaxis=SHARE_AXIS,
-        yaxis2=dict(SHARE_AXIS, title=dict(text="residual (shares)"), overlaying="y", side="right", showgrid=False),
-        height=480,
+        yaxis2=dict(
+            SHARE_AXIS,
+            title=dict(text="residual (shares)"),
+            overlaying="y",
+            side="right",
+            showgrid=False,
+            zeroline=True,
+        ),
+        legend=LEGEND_BELOW,
+        margin=MARGIN_LEGEND_BELOW,
+        height=540,
     )
     return build(data, layout)

@@ -38,15 +38,15 @@ from dashboard import widgets
 from dashboard.context import Page
 from dashboard.safe import error_lines
 
-LABELS = {
-    "cash": "cash (assumption, default)",
+LABELS = {  # short enough for a half-width select box at 1024 px; the help says which is the default
+    "cash": "cash",
     "stock": "stock at the price path",
-    "face": "by face (default)",
+    "face": "by face",
     "even": "evenly",
-    "day": "uniform by day (default)",
+    "day": "uniform by day",
     "end": "at the row's date",
-    "previous": "previous close (default)",
-    "log_linear": "log-linear between closes",
+    "previous": "previous close",
+    "log_linear": "log-linear",
 }
 COVERS_CONFIG = {
     "date": st.column_config.DateColumn("cover date", format="YYYY-MM-DD"),
@@ -81,7 +81,7 @@ def computed(start: dt.date, end: dt.date, settings: Settings, rule: str, prices
         result,
         covers,
         bridge_frame(result),
-        bridge_figure(waterfall_rows(result), title),
+        bridge_figure(waterfall_rows(result), title, zoom=True),
         reconciliation_figure(covers),
     )
 
@@ -91,16 +91,18 @@ def _inputs() -> tuple[dt.date, dt.date, Settings, str]:
     c = st.columns(2)
     start = c[0].date_input("From", DEFAULT_FROM, min_value=first, key="bridge_from", help="CLI: bridge --from")
     end = c[1].date_input("To", DEFAULT_TO, min_value=first, key="bridge_to", help="CLI: bridge --to")
-    cols = st.columns(4)
+    cols = [*st.columns(2), *st.columns(2)]
     choices = (
-        ("Retirements of unknown means", RETIREMENTS, "bridge_retirements", "--retirements"),
-        ("Package split", PACKAGE_RULES, "bridge_package", "--package-rule"),
-        ("Windows spread", SPREAD_RULES, "bridge_spread", "--spread"),
-        ("Price between closes", RULES, "bridge_price_rule", "--price-rule"),
+        ("Retirements of unknown means", RETIREMENTS, "bridge_retirements", "--retirements", "cash: assumption"),
+        ("Package split", PACKAGE_RULES, "bridge_package", "--package-rule", "by face"),
+        ("Rows with a window", SPREAD_RULES, "bridge_spread", "--spread", "uniform by day"),
+        ("Price between closes", RULES, "bridge_price_rule", "--price-rule", "previous close"),
     )
     values = [
-        col.selectbox(label, options, format_func=LABELS.__getitem__, key=key, help=f"CLI: bridge {flag}")
-        for col, (label, options, key, flag) in zip(cols, choices)
+        col.selectbox(
+            label, options, format_func=LABELS.__getitem__, key=key, help=f"Default {default}. CLI: bridge {flag}"
+        )
+        for col, (label, options, key, flag, default) in zip(cols, choices)
     ]
     return start, end, Settings(values[0], values[1], values[2]), values[3]
 
