@@ -2,7 +2,7 @@
 
 Every entry point (CLI, dashboard, benchmarks) loads a shipped fact from here; the parsers only
 parse (they take a path or text). A loader a parser needs for its own default lives next to that
-parser and is re-exported here (``load_terms``, ``load_families``, ``actual_common_shares``,
+parser and is re-exported here (``load_terms``, ``load_families``, ``load_desk_facts``, ``actual_common_shares``,
 ``preferred_carrying_values``), so no parser imports this module: it sits above them all (no import
 cycle). Each loader runs once per process (``functools.lru_cache``); the returned objects are frozen
 or must not be mutated.
@@ -16,6 +16,7 @@ from functools import lru_cache
 import pandas as pd
 
 from calc.allocation import HolderBook, build_book, load_families
+from calc.capacity import load_desk_facts
 from calc.history import actual_common_shares, preferred_carrying_values
 from calc.ledger import Event, read_events
 from calc.option_forms import OptionForm, load_forms_file
@@ -23,6 +24,7 @@ from calc.paths import (
     ACTUAL_SHARES_PATH,
     CARRYING_VALUE_PATH,
     DATA_DIR,
+    EXCHANGE_DESK_PATH,
     EXECUTIVE_GRANTS_PATH,
     FAMILIES_PATH,
     FILING_PATH,
@@ -40,6 +42,7 @@ __all__ = [
     "ACTUAL_SHARES_PATH",
     "CARRYING_VALUE_PATH",
     "DATA_DIR",
+    "EXCHANGE_DESK_PATH",
     "EXECUTIVE_GRANTS_PATH",
     "FAMILIES_PATH",
     "FILING_PATH",
@@ -53,6 +56,7 @@ __all__ = [
     "default_book",
     "history_events",
     "ledger_events",
+    "load_desk_facts",
     "load_families",
     "load_forms",
     "load_register",

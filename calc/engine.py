@@ -38,6 +38,10 @@ P_x = N_x × LP_x + D_usd_x (N_x outstanding after the date's ledger rows):
     conversion  floor(P_x / 1000 × CR_x)          (cash in lieu of the fraction)
     redemption  ceil(P_x / (S_x × put_factor))    if settled in stock, else 0
 A ledger row dated after the exit finds nothing outstanding on that path and does nothing.
+Capacity policy (``calc.capacity``, with ``caps``): a stock redemption needing n shares with O outstanding
+before it (base + every share issued before the settlement) that breaches a cap (n × 100 ≥ 20 × O, or
+O + n > authorized) is paid in cash where ``cash_put_allowed``; otherwise the stock is issued and
+``stock_settlement_shares``/``outstanding_before_exit`` let the caller record the breach.
 Work done once, not per cell: the decisions are evaluated on the decision columns only; LP and the
 accrual counts (price-independent) once when every path has the same dividend policy; dividends
 and interest on the live columns 0..L−1, L = last exit column + 1 (after it nothing is due on any
@@ -60,6 +64,7 @@ from functools import cached_property, partial
 import numpy as np
 
 from calc import preferred_rules as rules
+from calc.capacity import StockCaps
 from calc.errors import InputError
 from calc.ledger import ACTIONS, Plan, RowContext, RowResult, row_totals
 from calc.params import (
@@ -93,6 +98,8 @@ class Policies:
     conversion: np.ndarray  # index into CONVERSION_POLICIES
     call: np.ndarray  # index into CALL_POLICIES
     call_trigger_pct: np.ndarray  # g: the call converts the class when S × CR ≥ 1000 × (1 + g/100)
+    cash_put_allowed: np.ndarray  # bool: a stock settlement breaching a cap is paid in cash (calc.capacity)
+    base_shares: np.ndarray  # int64: common outstanding before the preferred's effects (the caps' O)
 
     @classmethod
     def from_params(cls, params: list[ScenarioParams]) -> Policies:
@@ -108,6 +115,8 @@ class Policies:
             conversion=codes("conversion", CONVERSION_POLICIES),
             call=codes("call", CALL_POLICIES),
             call_trigger_pct=np.array([p.call_trigger_pct for p in params]),
+            cash_put_allowed=np.array([p.cash_put_allowed == "yes" for p in params]),
+            base_shares=np.array([p.base_shares for p in params], dtype=np.int64),
         )
 
     def repeat(self, paths: int) -> Policies:
@@ -155,6 +164,9 @@ class PathResult:
     exact_rate: tuple[Fraction, ...]  # (E,) conversion rates in force, exactly
     put_factor: np.ndarray  # (P,)
     live_columns: int  # L: from column L on, nothing is due or issued on any path (every path has left)
+    stock_settlement_shares: np.ndarray  # (P,) int64 the exit's stock settlement needs (before the capacity policy)
+    outstanding_before_exit: np.ndarray  # (P,) int64 O: base + new common issued before the exit's settlement
+    capacity_cash: np.ndarray  # (P,) bool: the stock settlement breached a cap and was paid in cash (policy)
 
     @cached_property
     def dividend_due_usd(self) -> np.ndarray:
@@ -413,6 +425,18 @@ def _exits(schedule: Schedule, prices: np.ndarray, pol: Policies) -> tuple[np.nd
     return exit_column, action, leaves & called[rows, first]
 
 
+def outstanding_before_exit(
+    base_shares: np.ndarray, dividend_shares_live: np.ndarray, ledger: tuple[RowResult, ...], col: np.ndarray
+) -> np.ndarray:
+    """(P,) O before the exit's settlement: base + stock dividends through the exit column (paid before the
+    date's actions) + the common of ledger rows dated on or before it."""
+    rows = np.arange(len(col))
+    issued = np.cumsum(dividend_shares_live, axis=1)[rows, col] if dividend_shares_live.shape[1] else 0
+    for r in ledger:
+        issued = issued + np.where(r.column <= col, r.conversion + r.redemption + r.exchange, 0)
+    return base_shares + issued
+
+
 def _memo_by(key: Callable[[int], Hashable]) -> Callable[[Callable[[int], Fraction]], Callable[[int], Fraction]]:
     """Memoize a per-path exact value on ``key(p)`` (paths with the same key have the same value)."""
 
@@ -448,11 +472,13 @@ def run_paths(
     coupon_rate: Fraction,
     interest_rate: float,
     plan: Plan | None = None,
+    caps: StockCaps | None = None,
 ) -> PathResult:
     """Project every path; see the module docstring for the rules.
 
     ``coupon_rate`` = r, the preferred's semiannual dividend rate (exact, as LP0); ``interest_rate``
-    the debentures' semiannual interest rate (8.00% / 2 as well); ``plan`` the ledger rows. Share
+    the debentures' semiannual interest rate (8.00% / 2 as well); ``plan`` the ledger rows; ``caps`` the
+    capacity policy's caps (None: no cap is checked). Share
     counts are exact floor/ceil (``calc.rounding``); a path whose new shares pass ``MAX_SHARES``
     raises ``ShareLimitError``. Dividends and interest are evaluated on the live columns only
     (up to the last exit; later nothing is due on any path).
@@ -524,6 +550,13 @@ def run_paths(
     if debenture_after is not None:
         debenture_record = np.concatenate([np.zeros((P, 1)), debenture_after[:, : live - 1]], axis=1)
         interest_due += np.where(paid & alive, debenture_record * interest_rate, 0.0)
+    needed = redemption  # the shares the exit's stock settlement needs, before the capacity policy
+    before = outstanding_before_exit(pol.base_shares, dividend_shares, ledger, col)
+    capacity_cash = pol.cash_put_allowed & stock_redeem
+    capacity_cash &= caps.binds(needed, before) if caps is not None else False
+    if capacity_cash.any():  # the capacity policy: settled in cash instead
+        stock_redeem = stock_redeem & ~capacity_cash
+        redemption = np.where(capacity_cash, 0, redemption)
     holding = action == HOLD
     result = PathResult(
         prices=prices,
@@ -551,6 +584,9 @@ def run_paths(
         exact_rate=schedule.exact_rate,
         put_factor=pol.put_factor,
         live_columns=live,
+        stock_settlement_shares=needed,
+        outstanding_before_exit=before,
+        capacity_cash=capacity_cash,
     )
     check_share_limit(result, schedule)
     return result

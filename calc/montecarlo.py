@@ -18,6 +18,10 @@ generator stream, so chunks of any size draw the same Z_pk for path p (``tests/t
 checks chunks of 97 against one chunk). Each chunk keeps its paths' cumulative new shares on its live
 columns only (up to its last exit; constant after), and a date where no path's count changed has the
 previous date's percentiles, so only the dates where shares were issued are partitioned.
+
+Tails are results: every path, those past the model limit included, is checked against the caps of
+``calc.capacity`` (``calc.capacity_tails``): the run reports the probability of each breach and the
+distribution of the shares the breaching settlements need (``MonteCarloResult.capacity``).
 """
 
 from __future__ import annotations
@@ -29,6 +33,8 @@ import numpy as np
 import pandas as pd
 
 from calc.allocation import HolderBook
+from calc.capacity import stock_caps
+from calc.capacity_tails import BREACHES, CapacityTails, over_limit_breaches, path_breaches, summarize
 from calc.data import default_book, load_terms
 from calc.engine import Policies, ShareLimitError
 from calc.errors import InputError
@@ -63,6 +69,7 @@ class MonteCarloResult:
     paths: int = 0  # paths simulated
     over_limit_paths: int = 0  # paths past the model limit, left out of every statistic above
     over_limit_first: str = ""  # the first of them: 'path 675, redemption shares at 2031-08-01'
+    capacity: CapacityTails | None = None  # breaches of the caps over every simulated path (calc.capacity_tails)
 
     @property
     def statistics_paths(self) -> int:
@@ -205,6 +212,9 @@ def run_monte_carlo(
     sources = np.empty((paths, len(SOURCES)), dtype=np.int64)
     within = np.ones(paths, dtype=bool)  # the paths inside the model limit
     over_limit: list[tuple[int, ShareLimitError]] = []
+    caps = stock_caps(terms)
+    breach_flags = np.zeros((paths, len(BREACHES)), dtype=bool)  # every path, the over-limit ones included
+    needed = np.zeros(paths, dtype=np.int64)
     for start in range(0, paths, CHUNK_PATHS):
         count = min(CHUNK_PATHS, paths - start)
         prices = gbm_prices(params, schedule.years, volatility, count, rng)
@@ -213,6 +223,7 @@ def run_monte_carlo(
             result = project(schedule, prices, policy.repeat(count), terms, plan)
         except ShareLimitError as exc:
             over_limit.append((start, exc))
+            breach_flags[start + exc.paths], needed[start + exc.paths] = over_limit_breaches(len(exc.paths))
             if not exclude_over_limit:
                 continue
             within[start + exc.paths] = False
@@ -223,6 +234,7 @@ def run_monte_carlo(
             result = project(schedule, prices[keep], policy.repeat(len(keep)), terms, plan)
             rows = start + keep
         cumulative.append(result.cumulative_live)
+        breach_flags[rows], needed[rows] = path_breaches(result, params.base_shares, caps, terms)
         totals = result.totals()
         sources[rows] = np.stack([totals[s] for s in SOURCES], axis=1)
         if progress:
@@ -249,4 +261,5 @@ def run_monte_carlo(
         paths=paths,
         over_limit_paths=over,
         over_limit_first=first_over_limit(over_limit) if over_limit else "",
+        capacity=summarize(breach_flags, needed),
     )

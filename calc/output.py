@@ -234,6 +234,11 @@ def _stat(path: str) -> os.stat_result | None:
         raise InputError(f"{path}: cannot be checked ({exc.strerror})") from exc
 
 
+def _no_nul(flag: str, given: str) -> None:
+    if "\0" in given:
+        raise InputError(f"{flag} {given!r}: a file name cannot contain a NUL byte")
+
+
 def _writable_directory(flag: str, given: str, directory: Path) -> None:
     if not directory.is_dir():
         raise InputError(f"{flag} {given}: directory {directory} does not exist")
@@ -248,6 +253,7 @@ def _target(flag: str, given: str) -> Target:
         raise InputError(f"{flag}: empty path: give a file name")
     if given in STDOUT_NAMES:
         return Target(flag, given, None, True)
+    _no_nul(flag, given)
     found = _stat(given)
     if given.endswith(os.sep) or (found is not None and stat.S_ISDIR(found.st_mode)):
         raise InputError(f"{flag} {given}: is a directory; give a file name")
@@ -291,6 +297,7 @@ def _check_distinct(inputs: Mapping[str, str], targets: Mapping[str, Target]) ->
     """Refuse an output that is the same file as an input, a shipped data file or an earlier output."""
     seen: dict[tuple[object, ...], str] = {}
     for flag, given in inputs.items():
+        _no_nul(flag, given)
         key = _identity(given)
         if key is not None:
             seen.setdefault(key, f"the input {flag} {given}")

@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from calc.capacity import load_desk_facts
 from calc.errors import InputError, Problem, echo
 from calc.holder_bases import BASES, HOLDER_BASES
 from calc.numbers import parse_float, parse_whole
@@ -26,6 +27,7 @@ PUT_POLICIES = ("none", "all", "rational")
 SETTLEMENTS = ("cash", "stock")
 CONVERSION_POLICIES = ("none", "all", "rational")
 CALL_POLICIES = ("none", "rational", "date")
+CASH_PUT_CHOICES = ("no", "yes")  # cash_put_allowed (calc.capacity: the capacity policy)
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,7 @@ class ScenarioParams:
     call: str = "none"
     call_date: dt.date | None = None  # call = date only
     call_trigger_pct: float = 20.0
+    cash_put_allowed: str = "no"  # "yes": a stock settlement that would breach a cap is paid in cash
 
     @property
     def effective_conversion_date(self) -> dt.date:
@@ -164,6 +167,14 @@ SPECS: tuple[ParamSpec, ...] = (
         "percent",
         bounds=CALL_TRIGGER_RANGE_PCT,
     ),
+    ParamSpec(
+        "cash_put_allowed",
+        "choice",
+        "capacity policy: yes settles in cash a stock-settled put, call or redemption whose shares would need "
+        "shareholder approval (NYSE 20 percent rule) or exceed the authorized shares; no (default, an "
+        "assumption: the credit facilities prohibited a cash put) issues the stock and records the breach",
+        choices=CASH_PUT_CHOICES,
+    ),
 )
 SPEC_BY_NAME = {s.name: s for s in SPECS}
 PARAM_NAMES = tuple(s.name for s in SPECS)
@@ -191,6 +202,7 @@ def default_params(terms: Terms | None = None) -> ScenarioParams:
         call="none",
         call_date=None,
         call_trigger_pct=float(terms.preferred.call_trigger_pct),
+        cash_put_allowed=CASH_PUT_CHOICES[load_desk_facts().cash_put_allowed],
     )
 
 

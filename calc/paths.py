@@ -23,3 +23,4 @@ INSTRUMENTS_PATH = DATA_DIR / "instruments.toml"  # calc.instruments
 REPLAY_PATH = DATA_DIR / "replay.csv"  # calc.bridge: the 2002-2004 replay after data/history.csv
 REPLAY_SOURCES_PATH = DATA_DIR / "replay_sources.toml"  # calc.bridge: the reported figures
 PRICES_PATH = DATA_DIR / "prices.csv"  # calc.price_path: the closes found
+EXCHANGE_DESK_PATH = DATA_DIR / "exchange_desk.toml"  # calc.capacity

@@ -30,6 +30,7 @@ import pandas as pd
 
 from calc import preferred_rules as rules
 from calc.allocation import ExitTerms, HolderBook, holder_arrays, holder_frame
+from calc.capacity import stock_caps
 from calc.columns import SUMMARY_METRICS
 from calc.data import default_book, load_terms
 from calc.engine import CONVERT, REDEEM, PathResult, Policies, ShareLimitError, in_the_money, run_paths
@@ -68,6 +69,7 @@ def project(
         coupon_rate(terms),
         interest_rate(terms),
         plan,
+        stock_caps(terms),
     )
 
 

@@ -26,7 +26,7 @@ GROUPS = (  # sidebar grouping; any parameter not named here is shown under "Oth
     ("Market", ("price", "annual_drift", "base_shares")),
     ("Projection window", ("valuation_date", "horizon")),
     ("Dividends", ("dividend_policy", "sale_factor")),
-    ("Puts and mandatory redemption", ("put", "put_settlement", "put_factor")),
+    ("Puts and mandatory redemption", ("put", "put_settlement", "put_factor", "cash_put_allowed")),
     ("Conversion and exchange", ("conversion", "conversion_date", "exchange_date")),
     ("Holder table", ("holder_basis",)),
     ("Issuer call", ("call", "call_date", "call_trigger_pct")),
@@ -49,6 +49,7 @@ LABELS = {  # parameter -> human label (the CLI flag is in the help)
     "call": "Issuer call",
     "call_date": "Call date",
     "call_trigger_pct": "Call trigger",
+    "cash_put_allowed": "Cash when a cap binds",
 }
 CHOICE_HELP = {
     "dividend_policy": {

@@ -517,7 +517,8 @@ def render_breakeven(params: ScenarioParams, events: tuple[Event, ...], book: Ho
         "Per preferred share retired on the date: common issued by the exchange (R) against the common the "
         "same share causes if left outstanding under the scenario's policies (stock dividends after the "
         "date, then a stock-settled put or conversion; exact per-share amounts). The break-even is the flat "
-        "common price at which both are equal (`python -m calc breakeven`)."
+        "common price at which both are equal (`python -m calc breakeven`). What an offer is worth, the yield "
+        "it implies and the caps on the stock: *Exchange desk*."
     )
     ratio, date = _breakeven_inputs(params, events)
     try:

@@ -8,11 +8,12 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from calc.capacity_tails import CapacityTails
 from calc.errors import InputError
 from charts import figures
 from dashboard import cache, formatting
 from dashboard.context import Page
-from dashboard.formatting import pct
+from dashboard.formatting import pct, shares
 from dashboard.safe import error_lines
 from dashboard.widgets import chart, download, file_name
 
@@ -106,6 +107,8 @@ def render(page: Page) -> None:
         f"Probability that total common exceeds the authorized shares at the horizon: "
         f"**{pct(100 * outcome.exceeds_authorized_probability)}**.{flat} " + figures.PNG_NOTE
     )
+    if outcome.capacity is not None:
+        render_capacity(outcome.capacity, outcome.paths)
     st.markdown("**New shares at the horizon by source, across paths**")
     by_source = source_rows(outcome.horizon_new_by_source)
     st.dataframe(by_source, width="stretch", hide_index=True, column_config=source_config(by_source))
@@ -116,3 +119,25 @@ def render(page: Page) -> None:
             file_name(f"monte_carlo_{int(paths)}p_seed{int(seed)}", page.scenario_id),
             "dl_monte_carlo",
         )
+
+
+def render_capacity(tails: CapacityTails, paths: int) -> None:
+    """The caps' tails (``calc.capacity_tails``): the probability of each breach over every path, and the shares
+    the breaching settlements need."""
+    st.markdown(f"**Capacity: breaches of the caps, of all {paths:,} paths** (none left out)")
+    rows = pd.DataFrame(
+        {
+            "breach": [name.replace("_", " ") for name in tails.probability],
+            "probability": list(tails.probability.values()),
+        }
+    )
+    st.dataframe(
+        rows,
+        hide_index=True,
+        width="stretch",
+        key="mc_capacity",
+        column_config={"probability": st.column_config.NumberColumn("probability", format="percent")},
+    )
+    if tails.shares_needed:
+        needed = ", ".join(f"{k} {shares(v)}" for k, v in tails.shares_needed.items())
+        st.caption(f"Shares needed by the {tails.breaching_paths:,} breaching settlements: {needed}.")

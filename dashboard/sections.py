@@ -19,6 +19,7 @@ from dashboard import (
     issuance_view,
     ledger_view,
     montecarlo_view,
+    offer_view,
     options_view,
     saved_view,
     securities_view,
@@ -47,6 +48,7 @@ SECTIONS: list[Section] = [
     Section("Employee options", options_view, False),
     Section("Ledger and break-even", ledger_view, False),
     Section("2002–2004 bridge", bridge_view, False),
+    Section("Exchange desk", offer_view, False),
     Section("All securities", securities_view, True),
 ]
 NAMES = [s.name for s in SECTIONS]

@@ -90,6 +90,7 @@ def test_save_reload_link_and_load_show_one_scenario(browser_context, server, tm
     page.locator(".st-key-save_name input").fill("exchange and upload")
     page.locator(".st-key-save_name input").press("Enter")
     wait_idle(page)
+    page.locator(".st-key-save_scenario button:not([disabled])").wait_for(timeout=WAIT_MS)  # the name is in
     page.locator(".st-key-save_scenario button").click()
     page.get_by_text("Saved 'exchange and upload'").first.wait_for(timeout=WAIT_MS)
     open_tab(page, "Share issuance")

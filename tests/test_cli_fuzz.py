@@ -227,6 +227,7 @@ test_fuzz_dilution = _fuzz("dilution")  # issue 13
 test_fuzz_securities = _fuzz("securities")  # the same command by its name
 test_fuzz_report = _fuzz("report")  # issue 12
 test_fuzz_bridge = _fuzz("bridge")  # issue 22
+test_fuzz_offer = _fuzz("offer")  # issue 23
 
 
 def test_fuzz_covers_every_command():

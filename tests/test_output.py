@@ -623,3 +623,18 @@ def test_issue20_item24_disk_full_says_what_the_output_needs(tmp_path, capsys, m
     assert lines[0].startswith(f"error: {flag} {target}: cannot write (disk full; it needs at least "), lines
     assert "0 bytes" not in lines[0] and lines[0].endswith(" free); no output written")
     assert files_in(tmp_path) == []
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["montecarlo", "--scenario", "\x00"],
+        ["scenario", "--events", "a\x00b"],
+        ["scenario", "--timeline", "out\x00.csv"],
+    ],
+)
+def test_a_file_name_with_a_nul_byte_is_an_input_error_naming_the_flag(capsys, argv):
+    """Found by the CLI fuzz: a NUL in a path once escaped as ``ValueError: embedded null byte`` (exit 1)."""
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: {argv[1]} ") and "cannot contain a NUL byte" in err and "internal" not in err

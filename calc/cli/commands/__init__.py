@@ -21,6 +21,11 @@ COMMANDS: dict[str, str] = {
     "grid": "Write a scenario grid CSV for `export`: the cartesian product of parameter lists and ranges.",
     "holders": "Parse the Selling Securityholders table of a prospectus supplement into a register CSV.",
     "montecarlo": "Monte Carlo of total common outstanding (percentiles per event date) under GBM prices.",
+    "offer": (
+        "Evaluate an exchange offer of R common per preferred on a date: value delivered, yield to put, implied "
+        "spread, break-even price, D-42 adjustment and inducement, capacity caps (NYSE 20 percent, registered, "
+        "authorized)."
+    ),
     "options": "Employee stock options from a grants CSV: vested/exercisable/expired/cancelled shares on a date.",
     "report": "Write one scenario as a self-contained HTML report (charts inline, no network needed; printable).",
     "scenario": (

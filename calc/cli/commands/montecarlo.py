@@ -65,6 +65,8 @@ def _report(args: argparse.Namespace, result: MonteCarloResult, plan: OutputPlan
     }
     if result.coverage:
         payload["statistics_note"] = result.coverage
+    if result.capacity is not None:
+        payload |= result.capacity.as_dict()
     if args.json:
         print_json(payload)
         return 0
@@ -74,6 +76,12 @@ def _report(args: argparse.Namespace, result: MonteCarloResult, plan: OutputPlan
     of = f" (of the {result.statistics_paths:,} paths within the model limit)" if result.coverage else ""
     print(result.total_percentiles.to_string(index=False, float_format=lambda v: f"{v:,.0f}"))
     print(f"P(total > authorized shares) = {result.exceeds_authorized_probability:.2%}{of}")
+    if result.capacity is not None:
+        print(f"capacity breaches (of all {result.paths:,} paths):")
+        for name, p in result.capacity.probability.items():
+            print(f"  P({name}) = {p:.2%}")
+        for name, shares in result.capacity.shares_needed.items():
+            print(f"  shares needed by a breaching settlement, {name}: {shares:,}")
     for line in plan.wrote():
         print(line)
     return 0
