@@ -63,6 +63,12 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help=f"replay events CSV (default data/history.csv then {REPLAY_PATH.name})",
     )
     parser.add_argument(
+        "--history",
+        action="store_true",
+        help="the shipped replay from 2002-07-31 (data/history.csv then data/replay.csv): the default, so a no-op "
+        "kept for the spelling `bridge --from D1 --to D2 --history` (refused with --replay)",
+    )
+    parser.add_argument(
         "--prices",
         type=input_path,
         metavar="FILE",
@@ -80,6 +86,8 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     inputs = {"--replay": args.replay, "--prices": args.prices}
+    if args.history and args.replay is not None:
+        raise InputError("--history: the shipped replay; give --history or --replay FILE, not both")
     if args.xlsx == "-":
         raise InputError("--xlsx -: a workbook is a binary file; give a file name")
     plan = plan_outputs(inputs, {"--out": args.out, "--xlsx": args.xlsx}, sidecars=("--out",))
