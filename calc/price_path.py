@@ -13,8 +13,11 @@ Before the first close there is no price: an ``InputError`` naming the date.
 
 from __future__ import annotations
 
+import csv
+import dataclasses
 import datetime as dt
-from collections.abc import Iterable
+import io
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,11 +41,16 @@ class PricePath:
     sources: tuple[str, ...]
     rule: str = "previous"
     label: str = "prices"
+    close_texts: tuple[str, ...] = ()  # each close as typed (a scenario document keeps these)
 
     def with_rule(self, rule: str) -> PricePath:
         if rule not in RULES:
             raise InputError(f"price rule: '{echo(rule)}' is not one of {', '.join(RULES)}")
-        return PricePath(self.dates, self.closes_usd, self.sources, rule, self.label)
+        return dataclasses.replace(self, rule=rule)
+
+    def rows(self) -> tuple[tuple[str, str, str], ...]:
+        """(date, close_usd as typed, source) of each close: the cells of a prices CSV."""
+        return tuple(zip((d.isoformat() for d in self.dates), self.close_texts, self.sources))
 
     def close_usd(self, dates: np.ndarray) -> np.ndarray:
         """S(d) for each of ``dates`` (numpy datetime64[D]) under ``rule`` (module docstring)."""
@@ -83,6 +91,7 @@ def parse_prices(lines: Iterable[str], origin: str, label: str) -> PricePath:
         raise InputError(f"{origin}: line 1 is not the header {','.join(COLUMNS)}")
     dates: list[dt.date] = []
     closes: list[float] = []
+    texts: list[str] = []
     sources: list[str] = []
     problems: list[Problem] = []
     for line, cells in records[1:]:
@@ -117,9 +126,24 @@ def parse_prices(lines: Iterable[str], origin: str, label: str) -> PricePath:
         else:
             dates.append(date)
             closes.append(close)
+            texts.append(text_close)
             sources.append(source)
     if not dates and not problems:
         problems.append(Problem("no closes", source=origin))
     if problems:
         raise InputError(f"{label}: {len(problems)} problem(s); nothing was run", tuple(problems))
-    return PricePath(tuple(dates), np.array(closes), tuple(sources), label=origin)
+    return PricePath(tuple(dates), np.array(closes), tuple(sources), label=origin, close_texts=tuple(texts))
+
+
+def prices_csv(rows: Iterable[Sequence[str]]) -> str:
+    """Rows (date, close_usd, source) as a prices-file text (header ``COLUMNS``)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def parse_prices_text(text: str, origin: str, rule: str = "previous") -> PricePath:
+    """A prices-file text (a scenario document's rows, ``prices_csv``) read as a file is, under ``rule``."""
+    return read_prices_bytes(text.encode("utf-8"), origin, origin).with_rule(rule)

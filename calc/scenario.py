@@ -40,7 +40,9 @@ from calc.issuance import ISSUANCE_SOURCES, summary_total, timeline_total
 from calc.ledger import Event, Plan, holder_ledger, late_row, resolve
 from calc.measures import new_shares_pct
 from calc.params import ScenarioParams
-from calc.schedule import Schedule, build_schedule, deterministic_prices
+from calc.price_path import PricePath
+from calc.scenario_prices import base_prices
+from calc.schedule import Schedule, build_schedule
 from calc.terms import Terms
 
 SUMMARY_KEYS = tuple(c.name for c in SUMMARY_METRICS)
@@ -260,15 +262,24 @@ class ScenarioResult:
 
 
 def project_group(
-    group: list[ScenarioParams], terms: Terms, plan: Plan | None = None, label: Callable[[int], str] | None = None
+    group: list[ScenarioParams],
+    terms: Terms,
+    plan: Plan | None = None,
+    label: Callable[[int], str] | None = None,
+    prices_path: PricePath | None = None,
 ) -> tuple[Schedule, Policies, PathResult, np.ndarray]:
     """Project scenarios that share one event schedule (same window and ledger rows) on their deterministic
-    price paths: (schedule, policies, engine result, base shares per scenario). ``check_rows_before_exit``
-    (``label(i)``: how scenario i of the group is named in its message)."""
+    price paths (``calc.scenario_prices.base_prices``: the drift path, or ``prices_path``): (schedule, policies,
+    engine result, base shares per scenario). ``check_rows_before_exit`` (``label(i)``: how scenario i of the
+    group is named in its message)."""
     schedule = scenario_schedule(group[0], terms, plan)
     pol = Policies.from_params(group)
-    prices = deterministic_prices(
-        np.array([p.price for p in group]), np.array([p.annual_drift for p in group]), schedule.years
+    prices = base_prices(
+        np.array([p.price for p in group]),
+        np.array([p.annual_drift for p in group]),
+        schedule.dates,
+        schedule.years,
+        prices_path,
     )
     path = project(schedule, prices, pol, terms, plan)
     if plan is not None:
@@ -301,13 +312,18 @@ def check_rows_before_exit(
 
 
 def run_scenario(
-    params: ScenarioParams, terms: Terms | None = None, book: HolderBook | None = None, events: tuple[Event, ...] = ()
+    params: ScenarioParams,
+    terms: Terms | None = None,
+    book: HolderBook | None = None,
+    events: tuple[Event, ...] = (),
+    prices_path: PricePath | None = None,
 ) -> ScenarioResult:
-    """Project one deterministic scenario: timeline, summary and holder table (``events``: ledger rows)."""
+    """Project one deterministic scenario: timeline, summary and holder table (``events``: ledger rows;
+    ``prices_path``: a dated price path instead of the drift path)."""
     terms = terms or load_terms()
     book = book or default_book()
     plan = scenario_plan(params, events, terms, book)
-    schedule, pol, path, base = project_group([params], terms, plan)
+    schedule, pol, path, base = project_group([params], terms, plan, prices_path=prices_path)
     ex = exit_terms(path, base, (BASIS_BY_NAME[params.holder_basis],), book, plan)
     summary = first_row(summary_columns(path, base, schedule, terms))
     return ScenarioResult(params, schedule, path, summary, holder_arrays(book, ex), book, terms.preferred.shares_issued)
@@ -330,11 +346,13 @@ def run_batch(
     book: HolderBook | None = None,
     with_holders: bool = True,
     events: Sequence[tuple[Event, ...]] | None = None,
+    prices_path: PricePath | None = None,
 ) -> BatchResult:
     """Many deterministic scenarios, vectorized within groups sharing event dates and ledger rows.
 
     ``with_holders=False`` skips the holder allocation (``holders`` is then empty);
-    ``events[i]`` are scenario i's ledger rows (None: none).
+    ``events[i]`` are scenario i's ledger rows (None: none); ``prices_path``: one dated price path for every
+    scenario (their price and drift then unused).
     """
     terms = terms or load_terms()
     book = book or default_book()
@@ -347,7 +365,9 @@ def run_batch(
         group = [params[i] for i in indices]
         plan = scenario_plan(group[0], events[indices[0]], terms, book)
         try:
-            schedule, pol, path, base = project_group(group, terms, plan, _scenario_label(indices, len(params)))
+            schedule, pol, path, base = project_group(
+                group, terms, plan, _scenario_label(indices, len(params)), prices_path
+            )
         except ShareLimitError as exc:
             rows = np.array(indices)[exc.paths]
             more = f" (and {len(rows) - 1:,} more)" if len(rows) > 1 else ""

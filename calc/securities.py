@@ -89,9 +89,11 @@ from calc.options import (
     tsm_incremental_shares,
 )
 from calc.params import ScenarioParams
+from calc.price_path import PricePath
 from calc.rounding import MAX_SHARES, ceil_shares, decimal_value, exact_at_least, floor_shares, quotient
 from calc.scenario import default_book, project, scenario_plan, scenario_schedule
-from calc.schedule import DAYS_PER_YEAR, deterministic_prices
+from calc.scenario_prices import base_prices, path_shape
+from calc.schedule import DAYS_PER_YEAR
 
 DAYS_PER_YEAR_EXACT = Fraction(1461, 4)  # 365.25, the grid's year (calc.schedule.DAYS_PER_YEAR)
 
@@ -574,6 +576,7 @@ class Setup:
     plan: Plan | None
     grid: Grid
     excluded: tuple[Instrument, ...] = ()
+    prices_path: PricePath | None = None  # a dated price path (``calc.scenario_prices``; None: the drift path)
 
 
 def setup(
@@ -583,10 +586,11 @@ def setup(
     events: tuple[Event, ...] = (),
     include_illustrative: bool = False,
     book: HolderBook | None = None,
+    prices_path: PricePath | None = None,
 ) -> Setup:
     """Instruments, policies and the 8.00% preferred's ledger plan on one date grid. Illustrative instruments
     (``Registry.illustrative``) only with ``include_illustrative``; ``book``: the holder data the events name
-    holders of (default: the filing's)."""
+    holders of (default: the filing's); ``prices_path``: a dated price path instead of the drift path."""
     registry = registry or load_registry()
     excluded = () if include_illustrative else registry.illustrative()
     registry = registry if include_illustrative else registry.without_illustrative()
@@ -594,13 +598,20 @@ def setup(
     plan = scenario_plan(params, events, registry.terms, book or default_book())
     schedule = scenario_schedule(params, registry.terms, plan)
     grid = build_grid(params, registry, policies, schedule.dates)
-    return Setup(params, registry, policies, plan, grid, excluded)
+    return Setup(params, registry, policies, plan, grid, excluded, prices_path)
 
 
 def run_dilution(s: Setup, start_prices: np.ndarray | None = None) -> DilutionResult:
-    """Deterministic paths ``P_0 × (1 + drift)^t``, one per start price (default: the scenario's price)."""
+    """Deterministic paths ``P_0 × (1 + drift)^t``, one per start price (default: the scenario's price); with a
+    price path, the path's closes (``calc.scenario_prices.base_prices``), scaled to each start price on the
+    valuation date when start prices are given."""
     start = np.array([s.params.price]) if start_prices is None else np.asarray(start_prices, dtype=float)
-    prices = deterministic_prices(start, np.full(len(start), s.params.annual_drift), s.grid.years)
+    drift = np.full(len(start), s.params.annual_drift)
+    shape = path_shape(s.prices_path, s.grid.dates, s.params.valuation_date)
+    if shape is None or start_prices is None:
+        prices = base_prices(start, drift, s.grid.dates, s.grid.years, s.prices_path)
+    else:
+        prices = start[:, None] * shape[None, :]
     return project_all(s.params, s.registry, s.policies, s.grid, prices, s.plan)
 
 
@@ -807,12 +818,14 @@ def run_dilution_mc(
     """GBM prices on the grid (``calc.montecarlo.gbm_prices``), every instrument on each path, in chunks."""
     validate_mc(volatility, paths, seed)
     rng = np.random.default_rng(seed)
+    price, drift = np.array([s.params.price]), np.array([s.params.annual_drift])
+    base = base_prices(price, drift, s.grid.dates, s.grid.years, s.prices_path)[0]
     n = len(s.registry.instruments)
     issued, potential = _zeros((paths, n)), _zeros((paths, n))
     over_limit: list[tuple[int, ShareLimitError]] = []
     for start in range(0, paths, CHUNK_PATHS):
         count = min(CHUNK_PATHS, paths - start)
-        prices = gbm_prices(s.params, s.grid.years, volatility, count, rng)
+        prices = gbm_prices(s.params, s.grid.years, volatility, count, rng, base)
         try:
             result = project_all(s.params, s.registry, s.policies, s.grid, prices, s.plan)
         except ShareLimitError as exc:

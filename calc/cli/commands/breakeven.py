@@ -28,7 +28,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     resolved = scenario_from_args(args)
     day = args.date.isoformat() if args.date else None
-    s = setup(resolved.params, day, resolved.events, book=resolved.book)
+    s = setup(resolved.params, day, resolved.events, book=resolved.book, prices_path=resolved.prices)
     report = breakeven_report(s, float(args.common_per_preferred), args.volatility, args.paths, args.seed)
     if args.json:
         print_json(report)

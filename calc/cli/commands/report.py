@@ -30,7 +30,7 @@ def run(args: argparse.Namespace) -> int:
     plan = plan_outputs({"--events": args.events, "--scenario": args.scenario}, {"--out": args.out})
     resolved = scenario_from_args(args)
     params, terms = resolved.params, load_terms()
-    result = run_scenario(params, terms, resolved.book, resolved.events)
+    result = run_scenario(params, terms, resolved.book, resolved.events, resolved.prices)
     sensitivity = price_sensitivity(params, price_grid(), terms)
     figures = scenario_figures(result, sensitivity, terms.market.authorized_common_shares)
     record = inputs_record("report", args, params, _inputs(args) | history_file(resolved.doc.history), doc=resolved.doc)
@@ -46,4 +46,4 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _inputs(args: argparse.Namespace) -> dict[str, Path | None]:
-    return {"--events": args.events, "--scenario": args.scenario}
+    return {"--events": args.events, "--scenario": args.scenario, "--prices": args.prices}

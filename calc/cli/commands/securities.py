@@ -129,7 +129,15 @@ def run(args: argparse.Namespace) -> int:
     policies = parse_policies(args.policy, registry)
     resolved = scenario_from_args(args)
     params, include = resolved.params, args.include_illustrative or resolved.doc.include_illustrative
-    s = setup(params, registry, policies, resolved.events, include_illustrative=include, book=resolved.book)
+    s = setup(
+        params,
+        registry,
+        policies,
+        resolved.events,
+        include_illustrative=include,
+        book=resolved.book,
+        prices_path=resolved.prices,
+    )
     result = run_dilution(s)
     net_income = DEFAULT_NET_INCOME_USD if args.net_income is None else args.net_income
     eps = dilution_eps(result, net_income, args.period_years, args.tax_rate, args.average_price)
