@@ -38,6 +38,7 @@ from calc.errors import InputError, echo
 from calc.grid import ID_COLUMN, Grid
 from calc.output import OutputPlan, Sink, csv_decimals, neutralize_text, plan_outputs, rounded
 from calc.params import PARAM_NAMES, SPEC_BY_NAME, ScenarioParams
+from calc.price_path import PricePath
 from calc.register import DEFAULT_PARTIAL, prepare_register, read_register_csv
 from calc.scenario import run_batch
 from calc.terms import Terms
@@ -154,10 +155,12 @@ def result_chunks(
     terms: Terms | None = None,
     chunk_size: int = DEFAULT_CHUNK_SIZE,
     spreadsheet_safe: bool = True,
+    prices_path: PricePath | None = None,
 ) -> Iterator[Chunk]:
     """Run the grid ``chunk_size`` scenarios at a time; yield each chunk's results and summary tables.
 
-    ``spreadsheet_safe`` neutralizes the text cells (scenario ids, holder names, families).
+    ``spreadsheet_safe`` neutralizes the text cells (scenario ids, holder names, families); ``prices_path``: one
+    dated price path for every scenario (``calc.scenario_prices``: their price and annual_drift unused).
     """
     if chunk_size < 1:
         raise InputError(f"chunk size {chunk_size} must be >= 1")
@@ -171,7 +174,7 @@ def result_chunks(
         params = list(grid.params[start : start + chunk_size])
         events = list(grid.events[start : start + chunk_size]) if grid.events else None
         try:
-            batch = run_batch(params, terms, book, True, events)
+            batch = run_batch(params, terms, book, True, events, prices_path)
         except ShareLimitError as exc:
             first, more = grid.ids[start + int(exc.paths[0])], len(exc.paths) - 1
             also = f" (and {more:,} more)" if more > 0 else ""
@@ -311,6 +314,7 @@ def write_export(
     chunk_size: int = DEFAULT_CHUNK_SIZE,
     progress: Callable[[int, int], None] | None = None,
     record: Mapping[str, object] | None = None,
+    prices_path: PricePath | None = None,
 ) -> ExportStats:
     """``export`` onto planned outputs: ``--out`` (results) and, if planned, ``--summary`` (and their
     planned ``NAME.inputs.json`` sidecars, holding ``record``)."""
@@ -323,7 +327,9 @@ def write_export(
             for flag, schema in zip(flags, (RESULT_SCHEMA, SUMMARY_SCHEMA))
         ]
         with _WriteBehind(writers) as behind:
-            for chunk in result_chunks(grid, book, terms, chunk_size, spreadsheet_safe=fmt == "csv"):
+            for chunk in result_chunks(
+                grid, book, terms, chunk_size, spreadsheet_safe=fmt == "csv", prices_path=prices_path
+            ):
                 behind.write((chunk.results, chunk.summary))
                 done += chunk.scenarios
                 rows += chunk.results.num_rows

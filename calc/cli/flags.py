@@ -16,7 +16,7 @@ from calc.ledger import check_events, read_events_lenient
 from calc.narrative import input_value
 from calc.params import SPEC_BY_NAME, SPECS, ScenarioParams, default_params, parse_params
 from calc.price_path import RULES as PRICE_RULES
-from calc.price_path import read_prices
+from calc.price_path import PricePath, read_prices
 from calc.scenario_doc import MAX_DOC_BYTES, PriceData, ScenarioDoc, doc_from_json, event_cells, params_json_values
 from calc.scenario_run import Resolved, resolve
 
@@ -162,18 +162,30 @@ def _file_rows(args: argparse.Namespace, params: ScenarioParams, history: bool) 
     return tuple(event_cells(e) for e in events)
 
 
+PRICE_RULE_ALONE = "--price-rule: applies to a price path; give --prices FILE.csv"
+
+
+def price_path_from_args(args: argparse.Namespace) -> PricePath | None:
+    """``--prices FILE`` read and checked as a prices file (``calc.price_path``) under ``--price-rule``; None
+    without ``--prices`` (``--price-rule`` alone is then an error)."""
+    if args.prices is None:
+        if args.price_rule is not None:
+            raise InputError(PRICE_RULE_ALONE)
+        return None
+    return read_prices(args.prices, "--prices").with_rule(args.price_rule or "previous")
+
+
 def _with_prices(doc: ScenarioDoc, args: argparse.Namespace, notes: list[str]) -> ScenarioDoc:
-    """``--prices`` (read and checked as a prices file) and ``--price-rule`` in the document."""
-    if args.prices is not None:
-        path = read_prices(args.prices, "--prices")
-        rule = args.price_rule or "previous"
+    """``--prices`` and ``--price-rule`` in the document (``--price-rule`` alone: the document's path's rule)."""
+    path = price_path_from_args(args) if args.prices is not None else None
+    if path is not None:
         if args.scenario is not None and doc.prices.rows:
             notes.append(f"--prices {args.prices} replaces the scenario file's price path")
-        return doc.replace(prices=PriceData(path.rows(), rule, f"--prices {args.prices.name}"))
+        return doc.replace(prices=PriceData(path.rows(), path.rule, f"--prices {args.prices.name}"))
     if args.price_rule is None:
         return doc
     if not doc.prices.rows:
-        raise InputError("--price-rule: applies to a price path; give --prices FILE.csv")
+        raise InputError(PRICE_RULE_ALONE)
     if args.price_rule != doc.prices.rule:
         notes.append(f"--price-rule {args.price_rule} overrides the scenario file's {doc.prices.rule}")
     return doc.replace(prices=dataclasses.replace(doc.prices, rule=args.price_rule))
