@@ -33,6 +33,7 @@ from calc.ledger import Event
 from calc.montecarlo import MonteCarloResult, run_monte_carlo
 from calc.options import Grant, option_timeline, tsm_curve
 from calc.params import ScenarioParams, default_params
+from calc.price_path import PricePath
 from calc.scenario import ScenarioResult, run_scenario
 from calc.scenario_doc import ScenarioDoc
 from calc.scenario_run import Resolved, resolve
@@ -66,7 +67,7 @@ def resolved(doc_key: str, _doc: ScenarioDoc) -> Resolved:
 @st.cache_resource(show_spinner=False, max_entries=256)
 def result(doc_key: str, _resolved: Resolved) -> ScenarioResult:
     """The scenario of a resolved document (``doc_key``: its content hash)."""
-    return run_scenario(_resolved.params, terms(), _resolved.book, _resolved.events)
+    return run_scenario(_resolved.params, terms(), _resolved.book, _resolved.events, _resolved.prices)
 
 
 def doc_result(doc: ScenarioDoc) -> ScenarioResult:
@@ -148,10 +149,12 @@ def breakeven(
     _params: ScenarioParams,
     _events: tuple[Event, ...],
     _book: HolderBook,
+    _prices: PricePath | None = None,
 ) -> tuple[dict[str, object], np.ndarray, np.ndarray]:
-    """Break-even report and the wait curve over ``BREAKEVEN_POINTS`` flat prices (log-spaced); ``doc_key``
-    identifies the parameters, ledger rows and holder data."""
-    s = setup(_params, date, _events, book=_book)
+    """Break-even report and the wait curve over ``BREAKEVEN_POINTS`` flat prices (log-spaced; with a price path,
+    the path scaled to each price on the date); ``doc_key`` identifies the parameters, ledger rows, holder data
+    and price path."""
+    s = setup(_params, date, _events, book=_book, prices_path=_prices)
     prices = np.geomspace(MIN_PRICE_USD * 10, MAX_PRICE_USD / 10, BREAKEVEN_POINTS)
     return breakeven_report(s, ratio), prices, flat_wait(s, prices).wait
 
@@ -175,13 +178,22 @@ def monte_carlo(
     seed: int,
     events: tuple[Event, ...],
     progress: Callable[[int, int], None],
+    prices_path: PricePath | None = None,
 ) -> MonteCarloResult | InputError:
     """Run (or reuse) a Monte Carlo; an ``InputError`` is kept as the outcome. Keeps the last ``MC_KEEP``."""
     runs = st.session_state.setdefault(MC_STATE, {})
     if run_key not in runs:
         try:
             runs[run_key] = run_monte_carlo(
-                params, volatility, paths, seed, terms(), progress=progress, events=events, exclude_over_limit=True
+                params,
+                volatility,
+                paths,
+                seed,
+                terms(),
+                progress=progress,
+                events=events,
+                exclude_over_limit=True,
+                prices_path=prices_path,
             )
         except InputError as exc:
             runs[run_key] = exc

@@ -10,6 +10,7 @@ import pandas as pd
 from calc.allocation import HolderBook
 from calc.ledger import Event
 from calc.params import ScenarioParams
+from calc.price_path import PricePath
 from calc.scenario import ScenarioResult
 from calc.scenario_doc import ScenarioDoc
 from calc.terms import Terms
@@ -24,6 +25,7 @@ class Page(NamedTuple):
     register: pd.DataFrame
     book: HolderBook
     events: tuple[Event, ...]  # the ledger rows in force: history (when on), then the document's
+    prices: PricePath | None = None  # the document's dated price path (None: the drift path)
 
     @property
     def params(self) -> ScenarioParams | None:

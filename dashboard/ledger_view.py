@@ -42,6 +42,7 @@ from calc.ledger import (
 )
 from calc.numbers import parse_float, parse_whole
 from calc.params import ScenarioParams
+from calc.price_path import PricePath
 from calc.rounding import MAX_SHARES
 from calc.scenario_doc import event_cells, events_csv
 from calc.terms import Terms
@@ -511,18 +512,25 @@ def _breakeven_inputs(params: ScenarioParams, events: Sequence[Event]) -> tuple[
     return float(ratio), date
 
 
-def render_breakeven(params: ScenarioParams, events: tuple[Event, ...], book: HolderBook, params_json: str) -> None:
+def render_breakeven(
+    params: ScenarioParams,
+    events: tuple[Event, ...],
+    book: HolderBook,
+    params_json: str,
+    price_path: PricePath | None = None,
+) -> None:
     st.subheader("Exchange now or wait")
     st.caption(
         "Per preferred share retired on the date: common issued by the exchange (R) against the common the "
         "same share causes if left outstanding under the scenario's policies (stock dividends after the "
         "date, then a stock-settled put or conversion; exact per-share amounts). The break-even is the flat "
-        "common price at which both are equal (`python -m calc breakeven`). What an offer is worth, the yield "
-        "it implies and the caps on the stock: *Exchange desk*."
+        "common price at which both are equal (`python -m calc breakeven`); with a price path (sidebar), the "
+        "price on the date of the path scaled to it. What an offer is worth, the yield it implies and the caps "
+        "on the stock: *Exchange desk*."
     )
     ratio, date = _breakeven_inputs(params, events)
     try:
-        report, prices, wait = cache.breakeven(params_json, ratio, date.isoformat(), params, events, book)
+        report, prices, wait = cache.breakeven(params_json, ratio, date.isoformat(), params, events, book, price_path)
     except InputError as exc:
         st.error(
             "Break-even not available for these inputs:  \n" + safe.error_lines("\n".join((str(exc), *exc.problems)))
@@ -544,7 +552,7 @@ def render_breakeven(params: ScenarioParams, events: tuple[Event, ...], book: Ho
             help="at the scenario's price path",
         )
         st.metric(
-            "Break-even flat price",
+            "Break-even flat price" if price_path is None else "Break-even price on the date (path scaled)",
             "none" if be is None else f"${be:,.4f}",
             border=True,
             width=BREAKEVEN_METRIC_WIDTH_PX,
@@ -571,7 +579,7 @@ def render_ledger(page: Page) -> None:
         config=png_config("common_actual"),
         key="actual_chart",
     )
-    render_breakeven(params, page.events, page.book, page.doc.key)
+    render_breakeven(params, page.events, page.book, page.doc.key, page.prices)
 
 
 render = render_ledger

@@ -22,6 +22,7 @@ from calc.instruments import load_registry
 from calc.ledger import Event
 from calc.montecarlo import MAX_SEED, MAX_VOLATILITY
 from calc.params import ScenarioParams
+from calc.price_path import PricePath
 from calc.securities import (
     CHOICES,
     DilutionMonteCarlo,
@@ -137,10 +138,11 @@ def _setup(
     _events: tuple[Event, ...],
     illustrative: bool,
     _book: HolderBook,
+    _prices: PricePath | None = None,
 ) -> Setup:
     registry = load_registry()
     policy = parse_policies(policies, registry)
-    return setup(_params, registry, policy, _events, include_illustrative=illustrative, book=_book)
+    return setup(_params, registry, policy, _events, include_illustrative=illustrative, book=_book, prices_path=_prices)
 
 
 def stack_figure(stack: pd.DataFrame) -> go.Figure:
@@ -313,7 +315,7 @@ def render(page: Page) -> None:
     items = _policy_items(illustrative)
     key = page.key + repr(items) + repr(illustrative)
     try:
-        s = _setup(key, params, items, page.events, illustrative, page.book)
+        s = _setup(key, params, items, page.events, illustrative, page.book, page.prices)
         result = run_dilution(s)
         by_price = price_stack(s, PRICE_POINTS)
     except InputError as exc:
