@@ -188,7 +188,7 @@ def replay(
     tracked, names = tracked_units(registry), _names(registry)
     left = {i: units for i, (units, _) in tracked.items()}
     problems = _package_problems(events)
-    package_common = _package_common(events, settings.package_rule)
+    package_common_shares = package_common(events, settings.package_rule)
     out: list[Replayed] = []
     for e in sorted(events, key=lambda e: e.date):
         if e.action == "issue_common":
@@ -218,7 +218,7 @@ def replay(
                 )
                 continue
             left[e.instrument] -= units
-        settlement, common = _common(e, units, prices, settings, package_common)
+        settlement, common = _common(e, units, prices, settings, package_common_shares)
         source = (
             f"{'exchanges' if e.action == 'exchange_common' else 'retired in ' + settlement}: {names[e.instrument]}"
         )
@@ -228,7 +228,7 @@ def replay(
     return tuple(out)
 
 
-def _package_common(events: Sequence[Event], rule: str) -> dict[int, int]:
+def package_common(events: Sequence[Event], rule: str) -> dict[int, int]:
     """id(event) -> its share of its package's total (``split_total`` by the package rule)."""
     shares: dict[int, int] = {}
     for rows in _packages(events).values():

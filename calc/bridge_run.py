@@ -10,20 +10,15 @@ from pathlib import Path
 
 from calc.bridge import Bridge, Settings, bridge, conflict_notes, not_modelled_notes, read_reported, replay
 from calc.csv_records import read_text
-from calc.data import actual_common_shares, history_events
+from calc.data import actual_common_shares
+from calc.history_replay import shipped_replay
 from calc.instruments import load_registry
-from calc.ledger import Event, read_events
-from calc.paths import PRICES_PATH, REPLAY_PATH, REPLAY_SOURCES_PATH
+from calc.ledger import read_events
+from calc.paths import PRICES_PATH, REPLAY_SOURCES_PATH
 from calc.price_path import PricePath, read_prices
 
 DEFAULT_FROM = dt.date(2002, 7, 31)  # calc.history.REPLAY_START
 DEFAULT_TO = dt.date(2004, 11, 30)
-
-
-@lru_cache(maxsize=1)
-def shipped_replay() -> tuple[Event, ...]:
-    """The 2002 exchanges (data/history.csv) then the rest of the sourced replay (data/replay.csv)."""
-    return history_events() + read_events(REPLAY_PATH, "replay")
 
 
 @lru_cache(maxsize=1)

@@ -10,7 +10,7 @@ or must not be mutated.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from functools import lru_cache
 
 import pandas as pd
@@ -55,7 +55,6 @@ __all__ = [
     "actual_common_shares",
     "default_book",
     "history_events",
-    "ledger_events",
     "load_desk_facts",
     "load_families",
     "load_forms",
@@ -92,8 +91,3 @@ def load_forms() -> Mapping[str, OptionForm]:
 def history_events() -> tuple[Event, ...]:
     """The two 2002 exchanges as ledger events (``data/history.csv``)."""
     return read_events(HISTORY_PATH, "history")
-
-
-def ledger_events(events: Sequence[Event] = (), history: bool = False) -> tuple[Event, ...]:
-    """History rows first (when on), then ``events``."""
-    return (history_events() if history else ()) + tuple(events)

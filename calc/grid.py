@@ -41,9 +41,10 @@ from pathlib import Path
 import numpy as np
 
 from calc.csv_records import MAX_CSV_LINE_CHARS, MAX_GRID_BYTES, csv_records, opened_lines
-from calc.data import ledger_events, load_terms
+from calc.data import load_terms
 from calc.errors import InputError, Problem, echo
 from calc.history import history_defaults
+from calc.history_replay import ledger_events
 from calc.ledger import Event, read_events
 from calc.numbers import parse_decimal
 from calc.output import Sink, plan_outputs

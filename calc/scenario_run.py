@@ -16,9 +16,10 @@ from functools import lru_cache
 import pandas as pd
 
 from calc.allocation import HolderBook, build_book
-from calc.data import default_book, ledger_events, load_register, load_terms
+from calc.data import default_book, load_register, load_terms
 from calc.errors import InputError
 from calc.grants_csv import parse_grants_text, read_grants_csv
+from calc.history_replay import ledger_events
 from calc.ledger import Event, check_events, read_events_text
 from calc.options import Grant
 from calc.params import ScenarioParams

@@ -27,9 +27,10 @@ import pandas as pd
 import streamlit as st
 
 from calc.allocation import HolderBook
-from calc.data import actual_common_shares, history_events, ledger_events
+from calc.data import actual_common_shares, history_events
 from calc.errors import InputError, Problem
 from calc.history import COMPARED_DEALS
+from calc.history_replay import ledger_events
 from calc.ledger import (
     ACTIONS,
     EVENT_COLUMNS,

@@ -9,9 +9,10 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from calc.cli.arg_types import input_path, real_number, whole_number
-from calc.data import default_book, ledger_events, load_terms
+from calc.data import default_book, load_terms
 from calc.errors import InputError, Problem
 from calc.history import history_defaults
+from calc.history_replay import ledger_events
 from calc.ledger import check_events, read_events_lenient
 from calc.narrative import input_value
 from calc.params import SPEC_BY_NAME, SPECS, ScenarioParams, default_params, parse_params
