@@ -9,13 +9,16 @@ on it, from 2002-07-31, as a scenario ledger row at the row's date (the end of i
   retire            a repurchase for cash of n preferred at the $1,000 liquidation preference (assumption: the
                     retirements' means and price are not in our sources; ``bridge --retirements stock`` shows
                     the stock alternative)
-The rows of the other securities (the 7.75% trust preferred, other debt) and the issuance not tied to a
-security (at-the-market sales, settlement stock) issue common the scenario does not model: ``python -m calc
-bridge`` replays them, with the 8.00% preferred's rows, against the cover counts.
+The exchanges of the other registry securities (the 7.75% trust preferred's $598M for 224,788,586 common:
+72,000,000 derived for fiscal Q1 2003 and its face share of the 310M package) are counted by the every-security
+projection with ``--history`` (``calc.securities``, ``security_exchanges``); other debt (not in the registry)
+and the issuance not tied to a security (at-the-market sales, settlement stock) only by ``python -m calc
+bridge``, which replays every row against the cover counts.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
 from functools import lru_cache
@@ -71,6 +74,23 @@ def scenario_rows(events: Sequence[Event]) -> tuple[Event, ...]:
         for e in sorted(events, key=lambda e: e.date)
         if e.instrument == DEFAULT_INSTRUMENT and e.action in ("exchange_common", "retire")
     )
+
+
+def security_exchanges(events: Sequence[Event]) -> tuple[tuple[str, dt.date, int], ...]:
+    """(instrument id, date, common issued) of each exchange for common of a security other than the 8.00%
+    preferred in a replay (its package share by face, as ``scenario_rows``), in date order."""
+    common = package_common(events, "face")
+    return tuple(
+        (e.instrument, e.date, common.get(id(e), e.common_shares or 0))
+        for e in sorted(events, key=lambda e: e.date)
+        if e.action == "exchange_common" and e.instrument != DEFAULT_INSTRUMENT
+    )
+
+
+@lru_cache(maxsize=1)
+def history_exchanges() -> tuple[tuple[str, dt.date, int], ...]:
+    """``security_exchanges`` of the shipped replay: what ``securities --history`` counts."""
+    return security_exchanges(shipped_replay())
 
 
 @lru_cache(maxsize=1)

@@ -19,6 +19,11 @@ Convertibles      (debt, trust preferred) A_e face outstanding after the date's 
     shares    conversion floor(A_x / u × CR); stock-settled put ceil(A_x / (S × put_factor));
               cash call, maturity and cash puts issue none
     potential_e = floor(A_e / u × CR) while outstanding (if-converted, whatever the contingency)
+    exchanges  with the history (``--history``; ``calc.history_replay.security_exchanges``): the common
+              a replayed exchange issued for the security on its date in (valuation_date, horizon] is
+              issued (source "exchanged for common (history)"); the face it retired is the registry's
+              step (the trust preferred's $598M: 1,750M -> 1,152M, placed at 2003-09-30, so its
+              potential shares before that date still count the exchanged face: assumption)
 Warrants          n warrants × m shares at K, exercisable issue..expiry:
     exercise  in_the_money: first date in the window with S > K; at_expiry: the expiry date if S > K
     shares    gross n × m;  net (cashless) floor(n × m × (1 − K/S))
@@ -185,6 +190,9 @@ def parse_policies(items: Sequence[str], registry: Registry) -> dict[str, Policy
 # --------------------------------------------------------------------------- the date grid
 
 
+Exchange = tuple[str, dt.date, int]  # (instrument id, date, common issued): a replayed exchange
+
+
 @dataclass(frozen=True)
 class Grid:
     dates: tuple[dt.date, ...]
@@ -240,16 +248,20 @@ def _instrument_dates(instrument: Instrument, policy: Policy, first: dt.date, la
 
 
 def build_grid(
-    params: ScenarioParams, registry: Registry, policies: Mapping[str, Policy], preferred_dates: tuple[dt.date, ...]
+    params: ScenarioParams,
+    registry: Registry,
+    policies: Mapping[str, Policy],
+    preferred_dates: tuple[dt.date, ...],
+    exchanges: Sequence[Exchange] = (),
 ) -> Grid:
-    """The preferred's event dates plus every instrument's dates in (valuation_date, horizon]."""
+    """The preferred's event dates plus every instrument's dates (and exchange dates) in (valuation_date, horizon]."""
     first, last = params.valuation_date, params.horizon
     extra = {
         d
         for i in registry.instruments
         for d in _instrument_dates(i, policies.get(i.id, Policy()), first, last)
         if first < d <= last
-    }
+    } | {d for _, d, _ in exchanges}
     dates = tuple(sorted(set(preferred_dates) | extra))
     return Grid(dates, np.array([(d - first).days / DAYS_PER_YEAR for d in dates]))
 
@@ -539,18 +551,36 @@ def project_all(
     grid: Grid,
     prices: np.ndarray,
     plan: Plan | None,
+    exchanges: Sequence[Exchange] = (),
 ) -> DilutionResult:
-    """Every instrument of the registry on the same (P, E) prices."""
+    """Every instrument of the registry on the same (P, E) prices; ``exchanges`` issued on their dates."""
     out = []
     for instrument in registry.instruments:
         pol = policies.get(instrument.id, Policy())
         if isinstance(instrument, PreferredRef):
             out.append(_preferred(registry, params, plan, grid, prices))
         else:
-            out.append(PROJECTORS[type(instrument)](instrument, pol, grid, prices))
+            projected = PROJECTORS[type(instrument)](instrument, pol, grid, prices)
+            out.append(_with_exchanges(projected, [x for x in exchanges if x[0] == instrument.id], grid))
     result = DilutionResult(params, grid, prices, tuple(out))
     _check_limit(result)
     return result
+
+
+EXCHANGED = "exchanged for common (history)"
+
+
+def _with_exchanges(x: Projection, exchanges: Sequence[Exchange], grid: Grid) -> Projection:
+    """``x`` with the replayed exchanges' common issued on their columns (sources: exchanges, the rest)."""
+    if not exchanges:
+        return x
+    added = _zeros((grid.size,))
+    for _, date, common in exchanges:
+        added[grid.column(date)] += common
+    issued = x.issued + added[None, :]
+    rest = x.issued.sum(axis=1)
+    sources = ((EXCHANGED, np.full(len(rest), int(added.sum()), dtype=np.int64)), ("conversion and puts", rest))
+    return dataclasses.replace(x, issued=issued, sources=sources)
 
 
 def _check_limit(result: DilutionResult) -> None:
@@ -577,6 +607,7 @@ class Setup:
     grid: Grid
     excluded: tuple[Instrument, ...] = ()
     prices_path: PricePath | None = None  # a dated price path (``calc.scenario_prices``; None: the drift path)
+    exchanges: tuple[Exchange, ...] = ()  # replayed exchanges of registry securities in the window
 
 
 def setup(
@@ -587,18 +618,23 @@ def setup(
     include_illustrative: bool = False,
     book: HolderBook | None = None,
     prices_path: PricePath | None = None,
+    exchanges: Sequence[Exchange] = (),
 ) -> Setup:
     """Instruments, policies and the 8.00% preferred's ledger plan on one date grid. Illustrative instruments
     (``Registry.illustrative``) only with ``include_illustrative``; ``book``: the holder data the events name
-    holders of (default: the filing's); ``prices_path``: a dated price path instead of the drift path."""
+    holders of (default: the filing's); ``prices_path``: a dated price path instead of the drift path;
+    ``exchanges``: (instrument id, date, common) of replayed exchanges (those of the registry's securities in
+    (valuation_date, horizon] are issued)."""
     registry = registry or load_registry()
     excluded = () if include_illustrative else registry.illustrative()
     registry = registry if include_illustrative else registry.without_illustrative()
     policies = policies or {}
     plan = scenario_plan(params, events, registry.terms, book or default_book())
     schedule = scenario_schedule(params, registry.terms, plan)
-    grid = build_grid(params, registry, policies, schedule.dates)
-    return Setup(params, registry, policies, plan, grid, excluded, prices_path)
+    ids = {i.id for i in registry.instruments}
+    inside = tuple(x for x in exchanges if x[0] in ids and params.valuation_date < x[1] <= params.horizon)
+    grid = build_grid(params, registry, policies, schedule.dates, inside)
+    return Setup(params, registry, policies, plan, grid, excluded, prices_path, inside)
 
 
 def run_dilution(s: Setup, start_prices: np.ndarray | None = None) -> DilutionResult:
@@ -612,7 +648,7 @@ def run_dilution(s: Setup, start_prices: np.ndarray | None = None) -> DilutionRe
         prices = base_prices(start, drift, s.grid.dates, s.grid.years, s.prices_path)
     else:
         prices = start[:, None] * shape[None, :]
-    return project_all(s.params, s.registry, s.policies, s.grid, prices, s.plan)
+    return project_all(s.params, s.registry, s.policies, s.grid, prices, s.plan, s.exchanges)
 
 
 # --------------------------------------------------------------------------- reports
@@ -827,7 +863,7 @@ def run_dilution_mc(
         count = min(CHUNK_PATHS, paths - start)
         prices = gbm_prices(s.params, s.grid.years, volatility, count, rng, base)
         try:
-            result = project_all(s.params, s.registry, s.policies, s.grid, prices, s.plan)
+            result = project_all(s.params, s.registry, s.policies, s.grid, prices, s.plan, s.exchanges)
         except ShareLimitError as exc:
             over_limit.append((start, exc))
             continue

@@ -18,6 +18,7 @@ import streamlit as st
 
 from calc.allocation import HolderBook
 from calc.errors import InputError
+from calc.history_replay import history_exchanges
 from calc.instruments import load_registry
 from calc.ledger import Event
 from calc.montecarlo import MAX_SEED, MAX_VOLATILITY
@@ -139,10 +140,21 @@ def _setup(
     illustrative: bool,
     _book: HolderBook,
     _prices: PricePath | None = None,
+    history: bool = False,
 ) -> Setup:
     registry = load_registry()
     policy = parse_policies(policies, registry)
-    return setup(_params, registry, policy, _events, include_illustrative=illustrative, book=_book, prices_path=_prices)
+    exchanges = history_exchanges() if history else ()
+    return setup(
+        _params,
+        registry,
+        policy,
+        _events,
+        include_illustrative=illustrative,
+        book=_book,
+        prices_path=_prices,
+        exchanges=exchanges,
+    )
 
 
 def stack_figure(stack: pd.DataFrame) -> go.Figure:
@@ -315,7 +327,7 @@ def render(page: Page) -> None:
     items = _policy_items(illustrative)
     key = page.key + repr(items) + repr(illustrative)
     try:
-        s = _setup(key, params, items, page.events, illustrative, page.book, page.prices)
+        s = _setup(key, params, items, page.events, illustrative, page.book, page.prices, page.history)
         result = run_dilution(s)
         by_price = price_stack(s, PRICE_POINTS)
     except InputError as exc:

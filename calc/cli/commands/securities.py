@@ -21,6 +21,7 @@ from calc.cli.flags import add_ledger_flags, add_monte_carlo_flags, add_scenario
 from calc.cli.json_output import print_json
 from calc.cli.progress import ProgressBar
 from calc.eps import MAX_NET_INCOME_USD, MAX_PERIOD_YEARS, DilutedEps, waterfall_rows
+from calc.history_replay import history_exchanges
 from calc.instruments import INSTRUMENTS_PATH, KINDS, load_registry, load_registry_file
 from calc.securities import (
     CHOICES,
@@ -137,6 +138,7 @@ def run(args: argparse.Namespace) -> int:
         include_illustrative=include,
         book=resolved.book,
         prices_path=resolved.prices,
+        exchanges=history_exchanges() if resolved.doc.history else (),
     )
     result = run_dilution(s)
     net_income = DEFAULT_NET_INCOME_USD if args.net_income is None else args.net_income
