@@ -312,3 +312,28 @@ def test_an_uploaded_price_path_drives_stock_settlements():
     assert sources["litigation settlement stock (escrow)"] == 25_000_000
     with pytest.raises(InputError, match="line 1 is not the header"):
         read_prices_bytes(b"a,b\n1,2\n", "uploaded prices")
+
+
+# ------------------------------------------------------------------ --history elsewhere (issue 22, second pass)
+
+
+def test_cli_bridge_history_is_the_shipped_replay():
+    """The issue's spelling: ``bridge --from D1 --to D2 --history --json`` (``--history``: the shipped replay)."""
+    spelled = run_cli("bridge", "--from", "2002-07-31", "--to", "2004-11-30", "--history", "--json")
+    assert spelled.returncode == 0, spelled.stderr
+    assert json.loads(spelled.stdout) == json.loads(run_cli("bridge", "--json").stdout)
+    refused = run_cli("bridge", "--history", "--replay", "data/replay.csv")
+    assert refused.returncode == 2 and "give --history or --replay FILE, not both" in refused.stderr
+
+
+def test_securities_history_counts_the_trust_preferred_exchanges():
+    """PN2003: $598M of trust preferred exchanged for common: 72,000,000 derived for fiscal Q1 2003 (621M − 58M −
+    310M − 38M − 143M) and its face share of the 310M package (380 / 771, largest remainder: 152,788,586), in the
+    window 2002-07-31..2004-08-02 of ``--history``; without ``--history`` none (the registry's step alone)."""
+    with_history = json.loads(run_cli("securities", "--history", "--json").stdout)
+    trust = next(r for r in with_history["instruments"] if r["id"] == TRUST)
+    assert trust["issued_shares"] == 72_000_000 + 152_788_586
+    steps = {r["step"]: r["shares"] for r in with_history["totals"]["bridge"]}
+    assert steps["7.75% convertible trust preferred: exchanged for common (history)"] == 224_788_586
+    without = json.loads(run_cli("securities", "--json").stdout)
+    assert next(r for r in without["instruments"] if r["id"] == TRUST)["issued_shares"] == 0
