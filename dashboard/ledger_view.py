@@ -104,14 +104,16 @@ MIN_RATIO = 0.01
 
 
 def history_toggle() -> bool:
-    """Sidebar toggle: replay the two 2002 exchanges."""
+    """Sidebar toggle: replay the sourced 2002-2004 history (``calc.history_replay``)."""
     return st.sidebar.toggle(
-        "Replay the 2002 exchanges (history)",
+        "Replay the 2002–2004 history",
         key=state.HISTORY_KEY,
-        help="Adds data/history.csv: 175,000 preferred for 58,000,000 common and 100,000 for "
-        "38,000,000 (dates inside the reported windows are assumptions). With the window "
-        "and base shares at their defaults, the projection starts 2002-07-31 with "
-        "3,432,688,763 common (10-Q cover).",
+        help="Adds every 8.00% preferred row of data/history.csv and data/replay.csv: the exchanges (1,710,000 left "
+        "at 2002-09-30, 1,330,000 at 2002-12-12, 961,000 at 2003-04-23; 354,841,964 common) and the retirements to "
+        "2004-08-02 (repurchased at $1,000: assumption). All securities also issues the trust preferred's "
+        "exchanges (224,788,586 common); the 2002–2004 bridge section replays every security. With the window and "
+        "base shares at their defaults, the projection starts 2002-07-31 with 3,432,688,763 common (10-Q cover). "
+        "CLI: `--history`.",
     )
 
 
