@@ -6,7 +6,7 @@ Grid file (CSV, UTF-8 or UTF-16/32 with a byte-order mark; size limits of
 (``calc.params.PARAM_NAMES``) as columns; a missing column or an empty cell takes the
 default. Ledger columns (``calc.ledger``): ``events``, a path to an events CSV relative
 to the grid file's folder (empty: none), and ``history``, ``true`` or ``false`` (empty:
-false) to replay the 2002 exchanges, with the history defaults for an empty
+false) to replay the 2002-2004 history (``calc.history_replay``), with the history defaults for an empty
 valuation_date and base_shares. An events file's own problems are reported under the
 grid line; its rows are checked against each scenario's window when the batch runs.
 Line 1 is the header; a record's line number is the line it starts on. Before

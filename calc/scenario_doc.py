@@ -2,7 +2,8 @@
 
 A ``ScenarioDoc`` holds
   params    every scenario parameter (``calc.params.ScenarioParams``), resolved (history defaults applied)
-  history   True: the two 2002 exchanges (``data/history.csv``) run before ``events``
+  history   True: the sourced 2002-2004 history of the 8.00% preferred (``calc.history_replay``) runs before
+            ``events``
   events    the ledger rows, each a tuple of cells in ``calc.ledger.EVENT_COLUMNS`` order, as text
   holders   the holder data: the filing's register (``csv`` None) or a register CSV's text, by content
   policies  instrument policies of the "All securities" view, sorted ``("id.field", "value")`` pairs

@@ -3,7 +3,7 @@ document (``calc.scenario_doc.ScenarioDoc``) built from them on each rerun.
 
 Keys (sections never write them directly: they call the setters here):
   param_<name>       the sidebar's widgets (``dashboard.inputs``), one per scenario parameter
-  ledger_history     the "replay the 2002 exchanges" toggle
+  ledger_history     the "replay the 2002–2004 history" toggle (``calc.history_replay``)
   ledger_rows        the ledger rows in use: cells as text, ``calc.ledger.EVENT_COLUMNS`` order
   ledger_editor_base the events editor's base: the rows it shows before the edits in its widget state
                      (half-entered rows included) and the rows in use when it was set; the editor

@@ -102,7 +102,8 @@ def add_ledger_flags(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--history",
         action="store_true",
-        help="replay the two 2002 exchanges (data/history.csv); without --valuation-date the "
+        help="replay the sourced 2002-2004 history of the 8.00%% preferred (data/history.csv then data/replay.csv: "
+        "every exchange, and the retirements repurchased at $1,000, an assumption); without --valuation-date the "
         "projection starts 2002-07-31 with 3,432,688,763 common shares (10-Q cover)",
     )
     group.add_argument(
