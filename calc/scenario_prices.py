@@ -41,6 +41,13 @@ def base_prices(
     return np.repeat(closes[None, :], len(price_usd), axis=0)
 
 
+def path_words(path: PricePath | None) -> str:
+    """The path in words for the narrative ("" without one): its label and the rule between closes."""
+    if path is None:
+        return ""
+    return f"{path.label}, {'previous close' if path.rule == 'previous' else 'log-linear'} between closes"
+
+
 def path_shape(path: PricePath | None, dates: Sequence[dt.date], anchor: dt.date) -> np.ndarray | None:
     """P(d) / P(a) on ``dates`` (None without a path): multiply by a start price s for S_s(d)."""
     if path is None:

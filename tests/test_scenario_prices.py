@@ -217,3 +217,14 @@ def test_a_link_carries_the_path():
     assert (restored.rows, restored.rule) == (doc.prices.rows, doc.prices.rule)
     with pytest.raises(InputError, match="price rule"):
         _from_query(query | {"price_rule": "cubic"}, params, load_terms())
+
+
+def test_the_narrative_names_the_path():
+    from calc.narrative import explain_parts
+    from calc.scenario_prices import path_words
+
+    result = run_scenario(default_params(), prices_path=SHIPPED)
+    head = explain_parts(result.params, result.timeline, result.summary, result.holders, price_path=path_words(SHIPPED))
+    assert "on the price path" in head[0] and "previous close" in head[0] and "$2.16 at the horizon" in head[0]
+    drift = run_scenario(default_params())
+    assert "at $1.89 (flat)" in explain_parts(drift.params, drift.timeline, drift.summary, drift.holders)[0]

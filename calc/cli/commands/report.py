@@ -10,6 +10,7 @@ from calc.data import load_terms
 from calc.output import Sink, plan_outputs
 from calc.record import history_file, inputs_record
 from calc.scenario import run_scenario
+from calc.scenario_prices import path_words
 from calc.sensitivity import price_grid, price_sensitivity
 
 
@@ -34,7 +35,7 @@ def run(args: argparse.Namespace) -> int:
     sensitivity = price_sensitivity(params, price_grid(), terms)
     figures = scenario_figures(result, sensitivity, terms.market.authorized_common_shares)
     record = inputs_record("report", args, params, _inputs(args) | history_file(resolved.doc.history), doc=resolved.doc)
-    page = report_html(params, result, figures, terms, record)
+    page = report_html(params, result, figures, terms, record, path_words(resolved.prices))
 
     def write(sink: Sink) -> None:
         sink.write(page.encode("utf-8"))
