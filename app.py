@@ -15,7 +15,7 @@ from calc.errors import InputError
 from calc.model.scenario import ScenarioResult
 from calc.scenario_doc import ScenarioDoc
 from calc.scenario_run import holder_book
-from dashboard import cache, exports_view, headline_view, inputs, ledger_view, safe, sections, state
+from dashboard import cache, exports_view, headline_view, inputs, ledger_view, prices_input, safe, sections, state
 from dashboard.context import Page
 from dashboard.store import ScenarioStore
 
@@ -45,6 +45,7 @@ with safe.section("Scenario inputs"):  # the widgets' values; the widgets are dr
 result: ScenarioResult | None = None
 register, book = holder_book(state.holders(), terms)
 events: tuple = ()
+prices = None
 with safe.section("Scenario results"):
     if sidebar_doc is None:
         st.error(
@@ -55,7 +56,7 @@ with safe.section("Scenario results"):
         try:
             resolved = cache.resolved(sidebar_doc.key, sidebar_doc)
             result = cache.result(sidebar_doc.key, resolved)
-            doc, events = sidebar_doc, resolved.events
+            doc, events, prices = sidebar_doc, resolved.events, resolved.prices
         except InputError as exc:  # the ledger rows do not fit these inputs (e.g. a date outside the window)
             st.error(
                 "The ledger events do not fit these inputs; fix the inputs or the events (Ledger section):  \n"
@@ -67,7 +68,7 @@ if doc is not None:
         if store_problem:
             st.warning(f"This scenario could not be kept for links: {safe.text(store_problem)}")
 
-page = Page(terms, defaults, doc, sidebar_doc, result, register, book, events)
+page = Page(terms, defaults, doc, sidebar_doc, result, register, book, events, prices)
 if result is not None:
     with safe.section("Scenario results"):
         headline_view.render(page, full=chosen.name == sections.NAMES[0])
@@ -79,3 +80,4 @@ with st.sidebar, safe.section("Scenario inputs"):  # drawn last: the headline an
     st.caption("Every input of the scenario engine. Hover (?) for units, rules and the CLI flag.")
     inputs.render_sidebar(defaults)
     ledger_view.history_toggle()
+    prices_input.render()

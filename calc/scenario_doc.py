@@ -2,12 +2,17 @@
 
 A ``ScenarioDoc`` holds
   params    every scenario parameter (``calc.model.params.ScenarioParams``), resolved (history defaults applied)
-  history   True: the two 2002 exchanges (``data/history.csv``) run before ``events``
+  history   True: the sourced 2002-2004 history of the 8.00% preferred (``calc.inputs.history_replay``) runs before
+            ``events``
   events    the ledger rows, each a tuple of cells in ``calc.model.ledger.EVENT_COLUMNS`` order, as text
   holders   the holder data: the filing's register (``csv`` None) or a register CSV's text, by content
   policies  instrument policies of the "All securities" view, sorted ``("id.field", "value")`` pairs
   grants    the option grants: none, a shipped grants file (by name) or a grants CSV's text, by content
   include_illustrative  fully diluted figures count the instruments marked illustrative in data/instruments.toml
+  prices    a dated price path (``calc.model.price_path``): the rows of a prices CSV (date, close_usd, source) as
+            text and the rule between dates (previous close or log-linear); none: the drift path
+            ``price × (1 + annual_drift)^t``. A document without prices has no ``prices`` key in its content,
+            so its id is what it was before price paths existed
 
 Its JSON form (``to_json`` / ``from_json``) is the file the command line takes (``--scenario FILE.json``),
 the "inputs" sidecar of every download and what the saved-scenarios store keeps. Labels (where the holder
@@ -36,9 +41,11 @@ from typing import Any
 from calc.errors import InputError, Problem
 from calc.inputs.numbers import MAX_NUMBER_CHARS
 from calc.inputs.params import default_params, param_problems
+from calc.inputs.prices_csv import COLUMNS as PRICE_CELLS
 from calc.inputs.register import DEFAULT_PARTIAL, PARTIAL_HANDLING
 from calc.model.ledger import EVENT_COLUMNS, Event
 from calc.model.params import PARAM_NAMES, ScenarioParams
+from calc.model.price_path import RULES as PRICE_RULES
 from calc.model.terms import Terms
 
 FORMAT = "lucent-scenario"
@@ -58,6 +65,7 @@ TOP_KEYS = (
     "policies",
     "grants",
     "include_illustrative",
+    "prices",
 )
 
 
@@ -84,6 +92,19 @@ class GrantsData:
 
     def content(self) -> dict[str, object]:
         return {"file": self.file, "csv": self.csv}
+
+
+@dataclass(frozen=True)
+class PriceData:
+    """A price path as a document keeps it: ``rows`` (date, close_usd, source) as typed, ``rule`` between dates
+    (``calc.model.price_path.RULES``); no rows: no path (the drift path)."""
+
+    rows: tuple[tuple[str, str, str], ...] = ()
+    rule: str = "previous"
+    label: str = "no price path"
+
+    def content(self) -> dict[str, object]:
+        return {"rows": [dict(zip(PRICE_CELLS, r)) for r in self.rows], "rule": self.rule}
 
 
 def _iso(value: object) -> object:
@@ -155,10 +176,12 @@ class ScenarioDoc:
     policies: tuple[tuple[str, str], ...] = ()
     grants: GrantsData = GrantsData()
     include_illustrative: bool = False  # fully diluted figures count the instruments marked illustrative
+    prices: PriceData = PriceData()
 
     def content(self) -> dict[str, object]:
-        """The inputs without labels, JSON-ready: what ``key`` hashes."""
-        return {
+        """The inputs without labels, JSON-ready: what ``key`` hashes (``prices`` only when the path has rows)."""
+        path = {"prices": self.prices.content()} if self.prices.rows else {}
+        return path | {
             "include_illustrative": self.include_illustrative,
             "params": params_json_values(self.params),
             "history": self.history,
@@ -184,6 +207,8 @@ class ScenarioDoc:
         content = self.content()
         content["holders"] = {**self.holders.content(), "label": self.holders.label}
         content["grants"] = {**self.grants.content(), "label": self.grants.label}
+        if self.prices.rows:
+            content["prices"] = {**self.prices.content(), "label": self.prices.label}
         return {"format": FORMAT, "version": VERSION, "id": self.id, **content}
 
     def to_json(self) -> str:
@@ -272,6 +297,38 @@ def _events(values: Mapping[str, object], problems: list[Problem]) -> tuple[tupl
     return tuple(rows)
 
 
+def _price_rows(raw: object, problems: list[Problem]) -> tuple[tuple[str, str, str], ...]:
+    if not isinstance(raw, list):
+        problems.append(_problem("prices.rows", "must be a JSON list of rows"))
+        return ()
+    rows = []
+    for i, row in enumerate(raw, start=1):
+        where = f"prices.rows[{i}]"
+        if (
+            not isinstance(row, dict)
+            or set(row) != set(PRICE_CELLS)
+            or not all(isinstance(v, str) for v in row.values())
+        ):
+            problems.append(_problem(where, f"must be a JSON object of the text cells {', '.join(PRICE_CELLS)}"))
+            continue
+        rows.append((row["date"], row["close_usd"], row["source"]))
+    return tuple(rows)
+
+
+def _prices(values: Mapping[str, object], problems: list[Problem]) -> PriceData:
+    """The price path's shape (its rows are read as a prices file by ``calc.scenario_run.resolve``)."""
+    raw = _object(values, "prices", problems)
+    unknown = sorted(set(raw) - {"rows", "rule", "label"})
+    problems += [_problem(f"prices.{k}", "unknown field (known: rows, rule, label)") for k in unknown]
+    rule = raw.get("rule", "previous")
+    if rule not in PRICE_RULES:
+        problems.append(_problem("prices.rule", f"must be one of {', '.join(PRICE_RULES)}"))
+        rule = "previous"
+    label = _text_or_none(raw, "label", "prices", problems)
+    rows = _price_rows(raw.get("rows", []), problems)
+    return PriceData(rows, str(rule), label or ("prices from a scenario file" if rows else "no price path"))
+
+
 def _policies(values: Mapping[str, object], problems: list[Problem]) -> tuple[tuple[str, str], ...]:
     raw = _object(values, "policies", problems)
     bad = [k for k, v in raw.items() if not isinstance(v, str)]
@@ -315,9 +372,10 @@ def doc_from_dict(values: object, source: str, terms: Terms | None = None) -> Sc
     params = _params(values, problems, terms)
     events, holders = _events(values, problems), _holders(values, problems)
     policies, grants = _policies(values, problems), _grants(values, problems)
+    prices = _prices(values, problems)
     if problems or params is None:
         raise InputError(f"{source}: {len(problems)} problem(s) in the scenario document", tuple(problems))
-    return ScenarioDoc(params, bool(history), events, holders, policies, grants, bool(include))
+    return ScenarioDoc(params, bool(history), events, holders, policies, grants, bool(include), prices)
 
 
 def doc_from_json(text: str | bytes, source: str, terms: Terms | None = None) -> ScenarioDoc:

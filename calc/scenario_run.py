@@ -8,24 +8,30 @@ result (``calc.model.scenario.run_scenario``): the single input of the command l
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 from dataclasses import dataclass
 from functools import lru_cache
 
 import pandas as pd
 
-from calc.inputs.data import default_book, ledger_events, load_desk_facts, load_families, load_register, load_terms
+from calc.errors import InputError
+from calc.inputs.data import default_book, load_desk_facts, load_families, load_register, load_terms
 from calc.inputs.events_csv import read_events_text
 from calc.inputs.grants_csv import parse_grants_text, read_grants_csv
+from calc.inputs.history_replay import ledger_events
 from calc.inputs.paths import DATA_DIR
+from calc.inputs.prices_csv import parse_prices_text, prices_csv
 from calc.inputs.register import REGISTER_COLUMNS, parse_register_bytes, prepare_register
 from calc.model.allocation import HolderBook, build_book
 from calc.model.capacity import stock_caps
 from calc.model.ledger import Event, check_events
 from calc.model.options import Grant
 from calc.model.params import ScenarioParams
+from calc.model.price_path import PricePath
 from calc.model.scenario import ScenarioResult, run_scenario
 from calc.model.terms import Terms
-from calc.scenario_doc import GrantsData, HolderData, ScenarioDoc
+from calc.scenario_doc import GrantsData, HolderData, PriceData, ScenarioDoc
 
 
 @dataclass(frozen=True)
@@ -36,6 +42,7 @@ class Resolved:
     events: tuple[Event, ...]  # history rows (when on), then the document's rows
     register: pd.DataFrame
     book: HolderBook
+    prices: PricePath | None = None  # the document's dated price path (None: the drift path)
 
     @property
     def params(self) -> ScenarioParams:
@@ -77,18 +84,38 @@ def _grants(file: str | None, text: str | None, label: str) -> tuple[Grant, ...]
     return ()
 
 
+def price_path(prices: PriceData, valuation_date: dt.date) -> PricePath | None:
+    """The document's price path read as a prices file (``calc.model.price_path``; None without rows); ``InputError``
+    naming the row and field, or when its first close is after the valuation date (no price there)."""
+    if not prices.rows:
+        return None
+    path = dataclasses.replace(_price_path(prices.rows, prices.rule), label=prices.label)
+    if path.dates[0] > valuation_date:
+        raise InputError(
+            f"prices: the first close is on {path.dates[0]}, after the valuation date {valuation_date}: "
+            "a price path starts on or before the valuation date"
+        )
+    return path
+
+
+@lru_cache(maxsize=16)
+def _price_path(rows: tuple[tuple[str, str, str], ...], rule: str) -> PricePath:
+    return parse_prices_text(prices_csv(rows), "prices", rule)
+
+
 def resolve(doc: ScenarioDoc, terms: Terms | None = None) -> Resolved:
-    """Every part read and checked; one ``InputError`` lists every problem (holders first, then events)."""
+    """Every part read and checked; one ``InputError`` lists every problem (holders first, then events, then
+    the price path)."""
     terms = terms or load_terms()
     register, book = holder_book(doc.holders, terms)
     events, problems = read_events_text(doc.events_text(), "events") if doc.events else ((), [])
     every = ledger_events(events, doc.history)
     check_events(every, problems, doc.params, terms, book)
-    return Resolved(doc, every, register, book)
+    return Resolved(doc, every, register, book, price_path(doc.prices, doc.params.valuation_date))
 
 
 def run(doc: ScenarioDoc, terms: Terms | None = None) -> ScenarioResult:
     """The document's deterministic scenario: timeline, summary and holder table."""
     terms = terms or load_terms()
     r = resolve(doc, terms)
-    return run_scenario(r.params, terms, r.book, r.events, caps=stock_caps(terms, load_desk_facts()))
+    return run_scenario(r.params, terms, r.book, r.events, r.prices, caps=stock_caps(terms, load_desk_facts()))

@@ -1,15 +1,18 @@
 """The dilution bridge as a waterfall: base → + issued by source → total outstanding → + potential →
 fully diluted. Rows come from ``calc.model.securities.bridge_rows`` (``calc.model.measures.bridge``); no share
-arithmetic here, plotly reads each row's ``measure`` (absolute / relative / total).
+arithmetic here, plotly reads each row's ``measure`` (absolute / relative / total). The 2002-2004
+share-count bridge (``calc.model.bridge.waterfall_rows``) uses the same waterfall, and ``reconciliation_figure``
+draws its model against the cover counts with the residual.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+import pandas as pd
 import plotly.graph_objects as go
 
-from charts.figures import SHARE_AXIS, build, chart_layout
+from charts.figures import LEGEND_BELOW, MARGIN_LEGEND_BELOW, SHARE_AXIS, as_list, build, chart_layout
 from charts.template import BASE_GREY, PALETTE
 from charts.text import plot_text
 
@@ -23,8 +26,14 @@ def _short(step: str) -> str:
     return step if len(step) <= MAX_STEP else step[: MAX_STEP - 1] + "…"
 
 
-def bridge_figure(rows: Sequence[dict]) -> go.Figure:
-    """Waterfall of the bridge rows: the base and subtotals as full bars, additions floating on the running total."""
+ZOOM_FLOOR = 0.95
+DILUTION_TITLE = "Bridge: base → total outstanding → fully diluted (at the horizon)"
+
+
+def bridge_figure(rows: Sequence[dict], title: str = DILUTION_TITLE, zoom: bool = False) -> go.Figure:
+    """Waterfall of the bridge rows: the base and subtotals as full bars, additions floating on the running total.
+    ``zoom``: the share axis starts just under the lowest running total (``ZOOM_FLOOR`` of it) instead of 0, so
+    steps of a few % of the base stay visible (the bars of the base and totals are then cut: the axis says so)."""
     steps = [plot_text(r["step"]) for r in rows]
     data = [
         dict(
@@ -41,13 +50,72 @@ def bridge_figure(rows: Sequence[dict]) -> go.Figure:
             showlegend=False,
         )
     ]
+    totals = [r["running_total_shares"] for r in rows]
+    axis = dict(SHARE_AXIS, range=[ZOOM_FLOOR * min(totals), 1.01 * max(totals)]) if zoom and rows else SHARE_AXIS
     layout = chart_layout(
-        "Bridge: base → total outstanding → fully diluted (at the horizon)",
+        title,
         "",
-        "Common shares",
-        yaxis=SHARE_AXIS,
+        "Common shares" + (" (axis not from 0)" if zoom else ""),
+        yaxis=axis,
         xaxis=dict(tickangle=-30, automargin=True),
         hovermode="closest",
         height=560,
+    )
+    return build(data, layout)
+
+
+RESIDUAL_COLOUR = "#F58518"
+
+
+def reconciliation_figure(covers: pd.DataFrame) -> go.Figure:
+    """Model count (line) and the 10-Q/10-K cover counts (markers) at each cover date, the residual
+    (actual − model) as bars on a second axis. Frame: ``calc.model.bridge.covers_frame``."""
+    dates = [str(d) for d in covers["date"]]
+    data = [
+        dict(
+            type="scatter",
+            x=dates,
+            y=as_list(covers["model_shares"]),
+            mode="lines+markers",
+            line=dict(color="#222222"),
+            name="Model count (replay)",
+            hovertemplate="%{x}: %{y:,} (model)<extra></extra>",
+        ),
+        dict(
+            type="scatter",
+            x=dates,
+            y=as_list(covers["actual_shares"]),
+            mode="markers",
+            marker=dict(symbol="diamond", size=10, color=ISSUED_COLOUR),
+            name="Actual (10-Q/10-K cover pages)",
+            hovertemplate="%{x}: %{y:,} actual<extra></extra>",
+        ),
+        dict(
+            type="bar",
+            x=dates,
+            y=as_list(covers["residual_shares"]),
+            yaxis="y2",
+            marker=dict(color=RESIDUAL_COLOUR, opacity=0.5),
+            name="Residual (actual − model): not explained by the modelled events",
+            customdata=as_list(covers["residual_pct"]),
+            hovertemplate="%{x}: residual %{y:,} (%{customdata:.2f}% of actual)<extra></extra>",
+        ),
+    ]
+    layout = chart_layout(
+        "Model vs actual common outstanding, and the residual",
+        "cover date",
+        "common shares",
+        yaxis=SHARE_AXIS,
+        yaxis2=dict(
+            SHARE_AXIS,
+            title=dict(text="residual (shares)"),
+            overlaying="y",
+            side="right",
+            showgrid=False,
+            zeroline=True,
+        ),
+        legend=LEGEND_BELOW,
+        margin=MARGIN_LEGEND_BELOW,
+        height=540,
     )
     return build(data, layout)

@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from calc.errors import InputError, Problem
-from calc.inputs.data import default_book, ledger_events, load_terms
+from calc.inputs.data import default_book, load_terms
 from calc.inputs.events_csv import read_events_lenient
 from calc.inputs.history import history_defaults
+from calc.inputs.history_replay import ledger_events
 from calc.inputs.params import default_params, parse_params
+from calc.inputs.prices_csv import read_prices
 from calc.model.ledger import check_events
 from calc.model.params import SPEC_BY_NAME, SPECS, ScenarioParams
+from calc.model.price_path import RULES as PRICE_RULES
+from calc.model.price_path import PricePath
 from calc.outputs.narrative import input_value
-from calc.scenario_doc import MAX_DOC_BYTES, ScenarioDoc, doc_from_json, event_cells, params_json_values
+from calc.scenario_doc import MAX_DOC_BYTES, PriceData, ScenarioDoc, doc_from_json, event_cells, params_json_values
 from calc.scenario_run import Resolved, resolve
 from cli.arg_types import input_path, real_number, whole_number
 
@@ -100,8 +105,22 @@ def add_ledger_flags(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--history",
         action="store_true",
-        help="replay the two 2002 exchanges (data/history.csv); without --valuation-date the "
+        help="replay the sourced 2002-2004 history of the 8.00%% preferred (data/history.csv then data/replay.csv: "
+        "every exchange, and the retirements repurchased at $1,000, an assumption); without --valuation-date the "
         "projection starts 2002-07-31 with 3,432,688,763 common shares (10-Q cover)",
+    )
+    group.add_argument(
+        "--prices",
+        type=input_path,
+        metavar="FILE.csv",
+        help="a dated price path (date,close_usd,source; data/prices.csv is the closes found for 2001-2003): "
+        "the common's price on every date instead of price x (1 + annual-drift)^t, from its first close (on or "
+        "before the valuation date); after the last close, the last close",
+    )
+    group.add_argument(
+        "--price-rule",
+        choices=PRICE_RULES,
+        help="the price between two closes of --prices: previous (the last close, the default) or log_linear",
     )
 
 
@@ -148,12 +167,42 @@ def _file_rows(args: argparse.Namespace, params: ScenarioParams, history: bool) 
     return tuple(event_cells(e) for e in events)
 
 
+PRICE_RULE_ALONE = "--price-rule: applies to a price path; give --prices FILE.csv"
+
+
+def price_path_from_args(args: argparse.Namespace) -> PricePath | None:
+    """``--prices FILE`` read and checked as a prices file (``calc.model.price_path``) under ``--price-rule``; None
+    without ``--prices`` (``--price-rule`` alone is then an error)."""
+    if args.prices is None:
+        if args.price_rule is not None:
+            raise InputError(PRICE_RULE_ALONE)
+        return None
+    return read_prices(args.prices, "--prices").with_rule(args.price_rule or "previous")
+
+
+def _with_prices(doc: ScenarioDoc, args: argparse.Namespace, notes: list[str]) -> ScenarioDoc:
+    """``--prices`` and ``--price-rule`` in the document (``--price-rule`` alone: the document's path's rule)."""
+    path = price_path_from_args(args) if args.prices is not None else None
+    if path is not None:
+        if args.scenario is not None and doc.prices.rows:
+            notes.append(f"--prices {args.prices} replaces the scenario file's price path")
+        return doc.replace(prices=PriceData(path.rows(), path.rule, f"--prices {args.prices.name}"))
+    if args.price_rule is None:
+        return doc
+    if not doc.prices.rows:
+        raise InputError(PRICE_RULE_ALONE)
+    if args.price_rule != doc.prices.rule:
+        notes.append(f"--price-rule {args.price_rule} overrides the scenario file's {doc.prices.rule}")
+    return doc.replace(prices=dataclasses.replace(doc.prices, rule=args.price_rule))
+
+
 def doc_from_args(args: argparse.Namespace) -> tuple[ScenarioDoc, list[str]]:
     """The scenario document of a command line, and the notes on what overrode ``--scenario``.
 
     Without ``--scenario``: the flags (history defaults where no flag was given), ``--events`` and
     ``--history``, with the filing's holders. With it: that document, each scenario flag given beside it
-    overriding its parameter, ``--events`` replacing its rows and ``--history`` turning the history on."""
+    overriding its parameter, ``--events`` replacing its rows, ``--history`` turning the history on and
+    ``--prices`` / ``--price-rule`` replacing its price path or rule."""
     given: dict[str, str] = dict(given_params(args))
     if args.scenario is None:
         try:
@@ -169,7 +218,7 @@ def doc_from_args(args: argparse.Namespace) -> tuple[ScenarioDoc, list[str]]:
         doc = doc.replace(events=_file_rows(args, doc.params, doc.history))
         if args.scenario is not None:
             notes.append(f"--events {args.events} replaces the scenario file's {len(doc.events)} ledger row(s)")
-    return doc, notes
+    return _with_prices(doc, args, notes), notes
 
 
 def read_doc(path: Path) -> ScenarioDoc:

@@ -36,6 +36,7 @@ from calc.model.montecarlo import MonteCarloResult, run_monte_carlo
 from calc.model.offer import Desk
 from calc.model.options import Grant, option_timeline, tsm_curve
 from calc.model.params import ScenarioParams
+from calc.model.price_path import PricePath
 from calc.model.scenario import ScenarioResult, run_scenario
 from calc.model.sensitivity import price_grid, price_sensitivity
 from calc.model.terms import Terms
@@ -83,7 +84,7 @@ def resolved(doc_key: str, _doc: ScenarioDoc) -> Resolved:
 @st.cache_resource(show_spinner=False, max_entries=256)
 def result(doc_key: str, _resolved: Resolved) -> ScenarioResult:
     """The scenario of a resolved document (``doc_key``: its content hash)."""
-    return run_scenario(_resolved.params, terms(), _resolved.book, _resolved.events, caps=load_caps())
+    return run_scenario(_resolved.params, terms(), _resolved.book, _resolved.events, _resolved.prices, caps=load_caps())
 
 
 def doc_result(doc: ScenarioDoc) -> ScenarioResult:
@@ -165,10 +166,12 @@ def breakeven(
     _params: ScenarioParams,
     _events: tuple[Event, ...],
     _book: HolderBook,
+    _prices: PricePath | None = None,
 ) -> tuple[dict[str, object], np.ndarray, np.ndarray]:
-    """Break-even report and the wait curve over ``BREAKEVEN_POINTS`` flat prices (log-spaced); ``doc_key``
-    identifies the parameters, ledger rows and holder data."""
-    s = setup(_params, date, _events, book=_book, terms=load_terms(), caps=load_caps())
+    """Break-even report and the wait curve over ``BREAKEVEN_POINTS`` flat prices (log-spaced; with a price path,
+    the path scaled to each price on the date); ``doc_key`` identifies the parameters, ledger rows, holder data
+    and price path."""
+    s = setup(_params, date, _events, book=_book, terms=load_terms(), prices_path=_prices, caps=load_caps())
     prices = np.geomspace(MIN_PRICE_USD * 10, MAX_PRICE_USD / 10, BREAKEVEN_POINTS)
     return breakeven_report(s, ratio), prices, flat_wait(s, prices).wait
 
@@ -228,6 +231,7 @@ def monte_carlo(
     seed: int,
     events: tuple[Event, ...],
     progress: Callable[[int, int], None],
+    prices_path: PricePath | None = None,
 ) -> MonteCarloResult | InputError:
     """Run (or reuse) a Monte Carlo; an ``InputError`` is kept as the outcome. Keeps the last ``MC_KEEP``."""
     runs = st.session_state.setdefault(MC_STATE, {})
@@ -244,6 +248,7 @@ def monte_carlo(
                 events=events,
                 exclude_over_limit=True,
                 caps=load_caps(),
+                prices_path=prices_path,
             )
         except InputError as exc:
             runs[run_key] = exc

@@ -10,6 +10,7 @@ import pandas as pd
 from calc.model.allocation import HolderBook
 from calc.model.ledger import Event
 from calc.model.params import ScenarioParams
+from calc.model.price_path import PricePath
 from calc.model.scenario import ScenarioResult
 from calc.model.terms import Terms
 from calc.scenario_doc import ScenarioDoc
@@ -24,6 +25,7 @@ class Page(NamedTuple):
     register: pd.DataFrame
     book: HolderBook
     events: tuple[Event, ...]  # the ledger rows in force: history (when on), then the document's
+    prices: PricePath | None = None  # the document's dated price path (None: the drift path)
 
     @property
     def params(self) -> ScenarioParams | None:

@@ -16,6 +16,7 @@ import streamlit as st
 from calc.model.conversion import rate_step_at
 from calc.model.issuance import ISSUANCE_SOURCES, parts
 from calc.model.params import ScenarioParams
+from calc.model.scenario_prices import path_words
 from calc.model.terms import Terms
 from dashboard import narrative
 from dashboard.context import Page
@@ -125,4 +126,6 @@ def render(page: Page, full: bool = True) -> None:
     else:
         render_strip(result.summary, page.scenario_id)
     with st.container(key="plain_words"), st.expander("In plain words", expanded=full):
-        st.markdown(narrative.explain(page.params, result.timeline, result.summary, result.holders))
+        st.markdown(
+            narrative.explain(page.params, result.timeline, result.summary, result.holders, path_words(page.prices))
+        )

@@ -28,13 +28,14 @@ import pandas as pd
 import streamlit as st
 
 from calc.errors import InputError, Problem
-from calc.inputs.data import actual_common_shares, history_events, ledger_events
+from calc.inputs.data import actual_common_shares, history_events
 from calc.inputs.events_csv import (
     cells_exchange_ratio,
     missing_cells,
     read_events_text,
 )
 from calc.inputs.history import COMPARED_DEALS
+from calc.inputs.history_replay import ledger_events
 from calc.inputs.numbers import parse_float, parse_whole
 from calc.model.allocation import HolderBook
 from calc.model.ledger import (
@@ -45,6 +46,7 @@ from calc.model.ledger import (
     event_exchange_ratio,
 )
 from calc.model.params import ScenarioParams
+from calc.model.price_path import PricePath
 from calc.model.rounding import MAX_SHARES
 from calc.model.terms import Terms
 from calc.scenario_doc import event_cells, events_csv
@@ -106,14 +108,16 @@ MIN_RATIO = 0.01
 
 
 def history_toggle() -> bool:
-    """Sidebar toggle: replay the two 2002 exchanges."""
+    """Sidebar toggle: replay the sourced 2002-2004 history (``calc.inputs.history_replay``)."""
     return st.sidebar.toggle(
-        "Replay the 2002 exchanges (history)",
+        "Replay the 2002–2004 history",
         key=state.HISTORY_KEY,
-        help="Adds data/history.csv: 175,000 preferred for 58,000,000 common and 100,000 for "
-        "38,000,000 (dates inside the reported windows are assumptions). With the window "
-        "and base shares at their defaults, the projection starts 2002-07-31 with "
-        "3,432,688,763 common (10-Q cover).",
+        help="Adds every 8.00% preferred row of data/history.csv and data/replay.csv: the exchanges (1,710,000 left "
+        "at 2002-09-30, 1,330,000 at 2002-12-12, 961,000 at 2003-04-23; 354,841,964 common) and the retirements to "
+        "2004-08-02 (repurchased at $1,000: assumption). All securities also issues the trust preferred's "
+        "exchanges (224,788,586 common); the 2002–2004 bridge section replays every security. With the window and "
+        "base shares at their defaults, the projection starts 2002-07-31 with 3,432,688,763 common (10-Q cover). "
+        "CLI: `--history`.",
     )
 
 
@@ -515,18 +519,25 @@ def _breakeven_inputs(params: ScenarioParams, events: Sequence[Event]) -> tuple[
     return float(ratio), date
 
 
-def render_breakeven(params: ScenarioParams, events: tuple[Event, ...], book: HolderBook, params_json: str) -> None:
+def render_breakeven(
+    params: ScenarioParams,
+    events: tuple[Event, ...],
+    book: HolderBook,
+    params_json: str,
+    price_path: PricePath | None = None,
+) -> None:
     st.subheader("Exchange now or wait")
     st.caption(
         "Per preferred share retired on the date: common issued by the exchange (R) against the common the "
         "same share causes if left outstanding under the scenario's policies (stock dividends after the "
         "date, then a stock-settled put or conversion; exact per-share amounts). The break-even is the flat "
-        "common price at which both are equal (`python -m calc breakeven`). What an offer is worth, the yield "
-        "it implies and the caps on the stock: *Exchange desk*."
+        "common price at which both are equal (`python -m calc breakeven`); with a price path (sidebar), the "
+        "price on the date of the path scaled to it. What an offer is worth, the yield it implies and the caps "
+        "on the stock: *Exchange desk*."
     )
     ratio, date = _breakeven_inputs(params, events)
     try:
-        report, prices, wait = cache.breakeven(params_json, ratio, date.isoformat(), params, events, book)
+        report, prices, wait = cache.breakeven(params_json, ratio, date.isoformat(), params, events, book, price_path)
     except InputError as exc:
         st.error(
             "Break-even not available for these inputs:  \n" + safe.error_lines("\n".join((str(exc), *exc.problems)))
@@ -548,7 +559,7 @@ def render_breakeven(params: ScenarioParams, events: tuple[Event, ...], book: Ho
             help="at the scenario's price path",
         )
         st.metric(
-            "Break-even flat price",
+            "Break-even flat price" if price_path is None else "Break-even price on the date (path scaled)",
             "none" if be is None else f"${be:,.4f}",
             border=True,
             width=BREAKEVEN_METRIC_WIDTH_PX,
@@ -577,7 +588,7 @@ def render_ledger(page: Page) -> None:
         key="actual_chart",
         theme=STREAMLIT_THEME,
     )
-    render_breakeven(params, page.events, page.book, page.doc.key)
+    render_breakeven(params, page.events, page.book, page.doc.key, page.prices)
 
 
 render = render_ledger

@@ -81,7 +81,9 @@ def render(page: Page) -> None:
         def report(done: int, total: int) -> None:
             bar.progress(done / total, text=f"Monte Carlo: {done:,} of {total:,} paths")
 
-        outcome = cache.monte_carlo(run_key, page.params, float(vol), int(paths), int(seed), page.events, report)
+        outcome = cache.monte_carlo(
+            run_key, page.params, float(vol), int(paths), int(seed), page.events, report, page.prices
+        )
         bar.empty()
     if outcome is None:
         st.info(f"{int(paths):,} paths: press **Run Monte Carlo** to start.")

@@ -22,9 +22,14 @@ OWNERSHIP_CAVEAT_SHORT = (
 
 
 def explain(
-    params: ScenarioParams, timeline: pd.DataFrame, summary: Mapping[str, object], holders: pd.DataFrame
+    params: ScenarioParams,
+    timeline: pd.DataFrame,
+    summary: Mapping[str, object],
+    holders: pd.DataFrame,
+    price_path: str = "",
 ) -> str:
-    """Markdown paragraph answering: how many new shares, when, why, and who owns them."""
-    head, *points = explain_parts(params, timeline, summary, holders, MARKDOWN)
+    """Markdown paragraph answering: how many new shares, when, why, and who owns them (``price_path``: the dated
+    path in words, ``calc.model.scenario_prices.path_words``)."""
+    head, *points = explain_parts(params, timeline, summary, holders, MARKDOWN, price_path)
     points = [point.replace(OWNERSHIP_CAVEAT, OWNERSHIP_CAVEAT_SHORT) for point in points]
     return "\n".join([head, *(f"- {point}" for point in points)])

@@ -14,6 +14,7 @@ from typing import NamedTuple
 import streamlit as st
 
 from dashboard import (
+    bridge_view,
     holders_view,
     issuance_view,
     ledger_view,
@@ -47,6 +48,7 @@ SECTIONS: list[Section] = [
     Section("Terms and provenance", terms_view, False),
     Section("Employee options", options_view, False),
     Section("Ledger and break-even", ledger_view, False),
+    Section("2002–2004 bridge", bridge_view, False),
     Section("Exchange desk", offer_view, False),
     Section("Fair value", valuation_view, True),
     Section("All securities", securities_view, True),

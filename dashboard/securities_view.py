@@ -16,11 +16,13 @@ import streamlit as st
 
 from calc.errors import InputError
 from calc.inputs.data import load_caps
+from calc.inputs.history_replay import history_exchanges
 from calc.inputs.instruments_toml import load_registry
 from calc.model.allocation import HolderBook
 from calc.model.ledger import Event
 from calc.model.montecarlo import MAX_SEED, MAX_VOLATILITY
 from calc.model.params import ScenarioParams
+from calc.model.price_path import PricePath
 from calc.model.securities import (
     CHOICES,
     DilutionMonteCarlo,
@@ -132,10 +134,23 @@ def _setup(
     _events: tuple[Event, ...],
     illustrative: bool,
     _book: HolderBook,
+    _prices: PricePath | None = None,
+    history: bool = False,
 ) -> Setup:
     registry = load_registry()
     policy = parse_policies(policies, registry)
-    return setup(_params, registry, policy, _events, include_illustrative=illustrative, book=_book, caps=load_caps())
+    exchanges = history_exchanges() if history else ()
+    return setup(
+        _params,
+        registry,
+        policy,
+        _events,
+        include_illustrative=illustrative,
+        book=_book,
+        prices_path=_prices,
+        exchanges=exchanges,
+        caps=load_caps(),
+    )
 
 
 def _table(frame: pd.DataFrame, lead: tuple[str, ...], labels: dict[str, str]) -> None:
@@ -261,7 +276,7 @@ def render(page: Page) -> None:
     items = _policy_items(illustrative)
     key = page.key + repr(items) + repr(illustrative)
     try:
-        s = _setup(key, params, items, page.events, illustrative, page.book)
+        s = _setup(key, params, items, page.events, illustrative, page.book, page.prices, page.history)
         result = run_dilution(s)
         by_price = price_stack(s, PRICE_POINTS)
     except InputError as exc:

@@ -3,7 +3,7 @@ document (``calc.scenario_doc.ScenarioDoc``) built from them on each rerun.
 
 Keys (sections never write them directly: they call the setters here):
   param_<name>       the sidebar's widgets (``dashboard.inputs``), one per scenario parameter
-  ledger_history     the "replay the 2002 exchanges" toggle
+  ledger_history     the "replay the 2002–2004 history" toggle (``calc.inputs.history_replay``)
   ledger_rows        the ledger rows in use: cells as text, ``calc.model.ledger.EVENT_COLUMNS`` order
   ledger_editor_base the events editor's base: the rows it shows before the edits in its widget state
                      (half-entered rows included) and the rows in use when it was set; the editor
@@ -13,6 +13,8 @@ Keys (sections never write them directly: they call the setters here):
   instrument_policies  the All securities policies that differ from their defaults (its selectors,
                      ``dilution_policy_*``, write them through a callback)
   include_illustrative  whether fully diluted figures count the instruments marked illustrative
+  price_data         ``PriceData`` in use: a dated price path (an upload or data/prices.csv) and its rule
+                     between dates, or no rows (the drift path); ``dashboard.prices_input`` writes it
   url_scenario       the id the URL last carried or was given (a link restores once per session)
 
 ``document`` reads them into one document; ``apply`` writes a document back (a saved scenario loaded, a
@@ -32,10 +34,12 @@ import streamlit as st
 from calc.errors import InputError, Problem
 from calc.inputs.history import history_defaults
 from calc.inputs.params import param_problems
+from calc.inputs.prices_csv import COLUMNS as PRICE_CELLS
 from calc.model.ledger import EVENT_COLUMNS
 from calc.model.params import SPECS, ScenarioParams
+from calc.model.price_path import RULES as PRICE_RULES
 from calc.model.terms import Terms
-from calc.scenario_doc import GrantsData, HolderData, ScenarioDoc, params_json_values
+from calc.scenario_doc import GrantsData, HolderData, PriceData, ScenarioDoc, params_json_values
 from dashboard import inputs
 from dashboard.store import ScenarioStore
 
@@ -51,6 +55,9 @@ URL_KEY = "url_scenario"
 URL_SCENARIO = "scenario"  # query parameter: the scenario id
 URL_EVENTS = "events"  # query parameter: the ledger rows as JSON (lists of cells)
 URL_HISTORY = "history"
+URL_PRICES = "prices"  # query parameter: the price path's rows as JSON (lists of date, close_usd, source)
+URL_PRICE_RULE = "price_rule"
+PRICES_KEY = "price_data"
 BOUND_PARAMS = ("section",)  # query parameters bound to a widget (the section selector): never set here
 ILLUSTRATIVE_GRANTS = GrantsData("grants_illustrative.csv", None, "illustrative grants (made-up counts)")
 SHARED_PARAMS = tuple(spec.name for spec in SPECS)
@@ -80,6 +87,14 @@ def grants() -> GrantsData:
     return st.session_state.get(GRANTS_KEY) or ILLUSTRATIVE_GRANTS
 
 
+def prices() -> PriceData:
+    return st.session_state.get(PRICES_KEY) or PriceData()
+
+
+def set_prices(data: PriceData) -> None:
+    st.session_state[PRICES_KEY] = data
+
+
 def policy_key(item: str) -> str:
     """The widget key of the policy ``ID.FIELD``."""
     return POLICY_PREFIX + item.replace(".", "_", 1)
@@ -104,7 +119,7 @@ def document(defaults: ScenarioParams, terms: Terms) -> tuple[ScenarioDoc | None
     if params is None:
         return None, problems
     include = bool(st.session_state.get(ILLUSTRATIVE_KEY, False))
-    return ScenarioDoc(params, history(), event_rows(), holders(), policies(), grants(), include), []
+    return ScenarioDoc(params, history(), event_rows(), holders(), policies(), grants(), include, prices()), []
 
 
 # --------------------------------------------------------------------------- writing
@@ -153,6 +168,7 @@ def apply(doc: ScenarioDoc) -> None:
     set_grants(doc.grants)
     set_policies(dict(doc.policies))
     set_include_illustrative(doc.include_illustrative)
+    set_prices(doc.prices)
     for key in [k for k in st.session_state if str(k).startswith(POLICY_PREFIX)]:
         del st.session_state[key]  # the selectors show the document's policies when next drawn
 
@@ -169,6 +185,9 @@ def url_values(doc: ScenarioDoc, defaults: ScenarioParams) -> dict[str, str]:
         values[URL_HISTORY] = "1"
     if doc.events:
         values[URL_EVENTS] = json.dumps([list(r) for r in doc.events], separators=(",", ":"))
+    if doc.prices.rows:
+        values[URL_PRICES] = json.dumps([list(r) for r in doc.prices.rows], separators=(",", ":"))
+        values[URL_PRICE_RULE] = doc.prices.rule
     return values
 
 
@@ -210,7 +229,24 @@ def _from_query(query: Mapping[str, str], defaults: ScenarioParams, terms: Terms
     if not isinstance(rows, list) or not all(isinstance(r, list) and len(r) == len(EVENT_COLUMNS) for r in rows):
         raise InputError(f"the link's ledger rows must be lists of {len(EVENT_COLUMNS)} cells")
     events = tuple(tuple(str(c) for c in r) for r in rows)
-    return ScenarioDoc(params, query.get(URL_HISTORY) == "1", events, grants=ILLUSTRATIVE_GRANTS)
+    return ScenarioDoc(
+        params, query.get(URL_HISTORY) == "1", events, grants=ILLUSTRATIVE_GRANTS, prices=_query_prices(query)
+    )
+
+
+def _query_prices(query: Mapping[str, str]) -> PriceData:
+    """The link's price path (rows of three text cells and the rule), checked as a document's."""
+    try:
+        rows = json.loads(query.get(URL_PRICES, "[]"))
+    except (json.JSONDecodeError, RecursionError) as exc:
+        raise InputError("the link's price path is not valid JSON") from exc
+    if not isinstance(rows, list) or not all(isinstance(r, list) and len(r) == len(PRICE_CELLS) for r in rows):
+        raise InputError(f"the link's price path must be lists of {len(PRICE_CELLS)} cells")
+    rule = query.get(URL_PRICE_RULE, "previous")
+    if rule not in PRICE_RULES:
+        raise InputError(f"the link's price rule must be one of {', '.join(PRICE_RULES)}")
+    cells = tuple((str(r[0]), str(r[1]), str(r[2])) for r in rows)
+    return PriceData(cells, rule, "price path from a link" if cells else "no price path")
 
 
 def restore(defaults: ScenarioParams, terms: Terms, store: ScenarioStore) -> str:
@@ -218,7 +254,7 @@ def restore(defaults: ScenarioParams, terms: Terms, store: ScenarioStore) -> str
     store, else rebuilt from the inputs the URL carries (a link with inputs and no id is rebuilt too). Returns a
     note for the page ("" when nothing to say)."""
     wanted = st.query_params.get(URL_SCENARIO, "")
-    carried = any(k in SHARED_PARAMS or k in (URL_EVENTS, URL_HISTORY) for k in st.query_params)
+    carried = any(k in SHARED_PARAMS or k in (URL_EVENTS, URL_HISTORY, URL_PRICES) for k in st.query_params)
     if (not wanted and (URL_KEY in st.session_state or not carried)) or wanted == st.session_state.get(URL_KEY):
         st.session_state.setdefault(URL_KEY, "")
         return ""

@@ -115,6 +115,8 @@ INPUTS = {
     "--grants": ROOT / "data" / "grants_illustrative.csv",
     "--events": ROOT / "data" / "history.csv",
     "--instruments": ROOT / "data" / "instruments.toml",
+    "--replay": ROOT / "data" / "replay.csv",  # issue 22
+    "--prices": ROOT / "data" / "prices.csv",
 }
 OUTPUT_FLAGS = {"--out", "--timeline", "--summary", "--holders-out", "--xlsx"}
 COMMANDS = {
@@ -228,6 +230,7 @@ test_fuzz_breakeven = _fuzz("breakeven")  # issue 10
 test_fuzz_dilution = _fuzz("dilution")  # issue 13
 test_fuzz_securities = _fuzz("securities")  # the same command by its name
 test_fuzz_report = _fuzz("report")  # issue 12
+test_fuzz_bridge = _fuzz("bridge")  # issue 22
 test_fuzz_offer = _fuzz("offer")  # issue 23
 test_fuzz_value = _fuzz("value")  # issue 23
 

@@ -590,17 +590,18 @@ def test_issue20_item21_history_run_records_data_history_csv(tmp_path, command, 
     import hashlib
     import json
 
-    from calc.inputs.paths import HISTORY_PATH
+    from calc.inputs.paths import HISTORY_PATH, REPLAY_PATH
 
     argv = [command, "--history", flag, str(tmp_path / "t.csv")] + (["--paths", "5"] if command == "montecarlo" else [])
     assert main(argv) == 0
     files = json.loads((tmp_path / "t.inputs.json").read_text(encoding="utf-8"))["input_files"]
-    assert files == {
-        "--history": {
-            "path": str(HISTORY_PATH),
-            "bytes": HISTORY_PATH.stat().st_size,
-            "sha256": hashlib.sha256(HISTORY_PATH.read_bytes()).hexdigest(),
+    assert files == {  # issue 22: --history replays data/history.csv then data/replay.csv
+        flag_name: {
+            "path": str(path),
+            "bytes": path.stat().st_size,
+            "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
         }
+        for flag_name, path in (("--history", HISTORY_PATH), ("--history replay", REPLAY_PATH))
     }
     assert main([command, flag, str(tmp_path / "n.csv")] + argv[4:]) == 0  # without --history: no such file
     assert json.loads((tmp_path / "n.inputs.json").read_text(encoding="utf-8"))["input_files"] == {}

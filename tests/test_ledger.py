@@ -26,6 +26,8 @@ from calc.inputs.events_csv import (
     read_events_text,
 )
 from calc.inputs.grid import read_grid
+from calc.inputs.history import history_defaults
+from calc.inputs.history_replay import scenario_history
 from calc.inputs.params import parse_params
 from calc.model.breakeven import breakeven_report, setup
 from calc.model.ledger import (
@@ -167,13 +169,34 @@ def test_issue10_golden_dividend_policy_switch():
 
 
 def test_issue10_history_replay_cli():
-    """Done-when: 96,000,000 common issued by the 2002 exchanges; 1,610,000 preferred remain."""
+    """Issue 22: ``--history`` replays every 8.00% preferred row of the sourced history (data/history.csv, then
+    data/replay.csv) from 2002-07-31. Goldens from the sources (issue 22; tests/test_bridge.py cites them):
+    58,000,000 (R2002) + 38,000,000 (R2002) + 105,000,000 (PN2002: 143M − 38M) + 136,303,502 (PN2003: the 310M
+    package split by face, 339 / 771, largest remainder) + 17,538,462 (PN2003: the 38M April package, 30 / 65)
+    = 354,841,964 exchange shares; 1,885,000 − 924,000 = 961,000 left at 2003-04-23, then 93,000 and the last
+    868,000 retired for cash at $1,000 (assumptions): 961,000 × $1,000 = $961,000,000 and none left. (Before
+    issue 22, ``--history`` replayed only the two 2002 exchanges: 96,000,000 and 1,610,000 left.)"""
     result = run_cli("scenario", "--history", "--json")
     assert result.returncode == 0, result.stderr
     payload = json.loads(result.stdout)
-    assert payload["exchange_shares"] == 96_000_000
-    assert payload["preferred_outstanding_after_events"] == 1_610_000
-    # the history start: 2002-07-31 with the 10-Q cover count
+    assert payload["exchange_shares"] == 354_841_964
+    assert payload["repurchase_cash_usd"] == 961_000_000
+    assert payload["preferred_outstanding_after_events"] == 0
+    timeline = run_scenario(
+        parse_params(history_defaults()),
+        events=scenario_history(),
+        terms=load_terms(),
+        book=default_book(),
+        caps=load_caps(),
+    ).timeline
+    left = dict(zip(timeline["date"], timeline["preferred_outstanding"]))
+    assert [left[dt.date(*d)] for d in ((2002, 9, 16), (2002, 12, 12), (2003, 4, 23))] == [
+        1_710_000,
+        1_330_000,
+        961_000,
+    ]
+    assert sum(timeline.loc[timeline["date"] <= dt.date(2002, 12, 12), "exchange_shares"]) == 201_000_000
+    # the two 2002 exchanges alone (data/history.csv): the history start, 2002-07-31 with the 10-Q cover count
     replay = run_scenario(
         parse_params({"valuation_date": "2002-07-31", "base_shares": 3_432_688_763}),
         events=history_events(),
@@ -258,7 +281,7 @@ def test_issue10_grid_events_relative_to_grid_file_and_history(tmp_path):
     chunk = next(result_chunks(grid))
     summary = chunk.summary.to_pandas().set_index("scenario_id")
     assert summary.loc["a", "exchange_shares"] == 265_942_500
-    assert summary.loc["b", "exchange_shares"] == 96_000_000
+    assert summary.loc["b", "exchange_shares"] == 354_841_964  # the history of issue 22 (test above)
     assert summary.loc["b", "valuation_date"] == dt.date(2002, 7, 31)
     assert summary.loc["c", "exchange_shares"] == 0
     bad = tmp_path / "bad.csv"

@@ -8,9 +8,10 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from calc.inputs.data import default_book, history_events, ledger_events, load_caps, load_terms
+from calc.inputs.data import default_book, load_caps, load_terms
 from calc.inputs.events_csv import read_events_text
 from calc.inputs.history import history_defaults
+from calc.inputs.history_replay import ledger_events, scenario_history
 from calc.inputs.params import parse_params
 from calc.model.ledger import ACTIONS, EVENT_COLUMNS
 from calc.model.scenario import run_scenario
@@ -32,10 +33,10 @@ def test_issue10_history_toggle_replays_the_2002_exchanges(app):
     app.segmented_control(key=sections.SELECTOR_KEY).set_value("Ledger and break-even").run(timeout=TIMEOUT)
     params = parse_params(history_defaults())
     expected = run_scenario(
-        params, events=history_events(), terms=load_terms(), book=default_book(), caps=load_caps()
+        params, events=scenario_history(), terms=load_terms(), book=default_book(), caps=load_caps()
     ).summary
     assert metric(app, "New shares") == shares(expected["new_shares"])
-    assert expected["exchange_shares"] == 96_000_000
+    assert expected["exchange_shares"] == 354_841_964  # issue 22: every 8.00% preferred row of the history
     assert metric(app, "Break-even flat price").startswith("$")
 
 

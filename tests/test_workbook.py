@@ -75,8 +75,9 @@ def test_summary_equals_scenario_json(made):
             assert got[key] == pytest.approx(value / 100, rel=1e-15), key  # stored as a fraction, 0.0000%
         else:
             assert got[key] == value and isinstance(got[key], bool) == isinstance(value, bool), key
-    # the 2002 history (Reuters, Oct 23, 2002): 58,000,000 + 38,000,000 common for 275,000 preferred
-    assert got["exchange_shares"] == 96_000_000
+    # the 2002-2004 history of the 8.00% preferred (issue 22; the goldens' sources in tests/test_ledger.py):
+    # 58,000,000 + 38,000,000 (Reuters) + 105,000,000 + 136,303,502 + 17,538,462 (Prospect News) common
+    assert got["exchange_shares"] == 354_841_964
 
 
 def test_timeline_and_holders_equal_the_csvs(made):

@@ -12,7 +12,6 @@ model values the capacity policy and the offer evaluator take. Each loader runs 
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from functools import lru_cache
 
 import pandas as pd
@@ -62,7 +61,6 @@ __all__ = [
     "actual_common_shares",
     "default_book",
     "history_events",
-    "ledger_events",
     "load_caps",
     "load_desk",
     "load_desk_facts",
@@ -110,8 +108,3 @@ def load_desk() -> Desk:
     return Desk(
         terms, load_desk_facts(), default_params(terms), default_book(), actual_common_shares(), history_events()
     )
-
-
-def ledger_events(events: Sequence[Event] = (), history: bool = False) -> tuple[Event, ...]:
-    """History rows first (when on), then ``events``."""
-    return (history_events() if history else ()) + tuple(events)

@@ -10,6 +10,7 @@ Every problem is reported at once, ``line L: ...``; the scenario checks of the r
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
 from pathlib import Path
@@ -18,19 +19,43 @@ from typing import Any
 from calc.errors import InputError, Problem, echo
 from calc.inputs.csv_records import MAX_CSV_LINE_CHARS, csv_records, opened_lines, split_ragged, text_lines
 from calc.inputs.numbers import parse_decimal, parse_whole
-from calc.model.ledger import ACTIONS, ALL, EVENT_COLUMNS, Event, exchange_ratio, field_problem
+from calc.model import preferred_rules as rules
+from calc.model.ledger import (
+    ACTIONS,
+    ALL,
+    DEFAULT_INSTRUMENT,
+    EVENT_COLUMNS,
+    KNOWN_COLUMNS,
+    PARSED_ACTIONS,
+    REPLAY_COLUMNS,
+    Action,
+    Event,
+    exchange_ratio,
+    field_problem,
+)
 from calc.model.rounding import MAX_SHARES
 
 MAX_EVENTS_BYTES = 1_000_000  # an events file or edited text
 
 
-REQUIRED = {"repurchase_cash": ("preferred_shares", "cash_per_preferred_usd"), "dividend_policy": ("settlement",)}
-
-
-ONE_OF = {"exchange_common": ("common_shares", "common_per_preferred")}  # exactly one of these cells
-
-
-VALUE_COLUMNS = ("preferred_shares", "common_shares", "common_per_preferred", "cash_per_preferred_usd", "settlement")
+REQUIRED = {
+    "repurchase_cash": ("preferred_shares", "cash_per_preferred_usd"),
+    "dividend_policy": ("settlement",),
+    "issue_common": ("label",),
+}
+ONE_OF = {  # exactly one of these cells
+    "exchange_common": ("common_shares", "common_per_preferred"),
+    "issue_common": ("common_shares", "face_usd"),
+}
+VALUE_COLUMNS = (
+    "preferred_shares",
+    "common_shares",
+    "common_per_preferred",
+    "cash_per_preferred_usd",
+    "settlement",
+    "face_usd",
+)
+INSTRUMENT_ID = re.compile(r"[a-z][a-z0-9_]{0,63}")
 
 
 def _number(name: str, text: str) -> int | Fraction:
@@ -55,9 +80,9 @@ def _row_problems(cells: dict[str, str]) -> tuple[dict[str, Any], list[Problem]]
         values["date"] = dt.date.fromisoformat(cells["date"])
     except ValueError:
         problems.append(field_problem("date", "is not a date in YYYY-MM-DD form", cells["date"]))
-    spec = ACTIONS.get(action)
+    spec = PARSED_ACTIONS.get(action)
     if spec is None:
-        problems.append(field_problem("action", f"is not one of {', '.join(ACTIONS)}", action))
+        problems.append(field_problem("action", f"is not one of {', '.join(PARSED_ACTIONS)}", action))
         return values, problems
     for name in VALUE_COLUMNS:
         text = cells[name]
@@ -85,9 +110,10 @@ def _row_problems(cells: dict[str, str]) -> tuple[dict[str, Any], list[Problem]]
                     else "a number >= 0"
                 )
                 problems.append(field_problem(name, f"{exc} (expected {kind})"))
-    if spec.rule is not None and not cells["preferred_shares"]:
+    if spec.retires and not cells["preferred_shares"] and not ("face_usd" in spec.fields and cells["face_usd"]):
         problems.append(field_problem("preferred_shares", f"required for {action} (a whole number or 'all')"))
-    if group := ONE_OF.get(action):
+    problems += _replay_problems(cells, values, spec)
+    if (group := ONE_OF.get(action)) and not cells["package"]:
         given = [n for n in group if cells[n]]
         if len(given) != 1:
             problems.append(
@@ -99,6 +125,57 @@ def _row_problems(cells: dict[str, str]) -> tuple[dict[str, Any], list[Problem]]
         elif values.get("common_shares") and values.get("preferred_shares") == 0:
             problems.append(field_problem("common_shares", "common issued for 0 preferred"))
     return values, problems
+
+
+def _replay_problems(cells: dict[str, str], values: dict[str, Any], spec: Action) -> list[Problem]:
+    """The replay columns' rules (``calc.model.ledger.REPLAY_COLUMNS``); sets ``values`` for them (preferred_shares
+    from face_usd on the 8.00% preferred)."""
+    problems: list[Problem] = []
+    action, instrument = cells["action"], cells["instrument"] or DEFAULT_INSTRUMENT
+    if cells["instrument"] and not INSTRUMENT_ID.fullmatch(cells["instrument"]):
+        problems.append(
+            field_problem("instrument", "is not an instrument id (lower-case letters, digits, _)", instrument)
+        )
+    elif cells["instrument"] and not spec.retires:
+        problems.append(field_problem("instrument", f"does not apply to {action}", instrument))
+    values["instrument"] = instrument
+    problems += [
+        field_problem(n, f"required for {action}")
+        for n in REQUIRED.get(action, ())
+        if n in REPLAY_COLUMNS and not cells[n]
+    ]
+    values["package"], values["label"] = cells["package"], cells["label"]
+    if cells["package"] and action != "exchange_common":
+        problems.append(
+            field_problem("package", f"does not apply to {action} (exchange_common only)", cells["package"])
+        )
+    if cells["label"] and action != "issue_common":
+        problems.append(field_problem("label", f"does not apply to {action} (issue_common only)", cells["label"]))
+    if cells["date_from"]:
+        try:
+            values["date_from"] = dt.date.fromisoformat(cells["date_from"])
+        except ValueError:
+            problems.append(field_problem("date_from", "is not a date in YYYY-MM-DD form", cells["date_from"]))
+        else:
+            if "date" in values and values["date_from"] > values["date"]:
+                problems.append(
+                    field_problem("date_from", f"is after the row's date {values['date']}", cells["date_from"])
+                )
+    face = values.get("face_usd")
+    if face is None or not spec.retires:
+        return problems
+    if cells["preferred_shares"]:
+        problems.append(field_problem("preferred_shares/face_usd", f"{action} needs one of them, got both"))
+    elif instrument == DEFAULT_INSTRUMENT:
+        if face % rules.BASIS_USD:
+            problems.append(
+                field_problem(
+                    "face_usd", f"is not a whole number of ${rules.BASIS_USD:,} preferred shares", cells["face_usd"]
+                )
+            )
+        else:
+            values["preferred_shares"] = int(face / rules.BASIS_USD)
+    return problems
 
 
 def missing_cells(cells: Mapping[str, str]) -> tuple[tuple[str, ...], ...]:
@@ -119,7 +196,7 @@ def missing_cells(cells: Mapping[str, str]) -> tuple[tuple[str, ...], ...]:
     spec = ACTIONS.get(action)
     if spec is None:
         return tuple(missing)
-    needed = (("preferred_shares",) if spec.rule is not None else ()) + REQUIRED.get(action, ())
+    needed = (("preferred_shares",) if spec.retires else ()) + REQUIRED.get(action, ())
     missing += [(name,) for name in dict.fromkeys(needed) if empty(name)]
     group = ONE_OF.get(action, ())
     if group and all(empty(name) for name in group):
@@ -155,21 +232,21 @@ def parse_events(
         expected = ",".join(EVENT_COLUMNS)
         return (), [Problem(f"not an events CSV: line 1 is not the header {expected}", source=origin)]
     problems = [
-        Problem(f"unknown column '{echo(h)}' (known: {', '.join(EVENT_COLUMNS)})", line=1, source=origin)
+        Problem(f"unknown column '{echo(h)}' (known: {', '.join(KNOWN_COLUMNS)})", line=1, source=origin)
         for h in header
-        if h not in EVENT_COLUMNS
+        if h not in KNOWN_COLUMNS
     ]
     problems += [
         Problem(f"column '{h}' appears {header.count(h)} times; give each column once", line=1, source=origin)
         for h in dict.fromkeys(header)
-        if h in EVENT_COLUMNS and header.count(h) > 1
+        if h in KNOWN_COLUMNS and header.count(h) > 1
     ]
     problems += [Problem(f"no '{c}' column", line=1, source=origin) for c in ("date", "action") if c not in header]
     events: list[Event] = []
     kept, lines, ragged = split_ragged(header, records)
     problems += [p.at(source=origin) for p in ragged]
     for line, row in zip(lines, kept):
-        cells = {c: "" for c in EVENT_COLUMNS} | {h: v.strip() for h, v in zip(header, row) if h in EVENT_COLUMNS}
+        cells = {c: "" for c in KNOWN_COLUMNS} | {h: v.strip() for h, v in zip(header, row) if h in KNOWN_COLUMNS}
         values, row_problems = _row_problems(cells)
         problems += [p.at(line=line, source=origin) for p in row_problems]
         if not row_problems:

@@ -6,7 +6,7 @@ Grid file (CSV, UTF-8 or UTF-16/32 with a byte-order mark; size limits of
 (``calc.model.params.PARAM_NAMES``) as columns; a missing column or an empty cell takes the
 default. Ledger columns (``calc.model.ledger``): ``events``, a path to an events CSV relative
 to the grid file's folder (empty: none), and ``history``, ``true`` or ``false`` (empty:
-false) to replay the 2002 exchanges, with the history defaults for an empty
+false) to replay the 2002-2004 history (``calc.inputs.history_replay``), with the history defaults for an empty
 valuation_date and base_shares. An events file's own problems are reported under the
 grid line; its rows are checked against each scenario's window when the batch runs.
 Line 1 is the header; a record's line number is the line it starts on. Before
@@ -42,9 +42,10 @@ import numpy as np
 
 from calc.errors import InputError, Problem, echo
 from calc.inputs.csv_records import MAX_CSV_LINE_CHARS, MAX_GRID_BYTES, csv_records, opened_lines
-from calc.inputs.data import ledger_events, load_terms
+from calc.inputs.data import load_terms
 from calc.inputs.events_csv import read_events
 from calc.inputs.history import history_defaults
+from calc.inputs.history_replay import ledger_events
 from calc.inputs.numbers import parse_decimal
 from calc.inputs.params import param_problems
 from calc.model.ledger import Event

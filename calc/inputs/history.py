@@ -6,8 +6,9 @@
 
 The actual counts include issuance the product does not model (employee plans, other
 securities), so the gap between them and a projection is not a model error.
-With history on and no explicit window, the valuation date is the first cover date
-(2002-07-31) and the base shares its count (3,432,688,763).
+With history on and no explicit window, the valuation date is the replay's start ``REPLAY_START``, the first
+cover date of fiscal Q4 2002 (2002-07-31, before the exchanges began), and the base shares its count
+(3,432,688,763); the earlier cover counts (2002-01-31, 2002-04-30) are markers only.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from calc.errors import InputError
 from calc.inputs.csv_records import read_text
 from calc.inputs.paths import ACTUAL_SHARES_PATH, CARRYING_VALUE_PATH
 
+REPLAY_START = dt.date(2002, 7, 31)  # the cover date the history replay starts from
 COMPARED_DEALS = (
     ("2002 exchange 1 (58M for 175,000)", 58_000_000 / 175_000),
     ("2002 exchange 2 (38M for 100,000)", 38_000_000 / 100_000),
@@ -54,6 +56,7 @@ def preferred_carrying_values() -> pd.DataFrame:
 
 
 def history_defaults() -> dict[str, object]:
-    """valuation_date and base_shares for the history replay: the first cover-page count."""
-    first = actual_common_shares().iloc[0]
+    """valuation_date and base_shares for the history replay: the cover-page count at ``REPLAY_START``."""
+    counts = actual_common_shares()
+    first = counts[counts["date"] == REPLAY_START].iloc[0]
     return {"valuation_date": first["date"], "base_shares": int(first["common_shares_outstanding"])}

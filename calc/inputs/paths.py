@@ -21,3 +21,6 @@ ILLUSTRATIVE_GRANTS_PATH = DATA_DIR / "grants_illustrative.csv"  # calc.inputs.g
 EXECUTIVE_GRANTS_PATH = DATA_DIR / "grants_executive_example.csv"  # calc.inputs.grants_csv
 INSTRUMENTS_PATH = DATA_DIR / "instruments.toml"  # calc.model.instruments
 EXCHANGE_DESK_PATH = DATA_DIR / "exchange_desk.toml"  # calc.inputs.exchange_desk_toml
+REPLAY_PATH = DATA_DIR / "replay.csv"  # calc.inputs.history_replay: the 2002-2004 replay after data/history.csv
+REPLAY_SOURCES_PATH = DATA_DIR / "replay_sources.toml"  # calc.inputs.replay_sources: the reported figures
+PRICES_PATH = DATA_DIR / "prices.csv"  # calc.inputs.prices_csv: the closes found

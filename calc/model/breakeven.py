@@ -18,6 +18,11 @@ regime is found on a geometric grid of flat prices; if wait jumps across R betwe
 prices (a decision boundary, e.g. the conversion price), the break-even is that boundary,
 found by bisection. The lowest such price is reported; None when wait never crosses R
 on [MIN_PRICE_USD, MAX_PRICE_USD].
+
+With a dated price path P(d) (``calc.model.scenario_prices``) the scenario's wait is on the path, and the break-even
+is on the path scaled to a price s on D: S_s(d) = s × P(d) / P(D) =: s × h_d. Then A = Σ LP_start × r /
+(sale_factor × h_d) + LP_x / (put_factor × h_x) and wait(s) = A / s + C as above; the break-even s* is the price on
+D (a flat path is h = 1).
 """
 
 from __future__ import annotations
@@ -35,8 +40,10 @@ from calc.model.engine import STOCK, PathResult, Policies, dividend_codes
 from calc.model.ledger import Event, Plan
 from calc.model.montecarlo import PERCENTILES, gbm_prices, validate_mc
 from calc.model.params import ScenarioParams
+from calc.model.price_path import PricePath
 from calc.model.scenario import coupon_rate, project, scenario_plan, scenario_schedule
-from calc.model.schedule import Schedule, deterministic_prices
+from calc.model.scenario_prices import base_prices, path_shape
+from calc.model.schedule import Schedule
 from calc.model.terms import Terms
 
 MIN_PRICE_USD, MAX_PRICE_USD = 0.01, 1000.0
@@ -54,10 +61,17 @@ class WaitTerms:
 
 
 def wait_terms(
-    path: PathResult, schedule: Schedule, pol: Policies, plan: Plan | None, terms: Terms, from_column: int, after: int
+    path: PathResult,
+    schedule: Schedule,
+    pol: Policies,
+    plan: Plan | None,
+    terms: Terms,
+    from_column: int,
+    after: int,
+    shape: np.ndarray | None = None,
 ) -> WaitTerms:
     """Decompose the per-share outcome of the paths; ``from_column``: first column dated on or
-    after D, ``after``: first column dated after D."""
+    after D, ``after``: first column dated after D; ``shape``: h_d of a scaled price path (None: flat, h = 1)."""
     P, E = path.prices.shape
     columns = np.arange(E)[None, :]
     stock = dividend_codes(schedule, pol, plan or _empty_plan()) == STOCK
@@ -68,7 +82,8 @@ def wait_terms(
     at_exit = np.minimum(path.exit_column, E - 1)
     exit_price = path.prices[np.arange(P), at_exit]
     live = path.exit_column >= from_column
-    a_usd = dividend_usd.sum(axis=1) + path.exit_redemption_per_share * exit_price
+    h = np.ones(E) if shape is None else shape
+    a_usd = (dividend_usd / h[None, :]).sum(axis=1) + path.exit_redemption_per_share * exit_price / h[at_exit]
     c_shares = path.exit_conversion_per_share + path.obtainable_per_share
     wait = (dividend_usd / path.prices).sum(axis=1) + path.exit_redemption_per_share + c_shares
     return WaitTerms(np.where(live, wait, 0.0), np.where(live, a_usd, 0.0), np.where(live, c_shares, 0.0))
@@ -88,6 +103,8 @@ class Setup:
     date: dt.date  # D
     from_column: int  # first column dated on or after D
     after: int  # first column dated after D
+    prices_path: PricePath | None = None  # a dated price path (None: the drift path; flat sweeps)
+    shape: np.ndarray | None = None  # h_d = P(d) / P(D) on the schedule's dates (module docstring)
 
 
 def setup(
@@ -96,12 +113,13 @@ def setup(
     events: tuple[Event, ...],
     terms: Terms,
     book: HolderBook,
+    prices_path: PricePath | None = None,
     *,
     caps: StockCaps,
 ) -> Setup:
     """Schedule and ledger for a break-even on ``date`` (default: the valuation date); ``book``: the holder data
-    the events name holders of (the shipped filing's: ``calc.inputs.data.default_book``); ``caps``: the capacity
-    caps (the shipped ones: ``calc.inputs.data.load_caps``)."""
+    the events name holders of (the shipped filing's: ``calc.inputs.data.default_book``); ``prices_path``: a dated
+    price path; ``caps``: the capacity caps (the shipped ones: ``calc.inputs.data.load_caps``)."""
     day = dt.date.fromisoformat(date) if date else params.valuation_date
     if not params.valuation_date <= day <= params.horizon:
         raise InputError(
@@ -119,24 +137,27 @@ def setup(
         day,
         int(np.searchsorted(ordinals, day.toordinal(), "left")),
         int(np.searchsorted(ordinals, day.toordinal(), "right")),
+        prices_path,
+        path_shape(prices_path, schedule.dates, day),
     )
 
 
 def _run(s: Setup, prices: np.ndarray) -> WaitTerms:
     pol = Policies.from_params([s.params]).repeat(len(prices))
     path = project(s.schedule, prices, pol, s.terms, s.plan, caps=s.caps)
-    return wait_terms(path, s.schedule, pol, s.plan, s.terms, s.from_column, s.after)
+    return wait_terms(path, s.schedule, pol, s.plan, s.terms, s.from_column, s.after, s.shape)
 
 
 def flat_wait(s: Setup, flat_prices_usd: np.ndarray) -> WaitTerms:
-    """Wait terms at flat prices (one path per price)."""
-    return _run(s, np.repeat(np.asarray(flat_prices_usd, dtype=float)[:, None], s.schedule.size, axis=1))
+    """Wait terms at flat prices (one path per price); with a price path, the path scaled to each price on D."""
+    start = np.asarray(flat_prices_usd, dtype=float)[:, None]
+    return _run(s, np.repeat(start, s.schedule.size, axis=1) if s.shape is None else start * s.shape[None, :])
 
 
 def scenario_wait(s: Setup) -> float:
-    """Wait shares per preferred on the scenario's deterministic price path."""
-    prices = deterministic_prices(np.array([s.params.price]), np.array([s.params.annual_drift]), s.schedule.years)
-    return float(_run(s, prices).wait[0])
+    """Wait shares per preferred on the scenario's deterministic price path (the drift path or the price path)."""
+    price, drift = np.array([s.params.price]), np.array([s.params.annual_drift])
+    return float(_run(s, base_prices(price, drift, s.schedule.dates, s.schedule.years, s.prices_path)).wait[0])
 
 
 def breakeven_price(s: Setup, ratio: float) -> float | None:
@@ -167,20 +188,25 @@ def breakeven_price(s: Setup, ratio: float) -> float | None:
 def mc_wait(s: Setup, volatility: float, paths: int, seed: int) -> np.ndarray:
     """Wait shares per preferred on ``paths`` GBM price paths (as ``calc.model.montecarlo``)."""
     validate_mc(volatility, paths, seed)
-    prices = gbm_prices(s.params, s.schedule.years, volatility, paths, np.random.default_rng(seed))
+    price, drift = np.array([s.params.price]), np.array([s.params.annual_drift])
+    base = base_prices(price, drift, s.schedule.dates, s.schedule.years, s.prices_path)[0]
+    prices = gbm_prices(s.params, s.schedule.years, volatility, paths, np.random.default_rng(seed), base)
     return _run(s, prices).wait
 
 
 def breakeven_report(
     s: Setup, ratio: float, volatility: float | None = None, paths: int = 10_000, seed: int = 0
 ) -> dict[str, object]:
-    """The ``breakeven --json`` payload."""
+    """The ``breakeven --json`` payload (with a price path: ``price_path_rule``, the path's close on D)."""
     report: dict[str, object] = {
         "date": s.date.isoformat(),
         "exchange_shares_per_preferred": ratio,
         "wait_shares_per_preferred": scenario_wait(s),
         "breakeven_price_usd": breakeven_price(s, ratio),
     }
+    if s.prices_path is not None:
+        report["price_path_rule"] = s.prices_path.rule
+        report["price_path_close_on_date_usd"] = s.prices_path.close_on(s.date)
     if volatility is not None:
         wait = mc_wait(s, volatility, paths, seed)
         report["probability_exchange_issues_fewer"] = float((ratio < wait).mean())

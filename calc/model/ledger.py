@@ -13,6 +13,23 @@ Events file (CSV, UTF-8, a BOM is accepted; read by ``calc.inputs.events_csv``),
   holder                 exact register name (empty: shared pro rata across holders)
   source                 free text (where the row comes from)
 
+Replay columns (optional; ``REPLAY_COLUMNS``, issue 22: every security's exchanges, read by ``calc.model.bridge``):
+  instrument             the security a row retires (default ``preferred_8pct``; another registry id of
+                         ``data/instruments.toml`` or ``other_debt``)
+  face_usd               the amount retired as the sources report it (USD), instead of a count; on the
+                         8.00% preferred a whole number of $1,000 shares (preferred_shares = face_usd / 1000);
+                         issue_common: the USD value of the stock issued
+  package                rows of exchange_common with the same package label and date are one exchange:
+                         the common total (common_shares) is on one of them and is split between the rows
+                         by the bridge's package rule
+  label                  issue_common: what the issuance is (required)
+  date_from              the row happened between date_from and date (the bridge spreads it by day)
+Replay-only actions (``REPLAY_ACTIONS``): ``issue_common`` (common not tied to a security: at-the-market
+sales, settlement stock, employee plans; common_shares or face_usd) and ``retire`` (retired by means the
+sources do not give: cash or stock, the row's settlement or the bridge's switch). A scenario refuses
+replay-only rows (another instrument, a package, date_from, a replay-only action): the scenario models
+the 8.00% preferred; ``python -m calc bridge`` replays them.
+
 Per-share arithmetic of one row retiring n preferred on date d, with LP the liquidation
 preference per share after d's dividend, CR the conversion rate in force, S the price:
   exchange_common      floor(n × ratio) common, or common_shares as given
@@ -83,6 +100,9 @@ EVENT_COLUMNS = (
     "holder",
     "source",
 )
+REPLAY_COLUMNS = ("date_from", "instrument", "face_usd", "package", "label")
+KNOWN_COLUMNS = EVENT_COLUMNS + REPLAY_COLUMNS
+DEFAULT_INSTRUMENT = "preferred_8pct"
 ALL = None  # preferred_shares = all
 
 
@@ -101,6 +121,23 @@ class Event:
     holder: str = ""
     source: str = ""
     origin: str = "events"  # file label used in messages
+    instrument: str = DEFAULT_INSTRUMENT
+    face_usd: Fraction | None = None  # exact decimal as typed
+    package: str = ""
+    label: str = ""
+    date_from: dt.date | None = None
+
+    @property
+    def replay_only(self) -> str:
+        """The field that makes this a row only ``calc.model.bridge`` replays ("" for none): a replay action, another
+        instrument, a package or a window (date_from)."""
+        reasons = (
+            ("action", self.action in REPLAY_ACTIONS),
+            ("instrument", self.instrument != DEFAULT_INSTRUMENT),
+            ("package", bool(self.package)),
+            ("date_from", self.date_from is not None),
+        )
+        return next((field for field, found in reasons if found), "")
 
 
 # --------------------------------------------------------------------------- rules (vectorized over P paths)
@@ -228,10 +265,13 @@ class Action:
     fields: tuple[str, ...] = ()  # value columns the action accepts
     settlements: tuple[str, ...] = ()
     date_rule: Callable[[dt.date, Terms], str | None] | None = None
+    retires: bool = True  # the row retires securities (preferred_shares or face_usd required)
 
 
 ACTIONS: dict[str, Action] = {
-    "exchange_common": Action(rule_exchange_common, ("preferred_shares", "common_shares", "common_per_preferred")),
+    "exchange_common": Action(
+        rule_exchange_common, ("preferred_shares", "common_shares", "common_per_preferred", "face_usd")
+    ),
     "repurchase_cash": Action(rule_repurchase_cash, ("preferred_shares", "cash_per_preferred_usd")),
     "convert": Action(
         rule_convert,
@@ -246,8 +286,13 @@ ACTIONS: dict[str, Action] = {
         _on_or_after("issuer_call_from", "the issuer may call from then on"),
     ),
     "exchange_debentures": Action(rule_exchange_debentures, ("preferred_shares",)),
-    "dividend_policy": Action(None, ("settlement",), DIVIDEND_POLICIES),
+    "dividend_policy": Action(None, ("settlement",), DIVIDEND_POLICIES, retires=False),
 }
+REPLAY_ACTIONS: dict[str, Action] = {
+    "issue_common": Action(None, ("common_shares", "face_usd"), retires=False),
+    "retire": Action(None, ("preferred_shares", "face_usd", "settlement"), SETTLEMENTS),
+}
+PARSED_ACTIONS = ACTIONS | REPLAY_ACTIONS
 
 
 def field_problem(name: str, rule: str, value: str | None = None) -> Problem:
@@ -394,6 +439,9 @@ def resolve(events: Sequence[Event], params: ScenarioParams, terms: Terms, book:
     emptied_by: int | None = None  # the row that retires the last preferred
     cash_total = Fraction(0)
     for e in ordered:
+        if field := e.replay_only:
+            problems.append(_field_of(e, field, REPLAY_ONLY, str(getattr(e, field))))
+            continue
         spec = ACTIONS[e.action]
         if not params.valuation_date <= e.date <= params.horizon:
             window = f"{params.valuation_date}..{params.horizon}"
@@ -444,6 +492,10 @@ def resolve(events: Sequence[Event], params: ScenarioParams, terms: Terms, book:
     return Plan(tuple(rows), np.array(counts, dtype=np.int64), alloc_array, tuple(changes), emptied_by)
 
 
+REPLAY_ONLY = (
+    "makes this a replay-only row (a replay action, another instrument, a package or date_from): the scenario "
+    "models the 8.00% preferred; replay it with python -m calc bridge"
+)
 MAX_CASH_USD = (
     10**12
 )  # a row's cash, and the ledger's total: exact to the cent in float64 (ulp at 10^12 < 1/4,000 cent)

@@ -40,8 +40,10 @@ from calc.model.engine import Policies, ShareLimitError
 from calc.model.issuance import ISSUANCE_SOURCES
 from calc.model.ledger import Event
 from calc.model.params import ScenarioParams, shown_value
+from calc.model.price_path import PricePath
 from calc.model.rounding import MAX_SHARES
 from calc.model.scenario import project, scenario_plan, scenario_schedule
+from calc.model.scenario_prices import base_prices
 from calc.model.schedule import Schedule, deterministic_prices
 from calc.model.terms import Terms
 
@@ -133,12 +135,18 @@ def report_over_limit(
 
 
 def gbm_prices(
-    params: ScenarioParams, years: np.ndarray, volatility: float, paths: int, rng: np.random.Generator
+    params: ScenarioParams,
+    years: np.ndarray,
+    volatility: float,
+    paths: int,
+    rng: np.random.Generator,
+    base: np.ndarray | None = None,
 ) -> np.ndarray:
     """(paths, E) GBM prices at the event times (see the module docstring), computed as the deterministic
     path ``calc.model.schedule.deterministic_prices`` times ``exp(σ W − σ² t / 2)``: where the shock is 0 (t = 0, or
     σ = 0) the price is the scenario's own float, not ``exp(log S_0)`` (which turned $5 into 4.999999999999999,
-    then read exactly as that rational: one share off the scenario, issue 20 item 5)."""
+    then read exactly as that rational: one share off the scenario, issue 20 item 5). ``base`` (E,): another
+    deterministic path (a dated price path, ``calc.model.scenario_prices``) in place of the drift path."""
     steps = np.sqrt(np.diff(years))
     shocks = rng.standard_normal((paths, len(steps)))  # drawn once per chunk; every step below in place
     shocks *= steps[None, :]
@@ -151,7 +159,9 @@ def gbm_prices(
     np.exp(w, out=w)
     # the deterministic path times the shock: exactly the scenario's prices where no randomness moved them
     # (the valuation date; every date at zero volatility, where the shock is exp(0) = 1)
-    w *= deterministic_prices(np.array([params.price]), np.array([params.annual_drift]), years)
+    w *= (
+        deterministic_prices(np.array([params.price]), np.array([params.annual_drift]), years) if base is None else base
+    )
     return w
 
 
@@ -194,9 +204,11 @@ def run_monte_carlo(
     progress: Callable[[int, int], None] | None = None,
     events: tuple[Event, ...] = (),
     exclude_over_limit: bool = False,
+    prices_path: PricePath | None = None,
 ) -> MonteCarloResult:
     """Simulate ``paths`` GBM price paths through the scenario's policies; ``events`` (ledger rows)
-    are the same on every path.
+    are the same on every path; ``prices_path``: a dated price path as the deterministic drift (each path is
+    its close times the shock).
 
     Paths whose new common shares pass the model limit (``calc.model.engine.ShareLimitError``) make the run an
     ``InputError`` counting them, unless ``exclude_over_limit`` and they are fewer than half of the paths:
@@ -208,6 +220,10 @@ def run_monte_carlo(
     schedule = scenario_schedule(params, terms, plan)
     rng = np.random.default_rng(seed)
     policy = Policies.from_params([params])
+    base = None
+    if prices_path is not None:
+        price, drift = np.array([params.price]), np.array([params.annual_drift])
+        base = base_prices(price, drift, schedule.dates, schedule.years, prices_path)[0]
     cumulative: list[np.ndarray] = []  # per chunk (count, L): new shares on its live columns (constant after)
     sources = np.empty((paths, len(SOURCES)), dtype=np.int64)
     within = np.ones(paths, dtype=bool)  # the paths inside the model limit
@@ -216,7 +232,7 @@ def run_monte_carlo(
     needed = np.zeros(paths, dtype=np.int64)
     for start in range(0, paths, CHUNK_PATHS):
         count = min(CHUNK_PATHS, paths - start)
-        prices = gbm_prices(params, schedule.years, volatility, count, rng)
+        prices = gbm_prices(params, schedule.years, volatility, count, rng, base)
         rows = np.arange(start, start + count)
         try:
             result = project(schedule, prices, policy.repeat(count), terms, plan, caps=caps)

@@ -39,7 +39,9 @@ from calc.model.issuance import ISSUANCE_SOURCES, summary_total, timeline_total
 from calc.model.ledger import Event, Plan, holder_ledger, late_row, resolve
 from calc.model.measures import new_shares_pct
 from calc.model.params import ScenarioParams
-from calc.model.schedule import Schedule, build_schedule, deterministic_prices
+from calc.model.price_path import PricePath
+from calc.model.scenario_prices import base_prices
+from calc.model.schedule import Schedule, build_schedule
 from calc.model.terms import Terms
 
 SUMMARY_KEYS = tuple(c.name for c in SUMMARY_METRICS)
@@ -264,16 +266,22 @@ def project_group(
     terms: Terms,
     plan: Plan | None = None,
     label: Callable[[int], str] | None = None,
+    prices_path: PricePath | None = None,
     *,
     caps: StockCaps,
 ) -> tuple[Schedule, Policies, PathResult, np.ndarray]:
     """Project scenarios that share one event schedule (same window and ledger rows) on their deterministic
-    price paths: (schedule, policies, engine result, base shares per scenario). ``check_rows_before_exit``
-    (``label(i)``: how scenario i of the group is named in its message)."""
+    price paths (``calc.model.scenario_prices.base_prices``: the drift path, or ``prices_path``): (schedule, policies,
+    engine result, base shares per scenario). ``check_rows_before_exit`` (``label(i)``: how scenario i of the
+    group is named in its message)."""
     schedule = scenario_schedule(group[0], terms, plan)
     pol = Policies.from_params(group)
-    prices = deterministic_prices(
-        np.array([p.price for p in group]), np.array([p.annual_drift for p in group]), schedule.years
+    prices = base_prices(
+        np.array([p.price for p in group]),
+        np.array([p.annual_drift for p in group]),
+        schedule.dates,
+        schedule.years,
+        prices_path,
     )
     path = project(schedule, prices, pol, terms, plan, caps=caps)
     if plan is not None:
@@ -306,12 +314,19 @@ def check_rows_before_exit(
 
 
 def run_scenario(
-    params: ScenarioParams, terms: Terms, book: HolderBook, events: tuple[Event, ...] = (), *, caps: StockCaps
+    params: ScenarioParams,
+    terms: Terms,
+    book: HolderBook,
+    events: tuple[Event, ...] = (),
+    prices_path: PricePath | None = None,
+    *,
+    caps: StockCaps,
 ) -> ScenarioResult:
-    """Project one deterministic scenario: timeline, summary and holder table (``events``: ledger rows; ``caps``:
-    the capacity caps, ``calc.model.capacity.stock_caps``)."""
+    """Project one deterministic scenario: timeline, summary and holder table (``events``: ledger rows;
+    ``prices_path``: a dated price path instead of the drift path; ``caps``: the capacity caps,
+    ``calc.model.capacity.stock_caps``)."""
     plan = scenario_plan(params, events, terms, book)
-    schedule, pol, path, base = project_group([params], terms, plan, caps=caps)
+    schedule, pol, path, base = project_group([params], terms, plan, prices_path=prices_path, caps=caps)
     ex = exit_terms(path, base, (BASIS_BY_NAME[params.holder_basis],), book, plan)
     summary = first_row(summary_columns(path, base, schedule, terms))
     return ScenarioResult(params, schedule, path, summary, holder_arrays(book, ex), book, terms.preferred.shares_issued)
@@ -334,13 +349,15 @@ def run_batch(
     book: HolderBook,
     with_holders: bool = True,
     events: Sequence[tuple[Event, ...]] | None = None,
+    prices_path: PricePath | None = None,
     *,
     caps: StockCaps,
 ) -> BatchResult:
     """Many deterministic scenarios, vectorized within groups sharing event dates and ledger rows.
 
     ``with_holders=False`` skips the holder allocation (``holders`` is then empty);
-    ``events[i]`` are scenario i's ledger rows (None: none).
+    ``events[i]`` are scenario i's ledger rows (None: none); ``prices_path``: one dated price path for every
+    scenario (their price and drift then unused).
     """
     events = events or [()] * len(params)
     groups: dict[tuple, list[int]] = {}
@@ -352,7 +369,7 @@ def run_batch(
         plan = scenario_plan(group[0], events[indices[0]], terms, book)
         try:
             schedule, pol, path, base = project_group(
-                group, terms, plan, _scenario_label(indices, len(params)), caps=caps
+                group, terms, plan, _scenario_label(indices, len(params)), prices_path, caps=caps
             )
         except ShareLimitError as exc:
             rows = np.array(indices)[exc.paths]

@@ -19,6 +19,11 @@ Convertibles      (debt, trust preferred) A_e face outstanding after the date's 
     shares    conversion floor(A_x / u × CR); stock-settled put ceil(A_x / (S × put_factor));
               cash call, maturity and cash puts issue none
     potential_e = floor(A_e / u × CR) while outstanding (if-converted, whatever the contingency)
+    exchanges  with the history (``--history``; ``calc.inputs.history_replay.security_exchanges``): the common
+              a replayed exchange issued for the security on its date in (valuation_date, horizon] is
+              issued (source "exchanged for common (history)"); the face it retired is the registry's
+              step (the trust preferred's $598M: 1,750M -> 1,152M, placed at 2003-09-30, so its
+              potential shares before that date still count the exchanged face: assumption)
 Warrants          n warrants × m shares at K, exercisable issue..expiry:
     exercise  in_the_money: first date in the window with S > K; at_expiry: the expiry date if S > K
     shares    gross n × m;  net (cashless) floor(n × m × (1 − K/S))
@@ -89,9 +94,11 @@ from calc.model.options import (
     tsm_incremental_shares,
 )
 from calc.model.params import ScenarioParams
+from calc.model.price_path import PricePath
 from calc.model.rounding import MAX_SHARES, ceil_shares, decimal_value, exact_at_least, floor_shares, quotient
 from calc.model.scenario import project, scenario_plan, scenario_schedule
-from calc.model.schedule import DAYS_PER_YEAR, deterministic_prices
+from calc.model.scenario_prices import base_prices, path_shape
+from calc.model.schedule import DAYS_PER_YEAR
 
 DAYS_PER_YEAR_EXACT = Fraction(1461, 4)  # 365.25, the grid's year (calc.model.schedule.DAYS_PER_YEAR)
 
@@ -183,6 +190,9 @@ def parse_policies(items: Sequence[str], registry: Registry) -> dict[str, Policy
 # --------------------------------------------------------------------------- the date grid
 
 
+Exchange = tuple[str, dt.date, int]  # (instrument id, date, common issued): a replayed exchange
+
+
 @dataclass(frozen=True)
 class Grid:
     dates: tuple[dt.date, ...]
@@ -238,16 +248,20 @@ def _instrument_dates(instrument: Instrument, policy: Policy, first: dt.date, la
 
 
 def build_grid(
-    params: ScenarioParams, registry: Registry, policies: Mapping[str, Policy], preferred_dates: tuple[dt.date, ...]
+    params: ScenarioParams,
+    registry: Registry,
+    policies: Mapping[str, Policy],
+    preferred_dates: tuple[dt.date, ...],
+    exchanges: Sequence[Exchange] = (),
 ) -> Grid:
-    """The preferred's event dates plus every instrument's dates in (valuation_date, horizon]."""
+    """The preferred's event dates plus every instrument's dates (and exchange dates) in (valuation_date, horizon]."""
     first, last = params.valuation_date, params.horizon
     extra = {
         d
         for i in registry.instruments
         for d in _instrument_dates(i, policies.get(i.id, Policy()), first, last)
         if first < d <= last
-    }
+    } | {d for _, d, _ in exchanges}
     dates = tuple(sorted(set(preferred_dates) | extra))
     return Grid(dates, np.array([(d - first).days / DAYS_PER_YEAR for d in dates]))
 
@@ -538,18 +552,36 @@ def project_all(
     prices: np.ndarray,
     plan: Plan | None,
     caps: StockCaps,
+    exchanges: Sequence[Exchange] = (),
 ) -> DilutionResult:
-    """Every instrument of the registry on the same (P, E) prices."""
+    """Every instrument of the registry on the same (P, E) prices; ``exchanges`` issued on their dates."""
     out = []
     for instrument in registry.instruments:
         pol = policies.get(instrument.id, Policy())
         if isinstance(instrument, PreferredRef):
             out.append(_preferred(registry, params, plan, grid, prices, caps))
         else:
-            out.append(PROJECTORS[type(instrument)](instrument, pol, grid, prices))
+            projected = PROJECTORS[type(instrument)](instrument, pol, grid, prices)
+            out.append(_with_exchanges(projected, [x for x in exchanges if x[0] == instrument.id], grid))
     result = DilutionResult(params, grid, prices, tuple(out))
     _check_limit(result)
     return result
+
+
+EXCHANGED = "exchanged for common (history)"
+
+
+def _with_exchanges(x: Projection, exchanges: Sequence[Exchange], grid: Grid) -> Projection:
+    """``x`` with the replayed exchanges' common issued on their columns (sources: exchanges, the rest)."""
+    if not exchanges:
+        return x
+    added = _zeros((grid.size,))
+    for _, date, common in exchanges:
+        added[grid.column(date)] += common
+    issued = x.issued + added[None, :]
+    rest = x.issued.sum(axis=1)
+    sources = ((EXCHANGED, np.full(len(rest), int(added.sum()), dtype=np.int64)), ("conversion and puts", rest))
+    return dataclasses.replace(x, issued=issued, sources=sources)
 
 
 def _check_limit(result: DilutionResult) -> None:
@@ -576,6 +608,8 @@ class Setup:
     grid: Grid
     caps: StockCaps
     excluded: tuple[Instrument, ...] = ()
+    prices_path: PricePath | None = None  # a dated price path (``calc.model.scenario_prices``; None: the drift path)
+    exchanges: tuple[Exchange, ...] = ()  # replayed exchanges of registry securities in the window
 
 
 def setup(
@@ -587,25 +621,38 @@ def setup(
     *,
     book: HolderBook,
     caps: StockCaps,
+    prices_path: PricePath | None = None,
+    exchanges: Sequence[Exchange] = (),
 ) -> Setup:
     """Instruments, policies and the 8.00% preferred's ledger plan on one date grid. Illustrative instruments
     (``Registry.illustrative``) only with ``include_illustrative``; ``book``: the holder data the events name
     holders of (the shipped filing's: ``calc.inputs.data.default_book``; the shipped registry:
-    ``calc.inputs.instruments_toml.load_registry``)."""
+    ``calc.inputs.instruments_toml.load_registry``); ``prices_path``: a dated price path instead of the drift
+    path; ``exchanges``: (instrument id, date, common) of replayed exchanges (those of the registry's securities in
+    (valuation_date, horizon] are issued)."""
     excluded = () if include_illustrative else registry.illustrative()
     registry = registry if include_illustrative else registry.without_illustrative()
     policies = policies or {}
     plan = scenario_plan(params, events, registry.terms, book)
     schedule = scenario_schedule(params, registry.terms, plan)
-    grid = build_grid(params, registry, policies, schedule.dates)
-    return Setup(params, registry, policies, plan, grid, caps, excluded)
+    ids = {i.id for i in registry.instruments}
+    inside = tuple(x for x in exchanges if x[0] in ids and params.valuation_date < x[1] <= params.horizon)
+    grid = build_grid(params, registry, policies, schedule.dates, inside)
+    return Setup(params, registry, policies, plan, grid, caps, excluded, prices_path, inside)
 
 
 def run_dilution(s: Setup, start_prices: np.ndarray | None = None) -> DilutionResult:
-    """Deterministic paths ``P_0 × (1 + drift)^t``, one per start price (default: the scenario's price)."""
+    """Deterministic paths ``P_0 × (1 + drift)^t``, one per start price (default: the scenario's price); with a
+    price path, the path's closes (``calc.model.scenario_prices.base_prices``), scaled to each start price on the
+    valuation date when start prices are given."""
     start = np.array([s.params.price]) if start_prices is None else np.asarray(start_prices, dtype=float)
-    prices = deterministic_prices(start, np.full(len(start), s.params.annual_drift), s.grid.years)
-    return project_all(s.params, s.registry, s.policies, s.grid, prices, s.plan, s.caps)
+    drift = np.full(len(start), s.params.annual_drift)
+    shape = path_shape(s.prices_path, s.grid.dates, s.params.valuation_date)
+    if shape is None or start_prices is None:
+        prices = base_prices(start, drift, s.grid.dates, s.grid.years, s.prices_path)
+    else:
+        prices = start[:, None] * shape[None, :]
+    return project_all(s.params, s.registry, s.policies, s.grid, prices, s.plan, s.caps, s.exchanges)
 
 
 # --------------------------------------------------------------------------- reports
@@ -811,14 +858,16 @@ def run_dilution_mc(
     """GBM prices on the grid (``calc.model.montecarlo.gbm_prices``), every instrument on each path, in chunks."""
     validate_mc(volatility, paths, seed)
     rng = np.random.default_rng(seed)
+    price, drift = np.array([s.params.price]), np.array([s.params.annual_drift])
+    base = base_prices(price, drift, s.grid.dates, s.grid.years, s.prices_path)[0]
     n = len(s.registry.instruments)
     issued, potential = _zeros((paths, n)), _zeros((paths, n))
     over_limit: list[tuple[int, ShareLimitError]] = []
     for start in range(0, paths, CHUNK_PATHS):
         count = min(CHUNK_PATHS, paths - start)
-        prices = gbm_prices(s.params, s.grid.years, volatility, count, rng)
+        prices = gbm_prices(s.params, s.grid.years, volatility, count, rng, base)
         try:
-            result = project_all(s.params, s.registry, s.policies, s.grid, prices, s.plan, s.caps)
+            result = project_all(s.params, s.registry, s.policies, s.grid, prices, s.plan, s.caps, s.exchanges)
         except ShareLimitError as exc:
             over_limit.append((start, exc))
             continue

@@ -39,6 +39,7 @@ from calc.model.capacity import stock_caps
 from calc.model.columns import HOLDER_LABEL_COLUMNS, HOLDER_NUMBER_COLUMNS, SUMMARY_METRICS
 from calc.model.engine import ShareLimitError
 from calc.model.params import PARAM_NAMES, SPEC_BY_NAME, ScenarioParams
+from calc.model.price_path import PricePath
 from calc.model.scenario import run_batch
 from calc.model.terms import Terms
 from calc.outputs.files import OutputPlan, Sink, csv_decimals, neutralize_text, plan_outputs, rounded
@@ -158,10 +159,12 @@ def result_chunks(
     terms: Terms | None = None,
     chunk_size: int = DEFAULT_CHUNK_SIZE,
     spreadsheet_safe: bool = True,
+    prices_path: PricePath | None = None,
 ) -> Iterator[Chunk]:
     """Run the grid ``chunk_size`` scenarios at a time; yield each chunk's results and summary tables.
 
-    ``spreadsheet_safe`` neutralizes the text cells (scenario ids, holder names, families).
+    ``spreadsheet_safe`` neutralizes the text cells (scenario ids, holder names, families); ``prices_path``: one
+    dated price path for every scenario (``calc.model.scenario_prices``: their price and annual_drift unused).
     """
     if chunk_size < 1:
         raise InputError(f"chunk size {chunk_size} must be >= 1")
@@ -176,7 +179,7 @@ def result_chunks(
         params = list(grid.params[start : start + chunk_size])
         events = list(grid.events[start : start + chunk_size]) if grid.events else None
         try:
-            batch = run_batch(params, terms, book, True, events, caps=caps)
+            batch = run_batch(params, terms, book, True, events, prices_path, caps=caps)
         except ShareLimitError as exc:
             first, more = grid.ids[start + int(exc.paths[0])], len(exc.paths) - 1
             also = f" (and {more:,} more)" if more > 0 else ""
@@ -316,6 +319,7 @@ def write_export(
     chunk_size: int = DEFAULT_CHUNK_SIZE,
     progress: Callable[[int, int], None] | None = None,
     record: Mapping[str, object] | None = None,
+    prices_path: PricePath | None = None,
 ) -> ExportStats:
     """``export`` onto planned outputs: ``--out`` (results) and, if planned, ``--summary`` (and their
     planned ``NAME.inputs.json`` sidecars, holding ``record``)."""
@@ -328,7 +332,9 @@ def write_export(
             for flag, schema in zip(flags, (RESULT_SCHEMA, SUMMARY_SCHEMA))
         ]
         with _WriteBehind(writers) as behind:
-            for chunk in result_chunks(grid, book, terms, chunk_size, spreadsheet_safe=fmt == "csv"):
+            for chunk in result_chunks(
+                grid, book, terms, chunk_size, spreadsheet_safe=fmt == "csv", prices_path=prices_path
+            ):
                 behind.write((chunk.results, chunk.summary))
                 done += chunk.scenarios
                 rows += chunk.results.num_rows

@@ -228,13 +228,22 @@ def explain_parts(
     summary: Mapping[str, object],
     holders: pd.DataFrame,
     m: Markup = HTML,
+    price_path: str = "",
 ) -> list[str]:
     """The lead sentence, then one point each: dividends, the exit, the total (split by source: every source
     that issued shares, ``calc.model.issuance``), the largest owners (how many new shares, when, why, and who owns
-    them)."""
+    them). ``price_path``: the dated price path in use, in words (``calc.model.scenario_prices.path_words``; "": the
+    drift path)."""
     drift = "flat" if params.annual_drift == 0 else f"drifting {pct(100 * params.annual_drift, 1)} a year"
+    prices = timeline["price_usd"]
+    common = (
+        f"on the price path ({price_path}: {usd(float(prices.iloc[0]))} at the start, "
+        f"{usd(float(prices.iloc[-1]))} at the horizon)"
+        if price_path
+        else f"at {usd(params.price)} ({drift})"
+    )
     head = (
-        f"{m.strong('In plain words.')} Common at {usd(params.price)} ({drift}), from "
+        f"{m.strong('In plain words.')} Common {common}, from "
         f"{_date(params.valuation_date)} to {_date(params.horizon)}:"
     )
     total = (

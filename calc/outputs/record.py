@@ -17,7 +17,7 @@ from pathlib import Path
 
 from calc.errors import InputError
 from calc.inputs.csv_records import MAX_GRID_BYTES
-from calc.inputs.paths import HISTORY_PATH
+from calc.inputs.paths import HISTORY_PATH, REPLAY_PATH
 from calc.model.params import ScenarioParams
 from calc.outputs.files import MONEY_DECIMALS, PCT_DECIMALS, PER_SHARE_DECIMALS, RATE_DECIMALS
 from calc.scenario_doc import ScenarioDoc
@@ -58,9 +58,10 @@ def file_fingerprint(path: Path | str, source: str) -> dict[str, object]:
 
 
 def history_file(history: bool) -> dict[str, Path | None]:
-    """``{"--history": data/history.csv}`` when a run replays the 2002 history (``None`` otherwise): an input
-    file of that run, fingerprinted like the others."""
-    return {"--history": HISTORY_PATH if history else None}
+    """``{"--history": data/history.csv, "--history replay": data/replay.csv}`` when a run replays the 2002-2004
+    history (``calc.inputs.history_replay``; ``None`` otherwise): the input files of that run, fingerprinted like the
+    others."""
+    return {"--history": HISTORY_PATH if history else None, "--history replay": REPLAY_PATH if history else None}
 
 
 def now_utc() -> str:

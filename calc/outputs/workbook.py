@@ -351,3 +351,14 @@ def workbook_bytes(data: WorkbookData) -> bytes:
     _sources_sheet(book, data.terms)
     book.close()
     return handle.getvalue()
+
+
+def tables_workbook_bytes(sheets: Mapping[str, pd.DataFrame]) -> bytes:
+    """A workbook of one table sheet per frame (sheet name -> frame), with the same cell rules (header frozen
+    and filtered, formula-like text neutralized, units by column): the bridge's workbook (``calc.model.bridge``)."""
+    handle = io.BytesIO()
+    book = _Book(handle)
+    for name, frame in sheets.items():
+        book.table(name, frame)
+    book.close()
+    return handle.getvalue()

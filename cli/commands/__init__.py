@@ -11,6 +11,10 @@ COMMANDS: dict[str, str] = {
         "Compare the common issued per preferred retired on a date by an exchange (R per preferred) with the "
         "common the same share causes if left outstanding; find the flat break-even price."
     ),
+    "bridge": (
+        "The 2002-2004 share-count bridge: cover count at --from, + each source (every security's exchanges, "
+        "settlement stock, ...), = model count at --to; the residual at each 10-Q/10-K cover date; the notes."
+    ),
     "convert": "Common shares, fraction and cash in lieu for converting N preferred shares.",
     "eps": "Basic and diluted EPS: options (treasury stock), preferred or debentures (if-converted), antidilution.",
     "export": "Run every scenario of a grid CSV; write one row per scenario × holder (and a per-scenario summary).",

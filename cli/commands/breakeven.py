@@ -29,7 +29,15 @@ def configure(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     resolved = scenario_from_args(args)
     day = args.date.isoformat() if args.date else None
-    s = setup(resolved.params, day, resolved.events, book=resolved.book, terms=load_terms(), caps=load_caps())
+    s = setup(
+        resolved.params,
+        day,
+        resolved.events,
+        book=resolved.book,
+        terms=load_terms(),
+        prices_path=resolved.prices,
+        caps=load_caps(),
+    )
     report = breakeven_report(s, float(args.common_per_preferred), args.volatility, args.paths, args.seed)
     if args.json:
         print_json(report)

@@ -43,11 +43,13 @@ def run(args: argparse.Namespace) -> int:
             exclude_over_limit=True,
             terms=load_terms(),
             caps=load_caps(),
+            prices_path=resolved.prices,
         )
     finally:
         progress.clear()
     if args.out:
-        files = {"--events": args.events, "--scenario": args.scenario} | history_file(resolved.doc.history)
+        files = {"--events": args.events, "--scenario": args.scenario, "--prices": args.prices}
+        files |= history_file(resolved.doc.history)
         record = inputs_record("montecarlo", args, params, files, doc=resolved.doc)
         if result.coverage:  # the percentiles written are of the paths within the model limit: the sidecar says so
             record["statistics_note"] = result.coverage

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from calc.inputs.data import default_book, load_caps, load_terms
 from calc.model.scenario import run_scenario
+from calc.model.scenario_prices import path_words
 from calc.model.sensitivity import price_grid, price_sensitivity
 from calc.outputs.files import Sink, plan_outputs
 from calc.outputs.record import history_file, inputs_record
@@ -30,11 +31,11 @@ def run(args: argparse.Namespace) -> int:
     plan = plan_outputs({"--events": args.events, "--scenario": args.scenario}, {"--out": args.out})
     resolved = scenario_from_args(args)
     params, terms = resolved.params, load_terms()
-    result = run_scenario(params, terms, resolved.book, resolved.events, caps=load_caps())
+    result = run_scenario(params, terms, resolved.book, resolved.events, resolved.prices, caps=load_caps())
     sensitivity = price_sensitivity(params, price_grid(), terms, book=default_book(), caps=load_caps())
     figures = scenario_figures(result, sensitivity, terms.market.authorized_common_shares)
     record = inputs_record("report", args, params, _inputs(args) | history_file(resolved.doc.history), doc=resolved.doc)
-    page = report_html(params, result, figures, terms, record)
+    page = report_html(params, result, figures, terms, record, path_words(resolved.prices))
 
     def write(sink: Sink) -> None:
         sink.write(page.encode("utf-8"))
@@ -46,4 +47,4 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _inputs(args: argparse.Namespace) -> dict[str, Path | None]:
-    return {"--events": args.events, "--scenario": args.scenario}
+    return {"--events": args.events, "--scenario": args.scenario, "--prices": args.prices}

@@ -20,6 +20,7 @@ from calc.model.ledger import Event
 from calc.model.montecarlo import MonteCarloResult, run_monte_carlo
 from calc.model.options import positions_frame
 from calc.model.params import SPECS, ScenarioParams
+from calc.model.price_path import PricePath
 from calc.model.scenario import SUMMARY_KEYS, ScenarioResult, run_scenario
 from calc.outputs.files import PER_SHARE_DECIMALS, OutputPlan, Sink, plan_outputs
 from calc.outputs.narrative import figure_value, input_value, pct
@@ -103,21 +104,23 @@ def run(args: argparse.Namespace) -> int:
     )
     resolved = scenario_from_args(args)
     params, events = resolved.params, resolved.events
-    result = run_scenario(params, book=resolved.book, events=events, terms=load_terms(), caps=load_caps())
+    result = run_scenario(
+        params, book=resolved.book, events=events, terms=load_terms(), prices_path=resolved.prices, caps=load_caps()
+    )
     files = {"--events": args.events, "--grants": args.grants, "--scenario": args.scenario}
-    files |= history_file(resolved.doc.history)
+    files |= history_file(resolved.doc.history) | {"--prices": args.prices}
     record = inputs_record("scenario", args, params, files, doc=resolved.doc)
     frames = {"--timeline": timeline_table(result.timeline), "--holders-out": holder_table(result.holders)}
     csv = {flag: frames[flag] for flag in plan.requested(CSV_FLAGS)}
     writers: dict[str, Callable[[Sink], None]] = {}
     if args.xlsx is not None:
-        data = workbook_data(args, params, events, result, record)
+        data = workbook_data(args, params, events, result, record, resolved.prices)
         writers["--xlsx"] = lambda sink: _write_bytes(sink, workbook_bytes(data))
     plan.write(writers | plan.frame_writers(csv, args.excel, record))
     if args.holders_deprecated is not None:  # said once the command has succeeded, never among errors
         print(DEPRECATED_HOLDERS, file=sys.stderr)
     with plan.reporting():
-        return _report(args, params, result, plan, bool(events))
+        return _report(args, params, result, plan, bool(events), resolved.prices)
 
 
 def _write_bytes(sink: Sink, data: bytes) -> None:
@@ -125,7 +128,7 @@ def _write_bytes(sink: Sink, data: bytes) -> None:
 
 
 def _monte_carlo(
-    args: argparse.Namespace, params: ScenarioParams, events: tuple[Event, ...]
+    args: argparse.Namespace, params: ScenarioParams, events: tuple[Event, ...], prices: PricePath | None
 ) -> MonteCarloResult | None:
     if args.volatility is None and args.paths is None and args.seed is None:
         return None
@@ -144,6 +147,7 @@ def _monte_carlo(
             terms=load_terms(),
             book=default_book(),
             caps=load_caps(),
+            prices_path=prices,
         )
     finally:
         progress.clear()
@@ -155,6 +159,7 @@ def workbook_data(
     events: tuple[Event, ...],
     result: ScenarioResult,
     record: dict[str, object],
+    prices: PricePath | None = None,
 ) -> WorkbookData:
     """The workbook's sheets; Options and EPS on the horizon at the scenario price (assumptions)."""
     terms = load_terms()
@@ -173,7 +178,7 @@ def workbook_data(
             grants=grants,
         )
     )
-    return WorkbookData(params, result, record, terms, _monte_carlo(args, params, events), options, eps)
+    return WorkbookData(params, result, record, terms, _monte_carlo(args, params, events, prices), options, eps)
 
 
 def _json_value(value: object) -> object:
@@ -237,14 +242,29 @@ def inputs_text(params: ScenarioParams) -> str:
     return "scenario: " + "; ".join(f"{s.name}={input_value(values[s.name], s.unit)}" for s in SPECS)
 
 
+def prices_text(prices: PricePath) -> str:
+    """The price path in use, on one line: where from, its closes, the rule between them."""
+    return (
+        f"prices: {prices.label}, {len(prices.dates)} closes {prices.dates[0]}..{prices.dates[-1]}, between dates "
+        f"{prices.rule.replace('_', '-')}; after the last, the last close (price and annual_drift not used)"
+    )
+
+
 def _report(
-    args: argparse.Namespace, params: ScenarioParams, result: ScenarioResult, plan: OutputPlan, events: bool
+    args: argparse.Namespace,
+    params: ScenarioParams,
+    result: ScenarioResult,
+    plan: OutputPlan,
+    events: bool,
+    prices: PricePath | None = None,
 ) -> int:
     summary = {key: _json_value(result.summary[key]) for key in SUMMARY_KEYS}
     if args.json:
         print_json(summary)
         return 0
     print(inputs_text(params))
+    if prices is not None:
+        print(prices_text(prices))
     columns = text_columns(events)
     print(timeline_text(result.timeline, columns))
     print(summary_text(summary))

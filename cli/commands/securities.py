@@ -17,6 +17,7 @@ import sys
 from fractions import Fraction
 
 from calc.inputs.data import load_caps
+from calc.inputs.history_replay import history_exchanges
 from calc.inputs.instruments_toml import load_registry, load_registry_file
 from calc.inputs.paths import INSTRUMENTS_PATH
 from calc.model.eps import MAX_NET_INCOME_USD, MAX_PERIOD_YEARS, DilutedEps, waterfall_rows
@@ -133,7 +134,15 @@ def run(args: argparse.Namespace) -> int:
     resolved = scenario_from_args(args)
     params, include = resolved.params, args.include_illustrative or resolved.doc.include_illustrative
     s = setup(
-        params, registry, policies, resolved.events, include_illustrative=include, book=resolved.book, caps=load_caps()
+        params,
+        registry,
+        policies,
+        resolved.events,
+        include_illustrative=include,
+        book=resolved.book,
+        prices_path=resolved.prices,
+        exchanges=history_exchanges() if resolved.doc.history else (),
+        caps=load_caps(),
     )
     result = run_dilution(s)
     net_income = DEFAULT_NET_INCOME_USD if args.net_income is None else args.net_income
