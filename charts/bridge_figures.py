@@ -103,12 +103,12 @@ def reconciliation_figure(covers: pd.DataFrame) -> go.Figure:
     ]
     layout = chart_layout(
         "Model vs actual common outstanding, and the residual",
-        "cover date",
-        "common shares",
+        "Cover date",
+        "Common shares",
         yaxis=SHARE_AXIS,
         yaxis2=dict(
             SHARE_AXIS,
-            title=dict(text="residual (shares)"),
+            title=dict(text="Residual (shares)"),
             overlaying="y",
             side="right",
             showgrid=False,

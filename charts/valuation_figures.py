@@ -8,14 +8,15 @@ from typing import TYPE_CHECKING
 import plotly.graph_objects as go
 
 from charts.figures import LEGEND_BELOW, MARGIN_LEGEND_BELOW, as_list, build, chart_layout, shape_lines, vline
+from charts.template import INK, PALETTE, log_axis, usd_labels
 
 if TYPE_CHECKING:
     from calc.model.valuation import Valuation
 
 VALUE_SERIES = {  # Valuation field -> (label, colour, dash)
-    "value_usd": ("Fair value", "#4C78A8", "solid"),
-    "bond_floor_usd": ("Bond floor (no conversion, no call)", "#54A24B", "dash"),
-    "conversion_value_usd": ("Conversion value", "#F58518", "dot"),
+    "value_usd": ("Fair value", PALETTE[0], "solid"),
+    "bond_floor_usd": ("Bond floor (no conversion, no call)", PALETTE[2], "dash"),
+    "conversion_value_usd": ("Conversion value", PALETTE[1], "dot"),
 }
 
 
@@ -36,8 +37,8 @@ def fair_value_figure(curve: Valuation, price_usd: float, conversion_price_usd: 
         for field, (label, colour, dash) in VALUE_SERIES.items()
     ]
     shapes, notes = shape_lines(
-        vline(conversion_price_usd, f"conversion price ${conversion_price_usd:,.2f}", "#F58518"),
-        vline(price_usd, f"scenario price ${price_usd:,.2f}", "#333333", "dot", "bottom"),
+        vline(conversion_price_usd, f"conversion price ${conversion_price_usd:,.2f}", PALETTE[1]),
+        vline(price_usd, f"scenario price ${price_usd:,.2f}", INK, "dot", "bottom"),
     )
     for note in notes:  # on a log axis plotly places shapes by value but annotations by log10(value)
         note["x"] = math.log10(note["x"])
@@ -49,7 +50,7 @@ def fair_value_figure(curve: Valuation, price_usd: float, conversion_price_usd: 
             "USD per preferred share ($1,000 of LP)",
             shapes,
             notes,
-            xaxis=dict(type="log", tickprefix="$"),
+            xaxis=log_axis(x, usd_labels),
             yaxis=dict(tickprefix="$", separatethousands=True, rangemode="tozero"),
             legend=LEGEND_BELOW,
             margin=MARGIN_LEGEND_BELOW,

@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import plotly.graph_objects as go
 
+from calc.bridge_run import run_bridge
 from calc.inputs.data import actual_common_shares, default_book, load_caps, load_desk, load_terms
 from calc.inputs.grants_csv import read_grants_csv
 from calc.inputs.history import COMPARED_DEALS
@@ -23,6 +24,8 @@ from calc.inputs.params import default_params
 from calc.inputs.paths import ILLUSTRATIVE_GRANTS_PATH
 from calc.model.breakeven import flat_wait
 from calc.model.breakeven import setup as breakeven_setup
+from calc.model.bridge import covers_frame
+from calc.model.bridge import waterfall_rows as share_bridge_rows
 from calc.model.eps import eps_defaults, lucent_diluted_eps
 from calc.model.inducement import inducement_comparison
 from calc.model.montecarlo import run_monte_carlo
@@ -31,7 +34,16 @@ from calc.model.options import option_timeline, tsm_curve
 from calc.model.scenario import run_scenario
 from calc.model.securities import bridge_rows, price_stack, run_dilution, setup, stack_frame
 from calc.model.sensitivity import price_grid, price_sensitivity
-from charts import bridge_figures, figures, ledger_figures, offer_figures, options_figures, securities_figures
+from calc.model.valuation import value_preferred
+from charts import (
+    bridge_figures,
+    figures,
+    ledger_figures,
+    offer_figures,
+    options_figures,
+    securities_figures,
+    valuation_figures,
+)
 
 AUTHORIZED = 10_000_000_000  # data/terms.toml market.authorized_common_shares
 BUILDERS = (  # (module, function) of every figure builder in charts/
@@ -43,6 +55,7 @@ BUILDERS = (  # (module, function) of every figure builder in charts/
     (figures, "fan_figure"),
     (figures, "compare_issuance_figure"),
     (bridge_figures, "bridge_figure"),
+    (bridge_figures, "reconciliation_figure"),
     (ledger_figures, "preferred_figure"),
     (ledger_figures, "actual_figure"),
     (ledger_figures, "breakeven_figure"),
@@ -52,6 +65,7 @@ BUILDERS = (  # (module, function) of every figure builder in charts/
     (options_figures, "tsm_figure"),
     (options_figures, "waterfall_figure"),
     (offer_figures, "offer_figure"),
+    (valuation_figures, "fair_value_figure"),
 )
 
 
@@ -82,6 +96,7 @@ def all_figures() -> dict[str, go.Figure]:
     )
     be = breakeven_setup(params, "2002-10-15", (), terms=load_terms(), book=default_book(), caps=load_caps())
     wait_prices = np.geomspace(0.1, 100.0, 200)
+    shares = run_bridge()  # the 2002-2004 share-count bridge on the shipped replay
     offer = Offer(Fraction(380), dt.date(2002, 10, 23), 0.76)  # the October 2002 offer (the desk's default)
     shipped = load_desk()
     desk: dict[str, Any] = evaluate(offer, shipped)
@@ -111,6 +126,13 @@ def all_figures() -> dict[str, go.Figure]:
             {"stock": result.timeline, "cash": cash.timeline}
         ),
         "bridge_figure": lambda: bridge_figures.bridge_figure(bridge_rows(dilution)),
+        "bridge_figure 2002-2004": lambda: bridge_figures.bridge_figure(
+            share_bridge_rows(shares), "Share-count bridge 2002-07-31 → 2004-11-30"
+        ),
+        "bridge_figure 2002-2004 zoom": lambda: bridge_figures.bridge_figure(
+            share_bridge_rows(shares), "Share-count bridge 2002-07-31 → 2004-11-30", zoom=True
+        ),
+        "reconciliation_figure": lambda: bridge_figures.reconciliation_figure(covers_frame(shares)),
         "preferred_figure": lambda: ledger_figures.preferred_figure(result.timeline),
         "actual_figure": lambda: ledger_figures.actual_figure(result.timeline, actual_common_shares()),
         "breakeven_figure": lambda: ledger_figures.breakeven_figure(
@@ -125,6 +147,19 @@ def all_figures() -> dict[str, go.Figure]:
             tsm_curve(grants, shared.date, [Decimal(str(p)) for p in price_grid(0.25, 10.0, 40)]), 1.89
         ),
         "waterfall_figure": lambda: options_figures.waterfall_figure(eps),
+        "fair_value_figure": lambda: valuation_figures.fair_value_figure(
+            value_preferred(
+                np.geomspace(0.189, 18.9, 60),
+                volatility_rate=0.6,
+                risk_free_rate=0.03,
+                spread_rate=0.1,
+                steps=200,
+                valuation_date=params.valuation_date,
+                terms=terms,
+            ),
+            params.price,
+            5.94,
+        ),
         "offer_figure": lambda: offer_figures.offer_figure(
             offer_prices,
             value_delivered_usd(offer.ratio, offer_prices),

@@ -18,7 +18,16 @@ from hypothesis import strategies as st
 from calc.inputs.data import default_book, load_caps
 from calc.inputs.params import default_params
 from calc.outputs.report import report_html
-from charts import bridge_figures, figures, ledger_figures, offer_figures, options_figures, securities_figures, template
+from charts import (
+    bridge_figures,
+    figures,
+    ledger_figures,
+    offer_figures,
+    options_figures,
+    securities_figures,
+    template,
+    valuation_figures,
+)
 from tests.chart_cases import BUILDERS, all_figures
 
 DELTA_E = template.MIN_PALETTE_DISTANCE
@@ -31,7 +40,15 @@ def built() -> dict[str, go.Figure]:
 
 def test_every_builder_has_a_case(built):
     """A figure builder added to charts/ without a case here fails (public functions returning ``go.Figure``)."""
-    modules = (figures, bridge_figures, ledger_figures, securities_figures, options_figures, offer_figures)
+    modules = (
+        figures,
+        bridge_figures,
+        ledger_figures,
+        securities_figures,
+        options_figures,
+        offer_figures,
+        valuation_figures,
+    )
     found = {
         (m.__name__, name)
         for m in modules
