@@ -87,11 +87,7 @@ def test_save_reload_link_and_load_show_one_scenario(browser_context, server, tm
     assert json.loads(document)["events"][0]["common_shares"] == "38000000"
 
     open_tab(page, "Saved scenarios")
-    page.locator(".st-key-save_name input").fill("exchange and upload")
-    page.locator(".st-key-save_name input").press("Enter")
-    wait_idle(page)
-    page.locator(".st-key-save_scenario button:not([disabled])").wait_for(timeout=WAIT_MS)  # the name is in
-    page.locator(".st-key-save_scenario button").click()
+    save_as(page, "exchange and upload")
     page.get_by_text("Saved 'exchange and upload'").first.wait_for(timeout=WAIT_MS)
     open_tab(page, "Share issuance")
 
@@ -124,6 +120,21 @@ def test_save_reload_link_and_load_show_one_scenario(browser_context, server, tm
     assert Path(out[1]).read_bytes() == first[2]
     for p in (page, tab, fresh):
         p.close()
+
+
+def save_as(page, name: str, tries: int = 3) -> None:
+    """Type ``name`` and press Save until the app says it is saved or lists it (its delete box). On a loaded machine the
+    click can reach the app before the typed name does, and that save reports an empty name: type and click again."""
+    listed = page.get_by_text(f"Saved '{name}'").or_(page.get_by_text(f"Confirm: delete '{name}'")).first
+    for _ in range(tries):
+        page.locator(".st-key-save_name input").fill(name)
+        page.locator(".st-key-save_name input").press("Enter")
+        wait_idle(page)
+        page.locator(".st-key-save_scenario button").click()
+        with contextlib.suppress(PlaywrightTimeout):
+            listed.wait_for(timeout=WAIT_MS // 3)
+            return
+    listed.wait_for(timeout=WAIT_MS)
 
 
 def type_into_cell(page, row: int, x: float, text: str) -> None:
