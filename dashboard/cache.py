@@ -116,7 +116,12 @@ def issuance_figures(
 def sensitivity_figure(
     params_json: str, _params: ScenarioParams, _result: ScenarioResult, _sensitivity: pd.DataFrame
 ) -> go.Figure:
-    return figures.sensitivity_figure(_sensitivity, figures.horizon_conversion_price(_result.timeline), _params.price)
+    return figures.sensitivity_figure(
+        _sensitivity,
+        figures.horizon_conversion_price(_result.timeline),
+        _params.price,
+        figures.binding_prices(_result),
+    )
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)
