@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from calc.model.ledger import EVENT_COLUMNS
-from tests.browser import CHROMIUM, WAIT_MS, open_dashboard, wait_idle
+from tests.browser import ARTIFACTS, CHROMIUM, WAIT_MS, open_dashboard, wait_idle
 from tests.helpers import run_cli
 
 pytestmark = [
@@ -102,8 +102,7 @@ def test_save_reload_link_and_load_show_one_scenario(browser_context, server, tm
     fresh = open_dashboard(browser_context, server, 1440, 900)  # a new tab at the defaults, then load from the list
     assert headline(fresh)["From exchanges"] != "38.00 M"
     open_tab(fresh, "Saved scenarios")
-    fresh.get_by_text("exchange and upload").first.wait_for(timeout=WAIT_MS)  # the list is drawn: the button is live
-    wait_idle(fresh)
+    pick_saved(fresh, "exchange and upload")  # other tests share the server's store: choose ours by name
     fresh.get_by_role("button", name="Load this scenario").click()
     fresh.get_by_text("Loaded 'exchange and upload'").first.wait_for(timeout=WAIT_MS)
     wait_idle(fresh)
@@ -134,7 +133,20 @@ def save_as(page, name: str, tries: int = 3) -> None:
         with contextlib.suppress(PlaywrightTimeout):
             listed.wait_for(timeout=WAIT_MS // 3)
             return
+    page.screenshot(path=str(ARTIFACTS / "save_failure.png"), full_page=True)  # what the page said instead
     listed.wait_for(timeout=WAIT_MS)
+
+
+def pick_saved(page, name: str) -> None:
+    """Choose ``name`` in the saved-scenarios picker (type to filter, Enter) and wait until the app shows it."""
+    pick = page.locator(".st-key-saved_pick input")
+    pick.wait_for(timeout=WAIT_MS)
+    wait_idle(page)
+    pick.click()
+    pick.fill(name)
+    pick.press("Enter")
+    wait_idle(page)
+    page.get_by_text(f"Confirm: delete '{name}'").first.wait_for(timeout=WAIT_MS)
 
 
 def type_into_cell(page, row: int, x: float, text: str) -> None:
