@@ -15,6 +15,7 @@ from calc.inputs.history import history_defaults
 from calc.inputs.history_replay import ledger_events
 from calc.inputs.params import default_params, parse_params
 from calc.inputs.prices_csv import read_prices
+from calc.model.inputs_registry import PATHS, SEED, VOLATILITY, span
 from calc.model.ledger import check_events
 from calc.model.params import SPEC_BY_NAME, SPECS, ScenarioParams
 from calc.model.price_path import RULES as PRICE_RULES
@@ -56,20 +57,21 @@ def add_monte_carlo_flags(
     A default of ``None`` means "not given" (the command decides: e.g. no Monte Carlo without
     ``--volatility``); ``purpose`` prefixes each help line (e.g. "add the Monte Carlo sheet: ").
     """
-    from calc.model.montecarlo import MAX_PATHS, MAX_VOLATILITY
-
     shown = "" if volatility is None else f" (default {volatility:g})"
     parser.add_argument(
-        "--volatility",
+        VOLATILITY.flag,
         type=real_number,
         default=volatility,
-        help=f"{purpose}annualized volatility, 0 to {MAX_VOLATILITY:g}{shown}",
+        help=f"{purpose}{VOLATILITY.help}, {span(VOLATILITY)}{shown}",
     )
     parser.add_argument(
-        "--paths", type=whole_number, default=paths, help=f"{purpose}paths, 1 to {MAX_PATHS:,} (default 10,000)"
+        PATHS.flag,
+        type=whole_number,
+        default=paths,
+        help=f"{purpose}{PATHS.help}, {span(PATHS)} (default {PATHS.default:,})",
     )
     parser.add_argument(
-        "--seed", type=whole_number, default=seed, help=f"{purpose}random seed, 0 to 2^63 - 1 (default 0)"
+        SEED.flag, type=whole_number, default=seed, help=f"{purpose}{SEED.help}, {span(SEED)} (default {SEED.default})"
     )
 
 

@@ -33,10 +33,10 @@ from fractions import Fraction
 
 from calc.errors import InputError
 from calc.model.conversion import convert, per_share_usd_problem, rate_at
+from calc.model.inputs_registry import NET_INCOME
 from calc.model.options import Grant, tsm_shares
 from calc.model.terms import Terms
 
-MAX_NET_INCOME_USD = 10**15  # |NI| for the period
 MAX_PERIOD_YEARS = 100
 MAX_BASIC_SHARES = 10**15
 # assumption: no tax shield on the debenture interest unless a rate is entered (Lucent reported losses and a full
@@ -205,8 +205,8 @@ def input_problems(
     """Every range rule the EPS inputs break (empty when all are in range)."""
     checks = [
         (
-            abs(net_income_usd) <= MAX_NET_INCOME_USD,
-            f"net income must be between -{MAX_NET_INCOME_USD:,} and {MAX_NET_INCOME_USD:,} USD",
+            NET_INCOME.within(net_income_usd),
+            f"net income must be between {' and '.join(f'{x:,}' for x in NET_INCOME.bounds)} USD",
         ),
         (0 < basic_shares <= MAX_BASIC_SHARES, f"basic shares must be > 0 and at most {MAX_BASIC_SHARES:,}"),
         (0 < period_years <= MAX_PERIOD_YEARS, f"period must be > 0 and at most {MAX_PERIOD_YEARS} years"),

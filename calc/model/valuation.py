@@ -47,6 +47,7 @@ from typing import Any
 import numpy as np
 
 from calc.errors import InputError, Problem
+from calc.model.inputs_registry import VALUE_VOLATILITY
 from calc.model.lattice import (
     CONVENTIONS,
     Convention,
@@ -64,7 +65,6 @@ from calc.model.schedule import dividend_dates
 from calc.model.terms import Terms
 
 STEPS_RANGE = (2, 20_000)
-VOLATILITY_RANGE = (0.001, 5.0)  # 0.1 % to 500 % a year (calc.model.montecarlo.MAX_VOLATILITY)
 RISK_FREE_RANGE = (-0.1, 1.0)
 SPREAD_RANGE = (0.0, 10.0)  # 0 to 1,000 % a year
 IMPLIED_SPREAD_MAX = 3.0  # the implied spread is searched on 0..300 %
@@ -158,7 +158,7 @@ def _outside(name: str, values: np.ndarray, bounds: tuple[float, float], unit: s
 
 
 def _problems(volatility: float, rate: float, steps: int, day: dt.date, terms: Terms) -> list[Problem]:
-    problems = _outside("volatility_rate", np.array([volatility], dtype=float), VOLATILITY_RANGE)
+    problems = _outside("volatility_rate", np.array([volatility], dtype=float), VALUE_VOLATILITY.bounds)
     problems += _outside("risk_free_rate", np.array([rate], dtype=float), RISK_FREE_RANGE)
     if isinstance(steps, bool) or not isinstance(steps, int) or not STEPS_RANGE[0] <= steps <= STEPS_RANGE[1]:
         rule = f"{steps} must be a whole number from {STEPS_RANGE[0]} to {STEPS_RANGE[1]:,}"

@@ -9,13 +9,13 @@ from calc.inputs.grants_csv import read_grants_csv
 from calc.model.conversion import MAX_USD_PER_SHARE
 from calc.model.eps import (
     MAX_BASIC_SHARES,
-    MAX_NET_INCOME_USD,
     MAX_PERIOD_YEARS,
     DilutedEps,
     eps_defaults,
     lucent_diluted_eps,
     waterfall_rows,
 )
+from calc.model.inputs_registry import NET_INCOME, span
 from cli.arg_types import exact_number, input_path, iso_date, positive_decimal, tax_rate, whole_number
 from cli.json_output import print_json
 
@@ -24,12 +24,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
     market = load_terms().market
     defaults = eps_defaults(load_terms())
     parser.add_argument(
-        "--net-income",
+        NET_INCOME.flag,
         type=exact_number,
         required=True,
-        help="required: income (loss) from continuing operations for the period, USD, before preferred "
-        f"dividends; from -{MAX_NET_INCOME_USD:,} to {MAX_NET_INCOME_USD:,} (a loss: "
-        "--net-income -1e9)",
+        help=f"required: {NET_INCOME.help}; from {span(NET_INCOME)} (a loss: {NET_INCOME.flag} -1e9)",
     )
     parser.add_argument(
         "--basic-shares",

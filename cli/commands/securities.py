@@ -20,7 +20,8 @@ from calc.inputs.data import load_caps
 from calc.inputs.history_replay import history_exchanges
 from calc.inputs.instruments_toml import load_registry, load_registry_file
 from calc.inputs.paths import INSTRUMENTS_PATH
-from calc.model.eps import MAX_NET_INCOME_USD, MAX_PERIOD_YEARS, DilutedEps, waterfall_rows
+from calc.model.eps import MAX_PERIOD_YEARS, DilutedEps, waterfall_rows
+from calc.model.inputs_registry import NET_INCOME, span
 from calc.model.instruments import KINDS
 from calc.model.securities import (
     CHOICES,
@@ -41,7 +42,7 @@ from cli.flags import add_ledger_flags, add_monte_carlo_flags, add_scenario_flag
 from cli.json_output import print_json
 from cli.progress import ProgressBar
 
-DEFAULT_NET_INCOME_USD = Fraction(1_000_000_000)
+DEFAULT_NET_INCOME_USD = Fraction(NET_INCOME.default or 0)
 NET_INCOME_SOURCE = "assumption: illustrative $1,000,000,000 (pass --net-income for a real period)"
 
 
@@ -74,10 +75,9 @@ def configure(parser: argparse.ArgumentParser) -> None:
     add_ledger_flags(parser)
     eps = parser.add_argument_group("diluted EPS at the horizon")
     eps.add_argument(
-        "--net-income",
+        NET_INCOME.flag,
         type=exact_number,
-        help=f"income (loss) from continuing operations for the period, USD, before preferred dividends, "
-        f"-{MAX_NET_INCOME_USD:,} to {MAX_NET_INCOME_USD:,} (default {NET_INCOME_SOURCE})",
+        help=f"{NET_INCOME.help}, {span(NET_INCOME)} (default {NET_INCOME_SOURCE})",
     )
     eps.add_argument(
         "--period-years",

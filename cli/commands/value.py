@@ -9,13 +9,13 @@ from calc.errors import InputError, Problem
 from calc.inputs.data import load_terms
 from calc.inputs.params import parse_params
 from calc.model.implied_spread import implied_spread
+from calc.model.inputs_registry import VALUE_VOLATILITY, span
 from calc.model.lattice import CONVENTIONS
 from calc.model.params import SPEC_BY_NAME
 from calc.model.valuation import (
     IMPLIED_SPREAD_MAX,
     SPREAD_RANGE,
     STEPS_RANGE,
-    VOLATILITY_RANGE,
     ValuationPolicy,
     spread_from_hazard,
     value_preferred,
@@ -40,10 +40,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
     terms = load_terms()
     parser.add_argument("--price", type=real_number, required=True, help="common price, USD (0.01 to 100,000)")
     parser.add_argument(
-        "--volatility",
+        VALUE_VOLATILITY.flag,
         type=real_number,
         required=True,
-        help=f"annualized volatility, {VOLATILITY_RANGE[0]:g} to {VOLATILITY_RANGE[1]:g}",
+        help=f"{VALUE_VOLATILITY.help}, {span(VALUE_VOLATILITY)}",
     )
     parser.add_argument(
         "--rate", type=real_number, required=True, help="risk-free rate, continuously compounded (0.03 for 3%%)"
