@@ -17,6 +17,7 @@ from decimal import Decimal
 
 import pandas as pd
 
+from calc.model.columns import unit_of
 from calc.model.issuance import nonzero_parts
 from calc.model.params import ScenarioParams
 
@@ -90,9 +91,10 @@ def figure_value(key: str, value: object) -> str:
     """A headline figure as shown: shares with separators, percentages to 2 decimals, money to cents."""
     if isinstance(value, bool):
         return "yes" if value else "no"
-    if key.endswith("_pct"):
+    unit = unit_of(key)
+    if unit == "pct":
         return pct(value)
-    if key.endswith("_usd"):
+    if unit == "USD":
         return usd(value)
     return shares(value)
 
