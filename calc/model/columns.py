@@ -125,6 +125,11 @@ SUMMARY_METRICS = (
 # the workbook's Inputs and Sources sheets): one row each, so no output guesses a unit from a name (``unit_of``).
 # dtype as the frames hold it ("string" for text, bool and mixed columns alike).
 OTHER_COLUMNS = (
+    # the batch export's scenario columns (the scenario parameters beside them are ``calc.model.params.SPECS``)
+    Column("scenario_id", "string", "", "Scenario"),
+    Column("history", "bool", "", "2002-2004 history replayed"),
+    Column("events", "string", "", "Ledger rows (events CSV text)"),
+    Column("events_sha256", "string", "", "Ledger rows digest (SHA-256)"),
     Column("action", "string", "", "Action"),
     Column("actual_shares", "int64", "shares", "Actual shares"),
     Column("average_price_usd", "float64", "USD", "Average common price"),
