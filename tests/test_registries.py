@@ -18,6 +18,9 @@ from calc.model.inputs_registry import (
     PATHS,
     SECURITIES_PATHS,
     SEED,
+    VALUE_RATE,
+    VALUE_SPREAD,
+    VALUE_STEPS,
     VALUE_VOLATILITY,
     VOLATILITY,
     InputSpec,
@@ -44,13 +47,16 @@ def _action(command: str, flag: str) -> argparse.Action:
         ("eps", NET_INCOME),
         ("securities", NET_INCOME),
         ("value", VALUE_VOLATILITY),
+        ("value", VALUE_RATE),
+        ("value", VALUE_SPREAD),
+        ("value", VALUE_STEPS),
     ],
 )
 def test_cli_flag_reads_its_registry_row(command, spec: InputSpec):
     action = _action(command, spec.flag)
     assert action.help is not None
-    assert spec.help in action.help and span(spec) in action.help
-    if spec in (PATHS, SEED) and command == "montecarlo":
+    assert spec.help in action.help.replace("%%", "%") and span(spec) in action.help
+    if spec in (PATHS, SEED, VALUE_STEPS) and command != "scenario":
         assert action.default == spec.default
 
 
@@ -99,6 +105,8 @@ def test_dashboard_widgets_read_their_registry_rows(monkeypatch):
     monkeypatch.setattr(valuation_view, "st", st)
     valuation_view._inputs()
     assert _bounds(st.widgets["fv_volatility"]) == VALUE_VOLATILITY.bounds
+    assert _bounds(st.widgets["fv_rate"]) == VALUE_RATE.bounds
+    assert _bounds(st.widgets["fv_spread"]) == VALUE_SPREAD.bounds
 
     monkeypatch.setattr(securities_view, "st", st)
 

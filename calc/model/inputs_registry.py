@@ -76,13 +76,32 @@ VALUE_VOLATILITY = InputSpec(
     "annualized volatility",
     "--volatility",
 )
+VALUE_RATE = InputSpec(
+    "rate",
+    "per year",
+    (-0.1, 1.0),
+    0.03,
+    "Risk-free rate",
+    "risk-free rate, continuously compounded (0.03 for 3%)",
+    "--rate",
+)
+VALUE_SPREAD = InputSpec(
+    "spread",
+    "per year",
+    (0.0, 10.0),
+    0.10,
+    "Credit spread",
+    "credit spread a year",
+    "--spread",  # 0 to 1,000 %
+)
+VALUE_STEPS = InputSpec("steps", "steps", (2, 20_000), 800, "Tree steps", "tree steps", "--steps")
 
 INPUTS: dict[str, tuple[InputSpec, ...]] = {
     "montecarlo": (VOLATILITY, PATHS, SEED),
     "securities": (VOLATILITY, SECURITIES_PATHS, SEED, NET_INCOME),
     "eps": (NET_INCOME,),
     "offer": (OFFER_PRICE,),
-    "value": (VALUE_VOLATILITY,),
+    "value": (VALUE_VOLATILITY, VALUE_RATE, VALUE_SPREAD, VALUE_STEPS),
 }
 
 

@@ -47,7 +47,7 @@ from typing import Any
 import numpy as np
 
 from calc.errors import InputError, Problem
-from calc.model.inputs_registry import VALUE_VOLATILITY
+from calc.model.inputs_registry import VALUE_RATE, VALUE_SPREAD, VALUE_STEPS, VALUE_VOLATILITY, span
 from calc.model.lattice import (
     CONVENTIONS,
     Convention,
@@ -64,9 +64,6 @@ from calc.model.preferred_rules import conversion_per_share
 from calc.model.schedule import dividend_dates
 from calc.model.terms import Terms
 
-STEPS_RANGE = (2, 20_000)
-RISK_FREE_RANGE = (-0.1, 1.0)
-SPREAD_RANGE = (0.0, 10.0)  # 0 to 1,000 % a year
 IMPLIED_SPREAD_MAX = 3.0  # the implied spread is searched on 0..300 %
 DAYS_PER_YEAR = 365  # Actual/365 Fixed
 
@@ -159,9 +156,9 @@ def _outside(name: str, values: np.ndarray, bounds: tuple[float, float], unit: s
 
 def _problems(volatility: float, rate: float, steps: int, day: dt.date, terms: Terms) -> list[Problem]:
     problems = _outside("volatility_rate", np.array([volatility], dtype=float), VALUE_VOLATILITY.bounds)
-    problems += _outside("risk_free_rate", np.array([rate], dtype=float), RISK_FREE_RANGE)
-    if isinstance(steps, bool) or not isinstance(steps, int) or not STEPS_RANGE[0] <= steps <= STEPS_RANGE[1]:
-        rule = f"{steps} must be a whole number from {STEPS_RANGE[0]} to {STEPS_RANGE[1]:,}"
+    problems += _outside("risk_free_rate", np.array([rate], dtype=float), VALUE_RATE.bounds)
+    if isinstance(steps, bool) or not isinstance(steps, int) or not VALUE_STEPS.within(steps):
+        rule = f"{steps} must be a whole number from {span(VALUE_STEPS)}"
         problems.append(Problem(rule, column="steps"))
     first, last = terms.preferred.issue_date, terms.preferred.mandatory_redemption_date
     if not first <= day < last:
@@ -247,7 +244,7 @@ class Lattice:
 
     def roll(self, prices: np.ndarray, spreads: np.ndarray, split: bool = True) -> Rolled:
         problems = _outside("price_usd", prices, PRICE_RANGE_USD, " USD") + _outside(
-            "spread_rate", spreads, SPREAD_RANGE
+            "spread_rate", spreads, VALUE_SPREAD.bounds
         )
         if problems:
             raise InputError(f"valuation: {len(problems)} problem(s)", [p.at(column_label=False) for p in problems])

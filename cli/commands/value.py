@@ -9,13 +9,11 @@ from calc.errors import InputError, Problem
 from calc.inputs.data import load_terms
 from calc.inputs.params import parse_params
 from calc.model.implied_spread import implied_spread
-from calc.model.inputs_registry import VALUE_VOLATILITY, span
+from calc.model.inputs_registry import VALUE_RATE, VALUE_SPREAD, VALUE_STEPS, VALUE_VOLATILITY, span
 from calc.model.lattice import CONVENTIONS
 from calc.model.params import SPEC_BY_NAME
 from calc.model.valuation import (
     IMPLIED_SPREAD_MAX,
-    SPREAD_RANGE,
-    STEPS_RANGE,
     ValuationPolicy,
     spread_from_hazard,
     value_preferred,
@@ -46,10 +44,13 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help=f"{VALUE_VOLATILITY.help}, {span(VALUE_VOLATILITY)}",
     )
     parser.add_argument(
-        "--rate", type=real_number, required=True, help="risk-free rate, continuously compounded (0.03 for 3%%)"
+        VALUE_RATE.flag,
+        type=real_number,
+        required=True,
+        help=f"{VALUE_RATE.help}, {span(VALUE_RATE)}".replace("%", "%%"),
     )
     credit = parser.add_argument_group("credit (give --spread, --hazard-rate, or --target-value)")
-    credit.add_argument("--spread", type=real_number, help=f"credit spread a year, 0 to {SPREAD_RANGE[1]:g}")
+    credit.add_argument(VALUE_SPREAD.flag, type=real_number, help=f"{VALUE_SPREAD.help}, {span(VALUE_SPREAD)}")
     credit.add_argument("--hazard-rate", type=real_number, help="default intensity λ a year (spread = λ × (1 − R))")
     credit.add_argument(
         "--recovery", type=real_number, default=0.0, help="recovery R of the preferred's cash claims, 0 to < 1"
@@ -61,10 +62,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help=f"solve for the spread (0 to {IMPLIED_SPREAD_MAX * 100:.0f} %%) at which the value per $1,000 is USD",
     )
     parser.add_argument(
-        "--steps",
+        VALUE_STEPS.flag,
         type=positive_whole_number,
-        default=800,
-        help=f"tree steps, {STEPS_RANGE[0]} to {STEPS_RANGE[1]:,} (default 800)",
+        default=VALUE_STEPS.default,
+        help=f"{VALUE_STEPS.help}, {span(VALUE_STEPS)} (default {VALUE_STEPS.default})",
     )
     parser.add_argument(
         "--valuation-date", type=iso_date, help=f"YYYY-MM-DD (default {terms.market.valuation_date}); LP = $1,000"
