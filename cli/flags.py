@@ -37,7 +37,7 @@ def add_scenario_flags(parser: argparse.ArgumentParser, *, axes: bool = False) -
         unit = f" [{spec.unit}]" if spec.unit else ""
         default = "" if axes else f"; default {'none' if defaults[spec.name] is None else defaults[spec.name]}"
         group.add_argument(
-            f"--{spec.name.replace('_', '-')}",
+            spec.flag,
             dest=spec.name,
             metavar="VALUES" if axes else "VALUE",
             help=f"{spec.help}{choices}{unit}{default}",
@@ -129,15 +129,11 @@ def add_ledger_flags(parser: argparse.ArgumentParser) -> None:
 def as_flags(problems: Sequence[Problem]) -> tuple[Problem, ...]:
     """Parameter problems named by their command-line flag (``price: ...`` -> ``--price: ...``)."""
     return tuple(
-        Problem(p.rule, column=f"--{p.column.replace('_', '-')}", value=p.value, column_label=False)
+        Problem(p.rule, column=SPEC_BY_NAME[p.column].flag, value=p.value, column_label=False)
         if p.column in SPEC_BY_NAME
         else p
         for p in problems
     )
-
-
-def _flag(name: str) -> str:
-    return "--" + name.replace("_", "-")
 
 
 def _overridden(doc: ScenarioDoc, args: argparse.Namespace, given: dict[str, str]) -> tuple[ScenarioDoc, list[str]]:
@@ -151,7 +147,8 @@ def _overridden(doc: ScenarioDoc, args: argparse.Namespace, given: dict[str, str
         ) from None
     before, after = doc.params.as_dict(), params.as_dict()
     notes = [
-        f"{_flag(name)} {input_value(after[name])} overrides the scenario file's {input_value(before[name])}"
+        f"{SPEC_BY_NAME[name].flag} {input_value(after[name])} overrides the scenario file's "
+        f"{input_value(before[name])}"
         for name in given
         if before[name] != after[name]
     ]

@@ -49,17 +49,8 @@ FORMATS = {
     "date": {"num_format": "yyyy-mm-dd"},
     "text": {"text_wrap": False},
 }
-# The terms field whose value is each parameter's default (calc.inputs.params.default_params); the rest are
-# product defaults, chosen by this product (assumption).
 # The cell kind a table column takes from its registered unit (or, unitless, its dtype); others: by their values.
 CELL_KIND_OF_UNIT = {"shares": "shares", "USD": "usd", "bool": "bool"}
-DEFAULT_SOURCES = {
-    "price": "market.closing_price_usd",
-    "valuation_date": "market.valuation_date",
-    "horizon": "preferred.put_dates",
-    "base_shares": "market.common_shares_outstanding",
-    "call_trigger_pct": "preferred.call_trigger_pct",
-}
 
 
 @dataclass(frozen=True)
@@ -183,7 +174,7 @@ def input_rows(params: ScenarioParams, terms: Terms) -> pd.DataFrame:
     rows = []
     for spec in SPECS:
         value = getattr(params, spec.name)
-        field = DEFAULT_SOURCES.get(spec.name)
+        field = spec.default_source or None
         source = f"terms {field}: {terms.source(field)}" if field else "assumption: product default"
         rows.append(
             {

@@ -25,10 +25,10 @@ from cli.json_output import print_json
 POLICY_FLAGS = ("dividend_policy", "put_settlement", "put_factor", "call", "call_date", "call_trigger_pct")
 FLAG_OF = {  # calc.model.valuation's field names -> this command's flags
     "price_usd": "--price",
-    "volatility_rate": "--volatility",
-    "risk_free_rate": "--rate",
-    "spread_rate": "--spread",
-    "steps": "--steps",
+    "volatility_rate": VALUE_VOLATILITY.flag,
+    "risk_free_rate": VALUE_RATE.flag,
+    "spread_rate": VALUE_SPREAD.flag,
+    "steps": VALUE_STEPS.flag,
     "valuation_date": "--valuation-date",
     "convention": "--convention",
 }
@@ -87,7 +87,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     for name in POLICY_FLAGS:
         spec = SPEC_BY_NAME[name]
         choices = f" ({'|'.join(spec.choices)})" if spec.choices else ""
-        group.add_argument(f"--{name.replace('_', '-')}", dest=name, metavar="VALUE", help=f"{spec.help}{choices}")
+        group.add_argument(spec.flag, dest=name, metavar="VALUE", help=f"{spec.help}{choices}")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
 
 
