@@ -19,7 +19,7 @@ from calc.inputs.data import load_caps
 from calc.inputs.history_replay import history_exchanges
 from calc.inputs.instruments_toml import load_registry
 from calc.model.allocation import HolderBook
-from calc.model.inputs_registry import SECURITIES_PATHS, SEED, VOLATILITY
+from calc.model.inputs_registry import SECURITIES_PATHS, SEED, TAX_RATE, TAX_RATE_WIDGET_MAX, VOLATILITY
 from calc.model.ledger import Event
 from calc.model.params import ScenarioParams
 from calc.model.price_path import PricePath
@@ -170,7 +170,12 @@ def _eps_section(result: DilutionResult) -> None:
         "dilution_net_income",
         "assumption: illustrative default; before preferred dividends",
     )
-    tax = c[1].number_input("Tax rate", min_value=0.0, max_value=0.99, value=0.0, key="dilution_tax")
+    tax = c[1].number_input(
+        "Tax rate",
+        **bounds_kwargs(TAX_RATE, high=TAX_RATE_WIDGET_MAX),
+        value=float(TAX_RATE.default),
+        key="dilution_tax",
+    )
     eps = dilution_eps(result, Fraction(repr(float(net_income))), tax_rate=Fraction(repr(float(tax))))
     show_waterfall(eps)
     st.caption(  # safe.text: the dollar signs stay text (no math)

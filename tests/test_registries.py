@@ -13,11 +13,14 @@ import pytest
 
 from calc.model import columns
 from calc.model.inputs_registry import (
+    BASIC_SHARES,
     NET_INCOME,
     OFFER_PRICE,
     PATHS,
+    PERIOD_YEARS,
     SECURITIES_PATHS,
     SEED,
+    TAX_RATE,
     VALUE_RATE,
     VALUE_SPREAD,
     VALUE_STEPS,
@@ -45,6 +48,7 @@ def _action(command: str, flag: str) -> argparse.Action:
         ("scenario", PATHS),
         ("securities", SEED),
         ("eps", NET_INCOME),
+        ("eps", BASIC_SHARES),
         ("securities", NET_INCOME),
         ("value", VALUE_VOLATILITY),
         ("value", VALUE_RATE),
@@ -58,6 +62,20 @@ def test_cli_flag_reads_its_registry_row(command, spec: InputSpec):
     assert spec.help in action.help.replace("%%", "%") and span(spec) in action.help
     if spec in (PATHS, SEED, VALUE_STEPS) and command != "scenario":
         assert action.default == spec.default
+
+
+@pytest.mark.parametrize("command", ["eps", "securities"])
+def test_open_bounded_flags_read_their_rows(command):
+    """The period (``0 < years <= 100``) and the tax rate (``0 <= rate < 1``, checked by the flag's type)."""
+    from cli.arg_types import tax_rate
+
+    period = _action(command, PERIOD_YEARS.flag)
+    assert period.help is not None and f"{PERIOD_YEARS.help}, > 0 and at most {PERIOD_YEARS.bounds[1]}" in period.help
+    tax = _action(command, TAX_RATE.flag)
+    assert tax.help is not None and tax.help.startswith(TAX_RATE.help) and tax.type is tax_rate
+    assert tax_rate("0") == TAX_RATE.bounds[0]
+    with pytest.raises(argparse.ArgumentTypeError):
+        tax_rate(str(TAX_RATE.bounds[1]))
 
 
 def test_the_model_checks_the_registry_bounds():

@@ -27,11 +27,12 @@ class InputSpec:
     help: str
     flag: str
     low_open: bool = False  # the low bound itself is refused
+    high_open: bool = False  # the high bound itself is refused
 
     def within(self, value: float | Fraction) -> bool:
         """``value`` inside the bounds (False for NaN)."""
         low, high = self.bounds
-        return (low < value if self.low_open else low <= value) and value <= high
+        return (low < value if self.low_open else low <= value) and (value < high if self.high_open else value <= high)
 
 
 VOLATILITY = InputSpec(
@@ -57,6 +58,22 @@ NET_INCOME = InputSpec(
     "income (loss) from continuing operations for the period, USD, before preferred dividends",
     "--net-income",
 )
+BASIC_SHARES = InputSpec(
+    "basic_shares",
+    "shares",
+    (1, 10**15),
+    None,  # the terms' common shares outstanding (calc.model.eps.eps_defaults)
+    "Basic weighted shares",
+    "basic weighted-average common shares",
+    "--basic-shares",
+)
+PERIOD_YEARS = InputSpec(
+    "period_years", "years", (0, 100), 1, "Period (years)", "period length in years", "--period-years", low_open=True
+)
+TAX_RATE = InputSpec(  # the default, 0, is an assumption (calc.model.eps.DEFAULT_TAX_RATE)
+    "tax_rate", "", (0, 1), 0, "Tax rate", "tax rate", "--tax-rate", high_open=True
+)
+TAX_RATE_WIDGET_MAX = 0.99  # a number widget's closed top under TAX_RATE's open one
 OFFER_PRICE = InputSpec(
     "price",
     "USD",
@@ -99,7 +116,7 @@ VALUE_STEPS = InputSpec("steps", "steps", (2, 20_000), 800, "Tree steps", "tree 
 INPUTS: dict[str, tuple[InputSpec, ...]] = {
     "montecarlo": (VOLATILITY, PATHS, SEED),
     "securities": (VOLATILITY, SECURITIES_PATHS, SEED, NET_INCOME),
-    "eps": (NET_INCOME,),
+    "eps": (NET_INCOME, BASIC_SHARES, PERIOD_YEARS, TAX_RATE),
     "offer": (OFFER_PRICE,),
     "value": (VALUE_VOLATILITY, VALUE_RATE, VALUE_SPREAD, VALUE_STEPS),
 }

@@ -20,8 +20,8 @@ from calc.inputs.data import load_caps
 from calc.inputs.history_replay import history_exchanges
 from calc.inputs.instruments_toml import load_registry, load_registry_file
 from calc.inputs.paths import INSTRUMENTS_PATH
-from calc.model.eps import MAX_PERIOD_YEARS, DilutedEps, waterfall_rows
-from calc.model.inputs_registry import NET_INCOME, span
+from calc.model.eps import DilutedEps, waterfall_rows
+from calc.model.inputs_registry import NET_INCOME, PERIOD_YEARS, TAX_RATE, span
 from calc.model.instruments import KINDS
 from calc.model.securities import (
     CHOICES,
@@ -80,16 +80,16 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help=f"{NET_INCOME.help}, {span(NET_INCOME)} (default {NET_INCOME_SOURCE})",
     )
     eps.add_argument(
-        "--period-years",
+        PERIOD_YEARS.flag,
         type=exact_number,
-        default=Fraction(1),
-        help=f"period length in years, > 0 and at most {MAX_PERIOD_YEARS} (default 1)",
+        default=Fraction(PERIOD_YEARS.default),
+        help=f"{PERIOD_YEARS.help}, > 0 and at most {PERIOD_YEARS.bounds[1]} (default {PERIOD_YEARS.default})",
     )
     eps.add_argument(
-        "--tax-rate",
+        TAX_RATE.flag,
         type=tax_rate,
-        default=Fraction(0),
-        help="tax rate for the after-tax interest add-back (default 0)",
+        default=Fraction(TAX_RATE.default),
+        help=f"{TAX_RATE.help} for the after-tax interest add-back (default {TAX_RATE.default})",
     )
     eps.add_argument(
         "--average-price",
