@@ -118,4 +118,5 @@ def run(doc: ScenarioDoc, terms: Terms | None = None) -> ScenarioResult:
     """The document's deterministic scenario: timeline, summary and holder table."""
     terms = terms or load_terms()
     r = resolve(doc, terms)
-    return run_scenario(r.params, terms, r.book, r.events, r.prices, caps=stock_caps(terms, load_desk_facts()))
+    facts = load_desk_facts()
+    return run_scenario(r.params, terms, r.book, r.events, r.prices, caps=stock_caps(terms, facts), facts=facts)

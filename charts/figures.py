@@ -6,6 +6,7 @@ columns, labels, colours and hover text. No share arithmetic lives here.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
@@ -15,6 +16,8 @@ import plotly.graph_objects as go
 from calc.model.issuance import ISSUANCE_SOURCES, IssuanceSource
 from charts.template import (
     BASE_GREY,
+    CAP_LABEL_GAP,
+    CAP_STYLE,
     DATE_AXIS,
     INK,
     LIMIT_COLOUR,
@@ -54,6 +57,7 @@ SENSITIVITY_SERIES = {
     "scenario_new_shares": ("This scenario (all sources)", INK, "dot"),
 }
 THRESHOLD_LINES = ((5.0, "5% (13D/G)", "top"), (10.0, "10% (Section 16)", "bottom"))  # labels apart
+CAP_ROW_DROP = 0.3  # a cap label's row below the one before, as a fraction of the plot height
 MAX_LABEL = 28  # characters of a holder name on the concentration chart's axis (the full name in the hover)
 LAYOUT = dict(
     margin=dict(l=60, r=30, t=70, b=60),
@@ -105,6 +109,27 @@ def vline(
         bgcolor=LABEL_BACKGROUND,
     )
     return shape, note
+
+
+def cap_lines(
+    binding_prices_usd: Mapping[str, float | None], low_usd: float, high_usd: float, log: bool = False
+) -> list[tuple[dict, dict]]:
+    """A labelled vertical line at each cap's binding price (``calc.model.capacity``: at and below it the cap binds)
+    inside [low, high], in ``CAP_STYLE``; labels read upwards from the top of the plot, and a label closer than
+    ``CAP_LABEL_GAP`` of the span to the one before goes a row lower (``CAP_ROW_DROP`` of the height). On a log
+    axis plotly places annotations at log10 of the value (shapes at the value itself)."""
+    at = (lambda v: math.log10(v)) if log else (lambda v: v)
+    span = at(high_usd) - at(low_usd)
+    shown = sorted((p, cap) for cap, p in binding_prices_usd.items() if p is not None and low_usd <= p <= high_usd)
+    pairs: list[tuple[dict, dict]] = []
+    last_row: dict[int, float] = {}  # row -> x of its last label
+    for price, cap in shown:
+        label, colour = CAP_STYLE[cap]
+        row = next(r for r in range(len(shown)) if at(price) - last_row.get(r, -math.inf) >= CAP_LABEL_GAP * span)
+        last_row[row] = at(price)
+        shape, note = vline(price, f"{label} ${price:,.3f}", colour)
+        pairs.append((shape, dict(note, x=at(price), textangle=-90, yanchor="top", y=1.0 - CAP_ROW_DROP * row)))
+    return pairs
 
 
 def hline(y: float, text: str, colour: str, yref: str = "y") -> tuple[dict, dict]:
@@ -311,9 +336,14 @@ def dilution_figure(timeline: pd.DataFrame) -> go.Figure:
 
 
 def sensitivity_figure(
-    sensitivity: pd.DataFrame, conversion_price_usd: float, scenario_price_usd: float | None = None
+    sensitivity: pd.DataFrame,
+    conversion_price_usd: float,
+    scenario_price_usd: float | None = None,
+    binding_prices_usd: Mapping[str, float | None] | None = None,
 ) -> go.Figure:
-    """New shares at the horizon against the common price, conversion price marked."""
+    """New shares at the horizon against the common price, conversion price marked, and the class binding price of
+    each capacity cap (``calc.model.scenario_capacity``: at and left of it a stock-settled put of the class needs
+    shareholder approval, more than the registered or the authorized shares)."""
     x = as_list(sensitivity["price_usd"])
     data = [
         dict(
@@ -330,6 +360,7 @@ def sensitivity_figure(
     pairs = [vline(conversion_price_usd, f"conversion price ${conversion_price_usd:,.2f}", PALETTE[1])]
     if scenario_price_usd is not None:
         pairs.append(vline(scenario_price_usd, f"scenario price ${scenario_price_usd:,.2f}", INK, "dot", "bottom"))
+    pairs += cap_lines(binding_prices_usd or {}, x[0], x[-1])
     shapes, notes = shape_lines(*pairs)
     overtakes = sensitivity.loc[sensitivity["put_stock_shares"] > sensitivity["conversion_shares"], "price_usd"]
     if len(overtakes):
@@ -650,12 +681,19 @@ def horizon_conversion_price(timeline: pd.DataFrame) -> float:
     return float(timeline["conversion_price_usd"].iloc[-1])
 
 
+def binding_prices(result: ScenarioResult) -> Mapping[str, float | None]:
+    """The class binding prices of the result's capacity checks (none without them)."""
+    return result.capacity.class_binding_prices_usd if result.capacity is not None else {}
+
+
 def scenario_figures(
     result: ScenarioResult, sensitivity: pd.DataFrame, authorized_shares: int
 ) -> tuple[go.Figure, go.Figure, go.Figure]:
     """The report's three charts of one scenario: issuance, price sensitivity and holder concentration."""
     return (
         issuance_figure(result.timeline, result.params.base_shares, authorized_shares),
-        sensitivity_figure(sensitivity, horizon_conversion_price(result.timeline), result.params.price),
+        sensitivity_figure(
+            sensitivity, horizon_conversion_price(result.timeline), result.params.price, binding_prices(result)
+        ),
         concentration_figure(result.holders),
     )

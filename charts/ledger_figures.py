@@ -6,7 +6,7 @@ files, break-even curve).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -20,8 +20,10 @@ from charts.figures import (
     SHARE_AXIS,
     as_list,
     build,
+    cap_lines,
     chart_layout,
     date_trace,
+    shape_lines,
     vline,
 )
 from charts.template import DATE_AXIS, INK, PALETTE, VALUE_PAD, count_labels, log_axis, usd_labels
@@ -114,9 +116,12 @@ def breakeven_figure(
     ratio: float,
     deals: Sequence[tuple[str, float]],
     breakeven_usd: float | None,
+    binding_prices_usd: Mapping[str, float | None] | None = None,
 ) -> go.Figure:
     """Common per preferred share: waiting (curve over flat prices) against exchanges (horizontal lines, in the
-    legend); the x axis spans the curve's prices. On a log axis plotly places annotations at log10 of the value
+    legend), and the class binding price of each capacity cap (``charts.figures.cap_lines``: at and left of it a
+    stock-settled put of the class needs shareholder approval, more than the registered or the authorized shares);
+    the x axis spans the curve's prices. On a log axis plotly places annotations at log10 of the value
     (shapes at the value itself), hence the break-even label's ``log10``."""
     x = as_list(prices_usd)
     data = [
@@ -135,10 +140,11 @@ def breakeven_figure(
         level_trace(x, value, f"{label}: {value:,.2f}", "#999999", DEAL_DASHES[i % len(DEAL_DASHES)])
         for i, (label, value) in enumerate(deals)
     ]
-    shapes, notes = [], []
+    pairs = cap_lines(binding_prices_usd or {}, x[0], x[-1], log=True)
     if breakeven_usd is not None:
-        shape, note = vline(breakeven_usd, f"break-even ${breakeven_usd:,.4f}", PALETTE[2])
-        shapes, notes = [shape], [dict(note, x=float(np.log10(breakeven_usd)), xshift=4)]
+        shape, note = vline(breakeven_usd, f"break-even ${breakeven_usd:,.4f}", INK)
+        pairs.append((shape, dict(note, x=float(np.log10(breakeven_usd)), xshift=4)))
+    shapes, notes = shape_lines(*pairs)
     return build(
         data,
         chart_layout(

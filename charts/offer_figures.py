@@ -11,14 +11,17 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import plotly.graph_objects as go
 
-from charts.figures import LEGEND_BELOW, MARGIN_LEGEND_BELOW, as_list, build, chart_layout, hline, shape_lines, vline
+from charts.figures import (
+    LEGEND_BELOW,
+    MARGIN_LEGEND_BELOW,
+    as_list,
+    build,
+    cap_lines,
+    chart_layout,
+    hline,
+    shape_lines,
+)
 from charts.template import MUTED, PALETTE, log_axis, usd_labels
-
-CAP_STYLE = {  # cap -> (label, colour)
-    "nyse_20pct": ("NYSE 20% (shareholder approval)", PALETTE[2]),
-    "registered": ("registered shares used up", PALETTE[6]),
-    "authorized": ("authorized shares used up", PALETTE[8]),
-}
 
 
 def offer_figure(
@@ -65,12 +68,7 @@ def offer_figure(
         ),
     ]
     lines = [hline(lp_usd, f"liquidation preference ${lp_usd:,.0f}", MUTED)]
-    for cap, price in binding_prices_usd.items():
-        if price is not None and x[0] <= price <= x[-1]:
-            label, colour = CAP_STYLE[cap]
-            shape, note = vline(price, f"{label} ${price:,.3f}", colour)
-            lines.append((shape, dict(note, x=float(np.log10(price)), textangle=-90, yanchor="top", y=1.0)))
-    shapes, notes = shape_lines(*lines)
+    shapes, notes = shape_lines(*lines, *cap_lines(binding_prices_usd, x[0], x[-1], log=True))
     return build(
         data,
         chart_layout(

@@ -44,6 +44,12 @@ INK = "#222222"  # totals and the scenario's own line
 MUTED = "#555555"  # notes and reference lines
 LIMIT_COLOUR = "#B22222"  # limits: authorized shares, the 5% / 10% thresholds
 BASE_GREY = "#C8C8C8"  # the base share count under stacked new shares
+CAP_STYLE = {  # capacity cap (calc.model.capacity) -> (label of its binding-price line, colour); every chart alike
+    "nyse_20pct": ("NYSE 20% (shareholder approval)", PALETTE[2]),
+    "registered": ("registered shares used up", PALETTE[6]),
+    "authorized": ("authorized shares used up", PALETTE[8]),
+}
+CAP_LABEL_GAP = 0.06  # two cap labels closer than this fraction of the x span go on different rows
 MIN_PALETTE_DISTANCE = 20.0  # least CIE76 ΔE between two palette colours (≈ 2.3 is "just noticeable")
 DATE_FORMAT = "%-d %b %Y"  # d3 time format of a day: "2 Aug 2004" (hover text, day-spaced ticks)
 MONTH_FORMAT = "%b %Y"  # d3 time format of a month tick: "Aug 2004"

@@ -26,7 +26,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from calc.errors import InputError
-from calc.inputs.data import default_book, load_caps, load_desk, load_register, load_terms
+from calc.inputs.data import default_book, load_caps, load_desk, load_desk_facts, load_register, load_terms
 from calc.inputs.params import default_params
 from calc.model.allocation import HolderBook
 from calc.model.breakeven import MAX_PRICE_USD, MIN_PRICE_USD, breakeven_report, flat_wait, setup
@@ -84,7 +84,8 @@ def resolved(doc_key: str, _doc: ScenarioDoc) -> Resolved:
 @st.cache_resource(show_spinner=False, max_entries=256)
 def result(doc_key: str, _resolved: Resolved) -> ScenarioResult:
     """The scenario of a resolved document (``doc_key``: its content hash)."""
-    return run_scenario(_resolved.params, terms(), _resolved.book, _resolved.events, _resolved.prices, caps=load_caps())
+    r = _resolved
+    return run_scenario(r.params, terms(), r.book, r.events, r.prices, caps=load_caps(), facts=load_desk_facts())
 
 
 def doc_result(doc: ScenarioDoc) -> ScenarioResult:
@@ -115,7 +116,12 @@ def issuance_figures(
 def sensitivity_figure(
     params_json: str, _params: ScenarioParams, _result: ScenarioResult, _sensitivity: pd.DataFrame
 ) -> go.Figure:
-    return figures.sensitivity_figure(_sensitivity, figures.horizon_conversion_price(_result.timeline), _params.price)
+    return figures.sensitivity_figure(
+        _sensitivity,
+        figures.horizon_conversion_price(_result.timeline),
+        _params.price,
+        figures.binding_prices(_result),
+    )
 
 
 @st.cache_resource(show_spinner=False, max_entries=256)

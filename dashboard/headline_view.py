@@ -127,5 +127,12 @@ def render(page: Page, full: bool = True) -> None:
         render_strip(result.summary, page.scenario_id)
     with st.container(key="plain_words"), st.expander("In plain words", expanded=full):
         st.markdown(
-            narrative.explain(page.params, result.timeline, result.summary, result.holders, path_words(page.prices))
+            narrative.explain(
+                page.params,
+                result.timeline,
+                result.summary,
+                result.holders,
+                path_words(page.prices),
+                result.capacity,
+            )
         )

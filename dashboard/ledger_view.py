@@ -51,7 +51,7 @@ from calc.model.rounding import MAX_SHARES
 from calc.model.terms import Terms
 from calc.scenario_doc import event_cells, events_csv
 from charts import ledger_figures
-from charts.figures import png_config
+from charts.figures import binding_prices, png_config
 from charts.template import STREAMLIT_THEME
 from dashboard import cache, safe, state
 from dashboard.context import Page
@@ -525,7 +525,10 @@ def render_breakeven(
     book: HolderBook,
     params_json: str,
     price_path: PricePath | None = None,
+    binding_prices_usd: Mapping[str, float | None] | None = None,
 ) -> None:
+    """The break-even panel; ``binding_prices_usd``: the scenario's class binding prices (capacity caps), drawn on
+    the chart."""
     st.subheader("Exchange now or wait")
     st.caption(
         "Per preferred share retired on the date: common issued by the exchange (R) against the common the "
@@ -565,7 +568,9 @@ def render_breakeven(
             width=BREAKEVEN_METRIC_WIDTH_PX,
             help="none: waiting never issues exactly R per preferred between $0.01 and $1,000",
         )
-    fig = ledger_figures.breakeven_figure(prices, wait, ratio, COMPARED_DEALS, be if isinstance(be, float) else None)
+    fig = ledger_figures.breakeven_figure(
+        prices, wait, ratio, COMPARED_DEALS, be if isinstance(be, float) else None, binding_prices_usd
+    )
     st.plotly_chart(fig, config=png_config("breakeven"), key="breakeven_chart", theme=STREAMLIT_THEME)
 
 
@@ -588,7 +593,7 @@ def render_ledger(page: Page) -> None:
         key="actual_chart",
         theme=STREAMLIT_THEME,
     )
-    render_breakeven(params, page.events, page.book, page.doc.key, page.prices)
+    render_breakeven(params, page.events, page.book, page.doc.key, page.prices, binding_prices(result))
 
 
 render = render_ledger

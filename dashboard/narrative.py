@@ -10,6 +10,7 @@ from collections.abc import Mapping
 import pandas as pd
 
 from calc.model.params import ScenarioParams
+from calc.model.scenario_capacity import ScenarioCapacity
 from calc.outputs.narrative import FRACTION_NOTE, OWNERSHIP_CAVEAT, Markup, explain_parts, pct, shares, usd
 from dashboard.safe import text
 
@@ -27,9 +28,10 @@ def explain(
     summary: Mapping[str, object],
     holders: pd.DataFrame,
     price_path: str = "",
+    capacity: ScenarioCapacity | None = None,
 ) -> str:
     """Markdown paragraph answering: how many new shares, when, why, and who owns them (``price_path``: the dated
-    path in words, ``calc.model.scenario_prices.path_words``)."""
-    head, *points = explain_parts(params, timeline, summary, holders, MARKDOWN, price_path)
+    path in words, ``calc.model.scenario_prices.path_words``; ``capacity``: the scenario's capacity checks)."""
+    head, *points = explain_parts(params, timeline, summary, holders, MARKDOWN, price_path, capacity)
     points = [point.replace(OWNERSHIP_CAVEAT, OWNERSHIP_CAVEAT_SHORT) for point in points]
     return "\n".join([head, *(f"- {point}" for point in points)])

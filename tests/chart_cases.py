@@ -16,7 +16,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from calc.bridge_run import run_bridge
-from calc.inputs.data import actual_common_shares, default_book, load_caps, load_desk, load_terms
+from calc.inputs.data import actual_common_shares, default_book, load_caps, load_desk, load_desk_facts, load_terms
 from calc.inputs.grants_csv import read_grants_csv
 from calc.inputs.history import COMPARED_DEALS
 from calc.inputs.instruments_toml import load_registry
@@ -74,7 +74,7 @@ def all_figures() -> dict[str, go.Figure]:
     and at 2031)."""
     params = default_params()
     terms = load_terms()
-    result = run_scenario(params, terms=load_terms(), book=default_book(), caps=load_caps())
+    result = run_scenario(params, terms=load_terms(), book=default_book(), caps=load_caps(), facts=load_desk_facts())
     sensitivity = price_sensitivity(params, price_grid(), terms=load_terms(), book=default_book(), caps=load_caps())
     mc = run_monte_carlo(params, 0.6, 500, seed=1, terms=load_terms(), book=default_book(), caps=load_caps())
     long = dataclasses.replace(params, horizon=dt.date(2031, 8, 1))
@@ -111,7 +111,7 @@ def all_figures() -> dict[str, go.Figure]:
         "new_shares_figure": lambda: figures.new_shares_figure(result.timeline),
         "dilution_figure": lambda: figures.dilution_figure(result.timeline),
         "sensitivity_figure": lambda: figures.sensitivity_figure(
-            sensitivity, figures.horizon_conversion_price(result.timeline), params.price
+            sensitivity, figures.horizon_conversion_price(result.timeline), params.price, figures.binding_prices(result)
         ),
         "concentration_figure": lambda: figures.concentration_figure(result.holders),
         "fan_figure": lambda: figures.fan_figure(mc.total_percentiles, AUTHORIZED, result.timeline),
@@ -136,7 +136,7 @@ def all_figures() -> dict[str, go.Figure]:
         "preferred_figure": lambda: ledger_figures.preferred_figure(result.timeline),
         "actual_figure": lambda: ledger_figures.actual_figure(result.timeline, actual_common_shares()),
         "breakeven_figure": lambda: ledger_figures.breakeven_figure(
-            wait_prices, flat_wait(be, wait_prices).wait, 331.43, COMPARED_DEALS, 3.5
+            wait_prices, flat_wait(be, wait_prices).wait, 331.43, COMPARED_DEALS, 3.5, figures.binding_prices(result)
         ),
         "stack_figure": lambda: securities_figures.stack_figure(stack_frame(dilution)),
         "price_figure": lambda: securities_figures.price_figure(

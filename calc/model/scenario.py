@@ -31,7 +31,7 @@ import pandas as pd
 from calc.errors import InputError
 from calc.model import preferred_rules as rules
 from calc.model.allocation import ExitTerms, HolderBook, holder_arrays, holder_frame
-from calc.model.capacity import StockCaps
+from calc.model.capacity import DeskFacts, StockCaps
 from calc.model.columns import SUMMARY_METRICS
 from calc.model.engine import CONVERT, REDEEM, PathResult, Policies, ShareLimitError, in_the_money, run_paths
 from calc.model.holder_bases import BASIS_BY_NAME, HolderBasis, basis_holdings, splits_class_total
@@ -40,6 +40,7 @@ from calc.model.ledger import Event, Plan, holder_ledger, late_row, resolve
 from calc.model.measures import new_shares_pct
 from calc.model.params import ScenarioParams
 from calc.model.price_path import PricePath
+from calc.model.scenario_capacity import ScenarioCapacity, scenario_capacity
 from calc.model.scenario_prices import base_prices
 from calc.model.schedule import Schedule, build_schedule
 from calc.model.terms import Terms
@@ -259,6 +260,7 @@ class ScenarioResult:
         lambda r: timeline_frame(r.path, r.schedule, r.params.base_shares, r.n_preferred)
     )
     holders: pd.DataFrame = _LazyFrame(lambda r: holder_frame(r.book, r.holder_columns))  # type: ignore[assignment]
+    capacity: ScenarioCapacity | None = None  # ``calc.model.scenario_capacity`` (None: no desk facts given)
 
 
 def project_group(
@@ -321,15 +323,27 @@ def run_scenario(
     prices_path: PricePath | None = None,
     *,
     caps: StockCaps,
+    facts: DeskFacts | None = None,
 ) -> ScenarioResult:
     """Project one deterministic scenario: timeline, summary and holder table (``events``: ledger rows;
     ``prices_path``: a dated price path instead of the drift path; ``caps``: the capacity caps,
-    ``calc.model.capacity.stock_caps``)."""
+    ``calc.model.capacity.stock_caps``; ``facts``: the exchange-desk facts, for the capacity checks of every
+    issuance, ``calc.model.scenario_capacity``)."""
     plan = scenario_plan(params, events, terms, book)
     schedule, pol, path, base = project_group([params], terms, plan, prices_path=prices_path, caps=caps)
     ex = exit_terms(path, base, (BASIS_BY_NAME[params.holder_basis],), book, plan)
     summary = first_row(summary_columns(path, base, schedule, terms))
-    return ScenarioResult(params, schedule, path, summary, holder_arrays(book, ex), book, terms.preferred.shares_issued)
+    capacity = scenario_capacity(params, schedule, path, terms, facts) if facts is not None else None
+    return ScenarioResult(
+        params,
+        schedule,
+        path,
+        summary,
+        holder_arrays(book, ex),
+        book,
+        terms.preferred.shares_issued,
+        capacity=capacity,
+    )
 
 
 def _scenario_label(indices: list[int], count: int) -> Callable[[int], str]:

@@ -17,9 +17,11 @@ from decimal import Decimal
 
 import pandas as pd
 
+from calc.model.capacity import AUTHORIZED, NYSE, REGISTERED, CapLine
 from calc.model.columns import unit_of
 from calc.model.issuance import nonzero_parts
 from calc.model.params import ScenarioParams
+from calc.model.scenario_capacity import IssuanceCheck, ScenarioCapacity
 
 FRACTION_NOTE = (
     "No fractional common share is issued: the filing (SUPP p. 11, footnote 4) delivers scrip for the "
@@ -224,6 +226,59 @@ def _by_source(summary: Mapping[str, object]) -> str:
     return f" By source: {', '.join(named[:-1])} and {named[-1]}."
 
 
+CAP_WORDS = {  # cap -> (what the limit is, what crossing it would need)
+    NYSE: ("the NYSE 20% limit", "shareholder approval would be needed under NYSE 312.03(c)"),
+    REGISTERED: ("the {limit} registered shares left", "a new registration or an exemption would be needed"),
+    AUTHORIZED: ("the {limit} authorized shares left unissued", "a charter amendment would be needed"),
+}
+MAX_CAPACITY_SENTENCES = 3  # issuances named one by one; the rest counted
+
+
+def _issuance_subject(c: IssuanceCheck, m: Markup) -> str:
+    """How an issuance is named: "Settling the 2004-08-02 put in stock", "Paying the ... dividend in stock"."""
+    date = _date(c.date)
+    if c.kind == "dividend":
+        return f"Paying the {date} dividend in stock"
+    if c.issuance.amount_usd is not None:
+        return f"Settling the {date} {m.text(c.kind)} in stock"
+    if c.kind in ("conversion", "call"):
+        return f"The {date} {'forced ' if c.kind == 'call' else ''}conversion"
+    return f"The {date} ledger row ({m.text(c.kind)})"
+
+
+def _cap_verdict(line: CapLine) -> str:
+    """One cap in words: above (it binds) or close to its limit, what that would need, and its binding price."""
+    limit, need = CAP_WORDS[line.cap]
+    if line.limit_shares <= 0:
+        return f"with {limit.format(limit='no').removeprefix('the ')}, so {need}"
+    limit = limit.format(limit=shares(line.limit_shares))
+    where = f"above {limit}, so {need}" if line.binds else f"close to {limit}: beyond it, {need}"
+    price = line.binding_price_usd
+    return where + (f" (the limit binds below {usd(price)} a share)" if price is not None else "")
+
+
+def _capacity(capacity: ScenarioCapacity | None, m: Markup) -> str:
+    """Each issuance with a cap that binds or is within reach (``calc.model.scenario_capacity``), in words;
+    "" when none is."""
+    if capacity is None:
+        return ""
+    checks = [c for c in capacity.checks if c.named()]
+    sentences = []
+    for c in checks[:MAX_CAPACITY_SENTENCES]:
+        n, o = c.issuance.shares_needed, c.issuance.outstanding_before
+        verdicts = "; ".join(_cap_verdict(line) for line in c.named())
+        cash = (
+            " Under the capacity policy (cash_put_allowed) it is settled in cash instead." if c.settled_in_cash else ""
+        )
+        sentences.append(
+            f"{_issuance_subject(c, m)} needs {m.strong(shares(n) + ' shares')}, {pct(100 * n / o, 1)} of the "
+            f"{shares(o)} outstanding before it: {verdicts}.{cash}"
+        )
+    if len(checks) > MAX_CAPACITY_SENTENCES:
+        sentences.append(f"{counted(len(checks) - MAX_CAPACITY_SENTENCES, 'more issuance')} near or over a cap.")
+    return " ".join(sentences)
+
+
 def explain_parts(
     params: ScenarioParams,
     timeline: pd.DataFrame,
@@ -231,11 +286,13 @@ def explain_parts(
     holders: pd.DataFrame,
     m: Markup = HTML,
     price_path: str = "",
+    capacity: ScenarioCapacity | None = None,
 ) -> list[str]:
     """The lead sentence, then one point each: dividends, the exit, the total (split by source: every source
     that issued shares, ``calc.model.issuance``), the largest owners (how many new shares, when, why, and who owns
     them). ``price_path``: the dated price path in use, in words (``calc.model.scenario_prices.path_words``; "": the
-    drift path)."""
+    drift path); ``capacity``: the scenario's capacity checks, named after the total when a cap binds or is within
+    reach (``_capacity``)."""
     drift = "flat" if params.annual_drift == 0 else f"drifting {pct(100 * params.annual_drift, 1)} a year"
     prices = timeline["price_usd"]
     common = (
@@ -254,10 +311,12 @@ def explain_parts(
         f"{m.strong(pct(summary['dilution_pct']))} of the total.{_by_source(summary)} Headroom against the "
         f"{shares(summary['authorized_shares'])} authorized shares: {shares(summary['headroom_shares'])}."
     )
+    caps = _capacity(capacity, m)
     return [
         head,
         _dividends(params, timeline, summary, m),
         _exit(timeline, m),
         total,
+        *([caps] if caps else []),
         _owners(holders, params.holder_basis, m),
     ]

@@ -159,7 +159,9 @@ def report_html(
     concentration (``charts.figures.scenario_figures``); ``record``: ``calc.outputs.record.inputs_record``;
     ``price_path``: the dated price path in words (``calc.model.scenario_prices.path_words``; "": the drift path)."""
     inputs = inputs_shown(input_rows(params, terms).drop(columns=["rule"]))
-    head, *points = explain_parts(params, result.timeline, result.summary, result.holders, HTML, price_path)
+    head, *points = explain_parts(
+        params, result.timeline, result.summary, result.holders, HTML, price_path, result.capacity
+    )
     meta = f"Generated {esc(record.get('generated_at'))} by {esc(record.get('product'))} {esc(record.get('version'))}"
     body = [
         f"<h1>{esc(TITLE)}</h1>",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from calc.inputs.data import default_book, load_caps, load_terms
+from calc.inputs.data import default_book, load_caps, load_desk_facts, load_terms
 from calc.model.scenario import run_scenario
 from calc.model.scenario_prices import path_words
 from calc.model.sensitivity import price_grid, price_sensitivity
@@ -31,7 +31,9 @@ def run(args: argparse.Namespace) -> int:
     plan = plan_outputs({"--events": args.events, "--scenario": args.scenario}, {"--out": args.out})
     resolved = scenario_from_args(args)
     params, terms = resolved.params, load_terms()
-    result = run_scenario(params, terms, resolved.book, resolved.events, resolved.prices, caps=load_caps())
+    result = run_scenario(
+        params, terms, resolved.book, resolved.events, resolved.prices, caps=load_caps(), facts=load_desk_facts()
+    )
     sensitivity = price_sensitivity(params, price_grid(), terms, book=default_book(), caps=load_caps())
     figures = scenario_figures(result, sensitivity, terms.market.authorized_common_shares)
     record = inputs_record("report", args, params, _inputs(args) | history_file(resolved.doc.history), doc=resolved.doc)

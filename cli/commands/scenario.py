@@ -11,7 +11,7 @@ from fractions import Fraction
 import pandas as pd
 
 from calc.errors import InputError
-from calc.inputs.data import default_book, load_caps, load_terms
+from calc.inputs.data import default_book, load_caps, load_desk_facts, load_terms
 from calc.inputs.grants_csv import read_grants_csv
 from calc.model.columns import holder_table, timeline_table, unit_of
 from calc.model.eps import lucent_diluted_eps
@@ -105,7 +105,13 @@ def run(args: argparse.Namespace) -> int:
     resolved = scenario_from_args(args)
     params, events = resolved.params, resolved.events
     result = run_scenario(
-        params, book=resolved.book, events=events, terms=load_terms(), prices_path=resolved.prices, caps=load_caps()
+        params,
+        book=resolved.book,
+        events=events,
+        terms=load_terms(),
+        prices_path=resolved.prices,
+        caps=load_caps(),
+        facts=load_desk_facts(),
     )
     files = {"--events": args.events, "--grants": args.grants, "--scenario": args.scenario}
     files |= history_file(resolved.doc.history) | {"--prices": args.prices}
@@ -260,7 +266,8 @@ def _report(
 ) -> int:
     summary = {key: _json_value(result.summary[key]) for key in SUMMARY_KEYS}
     if args.json:
-        print_json(summary)
+        capacity = result.capacity.as_dict() if result.capacity is not None else None
+        print_json(summary | {"capacity": capacity})
         return 0
     print(inputs_text(params))
     if prices is not None:
