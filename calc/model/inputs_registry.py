@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
+from calc.model.params import PRICE_RANGE_USD
+
 
 @dataclass(frozen=True)
 class InputSpec:
@@ -84,6 +86,9 @@ OFFER_PRICE = InputSpec(
     "--price",
     low_open=True,
 )
+VALUE_PRICE = InputSpec(  # the scenario's price range (calc.model.params.PRICE_RANGE_USD)
+    "price", "USD", PRICE_RANGE_USD, None, "Common price", "common price, USD", "--price"
+)
 VALUE_VOLATILITY = InputSpec(
     "volatility",
     "per year",
@@ -118,12 +123,12 @@ INPUTS: dict[str, tuple[InputSpec, ...]] = {
     "securities": (VOLATILITY, SECURITIES_PATHS, SEED, NET_INCOME),
     "eps": (NET_INCOME, BASIC_SHARES, PERIOD_YEARS, TAX_RATE),
     "offer": (OFFER_PRICE,),
-    "value": (VALUE_VOLATILITY, VALUE_RATE, VALUE_SPREAD, VALUE_STEPS),
+    "value": (VALUE_PRICE, VALUE_VOLATILITY, VALUE_RATE, VALUE_SPREAD, VALUE_STEPS),
 }
 
 
 def span(spec: InputSpec) -> str:
     """'1 to 1,000,000' for the spec's bounds (``2^63 - 1`` for the seed's top)."""
     low, high = spec.bounds
-    shown = ["2^63 - 1" if x == 2**63 - 1 else f"{x:,}" if isinstance(x, int) else f"{x:g}" for x in (low, high)]
+    shown = ["2^63 - 1" if x == 2**63 - 1 else f"{x:,}" if isinstance(x, int) else f"{x:,.10g}" for x in (low, high)]
     return " to ".join(shown)

@@ -47,7 +47,7 @@ from typing import Any
 import numpy as np
 
 from calc.errors import InputError, Problem
-from calc.model.inputs_registry import VALUE_RATE, VALUE_SPREAD, VALUE_STEPS, VALUE_VOLATILITY, span
+from calc.model.inputs_registry import VALUE_PRICE, VALUE_RATE, VALUE_SPREAD, VALUE_STEPS, VALUE_VOLATILITY, span
 from calc.model.lattice import (
     CONVENTIONS,
     Convention,
@@ -59,7 +59,7 @@ from calc.model.lattice import (
     straight_value,
     up_probability,
 )
-from calc.model.params import PRICE_RANGE_USD, ScenarioParams
+from calc.model.params import ScenarioParams
 from calc.model.preferred_rules import conversion_per_share
 from calc.model.schedule import dividend_dates
 from calc.model.terms import Terms
@@ -243,7 +243,7 @@ class Lattice:
     steps: int
 
     def roll(self, prices: np.ndarray, spreads: np.ndarray, split: bool = True) -> Rolled:
-        problems = _outside("price_usd", prices, PRICE_RANGE_USD, " USD") + _outside(
+        problems = _outside("price_usd", prices, VALUE_PRICE.bounds, " USD") + _outside(
             "spread_rate", spreads, VALUE_SPREAD.bounds
         )
         if problems:

@@ -9,7 +9,7 @@ from calc.errors import InputError, Problem
 from calc.inputs.data import load_terms
 from calc.inputs.params import parse_params
 from calc.model.implied_spread import implied_spread
-from calc.model.inputs_registry import VALUE_RATE, VALUE_SPREAD, VALUE_STEPS, VALUE_VOLATILITY, span
+from calc.model.inputs_registry import VALUE_PRICE, VALUE_RATE, VALUE_SPREAD, VALUE_STEPS, VALUE_VOLATILITY, span
 from calc.model.lattice import CONVENTIONS
 from calc.model.params import SPEC_BY_NAME
 from calc.model.valuation import (
@@ -24,7 +24,7 @@ from cli.json_output import print_json
 
 POLICY_FLAGS = ("dividend_policy", "put_settlement", "put_factor", "call", "call_date", "call_trigger_pct")
 FLAG_OF = {  # calc.model.valuation's field names -> this command's flags
-    "price_usd": "--price",
+    "price_usd": VALUE_PRICE.flag,
     "volatility_rate": VALUE_VOLATILITY.flag,
     "risk_free_rate": VALUE_RATE.flag,
     "spread_rate": VALUE_SPREAD.flag,
@@ -36,7 +36,9 @@ FLAG_OF = {  # calc.model.valuation's field names -> this command's flags
 
 def configure(parser: argparse.ArgumentParser) -> None:
     terms = load_terms()
-    parser.add_argument("--price", type=real_number, required=True, help="common price, USD (0.01 to 100,000)")
+    parser.add_argument(
+        VALUE_PRICE.flag, type=real_number, required=True, help=f"{VALUE_PRICE.help} ({span(VALUE_PRICE)})"
+    )
     parser.add_argument(
         VALUE_VOLATILITY.flag,
         type=real_number,
