@@ -16,6 +16,7 @@ from typing import TypeVar
 
 from calc.errors import InputError, echo
 from calc.inputs.numbers import parse_decimal, parse_whole
+from calc.model.inputs_registry import TAX_RATE
 
 T = TypeVar("T")
 
@@ -63,7 +64,7 @@ def exact_number(text: str) -> Fraction:
 def tax_rate(text: str) -> Fraction:
     """A rate in [0, 1) as an exact fraction (0.35 for 35%)."""
     value = exact_number(text)
-    if not 0 <= value < 1:
+    if not TAX_RATE.within(value):
         raise argparse.ArgumentTypeError(f"{echo(text)} must be a rate in [0, 1), e.g. 0.35")
     return value
 

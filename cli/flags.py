@@ -15,6 +15,7 @@ from calc.inputs.history import history_defaults
 from calc.inputs.history_replay import ledger_events
 from calc.inputs.params import default_params, parse_params
 from calc.inputs.prices_csv import read_prices
+from calc.model.inputs_registry import PATHS, SEED, VOLATILITY, span
 from calc.model.ledger import check_events
 from calc.model.params import SPEC_BY_NAME, SPECS, ScenarioParams
 from calc.model.price_path import RULES as PRICE_RULES
@@ -36,7 +37,7 @@ def add_scenario_flags(parser: argparse.ArgumentParser, *, axes: bool = False) -
         unit = f" [{spec.unit}]" if spec.unit else ""
         default = "" if axes else f"; default {'none' if defaults[spec.name] is None else defaults[spec.name]}"
         group.add_argument(
-            f"--{spec.name.replace('_', '-')}",
+            spec.flag,
             dest=spec.name,
             metavar="VALUES" if axes else "VALUE",
             help=f"{spec.help}{choices}{unit}{default}",
@@ -56,20 +57,21 @@ def add_monte_carlo_flags(
     A default of ``None`` means "not given" (the command decides: e.g. no Monte Carlo without
     ``--volatility``); ``purpose`` prefixes each help line (e.g. "add the Monte Carlo sheet: ").
     """
-    from calc.model.montecarlo import MAX_PATHS, MAX_VOLATILITY
-
     shown = "" if volatility is None else f" (default {volatility:g})"
     parser.add_argument(
-        "--volatility",
+        VOLATILITY.flag,
         type=real_number,
         default=volatility,
-        help=f"{purpose}annualized volatility, 0 to {MAX_VOLATILITY:g}{shown}",
+        help=f"{purpose}{VOLATILITY.help}, {span(VOLATILITY)}{shown}",
     )
     parser.add_argument(
-        "--paths", type=whole_number, default=paths, help=f"{purpose}paths, 1 to {MAX_PATHS:,} (default 10,000)"
+        PATHS.flag,
+        type=whole_number,
+        default=paths,
+        help=f"{purpose}{PATHS.help}, {span(PATHS)} (default {PATHS.default:,})",
     )
     parser.add_argument(
-        "--seed", type=whole_number, default=seed, help=f"{purpose}random seed, 0 to 2^63 - 1 (default 0)"
+        SEED.flag, type=whole_number, default=seed, help=f"{purpose}{SEED.help}, {span(SEED)} (default {SEED.default})"
     )
 
 
@@ -127,15 +129,11 @@ def add_ledger_flags(parser: argparse.ArgumentParser) -> None:
 def as_flags(problems: Sequence[Problem]) -> tuple[Problem, ...]:
     """Parameter problems named by their command-line flag (``price: ...`` -> ``--price: ...``)."""
     return tuple(
-        Problem(p.rule, column=f"--{p.column.replace('_', '-')}", value=p.value, column_label=False)
+        Problem(p.rule, column=SPEC_BY_NAME[p.column].flag, value=p.value, column_label=False)
         if p.column in SPEC_BY_NAME
         else p
         for p in problems
     )
-
-
-def _flag(name: str) -> str:
-    return "--" + name.replace("_", "-")
 
 
 def _overridden(doc: ScenarioDoc, args: argparse.Namespace, given: dict[str, str]) -> tuple[ScenarioDoc, list[str]]:
@@ -149,7 +147,8 @@ def _overridden(doc: ScenarioDoc, args: argparse.Namespace, given: dict[str, str
         ) from None
     before, after = doc.params.as_dict(), params.as_dict()
     notes = [
-        f"{_flag(name)} {input_value(after[name])} overrides the scenario file's {input_value(before[name])}"
+        f"{SPEC_BY_NAME[name].flag} {input_value(after[name])} overrides the scenario file's "
+        f"{input_value(before[name])}"
         for name in given
         if before[name] != after[name]
     ]

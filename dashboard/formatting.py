@@ -21,6 +21,7 @@ import pandas as pd
 import streamlit as st
 
 # the number forms of "In plain words" (calc.outputs.narrative), used on the whole page
+from calc.model.columns import unit_of
 from calc.outputs.narrative import pct as pct
 from calc.outputs.narrative import shares as shares
 from calc.outputs.narrative import usd as usd
@@ -136,14 +137,15 @@ def label(column: str) -> str:
 def _kind(column: str, frame: pd.DataFrame | None) -> str:
     if column in COLUMNS:
         return COLUMNS[column][1]
-    if column.endswith("_pct"):
+    unit = unit_of(column)
+    if unit == "pct":
         return "pct"
-    if column.endswith("_usd"):
+    if unit == "USD":
         return "usd"
     if frame is not None and column in frame and pd.api.types.is_bool_dtype(frame[column]):
         return "bool"
     if frame is not None and column in frame and pd.api.types.is_numeric_dtype(frame[column]):
-        return "shares" if column.endswith("shares") or pd.api.types.is_integer_dtype(frame[column]) else "plain"
+        return "shares" if unit == "shares" or pd.api.types.is_integer_dtype(frame[column]) else "plain"
     return "text"
 
 

@@ -22,35 +22,6 @@ KEY_PREFIX = "param_"
 DATE_MIN, DATE_MAX = dt.date(1996, 1, 1), dt.date(2040, 12, 31)
 FLOAT_FORMAT = {"price": ("%.4f", 0.01), "annual_drift": ("%.4f", 0.05), "call_trigger_pct": ("%.2f", 1.0)}
 INT_STEP = {"base_shares": 1_000_000}
-GROUPS = (  # sidebar grouping; any parameter not named here is shown under "Other"
-    ("Market", ("price", "annual_drift", "base_shares")),
-    ("Projection window", ("valuation_date", "horizon")),
-    ("Dividends", ("dividend_policy", "sale_factor")),
-    ("Puts and mandatory redemption", ("put", "put_settlement", "put_factor", "cash_put_allowed")),
-    ("Conversion and exchange", ("conversion", "conversion_date", "exchange_date")),
-    ("Holder table", ("holder_basis",)),
-    ("Issuer call", ("call", "call_date", "call_trigger_pct")),
-)
-LABELS = {  # parameter -> human label (the CLI flag is in the help)
-    "price": "Common price",
-    "annual_drift": "Annual price drift",
-    "base_shares": "Base common shares",
-    "valuation_date": "Valuation date",
-    "horizon": "Horizon",
-    "dividend_policy": "Dividends paid in",
-    "sale_factor": "Sale factor (stock dividends)",
-    "put": "Holder put",
-    "put_settlement": "Put settled in",
-    "put_factor": "Put share valuation factor",
-    "conversion": "Conversion",
-    "conversion_date": "Conversion date",
-    "exchange_date": "Exchange for debentures on",
-    "holder_basis": "Holder basis",
-    "call": "Issuer call",
-    "call_date": "Call date",
-    "call_trigger_pct": "Call trigger",
-    "cash_put_allowed": "Cash when a cap binds",
-}
 CHOICE_HELP = {
     "dividend_policy": {
         "cash": "cash: no new shares",
@@ -75,13 +46,13 @@ def key(name: str) -> str:
 
 
 def cli_flag(name: str) -> str:
-    """The CLI flag of a scenario parameter (``calc``'s flag builder: ``dividend_policy`` -> ``--dividend-policy``)."""
-    return "--" + name.replace("_", "-")
+    """The CLI flag of a scenario parameter (``ParamSpec.flag``: ``dividend_policy`` -> ``--dividend-policy``)."""
+    return SPEC_BY_NAME[name].flag
 
 
 def label(spec: ParamSpec) -> str:
     """Human label with the unit, e.g. "Common price (USD per share)"."""
-    words = LABELS.get(spec.name, spec.name.replace("_", " ").capitalize())
+    words = spec.label or spec.name.replace("_", " ").capitalize()
     return f"{words} ({spec.unit})" if spec.unit and spec.unit != "YYYY-MM-DD" else words
 
 
@@ -152,13 +123,11 @@ def current_values(defaults: ScenarioParams) -> dict[str, Any]:
 
 
 def render_sidebar(defaults: ScenarioParams) -> dict[str, Any]:
-    """Draw one widget per ``SPECS`` entry, grouped; return {name: raw widget value}."""
+    """Draw one widget per ``SPECS`` entry, grouped by ``ParamSpec.group``; return {name: raw widget value}."""
     seed_state(defaults)
     default_values = defaults.as_dict()
-    by_name = {spec.name: spec for spec in SPECS}
-    grouped = {name for _, names in GROUPS for name in names}
-    groups = [(title, [by_name[n] for n in names if n in by_name]) for title, names in GROUPS]
-    groups.append(("Other", [s for s in SPECS if s.name not in grouped]))
+    titles = dict.fromkeys(spec.group or "Other" for spec in SPECS)  # in the order of their first parameter
+    groups = [(title, [s for s in SPECS if (s.group or "Other") == title]) for title in titles]
     raw: dict[str, Any] = {}
     for title, specs in groups:
         if not specs:

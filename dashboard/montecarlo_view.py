@@ -10,6 +10,7 @@ import streamlit as st
 
 from calc.errors import InputError
 from calc.model.capacity_tails import CapacityTails
+from calc.model.inputs_registry import PATHS, span
 from charts import figures
 from dashboard import cache, formatting
 from dashboard.context import Page
@@ -63,7 +64,7 @@ def render(page: Page) -> None:
         help="σ of the log price per year, ≥ 0 (0 reproduces the deterministic path). CLI: `montecarlo --volatility`.",
     )
     paths = c2.number_input(
-        "Paths", value=10_000, step=10_000, key="mc_paths", help="1 to 1,000,000. CLI: `montecarlo --paths`."
+        "Paths", value=PATHS.default, step=10_000, key="mc_paths", help=f"{span(PATHS)}. CLI: `montecarlo --paths`."
     )
     seed = c3.number_input(
         "Seed",

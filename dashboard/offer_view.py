@@ -17,6 +17,7 @@ import pandas as pd
 import streamlit as st
 
 from calc.errors import InputError
+from calc.model.inputs_registry import OFFER_PRICE
 from calc.model.offer import Offer, evaluate, value_delivered_usd
 from charts.offer_figures import offer_figure
 from dashboard import cache, safe, widgets
@@ -44,8 +45,8 @@ def _inputs(page: Page) -> Offer:
     )
     price = c[2].number_input(
         "Common price on D (S)",
-        min_value=0.01,
-        max_value=100_000.0,
+        min_value=0.01,  # a cent: the smallest tick (the model refuses 0 and below)
+        max_value=OFFER_PRICE.bounds[1],
         value=DEFAULT_PRICE,
         step=0.01,
         format="%.4f",

@@ -13,7 +13,8 @@ import streamlit as st
 
 from calc.errors import InputError
 from calc.inputs.grants_csv import grants_text
-from calc.model.eps import MAX_BASIC_SHARES, DilutedEps, eps_defaults, lucent_diluted_eps, waterfall_rows
+from calc.model.eps import DilutedEps, eps_defaults, lucent_diluted_eps, waterfall_rows
+from calc.model.inputs_registry import BASIC_SHARES, TAX_RATE, TAX_RATE_WIDGET_MAX
 from calc.model.options import Grant, positions_frame, totals
 from calc.model.params import ScenarioParams
 from calc.model.terms import Terms
@@ -24,7 +25,7 @@ from charts.template import STREAMLIT_THEME
 from dashboard import cache, formatting, state
 from dashboard.context import Page
 from dashboard.safe import error_lines, short, text
-from dashboard.widgets import download, net_income_input, share_metric
+from dashboard.widgets import bounds_kwargs, download, net_income_input, share_metric
 
 TRIAL_KEY = "options_previous"  # GrantsData to restore if the upload on trial cannot be computed
 SEEN_KEY = "options_upload_seen"  # file id of the last upload read
@@ -168,8 +169,7 @@ def _render_grants(terms: Terms, grants: list[Grant], params: ScenarioParams | N
     c4, c5, _ = st.columns(3)
     basic = c4.number_input(
         "Basic weighted shares (illustrative)",
-        min_value=1,
-        max_value=MAX_BASIC_SHARES,
+        **bounds_kwargs(BASIC_SHARES, int),
         value=shared.basic_shares,
         key="options_basic",
         help="Defaults to the common shares outstanding in the terms (as `eps --basic-shares`); "
@@ -179,8 +179,7 @@ def _render_grants(terms: Terms, grants: list[Grant], params: ScenarioParams | N
     c4.caption(ILLUSTRATIVE_NOTE)
     tax = c5.number_input(
         "Tax rate (illustrative)",
-        min_value=0.0,
-        max_value=0.99,
+        **bounds_kwargs(TAX_RATE, high=TAX_RATE_WIDGET_MAX),
         value=float(shared.tax_rate),
         key="options_tax",
         help="After-tax debenture interest; default as `eps --tax-rate` (an assumption, see the Terms section).",

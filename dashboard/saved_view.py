@@ -90,7 +90,7 @@ def _listing(page: Page, saved: list[SavedScenario]) -> pd.DataFrame:
             "id": s.doc.id if s.doc else "",
             **_headline(page, s),
             "saved (UTC)": s.saved_at,
-            **({inputs.LABELS.get(k, k): str(v) for k, v in s.params.as_dict().items()} if s.params else {}),
+            **({inputs.SPEC_BY_NAME[k].label: str(v) for k, v in s.params.as_dict().items()} if s.params else {}),
             "problem": s.problem,
         }
         for s in saved

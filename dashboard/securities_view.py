@@ -19,8 +19,8 @@ from calc.inputs.data import load_caps
 from calc.inputs.history_replay import history_exchanges
 from calc.inputs.instruments_toml import load_registry
 from calc.model.allocation import HolderBook
+from calc.model.inputs_registry import SECURITIES_PATHS, SEED, TAX_RATE, TAX_RATE_WIDGET_MAX, VOLATILITY
 from calc.model.ledger import Event
-from calc.model.montecarlo import MAX_SEED, MAX_VOLATILITY
 from calc.model.params import ScenarioParams
 from calc.model.price_path import PricePath
 from calc.model.securities import (
@@ -48,7 +48,7 @@ from charts.template import STREAMLIT_THEME
 from dashboard import formatting, safe, state
 from dashboard.context import Page
 from dashboard.options_view import NAME_WIDTH_PX, show_waterfall
-from dashboard.widgets import BROWSER_MAX_INT, net_income_input, share_metric
+from dashboard.widgets import BROWSER_MAX_INT, bounds_kwargs, net_income_input, share_metric
 
 PRICE_POINTS = np.geomspace(0.25, 20.0, 60)
 POLICY_INPUTS = (
@@ -170,7 +170,12 @@ def _eps_section(result: DilutionResult) -> None:
         "dilution_net_income",
         "assumption: illustrative default; before preferred dividends",
     )
-    tax = c[1].number_input("Tax rate", min_value=0.0, max_value=0.99, value=0.0, key="dilution_tax")
+    tax = c[1].number_input(
+        "Tax rate",
+        **bounds_kwargs(TAX_RATE, high=TAX_RATE_WIDGET_MAX),
+        value=float(TAX_RATE.default),
+        key="dilution_tax",
+    )
     eps = dilution_eps(result, Fraction(repr(float(net_income))), tax_rate=Fraction(repr(float(tax))))
     show_waterfall(eps)
     st.caption(  # safe.text: the dollar signs stay text (no math)
@@ -194,10 +199,18 @@ def _mc_section(s: Setup, key: str) -> None:
     if not st.checkbox("Run Monte Carlo for every instrument", key=MC_KEY):
         return
     c = st.columns(3)
-    volatility = c[0].number_input("Volatility", min_value=0.0, max_value=MAX_VOLATILITY, value=0.6, key="dilution_vol")
-    paths = int(c[1].number_input("Paths", min_value=1, max_value=100_000, value=2_000, key="dilution_paths"))
+    volatility = c[0].number_input(
+        "Volatility", **bounds_kwargs(VOLATILITY), value=VOLATILITY.default, key="dilution_vol"
+    )
+    paths = int(
+        c[1].number_input(
+            "Paths", **bounds_kwargs(SECURITIES_PATHS, int), value=SECURITIES_PATHS.default, key="dilution_paths"
+        )
+    )
     seed = int(
-        c[2].number_input("Seed", min_value=0, max_value=min(MAX_SEED, BROWSER_MAX_INT), value=0, key="dilution_seed")
+        c[2].number_input(
+            "Seed", **bounds_kwargs(SEED, int, high=BROWSER_MAX_INT), value=SEED.default, key="dilution_seed"
+        )
     )
     try:
         mc = _monte_carlo(key, s, float(volatility), paths, seed)

@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from calc.errors import Problem
-from calc.model.columns import HOLDER_COLUMNS, SUMMARY_METRICS, THRESHOLDS_PCT, flag_name
+from calc.model.columns import HOLDER_COLUMNS, SUMMARY_METRICS, THRESHOLDS_PCT, flag_name, unit_of
 from calc.model.params import SPECS, ParamSpec, ScenarioParams
 from calc.model.terms import Terms
 from calc.outputs.files import csv_decimals, fixed_text
@@ -223,7 +223,7 @@ def compare_table(results: Mapping[str, tuple[ScenarioParams, Mapping[str, objec
 
 def _metric(key: str, value: object) -> str:
     """A summary value as the headline shows it (``narrative.pct`` / ``narrative.shares``), booleans as yes/no."""
-    if key.endswith("_pct"):
+    if unit_of(key) == "pct":
         return pct(value)
     if isinstance(value, bool):
         return "yes" if value else "no"

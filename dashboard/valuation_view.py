@@ -9,13 +9,14 @@ import json
 import streamlit as st
 
 from calc.errors import InputError
-from calc.model.valuation import SPREAD_RANGE, VOLATILITY_RANGE, ValuationPolicy
+from calc.model.inputs_registry import VALUE_RATE, VALUE_SPREAD, VALUE_VOLATILITY
+from calc.model.valuation import ValuationPolicy
 from charts.figures import PNG_NOTE
 from charts.valuation_figures import fair_value_figure
 from dashboard import cache
 from dashboard.context import Page
 from dashboard.formatting import usd
-from dashboard.widgets import METRIC_WIDTH_PX, chart
+from dashboard.widgets import METRIC_WIDTH_PX, bounds_kwargs, chart
 
 STEPS = (200, 400, 800, 1600)
 CONVENTION_LABELS = {  # every calc.model.lattice convention, the default first
@@ -29,9 +30,8 @@ def _inputs() -> tuple[float, float, float, int, str]:
     c = st.columns(5, vertical_alignment="bottom")
     volatility = c[0].number_input(
         "Volatility (annualized)",
-        min_value=VOLATILITY_RANGE[0],
-        max_value=VOLATILITY_RANGE[1],
-        value=0.60,
+        **bounds_kwargs(VALUE_VOLATILITY),
+        value=VALUE_VOLATILITY.default,
         step=0.05,
         format="%.2f",
         key="fv_volatility",
@@ -39,9 +39,8 @@ def _inputs() -> tuple[float, float, float, int, str]:
     )
     rate = c[1].number_input(
         "Risk-free rate",
-        min_value=-0.1,
-        max_value=1.0,
-        value=0.03,
+        **bounds_kwargs(VALUE_RATE),
+        value=VALUE_RATE.default,
         step=0.005,
         format="%.3f",
         key="fv_rate",
@@ -49,9 +48,8 @@ def _inputs() -> tuple[float, float, float, int, str]:
     )
     spread = c[2].number_input(
         "Credit spread",
-        min_value=SPREAD_RANGE[0],
-        max_value=SPREAD_RANGE[1],
-        value=0.10,
+        **bounds_kwargs(VALUE_SPREAD),
+        value=VALUE_SPREAD.default,
         step=0.05,
         format="%.3f",
         key="fv_spread",

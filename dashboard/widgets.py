@@ -9,7 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from calc.model.eps import MAX_NET_INCOME_USD
+from calc.model.inputs_registry import NET_INCOME, InputSpec
 from calc.outputs.files import sidecar_json, to_csv_bytes
 from calc.outputs.record import inputs_record
 from charts import figures
@@ -30,13 +30,12 @@ def share_metric(label: str, count: object, help: str, border: bool = True, widt
 
 
 def net_income_input(container: Any, label: str, key: str, help: str) -> float:
-    """A net income (loss) in USD within calc's bounds (``calc.model.eps.MAX_NET_INCOME_USD``, as the CLI's flag),
-    $1,000,000,000 by default (an illustrative figure), its value with separators underneath."""
+    """A net income (loss) in USD within calc's bounds (``calc.model.inputs_registry.NET_INCOME``, as the CLI's
+    flag), its default ($1,000,000,000, an illustrative figure) to start, its value with separators underneath."""
     value = container.number_input(
         label,
-        min_value=-float(MAX_NET_INCOME_USD),
-        max_value=float(MAX_NET_INCOME_USD),
-        value=1_000_000_000.0,
+        **bounds_kwargs(NET_INCOME),
+        value=float(NET_INCOME.default or 0),
         step=1e8,
         format="%.0f",
         key=key,
@@ -44,6 +43,13 @@ def net_income_input(container: Any, label: str, key: str, help: str) -> float:
     )
     container.caption(f"= ${value:,.0f}")
     return float(value)
+
+
+def bounds_kwargs(spec: InputSpec, number: type = float, high: float | None = None) -> dict[str, Any]:
+    """``min_value`` / ``max_value`` of a number widget from the input's registry row, as ``number`` (the widget
+    holds that type); ``high``: a lower cap of the widget's own (a browser's largest exact whole number)."""
+    top = spec.bounds[1] if high is None else min(spec.bounds[1], high)
+    return {"min_value": number(spec.bounds[0]), "max_value": number(top)}
 
 
 def file_name(stem: str, scenario_id: str, ext: str = "csv") -> str:

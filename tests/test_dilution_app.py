@@ -143,9 +143,9 @@ def test_three_measures_side_by_side_bridge_and_illustrative_checkbox(app):
 def test_issue20_item16_every_number_widget_has_the_calc_bounds(app):
     """A net income of 1e16 used to reach calc and show an "unexpected InputError" box: the widgets now take
     their bounds from calc (the CLI's flags have the same)."""
-    from calc.model.eps import MAX_NET_INCOME_USD
+    from calc.model.inputs_registry import NET_INCOME
 
     income = app.number_input(key="dilution_net_income")
-    assert (income.min, income.max) == (-float(MAX_NET_INCOME_USD), float(MAX_NET_INCOME_USD))
-    income.set_value(float(MAX_NET_INCOME_USD)).run(timeout=TIMEOUT)
+    assert (income.min, income.max) == tuple(map(float, NET_INCOME.bounds))
+    income.set_value(float(NET_INCOME.bounds[1])).run(timeout=TIMEOUT)
     assert not app.exception and not app.error

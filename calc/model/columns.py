@@ -6,7 +6,8 @@ returns ``HOLDER_NUMBER_COLUMNS``), the summary metrics (``calc.model.scenario.S
 dashboard's headers and column configs (``dashboard.tables``) are all derived from here.
 
 dtype: ``int64`` (exact share counts), ``float64``, ``bool``, ``string``.
-unit:  ``shares``, ``pct`` (0-100), ``USD``, or empty (a label or a yes/no).
+unit:  ``shares``, ``pct`` (0-100), ``USD``, ``rate`` (0.08 for 8 %), ``date``, or empty (a label or a yes/no).
+``unit_of(column)`` is the one lookup every output makes (CSV number rules aside: ``calc.outputs.files``).
 """
 
 from __future__ import annotations
@@ -118,6 +119,128 @@ SUMMARY_METRICS = (
     Column("preferred_outstanding_after_events", "int64", "shares", "Preferred outstanding after the ledger rows"),
     Column("preferred_outstanding_at_horizon", "int64", "shares", "Preferred outstanding at the horizon"),
 )
+
+
+# Every other column an output writes (timeline, Monte Carlo percentiles, options and EPS, every security, the bridge,
+# the workbook's Inputs and Sources sheets): one row each, so no output guesses a unit from a name (``unit_of``).
+# dtype as the frames hold it ("string" for text, bool and mixed columns alike).
+OTHER_COLUMNS = (
+    # the batch export's scenario columns (the scenario parameters beside them are ``calc.model.params.SPECS``)
+    Column("scenario_id", "string", "", "Scenario"),
+    Column("history", "bool", "", "2002-2004 history replayed"),
+    Column("events", "string", "", "Ledger rows (events CSV text)"),
+    Column("events_sha256", "string", "", "Ledger rows digest (SHA-256)"),
+    Column("action", "string", "", "Action"),
+    Column("actual_shares", "int64", "shares", "Actual shares"),
+    Column("average_price_usd", "float64", "USD", "Average common price"),
+    Column("bridge_source", "string", "", "Bridge source"),
+    Column("call_conversion_shares", "int64", "shares", "New from call conversions"),
+    Column("cancelled_shares", "int64", "shares", "Cancelled"),
+    Column("changed from default", "string", "", "Changed from default"),
+    Column("common_shares", "int64", "shares", "Common shares"),
+    Column("conversion_price_usd", "float64", "USD", "Conversion price"),
+    Column("cumulative_conversion_shares", "int64", "shares", "Conversion shares so far"),
+    Column("cumulative_dividend_shares", "int64", "shares", "Dividend shares so far"),
+    Column("cumulative_exchange_shares", "int64", "shares", "Exchange shares so far"),
+    Column("cumulative_new_shares", "int64", "shares", "New shares so far"),
+    Column("cumulative_redemption_shares", "int64", "shares", "Redemption shares so far"),
+    Column("date", "date", "date", "Date"),
+    Column("date_from", "date", "date", "Date from"),
+    Column("debenture_principal_usd", "float64", "USD", "Debenture principal"),
+    Column("dividend_due_usd", "float64", "USD", "Dividend due"),
+    Column("eps_after_usd", "float64", "USD", "EPS after the step"),
+    Column("event", "string", "", "Event"),
+    Column("exercisable", "int64", "shares", "Exercisable"),
+    Column("exercisable_shares", "int64", "shares", "Exercisable"),
+    Column("exercise_price_usd", "float64", "USD", "Exercise price"),
+    Column("expired_shares", "int64", "shares", "Expired"),
+    Column("face_usd", "float64", "USD", "Face value"),
+    Column("fair_value_source", "string", "", "Fair value source"),
+    Column("fair_value_usd", "float64", "USD", "Fair value"),
+    Column("field", "string", "", "Field"),
+    Column("figure", "string", "", "Figure"),
+    Column("form", "string", "", "Agreement form"),
+    Column("grant_date", "date", "date", "Granted"),
+    Column("grant_id", "string", "", "Grant"),
+    Column("holder", "string", "", "Holder"),
+    Column("id", "string", "", "Id"),
+    Column("in_the_money", "bool", "", "Conversion in the money"),
+    Column("included", "bool", "", "Included (dilutive)"),
+    Column("incremental_eps_usd", "float64", "USD", "Incremental EPS"),
+    Column("incremental_shares", "int64", "shares", "Incremental shares"),
+    Column("instrument", "string", "", "Instrument"),
+    Column("interest_due_usd", "float64", "USD", "Debenture interest due"),
+    Column("issued_and_potential_shares", "int64", "shares", "Issued + potential"),
+    Column("issued_shares", "int64", "shares", "Issued so far"),
+    Column("item", "string", "", "Item"),
+    Column("label", "string", "", "Label"),
+    Column("lp_per_share_usd", "float64", "USD", "Liquidation preference per share"),
+    Column("method", "string", "", "Method"),
+    Column("model_shares", "int64", "shares", "Model shares"),
+    Column("new_shares_pct", "float64", "pct", "New shares % of total"),
+    Column("numerator_addback_usd", "float64", "USD", "Numerator add-back"),
+    Column("outstanding", "int64", "shares", "Outstanding"),
+    Column("outstanding_shares", "int64", "shares", "Outstanding"),
+    Column("p25", "int64", "shares", "25th percentile"),
+    Column("p5", "int64", "shares", "5th percentile"),
+    Column("p50", "int64", "shares", "Median"),
+    Column("p75", "int64", "shares", "75th percentile"),
+    Column("p95", "int64", "shares", "95th percentile"),
+    Column("parameter", "string", "", "Parameter"),
+    Column("pct_of_base_shares", "float64", "pct", "% of base shares"),
+    Column("pct_of_fully_diluted", "float64", "pct", "% of fully diluted"),
+    Column("potential_shares", "int64", "shares", "Potential"),
+    Column("preferred_outstanding", "int64", "shares", "Preferred outstanding"),
+    Column("price_source", "string", "", "Price source"),
+    Column("price_usd", "float64", "USD", "Common price"),
+    Column("put_stock_shares", "int64", "shares", "Every share put, in stock"),
+    Column("reason", "string", "", "Why"),
+    Column("residual_pct", "float64", "pct", "Residual %"),
+    Column("residual_shares", "int64", "shares", "Residual shares"),
+    Column("rule", "string", "", "Rule"),
+    Column("running_total_shares", "int64", "shares", "Running total shares"),
+    Column("scenario_new_shares", "int64", "shares", "This scenario, all sources"),
+    Column("section", "string", "", "Section"),
+    Column("shares", "int64", "shares", "Option shares granted"),
+    Column("shares_after", "int64", "shares", "Diluted shares after the step"),
+    Column("shares_derived", "int64", "shares", "Shares (derived)"),
+    Column("source", "string", "", "Source"),
+    Column("source of the default", "string", "", "Source of the default"),
+    Column("step", "string", "", "Step"),
+    Column("termination_date", "date", "date", "Terminated"),
+    Column("termination_reason", "string", "", "Termination reason"),
+    Column("text", "string", "", "Text"),
+    Column("total_common_shares", "int64", "shares", "Total common outstanding"),
+    Column("tsm_incremental_shares", "int64", "shares", "Treasury-stock incremental shares"),
+    Column("unit", "string", "", "Unit"),
+    Column("units", "string", "", "Units"),
+    Column("vested", "int64", "shares", "Vested"),
+    Column("vested_shares", "int64", "shares", "Vested"),
+)
+# The terms' decimal fields, as the workbook's Sources sheet shows them (``field`` is ``section.name``).
+TERM_FIELD_COLUMNS = (
+    Column("initial_liquidation_preference_usd", "float64", "USD", "Initial liquidation preference per share"),
+    Column("dividend_rate", "float64", "rate", "Dividend rate a year"),
+    Column("call_trigger_pct", "float64", "pct", "Call trigger"),
+    Column("exchange_debenture_rate", "float64", "rate", "Exchange debenture rate a year"),
+    Column("closing_price_usd", "float64", "USD", "Closing price"),
+)
+REGISTERED: dict[str, Column] = {
+    c.name: c for c in (*HOLDER_COLUMNS, *SUMMARY_METRICS, *OTHER_COLUMNS, *TERM_FIELD_COLUMNS)
+}
+
+
+def spec_of(column: str) -> Column:
+    """The spec of an output column; a column no output registered is an error (``KeyError`` naming it)."""
+    try:
+        return REGISTERED[column]
+    except KeyError:
+        raise KeyError(f"output column {column!r} is not registered in calc.model.columns") from None
+
+
+def unit_of(column: str) -> str:
+    """The unit of an output column (module docstring; ``date`` for a date column), never a guess from its name."""
+    return spec_of(column).unit
 
 
 # --------------------------------------------------------------------------- the column order of every output

@@ -33,16 +33,14 @@ from fractions import Fraction
 
 from calc.errors import InputError
 from calc.model.conversion import convert, per_share_usd_problem, rate_at
+from calc.model.inputs_registry import BASIC_SHARES, NET_INCOME, PERIOD_YEARS, TAX_RATE
 from calc.model.options import Grant, tsm_shares
 from calc.model.terms import Terms
 
-MAX_NET_INCOME_USD = 10**15  # |NI| for the period
-MAX_PERIOD_YEARS = 100
-MAX_BASIC_SHARES = 10**15
 # assumption: no tax shield on the debenture interest unless a rate is entered (Lucent reported losses and a full
 # valuation allowance on its deferred tax assets in fiscal 2002-2003, so its marginal benefit was about nil).
-DEFAULT_TAX_RATE = Fraction(0)
-DEFAULT_PERIOD_YEARS = Fraction(1)
+DEFAULT_TAX_RATE = Fraction(TAX_RATE.default)
+DEFAULT_PERIOD_YEARS = Fraction(PERIOD_YEARS.default)
 
 
 @dataclass(frozen=True)
@@ -140,7 +138,7 @@ def debentures_if_converted(
     terms: Terms, date: dt.date, period_years: Fraction, tax_rate: Fraction, lp_usd: Decimal
 ) -> PotentialShares:
     """If-converted debentures: ΔS = conversion shares, ΔN = principal × i × t × (1 − τ)."""
-    if not 0 <= tax_rate < 1:
+    if not TAX_RATE.within(tax_rate):
         raise InputError(f"tax rate must be in [0, 1), got {float(tax_rate)}")
     principal = terms.preferred.shares_issued * Fraction(lp_usd)
     interest = principal * Fraction(terms.preferred.exchange_debenture_rate) * period_years * (1 - tax_rate)
@@ -205,11 +203,14 @@ def input_problems(
     """Every range rule the EPS inputs break (empty when all are in range)."""
     checks = [
         (
-            abs(net_income_usd) <= MAX_NET_INCOME_USD,
-            f"net income must be between -{MAX_NET_INCOME_USD:,} and {MAX_NET_INCOME_USD:,} USD",
+            NET_INCOME.within(net_income_usd),
+            f"net income must be between {' and '.join(f'{x:,}' for x in NET_INCOME.bounds)} USD",
         ),
-        (0 < basic_shares <= MAX_BASIC_SHARES, f"basic shares must be > 0 and at most {MAX_BASIC_SHARES:,}"),
-        (0 < period_years <= MAX_PERIOD_YEARS, f"period must be > 0 and at most {MAX_PERIOD_YEARS} years"),
+        (
+            BASIC_SHARES.within(basic_shares),
+            f"basic shares must be > 0 and at most {BASIC_SHARES.bounds[1]:,}",
+        ),
+        (PERIOD_YEARS.within(period_years), f"period must be > 0 and at most {PERIOD_YEARS.bounds[1]} years"),
     ]
     problems = [rule for ok, rule in checks if not ok]
     for name, value in (("average price", average_price_usd), ("liquidation preference", lp_usd)):

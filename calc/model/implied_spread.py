@@ -28,9 +28,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from calc.errors import InputError
+from calc.model.inputs_registry import VALUE_STEPS
 from calc.model.lattice import Convention
 from calc.model.terms import Terms
-from calc.model.valuation import IMPLIED_SPREAD_MAX, STEPS_RANGE, Lattice, ValuationPolicy, lattice
+from calc.model.valuation import IMPLIED_SPREAD_MAX, Lattice, ValuationPolicy, lattice
 
 FIRST_SPREADS = (0.0, 0.02, 0.05, 0.1, 0.2, 0.4, 0.8, 1.5, IMPLIED_SPREAD_MAX)
 COARSE = 4  # the first sweep runs on steps / 4 (a sixteenth of the work): it only guesses
@@ -84,7 +85,9 @@ def implied_spread(
     def values(spreads: np.ndarray, on: Lattice = built) -> np.ndarray:
         return on.roll(np.repeat(price, len(spreads)), spreads, split=False).value_usd
 
-    guess = _first_guess(values(np.array(FIRST_SPREADS), build(max(steps // COARSE, STEPS_RANGE[0]))), target)
+    guess = _first_guess(
+        values(np.array(FIRST_SPREADS), build(max(steps // COARSE, int(VALUE_STEPS.bounds[0])))), target
+    )
     first = values(np.array([0.0, IMPLIED_SPREAD_MAX, guess, guess + SLOPE_STEP]))
     ends = (float(first[0]), float(first[1]))
     if target > first[0] + tolerance_usd:

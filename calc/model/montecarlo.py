@@ -37,6 +37,7 @@ from calc.model.allocation import HolderBook
 from calc.model.capacity import StockCaps
 from calc.model.capacity_tails import BREACHES, CapacityTails, over_limit_breaches, path_breaches, summarize
 from calc.model.engine import Policies, ShareLimitError
+from calc.model.inputs_registry import PATHS, SEED, VOLATILITY, span
 from calc.model.issuance import ISSUANCE_SOURCES
 from calc.model.ledger import Event
 from calc.model.params import ScenarioParams, shown_value
@@ -50,10 +51,7 @@ from calc.model.terms import Terms
 PERCENTILES = (5, 25, 50, 75, 95)
 SOURCE_PERCENTILES = (5, 50, 95)  # of the horizon's new shares by source
 CHUNK_PATHS = 20_000
-MAX_PATHS = 1_000_000
 SOURCES = tuple(s.summary_column for s in ISSUANCE_SOURCES)  # calc.model.issuance
-MAX_VOLATILITY = 5.0  # 500% a year: far past any traded stock's volatility
-MAX_SEED = 2**63 - 1
 
 
 @dataclass(frozen=True)
@@ -97,12 +95,12 @@ class MonteCarloResult:
 
 def validate_mc(volatility: float, paths: int, seed: int) -> None:
     problems = []
-    if not 0 <= volatility <= MAX_VOLATILITY:  # False for NaN
-        problems.append(f"volatility: {volatility:.6g} must be from 0 to {MAX_VOLATILITY:g} (annualized)")
-    if not 1 <= paths <= MAX_PATHS:
-        problems.append(f"paths: {shown_value(paths)} must be from 1 to {MAX_PATHS:,}")
-    if not 0 <= seed <= MAX_SEED:
-        problems.append(f"seed: {shown_value(seed)} must be from 0 to 2^63 - 1")
+    if not VOLATILITY.within(volatility):  # False for NaN
+        problems.append(f"volatility: {volatility:.6g} must be from {span(VOLATILITY)} (annualized)")
+    if not PATHS.within(paths):
+        problems.append(f"paths: {shown_value(paths)} must be from {span(PATHS)}")
+    if not SEED.within(seed):
+        problems.append(f"seed: {shown_value(seed)} must be from {span(SEED)}")
     if problems:
         raise InputError(f"invalid Monte Carlo settings: {len(problems)} problem(s)", tuple(problems))
 

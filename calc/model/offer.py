@@ -40,6 +40,7 @@ from calc.model import breakeven, capacity, inducement
 from calc.model.allocation import HolderBook
 from calc.model.capacity import DeskFacts
 from calc.model.implied_spread import implied_spread
+from calc.model.inputs_registry import OFFER_PRICE
 from calc.model.ledger import Event
 from calc.model.params import ScenarioParams
 from calc.model.schedule import dividend_dates
@@ -183,8 +184,8 @@ class Offer:
 
     def problems(self) -> list[str]:
         found = []
-        if not 0 < self.price_usd <= 100_000 or not math.isfinite(self.price_usd):
-            found.append(f"price: {self.price_usd:.6g} must be above 0 and at most 100,000 USD")
+        if not OFFER_PRICE.within(self.price_usd):  # False for NaN; infinity is above the bound
+            found.append(f"price: {self.price_usd:.6g} must be above 0 and at most {OFFER_PRICE.bounds[1]:,.0f} USD")
         if not 0 < self.lp_usd <= 1e6 or not math.isfinite(self.lp_usd):
             found.append(f"lp_usd: {self.lp_usd:.6g} must be above 0 and at most 1,000,000 USD")
         if self.preferred_shares is not None and not 1 <= self.preferred_shares <= 10**9:

@@ -83,11 +83,26 @@ class ParamSpec:
     unit: str = ""
     choices: tuple[str, ...] = ()
     bounds: tuple[float, float] | None = None  # inclusive range for numbers (shown in ``help``)
+    label: str = ""  # the dashboard's words for it (the unit is added there)
+    group: str = ""  # the sidebar group; groups appear in the order of their first parameter
+    default_source: str = ""  # the terms field whose value is the default (empty: a product default, an assumption)
+
+    @property
+    def flag(self) -> str:
+        """The CLI flag: ``--dividend-policy`` for ``dividend_policy``."""
+        return "--" + self.name.replace("_", "-")
 
 
 SPECS: tuple[ParamSpec, ...] = (
     ParamSpec(
-        "price", "float", f"common price at the valuation date, {_span(PRICE_RANGE_USD)}", "USD", bounds=PRICE_RANGE_USD
+        "price",
+        "float",
+        f"common price at the valuation date, {_span(PRICE_RANGE_USD)}",
+        "USD",
+        bounds=PRICE_RANGE_USD,
+        label="Common price",
+        group="Market",
+        default_source="market.closing_price_usd",
     ),
     ParamSpec(
         "annual_drift",
@@ -95,35 +110,66 @@ SPECS: tuple[ParamSpec, ...] = (
         f"deterministic path: price × (1 + drift)^years, drift {_span(DRIFT_RANGE)}",
         "per year",
         bounds=DRIFT_RANGE,
+        label="Annual price drift",
+        group="Market",
     ),
     ParamSpec(
         "valuation_date",
         "date",
         "start of the projection; LP is $1,000.00 here; from the issue date to the mandatory redemption date",
         "YYYY-MM-DD",
+        label="Valuation date",
+        group="Projection window",
+        default_source="market.valuation_date",
     ),
     ParamSpec(
         "horizon",
         "date",
         "last date projected, on or after the valuation date and on or before the mandatory redemption date",
         "YYYY-MM-DD",
+        label="Horizon",
+        group="Projection window",
+        default_source="preferred.put_dates",
     ),
-    ParamSpec("dividend_policy", "choice", "how every dividend in the window is paid", choices=DIVIDEND_POLICIES),
+    ParamSpec(
+        "dividend_policy",
+        "choice",
+        "how every dividend in the window is paid",
+        choices=DIVIDEND_POLICIES,
+        label="Dividends paid in",
+        group="Dividends",
+    ),
     ParamSpec(
         "sale_factor",
         "float",
         f"stock dividends: fraction of the price the transfer agent realizes, {_span(FACTOR_RANGE)}",
         bounds=FACTOR_RANGE,
+        label="Sale factor (stock dividends)",
+        group="Dividends",
     ),
-    ParamSpec("put", "choice", "holder behaviour at put dates in the window", choices=PUT_POLICIES),
     ParamSpec(
-        "put_settlement", "choice", "how the issuer settles puts and the mandatory redemption", choices=SETTLEMENTS
+        "put",
+        "choice",
+        "holder behaviour at put dates in the window",
+        choices=PUT_POLICIES,
+        label="Holder put",
+        group="Puts and mandatory redemption",
+    ),
+    ParamSpec(
+        "put_settlement",
+        "choice",
+        "how the issuer settles puts and the mandatory redemption",
+        choices=SETTLEMENTS,
+        label="Put settled in",
+        group="Puts and mandatory redemption",
     ),
     ParamSpec(
         "put_factor",
         "float",
         f"stock-settled puts: stock valued at price × put_factor, {_span(FACTOR_RANGE)}",
         bounds=FACTOR_RANGE,
+        label="Put share valuation factor",
+        group="Puts and mandatory redemption",
     ),
     ParamSpec(
         "conversion",
@@ -131,12 +177,24 @@ SPECS: tuple[ParamSpec, ...] = (
         "holder conversion: none, all (at conversion_date) or rational (at put dates "
         "when in the money; put = rational also converts in the money)",
         choices=CONVERSION_POLICIES,
+        label="Conversion",
+        group="Conversion and exchange",
     ),
     ParamSpec(
-        "conversion_date", "optional_date", "date for conversion = all (empty: the valuation date)", "YYYY-MM-DD"
+        "conversion_date",
+        "optional_date",
+        "date for conversion = all (empty: the valuation date)",
+        "YYYY-MM-DD",
+        label="Conversion date",
+        group="Conversion and exchange",
     ),
     ParamSpec(
-        "exchange_date", "optional_date", "issuer exchanges all preferred into debentures (empty: never)", "YYYY-MM-DD"
+        "exchange_date",
+        "optional_date",
+        "issuer exchanges all preferred into debentures (empty: never)",
+        "YYYY-MM-DD",
+        label="Exchange for debentures on",
+        group="Conversion and exchange",
     ),
     ParamSpec(
         "base_shares",
@@ -144,8 +202,18 @@ SPECS: tuple[ParamSpec, ...] = (
         f"common shares outstanding before the preferred's effects, {_span(BASE_SHARES_RANGE)}",
         "shares",
         bounds=BASE_SHARES_RANGE,
+        label="Base common shares",
+        group="Market",
+        default_source="market.common_shares_outstanding",
     ),
-    ParamSpec("holder_basis", "choice", " or ".join(f"{b.name} ({b.help})" for b in BASES), choices=HOLDER_BASES),
+    ParamSpec(
+        "holder_basis",
+        "choice",
+        " or ".join(f"{b.name} ({b.help})" for b in BASES),
+        choices=HOLDER_BASES,
+        label="Holder basis",
+        group="Holder table",
+    ),
     ParamSpec(
         "call",
         "choice",
@@ -153,8 +221,17 @@ SPECS: tuple[ParamSpec, ...] = (
         "value ≥ call price × (1 + call_trigger_pct/100): the class converts) or date (calls all on call_date: "
         "in the money converts, the rest is redeemed per put_settlement)",
         choices=CALL_POLICIES,
+        label="Issuer call",
+        group="Issuer call",
     ),
-    ParamSpec("call_date", "optional_date", "date of the call for call = date, on or after 2006-08-01", "YYYY-MM-DD"),
+    ParamSpec(
+        "call_date",
+        "optional_date",
+        "date of the call for call = date, on or after 2006-08-01",
+        "YYYY-MM-DD",
+        label="Call date",
+        group="Issuer call",
+    ),
     ParamSpec(
         "call_trigger_pct",
         "float",
@@ -162,6 +239,9 @@ SPECS: tuple[ParamSpec, ...] = (
         f"{_span(CALL_TRIGGER_RANGE_PCT)} (assumption)",
         "percent",
         bounds=CALL_TRIGGER_RANGE_PCT,
+        label="Call trigger",
+        group="Issuer call",
+        default_source="preferred.call_trigger_pct",
     ),
     ParamSpec(
         "cash_put_allowed",
@@ -170,6 +250,8 @@ SPECS: tuple[ParamSpec, ...] = (
         "shareholder approval (NYSE 20 percent rule) or exceed the authorized shares; no (default, an "
         "assumption: the credit facilities prohibited a cash put) issues the stock and records the breach",
         choices=CASH_PUT_CHOICES,
+        label="Cash when a cap binds",
+        group="Puts and mandatory redemption",
     ),
 )
 SPEC_BY_NAME = {s.name: s for s in SPECS}

@@ -69,7 +69,8 @@ from calc.model import preferred_rules as rules
 from calc.model.allocation import HolderBook
 from calc.model.capacity import StockCaps
 from calc.model.engine import Policies, ShareLimitError
-from calc.model.eps import MAX_PERIOD_YEARS, DilutedEps, PotentialShares, diluted_eps, input_problems
+from calc.model.eps import DilutedEps, PotentialShares, diluted_eps, input_problems
+from calc.model.inputs_registry import PERIOD_YEARS
 from calc.model.instruments import (
     Convertible,
     Instrument,
@@ -765,7 +766,7 @@ def period_start(horizon: dt.date, period_years: Fraction) -> dt.date:
     """The day before the EPS period of t years ending at the horizon: horizon − 12t calendar months when 12t is
     whole (a year to 2005-08-01 starts after 2004-08-01), else horizon − t × 365.25 days (nearest day)."""
     months = period_years * 12
-    if months.denominator == 1 and months <= 12 * MAX_PERIOD_YEARS:
+    if months.denominator == 1 and months <= 12 * PERIOD_YEARS.bounds[1]:
         return add_months(horizon, -int(months))
     return horizon - dt.timedelta(days=round(period_years * DAYS_PER_YEAR_EXACT))
 

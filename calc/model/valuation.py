@@ -47,6 +47,7 @@ from typing import Any
 import numpy as np
 
 from calc.errors import InputError, Problem
+from calc.model.inputs_registry import VALUE_PRICE, VALUE_RATE, VALUE_SPREAD, VALUE_STEPS, VALUE_VOLATILITY, span
 from calc.model.lattice import (
     CONVENTIONS,
     Convention,
@@ -58,15 +59,11 @@ from calc.model.lattice import (
     straight_value,
     up_probability,
 )
-from calc.model.params import PRICE_RANGE_USD, ScenarioParams
+from calc.model.params import ScenarioParams
 from calc.model.preferred_rules import conversion_per_share
 from calc.model.schedule import dividend_dates
 from calc.model.terms import Terms
 
-STEPS_RANGE = (2, 20_000)
-VOLATILITY_RANGE = (0.001, 5.0)  # 0.1 % to 500 % a year (calc.model.montecarlo.MAX_VOLATILITY)
-RISK_FREE_RANGE = (-0.1, 1.0)
-SPREAD_RANGE = (0.0, 10.0)  # 0 to 1,000 % a year
 IMPLIED_SPREAD_MAX = 3.0  # the implied spread is searched on 0..300 %
 DAYS_PER_YEAR = 365  # Actual/365 Fixed
 
@@ -158,10 +155,10 @@ def _outside(name: str, values: np.ndarray, bounds: tuple[float, float], unit: s
 
 
 def _problems(volatility: float, rate: float, steps: int, day: dt.date, terms: Terms) -> list[Problem]:
-    problems = _outside("volatility_rate", np.array([volatility], dtype=float), VOLATILITY_RANGE)
-    problems += _outside("risk_free_rate", np.array([rate], dtype=float), RISK_FREE_RANGE)
-    if isinstance(steps, bool) or not isinstance(steps, int) or not STEPS_RANGE[0] <= steps <= STEPS_RANGE[1]:
-        rule = f"{steps} must be a whole number from {STEPS_RANGE[0]} to {STEPS_RANGE[1]:,}"
+    problems = _outside("volatility_rate", np.array([volatility], dtype=float), VALUE_VOLATILITY.bounds)
+    problems += _outside("risk_free_rate", np.array([rate], dtype=float), VALUE_RATE.bounds)
+    if isinstance(steps, bool) or not isinstance(steps, int) or not VALUE_STEPS.within(steps):
+        rule = f"{steps} must be a whole number from {span(VALUE_STEPS)}"
         problems.append(Problem(rule, column="steps"))
     first, last = terms.preferred.issue_date, terms.preferred.mandatory_redemption_date
     if not first <= day < last:
@@ -246,8 +243,8 @@ class Lattice:
     steps: int
 
     def roll(self, prices: np.ndarray, spreads: np.ndarray, split: bool = True) -> Rolled:
-        problems = _outside("price_usd", prices, PRICE_RANGE_USD, " USD") + _outside(
-            "spread_rate", spreads, SPREAD_RANGE
+        problems = _outside("price_usd", prices, VALUE_PRICE.bounds, " USD") + _outside(
+            "spread_rate", spreads, VALUE_SPREAD.bounds
         )
         if problems:
             raise InputError(f"valuation: {len(problems)} problem(s)", [p.at(column_label=False) for p in problems])

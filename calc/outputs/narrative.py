@@ -18,6 +18,7 @@ from decimal import Decimal
 import pandas as pd
 
 from calc.model.capacity import AUTHORIZED, NYSE, REGISTERED, CapLine
+from calc.model.columns import unit_of
 from calc.model.issuance import nonzero_parts
 from calc.model.params import ScenarioParams
 from calc.model.scenario_capacity import IssuanceCheck, ScenarioCapacity
@@ -92,9 +93,10 @@ def figure_value(key: str, value: object) -> str:
     """A headline figure as shown: shares with separators, percentages to 2 decimals, money to cents."""
     if isinstance(value, bool):
         return "yes" if value else "no"
-    if key.endswith("_pct"):
+    unit = unit_of(key)
+    if unit == "pct":
         return pct(value)
-    if key.endswith("_usd"):
+    if unit == "USD":
         return usd(value)
     return shares(value)
 

@@ -31,7 +31,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from calc.inputs.params import default_params
 from calc.inputs.paths import FILING_PATH, REGISTER_PATH, TERMS_PATH
-from calc.model.columns import SUMMARY_METRICS, holder_table, timeline_table
+from calc.model.columns import SUMMARY_METRICS, holder_table, spec_of, timeline_table, unit_of
 from calc.model.eps import DilutedEps, waterfall_rows
 from calc.model.montecarlo import MonteCarloResult
 from calc.model.params import SPECS, ScenarioParams
@@ -49,15 +49,8 @@ FORMATS = {
     "date": {"num_format": "yyyy-mm-dd"},
     "text": {"text_wrap": False},
 }
-# The terms field whose value is each parameter's default (calc.inputs.params.default_params); the rest are
-# product defaults, chosen by this product (assumption).
-DEFAULT_SOURCES = {
-    "price": "market.closing_price_usd",
-    "valuation_date": "market.valuation_date",
-    "horizon": "preferred.put_dates",
-    "base_shares": "market.common_shares_outstanding",
-    "call_trigger_pct": "preferred.call_trigger_pct",
-}
+# The cell kind a table column takes from its registered unit (or, unitless, its dtype); others: by their values.
+CELL_KIND_OF_UNIT = {"shares": "shares", "USD": "usd", "bool": "bool"}
 
 
 @dataclass(frozen=True)
@@ -85,10 +78,10 @@ def column_kind(column: str, values: pd.Series) -> str:
             "pct"
             if decimals == PCT_DECIMALS
             else "usd"
-            if decimals is not None and column.endswith("_usd")
+            if decimals is not None and unit_of(column) == "USD"
             else "number"
         )
-    if column.endswith("date") or column == "date":
+    if unit_of(column) == "date":
         return "date"
     return "text"
 
@@ -181,7 +174,7 @@ def input_rows(params: ScenarioParams, terms: Terms) -> pd.DataFrame:
     rows = []
     for spec in SPECS:
         value = getattr(params, spec.name)
-        field = DEFAULT_SOURCES.get(spec.name)
+        field = spec.default_source or None
         source = f"terms {field}: {terms.source(field)}" if field else "assumption: product default"
         rows.append(
             {
@@ -277,7 +270,11 @@ def _sources_sheet(book: _Book, terms: Terms) -> None:
     sheet = book.table("Sources", frame.assign(value=""), {"value": "text"})
     for row, (field, value) in enumerate(zip(frame["field"], frame["value"]), start=1):
         number = isinstance(value, Decimal)
-        kind = "usd" if number and field.endswith("_usd") else _value_kind(float(value) if number else value)
+        kind = (
+            "usd"
+            if number and unit_of(field.rsplit(".", 1)[-1]) == "USD"
+            else _value_kind(float(value) if number else value)
+        )
         book.cell(sheet, row, 1, float(value) if number else value, kind)
 
 
@@ -310,11 +307,8 @@ def _options_eps_sheet(book: _Book, data: WorkbookData) -> None:
         return
     frame = pd.concat(frames, ignore_index=True)
     frame = frame[["section", *[c for c in frame.columns if c != "section"]]]
-    kinds = {
-        c: "shares" if c.endswith("shares") else "usd" if c.endswith("_usd") else "bool"
-        for c in frame.columns
-        if c.endswith(("shares", "_usd")) or c == "included"
-    }
+    kinds = {c: CELL_KIND_OF_UNIT.get(spec_of(c).unit or spec_of(c).dtype, "") for c in frame.columns}
+    kinds = {c: kind for c, kind in kinds.items() if kind}
     book.table("Options and EPS", frame, kinds, notes)
 
 

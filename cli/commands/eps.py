@@ -8,14 +8,12 @@ from calc.inputs.data import load_terms
 from calc.inputs.grants_csv import read_grants_csv
 from calc.model.conversion import MAX_USD_PER_SHARE
 from calc.model.eps import (
-    MAX_BASIC_SHARES,
-    MAX_NET_INCOME_USD,
-    MAX_PERIOD_YEARS,
     DilutedEps,
     eps_defaults,
     lucent_diluted_eps,
     waterfall_rows,
 )
+from calc.model.inputs_registry import BASIC_SHARES, NET_INCOME, PERIOD_YEARS, TAX_RATE, span
 from cli.arg_types import exact_number, input_path, iso_date, positive_decimal, tax_rate, whole_number
 from cli.json_output import print_json
 
@@ -24,19 +22,16 @@ def configure(parser: argparse.ArgumentParser) -> None:
     market = load_terms().market
     defaults = eps_defaults(load_terms())
     parser.add_argument(
-        "--net-income",
+        NET_INCOME.flag,
         type=exact_number,
         required=True,
-        help="required: income (loss) from continuing operations for the period, USD, before preferred "
-        f"dividends; from -{MAX_NET_INCOME_USD:,} to {MAX_NET_INCOME_USD:,} (a loss: "
-        "--net-income -1e9)",
+        help=f"required: {NET_INCOME.help}; from {span(NET_INCOME)} (a loss: {NET_INCOME.flag} -1e9)",
     )
     parser.add_argument(
-        "--basic-shares",
+        BASIC_SHARES.flag,
         type=whole_number,
         default=defaults.basic_shares,
-        help=f"basic weighted-average common shares, 1 to {MAX_BASIC_SHARES:,} "
-        f"(default {market.common_shares_outstanding:,})",
+        help=f"{BASIC_SHARES.help}, {span(BASIC_SHARES)} (default {market.common_shares_outstanding:,})",
     )
     close = market.closing_price_date.strftime("%b %d, %Y").replace(" 0", " ")
     parser.add_argument(
@@ -57,19 +52,19 @@ def configure(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--grants", type=input_path, help="grants CSV for the options (omit: no options)")
     parser.add_argument(
-        "--period-years",
+        PERIOD_YEARS.flag,
         type=exact_number,
         default=defaults.period_years,
-        help=f"period length in years, > 0 and at most {MAX_PERIOD_YEARS} (default {defaults.period_years})",
+        help=f"{PERIOD_YEARS.help}, > 0 and at most {PERIOD_YEARS.bounds[1]} (default {defaults.period_years})",
     )
     parser.add_argument(
         "--exchanged", action="store_true", help="the preferred has been exchanged for the 8.00%% debentures"
     )
     parser.add_argument(
-        "--tax-rate",
+        TAX_RATE.flag,
         type=tax_rate,
         default=defaults.tax_rate,
-        help=f"tax rate for the after-tax debenture interest (default {defaults.tax_rate}, an "
+        help=f"{TAX_RATE.help} for the after-tax debenture interest (default {defaults.tax_rate}, an "
         "assumption: see calc.model.eps.DEFAULT_TAX_RATE)",
     )
     initial_lp = defaults.lp_usd

@@ -13,7 +13,7 @@ import pandas as pd
 from calc.errors import InputError
 from calc.inputs.data import default_book, load_caps, load_desk_facts, load_terms
 from calc.inputs.grants_csv import read_grants_csv
-from calc.model.columns import holder_table, timeline_table
+from calc.model.columns import holder_table, timeline_table, unit_of
 from calc.model.eps import lucent_diluted_eps
 from calc.model.issuance import ISSUANCE_SOURCES
 from calc.model.ledger import Event
@@ -207,9 +207,9 @@ def _cell(column: str, value: object) -> str:
     ``TEXT_PCT_DECIMALS``, counts with separators."""
     if column == "date":
         return input_value(pd.Timestamp(value).date())
-    if column.endswith("_pct"):
+    if unit_of(column) == "pct":
         return f"{float(value):,.{TEXT_PCT_DECIMALS}f}"  # type: ignore[arg-type]
-    if column.endswith("_usd"):
+    if unit_of(column) == "USD":
         return f"{float(value):,.{PER_SHARE_DECIMALS}f}"  # type: ignore[arg-type]
     return input_value(_json_value(value))
 
@@ -232,7 +232,7 @@ def summary_text(summary: Mapping[str, object]) -> str:
     width = max(map(len, summary))
 
     def shown(key: str, value: object) -> str:
-        if key.endswith("_pct") and not isinstance(value, bool):
+        if unit_of(key) == "pct" and not isinstance(value, bool):
             return pct(value, TEXT_PCT_DECIMALS)
         return figure_value(key, value)
 

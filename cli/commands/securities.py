@@ -20,7 +20,8 @@ from calc.inputs.data import load_caps
 from calc.inputs.history_replay import history_exchanges
 from calc.inputs.instruments_toml import load_registry, load_registry_file
 from calc.inputs.paths import INSTRUMENTS_PATH
-from calc.model.eps import MAX_NET_INCOME_USD, MAX_PERIOD_YEARS, DilutedEps, waterfall_rows
+from calc.model.eps import DilutedEps, waterfall_rows
+from calc.model.inputs_registry import NET_INCOME, PERIOD_YEARS, TAX_RATE, span
 from calc.model.instruments import KINDS
 from calc.model.securities import (
     CHOICES,
@@ -41,7 +42,7 @@ from cli.flags import add_ledger_flags, add_monte_carlo_flags, add_scenario_flag
 from cli.json_output import print_json
 from cli.progress import ProgressBar
 
-DEFAULT_NET_INCOME_USD = Fraction(1_000_000_000)
+DEFAULT_NET_INCOME_USD = Fraction(NET_INCOME.default or 0)
 NET_INCOME_SOURCE = "assumption: illustrative $1,000,000,000 (pass --net-income for a real period)"
 
 
@@ -74,22 +75,21 @@ def configure(parser: argparse.ArgumentParser) -> None:
     add_ledger_flags(parser)
     eps = parser.add_argument_group("diluted EPS at the horizon")
     eps.add_argument(
-        "--net-income",
+        NET_INCOME.flag,
         type=exact_number,
-        help=f"income (loss) from continuing operations for the period, USD, before preferred dividends, "
-        f"-{MAX_NET_INCOME_USD:,} to {MAX_NET_INCOME_USD:,} (default {NET_INCOME_SOURCE})",
+        help=f"{NET_INCOME.help}, {span(NET_INCOME)} (default {NET_INCOME_SOURCE})",
     )
     eps.add_argument(
-        "--period-years",
+        PERIOD_YEARS.flag,
         type=exact_number,
-        default=Fraction(1),
-        help=f"period length in years, > 0 and at most {MAX_PERIOD_YEARS} (default 1)",
+        default=Fraction(PERIOD_YEARS.default),
+        help=f"{PERIOD_YEARS.help}, > 0 and at most {PERIOD_YEARS.bounds[1]} (default {PERIOD_YEARS.default})",
     )
     eps.add_argument(
-        "--tax-rate",
+        TAX_RATE.flag,
         type=tax_rate,
-        default=Fraction(0),
-        help="tax rate for the after-tax interest add-back (default 0)",
+        default=Fraction(TAX_RATE.default),
+        help=f"{TAX_RATE.help} for the after-tax interest add-back (default {TAX_RATE.default})",
     )
     eps.add_argument(
         "--average-price",

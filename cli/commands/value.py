@@ -9,13 +9,11 @@ from calc.errors import InputError, Problem
 from calc.inputs.data import load_terms
 from calc.inputs.params import parse_params
 from calc.model.implied_spread import implied_spread
+from calc.model.inputs_registry import VALUE_PRICE, VALUE_RATE, VALUE_SPREAD, VALUE_STEPS, VALUE_VOLATILITY, span
 from calc.model.lattice import CONVENTIONS
 from calc.model.params import SPEC_BY_NAME
 from calc.model.valuation import (
     IMPLIED_SPREAD_MAX,
-    SPREAD_RANGE,
-    STEPS_RANGE,
-    VOLATILITY_RANGE,
     ValuationPolicy,
     spread_from_hazard,
     value_preferred,
@@ -26,11 +24,11 @@ from cli.json_output import print_json
 
 POLICY_FLAGS = ("dividend_policy", "put_settlement", "put_factor", "call", "call_date", "call_trigger_pct")
 FLAG_OF = {  # calc.model.valuation's field names -> this command's flags
-    "price_usd": "--price",
-    "volatility_rate": "--volatility",
-    "risk_free_rate": "--rate",
-    "spread_rate": "--spread",
-    "steps": "--steps",
+    "price_usd": VALUE_PRICE.flag,
+    "volatility_rate": VALUE_VOLATILITY.flag,
+    "risk_free_rate": VALUE_RATE.flag,
+    "spread_rate": VALUE_SPREAD.flag,
+    "steps": VALUE_STEPS.flag,
     "valuation_date": "--valuation-date",
     "convention": "--convention",
 }
@@ -38,18 +36,23 @@ FLAG_OF = {  # calc.model.valuation's field names -> this command's flags
 
 def configure(parser: argparse.ArgumentParser) -> None:
     terms = load_terms()
-    parser.add_argument("--price", type=real_number, required=True, help="common price, USD (0.01 to 100,000)")
     parser.add_argument(
-        "--volatility",
+        VALUE_PRICE.flag, type=real_number, required=True, help=f"{VALUE_PRICE.help} ({span(VALUE_PRICE)})"
+    )
+    parser.add_argument(
+        VALUE_VOLATILITY.flag,
         type=real_number,
         required=True,
-        help=f"annualized volatility, {VOLATILITY_RANGE[0]:g} to {VOLATILITY_RANGE[1]:g}",
+        help=f"{VALUE_VOLATILITY.help}, {span(VALUE_VOLATILITY)}",
     )
     parser.add_argument(
-        "--rate", type=real_number, required=True, help="risk-free rate, continuously compounded (0.03 for 3%%)"
+        VALUE_RATE.flag,
+        type=real_number,
+        required=True,
+        help=f"{VALUE_RATE.help}, {span(VALUE_RATE)}".replace("%", "%%"),
     )
     credit = parser.add_argument_group("credit (give --spread, --hazard-rate, or --target-value)")
-    credit.add_argument("--spread", type=real_number, help=f"credit spread a year, 0 to {SPREAD_RANGE[1]:g}")
+    credit.add_argument(VALUE_SPREAD.flag, type=real_number, help=f"{VALUE_SPREAD.help}, {span(VALUE_SPREAD)}")
     credit.add_argument("--hazard-rate", type=real_number, help="default intensity λ a year (spread = λ × (1 − R))")
     credit.add_argument(
         "--recovery", type=real_number, default=0.0, help="recovery R of the preferred's cash claims, 0 to < 1"
@@ -61,10 +64,10 @@ def configure(parser: argparse.ArgumentParser) -> None:
         help=f"solve for the spread (0 to {IMPLIED_SPREAD_MAX * 100:.0f} %%) at which the value per $1,000 is USD",
     )
     parser.add_argument(
-        "--steps",
+        VALUE_STEPS.flag,
         type=positive_whole_number,
-        default=800,
-        help=f"tree steps, {STEPS_RANGE[0]} to {STEPS_RANGE[1]:,} (default 800)",
+        default=VALUE_STEPS.default,
+        help=f"{VALUE_STEPS.help}, {span(VALUE_STEPS)} (default {VALUE_STEPS.default})",
     )
     parser.add_argument(
         "--valuation-date", type=iso_date, help=f"YYYY-MM-DD (default {terms.market.valuation_date}); LP = $1,000"
@@ -86,7 +89,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
     for name in POLICY_FLAGS:
         spec = SPEC_BY_NAME[name]
         choices = f" ({'|'.join(spec.choices)})" if spec.choices else ""
-        group.add_argument(f"--{name.replace('_', '-')}", dest=name, metavar="VALUE", help=f"{spec.help}{choices}")
+        group.add_argument(spec.flag, dest=name, metavar="VALUE", help=f"{spec.help}{choices}")
     parser.add_argument("--json", action="store_true", help="print one JSON object")
 
 
