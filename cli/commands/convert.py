@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Callable
 
-from calc.inputs.data import load_terms
+from calc.inputs.terms_toml import load_terms
 from calc.model.conversion import MAX_USD_PER_SHARE, convert, rate_at, round_cents
 from cli.arg_types import iso_date, positive_decimal, whole_number
 from cli.json_output import print_json

@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 
-from calc.inputs.data import load_terms
 from calc.inputs.paths import TERMS_PATH
+from calc.inputs.terms_toml import load_terms
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
