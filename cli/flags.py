@@ -20,7 +20,7 @@ from calc.model.ledger import check_events
 from calc.model.params import SPEC_BY_NAME, SPECS, ScenarioParams
 from calc.model.price_path import RULES as PRICE_RULES
 from calc.model.price_path import PricePath
-from calc.outputs.narrative import input_value
+from calc.outputs.formats import input_value
 from calc.scenario_doc import MAX_DOC_BYTES, PriceData, ScenarioDoc, doc_from_json, event_cells, params_json_values
 from calc.scenario_run import Resolved, resolve
 from cli.arg_types import input_path, real_number, whole_number

@@ -20,24 +20,14 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-# the number forms of "In plain words" (calc.outputs.narrative), used on the whole page
 from calc.model.columns import unit_of
-from calc.outputs.narrative import pct as pct
-from calc.outputs.narrative import shares as shares
-from calc.outputs.narrative import usd as usd
+from calc.outputs.formats import compact_shares as compact_shares
+from calc.outputs.formats import pct as pct
+from calc.outputs.formats import shares as shares
+from calc.outputs.formats import usd as usd
 
-COMPACT_STEPS = ((10**12, "T"), (10**9, "B"), (10**6, "M"))
 PCT_DIGITS = 2
 HOLDER_PCT_DIGITS = 3
-
-
-def compact_shares(value: object) -> str:
-    """A share count in at most 9 characters: 2 decimals and T/B/M from a million up, exact below."""
-    number = int(value)  # type: ignore[call-overload]
-    for size, suffix in COMPACT_STEPS:
-        if abs(number) >= size:
-            return f"{number / size:,.2f} {suffix}"
-    return f"{number:,}"
 
 
 def price(value: object) -> str:

@@ -11,7 +11,8 @@ import pandas as pd
 
 from calc.model.params import ScenarioParams
 from calc.model.scenario_capacity import ScenarioCapacity
-from calc.outputs.narrative import FRACTION_NOTE, OWNERSHIP_CAVEAT, Markup, explain_parts, pct, shares, usd
+from calc.outputs.formats import pct, shares, usd
+from calc.outputs.narrative import FRACTION_NOTE, OWNERSHIP_CAVEAT, Markup, explain_parts
 from dashboard.safe import text
 
 __all__ = ["FRACTION_NOTE", "OWNERSHIP_CAVEAT", "OWNERSHIP_CAVEAT_SHORT", "explain", "pct", "shares", "usd"]

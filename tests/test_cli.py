@@ -144,7 +144,7 @@ def test_scenario_text_output_reads_like_a_report():
     assert "base_shares=3,607,381,493;" in header and "call_trigger_pct=20" in header
     timeline = lines[: lines.index(next(line for line in lines if line.startswith("dividend_shares")))]
     # the 2004-08-02 put converts at $7: floor(1,885,000 x 168.3502) = 317,340,127 (SUPP p. 1, conversion rate)
-    put = next(line for line in timeline if line.startswith("2004-08-02"))
+    put = next(line for line in timeline if line.startswith("Aug 2, 2004"))
     assert "317,340,127" in put.split() and "7.0000" in put.split()
     assert all(re.fullmatch(r"\d+\.\d{4}", line.split()[-1]) for line in timeline[1:])  # new_shares_pct, 4 places
     assert len({len(line) for line in timeline}) == 1  # right-aligned columns end together

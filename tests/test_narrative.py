@@ -9,7 +9,8 @@ import datetime as dt
 from calc.inputs.data import default_book, load_caps, load_terms
 from calc.inputs.params import default_params
 from calc.model.scenario import run_scenario
-from calc.outputs.narrative import HTML, counted, explain_parts
+from calc.outputs.formats import counted
+from calc.outputs.narrative import HTML, explain_parts
 from dashboard.narrative import explain
 from tests.helpers import APP_TIMEOUT, started_app
 

@@ -79,7 +79,7 @@ def _narrative(result, found=None) -> str:
 def test_narrative_names_the_binding_nyse_cap(default):
     text = _narrative(default)
     assert (
-        "Settling the 2004-08-02 put in stock needs <strong>997,354,498 shares</strong>, 26.5% of the "
+        "Settling the Aug 2, 2004 put in stock needs <strong>997,354,498 shares</strong>, 26.5% of the "
         "3,766,958,213 outstanding before it: above the NYSE 20% limit, so shareholder approval would be needed "
         "under NYSE 312.03(c) (the limit binds below $2.50 a share)"
     ) in text

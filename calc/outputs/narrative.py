@@ -9,19 +9,17 @@ Numbers are formatted here (``shares``, ``pct``, ``usd``), so they contain only 
 
 from __future__ import annotations
 
-import datetime as dt
 import html
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from decimal import Decimal
 
 import pandas as pd
 
 from calc.model.capacity import AUTHORIZED, NYSE, REGISTERED, CapLine
-from calc.model.columns import unit_of
 from calc.model.issuance import nonzero_parts
 from calc.model.params import ScenarioParams
 from calc.model.scenario_capacity import IssuanceCheck, ScenarioCapacity
+from calc.outputs.formats import counted, day, pct, price, shares, shares_words, usd
 
 FRACTION_NOTE = (
     "No fractional common share is issued: the filing (SUPP p. 11, footnote 4) delivers scrip for the "
@@ -50,65 +48,6 @@ HTML = Markup(
     strong=lambda s: f"<strong>{s}</strong>",
     emphasis=lambda s: f"<em>{s}</em>",
 )
-
-
-def shares(value: object) -> str:
-    """Whole shares with thousands separators."""
-    return f"{int(value):,}"  # type: ignore[call-overload]
-
-
-def pct(value: object, digits: int = 2) -> str:
-    return f"{float(value):.{digits}f}%"  # type: ignore[arg-type]
-
-
-def usd(value: object, digits: int = 2) -> str:
-    return f"${float(value):,.{digits}f}"  # type: ignore[arg-type]
-
-
-def typed(value: float, min_decimals: int = 0) -> str:
-    """A float as the user would type it, with separators: 7.0 -> ``7``, 1e-05 -> ``0.00001``,
-    100000.0 -> ``100,000``; at least ``min_decimals`` decimals (``typed(7.0, 2)`` -> ``7.00``)."""
-    exact = Decimal(repr(float(value))).normalize()
-    places = max(min_decimals, -int(exact.as_tuple().exponent))
-    return f"{exact:,.{places}f}"
-
-
-def input_value(value: object, unit: str = "") -> str:
-    """A scenario input as shown in reports and the CLI: ``none`` for an empty date, yes/no, counts with
-    separators, USD as typed with at least cents, other numbers as typed (``20`` percent, ``0`` drift)."""
-    if value is None or value == "":
-        return "none"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, int):
-        return shares(value)
-    if isinstance(value, float):
-        return typed(value, 2 if unit == "USD" else 0)
-    if isinstance(value, dt.date):
-        return _date(value)
-    return str(value)
-
-
-def figure_value(key: str, value: object) -> str:
-    """A headline figure as shown: shares with separators, percentages to 2 decimals, money to cents."""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    unit = unit_of(key)
-    if unit == "pct":
-        return pct(value)
-    if unit == "USD":
-        return usd(value)
-    return shares(value)
-
-
-def counted(count: int, noun: str) -> str:
-    """``count`` and ``noun``, plural unless the count is one: 1 row, 4 rows."""
-    return f"{count:,} {noun}{'' if count == 1 else 's'}"
-
-
-def _date(value: object) -> str:
-    """A date as YYYY-MM-DD (one date form on the page and in the report)."""
-    return pd.Timestamp(value).strftime("%Y-%m-%d")
 
 
 def _dividends(params: ScenarioParams, timeline: pd.DataFrame, summary: Mapping[str, object], m: Markup) -> str:
@@ -145,7 +84,7 @@ def _exit(timeline: pd.DataFrame, m: Markup) -> str:
         row = converted.iloc[0]
         new = m.strong(shares(row["conversion_shares"]) + " new shares")
         return (
-            f"On {_date(row['date'])} the holders convert: {new} "
+            f"On {day(row['date'])} the holders convert: {new} "
             f"at the conversion price of {usd(row['conversion_price_usd'])} (fractions: scrip under the filing; "
             "valued here as cash in lieu at the market price, an assumption)."
         )
@@ -155,7 +94,7 @@ def _exit(timeline: pd.DataFrame, m: Markup) -> str:
         new = m.strong(shares(row["redemption_shares"]) + " new shares")
         moneyness = "in the money" if bool(row["in_the_money"]) else "out of the money"
         return (
-            f"On {_date(row['date'])} ({m.text(row['event'])}) the preferred is put back to Lucent — conversion at "
+            f"On {day(row['date'])} ({m.text(row['event'])}) the preferred is put back to Lucent — conversion at "
             f"{usd(row['conversion_price_usd'])} is {moneyness} at {usd(row['price_usd'])} — and Lucent "
             f"settles in stock valued at the market price: {new}."
         )
@@ -170,7 +109,7 @@ def _exit(timeline: pd.DataFrame, m: Markup) -> str:
     if outstanding[-1] == 0 and outstanding[0] > 0:
         gone = timeline[timeline["preferred_outstanding"] == 0].iloc[0]
         return (
-            f"On {_date(gone['date'])} ({m.text(gone['event'])}) the preferred leaves the market for cash: "
+            f"On {day(gone['date'])} ({m.text(gone['event'])}) the preferred leaves the market for cash: "
             "no new shares from the put or redemption."
         )
     return (
@@ -236,7 +175,7 @@ MAX_CAPACITY_SENTENCES = 3  # issuances named one by one; the rest counted
 
 def _issuance_subject(c: IssuanceCheck, m: Markup) -> str:
     """How an issuance is named: "Settling the 2004-08-02 put in stock", "Paying the ... dividend in stock"."""
-    date = _date(c.date)
+    date = day(c.date)
     if c.kind == "dividend":
         return f"Paying the {date} dividend in stock"
     if c.issuance.amount_usd is not None:
@@ -279,6 +218,34 @@ def _capacity(capacity: ScenarioCapacity | None, m: Markup) -> str:
     return " ".join(sentences)
 
 
+def headline_answer(timeline: pd.DataFrame, summary: Mapping[str, object]) -> str:
+    """The scenario's answer in one sentence, for the top of the report and the workbook's Summary:
+    "1.16 billion new common shares by Aug 2, 2004, 24.30% of the total, mostly from puts and redemption settled
+    in stock at $1.89." The date is the last date that issued shares; "mostly" names a source that issued more than
+    half (else "the largest part"); the price is named when that source issued on one date only. Plain text: every
+    part is a formatted number or a fixed phrase (``calc.model.issuance``)."""
+    new = int(summary["new_shares"])  # type: ignore[call-overload]
+    if new == 0:
+        last = timeline.iloc[-1]
+        held = (
+            "the preferred is still outstanding"
+            if last["preferred_outstanding"] > 0
+            else "the preferred is settled in cash"
+        )
+        if last["debenture_principal_usd"] > 0:
+            held = f"the preferred is exchanged into {usd(last['debenture_principal_usd'])} of convertible debentures"
+        return f"No new common shares by {day(last['date'])}: {held}."
+    issued = timeline[timeline["cumulative_new_shares"] == timeline["cumulative_new_shares"].iloc[-1]]
+    source, count = max(nonzero_parts(summary), key=lambda part: part[1])
+    lead = "mostly from" if 2 * count > new else "the largest part from"
+    rows = timeline[timeline[source.timeline_column] > 0]
+    at = f" at {price(rows['price_usd'].iloc[0], 4)}" if len(rows) == 1 else ""
+    return (
+        f"{shares_words(new)} new common shares by {day(issued['date'].iloc[0])}, "
+        f"{pct(summary['dilution_pct'])} of the total, {lead} {source.phrase}{at}."
+    )
+
+
 def explain_parts(
     params: ScenarioParams,
     timeline: pd.DataFrame,
@@ -301,10 +268,7 @@ def explain_parts(
         if price_path
         else f"at {usd(params.price)} ({drift})"
     )
-    head = (
-        f"{m.strong('In plain words.')} Common {common}, from "
-        f"{_date(params.valuation_date)} to {_date(params.horizon)}:"
-    )
+    head = f"{m.strong('In plain words.')} Common {common}, from {day(params.valuation_date)} to {day(params.horizon)}:"
     total = (
         f"Together: {m.strong(shares(summary['new_shares']) + ' new shares')}, taking Lucent's common from "
         f"{shares(params.base_shares)} to {m.strong(shares(summary['total_shares']))} — the new shares are "

@@ -26,7 +26,8 @@ from calc.model.columns import SUMMARY_METRICS
 from calc.model.params import SPECS, ScenarioParams
 from calc.model.scenario import SUMMARY_KEYS, ScenarioResult
 from calc.model.terms import Terms
-from calc.outputs.narrative import HTML, explain_parts, figure_value, input_value, pct, shares
+from calc.outputs.formats import figure_value, input_value, pct, shares
+from calc.outputs.narrative import HTML, explain_parts
 from calc.outputs.workbook import input_rows, record_rows, term_rows
 
 TITLE = "Lucent 8.00% Redeemable Convertible Preferred: new common shares and who owns them"

@@ -23,7 +23,7 @@ from calc.model.params import SPECS, ScenarioParams
 from calc.model.price_path import PricePath
 from calc.model.scenario import SUMMARY_KEYS, ScenarioResult, run_scenario
 from calc.outputs.files import PER_SHARE_DECIMALS, OutputPlan, Sink, plan_outputs
-from calc.outputs.narrative import figure_value, input_value, pct
+from calc.outputs.formats import figure_value, input_value, pct
 from calc.outputs.record import history_file, inputs_record
 from calc.outputs.workbook import WorkbookData, workbook_bytes
 from cli.arg_types import input_path, number
