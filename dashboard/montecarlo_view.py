@@ -118,7 +118,7 @@ def render(page: Page) -> None:
     with st.container(horizontal=True, wrap=True):
         download(
             "Percentiles (CSV)",
-            formatting.with_iso_dates(percentiles),
+            percentiles,
             file_name(f"monte_carlo_{int(paths)}p_seed{int(seed)}", page.scenario_id),
             "dl_monte_carlo",
         )

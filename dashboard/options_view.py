@@ -198,11 +198,9 @@ def _render_grants(terms: Terms, grants: list[Grant], params: ScenarioParams | N
         ):
             share_metric(label, t[column], f"{label} on {as_of}, over every grant listed.", width=200)
     positions = formatting.first(frame, POSITION_COLUMNS)
+    on_page = formatting.shown(positions, ("grant_date", "termination_date"))
     st.dataframe(
-        formatting.with_iso_dates(positions, ("grant_date", "termination_date")),
-        width="stretch",
-        hide_index=True,
-        column_config=formatting.column_config(positions, POSITION_LABELS),
+        on_page, width="stretch", hide_index=True, column_config=formatting.column_config(on_page, POSITION_LABELS)
     )
     key = cache.grants_key(grants)
     timeline = cache.option_frame(key, grants)
@@ -227,8 +225,8 @@ def _render_grants(terms: Terms, grants: list[Grant], params: ScenarioParams | N
         "basic weighted shares and tax rate are placeholders until you enter the period's actual figures)"
     )
     with st.container(horizontal=True, wrap=True):
-        st.metric("Basic EPS (USD)", f"{float(result.basic_eps_usd):.4f}", width=200)
-        st.metric("Diluted EPS (USD)", f"{float(result.diluted_eps_usd):.4f}", width=200)
+        st.metric("Basic EPS", formatting.price(float(result.basic_eps_usd)), width=200)
+        st.metric("Diluted EPS", formatting.price(float(result.diluted_eps_usd)), width=200)
         share_metric("Diluted shares", result.diluted_shares, "Basic + every dilutive increment.", width=200)
     st.plotly_chart(waterfall_figure(result), key="options_waterfall_chart", theme=STREAMLIT_THEME)
     waterfall = show_waterfall(result)
@@ -255,6 +253,7 @@ NAME_WIDTH_PX = 200  # a security's name column: wide enough for most names, lea
 def show_waterfall(result: DilutedEps) -> pd.DataFrame:
     """The EPS waterfall table (``WATERFALL_LEAD`` first, short headers); returns its rows for download."""
     waterfall = formatting.first(pd.DataFrame(waterfall_rows(result)), WATERFALL_LEAD)
-    config = formatting.column_config(waterfall, WATERFALL_LABELS, pin={"step": NAME_WIDTH_PX})
-    st.dataframe(waterfall, width="stretch", hide_index=True, column_config=config)
+    on_page = formatting.shown(waterfall)
+    config = formatting.column_config(on_page, WATERFALL_LABELS, pin={"step": NAME_WIDTH_PX})
+    st.dataframe(on_page, width="stretch", hide_index=True, column_config=config)
     return waterfall

@@ -156,7 +156,7 @@ def _setup(
 def _table(frame: pd.DataFrame, lead: tuple[str, ...], labels: dict[str, str]) -> None:
     """A table with ``lead`` columns first (the first pinned), human headers and number formats
     (``formatting.column_config``)."""
-    frame = formatting.first(frame, lead)
+    frame = formatting.shown(formatting.first(frame, lead))
     config = formatting.column_config(frame, labels, pin={lead[0]: NAME_WIDTH_PX})
     st.dataframe(frame, hide_index=True, width="stretch", column_config=config)
 
@@ -259,7 +259,7 @@ def _bridge(result: DilutionResult) -> None:
     """The bridge rows as a table and a waterfall."""
     st.subheader("Bridge: base → total outstanding → fully diluted")
     rows = bridge_rows(result)
-    frame = pd.DataFrame(rows).drop(columns="measure")
+    frame = formatting.shown(pd.DataFrame(rows).drop(columns="measure"))
     config = formatting.column_config(frame, BRIDGE_LABELS, pin={"step": NAME_WIDTH_PX})
     st.dataframe(frame, hide_index=True, width="stretch", column_config=config)
     st.plotly_chart(

@@ -373,15 +373,21 @@ def test_terms_tab_shows_agere_adjustment_and_sources(app):
     tables = [t.value for t in app.table]
     rates = next(f for f in tables if "conversion rate (common per preferred)" in f.columns)
     assert rates["conversion rate (common per preferred)"].tolist() == ["133.6898", "168.3502"]
-    terms_frame = next(f for f in frames if "field" in f.columns).set_index("field")
-    assert "preferred.put_dates" in terms_frame.index
-    assert terms_frame.loc["preferred.dividend_rate", "value"] == "8.00%"  # as the filing states it, not 0.08
-    assert terms_frame.loc["preferred.dividend_months_days", "value"] == "02-01, 08-01"
-    assert terms_frame.loc["preferred.cumulative_dividends", "value"] == "yes"
+    terms_frame = next(f for f in frames if "term" in f.columns).set_index("term")
+    assert terms_frame.loc["Holder put dates", "value"].startswith("Aug 2, 2004, Aug 1, 2006")
+    assert terms_frame.loc["Dividend rate a year", "value"] == "8.00%"  # as the filing states it, not 0.08
+    assert terms_frame.loc["Dividend dates each year", "value"] == "Feb 1, Aug 1"
+    assert terms_frame.loc["Dividends cumulative", "value"] == "yes"
+    assert terms_frame.loc["Common closing price", "value"] == "$1.89"  # SUPP p. 11: "$1.89 per share"
+    # SUPP p. 11, footnote (3), cited as the document a reader can find
+    assert terms_frame.loc["Liquidation preference per share, at issue", "source"].startswith(
+        "Prospectus supplement, Aug 28, 2002, p. 11, footnote (3): "
+    )
     assert "Agere" in rates["event"].iloc[1]
-    assert rates["source"].str.len().min() > 0
-    code = " ".join(c.value for c in app.code)
-    assert "in the money" in code and "13d-3" in code  # conventions from calc's module docstrings
+    assert rates["conversion price"].tolist() == ["$7.48", "$5.94"]  # SUPP p. 1 (cover)
+    assert rates["source"].str.startswith("Prospectus supplement, Aug 28, 2002, p. 1").all()
+    conventions = " ".join(m.value for m in app.markdown)
+    assert "in the money" in conventions and "13d-3" in conventions
 
 
 def test_apply_edits_and_restore_register(app):
