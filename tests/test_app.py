@@ -611,13 +611,16 @@ def test_tampered_saved_scenarios_are_listed_and_reported_not_raised_issue_9_ite
         ("param_annual_drift", 1e300),
         ("param_sale_factor", 1e-300),
         ("param_put_factor", 1e-300),
-        ("param_base_shares", 2**53 - 1),
+        ("param_base_shares", f"{2**53 - 1:,}"),
     ],
 )
 def test_extreme_sidebar_values_show_an_error_not_a_traceback_issue_9_item_14(app, key, value):
     """Issue 9 item 14: a very low price raised ArithmeticError in the dashboard. Any value the sidebar takes ends
     in results or an error box (a validation message, or a contained section error), never an exception."""
-    app.sidebar.number_input(key=key).set_value(value)
+    if isinstance(value, str):
+        app.sidebar.text_input(key=key).set_value(value)
+    else:
+        app.sidebar.number_input(key=key).set_value(value)
     app.run(timeout=TIMEOUT)
     assert not app.exception
     assert app.error or "New shares" in metrics(app)
@@ -697,10 +700,10 @@ def test_inputs_table_reads_by_unit_and_leads_with_value_and_meaning_review_item
     assert list(rows.columns[:4]) == ["input", "value", "changed", "meaning"]  # what an analyst reads first
     shown = dict(zip(rows["CLI flag"], rows["value"]))
     # defaults from the brief: $1.89 flat, stock-sale and put factors 1, 20% call cushion, pro rata holders
-    assert shown["--price"] == "$1.8900"
-    assert shown["--annual-drift"] == "0.00% a year"
-    assert shown["--sale-factor"] == shown["--put-factor"] == "1.00"
-    assert shown["--call-trigger-pct"] == "20.00%"
+    assert shown["--price"] == "$1.89"  # to the cent, not "$1.8900"
+    assert shown["--annual-drift"] == "0% a year"  # not "0.0"
+    assert shown["--sale-factor"] == shown["--put-factor"] == "1"
+    assert shown["--call-trigger-pct"] == "20%"
     assert shown["--holder-basis"] == "pro rata"
     assert shown["--conversion-date"] == "empty"
     assert shown["--base-shares"] == "3,607,381,493"
