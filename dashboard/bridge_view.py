@@ -33,6 +33,7 @@ from calc.model.bridge import (
     workbook_sheets,
 )
 from calc.model.price_path import RULES
+from calc.outputs.citations import citation
 from calc.outputs.workbook import tables_workbook_bytes
 from charts.bridge_figures import bridge_figure, reconciliation_figure
 from dashboard import widgets
@@ -111,9 +112,10 @@ def _inputs() -> tuple[dt.date, dt.date, Settings, str]:
 def _uploaded_prices() -> bytes | None:
     """The content of an uploaded price path (date,close_usd,source), or None for the shipped data/prices.csv."""
     upload = st.file_uploader(
-        "Price path (CSV: date,close_usd,source; default data/prices.csv)",
+        "Price path (CSV: date,close_usd,source; default: the recorded closes of 2001–2003)",
         type=["csv"],
         key="bridge_prices",
+        max_upload_size=1,
         help="CLI: bridge --prices FILE. Used where a row settles in stock or issues stock worth an amount.",
     )
     return None if upload is None else upload.getvalue()
@@ -138,6 +140,7 @@ def render(page: Page) -> None:
     st.dataframe(covers, hide_index=True, width="stretch", column_config=COVERS_CONFIG, key="bridge_covers")
     st.markdown("**Notes**: the sources' conflicts, what is not modelled, the settings and every dated assumption")
     notes = table.loc[table["date"].isna(), ["section", "item"]].set_axis(["kind", "text"], axis=1)
+    notes["text"] = notes["text"].map(citation)
     st.dataframe(notes, hide_index=True, width="stretch", column_config=NOTES_CONFIG, key="bridge_notes")
     widgets.download(
         "Bridge (CSV)",

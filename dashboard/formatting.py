@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from calc.model.columns import unit_of
+from calc.model.columns import REGISTERED, unit_of
 from calc.outputs import formats
 from calc.outputs.formats import compact_shares as compact_shares
 from calc.outputs.formats import pct as pct
@@ -113,9 +113,10 @@ def label(column: str) -> str:
 
 
 def _kind(column: str, frame: pd.DataFrame | None) -> str:
+    """How a column reads: its ``COLUMNS`` kind, else its registered unit, else its dtype."""
     if column in COLUMNS:
         return COLUMNS[column][1]
-    unit = unit_of(column)
+    unit = unit_of(column) if column in REGISTERED else ""
     if unit == "date":
         return "date"
     if unit == "pct":
@@ -179,7 +180,10 @@ def shown(frame: pd.DataFrame, dates: Iterable[str] = ()) -> pd.DataFrame:
     out = frame.copy()
     for column in out.columns:
         name = str(column)
-        kind = "date" if name in dates else _kind(name, out)
+        if name in dates:
+            kind = "date"
+        else:
+            kind = _kind(name, out)
         if kind == "date":
             values = pd.to_datetime(out[name], errors="coerce")
             out[name] = values if not values.isna().any() else out[name].map(formats.day)

@@ -18,6 +18,7 @@ from calc.model.inputs_registry import BASIC_SHARES, TAX_RATE, TAX_RATE_WIDGET_M
 from calc.model.options import Grant, positions_frame, totals
 from calc.model.params import ScenarioParams
 from calc.model.terms import Terms
+from calc.outputs import formats
 from calc.scenario_doc import GrantsData
 from calc.scenario_run import grants_of
 from charts.options_figures import timeline_figure, tsm_figure, waterfall_figure
@@ -147,7 +148,7 @@ def _render_grants(terms: Terms, grants: list[Grant], params: ScenarioParams | N
         key="options_date",
         format="YYYY-MM-DD",
         help="Options are measured on this date. Default: the scenario's horizon (without a "
-        f"scenario, {shared.date}, as `eps --date`).",
+        f"scenario, {formats.day(shared.date)}, as `eps --date`).",
     )
     price = c2.number_input(
         "Average price (USD)",
@@ -196,7 +197,7 @@ def _render_grants(terms: Terms, grants: list[Grant], params: ScenarioParams | N
             ("Outstanding options", "outstanding_shares"),
             ("TSM incremental shares", "tsm_incremental_shares"),
         ):
-            share_metric(label, t[column], f"{label} on {as_of}, over every grant listed.", width=200)
+            share_metric(label, t[column], f"{label} on {formats.day(as_of)}, over every grant listed.", width=200)
     positions = formatting.first(frame, POSITION_COLUMNS)
     on_page = formatting.shown(positions, ("grant_date", "termination_date"))
     st.dataframe(
