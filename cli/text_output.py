@@ -11,11 +11,13 @@ unchanged; the progress bar draws on the stream under the wrapper (``unescaped``
 from __future__ import annotations
 
 import contextlib
+import re
 import sys
 from collections.abc import Iterable, Iterator
 from typing import Any, TextIO, cast
 
 from calc.errors import escape_unprintable
+from calc.outputs.formats import day, term_value
 
 KEPT = "\n\t"
 
@@ -53,3 +55,20 @@ def escaped_output() -> Iterator[None]:
         yield
     finally:
         sys.stdout, sys.stderr = saved
+
+
+ISO_DAY = re.compile(r"\d{4}-\d\d-\d\d")
+
+
+def field_text(key: str, value: object) -> str:
+    """One figure of a command's report as a person reads it, by its key's unit suffix (``formats.term_value``:
+    ``*_usd`` money or a price to the cent, ``*_pct`` and ``*_rate`` as percentages, counts with separators,
+    yes/no, dates as "Aug 2, 2004" (an ISO date string too), ``none`` for a missing figure); a mapping as
+    ``key=value`` pairs."""
+    if value is None:
+        return "none"
+    if isinstance(value, dict):
+        return "  ".join(f"{k}={field_text(str(k), v)}" for k, v in value.items())
+    if isinstance(value, str) and ISO_DAY.fullmatch(value):
+        return day(value)
+    return term_value(key, value)

@@ -84,6 +84,15 @@ def _headline(page: Page, entry: SavedScenario) -> dict[str, object]:
     }
 
 
+def _saved_at(stamp: object) -> str:
+    """When a scenario was saved, as ``formats.moment`` writes it; a stored value that is no time (a tampered
+    file) as it is."""
+    try:
+        return formats.moment(stamp)
+    except (ValueError, TypeError, OverflowError):
+        return str(stamp)
+
+
 def _listing(page: Page, saved: list[SavedScenario]) -> pd.DataFrame:
     rows = [
         {
@@ -91,7 +100,7 @@ def _listing(page: Page, saved: list[SavedScenario]) -> pd.DataFrame:
             "kept": "parameters only" if s.params_only else "whole scenario",
             "id": s.doc.id if s.doc else "",
             **_headline(page, s),
-            "saved": formats.moment(s.saved_at),
+            "saved": _saved_at(s.saved_at),
             **(
                 {
                     inputs.SPEC_BY_NAME[k].label: show_param(inputs.SPEC_BY_NAME[k], v)
