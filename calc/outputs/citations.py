@@ -22,11 +22,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from calc.inputs.paths import DOCUMENTS_PATH
-from calc.outputs.formats import day
+from calc.outputs.formats import human_dates
 
 NOT_VERIFIED = "not verified"
 _ISSUE = r"issue \d+(?: item \d+)?"
-_ISO_DATE = re.compile(r"(?<![\d-])(\d{4})-(\d\d)-(\d\d)(?![\d-])")
 _FILE = re.compile(r"(?:\bdata/)?\b([\w.-]+\.(?:csv|toml|txt))\b")
 
 
@@ -154,5 +153,5 @@ def citation(source: str) -> str:
     text = re.sub(r"\bbrief:\s*", "product brief: ", text)
     text = _files(text)
     text = _documents(text)
-    text = _ISO_DATE.sub(lambda m: day(m.group(0)), text)
+    text = human_dates(text)
     return _tidy(text)

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from decimal import Decimal
 from numbers import Integral, Real
 
@@ -158,6 +159,14 @@ def moment(value: object) -> str:
     return f"{day(stamp)}, {stamp:%H:%M} UTC"
 
 
+ISO_DATE = re.compile(r"(?<![\d-])(\d{4})-(\d\d)-(\d\d)(?![\d-])")
+
+
+def human_dates(text: str) -> str:
+    """Every ISO date in a sentence as people write it: "retired by 2002-12-12" -> "retired by Dec 12, 2002"."""
+    return ISO_DATE.sub(lambda m: day(m.group(0)), text)
+
+
 def counted(count: int, noun: str) -> str:
     """``count`` and ``noun``, plural unless the count is one: 1 row, 4 rows."""
     return f"{count:,} {noun}{'' if count == 1 else 's'}"
@@ -184,8 +193,8 @@ def input_value(value: object, unit: str = "") -> str:
 def term_value(name: str, value: object) -> str:
     """A term of ``calc.model.terms`` (or a registry figure) as a person reads it, by its field ``name``'s
     suffix: month-day pairs as ``Feb 1, Aug 1``, yes/no, counts with separators, ``*_rate`` fractions as
-    ``8.00%``, ``*_pct`` as ``20.00%``, prices to the cent (to 4 places where the term states them: ``$5.9400`` is
-    ``$5.94``, ``$0.2525`` stays), money of $100 or more as ``$1,000``, dates as ``Aug 2, 2004``."""
+    ``8.00%``, ``*_pct`` as ``20.00%``, prices to the cent (a term stated as a Decimal to 4 places keeps them:
+    ``$5.9400`` is ``$5.94``, ``$0.2525`` stays), money of $100 or more as ``$1,000``, dates as ``Aug 2, 2004``."""
     if isinstance(value, tuple | list):
         if value and all(isinstance(v, tuple | list) and len(v) == 2 for v in value):
             return ", ".join(f"{dt.date(2001, int(m), int(d)):%b} {int(d)}" for m, d in value)  # (month, day)
@@ -204,8 +213,8 @@ def term_value(name: str, value: object) -> str:
             return rate(value)
         if name.endswith("_pct"):
             return pct(value)
-        if name.endswith("_usd"):
-            return usd(value) if abs(amount) >= 100 else price(value, 4)
+        if name.endswith("_usd"):  # a term as stated (a Decimal) keeps its places; a computed price is to the cent
+            return usd(value) if abs(amount) >= 100 else price(value, 4 if isinstance(value, Decimal) else 2)
         return number(value)
     return str(value)
 
