@@ -6,7 +6,6 @@ import dataclasses
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -16,7 +15,7 @@ from calc.model.params import SPECS, ParamSpec, ScenarioParams
 from calc.model.terms import Terms
 from calc.outputs import formats
 from calc.outputs.citations import citation
-from calc.outputs.files import csv_decimals, fixed_text
+from calc.outputs.files import csv_decimals, plain_number
 from dashboard.formatting import pct, shares
 from dashboard.inputs import choice_label, cli_flag
 from dashboard.inputs import label as input_label
@@ -80,12 +79,13 @@ def summary_table(params: ScenarioParams, summary: Mapping[str, object], registe
 
 
 def _cell(item: str, value: object) -> object:
-    """A long-form summary value to its unit's precision (``calc.outputs.files.csv_decimals``); None as empty."""
-    digits = csv_decimals(item)
+    """A long-form summary value (its column mixes units): a float rounded to its unit's precision
+    (``calc.outputs.files.csv_decimals``) and written as its shortest text (``plain_number``: ``0``, ``1``, ``20``,
+    ``1.89``, ``24.283276``); None as empty."""
     if value is None:
         return ""
-    if isinstance(value, float) and digits is not None:
-        return fixed_text(np.array([value]), digits)[0]
+    if isinstance(value, float):
+        return plain_number(value, csv_decimals(item))
     return value
 
 
