@@ -31,7 +31,7 @@ from dashboard import cache, inputs, state, tables
 from dashboard.context import Page
 from dashboard.narrative import OWNERSHIP_CAVEAT
 from dashboard.safe import error_lines, text
-from dashboard.widgets import chart, download, file_name, inputs_sidecar
+from dashboard.widgets import UPLOAD_MB, chart, download, file_name, inputs_sidecar
 
 HOLDER_CONFIG = tables.holder_column_config()
 
@@ -177,7 +177,9 @@ def render_register_editing(register: pd.DataFrame, issued: int) -> None:
             "`name`, `preferred_shares`; optional `footnotes`, `common_owned_prior`, `issues`. An invalid "
             "file is rejected with every bad row listed, and the current holder data stays in place."
         )
-        upload = st.file_uploader("Upload a holder table (CSV)", type=["csv"], key="register_upload")
+        upload = st.file_uploader(
+            "Upload a holder table (CSV)", type=["csv"], key="register_upload", max_upload_size=UPLOAD_MB
+        )
         if upload is not None and upload.file_id != st.session_state.get("register_upload_seen"):
             st.session_state["register_upload_seen"] = upload.file_id
             try:

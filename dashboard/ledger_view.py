@@ -468,7 +468,7 @@ def exchange_choices(events: Sequence[Event], params: ScenarioParams) -> dict[st
         ratio = event_exchange_ratio(e)
         if ratio is None or ratio < MIN_RATIO or not params.valuation_date <= e.date <= params.horizon:
             continue
-        label = f"{formats.day(e.date)}: {formats.number(float(ratio), 2)} common per preferred" + (
+        label = f"{formats.day(e.date)}: {formats.number(float(ratio), 2, 2)} common per preferred" + (
             " (2002 history)" if e in history else ""
         )
         option, copy = label, 1
@@ -553,13 +553,13 @@ def render_breakeven(
     with st.container(horizontal=True, wrap=True, gap="small"):
         st.metric(
             "Exchange: common per preferred",
-            formats.number(report["exchange_shares_per_preferred"], 2),
+            formats.number(report["exchange_shares_per_preferred"], 2, 2),
             border=True,
             width=BREAKEVEN_METRIC_WIDTH_PX,
         )
         st.metric(
             "Wait: common per preferred",
-            formats.number(report["wait_shares_per_preferred"], 2),
+            formats.number(report["wait_shares_per_preferred"], 2, 2),
             border=True,
             width=BREAKEVEN_METRIC_WIDTH_PX,
             help="at the scenario's price path",

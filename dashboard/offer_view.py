@@ -114,7 +114,7 @@ def render(page: Page) -> None:
     replay: dict[str, Any] = cache.replayed_2002_exchanges()
     trades = [
         (
-            f"{formats.day(t['date'])}: {formats.number(t['common_per_preferred'], 2)}",
+            f"{formats.day(t['date'])}: {formats.number(t['common_per_preferred'], 2, 2)}",
             t["price_usd"],
             t["common_per_preferred"] * t["price_usd"],
         )

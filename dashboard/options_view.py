@@ -26,7 +26,7 @@ from charts.template import STREAMLIT_THEME
 from dashboard import cache, formatting, state
 from dashboard.context import Page
 from dashboard.safe import error_lines, short, text
-from dashboard.widgets import bounds_kwargs, download, net_income_input, share_metric
+from dashboard.widgets import UPLOAD_MB, bounds_kwargs, download, net_income_input, share_metric
 
 TRIAL_KEY = "options_previous"  # GrantsData to restore if the upload on trial cannot be computed
 SEEN_KEY = "options_upload_seen"  # file id of the last upload read
@@ -71,6 +71,7 @@ def _grants() -> list[Grant]:
         "Grants CSV",
         type="csv",
         key="options_upload",
+        max_upload_size=UPLOAD_MB,
         help="columns: grant_id, form, shares, exercise_price_usd, grant_date, termination_date, termination_reason",
     )
     if upload is not None and upload.file_id != st.session_state.get(SEEN_KEY):

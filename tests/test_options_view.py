@@ -150,7 +150,7 @@ def test_tables_lead_with_the_answering_columns_under_short_headers_review_round
         heads = [c["label"] for c in _config(table).values()]
         assert all("_" not in h and len(h) <= 18 for h in heads) and len(set(heads)) == len(heads), heads
     config = _config(waterfall)
-    assert config["step"]["pinned"] and config["incremental_shares"]["type_config"]["format"] == "localized"
+    assert config["step"]["pinned"] and config["incremental_shares"]["type_config"]["format"] == "%,d"
 
 
 def test_whole_number_inputs_echo_with_separators_and_labels_fit_review_round_5_items_6_and_8():

@@ -14,7 +14,7 @@ from calc.model.eps import (
     waterfall_rows,
 )
 from calc.model.inputs_registry import BASIC_SHARES, NET_INCOME, PERIOD_YEARS, TAX_RATE, span
-from calc.outputs.formats import price, shares, usd
+from calc.outputs.formats import day, price, shares, usd
 from cli.arg_types import exact_number, input_path, iso_date, positive_decimal, tax_rate, whole_number
 from cli.json_output import print_json
 
@@ -34,7 +34,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         default=defaults.basic_shares,
         help=f"{BASIC_SHARES.help}, {span(BASIC_SHARES)} (default {market.common_shares_outstanding:,})",
     )
-    close = market.closing_price_date.strftime("%b %d, %Y").replace(" 0", " ")
+    close = day(market.closing_price_date)
     parser.add_argument(
         "--price",
         type=positive_decimal,
