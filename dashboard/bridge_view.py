@@ -33,6 +33,7 @@ from calc.model.bridge import (
     workbook_sheets,
 )
 from calc.model.price_path import RULES
+from calc.outputs import formats
 from calc.outputs.citations import citation
 from calc.outputs.workbook import tables_workbook_bytes
 from charts.bridge_figures import bridge_figure, reconciliation_figure
@@ -50,12 +51,14 @@ LABELS = {  # short enough for a half-width select box at 1024 px; the help says
     "previous": "previous close",
     "log_linear": "log-linear",
 }
-COVERS_CONFIG = {
-    "date": st.column_config.DateColumn("cover date", format="YYYY-MM-DD"),
-    "actual_shares": st.column_config.NumberColumn("actual", format="localized"),
-    "model_shares": st.column_config.NumberColumn("model", format="localized"),
-    "residual_shares": st.column_config.NumberColumn("residual", format="localized", help=RESIDUAL_LABEL),
-    "residual_pct": st.column_config.NumberColumn("residual %", format="%.2f"),
+COVERS_CONFIG = {  # the formats of calc.outputs.formats (dates "Aug 2, 2004", counts with separators)
+    "date": st.column_config.DateColumn("cover date", format=formats.TABLE_DATE),
+    "actual_shares": st.column_config.NumberColumn("actual", format=formats.TABLE_FORMATS["shares"]),
+    "model_shares": st.column_config.NumberColumn("model", format=formats.TABLE_FORMATS["shares"]),
+    "residual_shares": st.column_config.NumberColumn(
+        "residual", format=formats.TABLE_FORMATS["shares"], help=RESIDUAL_LABEL
+    ),
+    "residual_pct": st.column_config.NumberColumn("residual share", format=formats.TABLE_FORMATS["pct"]),
 }
 NOTES_CONFIG = {
     "kind": st.column_config.TextColumn("kind", width="small"),

@@ -81,7 +81,13 @@ def render_holders(page: Page, result: ScenarioResult, terms: Terms) -> None:
     )
     c1, c2, c3 = st.columns([2, 2, 1], vertical_alignment="bottom")
     query = c1.text_input("Search holders", key="holder_search", placeholder="name, fund family or footnote")
-    kinds = c2.multiselect("Rows", ["holder", "family"], default=["holder", "family"], key="holder_kinds")
+    kinds = c2.multiselect(
+        "Show",
+        ["holder", "family"],
+        default=["holder", "family"],
+        key="holder_kinds",
+        format_func={"holder": "each holder", "family": "fund-family totals"}.__getitem__,
+    )
     flagged = c3.checkbox("≥ 5% only", key="holder_flagged")
     kinds = [*kinds, "remainder"] if "holder" in kinds else kinds  # the remainder row is shown with the holders
     view = holder_table(tables.filter_holders(result.holders, query, kinds, flagged))

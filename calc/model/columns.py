@@ -43,7 +43,7 @@ HOLDER_LABEL_COLUMNS = (
         "kind",
         "string",
         "",
-        "Row",
+        "Row type",
         "holder: one listed holder; remainder: the preferred not in an uploaded table (many holders, never "
         "flagged); family: fund-family total",
     ),
