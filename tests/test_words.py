@@ -23,7 +23,7 @@ from calc.inputs.csv_records import MAX_TEXT_BYTES
 from calc.inputs.terms_toml import load_terms
 from calc.model.columns import TERM_LABELS
 from cli.commands import COMMANDS
-from dashboard import sections
+from dashboard import sections, state
 from tests.helpers import ROOT, open_section, run_cli, started_app
 
 FORBIDDEN = re.compile(
@@ -168,20 +168,37 @@ def page_text(at: AppTest) -> list[str]:
     return texts
 
 
-def test_no_section_of_the_dashboard_shows_developer_words_or_raw_values(tmp_path, monkeypatch):
-    at = started_app(tmp_path, monkeypatch)
+def _scan_sections(at: AppTest) -> tuple[list[str], set[str]]:
+    """Every section opened in turn: the offences found and every text read."""
     offences: list[str] = []
     seen: set[str] = set()
     for name in sections.NAMES:
         open_section(at, name)
         assert not at.exception, name
-        texts = page_text(at)
+        texts = [t for t in page_text(at) if not t.startswith(("http://", "https://"))]  # the link is a URL
         seen |= set(texts)
         for text in dict.fromkeys(texts):
             offences += _offences(text, name)
+    return offences, seen
+
+
+def test_no_section_of_the_dashboard_shows_developer_words_or_raw_values(tmp_path, monkeypatch):
+    offences, seen = _scan_sections(started_app(tmp_path, monkeypatch))
     assert offences == []
     # the scan reads the sections' tables, metrics and captions, not only their titles
     assert {"Dividend rate a year", "8.00%", "Break-even flat price", "Vested shares", "Fully diluted"} <= seen
+
+
+def test_nor_with_the_history_replayed_the_recorded_closes_and_a_stress_price(tmp_path, monkeypatch):
+    """The 2002-2004 history (its sources cite Reuters and the 10-Q covers), the recorded closes (their sources
+    name issue 22 in the data file) and a $0.05 price: more text from the data files reaches the page."""
+    at = started_app(tmp_path, monkeypatch)
+    at.toggle(key=state.HISTORY_KEY).set_value(True).run()
+    at.button(key="prices_shipped").click().run()
+    at.sidebar.number_input(key="param_price").set_value(0.05).run()
+    offences, seen = _scan_sections(at)
+    assert offences == []
+    assert any(text.startswith("The recorded closes of 2001–2003: 10 closes, Aug 1, 2001 to ") for text in seen)
 
 
 def test_the_uploaders_state_the_limit_the_readers_enforce():
