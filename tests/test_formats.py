@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import math
+from decimal import Decimal
 
 import pandas as pd
 import pytest
@@ -52,6 +53,21 @@ from calc.scenario_run import run
         (lambda: f.input_value(1.89, "USD"), "1.89"),
         (lambda: f.counted(1, "row"), "1 row"),
         (lambda: f.counted(1_234, "row"), "1,234 rows"),
+        # terms as the filing states them (SUPP p. 1 cover: 8.00%, $5.94; p. 11 fn 3: $1,000.00; p. 11: $1.89)
+        (lambda: f.term_value("dividend_rate", Decimal("0.08")), "8.00%"),
+        (lambda: f.term_value("cumulative_dividends", True), "yes"),
+        (lambda: f.term_value("initial_liquidation_preference_usd", Decimal("1000.00")), "$1,000"),
+        (lambda: f.term_value("conversion_price_usd", Decimal("5.9400")), "$5.94"),
+        (lambda: f.term_value("closing_price_usd", Decimal("1.89")), "$1.89"),
+        (lambda: f.term_value("breakeven_price_usd", 3.4999849), "$3.50"),  # computed: to the cent
+        (lambda: f.term_value("dividend_months_days", ((2, 1), (8, 1))), "Feb 1, Aug 1"),
+        (lambda: f.term_value("put_dates", (dt.date(2004, 8, 2), dt.date(2006, 8, 1))), "Aug 2, 2004, Aug 1, 2006"),
+        (lambda: f.term_value("shares_issued", 1_885_000), "1,885,000"),
+        (lambda: f.term_value("call_trigger_pct", Decimal("20")), "20.00%"),
+        (
+            lambda: f.human_dates("retired by 2002-12-12 (after 2002-10-23)"),
+            "retired by Dec 12, 2002 (after Oct 23, 2002)",
+        ),
     ],
 )
 def test_each_kind_of_figure_reads_one_way(call, expected):

@@ -11,7 +11,11 @@ Rules (one per kind of figure):
 - percentages: two decimals, ``24.30%``; rates stored as fractions (0.08) read as percentages, ``8.00%``;
 - yes/no for booleans, ``—`` for a missing figure (never ``None``, ``True`` or ``nan``);
 - dates: ``Aug 2, 2004``; times: ``Dec 7, 2026, 15:36 UTC`` (never raw ISO);
-- spreadsheet number formats per unit (``EXCEL_FORMATS``), so the workbook shows what the text shows.
+- terms and command fields by their name's unit (``term_value``: ``8.00%``, ``yes``, ``$1,000``, ``Feb 1, Aug 1``);
+  ISO dates inside a sentence humanized (``human_dates``);
+- spreadsheet number formats per unit (``EXCEL_FORMATS``) and the dashboard's table formats (``TABLE_FORMATS``,
+  ``TABLE_DATE``), so the workbook and the tables show what the text shows.
+Sources are shown as citations by ``calc.outputs.citations``.
 Formatting only: every number comes from ``calc``.
 """
 
