@@ -22,8 +22,6 @@ from calc.outputs.formats import price as price
 from calc.outputs.formats import shares as shares
 from calc.outputs.formats import usd as usd
 
-HOLDER_PCT_DIGITS = 3
-
 # --- table columns -------------------------------------------------------------------------------------------
 # column -> (label, kind); kind picks the number format. Unknown columns fall back on their unit suffix.
 COLUMNS: dict[str, tuple[str, str]] = {

@@ -22,7 +22,7 @@ def render(page: Page) -> None:
     st.caption(
         f"Each line re-runs the scenario at a different common price (x axis, log-scale y). Settling in stock "
         f"issues about (cash value ÷ price) shares, so it explodes as the price falls; conversion issues a fixed "
-        f"number of shares. Below the conversion price ({formatting.usd(conversion_price)}, dashed) a "
+        f"number of shares. Below the conversion price ({formatting.price(conversion_price)}, dashed) a "
         "stock-settled put issues more shares than conversion (shaded). " + figures.PNG_NOTE
     )
     with st.expander("Sensitivity table"):
