@@ -9,6 +9,7 @@ from calc.inputs.filing import parse_filing
 from calc.inputs.paths import FILING_PATH
 from calc.inputs.register import RegisterSummary, summarize
 from calc.outputs.files import plan_outputs
+from calc.outputs.formats import usd
 from calc.outputs.record import inputs_record
 from cli.arg_types import input_path
 
@@ -24,13 +25,15 @@ def configure(parser: argparse.ArgumentParser) -> None:
 
 
 def format_summary(summary: RegisterSummary, rate: object) -> str:
+    """The parsed table's totals against what the filing's own figures imply, one a line (money as
+    ``formats.usd`` writes it)."""
     t = summary.totals
     lines = [
         f"holders listed:            {summary.holders:,}",
         f"conversion rate (filing):  {rate}",
         f"preferred shares:          {t['preferred_shares']:,}",
-        f"debenture principal USD:   {t['debenture_principal_usd']:,} reported, "
-        f"{t['expected_debenture_principal_usd']:,} expected",
+        f"debenture principal:       {usd(t['debenture_principal_usd'])} reported, "
+        f"{usd(t['expected_debenture_principal_usd'])} expected",
         f"common shares (note 4):    {t['common_shares']:,} reported, {t['expected_common_shares']:,} expected",
         f"common owned prior:        {t['common_owned_prior']:,}",
         f"rows with issues:          {summary.rows_with_issues:,}",
