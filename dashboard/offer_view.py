@@ -50,7 +50,7 @@ def _inputs(page: Page) -> Offer:
         max_value=OFFER_PRICE.bounds[1],
         value=DEFAULT_PRICE,
         step=0.01,
-        format="%.4f",
+        format="%.2f",  # a price to the cent (calc.outputs.formats)
         key=PRICE_KEY,
     )
     return Offer(Fraction(repr(float(ratio))), date, float(price))

@@ -155,7 +155,7 @@ def _render_grants(terms: Terms, grants: list[Grant], params: ScenarioParams | N
         "Average price (USD)",
         min_value=0.01,
         step=0.25,
-        format="%.4f",
+        format="%.2f",  # a price to the cent (calc.outputs.formats)
         key="options_price",
         help="Average common price for the treasury stock method. Default: the scenario's "
         f"price (without a scenario, {shared.average_price_usd}, as `eps --price`).",

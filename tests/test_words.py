@@ -228,3 +228,17 @@ def test_no_view_module_keeps_a_formatting_rule_of_its_own():
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             if banned.search(line) and "file_name" not in line and ".csv" not in line:
                 pytest.fail(f"{Path(path).name}:{number}: {line.strip()}")
+
+
+def test_every_price_box_shows_the_cent_not_four_places(tmp_path, monkeypatch):
+    """The sidebar's price, the options' average price and the desk's price read "1.89", not "1.8900"."""
+    at = started_app(tmp_path, monkeypatch)
+    formats_by_label: dict[str, str] = {}
+    for name in ("Share issuance", "Employee options", "Exchange desk"):
+        open_section(at, name)
+        for node in _nodes(at._tree):
+            label = node.proto.label.lower() if getattr(node, "type", "") == "number_input" else ""
+            if "price" in label and "drift" not in label:
+                formats_by_label[node.proto.label] = node.proto.format
+    assert {"Common price (USD)", "Average price (USD)", "Common price on D (S)"} <= set(formats_by_label)
+    assert set(formats_by_label.values()) == {"%.2f"}, formats_by_label
