@@ -106,14 +106,19 @@ KIND_TEXT: dict[str, Callable[[object], str]] = {  # a column with a missing fig
 
 
 def label(column: str) -> str:
-    """The human label of a column (the column name itself when none is set)."""
-    return COLUMNS.get(column, (column.replace("_", " "), ""))[0]
+    """The human label of a column (its name in words, without its unit suffix, when none is set)."""
+    words = column.removesuffix("_usd").removesuffix("_pct").replace("_", " ")
+    return COLUMNS.get(column, (words, ""))[0]
 
 
 def _kind(column: str, frame: pd.DataFrame | None) -> str:
     """How a column reads: its ``COLUMNS`` kind, else its registered unit, else its dtype."""
     if column in COLUMNS:
         return COLUMNS[column][1]
+    if column not in REGISTERED and column.endswith("_usd"):  # a column no registry names: its unit suffix
+        return "price" if "price" in column or "eps" in column else "usd"
+    if column not in REGISTERED and column.endswith("_pct"):
+        return "pct"
     unit = unit_of(column) if column in REGISTERED else ""
     if unit == "date":
         return "date"

@@ -148,4 +148,4 @@ def render(page: Page) -> None:
         key="offer_replay",
         column_config=formatting.column_config(exchanges),
     )
-    st.caption(safe.text(replay["explanation"]))
+    st.caption(safe.text(formats.human_dates(replay["explanation"])))

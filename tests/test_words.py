@@ -52,8 +52,12 @@ RUNS: dict[str, list[str]] = {
 }
 
 
+MARKDOWN_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")  # dashboard.safe.text escapes punctuation: read it unescaped
+
+
 def _offences(text: str, where: str) -> list[str]:
     """Each forbidden word, price to 4 places or ISO date in ``text`` (lines naming a written file excepted)."""
+    text = MARKDOWN_ESCAPE.sub(r"\1", text).replace("\u2060", "")
     found = []
     for line in text.splitlines():
         if line.startswith("wrote "):
