@@ -688,10 +688,12 @@ def binding_prices(result: ScenarioResult) -> Mapping[str, float | None]:
 
 def scenario_figures(
     result: ScenarioResult, sensitivity: pd.DataFrame, authorized_shares: int
-) -> tuple[go.Figure, go.Figure, go.Figure]:
-    """The report's three charts of one scenario: issuance, price sensitivity and holder concentration."""
+) -> tuple[go.Figure, go.Figure, go.Figure, go.Figure]:
+    """The report's four charts of one scenario (the CLI's ``report`` and the dashboard's download alike): issuance,
+    dilution over time, price sensitivity and holder concentration."""
     return (
         issuance_figure(result.timeline, result.params.base_shares, authorized_shares),
+        dilution_figure(result.timeline),
         sensitivity_figure(
             sensitivity, horizon_conversion_price(result.timeline), result.params.price, binding_prices(result)
         ),
