@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from calc.inputs.data import default_book, load_caps
 from calc.inputs.params import default_params
-from calc.outputs.report import report_html
+from calc.outputs.report import charts_html, report_html
 from charts import (
     bridge_figures,
     figures,
@@ -81,8 +81,8 @@ def test_report_draws_in_the_template_not_plotly_grey():
     charts = figures.scenario_figures(
         result, price_sensitivity(params, price_grid(), terms, book=default_book(), caps=load_caps()), 10_000_000_000
     )
-    page = report_html(params, result, charts, terms, inputs_record("test", {}, params))
-    body = page[page.index('<section class="chart">') :]
+    page = report_html(params, result, charts_html(charts, static=False), terms, inputs_record("test", {}, params))
+    body = page[page.index('<section class="chart"') :]
     assert "#E5ECF6" not in body and body.count(template.TEXT_COLOUR) >= 3
 
 

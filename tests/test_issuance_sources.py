@@ -26,7 +26,7 @@ from calc.model.scenario import SUMMARY_KEYS, ScenarioResult, run_scenario
 from calc.model.sensitivity import price_grid, price_sensitivity
 from calc.outputs.narrative import HTML, explain_parts
 from calc.outputs.record import inputs_record
-from calc.outputs.report import report_html
+from calc.outputs.report import charts_html, report_html
 from calc.outputs.workbook import WorkbookData, workbook_bytes
 from calc.scenario_doc import event_cells
 from charts import figures
@@ -119,7 +119,8 @@ def _report(result: ScenarioResult) -> str:
         result.params, price_grid(), terms=load_terms(), book=default_book(), caps=load_caps()
     )
     charts = figures.scenario_figures(result, sensitivity, terms.market.authorized_common_shares)
-    html = report_html(result.params, result, charts, terms, inputs_record("test", {}, result.params))
+    drawn = charts_html(charts, static=False)  # interactive: the series names are in the page, no browser needed
+    html = report_html(result.params, result, drawn, terms, inputs_record("test", {}, result.params))
     return html.replace("\\u002f", "/")  # plotly writes "/" in its JSON as \u002f
 
 

@@ -207,7 +207,7 @@ def _capacity(capacity: ScenarioCapacity | None, m: Markup) -> str:
         n, o = c.issuance.shares_needed, c.issuance.outstanding_before
         verdicts = "; ".join(_cap_verdict(line) for line in c.named())
         cash = (
-            " Under the capacity policy (cash_put_allowed) it is settled in cash instead." if c.settled_in_cash else ""
+            ' Under the capacity policy ("Cash when a cap binds": yes) it is settled in cash instead.' if c.settled_in_cash else ""
         )
         sentences.append(
             f"{_issuance_subject(c, m)} needs {m.strong(shares(n) + ' shares')}, {pct(100 * n / o, 1)} of the "
