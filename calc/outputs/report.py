@@ -537,8 +537,7 @@ def report_html(
         f"<h2>Largest holders (pro forma at the horizon)</h2>{holders_html(result.holders)}",
         f"<h2>Inputs</h2>{inputs_html(params, terms, price_path)}",
         f"<h2>Terms and their sources</h2>{sources_html(terms)}",
-        f'<section class="appendix"><h2>Appendix: run record</h2>'
-        f"{record_html(record)}</section>",
+        f'<section class="appendix"><h2>Appendix: run record</h2>{record_html(record)}</section>',
     ]
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
