@@ -8,7 +8,7 @@ concentration: ``charts.figures.scenario_figures``, in the dashboard's template)
 that differ from their defaults (by their labels, ``calc.model.params.SPECS``), the terms with their citations and,
 in an appendix, the full run record (``calc.outputs.record``), by label.
 
-Charts are static SVG drawn by plotly.js (``calc.outputs.static_charts``): the file is ~0.2 MB and prints crisply.
+Charts are static SVG drawn by plotly.js (``calc.outputs.static_charts``): the file is ~0.1 MB and prints crisply.
 Without a Chrome/Chromium the charts fall back to interactive plotly with plotly.js inline (~4.9 MB, offline).
 
 Words: every figure through ``calc.outputs.formats``; dates as "Aug 2, 2004", times as "Dec 7, 2026, 15:36 UTC";
@@ -240,9 +240,6 @@ def summary_html(summary: Mapping[str, object]) -> str:
     right = cells[half:] + ["<th></th><td></td>"] * (2 * half - len(cells))
     rows = "".join(f"<tr>{a}{b}</tr>" for a, b in zip(cells[:half], right))
     return f'<table class="summary short"><tbody>{rows}</tbody></table>'
-
-
-headline_html = summary_html  # the earlier name
 
 
 def holders_html(holders: pd.DataFrame, top: int = TOP_HOLDERS) -> str:
