@@ -83,7 +83,7 @@ def render(page: Page) -> None:
             bar.progress(done / total, text=f"Monte Carlo: {done:,} of {total:,} paths")
 
         outcome = cache.monte_carlo(
-            run_key, page.params, float(vol), int(paths), int(seed), page.events, report, page.prices
+            run_key, page.params, float(vol), int(paths), int(seed), page.events, report, page.book, page.prices
         )
         bar.empty()
     if outcome is None:
