@@ -144,11 +144,14 @@ def column_kind(column: str, values: pd.Series) -> str:
 
 def header_text(spec: Column) -> str:
     """The header a reader sees: the column's label with its unit, unless the label already says it
-    ("Pro forma %", "New shares, all sources"): ``Common price ($)``, ``From conversion (shares)``."""
+    ("Pro forma %", "New shares, all sources"): ``Common price ($)``, ``From conversion (shares)``,
+    ``Preferred (basis, shares)``."""
     label = spec.label or spec.name
     suffix = UNIT_SUFFIX.get(spec.unit, "")
     said = {" ($)": ("USD", "$"), " (%)": ("%",), " (shares)": ("shares", "Shares")}.get(suffix, ())
-    return label if not suffix or any(word in label for word in said) else label + suffix
+    if not suffix or any(word in label for word in said):
+        return label
+    return f"{label[:-1]}, {suffix.strip(' ()')})" if label.endswith(")") else label + suffix
 
 
 def _date(value: object) -> dt.date | None:
