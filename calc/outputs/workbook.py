@@ -179,6 +179,8 @@ def _shown_width(value: float, kind: str) -> int:
 
 def line_count(text: str, width: int) -> int:
     """Lines ``text`` takes wrapped at ``width`` characters (at least one)."""
+    if len(text) <= width:
+        return 1
     return max(1, len(textwrap.wrap(text, max(1, width), break_long_words=True)))
 
 
