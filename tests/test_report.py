@@ -20,7 +20,7 @@ from calc.outputs.record import inputs_record
 from calc.outputs.report import report_html
 from charts.figures import scenario_figures
 from tests.browser import ARTIFACTS, CHROMIUM, WAIT_MS
-from tests.helpers import HOSTILE_NAMES, run_cli
+from tests.helpers import HOSTILE_NAMES, run_cli, summary_figures
 
 SCENARIO = ["--price", "7", "--dividend-policy", "accrue", "--horizon", "2006-08-01"]
 INJECTIONS = ("<script>window.__pwned = 1</script>", '<img src=x onerror="window.__pwned = 2">')
@@ -132,7 +132,7 @@ def test_dashboard_downloads_the_workbook_and_the_report(page):
     workbook = info.value
     assert re.fullmatch(r"lucent_scenario_[0-9a-f]{8}\.xlsx", workbook.suggested_filename)
     sheet = openpyxl.load_workbook(io.BytesIO(Path(workbook.path()).read_bytes()))["Summary"]
-    got = {row[0]: row[2] for row in sheet.iter_rows(min_row=2, values_only=True)}  # figure, label, value
+    got = summary_figures(sheet)  # each key figure's label, its value beside it
     assert got["new_shares"] == expected["new_shares"] == 1_156_931_218  # 159,576,720 dividend + 997,354,498 put
     with page.expect_download(timeout=WAIT_MS) as info:
         page.get_by_role("button", name="Download report (HTML)").click()
