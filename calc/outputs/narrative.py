@@ -284,27 +284,3 @@ def explain_parts(
         *([caps] if caps else []),
         _owners(holders, params.holder_basis, m),
     ]
-
-
-def _count_words(count: int) -> str:
-    """A large share count in words, to three figures: 1,156,931,218 -> ``1.16 billion``, 317,340,127 ->
-    ``317 million``; below a million, the exact count with separators."""
-    for size, word in ((10**9, "billion"), (10**6, "million")):
-        if count >= size:
-            return f"{float(f'{count / size:.3g}'):g} {word}"
-    return shares(count)
-
-
-def headline_answer(params: ScenarioParams, summary: Mapping[str, object]) -> str:
-    """The answer in one plain-text sentence: how many new common shares by the horizon, their share of the total
-    and the source most of them come from (``calc.model.issuance``), e.g. "1.16 billion new common shares by
-    2004-08-02, 24.28% of the total, mostly from puts and redemption settled in stock, with common at $1.89."."""
-    new, horizon = int(summary["new_shares"]), _date(params.horizon)  # type: ignore[call-overload]
-    if new == 0:
-        return f"No new common shares by {horizon}, with common at {usd(params.price)}."
-    source, count = max(nonzero_parts(summary), key=lambda part: part[1])
-    lead = "all" if count == new else "mostly" if 2 * count > new else "the largest part"
-    return (
-        f"{_count_words(new)} new common shares by {horizon}, {pct(summary['dilution_pct'])} of the total, "
-        f"{lead} from {source.phrase}, with common at {usd(params.price)}."
-    )

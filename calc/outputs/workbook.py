@@ -63,6 +63,7 @@ from calc.model.params import SPECS, ScenarioParams
 from calc.model.scenario import ScenarioResult
 from calc.model.terms import Terms
 from calc.outputs.files import neutralize_text
+from calc.outputs.formats import EXCEL_FORMATS
 from calc.outputs.narrative import headline_answer
 
 PAPER = 1  # XlsxWriter's paper code for US Letter (8.5 x 11 in): Lucent's own filings and the analyst's printer
@@ -70,15 +71,8 @@ MAX_WIDTH = 60  # no column wider than this (characters)
 WRAP_AT = 50  # text columns with longer values are this wide and wrap
 HOLDER_WRAP_AT = 34  # the holder table's names and issues wrap sooner: 17 columns on one page's width
 LINE_HEIGHT = 15  # points per line of an 11-point row (a wrapped cell's row is as tall as its lines)
-DATE_FORMAT = "mmm d, yyyy"  # Aug 2, 2004
-NUMBER_FORMATS = {
-    "shares": "#,##0",
-    "usd": "$#,##0.00",  # money and per-share prices, to the cent
-    "pct": "0.00%",  # unit pct (0-100 in calc): the cell holds value / 100
-    "rate": "0.00%",  # unit rate (0.08 for 8.00%): the cell holds the rate
-    "number": "#,##0.00##",
-    "date": DATE_FORMAT,
-}
+DATE_FORMAT = EXCEL_FORMATS["date"]
+NUMBER_FORMATS = EXCEL_FORMATS
 HEADER = {"bold": True, "bg_color": "#DDE4EE", "text_wrap": True, "valign": "top", "border": 1}
 UNIT_SUFFIX = {"USD": " ($)", "pct": " (%)", "rate": " (%)", "shares": " (shares)"}
 YES_NO = ("no", "yes")
@@ -465,7 +459,7 @@ def _summary_sheet(book: _Book, data: WorkbookData, scenario_id: str) -> None:
     byline = f"Scenario {scenario_id}" + (f", run {when}" if when else "") + ". Every figure is on the sheets after it."
     sheet.write_string(1, 0, byline, book.fmt(font_color="#555555"))
     answer = book.fmt(bold=True, size=13, text_wrap=True, valign="top")
-    sentence = headline_answer(params, summary)
+    sentence = headline_answer(data.result.timeline, summary)
     sheet.merge_range(3, 0, 3, 5, sentence, answer)
     sheet.set_row(3, 18 * line_count(sentence, int(sum(widths) * 0.8)))  # 13-point bold: ~0.8 of 11-point characters
     head, label = book.fmt(**HEADER), book.fmt(text_wrap=True, valign="top", border=1)
