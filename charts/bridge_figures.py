@@ -27,7 +27,7 @@ def _short(step: str) -> str:
 
 
 ZOOM_FLOOR = 0.95
-DILUTION_TITLE = "Bridge: base → total outstanding → fully diluted (at the horizon)"
+DILUTION_TITLE = "Bridge at the horizon: base → outstanding → fully diluted"
 
 
 def bridge_figure(rows: Sequence[dict], title: str = DILUTION_TITLE, zoom: bool = False) -> go.Figure:
