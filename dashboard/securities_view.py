@@ -259,7 +259,7 @@ def _measures_row(result: DilutionResult, horizon: object) -> None:
 
 def _bridge(result: DilutionResult) -> None:
     """The bridge rows as a table and a waterfall."""
-    st.subheader("Bridge: base → total outstanding → fully diluted")
+    st.subheader("Bridge to fully diluted")
     rows = bridge_rows(result)
     frame = pd.DataFrame(rows).drop(columns="measure")
     pin = {"step": formatting.text_width(frame["step"], NAME_WIDTH_PX)}
