@@ -44,7 +44,7 @@ def render_exports(page: Page) -> None:
             file_name=file_name("scenario", page.scenario_id, "xlsx"),
             mime=XLSX_MIME,
             icon=":material/table_view:",
-            help="Inputs with sources, summary, timeline, holders, sources: numbers as numbers",
+            help="A printable brief (Summary, Charts), then inputs, timeline, holders and sources: numbers as numbers",
         )
         st.download_button(
             "Download report (HTML)",

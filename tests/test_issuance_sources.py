@@ -32,7 +32,7 @@ from calc.scenario_doc import event_cells
 from charts import figures
 from dashboard import state
 from dashboard.formatting import shares
-from tests.helpers import APP_TIMEOUT, started_app
+from tests.helpers import APP_TIMEOUT, started_app, summary_figures
 
 HEADER = ",".join(EVENT_COLUMNS)
 EXCHANGE_ROW = "2002-10-15,exchange_common,100000,38000000,,,,,test"  # the user's row
@@ -108,9 +108,7 @@ def _summary_sheet(result: ScenarioResult) -> dict[str, object]:
     book = openpyxl.load_workbook(
         io.BytesIO(workbook_bytes(WorkbookData(result.params, result, {}, terms=load_terms())))
     )
-    rows = list(book["Summary"].iter_rows(values_only=True))
-    header = rows[0]
-    return {row[header.index("figure")]: row[header.index("value")] for row in rows[1:]}
+    return summary_figures(book["Summary"])
 
 
 def _report(result: ScenarioResult) -> str:

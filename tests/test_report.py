@@ -29,7 +29,7 @@ from calc.outputs.report import charts_html, citation, report_html
 from calc.outputs.static_charts import ChartsUnavailable
 from charts.figures import scenario_figures
 from tests.browser import ARTIFACTS, CHROMIUM, WAIT_MS
-from tests.helpers import HOSTILE_NAMES, run_cli
+from tests.helpers import HOSTILE_NAMES, run_cli, summary_figures
 
 SCENARIO = ["--price", "7", "--dividend-policy", "accrue", "--horizon", "2006-08-01"]
 CHANGED = ["--price", "2.5", "--annual-drift", "0.05", "--holder-basis", "registered", "--cash-put-allowed", "yes"]
@@ -287,7 +287,7 @@ def test_dashboard_downloads_the_workbook_and_the_same_report(page, reports):
     workbook = info.value
     assert re.fullmatch(r"lucent_scenario_[0-9a-f]{8}\.xlsx", workbook.suggested_filename)
     sheet = openpyxl.load_workbook(io.BytesIO(Path(workbook.path()).read_bytes()))["Summary"]
-    got = {row[0]: row[2] for row in sheet.iter_rows(min_row=2, values_only=True)}  # figure, label, value
+    got = summary_figures(sheet)  # each key figure's label, its value beside it
     assert got["new_shares"] == expected["new_shares"] == 1_156_931_218  # 159,576,720 dividend + 997,354,498 put
     with page.expect_download(timeout=3 * WAIT_MS) as info:
         page.get_by_role("button", name="Download report (HTML)").click()
