@@ -15,7 +15,10 @@ import sys
 from collections.abc import Iterable, Iterator
 from typing import Any, TextIO, cast
 
+import pandas as pd
+
 from calc.errors import escape_unprintable
+from calc.outputs.formats import human_dates, pct, rate, term_value
 
 KEPT = "\n\t"
 
@@ -53,3 +56,40 @@ def escaped_output() -> Iterator[None]:
         yield
     finally:
         sys.stdout, sys.stderr = saved
+
+
+UNITS = ("_usd", "_pct", "_rate", "_shares")
+RATE_KEYS = ("yield_to_put", "quoted_yield_to_put", "implied_spread")  # fractions (0.45) named without "_rate"
+
+
+def field_text(key: str, value: object) -> str:
+    """One figure of a command's report as a person reads it, by its key's unit suffix (``formats.term_value``:
+    ``*_usd`` money or a price to the cent, ``*_pct`` and ``*_rate`` as percentages, counts with separators,
+    yes/no, dates as "Aug 2, 2004" (an ISO date string too), ``none`` for a missing figure); a mapping as
+    ``key=value`` pairs."""
+    if value is None:
+        return "none"
+    if isinstance(value, dict):  # the parts of a figure in a unit ("..._prices_usd": {cap: price}) keep its unit
+        unit = next((u for u in UNITS if key.endswith(u)), "")
+        return "  ".join(
+            f"{k}={field_text(str(k) if str(k).endswith(UNITS) else f'{k}{unit}', v)}" for k, v in value.items()
+        )
+    if isinstance(value, str):
+        return human_dates(value)
+    if isinstance(value, float) and (key in RATE_KEYS or key.endswith("_rate")):
+        return rate(value)
+    if isinstance(value, float) and "_pct_" in key:
+        return pct(value)
+    return term_value(key, value)
+
+
+def frame_text(frame: pd.DataFrame) -> str:
+    """A table as aligned text, every cell as ``field_text`` writes it under its column's name (prices to the cent,
+    counts with separators, dates as "Aug 2, 2004", a dash for a missing figure)."""
+    shown = pd.DataFrame({c: [field_text(str(c), _plain(v)) for v in frame[c]] for c in frame.columns})
+    return shown.to_string(index=False)
+
+
+def _plain(value: object) -> object:
+    """A numpy scalar as its Python value (``field_text`` reads Python numbers)."""
+    return value.item() if hasattr(value, "item") else value

@@ -33,6 +33,8 @@ from calc.model.bridge import (
     workbook_sheets,
 )
 from calc.model.price_path import RULES
+from calc.outputs import formats
+from calc.outputs.citations import citation
 from calc.outputs.workbook import tables_workbook_bytes
 from charts.bridge_figures import bridge_figure, reconciliation_figure
 from dashboard import widgets
@@ -49,12 +51,14 @@ LABELS = {  # short enough for a half-width select box at 1024 px; the help says
     "previous": "previous close",
     "log_linear": "log-linear",
 }
-COVERS_CONFIG = {
-    "date": st.column_config.DateColumn("cover date", format="YYYY-MM-DD"),
-    "actual_shares": st.column_config.NumberColumn("actual", format="localized"),
-    "model_shares": st.column_config.NumberColumn("model", format="localized"),
-    "residual_shares": st.column_config.NumberColumn("residual", format="localized", help=RESIDUAL_LABEL),
-    "residual_pct": st.column_config.NumberColumn("residual %", format="%.2f"),
+COVERS_CONFIG = {  # the formats of calc.outputs.formats (dates "Aug 2, 2004", counts with separators)
+    "date": st.column_config.DateColumn("cover date", format=formats.TABLE_DATE),
+    "actual_shares": st.column_config.NumberColumn("actual", format=formats.TABLE_FORMATS["shares"]),
+    "model_shares": st.column_config.NumberColumn("model", format=formats.TABLE_FORMATS["shares"]),
+    "residual_shares": st.column_config.NumberColumn(
+        "residual", format=formats.TABLE_FORMATS["shares"], help=RESIDUAL_LABEL
+    ),
+    "residual_pct": st.column_config.NumberColumn("residual share", format=formats.TABLE_FORMATS["pct"]),
 }
 NOTES_CONFIG = {
     "kind": st.column_config.TextColumn("kind", width="small"),
@@ -111,9 +115,10 @@ def _inputs() -> tuple[dt.date, dt.date, Settings, str]:
 def _uploaded_prices() -> bytes | None:
     """The content of an uploaded price path (date,close_usd,source), or None for the shipped data/prices.csv."""
     upload = st.file_uploader(
-        "Price path (CSV: date,close_usd,source; default data/prices.csv)",
+        "Price path (CSV: date,close_usd,source; default: the recorded closes of 2001–2003)",
         type=["csv"],
         key="bridge_prices",
+        max_upload_size=1,
         help="CLI: bridge --prices FILE. Used where a row settles in stock or issues stock worth an amount.",
     )
     return None if upload is None else upload.getvalue()
@@ -138,6 +143,7 @@ def render(page: Page) -> None:
     st.dataframe(covers, hide_index=True, width="stretch", column_config=COVERS_CONFIG, key="bridge_covers")
     st.markdown("**Notes**: the sources' conflicts, what is not modelled, the settings and every dated assumption")
     notes = table.loc[table["date"].isna(), ["section", "item"]].set_axis(["kind", "text"], axis=1)
+    notes["text"] = notes["text"].map(citation)
     st.dataframe(notes, hide_index=True, width="stretch", column_config=NOTES_CONFIG, key="bridge_notes")
     widgets.download(
         "Bridge (CSV)",

@@ -1,55 +1,28 @@
-"""How numbers, dates and column names read on the page (one place for every display format).
-
-- shares: whole numbers with thousands separators (``3,607,381,493``); headline metrics use the compact form
-  (``3.61 B``, ``317.34 M``) with the exact count in the tooltip, so a value fits its box at any valid input;
-- money: USD to cents (``$84,814,745.60``); per-share prices to 4 decimals where an input is entered to 4
-  (``$1.8900``) and conversion prices to 2, as the terms state them (``$5.94``);
-- percentages: 2 decimals (holder percentages 3, since one holder can own a few thousandths of a percent);
-- dates: ISO ``YYYY-MM-DD`` everywhere;
-- chart axes: share counts with "B"/"M" suffixes (``charts.figures.SHARE_AXIS``) on every chart;
-- table columns: a human label and a help text naming the CSV/CLI column (``column_config``).
+"""Table columns on the page: Streamlit column configs (human labels, the CSV/CLI name in the help, number and
+date formats) and the frames they show. Every figure reads as ``calc.outputs.formats`` writes it (the one
+formatting module: shares with separators, money and prices to the cent, percentages to 2 decimals, dates as
+"Aug 2, 2004", a dash for a missing figure); this module only maps those rules onto ``st.column_config``
+(``formats.TABLE_FORMATS``, ``formats.TABLE_DATE``), so a cell sorts as a number or a date and reads as text does.
 Formatting only: every number comes from ``calc``.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
-from calc.model.columns import unit_of
+from calc.model.columns import REGISTERED, unit_of
+from calc.outputs import formats
 from calc.outputs.formats import compact_shares as compact_shares
 from calc.outputs.formats import pct as pct
+from calc.outputs.formats import price as price
 from calc.outputs.formats import shares as shares
 from calc.outputs.formats import usd as usd
 
-PCT_DIGITS = 2
 HOLDER_PCT_DIGITS = 3
-
-
-def price(value: object) -> str:
-    """A per-share common price as entered (4 decimals)."""
-    return usd(value, 4)
-
-
-def decimal(value: object, most: int = 4, least: int = 2) -> str:
-    """A plain number (a factor, a percent input) with separators, ``least`` to ``most`` decimals, trailing zeros
-    dropped: ``1.00``, ``0.955``, ``20.00``."""
-    text = f"{float(value):,.{most}f}"  # type: ignore[arg-type]
-    whole, _, fraction = text.partition(".")
-    fraction = fraction.rstrip("0").ljust(least, "0")
-    return f"{whole}.{fraction}" if fraction else whole
-
-
-def iso(value: object) -> str:
-    """A date as YYYY-MM-DD."""
-    if isinstance(value, dt.date):
-        return value.isoformat()[:10]
-    return pd.Timestamp(value).strftime("%Y-%m-%d")  # type: ignore[arg-type]
-
 
 # --- table sizes ----------------------------------------------------------------------------------------------
 # st.dataframe draws text in Source Sans at 14 px: about 6.5 px a character on average, capitals wider; 7 px a
@@ -89,7 +62,7 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "total_common_shares": ("Total common outstanding", "shares"),
     "new_shares_pct": ("New shares % of total", "pct"),
     "price_usd": ("Common price", "price"),
-    "conversion_price_usd": ("Conversion price", "price2"),
+    "conversion_price_usd": ("Conversion price", "price"),
     "in_the_money": ("Conversion in the money", "bool"),
     "preferred_outstanding": ("Preferred outstanding", "shares"),
     "debenture_principal_usd": ("Debenture principal", "usd"),
@@ -140,7 +113,22 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "pct_of_base_shares": ("% of base shares", "pct"),
     "fair_value_usd": ("Fair value", "usd"),
 }
-KIND_FORMAT = {"shares": "localized", "usd": "dollar", "price": "$%.4f", "price2": "$%.2f", "pct": f"%.{PCT_DIGITS}f%%"}
+KIND_FORMAT = {
+    "shares": formats.TABLE_FORMATS["shares"],
+    "usd": formats.TABLE_FORMATS["USD"],
+    "price": formats.TABLE_FORMATS["price"],
+    "pct": formats.TABLE_FORMATS["pct"],
+    "plain": formats.TABLE_FORMATS["number"],
+}
+KIND_TEXT: dict[str, Callable[[object], str]] = {  # a column with a missing figure is shown as text, the gap a dash
+    "shares": formats.shares,
+    "usd": formats.usd,
+    "price": formats.price,
+    "pct": formats.pct,
+    "plain": formats.number,
+    "date": formats.day,
+    "bool": formats.yes_no,
+}
 
 
 def label(column: str) -> str:
@@ -149,9 +137,12 @@ def label(column: str) -> str:
 
 
 def _kind(column: str, frame: pd.DataFrame | None) -> str:
+    """How a column reads: its ``COLUMNS`` kind, else its registered unit, else its dtype."""
     if column in COLUMNS:
         return COLUMNS[column][1]
-    unit = unit_of(column)
+    unit = unit_of(column) if column in REGISTERED else ""
+    if unit == "date":
+        return "date"
     if unit == "pct":
         return "pct"
     if unit == "USD":
@@ -163,13 +154,25 @@ def _kind(column: str, frame: pd.DataFrame | None) -> str:
     return "text"
 
 
+def _is_text(values: pd.Series) -> bool:
+    """A column of text (``shown`` turned it to text, or it always was)."""
+    return not (pd.api.types.is_numeric_dtype(values) or pd.api.types.is_datetime64_any_dtype(values))
+
+
+def _number_format(kind: str, values: pd.Series | None) -> str:
+    """The column's number format; a money column of whole dollars drops the cents (``$200,685,000``)."""
+    if kind == "usd" and values is not None and len(values) and bool(((values % 1) == 0).all()):
+        return formats.TABLE_FORMATS["USD_whole"]
+    return KIND_FORMAT[kind]
+
+
 def column_config(
     frame: pd.DataFrame, labels: dict[str, str] | None = None, pin: dict[str, int] | None = None
 ) -> dict[str, Any]:
-    """``st.dataframe`` column_config for ``frame``: human labels, the CSV/CLI name in the help, number formats
-    per ``KIND_FORMAT`` (dates as ISO text); ``pin`` text columns (column -> width in px) stay on the left at
-    that width,
-    so long names leave room for the figures."""
+    """``st.dataframe`` column_config for ``frame`` (as ``shown`` returns it): human labels, the CSV/CLI name in
+    the help, number formats per ``KIND_FORMAT``, dates as "Aug 2, 2004" (``formats.TABLE_DATE``, sorted as
+    dates); a column ``shown`` turned to text (it has a missing figure) right-aligned as text; ``pin`` text
+    columns (column -> width in px) stay on the left at that width, so long names leave room for the figures."""
     config: dict[str, Any] = {}
     for column in frame.columns:
         name = str(column)
@@ -179,31 +182,41 @@ def column_config(
             config[name] = st.column_config.TextColumn(head, help=hint, width=(pin or {})[name], pinned=True)
             continue
         kind = _kind(name, frame)
-        if kind in KIND_FORMAT:
-            config[name] = st.column_config.NumberColumn(head, help=hint, format=KIND_FORMAT[kind])
+        as_text = name in frame and _is_text(frame[name]) and kind not in ("text", "date")
+        if as_text:
+            config[name] = st.column_config.TextColumn(head, help=hint, alignment="right")
+        elif kind in KIND_FORMAT:
+            values = pd.to_numeric(frame[name], errors="coerce") if name in frame else None
+            config[name] = st.column_config.NumberColumn(head, help=hint, format=_number_format(kind, values))
         elif kind == "bool":
             config[name] = st.column_config.CheckboxColumn(head, help=hint)
         elif kind == "date":
-            config[name] = st.column_config.TextColumn(head, help=hint)
+            config[name] = st.column_config.DateColumn(head, help=hint, format=formats.TABLE_DATE)
         else:
-            config[name] = (
-                st.column_config.TextColumn(head, help=hint)
-                if kind == "text"
-                else st.column_config.NumberColumn(head, help=hint, format="localized")
-            )
+            config[name] = st.column_config.TextColumn(head, help=hint)
     return config
+
+
+def shown(frame: pd.DataFrame, dates: Iterable[str] = ()) -> pd.DataFrame:
+    """``frame`` ready for ``st.dataframe`` with ``column_config(shown(frame))``: date columns (``dates`` and
+    every column whose kind is a date) as dates; a number, date or yes/no column with a missing figure as the text
+    ``calc.outputs.formats`` writes, the gap a dash (never "None")."""
+    out = frame.copy()
+    for column in out.columns:
+        name = str(column)
+        if name in dates:
+            kind = "date"
+        else:
+            kind = _kind(name, out)
+        if kind == "date":
+            values = pd.to_datetime(out[name], errors="coerce")
+            out[name] = values if not values.isna().any() else out[name].map(formats.day)
+        elif kind in KIND_TEXT and out[name].isna().any():
+            out[name] = out[name].map(KIND_TEXT[kind])
+    return out
 
 
 def first(frame: pd.DataFrame, columns: Iterable[str]) -> pd.DataFrame:
     """``frame`` with ``columns`` (those it has) first, the rest after in their order."""
     lead = [c for c in columns if c in frame.columns]
     return frame[lead + [c for c in frame.columns if c not in lead]]
-
-
-def with_iso_dates(frame: pd.DataFrame, columns: Iterable[str] = ("date",)) -> pd.DataFrame:
-    """A copy with date columns as ISO text (one date form on the page)."""
-    out = frame.copy()
-    for column in columns:
-        if column in out.columns:
-            out[column] = out[column].map(lambda d: "" if d is None or d is pd.NaT or d != d else iso(d))
-    return out

@@ -18,9 +18,10 @@ from calc.model.issuance import ISSUANCE_SOURCES, parts
 from calc.model.params import ScenarioParams
 from calc.model.scenario_prices import path_words
 from calc.model.terms import Terms
+from calc.outputs.formats import day
 from dashboard import narrative
 from dashboard.context import Page
-from dashboard.formatting import compact_shares, pct, shares
+from dashboard.formatting import compact_shares, pct, price, shares
 from dashboard.narrative import FRACTION_NOTE
 from dashboard.widgets import METRIC_WIDTH_PX, share_metric
 
@@ -49,14 +50,14 @@ def render_metrics(params: ScenarioParams, summary: Mapping[str, object], terms:
         share_metric(
             "New shares",
             summary["new_shares"],
-            f"New shares under this scenario: common issued from {params.valuation_date} to {params.horizon} "
+            f"New shares under this scenario: common issued from {day(params.valuation_date)} to {day(params.horizon)} "
             f"by {' + '.join(source.label for source in ISSUANCE_SOURCES)}, as chosen in the sidebar and the "
             "events ledger.",
         )
         share_metric(
             "Total outstanding",
             summary["total_shares"],
-            f"Total common outstanding at the horizon {params.horizon}: {params.base_shares:,} before the "
+            f"Total common outstanding at the horizon {day(params.horizon)}: {shares(params.base_shares)} before the "
             "preferred plus the new shares.",
         )
         st.metric(
@@ -76,8 +77,8 @@ def render_metrics(params: ScenarioParams, summary: Mapping[str, object], terms:
         share_metric(
             "As-converted today",
             summary["as_converted_shares"],
-            f"As-converted shares today: if all {n:,} preferred converted on {params.valuation_date}, "
-            f"{n:,} × {rate.rate} common per preferred (conversion price ${rate.conversion_price_usd}). "
+            f"As-converted shares today: if all {shares(n)} preferred converted on {day(params.valuation_date)}, "
+            f"{shares(n)} × {rate.rate} common per preferred (conversion price {price(rate.conversion_price_usd)}). "
             f"{FRACTION_NOTE}",
         )
     with st.container(horizontal=True, wrap=True, gap="small", key="headline_sources"):
@@ -92,7 +93,7 @@ def render_metrics(params: ScenarioParams, summary: Mapping[str, object], terms:
         )
         st.metric(
             "Horizon",
-            params.horizon.isoformat(),
+            day(params.horizon),
             width=SOURCE_WIDTH_PX,
             help="Last date projected (sidebar: Horizon, `--horizon`).",
         )

@@ -31,7 +31,7 @@ from dashboard import cache, formatting, inputs, state, tables
 from dashboard.context import Page
 from dashboard.narrative import OWNERSHIP_CAVEAT
 from dashboard.safe import error_lines, text
-from dashboard.widgets import chart, download, file_name, inputs_sidecar
+from dashboard.widgets import UPLOAD_MB, chart, download, file_name, inputs_sidecar
 
 HOLDER_CONFIG = tables.holder_column_config()
 
@@ -81,7 +81,13 @@ def render_holders(page: Page, result: ScenarioResult, terms: Terms) -> None:
     )
     c1, c2, c3 = st.columns([2, 2, 1], vertical_alignment="bottom")
     query = c1.text_input("Search holders", key="holder_search", placeholder="name, fund family or footnote")
-    kinds = c2.multiselect("Rows", ["holder", "family"], default=["holder", "family"], key="holder_kinds")
+    kinds = c2.multiselect(
+        "Show",
+        ["holder", "family"],
+        default=["holder", "family"],
+        key="holder_kinds",
+        format_func={"holder": "each holder", "family": "fund-family totals"}.__getitem__,
+    )
     flagged = c3.checkbox("≥ 5% only", key="holder_flagged")
     kinds = [*kinds, "remainder"] if "holder" in kinds else kinds  # the remainder row is shown with the holders
     view = holder_table(tables.filter_holders(result.holders, query, kinds, flagged))
@@ -184,7 +190,9 @@ def render_register_editing(register: pd.DataFrame, issued: int) -> None:
             "`name`, `preferred_shares`; optional `footnotes`, `common_owned_prior`, `issues`. An invalid "
             "file is rejected with every bad row listed, and the current holder data stays in place."
         )
-        upload = st.file_uploader("Upload a holder table (CSV)", type=["csv"], key="register_upload")
+        upload = st.file_uploader(
+            "Upload a holder table (CSV)", type=["csv"], key="register_upload", max_upload_size=UPLOAD_MB
+        )
         if upload is not None and upload.file_id != st.session_state.get("register_upload_seen"):
             st.session_state["register_upload_seen"] = upload.file_id
             try:

@@ -15,13 +15,13 @@ import streamlit as st
 
 from calc.errors import Problem
 from calc.model.params import SPECS, ParamSpec, ScenarioParams
+from calc.outputs import formats
 
 SPEC_BY_NAME = {spec.name: spec for spec in SPECS}
 
 KEY_PREFIX = "param_"
 DATE_MIN, DATE_MAX = dt.date(1996, 1, 1), dt.date(2040, 12, 31)
-FLOAT_FORMAT = {"price": ("%.4f", 0.01), "annual_drift": ("%.4f", 0.05), "call_trigger_pct": ("%.2f", 1.0)}
-INT_STEP = {"base_shares": 1_000_000}
+FLOAT_FORMAT = {"price": ("%.2f", 0.01), "annual_drift": ("%.4f", 0.05), "call_trigger_pct": ("%.2f", 1.0)}
 CHOICE_HELP = {
     "dividend_policy": {
         "cash": "cash: no new shares",
@@ -72,16 +72,17 @@ def problem_text(problem: str) -> str:
 def help_text(spec: ParamSpec, default: Any) -> str:
     extra = CHOICE_HELP.get(spec.name)
     choices = ("  \n" + "  \n".join(extra.values())) if extra else ""
-    shown = "empty" if default is None else (f"{default:,}" if isinstance(default, int) else default)
+    shown = "empty" if default is None else formats.input_value(default, spec.unit)
     return f"{spec.help}. Default: {shown}. CLI: `{cli_flag(spec.name)}`.{choices}"
 
 
 def widget_value(spec: ParamSpec, value: Any) -> Any:
-    """A parameter value in the form its widget holds."""
+    """A parameter value in the form its widget holds: a count as text with separators (``3,607,381,493``; a
+    number box cannot show them), read back by ``calc.inputs.params`` like a typed flag."""
     if spec.kind == "float":
         return float(value)
     if spec.kind == "int":
-        return int(value)
+        return formats.shares(value) if isinstance(value, int | float) else str(value)
     return value
 
 
@@ -107,12 +108,19 @@ def _widget(spec: ParamSpec, default: Any) -> Any:
         fmt, step = FLOAT_FORMAT.get(spec.name, ("%.4f", 0.01))
         return st.number_input(lab, step=step, format=fmt, key=k, help=hlp)
     if spec.kind == "int":
-        value = st.number_input(lab, step=INT_STEP.get(spec.name, 1), format="%d", key=k, help=hlp)
-        st.caption(f"= {value:,}" if isinstance(value, int) else "")
-        return value
+        return st.text_input(lab, key=k, help=hlp, on_change=_separate, args=(k,))
     if spec.kind in ("date", "optional_date"):
         return st.date_input(lab, min_value=DATE_MIN, max_value=DATE_MAX, key=k, help=hlp, format="YYYY-MM-DD")
     return st.text_input(lab, key=k, help=hlp)
+
+
+def _separate(widget_key: str) -> None:
+    """A count typed without separators shown with them once entered (``3607381493`` -> ``3,607,381,493``);
+    anything that is not a whole number is left as typed for the input check to name."""
+    text = str(st.session_state.get(widget_key, "")).strip()
+    digits = text.replace(",", "")
+    if digits.isdigit():
+        st.session_state[widget_key] = formats.shares(int(digits))
 
 
 def current_values(defaults: ScenarioParams) -> dict[str, Any]:

@@ -56,7 +56,7 @@ def _timeline_table(timeline: pd.DataFrame) -> None:
     with expander:
         if expander.open:
             st.dataframe(
-                formatting.with_iso_dates(timeline),
+                formatting.shown(timeline),
                 hide_index=True,
                 width="stretch",
                 key="timeline_table",

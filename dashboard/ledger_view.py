@@ -49,6 +49,7 @@ from calc.model.params import ScenarioParams
 from calc.model.price_path import PricePath
 from calc.model.rounding import MAX_SHARES
 from calc.model.terms import Terms
+from calc.outputs import formats
 from calc.scenario_doc import event_cells, events_csv
 from charts import ledger_figures
 from charts.figures import binding_prices, png_config
@@ -112,12 +113,12 @@ def history_toggle() -> bool:
     return st.sidebar.toggle(
         "Replay the 2002–2004 history",
         key=state.HISTORY_KEY,
-        help="Adds every 8.00% preferred row of data/history.csv and data/replay.csv: the exchanges (1,710,000 left "
-        "at 2002-09-30, 1,330,000 at 2002-12-12, 961,000 at 2003-04-23; 354,841,964 common) and the retirements to "
-        "2004-08-02 (repurchased at $1,000: assumption). All securities also issues the trust preferred's "
-        "exchanges (224,788,586 common); the 2002–2004 bridge section replays every security. With the window and "
-        "base shares at their defaults, the projection starts 2002-07-31 with 3,432,688,763 common (10-Q cover). "
-        "CLI: `--history`.",
+        help="Adds every recorded exchange and retirement of the 8.00% preferred, 2002–2004: the exchanges "
+        "(1,710,000 left on Sep 30, 2002, 1,330,000 on Dec 12, 2002, 961,000 on Apr 23, 2003; 354,841,964 common) "
+        "and the retirements to Aug 2, 2004 (repurchased at $1,000: assumption). All securities also issues the "
+        "trust preferred's exchanges (224,788,586 common); the 2002–2004 bridge section replays every security. "
+        "With the window and base shares at their defaults, the projection starts Jul 31, 2002 with 3,432,688,763 "
+        "common (10-Q cover). CLI: `--history`.",
     )
 
 
@@ -467,7 +468,9 @@ def exchange_choices(events: Sequence[Event], params: ScenarioParams) -> dict[st
         ratio = event_exchange_ratio(e)
         if ratio is None or ratio < MIN_RATIO or not params.valuation_date <= e.date <= params.horizon:
             continue
-        label = f"{e.date}: {float(ratio):,.2f} common per preferred" + (" (2002 history)" if e in history else "")
+        label = f"{formats.day(e.date)}: {formats.number(float(ratio), 2, 2)} common per preferred" + (
+            " (2002 history)" if e in history else ""
+        )
         option, copy = label, 1
         while option in choices:
             copy += 1
@@ -550,20 +553,20 @@ def render_breakeven(
     with st.container(horizontal=True, wrap=True, gap="small"):
         st.metric(
             "Exchange: common per preferred",
-            f"{report['exchange_shares_per_preferred']:,.2f}",
+            formats.number(report["exchange_shares_per_preferred"], 2, 2),
             border=True,
             width=BREAKEVEN_METRIC_WIDTH_PX,
         )
         st.metric(
             "Wait: common per preferred",
-            f"{report['wait_shares_per_preferred']:,.2f}",
+            formats.number(report["wait_shares_per_preferred"], 2, 2),
             border=True,
             width=BREAKEVEN_METRIC_WIDTH_PX,
             help="at the scenario's price path",
         )
         st.metric(
             "Break-even flat price" if price_path is None else "Break-even price on the date (path scaled)",
-            "none" if be is None else f"${be:,.4f}",
+            "none" if be is None else formats.price(be),
             border=True,
             width=BREAKEVEN_METRIC_WIDTH_PX,
             help="none: waiting never issues exactly R per preferred between $0.01 and $1,000",

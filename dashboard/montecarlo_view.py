@@ -11,6 +11,7 @@ import streamlit as st
 from calc.errors import InputError
 from calc.model.capacity_tails import CapacityTails
 from calc.model.inputs_registry import PATHS, span
+from calc.outputs import formats
 from charts import figures
 from dashboard import cache, formatting
 from dashboard.context import Page
@@ -42,7 +43,7 @@ def source_config(rows: pd.DataFrame) -> dict[str, Any]:
     for column in rows.columns[1:]:
         head, hint = STAT_LABELS.get(column, (column, ""))
         config[column] = st.column_config.NumberColumn(
-            head, format="localized", help=f"new shares at the horizon: {hint}", width=95
+            head, format=formats.TABLE_FORMATS["shares"], help=f"new shares at the horizon: {hint}", width=95
         )
     return config
 
@@ -99,14 +100,15 @@ def render(page: Page) -> None:
     chart(fig, "lucent_monte_carlo", "chart_monte_carlo")
     settled = figures.settle_date(percentiles)
     flat = (
-        f" After {settled} no path issues new shares (the preferred is gone on every path): the fan stops "
+        f" After {formats.day(settled)} no path issues new shares (the preferred is gone on every path): the fan stops "
         "moving and stays flat to the horizon."
         if settled
         else ""
     )
     st.caption(
-        f"{int(paths):,} paths, volatility {float(vol):.2f}, seed {int(seed)}. Box: middle 50% of paths "
-        "on each event date; whiskers: middle 90%; line: median; dotted: the deterministic scenario. "
+        f"{formats.shares(int(paths))} paths, volatility {formats.number(float(vol))}, seed {int(seed)}. "
+        "Box: middle 50% of paths on each event date; whiskers: middle 90%; line: median; dotted: the deterministic "
+        "scenario. "
         f"Probability that total common exceeds the authorized shares at the horizon: "
         f"**{pct(100 * outcome.exceeds_authorized_probability)}**.{flat} " + figures.PNG_NOTE
     )
@@ -118,7 +120,7 @@ def render(page: Page) -> None:
     with st.container(horizontal=True, wrap=True):
         download(
             "Percentiles (CSV)",
-            formatting.with_iso_dates(percentiles),
+            percentiles,
             file_name(f"monte_carlo_{int(paths)}p_seed{int(seed)}", page.scenario_id),
             "dl_monte_carlo",
         )

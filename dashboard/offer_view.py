@@ -19,8 +19,9 @@ import streamlit as st
 from calc.errors import InputError
 from calc.model.inputs_registry import OFFER_PRICE
 from calc.model.offer import Offer, evaluate, value_delivered_usd
+from calc.outputs import formats
 from charts.offer_figures import offer_figure
-from dashboard import cache, safe, widgets
+from dashboard import cache, formatting, safe, widgets
 from dashboard.context import Page
 
 RATIO_KEY, DATE_KEY, PRICE_KEY = "offer_ratio", "offer_date", "offer_price"
@@ -63,15 +64,16 @@ def _metrics(report: dict) -> None:
     be = report["breakeven_price_usd"]
     d42 = report["d42"]
     shown = {
-        "Value delivered": (f"${report['value_delivered_usd']:,.2f}", "R × S per preferred share ($1,000 of LP)"),
-        "% of the preference": (f"{report['value_pct_of_lp']:.2f}%", "100 × R × S / accreted LP"),
+        "Value delivered": (formats.usd(report["value_delivered_usd"]), "R × S per preferred share ($1,000 of LP)"),
+        "% of the preference": (formats.pct(report["value_pct_of_lp"]), "100 × R × S / accreted LP"),
         "Yield to put": (
             _pct(report["yield_to_put"]),
-            f"annual effective, actual/365: $40 per $1,000 each dividend date and the LP on {report['put_date']}; "
-            f"Goldman Sachs quoted {report['quoted_yield_to_put']:.0%}+ on 2002-07-11",
+            f"annual effective, actual/365: $40 per $1,000 each dividend date and the LP on "
+            f"{formats.day(report['put_date'])}; Goldman Sachs quoted {report['quoted_yield_to_put']:.0%}+ on "
+            f"{formats.day(cache.desk().facts.quoted_yield_date)}",
         ),
         "Implied credit spread": (_pct(report["implied_spread"]), report["implied_spread_note"]),
-        "Break-even flat price": ("none" if be is None else f"${be:,.4f}", "where waiting issues R per preferred"),
+        "Break-even flat price": ("none" if be is None else formats.price(be), "where waiting issues R per preferred"),
         "D-42 adjustment": (
             f"${d42['d42_adjustment_usd'] / 1e6:,.1f}M",
             "carrying amount of the preferred retired less the fair value of the common: added to income "
@@ -100,7 +102,7 @@ def render(page: Page) -> None:
     st.caption(
         "An exchange offer of R common per preferred on a date D at the common price S: its value, the yield to "
         "the first put it implies, its break-even, its effect on income available to common (SEC D-42) and the "
-        "caps on issuing the stock (`python -m calc offer`)."
+        "caps on issuing the stock (command line: `calc offer`)."
     )
     offer = _inputs(page)
     try:
@@ -111,7 +113,11 @@ def render(page: Page) -> None:
     _metrics(report)
     replay: dict[str, Any] = cache.replayed_2002_exchanges()
     trades = [
-        (f"{t['date']}: {t['common_per_preferred']:,.2f}", t["price_usd"], t["common_per_preferred"] * t["price_usd"])
+        (
+            f"{formats.day(t['date'])}: {formats.number(t['common_per_preferred'], 2, 2)}",
+            t["price_usd"],
+            t["common_per_preferred"] * t["price_usd"],
+        )
         for t in replay["exchanges"]
     ]
     fig = offer_figure(
@@ -125,7 +131,21 @@ def render(page: Page) -> None:
     )
     widgets.chart(fig, "exchange_desk", "offer_chart")
     st.markdown("**Capacity** (NYSE 312.03(c), registered shares, authorized shares)")
-    st.dataframe(_capacity_table(report), hide_index=True, width="stretch", key="offer_capacity")
+    capacity = formatting.shown(_capacity_table(report))
+    st.dataframe(
+        capacity,
+        hide_index=True,
+        width="stretch",
+        key="offer_capacity",
+        column_config=formatting.column_config(capacity),
+    )
     st.markdown("**The 2002 exchanges beside Lucent's reported inducement**")
-    st.dataframe(pd.DataFrame(replay["exchanges"]), hide_index=True, width="stretch", key="offer_replay")
+    exchanges = formatting.shown(pd.DataFrame(replay["exchanges"]), ("date",))
+    st.dataframe(
+        exchanges,
+        hide_index=True,
+        width="stretch",
+        key="offer_replay",
+        column_config=formatting.column_config(exchanges),
+    )
     st.caption(safe.text(replay["explanation"]))

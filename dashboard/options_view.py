@@ -18,6 +18,7 @@ from calc.model.inputs_registry import BASIC_SHARES, TAX_RATE, TAX_RATE_WIDGET_M
 from calc.model.options import Grant, positions_frame, totals
 from calc.model.params import ScenarioParams
 from calc.model.terms import Terms
+from calc.outputs import formats
 from calc.scenario_doc import GrantsData
 from calc.scenario_run import grants_of
 from charts.options_figures import timeline_figure, tsm_figure, waterfall_figure
@@ -25,7 +26,7 @@ from charts.template import STREAMLIT_THEME
 from dashboard import cache, formatting, state
 from dashboard.context import Page
 from dashboard.safe import error_lines, short, text
-from dashboard.widgets import bounds_kwargs, download, net_income_input, share_metric
+from dashboard.widgets import UPLOAD_MB, bounds_kwargs, download, net_income_input, share_metric
 
 TRIAL_KEY = "options_previous"  # GrantsData to restore if the upload on trial cannot be computed
 SEEN_KEY = "options_upload_seen"  # file id of the last upload read
@@ -70,6 +71,7 @@ def _grants() -> list[Grant]:
         "Grants CSV",
         type="csv",
         key="options_upload",
+        max_upload_size=UPLOAD_MB,
         help="columns: grant_id, form, shares, exercise_price_usd, grant_date, termination_date, termination_reason",
     )
     if upload is not None and upload.file_id != st.session_state.get(SEEN_KEY):
@@ -147,7 +149,7 @@ def _render_grants(terms: Terms, grants: list[Grant], params: ScenarioParams | N
         key="options_date",
         format="YYYY-MM-DD",
         help="Options are measured on this date. Default: the scenario's horizon (without a "
-        f"scenario, {shared.date}, as `eps --date`).",
+        f"scenario, {formats.day(shared.date)}, as `eps --date`).",
     )
     price = c2.number_input(
         "Average price (USD)",
@@ -196,13 +198,11 @@ def _render_grants(terms: Terms, grants: list[Grant], params: ScenarioParams | N
             ("Outstanding options", "outstanding_shares"),
             ("TSM incremental shares", "tsm_incremental_shares"),
         ):
-            share_metric(label, t[column], f"{label} on {as_of}, over every grant listed.", width=200)
+            share_metric(label, t[column], f"{label} on {formats.day(as_of)}, over every grant listed.", width=200)
     positions = formatting.first(frame, POSITION_COLUMNS)
+    on_page = formatting.shown(positions, ("grant_date", "termination_date"))
     st.dataframe(
-        formatting.with_iso_dates(positions, ("grant_date", "termination_date")),
-        width="stretch",
-        hide_index=True,
-        column_config=formatting.column_config(positions, POSITION_LABELS),
+        on_page, width="stretch", hide_index=True, column_config=formatting.column_config(on_page, POSITION_LABELS)
     )
     key = cache.grants_key(grants)
     timeline = cache.option_frame(key, grants)
@@ -227,8 +227,8 @@ def _render_grants(terms: Terms, grants: list[Grant], params: ScenarioParams | N
         "basic weighted shares and tax rate are placeholders until you enter the period's actual figures)"
     )
     with st.container(horizontal=True, wrap=True):
-        st.metric("Basic EPS (USD)", f"{float(result.basic_eps_usd):.4f}", width=200)
-        st.metric("Diluted EPS (USD)", f"{float(result.diluted_eps_usd):.4f}", width=200)
+        st.metric("Basic EPS", formatting.price(float(result.basic_eps_usd)), width=200)
+        st.metric("Diluted EPS", formatting.price(float(result.diluted_eps_usd)), width=200)
         share_metric("Diluted shares", result.diluted_shares, "Basic + every dilutive increment.", width=200)
     st.plotly_chart(waterfall_figure(result), key="options_waterfall_chart", theme=STREAMLIT_THEME)
     waterfall = show_waterfall(result)
@@ -255,7 +255,8 @@ NAME_WIDTH_PX = 330  # a security's name column at most: names whole but the lon
 def show_waterfall(result: DilutedEps) -> pd.DataFrame:
     """The EPS waterfall table (``WATERFALL_LEAD`` first, short headers); returns its rows for download."""
     waterfall = formatting.first(pd.DataFrame(waterfall_rows(result)), WATERFALL_LEAD)
-    pin = {"step": formatting.text_width(waterfall["step"], NAME_WIDTH_PX)}
-    config = formatting.column_config(waterfall, WATERFALL_LABELS, pin=pin)
-    st.dataframe(waterfall, width="stretch", hide_index=True, column_config=config)
+    on_page = formatting.shown(waterfall)
+    pin = {"step": formatting.text_width(on_page["step"], NAME_WIDTH_PX)}
+    config = formatting.column_config(on_page, WATERFALL_LABELS, pin=pin)
+    st.dataframe(on_page, width="stretch", hide_index=True, column_config=config)
     return waterfall

@@ -14,6 +14,7 @@ from calc.errors import InputError
 from calc.inputs.paths import PRICES_PATH
 from calc.inputs.prices_csv import read_prices, read_prices_bytes
 from calc.model.price_path import RULES
+from calc.outputs import formats
 from calc.scenario_doc import PriceData
 from dashboard import safe, state
 
@@ -42,7 +43,7 @@ def _on_upload() -> None:
 
 def _use_shipped() -> None:
     path = read_prices(PRICES_PATH)
-    _set(PriceData(path.rows(), state.prices().rule, "data/prices.csv (the closes found, issue 22)"))
+    _set(PriceData(path.rows(), state.prices().rule, "The recorded closes of 2001–2003"))
 
 
 def _on_rule() -> None:
@@ -53,8 +54,8 @@ def _on_rule() -> None:
 def describe(data: PriceData) -> str:
     """The path in use, in words (shown under the inputs)."""
     if not data.rows:
-        return "None: the price on each date is price × (1 + annual drift)^t."
-    first, last = data.rows[0][0], data.rows[-1][0]
+        return "No price path: the price on each date is price × (1 + annual drift)^t."
+    first, last = formats.day(data.rows[0][0]), formats.day(data.rows[-1][0])
     return (
         f"{data.label}: {len(data.rows)} closes, {first} to {last}; between closes: **{RULE_LABELS[data.rule]}**; "
         "after the last, the last close. The sidebar's price and annual drift are not used; Monte Carlo paths "
@@ -71,11 +72,12 @@ def render() -> None:
         type=["csv"],
         key=UPLOAD_KEY,
         on_change=_on_upload,
+        max_upload_size=1,
         help="Dates strictly increasing, closes > 0; the first on or before the valuation date. Stock dividends, "
         "puts and the break-even use the path. CLI: `--prices FILE.csv`.",
     )
     c1, c2 = st.columns(2)
-    c1.button("Use data/prices.csv", key="prices_shipped", on_click=_use_shipped, help="the closes found for 2001-2003")
+    c1.button("Use recorded closes", key="prices_shipped", on_click=_use_shipped, help="the closes found for 2001–2003")
     c2.button("No path (drift)", key="prices_clear", on_click=_set, args=(PriceData(),), disabled=not data.rows)
     st.session_state[RULE_KEY] = data.rule
     st.radio(

@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from calc.errors import InputError
+from calc.outputs import formats
 from calc.scenario_doc import ScenarioDoc
 from charts import figures
 from dashboard import cache, inputs, state, tables
@@ -14,6 +15,7 @@ from dashboard.context import Page
 from dashboard.formatting import compact_shares, pct
 from dashboard.safe import error_lines, section, short, text
 from dashboard.store import ENV_VAR, SavedScenario, ScenarioStore
+from dashboard.tables import show_param
 from dashboard.widgets import chart
 
 
@@ -82,6 +84,15 @@ def _headline(page: Page, entry: SavedScenario) -> dict[str, object]:
     }
 
 
+def _saved_at(stamp: object) -> str:
+    """When a scenario was saved, as ``formats.moment`` writes it; a stored value that is no time (a tampered
+    file) as it is."""
+    try:
+        return formats.moment(stamp)
+    except (ValueError, TypeError, OverflowError):
+        return str(stamp)
+
+
 def _listing(page: Page, saved: list[SavedScenario]) -> pd.DataFrame:
     rows = [
         {
@@ -89,8 +100,15 @@ def _listing(page: Page, saved: list[SavedScenario]) -> pd.DataFrame:
             "kept": "parameters only" if s.params_only else "whole scenario",
             "id": s.doc.id if s.doc else "",
             **_headline(page, s),
-            "saved (UTC)": s.saved_at,
-            **({inputs.SPEC_BY_NAME[k].label: str(v) for k, v in s.params.as_dict().items()} if s.params else {}),
+            "saved": _saved_at(s.saved_at),
+            **(
+                {
+                    inputs.SPEC_BY_NAME[k].label: show_param(inputs.SPEC_BY_NAME[k], v)
+                    for k, v in s.params.as_dict().items()
+                }
+                if s.params
+                else {}
+            ),
             "problem": s.problem,
         }
         for s in saved

@@ -41,6 +41,8 @@ from calc.model.securities import (
     setup,
     stack_frame,
 )
+from calc.outputs import formats
+from calc.outputs.citations import citation
 from charts.bridge_figures import bridge_figure
 from charts.figures import png_config
 from charts.securities_figures import price_figure, stack_figure
@@ -157,7 +159,9 @@ def _setup(
 def _table(frame: pd.DataFrame, lead: tuple[str, ...], labels: dict[str, str]) -> None:
     """A table with ``lead`` columns first (the first pinned), human headers and number formats
     (``formatting.column_config``)."""
-    frame = formatting.first(frame, lead)
+    frame = formatting.shown(formatting.first(frame, lead))
+    for column in [c for c in frame.columns if str(c).endswith("source")]:
+        frame[column] = frame[column].map(citation)
     pin = {lead[0]: formatting.text_width(frame[lead[0]], NAME_WIDTH_PX)}
     config = formatting.column_config(frame, labels, pin=pin)
     st.dataframe(frame, hide_index=True, width="stretch", column_config=config)
@@ -182,9 +186,10 @@ def _eps_section(result: DilutionResult) -> None:
     show_waterfall(eps)
     st.caption(  # safe.text: the dollar signs stay text (no math)
         safe.text(
-            f"Basic EPS ${float(eps.basic_eps_usd):.4f} = (net income − the 8.00% preferred's dividends for the "
-            f"year to the horizon, ${float(eps.preferred_dividends_usd):,.0f}) / basic shares {eps.basic_shares:,}; "
-            f"diluted EPS ${float(eps.diluted_eps_usd):.4f}. Basic shares = base + shares issued through the horizon "
+            f"Basic EPS {formats.price(float(eps.basic_eps_usd))} = (net income − the 8.00% preferred's dividends "
+            f"for the year to the horizon, {formats.usd(round(float(eps.preferred_dividends_usd)))}) / basic shares "
+            f"{formats.shares(eps.basic_shares)}; diluted EPS {formats.price(float(eps.diluted_eps_usd))}. "
+            "Basic shares = base + shares issued through the horizon "
             "(delivered restricted shares included); treasury stock method at the horizon price, floored once per "
             "grant."
         )
@@ -223,7 +228,8 @@ def _mc_section(s: Setup, key: str) -> None:
     share_metric(
         "Fully diluted, median",
         int(fd["p50"]),
-        f"Median over {mc.paths:,} paths; p5 {fd['p5']:,.0f}, p95 {fd['p95']:,.0f}.",
+        f"Median over {formats.shares(mc.paths)} paths; p5 {formats.shares(round(fd['p5']))}, "
+        f"p95 {formats.shares(round(fd['p95']))}.",
     )
     st.dataframe(mc.by_instrument, hide_index=True, width="stretch")
 
@@ -236,13 +242,13 @@ def _measures_row(result: DilutionResult, horizon: object) -> None:
         share_metric(
             "Outstanding, all sources",
             m.outstanding_shares,
-            f"Common outstanding at the horizon {horizon}: base + shares issued by every source.",
+            f"Common outstanding at the horizon {formats.day(horizon)}: base + shares issued by every source.",
             width=MEASURE_WIDTH_PX,
         )
         share_metric(
             "Fully diluted",
             m.fully_diluted_shares,
-            f"Fully diluted common at the horizon {horizon}: base + issued + potential.",
+            f"Fully diluted common at the horizon {formats.day(horizon)}: base + issued + potential.",
         )
         for label, value, formula in (
             ("New shares % of outstanding", named["new_shares_pct_of_outstanding"], "issued / total outstanding"),
@@ -253,7 +259,8 @@ def _measures_row(result: DilutionResult, horizon: object) -> None:
         share_metric(
             "Potential shares",
             m.potential_shares,
-            f"Potential common of every security still outstanding at the horizon {horizon} (not yet issued).",
+            f"Potential common of every security still outstanding at the horizon {formats.day(horizon)} "
+            "(not yet issued).",
         )
 
 
@@ -261,7 +268,7 @@ def _bridge(result: DilutionResult) -> None:
     """The bridge rows as a table and a waterfall."""
     st.subheader("Bridge to fully diluted")
     rows = bridge_rows(result)
-    frame = pd.DataFrame(rows).drop(columns="measure")
+    frame = formatting.shown(pd.DataFrame(rows).drop(columns="measure"))
     pin = {"step": formatting.text_width(frame["step"], NAME_WIDTH_PX)}
     config = formatting.column_config(frame, BRIDGE_LABELS, pin=pin)
     st.dataframe(frame, hide_index=True, width="stretch", column_config=config)
@@ -274,7 +281,7 @@ def render(page: Page) -> None:
     """The section: policies, metrics, stack charts, instrument table, EPS, holders, Monte Carlo
     (``page.params`` is set)."""
     st.caption(
-        "Every security in data/instruments.toml (each figure with its source) on the scenario's price "
+        "Every dilutive security in the registry (each figure with its source) on the scenario's price "
         "path: the 8.00% preferred with its full model, the 7.75% trust preferred, the 2.75% Series A/B "
         "debentures, the 2004 warrants, employee options and the savings plan. Potential = if-converted / "
         "if-exercised shares of what is outstanding; issued = shares issued under the policies."
@@ -286,7 +293,7 @@ def render(page: Page) -> None:
         "Include illustrative option grants",
         key=ILLUSTRATIVE_KEY,
         on_change=_keep_illustrative,
-        help="Count the securities marked illustrative in data/instruments.toml (made-up employee option grants "
+        help="Count the securities marked illustrative in the registry (made-up employee option grants "
         "and the retirees' letter executive example) in every figure below. CLI: `dilution --include-illustrative`.",
     )
     items = _policy_items(illustrative)

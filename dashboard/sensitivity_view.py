@@ -27,7 +27,7 @@ def render(page: Page) -> None:
     )
     with st.expander("Sensitivity table"):
         st.dataframe(
-            sensitivity,
+            formatting.shown(sensitivity),
             hide_index=True,
             width="stretch",
             column_config=formatting.column_config(sensitivity, {"price_usd": "Common price at the valuation date"}),

@@ -109,7 +109,10 @@ def apply_history(raw: dict[str, Any], defaults: ScenarioParams, on: bool) -> di
     """History defaults for the valuation date and base shares when those inputs are at their defaults."""
     if not on:
         return raw
-    return raw | {k: v for k, v in history_defaults().items() if raw.get(k) == getattr(defaults, k)}
+    at_default = {
+        k for k in history_defaults() if raw.get(k) == inputs.widget_value(inputs.SPEC_BY_NAME[k], getattr(defaults, k))
+    }
+    return raw | {k: v for k, v in history_defaults().items() if k in at_default}
 
 
 def document(defaults: ScenarioParams, terms: Terms) -> tuple[ScenarioDoc | None, list[Problem]]:
@@ -152,7 +155,7 @@ def set_include_illustrative(on: bool) -> None:
 
 def set_param(name: str, value: Any) -> None:
     """One sidebar input (from a callback, before the sidebar draws)."""
-    st.session_state[inputs.key(name)] = value
+    st.session_state[inputs.key(name)] = inputs.widget_value(inputs.SPEC_BY_NAME[name], value)
 
 
 def apply(doc: ScenarioDoc) -> None:

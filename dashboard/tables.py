@@ -3,21 +3,20 @@
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 from collections.abc import Iterable, Mapping
-from decimal import Decimal
 from typing import Any
 
-import numpy as np
 import pandas as pd
 import streamlit as st
 
 from calc.errors import Problem
-from calc.model.columns import HOLDER_COLUMNS, SUMMARY_METRICS, THRESHOLDS_PCT, flag_name, unit_of
+from calc.model.columns import HOLDER_COLUMNS, SUMMARY_METRICS, TERM_LABELS, THRESHOLDS_PCT, flag_name, unit_of
 from calc.model.params import SPECS, ParamSpec, ScenarioParams
 from calc.model.terms import Terms
-from calc.outputs.files import csv_decimals, fixed_text
-from dashboard.formatting import NAME_MAX_PX, decimal, iso, label, pct, price, shares, usd
+from calc.outputs import formats
+from calc.outputs.citations import citation
+from calc.outputs.files import csv_decimals, plain_number
+from dashboard.formatting import NAME_MAX_PX, pct, shares
 from dashboard.inputs import choice_label, cli_flag
 from dashboard.inputs import label as input_label
 
@@ -50,7 +49,7 @@ def holder_column_config() -> dict[str, Any]:
         elif column.dtype == "bool":
             config[column.name] = st.column_config.CheckboxColumn(column.label, **options)
         else:
-            number_format = "%.3f%%" if column.unit == "pct" else "localized"
+            number_format = "%.3f%%" if column.unit == "pct" else formats.TABLE_FORMATS["shares"]
             config[column.name] = st.column_config.NumberColumn(column.label, format=number_format, **options)
     return config
 
@@ -83,83 +82,73 @@ def summary_table(params: ScenarioParams, summary: Mapping[str, object], registe
 
 
 def _cell(item: str, value: object) -> object:
-    """A long-form summary value to its unit's precision (``calc.outputs.files.csv_decimals``); None as empty."""
-    digits = csv_decimals(item)
+    """A long-form summary value (its column mixes units): a float rounded to its unit's precision
+    (``calc.outputs.files.csv_decimals``) and written as its shortest text (``plain_number``: ``0``, ``1``, ``20``,
+    ``1.89``, ``24.283276``); None as empty."""
     if value is None:
         return ""
-    if isinstance(value, float) and digits is not None:
-        return fixed_text(np.array([value]), digits)[0]
+    if isinstance(value, float):
+        return plain_number(value, csv_decimals(item))
     return value
 
 
 def rate_history(terms: Terms) -> pd.DataFrame:
+    """The conversion-rate steps: date, rate, price (as the terms state them), event and source as a citation."""
     return pd.DataFrame(
         [
             {
-                "effective date": s.effective_date,
-                "conversion rate (common per preferred)": str(s.rate),
-                "conversion price (USD)": str(s.conversion_price_usd),
+                "effective date": formats.day(s.effective_date),
+                "conversion rate (common per preferred)": formats.number(s.rate),
+                "conversion price": formats.price(s.conversion_price_usd, 4),
                 "event": s.event,
-                "source": s.source,
+                "source": citation(s.source),
             }
             for s in terms.conversion_rates
         ]
     )
 
 
-def _show(value: object, name: str = "") -> str:
-    """A term or input as an analyst reads it: separators, yes/no, rates as %, month-day pairs as MM-DD, ISO
-    dates (``name`` is the field name; its unit suffix picks the form)."""
-    if isinstance(value, tuple):
-        if value and isinstance(value[0], tuple):
-            return ", ".join(f"{int(m):02d}-{int(d):02d}" for m, d in value)  # (month, day) pairs
-        return ", ".join(_show(v) for v in value)
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, int):
-        return f"{value:,}" + ("%" if name.endswith("_pct") else "")
-    if isinstance(value, Decimal | float) and name.endswith("_rate") and value < 1:
-        return pct(100 * float(value))
-    if isinstance(value, Decimal | float) and name.endswith("_usd"):
-        return usd(value, 2 if value >= 100 or name.startswith("conversion") else 4)
-    if isinstance(value, dt.date):
-        return iso(value)
-    return str(value)
-
-
 def show_param(spec: ParamSpec, value: object) -> str:
-    """A scenario input as the sidebar means it, by its unit: USD as a price (``$1.8900``), a drift per year as a
-    percentage (``5.00% a year``), a percent input as ``20.00%``, factors to 2-4 decimals, counts with
-    separators, dates ISO, choices in words, an empty optional date as "empty"."""
+    """A scenario input as the sidebar means it, by its unit (``calc.outputs.formats``): USD as a price to the cent
+    (``$1.89``; to 4 places where it was entered to 4), a drift per year as a percentage (``5% a year``), a percent
+    input as ``20%``, factors as typed, counts with separators, dates as ``Aug 2, 2004``, choices in words, an empty
+    optional date as "empty"."""
     if value is None:
         return "empty"
     if spec.kind == "choice":
         return choice_label(value)
     if spec.kind != "float":
-        return _show(value, spec.name)
+        return formats.term_value(spec.name, value)
     if spec.unit == "USD":
-        return price(value)
+        return formats.price(value, 4)
     if spec.unit == "per year":
-        return f"{pct(100 * float(value))} a year"  # type: ignore[arg-type]
+        return f"{formats.number(100 * float(value))}% a year"  # type: ignore[arg-type]
     if spec.unit == "percent":
-        return f"{decimal(value)}%"
-    return decimal(value)
+        return f"{formats.number(value)}%"
+    return formats.number(value)
 
 
 def term_rows(terms: Terms) -> pd.DataFrame:
-    """Every term in force (preferred, registered amounts, market defaults): a readable name and value, the
-    source, and the field's name in ``data/terms.toml``."""
+    """Every term in force: term, value and source (``_term_rows``)."""
+    return _term_rows(terms).drop(columns="assumed")
+
+
+def _term_rows(terms: Terms) -> pd.DataFrame:
+    """Every term in force (preferred, registered amounts, market defaults): its name (``TERM_LABELS``), its
+    value as a person reads it (``formats.term_value``), its source as a citation (``citation``) and whether the
+    source is an assumption or the product brief rather than the filing (``assumed``)."""
     rows = []
     for section in ("preferred", "registered", "market"):
         obj = getattr(terms, section)
         for field in dataclasses.fields(obj):
             dotted = f"{section}.{field.name}"
+            source = terms.provenance.get(dotted, "")
             rows.append(
                 {
-                    "term": f"{section}: {label(field.name)}",
-                    "value": _show(getattr(obj, field.name), field.name),
-                    "source": terms.provenance.get(dotted, ""),
-                    "field": dotted,
+                    "term": TERM_LABELS.get(dotted, field.name.replace("_", " ")),
+                    "value": formats.term_value(field.name, getattr(obj, field.name)),
+                    "source": citation(source),
+                    "assumed": source.startswith(("assumption", "brief:")) or "; assumption" in source,
                 }
             )
     return pd.DataFrame(rows)
@@ -167,8 +156,8 @@ def term_rows(terms: Terms) -> pd.DataFrame:
 
 def assumption_rows(terms: Terms) -> pd.DataFrame:
     """Terms whose source is an assumption or the product brief rather than the filing."""
-    rows = term_rows(terms)
-    return rows[rows["source"].str.contains(r"assumption:|brief:", regex=True)].reset_index(drop=True)
+    rows = _term_rows(terms)
+    return rows[rows["assumed"]].drop(columns="assumed").reset_index(drop=True)
 
 
 def params_rows(params: ScenarioParams, defaults: ScenarioParams) -> pd.DataFrame:

@@ -11,6 +11,7 @@ import streamlit as st
 from calc.errors import InputError
 from calc.model.inputs_registry import VALUE_RATE, VALUE_SPREAD, VALUE_VOLATILITY
 from calc.model.valuation import ValuationPolicy
+from calc.outputs.formats import day, price
 from charts.figures import PNG_NOTE
 from charts.valuation_figures import fair_value_figure
 from dashboard import cache
@@ -103,7 +104,8 @@ def render(page: Page) -> None:
     chart(fair_value_figure(curve, params.price, conversion_price), "lucent_fair_value", "chart_fair_value")
     st.caption(
         f"One preferred share valued on a {steps}-step binomial lattice at the sidebar's price "
-        f"({usd(params.price)}), valuation date ({params.valuation_date.isoformat()}) and policies (dividends "
+        f"({price(params.price)}), valuation date ({day(params.valuation_date)}) and policies (dividends "
         f"{params.dividend_policy}, puts settled in {params.put_settlement}, call {params.call}). "
-        "The curve re-values it at other prices. See docs/model.md, 'Fair value of the preferred'. " + PNG_NOTE
+        "The curve re-values it at other prices (the model documentation, 'Fair value of the preferred', has the "
+        "rules). " + PNG_NOTE
     )

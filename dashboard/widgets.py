@@ -9,6 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from calc.inputs.csv_records import MAX_TEXT_BYTES
 from calc.model.inputs_registry import NET_INCOME, InputSpec
 from calc.outputs.files import sidecar_json, to_csv_bytes
 from calc.outputs.record import inputs_record
@@ -17,6 +18,9 @@ from charts.template import STREAMLIT_THEME
 from dashboard.context import Page
 from dashboard.formatting import compact_shares, shares
 
+# The uploader's stated limit: the largest file a holder or grants upload reads (calc.inputs.csv_records), in MB as
+# Streamlit counts them (MiB); .streamlit/config.toml sets the same server-wide (``server.maxUploadSize``).
+UPLOAD_MB = MAX_TEXT_BYTES // 1_000_000
 BROWSER_MAX_INT = 2**53 - 1  # the largest whole number a browser's number input holds exactly
 METRIC_WIDTH_PX = 168  # fits the longest label ("As-converted today") and value ("-37.34 B") at the headline's font
 

@@ -373,15 +373,21 @@ def test_terms_tab_shows_agere_adjustment_and_sources(app):
     tables = [t.value for t in app.table]
     rates = next(f for f in tables if "conversion rate (common per preferred)" in f.columns)
     assert rates["conversion rate (common per preferred)"].tolist() == ["133.6898", "168.3502"]
-    terms_frame = next(f for f in frames if "field" in f.columns).set_index("field")
-    assert "preferred.put_dates" in terms_frame.index
-    assert terms_frame.loc["preferred.dividend_rate", "value"] == "8.00%"  # as the filing states it, not 0.08
-    assert terms_frame.loc["preferred.dividend_months_days", "value"] == "02-01, 08-01"
-    assert terms_frame.loc["preferred.cumulative_dividends", "value"] == "yes"
+    terms_frame = next(f for f in frames if "term" in f.columns).set_index("term")
+    assert terms_frame.loc["Holder put dates", "value"].startswith("Aug 2, 2004, Aug 1, 2006")
+    assert terms_frame.loc["Dividend rate a year", "value"] == "8.00%"  # as the filing states it, not 0.08
+    assert terms_frame.loc["Dividend dates each year", "value"] == "Feb 1, Aug 1"
+    assert terms_frame.loc["Dividends cumulative", "value"] == "yes"
+    assert terms_frame.loc["Common closing price", "value"] == "$1.89"  # SUPP p. 11: "$1.89 per share"
+    # SUPP p. 11, footnote (3), cited as the document a reader can find
+    assert terms_frame.loc["Liquidation preference per share, at issue", "source"].startswith(
+        "Prospectus supplement, Aug 28, 2002, p. 11, footnote (3): "
+    )
     assert "Agere" in rates["event"].iloc[1]
-    assert rates["source"].str.len().min() > 0
-    code = " ".join(c.value for c in app.code)
-    assert "in the money" in code and "13d-3" in code  # conventions from calc's module docstrings
+    assert rates["conversion price"].tolist() == ["$7.48", "$5.94"]  # SUPP p. 1 (cover)
+    assert rates["source"].str.startswith("Prospectus supplement, Aug 28, 2002, p. 1").all()
+    conventions = " ".join(m.value for m in app.markdown)
+    assert "in the money" in conventions and "13d-3" in conventions
 
 
 def test_apply_edits_and_restore_register(app):
@@ -605,13 +611,16 @@ def test_tampered_saved_scenarios_are_listed_and_reported_not_raised_issue_9_ite
         ("param_annual_drift", 1e300),
         ("param_sale_factor", 1e-300),
         ("param_put_factor", 1e-300),
-        ("param_base_shares", 2**53 - 1),
+        ("param_base_shares", f"{2**53 - 1:,}"),
     ],
 )
 def test_extreme_sidebar_values_show_an_error_not_a_traceback_issue_9_item_14(app, key, value):
     """Issue 9 item 14: a very low price raised ArithmeticError in the dashboard. Any value the sidebar takes ends
     in results or an error box (a validation message, or a contained section error), never an exception."""
-    app.sidebar.number_input(key=key).set_value(value)
+    if isinstance(value, str):
+        app.sidebar.text_input(key=key).set_value(value)
+    else:
+        app.sidebar.number_input(key=key).set_value(value)
     app.run(timeout=TIMEOUT)
     assert not app.exception
     assert app.error or "New shares" in metrics(app)
@@ -691,10 +700,10 @@ def test_inputs_table_reads_by_unit_and_leads_with_value_and_meaning_review_item
     assert list(rows.columns[:4]) == ["input", "value", "changed", "meaning"]  # what an analyst reads first
     shown = dict(zip(rows["CLI flag"], rows["value"]))
     # defaults from the brief: $1.89 flat, stock-sale and put factors 1, 20% call cushion, pro rata holders
-    assert shown["--price"] == "$1.8900"
-    assert shown["--annual-drift"] == "0.00% a year"
-    assert shown["--sale-factor"] == shown["--put-factor"] == "1.00"
-    assert shown["--call-trigger-pct"] == "20.00%"
+    assert shown["--price"] == "$1.89"  # to the cent, not "$1.8900"
+    assert shown["--annual-drift"] == "0% a year"  # not "0.0"
+    assert shown["--sale-factor"] == shown["--put-factor"] == "1"
+    assert shown["--call-trigger-pct"] == "20%"
     assert shown["--holder-basis"] == "pro rata"
     assert shown["--conversion-date"] == "empty"
     assert shown["--base-shares"] == "3,607,381,493"

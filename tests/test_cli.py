@@ -145,15 +145,15 @@ def test_scenario_text_output_reads_like_a_report():
     timeline = lines[: lines.index(next(line for line in lines if line.startswith("dividend_shares")))]
     # the 2004-08-02 put converts at $7: floor(1,885,000 x 168.3502) = 317,340,127 (SUPP p. 1, conversion rate)
     put = next(line for line in timeline if line.startswith("Aug 2, 2004"))
-    assert "317,340,127" in put.split() and "7.0000" in put.split()
-    assert all(re.fullmatch(r"\d+\.\d{4}", line.split()[-1]) for line in timeline[1:])  # new_shares_pct, 4 places
+    assert "317,340,127" in put.split() and "$7.00" in put.split()  # prices to the cent, not 7.0000
+    assert all(re.fullmatch(r"\d+\.\d{2}%", line.split()[-1]) for line in timeline[1:])  # new_shares_pct, 2 places
     assert len({len(line) for line in timeline}) == 1  # right-aligned columns end together
     summary = lines[len(timeline) :]
     assert len({len(line) for line in summary}) == 1  # values right-aligned after the longest key
     figures = dict(line.split(maxsplit=1) for line in summary)
     assert figures["conversion_shares"].strip() == "317,340,127"
     assert figures["repurchase_cash_usd"].strip() == "$0.00"
-    assert re.fullmatch(r"\d+\.\d{4}%", figures["dilution_pct"].strip())
+    assert re.fullmatch(r"\d+\.\d{2}%", figures["dilution_pct"].strip())
     assert figures["exceeds_authorized"].strip() == "no"
 
 

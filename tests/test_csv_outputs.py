@@ -7,6 +7,7 @@ import csv
 import json
 import re
 
+import numpy as np
 import pandas as pd
 
 from calc.outputs.files import csv_decimals, to_csv_bytes
@@ -63,7 +64,7 @@ def test_rounding_rule_and_negative_zero():
     )
     lines = to_csv_bytes(frame, excel=False).decode().splitlines()
     assert lines[1] == "0.00,0.000030,168.3502,0.1234567,'-1,true"
-    assert lines[2] == "1081.60,0.000000,1.0000,0.0,a,false"
+    assert lines[2] == "1081.60,0.000000,1.0000,0,a,false"  # a float with no unit: shortest text, no ".0"
     assert lines[3].startswith(",1.000000")
     assert (
         csv_decimals("dividend_due_usd"),
@@ -71,6 +72,43 @@ def test_rounding_rule_and_negative_zero():
         csv_decimals("dilution_pct"),
         csv_decimals("shares"),
     ) == (2, 4, 6, None)  # per-share prices to 4 decimals, as entered
+    # by the registry's unit, not the name: "% of fully diluted" is a percentage though its name does not end _pct
+    assert csv_decimals("pct_of_fully_diluted") == csv_decimals("pct_of_base_shares") == 6
+
+
+def test_the_summary_download_writes_one_number_rule_not_0_0_1_0_and_20_000000():
+    """The dashboard's long-form summary (inputs, then results, one value column of mixed units) had 0.0 (drift),
+    1.0 (factors) and 20.000000 (call cushion) beside 1.89: each value is now rounded to its unit's precision and
+    written as its shortest text. Golden values: the default scenario's inputs (price $1.89, SUPP p. 11; no drift;
+    factors 1; cushion 20%) as the brief states them."""
+    from calc.inputs.params import default_params
+    from dashboard.tables import summary_table
+
+    params = default_params()
+    summary = {"dilution_pct": 24.283276123, "new_shares": 1_156_931_218, "exceeds_authorized": False}
+    from calc.model.columns import SUMMARY_METRICS
+
+    summary |= {c.name: 0 for c in SUMMARY_METRICS if c.name not in summary}
+    frame = summary_table(params, summary, "filing")
+    values = dict(zip(frame["item"], frame["value"]))
+    assert (values["price"], values["annual_drift"], values["sale_factor"], values["call_trigger_pct"]) == (
+        "1.89",
+        "0",
+        "1",
+        "20",
+    )
+    assert values["dilution_pct"] == "24.283276"  # six places, as every CSV writes a percentage
+    text = to_csv_bytes(frame, excel=False).decode()
+    assert ",0.0," not in text and "20.000000" not in text
+
+
+def test_a_sidecar_writes_a_missing_value_as_null_never_the_text_none():
+    import pandas as pd
+
+    from calc.outputs.files import sidecar_json
+
+    record = json.loads(sidecar_json({"common_per_preferred": None, "a": pd.NA, "b": pd.NaT, "c": np.int64(3)}))
+    assert record == {"common_per_preferred": None, "a": None, "b": None, "c": 3}
 
 
 def test_sidecar_holds_the_inputs_and_is_planned_with_the_csv(tmp_path):

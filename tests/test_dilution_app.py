@@ -104,8 +104,8 @@ def test_tables_read_as_words_key_columns_first_review_round_5_item_1(app):
         assert all("_" not in h for h in heads), heads
         assert config[str(table.value.columns[0])]["pinned"]
     config = json.loads(instruments.proto.columns)
-    assert config["issued_shares"]["type_config"]["format"] == "localized"
-    assert config["pct_of_fully_diluted"]["type_config"]["format"] == "%.2f%%"
+    assert config["issued_shares"]["type_config"]["format"] == "%,d"  # whole shares with separators
+    assert config["pct_of_fully_diluted"]["type_config"]["format"] == "%,.2f%%"
     assert "_" not in "".join(instruments.value["kind"])
     assert "= $1,000,000,000" in [c.value for c in app.caption]
 

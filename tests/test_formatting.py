@@ -1,11 +1,18 @@
-"""Display formats (issue 12 items 1, 2 and 5)."""
+"""The dashboard's table formats: each rule of calc.outputs.formats mapped onto st.column_config, a missing figure a
+dash, dates as "Aug 2, 2004"."""
 
 from __future__ import annotations
 
+import datetime as dt
+import math
+
+import pandas as pd
 import pytest
 
 from calc.errors import Problem
-from dashboard.formatting import compact_shares, decimal, iso, price, usd
+from calc.outputs import formats
+from dashboard import formatting
+from dashboard.formatting import compact_shares, price, usd
 from dashboard.tables import problem_rows
 
 
@@ -24,8 +31,54 @@ def test_compact_shares(count, shown):
     assert compact_shares(count) == shown
 
 
-def test_money_and_dates():
-    assert usd(84_814_745.6) == "$84,814,745.60" and price(1.89) == "$1.8900" and iso("2004-08-02") == "2004-08-02"
+def test_money_and_prices_to_the_cent():
+    assert usd(84_814_745.6) == "$84,814,745.60" and usd(200_685_000.0) == "$200,685,000"
+    assert price(1.89) == "$1.89" and price(1.8900, 4) == "$1.89" and price(0.25) == "$0.25"
+
+
+def _config(frame: pd.DataFrame, column: str) -> dict:
+    return formatting.column_config(frame)[column]
+
+
+def test_table_columns_format_as_the_text_does():
+    """Prices to the cent ("$1.89", not "$1.8900"), whole-dollar money without cents, dates as "Aug 2, 2004"
+    (a date column: it sorts as dates), counts with separators."""
+    frame = formatting.shown(
+        pd.DataFrame(
+            {
+                "date": [dt.date(2004, 8, 2), dt.date(2002, 8, 28)],
+                "price_usd": [1.89, 7.0],
+                "fair_value_usd": [200_685_000.0, 1_000.0],
+                "dividend_due_usd": [84_814_745.6, 0.0],
+                "total_common_shares": [3_607_381_493, 3_700_000_000],
+                "new_shares_pct": [24.3, 1.0],
+            }
+        )
+    )
+    assert _config(frame, "date")["type_config"]["type"] == "date"
+    assert _config(frame, "date")["type_config"]["format"] == formats.TABLE_DATE == "MMM D, YYYY"
+    assert _config(frame, "price_usd")["type_config"]["format"] == "$%,.2f"
+    assert _config(frame, "fair_value_usd")["type_config"]["format"] == "$%,d"
+    assert _config(frame, "dividend_due_usd")["type_config"]["format"] == "$%,.2f"
+    assert _config(frame, "total_common_shares")["type_config"]["format"] == "%,d"
+    assert _config(frame, "new_shares_pct")["type_config"]["format"] == "%,.2f%%"
+    assert pd.api.types.is_datetime64_any_dtype(frame["date"])
+
+
+def test_a_missing_figure_in_a_table_is_a_dash_never_none():
+    """The EPS waterfall's first row has no incremental EPS (basic EPS is the start): a dash, not "None"."""
+    frame = formatting.shown(
+        pd.DataFrame(
+            {
+                "step": ["basic", "options"],
+                "incremental_eps_usd": [math.nan, 0.25],
+                "termination_date": [None, dt.date(2004, 8, 2)],
+            }
+        )
+    )
+    assert frame["incremental_eps_usd"].tolist() == [formats.MISSING, "$0.25"]
+    assert frame["termination_date"].tolist() == [formats.MISSING, "Aug 2, 2004"]
+    assert _config(frame, "incremental_eps_usd")["type_config"]["type"] == "text"
 
 
 def test_problem_rows_keep_line_column_value_rule():
@@ -44,10 +97,3 @@ def test_problem_rows_keep_line_column_value_rule():
         {"line": "3", "column": "name", "value": "", "rule": "holder name must not be empty"},
         {"line": "7", "column": "preferred_shares", "value": "'-5'", "rule": "must be a whole number"},
     ]
-
-
-@pytest.mark.parametrize(
-    "value, shown", [(1.0, "1.00"), (0.955, "0.955"), (20.0, "20.00"), (0.12345, "0.1235"), (1234.5, "1,234.50")]
-)
-def test_decimal_keeps_two_to_four_decimals_review_item_8(value, shown):
-    assert decimal(value) == shown

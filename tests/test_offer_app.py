@@ -36,7 +36,7 @@ def test_desk_shows_the_october_2002_offer(desk):
     assert shown["% of the preference"] == "28.88%"
     expected = evaluate(Offer(Fraction(380), dt.date(2002, 10, 23), 0.76), desk=load_desk())
     assert shown["Yield to put"] == f"{expected['yield_to_put']:.2%}"
-    assert shown["Break-even flat price"] == f"${expected['breakeven_price_usd']:,.4f}"
+    assert shown["Break-even flat price"] == f"${expected['breakeven_price_usd']:,.2f}"  # to the cent, not $3.0526
     assert not desk.error
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import json
+import re
 
 import numpy as np
 from streamlit.testing.v1 import AppTest
@@ -35,8 +36,8 @@ def test_options_section_renders():
         "Vested shares",
         "Exercisable shares",
         "TSM incremental shares",
-        "Basic EPS (USD)",
-        "Diluted EPS (USD)",
+        "Basic EPS",
+        "Diluted EPS",
         "Diluted shares",
     } <= set(labels)
     # data/grants_illustrative.csv on 2004-02-01 (20% per six months from 2002-11-15, worked by hand):
@@ -44,6 +45,7 @@ def test_options_section_renders():
     # + US-OF-1 100,000 + FR-1 401 + UK-1 4,800 + US-CA-PRE 0 (expired after 90 days) + US-DD-PRE 1,500
     # = 113,570
     assert labels["Vested shares"] == "113,570"
+    assert re.fullmatch(r"-?\$\d+\.\d\d", labels["Diluted EPS"]), labels["Diluted EPS"]  # to the cent
     assert not at.error
 
 
@@ -148,7 +150,7 @@ def test_tables_lead_with_the_answering_columns_under_short_headers_review_round
         heads = [c["label"] for c in _config(table).values()]
         assert all("_" not in h and len(h) <= 18 for h in heads) and len(set(heads)) == len(heads), heads
     config = _config(waterfall)
-    assert config["step"]["pinned"] and config["incremental_shares"]["type_config"]["format"] == "localized"
+    assert config["step"]["pinned"] and config["incremental_shares"]["type_config"]["format"] == "%,d"
 
 
 def test_whole_number_inputs_echo_with_separators_and_labels_fit_review_round_5_items_6_and_8():

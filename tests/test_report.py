@@ -24,8 +24,9 @@ from calc.inputs.params import default_params
 from calc.model.params import SPECS
 from calc.model.scenario import SUMMARY_KEYS, run_scenario
 from calc.model.sensitivity import price_grid, price_sensitivity
+from calc.outputs.citations import citation
 from calc.outputs.record import inputs_record
-from calc.outputs.report import charts_html, citation, report_html
+from calc.outputs.report import charts_html, report_html
 from calc.outputs.static_charts import ChartsUnavailable
 from charts.figures import scenario_figures
 from tests.browser import ARTIFACTS, CHROMIUM, WAIT_MS
@@ -174,13 +175,7 @@ def test_inputs_by_label_only_those_changed_and_the_record_in_the_appendix(repor
 
 
 def test_sources_read_as_citations():
-    """The terms file's shorthand as a reader can look it up (no browser needed)."""
-    assert citation("SUPP p. 11, footnote (3): 'the initial'") == (
-        "Prospectus supplement, Aug 28, 2002, p. 11, footnote (3): 'the initial'"
-    )
-    assert citation("brief: issued 2001-08-06 (BASE)") == "Prospectus, Jan 8, 2002 (as summarized): issued Aug 6, 2001"
-    assert citation("assumption (issue 10): under call") == "Assumption: under call"
-    assert citation("parsed into data/register.csv") == "parsed into register.csv"
+    """Every term's source in the report reads as a citation (the rules: tests/test_citations.py)."""
     terms = load_terms()
     for field in terms.provenance:
         text = citation(terms.source(field))

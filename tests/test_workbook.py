@@ -128,8 +128,8 @@ def test_headers_are_labels_with_units_key_columns_first(made):
     book, _, _ = made
     header = [c.value for c in book["Holders"][1]]
     assert header[:3] == ["Holder / family", "Fund family", "Preferred listed (shares)"]
-    assert header.index("Pro forma %") < header.index("Row") and header[-3:] == [
-        "Row",
+    assert header.index("Pro forma %") < header.index("Row type") and header[-3:] == [
+        "Row type",
         "Footnotes",
         "Filing data-quality issues",
     ]

@@ -24,3 +24,4 @@ EXCHANGE_DESK_PATH = DATA_DIR / "exchange_desk.toml"  # calc.inputs.exchange_des
 REPLAY_PATH = DATA_DIR / "replay.csv"  # calc.inputs.history_replay: the 2002-2004 replay after data/history.csv
 REPLAY_SOURCES_PATH = DATA_DIR / "replay_sources.toml"  # calc.inputs.replay_sources: the reported figures
 PRICES_PATH = DATA_DIR / "prices.csv"  # calc.inputs.prices_csv: the closes found
+DOCUMENTS_PATH = DATA_DIR / "documents.toml"  # calc.outputs.citations: document keys -> citations

@@ -88,7 +88,8 @@ class RegisterSummary:
             f"listed preferred total {total:,} exceeds the {issued:,} shares issued by "
             f"{self.listed_excess_shares:,} ({self.listed_excess_pct:.1f}%): the table is a registration "
             "list, 'amended by the addition of, or the listing of additional shares for, selling "
-            "securityholders and ... restated' across supplements (SUPP p. 1), not a snapshot of holdings"
+            "securityholders and ... restated' across supplements (Prospectus supplement, Aug 28, 2002, p. 1), not "
+            "a snapshot of holdings"
         )
 
 

@@ -43,7 +43,7 @@ HOLDER_LABEL_COLUMNS = (
         "kind",
         "string",
         "",
-        "Row",
+        "Row type",
         "holder: one listed holder; remainder: the preferred not in an uploaded table (many holders, never "
         "flagged); family: fund-family total",
     ),
@@ -227,6 +227,40 @@ TERM_FIELD_COLUMNS = (
     Column("exchange_debenture_rate", "float64", "rate", "Exchange debenture rate a year"),
     Column("closing_price_usd", "float64", "USD", "Closing price"),
 )
+# Every term in force (``section.field`` of ``calc.model.terms``) by the name a person reads (the dashboard's terms
+# table, ``python -m calc terms``, the workbook's and the report's sources); ``tests/test_words.py`` checks each
+# field has one.
+TERM_LABELS: dict[str, str] = {
+    "preferred.shares_issued": "Preferred shares issued",
+    "preferred.initial_liquidation_preference_usd": "Liquidation preference per share, at issue",
+    "preferred.dividend_rate": "Dividend rate a year",
+    "preferred.dividends_per_year": "Dividend payments a year",
+    "preferred.cumulative_dividends": "Dividends cumulative",
+    "preferred.dividend_months_days": "Dividend dates each year",
+    "preferred.first_dividend_date": "First dividend date",
+    "preferred.issue_date": "Issue date",
+    "preferred.stock_dividends_allowed": "Dividends payable in stock",
+    "preferred.mandatory_redemption_date": "Mandatory redemption date",
+    "preferred.put_dates": "Holder put dates",
+    "preferred.put_settlement_options": "Put settled in",
+    "preferred.issuer_call_from": "Issuer may call from",
+    "preferred.conversion_not_before": "Convertible from",
+    "preferred.call_price_rule": "Call price",
+    "preferred.call_trigger_pct": "Call trigger (conversion value over call price)",
+    "preferred.exchange_debenture_rate": "Exchange debentures' interest rate",
+    "preferred.exchange_principal_rule": "Exchange debentures' principal",
+    "preferred.fractional_shares_rule": "Fractional common shares",
+    "preferred.registration_rounding_rule": "Registered shares rounded",
+    "registered.conversion_common_shares": "Common registered for conversion",
+    "registered.dividend_common_shares": "Common registered for stock dividends",
+    "registered.debenture_principal_usd": "Exchange debentures registered (principal)",
+    "market.closing_price_usd": "Common closing price",
+    "market.closing_price_date": "Closing price date",
+    "market.valuation_date": "Valuation date",
+    "market.common_shares_outstanding": "Common shares outstanding",
+    "market.common_shares_outstanding_date": "Common shares outstanding on",
+    "market.authorized_common_shares": "Authorized common shares",
+}
 REGISTERED: dict[str, Column] = {
     c.name: c for c in (*HOLDER_COLUMNS, *SUMMARY_METRICS, *OTHER_COLUMNS, *TERM_FIELD_COLUMNS)
 }

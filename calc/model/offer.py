@@ -144,7 +144,7 @@ def implied_spread_adapter(
         return None, f"valuation not available: {exc}"
     if solved.spread_rate is None:
         return None, solved.message
-    return solved.spread_rate, "lattice fair value equals the value delivered (calc.model.implied_spread)"
+    return solved.spread_rate, "the spread at which the lattice fair value equals the value delivered"
 
 
 def outstanding_common_on(date: dt.date, desk: Desk) -> int:

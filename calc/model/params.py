@@ -217,7 +217,7 @@ SPECS: tuple[ParamSpec, ...] = (
     ParamSpec(
         "call",
         "choice",
-        "issuer call from 2006-08-01: none, rational (at dividend dates once conversion "
+        "issuer call from Aug 1, 2006: none, rational (at dividend dates once conversion "
         "value ≥ call price × (1 + call_trigger_pct/100): the class converts) or date (calls all on call_date: "
         "in the money converts, the rest is redeemed per put_settlement)",
         choices=CALL_POLICIES,
@@ -227,7 +227,7 @@ SPECS: tuple[ParamSpec, ...] = (
     ParamSpec(
         "call_date",
         "optional_date",
-        "date of the call for call = date, on or after 2006-08-01",
+        "date of the call for call = date, on or after Aug 1, 2006",
         "YYYY-MM-DD",
         label="Call date",
         group="Issuer call",

@@ -28,14 +28,16 @@ Spreadsheet rule: a *text* cell that begins with ``=``, ``+``, ``-``, ``@``, tab
 carriage return is prefixed with a single quote so a spreadsheet shows it as text
 instead of evaluating it; numeric columns are never altered.
 
-Number rule (every CSV, CLI and dashboard alike): money (``*_usd``) is rounded to cents, per-share
-prices and EPS (``PER_SHARE_COLUMNS``: price entered or computed to 4 decimals, $1.8900) to
-``PER_SHARE_DECIMALS``, the conversion price to cents as the terms state it ($5.94; SUPP p. 1),
-percentages (``*_pct``, ``*_pct_*``) to ``PCT_DECIMALS`` places and rates (``*_rate``) to
-``RATE_DECIMALS`` (as the terms state the conversion rate, 168.3502); each written with that fixed
-number of decimals, never ``1081.6000000000001`` or ``2.97e-05``. Integers, and floats of other
-columns (inputs such as ``annual_drift``), are written as they are. Booleans are ``true``/``false``
-(also in text columns holding them).
+Number rule (every CSV, machine-readable: plain digits, ``.`` for decimals, no separators, ISO dates), one per
+column unit (``calc.model.columns.unit_of``; a column no registry names by its name's unit suffix): money
+(``USD``) is rounded to cents, per-share prices and EPS (``PER_SHARE_COLUMNS``: price entered or computed to 4
+decimals) to ``PER_SHARE_DECIMALS``, the conversion price to cents as the terms state it ($5.94; SUPP p. 1),
+percentages (``pct``) to ``PCT_DECIMALS`` places and rates (``rate``) to ``RATE_DECIMALS`` (as the terms state
+the conversion rate, 168.3502); each written with that fixed number of decimals, never ``1081.6000000000001`` or
+``2.97e-05``. Integers as they are; floats of other columns (inputs such as ``annual_drift``) as the shortest text
+that reads back the same number, a whole number without ``.0`` (``0``, ``1``, ``0.1234567``). Booleans are
+``true``/``false`` (also in text columns holding them); a missing figure is an empty cell. (What a person reads
+follows ``calc.outputs.formats`` instead.)
 
 Sidecar rule: a command that writes a CSV can also write ``NAME.inputs.json`` beside it
 (``sidecar_path``), planned and written with the CSV as one unit, holding every input that
@@ -101,15 +103,37 @@ PER_SHARE_COLUMNS = frozenset(
 SIDECAR_SUFFIX = ".inputs.json"
 
 
+UNIT_DECIMALS = {"USD": MONEY_DECIMALS, "pct": PCT_DECIMALS, "rate": RATE_DECIMALS}
+
+
+def _unit(column: str) -> str:
+    """A column's unit: the registry's (``calc.model.columns.unit_of``), else its name's unit suffix (a column
+    of a user's table, a scenario input): ``_usd``, ``_pct`` or ``_rate`` ending the name or a word of it
+    (``beneficial_pct_13d3``)."""
+    from calc.model.columns import REGISTERED, unit_of
+
+    if column in REGISTERED:
+        return unit_of(column)
+    name = f"{column}_"
+    return next((unit for unit in UNIT_DECIMALS if f"_{unit.lower()}_" in name), "")
+
+
 def csv_decimals(column: str) -> int | None:
-    """Decimal places of a float column in every CSV (module docstring), ``None``: written as it is."""
+    """Decimal places of a float column in every CSV, by its unit (module docstring); ``None``: written as the
+    shortest text of the number (``plain_number``)."""
     if column in PER_SHARE_COLUMNS:
         return PER_SHARE_DECIMALS
-    name = f"{column}_"  # a unit ends the name or a word of it (beneficial_pct_13d3)
-    for unit, decimals in (("_usd_", MONEY_DECIMALS), ("_pct_", PCT_DECIMALS), ("_rate_", RATE_DECIMALS)):
-        if unit in name:
-            return decimals
-    return None
+    return UNIT_DECIMALS.get(_unit(column))
+
+
+def plain_number(value: float, decimals: int | None = None) -> str:
+    """A float as the shortest text that reads back the same number (after rounding to ``decimals`` places when
+    given), in plain digits, a whole number without ``.0``: ``0``, ``1``, ``20``, ``1.89``, ``0.00001``."""
+    from decimal import Decimal
+
+    number = round(float(value), decimals) + 0.0 if decimals is not None else float(value) + 0.0
+    text = format(Decimal(repr(number)), "f")  # 1e-05 as 0.00001: plain digits, never an exponent
+    return text[:-2] if text.endswith(".0") else text
 
 
 def rounded(values: np.ndarray, decimals: int) -> np.ndarray:
@@ -157,6 +181,8 @@ def spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
             out[column] = out[column].map(_text_cell)
         elif decimals is not None and pd.api.types.is_float_dtype(out[column]):
             out[column] = _fixed(out[column], decimals)
+        elif pd.api.types.is_float_dtype(out[column]):
+            out[column] = out[column].map(plain_number).where(out[column].notna(), None)
     return out
 
 
@@ -587,10 +613,18 @@ def _frame_writer(frame: pd.DataFrame, excel: bool) -> Callable[[Sink], None]:
 
 
 def _json_default(value: object) -> object:
-    """Dates as ISO text; numpy scalars as Python numbers; paths, decimals and fractions as text (exact)."""
+    """Dates as ISO text; numpy scalars as Python numbers; paths, decimals and fractions as text (exact); a
+    missing value (``pd.NA``, ``NaT``, a NaN scalar) as ``null``, never the text "None", "NaT" or "<NA>"."""
+    import pandas as pd
+
+    if value is pd.NaT or value is pd.NA:
+        return None
     if hasattr(value, "isoformat"):
         return value.isoformat()
-    return value.item() if hasattr(value, "item") else str(value)
+    if hasattr(value, "item"):
+        item = value.item()
+        return None if isinstance(item, float) and item != item else item
+    return str(value)
 
 
 def sidecar_json(payload: Mapping[str, object]) -> str:

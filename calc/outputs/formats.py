@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from decimal import Decimal
 from numbers import Integral, Real
 
@@ -36,6 +37,17 @@ EXCEL_FORMATS = {  # the workbook's number format per kind of figure (calc.outpu
     "number": "#,##0.00##",
     "date": "mmm d, yyyy",  # Aug 2, 2004, as ``day``
 }
+# The same rules for a table that formats in the browser (Streamlit's st.column_config: printf-style numbers with
+# "," for separators, momentJS dates), so a table cell reads as the text does.
+TABLE_FORMATS = {
+    "shares": "%,d",
+    "pct": "%,.2f%%",  # the cell holds 0-100
+    "USD": "$%,.2f",
+    "USD_whole": "$%,d",  # a money column whose every figure is whole dollars (``usd`` drops the .00)
+    "price": "$%,.2f",
+    "number": "localized",  # separators, up to 3 decimals
+}
+TABLE_DATE = "MMM D, YYYY"  # Aug 2, 2004
 
 
 def missing(value: object) -> bool:
@@ -145,6 +157,14 @@ def moment(value: object) -> str:
     return f"{day(stamp)}, {stamp:%H:%M} UTC"
 
 
+ISO_DATE = re.compile(r"(?<![\d-])(\d{4})-(\d\d)-(\d\d)(?![\d-])")
+
+
+def human_dates(text: str) -> str:
+    """Every ISO date in a sentence as people write it: "retired by 2002-12-12" -> "retired by Dec 12, 2002"."""
+    return ISO_DATE.sub(lambda m: day(m.group(0)), text)
+
+
 def counted(count: int, noun: str) -> str:
     """``count`` and ``noun``, plural unless the count is one: 1 row, 4 rows."""
     return f"{count:,} {noun}{'' if count == 1 else 's'}"
@@ -165,6 +185,35 @@ def input_value(value: object, unit: str = "") -> str:
         return typed(value, 2 if unit == "USD" else 0)
     if isinstance(value, dt.date):
         return day(value)
+    return str(value)
+
+
+def term_value(name: str, value: object) -> str:
+    """A term of ``calc.model.terms`` (or a registry figure) as a person reads it, by its field ``name``'s
+    suffix: month-day pairs as ``Feb 1, Aug 1``, yes/no, counts with separators, ``*_rate`` fractions as
+    ``8.00%``, ``*_pct`` as ``20.00%``, prices to the cent (a term stated as a Decimal to 4 places keeps them:
+    ``$5.9400`` is ``$5.94``, ``$0.2525`` stays), money of $100 or more as ``$1,000``, dates as ``Aug 2, 2004``."""
+    if isinstance(value, tuple | list):
+        if value and all(isinstance(v, tuple | list) and len(v) == 2 for v in value):
+            return ", ".join(f"{dt.date(2001, int(m), int(d)):%b} {int(d)}" for m, d in value)  # (month, day)
+        return ", ".join(term_value(name, v) for v in value)
+    if missing(value):
+        return MISSING
+    if isinstance(value, bool):
+        return yes_no(value)
+    if isinstance(value, dt.date):
+        return day(value)
+    if isinstance(value, Integral):
+        return shares(value) + ("%" if name.endswith("_pct") else "")
+    if isinstance(value, Real | Decimal):
+        amount = float(value)
+        if name.endswith("_rate") and amount < 1:
+            return rate(value)
+        if name.endswith("_pct"):
+            return pct(value)
+        if name.endswith("_usd"):  # a term as stated (a Decimal) keeps its places; a computed price is to the cent
+            return usd(value) if abs(amount) >= 100 else price(value, 4 if isinstance(value, Decimal) else 2)
+        return number(value)
     return str(value)
 
 

@@ -24,13 +24,11 @@ serialized by plotly, which escapes ``</`` inside its script. Summary cells carr
 
 from __future__ import annotations
 
-import datetime as dt
 import html
 import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import PurePath
 
 import pandas as pd
@@ -38,12 +36,13 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from calc.inputs.params import default_params
-from calc.model.columns import SUMMARY_METRICS
+from calc.model.columns import SUMMARY_METRICS, TERM_LABELS
 from calc.model.issuance import nonzero_parts
 from calc.model.measures import bridge
 from calc.model.params import SPECS, ParamSpec, ScenarioParams
 from calc.model.scenario import SUMMARY_KEYS, ScenarioResult
 from calc.model.terms import Terms
+from calc.outputs.citations import citation
 from calc.outputs.formats import (
     counted,
     day,
@@ -55,7 +54,7 @@ from calc.outputs.formats import (
     rate,
     shares,
     shares_words,
-    usd,
+    term_value,
     yes_no,
 )
 from calc.outputs.narrative import HTML, explain_parts, headline_answer
@@ -115,28 +114,6 @@ table.record td { overflow-wrap: anywhere; width: 25%; }
   a { color: inherit; text-decoration: none; }
 }
 """
-# The report's sources as citations. Shorthand of the terms file (calc.inputs.terms_toml: SUPP, BASE, "brief:")
-# in words a reader can look up; the lead may fold this into a shared citation function.
-SUPPLEMENT = "Prospectus supplement, Aug 28, 2002"
-BASE_PROSPECTUS = "Prospectus, Jan 8, 2002"
-CITATION_RULES: tuple[tuple[str, str], ...] = (
-    (r"\bSUPP\b(?=\s+pp?\.)", SUPPLEMENT + ","),
-    (r"\bSUPP\b", SUPPLEMENT),
-    (r"\bBASE \(prospectus dated Jan 8, 2002\)", BASE_PROSPECTUS),
-    (r"\s*\(BASE\)", ""),
-    (r"\bBASE\b", BASE_PROSPECTUS),
-    (r"(?:(?<=^)|(?<=; ))brief: ", BASE_PROSPECTUS + " (as summarized): "),
-    (r",? per the brief\b", " (as summarized)"),
-    (r"\s*\(brief\)", ""),
-    (r"\bthe brief\b", "the summary of the prospectus"),
-    (r",? per issue \d+", ""),
-    (r"\s*\(issue \d+\)", ""),
-    (r"\bdata/terms\.toml\b", "the terms file"),
-    (r"\bdata/([\w.\-]+)", r"\1"),
-    (r"\b[\w\-]+\.toml\b", "the product's data files"),
-    (r"(?:(?<=^)|(?<=; ))assumption\b", "Assumption"),
-)
-ISO_DATE = re.compile(r"\b(\d{4})-(\d\d)-(\d\d)\b(?!T)")
 FLAG_LABELS = {  # CLI flags that are not scenario parameters -> words
     "events": "Ledger rows file",
     "scenario": "Scenario file",
@@ -153,16 +130,6 @@ LABELS = {c.name: c.label for c in SUMMARY_METRICS}
 def esc(value: object) -> str:
     """Any value as HTML text (quotes escaped too, so it is safe in attributes)."""
     return html.escape("" if value is None else str(value), quote=True)
-
-
-def citation(source: str) -> str:
-    """A terms file's source as a citation a reader can look up: "SUPP p. 11: '...'" -> "Prospectus supplement,
-    Aug 28, 2002, p. 11: '...'"; the summary of the base prospectus, issue numbers and file paths in words;
-    ISO dates as "Aug 2, 2004"."""
-    text = str(source)
-    for pattern, replacement in CITATION_RULES:
-        text = re.sub(pattern, replacement, text)
-    return ISO_DATE.sub(lambda m: day(m.group(0)), text)
 
 
 def words(text: object) -> str:
@@ -321,53 +288,13 @@ def inputs_html(params: ScenarioParams, terms: Terms, price_path: str) -> str:
     return f"{path}{table}<p>All other inputs at their defaults (listed in the appendix).</p>"
 
 
-TERM_LABELS = {"preferred.dividend_months_days": "Preferred: dividend dates"}  # where the field's words mislead
-
-
-def term_label(field: str) -> str:
-    """A terms field in words: ``preferred.initial_liquidation_preference_usd`` -> "Preferred: initial liquidation
-    preference (USD)"."""
-    if field in TERM_LABELS:
-        return TERM_LABELS[field]
-    section, _, name = field.partition(".")
-    unit = ""
-    for suffix, shown in (("_usd", " (USD)"), ("_pct", " (%)")):
-        if name.endswith(suffix):
-            name, unit = name.removesuffix(suffix), shown
-    return f"{section.capitalize()}: {words(name)}{unit}"
-
-
-def term_text(field: str, value: object) -> str:
-    """A term's value: rates as percentages, counts with separators, money as stated, dates as "Aug 2, 2004",
-    lists of dates or of (month, day) pairs in words, yes/no."""
-    if isinstance(value, bool):
-        return yes_no(value)
-    if isinstance(value, tuple):
-        if all(isinstance(v, dt.date) for v in value):
-            return "; ".join(day(v) for v in value)
-        if all(isinstance(v, tuple) and len(v) == 2 for v in value):  # (month, day) pairs
-            return ", ".join(f"{dt.date(2000, int(m), 1):%b} {int(d)}" for m, d in value)
-        return ", ".join(words(v) for v in value)
-    if isinstance(value, Decimal | float) and field.endswith("_rate"):
-        return rate(value)
-    if isinstance(value, Decimal | float) and field.endswith("_usd"):
-        return usd(value) if value >= 1000 else price(value, 4)  # an amount; a per-share price as stated
-    if isinstance(value, int):
-        return shares(value)
-    if isinstance(value, dt.date):
-        return day(value)
-    if isinstance(value, Decimal | float):
-        return number(value)
-    return str(value)
-
-
 def sources_html(terms: Terms) -> str:
     """Every term in force with its value and citation, then the conversion-rate history."""
     rows: list[tuple[str, str, str]] = []
     for section in ("preferred", "registered", "market"):
         for name, value in vars(getattr(terms, section)).items():
             field = f"{section}.{name}"
-            rows.append((term_label(field), term_text(field, value), citation(terms.source(field))))
+            rows.append((TERM_LABELS[field], term_value(field, value), citation(terms.source(field))))
     for step in terms.conversion_rates:
         rows.append(
             (

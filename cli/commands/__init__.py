@@ -36,7 +36,7 @@ COMMANDS: dict[str, str] = {
         "shares by instrument, fully diluted count, diluted EPS with every instrument, Monte Carlo. "
         "Alias: dilution."
     ),
-    "terms": "Print the instrument terms loaded from data/terms.toml with the source of each field.",
+    "terms": "Print the terms of the preferred in force (the terms file) with the source of each (--sources).",
     "value": (
         "Fair value of the preferred on a credit-adjusted binomial lattice (per $1,000 and for the class, bond "
         "floor, conversion value, delta, debt/equity split), or the spread implied by a value (--target-value)."

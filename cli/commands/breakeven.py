@@ -9,6 +9,7 @@ from calc.model.breakeven import breakeven_report, setup
 from cli.arg_types import iso_date, positive_decimal
 from cli.flags import add_ledger_flags, add_monte_carlo_flags, add_scenario_flags, scenario_from_args
 from cli.json_output import print_json
+from cli.text_output import field_text
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -43,10 +44,6 @@ def run(args: argparse.Namespace) -> int:
         print_json(report)
         return 0
     for key, value in report.items():
-        shown = (
-            "none (wait never equals R on $0.01..$1,000)"
-            if value is None
-            else (f"{value:,.4f}" if isinstance(value, float) else value)
-        )
+        shown = "none (wait never equals R on $0.01..$1,000)" if value is None else field_text(key, value)
         print(f"{key:40} {shown}")
     return 0

@@ -27,7 +27,9 @@ from calc.model.bridge import (
     workbook_sheets,
 )
 from calc.model.price_path import RULES
+from calc.outputs.citations import citation
 from calc.outputs.files import Sink, plan_outputs
+from calc.outputs.formats import day, pct
 from calc.outputs.record import inputs_record
 from calc.outputs.workbook import tables_workbook_bytes
 from cli.arg_types import input_path, iso_date
@@ -116,18 +118,18 @@ def _write_workbook(result: Bridge, sink: Sink) -> None:
 
 
 def _print(result: Bridge) -> None:
-    print(f"share-count bridge {result.start_date} -> {result.end_date}")
-    print(f"  {'start (cover count ' + str(result.anchor_date) + ' + replay to start)':70} {result.start_shares:>15,}")
+    print(f"share-count bridge {day(result.start_date)} to {day(result.end_date)}")
+    print(f"  {'start (cover count ' + day(result.anchor_date) + ' + replay to start)':70} {result.start_shares:>15,}")
     for source, shares in result.sources:
         print(f"  + {source:68} {shares:>15,}")
     print(f"  = {'model count':68} {result.end_shares:>15,}")
     print(f"cover counts ({RESIDUAL_LABEL}: residual = actual - model)")
-    print(f"  {'date':10} {'actual':>15} {'model':>15} {'residual':>15} {'%':>7}")
+    print(f"  {'date':12} {'actual':>15} {'model':>15} {'residual':>15} {'residual %':>10}")
     for c in result.covers:
         print(
-            f"  {c.date!s:10} {c.actual_shares:>15,} {c.model_shares:>15,} {c.residual_shares:>15,} "
-            f"{c.residual_pct:>7.2f}"
+            f"  {day(c.date):12} {c.actual_shares:>15,} {c.model_shares:>15,} {c.residual_shares:>15,} "
+            f"{pct(c.residual_pct):>10}"
         )
     print("notes")
     for kind, text in result.notes:
-        print(f"  [{kind}] {text}")
+        print(f"  [{kind}] {citation(text)}")

@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from calc.inputs.terms_toml import load_terms
 from calc.model.conversion import MAX_USD_PER_SHARE, convert, rate_at, round_cents
+from calc.outputs.formats import day, price, usd
 from cli.arg_types import iso_date, positive_decimal, whole_number
 from cli.json_output import print_json
 
@@ -70,10 +71,10 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print_json(payload)
         return 0
-    print(f"conversion date:          {args.date.isoformat()}")
+    print(f"conversion date:          {day(args.date)}")
     print(f"conversion rate:          {result.conversion_rate} common per preferred (per $1,000 LP)")
-    print(f"liquidation preference:   ${result.liquidation_preference_usd:,.2f} per preferred")
+    print(f"liquidation preference:   {price(result.liquidation_preference_usd)} per preferred")
     print(f"common shares delivered:  {result.common_shares:,} (floor of {args.preferred:,} × LP/1000 × rate)")
     print(f"fractional share:         {float(result.fractional_share):.6f}")
-    print(f"cash in lieu:             ${cash:,.2f} at ${args.price} per common share")
+    print(f"cash in lieu:             {usd(cash)} at {price(args.price, 4)} per common share")
     return 0

@@ -14,6 +14,7 @@ from calc.model.eps import (
     waterfall_rows,
 )
 from calc.model.inputs_registry import BASIC_SHARES, NET_INCOME, PERIOD_YEARS, TAX_RATE, span
+from calc.outputs.formats import day, price, shares, usd
 from cli.arg_types import exact_number, input_path, iso_date, positive_decimal, tax_rate, whole_number
 from cli.json_output import print_json
 
@@ -33,7 +34,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         default=defaults.basic_shares,
         help=f"{BASIC_SHARES.help}, {span(BASIC_SHARES)} (default {market.common_shares_outstanding:,})",
     )
-    close = market.closing_price_date.strftime("%b %d, %Y").replace(" 0", " ")
+    close = day(market.closing_price_date)
     parser.add_argument(
         "--price",
         type=positive_decimal,
@@ -109,14 +110,14 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print_json(payload(result))
         return 0
-    print(f"{'step':45s} {'shares':>16s}  {'add-back USD':>16s}  {'incr. EPS':>10s}  status")
+    print(f"{'step':45s} {'shares':>16s}  {'add-back':>16s}  {'incr. EPS':>10s}  status")
     for row in waterfall_rows(result):
-        inc = "" if row["incremental_eps_usd"] is None else f"{row['incremental_eps_usd']:.4f}"
+        inc = price(row["incremental_eps_usd"])
         status = row["reason"] if row["reason"] else ""
         print(
-            f"{row['step']:45s} {row['incremental_shares']:>16,}  {row['numerator_addback_usd']:>16,.2f}  "
+            f"{row['step']:45s} {shares(row['incremental_shares']):>16s}  {usd(row['numerator_addback_usd']):>16s}  "
             f"{inc:>10s}  {status}"
         )
-    print(f"basic EPS:   ${float(result.basic_eps_usd):.4f}  ((NI − preferred dividends) / basic shares)")
-    print(f"diluted EPS: ${float(result.diluted_eps_usd):.4f}")
+    print(f"basic EPS:   {price(float(result.basic_eps_usd))}  ((NI − preferred dividends) / basic shares)")
+    print(f"diluted EPS: {price(float(result.diluted_eps_usd))}")
     return 0

@@ -7,6 +7,7 @@ import sys
 
 from calc.inputs.data import load_caps, load_terms
 from calc.model.montecarlo import MonteCarloResult, run_monte_carlo
+from calc.outputs import formats
 from calc.outputs.files import OutputPlan, plan_outputs
 from calc.outputs.record import history_file, inputs_record
 from cli.flags import add_ledger_flags, add_monte_carlo_flags, add_scenario_flags, scenario_from_args
@@ -75,11 +76,15 @@ def _report(args: argparse.Namespace, result: MonteCarloResult, plan: OutputPlan
     if args.json:
         print_json(payload)
         return 0
-    print(f"{args.paths:,} paths, volatility {args.volatility}, seed {args.seed}")
+    print(f"{args.paths:,} paths, volatility {formats.number(args.volatility)}, seed {args.seed}")
     if result.coverage:
         print(f"note: {result.coverage}")
     of = f" (of the {result.statistics_paths:,} paths within the model limit)" if result.coverage else ""
-    print(result.total_percentiles.to_string(index=False, float_format=lambda v: f"{v:,.0f}"))
+    table = result.total_percentiles.copy()
+    table["date"] = table["date"].map(formats.day)
+    for column in ("p5", "p25", "p50", "p75", "p95"):
+        table[column] = table[column].map(lambda v: formats.shares(round(v)))
+    print(table.to_string(index=False))
     print(f"P(total > authorized shares) = {result.exceeds_authorized_probability:.2%}{of}")
     if result.capacity is not None:
         print(f"capacity breaches (of all {result.paths:,} paths):")

@@ -10,6 +10,7 @@ from calc.model.inducement import inducement_comparison
 from calc.model.offer import DEFAULT_RATE, DEFAULT_VOLATILITY, Offer, evaluate
 from cli.arg_types import iso_date, positive_decimal, positive_whole_number, real_number, whole_number
 from cli.json_output import print_json
+from cli.text_output import field_text
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -83,18 +84,6 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _shown(value: object) -> str:
-    if value is None:
-        return "none"
-    if isinstance(value, float):
-        return f"{value:,.4f}"
-    if isinstance(value, int) and not isinstance(value, bool):
-        return f"{value:,}"
-    if isinstance(value, dict):
-        return "  ".join(f"{k}={_shown(v)}" for k, v in value.items())
-    return str(value)
-
-
 def _print_text(report: dict[str, object]) -> None:
     for key, value in report.items():
         if isinstance(value, dict):
@@ -102,8 +91,8 @@ def _print_text(report: dict[str, object]) -> None:
             for sub, item in value.items():
                 if isinstance(item, list):
                     for line in item:
-                        print(f"  {sub:24} " + "  ".join(f"{k}={_shown(v)}" for k, v in line.items()))
+                        print(f"  {sub:24} " + field_text(sub, line))
                 else:
-                    print(f"  {sub:38} {_shown(item)}")
+                    print(f"  {sub:38} {field_text(sub, item)}")
         else:
-            print(f"{key:40} {_shown(value)}")
+            print(f"{key:40} {field_text(key, value)}")

@@ -11,9 +11,11 @@ from calc.inputs.data import load_forms
 from calc.inputs.grants_csv import read_grants_csv
 from calc.model.options import Grant, positions_frame, schedule_frame, totals
 from calc.outputs.files import OutputPlan, plan_outputs
+from calc.outputs.formats import day, price
 from calc.outputs.record import inputs_record
 from cli.arg_types import input_path, iso_date, positive_decimal
 from cli.json_output import print_json
+from cli.text_output import frame_text
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -62,11 +64,11 @@ def _report(args: argparse.Namespace, grants: list[Grant], frame: pd.DataFrame, 
     if args.json:
         print_json(totals(frame))
         return 0
-    print(f"as of {args.date.isoformat()}" + (f", average price ${args.price}" if args.price else ""))
-    print(frame.drop(columns=["form"]).to_string(index=False))
+    print(f"as of {day(args.date)}" + (f", average price {price(args.price, 4)}" if args.price else ""))
+    print(frame_text(frame.drop(columns=["form"])))
     print("totals: " + ", ".join(f"{k} {v:,}" for k, v in totals(frame).items()))
     if args.schedule:
-        print(pd.concat([schedule_frame(g) for g in grants]).to_string(index=False))
+        print(frame_text(pd.concat([schedule_frame(g) for g in grants])))
     for line in plan.wrote():
         print(line)
     return 0

@@ -22,8 +22,8 @@ from calc.model.options import positions_frame
 from calc.model.params import SPECS, ScenarioParams
 from calc.model.price_path import PricePath
 from calc.model.scenario import SUMMARY_KEYS, ScenarioResult, run_scenario
-from calc.outputs.files import PER_SHARE_DECIMALS, OutputPlan, Sink, plan_outputs
-from calc.outputs.formats import figure_value, input_value, pct
+from calc.outputs.files import OutputPlan, Sink, plan_outputs
+from calc.outputs.formats import day, figure_value, input_value, pct, price
 from calc.outputs.record import history_file, inputs_record
 from calc.outputs.workbook import WorkbookData, workbook_bytes
 from cli.arg_types import input_path, number
@@ -199,18 +199,16 @@ def text_columns(events: bool) -> list[str]:
     return ["date", "event", "price_usd", "preferred_outstanding", *sources, "total_common_shares", "new_shares_pct"]
 
 
-TEXT_PCT_DECIMALS = 4  # percentages in the text report (the CSV and --json keep full precision)
-
-
 def _cell(column: str, value: object) -> str:
-    """A timeline cell as text: dates ISO, prices to 4 decimals (per share), percentages to
-    ``TEXT_PCT_DECIMALS``, counts with separators."""
+    """A timeline cell as text (``calc.outputs.formats``; the CSV and --json keep full precision): dates as
+    "Aug 2, 2004", prices to the cent (to 4 places where the price has them), percentages to 2 decimals, counts
+    with separators."""
     if column == "date":
-        return input_value(pd.Timestamp(value).date())
+        return day(value)
     if unit_of(column) == "pct":
-        return f"{float(value):,.{TEXT_PCT_DECIMALS}f}"  # type: ignore[arg-type]
+        return pct(value)
     if unit_of(column) == "USD":
-        return f"{float(value):,.{PER_SHARE_DECIMALS}f}"  # type: ignore[arg-type]
+        return price(value, 4)
     return input_value(_json_value(value))
 
 
@@ -227,16 +225,10 @@ def timeline_text(timeline: pd.DataFrame, columns: Sequence[str]) -> str:
 
 
 def summary_text(summary: Mapping[str, object]) -> str:
-    """One figure a line, values right-aligned after the longest key: counts with separators, percentages to
-    ``TEXT_PCT_DECIMALS``, money to cents, yes/no."""
+    """One figure a line, values right-aligned after the longest key, each as ``formats.figure_value`` writes it:
+    counts with separators, percentages to 2 decimals, money to cents, yes/no."""
     width = max(map(len, summary))
-
-    def shown(key: str, value: object) -> str:
-        if unit_of(key) == "pct" and not isinstance(value, bool):
-            return pct(value, TEXT_PCT_DECIMALS)
-        return figure_value(key, value)
-
-    values = {key: shown(key, value) for key, value in summary.items()}
+    values = {key: figure_value(key, value) for key, value in summary.items()}
     right = max(map(len, values.values()))
     return "\n".join(f"{key:{width}}  {value:>{right}}" for key, value in values.items())
 
@@ -251,7 +243,8 @@ def inputs_text(params: ScenarioParams) -> str:
 def prices_text(prices: PricePath) -> str:
     """The price path in use, on one line: where from, its closes, the rule between them."""
     return (
-        f"prices: {prices.label}, {len(prices.dates)} closes {prices.dates[0]}..{prices.dates[-1]}, between dates "
+        f"prices: {prices.label}, {len(prices.dates)} closes {day(prices.dates[0])} to {day(prices.dates[-1])}, "
+        "between dates "
         f"{prices.rule.replace('_', '-')}; after the last, the last close (price and annual_drift not used)"
     )
 

@@ -37,6 +37,7 @@ from calc.model.securities import (
     setup,
     totals,
 )
+from calc.outputs.formats import day, number, price, usd
 from cli.arg_types import exact_number, input_path, positive_decimal, tax_rate
 from cli.flags import add_ledger_flags, add_monte_carlo_flags, add_scenario_flags, scenario_from_args
 from cli.json_output import print_json
@@ -208,7 +209,8 @@ def _print_measures(t: dict) -> None:
 def _print_text(payload: dict[str, object], eps: DilutedEps, mc: DilutionMonteCarlo | None) -> None:
     scenario = payload["scenario"]
     assert isinstance(scenario, dict)
-    print(f"horizon {scenario['horizon']}, price ${scenario['price']} (drift {scenario['annual_drift']})")
+    drift = number(100 * float(scenario["annual_drift"]))  # type: ignore[arg-type]
+    print(f"horizon {day(scenario['horizon'])}, price {price(scenario['price'], 4)} (drift {drift}% a year)")
     print(f"{'instrument':58s} {'issued':>15s} {'potential':>15s} {'% of FD':>8s}")
     for row in payload["instruments"]:  # type: ignore[attr-defined]
         print(
@@ -224,13 +226,15 @@ def _print_text(payload: dict[str, object], eps: DilutedEps, mc: DilutionMonteCa
     _print_bridge(t)
     _print_measures(t)
     print("diluted EPS at the horizon (ASC 260 order: most dilutive first)")
+    print(f"  {'step':56s} {'shares':>15s} {'incr. EPS':>10s}  status")
     for row in waterfall_rows(eps):
-        inc = "" if row["incremental_eps_usd"] is None else f"{row['incremental_eps_usd']:.4f}"
+        inc = price(row["incremental_eps_usd"])
         print(f"  {row['step']:56s} {row['incremental_shares']:>15,} {inc:>10s}  {row['reason']}")
     basic, diluted, div = (float(x) for x in (eps.basic_eps_usd, eps.diluted_eps_usd, eps.preferred_dividends_usd))
     print(
-        f"basic EPS ${basic:.4f}, diluted EPS ${diluted:.4f}; basic = (net income ${float(eps.net_income_usd):,.0f} "
-        f"- preferred dividends for the period ${div:,.0f}) / basic shares {eps.basic_shares:,}"
+        f"basic EPS {price(basic)}, diluted EPS {price(diluted)}; basic = (net income "
+        f"{usd(round(float(eps.net_income_usd)))} - preferred dividends for the period {usd(round(div))}) / basic "
+        f"shares {eps.basic_shares:,}"
     )
     if mc is not None:
         fd = mc.fully_diluted

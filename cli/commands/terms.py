@@ -3,37 +3,45 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
+import dataclasses
 
-from calc.inputs.paths import TERMS_PATH
 from calc.inputs.terms_toml import load_terms
+from calc.model.columns import TERM_LABELS
+from calc.outputs.citations import citation
+from calc.outputs.formats import day, number, price, term_value
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--sources", action="store_true", help="also print each field's source")
-
-
-def _display(value: object) -> str:
-    """Dates ISO, lists comma-separated, month/day pairs as MM-DD."""
-    if isinstance(value, tuple):
-        return ", ".join(f"{v[0]:02d}-{v[1]:02d}" if isinstance(v, tuple) else _display(v) for v in value)
-    return value.isoformat() if isinstance(value, dt.date) else str(value)
+    parser.add_argument(
+        "--sources",
+        action="store_true",
+        help="also print each term's source (a citation) and its field in the terms file",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
+    """Each term by its name and its value as a person reads it (``formats.term_value``: 8.00%, yes, $1,000,
+    Aug 2, 2004); with ``--sources`` its field in the terms file and its source as a citation."""
     terms = load_terms()
-    print(f"terms file: {TERMS_PATH}")
+    rows: list[tuple[str, str, str, str]] = []
     for prefix, section in (("preferred", terms.preferred), ("registered", terms.registered), ("market", terms.market)):
-        for field, value in vars(section).items():
-            key = f"{prefix}.{field}"
-            print(f"{key:45} {_display(value)}")
-            if args.sources:
-                print(f"{'':45}   source: {terms.source(key)}")
+        for field in dataclasses.fields(section):
+            key = f"{prefix}.{field.name}"
+            value = term_value(field.name, getattr(section, field.name))
+            rows.append((TERM_LABELS.get(key, key), value, key, terms.source(key)))
     for step in terms.conversion_rates:
-        print(
-            f"conversion rate from {step.effective_date}: {step.rate} "
-            f"(price ${step.conversion_price_usd}) [{step.event}]"
+        rows.append(
+            (
+                f"Conversion rate from {day(step.effective_date)}",
+                f"{number(step.rate)} common per preferred (price {price(step.conversion_price_usd, 4)}; {step.event})",
+                "conversion_rates",
+                step.source,
+            )
         )
+    width = max(len(label) for label, *_ in rows)
+    print("Terms of Lucent's 8.00% redeemable convertible preferred in force")
+    for label, value, key, source in rows:
+        print(f"{label:{width}}  {value}")
         if args.sources:
-            print(f"{'':45}   source: {step.source}")
+            print(f"{'':{width}}  field: {key}; source: {citation(source)}")
     return 0

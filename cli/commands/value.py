@@ -21,6 +21,7 @@ from calc.model.valuation import (
 from cli.arg_types import iso_date, positive_whole_number, real_number
 from cli.flags import as_flags
 from cli.json_output import print_json
+from cli.text_output import field_text
 
 POLICY_FLAGS = ("dividend_policy", "put_settlement", "put_factor", "call", "call_date", "call_trigger_pct")
 FLAG_OF = {  # calc.model.valuation's field names -> this command's flags
@@ -160,6 +161,5 @@ def run(args: argparse.Namespace) -> int:
         print_json(payload)
         return 0
     for key, value in payload.items():
-        shown = f"{value:,.4f}" if isinstance(value, float) else "none" if value is None else value
-        print(f"{key:28} {shown}")
+        print(f"{key:28} {field_text(key, value)}")
     return 0
