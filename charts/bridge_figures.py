@@ -27,23 +27,29 @@ def _short(step: str) -> str:
 
 
 ZOOM_FLOOR = 0.95
-DILUTION_TITLE = "Bridge: base → total outstanding → fully diluted (at the horizon)"
+DILUTION_TITLE = "Bridge at the horizon: base → outstanding → fully diluted"
+
+
+ROW_PX = 34  # height of one step's bar row
+FRAME_PX = 170  # title, share axis and margins around the rows
 
 
 def bridge_figure(rows: Sequence[dict], title: str = DILUTION_TITLE, zoom: bool = False) -> go.Figure:
-    """Waterfall of the bridge rows: the base and subtotals as full bars, additions floating on the running total.
-    ``zoom``: the share axis starts just under the lowest running total (``ZOOM_FLOOR`` of it) instead of 0, so
-    steps of a few % of the base stay visible (the bars of the base and totals are then cut: the axis says so)."""
+    """Waterfall of the bridge rows, read top down: the base and subtotals as full bars, additions floating on the
+    running total. Horizontal, so the step names sit level beside their bars (tilted under them they ran off the
+    chart at 1024 px). ``zoom``: the share axis starts just under the lowest running total (``ZOOM_FLOOR`` of it)
+    instead of 0, so steps of a few % of the base stay visible (the bars of the base and totals are then cut: the
+    axis says so)."""
     steps = [plot_text(r["step"]) for r in rows]
     data = [
         dict(
             type="waterfall",
-            orientation="v",
+            orientation="h",
             measure=[r["measure"] for r in rows],
-            x=[f"{k + 1}. {_short(s)}" for k, s in enumerate(steps)],
-            y=[r["shares"] for r in rows],
+            y=[f"{k + 1}. {_short(s)}" for k, s in enumerate(steps)],
+            x=[r["shares"] for r in rows],
             customdata=[[s, r["running_total_shares"]] for s, r in zip(steps, rows)],
-            hovertemplate="%{customdata[0]}: %{y:,} shares (running total %{customdata[1]:,})<extra></extra>",
+            hovertemplate="%{customdata[0]}: %{x:,} shares (running total %{customdata[1]:,})<extra></extra>",
             increasing=dict(marker=dict(color=ISSUED_COLOUR)),
             totals=dict(marker=dict(color=TOTAL_COLOUR)),
             connector=dict(line=dict(color=BASE_COLOUR, width=1)),
@@ -54,12 +60,12 @@ def bridge_figure(rows: Sequence[dict], title: str = DILUTION_TITLE, zoom: bool 
     axis = dict(SHARE_AXIS, range=[ZOOM_FLOOR * min(totals), 1.01 * max(totals)]) if zoom and rows else SHARE_AXIS
     layout = chart_layout(
         title,
-        "",
         "Common shares" + (" (axis not from 0)" if zoom else ""),
-        yaxis=axis,
-        xaxis=dict(tickangle=-30, automargin=True),
+        None,
+        xaxis=axis,
+        yaxis=dict(autorange="reversed", automargin=True, ticksuffix=" "),
         hovermode="closest",
-        height=560,
+        height=FRAME_PX + ROW_PX * len(rows),
     )
     return build(data, layout)
 

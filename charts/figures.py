@@ -450,7 +450,7 @@ def concentration_figure(holders: pd.DataFrame, top: int = 15) -> go.Figure:
         notes.append(threshold_note(top_pct, beyond))
     layout = chart_layout(
         f"Holder concentration: the {top} largest (families green)",
-        "Pro forma % of total common outstanding at the horizon",
+        "Pro forma % of common outstanding at the horizon",
         None,
         shapes,
         notes,
@@ -512,13 +512,19 @@ def settle_date(percentiles: pd.DataFrame) -> str | None:
 
 def label_heights(values: Sequence[float], gap: float, avoid: Sequence[float] = ()) -> list[float]:
     """Heights of labels for ``values`` (ascending), bottom up: each at its value or ``gap`` above the label
-    below, whichever is higher, and moved above any line of ``avoid`` it would sit within ``gap`` of."""
+    below, whichever is higher; a label within ``gap`` of a line of ``avoid`` moves to the side of the line its
+    value is on (``gap`` below it when there is room above the label below, else ``gap`` above it): a 95th
+    percentile just under the authorized shares is labelled under their line, not over it."""
     heights: list[float] = []
+    lines = sorted(avoid)
+    clear = lambda y: all(abs(y - line) >= gap * (1 - 1e-9) for line in lines)  # noqa: E731
     for value in values:
-        y = value if not heights else max(value, heights[-1] + gap)
-        for line in sorted(avoid):
+        floor = heights[-1] + gap if heights else -math.inf
+        y = max(value, floor)
+        for line in lines:
             if abs(y - line) < gap:
-                y = line + gap
+                under = line - gap
+                y = under if value <= line and under >= floor and clear(under) else line + gap
         heights.append(y)
     return heights
 
@@ -626,13 +632,25 @@ def fan_figure(
             "Total common shares outstanding",
             shapes,
             notes + labels,
-            xaxis=dict(type="category", tickmode="array", tickvals=thinned(x), ticktext=thinned(x)),
+            xaxis=dict(
+                type="category",
+                tickmode="array",
+                tickvals=thinned(x),
+                ticktext=[two_lines(d) for d in thinned(x)],
+                tickangle=0,  # level, on two lines: tilted dates read badly at 1024 px (issue 21)
+            ),
             yaxis=dict(SHARE_AXIS, range=[y_low, y_high], nticks=8),
             legend=LEGEND_BELOW,
             margin=dict(MARGIN_LEGEND_BELOW, r=110),
             height=FAN_HEIGHT_PX,
         ),
     )
+
+
+def two_lines(day: str) -> str:
+    """A day label ("28 Aug 2002") on two lines, the year under the day and month ("28 Aug<br>2002")."""
+    head, _, year = day.rpartition(" ")
+    return f"{head}<br>{year}" if head else day
 
 
 def thinned(labels: Sequence[str], most: int = MAX_DATE_LABELS) -> list[str]:
@@ -688,10 +706,12 @@ def binding_prices(result: ScenarioResult) -> Mapping[str, float | None]:
 
 def scenario_figures(
     result: ScenarioResult, sensitivity: pd.DataFrame, authorized_shares: int
-) -> tuple[go.Figure, go.Figure, go.Figure]:
-    """The report's three charts of one scenario: issuance, price sensitivity and holder concentration."""
+) -> tuple[go.Figure, go.Figure, go.Figure, go.Figure]:
+    """The report's four charts of one scenario (the CLI's ``report`` and the dashboard's download alike): issuance,
+    dilution over time, price sensitivity and holder concentration."""
     return (
         issuance_figure(result.timeline, result.params.base_shares, authorized_shares),
+        dilution_figure(result.timeline),
         sensitivity_figure(
             sensitivity, horizon_conversion_price(result.timeline), result.params.price, binding_prices(result)
         ),

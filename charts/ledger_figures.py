@@ -49,9 +49,10 @@ def preferred_figure(timeline: pd.DataFrame) -> go.Figure:
     return build(
         data,
         chart_layout(
-            "Preferred shares outstanding (after each date's ledger rows and class decisions)",
+            "Preferred shares outstanding",
             "Date",
             "Preferred shares",
+            subtitle="After each date's ledger rows and class decisions",
             xaxis=DATE_AXIS,
             yaxis=dict(rangemode="tozero", separatethousands=True),
         ),
@@ -148,11 +149,12 @@ def breakeven_figure(
     return build(
         data,
         chart_layout(
-            "Common issued per preferred share: exchange now or wait (flat common price)",
+            "Exchange now or wait: common issued per preferred share",
             "Flat common price (USD per share, log scale)",
             "Common shares per preferred (log scale)",
             shapes,
             notes,
+            subtitle="Waiting: the common price held flat",
             xaxis=log_axis(x, usd_labels),
             yaxis=log_axis(as_list(wait) + [ratio] + [value for _, value in deals], count_labels, VALUE_PAD),
             legend=LEGEND_BELOW,

@@ -72,7 +72,7 @@ def offer_figure(
     return build(
         data,
         chart_layout(
-            "Exchange desk: value delivered per preferred share, and the caps on a stock-settled put",
+            "Exchange desk: value delivered per preferred share",
             "Common price (USD per share, log scale)",
             "USD per preferred share",
             shapes,
@@ -81,5 +81,6 @@ def offer_figure(
             yaxis=dict(tickprefix="$", separatethousands=True),
             legend=LEGEND_BELOW,
             margin=MARGIN_LEGEND_BELOW,
+            subtitle="Dashed lines: the prices at which a stock-settled put of the class reaches each cap",
         ),
     )

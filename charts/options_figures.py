@@ -105,9 +105,10 @@ def waterfall_figure(result: DilutedEps) -> go.Figure:
     return build(
         data,
         chart_layout(
-            f"Diluted shares: what each security adds to the {result.basic_shares:,} basic shares",
+            "Diluted shares: what each security adds",
             "",
             "Added common shares",
+            subtitle=f"To the {result.basic_shares:,} basic shares",
             xaxis=dict(tickangle=0, automargin=True),  # labels level (2 lines), the y title whole
             yaxis=dict(SHARE_AXIS, automargin=True),
             hovermode="closest",

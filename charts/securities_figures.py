@@ -43,9 +43,10 @@ def stack_figure(stack: pd.DataFrame) -> go.Figure:
     return build(
         data,
         chart_layout(
-            "Dilution stack by instrument over time (issued so far + potential)",
+            "Dilution stack by instrument over time",
             "Date",
             "Common shares",
+            subtitle="Shares issued so far plus potential shares, at each date",
             xaxis=DATE_AXIS,
             yaxis=SHARE_AXIS,
             legend=STACK_LEGEND,

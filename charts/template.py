@@ -26,7 +26,7 @@ TEMPLATE_NAME = "lucent"
 TEXT_COLOUR = "#31333F"  # Streamlit's body text: the report and the dashboard read alike
 GRID_COLOUR = "#E6E9EF"
 AXIS_COLOUR = "#A3A8B4"
-FONT_FAMILY = '"Source Sans Pro", "Source Sans 3", "Helvetica Neue", Arial, sans-serif'
+FONT_FAMILY = '"Source Sans", "Source Sans Pro", "Source Sans 3", "Helvetica Neue", Arial, sans-serif'
 # Tableau 10: ten qualitative hues, no two alike (the instruments of the All securities charts are up to 9)
 PALETTE = (
     "#4E79A7",  # blue

@@ -237,9 +237,12 @@ def monte_carlo(
     seed: int,
     events: tuple[Event, ...],
     progress: Callable[[int, int], None],
+    book: HolderBook,
     prices_path: PricePath | None = None,
 ) -> MonteCarloResult | InputError:
-    """Run (or reuse) a Monte Carlo; an ``InputError`` is kept as the outcome. Keeps the last ``MC_KEEP``."""
+    """Run (or reuse) a Monte Carlo on the scenario's holder ``book`` (holder rows of the ledger resolve against
+    it, as in ``python -m calc montecarlo --holders``); an ``InputError`` is kept as the outcome. Keeps the last
+    ``MC_KEEP``."""
     runs = st.session_state.setdefault(MC_STATE, {})
     if run_key not in runs:
         try:
@@ -249,7 +252,7 @@ def monte_carlo(
                 paths,
                 seed,
                 terms=terms(),
-                book=default_book(),
+                book=book,
                 progress=progress,
                 events=events,
                 exclude_over_limit=True,

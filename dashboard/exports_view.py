@@ -8,11 +8,12 @@ both files and on every CSV of the sections.
 
 from __future__ import annotations
 
-import plotly.graph_objects as go
 import streamlit as st
 
+from calc.model.scenario_prices import path_words
 from calc.outputs.report import report_html
 from calc.outputs.workbook import WorkbookData, workbook_bytes
+from charts import figures
 from dashboard import cache, state
 from dashboard.context import Page
 from dashboard.widgets import file_name, inputs_payload
@@ -20,16 +21,14 @@ from dashboard.widgets import file_name, inputs_payload
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def _report_figures(page: Page) -> tuple[go.Figure, go.Figure, go.Figure]:
-    """The report's charts: issuance, price sensitivity and holder concentration (the sections' cached figures)."""
+def _report(page: Page) -> str:
+    """The report of this scenario, as ``python -m calc report`` writes it: the same four charts
+    (``charts.figures.scenario_figures``), the same price path in words and the page's run record."""
     assert page.params is not None and page.result is not None
-    params, result = page.params, page.result
+    params, result, terms = page.params, page.result, page.terms
     sensitivity = cache.sensitivity(cache.key_any_price(params), params)
-    return (
-        cache.issuance_figures(page.key, page.book_token, params, result)[0],
-        cache.sensitivity_figure(page.key, params, result, sensitivity),
-        cache.concentration_figure(page.key, page.book_token, result),
-    )
+    charts = figures.scenario_figures(result, sensitivity, terms.market.authorized_common_shares)
+    return report_html(params, result, charts, terms, inputs_payload(page), path_words(page.prices))
 
 
 def render_exports(page: Page) -> None:
@@ -45,17 +44,17 @@ def render_exports(page: Page) -> None:
             file_name=file_name("scenario", page.scenario_id, "xlsx"),
             mime=XLSX_MIME,
             icon=":material/table_view:",
-            help="Inputs with sources, summary, timeline, holders, sources: numbers as numbers",
+            help="A printable brief (Summary, Charts), then inputs, timeline, holders and sources: numbers as numbers",
         )
         st.download_button(
             "Download report (HTML)",
             key="dl_report",
             on_click="ignore",
-            data=lambda: report_html(params, result, _report_figures(page), terms, inputs_payload(page)),
+            data=lambda: _report(page),
             file_name=file_name("report", page.scenario_id, "html"),
             mime="text/html",
             icon=":material/description:",
-            help="One self-contained page (charts inline, opens offline); print it to PDF",
+            help="One self-contained page for a CFO (the answer first, charts inline, opens offline); prints to PDF",
         )
         assert page.doc is not None
         st.download_button(

@@ -22,6 +22,30 @@ from calc.outputs.formats import price as price
 from calc.outputs.formats import shares as shares
 from calc.outputs.formats import usd as usd
 
+# --- table sizes ----------------------------------------------------------------------------------------------
+# st.dataframe draws text in Source Sans at 14 px: about 6.5 px a character on average, capitals wider; 7 px a
+# character plus the cell's padding keeps a text whole (checked in chromium by tests/test_browser.py).
+TEXT_PX_PER_CHAR = 7.0
+CELL_PAD_PX = 24
+NAME_MIN_PX = 120
+NAME_MAX_PX = 440  # the holder table at 1440 px: name, pro forma %, pro forma common, 13d-3 % and the flags in view
+ROW_PX = 35  # st.dataframe's default row height (the header row too)
+TABLE_ROWS = 20  # rows a long table shows before it scrolls inside itself
+
+
+def text_width(texts: Iterable[object], most: int = NAME_MAX_PX, least: int = NAME_MIN_PX) -> int:
+    """Width in px of a text column that shows its longest text whole (``TEXT_PX_PER_CHAR``), within
+    [``least``, ``most``]: a name column pinned at this width leaves the figures beside it on screen."""
+    longest = max((len(str(t)) for t in texts), default=0)
+    return int(min(most, max(least, round(longest * TEXT_PX_PER_CHAR + CELL_PAD_PX))))
+
+
+def table_height(rows: int, most: int = TABLE_ROWS) -> int:
+    """``st.dataframe`` height in px showing ``rows`` rows whole (header included), at most ``most`` of them (a
+    longer table scrolls inside itself; Streamlit's "auto" stops at 10 rows)."""
+    return ROW_PX * (min(max(rows, 1), most) + 1) + 3
+
+
 # --- table columns -------------------------------------------------------------------------------------------
 # column -> (label, kind); kind picks the number format. Unknown columns fall back on their unit suffix.
 COLUMNS: dict[str, tuple[str, str]] = {

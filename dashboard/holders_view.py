@@ -28,7 +28,7 @@ from calc.outputs.citations import citation
 from calc.scenario_doc import HolderData
 from calc.scenario_run import holder_book, register_csv
 from charts import figures
-from dashboard import cache, inputs, state, tables
+from dashboard import cache, formatting, inputs, state, tables
 from dashboard.context import Page
 from dashboard.narrative import OWNERSHIP_CAVEAT
 from dashboard.safe import error_lines, text
@@ -97,7 +97,14 @@ def render_holders(page: Page, result: ScenarioResult, terms: Terms) -> None:
         f"{len(view)} of {len(every)} row(s) shown; click a column header to sort. "
         f"Holder data: {text(citation(page.register_label))}."
     )
-    st.dataframe(view, hide_index=True, width="stretch", column_config=HOLDER_CONFIG, key="holder_table", height=420)
+    st.dataframe(
+        view,
+        hide_index=True,
+        width="stretch",
+        column_config=HOLDER_CONFIG,
+        key="holder_table",
+        height=formatting.table_height(len(view)),  # 20 rows in view, not 11 (issue 21)
+    )
     with st.container(horizontal=True, wrap=True):
         download(
             f"Shown rows ({len(view)}, CSV)",

@@ -84,7 +84,7 @@ def render(page: Page) -> None:
             bar.progress(done / total, text=f"Monte Carlo: {done:,} of {total:,} paths")
 
         outcome = cache.monte_carlo(
-            run_key, page.params, float(vol), int(paths), int(seed), page.events, report, page.prices
+            run_key, page.params, float(vol), int(paths), int(seed), page.events, report, page.book, page.prices
         )
         bar.empty()
     if outcome is None:
@@ -107,7 +107,8 @@ def render(page: Page) -> None:
     )
     st.caption(
         f"{formats.shares(int(paths))} paths, volatility {formats.number(float(vol))}, seed {int(seed)}. "
-        "Dark band: middle 50% of paths; light band: middle 90%; line: median; dotted: the deterministic scenario. "
+        "Box: middle 50% of paths on each event date; whiskers: middle 90%; line: median; dotted: the deterministic "
+        "scenario. "
         f"Probability that total common exceeds the authorized shares at the horizon: "
         f"**{pct(100 * outcome.exceeds_authorized_probability)}**.{flat} " + figures.PNG_NOTE
     )

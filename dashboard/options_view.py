@@ -249,13 +249,14 @@ def _render_grants(terms: Terms, grants: list[Grant], params: ScenarioParams | N
         )
 
 
-NAME_WIDTH_PX = 200  # a security's name column: wide enough for most names, leaving the figures on screen at 1024 px
+NAME_WIDTH_PX = 330  # a security's name column at most: names whole but the longest, the figures in view at 1024 px
 
 
 def show_waterfall(result: DilutedEps) -> pd.DataFrame:
     """The EPS waterfall table (``WATERFALL_LEAD`` first, short headers); returns its rows for download."""
     waterfall = formatting.first(pd.DataFrame(waterfall_rows(result)), WATERFALL_LEAD)
     on_page = formatting.shown(waterfall)
-    config = formatting.column_config(on_page, WATERFALL_LABELS, pin={"step": NAME_WIDTH_PX})
+    pin = {"step": formatting.text_width(on_page["step"], NAME_WIDTH_PX)}
+    config = formatting.column_config(on_page, WATERFALL_LABELS, pin=pin)
     st.dataframe(on_page, width="stretch", hide_index=True, column_config=config)
     return waterfall

@@ -70,6 +70,7 @@ POLICY_LABELS = {  # field: (label, {choice: label})
     "put_settlement": ("put paid in", {"cash": "cash", "stock": "common stock"}),
     "match": ("employer match", {"none": "not from new shares", "new_stock": "newly issued common"}),
 }
+POLICY_COLUMNS = 2  # three cut the choices at 1024 px ("first date in the mone")
 MC_KEY = "dilution_mc"
 ILLUSTRATIVE_KEY = "dilution_include_illustrative"
 MEASURE_WIDTH_PX = 240  # the measure boxes' labels are longer than the headline's ("New shares % of outstanding")
@@ -109,11 +110,11 @@ def _policy_items(include_illustrative: bool) -> tuple[str, ...]:
     left_out = set() if include_illustrative else {i.id for i in registry.illustrative()}
     chosen = tuple(f"{iid}.{field}" for iid, field in POLICY_INPUTS if iid in names)
     current = dict(state.policies())
-    cols = st.columns(3)
+    cols = st.columns(POLICY_COLUMNS)
     items = []
     for k, item in enumerate(chosen):
         iid, field = item.split(".")
-        value = cols[k % 3].selectbox(
+        value = cols[k % POLICY_COLUMNS].selectbox(
             f"{names[iid]}: {POLICY_LABELS[field][0]}",
             CHOICES[field],
             index=CHOICES[field].index(current.get(item, getattr(Policy(), field))),
@@ -161,7 +162,8 @@ def _table(frame: pd.DataFrame, lead: tuple[str, ...], labels: dict[str, str]) -
     frame = formatting.shown(formatting.first(frame, lead))
     for column in [c for c in frame.columns if str(c).endswith("source")]:
         frame[column] = frame[column].map(citation)
-    config = formatting.column_config(frame, labels, pin={lead[0]: NAME_WIDTH_PX})
+    pin = {lead[0]: formatting.text_width(frame[lead[0]], NAME_WIDTH_PX)}
+    config = formatting.column_config(frame, labels, pin=pin)
     st.dataframe(frame, hide_index=True, width="stretch", column_config=config)
 
 
@@ -264,10 +266,11 @@ def _measures_row(result: DilutionResult, horizon: object) -> None:
 
 def _bridge(result: DilutionResult) -> None:
     """The bridge rows as a table and a waterfall."""
-    st.subheader("Bridge: base → total outstanding → fully diluted")
+    st.subheader("Bridge to fully diluted")
     rows = bridge_rows(result)
     frame = formatting.shown(pd.DataFrame(rows).drop(columns="measure"))
-    config = formatting.column_config(frame, BRIDGE_LABELS, pin={"step": NAME_WIDTH_PX})
+    pin = {"step": formatting.text_width(frame["step"], NAME_WIDTH_PX)}
+    config = formatting.column_config(frame, BRIDGE_LABELS, pin=pin)
     st.dataframe(frame, hide_index=True, width="stretch", column_config=config)
     st.plotly_chart(
         bridge_figure(rows), config=png_config("dilution_bridge"), key="dilution_bridge_chart", theme=STREAMLIT_THEME

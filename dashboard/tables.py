@@ -16,21 +16,24 @@ from calc.model.terms import Terms
 from calc.outputs import formats
 from calc.outputs.citations import citation
 from calc.outputs.files import csv_decimals, plain_number
-from dashboard.formatting import pct, shares
+from dashboard.formatting import NAME_MAX_PX, pct, shares
 from dashboard.inputs import choice_label, cli_flag
 from dashboard.inputs import label as input_label
 
 SUMMARY_LABELS = {c.name: c.label for c in SUMMARY_METRICS}
 UNIT_SHOWN = {"pct": "%", "shares": "shares", "USD": "USD", "": ""}
 # st.column_config options beyond header and tooltip; widths (px) so the lead columns' headers read whole at 1024 px
+# and the name column holds all but the longest names (over ~60 characters; the full name in the cell's overlay):
+# at 1440 px name, pro forma %, pro forma common, 13d-3 % and the flags are in view, at 1024 px name and pro forma %
 HOLDER_DISPLAY: dict[str, dict[str, Any]] = {
-    "name": {"width": 130, "pinned": True},
+    "name": {"width": NAME_MAX_PX, "pinned": True},
     "pro_forma_pct": {"width": 90},
     "pro_forma_shares": {"width": 120},
     "beneficial_pct_13d3": {"width": 115},
     **{flag_name(t): {"width": 50} for t in THRESHOLDS_PCT},
     "issues": {"width": "large"},
 }
+HOLDER_CONFIG_WIDTHS = {name: o["width"] for name, o in HOLDER_DISPLAY.items() if isinstance(o["width"], int)}
 
 
 def holder_column_config() -> dict[str, Any]:

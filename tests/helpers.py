@@ -126,3 +126,24 @@ def metric(at: AppTest, label: str) -> str:
         return strip_figures(at)[label][1]
     exact = re.findall(r"Exact: ([-\d,]+) shares", found.help or "")
     return exact[0] if exact else found.value
+
+
+def workbook_columns(sheet, header_row: int = 1) -> list[str]:
+    """The file (CSV) names of a workbook table's columns: each header cell shows the label and unit, and its comment
+    starts with the column's name (``calc.outputs.workbook``)."""
+    return [cell.comment.text.split(":")[0] for cell in sheet[header_row] if cell.value is not None]
+
+
+def workbook_table(sheet, header_row: int = 1) -> list[dict]:
+    """A workbook table's rows as dicts keyed by the columns' file names (``workbook_columns``)."""
+    names = workbook_columns(sheet, header_row)
+    return [dict(zip(names, row)) for row in sheet.iter_rows(min_row=header_row + 1, values_only=True)]
+
+
+def summary_figures(sheet) -> dict[str, object]:
+    """The Summary sheet's key figures by their summary key: the label in column A (``calc.model.columns``), the
+    value beside it."""
+    from calc.model.columns import SUMMARY_METRICS
+
+    keys = {metric.label: metric.name for metric in SUMMARY_METRICS}
+    return {keys[row[0]]: row[1] for row in sheet.iter_rows(values_only=True) if row[0] in keys}

@@ -264,7 +264,8 @@ def test_cli_refuses_a_start_before_the_first_cover():
 def test_figures_validate():
     result = run_bridge()
     waterfall = go.Figure(bridge_figure(waterfall_rows(result), "t").to_dict())
-    assert list(waterfall.data[0].y) == [result.start_shares, *(n for _, n in result.sources), result.end_shares]
+    assert list(waterfall.data[0].x) == [result.start_shares, *(n for _, n in result.sources), result.end_shares]
+    assert waterfall.data[0].orientation == "h"  # step names level beside their bars
     reconciliation = go.Figure(reconciliation_figure(covers_frame(result)).to_dict())
     assert list(reconciliation.data[2].y) == list(RESIDUALS.values())
 

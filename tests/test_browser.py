@@ -17,13 +17,14 @@ import pytest
 
 from calc.inputs.data import default_book, load_caps, load_terms
 from calc.inputs.params import default_params
-from calc.model.columns import holder_table
+from calc.model.columns import HOLDER_COLUMNS, holder_table
 from calc.model.scenario import run_scenario
 from dashboard.formatting import compact_shares
 from dashboard.sections import NAMES
 from tests.browser import ARTIFACTS, CHROMIUM, SIZES, WAIT_MS, open_dashboard, wait_idle
 from tests.helpers import HOSTILE_NAMES, ROOT, hostile_register
 
+HOLDER_LABELS = {c.name: c.label for c in HOLDER_COLUMNS}
 CHART_TITLES = {
     "Share issuance": "Lucent common shares outstanding after each event",
     "Price sensitivity": "Price sensitivity",
@@ -67,11 +68,12 @@ CONTENT_HEIGHT_JS = "() => document.querySelector('[data-testid=\"stMain\"]').sc
 
 
 def screenshot(page, name: str, full_page: bool = True) -> None:
-    """A PNG in ``ARTIFACTS``; ``full_page``: the whole page. Streamlit scrolls inside its main area, so
+    """A PNG in ``ARTIFACTS`` (``name`` may hold a subfolder); ``full_page``: the whole page. Streamlit scrolls
+    inside its main area, so
     playwright's own full-page shot is only the window: the window is stretched to the content's height for
     the shot (at most 8,000 px), then put back."""
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
     path = ARTIFACTS / name
+    path.parent.mkdir(parents=True, exist_ok=True)
     size = page.viewport_size
     if full_page and size:
         page.set_viewport_size(
@@ -298,11 +300,31 @@ def settled_top(page, locator) -> float:
     raise AssertionError(f"{locator} still moving")
 
 
+CLIPPED_CHART_TEXT_JS = """() => [...document.querySelectorAll('[data-testid="stMain"] .js-plotly-plot')]
+    .filter(plot => plot.offsetParent !== null)
+    .flatMap(plot => {
+        const frame = plot.querySelector('.main-svg').getBoundingClientRect();
+        return [...plot.querySelectorAll('.gtitle, .gtitle-subtitle, .g-xtitle text, .g-ytitle text')]
+            .filter(t => t.textContent.trim())
+            .filter(t => { const b = t.getBoundingClientRect();
+                return b.left < frame.left - 1 || b.right > frame.right + 1 || b.top < frame.top - 1
+                    || b.bottom > frame.bottom + 1; })
+            .map(t => t.textContent);
+    })"""
+
+
+def clipped_chart_text(page) -> list[str]:
+    """Chart titles, subtitles and axis titles drawn past their chart's edge (cut off), in the section in view."""
+    return page.evaluate(CLIPPED_CHART_TEXT_JS)
+
+
 def check_section(page, name: str, width: int, height: int) -> None:
     """Issue 12 items 1 and 3 and the section click, for the section in view: its heading (its selector label)
     sits right under the selector, within the window, as the page's one title; the sections after the first show
-    one line of key figures with "In plain words" closed; no button, checkbox, download label or metric is cut.
-    A full-page screenshot of each is kept as a CI artifact; heading positions are printed (``-s``)."""
+    one line of key figures with "In plain words" closed; no button, checkbox, download label or metric is cut;
+    no chart title, subtitle or axis title runs past its chart's edge (issue 21). A full-page screenshot of each
+    is kept as a CI artifact (``tests/artifacts/sections/<section>_<w>x<h>.png``); heading positions are printed
+    (``-s``)."""
     heading = page.locator(".st-key-section_heading h3", has_text=name).first
     heading.wait_for(timeout=WAIT_MS)
     top = settled_top(page, heading)
@@ -322,8 +344,9 @@ def check_section(page, name: str, width: int, height: int) -> None:
     )
     assert overflowing(page, labels) == [], name
     assert overflowing(page, '[data-testid="stMetricValue"], [data-testid="stMetricLabel"]') == [], name
-    slug = re.sub(r"[^a-z]+", "_", name.lower()).strip("_")
-    screenshot(page, f"section_{slug}_{width}x{height}.png")
+    assert clipped_chart_text(page) == [], (name, width)
+    slug = re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
+    screenshot(page, f"sections/{slug}_{width}x{height}.png")
 
 
 @pytest.mark.parametrize("width, height", SIZES)
@@ -337,6 +360,8 @@ def test_every_section_reads_at_laptop_sizes_and_shows_on_the_first_screen(brows
         for name in [*NAMES[1:], NAMES[0]]:
             open_tab(page, name)
             check_section(page, name, width, height)
+            if name == "Holders":
+                check_holder_table(page, width)
         assert page.get_by_text("In plain words.").is_visible()  # open on the first section
         chart = page.locator(".st-key-section_body .js-plotly-plot").first
         chart.wait_for(timeout=WAIT_MS)
@@ -353,3 +378,52 @@ def test_every_section_reads_at_laptop_sizes_and_shows_on_the_first_screen(brows
             screenshot(page, f"headline_{width}x{height}_price_{price}.png", full_page=False)
     finally:
         page.close()
+
+
+HOLDER_KEY_COLUMNS = ("name", "pro_forma_pct", "pro_forma_shares")
+NAMES_WHOLE = 0.95  # share of the holder names the name column shows whole (the longest run to 146 characters)
+WHOLE_UP_TO = 60  # characters: every name this long or shorter is whole (9 of 328 are longer; one is 12th by size)
+GRID_JS = """labels => {
+    const grid = [...document.querySelectorAll('[data-testid="stDataFrame"]')].find(g =>
+        [...g.querySelectorAll('[role=columnheader]')].some(h => h.innerText.trim() === labels[0]));
+    const scroller = grid.querySelector('.dvn-scroller');
+    const headers = [...grid.querySelectorAll('[role=columnheader]')].map(h => h.innerText.trim());
+    const style = getComputedStyle(grid.querySelector('[style*="--gdg-font-family"]'));
+    return {visible: scroller.clientWidth, scrolled: scroller.scrollLeft, height: grid.getBoundingClientRect().height,
+            headers: headers.slice(0, labels.length), font: style.getPropertyValue('--gdg-base-font-style') + ' '
+            + style.getPropertyValue('--gdg-font-family'),
+            pad: parseFloat(style.getPropertyValue('--gdg-cell-horizontal-padding'))};
+}"""
+TEXT_WIDTHS_JS = """async ([font, texts]) => {
+    await document.fonts.ready;
+    const context = document.createElement('canvas').getContext('2d');
+    context.font = font;
+    return texts.map(t => context.measureText(t).width);
+}"""
+
+
+def check_holder_table(page, width: int) -> None:
+    """Issue 21, tables: the holder table lists the name, pro forma % and pro forma common first; at 1440 px
+    they are in view without a horizontal scroll (their widths fit the grid's visible width) and the name column,
+    pinned, shows at least ``NAMES_WHOLE`` of the names whole, every name of up to ``WHOLE_UP_TO`` characters among
+    them (widths measured in the grid's own font; a longer name reads whole in the cell's overlay on a click and in
+    the CSV); the table shows ``TABLE_ROWS`` rows, not 11, before it scrolls."""
+    from dashboard.formatting import TABLE_ROWS, table_height
+    from dashboard.tables import HOLDER_CONFIG_WIDTHS
+
+    labels = [HOLDER_LABELS[c] for c in HOLDER_KEY_COLUMNS]
+    grid = page.evaluate(GRID_JS, labels)
+    print(f"{width}px holder table: {grid}")
+    assert grid["headers"] == labels, grid
+    assert grid["height"] >= table_height(TABLE_ROWS) - 2, grid
+    if width < 1440:
+        return
+    assert grid["scrolled"] == 0
+    assert sum(HOLDER_CONFIG_WIDTHS[c] for c in HOLDER_KEY_COLUMNS) <= grid["visible"], grid
+    holders = run_scenario(default_params(), terms=load_terms(), book=default_book(), caps=load_caps()).holders
+    names = holders.sort_values("pro_forma_pct", ascending=False, kind="stable")["name"].tolist()
+    room = HOLDER_CONFIG_WIDTHS["name"] - 2 * grid["pad"]
+    fits = [w <= room for w in page.evaluate(TEXT_WIDTHS_JS, [grid["font"], names])]
+    print(f"holder names whole in {HOLDER_CONFIG_WIDTHS['name']} px: {sum(fits)} of {len(fits)}")
+    assert all(f for n, f in zip(names, fits) if len(n) <= WHOLE_UP_TO), [n for n, f in zip(names, fits) if not f]
+    assert sum(fits) >= NAMES_WHOLE * len(fits), (sum(fits), len(fits))

@@ -27,12 +27,11 @@ FORBIDDEN = re.compile(r"data/|\.toml|\.csv|issue \d|brief:|\(BASE\)|README|\d{4
         ),
         (
             "brief: dividends payable semiannually (BASE)",
-            "Base prospectus, Jan 8, 2002 (not verified; as the product brief states it): "
-            "dividends payable semiannually",
+            "Base prospectus, Jan 8, 2002 (not verified; as summarized): dividends payable semiannually",
         ),
         (
             "brief: issued 2001-08-06 (BASE)",
-            "Base prospectus, Jan 8, 2002 (not verified; as the product brief states it): issued Aug 6, 2001",
+            "Base prospectus, Jan 8, 2002 (not verified; as summarized): issued Aug 6, 2001",
         ),
         (
             "assumption (issue 10): under call = rational the issuer calls",

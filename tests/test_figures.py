@@ -212,10 +212,12 @@ def test_compare_figure_one_line_per_scenario(scenario):
     assert fig.data[1].y[-1] == other.summary["new_shares"]
 
 
-def test_scenario_figures_returns_three(scenario):
+def test_scenario_figures_returns_the_reports_four(scenario):
+    """Issuance, dilution over time (issue 21: missing from the report before), sensitivity, concentration."""
     params, result, sens = scenario
     figs = figures.scenario_figures(result, sens, 10_000_000_000)
-    assert len(figs) == 3 and all(isinstance(f, go.Figure) for f in figs)
+    assert len(figs) == 4 and all(isinstance(f, go.Figure) for f in figs)
+    assert figs[1].layout.title.text.startswith("Dilution over time")
 
 
 def test_fan_figure_shows_the_spread_at_the_horizon(scenario):

@@ -233,3 +233,27 @@ def test_dashboard_upload_as_given_then_scaled(tmp_path, monkeypatch):
     app.radio(key="holder_partial").set_value("as_given")
     app.run(timeout=APP_TIMEOUT)
     assert _holder_table(app).loc["FMR", "basis_preferred_shares"] == 400_000
+
+
+def test_dashboard_monte_carlo_runs_on_the_uploaded_holders(tmp_path, monkeypatch):
+    """The Monte Carlo section ran on the filing's holder book whatever table was uploaded, so holder rows of the
+    ledger resolved against other holders than the headline's (the CLI's `montecarlo --holders` did not)."""
+    import dashboard.cache
+
+    seen = []
+    real = dashboard.cache.run_monte_carlo
+
+    def spy(*args, **kwargs):
+        seen.append(kwargs["book"])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(dashboard.cache, "run_monte_carlo", spy)
+    app = started_app(tmp_path, monkeypatch)
+    open_section(app, "Holders")
+    app.file_uploader(key="register_upload").set_value(("two.csv", TWO, "text/csv"))
+    app.run(timeout=APP_TIMEOUT)
+    open_section(app, "Monte Carlo")
+    assert not app.exception
+    assert seen, "the Monte Carlo section did not run"
+    names = seen[-1].names
+    assert "FMR" in names and len(names) <= 3, f"the Monte Carlo ran on another holder book: {len(names)} holders"

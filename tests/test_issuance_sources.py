@@ -26,13 +26,13 @@ from calc.model.scenario import SUMMARY_KEYS, ScenarioResult, run_scenario
 from calc.model.sensitivity import price_grid, price_sensitivity
 from calc.outputs.narrative import HTML, explain_parts
 from calc.outputs.record import inputs_record
-from calc.outputs.report import report_html
+from calc.outputs.report import charts_html, report_html
 from calc.outputs.workbook import WorkbookData, workbook_bytes
 from calc.scenario_doc import event_cells
 from charts import figures
 from dashboard import state
 from dashboard.formatting import shares
-from tests.helpers import APP_TIMEOUT, started_app
+from tests.helpers import APP_TIMEOUT, started_app, summary_figures
 
 HEADER = ",".join(EVENT_COLUMNS)
 EXCHANGE_ROW = "2002-10-15,exchange_common,100000,38000000,,,,,test"  # the user's row
@@ -108,9 +108,7 @@ def _summary_sheet(result: ScenarioResult) -> dict[str, object]:
     book = openpyxl.load_workbook(
         io.BytesIO(workbook_bytes(WorkbookData(result.params, result, {}, terms=load_terms())))
     )
-    rows = list(book["Summary"].iter_rows(values_only=True))
-    header = rows[0]
-    return {row[header.index("figure")]: row[header.index("value")] for row in rows[1:]}
+    return summary_figures(book["Summary"])
 
 
 def _report(result: ScenarioResult) -> str:
@@ -119,7 +117,8 @@ def _report(result: ScenarioResult) -> str:
         result.params, price_grid(), terms=load_terms(), book=default_book(), caps=load_caps()
     )
     charts = figures.scenario_figures(result, sensitivity, terms.market.authorized_common_shares)
-    html = report_html(result.params, result, charts, terms, inputs_record("test", {}, result.params))
+    drawn = charts_html(charts, static=False)  # interactive: the series names are in the page, no browser needed
+    html = report_html(result.params, result, drawn, terms, inputs_record("test", {}, result.params))
     return html.replace("\\u002f", "/")  # plotly writes "/" in its JSON as \u002f
 
 

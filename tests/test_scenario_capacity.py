@@ -93,7 +93,7 @@ def test_narrative_says_nothing_of_caps_when_the_put_is_settled_in_cash():
 
 def test_narrative_notes_the_cash_settlement_of_the_capacity_policy():
     text = _narrative(_run(cash_put_allowed="yes"))
-    assert "Under the capacity policy (cash_put_allowed) it is settled in cash instead." in text
+    assert 'Under the capacity policy ("Cash when a cap binds": yes) it is settled in cash instead.' in text
 
 
 def test_narrative_escapes_ledger_actions():

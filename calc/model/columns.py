@@ -146,6 +146,7 @@ OTHER_COLUMNS = (
     Column("cumulative_redemption_shares", "int64", "shares", "Redemption shares so far"),
     Column("date", "date", "date", "Date"),
     Column("date_from", "date", "date", "Date from"),
+    Column("default", "string", "", "Default"),
     Column("debenture_principal_usd", "float64", "USD", "Debenture principal"),
     Column("dividend_due_usd", "float64", "USD", "Dividend due"),
     Column("eps_after_usd", "float64", "USD", "EPS after the step"),
@@ -214,6 +215,7 @@ OTHER_COLUMNS = (
     Column("tsm_incremental_shares", "int64", "shares", "Treasury-stock incremental shares"),
     Column("unit", "string", "", "Unit"),
     Column("units", "string", "", "Units"),
+    Column("value", "string", "", "Value"),
     Column("vested", "int64", "shares", "Vested"),
     Column("vested_shares", "int64", "shares", "Vested"),
 )

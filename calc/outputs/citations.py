@@ -7,7 +7,7 @@ the workbook and the report:
 - a document key (``SUPP``, ``AR2003``, ``11-K`` ...) becomes its citation, with a comma before a locator
   (``p. 11``, ``line 284``, ``312.03(c)``);
 - ``brief: X (BASE)`` (a term taken from the product brief, stated in the base prospectus that is not among the
-  source documents) becomes ``Base prospectus, Jan 8, 2002 (not verified; as the product brief states it): X``;
+  source documents) becomes ``Base prospectus, Jan 8, 2002 (not verified; as summarized): X``;
 - ``assumption: ...`` / ``derived: ...`` open with a capital;
 - references to the project's issues ("per issue 22", "(issue 10)") are dropped;
 - a shipped file's path (``data/history.csv``) becomes what the file is ("the 2002 exchanges");
@@ -136,7 +136,7 @@ def _opening(text: str) -> str:
         base = next(d for d in library().documents if d.key == "BASE")
         body = brief.group(1)
         body = re.sub(r"\s*\(BASE\)", "", body, count=1)
-        return f"{base.citation} ({NOT_VERIFIED}; as the product brief states it): {body}"
+        return f"{base.citation} ({NOT_VERIFIED}; as summarized): {body}"
     for word in ("assumption", "derived"):
         if text.startswith(word):
             return word.capitalize() + text[len(word) :]

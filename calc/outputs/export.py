@@ -42,7 +42,15 @@ from calc.model.params import PARAM_NAMES, SPEC_BY_NAME, ScenarioParams
 from calc.model.price_path import PricePath
 from calc.model.scenario import run_batch
 from calc.model.terms import Terms
-from calc.outputs.files import OutputPlan, Sink, csv_decimals, neutralize_text, plan_outputs, rounded
+from calc.outputs.files import (
+    OutputPlan,
+    Sink,
+    csv_decimals,
+    interrupts_deferred,
+    neutralize_text,
+    plan_outputs,
+    rounded,
+)
 
 ARROW_TYPES = {"int64": pa.int64(), "float64": pa.float64(), "bool": pa.bool_(), "string": pa.string()}
 LABEL_COLUMNS = tuple(c.name for c in HOLDER_LABEL_COLUMNS)
@@ -257,15 +265,17 @@ class _WriteBehind:
 
     def write(self, tables: tuple[pa.Table, ...]) -> None:
         self._raise_failure()
-        self._queue.put(tables)
+        with interrupts_deferred():  # a signal inside the queue's locks could leave them held
+            self._queue.put(tables)
 
     def __enter__(self) -> _WriteBehind:
         self._thread.start()
         return self
 
     def __exit__(self, *exc_info: object) -> None:
-        self._queue.put(None)
-        self._thread.join()
+        with interrupts_deferred():
+            self._queue.put(None)
+            self._thread.join()
         if exc_info[0] is None:
             self._raise_failure()
 

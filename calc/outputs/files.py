@@ -213,10 +213,37 @@ class Interrupted(KeyboardInterrupt):
         self.exit_code = 128 + signum
 
 
+class _Deferral:
+    """While ``depth`` > 0 a signal is held in ``pending`` instead of raised (``interrupts_deferred``)."""
+
+    depth = 0
+    pending: int | None = None
+
+
 def _raise_interrupted(signum: int, _frame: FrameType | None) -> None:
     for sig in INTERRUPT_SIGNALS:  # a repeated signal must not cut the clean-up short
         signal.signal(sig, signal.SIG_IGN)
+    if _Deferral.depth:
+        _Deferral.pending = signum
+        return
     raise Interrupted(signum)
+
+
+@contextlib.contextmanager
+def interrupts_deferred() -> Iterator[None]:
+    """Holds SIGTERM/SIGHUP's ``Interrupted`` until the block ends, then raises it.
+
+    For code that must not be cut at an arbitrary bytecode: a lock or condition of ``queue.Queue`` or
+    ``threading`` left half-taken by an exception raised from a signal handler can block the clean-up forever
+    (the export's write-behind queue: ``calc.outputs.export``). Ctrl-C (``KeyboardInterrupt``) is not held."""
+    _Deferral.depth += 1
+    try:
+        yield
+    finally:
+        _Deferral.depth -= 1
+        if not _Deferral.depth and _Deferral.pending is not None:
+            signum, _Deferral.pending = _Deferral.pending, None
+            raise Interrupted(signum)
 
 
 @contextlib.contextmanager

@@ -33,15 +33,13 @@ from calc.model.columns import unit_of
 
 MISSING = "—"
 WORD_STEPS = ((10**12, "trillion", "T"), (10**9, "billion", "B"), (10**6, "million", "M"))
-EXCEL_FORMATS = {
+EXCEL_FORMATS = {  # the workbook's number format per kind of figure (calc.outputs.workbook)
     "shares": "#,##0",
-    "pct": "0.00%",  # the cell holds the fraction (pct / 100)
-    "rate": "0.00%",
-    "USD": "$#,##0.00",
-    "price": "$#,##0.00",
-    "price4": "$#,##0.0000",
-    "date": "mmm d, yyyy",
-    "number": "#,##0.####",
+    "usd": "$#,##0.00",  # money and per-share prices, to the cent
+    "pct": "0.00%",  # unit pct (0-100 in calc): the cell holds value / 100
+    "rate": "0.00%",  # unit rate (0.08 for 8.00%): the cell holds the rate
+    "number": "#,##0.00##",
+    "date": "mmm d, yyyy",  # Aug 2, 2004, as ``day``
 }
 # The same rules for a table that formats in the browser (Streamlit's st.column_config: printf-style numbers with
 # "," for separators, momentJS dates), so a table cell reads as the text does.

@@ -170,6 +170,7 @@ CAP_WORDS = {  # cap -> (what the limit is, what crossing it would need)
     REGISTERED: ("the {limit} registered shares left", "a new registration or an exemption would be needed"),
     AUTHORIZED: ("the {limit} authorized shares left unissued", "a charter amendment would be needed"),
 }
+CASH_INSTEAD = ' Under the capacity policy ("Cash when a cap binds": yes) it is settled in cash instead.'
 MAX_CAPACITY_SENTENCES = 3  # issuances named one by one; the rest counted
 
 
@@ -206,9 +207,7 @@ def _capacity(capacity: ScenarioCapacity | None, m: Markup) -> str:
     for c in checks[:MAX_CAPACITY_SENTENCES]:
         n, o = c.issuance.shares_needed, c.issuance.outstanding_before
         verdicts = "; ".join(_cap_verdict(line) for line in c.named())
-        cash = (
-            " Under the capacity policy (cash_put_allowed) it is settled in cash instead." if c.settled_in_cash else ""
-        )
+        cash = CASH_INSTEAD if c.settled_in_cash else ""
         sentences.append(
             f"{_issuance_subject(c, m)} needs {m.strong(shares(n) + ' shares')}, {pct(100 * n / o, 1)} of the "
             f"{shares(o)} outstanding before it: {verdicts}.{cash}"

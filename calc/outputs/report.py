@@ -1,63 +1,130 @@
-"""One scenario as a self-contained, printable HTML report for investor relations to hand on.
+"""One scenario as a self-contained, printable HTML report for a CFO.
 
-Contents, in order: the question, the inputs (with the source of each default), the headline
-figures, "In plain words" (``calc.outputs.narrative``), the issuance, price-sensitivity and concentration
-charts (plotly figures passed in; plotly.js is embedded once, inline, so the file opens without a
-network), the largest holders, the sources and assumptions (every term with its source), and the
-run record (time, product version, flags, input files).
+The first screen answers the question: the answer in one sentence (``calc.outputs.narrative.headline_answer``),
+three key figures (new common shares, their share of the total, total common outstanding at the horizon) and the
+bridge from the base share count through each source of new shares to the total (``calc.model.measures.bridge``).
+Then "In plain words", every scenario figure, the charts (issuance, dilution over time, price sensitivity, holder
+concentration: ``charts.figures.scenario_figures``, in the dashboard's template), the largest holders, the inputs
+that differ from their defaults (by their labels, ``calc.model.params.SPECS``), the terms with their citations and,
+in an appendix, the full run record (``calc.outputs.record``), by label.
 
-Safety: every text that is not a number formatted here (holder names, event labels, flag values,
-file names, sources) is HTML-escaped; the figures are serialized by plotly, which escapes ``</``
-inside its script. Headline cells carry ``data-key`` and ``data-value`` (the exact figure, as
-``scenario --json`` prints it) so a reader or a test can check them.
+Charts are static SVG drawn by plotly.js (``calc.outputs.static_charts``): the file is ~0.1 MB and prints crisply.
+Without a Chrome/Chromium the charts fall back to interactive plotly with plotly.js inline (~4.9 MB, offline).
+
+Words: every figure through ``calc.outputs.formats``; dates as "Aug 2, 2004", times as "Dec 7, 2026, 15:36 UTC";
+sources as citations ("Prospectus supplement, Aug 28, 2002, p. 11", ``citation``); no code names, file paths or
+internal shorthand. Print: ``@page`` letter/A4 margins, tables and charts never split, at most 6 pages
+(``tests/test_report.py`` prints it in chromium and counts).
+
+Safety: every text that is not a number formatted here (holder names, event labels, flag values, file names,
+sources) is HTML-escaped; the SVG is serialized by the browser (its text escaped); the interactive fallback is
+serialized by plotly, which escapes ``</`` inside its script. Summary cells carry ``data-key`` and ``data-value``
+(the exact figure, as ``scenario --json`` prints it) so a reader or a test can check them.
 """
 
 from __future__ import annotations
 
 import html
 import json
+import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import PurePath
 
 import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from calc.model.columns import SUMMARY_METRICS
-from calc.model.params import SPECS, ScenarioParams
+from calc.inputs.params import default_params
+from calc.model.columns import SUMMARY_METRICS, TERM_LABELS
+from calc.model.issuance import nonzero_parts
+from calc.model.measures import bridge
+from calc.model.params import SPECS, ParamSpec, ScenarioParams
 from calc.model.scenario import SUMMARY_KEYS, ScenarioResult
 from calc.model.terms import Terms
-from calc.outputs.formats import figure_value, input_value, pct, shares
-from calc.outputs.narrative import HTML, explain_parts
-from calc.outputs.workbook import input_rows, record_rows, term_rows
+from calc.outputs.citations import citation
+from calc.outputs.formats import (
+    counted,
+    day,
+    figure_value,
+    moment,
+    number,
+    pct,
+    price,
+    rate,
+    shares,
+    shares_words,
+    term_value,
+    yes_no,
+)
+from calc.outputs.narrative import HTML, explain_parts, headline_answer
+from calc.outputs.static_charts import ChartsUnavailable, chart_height, svg_charts
 
 TITLE = "Lucent 8.00% Redeemable Convertible Preferred: new common shares and who owns them"
 QUESTION = (
     "How many new Lucent common shares can the 1,885,000 shares of 8.00% Redeemable Convertible Preferred "
     "Stock put into the market, when, under the choices below, and who would own them?"
 )
-TOP_HOLDERS = 15
-CHART_TITLES = ("Share issuance", "Price sensitivity", "Holder concentration")
+TOP_HOLDERS = 10
+CHART_TITLES = ("Common shares outstanding", "Dilution over time", "Price sensitivity", "Holder concentration")
+KEY_FIGURES = (  # summary key -> the words under the figure
+    ("new_shares", "new common shares"),
+    ("dilution_pct", "of total common outstanding"),
+    ("total_shares", "total common outstanding"),
+)
+FALLBACK_NOTE = "Interactive charts: no browser was available to draw static ones when this report was made."
 CSS = """
-body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 2rem auto; max-width: 1100px;
-       padding: 0 1rem; color: #222; line-height: 1.45; }
-h1 { font-size: 1.6rem; } h2 { font-size: 1.2rem; border-bottom: 1px solid #ccc; padding-bottom: .2rem;
-     margin-top: 2rem; }
-table { border-collapse: collapse; width: 100%; font-size: .85rem; margin: .5rem 0; }
-th, td { border: 1px solid #ddd; padding: .25rem .45rem; text-align: left; vertical-align: top; }
-th { background: #eef2f7; }
-table.headline { width: auto; min-width: 50%; }
-td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
-.question { font-size: 1.05rem; background: #f5f7fa; border-left: 4px solid #4C78A8; padding: .6rem .9rem; }
-.meta { color: #555; font-size: .85rem; }
-.chart { break-inside: avoid; page-break-inside: avoid; margin: 1rem 0; }
+@page { size: letter; margin: 14mm 13mm; }
+body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; margin: 2rem auto; max-width: 860px;
+       padding: 0 1rem; color: #31333F; line-height: 1.4; }
+h1 { font-size: 1.35rem; margin: 0 0 .2rem; }
+h2 { font-size: 1.1rem; border-bottom: 1px solid #ccc; padding-bottom: .15rem; margin: 1.4rem 0 .5rem; }
+h3 { font-size: .95rem; margin: .6rem 0 .2rem; }
+table { border-collapse: collapse; width: 100%; font-size: .82rem; margin: .4rem 0; }
+th, td { border: 1px solid #ddd; padding: .2rem .4rem; text-align: left; vertical-align: top; }
+thead th { background: #eef2f7; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+.meta { color: #555; font-size: .8rem; margin: 0; }
+.question { color: #555; font-size: .9rem; margin: .6rem 0 0; }
+.answer { font-size: 1.3rem; font-weight: 600; line-height: 1.35; margin: .7rem 0 .9rem;
+          border-left: 4px solid #4E79A7; padding: .3rem .8rem; background: #f5f7fa; }
+.key-figures { display: flex; gap: .8rem; margin: 0 0 .6rem; }
+.key-figure { flex: 1; border: 1px solid #dde3ec; border-radius: 6px; padding: .5rem .7rem; }
+.key-figure .value { display: block; font-size: 1.45rem; font-weight: 700; font-variant-numeric: tabular-nums; }
+.key-figure .words { display: block; color: #555; font-size: .82rem; }
+table.bridge, table.bridge tr.total td, table.bridge tr.total th { font-weight: 700; border-top: 2px solid #888; }
+.plain p, .plain li { font-size: .9rem; }
+.chart { break-inside: avoid; page-break-inside: avoid; margin: .6rem 0; }
+.chart svg { width: 100%; height: auto; display: block; }
+.appendix table { font-size: .75rem; }
+table.long th:first-child { width: 20%; }
+table.sources th:nth-child(2) { width: 18%; }
+table.summary th { font-weight: normal; }
+table.record td { overflow-wrap: anywhere; width: 25%; }
 @media print {
-  body { margin: 0; max-width: none; font-size: 10pt; }
-  h2 { break-after: avoid; page-break-after: avoid; }
-  table, tr, .chart { break-inside: avoid; page-break-inside: avoid; }
+  body { margin: 0; max-width: none; font-size: 9pt; padding: 0; line-height: 1.3; }
+  h2 { break-after: avoid; page-break-after: avoid; margin-top: 1rem; }
+  table { font-size: 7.6pt; }
+  table.long { font-size: 7pt; }
+  thead { display: table-header-group; }
+  tr, table.short, .chart, .key-figures, .answer, header { break-inside: avoid; page-break-inside: avoid; }
+  .chart svg { max-height: 3.9in; }
+  .answer { font-size: 14pt; }
   .modebar, .modebar-container { display: none !important; }
   a { color: inherit; text-decoration: none; }
 }
 """
+FLAG_LABELS = {  # CLI flags that are not scenario parameters -> words
+    "events": "Ledger rows file",
+    "scenario": "Scenario file",
+    "history": "2002–2004 history replayed",
+    "prices": "Price path file",
+    "price_rule": "Price between closes",
+    "out": "Report file",
+    "holder_data": "Holder data",
+}
+SPEC_BY_NAME = {spec.name: spec for spec in SPECS}
+LABELS = {c.name: c.label for c in SUMMARY_METRICS}
 
 
 def esc(value: object) -> str:
@@ -65,118 +132,336 @@ def esc(value: object) -> str:
     return html.escape("" if value is None else str(value), quote=True)
 
 
+def words(text: object) -> str:
+    """A code value as words: ``pro_rata`` -> ``pro rata``."""
+    return str(text).replace("_", " ")
+
+
 def _json_value(value: object) -> object:
     return value.item() if hasattr(value, "item") else value
 
 
-def _table(frame: pd.DataFrame, numeric: Sequence[str] = ()) -> str:
-    head = "".join(f"<th>{esc(c)}</th>" for c in frame.columns)
-    rows = []
-    for record in frame.itertuples(index=False):
-        cells = "".join(
-            f'<td class="num">{esc(v)}</td>' if c in numeric else f"<td>{esc(v)}</td>"
-            for c, v in zip(frame.columns, record)
+def _table(header: Sequence[str], rows: Sequence[Sequence[object]], numeric: Sequence[int] = (), cls: str = "") -> str:
+    """A table of already-formatted text cells (escaped here); ``numeric``: right-aligned column indexes."""
+    head = "".join(f"<th{' class=num' if i in numeric else ''}>{esc(c)}</th>" for i, c in enumerate(header))
+    body = "".join(
+        "<tr>" + "".join(f"<td{' class=num' if i in numeric else ''}>{esc(v)}</td>" for i, v in enumerate(r)) + "</tr>"
+        for r in rows
+    )
+    return f"<table class='{cls or 'short'}'><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+# --- the first screen ------------------------------------------------------------------------------------------
+
+
+def key_figures_html(summary: Mapping[str, object]) -> str:
+    """The three key figures (``KEY_FIGURES``), each with ``data-key`` and ``data-value`` (the exact JSON value)."""
+    tiles = []
+    for key, under in KEY_FIGURES:
+        value = _json_value(summary[key])
+        shown = figure_value(key, value)
+        extra = f" ({shares_words(value)})" if key != "dilution_pct" and int(value) >= 10**6 else ""  # type: ignore[call-overload]
+        tiles.append(
+            f'<div class="key-figure" data-key="{esc(key)}" data-value="{esc(json.dumps(value))}">'
+            f'<span class="value">{esc(shown)}</span><span class="words">{esc(under + extra)}</span></div>'
         )
-        rows.append(f"<tr>{cells}</tr>")
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    return f'<div class="key-figures">{"".join(tiles)}</div>'
 
 
-LABELS = {c.name: c.label for c in SUMMARY_METRICS}
+def bridge_rows(params: ScenarioParams, summary: Mapping[str, object], horizon: object) -> list[tuple[str, int, int]]:
+    """(step, shares, running total) from the base share count through each source that issued shares to the total
+    outstanding at the horizon (``calc.model.measures.bridge``; the issuance sources of ``calc.model.issuance``)."""
+    issued = [(source.chart_label, count) for source, count in nonzero_parts(summary)]
+    rows = bridge(params.base_shares, issued, [])[:-1]  # no potential shares: the fully diluted row repeats the total
+    steps = ["Base common shares"] + [f"+ {step}" for step, _ in issued]
+    steps.append(f"= Total common outstanding, {day(horizon)}")
+    return [(step, int(row["shares"]), int(row["running_total_shares"])) for step, row in zip(steps, rows)]  # type: ignore[call-overload]
 
 
-def headline_html(summary: Mapping[str, object]) -> str:
-    """The summary figures under their labels (``calc.model.columns``), each cell with ``data-key`` (the JSON key)
-    and ``data-value`` (the exact JSON value)."""
-    rows = []
+def bridge_html(params: ScenarioParams, summary: Mapping[str, object], horizon: object) -> str:
+    """The bridge as a small table: base, + each source, = total (the total row carries ``data-bridge-total``)."""
+    rows = bridge_rows(params, summary, horizon)
+    body = []
+    for i, (step, count, running) in enumerate(rows):
+        last = i == len(rows) - 1
+        attrs = f' class="total" data-bridge-total="{running}"' if last else ""
+        body.append(
+            f"<tr{attrs}><th>{esc(step)}</th><td class=num>{esc(shares(count) if 0 < i < len(rows) - 1 else '')}"
+            f"</td><td class=num>{esc(shares(running))}</td></tr>"
+        )
+    head = "<thead><tr><th></th><th class=num>new shares</th><th class=num>common outstanding</th></tr></thead>"
+    return f'<table class="bridge short">{head}<tbody>{"".join(body)}</tbody></table>'
+
+
+def summary_html(summary: Mapping[str, object]) -> str:
+    """Every summary figure under its label (``calc.model.columns``), in two side-by-side halves, each value cell
+    with ``data-key`` (the JSON key) and ``data-value`` (the exact JSON value)."""
+    cells = []
     for key in SUMMARY_KEYS:
         value = _json_value(summary[key])
-        rows.append(
-            f'<tr><th>{esc(LABELS[key])}</th><td class="num" data-key="{esc(key)}" '
-            f'data-value="{esc(json.dumps(value))}">{esc(figure_value(key, value))}</td></tr>'
+        cells.append(
+            f'<th>{esc(LABELS[key])}</th><td class="num" data-key="{esc(key)}" '
+            f'data-value="{esc(json.dumps(value))}">{esc(figure_value(key, value))}</td>'
         )
-    return f'<table class="headline"><tbody>{"".join(rows)}</tbody></table>'
+    half = (len(cells) + 1) // 2
+    right = cells[half:] + ["<th></th><td></td>"] * (2 * half - len(cells))
+    rows = "".join(f"<tr>{a}{b}</tr>" for a, b in zip(cells[:half], right))
+    return f'<table class="summary short"><tbody>{rows}</tbody></table>'
 
 
 def holders_html(holders: pd.DataFrame, top: int = TOP_HOLDERS) -> str:
     """The largest holders and fund families by pro forma ownership at the horizon."""
     largest = holders.sort_values("pro_forma_pct", ascending=False, kind="stable").head(top)
-    frame = pd.DataFrame(
-        {
-            "name": [f"{n} (fund family)" if k == "family" else n for n, k in zip(largest["name"], largest["kind"])],
-            "preferred (basis)": [shares(v) for v in largest["basis_preferred_shares"]],
-            "pro forma shares": [shares(v) for v in largest["pro_forma_shares"]],
-            "pro forma %": [pct(v, 4) for v in largest["pro_forma_pct"]],
-            "13d-3 beneficial %": [pct(v, 4) for v in largest["beneficial_pct_13d3"]],
-            "5% / 10%": [
-                f"{'yes' if a else 'no'} / {'yes' if b else 'no'}"
-                for a, b in zip(largest["flag_5pct"], largest["flag_10pct"])
-            ],
-        }
-    )
-    return _table(frame, numeric=("preferred (basis)", "pro forma shares", "pro forma %", "13d-3 beneficial %"))
+    rows = [
+        (
+            f"{name} (fund family)" if kind == "family" else name,
+            shares(basis),
+            shares(pro_forma),
+            pct(share),
+            pct(beneficial),
+            f"{yes_no(five)} / {yes_no(ten)}",
+        )
+        for name, kind, basis, pro_forma, share, beneficial, five, ten in zip(
+            largest["name"],
+            largest["kind"],
+            largest["basis_preferred_shares"],
+            largest["pro_forma_shares"],
+            largest["pro_forma_pct"],
+            largest["beneficial_pct_13d3"],
+            largest["flag_5pct"],
+            largest["flag_10pct"],
+        )
+    ]
+    header = ("Holder", "Preferred (basis)", "Pro forma common", "Pro forma %", "13d-3 beneficial %", "≥ 5% / ≥ 10%")
+    return _table(header, rows, numeric=(1, 2, 3, 4))
 
 
-def inputs_shown(inputs: pd.DataFrame) -> pd.DataFrame:
-    """``calc.outputs.workbook.input_rows`` as text: each value and default in its unit
-    (``calc.outputs.narrative.input_value``)."""
-    units = [spec.unit for spec in SPECS]
-    return inputs.assign(
-        value=[input_value(v, u) for v, u in zip(inputs["value"], units)],
-        default=[input_value(v, u) for v, u in zip(inputs["default"], units)],
-        **{"changed from default": [input_value(bool(v)) for v in inputs["changed from default"]]},
-    )
+# --- inputs, sources, the run record ------------------------------------------------------------------------------
 
 
-def sources_shown(terms: Terms) -> pd.DataFrame:
-    """``calc.outputs.workbook.term_rows`` as text (counts with separators, yes/no, rates as the terms state them)."""
-    rows = term_rows(terms)
-    return rows.assign(value=[input_value(v) for v in rows["value"]])
+def input_label(spec: ParamSpec) -> str:
+    """A scenario parameter by its label (``ParamSpec.label``)."""
+    return spec.label or words(spec.name).capitalize()
 
 
-def charts_html(figures: Sequence[go.Figure]) -> str:
-    """Each figure as a div; plotly.js inline with the first one (no network needed)."""
+def input_text(spec: ParamSpec, value: object) -> str:
+    """A scenario parameter's value as a person reads it: prices to the cent (or as typed, up to 4 places), the
+    drift as a rate, percentages, counts with separators, dates as "Aug 2, 2004", choices as words."""
+    if value is None or value == "":
+        return "none"
+    if spec.kind == "choice":
+        return words(value)
+    if spec.kind in ("date", "optional_date"):
+        return day(value)
+    if spec.unit == "USD":
+        return price(value, 4)
+    if spec.unit == "per year":
+        return f"{rate(value)} a year"
+    if spec.unit == "percent":
+        return f"{number(value)}%"
+    if spec.unit == "shares":
+        return shares(value)
+    return number(value)
+
+
+def changed_inputs(params: ScenarioParams, terms: Terms) -> list[tuple[str, str, str]]:
+    """(label, value, default) of each scenario parameter that differs from its default."""
+    defaults = default_params(terms)
+    return [
+        (
+            input_label(spec),
+            input_text(spec, getattr(params, spec.name)),
+            input_text(spec, getattr(defaults, spec.name)),
+        )
+        for spec in SPECS
+        if getattr(params, spec.name) != getattr(defaults, spec.name)
+    ]
+
+
+def inputs_html(params: ScenarioParams, terms: Terms, price_path: str) -> str:
+    """The inputs that differ from the defaults, then "All other inputs at their defaults"."""
+    changed = changed_inputs(params, terms)
+    path = f"<p>Prices: the dated price path {esc(price_path)}.</p>" if price_path else ""
+    if not changed:
+        return f"{path}<p>All inputs at their defaults (listed in the appendix).</p>"
+    table = _table(("Input", "Value", "Default"), changed)
+    return f"{path}{table}<p>All other inputs at their defaults (listed in the appendix).</p>"
+
+
+def sources_html(terms: Terms) -> str:
+    """Every term in force with its value and citation, then the conversion-rate history."""
+    rows: list[tuple[str, str, str]] = []
+    for section in ("preferred", "registered", "market"):
+        for name, value in vars(getattr(terms, section)).items():
+            field = f"{section}.{name}"
+            rows.append((TERM_LABELS[field], term_value(field, value), citation(terms.source(field))))
+    for step in terms.conversion_rates:
+        rows.append(
+            (
+                f"Conversion rate from {day(step.effective_date)}",
+                f"{number(step.rate)} common per preferred (conversion price {price(step.conversion_price_usd)}; "
+                f"{step.event})",
+                citation(step.source),
+            )
+        )
+    return _table(("Term", "Value", "Source"), rows, cls="long sources")
+
+
+def _doc_rows(doc: Mapping[str, object]) -> list[tuple[str, str]]:
+    """The scenario document's parts beyond the parameters (those are listed already)."""
+    holders = doc.get("holders") or {}
+    grants = doc.get("grants") or {}
+    policies = doc.get("policies") or {}
+    events = doc.get("events") or []
+    rows = [
+        ("Holder data", citation(str(holders.get("label", "")) if isinstance(holders, Mapping) else "")),  # type: ignore[union-attr]
+        ("Ledger rows", counted(len(events), "row")),  # type: ignore[arg-type]
+        ("Option grants", str(grants.get("label", "none")) if isinstance(grants, Mapping) else "none"),
+        ("2002–2004 history replayed", yes_no(doc.get("history", False))),
+        ("Illustrative securities included", yes_no(doc.get("include_illustrative", False))),
+    ]
+    if isinstance(policies, Mapping) and policies:
+        rows.append(("Securities policies", "; ".join(f"{words(k)}: {words(v)}" for k, v in policies.items())))
+    return rows
+
+
+def record_rows(record: Mapping[str, object]) -> list[tuple[str, str]]:
+    """The run record (``calc.outputs.record.inputs_record``) by label: product, time, command, the flags given
+    (empty ones left out), every scenario parameter, the input files, rounding, the scenario id and document."""
+    rows = [
+        ("Product", f"{record.get('product', '')} {record.get('version', '')}".strip()),
+        ("Generated", moment(record.get("generated_at"))),
+        ("Command", words(record.get("command", ""))),
+    ]
+    if "scenario_id" in record:
+        rows.append(("Scenario id", str(record["scenario_id"])))
+    flags = record.get("flags") or {}
+    for name, value in flags.items() if isinstance(flags, Mapping) else ():
+        if value is None or value is False or value == "" or value == []:
+            continue
+        spec = SPEC_BY_NAME.get(name)
+        label = input_label(spec) if spec else FLAG_LABELS.get(name, words(name).capitalize())
+        shown = yes_no(value) if isinstance(value, bool) else citation(value)
+        rows.append((f"Given: {label}", shown))
+    scenario = record.get("scenario") or {}
+    for name, value in scenario.items() if isinstance(scenario, Mapping) else ():
+        spec = SPEC_BY_NAME.get(name)
+        rows.append(
+            (input_label(spec) if spec else words(name).capitalize(), input_text(spec, value) if spec else str(value))
+        )
+    files = record.get("input_files") or {}
+    for flag, info in files.items() if isinstance(files, Mapping) else ():
+        name = FLAG_LABELS.get(str(flag).lstrip("-").replace("-", "_").replace(" ", "_"), words(str(flag).lstrip("-")))
+        if isinstance(info, Mapping):
+            where = PurePath(str(info.get("path", ""))).name
+            shown = f"{where}, {shares(info.get('bytes'))} bytes, SHA-256 {info.get('sha256', '')}"
+        else:
+            shown = str(info)
+        rows.append((f"Input file: {name}", shown))
+    if "rounding" in record:
+        rows.append(("Rounding", re.sub(r"\s*\(_\w+\)", "", str(record["rounding"]))))
+    doc = record.get("scenario_document")
+    if isinstance(doc, Mapping):
+        rows += _doc_rows(doc)
+    return rows
+
+
+def record_html(record: Mapping[str, object]) -> str:
+    """``record_rows`` in two side-by-side halves (item, value, item, value), read down the left half first."""
+    rows = record_rows(record)
+    half = (len(rows) + 1) // 2
+    left, right = rows[:half], rows[half:] + [("", "")] * (2 * half - len(rows))
+    paired = [(*a, *b) for a, b in zip(left, right)]
+    return _table(("Item", "Value", "Item", "Value"), paired, cls="long record")
+
+
+# --- charts -----------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Charts:
+    """The report's charts as HTML sections, and whether they are static SVG (else interactive, plotly.js inline)."""
+
+    html: str
+    static: bool
+
+
+def _interactive(figures: Sequence[go.Figure]) -> list[str]:
+    """Each figure as a plotly div, plotly.js inline with the first one (the fallback: no browser for SVG)."""
     parts = []
-    for i, (title, fig) in enumerate(zip(CHART_TITLES, figures)):
+    for i, fig in enumerate(figures):
         div = pio.to_html(
             fig,
             full_html=False,
             include_plotlyjs=(i == 0),
             div_id=f"chart-{i}",
+            default_height=chart_height(fig),
             config={"displaylogo": False, "responsive": True},
         )
-        parts.append(f'<section class="chart"><h3>{esc(title)}</h3>{div}</section>')
-    return "".join(parts)
+        parts.append(div)
+    return parts
+
+
+def charts_html(figures: Sequence[go.Figure], static: bool | None = None) -> Charts:
+    """Each figure in a section: inline SVG (``calc.outputs.static_charts``), or with ``static=False`` or no browser,
+    interactive plotly with plotly.js inline once (no network needed either way)."""
+    images: Sequence[str] | None = None
+    if static is not False:
+        try:
+            images = svg_charts(figures)
+        except ChartsUnavailable:
+            if static:
+                raise
+    bodies = (
+        [f'<div class="svg" id="chart-{i}">{svg}</div>' for i, svg in enumerate(images)]
+        if images is not None
+        else _interactive(figures)
+    )
+    sections = "".join(
+        f'<section class="chart" aria-label="{esc(title)}">{body}</section>'
+        for title, body in zip(CHART_TITLES, bodies)
+    )
+    note = "" if images is not None else f'<p class="meta">{esc(FALLBACK_NOTE)}</p>'
+    return Charts(note + sections, images is not None)
+
+
+# --- the document ------------------------------------------------------------------------------------------------
 
 
 def report_html(
     params: ScenarioParams,
     result: ScenarioResult,
-    figures: Sequence[go.Figure],
+    figures: Sequence[go.Figure] | Charts,
     terms: Terms,
     record: Mapping[str, object],
     price_path: str = "",
 ) -> str:
-    """The report (module docstring) as one HTML document. ``figures``: issuance, sensitivity and
-    concentration (``charts.figures.scenario_figures``); ``record``: ``calc.outputs.record.inputs_record``;
-    ``price_path``: the dated price path in words (``calc.model.scenario_prices.path_words``; "": the drift path)."""
-    inputs = inputs_shown(input_rows(params, terms).drop(columns=["rule"]))
-    head, *points = explain_parts(
-        params, result.timeline, result.summary, result.holders, HTML, price_path, result.capacity
-    )
-    meta = f"Generated {esc(record.get('generated_at'))} by {esc(record.get('product'))} {esc(record.get('version'))}"
+    """The report (module docstring) as one HTML document. ``figures``: the four charts of
+    ``charts.figures.scenario_figures`` (or ``charts_html`` of them, already drawn); ``record``:
+    ``calc.outputs.record.inputs_record``; ``price_path``: the dated price path in words
+    (``calc.model.scenario_prices.path_words``; "": the drift path)."""
+    charts = figures if isinstance(figures, Charts) else charts_html(figures)
+    summary, timeline = result.summary, result.timeline
+    head, *points = explain_parts(params, timeline, summary, result.holders, HTML, price_path, result.capacity)
+    head = head.removeprefix(HTML.strong("In plain words.") + " ")
+    made = moment(record.get("generated_at")) if record.get("generated_at") else ""
+    scenario = f"Scenario {record['scenario_id']} · " if record.get("scenario_id") else ""
+    meta = f"{scenario}{made}"
     body = [
-        f"<h1>{esc(TITLE)}</h1>",
-        f'<p class="meta">{meta}</p>',
-        f'<h2>The question</h2><p class="question">{esc(QUESTION)}</p>',
-        f"<h2>Headline figures</h2>{headline_html(result.summary)}",
-        f"<h2>In plain words</h2><p>{head}</p><ul>{''.join(f'<li>{p}</li>' for p in points)}</ul>",
-        f"<h2>Charts</h2>{charts_html(figures)}",
+        f"<header><h1>{esc(TITLE)}</h1>",
+        f'<p class="meta">{esc(meta)}</p>' if meta else "",
+        f'<p class="question">{esc(QUESTION)}</p></header>',
+        f'<p class="answer" id="answer">{esc(headline_answer(timeline, summary))}</p>',
+        key_figures_html(summary),
+        f"<h2>From today's common shares to the horizon</h2>{bridge_html(params, summary, params.horizon)}",
+        f'<section class="plain"><h2>In plain words</h2><p>{head}</p>'
+        f"<ul>{''.join(f'<li>{p}</li>' for p in points)}</ul></section>",
+        f'<section class="charts"><h2>Charts</h2>{charts.html}</section>',
+        f"<h2>Every scenario figure</h2>{summary_html(summary)}",
         f"<h2>Largest holders (pro forma at the horizon)</h2>{holders_html(result.holders)}",
-        f"<h2>Inputs</h2>{_table(inputs)}",
-        f"<h2>Sources and assumptions</h2>{_table(sources_shown(terms))}",
-        f"<h2>Run record</h2>{_table(record_rows(record))}",
-        f'<p class="meta">{meta}. Figures from calc/ (exact integer share counts); see the README for the '
-        "conventions.</p>",
+        f"<h2>Inputs</h2>{inputs_html(params, terms, price_path)}",
+        f"<h2>Terms and their sources</h2>{sources_html(terms)}",
+        f'<section class="appendix"><h2>Appendix: run record</h2>{record_html(record)}</section>',
     ]
     return (
         '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
