@@ -493,7 +493,7 @@ def _summary_sheet(book: _Book, data: WorkbookData, scenario_id: str) -> None:
     sheet.write_string(r, 4, "Value", head)
     sheet.write_string(r, 5, "Default", head)
     if changed.empty:
-        sheet.merge_range(r + 1, 3, r + 1, 5, "None: every input is at its default.", label)
+        sheet.merge_range(r + 1, 3, r + 1, 5, "Every input is at its default.", label)
     specs = {spec.name: spec for spec in SPECS}
     for i, (name, value, default) in enumerate(zip(changed["parameter"], changed["value"], changed["default"])):
         spec = specs[name]
