@@ -437,7 +437,9 @@ def _summary_sheet(book: _Book, data: WorkbookData, scenario_id: str) -> None:
     params, summary = data.params, data.result.summary
     sheet = book.sheet("Summary", pages_tall=1)
     sheet.hide_gridlines(2)
-    widths = (54, 18, 3, 56, 18, 18)
+    # the key figures' labels on one line each (a wrapped one made its row, shared with the inputs' header, tall)
+    label_width = min(MAX_WIDTH + 20, max(len(brief_label(metric)) for metric in SUMMARY_METRICS) + 2)
+    widths = (label_width, 16, 3, 56, 16, 16)
     for col, width in enumerate(widths):
         sheet.set_column(col, col, width)
     heights: dict[int, int] = {}  # row -> lines its longest label takes
