@@ -194,7 +194,10 @@ def line_count(text: str, width: int) -> int:
     """Lines ``text`` takes wrapped at ``width`` characters (at least one)."""
     if len(text) <= width:
         return 1
-    return max(1, len(textwrap.wrap(text, max(1, width), break_long_words=True)))
+    width = max(1, width)
+    # wrapped at spaces as a spreadsheet wraps; a word longer than the width (a SHA-256) takes lines of its own
+    lines = textwrap.wrap(text, width, break_long_words=False)
+    return max(1, sum(math.ceil(len(line) / width) for line in lines))
 
 
 def scenario_footer(scenario_id: str) -> str:
@@ -235,14 +238,24 @@ class _Book:
         return sheet
 
     def cell(
-        self, sheet: Worksheet, row: int, col: int, value: object, kind: str, wrap: bool = False, wrap_at: int = WRAP_AT
+        self,
+        sheet: Worksheet,
+        row: int,
+        col: int,
+        value: object,
+        kind: str,
+        wrap: bool = False,
+        wrap_at: int = WRAP_AT,
+        left: bool = False,
     ) -> int:
-        """Write one cell (top-aligned; ``wrap``: text wraps at ``wrap_at`` characters); return its shown width."""
+        """Write one cell (top-aligned; ``wrap``: text wraps at ``wrap_at`` characters; ``left``: numbers and dates
+        left-aligned too, for a column of mixed values read one by one); return its shown width."""
+        top = {"valign": "top", **({"align": "left"} if left else {})}
         if value is None or (isinstance(value, float) and math.isnan(value)):
             sheet.write_blank(row, col, None)
             return 0
         if kind == "bool" or isinstance(value, (bool, np.bool_)):
-            sheet.write_string(row, col, YES_NO[bool(value)], self.fmt(valign="top"))
+            sheet.write_string(row, col, YES_NO[bool(value)], self.fmt(**top))
             return 3
         if kind == "date":
             day = _date(value)
@@ -250,19 +263,19 @@ class _Book:
                 sheet.write_blank(row, col, None)
                 return 0
             when = dt.datetime.combine(day, dt.time())
-            sheet.write_datetime(row, col, when, self.fmt(valign="top", num_format=DATE_FORMAT))
+            sheet.write_datetime(row, col, when, self.fmt(**top, num_format=DATE_FORMAT))
             return 12
         if isinstance(value, Decimal):  # a term's figure, as the terms state it (or in its unit's format)
             num_format = _decimal_format(value, kind)
             number = float(value) / 100 if kind == "pct" else float(value)
-            sheet.write_number(row, col, number, self.fmt(valign="top", num_format=num_format))
+            sheet.write_number(row, col, number, self.fmt(**top, num_format=num_format))
             return len(f"{value:,}") + 2
         if isinstance(value, (int, float, np.integer, np.floating)) and kind in NUMBER_FORMATS:
             stored = float(value) / 100 if kind == "pct" else value
-            sheet.write_number(row, col, stored, self.fmt(valign="top", num_format=NUMBER_FORMATS[kind]))
+            sheet.write_number(row, col, stored, self.fmt(**top, num_format=NUMBER_FORMATS[kind]))
             return _shown_width(float(value), kind)
         text = str(neutralize_text(str(value)))
-        sheet.write_string(row, col, text, self.fmt(text_wrap=True, valign="top") if wrap else self.fmt(valign="top"))
+        sheet.write_string(row, col, text, self.fmt(text_wrap=True, **top) if wrap else self.fmt(**top))
         return min(len(text), wrap_at) if wrap else len(text)
 
     def header(self, sheet: Worksheet, row: int, col: int, spec: Column) -> int:
@@ -281,12 +294,13 @@ class _Book:
         notes: Sequence[str] = (),
         specs: Mapping[str, Column] | None = None,
         wrap_at: int = WRAP_AT,
+        left: Sequence[str] = (),
     ) -> Table:
         """A sheet: optional note lines, then a header row (labels and units; frozen, filtered, repeated on every
         printed page) and one row per frame row, each column as wide as its values. ``kinds``: a column's cell
         kind (default ``column_kind``), or one kind per row for a mixed column; ``specs``: a column's label and unit
         where the sheet's own differ from ``calc.model.columns.spec_of`` (the holder table's); ``wrap_at``: the width
-        at which long text wraps."""
+        at which long text wraps; ``left``: columns of mixed values whose numbers and dates are left-aligned."""
         top = len(notes) + (1 if notes else 0)
         sheet = self.sheet(name, header_row=top)
         for i, note in enumerate(notes):
@@ -302,7 +316,7 @@ class _Book:
             each = [kind] * len(values) if isinstance(kind, str) else list(kind)
             wrap = any(k == "text" and isinstance(v, str) and len(v) > wrap_at for k, v in zip(each, values))
             for row, (value, cell_kind) in enumerate(zip(values, each), start=top + 1):
-                width = max(width, self.cell(sheet, row, col, value, cell_kind, wrap, wrap_at))
+                width = max(width, self.cell(sheet, row, col, value, cell_kind, wrap, wrap_at, column in left))
             width = min(MAX_WIDTH, width + 2)
             sheet.set_column(col, col, width)
             lines[top] = max(lines[top], line_count(header_text(spec), width - 1))
@@ -403,7 +417,7 @@ def _inputs_sheet(book: _Book, params: ScenarioParams, terms: Terms) -> None:
         "default": [_value_kind(v, u) for v, u in zip(defaults, units)],
         "changed from default": "bool",
     }
-    book.table("Inputs", frame, kinds)
+    book.table("Inputs", frame, kinds, left=("value", "default"))
 
 
 def _record_sheet(book: _Book, record: Mapping[str, object]) -> None:
@@ -603,7 +617,7 @@ def _sources_sheet(book: _Book, terms: Terms) -> None:
         kinds.append("number")
         sources.append(citation(step.source))
     frame = pd.DataFrame({"term": fields, "value": values, "source": sources})
-    book.table("Sources", frame, {"term": "text", "value": kinds, "source": "text"})
+    book.table("Sources", frame, {"term": "text", "value": kinds, "source": "text"}, left=("value",))
 
 
 def _options_eps_sheet(book: _Book, data: WorkbookData) -> None:
