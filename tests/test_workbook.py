@@ -536,3 +536,18 @@ def test_summary_states_each_unit_once_and_money_in_whole_dollars(made):
     none = cells["Cash paid for repurchases (ledger)"]  # no ledger rows: $0.00, to the cent
     assert none.value == 0 and none.number_format == "$#,##0.00"
     assert any(c.value == "Every input is at its default." for row in default.iter_rows() for c in row)
+
+
+def test_bridge_workbook_text_reads_as_words(tmp_path):
+    """The bridge's workbook (``tables_workbook_bytes``) prints its notes and sources as a person reads them:
+    citations ("Lucent Form 8-K, Apr 11, 2003", not "8K2003"), dates as "Apr 23, 2003", actions in words; no data/
+    paths, .toml files, issue numbers or raw ISO dates on any sheet."""
+    path = tmp_path / "bridge.xlsx"
+    assert run_cli("bridge", "--history", "--xlsx", str(path)).returncode == 0
+    book = openpyxl.load_workbook(path)
+    found = [(s, label, text[:80]) for s, label, text in _text_cells(book) if NOT_FOR_READERS.search(text)]
+    assert not found, found[:10]
+    actions = {row["action"] for row in workbook_table(book["Replay"])}
+    assert "exchange common" in actions and not any("_" in action for action in actions)
+    notes = [row["text"] for row in workbook_table(book["Notes"])]
+    assert any(note.startswith("Lucent Form 8-K, Apr 11, 2003: ") for note in notes)

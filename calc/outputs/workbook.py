@@ -61,7 +61,7 @@ from calc.model.scenario import ScenarioResult
 from calc.model.terms import Terms
 from calc.outputs.citations import citation
 from calc.outputs.files import neutralize_text
-from calc.outputs.formats import EXCEL_FORMATS, day, moment, price, term_value, whole_dollars
+from calc.outputs.formats import EXCEL_FORMATS, day, human_dates, moment, price, term_value, whole_dollars
 from calc.outputs.narrative import headline_answer
 from calc.outputs.run_record import plain_words, record_rows, words
 
@@ -673,13 +673,32 @@ def workbook_bytes(data: WorkbookData) -> bytes:
     return handle.getvalue()
 
 
+CITED_COLUMNS = frozenset({"source", "text"})  # text columns that hold stored sources and notes: as citations
+
+
+def readable_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """A table's text as a person reads it in print: sources and notes as citations (``citations.citation``), ISO
+    dates as ``Aug 2, 2004`` (``formats.human_dates``), code values in words (``exchange_common`` -> ``exchange
+    common``, ``run_record.plain_words``). Numbers, dates and missing values stay as they are."""
+    out = frame.copy()
+    for column in out.columns:
+        if not (pd.api.types.is_object_dtype(out[column]) or pd.api.types.is_string_dtype(out[column])):
+            continue
+        cite = column in CITED_COLUMNS
+        out[column] = [
+            plain_words(citation(v) if cite else human_dates(v)) if isinstance(v, str) else v for v in out[column]
+        ]
+    return out
+
+
 def tables_workbook_bytes(sheets: Mapping[str, pd.DataFrame], title: str = "Lucent share-count bridge") -> bytes:
     """A workbook of one table sheet per frame (sheet name -> frame), with the same cell and print rules (labels and
-    units in the headers, header frozen, filtered and repeated on every page, formula-like text neutralized, ``title``
-    in the footer): the bridge's workbook (``calc.model.bridge``)."""
+    units in the headers, header frozen, filtered and repeated on every page, formula-like text neutralized, text
+    in words and citations, ``readable_text``; ``title`` in the footer): the bridge's workbook
+    (``calc.model.bridge``)."""
     handle = io.BytesIO()
     book = _Book(handle, f"&L&A&C{title.replace('&', '&&')}&RPage &P of &N")
     for name, frame in sheets.items():
-        book.table(name, frame)
+        book.table(name, readable_text(frame))
     book.close()
     return handle.getvalue()
