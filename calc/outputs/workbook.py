@@ -6,12 +6,15 @@ start to the total at the horizon, the inputs that differ from the defaults), Ch
 from the Timeline's cells: new shares by source after each event, dilution), Inputs (every scenario parameter by
 its label: value, default, changed or not, rule, source of the default), Timeline, Holders (who, what they hold,
 what they get, pro forma %, then row kind, footnotes and the filing's issues), Monte Carlo (when run), Options and
-EPS (only when grants or net income are given), Sources (every term as the terms state it, with its source; the
-conversion-rate history; the data files), Run record (product, version, time, flags, input files).
+EPS (only when grants or net income are given), Sources (every term by its label, ``TERM_LABELS``, its value as
+the terms state it and its citation; the conversion-rate history), Run record (the report appendix's rows by label,
+``calc.outputs.run_record.record_rows``). No sheet shows a code name (but the holder register's checks, which name
+its fields), a file path, None/True or a raw ISO date.
 
 Headers: each column's label and unit from ``calc.model.columns`` (``Common price ($)``, ``Pro forma %``); the
 column's CSV name and help are in the header cell's comment. Cells: numbers are numbers: shares ``#,##0``; money
-and prices ``$#,##0.00`` (cents); the terms' own decimals as the terms state them (conversion rate ``168.3502``);
+and prices ``$#,##0.00`` (cents; on the Summary and Sources a whole-dollar amount of $1,000 or more ``$#,##0``,
+as ``formats.usd`` writes it); the terms' own decimals as the terms state them (conversion rate ``168.3502``);
 ``pct`` columns (0-100 in calc) are stored as fractions and rates (0.08) as they are, both ``0.00%``; dates are
 dates (``Aug 2, 2004``); booleans are ``yes``/``no``; text is written as text and, when it begins with ``=``,
 ``+``, ``-``, ``@``, tab or CR, neutralized with a leading ``'`` (``calc.outputs.files.neutralize_text``). Each
