@@ -141,9 +141,10 @@ def workbook_table(sheet, header_row: int = 1) -> list[dict]:
 
 
 def summary_figures(sheet) -> dict[str, object]:
-    """The Summary sheet's key figures by their summary key: the label in column A (``calc.model.columns``), the
-    value beside it."""
+    """The Summary sheet's key figures by their summary key: the label in column A (``calc.model.columns``, its unit
+    said once: ``calc.outputs.workbook.brief_label``), the value beside it."""
     from calc.model.columns import SUMMARY_METRICS
+    from calc.outputs.workbook import brief_label
 
-    keys = {metric.label: metric.name for metric in SUMMARY_METRICS}
+    keys = {brief_label(metric): metric.name for metric in SUMMARY_METRICS}
     return {keys[row[0]]: row[1] for row in sheet.iter_rows(values_only=True) if row[0] in keys}

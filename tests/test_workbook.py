@@ -211,8 +211,8 @@ def test_columns_fit_their_values(made):
                 if isinstance(cell.value, (int, float, dt.datetime)) and not isinstance(cell.value, bool):
                     width = _width(sheet, cell.column)
                     assert width >= _shown_length(cell) + 1, (sheet.title, cell.coordinate, cell.value, width)
-    values = {row["field"]: row["value"] for row in _sources(book)}
-    assert values["Market: authorized common shares"] == 10_000_000_000
+    values = {row["term"]: row["value"] for row in _sources(book)}
+    assert values["Authorized common shares"] == 10_000_000_000
 
 
 def test_print_setup(made):
@@ -220,7 +220,7 @@ def test_print_setup(made):
     footer with the sheet, the scenario id and the page number."""
     book, _, _ = made
     record = {row["item"]: row["value"] for row in workbook_table(book["Run record"])}
-    scenario_id = record["scenario_id"]
+    scenario_id = record["Scenario id"]
     assert len(scenario_id) == 8
     for sheet in book:
         setup = sheet.page_setup
@@ -311,14 +311,35 @@ def test_inputs_sheet_names_every_parameter_and_its_source(made):
     assert params["Common price"]["value"] == 1.89 and params["Common price"]["changed from default"] == "no"
     assert params["Base common shares"]["changed from default"] == "yes"
     assert params["Base common shares"]["value"] == 3_432_688_763  # 10-Q cover, 2002-07-31 (--history)
-    assert params["Common price"]["source of the default"].startswith("terms market.closing_price_usd: SUPP p. 11")
-    assert params["Dividends paid in"]["source of the default"] == "assumption: product default"
+    # the default price is the terms' closing price, SUPP p. 11: "the closing sale price of our common stock was $1.89"
+    assert params["Common price"]["source of the default"].startswith(
+        "Common closing price — Prospectus supplement, Aug 28, 2002, p. 11: "
+    )
+    assert params["Dividends paid in"]["source of the default"] == "Assumption: product default"
     assert params["Conversion date"]["value"] == "none"
+    assert params["Holder basis"]["value"] == "pro rata"  # a choice in words, not its code
+    assert "put_factor" not in params["Put share valuation factor"]["rule"]
+    sources = {row["term"]: row["source"] for row in _sources(book)}
+    assert sources["Preferred shares issued"].startswith("Prospectus supplement, Aug 28, 2002, p. 1 (cover)")
+
+
+def test_run_record_by_label(made):
+    """Issue 21: the run record as the report's appendix lists it (``calc.outputs.run_record.record_rows``): items
+    by their labels, values in words and figures, no code names, no JSON-quoted dates, the time as people write it."""
+    book, _, _ = made
     items = {row["item"]: row["value"] for row in workbook_table(book["Run record"])}
-    assert items["command"] == "scenario" and items["flags.history"] == "yes"
-    assert "flags.events" not in items  # a flag not given is left out
-    sources = {row["field"]: row["source"] for row in _sources(book)}
-    assert sources["Preferred: shares issued"].startswith("SUPP p. 1 (cover)")
+    assert items["Command"] == "scenario"
+    assert items["Given: 2002–2004 history replayed"] == "yes"
+    assert items["Given: Common price"] == "$1.89"  # --price 1.89
+    assert items["Given: Horizon"] == "Aug 1, 2006"  # --horizon 2006-08-01
+    assert items["Given: Net income"] == "$5,000,000,000"  # --net-income 5000000000
+    assert items["Given: Monte Carlo volatility"] == "50.00% a year"  # --volatility 0.5
+    assert items["Base common shares"] == "3,432,688,763"  # the 10-Q cover count, 2002-07-31 (--history)
+    assert items["Holder basis"] == "pro rata"
+    assert re.fullmatch(r"[A-Z][a-z]{2} \d{1,2}, \d{4}, \d\d:\d\d UTC", items["Generated"])
+    assert items["Input file: Option grants"].startswith("grants_illustrative.csv, ")  # the name, not the path
+    assert not any(item.startswith(("flags.", "scenario.", "input_files.")) for item in items)
+    assert not any(str(value).startswith('"') for value in items.values())
 
 
 def test_text_that_looks_like_a_formula_is_neutralized():
@@ -337,25 +358,35 @@ def test_text_that_looks_like_a_formula_is_neutralized():
 
 
 def test_sources_sheet_keeps_numbers_and_states_the_terms(made):
-    """Review item 8: the Sources sheet stored '1885000', '0.08' and 'True' as text. Issue 21: the rate shows as
-    8.00%, booleans as yes/no, the conversion rate to the four places the filing states."""
+    """Review item 8: the Sources sheet stored '1885000', '0.08' and 'True' as text. Issue 21: every term by its label
+    (as the report and the dashboard name it), numbers as numbers in their unit's format (the rate 8.00%, money to
+    the cent or whole dollars, the conversion rate to the four places the filing states), yes/no, the dividend dates
+    in words, and the source as a citation."""
     book, _, _ = made
     sheet = book["Sources"]
+    assert [c.value for c in sheet[1]] == ["Term", "Value", "Source"]
     cells = {row[0].value: row[1] for row in sheet.iter_rows(min_row=2)}
-    values = {field: cell.value for field, cell in cells.items()}
-    assert values["Preferred: shares issued"] == 1_885_000  # SUPP p. 1 (cover)
-    assert cells["Preferred: shares issued"].number_format == "#,##0"
-    rate = cells["Preferred: Dividend rate a year (%)"]
+    values = {term: cell.value for term, cell in cells.items()}
+    sources = {row[0].value: row[2].value for row in sheet.iter_rows(min_row=2)}
+    assert values["Preferred shares issued"] == 1_885_000  # SUPP p. 1 (cover)
+    assert cells["Preferred shares issued"].number_format == "#,##0"
+    rate = cells["Dividend rate a year"]
     assert rate.value == pytest.approx(0.08) and rate.number_format == "0.00%"  # SUPP p. 1: 8.00%
-    lp = cells["Preferred: Initial liquidation preference per share ($)"]
-    assert lp.value == 1000 and lp.number_format == "$#,##0.00"  # SUPP p. 11, footnote 3
-    assert values["Market: Closing price ($)"] == pytest.approx(1.89)  # SUPP p. 11
-    assert values["Preferred: cumulative dividends"] == "yes"
-    assert values["Preferred: issue date"].date() == dt.date(2001, 8, 6)
-    assert values["Terms file"] == "data/terms.toml"
-    (conversion,) = [cell for field, cell in cells.items() if field.startswith("Conversion rate from Jun 1, 2002")]
+    lp = cells["Liquidation preference per share, at issue"]
+    assert lp.value == 1000 and lp.number_format == "$#,##0"  # SUPP p. 11, footnote 3: $1,000.00, whole dollars
+    closing = cells["Common closing price"]
+    assert closing.value == pytest.approx(1.89) and closing.number_format == "$#,##0.00"  # SUPP p. 11: $1.89
+    principal = cells["Exchange debentures registered (principal)"]  # SUPP p. 1: $1,885,000,000
+    assert principal.value == 1_885_000_000 and principal.number_format == "$#,##0"
+    assert values["Dividends cumulative"] == "yes"
+    assert values["Dividend dates each year"] == "Feb 1, Aug 1"  # not "[2, 1], [8, 1]"
+    assert values["Issue date"].date() == dt.date(2001, 8, 6)
+    (conversion,) = [cell for term, cell in cells.items() if term.startswith("Conversion rate from Jun 1, 2002")]
     # SUPP p. 1 (cover): conversion price of $5.94, equivalent to a conversion rate of 168.3502
     assert conversion.value == pytest.approx(168.3502) and conversion.number_format == "#,##0.0000"
+    assert sources["Preferred shares issued"].startswith("Prospectus supplement, Aug 28, 2002, p. 1 (cover): ")
+    assert sources["Dividend payments a year"].startswith("Base prospectus, Jan 8, 2002 (not verified; as summarized)")
+    assert not any("Terms file" in term or "data/" in str(value) for term, value in values.items())
 
 
 def test_options_and_eps_sheet_only_with_inputs(made):
@@ -440,3 +471,83 @@ def test_libreoffice_prints_the_summary_on_one_page(tmp_path):
         )
     assert pages["summary"] == 1 and pages["charts"] == 1, pages
     assert pages["scenario"] <= 20, pages  # 16 when written (the holder table: 6); 91 before issue 21
+
+
+# --- words a person reads ----------------------------------------------------------------------------------------
+
+NOT_FOR_READERS = re.compile(
+    r"\b(?:None|True|False|nan|NaN)\b"  # Python's words for a missing figure or a boolean
+    r"|brief:|\(BASE\)|\bdata/|\.toml\b"  # the product brief's shorthand, the shipped files' paths
+    r"|\bissue \d"  # the project's issue numbers
+    r"|\b\d{4}-\d\d-\d\d(?:[T ]\d\d:\d\d)?"  # raw ISO dates and timestamps
+)
+CODE_NAME = re.compile(r"\b[a-z]+_[a-z_]+\b")
+# Where a code-like word is the thing itself: the holder register's data-quality checks name the register's fields
+# ("debenture_principal_usd 5,593 != expected 5,593,000"), and an input file is named by its file name.
+CODE_NAMES_ALLOWED = {("Holders", "Filing data-quality issues"), ("Run record", "Input file")}
+
+
+def _text_cells(book):
+    """(sheet, column header or row label, text) of every text cell of every sheet."""
+    for sheet in book:
+        header = {}
+        for row in sheet.iter_rows():
+            for cell in row:
+                if not isinstance(cell.value, str):
+                    continue
+                if cell.comment is not None:  # a table's header cell (its comment names the column)
+                    header[cell.column] = cell.value
+                label = header.get(cell.column, "")
+                if sheet.title == "Run record" and cell.column == 2:
+                    label = str(sheet.cell(row=cell.row, column=1).value).split(":")[0]
+                yield sheet.title, label, cell.value
+
+
+@pytest.mark.parametrize("which", ["scenario", "default"])
+def test_no_code_words_in_any_sheet(made, which):
+    """Issue 21: nothing a person reads says None/True/False/nan, "brief:", "(BASE)", a data/ path, a .toml file, an
+    issue number, a raw ISO date or time, or a code name (``flags.price``, ``dividend_months_days``): labels, headers
+    and values on every sheet, for the scenario with Monte Carlo, grants and EPS and for the default scenario."""
+    book = made[0] if which == "scenario" else openpyxl.load_workbook(io.BytesIO(_default_workbook()))
+    found = []
+    for sheet, label, text in _text_cells(book):
+        if NOT_FOR_READERS.search(text):
+            found.append((sheet, label, NOT_FOR_READERS.search(text).group(0), text[:80]))
+        if (sheet, label) not in CODE_NAMES_ALLOWED and CODE_NAME.search(text):
+            found.append((sheet, label, CODE_NAME.search(text).group(0), text[:80]))
+    assert not found, found[:20]
+
+
+def test_summary_states_each_unit_once_and_money_in_whole_dollars(made):
+    """Issue 21: "Cash paid for repurchases (ledger), USD" beside "$961,000,000.00" said the unit twice and showed
+    cents that are not there. The label says what, the format says the unit: whole-dollar money of $1,000 or more as
+    ``$#,##0`` (as ``formats.usd`` writes it), any other money to the cent."""
+    book, _, _ = made
+    rows = {row[0].value: row[1] for row in book["Summary"].iter_rows() if isinstance(row[0].value, str)}
+    cash = rows["Cash paid for repurchases (ledger)"]
+    assert isinstance(cash.value, (int, float)) and cash.value == int(cash.value) >= 1000
+    assert cash.number_format == "$#,##0"
+    dilution = rows["Dilution (new shares / total outstanding)"]
+    assert dilution.number_format == "0.00%"
+    labels = [label for label in rows if label]
+    assert not any(label.endswith(("USD", "($)", "(%)")) or " % " in label for label in labels), labels
+    default = openpyxl.load_workbook(io.BytesIO(_default_workbook()))["Summary"]
+    cells = {row[0].value: row[1] for row in default.iter_rows() if isinstance(row[0].value, str)}
+    none = cells["Cash paid for repurchases (ledger)"]  # no ledger rows: $0.00, to the cent
+    assert none.value == 0 and none.number_format == "$#,##0.00"
+    assert any(c.value == "Every input is at its default." for row in default.iter_rows() for c in row)
+
+
+def test_bridge_workbook_text_reads_as_words(tmp_path):
+    """The bridge's workbook (``tables_workbook_bytes``) prints its notes and sources as a person reads them:
+    citations ("Lucent Form 8-K, Apr 11, 2003", not "8K2003"), dates as "Apr 23, 2003", actions in words; no data/
+    paths, .toml files, issue numbers or raw ISO dates on any sheet."""
+    path = tmp_path / "bridge.xlsx"
+    assert run_cli("bridge", "--history", "--xlsx", str(path)).returncode == 0
+    book = openpyxl.load_workbook(path)
+    found = [(s, label, text[:80]) for s, label, text in _text_cells(book) if NOT_FOR_READERS.search(text)]
+    assert not found, found[:10]
+    actions = {row["action"] for row in workbook_table(book["Replay"])}
+    assert "exchange common" in actions and not any("_" in action for action in actions)
+    notes = [row["text"] for row in workbook_table(book["Notes"])]
+    assert any(note.startswith("Lucent Form 8-K, Apr 11, 2003: ") for note in notes)

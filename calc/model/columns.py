@@ -208,6 +208,7 @@ OTHER_COLUMNS = (
     Column("source", "string", "", "Source"),
     Column("source of the default", "string", "", "Source of the default"),
     Column("step", "string", "", "Step"),
+    Column("term", "string", "", "Term"),
     Column("termination_date", "date", "date", "Terminated"),
     Column("termination_reason", "string", "", "Termination reason"),
     Column("text", "string", "", "Text"),

@@ -36,6 +36,7 @@ WORD_STEPS = ((10**12, "trillion", "T"), (10**9, "billion", "B"), (10**6, "milli
 EXCEL_FORMATS = {  # the workbook's number format per kind of figure (calc.outputs.workbook)
     "shares": "#,##0",
     "usd": "$#,##0.00",  # money and per-share prices, to the cent
+    "usd_whole": "$#,##0",  # a whole-dollar amount of $1,000 or more (``whole_dollars``), as ``usd`` writes it
     "pct": "0.00%",  # unit pct (0-100 in calc): the cell holds value / 100
     "rate": "0.00%",  # unit rate (0.08 for 8.00%): the cell holds the rate
     "number": "#,##0.00##",
@@ -104,13 +105,21 @@ def _places(value: object, least: int, most: int) -> str:
     return f"{whole}.{fraction}" if fraction else whole
 
 
+def whole_dollars(value: object) -> bool:
+    """True for money that reads without cents: a whole-dollar amount of $1,000 or more (``$200,685,000``)."""
+    if missing(value) or isinstance(value, bool):
+        return False
+    amount = float(value)  # type: ignore[arg-type]
+    return math.isfinite(amount) and abs(amount) >= 1000 and amount == int(amount)
+
+
 def usd(value: object, digits: int = 2) -> str:
     """Money: ``$84,814,745.60``; a whole-dollar amount of $1,000 or more as ``$200,685,000``."""
     if missing(value):
         return MISSING
     amount = float(value)  # type: ignore[arg-type]
     sign = "-" if amount < 0 else ""
-    if digits == 2 and abs(amount) >= 1000 and amount == int(amount):
+    if digits == 2 and whole_dollars(amount):
         return f"{sign}${abs(int(amount)):,}"
     return f"{sign}${abs(amount):,.{digits}f}"
 

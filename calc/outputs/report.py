@@ -26,10 +26,8 @@ from __future__ import annotations
 
 import html
 import json
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import PurePath
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -39,25 +37,24 @@ from calc.inputs.params import default_params
 from calc.model.columns import SUMMARY_METRICS, TERM_LABELS
 from calc.model.issuance import nonzero_parts
 from calc.model.measures import bridge
-from calc.model.params import SPECS, ParamSpec, ScenarioParams
+from calc.model.params import SPECS, ScenarioParams
 from calc.model.scenario import SUMMARY_KEYS, ScenarioResult
 from calc.model.terms import Terms
 from calc.outputs.citations import citation
 from calc.outputs.formats import (
-    counted,
     day,
     figure_value,
     moment,
     number,
     pct,
     price,
-    rate,
     shares,
     shares_words,
     term_value,
     yes_no,
 )
 from calc.outputs.narrative import HTML, explain_parts, headline_answer
+from calc.outputs.run_record import input_label, input_text, record_rows
 from calc.outputs.static_charts import ChartsUnavailable, chart_height, svg_charts
 
 TITLE = "Lucent 8.00% Redeemable Convertible Preferred: new common shares and who owns them"
@@ -114,27 +111,12 @@ table.record td { overflow-wrap: anywhere; width: 25%; }
   a { color: inherit; text-decoration: none; }
 }
 """
-FLAG_LABELS = {  # CLI flags that are not scenario parameters -> words
-    "events": "Ledger rows file",
-    "scenario": "Scenario file",
-    "history": "2002–2004 history replayed",
-    "prices": "Price path file",
-    "price_rule": "Price between closes",
-    "out": "Report file",
-    "holder_data": "Holder data",
-}
-SPEC_BY_NAME = {spec.name: spec for spec in SPECS}
 LABELS = {c.name: c.label for c in SUMMARY_METRICS}
 
 
 def esc(value: object) -> str:
     """Any value as HTML text (quotes escaped too, so it is safe in attributes)."""
     return html.escape("" if value is None else str(value), quote=True)
-
-
-def words(text: object) -> str:
-    """A code value as words: ``pro_rata`` -> ``pro rata``."""
-    return str(text).replace("_", " ")
 
 
 def _json_value(value: object) -> object:
@@ -239,31 +221,6 @@ def holders_html(holders: pd.DataFrame, top: int = TOP_HOLDERS) -> str:
 # --- inputs, sources, the run record ------------------------------------------------------------------------------
 
 
-def input_label(spec: ParamSpec) -> str:
-    """A scenario parameter by its label (``ParamSpec.label``)."""
-    return spec.label or words(spec.name).capitalize()
-
-
-def input_text(spec: ParamSpec, value: object) -> str:
-    """A scenario parameter's value as a person reads it: prices to the cent (or as typed, up to 4 places), the
-    drift as a rate, percentages, counts with separators, dates as "Aug 2, 2004", choices as words."""
-    if value is None or value == "":
-        return "none"
-    if spec.kind == "choice":
-        return words(value)
-    if spec.kind in ("date", "optional_date"):
-        return day(value)
-    if spec.unit == "USD":
-        return price(value, 4)
-    if spec.unit == "per year":
-        return f"{rate(value)} a year"
-    if spec.unit == "percent":
-        return f"{number(value)}%"
-    if spec.unit == "shares":
-        return shares(value)
-    return number(value)
-
-
 def changed_inputs(params: ScenarioParams, terms: Terms) -> list[tuple[str, str, str]]:
     """(label, value, default) of each scenario parameter that differs from its default."""
     defaults = default_params(terms)
@@ -305,65 +262,6 @@ def sources_html(terms: Terms) -> str:
             )
         )
     return _table(("Term", "Value", "Source"), rows, cls="long sources")
-
-
-def _doc_rows(doc: Mapping[str, object]) -> list[tuple[str, str]]:
-    """The scenario document's parts beyond the parameters (those are listed already)."""
-    holders = doc.get("holders") or {}
-    grants = doc.get("grants") or {}
-    policies = doc.get("policies") or {}
-    events = doc.get("events") or []
-    rows = [
-        ("Holder data", citation(str(holders.get("label", "")) if isinstance(holders, Mapping) else "")),  # type: ignore[union-attr]
-        ("Ledger rows", counted(len(events), "row")),  # type: ignore[arg-type]
-        ("Option grants", str(grants.get("label", "none")) if isinstance(grants, Mapping) else "none"),
-        ("2002–2004 history replayed", yes_no(doc.get("history", False))),
-        ("Illustrative securities included", yes_no(doc.get("include_illustrative", False))),
-    ]
-    if isinstance(policies, Mapping) and policies:
-        rows.append(("Securities policies", "; ".join(f"{words(k)}: {words(v)}" for k, v in policies.items())))
-    return rows
-
-
-def record_rows(record: Mapping[str, object]) -> list[tuple[str, str]]:
-    """The run record (``calc.outputs.record.inputs_record``) by label: product, time, command, the flags given
-    (empty ones left out), every scenario parameter, the input files, rounding, the scenario id and document."""
-    rows = [
-        ("Product", f"{record.get('product', '')} {record.get('version', '')}".strip()),
-        ("Generated", moment(record.get("generated_at"))),
-        ("Command", words(record.get("command", ""))),
-    ]
-    if "scenario_id" in record:
-        rows.append(("Scenario id", str(record["scenario_id"])))
-    flags = record.get("flags") or {}
-    for name, value in flags.items() if isinstance(flags, Mapping) else ():
-        if value is None or value is False or value == "" or value == []:
-            continue
-        spec = SPEC_BY_NAME.get(name)
-        label = input_label(spec) if spec else FLAG_LABELS.get(name, words(name).capitalize())
-        shown = yes_no(value) if isinstance(value, bool) else citation(value)
-        rows.append((f"Given: {label}", shown))
-    scenario = record.get("scenario") or {}
-    for name, value in scenario.items() if isinstance(scenario, Mapping) else ():
-        spec = SPEC_BY_NAME.get(name)
-        rows.append(
-            (input_label(spec) if spec else words(name).capitalize(), input_text(spec, value) if spec else str(value))
-        )
-    files = record.get("input_files") or {}
-    for flag, info in files.items() if isinstance(files, Mapping) else ():
-        name = FLAG_LABELS.get(str(flag).lstrip("-").replace("-", "_").replace(" ", "_"), words(str(flag).lstrip("-")))
-        if isinstance(info, Mapping):
-            where = PurePath(str(info.get("path", ""))).name
-            shown = f"{where}, {shares(info.get('bytes'))} bytes, SHA-256 {info.get('sha256', '')}"
-        else:
-            shown = str(info)
-        rows.append((f"Input file: {name}", shown))
-    if "rounding" in record:
-        rows.append(("Rounding", re.sub(r"\s*\(_\w+\)", "", str(record["rounding"]))))
-    doc = record.get("scenario_document")
-    if isinstance(doc, Mapping):
-        rows += _doc_rows(doc)
-    return rows
 
 
 def record_html(record: Mapping[str, object]) -> str:

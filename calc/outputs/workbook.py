@@ -6,12 +6,15 @@ start to the total at the horizon, the inputs that differ from the defaults), Ch
 from the Timeline's cells: new shares by source after each event, dilution), Inputs (every scenario parameter by
 its label: value, default, changed or not, rule, source of the default), Timeline, Holders (who, what they hold,
 what they get, pro forma %, then row kind, footnotes and the filing's issues), Monte Carlo (when run), Options and
-EPS (only when grants or net income are given), Sources (every term as the terms state it, with its source; the
-conversion-rate history; the data files), Run record (product, version, time, flags, input files).
+EPS (only when grants or net income are given), Sources (every term by its label, ``TERM_LABELS``, its value as
+the terms state it and its citation; the conversion-rate history), Run record (the report appendix's rows by label,
+``calc.outputs.run_record.record_rows``). No sheet shows a code name (but the holder register's checks, which name
+its fields), a file path, None/True or a raw ISO date.
 
 Headers: each column's label and unit from ``calc.model.columns`` (``Common price ($)``, ``Pro forma %``); the
 column's CSV name and help are in the header cell's comment. Cells: numbers are numbers: shares ``#,##0``; money
-and prices ``$#,##0.00`` (cents); the terms' own decimals as the terms state them (conversion rate ``168.3502``);
+and prices ``$#,##0.00`` (cents; on the Summary and Sources a whole-dollar amount of $1,000 or more ``$#,##0``,
+as ``formats.usd`` writes it); the terms' own decimals as the terms state them (conversion rate ``168.3502``);
 ``pct`` columns (0-100 in calc) are stored as fractions and rates (0.08) as they are, both ``0.00%``; dates are
 dates (``Aug 2, 2004``); booleans are ``yes``/``no``; text is written as text and, when it begins with ``=``,
 ``+``, ``-``, ``@``, tab or CR, neutralized with a leading ``'`` (``calc.outputs.files.neutralize_text``). Each
@@ -27,7 +30,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import json
 import math
 import textwrap
 from collections.abc import Mapping, Sequence
@@ -42,11 +44,10 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from calc.inputs.params import default_params
-from calc.inputs.paths import FILING_PATH, REGISTER_PATH, TERMS_PATH
 from calc.model.columns import (
     HOLDER_COLUMNS,
-    REGISTERED,
     SUMMARY_METRICS,
+    TERM_LABELS,
     THRESHOLDS_PCT,
     Column,
     flag_name,
@@ -54,17 +55,18 @@ from calc.model.columns import (
     lead_first,
     spec_of,
     timeline_table,
-    unit_of,
 )
 from calc.model.eps import DilutedEps, waterfall_rows
 from calc.model.issuance import ISSUANCE_SOURCES, nonzero_parts
 from calc.model.montecarlo import MonteCarloResult
-from calc.model.params import SPECS, ScenarioParams
+from calc.model.params import SPEC_BY_NAME, SPECS, ScenarioParams
 from calc.model.scenario import ScenarioResult
 from calc.model.terms import Terms
+from calc.outputs.citations import citation
 from calc.outputs.files import neutralize_text
-from calc.outputs.formats import EXCEL_FORMATS
+from calc.outputs.formats import EXCEL_FORMATS, day, human_dates, moment, price, term_value, whole_dollars
 from calc.outputs.narrative import headline_answer
+from calc.outputs.run_record import plain_words, record_rows, words
 
 PAPER = 1  # XlsxWriter's paper code for US Letter (8.5 x 11 in): Lucent's own filings and the analyst's printer
 MAX_WIDTH = 60  # no column wider than this (characters)
@@ -160,11 +162,31 @@ def _number_format(value: Decimal) -> str:
     return "#,##0" + ("." + "0" * places if places else "")
 
 
+def _decimal_format(value: Decimal, kind: str) -> str:
+    """The number format of a term's decimal: money to the cent (``$#,##0``, as ``formats.usd``, for a whole-dollar
+    amount of $1,000 or more; a price stated to more places keeps them: ``$0.2525``), rates and percentages
+    ``0.00%``, other figures to the places the terms state (``_number_format``)."""
+    if kind in ("rate", "pct", "usd_whole"):
+        return NUMBER_FORMATS[kind]
+    if kind != "usd":
+        return _number_format(value)
+    if whole_dollars(value):
+        return NUMBER_FORMATS["usd_whole"]
+    places = max(2, -int(value.normalize().as_tuple().exponent))
+    return "$#,##0." + "0" * places
+
+
+def money_kind(value: object) -> str:
+    """``usd_whole`` for a whole-dollar amount of $1,000 or more (shown without cents), else ``usd``."""
+    return "usd_whole" if whole_dollars(value) else "usd"
+
+
 def _shown_width(value: float, kind: str) -> int:
     """Characters the number takes in its format (the column is at least this wide: no ``###``)."""
     shown = {
         "shares": f"{value:,.0f}",
         "usd": f"${value:,.2f}",
+        "usd_whole": f"${value:,.0f}",
         "pct": f"{value:,.2f}%",
         "rate": f"{value * 100:,.2f}%",
     }.get(kind, f"{value:,.4f}")
@@ -175,7 +197,10 @@ def line_count(text: str, width: int) -> int:
     """Lines ``text`` takes wrapped at ``width`` characters (at least one)."""
     if len(text) <= width:
         return 1
-    return max(1, len(textwrap.wrap(text, max(1, width), break_long_words=True)))
+    width = max(1, width)
+    # wrapped at spaces as a spreadsheet wraps; a word longer than the width (a SHA-256) takes lines of its own
+    lines = textwrap.wrap(text, width, break_long_words=False)
+    return max(1, sum(math.ceil(len(line) / width) for line in lines))
 
 
 def scenario_footer(scenario_id: str) -> str:
@@ -216,14 +241,24 @@ class _Book:
         return sheet
 
     def cell(
-        self, sheet: Worksheet, row: int, col: int, value: object, kind: str, wrap: bool = False, wrap_at: int = WRAP_AT
+        self,
+        sheet: Worksheet,
+        row: int,
+        col: int,
+        value: object,
+        kind: str,
+        wrap: bool = False,
+        wrap_at: int = WRAP_AT,
+        left: bool = False,
     ) -> int:
-        """Write one cell (top-aligned; ``wrap``: text wraps at ``wrap_at`` characters); return its shown width."""
+        """Write one cell (top-aligned; ``wrap``: text wraps at ``wrap_at`` characters; ``left``: numbers and dates
+        left-aligned too, for a column of mixed values read one by one); return its shown width."""
+        top = {"valign": "top", **({"align": "left"} if left else {})}
         if value is None or (isinstance(value, float) and math.isnan(value)):
             sheet.write_blank(row, col, None)
             return 0
         if kind == "bool" or isinstance(value, (bool, np.bool_)):
-            sheet.write_string(row, col, YES_NO[bool(value)], self.fmt(valign="top"))
+            sheet.write_string(row, col, YES_NO[bool(value)], self.fmt(**top))
             return 3
         if kind == "date":
             day = _date(value)
@@ -231,19 +266,19 @@ class _Book:
                 sheet.write_blank(row, col, None)
                 return 0
             when = dt.datetime.combine(day, dt.time())
-            sheet.write_datetime(row, col, when, self.fmt(valign="top", num_format=DATE_FORMAT))
+            sheet.write_datetime(row, col, when, self.fmt(**top, num_format=DATE_FORMAT))
             return 12
         if isinstance(value, Decimal):  # a term's figure, as the terms state it (or in its unit's format)
-            num_format = NUMBER_FORMATS.get(kind) if kind in ("usd", "rate", "pct") else _number_format(value)
+            num_format = _decimal_format(value, kind)
             number = float(value) / 100 if kind == "pct" else float(value)
-            sheet.write_number(row, col, number, self.fmt(valign="top", num_format=num_format))
+            sheet.write_number(row, col, number, self.fmt(**top, num_format=num_format))
             return len(f"{value:,}") + 2
         if isinstance(value, (int, float, np.integer, np.floating)) and kind in NUMBER_FORMATS:
             stored = float(value) / 100 if kind == "pct" else value
-            sheet.write_number(row, col, stored, self.fmt(valign="top", num_format=NUMBER_FORMATS[kind]))
+            sheet.write_number(row, col, stored, self.fmt(**top, num_format=NUMBER_FORMATS[kind]))
             return _shown_width(float(value), kind)
         text = str(neutralize_text(str(value)))
-        sheet.write_string(row, col, text, self.fmt(text_wrap=True, valign="top") if wrap else self.fmt(valign="top"))
+        sheet.write_string(row, col, text, self.fmt(text_wrap=True, **top) if wrap else self.fmt(**top))
         return min(len(text), wrap_at) if wrap else len(text)
 
     def header(self, sheet: Worksheet, row: int, col: int, spec: Column) -> int:
@@ -262,12 +297,13 @@ class _Book:
         notes: Sequence[str] = (),
         specs: Mapping[str, Column] | None = None,
         wrap_at: int = WRAP_AT,
+        left: Sequence[str] = (),
     ) -> Table:
         """A sheet: optional note lines, then a header row (labels and units; frozen, filtered, repeated on every
         printed page) and one row per frame row, each column as wide as its values. ``kinds``: a column's cell
         kind (default ``column_kind``), or one kind per row for a mixed column; ``specs``: a column's label and unit
         where the sheet's own differ from ``calc.model.columns.spec_of`` (the holder table's); ``wrap_at``: the width
-        at which long text wraps."""
+        at which long text wraps; ``left``: columns of mixed values whose numbers and dates are left-aligned."""
         top = len(notes) + (1 if notes else 0)
         sheet = self.sheet(name, header_row=top)
         for i, note in enumerate(notes):
@@ -283,7 +319,7 @@ class _Book:
             each = [kind] * len(values) if isinstance(kind, str) else list(kind)
             wrap = any(k == "text" and isinstance(v, str) and len(v) > wrap_at for k, v in zip(each, values))
             for row, (value, cell_kind) in enumerate(zip(values, each), start=top + 1):
-                width = max(width, self.cell(sheet, row, col, value, cell_kind, wrap, wrap_at))
+                width = max(width, self.cell(sheet, row, col, value, cell_kind, wrap, wrap_at, column in left))
             width = min(MAX_WIDTH, width + 2)
             sheet.set_column(col, col, width)
             lines[top] = max(lines[top], line_count(header_text(spec), width - 1))
@@ -313,14 +349,22 @@ def _value_kind(value: object, unit: str = "") -> str:
     return "date" if isinstance(value, dt.date) else "text"
 
 
+def default_source(field: str, terms: Terms) -> str:
+    """Where a parameter's default comes from, for a reader: the term it is taken from, by its label, and that
+    term's citation ("Common closing price — Prospectus supplement, Aug 28, 2002, p. 11: '...'"), else
+    "Assumption: product default"."""
+    if not field:
+        return "Assumption: product default"
+    return f"{TERM_LABELS.get(field, words(field))} — {citation(terms.source(field))}"
+
+
 def input_rows(params: ScenarioParams, terms: Terms) -> pd.DataFrame:
     """One row per scenario parameter: value, unit, default, whether changed from it, rule, source of the default."""
     defaults = default_params(terms).as_dict()
     rows = []
     for spec in SPECS:
         value = getattr(params, spec.name)
-        field = spec.default_source or None
-        source = f"terms {field}: {terms.source(field)}" if field else "assumption: product default"
+        source = default_source(spec.default_source, terms)
         rows.append(
             {
                 "parameter": spec.name,
@@ -328,28 +372,11 @@ def input_rows(params: ScenarioParams, terms: Terms) -> pd.DataFrame:
                 "unit": spec.unit,
                 "default": "" if defaults[spec.name] is None else defaults[spec.name],
                 "changed from default": value != defaults[spec.name],
-                "rule": spec.help,
+                "rule": plain_words(spec.help),
                 "source of the default": source,
             }
         )
     return pd.DataFrame(rows)
-
-
-def record_rows(record: Mapping[str, object]) -> pd.DataFrame:
-    """The run record flattened to (item, value) rows; nested values as compact JSON."""
-    rows = []
-    for key, value in record.items():
-        if isinstance(value, Mapping) and key in ("flags", "scenario", "input_files"):
-            for sub, item in value.items():
-                shown = (
-                    item
-                    if isinstance(item, (int, float, str, bool)) or item is None
-                    else json.dumps(item, default=str, ensure_ascii=False)
-                )
-                rows.append({"item": f"{key}.{sub}", "value": "" if shown is None else str(shown)})
-        else:
-            rows.append({"item": key, "value": str(value)})
-    return pd.DataFrame(rows, columns=["item", "value"])
 
 
 def summary_rows(result: ScenarioResult) -> pd.DataFrame:
@@ -363,39 +390,12 @@ def summary_rows(result: ScenarioResult) -> pd.DataFrame:
     )
 
 
-def term_rows(terms: Terms) -> pd.DataFrame:
-    """Every field of the terms file with its value (as typed in the terms: int, Decimal, bool, date, text;
-    lists as JSON) and source, then the conversion-rate history."""
-    rows = []
-    for section_name in ("preferred", "registered", "market"):
-        for field, value in vars(getattr(terms, section_name)).items():
-            key = f"{section_name}.{field}"
-            rows.append(
-                {
-                    "field": key,
-                    "value": json.dumps(value, default=str) if isinstance(value, tuple) else value,
-                    "source": terms.source(key),
-                }
-            )
-    for step in terms.conversion_rates:
-        rows.append(
-            {
-                "field": f"conversion_rates.{step.effective_date.isoformat()}",
-                "value": f"{step.rate} common per preferred (conversion price ${step.conversion_price_usd}; "
-                f"{step.event})",
-                "source": step.source,
-            }
-        )
-    files = (("terms file", TERMS_PATH), ("holder register", REGISTER_PATH), ("filing", FILING_PATH))
-    rows += [
-        {"field": name, "value": f"data/{path.name}", "source": "shipped with the product"} for name, path in files
-    ]
-    return pd.DataFrame(rows)
-
-
-def _shown(value: object) -> object:
-    """An input value as a cell takes it: ``none`` for an empty optional date."""
-    return "none" if value is None or value == "" else value
+def _shown(value: object, name: str = "") -> object:
+    """An input value as a cell takes it: ``none`` for an empty optional date, a choice in words (``pro rata``)."""
+    if value is None or value == "":
+        return "none"
+    spec = SPEC_BY_NAME.get(name)
+    return words(value) if spec is not None and spec.kind == "choice" else value
 
 
 def _inputs_sheet(book: _Book, params: ScenarioParams, terms: Terms) -> None:
@@ -403,7 +403,8 @@ def _inputs_sheet(book: _Book, params: ScenarioParams, terms: Terms) -> None:
     the rule and the source of the default (``input_rows``)."""
     rows = input_rows(params, terms)
     units = [spec.unit for spec in SPECS]
-    values, defaults = [_shown(v) for v in rows["value"]], [_shown(v) for v in rows["default"]]
+    values = [_shown(v, n) for v, n in zip(rows["value"], rows["parameter"])]
+    defaults = [_shown(v, n) for v, n in zip(rows["default"], rows["parameter"])]
     frame = pd.DataFrame(
         {
             "parameter": [spec.label or spec.name for spec in SPECS],
@@ -419,29 +420,32 @@ def _inputs_sheet(book: _Book, params: ScenarioParams, terms: Terms) -> None:
         "default": [_value_kind(v, u) for v, u in zip(defaults, units)],
         "changed from default": "bool",
     }
-    book.table("Inputs", frame, kinds)
+    book.table("Inputs", frame, kinds, left=("value", "default"))
 
 
 def _record_sheet(book: _Book, record: Mapping[str, object]) -> None:
-    """Run record: product, version, time, command, the flags given and the input files (``record_rows``); the scenario
-    document itself is the download's JSON (``--scenario`` reads it), not a cell."""
-    rows = record_rows({k: v for k, v in record.items() if k != "scenario_document"})
-    rows = rows[~rows["value"].isin(["", "None"])]
-    shown = [{"True": "yes", "False": "no"}.get(str(v), v) for v in rows["value"]]
-    book.table(
-        "Run record",
-        pd.DataFrame({"item": rows["item"], "value": shown}),
-        {"value": "text"},
-    )
+    """Run record: the record by label, as the report's appendix lists it (``calc.outputs.run_record.record_rows``):
+    product, time, command, the flags given, every parameter, the input files, rounding, the scenario id and
+    what the scenario document holds (the download's JSON is the document itself)."""
+    rows = record_rows(record)
+    frame = pd.DataFrame({"item": [r[0] for r in rows], "value": [r[1] for r in rows]})
+    book.table("Run record", frame, {"item": "text", "value": "text"})
 
 
-def _generated(record: Mapping[str, object]) -> str:
-    """The run's time as a reader writes it (``Aug 28, 2002 14:05 UTC``), or "" when the record has none."""
-    try:
-        when = dt.datetime.fromisoformat(str(record.get("generated_at", "")))
-    except ValueError:
-        return ""
-    return f"{when:%b} {when.day}, {when:%Y %H:%M} UTC"
+UNIT_WORDS = {  # a label's words for the unit its value's format already shows (``brief_label``)
+    "USD": (", USD", " (USD)", " USD", " ($)"),
+    "pct": (" %", " (%)"),
+}
+
+
+def brief_label(metric: Column) -> str:
+    """A key figure's label on the Summary, its unit shown once, by the value's format: "Cash paid for repurchases
+    (ledger)" beside ``$961,000,000`` (the registry's "..., USD"), "Dilution (new shares / total outstanding)" beside
+    ``12.27%``."""
+    label = metric.label or metric.name
+    for said in UNIT_WORDS.get(metric.unit, ()):
+        label = label.replace(said, "")
+    return label
 
 
 def _summary_sheet(book: _Book, data: WorkbookData, scenario_id: str) -> None:
@@ -450,12 +454,14 @@ def _summary_sheet(book: _Book, data: WorkbookData, scenario_id: str) -> None:
     params, summary = data.params, data.result.summary
     sheet = book.sheet("Summary", pages_tall=1)
     sheet.hide_gridlines(2)
-    widths = (54, 18, 3, 56, 18, 18)
+    # the key figures' labels on one line each (a wrapped one made its row, shared with the inputs' header, tall)
+    label_width = min(MAX_WIDTH + 20, max(len(brief_label(metric)) for metric in SUMMARY_METRICS) + 2)
+    widths = (label_width, 16, 3, 56, 16, 16)
     for col, width in enumerate(widths):
         sheet.set_column(col, col, width)
     heights: dict[int, int] = {}  # row -> lines its longest label takes
     sheet.write_string(0, 0, "Lucent 8.00% convertible preferred: new common shares", book.fmt(bold=True, size=16))
-    when = _generated(data.record)
+    when = moment(data.record["generated_at"]) if data.record.get("generated_at") else ""
     byline = f"Scenario {scenario_id}" + (f", run {when}" if when else "") + ". Every figure is on the sheets after it."
     sheet.write_string(1, 0, byline, book.fmt(font_color="#555555"))
     answer = book.fmt(bold=True, size=13, text_wrap=True, valign="top")
@@ -472,6 +478,7 @@ def _summary_sheet(book: _Book, data: WorkbookData, scenario_id: str) -> None:
         elif kind == "date" and _date(value) is not None:
             sheet.write_datetime(r, c, dt.datetime.combine(_date(value), dt.time()), value_fmt["date"])  # type: ignore[arg-type]
         elif kind in NUMBER_FORMATS and isinstance(value, (int, float, np.integer, np.floating)):
+            kind = money_kind(value) if kind == "usd" else kind  # $961,000,000, as formats.usd writes it
             sheet.write_number(r, c, float(value) / 100 if kind == "pct" else value, value_fmt[kind])
         else:
             sheet.write_string(r, c, str(neutralize_text(str(value))), book.fmt(border=1, align="right", valign="top"))
@@ -484,20 +491,19 @@ def _summary_sheet(book: _Book, data: WorkbookData, scenario_id: str) -> None:
     sheet.write_string(5, 0, "Key figures", head)
     sheet.write_string(5, 1, "Value", head)
     for r, metric in enumerate(SUMMARY_METRICS, start=6):
-        row(r, 0, metric.label, summary[metric.name], column_kind(metric.name, pd.Series([summary[metric.name]])))
+        value = summary[metric.name]
+        row(r, 0, brief_label(metric), value, column_kind(metric.name, pd.Series([value])))
 
     start = int(summary["total_shares"]) - int(summary["new_shares"])  # type: ignore[call-overload]
     sheet.write_string(5, 3, "New shares by source", head)
     sheet.write_string(5, 4, "Shares", head)
     r = 6
-    row(r, 3, f"Common outstanding at the start ({_day(params.valuation_date)})", start, "shares")
+    row(r, 3, f"Common outstanding at the start ({day(params.valuation_date)})", start, "shares")
     for source, count in nonzero_parts(summary):
         r += 1
         row(r, 3, f"+ {source.chart_label}", count, "shares")
     row(r + 1, 3, "= New shares, all sources", summary["new_shares"], "shares")
-    row(
-        r + 2, 3, f"Total common outstanding at the horizon ({_day(params.horizon)})", summary["total_shares"], "shares"
-    )
+    row(r + 2, 3, f"Total common outstanding at the horizon ({day(params.horizon)})", summary["total_shares"], "shares")
 
     r += 4
     changed = input_rows(params, data.terms)
@@ -506,22 +512,16 @@ def _summary_sheet(book: _Book, data: WorkbookData, scenario_id: str) -> None:
     sheet.write_string(r, 4, "Value", head)
     sheet.write_string(r, 5, "Default", head)
     if changed.empty:
-        sheet.merge_range(r + 1, 3, r + 1, 5, "None: every input is at its default.", label)
+        sheet.merge_range(r + 1, 3, r + 1, 5, "Every input is at its default.", label)
     specs = {spec.name: spec for spec in SPECS}
     for i, (name, value, default) in enumerate(zip(changed["parameter"], changed["value"], changed["default"])):
         spec = specs[name]
-        row(r + 1 + i, 3, spec.label or name, _shown(value), _value_kind(_shown(value), spec.unit))
-        put(r + 1 + i, 5, _shown(default), _value_kind(_shown(default), spec.unit))
+        row(r + 1 + i, 3, spec.label or name, _shown(value, name), _value_kind(_shown(value, name), spec.unit))
+        put(r + 1 + i, 5, _shown(default, name), _value_kind(_shown(default, name), spec.unit))
     for at, count in heights.items():
         if count > 1:
             sheet.set_row(at, LINE_HEIGHT * count)
     sheet.print_area(0, 0, max(6 + len(SUMMARY_METRICS), r + 1 + len(changed)), 5)
-
-
-def _day(value: object) -> str:
-    """A date as the Summary's labels write it: ``Aug 2, 2004``."""
-    day = _date(value)
-    return "" if day is None else f"{day:%b} {day.day}, {day:%Y}"
 
 
 def _charts_sheet(book: _Book, frame: pd.DataFrame, source_sheet: str = "Timeline") -> None:
@@ -578,43 +578,49 @@ def _charts_sheet(book: _Book, frame: pd.DataFrame, source_sheet: str = "Timelin
     sheet.print_area(0, 0, 35, 15)
 
 
-TERM_SECTIONS = {"preferred": "Preferred", "registered": "Registered", "market": "Market"}
-
-
-def _term_label(field: str) -> str:
-    """A terms field as a reader names it: its registered label (``Dividend rate a year``), else its words
-    (``preferred.shares_issued`` -> ``Preferred: shares issued``)."""
-    section, _, name = field.partition(".")
-    if name in REGISTERED:
-        return f"{TERM_SECTIONS.get(section, section)}: {header_text(spec_of(name))}"
-    return f"{TERM_SECTIONS.get(section, section)}: {name.replace('_', ' ')}"
+def term_kind(field: str, value: object) -> str:
+    """Cell kind of a term's value, by its field's suffix as ``formats.term_value`` reads it: ``*_rate`` fractions
+    and ``*_pct`` percentages as ``0.00%``, ``*_usd`` money (``usd_whole`` for a whole-dollar amount of $1,000 or
+    more), counts as shares, dates, yes/no; lists (the dividend dates, the put dates) and rules as text."""
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, dt.date):
+        return "date"
+    if isinstance(value, int):
+        return "pct" if field.endswith("_pct") else "shares"
+    if isinstance(value, (float, Decimal)):
+        if field.endswith("_rate"):
+            return "rate"
+        if field.endswith("_pct"):
+            return "pct"
+        return "usd" if field.endswith("_usd") else "number"
+    return "text"
 
 
 def _sources_sheet(book: _Book, terms: Terms) -> None:
-    """Sources: every term with its value as the terms state it (numbers, yes/no, dates, rates as %) and its source,
-    then the conversion-rate history (the rate to its four places), then the data files (``term_rows``)."""
-    rows = term_rows(terms)
+    """Sources, as the report's list of terms (``calc.outputs.report.sources_html``): every term by its label
+    (``calc.model.columns.TERM_LABELS``) with its value as the terms state it (numbers stay numbers in their unit's
+    format, dates are dates, yes/no, lists in words: ``Feb 1, Aug 1``) and its citation (``citations.citation``),
+    then the conversion-rate history (the rate to the four places the filing states)."""
     fields, values, sources, kinds = [], [], [], []
-    rates = {f"conversion_rates.{step.effective_date.isoformat()}": step for step in terms.conversion_rates}
-    for field, value, source in zip(rows["field"], rows["value"], rows["source"]):
-        step = rates.get(field)
-        if step is not None:
-            fields.append(
-                f"Conversion rate from {_day(step.effective_date)}: common per preferred (conversion price "
-                f"${step.conversion_price_usd}; {step.event})"
-            )
-            values.append(step.rate)
-            kinds.append("number")
-        else:
-            name = field.rpartition(".")[2]
-            if isinstance(value, str) and value.startswith("["):
-                value = ", ".join(str(v) for v in json.loads(value))
-            fields.append(_term_label(field) if "." in field else field.capitalize())
-            values.append(value)
-            kinds.append(_value_kind(value, unit_of(name) if name in REGISTERED else ""))
-        sources.append(source)
-    frame = pd.DataFrame({"field": fields, "value": values, "source": sources})
-    book.table("Sources", frame, {"value": kinds})
+    for section in ("preferred", "registered", "market"):
+        for name, value in vars(getattr(terms, section)).items():
+            field = f"{section}.{name}"
+            kind = term_kind(field, value)
+            fields.append(TERM_LABELS[field])
+            values.append(term_value(field, value) if kind == "text" else value)
+            kinds.append(kind)
+            sources.append(citation(terms.source(field)))
+    for step in terms.conversion_rates:
+        fields.append(
+            f"Conversion rate from {day(step.effective_date)}, common per preferred (conversion price "
+            f"{price(step.conversion_price_usd)}; {step.event})"
+        )
+        values.append(step.rate)
+        kinds.append("number")
+        sources.append(citation(step.source))
+    frame = pd.DataFrame({"term": fields, "value": values, "source": sources})
+    book.table("Sources", frame, {"term": "text", "value": kinds, "source": "text"}, left=("value",))
 
 
 def _options_eps_sheet(book: _Book, data: WorkbookData) -> None:
@@ -670,13 +676,32 @@ def workbook_bytes(data: WorkbookData) -> bytes:
     return handle.getvalue()
 
 
+CITED_COLUMNS = frozenset({"source", "text"})  # text columns that hold stored sources and notes: as citations
+
+
+def readable_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """A table's text as a person reads it in print: sources and notes as citations (``citations.citation``), ISO
+    dates as ``Aug 2, 2004`` (``formats.human_dates``), code values in words (``exchange_common`` -> ``exchange
+    common``, ``run_record.plain_words``). Numbers, dates and missing values stay as they are."""
+    out = frame.copy()
+    for column in out.columns:
+        if not (pd.api.types.is_object_dtype(out[column]) or pd.api.types.is_string_dtype(out[column])):
+            continue
+        cite = column in CITED_COLUMNS
+        out[column] = [
+            plain_words(citation(v) if cite else human_dates(v)) if isinstance(v, str) else v for v in out[column]
+        ]
+    return out
+
+
 def tables_workbook_bytes(sheets: Mapping[str, pd.DataFrame], title: str = "Lucent share-count bridge") -> bytes:
     """A workbook of one table sheet per frame (sheet name -> frame), with the same cell and print rules (labels and
-    units in the headers, header frozen, filtered and repeated on every page, formula-like text neutralized, ``title``
-    in the footer): the bridge's workbook (``calc.model.bridge``)."""
+    units in the headers, header frozen, filtered and repeated on every page, formula-like text neutralized, text
+    in words and citations, ``readable_text``; ``title`` in the footer): the bridge's workbook
+    (``calc.model.bridge``)."""
     handle = io.BytesIO()
     book = _Book(handle, f"&L&A&C{title.replace('&', '&&')}&RPage &P of &N")
     for name, frame in sheets.items():
-        book.table(name, frame)
+        book.table(name, readable_text(frame))
     book.close()
     return handle.getvalue()
