@@ -230,4 +230,4 @@ def test_bridge_figure_is_a_valid_waterfall():
     fig = go.Figure(bridge_figure(rows))  # validated
     trace = fig.data[0]
     assert trace.type == "waterfall" and list(trace.measure) == [r["measure"] for r in rows]
-    assert list(trace.y) == [r["shares"] for r in rows]
+    assert list(trace.x) == [r["shares"] for r in rows]  # horizontal: step names beside their bars

@@ -379,17 +379,6 @@ def input_rows(params: ScenarioParams, terms: Terms) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def summary_rows(result: ScenarioResult) -> pd.DataFrame:
-    """One row per summary figure: its JSON key, its label (``calc.model.columns``) and its value."""
-    return pd.DataFrame(
-        {
-            "figure": [c.name for c in SUMMARY_METRICS],
-            "label": [c.label for c in SUMMARY_METRICS],
-            "value": [result.summary[c.name] for c in SUMMARY_METRICS],
-        }
-    )
-
-
 def _shown(value: object, name: str = "") -> object:
     """An input value as a cell takes it: ``none`` for an empty optional date, a choice in words (``pro rata``)."""
     if value is None or value == "":
