@@ -5,10 +5,6 @@ Run: ``streamlit run app.py`` (``make run``). Every number comes from ``calc``; 
 scenario, builds the scenario document from the page state (``dashboard.state``), computes it (through the
 caches in ``dashboard.cache``), keeps it for links, shows the headline (in full on the first section, one line on
 the others) and renders the one section chosen in the selector (``dashboard.sections``).
-
-First paint (issue 21): the elements go to the browser in the order that shows the headline and the first chart
-soonest: the key figures, the section, then "In plain words" and the downloads (into their place above the
-section), then the sidebar, whose rarely used groups are built only when opened (``dashboard.inputs``).
 """
 
 from collections.abc import Sequence
@@ -73,17 +69,11 @@ if doc is not None:
             st.warning(f"This scenario could not be kept for links: {safe.text(store_problem)}")
 
 page = Page(terms, defaults, doc, sidebar_doc, result, register, book, events, prices)
-full = chosen.name == sections.NAMES[0]
-below_headline = None  # "In plain words" and the downloads: their place on the page, filled after the section
 if result is not None:
     with safe.section("Scenario results"):
-        headline_view.render_figures(page, full)
-        below_headline = st.container()
-sections.render(chosen, page)
-if below_headline is not None:  # sent after the section's first chart (first paint, issue 21), shown above it
-    with below_headline, safe.section("Scenario results"):
-        headline_view.render_words(page, full)
+        headline_view.render(page, full=chosen.name == sections.NAMES[0])
         exports_view.render_exports(page)
+sections.render(chosen, page)
 
 with st.sidebar, safe.section("Scenario inputs"):  # drawn last: the headline and section show first
     st.header("Scenario inputs")

@@ -119,23 +119,12 @@ def render_strip(summary: Mapping[str, object], scenario_id: str) -> None:
 def render(page: Page, full: bool = True) -> None:
     """Key figures and the plain-language reading of the scenario (``page.result`` is set): the full headline
     with "In plain words" open when ``full`` (the first section), else one line and "In plain words" closed."""
-    render_figures(page, full)
-    render_words(page, full)
-
-
-def render_figures(page: Page, full: bool = True) -> None:
-    """The key figures: the metric boxes when ``full`` (the first section), else one line (``render_strip``)."""
-    assert page.params is not None and page.result is not None
-    if full:
-        render_metrics(page.params, page.result.summary, page.terms)
-    else:
-        render_strip(page.result.summary, page.scenario_id)
-
-
-def render_words(page: Page, full: bool = True) -> None:
-    """ "In plain words" (``dashboard.narrative``), open when ``full``."""
     assert page.params is not None and page.result is not None
     result = page.result
+    if full:
+        render_metrics(page.params, result.summary, page.terms)
+    else:
+        render_strip(result.summary, page.scenario_id)
     with st.container(key="plain_words"), st.expander("In plain words", expanded=full):
         st.markdown(
             narrative.explain(
