@@ -17,7 +17,8 @@ title, one metric) and a bare page with one small ``st.plotly_chart`` (Streamlit
 first chart), and prints the dashboard's figures as ratios to them. Loads of all pages alternate, run by run, so a
 change in the machine's load hits them alike. Each load also records, until its first chart: the websocket
 messages and kB from the server, the JS files requested (how many, how many from the browser's cache, the kB
-that came over the network) and the main thread's script and task seconds (Chrome's Performance.getMetrics);
+that came over the network) and the main thread's script and task seconds, CPU seconds and layouts (Chrome's
+Performance.getMetrics; the CPU seconds are the figure to compare on a loaded machine);
 ``--chunks`` lists the JS files the dashboard loads.
 Prints the medians and whether each target is met in each mode.
 
@@ -57,9 +58,11 @@ from dashboard.formatting import compact_shares  # noqa: E402
 
 CHROMIUM = "/usr/bin/chromium"
 TARGETS_S = {"headline": 2.0, "chart": 2.5, "price_change": 0.5}
+# Issue 21: each first-paint figure against its floor measured in the same run (new tab and fresh profile apart).
+RATIO_TARGETS = {"headline": 1.2, "chart": 1.25}
 BARE = 'import streamlit as st\nst.title("bare")\nst.metric("x", 1)\n'
 BARE_CHART = BARE + "import plotly.graph_objects as go\nst.plotly_chart(go.Figure(go.Bar(x=[1, 2, 3], y=[3, 1, 2])))\n"
-WAIT_MS = 60_000
+WAIT_MS = 180_000  # a shared, loaded machine can take well over a minute
 PRICE_STEPS = itertools.count(1)  # every price change of a run asks for a new price: $2.05, $2.10, ...
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu"]
 # Warm-up loads before the measured ones: chromium writes a script's V8 code cache on its second load from the
@@ -133,6 +136,10 @@ class Network:
             "js_kb": sum(f["kb"] for f in files),
             "script_s": metrics["ScriptDuration"],
             "task_s": metrics["TaskDuration"],
+            # CPU seconds of the main thread (ThreadTime): unlike the wall-clock durations above, it hardly grows
+            # when other processes hold the machine's cores, so it compares two pages fairly on a loaded machine
+            "cpu_s": metrics.get("ThreadTime", float("nan")),
+            "layouts": metrics["LayoutCount"],
         }
 
 
@@ -229,12 +236,14 @@ def work(medians: dict[str, float]) -> str:
     """The browser's work until the first chart, as printed."""
     return (
         f"JS {medians['js_files']:.0f} files, {medians['js_cached']:.0f} from cache, {medians['js_kb']:.0f} kB over "
-        f"the network; main thread: script {medians['script_s']:.2f} s, tasks {medians['task_s']:.2f} s"
+        f"the network; main thread: script {medians['script_s']:.2f} s, tasks {medians['task_s']:.2f} s, "
+        f"CPU {medians['cpu_s']:.2f} s, {medians['layouts']:.0f} layouts"
     )
 
 
 def report(mode: str, targets: list[Target], runs: int, chunks: bool) -> bool:
-    """Print one mode's medians, floors, ratios and verdicts; True when every dashboard met every target."""
+    """Print one mode's medians, floors, ratios and verdicts; True when every dashboard met every ratio target
+    (issue 21; the absolute seconds of issue 12 are printed for reference)."""
     bare, bare_chart, *apps = (median_of(t.runs) for t in targets)
     print(f"\n[{mode}] {MODES[mode]}: median of {runs}")
     print(f"  floor: bare page (title + metric), metric     {bare['headline']:.2f} s")
@@ -247,9 +256,15 @@ def report(mode: str, targets: list[Target], runs: int, chunks: bool) -> bool:
         print(f"    until the first chart: websocket {app['messages']:.0f} messages, {app['kb']:.0f} kB; {work(app)}")
         for name, target_s in TARGETS_S.items():
             met = app[name] <= target_s
+            print(f"    {name:13s} {app[name]:.2f} s (target ≤ {target_s} s) {'ok' if met else 'MISSED'}")
+        for name, limit in RATIO_TARGETS.items():
+            ratio = app[name] / floors[name]
+            met = ratio <= limit
             ok &= met
-            ratio = f", {app[name] / floors[name]:.2f}× its floor" if name in floors else ""
-            print(f"    {name:13s} {app[name]:.2f} s (target ≤ {target_s} s{ratio}) {'ok' if met else 'MISSED'}")
+            print(
+                f"    RATIO {name:8s} {ratio:.2f}× its floor ({app[name]:.2f} s / {floors[name]:.2f} s; "
+                f"target ≤ {limit}×) {'met' if met else 'MISSED'}"
+            )
         if chunks:
             files = target.runs[-1]["files"]
             print("    JS files of the last load: " + ", ".join(f"{n} {kb:.0f} kB" for n, kb in files))

@@ -4,6 +4,13 @@ Widget values live in ``st.session_state`` under ``param_<name>``; they are seed
 from the defaults once per session, so loading a saved scenario (or resetting) is a
 matter of writing new values there from a callback. Validation is ``calc``'s
 ``param_problems``: the dashboard never re-implements a rule.
+
+First paint (issue 21): the sidebar's widgets were most of the browser's work before the first chart (~40
+elements; measured: the page without them needed a third of the main thread's time). The inputs used most
+(``OPEN_GROUPS``: price, drift, base shares) are always drawn; every other group sits in a closed, stateful
+expander whose widgets are built only while it is open (``group_key``). A closed group's values are kept
+(``keep``: re-claimed in ``st.session_state`` each run, so Streamlit does not drop the state of a widget that
+was not drawn), and they feed the scenario, links and saved scenarios exactly as when drawn.
 """
 
 from __future__ import annotations
@@ -20,6 +27,8 @@ from calc.outputs import formats
 SPEC_BY_NAME = {spec.name: spec for spec in SPECS}
 
 KEY_PREFIX = "param_"
+GROUP_PREFIX = "inputs_group_"  # the open/closed state of a sidebar group's expander
+OPEN_GROUPS = ("Market",)  # always drawn, no expander: the inputs changed most
 DATE_MIN, DATE_MAX = dt.date(1996, 1, 1), dt.date(2040, 12, 31)
 FLOAT_FORMAT = {"price": ("%.2f", 0.01), "annual_drift": ("%.4f", 0.05), "call_trigger_pct": ("%.2f", 1.0)}
 CHOICE_HELP = {
@@ -130,18 +139,47 @@ def current_values(defaults: ScenarioParams) -> dict[str, Any]:
     return {spec.name: st.session_state[key(spec.name)] for spec in SPECS}
 
 
+def group_key(title: str) -> str:
+    """The session-state key of a sidebar group's expander (open: True), e.g. ``inputs_group_issuer_call``."""
+    return GROUP_PREFIX + "".join(c if c.isalnum() else "_" for c in title.lower())
+
+
+def groups() -> list[tuple[str, list[ParamSpec]]]:
+    """(title, specs) per ``ParamSpec.group``, in the order of each group's first parameter."""
+    titles = dict.fromkeys(spec.group or "Other" for spec in SPECS)
+    return [(title, [s for s in SPECS if (s.group or "Other") == title]) for title in titles]
+
+
+def keep(specs: list[ParamSpec]) -> None:
+    """Keep the values of widgets not drawn in this run (a closed group): Streamlit drops a widget's state at the
+    end of a run that did not draw it; re-assigning the value through the Session State API keeps it."""
+    for spec in specs:
+        k = key(spec.name)
+        st.session_state[k] = st.session_state[k]
+
+
+def lazy_expander(label: str, state_key: str) -> Any:
+    """A closed sidebar expander that reruns when opened or closed; its ``.open`` says whether to draw its content
+    (nothing inside is built while it is closed: the first load draws fewer elements)."""
+    return st.sidebar.expander(label, key=state_key, on_change="rerun")
+
+
 def render_sidebar(defaults: ScenarioParams) -> dict[str, Any]:
-    """Draw one widget per ``SPECS`` entry, grouped by ``ParamSpec.group``; return {name: raw widget value}."""
+    """Draw the widgets of ``SPECS``, grouped by ``ParamSpec.group`` (``OPEN_GROUPS`` always, the others in a
+    closed expander, built only while open); return {name: raw widget value} of the widgets drawn."""
     seed_state(defaults)
     default_values = defaults.as_dict()
-    titles = dict.fromkeys(spec.group or "Other" for spec in SPECS)  # in the order of their first parameter
-    groups = [(title, [s for s in SPECS if (s.group or "Other") == title]) for title in titles]
     raw: dict[str, Any] = {}
-    for title, specs in groups:
-        if not specs:
-            continue
-        st.sidebar.markdown(f"**{title}**")
-        with st.sidebar:
+    for title, specs in groups():
+        if title in OPEN_GROUPS:
+            st.sidebar.markdown(f"**{title}**")
+            box = st.sidebar
+        else:
+            box = lazy_expander(title, group_key(title))
+            if not box.open:
+                keep(specs)
+                continue
+        with box:
             for spec in specs:
                 raw[spec.name] = _widget(spec, default_values[spec.name])
                 if spec.kind == "date" and raw[spec.name] is None:

@@ -16,11 +16,12 @@ from calc.inputs.prices_csv import read_prices, read_prices_bytes
 from calc.model.price_path import RULES
 from calc.outputs import formats
 from calc.scenario_doc import PriceData
-from dashboard import safe, state
+from dashboard import inputs, safe, state
 
 UPLOAD_KEY = "prices_upload"
 RULE_KEY = "prices_rule"
 ERROR_KEY = "prices_error"
+PANEL_KEY = inputs.GROUP_PREFIX + "price_path"  # the sidebar expander (closed: its widgets are not built)
 RULE_LABELS = {"previous": "previous close", "log_linear": "log-linear between closes"}
 
 
@@ -64,9 +65,20 @@ def describe(data: PriceData) -> str:
 
 
 def render() -> None:
-    """The price-path inputs (call inside the sidebar)."""
+    """The price-path inputs (call inside the sidebar), in a closed expander built only while open (first paint,
+    issue 21); while it is closed, the path in use (if any) is named under it."""
     data = state.prices()
-    st.markdown("**Price path**")
+    panel = inputs.lazy_expander("Price path", PANEL_KEY)
+    if not panel.open:
+        if data.rows:
+            st.caption(describe(data))
+        return
+    with panel:
+        _render_inputs(data)
+
+
+def _render_inputs(data: PriceData) -> None:
+    """The upload, the shipped closes, the rule between closes and the path in use."""
     st.file_uploader(
         "Dated closes (CSV: date,close_usd,source)",
         type=["csv"],

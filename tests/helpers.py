@@ -21,6 +21,7 @@ from streamlit.testing.v1 import AppTest
 
 from calc.inputs.paths import REGISTER_PATH
 from cli.main import main
+from dashboard import inputs, prices_input
 from dashboard.sections import SELECTOR_KEY
 from dashboard.store import ENV_VAR
 
@@ -95,10 +96,22 @@ def hostile_register() -> bytes:
     )
 
 
-def started_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> AppTest:
-    """The dashboard (app.py) in AppTest after its first run, its scenario store a fresh file in ``tmp_path``."""
+def open_input_groups(at: AppTest, open: bool = True) -> None:
+    """Open (or close) every sidebar group's expander before the next run: closed (the default, for the first
+    paint) a group's widgets are not built, so a test that sets them opens the groups first."""
+    for title, _ in inputs.groups():
+        if title not in inputs.OPEN_GROUPS:
+            at.session_state[inputs.group_key(title)] = open
+    at.session_state[prices_input.PANEL_KEY] = open
+
+
+def started_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, groups_open: bool = True) -> AppTest:
+    """The dashboard (app.py) in AppTest after its first run, its scenario store a fresh file in ``tmp_path``;
+    with every sidebar group open (``open_input_groups``) unless ``groups_open`` is False (a new visitor's page)."""
     monkeypatch.setenv(ENV_VAR, str(tmp_path / "scenarios.sqlite3"))
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=APP_TIMEOUT)
+    if groups_open:
+        open_input_groups(at)
     at.run(timeout=APP_TIMEOUT)
     return at
 

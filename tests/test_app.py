@@ -20,7 +20,7 @@ from calc.model.columns import HOLDER_LEAD
 from calc.model.params import SPECS
 from calc.model.scenario import run_scenario
 from calc.model.valuation import ValuationPolicy, value_preferred
-from dashboard import montecarlo_view, narrative, safe, sections, tables, terms_view
+from dashboard import inputs, montecarlo_view, narrative, safe, sections, tables, terms_view
 from dashboard.formatting import compact_shares, pct, shares, usd
 from dashboard.store import ScenarioStore, params_to_json
 from tests.helpers import APP_TIMEOUT as TIMEOUT
@@ -29,6 +29,7 @@ from tests.helpers import (
     HOSTILE_NAMES,
     hostile_register,
     metric,
+    open_input_groups,
     open_section,
     started_app,
     strip_figures,
@@ -139,6 +140,35 @@ def test_sidebar_has_one_widget_per_spec(app):
     assert {f"param_{s.name}" for s in SPECS} <= keys
     assert app.sidebar.number_input(key="param_price").value == pytest.approx(1.89)
     assert app.sidebar.date_input(key="param_horizon").value == dt.date(2004, 8, 2)
+
+
+def test_first_paint_builds_only_the_market_inputs_and_closed_groups_keep_their_values(tmp_path, monkeypatch):
+    """Issue 21 (first paint): a new visitor's sidebar builds the Market inputs and one closed expander per other
+    group (and the price path), not their widgets; a value set in a group survives closing it, still feeds the
+    headline and the link, and shows again when the group reopens."""
+    app = started_app(tmp_path, monkeypatch, groups_open=False)
+    assert not app.exception
+    assert {w.key for w in app.sidebar.number_input} == {"param_price", "param_annual_drift", "param_base_shares"}
+    assert not app.sidebar.selectbox and not app.sidebar.date_input and not app.sidebar.file_uploader
+    titles = [e.label for e in app.sidebar.expander]
+    assert titles == [t for t, _ in inputs.groups() if t not in inputs.OPEN_GROUPS] + ["Price path"]
+    assert len(list(app.sidebar)) <= 20  # 40 with every group drawn
+    default_headline = metrics(app)["New shares"]
+    open_input_groups(app)
+    app.run()
+    app.sidebar.selectbox(key="param_dividend_policy").set_value("cash").run()
+    changed = metrics(app)["New shares"]
+    assert changed != default_headline
+    open_input_groups(app, open=False)
+    app.run()
+    app.run()  # a second run: Streamlit drops an undrawn widget's state at the end of a run
+    assert not app.sidebar.selectbox
+    assert app.session_state["param_dividend_policy"] == "cash"
+    assert metrics(app)["New shares"] == changed
+    assert app.query_params["dividend_policy"] in ("cash", ["cash"])
+    open_input_groups(app)
+    app.run()
+    assert app.sidebar.selectbox(key="param_dividend_policy").value == "cash"
 
 
 def test_plain_language_answer_for_the_default_scenario(app):
