@@ -50,7 +50,7 @@ from calc.model.terms import Terms
 
 FORMAT = "lucent-scenario"
 VERSION = 1
-FILING_HOLDERS_LABEL = "Selling Securityholders table, prospectus supplement of Aug 28, 2002 (data/register.csv)"
+FILING_HOLDERS_LABEL = "Selling Securityholders table, prospectus supplement of Aug 28, 2002"
 SHIPPED_GRANTS = ("grants_illustrative.csv", "grants_executive_example.csv")  # files in data/
 MAX_DOC_BYTES = 20_000_000  # a document file (an uploaded register of ~100,000 rows fits)
 MAX_DECIMAL_PLACES = 250  # calc.inputs.numbers accepts magnitudes down to 1e-100 with 50 characters

@@ -24,7 +24,6 @@ from calc.model.columns import holder_table
 from calc.model.params import HOLDER_BASES
 from calc.model.scenario import ScenarioResult
 from calc.model.terms import Terms
-from calc.outputs.citations import citation
 from calc.scenario_doc import HolderData
 from calc.scenario_run import holder_book, register_csv
 from charts import figures
@@ -95,7 +94,7 @@ def render_holders(page: Page, result: ScenarioResult, terms: Terms) -> None:
     every = holder_table(result.holders)
     st.caption(
         f"{len(view)} of {len(every)} row(s) shown; click a column header to sort. "
-        f"Holder data: {text(citation(page.register_label))}."
+        f"Holder data: {text(page.register_label)}."
     )
     st.dataframe(
         view,

@@ -246,3 +246,15 @@ def test_every_price_box_shows_the_cent_not_four_places(tmp_path, monkeypatch):
                 formats_by_label[node.proto.label] = node.proto.format
     assert {"Common price (USD)", "Average price (USD)", "Common price on D (S)"} <= set(formats_by_label)
     assert set(formats_by_label.values()) == {"%.2f"}, formats_by_label
+
+
+def test_a_users_file_names_and_labels_are_shown_as_given():
+    """Citations rewrite stored sources only: an uploaded file called ten_holders.csv, or a flag naming
+    out/data/my_holders.csv, read as the user typed them (the citation rules had made them "ten holders" and
+    dropped "data/")."""
+    from calc.outputs.run_record import _doc_rows, flag_text
+
+    assert flag_text("holders", "out/data/my_holders.csv") == "my_holders.csv"
+    assert flag_text("events", "events_2002.csv") == "events_2002.csv"
+    rows = dict(_doc_rows({"holders": {"label": "uploaded file ten_holders.csv"}}))
+    assert rows["Holder data"] == "uploaded file ten_holders.csv"

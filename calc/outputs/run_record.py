@@ -11,7 +11,6 @@ from collections.abc import Mapping
 from pathlib import PurePath
 
 from calc.model.params import SPEC_BY_NAME, ParamSpec
-from calc.outputs.citations import citation
 from calc.outputs.formats import counted, day, moment, number, price, rate, shares, usd, yes_no
 
 FLAG_LABELS = {  # CLI flags that are not scenario parameters -> words
@@ -46,6 +45,7 @@ FILE_LABELS = {  # input files (``input_files`` of the record, by flag) -> what 
 }
 OUTPUT_FLAGS = frozenset({"xlsx", "out", "timeline", "holders_out", "summary"})  # files written: named, not cited
 NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
+PATH_LIKE = re.compile(r"[/\\]|\.(?:csv|json|toml|xlsx|html|parquet)$", re.IGNORECASE)
 
 
 def words(text: object) -> str:
@@ -97,14 +97,14 @@ def flag_text(name: str, value: object) -> str:
         try:
             return input_text(spec, value)
         except (TypeError, ValueError):
-            return citation(str(value))
-    if name in OUTPUT_FLAGS:
-        return PurePath(str(value)).name
+            return str(value)
+    if name in OUTPUT_FLAGS or PATH_LIKE.search(str(value)):
+        return PurePath(str(value)).name  # a file the user named: its name as typed
     if isinstance(value, int | float) or NUMBER.fullmatch(str(value)):
         if name == "net_income":
             return usd(float(str(value)))
         return rate(value) + " a year" if name == "volatility" else number(value)
-    return citation(str(value))
+    return str(value)
 
 
 def _doc_rows(doc: Mapping[str, object]) -> list[tuple[str, str]]:
@@ -114,7 +114,7 @@ def _doc_rows(doc: Mapping[str, object]) -> list[tuple[str, str]]:
     policies = doc.get("policies") or {}
     events = doc.get("events") or []
     rows = [
-        ("Holder data", citation(str(holders.get("label", "")) if isinstance(holders, Mapping) else "")),  # type: ignore[union-attr]
+        ("Holder data", str(holders.get("label", "")) if isinstance(holders, Mapping) else ""),  # user text as given
         ("Ledger rows", counted(len(events), "row")),  # type: ignore[arg-type]
         ("Option grants", str(grants.get("label", "none")) if isinstance(grants, Mapping) else "none"),
         ("2002–2004 history replayed", yes_no(doc.get("history", False))),
