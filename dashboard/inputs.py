@@ -30,7 +30,8 @@ KEY_PREFIX = "param_"
 GROUP_PREFIX = "inputs_group_"  # the open/closed state of a sidebar group's expander
 OPEN_GROUPS = ("Market",)  # always drawn, no expander: the inputs changed most
 DATE_MIN, DATE_MAX = dt.date(1996, 1, 1), dt.date(2040, 12, 31)
-FLOAT_FORMAT = {"price": ("%.2f", 0.01), "annual_drift": ("%.4f", 0.05), "call_trigger_pct": ("%.2f", 1.0)}
+# number boxes: the price to the cent; other numbers as typed (%g: 0, 0.05, 1, not 0.0000)
+FLOAT_FORMAT = {"price": ("%.2f", 0.01), "annual_drift": ("%g", 0.05), "call_trigger_pct": ("%g", 1.0)}
 CHOICE_HELP = {
     "dividend_policy": {
         "cash": "cash: no new shares",
@@ -114,7 +115,7 @@ def _widget(spec: ParamSpec, default: Any) -> Any:
     if spec.kind == "choice":
         return st.selectbox(lab, spec.choices, key=k, help=hlp, format_func=choice_label)
     if spec.kind == "float":
-        fmt, step = FLOAT_FORMAT.get(spec.name, ("%.4f", 0.01))
+        fmt, step = FLOAT_FORMAT.get(spec.name, ("%g", 0.01))
         return st.number_input(lab, step=step, format=fmt, key=k, help=hlp)
     if spec.kind == "int":
         return st.text_input(lab, key=k, help=hlp, on_change=_separate, args=(k,))

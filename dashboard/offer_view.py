@@ -17,6 +17,7 @@ import pandas as pd
 import streamlit as st
 
 from calc.errors import InputError
+from calc.model.capacity import CAP_LABELS
 from calc.model.inputs_registry import OFFER_PRICE
 from calc.model.offer import Offer, evaluate, value_delivered_usd
 from calc.outputs import formats
@@ -93,9 +94,10 @@ def _capacity_table(report: dict) -> pd.DataFrame:
     cap = report["capacity"]
     rows = [dict(line, issuance="exchange") for line in cap["exchange"]]
     rows += [dict(line, issuance="class put in stock at S") for line in cap["stock_put_at_price"]]
-    return pd.DataFrame(rows)[
+    frame = pd.DataFrame(rows)[
         ["issuance", "cap", "shares_needed", "limit_shares", "binds", "binding_price_usd", "meaning"]
     ]
+    return frame.assign(cap=frame["cap"].map(CAP_LABELS))
 
 
 def render(page: Page) -> None:

@@ -50,7 +50,7 @@ def test_desk_follows_its_inputs(desk):
 def test_desk_lists_the_caps_and_the_2002_exchanges(desk):
     frames = [f.value for f in desk.dataframe]
     capacity = next(v for v in frames if "cap" in v.columns)
-    assert set(capacity["cap"]) >= {"nyse_20pct", "registered", "authorized"}
+    assert set(capacity["cap"]) >= {"NYSE 20% rule", "Registered shares", "Authorized shares"}  # in words
     replay = next(v for v in frames if "inducement_usd" in v.columns)
     assert list(replay["common_shares"]) == [58_000_000, 38_000_000]
     assert any("$125M reported" in c.value for c in desk.caption)

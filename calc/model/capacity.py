@@ -44,6 +44,12 @@ import numpy as np
 from calc.model.terms import Terms
 
 NYSE, REGISTERED, AUTHORIZED, NYSE_SERIES = "nyse_20pct", "registered", "authorized", "nyse_20pct_series"
+CAP_LABELS = {  # each cap as a reader names it (tables and charts)
+    NYSE: "NYSE 20% rule",
+    NYSE_SERIES: "NYSE 20% rule, series aggregated",
+    REGISTERED: "Registered shares",
+    AUTHORIZED: "Authorized shares",
+}
 MEANING = {
     NYSE: "needs shareholder approval (NYSE 312.03(c))",
     NYSE_SERIES: "needs shareholder approval (NYSE 312.03(c), series of related issuances)",
