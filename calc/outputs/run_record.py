@@ -45,7 +45,7 @@ FILE_LABELS = {  # input files (``input_files`` of the record, by flag) -> what 
 }
 OUTPUT_FLAGS = frozenset({"xlsx", "out", "timeline", "holders_out", "summary"})  # files written: named, not cited
 NUMBER = re.compile(r"-?\d+(?:\.\d+)?")
-PATH_LIKE = re.compile(r"[/\\]|\.(?:csv|json|toml|xlsx|html|parquet)$", re.IGNORECASE)
+INPUT_FILE_FLAGS = frozenset({"events", "scenario", "scenarios", "prices", "holders", "grants", "forms"})  # files read
 
 
 def words(text: object) -> str:
@@ -98,7 +98,7 @@ def flag_text(name: str, value: object) -> str:
             return input_text(spec, value)
         except (TypeError, ValueError):
             return str(value)
-    if name in OUTPUT_FLAGS or PATH_LIKE.search(str(value)):
+    if name in OUTPUT_FLAGS or name in INPUT_FILE_FLAGS:
         return PurePath(str(value)).name  # a file the user named: its name as typed
     if isinstance(value, int | float) or NUMBER.fullmatch(str(value)):
         if name == "net_income":
