@@ -100,6 +100,11 @@ def _capacity_table(report: dict) -> pd.DataFrame:
     return frame.assign(cap=frame["cap"].map(CAP_LABELS))
 
 
+def _table(frame: pd.DataFrame, key: str) -> None:
+    """A desk table at the page's width, with human headers and number formats (``formatting.column_config``)."""
+    st.dataframe(frame, hide_index=True, width="stretch", key=key, column_config=formatting.column_config(frame))
+
+
 def render(page: Page) -> None:
     st.caption(
         "An exchange offer of R common per preferred on a date D at the common price S: its value, the yield to "
@@ -133,21 +138,7 @@ def render(page: Page) -> None:
     )
     widgets.chart(fig, "exchange_desk", "offer_chart")
     st.markdown("**Capacity** (NYSE 312.03(c), registered shares, authorized shares)")
-    capacity = formatting.shown(_capacity_table(report))
-    st.dataframe(
-        capacity,
-        hide_index=True,
-        width="stretch",
-        key="offer_capacity",
-        column_config=formatting.column_config(capacity),
-    )
+    _table(formatting.shown(_capacity_table(report)), "offer_capacity")
     st.markdown("**The 2002 exchanges beside Lucent's reported inducement**")
-    exchanges = formatting.shown(pd.DataFrame(replay["exchanges"]), ("date",))
-    st.dataframe(
-        exchanges,
-        hide_index=True,
-        width="stretch",
-        key="offer_replay",
-        column_config=formatting.column_config(exchanges),
-    )
+    _table(formatting.shown(pd.DataFrame(replay["exchanges"]), ("date",)), "offer_replay")
     st.caption(safe.text(formats.human_dates(replay["explanation"])))
