@@ -118,18 +118,22 @@ def _widget(spec: ParamSpec, default: Any) -> Any:
         fmt, step = FLOAT_FORMAT.get(spec.name, ("%g", 0.01))
         return st.number_input(lab, step=step, format=fmt, key=k, help=hlp)
     if spec.kind == "int":
-        return st.text_input(lab, key=k, help=hlp, on_change=_separate, args=(k,))
+        return st.text_input(lab, key=k, help=hlp, on_change=_separate, args=(k, widget_value(spec, default)))
     if spec.kind in ("date", "optional_date"):
         return st.date_input(lab, min_value=DATE_MIN, max_value=DATE_MAX, key=k, help=hlp, format="YYYY-MM-DD")
     return st.text_input(lab, key=k, help=hlp)
 
 
-def _separate(widget_key: str) -> None:
-    """A count typed without separators shown with them once entered (``3607381493`` -> ``3,607,381,493``);
-    anything that is not a whole number is left as typed for the input check to name."""
+def _separate(widget_key: str, default_text: str) -> None:
+    """A count typed without separators shown with them once entered (``3607381493`` -> ``3,607,381,493``); a
+    cleared box shows the default it now stands for (an empty value takes the default: ``calc.inputs.params``), so
+    the page never computes with a figure the box does not show; anything else is left as typed for the input
+    check to name."""
     text = str(st.session_state.get(widget_key, "")).strip()
     digits = text.replace(",", "")
-    if digits.isdigit():
+    if not text:
+        st.session_state[widget_key] = default_text
+    elif digits.isdigit():
         st.session_state[widget_key] = formats.shares(int(digits))
 
 

@@ -820,3 +820,13 @@ def test_fair_value_section_shows_the_lattice_value(app):
         terms=load_terms(),
     )
     assert metric(app, "Per preferred share") == usd(lower.value_usd[0])
+
+
+def test_a_cleared_base_shares_box_shows_the_default_it_stands_for(tmp_path, monkeypatch):
+    """The base-shares box became a text box this session (to show separators); cleared, it computed with the
+    default while showing nothing. It now shows the default (3,607,381,493, the filing's count) it stands for."""
+    app = started_app(tmp_path, monkeypatch)
+    box = app.sidebar.text_input(key="param_base_shares")
+    box.set_value("").run()
+    assert not app.exception and not app.error
+    assert app.sidebar.text_input(key="param_base_shares").value == "3,607,381,493"
